@@ -1,0 +1,86 @@
+package io.harmonylite.nats;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.harmonylite.ConfigException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a node reaches NATS: external servers when {@code urls} is non-empty, otherwise an embedded
+ * {@code nats-server} process the node supervises.
+ *
+ * @param urls external server URLs ({@code harmonylite.nats.urls}); empty means embedded
+ * @param user user name for user/password authentication
+ * @param password password for user/password authentication
+ * @param token token authentication
+ * @param nkeySeedFile file holding an NKey seed ({@code SU...})
+ * @param tlsCaFile CA certificate (PEM) that signed the servers' certificates
+ * @param tlsCertFile client certificate (PEM) for mutual TLS
+ * @param tlsKeyFile client private key (PEM) for mutual TLS
+ * @param connectRetries how many times to retry the initial connection before failing
+ * @param reconnectWait the wait between connection attempts
+ * @param embedded settings of the embedded server
+ * @since 0.1.0
+ */
+public record NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
+		@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile, @Nullable Path tlsKeyFile,
+		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded) {
+
+	public NatsConfig {
+		urls = List.copyOf(urls);
+		if (connectRetries < 0) {
+			throw new ConfigException("harmonylite.nats.connect-retries", "must be 0 or more, was " + connectRetries);
+		}
+		if (reconnectWait == null || reconnectWait.isNegative() || reconnectWait.isZero()) {
+			throw new ConfigException("harmonylite.nats.reconnect-wait", "must be a positive duration, was " + reconnectWait);
+		}
+		if ((user == null) != (password == null)) {
+			throw new ConfigException((user == null) ? "harmonylite.nats.user" : "harmonylite.nats.password",
+					"user and password must be set together");
+		}
+		if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+			throw new ConfigException((tlsCertFile == null) ? "harmonylite.nats.tls.cert-file" : "harmonylite.nats.tls.key-file",
+					"the client certificate and key must be set together");
+		}
+		for (String url : urls) {
+			if (!url.matches("(?i)(nats|tls|ws|wss)://.+")) {
+				throw new ConfigException("harmonylite.nats.urls", "'" + url + "' is not a NATS URL such as nats://localhost:4222");
+			}
+		}
+	}
+
+	/**
+	 * The default: an embedded server with default settings.
+	 * @return the default configuration
+	 */
+	public static NatsConfig embeddedDefaults() {
+		return new NatsConfig(List.of(), null, null, null, null, null, null, null, 5, Duration.ofSeconds(2),
+				EmbeddedNatsConfig.defaults());
+	}
+
+	/**
+	 * External servers without authentication.
+	 * @param urls the server URLs
+	 * @return the configuration
+	 */
+	public static NatsConfig external(String... urls) {
+		return new NatsConfig(List.of(urls), null, null, null, null, null, null, null, 5, Duration.ofSeconds(2),
+				EmbeddedNatsConfig.defaults());
+	}
+
+	/**
+	 * Whether the node starts its own {@code nats-server}.
+	 * @return {@code true} when no URLs are configured
+	 */
+	public boolean isEmbedded() {
+		return this.urls.isEmpty();
+	}
+
+	@Override
+	public String toString() {
+		return "NatsConfig[urls=" + this.urls + ", embedded=" + isEmbedded() + "]";
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Taking and restoring database snapshots.
+ */
+@NullMarked
+package io.harmonylite.snapshot;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,46 @@
+package io.harmonylite.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import io.harmonylite.HarmonyLiteException;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Opens connections to the replicated database in WAL mode with a busy timeout, so the application, other processes
+ * and the engine can write the same file concurrently.
+ *
+ * @since 0.1.0
+ */
+public final class SqliteConnections {
+
+	/** How long a connection waits for another writer before failing with {@code SQLITE_BUSY}. */
+	public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
+
+	private SqliteConnections() {
+	}
+
+	/**
+	 * Opens a read-write connection: WAL journal, {@code synchronous=NORMAL}, busy timeout, foreign-key enforcement
+	 * off (replicated rows may arrive in any order across tables).
+	 * @param database the database file
+	 * @return an open connection in auto-commit mode
+	 */
+	public static Connection open(Path database) {
+		SQLiteConfig config = new SQLiteConfig();
+		config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+		config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+		config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
+		config.enforceForeignKeys(false);
+		try {
+			return config.createConnection("jdbc:sqlite:" + database.toAbsolutePath());
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not open SQLite database " + database + ": " + ex.getMessage()
+					+ ". Check that the file exists and is writable.", ex);
+		}
+	}
+
+}
