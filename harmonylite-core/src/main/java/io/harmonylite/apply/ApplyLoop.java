@@ -1,0 +1,243 @@
+package io.harmonylite.apply;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.MalformedEventException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Applies the messages of every shard on one thread, in batches: messages are taken from a bounded queue in the order
+ * each shard delivered them, decoded, validated and applied in one transaction per batch together with the positions
+ * reached.
+ * <p>
+ * A message that can never be applied (undecodable, unknown table or column, a constraint it violates) is moved to the
+ * dead letter and its position recorded, so replication goes on behind it. Transient failures (a locked or full disk)
+ * are retried with backoff without moving past anything.
+ *
+ * @since 0.1.0
+ */
+public final class ApplyLoop implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ApplyLoop.class);
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+	private final ChangeApplier applier;
+
+	private final ChangeEventCodec codec;
+
+	private final DeadLetterSink deadLetters;
+
+	private final ApplyListener listener;
+
+	private final Clock clock;
+
+	private final int batchSize;
+
+	private final BlockingQueue<ReceivedMessage> queue;
+
+	private volatile boolean running = true;
+
+	/**
+	 * Creates the loop; run it on its own thread.
+	 * @param applier the applier, used only by this loop
+	 * @param codec decodes messages
+	 * @param deadLetters where rejected messages go
+	 * @param listener observes applied changes
+	 * @param clock the clock for lag measurement
+	 * @param batchSize the most changes per transaction
+	 */
+	public ApplyLoop(ChangeApplier applier, ChangeEventCodec codec, DeadLetterSink deadLetters, ApplyListener listener,
+			Clock clock, int batchSize) {
+		this.applier = applier;
+		this.codec = codec;
+		this.deadLetters = deadLetters;
+		this.listener = listener;
+		this.clock = clock;
+		this.batchSize = batchSize;
+		this.queue = new ArrayBlockingQueue<>(Math.max(4 * batchSize, 1024));
+	}
+
+	/**
+	 * Queues a message, waiting while the queue is full.
+	 * @param message the message
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public void submit(ReceivedMessage message) throws InterruptedException {
+		this.queue.put(message);
+	}
+
+	/**
+	 * How many messages wait to be applied.
+	 * @return the queue length
+	 */
+	public int queued() {
+		return this.queue.size();
+	}
+
+	/**
+	 * Drops queued messages of one shard, e.g. before its consumer restarts from the stored position.
+	 * @param shard the shard
+	 */
+	public void discard(int shard) {
+		this.queue.removeIf((message) -> message.shard() == shard);
+	}
+
+	/**
+	 * Asks the loop to stop after the batch in progress.
+	 */
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public void run() {
+		Duration backoff = Duration.ofMillis(50);
+		List<ReceivedMessage> batch = new ArrayList<>(this.batchSize);
+		while (this.running || !batch.isEmpty()) {
+			try {
+				if (batch.isEmpty()) {
+					ReceivedMessage first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+					if (first == null) {
+						continue;
+					}
+					batch.add(first);
+					this.queue.drainTo(batch, this.batchSize - 1);
+				}
+				process(batch);
+				batch.clear();
+				backoff = Duration.ofMillis(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					return;
+				}
+				logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
+						ex.getMessage());
+				try {
+					Thread.sleep(backoff.toMillis());
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				backoff = (backoff.compareTo(MAX_BACKOFF) < 0) ? backoff.multipliedBy(2) : MAX_BACKOFF;
+			}
+		}
+	}
+
+	private void process(List<ReceivedMessage> messages) {
+		List<PositionedChange> changes = new ArrayList<>(messages.size());
+		List<ReceivedMessage> origins = new ArrayList<>(messages.size());
+		for (ReceivedMessage message : messages) {
+			ChangeEvent event;
+			try {
+				event = this.codec.decode(message.payload());
+			}
+			catch (MalformedEventException ex) {
+				applyAll(changes, origins);
+				changes.clear();
+				origins.clear();
+				deadLetter(message, "undecodable message: " + ex.getMessage());
+				continue;
+			}
+			changes.add(new PositionedChange(event, message.position()));
+			origins.add(message);
+		}
+		applyAll(changes, origins);
+	}
+
+	private void applyAll(List<PositionedChange> changes, List<ReceivedMessage> origins) {
+		List<PositionedChange> remaining = changes;
+		List<ReceivedMessage> remainingOrigins = origins;
+		while (!remaining.isEmpty()) {
+			try {
+				commit(remaining);
+				return;
+			}
+			catch (InvalidChangeException ex) {
+				int bad = ex.index();
+				commit(remaining.subList(0, bad));
+				deadLetter(remainingOrigins.get(bad), ex.getMessage());
+				remaining = remaining.subList(bad + 1, remaining.size());
+				remainingOrigins = remainingOrigins.subList(bad + 1, remainingOrigins.size());
+			}
+			catch (RuntimeException ex) {
+				if (!isPermanent(ex)) {
+					throw ex;
+				}
+				if (remaining.size() == 1) {
+					deadLetter(remainingOrigins.get(0), "cannot be applied: " + rootMessage(ex));
+					return;
+				}
+				// Isolate the offending change: apply one at a time.
+				for (int i = 0; i < remaining.size(); i++) {
+					applyAll(remaining.subList(i, i + 1), remainingOrigins.subList(i, i + 1));
+				}
+				return;
+			}
+		}
+	}
+
+	private void commit(List<PositionedChange> changes) {
+		if (changes.isEmpty()) {
+			return;
+		}
+		long start = System.nanoTime();
+		this.applier.apply(changes);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		long now = this.clock.millis();
+		for (PositionedChange change : changes) {
+			this.listener.applied(change.event(), Duration.ofMillis(Math.max(0, now - change.event().committedAtMillis())));
+		}
+		this.listener.batchApplied(changes.size(), took);
+	}
+
+	private void deadLetter(ReceivedMessage message, String reason) {
+		logger.error("Dead-lettering message {} of stream {} (shard {}): {}", message.position().sequence(),
+				message.position().stream(), message.shard(), reason);
+		this.deadLetters.deadLetter(message, reason);
+		this.applier.skip(message.position());
+		this.listener.deadLettered(message, reason);
+	}
+
+	static boolean isPermanent(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLiteException sqlite) {
+				SQLiteErrorCode code = sqlite.getResultCode();
+				return code.name().startsWith("SQLITE_CONSTRAINT") || code == SQLiteErrorCode.SQLITE_MISMATCH
+						|| code == SQLiteErrorCode.SQLITE_TOOBIG || code == SQLiteErrorCode.SQLITE_RANGE
+						|| code == SQLiteErrorCode.SQLITE_ERROR;
+			}
+			if (cause instanceof SQLException) {
+				return false;
+			}
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage());
+	}
+
+}

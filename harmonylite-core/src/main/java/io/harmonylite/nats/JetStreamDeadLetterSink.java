@@ -1,0 +1,69 @@
+package io.harmonylite.nats;
+
+import java.io.IOException;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.apply.ReceivedMessage;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+
+/**
+ * Stores rejected messages in the dead-letter stream with headers naming where they came from and why.
+ *
+ * @since 0.1.0
+ */
+public final class JetStreamDeadLetterSink implements DeadLetterSink {
+
+	/** Header: the stream the message was read from. */
+	public static final String HEADER_STREAM = "HarmonyLite-Stream";
+
+	/** Header: the message's sequence in that stream. */
+	public static final String HEADER_SEQUENCE = "HarmonyLite-Sequence";
+
+	/** Header: the node that rejected it. */
+	public static final String HEADER_NODE = "HarmonyLite-Rejected-By";
+
+	/** Header: why it was rejected. */
+	public static final String HEADER_REASON = "HarmonyLite-Reason";
+
+	private final JetStream jetStream;
+
+	private final String subject;
+
+	private final long nodeId;
+
+	public JetStreamDeadLetterSink(JetStream jetStream, String subject, long nodeId) {
+		this.jetStream = jetStream;
+		this.subject = subject;
+		this.nodeId = nodeId;
+	}
+
+	@Override
+	public void deadLetter(ReceivedMessage message, String reason) {
+		Headers headers = new Headers();
+		headers.put(HEADER_STREAM, message.position().stream());
+		headers.put(HEADER_SEQUENCE, Long.toString(message.position().sequence()));
+		headers.put(HEADER_NODE, Long.toString(this.nodeId));
+		headers.put(HEADER_REASON, printableAscii(reason));
+		PublishOptions options = PublishOptions.builder()
+			.messageId("dlq-" + this.nodeId + "-" + message.position().stream() + "-" + message.position().sequence())
+			.build();
+		try {
+			this.jetStream.publish(this.subject, headers, message.payload(), options);
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw new HarmonyLiteException("Could not store message " + message.position().sequence() + " of stream "
+					+ message.position().stream() + " in the dead letter " + this.subject + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String printableAscii(String text) {
+		StringBuilder ascii = new StringBuilder(Math.min(text.length(), 1000));
+		text.codePoints().limit(1000).forEach((c) -> ascii.append((c >= 32 && c < 127) ? (char) c : '?'));
+		return ascii.toString();
+	}
+
+}

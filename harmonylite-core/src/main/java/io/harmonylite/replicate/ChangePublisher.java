@@ -1,0 +1,219 @@
+package io.harmonylite.replicate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.harmonylite.capture.CapturedChange;
+import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends pending change-log rows to their shard streams, pipelined: a batch is published asynchronously with at most
+ * {@code window} messages awaiting their acknowledgement, and a row is marked published only after JetStream has
+ * acknowledged it. Failed rows stay pending and are retried with backoff; JetStream de-duplicates re-sent rows by
+ * their message id ({@code <node>-<capture epoch>-<change id>}).
+ *
+ * @since 0.1.0
+ */
+public final class ChangePublisher implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChangePublisher.class);
+
+	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+	private final ChangeLogReader reader;
+
+	private final ChangeSink sink;
+
+	private final ShardRouter router;
+
+	private final ChangeEventCodec codec;
+
+	private final Supplier<String> schemaHash;
+
+	private final long nodeId;
+
+	private final int batchSize;
+
+	private final Semaphore window;
+
+	private final Duration pollInterval;
+
+	private final Signal signal = new Signal();
+
+	private final PublisherStats stats = new PublisherStats();
+
+	private volatile boolean running = true;
+
+	/**
+	 * Creates a publisher; run it on its own thread.
+	 * @param reader the change log of this node, used only by this publisher
+	 * @param sink where messages go
+	 * @param router the shard router
+	 * @param codec the event codec
+	 * @param schemaHash supplies this node's current schema hash, stamped on every event
+	 * @param nodeId this node's id
+	 * @param batchSize the most rows read per batch
+	 * @param window the most messages awaiting acknowledgement
+	 * @param pollInterval the longest wait between looks at the change log when no signal arrives
+	 */
+	public ChangePublisher(ChangeLogReader reader, ChangeSink sink, ShardRouter router, ChangeEventCodec codec,
+			Supplier<String> schemaHash, long nodeId, int batchSize, int window, Duration pollInterval) {
+		this.reader = reader;
+		this.sink = sink;
+		this.router = router;
+		this.codec = codec;
+		this.schemaHash = schemaHash;
+		this.nodeId = nodeId;
+		this.batchSize = batchSize;
+		this.window = new Semaphore(window);
+		this.pollInterval = pollInterval;
+	}
+
+	/**
+	 * Wakes the publisher because new changes may be pending.
+	 */
+	public void signal() {
+		this.signal.raise();
+	}
+
+	/**
+	 * The publisher's counters.
+	 * @return the stats
+	 */
+	public PublisherStats stats() {
+		return this.stats;
+	}
+
+	/**
+	 * Asks the loop to stop after the batch in flight has been acknowledged and marked.
+	 */
+	public void stop() {
+		this.running = false;
+		this.signal.raise();
+	}
+
+	@Override
+	public void run() {
+		long cursor = this.reader.firstPendingId() - 1;
+		Duration backoff = Duration.ofMillis(100);
+		while (this.running) {
+			try {
+				List<CapturedChange> batch = this.reader.readAfter(cursor, this.batchSize);
+				if (batch.isEmpty()) {
+					this.signal.await(this.pollInterval);
+					continue;
+				}
+				if (publish(batch)) {
+					cursor = batch.get(batch.size() - 1).id();
+					backoff = Duration.ofMillis(100);
+				}
+				else {
+					this.signal.await(backoff);
+					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				this.stats.failed();
+				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
+						ex.getMessage());
+				try {
+					this.signal.await(backoff);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+			}
+		}
+	}
+
+	/**
+	 * Publishes one batch and marks what was acknowledged.
+	 * @return whether every row was either acknowledged or permanently rejected
+	 */
+	private boolean publish(List<CapturedChange> batch) throws InterruptedException {
+		String hash = this.schemaHash.get();
+		long epoch = this.reader.captureEpoch();
+		List<Sent> sent = new ArrayList<>(batch.size());
+		for (CapturedChange change : batch) {
+			ChangeEvent event = change.event().withSchemaHash(hash);
+			byte[] payload = this.codec.encode(event);
+			String messageId = this.nodeId + "-" + epoch + "-" + change.id();
+			this.window.acquire();
+			try {
+				CompletableFuture<?> ack = this.sink.publish(this.router.shardOf(event), messageId, payload);
+				ack.whenComplete((result, failure) -> this.window.release());
+				sent.add(new Sent(change, ack));
+			}
+			catch (MessageTooLargeException ex) {
+				this.window.release();
+				reject(change, ex);
+			}
+			catch (RuntimeException ex) {
+				this.window.release();
+				throw ex;
+			}
+		}
+		return awaitAndMark(sent);
+	}
+
+	private boolean awaitAndMark(List<Sent> sent) throws InterruptedException {
+		List<CapturedChange> acknowledged = new ArrayList<>(sent.size());
+		boolean complete = true;
+		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+		for (Sent message : sent) {
+			try {
+				message.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				acknowledged.add(message.change);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				if (complete) {
+					Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+					logger.warn("Node {}: change {} of table '{}' was not acknowledged ({}); it stays pending and will be retried",
+							this.nodeId, message.change.id(), message.change.event().table(), String.valueOf(cause));
+				}
+				this.stats.failed();
+				complete = false;
+			}
+		}
+		if (!acknowledged.isEmpty()) {
+			this.reader.markPublished(acknowledged.stream().mapToLong(CapturedChange::id).toArray());
+			acknowledged.forEach((change) -> this.stats.published(change.event().table()));
+		}
+		return complete;
+	}
+
+	private void reject(CapturedChange change, MessageTooLargeException ex) {
+		ChangeEvent event = change.event();
+		logger.error("Node {}: change {} of table '{}' with key {} cannot be replicated and is marked failed: {}",
+				this.nodeId, change.id(), event.table(), event.primaryKeyValues(), ex.getMessage());
+		this.reader.markFailed(change.id());
+		this.stats.rejected();
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private record Sent(CapturedChange change, CompletableFuture<?> ack) {
+	}
+
+}
