@@ -107,7 +107,7 @@ public final class ChangePublisher implements Runnable {
 
 	@Override
 	public void run() {
-		long cursor = this.reader.firstPendingId() - 1;
+		long cursor = this.reader.resumeAfterId();
 		Duration backoff = Duration.ofMillis(100);
 		while (this.running) {
 			try {

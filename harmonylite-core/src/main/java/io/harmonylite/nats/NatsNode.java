@@ -1,0 +1,154 @@
+package io.harmonylite.nats;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ApplyLoop;
+import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.replicate.ChangeSink;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the
+ * subscribers that read the shards. It owns the connection and, when embedded, the server process.
+ *
+ * @since 0.1.0
+ */
+public final class NatsNode implements AutoCloseable {
+
+	private final Connection connection;
+
+	private final @Nullable AutoCloseable embeddedServer;
+
+	private final ReplicationConfig config;
+
+	private final long nodeId;
+
+	private final JetStream jetStream;
+
+	private final JetStreamManagement management;
+
+	private final List<ShardSubscriber> subscribers = new ArrayList<>();
+
+	/**
+	 * Wraps an open connection.
+	 * @param connection the connection, closed with this node
+	 * @param embeddedServer the embedded server process to stop after the connection, or {@code null}
+	 * @param config the replication settings
+	 * @param nodeId this node's id
+	 */
+	public NatsNode(Connection connection, @Nullable AutoCloseable embeddedServer, ReplicationConfig config,
+			long nodeId) {
+		this.connection = connection;
+		this.embeddedServer = embeddedServer;
+		this.config = config;
+		this.nodeId = nodeId;
+		try {
+			this.jetStream = connection.jetStream();
+			this.management = connection.jetStreamManagement();
+		}
+		catch (IOException ex) {
+			throw new HarmonyLiteException("JetStream is not available on " + connection.getConnectedUrl()
+					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
+		}
+	}
+
+	/**
+	 * The underlying connection.
+	 * @return the connection
+	 */
+	public Connection connection() {
+		return this.connection;
+	}
+
+	/**
+	 * Creates or reconciles the shard streams and the dead-letter stream.
+	 */
+	public void ensureStreams() {
+		new StreamManager(this.management, this.config).ensureStreams();
+	}
+
+	/**
+	 * The sink the publisher sends to.
+	 * @return the sink
+	 */
+	public ChangeSink changeSink() {
+		return new JetStreamChangeSink(this.connection, this.jetStream, this.config);
+	}
+
+	/**
+	 * The sink rejected messages go to.
+	 * @return the sink
+	 */
+	public DeadLetterSink deadLetterSink() {
+		return new JetStreamDeadLetterSink(this.jetStream, StreamManager.deadLetterSubject(this.config), this.nodeId);
+	}
+
+	/**
+	 * Creates the subscriber of one shard; it is closed with this node.
+	 * @param shard the shard
+	 * @param applyLoop where messages go
+	 * @return the subscriber, not yet started
+	 */
+	public synchronized ShardSubscriber subscriber(int shard, ApplyLoop applyLoop) {
+		ShardSubscriber subscriber = new ShardSubscriber(this.jetStream, this.management, this.config, shard,
+				applyLoop, this.nodeId);
+		this.subscribers.add(subscriber);
+		return subscriber;
+	}
+
+	/**
+	 * The state of a shard stream.
+	 * @param shard the shard
+	 * @return the stream's state
+	 */
+	public StreamState streamState(int shard) {
+		String stream = this.config.streamName(shard);
+		try {
+			return this.management.getStreamInfo(stream).getStreamState();
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw new HarmonyLiteException("Could not read the state of stream " + stream + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Whether the connection is currently up.
+	 * @return {@code true} when connected
+	 */
+	public boolean isConnected() {
+		return this.connection.getStatus() == Connection.Status.CONNECTED;
+	}
+
+	/**
+	 * Stops the subscribers, then closes the connection and stops the embedded server.
+	 */
+	@Override
+	public synchronized void close() {
+		this.subscribers.forEach(ShardSubscriber::close);
+		this.subscribers.clear();
+		try {
+			this.connection.close();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.embeddedServer != null) {
+			try {
+				this.embeddedServer.close();
+			}
+			catch (Exception ex) {
+				throw new HarmonyLiteException("Could not stop the embedded nats-server: " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+}
