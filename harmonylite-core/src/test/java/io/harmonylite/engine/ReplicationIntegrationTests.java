@@ -1,0 +1,322 @@
+package io.harmonylite.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.Operation;
+import io.harmonylite.nats.JetStreamDeadLetterSink;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.testsupport.NatsTestCluster;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.PullSubscribeOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three nodes on a three-server NATS cluster (routes), each with its own SQLite file.
+ */
+class ReplicationIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final String BOOKS = "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL, "
+			+ "author TEXT NOT NULL, publication_year INTEGER)";
+
+	private static final String SHELF = "CREATE TABLE shelf (room TEXT NOT NULL, slot INTEGER NOT NULL, label TEXT, "
+			+ "PRIMARY KEY (room, slot)) WITHOUT ROWID";
+
+	private static final String COVERS = "CREATE TABLE covers (isbn TEXT PRIMARY KEY, image BLOB)";
+
+	private static NatsTestCluster cluster;
+
+	@TempDir
+	Path dir;
+
+	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
+
+	private final List<Process> processes = new ArrayList<>();
+
+	private String streamPrefix;
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = NatsTestCluster.start(3);
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@AfterEach
+	void stopNodes() {
+		this.engines.forEach(HarmonyLiteEngine::close);
+		this.processes.forEach(Process::destroyForcibly);
+	}
+
+	@org.junit.jupiter.api.BeforeEach
+	void uniqueStreams(TestInfo test) {
+		this.streamPrefix = "t" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
+				+ System.nanoTime() % 100_000;
+	}
+
+	@Test
+	void insertUpdateAndDeleteShouldReplicateToEveryOtherNode() {
+		List<TestDatabase> dbs = databases(3, BOOKS, SHELF, COVERS);
+		for (int i = 0; i < 3; i++) {
+			startNode(i + 1, dbs.get(i), UnaryOperator.identity());
+		}
+		TestDatabase first = dbs.get(0);
+		List<String> inserts = new ArrayList<>();
+		for (int id = 1; id <= 1000; id++) {
+			inserts.add("INSERT INTO Books VALUES (" + id + ", 'Title " + id + "', 'Author', " + (1900 + id % 100) + ")");
+		}
+		first.execute(inserts.toArray(String[]::new));
+		first.execute("INSERT INTO shelf VALUES ('hall', 1, 'A'), ('hall', 2, 'B'), ('attic', 1, 'C')");
+		byte[] image = new byte[2 * 1024 * 1024 + 3];
+		new Random(3).nextBytes(image);
+		image[0] = 0;
+		first.update("INSERT INTO covers VALUES (?, ?)", "978-0441013593", image);
+		first.execute("UPDATE Books SET title = 'Dune' WHERE id = 7", "DELETE FROM Books WHERE id = 8",
+				"UPDATE shelf SET label = 'moved' WHERE room = 'hall' AND slot = 2", "DELETE FROM shelf WHERE room = 'attic'");
+		for (TestDatabase other : dbs.subList(1, 3)) {
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				assertThat(other.rows("SELECT * FROM Books ORDER BY id")).isEqualTo(first.rows("SELECT * FROM Books ORDER BY id"));
+				assertThat(other.rows("SELECT * FROM shelf ORDER BY room, slot")).containsExactly("hall|1|A", "hall|2|moved");
+				assertThat(other.rows("SELECT * FROM covers")).isEqualTo(first.rows("SELECT * FROM covers"));
+			});
+			assertThat(other.count("Books")).isEqualTo(999);
+			assertThat(other.rows("SELECT title FROM Books WHERE id = 7")).containsExactly("Dune");
+			assertThat(other.rows("SELECT typeof(image), length(image) FROM covers")).containsExactly("blob|" + image.length);
+		}
+	}
+
+	@Test
+	void writesMadeWithTheSqlite3CliShouldReplicate() throws Exception {
+		List<TestDatabase> dbs = databases(3, BOOKS);
+		for (int i = 0; i < 3; i++) {
+			startNode(i + 1, dbs.get(i), UnaryOperator.identity());
+		}
+		Process cli = new ProcessBuilder("sqlite3", dbs.get(2).path().toString(),
+				"PRAGMA busy_timeout=10000; INSERT INTO Books VALUES (1, 'From the CLI', 'sqlite3', 2024);"
+						+ " UPDATE Books SET publication_year = 2025 WHERE id = 1;")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(cli.exitValue()).as(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+		for (TestDatabase other : dbs.subList(0, 2)) {
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(other.rows("SELECT * FROM Books"))
+				.containsExactly("1|From the CLI|sqlite3|2025"));
+		}
+	}
+
+	@Test
+	void concurrentConflictingUpdatesShouldEndIdenticalEverywhere() throws Exception {
+		List<TestDatabase> dbs = databases(3, BOOKS);
+		List<String> seed = new ArrayList<>();
+		for (int id = 1; id <= 50; id++) {
+			seed.add("INSERT INTO Books VALUES (" + id + ", 'seed', 'seed', 2000)");
+		}
+		dbs.forEach((db) -> db.execute(seed.toArray(String[]::new)));
+		for (int i = 0; i < 3; i++) {
+			startNode(i + 1, dbs.get(i), (b) -> b.replication(shards(2)));
+		}
+		ExecutorService writers = Executors.newFixedThreadPool(3);
+		List<Future<?>> done = new ArrayList<>();
+		for (int n = 0; n < 3; n++) {
+			TestDatabase db = dbs.get(n);
+			int node = n + 1;
+			done.add(writers.submit(() -> {
+				for (int round = 0; round < 20; round++) {
+					db.execute("UPDATE Books SET title = 'node " + node + " round " + round + "', publication_year = "
+							+ (node * 1000 + round));
+				}
+			}));
+		}
+		for (Future<?> each : done) {
+			each.get(60, TimeUnit.SECONDS);
+		}
+		writers.shutdown();
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			List<String> reference = dbs.get(0).rows("SELECT * FROM Books ORDER BY id");
+			assertThat(dbs.get(1).rows("SELECT * FROM Books ORDER BY id")).isEqualTo(reference);
+			assertThat(dbs.get(2).rows("SELECT * FROM Books ORDER BY id")).isEqualTo(reference);
+			assertThat(reference).hasSize(50).noneMatch((row) -> row.contains("seed"));
+		});
+	}
+
+	@Test
+	void publishFalseAndReplicateFalseShouldBehaveAsNamed() {
+		List<TestDatabase> dbs = databases(3, BOOKS);
+		startNode(1, dbs.get(0), (b) -> b.publish(false));
+		startNode(2, dbs.get(1), (b) -> b.replicate(false));
+		startNode(3, dbs.get(2), UnaryOperator.identity());
+		dbs.get(1).execute("INSERT INTO Books VALUES (2, 'from node 2', 'x', 1)");
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'from node 1', 'x', 1)");
+		dbs.get(2).execute("INSERT INTO Books VALUES (3, 'from node 3', 'x', 1)");
+		// Node 1 receives (replicate on) but does not send; node 2 sends but does not receive.
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(0).rows("SELECT id FROM Books ORDER BY id")).containsExactly("1", "2", "3");
+			assertThat(dbs.get(2).rows("SELECT id FROM Books ORDER BY id")).containsExactly("2", "3");
+		});
+		assertThat(dbs.get(1).rows("SELECT id FROM Books ORDER BY id")).containsExactly("2");
+		assertThat(this.engines.get(0).status().pendingChanges()).isEqualTo(1);
+	}
+
+	@Test
+	void garbageAndUnknownTableMessagesShouldBeDeadLetteredAndLaterChangesApplied() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		startNode(1, dbs.get(0), UnaryOperator.identity());
+		startNode(2, dbs.get(1), UnaryOperator.identity());
+		ReplicationConfig replication = this.engines.get(0).config().replication();
+		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+			nats.jetStream().publish(replication.subject(0), "not an event".getBytes(StandardCharsets.UTF_8));
+			ChangeEvent ghost = new ChangeEvent(9, 1, "no_such_table", Operation.INSERT, Map.of("id", 1L),
+					List.of("id"), System.currentTimeMillis(), "");
+			nats.jetStream().publish(replication.subject(0), new ChangeEventCodec(false).encode(ghost));
+			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'after the garbage', 'x', 1)");
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT title FROM Books"))
+				.containsExactly("after the garbage"));
+			String dlqStream = replication.streamPrefix() + "-dlq";
+			await().atMost(TIMEOUT).until(() -> nats.jetStreamManagement().getStreamInfo(dlqStream).getStreamState().getMsgCount() == 4);
+			JetStreamSubscription dlq = nats.jetStream()
+				.subscribe(replication.subjectPrefix() + "-dlq", PullSubscribeOptions.builder().build());
+			List<Message> dead = dlq.fetch(10, Duration.ofSeconds(5));
+			Map<String, String> reasons = new HashMap<>();
+			for (Message message : dead) {
+				reasons.put(message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_NODE) + "/"
+						+ message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE),
+						message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_REASON));
+			}
+			// Each of the two nodes rejects both bad messages (sequences 1 and 2).
+			assertThat(reasons).containsOnlyKeys("1/1", "1/2", "2/1", "2/2");
+			assertThat(reasons.get("1/1")).contains("undecodable");
+			assertThat(reasons.get("2/2")).contains("no_such_table");
+		}
+	}
+
+	@Test
+	void nodeKilledHardShouldCatchUpWithNoRowLostAndNoneAppliedTwice() throws Exception {
+		String events = "CREATE TABLE events (id INTEGER PRIMARY KEY, origin INTEGER, body TEXT)";
+		// A user trigger on node 2 counts updates of 'events'; rows are only ever inserted, so an update means a
+		// change was applied twice (a re-applied insert becomes the upsert's UPDATE).
+		List<TestDatabase> dbs = databases(3, events, "CREATE TABLE reapplied (n INTEGER)");
+		dbs.get(1).execute("CREATE TRIGGER count_reapplied AFTER UPDATE ON events BEGIN INSERT INTO reapplied VALUES (1); END");
+		startNode(1, dbs.get(0), (b) -> b.ignoreTables(List.of("reapplied")));
+		startNode(3, dbs.get(2), (b) -> b.ignoreTables(List.of("reapplied")));
+		Process node2 = startNodeProcess(2, dbs.get(1), "reapplied");
+		AtomicInteger nextId = new AtomicInteger(1);
+		Runnable writeSome = () -> {
+			for (int i = 0; i < 50; i++) {
+				int id = nextId.getAndIncrement();
+				dbs.get(id % 2 == 0 ? 0 : 2).execute("INSERT INTO events VALUES (" + id + ", " + (id % 2 == 0 ? 1 : 3)
+						+ ", 'body " + id + "')");
+			}
+		};
+		writeSome.run();
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("events") > 10);
+		node2.destroyForcibly().waitFor();
+		writeSome.run();
+		writeSome.run();
+		Process restarted = startNodeProcess(2, dbs.get(1), "reapplied");
+		writeSome.run();
+		int total = nextId.get() - 1;
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(1).count("events")).isEqualTo(total);
+			assertThat(dbs.get(0).count("events")).isEqualTo(total);
+			assertThat(dbs.get(2).count("events")).isEqualTo(total);
+		});
+		assertThat(dbs.get(1).count("reapplied")).isZero();
+		assertThat(restarted.isAlive()).isTrue();
+	}
+
+	@Test
+	void natsServerRestartShouldBeSurvived() {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		startNode(1, dbs.get(0), (b) -> b.nats(NatsConfig.external(cluster.urls().get(0))));
+		startNode(2, dbs.get(1), (b) -> b.nats(NatsConfig.external(cluster.urls().get(1))));
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'before', 'x', 1)");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
+		cluster.server(0).restart();
+		dbs.get(0).execute("INSERT INTO Books VALUES (2, 'after restart', 'x', 1)");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT id FROM Books ORDER BY id"))
+			.containsExactly("1", "2"));
+	}
+
+	private List<TestDatabase> databases(int count, String... ddl) {
+		List<TestDatabase> dbs = new ArrayList<>();
+		for (int i = 1; i <= count; i++) {
+			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
+			db.execute(ddl);
+			dbs.add(db);
+		}
+		return dbs;
+	}
+
+	private ReplicationConfig shards(int shards) {
+		ReplicationConfig r = replication();
+		return new ReplicationConfig(shards, r.streamPrefix(), r.subjectPrefix(), r.replicas(), r.maxEntries(),
+				r.updateExisting(), r.compress(), r.publishWindow(), r.applyBatchSize());
+	}
+
+	private ReplicationConfig replication() {
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		return new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1, defaults.maxEntries(),
+				false, false, defaults.publishWindow(), defaults.applyBatchSize());
+	}
+
+	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> customizer) {
+		HarmonyLiteConfig.Builder builder = HarmonyLiteConfig.builder()
+			.nodeId(nodeId)
+			.dbPath(db.path())
+			.pollingInterval(Duration.ofMillis(20))
+			.nats(NatsConfig.external(cluster.urls().toArray(String[]::new)))
+			.replication(replication());
+		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(customizer.apply(builder).build()).build();
+		engine.start();
+		this.engines.add(engine);
+		return engine;
+	}
+
+	private Process startNodeProcess(int nodeId, TestDatabase db, String ignoreTables) throws IOException {
+		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), NodeMain.class.getName(), Integer.toString(nodeId),
+				db.path().toString(), this.streamPrefix, String.join(",", cluster.urls()), ignoreTables)
+			.redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve("node-" + nodeId + "-" + this.processes.size() + ".log").toFile())
+			.start();
+		this.processes.add(process);
+		Path log = this.dir.resolve("node-" + nodeId + "-" + (this.processes.size() - 1) + ".log");
+		await().atMost(TIMEOUT).until(() -> java.nio.file.Files.readString(log).contains("NODE STARTED"));
+		return process;
+	}
+
+}
