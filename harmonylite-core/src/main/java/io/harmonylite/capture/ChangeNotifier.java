@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,6 +42,8 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final Duration RECHECK_DELAY = Duration.ofMillis(5);
+
 	private static final Logger logger = LoggerFactory.getLogger(ChangeNotifier.class);
 
 	private final Path database;
@@ -56,6 +57,8 @@ public final class ChangeNotifier implements AutoCloseable {
 	private final Condition wake = this.lock.newCondition();
 
 	private boolean signalled;
+
+	private boolean fileChanged;
 
 	private boolean started;
 
@@ -100,8 +103,11 @@ public final class ChangeNotifier implements AutoCloseable {
 			this.lock.unlock();
 		}
 		Connection pollConnection = openPollConnection();
+		// The first read opens the -wal file, which changes its attributes when running as root: do it before the
+		// watch starts so that it causes no wake-up.
+		long initialVersion = dataVersion(pollConnection, Long.MIN_VALUE);
 		this.watchService = startWatch();
-		Thread dispatch = new Thread(() -> dispatch(pollConnection), THREAD_NAME);
+		Thread dispatch = new Thread(() -> dispatch(pollConnection, initialVersion), THREAD_NAME);
 		dispatch.setDaemon(true);
 		this.dispatcher = dispatch;
 		dispatch.start();
@@ -116,6 +122,18 @@ public final class ChangeNotifier implements AutoCloseable {
 		this.lock.lock();
 		try {
 			this.signalled = true;
+			this.wake.signal();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void signalFileChange() {
+		this.lock.lock();
+		try {
+			this.signalled = true;
+			this.fileChanged = true;
 			this.wake.signal();
 		}
 		finally {
@@ -213,7 +231,7 @@ public final class ChangeNotifier implements AutoCloseable {
 					}
 				}
 				if (relevant) {
-					signal();
+					signalFileChange();
 				}
 				if (!key.reset()) {
 					logger.warn("The directory of {} can no longer be watched; relying on polling every {} ms",
@@ -230,17 +248,42 @@ public final class ChangeNotifier implements AutoCloseable {
 		}
 	}
 
-	private void dispatch(Connection pollConnection) {
+	private void dispatch(Connection pollConnection, long initialVersion) {
 		try (pollConnection) {
-			long lastVersion = dataVersion(pollConnection, Long.MIN_VALUE);
+			long lastVersion = initialVersion;
 			boolean retry = false;
+			long pollAt = System.nanoTime() + this.pollingInterval.toNanos();
 			while (!this.closed) {
-				boolean fire = awaitSignalOrPoll();
+				boolean fire;
+				boolean fromFile;
+				this.lock.lock();
+				try {
+					long remaining = pollAt - System.nanoTime();
+					while (!this.signalled && !this.closed && remaining > 0) {
+						remaining = this.wake.awaitNanos(remaining);
+					}
+					fire = this.signalled;
+					fromFile = this.fileChanged;
+					this.signalled = false;
+					this.fileChanged = false;
+				}
+				finally {
+					this.lock.unlock();
+				}
 				if (this.closed) {
 					break;
 				}
+				long now = System.nanoTime();
+				if (now - pollAt >= 0) {
+					pollAt = now + this.pollingInterval.toNanos();
+				}
+				if (fromFile && pollAt - (now + RECHECK_DELAY.toNanos()) > 0) {
+					// The -wal file is written before the commit becomes visible in the shared-memory index, so
+					// the listener may not see it yet: check data_version again shortly.
+					pollAt = now + RECHECK_DELAY.toNanos();
+				}
 				// Read the version before calling the listener: a commit made after this read changes it again,
-				// so the next poll catches a commit the listener may not have seen yet.
+				// so a later check catches a commit the listener may not have seen yet.
 				long version = dataVersion(pollConnection, lastVersion);
 				fire |= version != lastVersion;
 				lastVersion = version;
@@ -254,22 +297,6 @@ public final class ChangeNotifier implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			logger.debug("Could not close the polling connection of {}", this.database, ex);
-		}
-	}
-
-	private boolean awaitSignalOrPoll() throws InterruptedException {
-		this.lock.lock();
-		try {
-			long remaining = this.pollingInterval.toNanos();
-			while (!this.signalled && !this.closed && remaining > 0) {
-				remaining = this.wake.awaitNanos(remaining);
-			}
-			boolean fire = this.signalled;
-			this.signalled = false;
-			return fire;
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
