@@ -1,0 +1,111 @@
+package io.harmonylite.capture;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.harmonylite.event.Operation;
+import io.harmonylite.schema.SchemaReader;
+import io.harmonylite.sqlite.SqlIdentifiers;
+
+/**
+ * Generates the capture triggers of one table. They use only core SQL (no extension or application-defined function),
+ * so every SQLite that writes the file fires them, also with {@code PRAGMA trusted_schema=OFF}.
+ */
+final class CaptureTriggers {
+
+	/** Epoch milliseconds from built-in functions only ({@code unixepoch('subsec')} needs SQLite 3.42). */
+	static final String TIMESTAMP_MILLIS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
+	private static final String CHANGE_LOG = SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE);
+
+	private CaptureTriggers() {
+	}
+
+	/**
+	 * The trigger name for one table and operation, e.g. {@code __harmonylite__books__insert}.
+	 */
+	static String name(String table, Operation operation) {
+		return SchemaReader.INTERNAL_PREFIX + table + "__" + operation.name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Whether a trigger name has the shape of a capture trigger.
+	 */
+	static boolean isCaptureTrigger(String name) {
+		if (!name.startsWith(SchemaReader.INTERNAL_PREFIX)) {
+			return false;
+		}
+		for (Operation operation : Operation.values()) {
+			if (name.endsWith("__" + operation.name().toLowerCase(Locale.ROOT))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The three triggers of a table, name to {@code CREATE TRIGGER} statement.
+	 */
+	static Map<String, String> create(CaptureLayout layout) {
+		Map<String, String> triggers = new LinkedHashMap<>();
+		triggers.put(name(layout.table(), Operation.INSERT), insertTrigger(layout));
+		triggers.put(name(layout.table(), Operation.UPDATE), updateTrigger(layout));
+		triggers.put(name(layout.table(), Operation.DELETE), deleteTrigger(layout));
+		return triggers;
+	}
+
+	private static String insertTrigger(CaptureLayout layout) {
+		return header(layout, Operation.INSERT) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " VALUES ("
+				+ fixedValues(layout, Operation.INSERT) + rowValues(layout, "NEW") + "); END";
+	}
+
+	private static String updateTrigger(CaptureLayout layout) {
+		// An update that changes the key must remove the old key on the replicas before the new row is upserted.
+		StringBuilder keyChanged = new StringBuilder();
+		for (String column : layout.primaryKey()) {
+			if (!keyChanged.isEmpty()) {
+				keyChanged.append(" OR ");
+			}
+			String quoted = SqlIdentifiers.quote(column);
+			keyChanged.append("OLD.").append(quoted).append(" IS NOT NEW.").append(quoted);
+		}
+		return header(layout, Operation.UPDATE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " SELECT "
+				+ fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + " WHERE " + keyChanged + "; "
+				+ "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " VALUES ("
+				+ fixedValues(layout, Operation.UPDATE) + rowValues(layout, "NEW") + "); END";
+	}
+
+	private static String deleteTrigger(CaptureLayout layout) {
+		return header(layout, Operation.DELETE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " VALUES ("
+				+ fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + "); END";
+	}
+
+	private static String header(CaptureLayout layout, Operation operation) {
+		return "CREATE TRIGGER " + SqlIdentifiers.quote(name(layout.table(), operation)) + " AFTER " + operation.name()
+				+ " ON " + SqlIdentifiers.quote(layout.table()) + " FOR EACH ROW WHEN " + ApplyMarker.TRIGGER_CONDITION
+				+ " BEGIN ";
+	}
+
+	private static String targetColumns(CaptureLayout layout) {
+		StringBuilder columns = new StringBuilder(" (tbl, op, layout, ts");
+		for (int i = 0; i < layout.columns().size(); i++) {
+			columns.append(", c").append(i);
+		}
+		return columns.append(')').toString();
+	}
+
+	private static String fixedValues(CaptureLayout layout, Operation operation) {
+		return SqlIdentifiers.literal(layout.table()) + ", " + operation.code() + ", " + layout.id() + ", "
+				+ TIMESTAMP_MILLIS;
+	}
+
+	private static String rowValues(CaptureLayout layout, String row) {
+		StringBuilder values = new StringBuilder();
+		for (String column : layout.columns()) {
+			values.append(", ").append(row).append('.').append(SqlIdentifiers.quote(column));
+		}
+		return values.toString();
+	}
+
+}

@@ -1,0 +1,400 @@
+package io.harmonylite.capture;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.schema.SchemaReader;
+import io.harmonylite.schema.TableSchema;
+import io.harmonylite.sqlite.SqlIdentifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs and removes change capture: the change-log tables and the AFTER INSERT/UPDATE/DELETE triggers of every
+ * watched table.
+ * <p>
+ * All watched tables share one change log, {@value #CHANGE_LOG_TABLE}, and each captured row change costs one insert
+ * into it. A trigger writes the row's values into the untyped columns {@code c0..ck} in the order of its table's
+ * layout (a row of {@value #LAYOUT_TABLE}); when a table's columns change, {@link #install()} records a new layout and
+ * regenerates the table's triggers, and rows captured before still decode with their old layout.
+ *
+ * @since 0.1.0
+ */
+public final class ChangeCapture {
+
+	/** The shared change log; its id column is the global capture order. */
+	public static final String CHANGE_LOG_TABLE = SchemaReader.INTERNAL_PREFIX + "change_log";
+
+	/** The column layouts the triggers write into the change log. */
+	public static final String LAYOUT_TABLE = SchemaReader.INTERNAL_PREFIX + "capture_layout";
+
+	/** Key/value settings of the capture, e.g. {@value #CAPTURE_EPOCH_KEY}. */
+	public static final String META_TABLE = SchemaReader.INTERNAL_PREFIX + "meta";
+
+	/** The meta key of the random capture epoch, created at install and kept until uninstall. */
+	public static final String CAPTURE_EPOCH_KEY = "capture_epoch";
+
+	static final String SCHEMA_VERSION_KEY = "capture_schema_version";
+
+	static final int SCHEMA_VERSION = 1;
+
+	private static final String SCHEMA_RESOURCE = "capture-schema-v1.sql";
+
+	private static final String TABLES_PROPERTY = "harmonylite.tables";
+
+	private static final Logger logger = LoggerFactory.getLogger(ChangeCapture.class);
+
+	private final Connection connection;
+
+	private final List<String> tables;
+
+	private final List<String> ignoreTables;
+
+	/**
+	 * Creates a capture installer working on the given connection.
+	 * @param connection a read-write connection to the database, in auto-commit mode
+	 * @param tables the tables to watch; empty means every user table
+	 * @param ignoreTables tables never watched
+	 */
+	public ChangeCapture(Connection connection, List<String> tables, List<String> ignoreTables) {
+		this.connection = connection;
+		this.tables = List.copyOf(tables);
+		this.ignoreTables = List.copyOf(ignoreTables);
+	}
+
+	/**
+	 * Creates the change-log tables and the triggers of every watched table, in one transaction; safe to run again
+	 * (restart, schema change): it regenerates the triggers of tables whose columns changed, drops the triggers of
+	 * tables no longer watched, and keeps pending changes.
+	 * @return the watched tables
+	 * @throws UnsupportedTableException if a watched table has no primary key
+	 * @throws ConfigException if a configured table does not exist or cannot be watched
+	 */
+	public List<TableSchema> install() {
+		try {
+			return Transactions.immediate(this.connection, this::installInTransaction);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not install change capture: " + ex.getMessage(), ex);
+		}
+	}
+
+	private List<TableSchema> installInTransaction() throws SQLException {
+		ApplyMarker.install(this.connection);
+		for (String ddl : schemaStatements()) {
+			execute(ddl);
+		}
+		initializeMeta();
+		List<TableSchema> watched = resolveWatchedTables();
+		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
+		ensureChangeLogWidth(width);
+		long now = System.currentTimeMillis();
+		Map<String, String> desired = new LinkedHashMap<>();
+		for (TableSchema table : watched) {
+			CaptureLayout layout = layoutFor(table, now);
+			desired.putAll(CaptureTriggers.create(layout));
+		}
+		Map<String, String> existing = existingCaptureTriggers();
+		int dropped = 0;
+		for (Map.Entry<String, String> trigger : existing.entrySet()) {
+			if (!trigger.getValue().equals(desired.get(trigger.getKey()))) {
+				execute("DROP TRIGGER " + SqlIdentifiers.quote(trigger.getKey()));
+				dropped++;
+			}
+		}
+		int created = 0;
+		for (Map.Entry<String, String> trigger : desired.entrySet()) {
+			if (!trigger.getValue().equals(existing.get(trigger.getKey()))) {
+				execute(trigger.getValue());
+				created++;
+			}
+		}
+		logger.info("Change capture installed on {} table(s): {} trigger(s) created, {} dropped", watched.size(),
+				created, dropped);
+		return watched;
+	}
+
+	/**
+	 * Resolves the watched tables from the configuration and the current schema, without changing the database.
+	 * @return the watched tables
+	 * @throws UnsupportedTableException if a watched table has no primary key
+	 * @throws ConfigException if a configured table does not exist or cannot be watched
+	 */
+	public List<TableSchema> watchedTables() {
+		try {
+			return resolveWatchedTables();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Removes change capture: drops every HarmonyLite trigger, view, index and table (every object whose name starts
+	 * with {@value SchemaReader#INTERNAL_PREFIX}), in one transaction; the user's tables and data stay as they are.
+	 * Pending changes are lost.
+	 */
+	public void uninstall() {
+		try {
+			Transactions.immediate(this.connection, () -> {
+				List<String> drops = new ArrayList<>();
+				try (PreparedStatement statement = this.connection.prepareStatement(
+						"SELECT type, name FROM sqlite_schema WHERE substr(name, 1, ?) = ? AND type IN "
+								+ "('trigger', 'view', 'index', 'table') ORDER BY CASE type WHEN 'trigger' THEN 0 "
+								+ "WHEN 'view' THEN 1 WHEN 'index' THEN 2 ELSE 3 END, name")) {
+					statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
+					statement.setString(2, SchemaReader.INTERNAL_PREFIX);
+					try (ResultSet rows = statement.executeQuery()) {
+						while (rows.next()) {
+							drops.add("DROP " + rows.getString(1).toUpperCase(Locale.ROOT) + " IF EXISTS "
+									+ SqlIdentifiers.quote(rows.getString(2)));
+						}
+					}
+				}
+				for (String drop : drops) {
+					execute(drop);
+				}
+				if (tableExists("sqlite_sequence")) {
+					// AUTOINCREMENT tables leave their counter behind; the table itself cannot be dropped.
+					try (PreparedStatement statement = this.connection
+						.prepareStatement("DELETE FROM sqlite_sequence WHERE substr(name, 1, ?) = ?")) {
+						statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
+						statement.setString(2, SchemaReader.INTERNAL_PREFIX);
+						statement.executeUpdate();
+					}
+				}
+				logger.info("Change capture uninstalled: {} HarmonyLite object(s) dropped", drops.size());
+				return null;
+			});
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not uninstall change capture: " + ex.getMessage(), ex);
+		}
+	}
+
+	private List<TableSchema> resolveWatchedTables() throws SQLException {
+		SchemaReader reader = new SchemaReader(this.connection);
+		List<String> userTables = reader.userTables();
+		List<String> names = new ArrayList<>();
+		if (this.tables.isEmpty()) {
+			names.addAll(userTables);
+		}
+		else {
+			for (String configured : this.tables) {
+				String name = resolveConfigured(configured, userTables);
+				if (names.stream().noneMatch((n) -> sameName(n, name))) {
+					names.add(name);
+				}
+			}
+		}
+		names.removeIf((name) -> this.ignoreTables.stream().anyMatch((ignored) -> sameName(ignored, name)));
+		List<TableSchema> watched = new ArrayList<>();
+		List<String> withoutKey = new ArrayList<>();
+		for (String name : names) {
+			TableSchema table = reader.table(name)
+				.orElseThrow(() -> new HarmonyLiteException("Table '" + name + "' disappeared while capture was installed"));
+			if (table.primaryKey().isEmpty()) {
+				withoutKey.add(name);
+			}
+			watched.add(table);
+		}
+		if (!withoutKey.isEmpty()) {
+			throw new UnsupportedTableException(withoutKey, "Cannot capture changes of "
+					+ (withoutKey.size() == 1 ? "table " : "tables ") + quotedList(withoutKey)
+					+ ": a replicated table needs a primary key to identify its rows on other nodes. "
+					+ "Add a PRIMARY KEY to " + (withoutKey.size() == 1 ? "it" : "each")
+					+ ", or list it in harmonylite.ignore-tables.");
+		}
+		return watched;
+	}
+
+	private String resolveConfigured(String configured, List<String> userTables) throws SQLException {
+		if (userTables.contains(configured)) {
+			return configured;
+		}
+		// SQLite matches table names case-insensitively (ASCII letters only).
+		for (String table : userTables) {
+			if (sameName(table, configured)) {
+				return table;
+			}
+		}
+		Optional<String> kind = schemaObjectType(configured);
+		if (kind.isPresent()) {
+			throw new ConfigException(TABLES_PROPERTY,
+					"'" + configured + "' is a " + kind.get() + " that cannot be replicated (only ordinary tables can: "
+							+ "no virtual tables, their shadow tables, views, sqlite_* or " + SchemaReader.INTERNAL_PREFIX
+							+ "* tables). Remove it from " + TABLES_PROPERTY + ".");
+		}
+		throw new ConfigException(TABLES_PROPERTY, "table '" + configured + "' does not exist (existing tables: "
+				+ (userTables.isEmpty() ? "none" : quotedList(userTables.subList(0, Math.min(20, userTables.size()))))
+				+ (userTables.size() > 20 ? ", ..." : "")
+				+ "). Fix the name, or create the table before HarmonyLite starts.");
+	}
+
+	private Optional<String> schemaObjectType(String name) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT type FROM pragma_table_list WHERE schema = 'main' AND name = ? COLLATE NOCASE")) {
+			statement.setString(1, name);
+			try (ResultSet rows = statement.executeQuery()) {
+				if (!rows.next()) {
+					return Optional.empty();
+				}
+				return Optional.of(switch (rows.getString(1)) {
+					case "view" -> "view";
+					case "table" -> "internal table";
+					default -> rows.getString(1) + " table";
+				});
+			}
+		}
+	}
+
+	private static boolean sameName(String a, String b) {
+		if (a.length() != b.length()) {
+			return false;
+		}
+		for (int i = 0; i < a.length(); i++) {
+			char x = a.charAt(i);
+			char y = b.charAt(i);
+			if (x != y && (x >= 128 || y >= 128 || Character.toLowerCase(x) != Character.toLowerCase(y))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static String quotedList(List<String> names) {
+		return names.stream().map((name) -> "'" + name + "'").collect(Collectors.joining(", "));
+	}
+
+	private void initializeMeta() throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement(
+				"INSERT INTO " + SqlIdentifiers.quote(META_TABLE) + " (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+			statement.setString(1, CAPTURE_EPOCH_KEY);
+			statement.setLong(2, newEpoch());
+			statement.executeUpdate();
+			statement.setString(1, SCHEMA_VERSION_KEY);
+			statement.setLong(2, SCHEMA_VERSION);
+			statement.executeUpdate();
+		}
+	}
+
+	private static long newEpoch() {
+		SecureRandom random = new SecureRandom();
+		long epoch;
+		do {
+			epoch = random.nextLong();
+		}
+		while (epoch == 0);
+		return epoch;
+	}
+
+	private void ensureChangeLogWidth(int width) throws SQLException {
+		int current = 0;
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT count(*) FROM pragma_table_info(?) WHERE name GLOB 'c[0-9]*'")) {
+			statement.setString(1, CHANGE_LOG_TABLE);
+			try (ResultSet rows = statement.executeQuery()) {
+				rows.next();
+				current = rows.getInt(1);
+			}
+		}
+		for (int i = current; i < width; i++) {
+			// No declared type: the column has no affinity, so every value keeps its exact storage class.
+			execute("ALTER TABLE " + SqlIdentifiers.quote(CHANGE_LOG_TABLE) + " ADD COLUMN c" + i);
+		}
+		if (width > current) {
+			logger.debug("Change log widened from {} to {} value columns", current, width);
+		}
+	}
+
+	private CaptureLayout layoutFor(TableSchema table, long now) throws SQLException {
+		List<String> columns = table.columnNames();
+		List<String> primaryKey = table.primaryKey();
+		Optional<CaptureLayout> latest = CaptureLayouts.latest(this.connection, table.name());
+		if (latest.isPresent() && latest.get().sameShape(columns, primaryKey)) {
+			return latest.get();
+		}
+		CaptureLayout layout = CaptureLayouts.insert(this.connection, table.name(), columns, primaryKey, now);
+		if (latest.isPresent()) {
+			logger.info("Columns of table '{}' changed; capture now uses layout {} ({} columns)", table.name(),
+					layout.id(), columns.size());
+		}
+		return layout;
+	}
+
+	private Map<String, String> existingCaptureTriggers() throws SQLException {
+		Map<String, String> triggers = new HashMap<>();
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT name, sql, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ?) = ?")) {
+			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
+			statement.setString(2, SchemaReader.INTERNAL_PREFIX);
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					String name = rows.getString(1);
+					String table = rows.getString(3);
+					if (CaptureTriggers.isCaptureTrigger(name) && !table.startsWith(SchemaReader.INTERNAL_PREFIX)) {
+						triggers.put(name, rows.getString(2));
+					}
+				}
+			}
+		}
+		return triggers;
+	}
+
+	private boolean tableExists(String table) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
+			statement.setString(1, table);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next();
+			}
+		}
+	}
+
+	private void execute(String sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	static List<String> schemaStatements() {
+		String script;
+		try (InputStream in = ChangeCapture.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+			if (in == null) {
+				throw new IllegalStateException("Missing classpath resource " + SCHEMA_RESOURCE);
+			}
+			script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new HarmonyLiteException("Could not read " + SCHEMA_RESOURCE + ": " + ex.getMessage(), ex);
+		}
+		String withoutComments = script.lines()
+			.filter((line) -> !line.strip().startsWith("--"))
+			.collect(Collectors.joining("\n"));
+		List<String> statements = new ArrayList<>();
+		for (String statement : withoutComments.split(";\\s*(\\n|$)")) {
+			if (!statement.isBlank()) {
+				statements.add(statement.strip());
+			}
+		}
+		return statements;
+	}
+
+}

@@ -1,0 +1,371 @@
+package io.harmonylite.capture;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.Operation;
+import io.harmonylite.schema.SchemaReader;
+import io.harmonylite.schema.TableSchema;
+import io.harmonylite.sqlite.SqliteConnections;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.harmonylite.capture.CaptureTestSupport.changeLogCount;
+import static io.harmonylite.capture.CaptureTestSupport.count;
+import static io.harmonylite.capture.CaptureTestSupport.describe;
+import static io.harmonylite.capture.CaptureTestSupport.execute;
+import static io.harmonylite.capture.CaptureTestSupport.query;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
+
+class ChangeCaptureTests {
+
+	@TempDir
+	Path directory;
+
+	private Connection connection;
+
+	@BeforeEach
+	void open() {
+		this.connection = SqliteConnections.open(this.directory.resolve("app.db"));
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.connection.close();
+	}
+
+	private ChangeCapture capture(List<String> tables, List<String> ignoreTables) {
+		return new ChangeCapture(this.connection, tables, ignoreTables);
+	}
+
+	private List<ChangeEvent> events() {
+		return new ChangeLogReader(this.connection, 7).readAfter(0, 1000)
+			.stream()
+			.map(CapturedChange::event)
+			.toList();
+	}
+
+	@Test
+	void installShouldCaptureInsertUpdateAndDeleteFromJdbc() throws Exception {
+		execute(this.connection, "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)");
+		List<TableSchema> watched = capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO books (title, author, year) VALUES ('Dune', 'Herbert', 1965)",
+				"UPDATE books SET year = 1966 WHERE id = 1", "DELETE FROM books WHERE id = 1");
+		List<ChangeEvent> events = events();
+		assertThat(watched).extracting(TableSchema::name).containsExactly("books");
+		assertThat(events).extracting(ChangeEvent::operation)
+			.containsExactly(Operation.INSERT, Operation.UPDATE, Operation.DELETE);
+		assertThat(events).allSatisfy((event) -> {
+			assertThat(event.table()).isEqualTo("books");
+			assertThat(event.primaryKey()).containsExactly("id");
+			assertThat(event.originNodeId()).isEqualTo(7);
+		});
+		assertThat(events.get(0).row()).containsExactly(entry("id", 1L), entry("title", "Dune"),
+				entry("author", "Herbert"), entry("year", 1965L));
+		assertThat(events.get(1).row()).containsEntry("year", 1966L);
+		assertThat(events.get(2).row()).containsEntry("year", 1966L).containsEntry("title", "Dune");
+	}
+
+	@Test
+	void installShouldRecordOneChangeLogRowPerChangedRow() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+				+ "INSERT INTO t SELECT i, i FROM n", "UPDATE t SET v = v + 1 WHERE id <= 10");
+		assertThat(changeLogCount(this.connection)).isEqualTo(110);
+	}
+
+	@Test
+	void updateThatChangesThePrimaryKeyShouldRecordDeleteOfOldKeyThenUpdate() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+				"CREATE TABLE pair (a TEXT, b INTEGER, v TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'x')", "UPDATE t SET id = 2 WHERE id = 1",
+				"UPDATE t SET v = 'y' WHERE id = 2", "INSERT INTO pair VALUES ('k', 1, 'x')",
+				"UPDATE pair SET b = 2 WHERE a = 'k'");
+		List<ChangeEvent> events = events();
+		assertThat(events).extracting(ChangeEvent::table, ChangeEvent::operation)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("t", Operation.INSERT),
+					org.assertj.core.groups.Tuple.tuple("t", Operation.DELETE),
+					org.assertj.core.groups.Tuple.tuple("t", Operation.UPDATE),
+					org.assertj.core.groups.Tuple.tuple("t", Operation.UPDATE),
+					org.assertj.core.groups.Tuple.tuple("pair", Operation.INSERT),
+					org.assertj.core.groups.Tuple.tuple("pair", Operation.DELETE),
+					org.assertj.core.groups.Tuple.tuple("pair", Operation.UPDATE));
+		assertThat(events.get(1).row()).containsExactly(entry("id", 1L), entry("v", "x"));
+		assertThat(events.get(2).row()).containsExactly(entry("id", 2L), entry("v", "x"));
+		assertThat(events.get(5).primaryKeyValues()).containsExactly("k", 1L);
+		assertThat(events.get(6).primaryKeyValues()).containsExactly("k", 2L);
+	}
+
+	@Test
+	void everyPrimaryKeyShapeShouldBeCapturedWithItsKeyInKeyOrder() throws Exception {
+		execute(this.connection, "CREATE TABLE rowid_alias (id INTEGER PRIMARY KEY, v)",
+				"CREATE TABLE int_key (id INT PRIMARY KEY, v)", "CREATE TABLE text_key (code TEXT PRIMARY KEY, v)",
+				"CREATE TABLE composite (a TEXT, b INTEGER, v, PRIMARY KEY (b, a))",
+				"CREATE TABLE no_rowid (a TEXT, b BLOB, v, PRIMARY KEY (a, b)) WITHOUT ROWID");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO rowid_alias (v) VALUES (1)", "INSERT INTO int_key VALUES (-5, 1)",
+				"INSERT INTO text_key VALUES ('é-1', 1)", "INSERT INTO composite VALUES ('x', 2, 1)",
+				"INSERT INTO no_rowid VALUES ('y', x'0001', 1)");
+		for (String table : List.of("rowid_alias", "int_key", "text_key", "composite", "no_rowid")) {
+			execute(this.connection, "UPDATE " + table + " SET v = 2", "DELETE FROM " + table);
+		}
+		List<ChangeEvent> events = events();
+		assertThat(events).hasSize(15);
+		Map<String, List<String>> keys = new java.util.HashMap<>();
+		events.forEach((event) -> keys.put(event.table(), event.primaryKey()));
+		assertThat(keys).containsEntry("rowid_alias", List.of("id"))
+			.containsEntry("int_key", List.of("id"))
+			.containsEntry("text_key", List.of("code"))
+			.containsEntry("composite", List.of("b", "a"))
+			.containsEntry("no_rowid", List.of("a", "b"));
+		assertThat(events.get(0).primaryKeyValues()).containsExactly(1L);
+		assertThat(events.get(1).primaryKeyValues()).containsExactly(-5L);
+		assertThat(events.get(2).primaryKeyValues()).containsExactly("é-1");
+		assertThat(events.get(3).primaryKeyValues()).containsExactly(2L, "x");
+		assertThat(events.get(4).primaryKeyValues()).containsExactly("y", new byte[] { 0, 1 });
+		assertThat(events.subList(5, 15)).extracting(ChangeEvent::operation)
+			.containsExactly(Operation.UPDATE, Operation.DELETE, Operation.UPDATE, Operation.DELETE, Operation.UPDATE,
+					Operation.DELETE, Operation.UPDATE, Operation.DELETE, Operation.UPDATE, Operation.DELETE);
+	}
+
+	@Test
+	void tableWithoutPrimaryKeyShouldBeRefusedNamingTheTable() throws Exception {
+		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", "CREATE TABLE audit_log (line TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		assertThatExceptionOfType(UnsupportedTableException.class).isThrownBy(capture::install)
+			.withMessageContaining("'audit_log'")
+			.withMessageContaining("PRIMARY KEY")
+			.satisfies((ex) -> assertThat(ex.tables()).containsExactly("audit_log"));
+		assertThat(count(this.connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")).isZero();
+	}
+
+	@Test
+	void tableWithoutPrimaryKeyShouldBeAcceptedWhenIgnored() throws Exception {
+		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", "CREATE TABLE audit_log (line TEXT)");
+		List<TableSchema> watched = capture(List.of(), List.of("AUDIT_LOG")).install();
+		execute(this.connection, "INSERT INTO audit_log VALUES ('x')", "INSERT INTO good VALUES (1)");
+		assertThat(watched).extracting(TableSchema::name).containsExactly("good");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("good");
+	}
+
+	@Test
+	void configuredTablesShouldBeTheOnlyOnesWatchedAndMatchedIgnoringCase() throws Exception {
+		execute(this.connection, "CREATE TABLE Books (id INTEGER PRIMARY KEY)", "CREATE TABLE other (id INTEGER PRIMARY KEY)");
+		List<TableSchema> watched = capture(List.of("books"), List.of()).install();
+		execute(this.connection, "INSERT INTO Books VALUES (1)", "INSERT INTO other VALUES (1)");
+		assertThat(watched).extracting(TableSchema::name).containsExactly("Books");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("Books");
+	}
+
+	@Test
+	void configuredTableThatDoesNotExistShouldFailNamingIt() throws Exception {
+		execute(this.connection, "CREATE TABLE books (id INTEGER PRIMARY KEY)");
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> capture(List.of("bookz"), List.of()).install())
+			.withMessageContaining("harmonylite.tables")
+			.withMessageContaining("'bookz' does not exist")
+			.withMessageContaining("'books'");
+	}
+
+	@Test
+	void virtualTablesAndTheirShadowTablesShouldNeverBeWatched() throws Exception {
+		execute(this.connection, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
+				"CREATE VIRTUAL TABLE notes_fts USING fts5(body)",
+				"CREATE VIRTUAL TABLE boxes USING rtree(id, min_x, max_x)");
+		List<TableSchema> watched = capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO notes_fts (body) VALUES ('hello world')",
+				"INSERT INTO boxes VALUES (1, 0, 1)", "INSERT INTO notes VALUES (1, 'hello')");
+		assertThat(watched).extracting(TableSchema::name).containsExactly("notes");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("notes");
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> capture(List.of("notes_fts"), List.of()).install())
+			.withMessageContaining("'notes_fts' is a virtual table");
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> capture(List.of("notes_fts_data"), List.of()).install())
+			.withMessageContaining("'notes_fts_data' is a shadow table");
+	}
+
+	@Test
+	void generatedColumnsShouldNotBeCaptured() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, "
+				+ "twice INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL, thrice INTEGER AS (a * 3) STORED)");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO t (id, a) VALUES (1, 5)");
+		assertThat(events().get(0).row()).containsExactly(entry("id", 1L), entry("a", 5L));
+	}
+
+	@Test
+	void installTwiceShouldKeepTheSameObjectsAndPendingChanges() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'a')");
+		List<List<Object>> schemaBefore = query(this.connection, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name");
+		long epochBefore = new ChangeLogReader(this.connection, 1).captureEpoch();
+		capture.install();
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		assertThat(query(this.connection, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name"))
+			.isEqualTo(schemaBefore);
+		assertThat(count(this.connection, "SELECT count(*) FROM \"" + ChangeCapture.LAYOUT_TABLE + "\"")).isOne();
+		assertThat(new ChangeLogReader(this.connection, 1).captureEpoch()).isEqualTo(epochBefore);
+		assertThat(events()).hasSize(1);
+		execute(this.connection, "INSERT INTO t VALUES (2, 'b')");
+		assertThat(events()).hasSize(2);
+	}
+
+	@Test
+	void installAfterAddColumnShouldUseNewLayoutAndKeepOldRowsDecodable() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'one')", "ALTER TABLE t ADD COLUMN \"b c\" INTEGER DEFAULT 7",
+				"INSERT INTO t VALUES (2, 'two', 2)");
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (3, 'three', 3)", "UPDATE t SET \"b c\" = 10 WHERE id = 1");
+		List<ChangeEvent> events = events();
+		assertThat(events).hasSize(4);
+		assertThat(events.get(0).row()).containsExactly(entry("id", 1L), entry("a", "one"));
+		// Written after the ALTER but before install(): still the old layout, still decodable.
+		assertThat(events.get(1).row()).containsExactly(entry("id", 2L), entry("a", "two"));
+		assertThat(events.get(2).row()).containsExactly(entry("id", 3L), entry("a", "three"), entry("b c", 3L));
+		assertThat(events.get(3).row()).containsExactly(entry("id", 1L), entry("a", "one"), entry("b c", 10L));
+		assertThat(count(this.connection, "SELECT count(*) FROM \"" + ChangeCapture.LAYOUT_TABLE + "\"")).isEqualTo(2);
+		capture.install();
+		assertThat(count(this.connection, "SELECT count(*) FROM \"" + ChangeCapture.LAYOUT_TABLE + "\"")).isEqualTo(2);
+	}
+
+	@Test
+	void installShouldWidenTheChangeLogForAWiderTable() throws Exception {
+		execute(this.connection, "CREATE TABLE narrow (id INTEGER PRIMARY KEY)");
+		capture(List.of(), List.of()).install();
+		StringBuilder wide = new StringBuilder("CREATE TABLE wide (id INTEGER PRIMARY KEY");
+		for (int i = 1; i < 40; i++) {
+			wide.append(", col").append(i).append(" INTEGER DEFAULT ").append(i);
+		}
+		execute(this.connection, wide.append(')').toString(), "INSERT INTO narrow VALUES (1)");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO wide (id) VALUES (1)", "INSERT INTO narrow VALUES (2)");
+		List<ChangeEvent> events = events();
+		assertThat(events).extracting(ChangeEvent::table).containsExactly("narrow", "wide", "narrow");
+		assertThat(events.get(1).row()).hasSize(40).containsEntry("col39", 39L);
+		assertThat(count(this.connection, "SELECT count(*) FROM pragma_table_info('" + ChangeCapture.CHANGE_LOG_TABLE
+				+ "') WHERE name GLOB 'c[0-9]*'")).isEqualTo(40);
+	}
+
+	@Test
+	void installShouldDropTriggersOfTablesNoLongerWatched() throws Exception {
+		execute(this.connection, "CREATE TABLE a (id INTEGER PRIMARY KEY)", "CREATE TABLE b (id INTEGER PRIMARY KEY)");
+		capture(List.of(), List.of()).install();
+		capture(List.of(), List.of("b")).install();
+		execute(this.connection, "INSERT INTO a VALUES (1)", "INSERT INTO b VALUES (1)");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("a");
+		assertThat(query(this.connection, "SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'trigger'"))
+			.containsExactly(List.of("a"));
+	}
+
+	@Test
+	void installAfterTableRenameShouldCaptureUnderTheNewName() throws Exception {
+		execute(this.connection, "CREATE TABLE old_name (id INTEGER PRIMARY KEY)");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "ALTER TABLE old_name RENAME TO new_name");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO new_name VALUES (1)");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("new_name");
+		assertThat(query(this.connection, "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"))
+			.containsExactly(List.of("__harmonylite__new_name__delete"), List.of("__harmonylite__new_name__insert"),
+					List.of("__harmonylite__new_name__update"));
+	}
+
+	@Test
+	void hostileIdentifiersShouldBeCapturedExactlyAndNotAlterSql() throws Exception {
+		String table = "we\"ird'; DROP TABLE victim; -- " + "x".repeat(200);
+		List<String> columns = List.of("id\"; DROP TABLE victim; --", "it's", "semi;colon", "-- comment", "with space",
+				"[bracket]", "`tick`", "NEW", "OLD", "é漢字🎉");
+		StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(quote(table)).append(" (");
+		for (int i = 0; i < columns.size(); i++) {
+			ddl.append(i == 0 ? "" : ", ").append(quote(columns.get(i))).append(i == 0 ? " INTEGER PRIMARY KEY" : "");
+		}
+		execute(this.connection, ddl.append(')').toString(), "CREATE TABLE victim (id INTEGER PRIMARY KEY)");
+		capture(List.of(table), List.of()).install();
+		StringBuilder insert = new StringBuilder("INSERT INTO ").append(quote(table)).append(" VALUES (1");
+		for (int i = 1; i < columns.size(); i++) {
+			insert.append(", ?");
+		}
+		try (PreparedStatement statement = this.connection.prepareStatement(insert.append(')').toString())) {
+			for (int i = 1; i < columns.size(); i++) {
+				statement.setString(i, "'); DROP TABLE victim; --" + i);
+			}
+			statement.executeUpdate();
+		}
+		execute(this.connection, "UPDATE " + quote(table) + " SET " + quote("it's") + " = 'changed'",
+				"DELETE FROM " + quote(table));
+		List<ChangeEvent> events = events();
+		assertThat(events).extracting(ChangeEvent::operation)
+			.containsExactly(Operation.INSERT, Operation.UPDATE, Operation.DELETE);
+		assertThat(events).allSatisfy((event) -> {
+			assertThat(event.table()).isEqualTo(table);
+			assertThat(event.row().keySet()).containsExactlyElementsOf(columns);
+			assertThat(event.primaryKey()).containsExactly(columns.get(0));
+		});
+		assertThat(events.get(0).row()).containsEntry("semi;colon", "'); DROP TABLE victim; --2");
+		assertThat(events.get(1).row()).containsEntry("it's", "changed");
+		assertThat(new SchemaReader(this.connection).table("victim")).isPresent();
+	}
+
+	@Test
+	void uninstallShouldLeaveExactlyTheUserSchemaAndData() throws Exception {
+		execute(this.connection, "CREATE TABLE books (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT, cover BLOB)",
+				"CREATE TABLE tags (book INTEGER, tag TEXT, PRIMARY KEY (book, tag)) WITHOUT ROWID",
+				"CREATE INDEX books_title ON books (title)", "CREATE VIEW titles AS SELECT title FROM books",
+				"CREATE TRIGGER user_trigger AFTER INSERT ON books BEGIN SELECT 1; END",
+				"CREATE VIRTUAL TABLE search USING fts5(title)",
+				"INSERT INTO books (title, cover) VALUES ('a', x'00ff'), ('b', NULL)",
+				"INSERT INTO tags VALUES (1, 'x'), (2, 'y')", "INSERT INTO search VALUES ('a')");
+		List<List<Object>> schemaBefore = userSchema();
+		List<String> dataBefore = userData();
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		// Writes that are captured but leave the user's data as it was.
+		execute(this.connection, "UPDATE tags SET tag = 'z' WHERE book = 2", "UPDATE tags SET tag = 'y' WHERE book = 2",
+				"UPDATE books SET title = 'b' WHERE title = 'b'");
+		assertThat(changeLogCount(this.connection)).isEqualTo(5);
+		// Tables other packages create with the prefix go too.
+		execute(this.connection, "CREATE TABLE \"__harmonylite__apply_position\" (stream TEXT PRIMARY KEY, seq INTEGER)",
+				"CREATE TABLE \"__harmonylite__counter\" (id INTEGER PRIMARY KEY AUTOINCREMENT)",
+				"INSERT INTO \"__harmonylite__counter\" DEFAULT VALUES");
+		capture.uninstall();
+		assertThat(userSchema()).isEqualTo(schemaBefore);
+		assertThat(userData()).isEqualTo(dataBefore);
+		assertThat(count(this.connection, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '\\_\\_harmonylite\\_\\_%' ESCAPE '\\'"))
+			.isZero();
+	}
+
+	private List<List<Object>> userSchema() throws Exception {
+		return query(this.connection, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name");
+	}
+
+	private List<String> userData() throws Exception {
+		List<String> data = new ArrayList<>();
+		for (List<Object> table : query(this.connection,
+				"SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")) {
+			data.add(table.get(0) + "=" + describe(query(this.connection, "SELECT * FROM " + quote((String) table.get(0)))));
+		}
+		return data;
+	}
+
+	private static String quote(String identifier) {
+		return io.harmonylite.sqlite.SqlIdentifiers.quote(identifier);
+	}
+
+}
