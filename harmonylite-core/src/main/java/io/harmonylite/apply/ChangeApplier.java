@@ -114,25 +114,22 @@ public final class ChangeApplier implements AutoCloseable {
 		if (batch.isEmpty()) {
 			return new ApplyResult(0, 0, Map.of());
 		}
-		begin("apply a batch of " + batch.size() + " changes");
+		ApplyResult result;
 		try {
-			ApplyResult result = applyInTransaction(batch);
-			execute("COMMIT");
-			if (logger.isDebugEnabled()) {
-				logger.debug("Applied {} and skipped {} changes; positions {}", result.applied(), result.skipped(),
-						result.positions());
-			}
-			return result;
+			result = applyInTransaction(batch, false);
 		}
-		catch (SQLException ex) {
-			rollback(ex);
-			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
-					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
+		catch (BatchWriteFailure failure) {
+			// Batched writes do not tell which change failed: replay one by one to name it (or succeed, if
+			// the database changed in between).
+			logger.debug("A batched write failed ({}); replaying the batch change by change",
+					failure.getCause().getMessage());
+			result = applyInTransaction(batch, true);
 		}
-		catch (RuntimeException | Error ex) {
-			rollback(ex);
-			throw ex;
+		if (logger.isDebugEnabled()) {
+			logger.debug("Applied {} and skipped {} changes; positions {}", result.applied(), result.skipped(),
+					result.positions());
 		}
+		return result;
 	}
 
 	/**
@@ -223,7 +220,27 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 	}
 
-	private ApplyResult applyInTransaction(List<PositionedChange> batch) throws SQLException {
+	private ApplyResult applyInTransaction(List<PositionedChange> batch, boolean oneByOne) {
+		begin("apply a batch of " + batch.size() + " changes");
+		try {
+			ApplyResult result = writeBatch(batch, oneByOne);
+			execute("COMMIT");
+			return result;
+		}
+		catch (SQLException ex) {
+			this.statements.discard();
+			rollback(ex);
+			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
+					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
+		}
+		catch (RuntimeException | Error ex) {
+			this.statements.discard();
+			rollback(ex);
+			throw ex;
+		}
+	}
+
+	private ApplyResult writeBatch(List<PositionedChange> batch, boolean oneByOne) throws SQLException {
 		checkSchemaVersion();
 		Map<String, Long> stored = new HashMap<>();
 		for (PositionedChange change : batch) {
@@ -252,9 +269,24 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		if (applied > 0) {
 			ApplyMarker.set(this.connection);
-			for (int i = 0; i < batch.size(); i++) {
-				if (toApply[i]) {
-					write(i, batch.get(i));
+			if (oneByOne) {
+				for (int i = 0; i < batch.size(); i++) {
+					if (toApply[i]) {
+						write(i, batch.get(i));
+					}
+				}
+			}
+			else {
+				try {
+					for (int i = 0; i < batch.size(); i++) {
+						if (toApply[i]) {
+							this.statements.add(batch.get(i).event());
+						}
+					}
+					this.statements.flush();
+				}
+				catch (SQLException ex) {
+					throw new BatchWriteFailure(ex);
 				}
 			}
 			ApplyMarker.clear(this.connection);
@@ -342,6 +374,17 @@ public final class ChangeApplier implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/** A batched write failed; the batch is replayed change by change to name the failing change. */
+	private static final class BatchWriteFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		BatchWriteFailure(SQLException cause) {
+			super(cause.getMessage(), cause, false, false);
+		}
+
 	}
 
 	private static void closeAfterFailure(Connection connection, Exception failure) {

@@ -262,6 +262,45 @@ class ChangeApplierTests {
 	}
 
 	@Test
+	void applyShouldKeepTheOrderOfChangesAcrossStatementsAndTables() {
+		this.database.execute("CREATE TABLE o (id INTEGER PRIMARY KEY, v TEXT)",
+				"CREATE TABLE o2 (id INTEGER PRIMARY KEY, v TEXT)");
+		List<String> key = List.of("id");
+		this.applier.apply(List.of(upsert(STREAM, 1, "o", row("id", 1L, "v", "first")),
+				change(STREAM, 2, "o", Operation.DELETE, key, row("id", 1L, "v", "first")),
+				upsert(STREAM, 3, "o", row("id", 1L, "v", "again")), upsert(STREAM, 4, "o", row("id", 2L, "v", "x")),
+				upsert(STREAM, 5, "o2", row("id", 2L, "v", "other table")),
+				change(STREAM, 6, "o", Operation.DELETE, key, row("id", 2L, "v", "x")),
+				upsert(STREAM, 7, "o", row("id", 1L)), upsert(STREAM, 8, "o", row("id", 1L, "v", "last"))));
+
+		assertThat(this.database.query("SELECT id, v FROM o")).containsExactly(List.of(1L, "last"));
+		assertThat(this.database.query("SELECT id, v FROM o2")).containsExactly(List.of(2L, "other table"));
+	}
+
+	@Test
+	void failureAfterOtherStatementsShouldNameTheFailingChange() {
+		this.database.execute("CREATE TABLE ok (id INTEGER PRIMARY KEY, v TEXT)",
+				"CREATE TABLE strict_qty (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL) STRICT");
+		List<PositionedChange> batch = List.of(upsert(STREAM, 1, "ok", row("id", 1L, "v", "a")),
+				upsert(STREAM, 2, "strict_qty", row("id", 1L, "qty", 1L)),
+				change(STREAM, 3, "ok", Operation.DELETE, List.of("id"), row("id", 1L, "v", "a")),
+				upsert(STREAM, 4, "strict_qty", row("id", 2L, "qty", 2L)),
+				upsert(STREAM, 5, "strict_qty", row("id", 3L, "qty", "three")),
+				upsert(STREAM, 6, "ok", row("id", 9L, "v", "z")));
+
+		assertThatExceptionOfType(ChangeApplyException.class).isThrownBy(() -> this.applier.apply(batch))
+			.satisfies((ex) -> assertThat(ex.index()).isEqualTo(4))
+			.withMessageContaining("(INSERT on table 'strict_qty', stream '" + STREAM + "', sequence 5)")
+			.withMessageNotContaining("three");
+		assertThat(this.database.count("ok")).isZero();
+		assertThat(this.database.count("strict_qty")).isZero();
+		assertThat(this.applier.positions()).isEmpty();
+		assertThat(this.applier.apply(batch.subList(0, 4)).applied()).isEqualTo(4);
+		assertThat(this.database.query("SELECT id, qty FROM strict_qty ORDER BY id"))
+			.containsExactly(List.of(1L, 1L), List.of(2L, 2L));
+	}
+
+	@Test
 	void appliedChangesShouldNotBeCapturedWhileOtherWritesAre() {
 		this.database.execute("CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT)",
 				"CREATE TABLE capture_log (op TEXT, id INTEGER)");
