@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Inserts and updates become an UPSERT on the primary key ({@code INSERT ... ON CONFLICT (pk) DO UPDATE}, never
  * {@code INSERT OR REPLACE}, which deletes first and fires {@code ON DELETE CASCADE}); columns the change does not
- * carry keep their value. Deletes remove by primary key. Every change is checked against the real schema first (see
+ * carry keep their value. Deletes remove by primary key ({@code "pk" = ?}); a change whose key holds NULL is rejected,
+ * since SQLite treats NULL keys as distinct and such a key identifies no row reliably. Every change is checked
+ * against the real schema first (see
  * {@link InvalidChangeException}); identifiers are quoted and values are bound parameters. Writes are made under the
  * {@link ApplyMarker}, so capture triggers do not record them, and with foreign-key enforcement off, so rows that
  * arrive before their parents are accepted.

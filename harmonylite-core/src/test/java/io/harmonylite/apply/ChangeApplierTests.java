@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.event.Operation;
+import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -221,7 +223,7 @@ class ChangeApplierTests {
 	void applyShouldTrackEachStreamSeparatelyAndStampTheUpdate() throws SQLException {
 		this.applier.close();
 		Clock clock = Clock.fixed(Instant.ofEpochMilli(1_234_567L), ZoneOffset.UTC);
-		this.applier = new ChangeApplier(io.harmonylite.sqlite.SqliteConnections.open(this.database.file()), clock);
+		this.applier = new ChangeApplier(SqliteConnections.open(this.database.file()), clock);
 		this.database.execute("CREATE TABLE p (id INTEGER PRIMARY KEY)");
 
 		ApplyResult result = this.applier.apply(List.of(upsert("s1", 10, "p", row("id", 1L)),
@@ -388,6 +390,17 @@ class ChangeApplierTests {
 		assertThat(this.database.count("x1")).isEqualTo(1_000);
 		assertThat(this.database.count("x2")).isEqualTo(1_000);
 		assertThat(this.applier.position(STREAM)).isEqualTo(2_000);
+	}
+
+	@Test
+	void constructorWhenConnectionIsInATransactionShouldFailAndCloseIt() throws SQLException {
+		Connection connection = SqliteConnections.open(this.database.file());
+		connection.setAutoCommit(false);
+
+		assertThatExceptionOfType(HarmonyLiteException.class)
+			.isThrownBy(() -> new ChangeApplier(connection))
+			.withMessageContaining("must be in auto-commit mode");
+		assertThat(connection.isClosed()).isTrue();
 	}
 
 	private static Connection openWithForeignKeys(Path file) throws SQLException {

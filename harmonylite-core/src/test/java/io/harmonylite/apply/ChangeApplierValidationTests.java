@@ -19,6 +19,7 @@ import static io.harmonylite.apply.TestDatabase.row;
 import static io.harmonylite.apply.TestDatabase.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ChangeApplierValidationTests {
 
@@ -129,7 +130,7 @@ class ChangeApplierValidationTests {
 				upsert(STREAM, 3, "books", row("id", 3L, "bogus", "c")),
 				upsert(STREAM, 4, "books", row("id", 4L, "title", "d")));
 
-		InvalidChangeException rejected = org.junit.jupiter.api.Assertions.assertThrows(InvalidChangeException.class,
+		InvalidChangeException rejected = assertThrows(InvalidChangeException.class,
 				() -> this.applier.apply(batch));
 		assertThat(rejected.index()).isEqualTo(2);
 		assertThat(rejected.position()).isEqualTo(new StreamPosition(STREAM, 3));
