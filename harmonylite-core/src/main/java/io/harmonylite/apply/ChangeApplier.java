@@ -1,0 +1,401 @@
+package io.harmonylite.apply;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.capture.ApplyMarker;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.sqlite.SqliteConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies replicated changes to the local database in batches, one transaction per batch together with the stream
+ * positions reached, so a crash can neither lose nor double-apply a change.
+ * <p>
+ * Inserts and updates become an UPSERT on the primary key ({@code INSERT ... ON CONFLICT (pk) DO UPDATE}, never
+ * {@code INSERT OR REPLACE}, which deletes first and fires {@code ON DELETE CASCADE}); columns the change does not
+ * carry keep their value. Deletes remove by primary key ({@code "pk" = ?}); a change whose key holds NULL is rejected,
+ * since SQLite treats NULL keys as distinct and such a key identifies no row reliably. Every change is checked
+ * against the real schema first (see
+ * {@link InvalidChangeException}); identifiers are quoted and values are bound parameters. Writes are made under the
+ * {@link ApplyMarker}, so capture triggers do not record them, and with foreign-key enforcement off, so rows that
+ * arrive before their parents are accepted.
+ * <p>
+ * The applier owns its connection and closes it. It serializes its own calls; use one applier per database.
+ *
+ * @since 0.1.0
+ */
+public final class ChangeApplier implements AutoCloseable {
+
+	/** The table holding each stream's applied position. */
+	public static final String POSITION_TABLE = PositionTable.NAME;
+
+	private static final Logger logger = LoggerFactory.getLogger(ChangeApplier.class);
+
+	private final Connection connection;
+
+	private final Clock clock;
+
+	private final PositionTable positionTable;
+
+	private final PreparedStatement schemaVersionQuery;
+
+	private final ChangeValidator validator;
+
+	private final ApplyStatements statements;
+
+	private long knownSchemaVersion = -1;
+
+	private boolean closed;
+
+	/**
+	 * Creates an applier on a connection it then owns; see {@link #open(Path)}.
+	 * @param connection a connection in auto-commit mode, as opened by {@link SqliteConnections#open(Path)}
+	 */
+	public ChangeApplier(Connection connection) {
+		this(connection, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates an applier on a connection it then owns, with the clock that stamps position updates.
+	 * @param connection a connection in auto-commit mode, as opened by {@link SqliteConnections#open(Path)}
+	 * @param clock the clock for {@code updated_at}
+	 */
+	public ChangeApplier(Connection connection, Clock clock) {
+		this.connection = Objects.requireNonNull(connection, "connection");
+		this.clock = Objects.requireNonNull(clock, "clock");
+		try {
+			disableForeignKeys(connection);
+			ApplyMarker.install(connection);
+			this.positionTable = new PositionTable(connection);
+			this.schemaVersionQuery = connection.prepareStatement("PRAGMA schema_version");
+		}
+		catch (SQLException | RuntimeException ex) {
+			closeAfterFailure(connection, ex);
+			if (ex instanceof HarmonyLiteException harmonyLite) {
+				throw harmonyLite;
+			}
+			throw new HarmonyLiteException("Could not prepare the database for applying changes: " + ex.getMessage()
+					+ ". Check that the database file is writable.", ex);
+		}
+		this.validator = new ChangeValidator(connection);
+		this.statements = new ApplyStatements(connection);
+	}
+
+	/**
+	 * Opens a database with {@link SqliteConnections#open(Path)} and creates an applier on it.
+	 * @param database the database file
+	 * @return the applier
+	 */
+	public static ChangeApplier open(Path database) {
+		return new ChangeApplier(SqliteConnections.open(database));
+	}
+
+	/**
+	 * Applies a batch in one transaction: changes past their stream's stored position are written, the others are
+	 * skipped, and the highest position reached per stream is stored.
+	 * @param batch the changes in stream order
+	 * @return how many changes were applied and skipped, and the streams' positions
+	 * @throws InvalidChangeException if a change does not fit the local schema; nothing was written
+	 * @throws ChangeApplyException if SQLite refused a change; nothing was written
+	 */
+	public synchronized ApplyResult apply(List<PositionedChange> batch) {
+		ensureOpen();
+		if (batch.isEmpty()) {
+			return new ApplyResult(0, 0, Map.of());
+		}
+		ApplyResult result;
+		try {
+			result = applyInTransaction(batch, false);
+		}
+		catch (BatchWriteFailure failure) {
+			// Batched writes do not tell which change failed: replay one by one to name it (or succeed, if
+			// the database changed in between).
+			logger.debug("A batched write failed ({}); replaying the batch change by change",
+					failure.getCause().getMessage());
+			result = applyInTransaction(batch, true);
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Applied {} and skipped {} changes; positions {}", result.applied(), result.skipped(),
+					result.positions());
+		}
+		return result;
+	}
+
+	/**
+	 * Advances a stream's position without applying anything, in its own transaction; used after a change was
+	 * dead-lettered. A position behind the stored one changes nothing.
+	 * @param position the position to move to
+	 */
+	public synchronized void skip(StreamPosition position) {
+		ensureOpen();
+		begin("skip stream '" + position.stream() + "' to sequence " + position.sequence());
+		try {
+			long current = this.positionTable.read(position.stream());
+			if (position.sequence() > current) {
+				this.positionTable.write(position.stream(), position.sequence(), this.clock.millis());
+			}
+			execute("COMMIT");
+			if (position.sequence() > current) {
+				logger.info("Stream '{}' skipped from sequence {} to {}", position.stream(), current,
+						position.sequence());
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			rollback(ex);
+			throw new HarmonyLiteException("Could not skip stream '" + position.stream() + "' to sequence "
+					+ position.sequence() + ": " + ex.getMessage() + ". The position did not move.", ex);
+		}
+	}
+
+	/**
+	 * The stored position of a stream.
+	 * @param stream the stream name
+	 * @return the sequence of the last change applied or skipped, 0 when none
+	 */
+	public synchronized long position(String stream) {
+		ensureOpen();
+		try {
+			return this.positionTable.read(stream);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException(
+					"Could not read the position of stream '" + stream + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Every stored stream position.
+	 * @return stream name to sequence, sorted by stream name
+	 */
+	public synchronized Map<String, Long> positions() {
+		ensureOpen();
+		try {
+			return Collections.unmodifiableMap(this.positionTable.readAll());
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the stream positions: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Forgets the cached table shapes and statements, so the next batch is checked against the schema as it is now.
+	 * <p>
+	 * The applier also notices schema changes by itself (through {@code PRAGMA schema_version}) at the start of each
+	 * batch; call this after a migration to be explicit.
+	 */
+	public synchronized void refreshSchema() {
+		ensureOpen();
+		this.validator.refresh();
+		this.statements.clear();
+		this.knownSchemaVersion = -1;
+	}
+
+	/**
+	 * Closes the cached statements and the connection; does nothing when already closed.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.statements.close();
+		try (Connection owned = this.connection) {
+			this.schemaVersionQuery.close();
+			this.positionTable.close();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not close the apply connection: " + ex.getMessage(), ex);
+		}
+	}
+
+	private ApplyResult applyInTransaction(List<PositionedChange> batch, boolean oneByOne) {
+		begin("apply a batch of " + batch.size() + " changes");
+		try {
+			ApplyResult result = writeBatch(batch, oneByOne);
+			execute("COMMIT");
+			return result;
+		}
+		catch (SQLException ex) {
+			this.statements.discard();
+			rollback(ex);
+			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
+					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
+		}
+		catch (RuntimeException | Error ex) {
+			this.statements.discard();
+			rollback(ex);
+			throw ex;
+		}
+	}
+
+	private ApplyResult writeBatch(List<PositionedChange> batch, boolean oneByOne) throws SQLException {
+		checkSchemaVersion();
+		Map<String, Long> stored = new HashMap<>();
+		for (PositionedChange change : batch) {
+			String stream = change.position().stream();
+			if (!stored.containsKey(stream)) {
+				stored.put(stream, this.positionTable.read(stream));
+			}
+		}
+		// Plan and validate the whole batch before the first write.
+		Map<String, Long> reached = new HashMap<>(stored);
+		boolean[] toApply = new boolean[batch.size()];
+		int applied = 0;
+		for (int i = 0; i < batch.size(); i++) {
+			PositionedChange change = batch.get(i);
+			StreamPosition position = change.position();
+			if (position.sequence() <= reached.get(position.stream())) {
+				continue;
+			}
+			String problem = this.validator.check(change.event());
+			if (problem != null) {
+				throw new InvalidChangeException(i, position, change.event().table(), problem);
+			}
+			toApply[i] = true;
+			applied++;
+			reached.put(position.stream(), position.sequence());
+		}
+		if (applied > 0) {
+			ApplyMarker.set(this.connection);
+			if (oneByOne) {
+				for (int i = 0; i < batch.size(); i++) {
+					if (toApply[i]) {
+						write(i, batch.get(i));
+					}
+				}
+			}
+			else {
+				try {
+					for (int i = 0; i < batch.size(); i++) {
+						if (toApply[i]) {
+							this.statements.add(batch.get(i).event());
+						}
+					}
+					this.statements.flush();
+				}
+				catch (SQLException ex) {
+					throw new BatchWriteFailure(ex);
+				}
+			}
+			ApplyMarker.clear(this.connection);
+		}
+		long now = this.clock.millis();
+		for (Map.Entry<String, Long> entry : reached.entrySet()) {
+			if (entry.getValue() > stored.get(entry.getKey())) {
+				this.positionTable.write(entry.getKey(), entry.getValue(), now);
+			}
+		}
+		return new ApplyResult(applied, batch.size() - applied, reached);
+	}
+
+	private void write(int index, PositionedChange change) {
+		ChangeEvent event = change.event();
+		try {
+			this.statements.execute(event);
+		}
+		catch (SQLException ex) {
+			throw new ChangeApplyException(index, change.position(), event.table(), event.operation(), ex);
+		}
+	}
+
+	private void checkSchemaVersion() throws SQLException {
+		long version;
+		try (ResultSet rows = this.schemaVersionQuery.executeQuery()) {
+			rows.next();
+			version = rows.getLong(1);
+		}
+		if (version != this.knownSchemaVersion) {
+			if (this.knownSchemaVersion != -1) {
+				logger.info("Schema changed (version {} to {}); re-reading table definitions", this.knownSchemaVersion,
+						version);
+			}
+			this.validator.refresh();
+			this.statements.clear();
+			this.knownSchemaVersion = version;
+		}
+	}
+
+	private void begin(String action) {
+		try {
+			execute("BEGIN IMMEDIATE");
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not start a write transaction to " + action + ": " + ex.getMessage()
+					+ ". Another connection may hold the write lock for longer than the busy timeout.", ex);
+		}
+	}
+
+	private void rollback(Throwable failure) {
+		try {
+			execute("ROLLBACK");
+		}
+		catch (SQLException ex) {
+			// SQLite may already have rolled back by itself (for example after SQLITE_FULL).
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private void execute(String sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private void ensureOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("This change applier is closed");
+		}
+	}
+
+	private static void disableForeignKeys(Connection connection) throws SQLException {
+		if (!connection.getAutoCommit()) {
+			throw new HarmonyLiteException("The apply connection must be in auto-commit mode: the applier runs its "
+					+ "own transactions, and PRAGMA foreign_keys cannot change inside one");
+		}
+		try (Statement statement = connection.createStatement()) {
+			// Replicated rows may arrive before their parents: enforcement must be off for this connection.
+			statement.execute("PRAGMA foreign_keys = OFF");
+			try (ResultSet rows = statement.executeQuery("PRAGMA foreign_keys")) {
+				if (rows.next() && rows.getInt(1) != 0) {
+					throw new HarmonyLiteException("Could not turn off foreign-key enforcement on the apply "
+							+ "connection; open it with SqliteConnections.open and outside a transaction");
+				}
+			}
+		}
+	}
+
+	/** A batched write failed; the batch is replayed change by change to name the failing change. */
+	private static final class BatchWriteFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		BatchWriteFailure(SQLException cause) {
+			super(cause.getMessage(), cause, false, false);
+		}
+
+	}
+
+	private static void closeAfterFailure(Connection connection, Exception failure) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+}

@@ -1,0 +1,152 @@
+package io.harmonylite.apply;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.schema.SchemaReader;
+import io.harmonylite.schema.TableSchema;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks a change against the real schema of the local database before any SQL is built for it; table shapes are
+ * cached until {@link #refresh()}.
+ * <p>
+ * Names are matched exactly as SQLite reports them, so a change can only name what the schema has, and the quoted
+ * identifiers the applier writes into SQL are always names of real columns of real ordinary tables.
+ */
+final class ChangeValidator {
+
+	private static final String SQLITE_PREFIX = "sqlite_";
+
+	private final Connection connection;
+
+	private final SchemaReader schemaReader;
+
+	private final Map<String, TableShape> tables = new HashMap<>();
+
+	ChangeValidator(Connection connection) {
+		this.connection = connection;
+		this.schemaReader = new SchemaReader(connection);
+	}
+
+	/**
+	 * Forgets every cached table shape, so the next check reads the schema again.
+	 */
+	void refresh() {
+		this.tables.clear();
+	}
+
+	/**
+	 * Checks one change.
+	 * @param event the change
+	 * @return why the change cannot be applied, or {@code null} when it can
+	 */
+	@Nullable String check(ChangeEvent event) {
+		String table = event.table();
+		if (table.regionMatches(true, 0, SQLITE_PREFIX, 0, SQLITE_PREFIX.length())) {
+			return "table '" + table + "' is an SQLite system table and can never be replicated";
+		}
+		if (table.regionMatches(true, 0, SchemaReader.INTERNAL_PREFIX, 0, SchemaReader.INTERNAL_PREFIX.length())) {
+			return "table '" + table + "' is a HarmonyLite table and can never be replicated";
+		}
+		TableShape shape = shape(table);
+		if (shape == null) {
+			return "no table named '" + table + "' exists in this database (names are matched exactly; views, "
+					+ "virtual and shadow tables are not replicated). Create the table on this node, or stop "
+					+ "replicating it on the sender";
+		}
+		if (shape.primaryKey().isEmpty()) {
+			return "table '" + table + "' has no primary key, so its rows cannot be identified; declare one";
+		}
+		if (!shape.primaryKey().equals(event.primaryKey())) {
+			return "the change's primary key " + event.primaryKey() + " differs from the primary key "
+					+ shape.primaryKey() + " of table '" + table + "' on this node; the schemas differ, migrate one side";
+		}
+		for (Map.Entry<String, @Nullable Object> entry : event.row().entrySet()) {
+			String column = entry.getKey();
+			if (!shape.columns().contains(column)) {
+				if (shape.generated().contains(column)) {
+					return "column '" + column + "' of table '" + table + "' is a generated column and cannot be "
+							+ "written; the sender's schema differs";
+				}
+				return "table '" + table + "' has no column named '" + column
+						+ "' on this node (names are matched exactly); the schemas differ, migrate one side";
+			}
+			String valueProblem = valueProblem(entry.getValue());
+			if (valueProblem != null) {
+				return "column '" + column + "' of table '" + table + "' " + valueProblem;
+			}
+		}
+		for (String column : event.primaryKey()) {
+			if (event.row().get(column) == null) {
+				return "primary-key column '" + column + "' of table '" + table
+						+ "' is NULL, which identifies no row reliably";
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable String valueProblem(@Nullable Object value) {
+		if (value == null || value instanceof Long || value instanceof String || value instanceof byte[]) {
+			return null;
+		}
+		if (value instanceof Double d) {
+			// SQLite never stores NaN (it becomes NULL), so a NaN cannot come from a real row.
+			return d.isNaN() ? "holds a REAL NaN, which SQLite cannot store" : null;
+		}
+		return "holds a value of type " + value.getClass().getName()
+				+ "; only NULL, INTEGER, REAL, TEXT and BLOB values can be applied";
+	}
+
+	private @Nullable TableShape shape(String table) {
+		TableShape cached = this.tables.get(table);
+		if (cached != null) {
+			return cached.exists() ? cached : null;
+		}
+		TableShape shape = read(table);
+		this.tables.put(table, shape);
+		return shape.exists() ? shape : null;
+	}
+
+	private TableShape read(String table) {
+		Optional<TableSchema> schema = this.schemaReader.table(table);
+		if (schema.isEmpty()) {
+			return new TableShape(false, Set.of(), Set.of(), List.of());
+		}
+		return new TableShape(true, Set.copyOf(schema.get().columnNames()), generatedColumns(table),
+				schema.get().primaryKey());
+	}
+
+	private Set<String> generatedColumns(String table) {
+		// hidden 2 and 3 are VIRTUAL and STORED generated columns; SchemaReader leaves them out.
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT name FROM pragma_table_xinfo(?) WHERE hidden IN (2, 3)")) {
+			statement.setString(1, table);
+			Set<String> names = new HashSet<>();
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					names.add(rows.getString(1));
+				}
+			}
+			return Set.copyOf(names);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException(
+					"Could not read the generated columns of table '" + table + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	private record TableShape(boolean exists, Set<String> columns, Set<String> generated, List<String> primaryKey) {
+	}
+
+}
