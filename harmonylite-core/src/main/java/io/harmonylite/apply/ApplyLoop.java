@@ -167,31 +167,28 @@ public final class ApplyLoop implements Runnable {
 		List<PositionedChange> remaining = changes;
 		List<ReceivedMessage> remainingOrigins = origins;
 		while (!remaining.isEmpty()) {
+			int bad;
+			String reason;
 			try {
 				commit(remaining);
 				return;
 			}
 			catch (InvalidChangeException ex) {
-				int bad = ex.index();
-				commit(remaining.subList(0, bad));
-				deadLetter(remainingOrigins.get(bad), ex.getMessage());
-				remaining = remaining.subList(bad + 1, remaining.size());
-				remainingOrigins = remainingOrigins.subList(bad + 1, remainingOrigins.size());
+				bad = ex.index();
+				reason = ex.getMessage();
 			}
-			catch (RuntimeException ex) {
+			catch (ChangeApplyException ex) {
 				if (!isPermanent(ex)) {
 					throw ex;
 				}
-				if (remaining.size() == 1) {
-					deadLetter(remainingOrigins.get(0), "cannot be applied: " + rootMessage(ex));
-					return;
-				}
-				// Isolate the offending change: apply one at a time.
-				for (int i = 0; i < remaining.size(); i++) {
-					applyAll(remaining.subList(i, i + 1), remainingOrigins.subList(i, i + 1));
-				}
-				return;
+				bad = ex.index();
+				reason = "cannot be applied: " + rootMessage(ex);
 			}
+			// Keep order: the good changes before the bad one, then the dead letter, then the rest.
+			commit(remaining.subList(0, bad));
+			deadLetter(remainingOrigins.get(bad), reason);
+			remaining = remaining.subList(bad + 1, remaining.size());
+			remainingOrigins = remainingOrigins.subList(bad + 1, remainingOrigins.size());
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,8 @@ public final class NatsNode implements AutoCloseable {
 
 	private final Connection connection;
 
+	private final @Nullable NatsConnector connector;
+
 	private final @Nullable AutoCloseable embeddedServer;
 
 	private final ReplicationConfig config;
@@ -41,13 +44,15 @@ public final class NatsNode implements AutoCloseable {
 	/**
 	 * Wraps an open connection.
 	 * @param connection the connection, closed with this node
+	 * @param connector the connector that made it, for its reconnect count, or {@code null}
 	 * @param embeddedServer the embedded server process to stop after the connection, or {@code null}
 	 * @param config the replication settings
 	 * @param nodeId this node's id
 	 */
-	public NatsNode(Connection connection, @Nullable AutoCloseable embeddedServer, ReplicationConfig config,
-			long nodeId) {
+	public NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable AutoCloseable embeddedServer,
+			ReplicationConfig config, long nodeId) {
 		this.connection = connection;
+		this.connector = connector;
 		this.embeddedServer = embeddedServer;
 		this.config = config;
 		this.nodeId = nodeId;
@@ -59,6 +64,43 @@ public final class NatsNode implements AutoCloseable {
 			throw new HarmonyLiteException("JetStream is not available on " + connection.getConnectedUrl()
 					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
 		}
+	}
+
+	/**
+	 * Connects to the configured servers, first starting the embedded server when no URLs are configured.
+	 * @param nats how to reach NATS
+	 * @param replication the replication settings
+	 * @param nodeId this node's id
+	 * @param dbPath the database, next to which the embedded server keeps its store by default
+	 * @return the connected node
+	 * @throws NatsConnectionException if no server could be reached after the configured retries
+	 */
+	public static NatsNode open(NatsConfig nats, ReplicationConfig replication, long nodeId, Path dbPath) {
+		EmbeddedNatsServer server = null;
+		List<String> urls = nats.urls();
+		if (nats.isEmbedded()) {
+			server = new EmbeddedNatsServer(nats.embedded(), nodeId, dbPath);
+			server.start();
+			urls = List.of(server.clientUrl());
+		}
+		try {
+			NatsConnector connector = new NatsConnector(nats, nodeId);
+			return new NatsNode(connector.connect(urls), connector, server, replication, nodeId);
+		}
+		catch (RuntimeException ex) {
+			if (server != null) {
+				server.close();
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * How many times the connection was re-established.
+	 * @return the reconnect count
+	 */
+	public long reconnects() {
+		return (this.connector != null) ? this.connector.reconnectCount() : 0;
 	}
 
 	/**

@@ -130,7 +130,7 @@ public final class ChangePublisher implements Runnable {
 				return;
 			}
 			catch (RuntimeException ex) {
-				this.stats.failed();
+				this.stats.recordFailure();
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
 						ex.getMessage());
 				try {
@@ -190,13 +190,13 @@ public final class ChangePublisher implements Runnable {
 					logger.warn("Node {}: change {} of table '{}' was not acknowledged ({}); it stays pending and will be retried",
 							this.nodeId, message.change.id(), message.change.event().table(), String.valueOf(cause));
 				}
-				this.stats.failed();
+				this.stats.recordFailure();
 				complete = false;
 			}
 		}
 		if (!acknowledged.isEmpty()) {
 			this.reader.markPublished(acknowledged.stream().mapToLong(CapturedChange::id).toArray());
-			acknowledged.forEach((change) -> this.stats.published(change.event().table()));
+			acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
 		}
 		return complete;
 	}
@@ -206,7 +206,7 @@ public final class ChangePublisher implements Runnable {
 		logger.error("Node {}: change {} of table '{}' with key {} cannot be replicated and is marked failed: {}",
 				this.nodeId, change.id(), event.table(), event.primaryKeyValues(), ex.getMessage());
 		this.reader.markFailed(change.id());
-		this.stats.rejected();
+		this.stats.recordRejected();
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -18,15 +18,15 @@ public final class PublisherStats {
 
 	private final LongAdder rejected = new LongAdder();
 
-	void published(String table) {
+	void recordPublished(String table) {
 		this.publishedByTable.computeIfAbsent(table, (t) -> new LongAdder()).increment();
 	}
 
-	void failed() {
+	void recordFailure() {
 		this.failures.increment();
 	}
 
-	void rejected() {
+	void recordRejected() {
 		this.rejected.increment();
 	}
 
