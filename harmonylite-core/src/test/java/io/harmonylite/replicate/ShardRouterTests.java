@@ -36,7 +36,7 @@ class ShardRouterTests {
 		for (long id = 0; id < 4000; id++) {
 			counts[router.shardOf("Books", List.of(id))]++;
 		}
-		assertThat(counts).allSatisfy((count) -> assertThat(count).isBetween(800, 1200));
+		assertThat(java.util.Arrays.stream(counts).boxed().toList()).allSatisfy((count) -> assertThat(count).isBetween(800, 1200));
 	}
 
 	@Test
