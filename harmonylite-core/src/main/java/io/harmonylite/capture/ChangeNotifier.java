@@ -42,7 +42,9 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-	private static final Duration RECHECK_DELAY = Duration.ofMillis(5);
+	private static final Duration RECHECK_FIRST = Duration.ofMillis(1);
+
+	private static final Duration RECHECK_LAST = Duration.ofMillis(512);
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeNotifier.class);
 
@@ -253,12 +255,15 @@ public final class ChangeNotifier implements AutoCloseable {
 			long lastVersion = initialVersion;
 			boolean retry = false;
 			long pollAt = System.nanoTime() + this.pollingInterval.toNanos();
+			long recheckDelay = 0;
+			long recheckAt = 0;
 			while (!this.closed) {
+				long deadline = (recheckDelay > 0 && recheckAt - pollAt < 0) ? recheckAt : pollAt;
 				boolean fire;
 				boolean fromFile;
 				this.lock.lock();
 				try {
-					long remaining = pollAt - System.nanoTime();
+					long remaining = deadline - System.nanoTime();
 					while (!this.signalled && !this.closed && remaining > 0) {
 						remaining = this.wake.awaitNanos(remaining);
 					}
@@ -273,21 +278,26 @@ public final class ChangeNotifier implements AutoCloseable {
 				if (this.closed) {
 					break;
 				}
+				// Read the version before calling the listener: a commit made after this read changes it again,
+				// so a later check catches a commit the listener may not have seen yet.
+				long version = dataVersion(pollConnection, lastVersion);
+				boolean changed = version != lastVersion;
+				lastVersion = version;
 				long now = System.nanoTime();
 				if (now - pollAt >= 0) {
 					pollAt = now + this.pollingInterval.toNanos();
 				}
-				if (fromFile && pollAt - (now + RECHECK_DELAY.toNanos()) > 0) {
-					// The -wal file is written before the commit becomes visible in the shared-memory index, so
-					// the listener may not see it yet: check data_version again shortly.
-					pollAt = now + RECHECK_DELAY.toNanos();
+				if (fromFile) {
+					// The -wal file is written (and synced) before the commit becomes visible in the shared-memory
+					// index, which raises no file event: check data_version again after 1, 2, 4, ... ms.
+					recheckDelay = RECHECK_FIRST.toNanos();
+					recheckAt = now + recheckDelay;
 				}
-				// Read the version before calling the listener: a commit made after this read changes it again,
-				// so a later check catches a commit the listener may not have seen yet.
-				long version = dataVersion(pollConnection, lastVersion);
-				fire |= version != lastVersion;
-				lastVersion = version;
-				if (fire || retry) {
+				else if (recheckDelay > 0 && now - recheckAt >= 0) {
+					recheckDelay = (changed || recheckDelay >= RECHECK_LAST.toNanos()) ? 0 : recheckDelay * 2;
+					recheckAt = now + recheckDelay;
+				}
+				if (fire || changed || retry) {
 					retry = !notifyListener(retry);
 				}
 			}
