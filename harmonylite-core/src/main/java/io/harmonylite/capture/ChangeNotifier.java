@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells a listener promptly that the database may hold new changes.
  * <p>
- * Three sources wake the listener: {@link #signal()} (for writes made in this process, latency well under a
- * millisecond), a file watch on the database's {@code -wal} file (writes from other processes; inotify on Linux gives
- * millisecond latency), and, as a fallback, a poll of {@code PRAGMA data_version} on a connection of its own every
- * polling interval (it changes whenever another connection commits). Bursts are coalesced, and the listener is never
+ * Three sources wake the listener: {@link #signal()} (call it after a write made in this process), a file watch on the
+ * database's {@code -wal} file (any writer, also other processes; inotify on Linux gives millisecond latency), and, as
+ * a fallback where file watching is slow or unavailable, a poll of {@code PRAGMA data_version} on a connection of its
+ * own every polling interval (it changes whenever another connection commits). Bursts are coalesced, and the listener is never
  * called concurrently with itself. A wake-up may be spurious; the listener simply finds nothing new.
  *
  * @since 0.1.0
@@ -66,11 +66,11 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private @Nullable Thread dispatcher;
+	private volatile @Nullable Thread dispatcher;
 
-	private @Nullable Thread watcher;
+	private volatile @Nullable Thread watcher;
 
-	private @Nullable WatchService watchService;
+	private volatile @Nullable WatchService watchService;
 
 	/**
 	 * Creates a notifier; call {@link #start()} to begin.
@@ -92,18 +92,12 @@ public final class ChangeNotifier implements AutoCloseable {
 	 * while nobody listened.
 	 * @throws HarmonyLiteException if the database cannot be opened
 	 */
-	public void start() {
-		this.lock.lock();
-		try {
-			if (this.started) {
-				throw new IllegalStateException("The change notifier was already started");
-			}
-			this.started = true;
-			this.signalled = true;
+	public synchronized void start() {
+		if (this.started || this.closed) {
+			throw new IllegalStateException("A change notifier can be started only once");
 		}
-		finally {
-			this.lock.unlock();
-		}
+		this.started = true;
+		signal();
 		Connection pollConnection = openPollConnection();
 		// The first read opens the -wal file, which changes its attributes when running as root: do it before the
 		// watch starts so that it causes no wake-up.
@@ -147,7 +141,7 @@ public final class ChangeNotifier implements AutoCloseable {
 	 * Stops the threads, waiting briefly for a listener call in progress; no call starts afterwards.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		this.closed = true;
 		WatchService service = this.watchService;
 		if (service != null) {
