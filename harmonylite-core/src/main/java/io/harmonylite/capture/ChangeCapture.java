@@ -147,6 +147,27 @@ public final class ChangeCapture {
 	}
 
 	/**
+	 * Drops the capture triggers of every table but keeps the change log, its pending changes and the capture epoch;
+	 * {@link #install()} puts them back. SQLite refuses {@code ALTER TABLE ... DROP COLUMN} on a column a trigger
+	 * uses, so call this before such a migration; writes made until the next install are not captured.
+	 */
+	public void removeTriggers() {
+		try {
+			Transactions.immediate(this.connection, () -> {
+				Map<String, String> triggers = existingCaptureTriggers();
+				for (String trigger : triggers.keySet()) {
+					execute("DROP TRIGGER " + SqlIdentifiers.quote(trigger));
+				}
+				logger.info("Capture triggers removed: {} trigger(s) dropped", triggers.size());
+				return null;
+			});
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not remove the capture triggers: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Removes change capture: drops every HarmonyLite trigger, view, index and table (every object whose name starts
 	 * with {@value SchemaReader#INTERNAL_PREFIX}), in one transaction; the user's tables and data stay as they are.
 	 * Pending changes are lost.

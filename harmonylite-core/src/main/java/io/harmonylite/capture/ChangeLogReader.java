@@ -21,6 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads pending changes from the change log, turns them into {@link ChangeEvent}s, and records their publication.
+ * <p>
+ * Every method runs a single SQL statement in auto-commit mode (or in the caller's transaction), so a reader may be
+ * shared by a publisher and a cleanup task as long as the connection allows use from several threads, as sqlite-jdbc
+ * connections do.
  *
  * @since 0.1.0
  */
@@ -36,6 +40,8 @@ public final class ChangeLogReader {
 
 	/** Position of c0 in {@code SELECT id, tbl, op, layout, ts, state, c0, ...}. */
 	private static final int FIRST_VALUE_COLUMN = 7;
+
+	private static final int DELETE_CHUNK = 10_000;
 
 	private final Connection connection;
 
@@ -60,6 +66,9 @@ public final class ChangeLogReader {
 	 * @return pending changes with {@code id > afterId}, ordered by id
 	 */
 	public List<CapturedChange> readAfter(long afterId, int limit) {
+		if (limit <= 0) {
+			throw new IllegalArgumentException("The limit must be positive, was " + limit);
+		}
 		String sql = "SELECT * FROM " + CHANGE_LOG + " WHERE id > ? AND state = " + PENDING + " ORDER BY id LIMIT ?";
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			statement.setLong(1, afterId);
@@ -204,17 +213,27 @@ public final class ChangeLogReader {
 
 	/**
 	 * Deletes published changes, except the one with the highest id, which is kept so that SQLite never hands out an
-	 * id twice.
+	 * id twice. Deletes in chunks, each its own transaction, so the application's writers never wait long.
 	 * @return the number of deleted changes
 	 */
 	public int deletePublished() {
-		String sql = "DELETE FROM " + CHANGE_LOG + " WHERE state = " + PUBLISHED + " AND id < (SELECT max(id) FROM "
-				+ CHANGE_LOG + ")";
+		long maxId = queryLong("SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG, "find the last change id");
+		String sql = "DELETE FROM " + CHANGE_LOG + " WHERE id IN (SELECT id FROM " + CHANGE_LOG + " WHERE state = "
+				+ PUBLISHED + " AND id < ? ORDER BY id LIMIT " + DELETE_CHUNK + ")";
+		int deleted = 0;
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
-			return statement.executeUpdate();
+			statement.setLong(1, maxId);
+			int chunk;
+			do {
+				chunk = statement.executeUpdate();
+				deleted += chunk;
+			}
+			while (chunk == DELETE_CHUNK);
+			return deleted;
 		}
 		catch (SQLException ex) {
-			throw new HarmonyLiteException("Could not delete published changes: " + ex.getMessage(), ex);
+			throw new HarmonyLiteException("Could not delete published changes (" + deleted + " deleted so far): "
+					+ ex.getMessage(), ex);
 		}
 	}
 

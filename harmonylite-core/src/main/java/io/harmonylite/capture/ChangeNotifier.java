@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells a listener promptly that the database may hold new changes.
  * <p>
- * Three sources wake the listener: {@link #signal()} (for writes made in this process, latency well under a
- * millisecond), a file watch on the database's {@code -wal} file (writes from other processes; inotify on Linux gives
- * millisecond latency), and, as a fallback, a poll of {@code PRAGMA data_version} on a connection of its own every
- * polling interval (it changes whenever another connection commits). Bursts are coalesced, and the listener is never
+ * Three sources wake the listener: {@link #signal()} (call it after a write made in this process), a file watch on the
+ * database's {@code -wal} file (any writer, also other processes; inotify on Linux gives millisecond latency), and, as
+ * a fallback where file watching is slow or unavailable, a poll of {@code PRAGMA data_version} on a connection of its
+ * own every polling interval (it changes whenever another connection commits). Bursts are coalesced, and the listener is never
  * called concurrently with itself. A wake-up may be spurious; the listener simply finds nothing new.
  *
  * @since 0.1.0
@@ -42,7 +42,9 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-	private static final Duration RECHECK_DELAY = Duration.ofMillis(5);
+	private static final Duration RECHECK_FIRST = Duration.ofMillis(1);
+
+	private static final Duration RECHECK_LAST = Duration.ofMillis(512);
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeNotifier.class);
 
@@ -64,11 +66,11 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private @Nullable Thread dispatcher;
+	private volatile @Nullable Thread dispatcher;
 
-	private @Nullable Thread watcher;
+	private volatile @Nullable Thread watcher;
 
-	private @Nullable WatchService watchService;
+	private volatile @Nullable WatchService watchService;
 
 	/**
 	 * Creates a notifier; call {@link #start()} to begin.
@@ -90,18 +92,12 @@ public final class ChangeNotifier implements AutoCloseable {
 	 * while nobody listened.
 	 * @throws HarmonyLiteException if the database cannot be opened
 	 */
-	public void start() {
-		this.lock.lock();
-		try {
-			if (this.started) {
-				throw new IllegalStateException("The change notifier was already started");
-			}
-			this.started = true;
-			this.signalled = true;
+	public synchronized void start() {
+		if (this.started || this.closed) {
+			throw new IllegalStateException("A change notifier can be started only once");
 		}
-		finally {
-			this.lock.unlock();
-		}
+		this.started = true;
+		signal();
 		Connection pollConnection = openPollConnection();
 		// The first read opens the -wal file, which changes its attributes when running as root: do it before the
 		// watch starts so that it causes no wake-up.
@@ -145,7 +141,7 @@ public final class ChangeNotifier implements AutoCloseable {
 	 * Stops the threads, waiting briefly for a listener call in progress; no call starts afterwards.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		this.closed = true;
 		WatchService service = this.watchService;
 		if (service != null) {
@@ -253,12 +249,15 @@ public final class ChangeNotifier implements AutoCloseable {
 			long lastVersion = initialVersion;
 			boolean retry = false;
 			long pollAt = System.nanoTime() + this.pollingInterval.toNanos();
+			long recheckDelay = 0;
+			long recheckAt = 0;
 			while (!this.closed) {
+				long deadline = (recheckDelay > 0 && recheckAt - pollAt < 0) ? recheckAt : pollAt;
 				boolean fire;
 				boolean fromFile;
 				this.lock.lock();
 				try {
-					long remaining = pollAt - System.nanoTime();
+					long remaining = deadline - System.nanoTime();
 					while (!this.signalled && !this.closed && remaining > 0) {
 						remaining = this.wake.awaitNanos(remaining);
 					}
@@ -273,21 +272,26 @@ public final class ChangeNotifier implements AutoCloseable {
 				if (this.closed) {
 					break;
 				}
+				// Read the version before calling the listener: a commit made after this read changes it again,
+				// so a later check catches a commit the listener may not have seen yet.
+				long version = dataVersion(pollConnection, lastVersion);
+				boolean changed = version != lastVersion;
+				lastVersion = version;
 				long now = System.nanoTime();
 				if (now - pollAt >= 0) {
 					pollAt = now + this.pollingInterval.toNanos();
 				}
-				if (fromFile && pollAt - (now + RECHECK_DELAY.toNanos()) > 0) {
-					// The -wal file is written before the commit becomes visible in the shared-memory index, so
-					// the listener may not see it yet: check data_version again shortly.
-					pollAt = now + RECHECK_DELAY.toNanos();
+				if (fromFile) {
+					// The -wal file is written (and synced) before the commit becomes visible in the shared-memory
+					// index, which raises no file event: check data_version again after 1, 2, 4, ... ms.
+					recheckDelay = RECHECK_FIRST.toNanos();
+					recheckAt = now + recheckDelay;
 				}
-				// Read the version before calling the listener: a commit made after this read changes it again,
-				// so a later check catches a commit the listener may not have seen yet.
-				long version = dataVersion(pollConnection, lastVersion);
-				fire |= version != lastVersion;
-				lastVersion = version;
-				if (fire || retry) {
+				else if (recheckDelay > 0 && now - recheckAt >= 0) {
+					recheckDelay = (changed || recheckDelay >= RECHECK_LAST.toNanos()) ? 0 : recheckDelay * 2;
+					recheckAt = now + recheckDelay;
+				}
+				if (fire || changed || retry) {
 					retry = !notifyListener(retry);
 				}
 			}

@@ -246,6 +246,22 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void removeTriggersShouldAllowDroppingAColumnAndKeepPendingChanges() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'a', 'b')");
+		capture.removeTriggers();
+		execute(this.connection, "ALTER TABLE t DROP COLUMN b", "INSERT INTO t VALUES (2, 'not captured')");
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (3, 'a')");
+		List<ChangeEvent> events = events();
+		assertThat(events).hasSize(2);
+		assertThat(events.get(0).row()).containsExactly(entry("id", 1L), entry("a", "a"), entry("b", "b"));
+		assertThat(events.get(1).row()).containsExactly(entry("id", 3L), entry("a", "a"));
+	}
+
+	@Test
 	void installShouldWidenTheChangeLogForAWiderTable() throws Exception {
 		execute(this.connection, "CREATE TABLE narrow (id INTEGER PRIMARY KEY)");
 		capture(List.of(), List.of()).install();

@@ -125,6 +125,22 @@ class ChangeLogReaderTests {
 	}
 
 	@Test
+	void deletePublishedShouldDeleteLargeBacklogsInChunks() throws Exception {
+		execute(this.connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25001) "
+				+ "INSERT INTO t SELECT i, 'row' FROM n");
+		long[] ids = java.util.stream.LongStream.rangeClosed(1, 25001).toArray();
+		this.reader.markPublished(ids);
+		assertThat(this.reader.pendingCount()).isZero();
+		assertThat(this.reader.deletePublished()).isEqualTo(25000);
+		assertThat(changeLogCount(this.connection)).isOne();
+	}
+
+	@Test
+	void readAfterShouldRejectANonPositiveLimit() {
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.reader.readAfter(0, 0));
+	}
+
+	@Test
 	void idsShouldNeverBeReusedAfterCleanup() throws Exception {
 		insertRows(3);
 		this.reader.markPublished(new long[] { 1, 2, 3 });
