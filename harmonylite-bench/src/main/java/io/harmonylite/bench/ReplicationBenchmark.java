@@ -1,0 +1,251 @@
+package io.harmonylite.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import ch.qos.logback.classic.Level;
+import io.harmonylite.apply.ApplyListener;
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.NatsTestCluster;
+import org.slf4j.LoggerFactory;
+
+/**
+ * End-to-end replication figures on this machine: three nodes (in this JVM) on a three-server NATS cluster (separate
+ * processes), each with its own SQLite file. Prints replicated rows/s for shards=1 and shards=4 (streams with 1 and 3
+ * replicas), replication lag p50/p99 at a steady 500 single-row transactions/s, and the catch-up rate of a node that
+ * was down while 100,000 changes were written.
+ * <p>
+ * Options: {@code --rows N} (rows per throughput run, default 50000), {@code --catch-up N} (default 100000),
+ * {@code --lag-seconds N} (default 10).
+ *
+ * @since 0.1.0
+ */
+public final class ReplicationBenchmark {
+
+	private static final String DDL = "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)";
+
+	private final NatsTestCluster cluster;
+
+	private final Path directory;
+
+	private int run;
+
+	private ReplicationBenchmark(NatsTestCluster cluster, Path directory) {
+		this.cluster = cluster;
+		this.directory = directory;
+	}
+
+	public static void main(String[] args) throws Exception {
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		int rows = option(args, "--rows", 50_000);
+		int catchUpRows = option(args, "--catch-up", 100_000);
+		int lagSeconds = option(args, "--lag-seconds", 10);
+		Path directory = Files.createTempDirectory("harmonylite-replication-bench");
+		System.out.printf("HarmonyLite replication benchmark: 3 nodes, 3 nats-server processes, %d cores%n",
+				Runtime.getRuntime().availableProcessors());
+		try (NatsTestCluster cluster = NatsTestCluster.start(3)) {
+			ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory);
+			bench.throughput(1, 1, Math.min(rows, 5_000)); // warm-up
+			for (int replicas : new int[] { 1, 3 }) {
+				for (int shards : new int[] { 1, 4 }) {
+					double rate = bench.throughput(shards, replicas, rows);
+					System.out.printf(Locale.ROOT, "throughput  shards=%d replicas=%d: %,9.0f rows/s end-to-end (%,d rows in 100-row transactions, until applied on nodes 2 and 3)%n",
+							shards, replicas, rate, rows);
+				}
+			}
+			bench.lag(lagSeconds);
+			bench.catchUp(catchUpRows);
+		}
+		finally {
+			deleteRecursively(directory);
+		}
+		System.exit(0);
+	}
+
+	private double throughput(int shards, int replicas, int rows) throws Exception {
+		List<Node> nodes = startNodes(3, shards, replicas, ApplyListener.NONE);
+		try (Connection writer = SqliteConnections.open(nodes.get(0).db)) {
+			long start = System.nanoTime();
+			insert(writer, 1, rows, 100, nodes.get(0).engine);
+			awaitCount(nodes.get(1).db, rows);
+			awaitCount(nodes.get(2).db, rows);
+			return rows / ((System.nanoTime() - start) / 1e9);
+		}
+		finally {
+			nodes.forEach(Node::close);
+		}
+	}
+
+	private void lag(int seconds) throws Exception {
+		ConcurrentHashMap<Long, Long> committed = new ConcurrentHashMap<>();
+		List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+		ApplyListener onNode2 = new ApplyListener() {
+			@Override
+			public void applied(ChangeEvent event, Duration lag) {
+				Long start = committed.remove((Long) event.row().get("id"));
+				if (start != null && event.originNodeId() == 1) {
+					lags.add(System.nanoTime() - start);
+				}
+			}
+		};
+		List<Node> nodes = new ArrayList<>(startNodes(1, 1, 1, ApplyListener.NONE));
+		nodes.add(startNode(2, 1, 1, onNode2));
+		nodes.add(startNode(3, 1, 1, ApplyListener.NONE));
+		int total = seconds * 500;
+		try (Connection writer = SqliteConnections.open(nodes.get(0).db);
+				PreparedStatement insert = writer.prepareStatement("INSERT INTO books VALUES (?, 'Title', 'Author', 2000)")) {
+			long interval = 1_000_000_000L / 500;
+			long next = System.nanoTime();
+			for (long id = 1; id <= total; id++) {
+				LockSupport.parkNanos(next - System.nanoTime());
+				insert.setLong(1, id);
+				committed.put(id, System.nanoTime());
+				insert.executeUpdate();
+				nodes.get(0).engine.changesCommitted();
+				next += interval;
+			}
+			awaitCount(nodes.get(1).db, total);
+		}
+		finally {
+			nodes.forEach(Node::close);
+		}
+		long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+		System.out.printf(Locale.ROOT, "lag         500 tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (commit on node 1 to committed on node 2, %d samples)%n",
+				seconds, percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100), sorted.length);
+	}
+
+	private void catchUp(int rows) throws Exception {
+		List<Node> nodes = startNodes(3, 1, 1, ApplyListener.NONE);
+		Node third = nodes.get(2);
+		third.close();
+		try (Connection writer = SqliteConnections.open(nodes.get(0).db)) {
+			insert(writer, 1, rows, 1000, nodes.get(0).engine);
+			awaitCount(nodes.get(1).db, rows);
+			long start = System.nanoTime();
+			Node restarted = startNode(3, third.db, 1, 1, ApplyListener.NONE);
+			nodes.set(2, restarted);
+			awaitCount(restarted.db, rows);
+			double rate = rows / ((System.nanoTime() - start) / 1e9);
+			System.out.printf(Locale.ROOT, "catch-up    %,d changes written while node 3 was down: %,.0f rows/s (restart to fully applied)%n",
+					rows, rate);
+		}
+		finally {
+			nodes.forEach(Node::close);
+		}
+	}
+
+	private List<Node> startNodes(int count, int shards, int replicas, ApplyListener listener) throws Exception {
+		this.run++;
+		List<Node> nodes = new ArrayList<>();
+		for (int id = 1; id <= count; id++) {
+			nodes.add(startNode(id, shards, replicas, listener));
+		}
+		return nodes;
+	}
+
+	private Node startNode(int id, int shards, int replicas, ApplyListener listener) throws Exception {
+		Path db = this.directory.resolve("run-" + this.run + "-node-" + id + ".db");
+		try (Connection connection = SqliteConnections.open(db); Statement statement = connection.createStatement()) {
+			statement.execute(DDL);
+		}
+		return startNode(id, db, shards, replicas, listener);
+	}
+
+	private Node startNode(int id, Path db, int shards, int replicas, ApplyListener listener) {
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		String prefix = "bench-" + this.run;
+		HarmonyLiteConfig config = HarmonyLiteConfig.builder()
+			.nodeId(id)
+			.dbPath(db)
+			.pollingInterval(Duration.ofMillis(50))
+			.nats(NatsConfig.external(this.cluster.urls().toArray(String[]::new)))
+			.replication(new ReplicationConfig(shards, prefix, prefix + "-log", replicas, defaults.maxEntries(), false,
+					false, defaults.publishWindow(), defaults.applyBatchSize()))
+			.build();
+		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).applyListener(listener).build();
+		engine.start();
+		return new Node(engine, db);
+	}
+
+	private static void insert(Connection writer, long firstId, int rows, int perTransaction, HarmonyLiteEngine engine)
+			throws SQLException {
+		writer.setAutoCommit(false);
+		try (PreparedStatement insert = writer.prepareStatement("INSERT INTO books VALUES (?, ?, 'Author', 2000)")) {
+			for (long id = firstId; id < firstId + rows; id++) {
+				insert.setLong(1, id);
+				insert.setString(2, "Title " + id);
+				insert.executeUpdate();
+				if ((id - firstId + 1) % perTransaction == 0) {
+					writer.commit();
+					engine.changesCommitted();
+				}
+			}
+			writer.commit();
+			engine.changesCommitted();
+		}
+		finally {
+			writer.setAutoCommit(true);
+		}
+	}
+
+	private static void awaitCount(Path db, long expected) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+		try (Connection connection = SqliteConnections.open(db);
+				PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM books")) {
+			while (System.nanoTime() < deadline) {
+				try (var rows = count.executeQuery()) {
+					rows.next();
+					if (rows.getLong(1) >= expected) {
+						return;
+					}
+				}
+				LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+			}
+		}
+		throw new IllegalStateException(db + " did not reach " + expected + " rows within 5 minutes");
+	}
+
+	private static double percentile(long[] sorted, double percentile) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+	}
+
+	private static int option(String[] args, String name, int defaultValue) {
+		int index = Arrays.asList(args).indexOf(name);
+		return (index >= 0 && index + 1 < args.length) ? Integer.parseInt(args[index + 1]) : defaultValue;
+	}
+
+	private static void deleteRecursively(Path directory) throws Exception {
+		try (var paths = Files.walk(directory)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+	}
+
+	private record Node(HarmonyLiteEngine engine, Path db) {
+
+		void close() {
+			this.engine.close();
+		}
+
+	}
+
+}
