@@ -2,6 +2,7 @@ package io.harmonylite.nats;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamState;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the
@@ -24,6 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class NatsNode implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(NatsNode.class);
+
+	private static final Duration JETSTREAM_READY_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration MAX_WAIT = Duration.ofSeconds(2);
 
 	private final Connection connection;
 
@@ -115,7 +124,39 @@ public final class NatsNode implements AutoCloseable {
 	 * Creates or reconciles the shard streams and the dead-letter stream.
 	 */
 	public void ensureStreams() {
-		new StreamManager(this.management, this.config).ensureStreams();
+		StreamManager streams = new StreamManager(this.management, this.config);
+		long deadline = System.nanoTime() + JETSTREAM_READY_TIMEOUT.toNanos();
+		Duration wait = Duration.ofMillis(100);
+		while (true) {
+			try {
+				streams.ensureStreams();
+				return;
+			}
+			catch (HarmonyLiteException ex) {
+				// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader,
+				// e.g. while the other nodes of an embedded cluster are still starting.
+				if (System.nanoTime() + wait.toNanos() > deadline) {
+					throw new HarmonyLiteException("JetStream did not become ready within "
+							+ JETSTREAM_READY_TIMEOUT.toSeconds() + " s: " + ex.getMessage()
+							+ ". In a cluster, start the other servers (a JetStream cluster needs a majority of its"
+							+ " peers), and check the routes (harmonylite.nats.embedded.cluster-peers).", ex);
+				}
+				logger.info("Node {}: JetStream not ready yet ({}); retrying in {} ms", this.nodeId, ex.getMessage(),
+						wait.toMillis());
+				sleep(wait);
+				wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
+			}
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Interrupted while waiting for JetStream", ex);
+		}
 	}
 
 	/**
