@@ -126,7 +126,7 @@ final class ApplyStatements implements AutoCloseable {
 	 * @throws SQLException if SQLite refuses a write
 	 */
 	void flush() throws SQLException {
-		WriteStatement statement = this.pending;
+		@Nullable WriteStatement statement = this.pending;
 		if (statement != null) {
 			this.pending = null;
 			statement.statement().executeBatch();
@@ -137,7 +137,7 @@ final class ApplyStatements implements AutoCloseable {
 	 * Drops the queued changes without writing them; call after a failure.
 	 */
 	void discard() {
-		WriteStatement statement = this.pending;
+		@Nullable WriteStatement statement = this.pending;
 		this.pending = null;
 		if (statement != null) {
 			try {

@@ -303,8 +303,8 @@ public final class ChangeApplier implements AutoCloseable {
 	/** Validates a change and finds its statement; a cached statement means its shape was validated already. */
 	private WriteStatement statementFor(int index, PositionedChange change) throws SQLException {
 		ChangeEvent event = change.event();
-		WriteStatement statement = this.statements.cached(event);
-		String problem = (statement == null || !statement.primaryKey().equals(event.primaryKey()))
+		@Nullable WriteStatement statement = this.statements.cached(event);
+		@Nullable String problem = (statement == null || !statement.primaryKey().equals(event.primaryKey()))
 				? this.validator.checkShape(event) : null;
 		if (problem == null) {
 			problem = this.validator.checkValues(event);

@@ -47,16 +47,6 @@ final class ChangeValidator {
 	}
 
 	/**
-	 * Checks one change: its shape, then its values.
-	 * @param event the change
-	 * @return why the change cannot be applied, or {@code null} when it can
-	 */
-	@Nullable String check(ChangeEvent event) {
-		String problem = checkShape(event);
-		return (problem != null) ? problem : checkValues(event);
-	}
-
-	/**
 	 * Checks that the change's table, primary key and columns exist in the local schema.
 	 * @param event the change
 	 * @return why the change does not fit the schema, or {@code null} when it does
