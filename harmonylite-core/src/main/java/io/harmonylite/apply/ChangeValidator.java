@@ -81,7 +81,7 @@ final class ChangeValidator {
 	 */
 	@Nullable String checkValues(ChangeEvent event) {
 		for (Map.Entry<String, @Nullable Object> entry : event.row().entrySet()) {
-			String valueProblem = valueProblem(entry.getValue());
+			@Nullable String valueProblem = valueProblem(entry.getValue());
 			if (valueProblem != null) {
 				return "column '" + entry.getKey() + "' of table '" + event.table() + "' " + valueProblem;
 			}
