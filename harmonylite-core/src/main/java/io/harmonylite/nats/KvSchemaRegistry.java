@@ -98,16 +98,23 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	@Override
 	public void publish(NodeSchemaState state) {
 		String key = key(state.nodeId());
+		// jnats reports a closed connection as IllegalStateException: wrapped like the I/O errors.
 		try {
 			keyValue().put(key, toJson(state).getBytes(StandardCharsets.UTF_8));
 		}
-		catch (IOException | JetStreamApiException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException ex) {
 			throw new SchemaRegistryException("Could not publish the schema state of node " + state.nodeId()
 					+ " to key " + key + " of NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 					+ ". Check that NATS is reachable and has JetStream enabled.", ex);
 		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Skips deleted and purged keys, and logs a WARN for each entry that is not a readable {@code node-<id>} JSON
+	 * value with a matching {@code node_id}.
+	 */
 	@Override
 	public List<NodeSchemaState> nodes() {
 		KeyValue kv = keyValue();
@@ -125,7 +132,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				}
 			}
 		}
-		catch (IOException | JetStreamApiException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException ex) {
 			throw new SchemaRegistryException("Could not list the nodes in NATS KV bucket " + this.bucket + ": "
 					+ ex.getMessage() + ". Check that NATS is reachable and has JetStream enabled.", ex);
 		}
@@ -229,7 +236,10 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	}
 
 	private static List<String> strings(JsonValue json, String name) {
-		JsonValue value = field(json, name);
+		JsonValue value = json.map.get(name);
+		if (value == null || value.type == JsonValue.Type.NULL) {
+			return List.of();
+		}
 		if (value.type != JsonValue.Type.ARRAY) {
 			throw new IllegalArgumentException("field " + name + " is not an array");
 		}
@@ -249,7 +259,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				ensureBucket(this.connection.keyValueManagement());
 				this.keyValue = this.connection.keyValue(this.bucket);
 			}
-			catch (IOException | JetStreamApiException ex) {
+			catch (IOException | JetStreamApiException | IllegalStateException ex) {
 				throw new SchemaRegistryException("Could not open NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 						+ ". Check that NATS is reachable and has JetStream enabled (nats-server -js).", ex);
 			}
