@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ApplyStatements.WriteStatement;
 import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.sqlite.SqliteConnections;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -253,7 +255,7 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		// Plan and validate the whole batch before the first write.
 		Map<String, Long> reached = new HashMap<>(stored);
-		boolean[] toApply = new boolean[batch.size()];
+		@Nullable WriteStatement[] plan = new WriteStatement[batch.size()];
 		int applied = 0;
 		for (int i = 0; i < batch.size(); i++) {
 			PositionedChange change = batch.get(i);
@@ -261,11 +263,7 @@ public final class ChangeApplier implements AutoCloseable {
 			if (position.sequence() <= reached.get(position.stream())) {
 				continue;
 			}
-			String problem = this.validator.check(change.event());
-			if (problem != null) {
-				throw new InvalidChangeException(i, position, change.event().table(), problem);
-			}
-			toApply[i] = true;
+			plan[i] = statementFor(i, change);
 			applied++;
 			reached.put(position.stream(), position.sequence());
 		}
@@ -273,16 +271,16 @@ public final class ChangeApplier implements AutoCloseable {
 			ApplyMarker.set(this.connection);
 			if (oneByOne) {
 				for (int i = 0; i < batch.size(); i++) {
-					if (toApply[i]) {
-						write(i, batch.get(i));
+					if (plan[i] != null) {
+						write(i, plan[i], batch.get(i));
 					}
 				}
 			}
 			else {
 				try {
 					for (int i = 0; i < batch.size(); i++) {
-						if (toApply[i]) {
-							this.statements.add(batch.get(i).event());
+						if (plan[i] != null) {
+							this.statements.add(plan[i], batch.get(i).event());
 						}
 					}
 					this.statements.flush();
@@ -302,10 +300,25 @@ public final class ChangeApplier implements AutoCloseable {
 		return new ApplyResult(applied, batch.size() - applied, reached);
 	}
 
-	private void write(int index, PositionedChange change) {
+	/** Validates a change and finds its statement; a cached statement means its shape was validated already. */
+	private WriteStatement statementFor(int index, PositionedChange change) throws SQLException {
+		ChangeEvent event = change.event();
+		@Nullable WriteStatement statement = this.statements.cached(event);
+		@Nullable String problem = (statement == null || !statement.primaryKey().equals(event.primaryKey()))
+				? this.validator.checkShape(event) : null;
+		if (problem == null) {
+			problem = this.validator.checkValues(event);
+		}
+		if (problem != null) {
+			throw new InvalidChangeException(index, change.position(), event.table(), problem);
+		}
+		return (statement != null) ? statement : this.statements.prepare(event);
+	}
+
+	private void write(int index, WriteStatement statement, PositionedChange change) {
 		ChangeEvent event = change.event();
 		try {
-			this.statements.execute(event);
+			this.statements.execute(statement, event);
 		}
 		catch (SQLException ex) {
 			throw new ChangeApplyException(index, change.position(), event.table(), event.operation(), ex);

@@ -47,33 +47,21 @@ final class ChangeValidator {
 	}
 
 	/**
-	 * Checks one change.
+	 * Checks that the change's table, primary key and columns exist in the local schema.
 	 * @param event the change
-	 * @return why the change cannot be applied, or {@code null} when it can
+	 * @return why the change does not fit the schema, or {@code null} when it does
 	 */
-	@Nullable String check(ChangeEvent event) {
+	@Nullable String checkShape(ChangeEvent event) {
 		String table = event.table();
-		if (table.regionMatches(true, 0, SQLITE_PREFIX, 0, SQLITE_PREFIX.length())) {
-			return "table '" + table + "' is an SQLite system table and can never be replicated";
-		}
-		if (table.regionMatches(true, 0, SchemaReader.INTERNAL_PREFIX, 0, SchemaReader.INTERNAL_PREFIX.length())) {
-			return "table '" + table + "' is a HarmonyLite table and can never be replicated";
-		}
 		TableShape shape = shape(table);
-		if (shape == null) {
-			return "no table named '" + table + "' exists in this database (names are matched exactly; views, "
-					+ "virtual and shadow tables are not replicated). Create the table on this node, or stop "
-					+ "replicating it on the sender";
-		}
-		if (shape.primaryKey().isEmpty()) {
-			return "table '" + table + "' has no primary key, so its rows cannot be identified; declare one";
+		if (shape.problem() != null) {
+			return shape.problem();
 		}
 		if (!shape.primaryKey().equals(event.primaryKey())) {
 			return "the change's primary key " + event.primaryKey() + " differs from the primary key "
 					+ shape.primaryKey() + " of table '" + table + "' on this node; the schemas differ, migrate one side";
 		}
-		for (Map.Entry<String, @Nullable Object> entry : event.row().entrySet()) {
-			String column = entry.getKey();
+		for (String column : event.row().keySet()) {
 			if (!shape.columns().contains(column)) {
 				if (shape.generated().contains(column)) {
 					return "column '" + column + "' of table '" + table + "' is a generated column and cannot be "
@@ -82,14 +70,25 @@ final class ChangeValidator {
 				return "table '" + table + "' has no column named '" + column
 						+ "' on this node (names are matched exactly); the schemas differ, migrate one side";
 			}
-			String valueProblem = valueProblem(entry.getValue());
+		}
+		return null;
+	}
+
+	/**
+	 * Checks that the change's values can be stored and its key values identify a row.
+	 * @param event the change
+	 * @return why a value is impossible, or {@code null} when all are fine
+	 */
+	@Nullable String checkValues(ChangeEvent event) {
+		for (Map.Entry<String, @Nullable Object> entry : event.row().entrySet()) {
+			@Nullable String valueProblem = valueProblem(entry.getValue());
 			if (valueProblem != null) {
-				return "column '" + column + "' of table '" + table + "' " + valueProblem;
+				return "column '" + entry.getKey() + "' of table '" + event.table() + "' " + valueProblem;
 			}
 		}
 		for (String column : event.primaryKey()) {
 			if (event.row().get(column) == null) {
-				return "primary-key column '" + column + "' of table '" + table
+				return "primary-key column '" + column + "' of table '" + event.table()
 						+ "' is NULL, which identifies no row reliably";
 			}
 		}
@@ -108,22 +107,33 @@ final class ChangeValidator {
 				+ "; only NULL, INTEGER, REAL, TEXT and BLOB values can be applied";
 	}
 
-	private @Nullable TableShape shape(String table) {
-		TableShape cached = this.tables.get(table);
-		if (cached != null) {
-			return cached.exists() ? cached : null;
+	private TableShape shape(String table) {
+		TableShape shape = this.tables.get(table);
+		if (shape == null) {
+			shape = read(table);
+			this.tables.put(table, shape);
 		}
-		TableShape shape = read(table);
-		this.tables.put(table, shape);
-		return shape.exists() ? shape : null;
+		return shape;
 	}
 
 	private TableShape read(String table) {
+		if (table.regionMatches(true, 0, SQLITE_PREFIX, 0, SQLITE_PREFIX.length())) {
+			return TableShape.refused("table '" + table + "' is an SQLite system table and can never be replicated");
+		}
+		if (table.regionMatches(true, 0, SchemaReader.INTERNAL_PREFIX, 0, SchemaReader.INTERNAL_PREFIX.length())) {
+			return TableShape.refused("table '" + table + "' is a HarmonyLite table and can never be replicated");
+		}
 		Optional<TableSchema> schema = this.schemaReader.table(table);
 		if (schema.isEmpty()) {
-			return new TableShape(false, Set.of(), Set.of(), List.of());
+			return TableShape.refused("no table named '" + table + "' exists in this database (names are matched "
+					+ "exactly; views, virtual and shadow tables are not replicated). Create the table on this node, "
+					+ "or stop replicating it on the sender");
 		}
-		return new TableShape(true, Set.copyOf(schema.get().columnNames()), generatedColumns(table),
+		if (schema.get().primaryKey().isEmpty()) {
+			return TableShape.refused(
+					"table '" + table + "' has no primary key, so its rows cannot be identified; declare one");
+		}
+		return new TableShape(null, Set.copyOf(schema.get().columnNames()), generatedColumns(table),
 				schema.get().primaryKey());
 	}
 
@@ -146,7 +156,14 @@ final class ChangeValidator {
 		}
 	}
 
-	private record TableShape(boolean exists, Set<String> columns, Set<String> generated, List<String> primaryKey) {
+	/** A table as far as applying needs it; {@code problem} says why no change may target it, if so. */
+	private record TableShape(@Nullable String problem, Set<String> columns, Set<String> generated,
+			List<String> primaryKey) {
+
+		static TableShape refused(String problem) {
+			return new TableShape(problem, Set.of(), Set.of(), List.of());
+		}
+
 	}
 
 }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,6 +80,20 @@ public final class SchemaReader {
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the schema of table '" + table + "': " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Reads the definitions of several tables, e.g. the watched tables before hashing them.
+	 * @param tables the exact table names
+	 * @return the tables that exist, in the given order; missing ones are left out, so a missing table changes the
+	 * schema hash instead of failing it
+	 */
+	public List<TableSchema> tables(Collection<String> tables) {
+		List<TableSchema> found = new ArrayList<>(tables.size());
+		for (String table : tables) {
+			table(table).ifPresent(found::add);
+		}
+		return found;
 	}
 
 	private @Nullable Boolean tableKind(String table) throws SQLException {

@@ -1,0 +1,312 @@
+package io.harmonylite.nats;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.harmonylite.schema.NodeSchemaState;
+import io.harmonylite.schema.SchemaRegistry;
+import io.harmonylite.schema.SchemaRegistryException;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueStatus;
+import io.nats.client.api.StorageType;
+import io.nats.client.support.JsonParseException;
+import io.nats.client.support.JsonParser;
+import io.nats.client.support.JsonValue;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SchemaRegistry} in a NATS JetStream key-value bucket: key {@code node-<id>}, a JSON value, and a bucket
+ * TTL so that the entry of a node that stopped publishing (its heartbeat re-puts the key) expires.
+ * <p>
+ * Each node writes only its own key with a plain put: it is the key's only writer and its newest state always
+ * supersedes the older one, so a revision check would add nothing but conflicts after restarts and expiries. The
+ * bucket is created on first use when missing; an existing bucket is used as it is.
+ *
+ * @since 0.1.0
+ */
+public final class KvSchemaRegistry implements SchemaRegistry {
+
+	/** The default bucket name. */
+	public static final String BUCKET = "harmonylite-schema-registry";
+
+	/** How long an entry lives after its last put unless configured otherwise. */
+	public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
+	/** Prefix of every key; the node id follows. */
+	public static final String KEY_PREFIX = "node-";
+
+	private static final int STREAM_NOT_FOUND = 10059;
+
+	private static final Logger logger = LoggerFactory.getLogger(KvSchemaRegistry.class);
+
+	private final Connection connection;
+
+	private final String bucket;
+
+	private final Duration ttl;
+
+	private final int replicas;
+
+	private @Nullable KeyValue keyValue;
+
+	/**
+	 * Creates a registry on the default bucket with the default TTL and one replica.
+	 * @param connection an open NATS connection with JetStream enabled on the server
+	 */
+	public KvSchemaRegistry(Connection connection) {
+		this(connection, BUCKET, DEFAULT_TTL, 1);
+	}
+
+	/**
+	 * Creates a registry.
+	 * @param connection an open NATS connection with JetStream enabled on the server
+	 * @param bucket the bucket name
+	 * @param ttl how long an entry lives after its last put; used when the bucket is created
+	 * @param replicas how many servers keep the bucket; used when the bucket is created
+	 */
+	public KvSchemaRegistry(Connection connection, String bucket, Duration ttl, int replicas) {
+		this.connection = Objects.requireNonNull(connection, "connection");
+		this.bucket = Objects.requireNonNull(bucket, "bucket");
+		if (ttl.isNegative() || ttl.isZero()) {
+			throw new IllegalArgumentException("The schema registry TTL must be positive, was " + ttl);
+		}
+		if (replicas < 1 || replicas > 5) {
+			throw new IllegalArgumentException("The schema registry replicas must be 1 to 5, was " + replicas);
+		}
+		this.ttl = ttl;
+		this.replicas = replicas;
+	}
+
+	@Override
+	public void publish(NodeSchemaState state) {
+		String key = key(state.nodeId());
+		// jnats reports a closed connection as IllegalStateException: wrapped like the I/O errors.
+		try {
+			keyValue().put(key, toJson(state).getBytes(StandardCharsets.UTF_8));
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+			throw new SchemaRegistryException("Could not publish the schema state of node " + state.nodeId()
+					+ " to key " + key + " of NATS KV bucket " + this.bucket + ": " + ex.getMessage()
+					+ ". Check that NATS is reachable and has JetStream enabled.", ex);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Skips deleted and purged keys, and logs a WARN for each entry that is not a readable {@code node-<id>} JSON
+	 * value with a matching {@code node_id}.
+	 */
+	@Override
+	public List<NodeSchemaState> nodes() {
+		KeyValue kv = keyValue();
+		List<NodeSchemaState> states = new ArrayList<>();
+		try {
+			for (String key : kv.keys()) {
+				KeyValueEntry entry = kv.get(key);
+				if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+					logger.debug("Skipping key {} of schema registry bucket {}: deleted or expired", key, this.bucket);
+					continue;
+				}
+				NodeSchemaState state = parse(key, entry.getValue());
+				if (state != null) {
+					states.add(state);
+				}
+			}
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+			throw new SchemaRegistryException("Could not list the nodes in NATS KV bucket " + this.bucket + ": "
+					+ ex.getMessage() + ". Check that NATS is reachable and has JetStream enabled.", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SchemaRegistryException("Interrupted while listing the nodes in NATS KV bucket " + this.bucket,
+					ex);
+		}
+		states.sort(Comparator.comparingLong(NodeSchemaState::nodeId));
+		return states;
+	}
+
+	/**
+	 * The key a node writes.
+	 * @param nodeId the node id
+	 * @return {@code node-<id>}
+	 */
+	public static String key(long nodeId) {
+		return KEY_PREFIX + nodeId;
+	}
+
+	/**
+	 * Encodes a state as the registry's JSON value.
+	 * @param state the state
+	 * @return the JSON object with {@code node_id}, {@code schema_hash}, {@code previous_hash} ({@code null} when
+	 * absent), {@code harmonylite_version}, {@code watched_tables} and {@code updated_at} (ISO-8601, UTC)
+	 */
+	public static String toJson(NodeSchemaState state) {
+		Map<String, JsonValue> fields = new LinkedHashMap<>();
+		fields.put("node_id", new JsonValue(state.nodeId()));
+		fields.put("schema_hash", new JsonValue(state.schemaHash()));
+		fields.put("previous_hash", (state.previousHash() != null) ? new JsonValue(state.previousHash()) : JsonValue.NULL);
+		fields.put("harmonylite_version", new JsonValue(state.harmonyLiteVersion()));
+		fields.put("watched_tables", new JsonValue(state.watchedTables().stream().map(JsonValue::new).toList()));
+		fields.put("updated_at", new JsonValue(state.updatedAt().toString()));
+		return new JsonValue(fields).toJson();
+	}
+
+	private @Nullable NodeSchemaState parse(String key, byte @Nullable [] value) {
+		try {
+			if (!key.startsWith(KEY_PREFIX)) {
+				throw new IllegalArgumentException("the key is not node-<id>");
+			}
+			long keyNodeId = Long.parseLong(key.substring(KEY_PREFIX.length()));
+			if (value == null) {
+				throw new IllegalArgumentException("the value is empty");
+			}
+			JsonValue json = JsonParser.parse(value);
+			if (json.map == null) {
+				throw new IllegalArgumentException("the value is not a JSON object");
+			}
+			long nodeId = number(json, "node_id");
+			if (nodeId != keyNodeId) {
+				throw new IllegalArgumentException("node_id " + nodeId + " does not match the key");
+			}
+			String previous = optionalString(json, "previous_hash");
+			return new NodeSchemaState(nodeId, string(json, "schema_hash"),
+					(previous == null || previous.isEmpty()) ? null : previous, string(json, "harmonylite_version"),
+					strings(json, "watched_tables"), OffsetDateTime.parse(string(json, "updated_at")).toInstant());
+		}
+		catch (JsonParseException | IllegalArgumentException | DateTimeParseException ex) {
+			logger.warn("Skipping key {} of schema registry bucket {}: unreadable entry ({})", key, this.bucket,
+					ex.getMessage());
+			return null;
+		}
+	}
+
+	private static JsonValue field(JsonValue json, String name) {
+		JsonValue value = json.map.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("field " + name + " is missing");
+		}
+		return value;
+	}
+
+	private static long number(JsonValue json, String name) {
+		JsonValue value = field(json, name);
+		if (value.type != JsonValue.Type.INTEGER && value.type != JsonValue.Type.LONG) {
+			throw new IllegalArgumentException("field " + name + " is not an integer");
+		}
+		return value.number.longValue();
+	}
+
+	private static String string(JsonValue json, String name) {
+		String value = optionalString(json, name);
+		if (value == null) {
+			throw new IllegalArgumentException("field " + name + " is missing");
+		}
+		return value;
+	}
+
+	private static @Nullable String optionalString(JsonValue json, String name) {
+		JsonValue value = json.map.get(name);
+		if (value == null || value.type == JsonValue.Type.NULL) {
+			return null;
+		}
+		if (value.type != JsonValue.Type.STRING) {
+			throw new IllegalArgumentException("field " + name + " is not a string");
+		}
+		return value.string;
+	}
+
+	private static List<String> strings(JsonValue json, String name) {
+		JsonValue value = json.map.get(name);
+		if (value == null || value.type == JsonValue.Type.NULL) {
+			return List.of();
+		}
+		if (value.type != JsonValue.Type.ARRAY) {
+			throw new IllegalArgumentException("field " + name + " is not an array");
+		}
+		List<String> strings = new ArrayList<>(value.array.size());
+		for (JsonValue element : value.array) {
+			if (element.type != JsonValue.Type.STRING) {
+				throw new IllegalArgumentException("field " + name + " holds a value that is not a string");
+			}
+			strings.add(element.string);
+		}
+		return strings;
+	}
+
+	private synchronized KeyValue keyValue() {
+		if (this.keyValue == null) {
+			try {
+				ensureBucket(this.connection.keyValueManagement());
+				this.keyValue = this.connection.keyValue(this.bucket);
+			}
+			catch (IOException | JetStreamApiException | IllegalStateException ex) {
+				throw new SchemaRegistryException("Could not open NATS KV bucket " + this.bucket + ": " + ex.getMessage()
+						+ ". Check that NATS is reachable and has JetStream enabled (nats-server -js).", ex);
+			}
+		}
+		return this.keyValue;
+	}
+
+	private void ensureBucket(KeyValueManagement management) throws IOException, JetStreamApiException {
+		try {
+			checkTtl(management.getStatus(this.bucket));
+			return;
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() != STREAM_NOT_FOUND) {
+				throw ex;
+			}
+		}
+		KeyValueConfiguration configuration = KeyValueConfiguration.builder()
+			.name(this.bucket)
+			.description("HarmonyLite schema state per node (key node-<id>)")
+			.maxHistoryPerKey(1)
+			.ttl(this.ttl)
+			.replicas(this.replicas)
+			.storageType(StorageType.File)
+			.build();
+		try {
+			management.create(configuration);
+			logger.info("Created schema registry bucket {} (entries expire {} after their last update)", this.bucket,
+					this.ttl);
+		}
+		catch (JetStreamApiException ex) {
+			// Another node may have created it at the same moment, possibly with other settings: use theirs.
+			try {
+				checkTtl(management.getStatus(this.bucket));
+			}
+			catch (JetStreamApiException notCreated) {
+				ex.addSuppressed(notCreated);
+				throw ex;
+			}
+		}
+	}
+
+	private void checkTtl(KeyValueStatus status) {
+		if (!this.ttl.equals(status.getTtl())) {
+			logger.warn("Schema registry bucket {} keeps entries for {}, not the configured {}; using the bucket as it "
+					+ "is (delete the bucket to have it recreated)", this.bucket, status.getTtl(), this.ttl);
+		}
+	}
+
+}

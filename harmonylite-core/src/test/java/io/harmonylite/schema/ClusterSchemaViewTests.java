@@ -1,0 +1,62 @@
+package io.harmonylite.schema;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.harmonylite.schema.ClusterSchemaView.HashGroup;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterSchemaViewTests {
+
+	static final String OLD = "6bae09c0" + "0".repeat(56);
+
+	static final String NEW = "9b1c2d3e" + "1".repeat(56);
+
+	static final String NEWER = "3f2a1b4c" + "2".repeat(56);
+
+	@Test
+	void emptyClusterShouldBeConsistentWithoutCommonHash() {
+		ClusterSchemaView view = new ClusterSchemaView(List.of());
+		assertThat(view.consistent()).isTrue();
+		assertThat(view.nodeCount()).isZero();
+		assertThat(view.commonHash()).isEmpty();
+		assertThat(view.groups()).isEmpty();
+	}
+
+	@Test
+	void nodesSharingOneCurrentHashShouldBeConsistent() {
+		ClusterSchemaView view = new ClusterSchemaView(List.of(node(3, NEW, OLD), node(1, NEW, null), node(2, NEW, OLD)));
+		assertThat(view.consistent()).isTrue();
+		assertThat(view.nodeCount()).isEqualTo(3);
+		assertThat(view.commonHash()).contains(NEW);
+		assertThat(view.nodes()).extracting(NodeSchemaState::nodeId).containsExactly(1L, 2L, 3L);
+		assertThat(view.groups()).containsExactly(new HashGroup(NEW, List.of(1L, 2L, 3L), List.of()),
+				new HashGroup(OLD, List.of(), List.of(2L, 3L)));
+	}
+
+	@Test
+	void differentCurrentHashesShouldBeInconsistentWithGroups() {
+		// Node 1 migrated (previous = the old hash), nodes 2 and 3 not yet.
+		ClusterSchemaView view = new ClusterSchemaView(List.of(node(2, OLD, null), node(1, NEW, OLD), node(3, OLD, null)));
+		assertThat(view.consistent()).isFalse();
+		assertThat(view.commonHash()).isEmpty();
+		assertThat(view.groups()).containsExactly(new HashGroup(OLD, List.of(2L, 3L), List.of(1L)),
+				new HashGroup(NEW, List.of(1L), List.of()));
+	}
+
+	@Test
+	void groupsShouldPutLargestCurrentGroupFirstAndTiesByHash() {
+		ClusterSchemaView view = new ClusterSchemaView(
+				List.of(node(1, NEWER, NEW), node(2, NEW, OLD), node(3, OLD, null), node(4, NEWER, NEW)));
+		assertThat(view.groups()).containsExactly(new HashGroup(NEWER, List.of(1L, 4L), List.of()),
+				new HashGroup(OLD, List.of(3L), List.of(2L)), new HashGroup(NEW, List.of(2L), List.of(1L, 4L)));
+	}
+
+	static NodeSchemaState node(long nodeId, String hash, @Nullable String previous) {
+		return new NodeSchemaState(nodeId, hash, previous, "v0.1.0", List.of("Books"), Instant.EPOCH);
+	}
+
+}
