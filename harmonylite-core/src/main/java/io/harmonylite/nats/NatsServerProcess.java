@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,6 +101,7 @@ public final class NatsServerProcess implements AutoCloseable {
 		if (isAlive()) {
 			return;
 		}
+		requireFreePort();
 		Process started = launch();
 		this.process = started;
 		this.watchdog = startWatchdog(started);
@@ -107,6 +109,22 @@ public final class NatsServerProcess implements AutoCloseable {
 		logger.info("Started {} (pid {}) with {}, client port {}, log {}", this.description, started.pid(),
 				this.configFile, this.clientPort, this.logFile);
 		awaitClientPort(started, timeout);
+	}
+
+	/**
+	 * Fails when something already listens on the client port; otherwise readiness could be mistaken for that
+	 * other server's greeting.
+	 */
+	private void requireFreePort() {
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.setReuseAddress(true);
+			probe.bind(new InetSocketAddress(this.host, this.clientPort));
+		}
+		catch (IOException ex) {
+			throw new HarmonyLiteException("Cannot start " + this.description + ": client port " + this.host + ":"
+					+ this.clientPort + " is already in use (" + ex.getMessage() + "). Stop the process using it "
+					+ "(another nats-server?) or configure another port.", ex);
+		}
 	}
 
 	private Process launch() {
@@ -149,6 +167,7 @@ public final class NatsServerProcess implements AutoCloseable {
 		long pauseMillis = 10;
 		while (true) {
 			if (!started.isAlive()) {
+				destroy(started);
 				throw new HarmonyLiteException(this.description + " exited with status " + started.exitValue()
 						+ " during startup (config " + this.configFile + "). End of its log " + this.logFile + ":\n"
 						+ logTail());
