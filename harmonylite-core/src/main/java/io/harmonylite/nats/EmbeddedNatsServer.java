@@ -94,15 +94,21 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	 * @throws HarmonyLiteException when the server does not start; the message includes the end of its log
 	 */
 	public synchronized void start() {
-		if (this.process != null && this.process.isAlive()) {
-			return;
+		NatsServerProcess previous = this.process;
+		if (previous != null) {
+			if (previous.isAlive()) {
+				return;
+			}
+			// The server exited on its own; release it before starting a new one.
+			previous.stop();
+			this.process = null;
 		}
 		Path binary = resolveBinary();
 		this.clientPort = (this.config.port() != 0) ? this.config.port() : freePort();
 		Path configFile = this.storeDir.resolve("nats-server.conf");
 		try {
 			Files.createDirectories(this.storeDir);
-			Files.writeString(configFile, configText(), StandardCharsets.UTF_8);
+			Files.writeString(configFile, configText(this.clientPort), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new HarmonyLiteException("Could not write the embedded nats-server configuration " + configFile
@@ -139,17 +145,19 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 				+ "servers instead.");
 	}
 
-	String configText() {
+	String configText(int port) {
 		StringBuilder text = new StringBuilder();
 		text.append("# Written by HarmonyLite node ").append(this.nodeId).append(" at every start; edits are lost.\n");
 		text.append("server_name: ").append(quote("harmonylite-node-" + this.nodeId)).append('\n');
-		text.append("listen: ").append(quote(CLIENT_HOST + ":" + this.clientPort)).append('\n');
+		text.append("listen: ").append(quote(CLIENT_HOST + ":" + port)).append('\n');
 		text.append("jetstream {\n  store_dir: ").append(quote(this.storeDir.toAbsolutePath().toString())).append("\n}\n");
 		String clusterAddr = this.config.clusterAddr();
 		if (clusterAddr != null) {
 			text.append("cluster {\n");
 			text.append("  name: ").append(quote(CLUSTER_NAME)).append('\n');
 			text.append("  listen: ").append(quote(clusterAddr)).append('\n');
+			// Each node talks to its own server only; other servers' loopback client URLs mean nothing to it.
+			text.append("  no_advertise: true\n");
 			if (!this.config.clusterPeers().isEmpty()) {
 				text.append("  routes: [\n");
 				for (String peer : this.config.clusterPeers()) {

@@ -2,14 +2,13 @@ package io.harmonylite.nats;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * Supervises one {@code nats-server} process started from a configuration file: starts it, waits until it accepts
  * client connections, and stops or kills it.
  * <p>
- * On POSIX systems the server is started through {@code /bin/sh} with a watchdog that terminates it as soon as this
- * JVM's end of the watchdog's stdin pipe closes, which the kernel does when the JVM exits for any reason, including
- * {@code SIGKILL}. A JVM shutdown hook is a second line of defence. The process can be started again after it was
- * stopped or killed, on the same ports and store.
+ * On POSIX systems a small {@code /bin/sh} watchdog process runs next to the server: it blocks reading its stdin, a
+ * pipe from this JVM, and terminates the server when the pipe reaches end of file, which the kernel causes when the
+ * JVM exits for any reason, including {@code SIGKILL}. A JVM shutdown hook is a second line of defence. The process
+ * can be started again after it was stopped or killed, on the same ports and store.
  *
  * @since 0.1.0
  */
@@ -34,21 +33,19 @@ public final class NatsServerProcess implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(NatsServerProcess.class);
 
 	/**
-	 * Runs {@code "$0" "$@"} (the server) in place of the shell, after forking a watchdog that reads the shell's
-	 * stdin (a pipe from this JVM) until end of file and then sends the server SIGTERM, and SIGKILL if it is still
-	 * alive ten seconds later. {@code $$} is the shell's pid, which {@code exec} hands to the server.
+	 * Reads stdin (a pipe from this JVM, never written to) with the shell's built-in {@code read} until end of file,
+	 * then sends the server ({@code $0}) SIGTERM, and SIGKILL if it is still alive ten seconds later. While the JVM
+	 * lives, the watchdog is killed before the server is stopped, so it never signals a pid that was reused.
 	 */
 	private static final String WATCHDOG_SCRIPT = """
-			exec 3<&0
-			( cat <&3 >/dev/null 2>&1
-			  kill -TERM $$ 2>/dev/null
-			  n=0
-			  while kill -0 $$ 2>/dev/null; do
-			    n=$((n+1))
-			    if [ $n -gt 100 ]; then kill -KILL $$ 2>/dev/null; break; fi
-			    sleep 0.1
-			  done ) </dev/null >/dev/null 2>&1 &
-			exec "$0" "$@" </dev/null 3<&-
+			while read -r line; do :; done
+			kill -TERM "$0" 2>/dev/null
+			n=0
+			while kill -0 "$0" 2>/dev/null; do
+			  n=$((n+1))
+			  if [ $n -gt 100 ]; then kill -KILL "$0" 2>/dev/null; break; fi
+			  sleep 0.1
+			done
 			""";
 
 	private static final Path SHELL = Path.of("/bin/sh");
@@ -71,7 +68,7 @@ public final class NatsServerProcess implements AutoCloseable {
 
 	private volatile @Nullable Process process;
 
-	private @Nullable OutputStream watchdogPipe;
+	private @Nullable Process watchdog;
 
 	private @Nullable Thread shutdownHook;
 
@@ -104,30 +101,41 @@ public final class NatsServerProcess implements AutoCloseable {
 		if (isAlive()) {
 			return;
 		}
+		requireFreePort();
 		Process started = launch();
 		this.process = started;
-		this.watchdogPipe = started.getOutputStream();
+		this.watchdog = startWatchdog(started);
 		registerShutdownHook();
 		logger.info("Started {} (pid {}) with {}, client port {}, log {}", this.description, started.pid(),
 				this.configFile, this.clientPort, this.logFile);
 		awaitClientPort(started, timeout);
 	}
 
-	private Process launch() {
-		List<String> command = new ArrayList<>();
-		if (Files.isExecutable(SHELL)) {
-			command.add(SHELL.toString());
-			command.add("-c");
-			command.add(WATCHDOG_SCRIPT);
+	/**
+	 * Fails when something already listens on the client port; otherwise readiness could be mistaken for that
+	 * other server's greeting.
+	 */
+	private void requireFreePort() {
+		try (ServerSocket probe = new ServerSocket()) {
+			probe.setReuseAddress(true);
+			probe.bind(new InetSocketAddress(this.host, this.clientPort));
 		}
-		command.add(this.binary.toString());
-		command.add("-c");
-		command.add(this.configFile.toString());
+		catch (IOException ex) {
+			throw new HarmonyLiteException("Cannot start " + this.description + ": client port " + this.host + ":"
+					+ this.clientPort + " is already in use (" + ex.getMessage() + "). Stop the process using it "
+					+ "(another nats-server?) or configure another port.", ex);
+		}
+	}
+
+	private Process launch() {
 		try {
 			Files.createDirectories(this.logFile.toAbsolutePath().getParent());
-			return new ProcessBuilder(command).redirectErrorStream(true)
+			Process started = new ProcessBuilder(this.binary.toString(), "-c", this.configFile.toString())
+				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()))
 				.start();
+			started.getOutputStream().close();
+			return started;
 		}
 		catch (IOException ex) {
 			throw new HarmonyLiteException("Could not start " + this.description + " (" + this.binary + " -c "
@@ -136,11 +144,30 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 	}
 
+	private @Nullable Process startWatchdog(Process server) {
+		if (!Files.isExecutable(SHELL)) {
+			logger.debug("No {}; {} is stopped by a JVM shutdown hook only", SHELL, this.description);
+			return null;
+		}
+		try {
+			return new ProcessBuilder(SHELL.toString(), "-c", WATCHDOG_SCRIPT, Long.toString(server.pid()))
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+		}
+		catch (IOException ex) {
+			destroy(server);
+			throw new HarmonyLiteException("Could not start the watchdog of " + this.description + " (" + SHELL
+					+ "): " + ex.getMessage(), ex);
+		}
+	}
+
 	private void awaitClientPort(Process started, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long pauseMillis = 10;
 		while (true) {
 			if (!started.isAlive()) {
+				destroy(started);
 				throw new HarmonyLiteException(this.description + " exited with status " + started.exitValue()
 						+ " during startup (config " + this.configFile + "). End of its log " + this.logFile + ":\n"
 						+ logTail());
@@ -200,7 +227,7 @@ public final class NatsServerProcess implements AutoCloseable {
 	public synchronized void stop() {
 		Process running = this.process;
 		if (running != null) {
-			closeWatchdogPipe();
+			stopWatchdog();
 			running.destroy();
 			boolean exited = waitFor(running, STOP_TIMEOUT);
 			if (!exited) {
@@ -221,9 +248,9 @@ public final class NatsServerProcess implements AutoCloseable {
 	public synchronized void kill() {
 		Process running = this.process;
 		if (running != null) {
+			stopWatchdog();
 			running.destroyForcibly();
 			waitFor(running, STOP_TIMEOUT);
-			closeWatchdogPipe();
 			logger.info("Killed {} (pid {})", this.description, running.pid());
 		}
 		release();
@@ -293,22 +320,18 @@ public final class NatsServerProcess implements AutoCloseable {
 	}
 
 	private void destroy(Process running) {
-		closeWatchdogPipe();
+		stopWatchdog();
 		running.destroyForcibly();
 		waitFor(running, STOP_TIMEOUT);
 		release();
 	}
 
-	private void closeWatchdogPipe() {
-		OutputStream pipe = this.watchdogPipe;
-		this.watchdogPipe = null;
-		if (pipe != null) {
-			try {
-				pipe.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Closing the watchdog pipe of {} failed: {}", this.description, ex.getMessage());
-			}
+	private void stopWatchdog() {
+		Process running = this.watchdog;
+		this.watchdog = null;
+		if (running != null) {
+			running.destroyForcibly();
+			waitFor(running, STOP_TIMEOUT);
 		}
 	}
 
