@@ -3,7 +3,6 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -65,6 +64,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 
 	private final int replicas;
 
+	// Opened on first use, so that constructing the registry does no I/O. Guarded by this.
 	private @Nullable KeyValue keyValue;
 
 	/**
