@@ -4,14 +4,19 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.MalformedEventException;
+import io.harmonylite.schema.SchemaGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteErrorCode;
@@ -25,6 +30,12 @@ import org.sqlite.SQLiteException;
  * A message that can never be applied (undecodable, unknown table or column, a constraint it violates) is moved to the
  * dead letter and its position recorded, so replication goes on behind it. Transient failures (a locked or full disk)
  * are retried with backoff without moving past anything.
+ * <p>
+ * Each shard stream has one subject, so its sequences are contiguous: a message is applied only when its sequence is
+ * the next one after the position reached, already-applied ones are skipped, and later ones are dropped (they are
+ * delivered again once the consumer restarts from the stored position). A change whose schema hash the
+ * {@link SchemaGate} does not accept pauses its shard: nothing of that shard is applied or skipped and the shard is
+ * redelivered later, so a pause can never open a hole.
  *
  * @since 0.1.0
  */
@@ -46,7 +57,15 @@ public final class ApplyLoop implements Runnable {
 
 	private final int batchSize;
 
+	private final SchemaGate gate;
+
+	private final ShardControl shards;
+
 	private final BlockingQueue<ReceivedMessage> queue;
+
+	private final Map<String, Long> applied = new ConcurrentHashMap<>();
+
+	private final Map<Integer, LongAdder> deadLettered = new ConcurrentHashMap<>();
 
 	private volatile boolean running = true;
 
@@ -58,10 +77,15 @@ public final class ApplyLoop implements Runnable {
 	 * @param listener observes applied changes
 	 * @param clock the clock for lag measurement
 	 * @param batchSize the most changes per transaction
+	 * @param gate decides whether a change's schema hash may be applied here
+	 * @param shards asked to redeliver a paused shard later
 	 */
 	public ApplyLoop(ChangeApplier applier, ChangeEventCodec codec, DeadLetterSink deadLetters, ApplyListener listener,
-			Clock clock, int batchSize) {
+			Clock clock, int batchSize, SchemaGate gate, ShardControl shards) {
 		this.applier = applier;
+		this.gate = gate;
+		this.shards = shards;
+		this.applied.putAll(applier.positions());
 		this.codec = codec;
 		this.deadLetters = deadLetters;
 		this.listener = listener;
@@ -145,7 +169,15 @@ public final class ApplyLoop implements Runnable {
 	private void process(List<ReceivedMessage> messages) {
 		List<PositionedChange> changes = new ArrayList<>(messages.size());
 		List<ReceivedMessage> origins = new ArrayList<>(messages.size());
+		Map<String, Long> reached = new HashMap<>();
 		for (ReceivedMessage message : messages) {
+			String stream = message.position().stream();
+			long last = reached.getOrDefault(stream, appliedSequence(stream));
+			long sequence = message.position().sequence();
+			if (sequence != last + 1) {
+				// Already applied (a redelivery), or behind a message that was not applied (a pause): drop it.
+				continue;
+			}
 			ChangeEvent event;
 			try {
 				event = this.codec.decode(message.payload());
@@ -155,12 +187,42 @@ public final class ApplyLoop implements Runnable {
 				changes.clear();
 				origins.clear();
 				deadLetter(message, "undecodable message: " + ex.getMessage());
+				reached.put(stream, sequence);
 				continue;
+			}
+			if (this.gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH) {
+				this.gate.pause(message.shard(), event.schemaHash(), this.clock.instant());
+				this.shards.redeliverLater(message.shard());
+				reached.put(stream, Long.MAX_VALUE - 1);
+				continue;
+			}
+			if (this.gate.resume(message.shard())) {
+				this.shards.resumed(message.shard());
 			}
 			changes.add(new PositionedChange(event, message.position()));
 			origins.add(message);
+			reached.put(stream, sequence);
 		}
 		applyAll(changes, origins);
+	}
+
+	/**
+	 * The last sequence of a stream applied (or dead-lettered) here.
+	 * @param stream the stream
+	 * @return the sequence, 0 when none
+	 */
+	public long appliedSequence(String stream) {
+		return this.applied.getOrDefault(stream, 0L);
+	}
+
+	/**
+	 * How many messages of a shard were dead-lettered by this node since it started.
+	 * @param shard the shard
+	 * @return the count
+	 */
+	public long deadLettered(int shard) {
+		LongAdder count = this.deadLettered.get(shard);
+		return (count != null) ? count.sum() : 0;
 	}
 
 	private void applyAll(List<PositionedChange> changes, List<ReceivedMessage> origins) {
@@ -197,7 +259,8 @@ public final class ApplyLoop implements Runnable {
 			return;
 		}
 		long start = System.nanoTime();
-		this.applier.apply(changes);
+		ApplyResult result = this.applier.apply(changes);
+		result.positions().forEach(this.applied::put);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		long now = this.clock.millis();
 		for (PositionedChange change : changes) {
@@ -211,6 +274,8 @@ public final class ApplyLoop implements Runnable {
 				message.position().stream(), message.shard(), reason);
 		this.deadLetters.deadLetter(message, reason);
 		this.applier.skip(message.position());
+		this.applied.merge(message.position().stream(), message.position().sequence(), Math::max);
+		this.deadLettered.computeIfAbsent(message.shard(), (shard) -> new LongAdder()).increment();
 		this.listener.deadLettered(message, reason);
 	}
 

@@ -126,8 +126,13 @@ public final class ChangeCapture {
 				created++;
 			}
 		}
-		logger.info("Change capture installed on {} table(s): {} trigger(s) created, {} dropped", watched.size(),
-				created, dropped);
+		if (created + dropped > 0) {
+			logger.info("Change capture installed on {} table(s): {} trigger(s) created, {} dropped", watched.size(),
+					created, dropped);
+		}
+		else {
+			logger.debug("Change capture verified on {} table(s)", watched.size());
+		}
 		return watched;
 	}
 
@@ -143,6 +148,19 @@ public final class ChangeCapture {
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Counts the capture triggers present in the database, to check that capture is intact (three per watched table).
+	 * @return the number of HarmonyLite triggers
+	 */
+	public int triggerCount() {
+		try {
+			return existingCaptureTriggers().size();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not count the capture triggers: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.harmonylite.engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ChangeApplier;
@@ -18,12 +20,15 @@ import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ChangeNotifier;
 import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
-import io.harmonylite.nats.ShardSubscriber;
 import io.harmonylite.replicate.ChangePublisher;
+import io.harmonylite.replicate.PublisherStats;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
-import io.harmonylite.schema.TableSchema;
+import io.harmonylite.schema.SchemaChangeDetector;
+import io.harmonylite.schema.SchemaGate;
+import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,15 +38,21 @@ import org.slf4j.LoggerFactory;
  * One replicating node: captures local changes, publishes them, and applies the cluster's changes.
  * <p>
  * Create with {@link #builder(HarmonyLiteConfig)}, {@link #start()} it, and {@link #close()} it to stop. Startup runs
- * in a fixed, logged order: open the database, install capture, connect to NATS (or start the embedded server),
- * ensure the streams, start the consumers, start the publisher. A failing step stops startup with one clear message
- * and undoes the steps before it.
+ * in a fixed, logged order: open the database, install capture, compute the schema hash, connect to NATS (or start
+ * the embedded server), ensure the streams, publish the schema state, start the consumers, start the publisher. A
+ * failing step stops startup with one clear message and undoes the steps before it.
  *
  * @since 0.1.0
  */
 public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(HarmonyLiteEngine.class);
+
+	private static final int STEPS = 8;
+
+	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
+
+	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
 	private final HarmonyLiteConfig config;
 
@@ -51,21 +62,11 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
+	private final Object statusLock = new Object();
+
 	private volatile boolean running;
 
-	private volatile List<String> watchedTables = List.of();
-
-	private @Nullable ChangeLogReader statusReader;
-
-	private @Nullable ChangePublisher publisher;
-
-	private @Nullable ApplyLoop applyLoop;
-
-	private @Nullable ChangeNotifier notifier;
-
-	private @Nullable NatsNode nats;
-
-	private final List<ShardSubscriber> subscribers = new ArrayList<>();
+	private @Nullable Runtime runtime;
 
 	private HarmonyLiteEngine(Builder builder) {
 		this.config = builder.config;
@@ -98,110 +99,147 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		if (this.running) {
 			return;
 		}
-		long node = this.config.nodeId();
 		try {
-			logger.info("Node {}: [1/6] opening database {}", node, this.config.dbPath());
-			Connection captureConnection = open();
-			logger.info("Node {}: [2/6] installing change capture", node);
-			List<TableSchema> tables = new ChangeCapture(captureConnection, this.config.tables(),
-					this.config.ignoreTables()).install();
-			this.watchedTables = tables.stream().map(TableSchema::name).toList();
-			logger.info("Node {}: capturing changes of {} table(s): {}", node, tables.size(), this.watchedTables);
-			this.statusReader = new ChangeLogReader(open(), node);
-			logger.info("Node {}: [3/6] connecting to NATS ({})", node,
-					this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
-			NatsNode natsNode = NatsNode.open(this.config.nats(), this.config.replication(), node, this.config.dbPath());
-			this.nats = natsNode;
-			this.resources.add(natsNode);
-			logger.info("Node {}: [4/6] ensuring {} shard stream(s)", node, this.config.replication().shards());
-			natsNode.ensureStreams();
-			startConsumers(natsNode);
-			startPublisher(natsNode);
-			startMaintenance();
+			this.runtime = startSteps();
 			this.running = true;
-			logger.info("Node {}: started", node);
+			logger.info("Node {}: started ({})", this.config.nodeId(), HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
-			logger.error("Node {}: startup failed: {}", node, ex.getMessage());
+			logger.error("Node {}: startup failed: {}", this.config.nodeId(), ex.getMessage());
 			stopAll();
 			throw ex;
 		}
 	}
 
-	private void startConsumers(NatsNode natsNode) {
+	private Runtime startSteps() {
 		long node = this.config.nodeId();
+		step(1, "opening database {}", this.config.dbPath());
+		Connection captureConnection = open();
+		step(2, "installing change capture");
+		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables());
+		SchemaMonitor schema = new SchemaMonitor(node, capture, new SchemaVersionStore(captureConnection),
+				new SchemaChangeDetector(open()), this.clock);
+		step(3, "computing the schema hash");
+		SchemaGate gate = schema.initialize();
+		logger.info("Node {}: capturing changes of {} table(s): {}", node, schema.watchedTables().size(),
+				schema.watchedTables());
+		Connection statusConnection = open();
+		ChangeLogReader statusReader = new ChangeLogReader(statusConnection, node);
+		ChangeCapture statusCapture = new ChangeCapture(statusConnection, this.config.tables(),
+				this.config.ignoreTables());
+		step(4, "connecting to NATS ({})",
+				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
+		NatsNode nats = NatsNode.open(this.config.nats(), this.config.replication(), node, this.config.dbPath());
+		this.resources.add(nats);
+		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
+		nats.ensureStreams();
+		ScheduledExecutorService scheduler = startScheduler();
+		step(6, "publishing the schema state to the registry");
+		schema.registry(new KvSchemaRegistry(nats.connection()));
+		schema.publish();
+		Runtime started = new Runtime(capture, statusCapture, schema, gate, statusReader, nats, scheduler);
+		startConsumers(started);
+		startPublisher(started);
+		scheduleMaintenance(started);
+		return started;
+	}
+
+	private void step(int number, String message, Object... arguments) {
+		Object[] all = new Object[arguments.length + 3];
+		all[0] = this.config.nodeId();
+		all[1] = number;
+		all[2] = STEPS;
+		System.arraycopy(arguments, 0, all, 3, arguments.length);
+		logger.info("Node {}: [{}/{}] " + message, all);
+	}
+
+	private void startConsumers(Runtime started) {
 		if (!this.config.replicate()) {
-			logger.info("Node {}: [5/6] replicate=false: changes from the cluster are not applied", node);
+			step(7, "replicate=false: changes from the cluster are not applied");
 			return;
 		}
 		ReplicationConfig replication = this.config.replication();
+		step(7, "starting consumers of {} shard(s)", replication.shards());
+		ShardSupervisor supervisor = new ShardSupervisor(started.nats, replication, this.config.schema().nakDelay(),
+				started.scheduler, this.config.nodeId());
 		ChangeApplier applier = new ChangeApplier(open(), this.clock);
 		ApplyLoop loop = new ApplyLoop(applier, new ChangeEventCodec(replication.compress()),
-				natsNode.deadLetterSink(), this.applyListener, this.clock, replication.applyBatchSize());
-		this.applyLoop = loop;
+				started.nats.deadLetterSink(), this.applyListener, this.clock, replication.applyBatchSize(),
+				started.gate, supervisor);
 		Thread thread = startThread("harmonylite-apply", loop);
 		this.resources.add(() -> {
 			loop.stop();
 			thread.join(30_000);
 			applier.close();
 		});
-		logger.info("Node {}: [5/6] starting consumers of {} shard(s)", node, replication.shards());
-		for (int shard = 0; shard < replication.shards(); shard++) {
-			ShardSubscriber subscriber = natsNode.subscriber(shard, loop);
-			subscriber.start(applier.position(replication.streamName(shard)));
-			this.subscribers.add(subscriber);
-		}
+		this.resources.add(supervisor);
+		started.schema.onSchemaChange(supervisor::redeliverPausedNow);
+		supervisor.start(loop);
+		started.applyLoop = loop;
+		started.supervisor = supervisor;
 	}
 
-	private void startPublisher(NatsNode natsNode) {
+	private void startPublisher(Runtime started) {
 		long node = this.config.nodeId();
 		if (!this.config.publish()) {
-			logger.info("Node {}: [6/6] publish=false: local changes are captured but not sent", node);
+			step(8, "publish=false: local changes are captured but not sent");
 			return;
 		}
 		ReplicationConfig replication = this.config.replication();
-		ChangePublisher changePublisher = new ChangePublisher(new ChangeLogReader(open(), node),
-				natsNode.changeSink(), new ShardRouter(replication.shards()),
-				new ChangeEventCodec(replication.compress()), () -> "", node, replication.applyBatchSize(),
-				replication.publishWindow(), this.config.pollingInterval());
-		this.publisher = changePublisher;
-		Thread thread = startThread("harmonylite-publisher", changePublisher);
+		SchemaGate gate = started.gate;
+		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), node), started.nats.changeSink(),
+				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()), gate::currentHash,
+				node, replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
+		Thread thread = startThread("harmonylite-publisher", publisher);
 		this.resources.add(() -> {
-			changePublisher.stop();
+			publisher.stop();
 			thread.join(30_000);
 		});
-		ChangeNotifier changeNotifier = new ChangeNotifier(this.config.dbPath(), this.config.pollingInterval(),
-				changePublisher::signal);
-		this.notifier = changeNotifier;
-		changeNotifier.start();
-		this.resources.add(changeNotifier);
-		logger.info("Node {}: [6/6] publisher started", node);
+		ChangeNotifier notifier = new ChangeNotifier(this.config.dbPath(), this.config.pollingInterval(),
+				publisher::signal);
+		notifier.start();
+		this.resources.add(notifier);
+		started.publisher = publisher;
+		started.notifier = notifier;
+		step(8, "publisher started");
 	}
 
-	private void startMaintenance() {
-		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
-		ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor((task) -> {
+	private ScheduledExecutorService startScheduler() {
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "harmonylite-maintenance");
 			thread.setDaemon(true);
 			return thread;
 		});
-		long interval = this.config.cleanupInterval().toMillis();
-		maintenance.scheduleWithFixedDelay(() -> cleanUp(cleaner), interval, interval, TimeUnit.MILLISECONDS);
 		this.resources.add(() -> {
-			maintenance.shutdown();
-			maintenance.awaitTermination(10, TimeUnit.SECONDS);
+			scheduler.shutdownNow();
+			scheduler.awaitTermination(10, TimeUnit.SECONDS);
 		});
+		return scheduler;
+	}
+
+	private void scheduleMaintenance(Runtime started) {
+		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
+		every(started.scheduler, this.config.cleanupInterval(), () -> cleanUp(cleaner));
+		every(started.scheduler, this.config.schema().checkInterval(),
+				() -> started.schema.check(this.config.schema().recomputeInterval()));
+		every(started.scheduler, HEARTBEAT, started.schema::publish);
+	}
+
+	private void every(ScheduledExecutorService scheduler, Duration interval, Runnable task) {
+		scheduler.scheduleWithFixedDelay(() -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Node {}: maintenance task failed, will retry: {}", this.config.nodeId(), ex.getMessage());
+			}
+		}, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void cleanUp(ChangeLogReader cleaner) {
-		try {
-			int deleted = cleaner.deletePublished();
-			if (deleted > 0) {
-				logger.debug("Node {}: deleted {} published change-log rows", this.config.nodeId(), deleted);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Node {}: change-log cleanup failed, will retry: {}", this.config.nodeId(), ex.getMessage());
+		int deleted = cleaner.deletePublished();
+		if (deleted > 0) {
+			logger.debug("Node {}: deleted {} published change-log rows", this.config.nodeId(), deleted);
 		}
 	}
 
@@ -222,9 +260,60 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * Wakes the publisher at once, e.g. right after the application committed a write.
 	 */
 	public void changesCommitted() {
-		ChangeNotifier current = this.notifier;
+		Runtime current = this.runtime;
+		if (current != null && current.notifier != null) {
+			current.notifier.signal();
+		}
+	}
+
+	/**
+	 * Prepares for a schema migration: sends what is pending, then removes the capture triggers, which SQLite would
+	 * otherwise refuse to keep through some DDL (e.g. {@code DROP COLUMN} of a captured column). Writes made during
+	 * the migration are not captured. Works whether or not the engine is started.
+	 */
+	public synchronized void beforeMigration() {
+		Runtime current = this.runtime;
+		if (current == null) {
+			try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
+				new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables()).removeTriggers();
+			}
+			catch (SQLException ex) {
+				throw new HarmonyLiteException("Could not prepare " + this.config.dbPath() + " for migration: "
+						+ ex.getMessage(), ex);
+			}
+			return;
+		}
+		flushPending(current);
+		current.capture.removeTriggers();
+		logger.info("Node {}: capture triggers removed for a schema migration", this.config.nodeId());
+	}
+
+	/**
+	 * Finishes a schema migration: regenerates capture, recomputes and publishes the schema hash, and redelivers paused
+	 * shards at once. Does nothing when the engine is not started (it does all that when it starts).
+	 */
+	public synchronized void afterMigration() {
+		Runtime current = this.runtime;
 		if (current != null) {
-			current.signal();
+			current.schema.check(Duration.ZERO);
+			current.schema.publish();
+			if (current.supervisor != null) {
+				current.supervisor.redeliverPausedNow();
+			}
+		}
+	}
+
+	private void flushPending(Runtime current) {
+		long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
+		while (this.config.publish() && current.statusReader.pendingCount() > 0 && System.nanoTime() < deadline) {
+			changesCommitted();
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 
@@ -240,9 +329,30 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * The node's current state.
 	 * @return the status
 	 */
-	public synchronized EngineStatus status() {
-		long pending = (this.statusReader != null) ? this.statusReader.pendingCount() : 0;
-		return new EngineStatus(this.config.nodeId(), this.running, this.watchedTables, pending);
+	public EngineStatus status() {
+		synchronized (this.statusLock) {
+			return currentStatus();
+		}
+	}
+
+	private EngineStatus currentStatus() {
+		Runtime current = this.runtime;
+		if (!this.running || current == null) {
+			return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), NodeState.STOPPED,
+					this.config.publish(), this.config.replicate(), new EngineStatus.Nats(this.config.nats().isEmbedded(),
+							this.config.nats().urls(), false, 0),
+					List.of(), 0, 0, List.of(), null);
+		}
+		return new StatusReport(this.config, current).build();
+	}
+
+	/**
+	 * The publisher's counters, or {@code null} when not publishing.
+	 * @return the counters
+	 */
+	public @Nullable PublisherStats publisherStats() {
+		Runtime current = this.runtime;
+		return (current != null && current.publisher != null) ? current.publisher.stats() : null;
 	}
 
 	/**
@@ -260,19 +370,13 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	private void stopAll() {
-		// Consumers first (nothing new arrives), then every resource in reverse start order: the publisher flushes
-		// its in-flight batch and the apply loop commits its batch while NATS and the database are still open.
-		this.subscribers.forEach(ShardSubscriber::close);
-		this.subscribers.clear();
+		// Reverse start order: the notifier and publisher first (the in-flight batch is acknowledged and marked),
+		// then the consumers and the apply loop (its batch commits), then NATS, the connections last.
 		for (int i = this.resources.size() - 1; i >= 0; i--) {
 			closeQuietly(this.resources.get(i));
 		}
 		this.resources.clear();
-		this.publisher = null;
-		this.applyLoop = null;
-		this.notifier = null;
-		this.nats = null;
-		this.statusReader = null;
+		this.runtime = null;
 	}
 
 	private void closeQuietly(AutoCloseable resource) {
@@ -282,12 +386,49 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (SQLException ex) {
-			logger.warn("Node {}: closing a database connection failed: {}", this.config.nodeId(), ex.getMessage());
-		}
 		catch (Exception ex) {
 			logger.warn("Node {}: shutdown step failed: {}", this.config.nodeId(), ex.getMessage());
 		}
+	}
+
+	/**
+	 * The parts of a started node.
+	 */
+	static final class Runtime {
+
+		final ChangeCapture capture;
+
+		final ChangeCapture statusCapture;
+
+		final SchemaMonitor schema;
+
+		final SchemaGate gate;
+
+		final ChangeLogReader statusReader;
+
+		final NatsNode nats;
+
+		final ScheduledExecutorService scheduler;
+
+		volatile @Nullable ApplyLoop applyLoop;
+
+		volatile @Nullable ShardSupervisor supervisor;
+
+		volatile @Nullable ChangePublisher publisher;
+
+		volatile @Nullable ChangeNotifier notifier;
+
+		Runtime(ChangeCapture capture, ChangeCapture statusCapture, SchemaMonitor schema, SchemaGate gate,
+				ChangeLogReader statusReader, NatsNode nats, ScheduledExecutorService scheduler) {
+			this.capture = capture;
+			this.statusCapture = statusCapture;
+			this.schema = schema;
+			this.gate = gate;
+			this.statusReader = statusReader;
+			this.nats = nats;
+			this.scheduler = scheduler;
+		}
+
 	}
 
 	/**

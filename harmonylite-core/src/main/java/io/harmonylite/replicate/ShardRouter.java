@@ -4,13 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.schema.SchemaHasher;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Assigns a change to a shard by a hash of its table and primary-key values, so that every change of one row goes to
  * the same stream and stays ordered.
  * <p>
- * The hash is 64-bit FNV-1a over the table name (UTF-8), a 0 byte, then each key value as a type tag and its bytes
+ * The hash is 64-bit FNV-1a over the table name (UTF-8, ASCII letters lower-cased, as SQLite compares names), a 0 byte, then each key value as a type tag and its bytes
  * (INTEGER and REAL as 8 big-endian bytes, TEXT as UTF-8, BLOB as is, each followed by a 0 byte); the shard is the
  * unsigned hash modulo the shard count. Every node computes the same shard for the same row.
  *
@@ -50,7 +51,7 @@ public final class ShardRouter {
 		if (this.shards == 1) {
 			return 0;
 		}
-		long hash = update(FNV_OFFSET, table.getBytes(StandardCharsets.UTF_8));
+		long hash = update(FNV_OFFSET, SchemaHasher.canonicalName(table).getBytes(StandardCharsets.UTF_8));
 		hash = update(hash, (byte) 0);
 		for (Object value : keyValues) {
 			hash = updateValue(hash, value);

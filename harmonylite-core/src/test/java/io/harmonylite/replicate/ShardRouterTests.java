@@ -49,6 +49,12 @@ class ShardRouterTests {
 	}
 
 	@Test
+	void tableNameCaseShouldNotMatterAsInSqlite() {
+		ShardRouter router = new ShardRouter(16);
+		assertThat(router.shardOf("BOOKS", List.of(3L))).isEqualTo(router.shardOf("books", List.of(3L)));
+	}
+
+	@Test
 	void singleShardShouldAlwaysBeZero() {
 		assertThat(new ShardRouter(1).shardOf("x", List.of(new byte[] { 1 }))).isZero();
 	}
@@ -61,7 +67,7 @@ class ShardRouterTests {
 	/** An independent FNV-1a implementation of the documented algorithm. */
 	private static int pinned(String table, Object... key) {
 		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-		bytes.writeBytes(table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		bytes.writeBytes(table.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		bytes.write(0);
 		for (Object value : key) {
 			if (value instanceof Long l) {
