@@ -189,7 +189,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		SchemaGate gate = started.gate;
 		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), node), started.nats.changeSink(),
 				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()), gate::currentHash,
-				node, replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
+				started.schema.publisherLock(), node, replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		Thread thread = startThread("harmonylite-publisher", publisher);
 		this.resources.add(() -> {
 			publisher.stop();

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.ChangeCapture;
@@ -40,6 +42,8 @@ final class SchemaMonitor {
 
 	private final AtomicReference<State> state = new AtomicReference<>();
 
+	private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
+
 	private volatile @Nullable SchemaGate gate;
 
 	private volatile @Nullable SchemaRegistry registry;
@@ -74,6 +78,14 @@ final class SchemaMonitor {
 		return created;
 	}
 
+	/**
+	 * The lock the publisher holds while it reads and stamps rows.
+	 * @return the read side of the capture-layout lock
+	 */
+	Lock publisherLock() {
+		return this.layoutLock.readLock();
+	}
+
 	void registry(SchemaRegistry schemaRegistry) {
 		this.registry = schemaRegistry;
 	}
@@ -98,15 +110,23 @@ final class SchemaMonitor {
 		}
 		this.lastFullRecompute = now;
 		String before = current().version.hash();
-		State after = recompute();
+		State after;
+		// Regenerated triggers and the new hash become visible to the publisher together.
+		this.layoutLock.writeLock().lock();
+		try {
+			after = recompute();
+			SchemaGate current = this.gate;
+			if (current != null && !after.version.hash().equals(before)) {
+				current.update(after.version.hash(), after.version.previousHash());
+			}
+		}
+		finally {
+			this.layoutLock.writeLock().unlock();
+		}
 		this.detector.changed();
 		if (!after.version.hash().equals(before)) {
 			logger.info("Node {}: schema changed, hash {} -> {}; capture regenerated", this.nodeId,
 					SchemaHasher.shortHash(before), SchemaHasher.shortHash(after.version.hash()));
-			SchemaGate current = this.gate;
-			if (current != null) {
-				current.update(after.version.hash(), after.version.previousHash());
-			}
 			publish();
 			this.onChange.run();
 		}

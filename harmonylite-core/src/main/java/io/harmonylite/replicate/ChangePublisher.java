@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 import io.harmonylite.capture.CapturedChange;
@@ -43,6 +44,8 @@ public final class ChangePublisher implements Runnable {
 
 	private final Supplier<String> schemaHash;
 
+	private final Lock captureLayoutLock;
+
 	private final long nodeId;
 
 	private final int batchSize;
@@ -64,18 +67,21 @@ public final class ChangePublisher implements Runnable {
 	 * @param router the shard router
 	 * @param codec the event codec
 	 * @param schemaHash supplies this node's current schema hash, stamped on every event
+	 * @param captureLayoutLock held while rows are read and stamped, so that capture regenerated for a new schema and
+	 * the new hash change together for the publisher
 	 * @param nodeId this node's id
 	 * @param batchSize the most rows read per batch
 	 * @param window the most messages awaiting acknowledgement
 	 * @param pollInterval the longest wait between looks at the change log when no signal arrives
 	 */
 	public ChangePublisher(ChangeLogReader reader, ChangeSink sink, ShardRouter router, ChangeEventCodec codec,
-			Supplier<String> schemaHash, long nodeId, int batchSize, int window, Duration pollInterval) {
+			Supplier<String> schemaHash, Lock captureLayoutLock, long nodeId, int batchSize, int window, Duration pollInterval) {
 		this.reader = reader;
 		this.sink = sink;
 		this.router = router;
 		this.codec = codec;
 		this.schemaHash = schemaHash;
+		this.captureLayoutLock = captureLayoutLock;
 		this.nodeId = nodeId;
 		this.batchSize = batchSize;
 		this.window = new Semaphore(window);
@@ -111,12 +117,21 @@ public final class ChangePublisher implements Runnable {
 		Duration backoff = Duration.ofMillis(100);
 		while (this.running) {
 			try {
-				List<CapturedChange> batch = this.reader.readAfter(cursor, this.batchSize);
+				List<CapturedChange> batch;
+				String hash;
+				this.captureLayoutLock.lock();
+				try {
+					batch = this.reader.readAfter(cursor, this.batchSize);
+					hash = this.schemaHash.get();
+				}
+				finally {
+					this.captureLayoutLock.unlock();
+				}
 				if (batch.isEmpty()) {
 					this.signal.await(this.pollInterval);
 					continue;
 				}
-				if (publish(batch)) {
+				if (publish(batch, hash)) {
 					cursor = batch.get(batch.size() - 1).id();
 					backoff = Duration.ofMillis(100);
 				}
@@ -149,8 +164,7 @@ public final class ChangePublisher implements Runnable {
 	 * Publishes one batch and marks what was acknowledged.
 	 * @return whether every row was either acknowledged or permanently rejected
 	 */
-	private boolean publish(List<CapturedChange> batch) throws InterruptedException {
-		String hash = this.schemaHash.get();
+	private boolean publish(List<CapturedChange> batch, String hash) throws InterruptedException {
 		long epoch = this.reader.captureEpoch();
 		List<Sent> sent = new ArrayList<>(batch.size());
 		for (CapturedChange change : batch) {

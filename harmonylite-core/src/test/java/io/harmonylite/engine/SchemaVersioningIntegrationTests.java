@@ -1,0 +1,149 @@
+package io.harmonylite.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.harmonylite.nats.KvSchemaRegistry;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.SchemaConfig;
+import io.harmonylite.testsupport.NatsTestCluster;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A rolling schema upgrade on three nodes: a mismatch pauses replication without losing anything, and replication
+ * resumes by itself as soon as each node's schema catches up, live (sqlite3 CLI, JDBC) or across a restart.
+ */
+class SchemaVersioningIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static NatsTestCluster cluster;
+
+	@TempDir
+	Path dir;
+
+	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
+
+	@BeforeAll
+	static void startCluster() {
+		cluster = NatsTestCluster.start(3);
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		cluster.close();
+	}
+
+	@AfterEach
+	void stopNodes() {
+		this.engines.forEach(HarmonyLiteEngine::close);
+	}
+
+	@Test
+	void rollingUpgradeShouldPauseOnMismatchAndResumeAsEachNodeCatchesUp() throws Exception {
+		List<TestDatabase> dbs = new ArrayList<>();
+		for (int i = 1; i <= 3; i++) {
+			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
+			db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL, "
+					+ "publication_year INTEGER)");
+			dbs.add(db);
+		}
+		HarmonyLiteEngine one = start(1, dbs.get(0));
+		HarmonyLiteEngine two = start(2, dbs.get(1));
+		HarmonyLiteEngine three = start(3, dbs.get(2));
+		String original = one.status().schema().hash();
+		assertThat(two.status().schema().hash()).isEqualTo(original);
+		assertThat(three.status().schema().hash()).isEqualTo(original);
+		assertThat(cluster().consistent()).isTrue();
+
+		// Node 1 is upgraded live with the sqlite3 CLI; its hash changes within about a second.
+		sqlite3(dbs.get(0), "ALTER TABLE Books ADD COLUMN email TEXT");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !one.status().schema().hash().equals(original));
+		String upgraded = one.status().schema().hash();
+		assertThat(one.status().schema().previousHash()).isEqualTo(original);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(cluster().consistent()).isFalse());
+
+		// A write on node 1 pauses nodes 2 and 3; nothing is applied there.
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965, 'frank@example.com')");
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(two.status().state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
+			assertThat(three.status().state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
+		});
+		assertThat(two.status().shards().get(0).pausedBy()).isEqualTo(upgraded);
+		assertThat(dbs.get(1).count("Books")).isZero();
+		// Node 1 still accepts changes from nodes that run the previous schema.
+		dbs.get(1).execute("INSERT INTO Books VALUES (2, 'Emma', 'Austen', 1815)");
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 2);
+
+		// Node 2 is upgraded live through JDBC: it resumes at once (not after the 30 s redelivery delay).
+		dbs.get(1).execute("ALTER TABLE Books ADD COLUMN email TEXT");
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			assertThat(dbs.get(1).rows("SELECT email FROM Books WHERE id = 1")).containsExactly("frank@example.com");
+			assertThat(two.status().state()).isEqualTo(NodeState.RUNNING);
+		});
+
+		// Node 3 is stopped, upgraded and restarted.
+		three.close();
+		dbs.get(2).execute("ALTER TABLE Books ADD COLUMN email TEXT");
+		HarmonyLiteEngine restarted = start(3, dbs.get(2));
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(2).rows("SELECT id, email FROM Books ORDER BY id")).containsExactly("1|frank@example.com",
+					"2|null");
+			assertThat(restarted.status().state()).isEqualTo(NodeState.RUNNING);
+			assertThat(cluster().consistent()).isTrue();
+		});
+		assertThat(restarted.status().schema().hash()).isEqualTo(upgraded);
+		assertThat(two.status().schema().pauses()).isEqualTo(1);
+		assertThat(two.status().schema().resumes()).isEqualTo(1);
+	}
+
+	private ClusterSchemaView cluster() throws Exception {
+		try (Connection connection = Nats.connect(cluster.urls().get(0))) {
+			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()
+				.filter((node) -> this.engines.stream().anyMatch((e) -> e.isRunning() && e.config().nodeId() == node.nodeId()))
+				.toList());
+		}
+	}
+
+	private HarmonyLiteEngine start(int nodeId, TestDatabase db) {
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		String prefix = "schema-" + this.dir.getFileName().toString().hashCode();
+		HarmonyLiteConfig config = HarmonyLiteConfig.builder()
+			.nodeId(nodeId)
+			.dbPath(db.path())
+			.pollingInterval(Duration.ofMillis(20))
+			.nats(NatsConfig.external(cluster.urls().toArray(String[]::new)))
+			.replication(new ReplicationConfig(1, prefix, prefix + "-log", 1, defaults.maxEntries(), false, false,
+					defaults.publishWindow(), defaults.applyBatchSize()))
+			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(30)))
+			.build();
+		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).build();
+		engine.start();
+		this.engines.add(engine);
+		return engine;
+	}
+
+	private static void sqlite3(TestDatabase db, String sql) throws Exception {
+		Process cli = new ProcessBuilder("sqlite3", db.path().toString(), "PRAGMA busy_timeout=10000; " + sql + ";")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(cli.exitValue()).as(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+	}
+
+}
