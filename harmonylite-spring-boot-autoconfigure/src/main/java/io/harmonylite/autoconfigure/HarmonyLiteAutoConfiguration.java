@@ -50,7 +50,7 @@ public final class HarmonyLiteAutoConfiguration {
 	private static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {
 		Path dbPath = properties.getDbPath();
 		if (dbPath != null) {
-			return dbPath;
+			return dbPath.toAbsolutePath();
 		}
 		DataSource unique = dataSource.getIfUnique();
 		if (unique == null) {
