@@ -18,6 +18,7 @@ import org.sqlite.SQLiteDataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -92,6 +93,13 @@ class HarmonyLiteAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
 			.withPropertyValues("harmonylite.node-id=1")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(HarmonyLiteEngine.class));
+	}
+
+	@Test
+	void runWhenEngineClassIsAbsentShouldNotCreateEngine() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader(HarmonyLiteEngine.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EngineStartStopLifecycle.class));
 	}
 
 	@Test
