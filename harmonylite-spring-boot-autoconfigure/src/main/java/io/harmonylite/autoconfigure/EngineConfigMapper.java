@@ -1,0 +1,72 @@
+package io.harmonylite.autoconfigure;
+
+import java.nio.file.Path;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.SchemaConfig;
+
+/**
+ * Maps {@link HarmonyLiteProperties} to the engine's {@link HarmonyLiteConfig}, the only place that knows both. The
+ * engine's config records validate the values and name the offending property.
+ */
+final class EngineConfigMapper {
+
+	private EngineConfigMapper() {
+	}
+
+	/**
+	 * Maps the properties to a validated configuration.
+	 * @param properties the bound properties
+	 * @param dbPath the database file, from {@code harmonylite.db-path} or the application's DataSource
+	 * @return the configuration
+	 * @throws ConfigException if a value is missing or invalid
+	 */
+	static HarmonyLiteConfig map(HarmonyLiteProperties properties, Path dbPath) {
+		Long nodeId = properties.getNodeId();
+		if (nodeId == null) {
+			throw new ConfigException("harmonylite.node-id",
+					"is required: set it to a positive number unique in the cluster, such as harmonylite.node-id=1");
+		}
+		return HarmonyLiteConfig.builder()
+			.nodeId(nodeId)
+			.dbPath(dbPath)
+			.tables(properties.getTables())
+			.ignoreTables(properties.getIgnoreTables())
+			.publish(properties.isPublish())
+			.replicate(properties.isReplicate())
+			.pollingInterval(properties.getPollingInterval())
+			.cleanupInterval(properties.getCleanupInterval())
+			.nats(nats(properties.getNats()))
+			.replication(replication(properties.getReplication()))
+			.schema(schema(properties.getSchema()))
+			.build();
+	}
+
+	private static NatsConfig nats(HarmonyLiteProperties.Nats nats) {
+		HarmonyLiteProperties.Tls tls = nats.getTls();
+		return new NatsConfig(nats.getUrls(), nats.getUser(), nats.getPassword(), nats.getToken(),
+				nats.getNkeySeedFile(), tls.getCaFile(), tls.getCertFile(), tls.getKeyFile(), nats.getConnectRetries(),
+				nats.getReconnectWait(), embedded(nats.getEmbedded()));
+	}
+
+	private static EmbeddedNatsConfig embedded(HarmonyLiteProperties.Embedded embedded) {
+		return new EmbeddedNatsConfig(embedded.getBinary(), embedded.getStoreDir(), embedded.getPort(),
+				embedded.getClusterAddr(), embedded.getClusterPeers());
+	}
+
+	private static ReplicationConfig replication(HarmonyLiteProperties.Replication replication) {
+		return new ReplicationConfig(replication.getShards(), replication.getStreamPrefix(),
+				replication.getSubjectPrefix(), replication.getReplicas(), replication.getMaxEntries(),
+				replication.isUpdateExisting(), replication.isCompress(), replication.getPublishWindow(),
+				replication.getApplyBatchSize());
+	}
+
+	private static SchemaConfig schema(HarmonyLiteProperties.Schema schema) {
+		return new SchemaConfig(schema.getCheckInterval(), schema.getRecomputeInterval(), schema.getNakDelay());
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.harmonylite.autoconfigure;
+
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.engine.HarmonyLiteEngine;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEngine} for an application with a SQLite
+ * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+@ConditionalOnClass(HarmonyLiteEngine.class)
+@ConditionalOnBooleanProperty(name = "harmonylite.enabled", matchIfMissing = true)
+@Conditional(OnDatabaseCondition.class)
+@EnableConfigurationProperties(HarmonyLiteProperties.class)
+public final class HarmonyLiteAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource,
+			ObjectProvider<HarmonyLiteEngineCustomizer> customizers) {
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties, dbPath(properties, dataSource));
+		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EngineStartStopLifecycle harmonyLiteEngineStartStopLifecycle(HarmonyLiteEngine engine) {
+		return new EngineStartStopLifecycle(engine);
+	}
+
+	private static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {
+		Path dbPath = properties.getDbPath();
+		if (dbPath != null) {
+			return dbPath.toAbsolutePath();
+		}
+		DataSource unique = dataSource.getIfUnique();
+		if (unique == null) {
+			throw new ConfigException("harmonylite.db-path",
+					"is required because the application has several DataSources and none is primary; "
+							+ "set it to the SQLite file to replicate");
+		}
+		return SqliteDataSourcePath.resolve(unique);
+	}
+
+}

@@ -1,0 +1,554 @@
+package io.harmonylite.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of HarmonyLite ({@code harmonylite.*}); validated by the engine at startup.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("harmonylite")
+public class HarmonyLiteProperties {
+
+	/**
+	 * Whether to enable HarmonyLite replication.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Identifier of this node, a positive number unique in the cluster.
+	 */
+	private @Nullable Long nodeId;
+
+	/**
+	 * SQLite database file to replicate. When not set, the file of the application's SQLite DataSource is used.
+	 */
+	private @Nullable Path dbPath;
+
+	/**
+	 * Tables to replicate. When empty, every user table is replicated.
+	 */
+	private List<String> tables = new ArrayList<>();
+
+	/**
+	 * Tables never to replicate.
+	 */
+	private List<String> ignoreTables = new ArrayList<>();
+
+	/**
+	 * Whether to publish local changes to the cluster.
+	 */
+	private boolean publish = true;
+
+	/**
+	 * Whether to apply changes received from the cluster.
+	 */
+	private boolean replicate = true;
+
+	/**
+	 * Interval at which the database is polled for changes made by other processes.
+	 */
+	private Duration pollingInterval = Duration.ofMillis(50);
+
+	/**
+	 * Interval at which published change-log rows are deleted.
+	 */
+	private Duration cleanupInterval = Duration.ofMinutes(1);
+
+	private final Nats nats = new Nats();
+
+	private final Replication replication = new Replication();
+
+	private final Schema schema = new Schema();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Long getNodeId() {
+		return this.nodeId;
+	}
+
+	public void setNodeId(@Nullable Long nodeId) {
+		this.nodeId = nodeId;
+	}
+
+	public @Nullable Path getDbPath() {
+		return this.dbPath;
+	}
+
+	public void setDbPath(@Nullable Path dbPath) {
+		this.dbPath = dbPath;
+	}
+
+	public List<String> getTables() {
+		return this.tables;
+	}
+
+	public void setTables(List<String> tables) {
+		this.tables = tables;
+	}
+
+	public List<String> getIgnoreTables() {
+		return this.ignoreTables;
+	}
+
+	public void setIgnoreTables(List<String> ignoreTables) {
+		this.ignoreTables = ignoreTables;
+	}
+
+	public boolean isPublish() {
+		return this.publish;
+	}
+
+	public void setPublish(boolean publish) {
+		this.publish = publish;
+	}
+
+	public boolean isReplicate() {
+		return this.replicate;
+	}
+
+	public void setReplicate(boolean replicate) {
+		this.replicate = replicate;
+	}
+
+	public Duration getPollingInterval() {
+		return this.pollingInterval;
+	}
+
+	public void setPollingInterval(Duration pollingInterval) {
+		this.pollingInterval = pollingInterval;
+	}
+
+	public Duration getCleanupInterval() {
+		return this.cleanupInterval;
+	}
+
+	public void setCleanupInterval(Duration cleanupInterval) {
+		this.cleanupInterval = cleanupInterval;
+	}
+
+	public Nats getNats() {
+		return this.nats;
+	}
+
+	public Replication getReplication() {
+		return this.replication;
+	}
+
+	public Schema getSchema() {
+		return this.schema;
+	}
+
+	/**
+	 * How the node reaches NATS.
+	 */
+	public static class Nats {
+
+		/**
+		 * URLs of external NATS servers, such as nats://localhost:4222. When empty, the node starts its own
+		 * nats-server.
+		 */
+		private List<String> urls = new ArrayList<>();
+
+		/**
+		 * User name for user/password authentication.
+		 */
+		private @Nullable String user;
+
+		/**
+		 * Password for user/password authentication.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Token for token authentication.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * File holding an NKey seed for NKey authentication.
+		 */
+		private @Nullable Path nkeySeedFile;
+
+		/**
+		 * Number of times the initial connection is retried before startup fails.
+		 */
+		private int connectRetries = 5;
+
+		/**
+		 * Time to wait between connection attempts.
+		 */
+		private Duration reconnectWait = Duration.ofSeconds(2);
+
+		private final Tls tls = new Tls();
+
+		private final Embedded embedded = new Embedded();
+
+		public List<String> getUrls() {
+			return this.urls;
+		}
+
+		public void setUrls(List<String> urls) {
+			this.urls = urls;
+		}
+
+		public @Nullable String getUser() {
+			return this.user;
+		}
+
+		public void setUser(@Nullable String user) {
+			this.user = user;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable Path getNkeySeedFile() {
+			return this.nkeySeedFile;
+		}
+
+		public void setNkeySeedFile(@Nullable Path nkeySeedFile) {
+			this.nkeySeedFile = nkeySeedFile;
+		}
+
+		public int getConnectRetries() {
+			return this.connectRetries;
+		}
+
+		public void setConnectRetries(int connectRetries) {
+			this.connectRetries = connectRetries;
+		}
+
+		public Duration getReconnectWait() {
+			return this.reconnectWait;
+		}
+
+		public void setReconnectWait(Duration reconnectWait) {
+			this.reconnectWait = reconnectWait;
+		}
+
+		public Tls getTls() {
+			return this.tls;
+		}
+
+		public Embedded getEmbedded() {
+			return this.embedded;
+		}
+
+	}
+
+	/**
+	 * TLS settings for connections to NATS.
+	 */
+	public static class Tls {
+
+		/**
+		 * CA certificate (PEM) that signed the servers' certificates.
+		 */
+		private @Nullable Path caFile;
+
+		/**
+		 * Client certificate (PEM) for mutual TLS.
+		 */
+		private @Nullable Path certFile;
+
+		/**
+		 * Client private key (PEM) for mutual TLS.
+		 */
+		private @Nullable Path keyFile;
+
+		public @Nullable Path getCaFile() {
+			return this.caFile;
+		}
+
+		public void setCaFile(@Nullable Path caFile) {
+			this.caFile = caFile;
+		}
+
+		public @Nullable Path getCertFile() {
+			return this.certFile;
+		}
+
+		public void setCertFile(@Nullable Path certFile) {
+			this.certFile = certFile;
+		}
+
+		public @Nullable Path getKeyFile() {
+			return this.keyFile;
+		}
+
+		public void setKeyFile(@Nullable Path keyFile) {
+			this.keyFile = keyFile;
+		}
+
+	}
+
+	/**
+	 * Settings of the nats-server process the node starts when no URLs are configured.
+	 */
+	public static class Embedded {
+
+		/**
+		 * The nats-server executable. When not set, it is looked up on the PATH.
+		 */
+		private @Nullable Path binary;
+
+		/**
+		 * JetStream store directory. When not set, a directory next to the database is used.
+		 */
+		private @Nullable Path storeDir;
+
+		/**
+		 * Client port of the embedded server.
+		 */
+		private int port = 4222;
+
+		/**
+		 * Cluster listen address (host:port). When not set, the server runs without a cluster.
+		 */
+		private @Nullable String clusterAddr;
+
+		/**
+		 * Route URLs of the other servers in the cluster, such as nats://node2:4221.
+		 */
+		private List<String> clusterPeers = new ArrayList<>();
+
+		public @Nullable Path getBinary() {
+			return this.binary;
+		}
+
+		public void setBinary(@Nullable Path binary) {
+			this.binary = binary;
+		}
+
+		public @Nullable Path getStoreDir() {
+			return this.storeDir;
+		}
+
+		public void setStoreDir(@Nullable Path storeDir) {
+			this.storeDir = storeDir;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable String getClusterAddr() {
+			return this.clusterAddr;
+		}
+
+		public void setClusterAddr(@Nullable String clusterAddr) {
+			this.clusterAddr = clusterAddr;
+		}
+
+		public List<String> getClusterPeers() {
+			return this.clusterPeers;
+		}
+
+		public void setClusterPeers(List<String> clusterPeers) {
+			this.clusterPeers = clusterPeers;
+		}
+
+	}
+
+	/**
+	 * How changes are distributed through JetStream.
+	 */
+	public static class Replication {
+
+		/**
+		 * Number of streams changes are spread over, by a hash of table and primary key.
+		 */
+		private int shards = 1;
+
+		/**
+		 * Prefix of the stream names; streams are named prefix-n.
+		 */
+		private String streamPrefix = "harmonylite-changes";
+
+		/**
+		 * Prefix of the subjects; subjects are named prefix-n.
+		 */
+		private String subjectPrefix = "harmonylite-change-log";
+
+		/**
+		 * Number of replicas of each stream, 1 to 5.
+		 */
+		private int replicas = 1;
+
+		/**
+		 * Maximum number of messages a stream keeps before discarding the oldest.
+		 */
+		private long maxEntries = 1_000_000;
+
+		/**
+		 * Whether to update existing streams whose settings differ from the configured ones.
+		 */
+		private boolean updateExisting = false;
+
+		/**
+		 * Whether to compress change events with zstd.
+		 */
+		private boolean compress = false;
+
+		/**
+		 * Maximum number of published messages waiting for their acknowledgement.
+		 */
+		private int publishWindow = 1024;
+
+		/**
+		 * Maximum number of changes applied in one transaction.
+		 */
+		private int applyBatchSize = 1000;
+
+		public int getShards() {
+			return this.shards;
+		}
+
+		public void setShards(int shards) {
+			this.shards = shards;
+		}
+
+		public String getStreamPrefix() {
+			return this.streamPrefix;
+		}
+
+		public void setStreamPrefix(String streamPrefix) {
+			this.streamPrefix = streamPrefix;
+		}
+
+		public String getSubjectPrefix() {
+			return this.subjectPrefix;
+		}
+
+		public void setSubjectPrefix(String subjectPrefix) {
+			this.subjectPrefix = subjectPrefix;
+		}
+
+		public int getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(int replicas) {
+			this.replicas = replicas;
+		}
+
+		public long getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(long maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public boolean isUpdateExisting() {
+			return this.updateExisting;
+		}
+
+		public void setUpdateExisting(boolean updateExisting) {
+			this.updateExisting = updateExisting;
+		}
+
+		public boolean isCompress() {
+			return this.compress;
+		}
+
+		public void setCompress(boolean compress) {
+			this.compress = compress;
+		}
+
+		public int getPublishWindow() {
+			return this.publishWindow;
+		}
+
+		public void setPublishWindow(int publishWindow) {
+			this.publishWindow = publishWindow;
+		}
+
+		public int getApplyBatchSize() {
+			return this.applyBatchSize;
+		}
+
+		public void setApplyBatchSize(int applyBatchSize) {
+			this.applyBatchSize = applyBatchSize;
+		}
+
+	}
+
+	/**
+	 * Schema-versioning timings.
+	 */
+	public static class Schema {
+
+		/**
+		 * Interval of the cheap check for schema changes (PRAGMA schema_version).
+		 */
+		private Duration checkInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Interval of the full schema hash recompute, a safety net for changes the cheap check misses.
+		 */
+		private Duration recomputeInterval = Duration.ofMinutes(5);
+
+		/**
+		 * Time a change whose schema does not match the local one waits before it is redelivered.
+		 */
+		private Duration nakDelay = Duration.ofSeconds(30);
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public Duration getRecomputeInterval() {
+			return this.recomputeInterval;
+		}
+
+		public void setRecomputeInterval(Duration recomputeInterval) {
+			this.recomputeInterval = recomputeInterval;
+		}
+
+		public Duration getNakDelay() {
+			return this.nakDelay;
+		}
+
+		public void setNakDelay(Duration nakDelay) {
+			this.nakDelay = nakDelay;
+		}
+
+	}
+
+}

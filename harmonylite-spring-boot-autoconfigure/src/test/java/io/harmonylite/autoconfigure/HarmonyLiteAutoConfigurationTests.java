@@ -1,0 +1,279 @@
+package io.harmonylite.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HarmonyLiteAutoConfiguration}.
+ */
+class HarmonyLiteAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(DataSourceAutoConfiguration.class, HarmonyLiteAutoConfiguration.class))
+		.withPropertyValues("harmonylite.node-id=1");
+
+	@TempDir
+	Path tempDir;
+
+	@Test
+	void runWithSqliteDataSourceShouldCreateEngine() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.run((context) -> assertThat(context).hasSingleBean(HarmonyLiteEngine.class)
+				.hasSingleBean(EngineStartStopLifecycle.class));
+	}
+
+	@Test
+	void runWithSqliteDataSourceShouldDeriveDbPathFromIt() {
+		this.contextRunner.withPropertyValues(sqliteUrl("derived.db") + "?journal_mode=WAL&busy_timeout=30000")
+			.run((context) -> assertThat(config(context).dbPath())
+				.isEqualTo(this.tempDir.resolve("derived.db").toAbsolutePath()));
+	}
+
+	@Test
+	void runWithSqliteDataSourceBeanShouldDeriveDbPathFromIt() {
+		SQLiteDataSource dataSource = new SQLiteDataSource();
+		dataSource.setUrl("jdbc:sqlite:" + this.tempDir.resolve("bean.db"));
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
+			.withPropertyValues("harmonylite.node-id=3")
+			.withBean(DataSource.class, () -> dataSource)
+			.run((context) -> assertThat(config(context).dbPath())
+				.isEqualTo(this.tempDir.resolve("bean.db").toAbsolutePath()));
+	}
+
+	@Test
+	void runWithDbPathShouldUseItWithoutDataSource() {
+		Path dbPath = this.tempDir.resolve("standalone.db");
+		this.contextRunner.withPropertyValues("harmonylite.db-path=" + dbPath)
+			.run((context) -> assertThat(config(context).dbPath()).isEqualTo(dbPath));
+	}
+
+	@Test
+	void runWithDbPathShouldPreferItOverDataSource() {
+		Path dbPath = this.tempDir.resolve("explicit.db");
+		this.contextRunner.withPropertyValues(sqliteUrl("other.db"), "harmonylite.db-path=" + dbPath)
+			.run((context) -> assertThat(config(context).dbPath()).isEqualTo(dbPath));
+	}
+
+	@Test
+	void runWhenDisabledShouldNotCreateEngine() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(HarmonyLiteEngine.class)
+				.doesNotHaveBean(EngineStartStopLifecycle.class)
+				.doesNotHaveBean(HarmonyLiteProperties.class));
+	}
+
+	@Test
+	void runWithoutDataSourceOrDbPathShouldNotCreateEngine() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
+			.withPropertyValues("harmonylite.node-id=1")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(HarmonyLiteEngine.class));
+	}
+
+	@Test
+	void runWhenEngineClassIsAbsentShouldNotCreateEngine() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader(HarmonyLiteEngine.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EngineStartStopLifecycle.class));
+	}
+
+	@Test
+	void runWithUserEngineShouldBackOff() {
+		HarmonyLiteEngine userEngine = HarmonyLiteEngine
+			.builder(HarmonyLiteConfig.builder().nodeId(42).dbPath(this.tempDir.resolve("user.db")).build())
+			.build();
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withBean("userEngine", HarmonyLiteEngine.class, () -> userEngine)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(HarmonyLiteEngine.class);
+				assertThat(context).getBean(HarmonyLiteEngine.class).isSameAs(userEngine);
+				assertThat(userEngine.isRunning()).isTrue();
+			});
+	}
+
+	@Test
+	void runWithDefaultsShouldMatchCoreDefaults() {
+		Path dbPath = this.tempDir.resolve("defaults.db");
+		this.contextRunner.withPropertyValues("harmonylite.db-path=" + dbPath)
+			.run((context) -> assertThat(config(context))
+				.isEqualTo(HarmonyLiteConfig.builder().nodeId(1).dbPath(dbPath).build()));
+	}
+
+	@Test
+	void runWithPropertiesShouldBindThem() {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("app.db"), "harmonylite.node-id=7", "harmonylite.tables=Books,Authors",
+					"harmonylite.ignore-tables=Sessions", "harmonylite.publish=false",
+					"harmonylite.polling-interval=200ms", "harmonylite.cleanup-interval=5m",
+					"harmonylite.nats.urls=nats://a:4222,nats://b:4222", "harmonylite.nats.reconnect-wait=3s",
+					"harmonylite.nats.embedded.port=0", "harmonylite.replication.shards=4",
+					"harmonylite.replication.compress=true", "harmonylite.replication.stream-prefix=books",
+					"harmonylite.schema.nak-delay=10s")
+			.run((context) -> {
+				HarmonyLiteConfig config = config(context);
+				assertThat(config.nodeId()).isEqualTo(7);
+				assertThat(config.tables()).containsExactly("Books", "Authors");
+				assertThat(config.ignoreTables()).containsExactly("Sessions");
+				assertThat(config.publish()).isFalse();
+				assertThat(config.replicate()).isTrue();
+				assertThat(config.pollingInterval()).isEqualTo(Duration.ofMillis(200));
+				assertThat(config.cleanupInterval()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(config.nats().urls()).containsExactly("nats://a:4222", "nats://b:4222");
+				assertThat(config.nats().reconnectWait()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(config.nats().embedded().port()).isZero();
+				assertThat(config.replication().shards()).isEqualTo(4);
+				assertThat(config.replication().compress()).isTrue();
+				assertThat(config.replication().streamName(3)).isEqualTo("books-3");
+				assertThat(config.schema().nakDelay()).isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void runWithInvalidNodeIdShouldFailNamingProperty() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.node-id=0")
+			.run((context) -> assertFailsNaming(context, "harmonylite.node-id", "must be a positive number"));
+	}
+
+	@Test
+	void runWithoutNodeIdShouldFailNamingProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
+			.withPropertyValues("harmonylite.db-path=" + this.tempDir.resolve("app.db"))
+			.run((context) -> assertFailsNaming(context, "harmonylite.node-id", "is required"));
+	}
+
+	@Test
+	void runWithZeroShardsShouldFailNamingProperty() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.replication.shards=0")
+			.run((context) -> assertFailsNaming(context, "harmonylite.replication.shards", "between 1 and 1024"));
+	}
+
+	@Test
+	void runWithMalformedNatsUrlShouldFailNamingProperty() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.urls=garbage")
+			.run((context) -> assertFailsNaming(context, "harmonylite.nats.urls", "'garbage' is not a NATS URL"));
+	}
+
+	@Test
+	void runWithZeroPollingIntervalShouldFailNamingProperty() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.polling-interval=0s")
+			.run((context) -> assertFailsNaming(context, "harmonylite.polling-interval", "positive duration"));
+	}
+
+	@Test
+	void runWithInMemorySqliteDataSourceShouldFailNamingDbPath() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:sqlite::memory:")
+			.run((context) -> assertFailsNaming(context, "harmonylite.db-path", "in-memory"));
+	}
+
+	@Test
+	void runWithNonSqliteDataSourceShouldFailNamingDbPath() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:other")
+			.run((context) -> assertFailsNaming(context, "harmonylite.db-path", "is H2, not SQLite"));
+	}
+
+	@Test
+	void runWithCustomizersShouldApplyThemInOrder() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withUserConfiguration(CustomizerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(HarmonyLiteEngine.class);
+				assertThat(context.getBean(AppliedCustomizers.class).names()).containsExactly("first", "second");
+			});
+	}
+
+	@Test
+	void runShouldStartEngineWithContextAndStopItOnClose() {
+		HarmonyLiteEngine[] engine = new HarmonyLiteEngine[1];
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db")).run((context) -> {
+			engine[0] = context.getBean(HarmonyLiteEngine.class);
+			assertThat(engine[0].isRunning()).isTrue();
+			assertThat(context.getBean(EngineStartStopLifecycle.class).isRunning()).isTrue();
+		});
+		assertThat(engine[0].isRunning()).isFalse();
+	}
+
+	@Test
+	void startupFailureShouldBeExplainedByFailureAnalyzer() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.replication.shards=0")
+			.run((context) -> {
+				FailureAnalysis analysis = new ConfigExceptionFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("harmonylite.replication.shards")
+					.contains("must be between 1 and 1024, was 0");
+				assertThat(analysis.getAction()).contains("set 'harmonylite.replication.shards'")
+					.contains("HARMONYLITE_REPLICATION_SHARDS");
+			});
+	}
+
+	private String sqliteUrl(String fileName) {
+		return "spring.datasource.url=jdbc:sqlite:" + this.tempDir.resolve(fileName);
+	}
+
+	private static HarmonyLiteConfig config(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed().hasSingleBean(HarmonyLiteEngine.class);
+		return context.getBean(HarmonyLiteEngine.class).config();
+	}
+
+	private static void assertFailsNaming(AssertableApplicationContext context, String property, String problem) {
+		assertThat(context).hasFailed();
+		assertThat(context.getStartupFailure()).rootCause()
+			.isInstanceOfSatisfying(ConfigException.class, (ex) -> assertThat(ex.property()).isEqualTo(property))
+			.hasMessageContaining(property)
+			.hasMessageContaining(problem);
+	}
+
+	record AppliedCustomizers(List<String> names) {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizerConfiguration {
+
+		@Bean
+		AppliedCustomizers appliedCustomizers() {
+			return new AppliedCustomizers(new CopyOnWriteArrayList<>());
+		}
+
+		@Bean
+		@Order(2)
+		HarmonyLiteEngineCustomizer secondCustomizer(AppliedCustomizers applied) {
+			return (builder) -> applied.names().add("second");
+		}
+
+		@Bean
+		@Order(1)
+		HarmonyLiteEngineCustomizer firstCustomizer(AppliedCustomizers applied) {
+			return (builder) -> {
+				builder.clock(Clock.systemUTC());
+				applied.names().add("first");
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.harmonylite.sample.books;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.harmonylite.sample.HarmonyLiteSampleApplication;
+
+import org.springframework.context.annotation.Profile;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads and writes the {@code Books} table with plain SQL; HarmonyLite's triggers capture every write.
+ */
+@Repository
+@Profile("!" + HarmonyLiteSampleApplication.NODE_PROFILE)
+class BookRepository {
+
+	private static final String COLUMNS = "id, title, author, publication_year";
+
+	private final JdbcClient jdbc;
+
+	BookRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	List<Book> findAll() {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM Books ORDER BY id").query(Book.class).list();
+	}
+
+	Optional<Book> findById(long id) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM Books WHERE id = ?").param(id).query(Book.class).optional();
+	}
+
+	Book insert(Book book) {
+		long id = this.jdbc.sql("INSERT INTO Books (id, title, author, publication_year) VALUES (?, ?, ?, ?) RETURNING id")
+			.params(book.id(), book.title(), book.author(), book.publicationYear())
+			.query(Long.class)
+			.single();
+		return book.withId(id);
+	}
+
+	boolean update(long id, Book book) {
+		return this.jdbc.sql("UPDATE Books SET title = ?, author = ?, publication_year = ? WHERE id = ?")
+			.params(book.title(), book.author(), book.publicationYear(), id)
+			.update() == 1;
+	}
+
+	boolean delete(long id) {
+		return this.jdbc.sql("DELETE FROM Books WHERE id = ?").param(id).update() == 1;
+	}
+
+}

@@ -1,0 +1,58 @@
+package io.harmonylite.sample;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts the Books demo on a database whose {@code Books} table was created beforehand, as with the sqlite3 CLI.
+ */
+@SpringBootTest
+class ExistingDatabaseTests {
+
+	@TempDir
+	static Path tempDir;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws SQLException {
+		Path database = tempDir.resolve("existing.db");
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL,"
+					+ " publication_year INTEGER)");
+			statement.execute("INSERT INTO Books VALUES (7, 'Emma', 'Jane Austen', 1815)");
+		}
+		registry.add("harmonylite.db-path", database::toString);
+		registry.add("harmonylite.nats.embedded.port", () -> 0);
+		registry.add("harmonylite.nats.embedded.store-dir", () -> tempDir.resolve("nats").toString());
+	}
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Test
+	void flywayAdoptsTheExistingDatabaseAndKeepsItsRows() {
+		List<String> history = this.jdbc
+			.sql("SELECT type || ':' || version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")
+			.query(String.class)
+			.list();
+		assertThat(history).containsExactly("BASELINE:0", "SQL:1");
+		assertThat(this.jdbc.sql("SELECT title FROM Books WHERE id = 7").query(String.class).single())
+			.isEqualTo("Emma");
+	}
+
+}
