@@ -17,6 +17,7 @@ import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.MalformedEventException;
 import io.harmonylite.schema.SchemaGate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteErrorCode;
@@ -178,9 +179,9 @@ public final class ApplyLoop implements Runnable {
 				// Already applied (a redelivery), or behind a message that was not applied (a pause): drop it.
 				continue;
 			}
-			ChangeEvent event;
+			List<ChangeEvent> events;
 			try {
-				event = this.codec.decode(message.payload());
+				events = this.codec.decodeAll(message.payload());
 			}
 			catch (MalformedEventException ex) {
 				applyAll(changes, origins);
@@ -190,8 +191,9 @@ public final class ApplyLoop implements Runnable {
 				reached.put(stream, sequence);
 				continue;
 			}
-			if (this.gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH) {
-				this.gate.pause(message.shard(), event.schemaHash(), this.clock.instant());
+			String mismatch = mismatchingHash(events);
+			if (mismatch != null) {
+				this.gate.pause(message.shard(), mismatch, this.clock.instant());
 				this.shards.redeliverLater(message.shard());
 				reached.put(stream, Long.MAX_VALUE - 1);
 				continue;
@@ -199,11 +201,22 @@ public final class ApplyLoop implements Runnable {
 			if (this.gate.resume(message.shard())) {
 				this.shards.resumed(message.shard());
 			}
-			changes.add(new PositionedChange(event, message.position()));
-			origins.add(message);
+			for (ChangeEvent event : events) {
+				changes.add(new PositionedChange(event, message.position()));
+				origins.add(message);
+			}
 			reached.put(stream, sequence);
 		}
 		applyAll(changes, origins);
+	}
+
+	private @Nullable String mismatchingHash(List<ChangeEvent> events) {
+		for (ChangeEvent event : events) {
+			if (this.gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH) {
+				return event.schemaHash();
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -246,11 +259,15 @@ public final class ApplyLoop implements Runnable {
 				bad = ex.index();
 				reason = "cannot be applied: " + rootMessage(ex);
 			}
-			// Keep order: the good changes before the bad one, then the dead letter, then the rest.
-			commit(remaining.subList(0, bad));
-			deadLetter(remainingOrigins.get(bad), reason);
-			remaining = remaining.subList(bad + 1, remaining.size());
-			remainingOrigins = remainingOrigins.subList(bad + 1, remainingOrigins.size());
+			// Keep order: the messages before the bad one, then the bad message (all its changes) to the dead letter,
+			// then the rest.
+			ReceivedMessage rejected = remainingOrigins.get(bad);
+			int first = remainingOrigins.indexOf(rejected);
+			int last = remainingOrigins.lastIndexOf(rejected);
+			commit(remaining.subList(0, first));
+			deadLetter(rejected, reason);
+			remaining = remaining.subList(last + 1, remaining.size());
+			remainingOrigins = remainingOrigins.subList(last + 1, remainingOrigins.size());
 		}
 	}
 

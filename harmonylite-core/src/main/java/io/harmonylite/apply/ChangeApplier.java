@@ -260,7 +260,9 @@ public final class ChangeApplier implements AutoCloseable {
 		for (int i = 0; i < batch.size(); i++) {
 			PositionedChange change = batch.get(i);
 			StreamPosition position = change.position();
-			if (position.sequence() <= reached.get(position.stream())) {
+			// A message may carry several changes: they share a sequence and follow one another in the batch.
+			boolean sameMessage = i > 0 && plan[i - 1] != null && batch.get(i - 1).position().equals(position);
+			if (position.sequence() <= reached.get(position.stream()) && !sameMessage) {
 				continue;
 			}
 			plan[i] = statementFor(i, change);

@@ -19,11 +19,12 @@ import org.jspecify.annotations.Nullable;
  * bytes defensively.
  * <p>
  * Layout (all integers big-endian or unsigned LEB128 varints): magic {@code 'H' 'L'}, version {@code 1}, flags (bit
- * 0: body is zstd-compressed, preceded by its uncompressed length), then the body: origin node, change id, committed
- * at, operation code, table, schema hash, primary-key column names, and the columns as (name, type tag, value). Type
- * tags: 0 NULL, 1 INTEGER (8 bytes), 2 REAL (8 bytes IEEE 754), 3 TEXT (UTF-8), 4 BLOB. Every length is checked
- * against the bytes present and against {@link #MAX_MESSAGE_BYTES}, so hostile input fails with a
- * {@link MalformedEventException} and never allocates more than that.
+ * 0: body is zstd-compressed, preceded by its uncompressed length; bit 1: the body holds several events), then the
+ * body. A single event's body is: origin node, change id, committed at, operation code, table, schema hash,
+ * primary-key column names, and the columns as (name, type tag, value). Type tags: 0 NULL, 1 INTEGER (8 bytes), 2
+ * REAL (8 bytes IEEE 754), 3 TEXT (UTF-8), 4 BLOB. A body with several events is their count followed by each event's
+ * body, length-prefixed. Every length is checked against the bytes present and against {@link #MAX_MESSAGE_BYTES}, so
+ * hostile input fails with a {@link MalformedEventException} and never allocates more than that.
  *
  * @since 0.1.0
  */
@@ -43,6 +44,10 @@ public final class ChangeEventCodec {
 	private static final byte VERSION = 1;
 
 	private static final int FLAG_ZSTD = 1;
+
+	private static final int FLAG_MANY = 2;
+
+	private static final int MAX_EVENTS = 100_000;
 
 	private static final int TAG_NULL = 0;
 
@@ -65,11 +70,35 @@ public final class ChangeEventCodec {
 	}
 
 	/**
-	 * Encodes an event.
+	 * Encodes one event.
 	 * @param event the event
 	 * @return the bytes to publish
 	 */
 	public byte[] encode(ChangeEvent event) {
+		return frame(encodeBody(event), 0);
+	}
+
+	/**
+	 * Encodes several events, in order, as one message.
+	 * @param bodies the events' bodies from {@link #encodeBody(ChangeEvent)}
+	 * @return the bytes to publish
+	 */
+	public byte[] encodeAll(List<byte[]> bodies) {
+		if (bodies.size() == 1) {
+			return frame(bodies.get(0), 0);
+		}
+		Writer body = new Writer();
+		body.varLong(bodies.size());
+		bodies.forEach(body::bytes);
+		return frame(body.out.toByteArray(), FLAG_MANY);
+	}
+
+	/**
+	 * Encodes an event's body, to be framed by {@link #encodeAll(List)}; its length tells the message's size.
+	 * @param event the event
+	 * @return the uncompressed body
+	 */
+	public byte[] encodeBody(ChangeEvent event) {
 		Writer body = new Writer();
 		body.varLong(event.originNodeId());
 		body.varLong(event.changeId());
@@ -84,30 +113,47 @@ public final class ChangeEventCodec {
 			body.string(column);
 			body.value(value);
 		});
-		byte[] raw = body.out.toByteArray();
+		return body.out.toByteArray();
+	}
+
+	private byte[] frame(byte[] raw, int flags) {
 		Writer message = new Writer();
 		message.out.write(MAGIC_0);
 		message.out.write(MAGIC_1);
 		message.out.write(VERSION);
 		if (this.compress) {
-			message.out.write(FLAG_ZSTD);
+			message.out.write(flags | FLAG_ZSTD);
 			message.varLong(raw.length);
 			message.out.writeBytes(Zstd.compress(raw, 3));
 		}
 		else {
-			message.out.write(0);
+			message.out.write(flags);
 			message.out.writeBytes(raw);
 		}
 		return message.out.toByteArray();
 	}
 
 	/**
-	 * Decodes untrusted bytes into an event.
+	 * Decodes untrusted bytes holding exactly one event.
 	 * @param bytes the message payload
 	 * @return the event
-	 * @throws MalformedEventException if the bytes are not a well-formed event
+	 * @throws MalformedEventException if the bytes are not a well-formed single event
 	 */
 	public ChangeEvent decode(byte[] bytes) {
+		List<ChangeEvent> events = decodeAll(bytes);
+		if (events.size() != 1) {
+			throw new MalformedEventException("Expected one change event, found " + events.size());
+		}
+		return events.get(0);
+	}
+
+	/**
+	 * Decodes untrusted bytes holding one or several events.
+	 * @param bytes the message payload
+	 * @return the events, in order
+	 * @throws MalformedEventException if the bytes are not well-formed
+	 */
+	public List<ChangeEvent> decodeAll(byte[] bytes) {
 		try {
 			ByteBuffer header = ByteBuffer.wrap(bytes);
 			if (bytes.length < 4 || header.get() != MAGIC_0 || header.get() != MAGIC_1) {
@@ -119,8 +165,26 @@ public final class ChangeEventCodec {
 						"Change event format version " + version + " is not supported; this node reads version " + VERSION);
 			}
 			int flags = header.get();
+			if ((flags & ~(FLAG_ZSTD | FLAG_MANY)) != 0) {
+				throw new MalformedEventException("Unknown change event flags " + flags);
+			}
 			ByteBuffer body = ((flags & FLAG_ZSTD) != 0) ? decompress(header) : header;
-			return readBody(new Reader(body));
+			if ((flags & FLAG_MANY) == 0) {
+				return List.of(readEvent(new Reader(body)));
+			}
+			Reader reader = new Reader(body);
+			long count = reader.varLong();
+			if (count < 1 || count > MAX_EVENTS) {
+				throw new MalformedEventException("Event count " + count + " is out of range (1.." + MAX_EVENTS + ")");
+			}
+			List<ChangeEvent> events = new ArrayList<>((int) count);
+			for (int i = 0; i < count; i++) {
+				events.add(readEvent(new Reader(ByteBuffer.wrap(reader.bytes(MAX_MESSAGE_BYTES)))));
+			}
+			if (body.hasRemaining()) {
+				throw new MalformedEventException(body.remaining() + " unexpected bytes after the change events");
+			}
+			return events;
 		}
 		catch (BufferUnderflowException ex) {
 			throw new MalformedEventException("Change event is truncated", ex);
@@ -154,7 +218,7 @@ public final class ChangeEventCodec {
 		}
 	}
 
-	private static ChangeEvent readBody(Reader in) {
+	private static ChangeEvent readEvent(Reader in) {
 		long originNodeId = in.varLong();
 		long changeId = in.varLong();
 		long committedAt = in.varLong();

@@ -2,7 +2,9 @@ package io.harmonylite.replicate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -19,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends pending change-log rows to their shard streams, pipelined: a batch is published asynchronously with at most
+ * Sends pending change-log rows to their shard streams, grouped and pipelined: a batch is published asynchronously with at most
  * {@code window} messages awaiting their acknowledgement, and a row is marked published only after JetStream has
  * acknowledged it. Failed rows stay pending and are retried with backoff; JetStream de-duplicates re-sent rows by
- * their message id ({@code <node>-<capture epoch>-<change id>}).
+ * their message id ({@code <node>-<capture epoch>-<first change>-<last change>}).
  *
  * @since 0.1.0
  */
@@ -33,6 +35,12 @@ public final class ChangePublisher implements Runnable {
 	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+	/** The most changes one message carries. */
+	static final int MAX_EVENTS_PER_MESSAGE = 256;
+
+	/** The most bytes of change bodies one message carries, well below NATS' default 1 MB payload limit. */
+	static final long MAX_MESSAGE_BYTES = 256 * 1024;
 
 	private final ChangeLogReader reader;
 
@@ -161,48 +169,80 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Publishes one batch and marks what was acknowledged.
+	 * Publishes one batch and marks what was acknowledged. The batch's changes are grouped per shard, in order, into
+	 * messages of up to {@link #MAX_EVENTS_PER_MESSAGE} changes and {@link #MAX_MESSAGE_BYTES} bytes; a message's id
+	 * names its node, capture epoch, first and last change, so a message re-sent after a crash with the same changes is
+	 * dropped by JetStream as a duplicate.
 	 * @return whether every row was either acknowledged or permanently rejected
 	 */
 	private boolean publish(List<CapturedChange> batch, String hash) throws InterruptedException {
 		long epoch = this.reader.captureEpoch();
-		List<Sent> sent = new ArrayList<>(batch.size());
+		Map<Integer, Message> open = new HashMap<>();
+		List<Sent> sent = new ArrayList<>();
 		for (CapturedChange change : batch) {
 			ChangeEvent event = change.event().withSchemaHash(hash);
-			byte[] payload = this.codec.encode(event);
-			String messageId = this.nodeId + "-" + epoch + "-" + change.id();
-			this.window.acquire();
-			try {
-				CompletableFuture<?> ack = this.sink.publish(this.router.shardOf(event), messageId, payload);
-				ack.whenComplete((result, failure) -> this.window.release());
-				sent.add(new Sent(change, ack));
+			int shard = this.router.shardOf(event);
+			byte[] body = this.codec.encodeBody(event);
+			Message message = open.get(shard);
+			if (message != null && !message.fits(body)) {
+				send(message, epoch, sent);
+				message = null;
 			}
-			catch (MessageTooLargeException ex) {
-				this.window.release();
-				reject(change, ex);
+			if (message == null) {
+				message = new Message(shard);
+				open.put(shard, message);
 			}
-			catch (RuntimeException ex) {
-				this.window.release();
-				throw ex;
-			}
+			message.add(change, body);
+		}
+		for (Message message : open.values()) {
+			send(message, epoch, sent);
 		}
 		return awaitAndMark(sent);
 	}
 
+	private void send(Message message, long epoch, List<Sent> sent) throws InterruptedException {
+		byte[] payload = this.codec.encodeAll(message.bodies);
+		List<CapturedChange> changes = message.changes;
+		String messageId = this.nodeId + "-" + epoch + "-" + changes.get(0).id() + "-" + changes.get(changes.size() - 1).id();
+		this.window.acquire();
+		try {
+			CompletableFuture<?> ack = this.sink.publish(message.shard, messageId, payload);
+			ack.whenComplete((result, failure) -> this.window.release());
+			sent.add(new Sent(changes, ack));
+		}
+		catch (MessageTooLargeException ex) {
+			this.window.release();
+			if (changes.size() == 1) {
+				reject(changes.get(0), ex);
+				return;
+			}
+			// Compression or framing pushed a group over the limit: send its changes one by one.
+			for (int i = 0; i < changes.size(); i++) {
+				Message single = new Message(message.shard);
+				single.add(changes.get(i), message.bodies.get(i));
+				send(single, epoch, sent);
+			}
+		}
+		catch (RuntimeException ex) {
+			this.window.release();
+			throw ex;
+		}
+	}
+
 	private boolean awaitAndMark(List<Sent> sent) throws InterruptedException {
-		List<CapturedChange> acknowledged = new ArrayList<>(sent.size());
+		List<CapturedChange> acknowledged = new ArrayList<>();
 		boolean complete = true;
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
 		for (Sent message : sent) {
 			try {
 				message.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-				acknowledged.add(message.change);
+				acknowledged.addAll(message.changes);
 			}
 			catch (ExecutionException | TimeoutException ex) {
 				if (complete) {
 					Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
-					logger.warn("Node {}: change {} of table '{}' was not acknowledged ({}); it stays pending and will be retried",
-							this.nodeId, message.change.id(), message.change.event().table(), String.valueOf(cause));
+					logger.warn("Node {}: {} change(s) starting at {} were not acknowledged ({}); they stay pending and will be retried",
+							this.nodeId, message.changes.size(), message.changes.get(0).id(), String.valueOf(cause));
 				}
 				this.stats.recordFailure();
 				complete = false;
@@ -227,7 +267,34 @@ public final class ChangePublisher implements Runnable {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private record Sent(CapturedChange change, CompletableFuture<?> ack) {
+	private record Sent(List<CapturedChange> changes, CompletableFuture<?> ack) {
+	}
+
+	/** Changes of one shard that travel as one message. */
+	private static final class Message {
+
+		private final int shard;
+
+		private final List<CapturedChange> changes = new ArrayList<>();
+
+		private final List<byte[]> bodies = new ArrayList<>();
+
+		private long bytes;
+
+		Message(int shard) {
+			this.shard = shard;
+		}
+
+		boolean fits(byte[] body) {
+			return this.changes.size() < MAX_EVENTS_PER_MESSAGE && this.bytes + body.length <= MAX_MESSAGE_BYTES;
+		}
+
+		void add(CapturedChange change, byte[] body) {
+			this.changes.add(change);
+			this.bodies.add(body);
+			this.bytes += body.length + 5;
+		}
+
 	}
 
 }

@@ -6,11 +6,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 import io.harmonylite.HarmonyLiteException;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
 
 /**
  * Opens connections to the replicated database in WAL mode with a busy timeout, so the application, other processes
- * and the engine can write the same file concurrently.
+ * and the engine can write the same file concurrently. The engine's connections wait for the write lock in short
+ * steps ({@link FineGrainedBusyHandler}) rather than SQLite's coarse default sleeps.
  *
  * @since 0.1.0
  */
@@ -35,7 +37,9 @@ public final class SqliteConnections {
 		config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
 		config.enforceForeignKeys(false);
 		try {
-			return config.createConnection("jdbc:sqlite:" + database.toAbsolutePath());
+			Connection connection = config.createConnection("jdbc:sqlite:" + database.toAbsolutePath());
+			BusyHandler.setHandler(connection, new FineGrainedBusyHandler(BUSY_TIMEOUT));
+			return connection;
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not open SQLite database " + database + ": " + ex.getMessage()
