@@ -261,8 +261,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 */
 	public void changesCommitted() {
 		Runtime current = this.runtime;
-		if (current != null && current.notifier != null) {
-			current.notifier.signal();
+		ChangePublisher publisher = (current != null) ? current.publisher : null;
+		if (publisher != null) {
+			// Straight to the publisher: the notifier's thread would add a hop for writes we already know about.
+			publisher.signal();
 		}
 	}
 
