@@ -1,6 +1,5 @@
 package io.harmonylite.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,12 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import io.harmonylite.apply.ChangeApplier;
@@ -24,7 +21,6 @@ import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.sqlite.SqliteConnections;
-import org.slf4j.LoggerFactory;
 
 /**
  * Measures how fast {@link ChangeApplier} applies batches of replicated upserts to a 4-column table (fresh inserts,
@@ -64,9 +60,8 @@ public final class ApplyBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		// The applier logs every batch at DEBUG; keep the console (and the measurement) clean.
-		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-			.setLevel(Level.INFO);
-		Map<String, Integer> options = parse(args);
+		BenchSupport.logLevel(Level.INFO);
+		Map<String, Integer> options = BenchSupport.options(args, "./benchmark apply [--batches N] [--batch-size N] [--warmup N] [--rounds N]");
 		int batches = options.getOrDefault("batches", 200);
 		int batchSize = options.getOrDefault("batch-size", 1000);
 		int warmup = options.getOrDefault("warmup", 100);
@@ -85,9 +80,7 @@ public final class ApplyBenchmark {
 			}
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(directory)) {
-				files.sorted(Comparator.reverseOrder()).forEach(ApplyBenchmark::delete);
-			}
+			BenchSupport.deleteRecursively(directory);
 		}
 	}
 
@@ -266,27 +259,6 @@ public final class ApplyBenchmark {
 			rows.next();
 			System.out.printf(Locale.ROOT, "Rows in books: %,d; stream position: %,d%n", rows.getLong(1),
 					this.applier.position(STREAM));
-		}
-	}
-
-	private static Map<String, Integer> parse(String[] args) {
-		Map<String, Integer> options = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			if (!args[i].startsWith("--") || i + 1 >= args.length) {
-				throw new IllegalArgumentException("Usage: ApplyBenchmark [--batches N] [--batch-size N] "
-						+ "[--warmup N] [--rounds N]; got '" + args[i] + "'");
-			}
-			options.put(args[i].substring(2), Integer.parseInt(args[++i]));
-		}
-		return options;
-	}
-
-	private static void delete(Path path) {
-		try {
-			Files.delete(path);
-		}
-		catch (IOException ex) {
-			System.err.println("Could not delete " + path + ": " + ex.getMessage());
 		}
 	}
 

@@ -11,18 +11,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.sqlite.SqliteConnections;
-import org.slf4j.LoggerFactory;
 
 /**
  * Measures what change capture costs the application's writes: rows per second inserted into a 4-column table with
@@ -73,9 +69,8 @@ public final class CaptureBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		// Capture logs each install at INFO; keep the console (and the measurement) clean.
-		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-			.setLevel(Level.WARN);
-		Map<String, Integer> options = parse(args);
+		BenchSupport.logLevel(Level.WARN);
+		Map<String, Integer> options = BenchSupport.options(args, "./benchmark capture [--rows N] [--single-rows N] [--batch-size N] [--rounds N]");
 		int rows = options.getOrDefault("rows", 200_000);
 		int singleRows = options.getOrDefault("single-rows", 20_000);
 		int batchSize = options.getOrDefault("batch-size", 1000);
@@ -85,9 +80,7 @@ public final class CaptureBenchmark {
 			new CaptureBenchmark(directory, batchSize).run(rows, singleRows, rounds);
 		}
 		finally {
-			try (Stream<Path> paths = Files.walk(directory)) {
-				paths.sorted(Comparator.reverseOrder()).forEach(CaptureBenchmark::delete);
-			}
+			BenchSupport.deleteRecursively(directory);
 		}
 	}
 
@@ -161,7 +154,12 @@ public final class CaptureBenchmark {
 		}
 		finally {
 			for (String suffix : new String[] { "", "-wal", "-shm" }) {
-				delete(database.resolveSibling(database.getFileName() + suffix));
+				try {
+					Files.deleteIfExists(database.resolveSibling(database.getFileName() + suffix));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
 			}
 		}
 	}
@@ -256,27 +254,6 @@ public final class CaptureBenchmark {
 		Arrays.sort(sorted);
 		int middle = sorted.length / 2;
 		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	}
-
-	private static Map<String, Integer> parse(String[] args) {
-		Map<String, Integer> options = new HashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			if (!args[i].startsWith("--") || i + 1 >= args.length) {
-				throw new IllegalArgumentException("Usage: ./benchmark capture [--rows N] [--single-rows N] "
-						+ "[--batch-size N] [--rounds N]; got '" + args[i] + "'");
-			}
-			options.put(args[i].substring(2), Integer.parseInt(args[++i].replace("_", "").replace(",", "")));
-		}
-		return options;
-	}
-
-	private static void delete(Path path) {
-		try {
-			Files.deleteIfExists(path);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -23,7 +23,6 @@ import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.testsupport.NatsTestCluster;
-import org.slf4j.LoggerFactory;
 
 /**
  * End-to-end replication figures on this machine: three nodes (in this JVM) on a three-server NATS cluster (separate
@@ -52,7 +51,7 @@ public final class ReplicationBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		BenchSupport.logLevel(Level.WARN);
 		int rows = option(args, "--rows", 50_000);
 		int catchUpRows = option(args, "--catch-up", 100_000);
 		int lagSeconds = option(args, "--lag-seconds", 10);
@@ -73,7 +72,7 @@ public final class ReplicationBenchmark {
 			bench.catchUp(catchUpRows);
 		}
 		finally {
-			deleteRecursively(directory);
+			BenchSupport.deleteRecursively(directory);
 		}
 		System.exit(0);
 	}
@@ -232,12 +231,6 @@ public final class ReplicationBenchmark {
 	private static int option(String[] args, String name, int defaultValue) {
 		int index = Arrays.asList(args).indexOf(name);
 		return (index >= 0 && index + 1 < args.length) ? Integer.parseInt(args[index + 1]) : defaultValue;
-	}
-
-	private static void deleteRecursively(Path directory) throws Exception {
-		try (var paths = Files.walk(directory)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
 	}
 
 	private record Node(HarmonyLiteEngine engine, Path db) {
