@@ -136,6 +136,42 @@ class ReplicationIntegrationTests {
 	}
 
 	@Test
+	void streamThatDroppedUnappliedMessagesShouldBeReportedAsGapNotSkipped() {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		UnaryOperator<HarmonyLiteConfig.Builder> shortStream = (b) -> b.replication(limited(5));
+		startNode(1, dbs.get(0), shortStream);
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), shortStream);
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'seen by both', 'x', 1)");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
+		second.close();
+		for (int id = 2; id <= 12; id++) {
+			// One message per row: wait for each to be published before the next write.
+			dbs.get(0).execute("INSERT INTO Books VALUES (" + id + ", 't', 'x', 1)");
+			await().atMost(TIMEOUT).until(() -> this.engines.get(0).status().pendingChanges() == 0);
+		}
+		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), shortStream);
+		EngineStatus status = restarted.status();
+		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(status.shards().get(0).gap()).contains("no longer holds sequences 2 to");
+		assertThat(dbs.get(1).count("Books")).as("nothing applied across the hole").isEqualTo(1);
+	}
+
+	@Test
+	void compressedEventsShouldReplicateAndPublishedRowsBeCleanedUp() {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		UnaryOperator<HarmonyLiteConfig.Builder> compressed = (b) -> b.replication(compressed())
+			.cleanupInterval(Duration.ofMillis(200));
+		startNode(1, dbs.get(0), compressed);
+		startNode(2, dbs.get(1), compressed);
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, '" + "long title ".repeat(500) + "', 'x', 1)",
+				"INSERT INTO Books VALUES (2, 'short', 'y', 2)", "UPDATE Books SET author = 'z' WHERE id = 2");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT * FROM Books ORDER BY id"))
+			.isEqualTo(dbs.get(0).rows("SELECT * FROM Books ORDER BY id")));
+		// Published rows are deleted by the periodic cleanup; the newest row stays so ids are never reused.
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("__harmonylite__change_log") == 1);
+	}
+
+	@Test
 	void writesMadeWithTheSqlite3CliShouldReplicate() throws Exception {
 		List<TestDatabase> dbs = databases(3, BOOKS);
 		for (int i = 0; i < 3; i++) {
@@ -301,6 +337,18 @@ class ReplicationIntegrationTests {
 		ReplicationConfig r = replication();
 		return new ReplicationConfig(shards, r.streamPrefix(), r.subjectPrefix(), r.replicas(), r.maxEntries(),
 				r.updateExisting(), r.compress(), r.publishWindow(), r.applyBatchSize());
+	}
+
+	private ReplicationConfig limited(long maxEntries) {
+		ReplicationConfig r = replication();
+		return new ReplicationConfig(r.shards(), r.streamPrefix(), r.subjectPrefix(), r.replicas(), maxEntries,
+				r.updateExisting(), r.compress(), r.publishWindow(), r.applyBatchSize());
+	}
+
+	private ReplicationConfig compressed() {
+		ReplicationConfig r = replication();
+		return new ReplicationConfig(r.shards(), r.streamPrefix(), r.subjectPrefix(), r.replicas(), r.maxEntries(),
+				r.updateExisting(), true, r.publishWindow(), r.applyBatchSize());
 	}
 
 	private ReplicationConfig replication() {
