@@ -176,7 +176,12 @@ public final class ApplyLoop implements Runnable {
 			long last = reached.getOrDefault(stream, appliedSequence(stream));
 			long sequence = message.position().sequence();
 			if (sequence != last + 1) {
-				// Already applied (a redelivery), or behind a message that was not applied (a pause): drop it.
+				// Already applied (a redelivery), or behind a message that was not applied (a pause): drop it. A jump
+				// on a shard that is not paused means messages were skipped: have the consumer restart and check.
+				if (sequence > last + 1 && last != Long.MAX_VALUE - 1
+						&& !this.gate.pausedShards().containsKey(message.shard())) {
+					this.shards.resync(message.shard());
+				}
 				continue;
 			}
 			List<ChangeEvent> events;

@@ -15,6 +15,13 @@ public interface ShardControl {
 	void redeliverLater(int shard);
 
 	/**
+	 * The shard delivered a message past the next expected sequence while not paused: restart its consumer from the
+	 * stored position now, which also detects a stream that dropped messages not yet applied here.
+	 * @param shard the shard
+	 */
+	void resync(int shard);
+
+	/**
 	 * The shard resumed after a pause.
 	 * @param shard the shard
 	 */

@@ -78,6 +78,17 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 				this.redeliveryDelay.toMillis(), TimeUnit.MILLISECONDS));
 	}
 
+	@Override
+	public void resync(int shard) {
+		if (this.closed || this.redeliveries.containsKey(shard)) {
+			return;
+		}
+		logger.warn("Node {}: stream {} skipped past the next expected message; restarting its consumer", this.nodeId,
+				this.replication.streamName(shard));
+		this.redeliveries.computeIfAbsent(shard, (s) -> this.scheduler.schedule(() -> restart(shard), 0,
+				TimeUnit.MILLISECONDS));
+	}
+
 	/**
 	 * Restarts every paused shard now, e.g. after the local schema changed.
 	 */
