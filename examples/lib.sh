@@ -66,11 +66,11 @@ require_free_ports() {
 	done
 }
 
-# start_process NAME LOGFILE COMMAND...: runs the command in the background, output to LOGFILE.
+# start_process NAME LOGFILE COMMAND...: runs the command in the background, output appended to LOGFILE.
 start_process() {
 	local name=$1 log=$2
 	shift 2
-	"$@" >"$log" 2>&1 &
+	"$@" >>"$log" 2>&1 &
 	PROCESS_PIDS[$name]=$!
 	PROCESS_ORDER+=("$name")
 }
@@ -145,4 +145,27 @@ node_started() {
 # remove_node_files DB: the database, its WAL files and the JetStream store next to it.
 remove_node_files() {
 	rm -rf "$1" "$1-wal" "$1-shm" "$1-journal" "$1-nats"
+}
+
+# The example cluster's nodes (examples/node-N.yml): database /tmp/harmonylite-N.db, log /tmp/harmonylite-nodeN.log,
+# HTTP port 808N.
+
+# create_books_database N: a fresh /tmp/harmonylite-N.db with the seeded Books table, made with the sqlite3 CLI.
+create_books_database() {
+	local db=/tmp/harmonylite-$1.db
+	remove_node_files "$db"
+	sqlite3 "$db" <"$EXAMPLES_DIR/books.sql"
+}
+
+# start_example_node N [--name=value...]: ./harmonylite --config examples/node-N.yml in the background.
+start_example_node() {
+	local n=$1
+	shift
+	start_process "node$n" "/tmp/harmonylite-node$n.log" "$ROOT/harmonylite" --config "$EXAMPLES_DIR/node-$n.yml" "$@"
+	info "node $n: pid ${PROCESS_PIDS[node$n]}, log /tmp/harmonylite-node$n.log"
+}
+
+wait_example_node() {
+	wait_until 180 "node $1 to start" node_started "node$1" "808$1" "/tmp/harmonylite-node$1.log"
+	info "node $1 is up (http://localhost:808$1/actuator)"
 }

@@ -78,19 +78,16 @@ require_free_ports 4221 4222 4223 4321 4322 4323 8081 8082 8083
 
 say "Creating /tmp/harmonylite-{1,2,3}.db with the same Books rows (sqlite3 < examples/books.sql)"
 for n in "${NODES[@]}"; do
-	remove_node_files "/tmp/harmonylite-$n.db"
-	sqlite3 "/tmp/harmonylite-$n.db" <"$EXAMPLES_DIR/books.sql"
-	sql "/tmp/harmonylite-$n.db" "PRAGMA journal_mode=WAL;" >/dev/null
+	create_books_database "$n"
+	: >"/tmp/harmonylite-node$n.log"
 done
 
 say "Starting nodes 1, 2 and 3 (./harmonylite --config examples/node-N.yml)"
 for n in "${NODES[@]}"; do
-	start_process "node$n" "/tmp/harmonylite-node$n.log" "$ROOT/harmonylite" --config "$EXAMPLES_DIR/node-$n.yml"
-	info "node $n: pid ${PROCESS_PIDS[node$n]}, log /tmp/harmonylite-node$n.log"
+	start_example_node "$n"
 done
 for n in "${NODES[@]}"; do
-	wait_until 180 "node $n to start" node_started "node$n" "808$n" "/tmp/harmonylite-node$n.log"
-	info "node $n is up"
+	wait_example_node "$n"
 done
 
 say "Checking replication: a row inserted with sqlite3 into node 1's file"
