@@ -50,7 +50,7 @@ class ExistingDatabaseTests {
 			.sql("SELECT type || ':' || version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")
 			.query(String.class)
 			.list();
-		assertThat(history).containsExactly("BASELINE:0", "SQL:1");
+		assertThat(history).containsExactly("BASELINE:0", "SQL:1", "SQL:2");
 		assertThat(this.jdbc.sql("SELECT title FROM Books WHERE id = 7").query(String.class).single())
 			.isEqualTo("Emma");
 	}

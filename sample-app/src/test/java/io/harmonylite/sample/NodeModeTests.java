@@ -89,6 +89,13 @@ class NodeModeTests {
 	}
 
 	@Test
+	void nodeHasNoNotesPage() {
+		assertThat(this.context.containsBean("notesController")).isFalse();
+		assertThat(this.context.containsBean("nodeController")).isFalse();
+		assertThat(this.context.getEnvironment().getProperty("spring.web.resources.add-mappings")).isEqualTo("false");
+	}
+
+	@Test
 	void nodeWithoutDbPathShouldFailNamingIt() {
 		SpringApplication application = new SpringApplication(HarmonyLiteSampleApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
