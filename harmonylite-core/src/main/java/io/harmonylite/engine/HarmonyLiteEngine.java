@@ -20,7 +20,6 @@ import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ChangeNotifier;
 import io.harmonylite.event.ChangeEventCodec;
-import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.PublisherStats;
@@ -135,7 +134,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		nats.ensureStreams();
 		ScheduledExecutorService scheduler = startScheduler();
 		step(6, "publishing the schema state to the registry");
-		schema.registry(new KvSchemaRegistry(nats.connection()));
+		schema.registry(nats.schemaRegistry());
 		schema.publish();
 		Runtime started = new Runtime(capture, statusCapture, schema, gate, statusReader, nats, scheduler);
 		startConsumers(started);

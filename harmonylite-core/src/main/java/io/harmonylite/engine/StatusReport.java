@@ -87,7 +87,7 @@ final class StatusReport {
 
 	private long lastSequence(int shard) {
 		try {
-			return this.runtime.nats.streamState(shard).getLastSequence();
+			return this.runtime.nats.lastSequence(shard);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not read the state of shard {}: {}", shard, ex.getMessage());
@@ -96,7 +96,7 @@ final class StatusReport {
 	}
 
 	private List<String> servers(NatsNode nats) {
-		@Nullable String url = nats.connection().getConnectedUrl();
+		@Nullable String url = nats.connectedUrl();
 		if (url != null) {
 			return List.of(url);
 		}

@@ -15,7 +15,6 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.api.StreamState;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,18 +188,34 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The state of a shard stream.
+	 * The last sequence a shard stream holds.
 	 * @param shard the shard
-	 * @return the stream's state
+	 * @return the stream's last sequence, 0 when empty
 	 */
-	public StreamState streamState(int shard) {
+	public long lastSequence(int shard) {
 		String stream = this.config.streamName(shard);
 		try {
-			return this.management.getStreamInfo(stream).getStreamState();
+			return this.management.getStreamInfo(stream).getStreamState().getLastSequence();
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not read the state of stream " + stream + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The server the connection is attached to.
+	 * @return its URL, or {@code null} while disconnected
+	 */
+	public @Nullable String connectedUrl() {
+		return this.connection.getConnectedUrl();
+	}
+
+	/**
+	 * The schema registry over this node's connection.
+	 * @return the registry
+	 */
+	public KvSchemaRegistry schemaRegistry() {
+		return new KvSchemaRegistry(this.connection);
 	}
 
 	/**
