@@ -16,9 +16,11 @@ import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ChangeNotifier;
+import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
@@ -26,6 +28,7 @@ import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.PublisherStats;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
+import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersionStore;
@@ -71,7 +74,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private HarmonyLiteEngine(Builder builder) {
 		this.config = builder.config;
 		this.clock = builder.clock;
-		this.applyListener = builder.applyListener;
+		this.applyListener = CompositeApplyListener.of(builder.applyListeners);
 	}
 
 	/**
@@ -347,6 +350,21 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	/**
+	 * The cluster's schema situation, read from the schema registry over this node's NATS connection.
+	 * @return the view of the live nodes' schema states
+	 * @throws HarmonyLiteException if the node is not started or the registry cannot be read
+	 */
+	public ClusterSchemaView clusterSchema() {
+		Runtime current = this.runtime;
+		if (!this.running || current == null) {
+			throw new HarmonyLiteException("Node " + this.config.nodeId()
+					+ " is not started, so it has no NATS connection to read the schema registry; start it, or use "
+					+ "the --schema-status-cluster command");
+		}
+		return new ClusterSchemaView(new KvSchemaRegistry(current.nats.connection()).nodes());
+	}
+
+	/**
 	 * The publisher's counters, or {@code null} when not publishing.
 	 * @return the counters
 	 */
@@ -432,6 +450,36 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Calls several {@link ApplyListener}s in turn.
+	 */
+	private record CompositeApplyListener(List<ApplyListener> listeners) implements ApplyListener {
+
+		static ApplyListener of(List<ApplyListener> listeners) {
+			return switch (listeners.size()) {
+				case 0 -> ApplyListener.NONE;
+				case 1 -> listeners.get(0);
+				default -> new CompositeApplyListener(List.copyOf(listeners));
+			};
+		}
+
+		@Override
+		public void applied(ChangeEvent event, Duration lag) {
+			this.listeners.forEach((listener) -> listener.applied(event, lag));
+		}
+
+		@Override
+		public void batchApplied(int size, Duration duration) {
+			this.listeners.forEach((listener) -> listener.batchApplied(size, duration));
+		}
+
+		@Override
+		public void deadLettered(ReceivedMessage message, String reason) {
+			this.listeners.forEach((listener) -> listener.deadLettered(message, reason));
+		}
+
+	}
+
+	/**
 	 * Builds a {@link HarmonyLiteEngine}.
 	 */
 	public static final class Builder {
@@ -440,7 +488,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private Clock clock = Clock.systemUTC();
 
-		private ApplyListener applyListener = ApplyListener.NONE;
+		private final List<ApplyListener> applyListeners = new ArrayList<>();
 
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
@@ -457,12 +505,12 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the listener told about every applied change, e.g. for metrics.
+		 * Adds a listener told about every applied change, e.g. for metrics; listeners are called in the order added.
 		 * @param applyListener the listener
 		 * @return this builder
 		 */
 		public Builder applyListener(ApplyListener applyListener) {
-			this.applyListener = Objects.requireNonNull(applyListener, "applyListener");
+			this.applyListeners.add(Objects.requireNonNull(applyListener, "applyListener"));
 			return this;
 		}
 
