@@ -57,6 +57,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
+	/** How long a migration may keep the schema check from reinstalling the triggers it removed. */
+	private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(10);
+
 	private final HarmonyLiteConfig config;
 
 	private final Clock clock;
@@ -68,6 +71,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private final Object statusLock = new Object();
 
 	private volatile boolean running;
+
+	// Nanos when beforeMigration() removed the triggers, null outside a migration: the schema check must not put the
+	// triggers back in the middle of the migration's DDL.
+	private volatile @Nullable Long migrationStartedAt;
 
 	private @Nullable Runtime runtime;
 
@@ -223,8 +230,11 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private void scheduleMaintenance(Runtime started) {
 		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
 		every(started.scheduler, this.config.cleanupInterval(), () -> cleanUp(cleaner));
-		every(started.scheduler, this.config.schema().checkInterval(),
-				() -> started.schema.check(this.config.schema().recomputeInterval()));
+		every(started.scheduler, this.config.schema().checkInterval(), () -> {
+			if (!migrating()) {
+				started.schema.check(this.config.schema().recomputeInterval());
+			}
+		});
 		every(started.scheduler, HEARTBEAT, started.schema::publish);
 	}
 
@@ -272,7 +282,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	/**
 	 * Prepares for a schema migration: sends what is pending, then removes the capture triggers, which SQLite would
 	 * otherwise refuse to keep through some DDL (e.g. {@code DROP COLUMN} of a captured column). Writes made during
-	 * the migration are not captured. Works whether or not the engine is started.
+	 * the migration are not captured, and the schema check does not reinstall the triggers until
+	 * {@link #afterMigration()} (or for at most 10 minutes). Works whether or not the engine is started.
 	 */
 	public synchronized void beforeMigration() {
 		Runtime current = this.runtime;
@@ -287,8 +298,23 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			return;
 		}
 		flushPending(current);
+		this.migrationStartedAt = System.nanoTime();
 		current.capture.removeTriggers();
 		logger.info("Node {}: capture triggers removed for a schema migration", this.config.nodeId());
+	}
+
+	private boolean migrating() {
+		Long startedAt = this.migrationStartedAt;
+		if (startedAt == null) {
+			return false;
+		}
+		if (System.nanoTime() - startedAt < MIGRATION_TIMEOUT.toNanos()) {
+			return true;
+		}
+		logger.warn("Node {}: a schema migration started {} min ago has not finished (afterMigration() was not "
+				+ "called); regenerating capture anyway", this.config.nodeId(), MIGRATION_TIMEOUT.toMinutes());
+		this.migrationStartedAt = null;
+		return false;
 	}
 
 	/**
@@ -296,6 +322,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * shards at once. Does nothing when the engine is not started (it does all that when it starts).
 	 */
 	public synchronized void afterMigration() {
+		this.migrationStartedAt = null;
 		Runtime current = this.runtime;
 		if (current != null) {
 			current.schema.check(Duration.ZERO);
