@@ -51,8 +51,9 @@ public class SchemaMigrationCallback implements Callback {
 			this.engine.beforeMigration();
 		}
 		else {
-			logger.info("Node {}: Flyway migration {}; regenerating capture and the schema hash", nodeId,
-					(event == Event.AFTER_MIGRATE) ? "finished" : "failed");
+			logger.info("Node {}: Flyway migration {}; {}", nodeId, (event == Event.AFTER_MIGRATE) ? "finished" : "failed",
+					this.engine.isRunning() ? "regenerating capture and the schema hash"
+							: "capture and the schema hash are regenerated when the engine starts");
 			this.engine.afterMigration();
 		}
 	}
