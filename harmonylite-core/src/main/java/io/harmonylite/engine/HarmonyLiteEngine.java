@@ -16,15 +16,18 @@ import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ChangeNotifier;
+import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.PublisherStats;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
+import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersionStore;
@@ -53,6 +56,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
+	/** How long a migration may keep the schema check from reinstalling the triggers it removed. */
+	private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(10);
+
 	private final HarmonyLiteConfig config;
 
 	private final Clock clock;
@@ -65,12 +71,16 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private volatile boolean running;
 
+	// Nanos when beforeMigration() removed the triggers, null outside a migration: the schema check must not put the
+	// triggers back in the middle of the migration's DDL.
+	private volatile @Nullable Long migrationStartedAt;
+
 	private @Nullable Runtime runtime;
 
 	private HarmonyLiteEngine(Builder builder) {
 		this.config = builder.config;
 		this.clock = builder.clock;
-		this.applyListener = builder.applyListener;
+		this.applyListener = CompositeApplyListener.of(builder.applyListeners);
 	}
 
 	/**
@@ -219,8 +229,11 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private void scheduleMaintenance(Runtime started) {
 		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
 		every(started.scheduler, this.config.cleanupInterval(), () -> cleanUp(cleaner));
-		every(started.scheduler, this.config.schema().checkInterval(),
-				() -> started.schema.check(this.config.schema().recomputeInterval()));
+		every(started.scheduler, this.config.schema().checkInterval(), () -> {
+			if (!migrating()) {
+				started.schema.check(this.config.schema().recomputeInterval());
+			}
+		});
 		every(started.scheduler, HEARTBEAT, started.schema::publish);
 	}
 
@@ -270,7 +283,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	/**
 	 * Prepares for a schema migration: sends what is pending, then removes the capture triggers, which SQLite would
 	 * otherwise refuse to keep through some DDL (e.g. {@code DROP COLUMN} of a captured column). Writes made during
-	 * the migration are not captured. Works whether or not the engine is started.
+	 * the migration are not captured, and the schema check does not reinstall the triggers until
+	 * {@link #afterMigration()} (or for at most 10 minutes). Works whether or not the engine is started.
 	 */
 	public synchronized void beforeMigration() {
 		Runtime current = this.runtime;
@@ -285,8 +299,23 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			return;
 		}
 		flushPending(current);
+		this.migrationStartedAt = System.nanoTime();
 		current.capture.removeTriggers();
 		logger.info("Node {}: capture triggers removed for a schema migration", this.config.nodeId());
+	}
+
+	private boolean migrating() {
+		Long startedAt = this.migrationStartedAt;
+		if (startedAt == null) {
+			return false;
+		}
+		if (System.nanoTime() - startedAt < MIGRATION_TIMEOUT.toNanos()) {
+			return true;
+		}
+		logger.warn("Node {}: a schema migration started {} min ago has not finished (afterMigration() was not "
+				+ "called); regenerating capture anyway", this.config.nodeId(), MIGRATION_TIMEOUT.toMinutes());
+		this.migrationStartedAt = null;
+		return false;
 	}
 
 	/**
@@ -294,6 +323,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * shards at once. Does nothing when the engine is not started (it does all that when it starts).
 	 */
 	public synchronized void afterMigration() {
+		this.migrationStartedAt = null;
 		Runtime current = this.runtime;
 		if (current != null) {
 			current.schema.check(Duration.ZERO);
@@ -345,6 +375,21 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 					List.of(), 0, 0, List.of(), null);
 		}
 		return new StatusReport(this.config, current).build();
+	}
+
+	/**
+	 * The cluster's schema situation, read from the schema registry over this node's NATS connection.
+	 * @return the view of the live nodes' schema states
+	 * @throws HarmonyLiteException if the node is not started or the registry cannot be read
+	 */
+	public ClusterSchemaView clusterSchema() {
+		Runtime current = this.runtime;
+		if (!this.running || current == null) {
+			throw new HarmonyLiteException("Node " + this.config.nodeId()
+					+ " is not started, so it has no NATS connection to read the schema registry; start it, or use "
+					+ "the --schema-status-cluster command");
+		}
+		return new ClusterSchemaView(new KvSchemaRegistry(current.nats.connection()).nodes());
 	}
 
 	/**
@@ -433,6 +478,36 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Calls several {@link ApplyListener}s in turn.
+	 */
+	private record CompositeApplyListener(List<ApplyListener> listeners) implements ApplyListener {
+
+		static ApplyListener of(List<ApplyListener> listeners) {
+			return switch (listeners.size()) {
+				case 0 -> ApplyListener.NONE;
+				case 1 -> listeners.get(0);
+				default -> new CompositeApplyListener(List.copyOf(listeners));
+			};
+		}
+
+		@Override
+		public void applied(ChangeEvent event, Duration lag) {
+			this.listeners.forEach((listener) -> listener.applied(event, lag));
+		}
+
+		@Override
+		public void batchApplied(int size, Duration duration) {
+			this.listeners.forEach((listener) -> listener.batchApplied(size, duration));
+		}
+
+		@Override
+		public void deadLettered(ReceivedMessage message, String reason) {
+			this.listeners.forEach((listener) -> listener.deadLettered(message, reason));
+		}
+
+	}
+
+	/**
 	 * Builds a {@link HarmonyLiteEngine}.
 	 */
 	public static final class Builder {
@@ -441,7 +516,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private Clock clock = Clock.systemUTC();
 
-		private ApplyListener applyListener = ApplyListener.NONE;
+		private final List<ApplyListener> applyListeners = new ArrayList<>();
 
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
@@ -458,12 +533,12 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 
 		/**
-		 * Sets the listener told about every applied change, e.g. for metrics.
+		 * Adds a listener told about every applied change, e.g. for metrics; listeners are called in the order added.
 		 * @param applyListener the listener
 		 * @return this builder
 		 */
 		public Builder applyListener(ApplyListener applyListener) {
-			this.applyListener = Objects.requireNonNull(applyListener, "applyListener");
+			this.applyListeners.add(Objects.requireNonNull(applyListener, "applyListener"));
 			return this;
 		}
 

@@ -1,6 +1,8 @@
 package io.harmonylite.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
@@ -22,10 +24,11 @@ final class EngineConfigMapper {
 	 * Maps the properties to a validated configuration.
 	 * @param properties the bound properties
 	 * @param dbPath the database file, from {@code harmonylite.db-path} or the application's DataSource
+	 * @param alwaysIgnored tables never replicated whatever the properties say, such as Flyway's history table
 	 * @return the configuration
 	 * @throws ConfigException if a value is missing or invalid
 	 */
-	static HarmonyLiteConfig map(HarmonyLiteProperties properties, Path dbPath) {
+	static HarmonyLiteConfig map(HarmonyLiteProperties properties, Path dbPath, List<String> alwaysIgnored) {
 		Long nodeId = properties.getNodeId();
 		if (nodeId == null) {
 			throw new ConfigException("harmonylite.node-id",
@@ -35,7 +38,7 @@ final class EngineConfigMapper {
 			.nodeId(nodeId)
 			.dbPath(dbPath)
 			.tables(properties.getTables())
-			.ignoreTables(properties.getIgnoreTables())
+			.ignoreTables(ignoreTables(properties.getIgnoreTables(), alwaysIgnored))
 			.publish(properties.isPublish())
 			.replicate(properties.isReplicate())
 			.pollingInterval(properties.getPollingInterval())
@@ -44,6 +47,16 @@ final class EngineConfigMapper {
 			.replication(replication(properties.getReplication()))
 			.schema(schema(properties.getSchema()))
 			.build();
+	}
+
+	private static List<String> ignoreTables(List<String> configured, List<String> alwaysIgnored) {
+		List<String> tables = new ArrayList<>(configured);
+		for (String table : alwaysIgnored) {
+			if (tables.stream().noneMatch(table::equalsIgnoreCase)) {
+				tables.add(table);
+			}
+		}
+		return tables;
 	}
 
 	private static NatsConfig nats(HarmonyLiteProperties.Nats nats) {

@@ -1,6 +1,7 @@
 package io.harmonylite.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -16,10 +17,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEngine} for an application with a SQLite
- * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context.
+ * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context. When
+ * Flyway runs, its schema history table is never replicated.
  *
  * @since 0.1.0
  */
@@ -34,8 +38,11 @@ public final class HarmonyLiteAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource,
-			ObjectProvider<HarmonyLiteEngineCustomizer> customizers) {
-		HarmonyLiteConfig config = EngineConfigMapper.map(properties, dbPath(properties, dataSource));
+			ObjectProvider<HarmonyLiteEngineCustomizer> customizers, Environment environment,
+			ResourceLoader resourceLoader) {
+		String flywayHistory = FlywayHistoryTable.name(environment, resourceLoader.getClassLoader());
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties, dbPath(properties, dataSource),
+				(flywayHistory != null) ? List.of(flywayHistory) : List.of());
 		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();

@@ -12,14 +12,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that the generated configuration metadata is complete and that {@code docs/configuration.md} documents every
- * property in it.
+ * Checks that the generated configuration metadata is complete, that {@code docs/configuration.md} documents every
+ * {@code harmonylite.*} property in it, and {@code docs/operations.md} the endpoint's {@code management.*} ones.
  */
 class ConfigurationDocumentationTests {
 
 	private static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
 
 	private static final Path DOCUMENTATION = Path.of("../docs/configuration.md");
+
+	private static final Path OPERATIONS = Path.of("../docs/operations.md");
 
 	@Test
 	void metadataShouldDescribeEveryProperty() throws IOException {
@@ -36,8 +38,19 @@ class ConfigurationDocumentationTests {
 		List<String> names = JsonPath.read(Files.readString(METADATA), "$.properties[*].name");
 		String documentation = Files.readString(DOCUMENTATION);
 
-		assertThat(names).isNotEmpty()
+		assertThat(names).filteredOn((name) -> name.startsWith("harmonylite."))
+			.isNotEmpty()
 			.allSatisfy((name) -> assertThat(documentation).as("docs/configuration.md").contains("`" + name + "`"));
+	}
+
+	@Test
+	void operationsGuideShouldListEveryEndpointProperty() throws IOException {
+		List<String> names = JsonPath.read(Files.readString(METADATA), "$.properties[*].name");
+		String operations = Files.readString(OPERATIONS);
+
+		assertThat(names).filteredOn((name) -> name.startsWith("management."))
+			.contains("management.endpoint.harmonylite.access")
+			.allSatisfy((name) -> assertThat(operations).as("docs/operations.md").contains("`" + name + "`"));
 	}
 
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
@@ -11,11 +12,15 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.NatsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -35,7 +40,8 @@ class HarmonyLiteAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(DataSourceAutoConfiguration.class, HarmonyLiteAutoConfiguration.class))
-		.withPropertyValues("harmonylite.node-id=1");
+		// A free port for the embedded nats-server of each started engine: 4222 may be taken on the machine.
+		.withPropertyValues("harmonylite.node-id=1", "harmonylite.nats.embedded.port=0");
 
 	@TempDir
 	Path tempDir;
@@ -59,7 +65,7 @@ class HarmonyLiteAutoConfigurationTests {
 		SQLiteDataSource dataSource = new SQLiteDataSource();
 		dataSource.setUrl("jdbc:sqlite:" + this.tempDir.resolve("bean.db"));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
-			.withPropertyValues("harmonylite.node-id=3")
+			.withPropertyValues("harmonylite.node-id=3", "harmonylite.nats.embedded.port=0")
 			.withBean(DataSource.class, () -> dataSource)
 			.run((context) -> assertThat(config(context).dbPath())
 				.isEqualTo(this.tempDir.resolve("bean.db").toAbsolutePath()));
@@ -105,7 +111,11 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithUserEngineShouldBackOff() {
 		HarmonyLiteEngine userEngine = HarmonyLiteEngine
-			.builder(HarmonyLiteConfig.builder().nodeId(42).dbPath(this.tempDir.resolve("user.db")).build())
+			.builder(HarmonyLiteConfig.builder()
+				.nodeId(42)
+				.dbPath(this.tempDir.resolve("user.db"))
+				.nats(embeddedOnFreePort())
+				.build())
 			.build();
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
 			.withBean("userEngine", HarmonyLiteEngine.class, () -> userEngine)
@@ -120,37 +130,78 @@ class HarmonyLiteAutoConfigurationTests {
 	void runWithDefaultsShouldMatchCoreDefaults() {
 		Path dbPath = this.tempDir.resolve("defaults.db");
 		this.contextRunner.withPropertyValues("harmonylite.db-path=" + dbPath)
-			.run((context) -> assertThat(config(context))
-				.isEqualTo(HarmonyLiteConfig.builder().nodeId(1).dbPath(dbPath).build()));
+			.run((context) -> {
+				HarmonyLiteConfig config = config(context);
+				HarmonyLiteConfig defaults = HarmonyLiteConfig.builder()
+					.nodeId(1)
+					.dbPath(dbPath)
+					.ignoreTables(List.of("flyway_schema_history"))
+					.build();
+				assertThat(config).usingRecursiveComparison().ignoringFields("nats.embedded.port").isEqualTo(defaults);
+				assertThat(config.nats().embedded().port()).isZero();
+			});
 	}
 
 	@Test
-	void runWithPropertiesShouldBindThem() {
-		this.contextRunner
-			.withPropertyValues(sqliteUrl("app.db"), "harmonylite.node-id=7", "harmonylite.tables=Books,Authors",
-					"harmonylite.ignore-tables=Sessions", "harmonylite.publish=false",
-					"harmonylite.polling-interval=200ms", "harmonylite.cleanup-interval=5m",
-					"harmonylite.nats.urls=nats://a:4222,nats://b:4222", "harmonylite.nats.reconnect-wait=3s",
-					"harmonylite.nats.embedded.port=0", "harmonylite.replication.shards=4",
-					"harmonylite.replication.compress=true", "harmonylite.replication.stream-prefix=books",
-					"harmonylite.schema.nak-delay=10s")
-			.run((context) -> {
-				HarmonyLiteConfig config = config(context);
-				assertThat(config.nodeId()).isEqualTo(7);
-				assertThat(config.tables()).containsExactly("Books", "Authors");
-				assertThat(config.ignoreTables()).containsExactly("Sessions");
-				assertThat(config.publish()).isFalse();
-				assertThat(config.replicate()).isTrue();
-				assertThat(config.pollingInterval()).isEqualTo(Duration.ofMillis(200));
-				assertThat(config.cleanupInterval()).isEqualTo(Duration.ofMinutes(5));
-				assertThat(config.nats().urls()).containsExactly("nats://a:4222", "nats://b:4222");
-				assertThat(config.nats().reconnectWait()).isEqualTo(Duration.ofSeconds(3));
-				assertThat(config.nats().embedded().port()).isZero();
-				assertThat(config.replication().shards()).isEqualTo(4);
-				assertThat(config.replication().compress()).isTrue();
-				assertThat(config.replication().streamName(3)).isEqualTo("books-3");
-				assertThat(config.schema().nakDelay()).isEqualTo(Duration.ofSeconds(10));
-			});
+	void runWithFlywayShouldNeverReplicateItsHistoryTable() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Sessions")
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Sessions",
+					"flyway_schema_history"));
+	}
+
+	@Test
+	void runWithCustomFlywayTableShouldNeverReplicateIt() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.table=migrations")
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("migrations"));
+	}
+
+	@Test
+	void runWithHistoryTableAlreadyIgnoredShouldNotRepeatIt() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Flyway_Schema_History")
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Flyway_Schema_History"));
+	}
+
+	@Test
+	void runWhenFlywayIsDisabledShouldReplicateEveryTable() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.enabled=false")
+			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
+	}
+
+	@Test
+	void runWhenFlywayIsAbsentShouldReplicateEveryTable() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
+	}
+
+	@Test
+	void propertiesShouldBindAndMapToEngineConfig() {
+		// Bound and mapped without starting an engine: the values name tables and servers that do not exist.
+		MapConfigurationPropertySource source = new MapConfigurationPropertySource(Map.of("harmonylite.node-id", "7",
+				"harmonylite.tables", "Books,Authors", "harmonylite.ignore-tables", "Sessions", "harmonylite.publish",
+				"false", "harmonylite.polling-interval", "200ms", "harmonylite.cleanup-interval", "5m",
+				"harmonylite.nats.urls", "nats://a:4222,nats://b:4222", "harmonylite.nats.reconnect-wait", "3s",
+				"harmonylite.nats.embedded.port", "0"));
+		source.putAll(Map.of("harmonylite.replication.shards", "4", "harmonylite.replication.compress", "true",
+				"harmonylite.replication.stream-prefix", "books", "harmonylite.schema.nak-delay", "10s"));
+		HarmonyLiteProperties properties = new Binder(source).bind("harmonylite", HarmonyLiteProperties.class)
+			.orElseThrow(IllegalStateException::new);
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties, this.tempDir.resolve("app.db"),
+				List.of("flyway_schema_history"));
+		assertThat(config.nodeId()).isEqualTo(7);
+		assertThat(config.tables()).containsExactly("Books", "Authors");
+		assertThat(config.ignoreTables()).containsExactly("Sessions", "flyway_schema_history");
+		assertThat(config.publish()).isFalse();
+		assertThat(config.replicate()).isTrue();
+		assertThat(config.pollingInterval()).isEqualTo(Duration.ofMillis(200));
+		assertThat(config.cleanupInterval()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(config.nats().urls()).containsExactly("nats://a:4222", "nats://b:4222");
+		assertThat(config.nats().reconnectWait()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(config.nats().embedded().port()).isZero();
+		assertThat(config.replication().shards()).isEqualTo(4);
+		assertThat(config.replication().compress()).isTrue();
+		assertThat(config.replication().streamName(3)).isEqualTo("books-3");
+		assertThat(config.schema().nakDelay()).isEqualTo(Duration.ofSeconds(10));
 	}
 
 	@Test
@@ -228,6 +279,12 @@ class HarmonyLiteAutoConfigurationTests {
 				assertThat(analysis.getAction()).contains("set 'harmonylite.replication.shards'")
 					.contains("HARMONYLITE_REPLICATION_SHARDS");
 			});
+	}
+
+	private static NatsConfig embeddedOnFreePort() {
+		NatsConfig defaults = NatsConfig.embeddedDefaults();
+		return new NatsConfig(List.of(), null, null, null, null, null, null, null, defaults.connectRetries(),
+				defaults.reconnectWait(), new EmbeddedNatsConfig(null, null, 0, null, List.of()));
 	}
 
 	private String sqliteUrl(String fileName) {

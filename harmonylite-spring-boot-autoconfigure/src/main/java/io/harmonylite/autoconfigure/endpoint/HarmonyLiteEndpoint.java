@@ -1,0 +1,290 @@
+package io.harmonylite.autoconfigure.endpoint;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.harmonylite.engine.EngineStatus;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.NodeSchemaState;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@link Endpoint @Endpoint} exposing the node's replication state ({@code /actuator/harmonylite}) and its schema
+ * state, local and cluster-wide ({@code /actuator/harmonylite/schema}). Read-only.
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "harmonylite")
+public class HarmonyLiteEndpoint {
+
+	/** The name of the schema section. */
+	public static final String SCHEMA = "schema";
+
+	private final Supplier<EngineStatus> status;
+
+	private final Supplier<ClusterSchemaView> clusterSchema;
+
+	/**
+	 * Creates an endpoint reading the given engine.
+	 * @param engine the engine
+	 */
+	public HarmonyLiteEndpoint(HarmonyLiteEngine engine) {
+		this(engine::status, engine::clusterSchema);
+	}
+
+	HarmonyLiteEndpoint(Supplier<EngineStatus> status, Supplier<ClusterSchemaView> clusterSchema) {
+		this.status = status;
+		this.clusterSchema = clusterSchema;
+	}
+
+	/**
+	 * Describes the node: state, NATS connection, shards, pending changes and switches.
+	 * @return the node's description
+	 */
+	@ReadOperation
+	public NodeDescriptor node() {
+		return NodeDescriptor.of(this.status.get());
+	}
+
+	/**
+	 * Describes one section of the node's state; {@value #SCHEMA} is the only one.
+	 * @param name the section name
+	 * @return the section, or {@code null} (404) for an unknown section
+	 */
+	@ReadOperation
+	public @Nullable SchemaDescriptor section(@Selector String name) {
+		if (!SCHEMA.equals(name)) {
+			return null;
+		}
+		EngineStatus current = this.status.get();
+		return new SchemaDescriptor(LocalSchemaDescriptor.of(current), cluster());
+	}
+
+	private ClusterSchemaDescriptor cluster() {
+		try {
+			return ClusterSchemaDescriptor.of(this.clusterSchema.get());
+		}
+		catch (RuntimeException ex) {
+			return ClusterSchemaDescriptor.unavailable(String.valueOf(ex.getMessage()));
+		}
+	}
+
+	/**
+	 * The node's replication state.
+	 *
+	 * @param nodeId the node's id
+	 * @param version the HarmonyLite version
+	 * @param state the overall state, e.g. {@code RUNNING} or {@code PAUSED_SCHEMA_MISMATCH}
+	 * @param schemaHash the current schema hash, {@code null} when stopped
+	 * @param publish whether local changes are sent
+	 * @param replicate whether the cluster's changes are applied
+	 * @param nats the NATS connection
+	 * @param shards the shard streams
+	 * @param pendingChanges captured changes not yet acknowledged by JetStream
+	 * @param failedChanges captured changes that can never be published
+	 * @param watchedTables the tables whose changes are captured
+	 * @since 0.1.0
+	 */
+	public record NodeDescriptor(long nodeId, String version, String state, @Nullable String schemaHash,
+			boolean publish, boolean replicate, NatsDescriptor nats, List<ShardDescriptor> shards, long pendingChanges,
+			long failedChanges, List<String> watchedTables) {
+
+		static NodeDescriptor of(EngineStatus status) {
+			EngineStatus.Nats nats = status.nats();
+			EngineStatus.Schema schema = status.schema();
+			return new NodeDescriptor(status.nodeId(), status.version(), status.state().name(),
+					(schema != null) ? schema.hash() : null, status.publish(), status.replicate(),
+					new NatsDescriptor(nats.embedded(), nats.servers(), nats.connected(), nats.reconnects()),
+					status.shards().stream().map(ShardDescriptor::of).toList(), status.pendingChanges(),
+					status.failedChanges(), status.watchedTables());
+		}
+
+	}
+
+	/**
+	 * The node's NATS connection.
+	 *
+	 * @param embedded whether the node runs its own nats-server
+	 * @param servers the server URLs (the connected one when connected)
+	 * @param connected whether the connection is up
+	 * @param reconnects how many times it was re-established since the node started
+	 * @since 0.1.0
+	 */
+	public record NatsDescriptor(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+
+	}
+
+	/**
+	 * One shard stream as this node sees it.
+	 *
+	 * @param shard the shard number
+	 * @param stream the stream name
+	 * @param appliedSequence the last stream sequence applied (or dead-lettered) here
+	 * @param streamLastSequence the stream's last sequence, {@code null} when unknown (e.g. disconnected)
+	 * @param lag messages in the stream not yet applied here, {@code null} when unknown
+	 * @param paused whether applying is paused
+	 * @param pausedReason why, {@code null} when not paused
+	 * @param pausedSince since when, {@code null} when not paused
+	 * @param gap messages the stream dropped before this node applied them, {@code null} when none
+	 * @param deadLettered messages of this shard moved to the dead letter since the node started
+	 * @since 0.1.0
+	 */
+	public record ShardDescriptor(int shard, String stream, long appliedSequence, @Nullable Long streamLastSequence,
+			@Nullable Long lag, boolean paused, @Nullable String pausedReason, @Nullable Instant pausedSince,
+			@Nullable String gap, long deadLettered) {
+
+		static ShardDescriptor of(EngineStatus.Shard shard) {
+			return new ShardDescriptor(shard.shard(), shard.stream(), shard.appliedSequence(),
+					(shard.streamLastSequence() >= 0) ? shard.streamLastSequence() : null,
+					(shard.lag() >= 0) ? shard.lag() : null, shard.paused(), pausedReason(shard), shard.pausedSince(),
+					shard.gap(), shard.deadLettered());
+		}
+
+		private static @Nullable String pausedReason(EngineStatus.Shard shard) {
+			if (!shard.paused()) {
+				return null;
+			}
+			return "schema mismatch: a change carries schema hash " + shorten(shard.pausedBy())
+					+ ", which is neither this node's current nor its previous hash; apply the same migration here";
+		}
+
+	}
+
+	/**
+	 * The {@value #SCHEMA} section: this node's schema state and the cluster's.
+	 *
+	 * @param local this node's schema state
+	 * @param cluster the cluster's schema state from the registry
+	 * @since 0.1.0
+	 */
+	public record SchemaDescriptor(LocalSchemaDescriptor local, ClusterSchemaDescriptor cluster) {
+
+	}
+
+	/**
+	 * This node's schema state.
+	 *
+	 * @param nodeId the node's id
+	 * @param version the HarmonyLite version
+	 * @param hash the current schema hash, {@code null} when stopped
+	 * @param previousHash the previous schema hash, {@code null} when there is none
+	 * @param updatedAt when the hash last changed, {@code null} when stopped
+	 * @param watchedTables the tables whose schema is hashed
+	 * @param pausedShards the shards paused by a schema mismatch
+	 * @param pauses how many times a shard was paused since the node started
+	 * @param resumes how many times a paused shard resumed since the node started
+	 * @since 0.1.0
+	 */
+	public record LocalSchemaDescriptor(long nodeId, String version, @Nullable String hash,
+			@Nullable String previousHash, @Nullable Instant updatedAt, List<String> watchedTables,
+			List<PausedShardDescriptor> pausedShards, long pauses, long resumes) {
+
+		static LocalSchemaDescriptor of(EngineStatus status) {
+			EngineStatus.Schema schema = status.schema();
+			List<PausedShardDescriptor> paused = status.shards()
+				.stream()
+				.filter(EngineStatus.Shard::paused)
+				.map((shard) -> new PausedShardDescriptor(shard.shard(), shard.stream(), shard.pausedBy(),
+						shard.pausedSince()))
+				.toList();
+			return new LocalSchemaDescriptor(status.nodeId(), status.version(), (schema != null) ? schema.hash() : null,
+					(schema != null) ? schema.previousHash() : null, (schema != null) ? schema.updatedAt() : null,
+					status.watchedTables(), paused, (schema != null) ? schema.pauses() : 0,
+					(schema != null) ? schema.resumes() : 0);
+		}
+
+	}
+
+	/**
+	 * A shard paused by a schema mismatch.
+	 *
+	 * @param shard the shard number
+	 * @param stream the stream name
+	 * @param changeHash the schema hash of the change that paused it
+	 * @param since when it was paused
+	 * @since 0.1.0
+	 */
+	public record PausedShardDescriptor(int shard, String stream, @Nullable String changeHash,
+			@Nullable Instant since) {
+
+	}
+
+	/**
+	 * The cluster's schema state, as the schema registry shows it.
+	 *
+	 * @param available whether the registry could be read
+	 * @param reason why it could not, {@code null} when available
+	 * @param nodeCount how many live nodes the registry lists
+	 * @param consistent whether all live nodes share one current hash, {@code null} when unavailable
+	 * @param commonHash the hash all nodes share, {@code null} when inconsistent, empty or unavailable
+	 * @param hashGroups per hash, the nodes that have it as current and as previous hash
+	 * @param nodes the live nodes' published states
+	 * @since 0.1.0
+	 */
+	public record ClusterSchemaDescriptor(boolean available, @Nullable String reason, int nodeCount,
+			@Nullable Boolean consistent, @Nullable String commonHash, List<HashGroupDescriptor> hashGroups,
+			List<NodeSchemaDescriptor> nodes) {
+
+		static ClusterSchemaDescriptor of(ClusterSchemaView view) {
+			return new ClusterSchemaDescriptor(true, null, view.nodeCount(), view.consistent(),
+					view.commonHash().orElse(null),
+					view.groups()
+						.stream()
+						.map((group) -> new HashGroupDescriptor(group.hash(), group.currentOn(), group.previousOn()))
+						.toList(),
+					view.nodes().stream().map(NodeSchemaDescriptor::of).toList());
+		}
+
+		static ClusterSchemaDescriptor unavailable(String reason) {
+			return new ClusterSchemaDescriptor(false, reason, 0, null, null, List.of(), List.of());
+		}
+
+	}
+
+	/**
+	 * The nodes that have one schema hash as their current or previous hash.
+	 *
+	 * @param hash the schema hash
+	 * @param currentOn the ids of the nodes whose current hash it is
+	 * @param previousOn the ids of the nodes whose previous hash it is
+	 * @since 0.1.0
+	 */
+	public record HashGroupDescriptor(String hash, List<Long> currentOn, List<Long> previousOn) {
+
+	}
+
+	/**
+	 * One node's entry in the schema registry.
+	 *
+	 * @param nodeId the node's id
+	 * @param schemaHash its current schema hash
+	 * @param previousHash its previous schema hash
+	 * @param version the HarmonyLite version it runs
+	 * @param watchedTables the tables it replicates
+	 * @param updatedAt when it last published its state
+	 * @since 0.1.0
+	 */
+	public record NodeSchemaDescriptor(long nodeId, String schemaHash, @Nullable String previousHash, String version,
+			List<String> watchedTables, Instant updatedAt) {
+
+		static NodeSchemaDescriptor of(NodeSchemaState state) {
+			return new NodeSchemaDescriptor(state.nodeId(), state.schemaHash(), state.previousHash(),
+					state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt());
+		}
+
+	}
+
+	private static String shorten(@Nullable String hash) {
+		if (hash == null || hash.isEmpty()) {
+			return "(none)";
+		}
+		return (hash.length() > 8) ? hash.substring(0, 8) : hash;
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.harmonylite.autoconfigure.flyway;
+
+import io.harmonylite.engine.HarmonyLiteEngine;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the engine through its schema-change path around Flyway migrations: before migrating, pending changes are
+ * sent and the capture triggers removed (SQLite refuses e.g. {@code DROP COLUMN} of a column a trigger names); after
+ * migrating, successfully or not, capture is regenerated, the schema hash recomputed and published, and paused shards
+ * redelivered at once.
+ * <p>
+ * When Flyway runs at startup the engine is not started yet: the triggers are removed before migrating, and the
+ * engine regenerates capture and the hash when it starts.
+ *
+ * @since 0.1.0
+ */
+public class SchemaMigrationCallback implements Callback {
+
+	private static final Logger logger = LoggerFactory.getLogger(SchemaMigrationCallback.class);
+
+	private final HarmonyLiteEngine engine;
+
+	/**
+	 * Creates a callback for the given engine.
+	 * @param engine the engine replicating the migrated database
+	 */
+	public SchemaMigrationCallback(HarmonyLiteEngine engine) {
+		this.engine = engine;
+	}
+
+	@Override
+	public boolean supports(Event event, Context context) {
+		return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR;
+	}
+
+	@Override
+	public boolean canHandleInTransaction(Event event, Context context) {
+		return true;
+	}
+
+	@Override
+	public void handle(Event event, Context context) {
+		long nodeId = this.engine.config().nodeId();
+		if (event == Event.BEFORE_MIGRATE) {
+			logger.info("Node {}: Flyway is about to migrate; flushing pending changes and removing capture triggers",
+					nodeId);
+			this.engine.beforeMigration();
+		}
+		else {
+			logger.info("Node {}: Flyway migration {}; {}", nodeId, (event == Event.AFTER_MIGRATE) ? "finished" : "failed",
+					this.engine.isRunning() ? "regenerating capture and the schema hash"
+							: "capture and the schema hash are regenerated when the engine starts");
+			this.engine.afterMigration();
+		}
+	}
+
+	@Override
+	public String getCallbackName() {
+		return "HarmonyLite";
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.harmonylite.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import io.harmonylite.engine.EngineStatus;
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.engine.NodeState;
+
+/**
+ * Node statuses and unstarted engines for tests of the Actuator, metrics and Flyway auto-configurations.
+ */
+public final class EngineStatuses {
+
+	/** The hash of the sample's Books table. */
+	public static final String HASH = "4efea1eeb73b561950735b7d42669fd24615a4a9502e505327bd834eab2a3d52";
+
+	/** The hash of Books with an email column. */
+	public static final String NEW_HASH = "32112c50b565ea9c47bd264ea10a0f3e573a90b944cd0dce46cff73731bb53c1";
+
+	/** When the test node's schema was recorded. */
+	public static final Instant UPDATED_AT = Instant.parse("2025-01-01T10:00:00Z");
+
+	/** When the test node's shard 1 was paused. */
+	public static final Instant PAUSED_SINCE = Instant.parse("2025-01-01T10:05:00Z");
+
+	private EngineStatuses() {
+	}
+
+	/**
+	 * A running node 3 with two shards: shard 0 caught up, shard 1 lagging by 5.
+	 * @return the status
+	 */
+	public static EngineStatus running() {
+		return status(NodeState.RUNNING, List.of(shard(0, 40, 40), shard(1, 10, 15)));
+	}
+
+	/**
+	 * Node 3 with shard 1 paused by a change carrying {@link #NEW_HASH}.
+	 * @return the status
+	 */
+	public static EngineStatus paused() {
+		return status(NodeState.PAUSED_SCHEMA_MISMATCH, List.of(shard(0, 40, 40), new EngineStatus.Shard(1,
+				"harmonylite-changes-1", 10, 12, 2, true, NEW_HASH, PAUSED_SINCE, null, 0)));
+	}
+
+	/**
+	 * Node 3 in the given state, with two caught-up shards unless the state says otherwise.
+	 * @param state the state
+	 * @return the status
+	 */
+	public static EngineStatus inState(NodeState state) {
+		return switch (state) {
+			case RUNNING -> running();
+			case PAUSED_SCHEMA_MISMATCH -> paused();
+			case DISCONNECTED -> status(state, List.of(new EngineStatus.Shard(0, "harmonylite-changes-0", 40, -1, -1,
+					false, null, null, null, 0)));
+			case STREAM_GAP -> status(state, List.of(new EngineStatus.Shard(0, "harmonylite-changes-0", 40, 900, -1,
+					false, null, null, "sequences 41 to 99 were dropped by the stream", 0)));
+			default -> status(state, List.of(shard(0, 40, 40)));
+		};
+	}
+
+	/**
+	 * A node status.
+	 * @param state the state
+	 * @param shards the shards
+	 * @return the status
+	 */
+	public static EngineStatus status(NodeState state, List<EngineStatus.Shard> shards) {
+		return new EngineStatus(3, "v0.1.0", state, true, true,
+				new EngineStatus.Nats(false, List.of("nats://127.0.0.1:4222"), state != NodeState.DISCONNECTED, 2),
+				shards, 7, 1, List.of("Books"), new EngineStatus.Schema(HASH, null, UPDATED_AT, 1, 0));
+	}
+
+	/**
+	 * A shard that is not paused.
+	 * @param shard the shard number
+	 * @param applied the applied sequence
+	 * @param last the stream's last sequence
+	 * @return the shard
+	 */
+	public static EngineStatus.Shard shard(int shard, long applied, long last) {
+		return new EngineStatus.Shard(shard, "harmonylite-changes-" + shard, applied, last, last - applied, false,
+				null, null, null, (shard == 1) ? 3 : 0);
+	}
+
+	/**
+	 * An engine that is never started.
+	 * @param dir a temporary directory for its database
+	 * @return the engine
+	 */
+	public static HarmonyLiteEngine unstartedEngine(Path dir) {
+		return HarmonyLiteEngine.builder(HarmonyLiteConfig.builder().nodeId(3).dbPath(dir.resolve("node.db")).build())
+			.build();
+	}
+
+}

@@ -1,0 +1,166 @@
+package io.harmonylite.autoconfigure.endpoint;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.autoconfigure.EngineStatuses;
+import io.harmonylite.autoconfigure.endpoint.HarmonyLiteEndpoint.ClusterSchemaDescriptor;
+import io.harmonylite.autoconfigure.endpoint.HarmonyLiteEndpoint.NodeDescriptor;
+import io.harmonylite.autoconfigure.endpoint.HarmonyLiteEndpoint.SchemaDescriptor;
+import io.harmonylite.autoconfigure.endpoint.HarmonyLiteEndpoint.ShardDescriptor;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.NodeSchemaState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HarmonyLiteEndpoint}.
+ */
+class HarmonyLiteEndpointTests {
+
+	private static final Instant NOW = Instant.parse("2025-01-01T10:06:00Z");
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void nodeShouldDescribeStateNatsShardsAndPendingChanges() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
+
+		NodeDescriptor node = endpoint.node();
+
+		assertThat(node.nodeId()).isEqualTo(3);
+		assertThat(node.version()).isEqualTo("v0.1.0");
+		assertThat(node.state()).isEqualTo("RUNNING");
+		assertThat(node.schemaHash()).isEqualTo(EngineStatuses.HASH);
+		assertThat(node.publish()).isTrue();
+		assertThat(node.replicate()).isTrue();
+		assertThat(node.nats()).isEqualTo(new HarmonyLiteEndpoint.NatsDescriptor(false,
+				List.of("nats://127.0.0.1:4222"), true, 2));
+		assertThat(node.shards()).containsExactly(
+				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, null, null, null, 0),
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, null, null, null, 3));
+		assertThat(node.pendingChanges()).isEqualTo(7);
+		assertThat(node.failedChanges()).isEqualTo(1);
+		assertThat(node.watchedTables()).containsExactly("Books");
+	}
+
+	@Test
+	void nodeShouldSayWhyAndSinceWhenAShardIsPaused() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, this::consistentCluster);
+
+		ShardDescriptor paused = endpoint.node().shards().get(1);
+
+		assertThat(paused.paused()).isTrue();
+		assertThat(paused.pausedSince()).isEqualTo(EngineStatuses.PAUSED_SINCE);
+		assertThat(paused.pausedReason()).contains("schema mismatch")
+			.contains(EngineStatuses.NEW_HASH.substring(0, 8))
+			.contains("apply the same migration");
+		assertThat(endpoint.node().state()).isEqualTo("PAUSED_SCHEMA_MISMATCH");
+	}
+
+	@Test
+	void nodeShouldLeaveUnknownStreamPositionsOut() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(
+				() -> EngineStatuses.inState(io.harmonylite.engine.NodeState.DISCONNECTED), this::consistentCluster);
+
+		ShardDescriptor shard = endpoint.node().shards().get(0);
+
+		assertThat(shard.streamLastSequence()).isNull();
+		assertThat(shard.lag()).isNull();
+		assertThat(endpoint.node().nats().connected()).isFalse();
+	}
+
+	@Test
+	void schemaSectionShouldDescribeLocalAndClusterState() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, this::inconsistentCluster);
+
+		SchemaDescriptor schema = endpoint.section("schema");
+
+		assertThat(schema).isNotNull();
+		assertThat(schema.local().nodeId()).isEqualTo(3);
+		assertThat(schema.local().hash()).isEqualTo(EngineStatuses.HASH);
+		assertThat(schema.local().previousHash()).isNull();
+		assertThat(schema.local().updatedAt()).isEqualTo(EngineStatuses.UPDATED_AT);
+		assertThat(schema.local().watchedTables()).containsExactly("Books");
+		assertThat(schema.local().pausedShards()).containsExactly(new HarmonyLiteEndpoint.PausedShardDescriptor(1,
+				"harmonylite-changes-1", EngineStatuses.NEW_HASH, EngineStatuses.PAUSED_SINCE));
+		assertThat(schema.local().pauses()).isEqualTo(1);
+		ClusterSchemaDescriptor cluster = schema.cluster();
+		assertThat(cluster.available()).isTrue();
+		assertThat(cluster.reason()).isNull();
+		assertThat(cluster.nodeCount()).isEqualTo(2);
+		assertThat(cluster.consistent()).isFalse();
+		assertThat(cluster.commonHash()).isNull();
+		assertThat(cluster.hashGroups()).containsExactlyInAnyOrder(
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(3L), List.of(1L)),
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of()));
+		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::nodeId).containsExactly(1L, 3L);
+	}
+
+	@Test
+	void schemaSectionShouldShowCommonHashOfConsistentCluster() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
+
+		ClusterSchemaDescriptor cluster = endpoint.section("schema").cluster();
+
+		assertThat(cluster.consistent()).isTrue();
+		assertThat(cluster.commonHash()).isEqualTo(EngineStatuses.HASH);
+		assertThat(cluster.hashGroups()).hasSize(1);
+	}
+
+	@Test
+	void schemaSectionShouldReportUnavailableRegistryWithReason() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, () -> {
+			throw new HarmonyLiteException("Could not list the nodes in NATS KV bucket harmonylite-schema-registry: "
+					+ "timeout");
+		});
+
+		SchemaDescriptor schema = endpoint.section("schema");
+
+		assertThat(schema.local().hash()).isEqualTo(EngineStatuses.HASH);
+		assertThat(schema.cluster().available()).isFalse();
+		assertThat(schema.cluster().reason()).contains("harmonylite-schema-registry").contains("timeout");
+		assertThat(schema.cluster().consistent()).isNull();
+		assertThat(schema.cluster().nodes()).isEmpty();
+	}
+
+	@Test
+	void unknownSectionShouldBeNull() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
+
+		assertThat(endpoint.section("shards")).isNull();
+	}
+
+	@Test
+	void stoppedEngineShouldBeDescribedWithClusterUnavailable() {
+		HarmonyLiteEngine engine = EngineStatuses.unstartedEngine(this.dir);
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(engine);
+
+		assertThat(endpoint.node().state()).isEqualTo("STOPPED");
+		assertThat(endpoint.node().schemaHash()).isNull();
+		SchemaDescriptor schema = endpoint.section("schema");
+		assertThat(schema.local().hash()).isNull();
+		assertThat(schema.cluster().available()).isFalse();
+		assertThat(schema.cluster().reason()).contains("Node 3 is not started");
+	}
+
+	private ClusterSchemaView consistentCluster() {
+		return new ClusterSchemaView(List.of(node(1, EngineStatuses.HASH, null), node(3, EngineStatuses.HASH, null)));
+	}
+
+	private ClusterSchemaView inconsistentCluster() {
+		return new ClusterSchemaView(List.of(node(3, EngineStatuses.HASH, null),
+				node(1, EngineStatuses.NEW_HASH, EngineStatuses.HASH)));
+	}
+
+	private static NodeSchemaState node(long id, String hash, String previous) {
+		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW);
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.harmonylite.autoconfigure.health;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.harmonylite.autoconfigure.EngineStatuses;
+import io.harmonylite.engine.NodeState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HarmonyLiteHealthIndicator}.
+ */
+class HarmonyLiteHealthIndicatorTests {
+
+	@TempDir
+	Path dir;
+
+	@ParameterizedTest
+	@CsvSource({ "RUNNING, UP", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
+			"CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
+	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(state)).health(true);
+
+		assertThat(health.getStatus().getCode()).isEqualTo(status);
+		assertThat(health.getDetails()).containsEntry("state", state.name());
+	}
+
+	@Test
+	void everyNodeStateShouldHaveAStatus() {
+		for (NodeState state : NodeState.values()) {
+			assertThat(HarmonyLiteHealthIndicator.status(state)).isNotNull();
+		}
+	}
+
+	@Test
+	void healthShouldIncludeNodeNatsPendingAndShardLag() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::running).health(true);
+
+		assertThat(health.getDetails()).containsEntry("nodeId", 3L)
+			.containsEntry("natsConnected", true)
+			.containsEntry("pendingChanges", 7L)
+			.containsEntry("failedChanges", 1L)
+			.containsEntry("shards", List.of(
+					Map.of("shard", 0, "stream", "harmonylite-changes-0", "lag", 0L, "paused", false),
+					Map.of("shard", 1, "stream", "harmonylite-changes-1", "lag", 5L, "paused", false,
+							"deadLettered", 3L)));
+	}
+
+	@Test
+	void healthWithStreamGapShouldNameTheGap() {
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(NodeState.STREAM_GAP))
+			.health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("shards")).asString().contains("sequences 41 to 99 were dropped");
+	}
+
+	@Test
+	void healthWithoutDetailsShouldOnlyHaveStatus() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::paused).health(false);
+
+		assertThat(health.getStatus()).isEqualTo(HarmonyLiteHealthIndicator.PAUSED);
+		assertThat(health.getDetails()).isEmpty();
+	}
+
+	@Test
+	void healthOfUnstartedEngineShouldBeOutOfService() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses.unstartedEngine(this.dir)).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void customStatusesShouldNotChangeDefaultAggregateStatus() {
+		// Documented in docs/operations.md: PAUSED and DEGRADED leave the overall status alone unless ordered.
+		SimpleStatusAggregator defaults = new SimpleStatusAggregator();
+		SimpleStatusAggregator ordered = new SimpleStatusAggregator("DOWN", "OUT_OF_SERVICE", "PAUSED", "DEGRADED",
+				"UP", "UNKNOWN");
+
+		assertThat(defaults.getAggregateStatus(java.util.Set.of(Status.UP, HarmonyLiteHealthIndicator.PAUSED)))
+			.isEqualTo(Status.UP);
+		assertThat(ordered.getAggregateStatus(java.util.Set.of(Status.UP, HarmonyLiteHealthIndicator.PAUSED)))
+			.isEqualTo(HarmonyLiteHealthIndicator.PAUSED);
+	}
+
+}

@@ -1,0 +1,273 @@
+package io.harmonylite.sample;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.harmonylite.sample.books.Book;
+import io.harmonylite.testsupport.FreePorts;
+import io.harmonylite.testsupport.NatsTestServer;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app (node 1) against a real nats-server, scraped by a real Prometheus server (Debian package
+ * {@code prometheus}): the HarmonyLite series arrive in Prometheus, {@code promtool check metrics} accepts the
+ * exposition, and the {@code harmonylite} endpoint and health contributor describe the node over HTTP.
+ */
+class PrometheusScrapeIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+	private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+
+	private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
+	private static final int BOOKS = 3;
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+	};
+
+	@TempDir
+	static Path dir;
+
+	private static NatsTestServer nats;
+
+	private static ConfigurableApplicationContext app;
+
+	private static RestClient appClient;
+
+	private static Process prometheus;
+
+	private static RestClient prometheusClient;
+
+	private static String streamPrefix;
+
+	@BeforeAll
+	static void startAppAndPrometheus() throws IOException {
+		assertThat(PROMETHEUS).as("the prometheus server (apt-get install prometheus)").isExecutable();
+		assertThat(PROMTOOL).as("promtool (apt-get install prometheus)").isExecutable();
+		nats = NatsTestServer.start();
+		streamPrefix = "prometheus-" + ProcessHandle.current().pid();
+		app = new SpringApplicationBuilder(HarmonyLiteSampleApplication.class).run("--server.port=0",
+				"--harmonylite.node-id=1", "--harmonylite.db-path=" + dir.resolve("books.db"),
+				"--harmonylite.nats.urls=" + nats.url(), "--harmonylite.replication.stream-prefix=" + streamPrefix,
+				"--harmonylite.replication.subject-prefix=" + streamPrefix + "-subject",
+				// Meters of Spring Boot and Micrometer themselves that promtool's linter flags (no help text,
+				// abbreviated units, a gauge named _count): off, so that the whole exposition is checked strictly.
+				"--management.metrics.enable.http.server.requests=false",
+				"--management.metrics.enable.tomcat.sessions=false",
+				"--management.metrics.enable.jvm.compilation.time=false",
+				"--management.metrics.enable.process.cpu.time=false",
+				"--management.metrics.enable.system.cpu.count=false");
+		int appPort = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
+		appClient = RestClient.create("http://127.0.0.1:" + appPort);
+		for (int i = 1; i <= BOOKS; i++) {
+			appClient.post().uri("/books").body(new Book(null, "Book " + i, "Author", 2000 + i)).retrieve().toBodilessEntity();
+		}
+		prometheus = startPrometheus(appPort);
+	}
+
+	private static Process startPrometheus(int appPort) throws IOException {
+		int port = FreePorts.one();
+		Path config = dir.resolve("prometheus.yml");
+		Files.writeString(config, """
+				global:
+				  scrape_interval: 1s
+				  scrape_timeout: 1s
+				scrape_configs:
+				  - job_name: harmonylite-sample
+				    metrics_path: /actuator/prometheus
+				    static_configs:
+				      - targets: ['127.0.0.1:%d']
+				""".formatted(appPort));
+		Process process = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
+				"--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + port,
+				"--log.level=warn")
+			.redirectErrorStream(true)
+			.redirectOutput(dir.resolve("prometheus.log").toFile())
+			.start();
+		prometheusClient = RestClient.create("http://127.0.0.1:" + port);
+		return process;
+	}
+
+	@AfterAll
+	static void stopAll() throws InterruptedException {
+		if (prometheus != null) {
+			prometheus.destroy();
+			if (!prometheus.waitFor(30, TimeUnit.SECONDS)) {
+				prometheus.destroyForcibly().waitFor();
+			}
+		}
+		if (app != null) {
+			app.close();
+		}
+		if (nats != null) {
+			nats.close();
+		}
+	}
+
+	@Test
+	void prometheusShouldScrapeTheSchemaMismatchGaugeOfNodeOne() {
+		assertThat(awaitSeries("harmonylite_schema_mismatch_paused{node_id=\"1\"}")).singleElement()
+			.satisfies((series) -> {
+				assertThat(series.labels()).containsEntry("job", "harmonylite-sample");
+				assertThat(series.value()).isZero();
+			});
+	}
+
+	@Test
+	void prometheusShouldScrapeChangeCountersAndPendingGauge() {
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(query("harmonylite_changes_published_total{node_id=\"1\",table=\"Books\"}")).singleElement()
+				.satisfies((series) -> assertThat(series.value()).isEqualTo(BOOKS));
+			assertThat(query("harmonylite_changes_applied_total{node_id=\"1\",table=\"Books\"}")).singleElement()
+				.satisfies((series) -> assertThat(series.value()).isEqualTo(BOOKS));
+		});
+		assertThat(awaitSeries("harmonylite_changes_pending{node_id=\"1\"}")).singleElement()
+			.satisfies((series) -> assertThat(series.value()).isZero());
+		assertThat(awaitSeries("harmonylite_publish_failures_total{node_id=\"1\"}")).hasSize(1);
+		assertThat(awaitSeries("harmonylite_dead_letters_total{node_id=\"1\"}")).singleElement()
+			.satisfies((series) -> assertThat(series.value()).isZero());
+		assertThat(awaitSeries("harmonylite_nats_reconnects_total{node_id=\"1\"}")).hasSize(1);
+		assertThat(awaitSeries("harmonylite_stream_lag{node_id=\"1\",shard=\"0\"}")).singleElement()
+			.satisfies((series) -> assertThat(series.labels()).containsEntry("stream", streamPrefix + "-0"));
+	}
+
+	@Test
+	void prometheusShouldScrapeReplicationLagTimerAndApplyBatches() {
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(query("harmonylite_replication_lag_seconds_count{node_id=\"1\"}"))
+				.singleElement()
+				.satisfies((series) -> assertThat(series.value()).isEqualTo(BOOKS)));
+		assertThat(awaitSeries("harmonylite_replication_lag_seconds_sum{node_id=\"1\"}")).hasSize(1);
+		assertThat(awaitSeries("harmonylite_replication_lag_seconds_bucket{node_id=\"1\"}")).hasSizeGreaterThan(10);
+		assertThat(awaitSeries("histogram_quantile(0.95, harmonylite_replication_lag_seconds_bucket{node_id=\"1\"})"))
+			.singleElement()
+			.satisfies((series) -> assertThat(series.value()).isPositive().isLessThan(60));
+		assertThat(awaitSeries("harmonylite_apply_batch_size_count{node_id=\"1\"}")).singleElement()
+			.satisfies((series) -> assertThat(series.value()).isPositive());
+		assertThat(awaitSeries("harmonylite_apply_batch_duration_seconds_count{node_id=\"1\"}")).hasSize(1);
+	}
+
+	@Test
+	void promtoolShouldAcceptTheExposition() throws Exception {
+		String exposition = appClient.get().uri("/actuator/prometheus").retrieve().body(String.class);
+		assertThat(exposition).contains("harmonylite_schema_mismatch_paused{node_id=\"1\"}");
+
+		Process promtool = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics").redirectErrorStream(true)
+			.start();
+		try (OutputStream stdin = promtool.getOutputStream()) {
+			stdin.write(exposition.getBytes(StandardCharsets.UTF_8));
+		}
+		String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(promtool.exitValue()).as("promtool check metrics: %s", output).isZero();
+		assertThat(output).isBlank();
+	}
+
+	@Test
+	void endpointShouldDescribeTheRunningNode() {
+		Map<String, Object> node = appClient.get().uri("/actuator/harmonylite").retrieve().body(JSON);
+
+		assertThat(node).containsEntry("nodeId", 1)
+			.containsEntry("state", "RUNNING")
+			.containsEntry("publish", true)
+			.containsEntry("pendingChanges", 0)
+			.containsEntry("watchedTables", List.of("Books"));
+		assertThat(node.get("nats")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("connected", true)
+			.containsEntry("embedded", false);
+		assertThat(node.get("shards")).asInstanceOf(InstanceOfAssertFactories.LIST)
+			.singleElement()
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("stream", streamPrefix + "-0")
+			.containsEntry("paused", false)
+			.containsKey("appliedSequence");
+	}
+
+	@Test
+	void schemaSectionShouldShowLocalHashAndConsistentCluster() {
+		Map<String, Object> schema = appClient.get().uri("/actuator/harmonylite/schema").retrieve().body(JSON);
+
+		assertThat(schema.get("local")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("nodeId", 1)
+			.containsEntry("pausedShards", List.of())
+			.hasEntrySatisfying("hash", (hash) -> assertThat(hash).asString().hasSize(64));
+		assertThat(schema.get("cluster")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("available", true)
+			.containsEntry("consistent", true)
+			.containsEntry("nodeCount", 1);
+	}
+
+	@Test
+	void unknownSectionShouldBeNotFound() {
+		HttpStatus status = appClient.get()
+			.uri("/actuator/harmonylite/nothing")
+			.exchange((request, response) -> HttpStatus.valueOf(response.getStatusCode().value()));
+
+		assertThat(status).isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void healthShouldIncludeHarmonyliteComponent() {
+		Map<String, Object> health = appClient.get().uri("/actuator/health/harmonylite").retrieve().body(JSON);
+
+		assertThat(health).containsEntry("status", "UP");
+		assertThat(health.get("details")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("state", "RUNNING")
+			.containsEntry("natsConnected", true);
+	}
+
+	private static List<Series> awaitSeries(String promql) {
+		return await().atMost(TIMEOUT).until(() -> query(promql), (result) -> !result.isEmpty());
+	}
+
+	/**
+	 * Runs an instant query; an empty result while Prometheus is starting or has not scraped yet.
+	 */
+	@SuppressWarnings("unchecked")
+	private static List<Series> query(String promql) {
+		Map<String, Object> response;
+		try {
+			response = prometheusClient.get().uri("/api/v1/query?query={query}", promql).retrieve().body(JSON);
+		}
+		catch (ResourceAccessException ex) {
+			// Not listening yet.
+			return List.of();
+		}
+		assertThat(response).containsEntry("status", "success");
+		Map<String, Object> data = (Map<String, Object>) response.get("data");
+		List<Map<String, Object>> result = (List<Map<String, Object>>) data.get("result");
+		return result.stream()
+			.map((element) -> new Series((Map<String, String>) element.get("metric"),
+					Double.parseDouble(String.valueOf(((List<Object>) element.get("value")).get(1)))))
+			.toList();
+	}
+
+	/**
+	 * One instant-vector element of a Prometheus query result.
+	 */
+	record Series(Map<String, String> labels, double value) {
+	}
+
+}
