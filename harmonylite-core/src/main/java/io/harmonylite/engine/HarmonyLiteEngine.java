@@ -389,7 +389,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 					+ " is not started, so it has no NATS connection to read the schema registry; start it, or use "
 					+ "the --schema-status-cluster command");
 		}
-		return new ClusterSchemaView(new KvSchemaRegistry(current.nats.connection()).nodes());
+		return new ClusterSchemaView(current.nats.schemaRegistry().nodes());
 	}
 
 	/**
