@@ -207,12 +207,17 @@ public final class ApplyLoop implements Runnable {
 				this.shards.resumed(message.shard());
 			}
 			for (ChangeEvent event : events) {
-				changes.add(new PositionedChange(event, message.position()));
+				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.withoutDroppedColumns(event)
+						: event, message.position()));
 				origins.add(message);
 			}
 			reached.put(stream, sequence);
 		}
 		applyAll(changes, origins);
+	}
+
+	private boolean fromPreviousSchema(ChangeEvent event) {
+		return event.schemaHash().equals(this.gate.previousHash()) && !event.schemaHash().equals(this.gate.currentHash());
 	}
 
 	private @Nullable String mismatchingHash(List<ChangeEvent> events) {

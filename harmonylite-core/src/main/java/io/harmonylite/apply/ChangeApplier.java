@@ -9,9 +9,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ApplyStatements.WriteStatement;
@@ -134,6 +136,35 @@ public final class ChangeApplier implements AutoCloseable {
 					result.positions());
 		}
 		return result;
+	}
+
+	/**
+	 * Drops the columns this node's table does not have from a change, for changes sent by nodes that still run the
+	 * previous schema while this node has already dropped a column: those values belong to a column the migration
+	 * removed on purpose. Key columns are always kept, so a change whose key no longer fits is still rejected.
+	 * @param event the change
+	 * @return the change restricted to the local columns, or the change itself when nothing is dropped
+	 */
+	public synchronized ChangeEvent withoutDroppedColumns(ChangeEvent event) {
+		ensureOpen();
+		try {
+			checkSchemaVersion();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the schema version: " + ex.getMessage(), ex);
+		}
+		Set<String> local = this.validator.columnsOf(event.table());
+		if (local == null || local.containsAll(event.row().keySet())) {
+			return event;
+		}
+		Map<String, @Nullable Object> row = new LinkedHashMap<>();
+		event.row().forEach((column, value) -> {
+			if (local.contains(column) || event.primaryKey().contains(column)) {
+				row.put(column, value);
+			}
+		});
+		return new ChangeEvent(event.originNodeId(), event.changeId(), event.table(), event.operation(), row,
+				event.primaryKey(), event.committedAtMillis(), event.schemaHash());
 	}
 
 	/**

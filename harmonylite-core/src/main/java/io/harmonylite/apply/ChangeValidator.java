@@ -75,6 +75,16 @@ final class ChangeValidator {
 	}
 
 	/**
+	 * The columns a table has on this node.
+	 * @param table the table name
+	 * @return its writable columns, or {@code null} when the table cannot take changes
+	 */
+	@Nullable Set<String> columnsOf(String table) {
+		TableShape shape = shape(table);
+		return (shape.problem() != null) ? null : Set.copyOf(shape.columns());
+	}
+
+	/**
 	 * Checks that the change's values can be stored and its key values identify a row.
 	 * @param event the change
 	 * @return why a value is impossible, or {@code null} when all are fine

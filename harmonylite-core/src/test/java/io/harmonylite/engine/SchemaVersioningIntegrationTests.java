@@ -112,6 +112,27 @@ class SchemaVersioningIntegrationTests {
 		assertThat(two.status().schema().resumes()).isEqualTo(1);
 	}
 
+	@Test
+	void changesFromNodesOnThePreviousSchemaShouldApplyWithoutAColumnDroppedHere() {
+		List<TestDatabase> dbs = new ArrayList<>();
+		for (int i = 1; i <= 2; i++) {
+			TestDatabase db = new TestDatabase(this.dir.resolve("drop-" + i + ".db"));
+			db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT)");
+			dbs.add(db);
+		}
+		HarmonyLiteEngine upgraded = start(1, dbs.get(0));
+		HarmonyLiteEngine old = start(2, dbs.get(1));
+		// Node 1 drops a captured column the way the Flyway callback does it.
+		upgraded.beforeMigration();
+		dbs.get(0).execute("ALTER TABLE Books DROP COLUMN isbn");
+		upgraded.afterMigration();
+		assertThat(upgraded.status().schema().previousHash()).isEqualTo(old.status().schema().hash());
+		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'Dune', '978-0441013593')");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(0).rows("SELECT * FROM Books"))
+			.containsExactly("1|Dune"));
+		assertThat(upgraded.status().shards().get(0).deadLettered()).isZero();
+	}
+
 	private ClusterSchemaView cluster() throws Exception {
 		try (Connection connection = Nats.connect(cluster.urls().get(0))) {
 			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()

@@ -193,7 +193,7 @@ class PrometheusScrapeIntegrationTests {
 			.containsEntry("state", "RUNNING")
 			.containsEntry("publish", true)
 			.containsEntry("pendingChanges", 0)
-			.containsEntry("watchedTables", List.of("Books"));
+			.containsEntry("watchedTables", List.of("Books", "notes"));
 		assertThat(node.get("nats")).asInstanceOf(InstanceOfAssertFactories.MAP)
 			.containsEntry("connected", true)
 			.containsEntry("embedded", false);

@@ -1,4 +1,4 @@
-package io.harmonylite.sample;
+package io.harmonylite.sample.upgrade;
 
 import java.nio.file.Path;
 import java.time.Duration;
