@@ -117,7 +117,8 @@ cat <<'EOF'
 
     Updates and deletes replicate the same way, from any node (e.g. UPDATE Books SET publication_year = 1985
     WHERE id = 101 on node 3). Give new rows an id: two nodes choosing the same one at the same time converge
-    on one of the two rows (last writer wins, see docs/replication.md).
+    on one of the two rows (the last to reach the stream wins, see docs/replication.md). If sqlite3 says "database is
+    locked", the node was writing at that instant: run it again (or use sqlite3 -cmd ".timeout 5000").
 
     Actuator (health, state, metrics) of each node:
       node 1: http://localhost:8081/actuator/health   /actuator/harmonylite   /actuator/prometheus

@@ -20,6 +20,10 @@ public class HarmonyLiteSampleApplication {
 	/** Profile that turns the application into a standalone node: no migrations, no Books API, no notes page. */
 	public static final String NODE_PROFILE = "node";
 
+	/**
+	 * Answers a one-shot command and exits with its code, or starts the application.
+	 * @param args the command-line arguments: Spring properties, and at most one command flag
+	 */
 	public static void main(String[] args) {
 		OptionalInt exitCode = NodeCommands.run(args, System.out, System.err);
 		if (exitCode.isPresent()) {

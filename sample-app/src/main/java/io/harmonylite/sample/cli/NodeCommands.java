@@ -72,26 +72,30 @@ public final class NodeCommands {
 	}
 
 	private static int run(NodeCommand command, String[] args, PrintStream out) {
-		if (command == NodeCommand.VERSION) {
-			out.println("HarmonyLite " + HarmonyLiteVersion.current());
-			return 0;
-		}
-		HarmonyLiteConfig config = loadConfig(args);
 		return switch (command) {
-			case SCHEMA_STATUS -> {
-				requireDatabase(config);
-				int code = SchemaStatusCommands.printLocal(config, out);
-				out.println();
-				yield code;
-			}
-			case SCHEMA_STATUS_CLUSTER -> {
-				int code = SchemaStatusCommands.printCluster(config, out);
-				out.println();
-				yield code;
-			}
-			case CLEANUP -> cleanup(config, out);
-			case VERSION -> throw new IllegalStateException("handled above");
+			case VERSION -> printVersion(out);
+			case SCHEMA_STATUS -> printLocal(loadConfig(args), out);
+			case SCHEMA_STATUS_CLUSTER -> printCluster(loadConfig(args), out);
+			case CLEANUP -> cleanup(loadConfig(args), out);
 		};
+	}
+
+	private static int printVersion(PrintStream out) {
+		out.println("HarmonyLite " + HarmonyLiteVersion.current());
+		return 0;
+	}
+
+	private static int printLocal(HarmonyLiteConfig config, PrintStream out) {
+		requireDatabase(config);
+		int code = SchemaStatusCommands.printLocal(config, out);
+		out.println();
+		return code;
+	}
+
+	private static int printCluster(HarmonyLiteConfig config, PrintStream out) {
+		int code = SchemaStatusCommands.printCluster(config, out);
+		out.println();
+		return code;
 	}
 
 	/**
