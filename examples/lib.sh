@@ -169,3 +169,28 @@ wait_example_node() {
 	wait_until 180 "node $1 to start" node_started "node$1" "808$1" "/tmp/harmonylite-node$1.log"
 	info "node $1 is up (http://localhost:808$1/actuator)"
 }
+
+# Parses the options every demo takes (--ci, --keep-files, --no-build, --help) into ci, keep_files and no_build.
+# The calling script defines usage().
+parse_demo_options() {
+	ci=false
+	keep_files=false
+	no_build=false
+	while (($# > 0)); do
+		case $1 in
+		--ci) ci=true ;;
+		--keep-files) keep_files=true ;;
+		--no-build) no_build=true ;;
+		-h | --help)
+			usage
+			exit 0
+			;;
+		*)
+			echo "Unknown option $1" >&2
+			usage >&2
+			exit 1
+			;;
+		esac
+		shift
+	done
+}

@@ -29,26 +29,7 @@ Options:
 EOF
 }
 
-ci=false
-keep_files=false
-no_build=false
-while (($# > 0)); do
-	case $1 in
-	--ci) ci=true ;;
-	--keep-files) keep_files=true ;;
-	--no-build) no_build=true ;;
-	-h | --help)
-		usage
-		exit 0
-		;;
-	*)
-		echo "Unknown option $1" >&2
-		usage >&2
-		exit 1
-		;;
-	esac
-	shift
-done
+parse_demo_options "$@"
 
 NODES=(1 2 3)
 

@@ -23,6 +23,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -251,8 +252,8 @@ class PrometheusScrapeIntegrationTests {
 		try {
 			response = prometheusClient.get().uri("/api/v1/query?query={query}", promql).retrieve().body(JSON);
 		}
-		catch (ResourceAccessException ex) {
-			// Not listening yet.
+		catch (ResourceAccessException | HttpServerErrorException.ServiceUnavailable ex) {
+			// Not listening yet, or listening but not ready (503 until its storage is up).
 			return List.of();
 		}
 		assertThat(response).containsEntry("status", "success");
