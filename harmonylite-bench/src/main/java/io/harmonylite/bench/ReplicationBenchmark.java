@@ -28,7 +28,9 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * End-to-end replication figures on this machine: three nodes (in this JVM) on a three-server NATS cluster (separate
  * processes), each with its own SQLite file. Prints replicated rows/s for shards=1 and shards=4 (streams with 1 and 3
  * replicas), replication lag p50/p99 at a steady 500 single-row transactions/s, and the catch-up rate of a node that
- * was down while 100,000 changes were written.
+ * was down while 100,000 changes were written. Each node connects to a server of its own, as with a nats-server beside
+ * every node; lag is also measured with all nodes on one server, since on two cores the number of server processes
+ * that handle each message shows in it.
  * <p>
  * Options: {@code --rows N} (rows per throughput run, default 50000), {@code --catch-up N} (default 100000),
  * {@code --lag-seconds N} (default 10).
@@ -49,6 +51,8 @@ public final class ReplicationBenchmark {
 
 	private int run;
 
+	private Topology topology = Topology.SERVER_PER_NODE;
+
 	private ReplicationBenchmark(NatsTestCluster cluster, Path directory) {
 		this.cluster = cluster;
 		this.directory = directory;
@@ -65,7 +69,9 @@ public final class ReplicationBenchmark {
 		try (NatsTestCluster cluster = NatsTestCluster.start(3)) {
 			ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory);
 			bench.throughput(1, 1, Math.min(rows, 5_000)); // warm-up
-			bench.lag(lagSeconds); // first, so that no earlier run's writes are still being flushed to disk
+			// Lag first, so that no earlier run's writes are still being flushed to disk.
+			bench.lag(lagSeconds, Topology.ONE_SERVER);
+			bench.lag(lagSeconds, Topology.SERVER_PER_NODE);
 			for (int replicas : new int[] { 1, 3 }) {
 				for (int shards : new int[] { 1, 4 }) {
 					double rate = bench.throughput(shards, replicas, rows);
@@ -92,6 +98,16 @@ public final class ReplicationBenchmark {
 		}
 		finally {
 			nodes.forEach(Node::close);
+		}
+	}
+
+	private void lag(int seconds, Topology topology) throws Exception {
+		this.topology = topology;
+		try {
+			lag(seconds);
+		}
+		finally {
+			this.topology = Topology.SERVER_PER_NODE;
 		}
 	}
 
@@ -140,12 +156,29 @@ public final class ReplicationBenchmark {
 			nodes.forEach(Node::close);
 		}
 		long[] sorted = sorted(lags);
-		System.out.printf(Locale.ROOT, "lag         %d tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (commit on node 1 to committed on node 2, %d samples, after %d s warm-up)%n",
-				LAG_RATE, seconds, percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100), sorted.length,
+		System.out.printf(Locale.ROOT, "lag         %s, %d tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (commit on node 1 to committed on node 2, %d samples, after %d s warm-up)%n",
+				this.topology.description, LAG_RATE, seconds, percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100), sorted.length,
 				LAG_WARM_UP_SECONDS);
 		long[] commitTimes = sorted(commits);
 		System.out.printf(Locale.ROOT, "            of which the single-row commit on node 1 itself: p50 %.2f ms, p99 %.2f ms%n",
 				percentile(commitTimes, 50), percentile(commitTimes, 99));
+	}
+
+	/** Which server each node connects to; with three processes per message on two cores, it sets the lag. */
+	private enum Topology {
+
+		ONE_SERVER("nodes on one server"), SERVER_PER_NODE("each node on its own server");
+
+		private final String description;
+
+		Topology(String description) {
+			this.description = description;
+		}
+
+		String serverOf(int nodeId, List<String> urls) {
+			return (this == ONE_SERVER) ? urls.get(0) : urls.get((nodeId - 1) % urls.size());
+		}
+
 	}
 
 	private static long[] sorted(List<Long> nanos) {
@@ -198,7 +231,7 @@ public final class ReplicationBenchmark {
 			.nodeId(id)
 			.dbPath(db)
 			.pollingInterval(Duration.ofMillis(50))
-			.nats(NatsConfig.external(this.cluster.urls().toArray(String[]::new)))
+			.nats(NatsConfig.external(this.topology.serverOf(id, this.cluster.urls())))
 			.replication(new ReplicationConfig(shards, prefix, prefix + "-log", replicas, defaults.maxEntries(), false,
 					false, defaults.publishWindow(), defaults.applyBatchSize()))
 			.build();
