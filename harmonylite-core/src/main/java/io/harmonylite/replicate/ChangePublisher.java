@@ -3,8 +3,10 @@ package io.harmonylite.replicate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -23,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends pending change-log rows to their shard streams, grouped and pipelined: a batch is published asynchronously with at most
  * {@code window} messages awaiting their acknowledgement, and a row is marked published only after JetStream has
- * acknowledged it. Failed rows stay pending and are retried with backoff; JetStream de-duplicates re-sent rows by
- * their message id ({@code <node>-<capture epoch>-<first change>-<last change>}).
+ * acknowledged it. Failed rows stay pending and are retried with backoff, together with the later rows of their shard,
+ * so that a stream never ends with an older change of a row after a newer one. JetStream de-duplicates rows re-sent
+ * after a restart by their message id ({@code <node>-<capture epoch>-<first change>-<last change>}); the rounds after
+ * a failed one add {@code -r<n>}, so that messages re-sent behind a failed one are stored again.
  *
  * @since 0.1.0
  */
@@ -67,6 +71,9 @@ public final class ChangePublisher implements Runnable {
 	private final PublisherStats stats = new PublisherStats();
 
 	private volatile boolean running = true;
+
+	/** Failed rounds since the last fully acknowledged one; part of the message ids of re-sent messages. */
+	private int failedRounds;
 
 	/**
 	 * Creates a publisher; run it on its own thread.
@@ -203,12 +210,13 @@ public final class ChangePublisher implements Runnable {
 	private void send(Message message, long epoch, List<Sent> sent) throws InterruptedException {
 		byte[] payload = this.codec.encodeAll(message.bodies);
 		List<CapturedChange> changes = message.changes;
-		String messageId = this.nodeId + "-" + epoch + "-" + changes.get(0).id() + "-" + changes.get(changes.size() - 1).id();
+		String messageId = this.nodeId + "-" + epoch + "-" + changes.get(0).id() + "-" + changes.get(changes.size() - 1).id()
+				+ ((this.failedRounds > 0) ? "-r" + this.failedRounds : "");
 		this.window.acquire();
 		try {
 			CompletableFuture<?> ack = this.sink.publish(message.shard, messageId, payload);
 			ack.whenComplete((result, failure) -> this.window.release());
-			sent.add(new Sent(changes, ack));
+			sent.add(new Sent(message.shard, changes, ack));
 		}
 		catch (MessageTooLargeException ex) {
 			this.window.release();
@@ -229,30 +237,38 @@ public final class ChangePublisher implements Runnable {
 		}
 	}
 
+	/**
+	 * Waits for the acknowledgements and marks what may be marked: per shard, only the messages before the first one
+	 * that failed. A later message of that shard may have been stored already, but it stays pending and is sent again
+	 * behind the failed one, under a new id, so that the stream's last word on each row is still the newest change.
+	 */
 	private boolean awaitAndMark(List<Sent> sent) throws InterruptedException {
 		List<CapturedChange> acknowledged = new ArrayList<>();
-		boolean complete = true;
+		Set<Integer> failedShards = new HashSet<>();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
 		for (Sent message : sent) {
 			try {
 				message.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-				acknowledged.addAll(message.changes);
+				if (!failedShards.contains(message.shard)) {
+					acknowledged.addAll(message.changes);
+				}
 			}
 			catch (ExecutionException | TimeoutException ex) {
-				if (complete) {
+				if (failedShards.isEmpty()) {
 					Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
 					logger.warn("Node {}: {} change(s) starting at {} were not acknowledged ({}); they stay pending and will be retried",
 							this.nodeId, message.changes.size(), message.changes.get(0).id(), String.valueOf(cause));
 				}
 				this.stats.recordFailure();
-				complete = false;
+				failedShards.add(message.shard);
 			}
 		}
 		if (!acknowledged.isEmpty()) {
 			this.reader.markPublished(acknowledged.stream().mapToLong(CapturedChange::id).toArray());
 			acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
 		}
-		return complete;
+		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
+		return failedShards.isEmpty();
 	}
 
 	private void reject(CapturedChange change, MessageTooLargeException ex) {
@@ -267,7 +283,7 @@ public final class ChangePublisher implements Runnable {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private record Sent(List<CapturedChange> changes, CompletableFuture<?> ack) {
+	private record Sent(int shard, List<CapturedChange> changes, CompletableFuture<?> ack) {
 	}
 
 	/** Changes of one shard that travel as one message. */

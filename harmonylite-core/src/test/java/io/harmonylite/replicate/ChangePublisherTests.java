@@ -1,0 +1,179 @@
+package io.harmonylite.replicate;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.Operation;
+import io.harmonylite.sqlite.SqliteConnections;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The publisher against a real change log and a stand-in for a JetStream stream that stores what it acknowledges and
+ * drops a message id it has already stored, as JetStream's duplicate window does.
+ */
+class ChangePublisherTests {
+
+	@TempDir
+	Path directory;
+
+	private Connection connection;
+
+	private Connection publisherConnection;
+
+	private ChangeLogReader reader;
+
+	private final ChangeEventCodec codec = new ChangeEventCodec(false);
+
+	private final FakeStream stream = new FakeStream();
+
+	private ChangePublisher publisher;
+
+	private Thread thread;
+
+	@BeforeEach
+	void open() throws Exception {
+		this.connection = SqliteConnections.open(this.directory.resolve("app.db"));
+		execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		this.publisherConnection = SqliteConnections.open(this.directory.resolve("app.db"));
+		this.reader = new ChangeLogReader(this.publisherConnection, 1);
+		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec, () -> "hash",
+				new ReentrantLock(), 1, 1000, 16, Duration.ofMillis(20));
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.publisher.stop();
+		if (this.thread != null) {
+			this.thread.join(10_000);
+		}
+		this.publisherConnection.close();
+		this.connection.close();
+	}
+
+	@Test
+	void everyChangeShouldBeStoredOnceWhenEveryPublishIsAcknowledged() throws Exception {
+		writeOneTransaction(300);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.storedChangeIds()).hasSize(300).doesNotHaveDuplicates();
+		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest");
+	}
+
+	@Test
+	void aLaterMessageStoredBeforeAFailedOneShouldBeStoredAgainBehindItSoThatTheNewestChangeStillWins()
+			throws Exception {
+		// 300 changes of one shard travel as two messages (256 + 44): row 1 is inserted in the first and updated in
+		// the second. The first publish fails, the second is stored; the retry must not leave the old value last.
+		writeOneTransaction(300);
+		this.stream.failFirstPublish.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest").hasSize(299);
+		assertThat(this.stream.storedChangeIds()).containsAll(allChangeIds(300));
+	}
+
+	private void writeOneTransaction(int changes) throws SQLException {
+		this.connection.setAutoCommit(false);
+		execute("INSERT INTO t VALUES (1, 'oldest')");
+		for (int id = 2; id < changes; id++) {
+			execute("INSERT INTO t VALUES (" + id + ", 'row')");
+		}
+		execute("UPDATE t SET v = 'newest' WHERE id = 1");
+		this.connection.commit();
+		this.connection.setAutoCommit(true);
+	}
+
+	private Set<Long> allChangeIds(int count) throws SQLException {
+		Set<Long> ids = new HashSet<>();
+		try (Statement statement = this.connection.createStatement();
+				var rows = statement.executeQuery("SELECT id FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\"")) {
+			while (rows.next()) {
+				ids.add(rows.getLong(1));
+			}
+		}
+		assertThat(ids).hasSize(count);
+		return ids;
+	}
+
+	private void startPublisher() {
+		this.thread = new Thread(this.publisher, "test-publisher");
+		this.thread.start();
+	}
+
+	private void execute(String sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	/** Stores acknowledged messages in order; drops ids it has stored; can fail the first publish. */
+	private final class FakeStream implements ChangeSink {
+
+		final AtomicBoolean failFirstPublish = new AtomicBoolean();
+
+		private final List<byte[]> stored = new ArrayList<>();
+
+		private final Set<String> storedIds = new HashSet<>();
+
+		@Override
+		public synchronized CompletableFuture<?> publish(int shard, String messageId, byte[] payload) {
+			if (this.failFirstPublish.getAndSet(false)) {
+				return CompletableFuture.failedFuture(new IllegalStateException("connection lost"));
+			}
+			if (this.storedIds.add(messageId)) {
+				this.stored.add(payload);
+			}
+			return CompletableFuture.completedFuture(null);
+		}
+
+		synchronized List<Long> storedChangeIds() {
+			return events().stream().map(ChangeEvent::changeId).toList();
+		}
+
+		/** Applies the stored messages in stream order, last write wins, as every node does. */
+		synchronized Map<Long, Object> replayedValues() {
+			Map<Long, Object> rows = new HashMap<>();
+			for (ChangeEvent event : events()) {
+				Long id = (Long) event.row().get("id");
+				if (event.operation() == Operation.DELETE) {
+					rows.remove(id);
+				}
+				else {
+					rows.put(id, event.row().get("v"));
+				}
+			}
+			return rows;
+		}
+
+		private List<ChangeEvent> events() {
+			List<ChangeEvent> events = new ArrayList<>();
+			this.stored.forEach((payload) -> events.addAll(ChangePublisherTests.this.codec.decodeAll(payload)));
+			return events;
+		}
+
+	}
+
+}
