@@ -274,7 +274,9 @@ public final class ApplyLoop implements Runnable {
 			ReceivedMessage rejected = remainingOrigins.get(bad);
 			int first = remainingOrigins.indexOf(rejected);
 			int last = remainingOrigins.lastIndexOf(rejected);
-			commit(remaining.subList(0, first));
+			// The prefix was only validated, not executed, when a later change failed validation: it can hold a change
+			// that fails on execution, so it goes through the same handling.
+			applyAll(List.copyOf(remaining.subList(0, first)), List.copyOf(remainingOrigins.subList(0, first)));
 			deadLetter(rejected, reason);
 			remaining = remaining.subList(last + 1, remaining.size());
 			remainingOrigins = remainingOrigins.subList(last + 1, remainingOrigins.size());

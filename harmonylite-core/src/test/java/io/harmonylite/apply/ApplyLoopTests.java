@@ -1,0 +1,105 @@
+package io.harmonylite.apply;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.Operation;
+import io.harmonylite.schema.SchemaGate;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.harmonylite.apply.TestDatabase.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The apply loop on a real SQLite file, fed messages directly (no NATS): which messages it applies, dead-letters or
+ * holds back, and that it always moves on.
+ */
+class ApplyLoopTests {
+
+	private static final String STREAM = "changes-0";
+
+	private static final String HASH = "h1";
+
+	@TempDir
+	Path directory;
+
+	private final ChangeEventCodec codec = new ChangeEventCodec(false);
+
+	private final List<String> deadLetters = new CopyOnWriteArrayList<>();
+
+	private TestDatabase database;
+
+	private ChangeApplier applier;
+
+	private ApplyLoop loop;
+
+	private @Nullable Thread thread;
+
+	@BeforeEach
+	void open() {
+		this.database = new TestDatabase(this.directory);
+		this.database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE)",
+				"INSERT INTO t VALUES (100, 'taken@example.com')");
+		this.applier = ChangeApplier.open(this.database.file());
+		DeadLetterSink sink = (message, reason) -> this.deadLetters.add(message.position().sequence() + ": " + reason);
+		ShardControl shards = new ShardControl() {
+			@Override
+			public void redeliverLater(int shard) {
+			}
+
+			@Override
+			public void resync(int shard) {
+			}
+		};
+		this.loop = new ApplyLoop(this.applier, this.codec, sink, ApplyListener.NONE, Clock.systemUTC(), 100,
+				new SchemaGate(1, HASH, null), shards);
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.loop.stop();
+		if (this.thread != null) {
+			this.thread.join(10_000);
+		}
+		this.applier.close();
+		this.database.close();
+	}
+
+	@Test
+	void aBatchWithAConstraintViolationBeforeAnInvalidChangeShouldDeadLetterBothAndApplyTheRest() throws Exception {
+		// All three arrive in one batch: validation rejects message 2 before anything runs, and message 1 only fails
+		// when executed. Both must go to the dead letter, and message 3 must still apply.
+		this.loop.submit(message(1, row("id", 1L, "email", "taken@example.com")));
+		this.loop.submit(message(2, row("id", 2L, "no_such_column", "x")));
+		this.loop.submit(message(3, row("id", 3L, "email", "new@example.com")));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 3);
+		assertThat(this.deadLetters).hasSize(2);
+		assertThat(this.deadLetters.get(0)).startsWith("1: ");
+		assertThat(this.deadLetters.get(1)).startsWith("2: ").contains("no_such_column");
+		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(3L), List.of(100L));
+	}
+
+	private ReceivedMessage message(long sequence, Map<String, @Nullable Object> row) {
+		ChangeEvent event = new ChangeEvent(2, sequence, "t", Operation.INSERT, row, List.of("id"),
+				System.currentTimeMillis(), HASH);
+		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encode(event));
+	}
+
+	private void start() {
+		this.thread = new Thread(this.loop, "test-apply");
+		this.thread.start();
+	}
+
+}
