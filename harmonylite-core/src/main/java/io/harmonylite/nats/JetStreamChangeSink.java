@@ -7,7 +7,8 @@ import io.harmonylite.replicate.MessageTooLargeException;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.PublishOptions;
+import io.nats.client.impl.Headers;
+import io.nats.client.support.NatsJetStreamConstants;
 
 /**
  * Publishes changes asynchronously to the shard subjects, with JetStream de-duplication by message id.
@@ -30,15 +31,15 @@ public final class JetStreamChangeSink implements ChangeSink {
 
 	@Override
 	public CompletableFuture<?> publish(int shard, String messageId, byte[] payload) {
-		long maxPayload = this.connection.getMaxPayload();
-		if (maxPayload > 0 && payload.length > maxPayload) {
-			throw new MessageTooLargeException(payload.length, maxPayload);
+		String stream = this.config.streamName(shard);
+		Headers headers = new Headers();
+		headers.put(NatsJetStreamConstants.MSG_ID_HDR, messageId);
+		headers.put(NatsJetStreamConstants.EXPECTED_STREAM_HDR, stream);
+		long limit = PayloadLimit.forPayload(this.connection, headers);
+		if (payload.length > limit) {
+			throw new MessageTooLargeException(payload.length, limit);
 		}
-		PublishOptions options = PublishOptions.builder()
-			.messageId(messageId)
-			.expectedStream(this.config.streamName(shard))
-			.build();
-		return this.jetStream.publishAsync(this.config.subject(shard), payload, options);
+		return this.jetStream.publishAsync(this.config.subject(shard), headers, payload);
 	}
 
 }

@@ -5,10 +5,11 @@ import java.io.IOException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.ReceivedMessage;
+import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
+import io.nats.client.support.NatsJetStreamConstants;
 
 /**
  * Stores rejected messages in the dead-letter stream with headers naming where they came from and why.
@@ -29,13 +30,19 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 	/** Header: why it was rejected. */
 	public static final String HEADER_REASON = "HarmonyLite-Reason";
 
+	/** Header: set when the payload was too large to store here; read it from its stream while the stream holds it. */
+	public static final String HEADER_PAYLOAD_OMITTED = "HarmonyLite-Payload-Omitted";
+
+	private final Connection connection;
+
 	private final JetStream jetStream;
 
 	private final String subject;
 
 	private final long nodeId;
 
-	public JetStreamDeadLetterSink(JetStream jetStream, String subject, long nodeId) {
+	public JetStreamDeadLetterSink(Connection connection, JetStream jetStream, String subject, long nodeId) {
+		this.connection = connection;
 		this.jetStream = jetStream;
 		this.subject = subject;
 		this.nodeId = nodeId;
@@ -48,11 +55,15 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 		headers.put(HEADER_SEQUENCE, Long.toString(message.position().sequence()));
 		headers.put(HEADER_NODE, Long.toString(this.nodeId));
 		headers.put(HEADER_REASON, printableAscii(reason));
-		PublishOptions options = PublishOptions.builder()
-			.messageId("dlq-" + this.nodeId + "-" + message.position().stream() + "-" + message.position().sequence())
-			.build();
+		headers.put(NatsJetStreamConstants.MSG_ID_HDR,
+				"dlq-" + this.nodeId + "-" + message.position().stream() + "-" + message.position().sequence());
+		byte[] payload = message.payload();
+		if (payload.length > PayloadLimit.forPayload(this.connection, headers)) {
+			headers.put(HEADER_PAYLOAD_OMITTED, payload.length + " bytes");
+			payload = new byte[0];
+		}
 		try {
-			this.jetStream.publish(this.subject, headers, message.payload(), options);
+			this.jetStream.publish(this.subject, headers, payload);
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not store message " + message.position().sequence() + " of stream "

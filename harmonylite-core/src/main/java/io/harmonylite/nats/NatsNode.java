@@ -171,7 +171,7 @@ public final class NatsNode implements AutoCloseable {
 	 * @return the sink
 	 */
 	public DeadLetterSink deadLetterSink() {
-		return new JetStreamDeadLetterSink(this.jetStream, StreamManager.deadLetterSubject(this.config), this.nodeId);
+		return new JetStreamDeadLetterSink(this.connection, this.jetStream, StreamManager.deadLetterSubject(this.config), this.nodeId);
 	}
 
 	/**

@@ -160,6 +160,8 @@ public final class ChangePublisher implements Runnable {
 				return;
 			}
 			catch (RuntimeException ex) {
+				// Messages of this round may have been stored after one that failed: re-send the round under new ids.
+				this.failedRounds++;
 				this.stats.recordFailure();
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
 						ex.getMessage());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.harmonylite.capture.ChangeCapture;
@@ -95,13 +96,31 @@ class ChangePublisherTests {
 		assertThat(this.stream.storedChangeIds()).containsAll(allChangeIds(300));
 	}
 
+	@Test
+	void messagesStoredInARoundThatEndedWithAnExceptionShouldBeStoredAgainBehindTheFailedOne() throws Exception {
+		// Three messages (256 + 256 + 88 changes); row 1 is inserted in the first and updated in the second. The first
+		// is not acknowledged, the second is stored, and sending the third throws: the round is over, and the retry
+		// must not leave the first one last.
+		writeOneTransaction(600, 300);
+		this.stream.failFirstPublish.set(true);
+		this.stream.throwOnPublish.set(3);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest").hasSize(599);
+	}
+
 	private void writeOneTransaction(int changes) throws SQLException {
+		writeOneTransaction(changes, changes);
+	}
+
+	/** Inserts row 1 as the first change and updates it as change {@code updateAt}; other rows fill the rest. */
+	private void writeOneTransaction(int changes, int updateAt) throws SQLException {
 		this.connection.setAutoCommit(false);
 		execute("INSERT INTO t VALUES (1, 'oldest')");
-		for (int id = 2; id < changes; id++) {
-			execute("INSERT INTO t VALUES (" + id + ", 'row')");
+		for (int change = 2, id = 2; change <= changes; change++) {
+			execute((change == updateAt) ? "UPDATE t SET v = 'newest' WHERE id = 1"
+					: "INSERT INTO t VALUES (" + id++ + ", 'row')");
 		}
-		execute("UPDATE t SET v = 'newest' WHERE id = 1");
 		this.connection.commit();
 		this.connection.setAutoCommit(true);
 	}
@@ -134,12 +153,20 @@ class ChangePublisherTests {
 
 		final AtomicBoolean failFirstPublish = new AtomicBoolean();
 
+		/** The number of the publish call that throws, once; 0 for none. */
+		final AtomicInteger throwOnPublish = new AtomicInteger();
+
+		private int calls;
+
 		private final List<byte[]> stored = new ArrayList<>();
 
 		private final Set<String> storedIds = new HashSet<>();
 
 		@Override
 		public synchronized CompletableFuture<?> publish(int shard, String messageId, byte[] payload) {
+			if (++this.calls == this.throwOnPublish.get()) {
+				throw new IllegalStateException("connection closed");
+			}
 			if (this.failFirstPublish.getAndSet(false)) {
 				return CompletableFuture.failedFuture(new IllegalStateException("connection lost"));
 			}

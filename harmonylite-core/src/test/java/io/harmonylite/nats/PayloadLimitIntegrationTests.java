@@ -1,0 +1,87 @@
+package io.harmonylite.nats;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.harmonylite.apply.ReceivedMessage;
+import io.harmonylite.apply.StreamPosition;
+import io.harmonylite.replicate.MessageTooLargeException;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.testsupport.NatsTestServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Messages at the server's size limit, which counts headers too, against a real {@code nats-server}: a change just
+ * under the limit whose headers push it over is refused as too large (so the publisher can set it aside) instead of
+ * failing in the client on every retry, and a rejected message too large for the dead letter is stored there without
+ * its payload instead of blocking the apply loop.
+ */
+class PayloadLimitIntegrationTests {
+
+	private static NatsTestServer server;
+
+	private static Connection connection;
+
+	@BeforeAll
+	static void start() throws Exception {
+		server = NatsTestServer.start();
+		connection = Nats.connect(server.url());
+	}
+
+	@AfterAll
+	static void stop() throws InterruptedException {
+		if (connection != null) {
+			connection.close();
+		}
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@Test
+	void changeThatFitsOnlyWithoutItsHeadersShouldBeRefusedAsTooLarge() throws Exception {
+		ReplicationConfig config = streams();
+		JetStreamChangeSink sink = new JetStreamChangeSink(connection, connection.jetStream(), config);
+		byte[] payload = new byte[(int) connection.getMaxPayload() - 10];
+		assertThatExceptionOfType(MessageTooLargeException.class)
+			.isThrownBy(() -> sink.publish(0, "1-1-1-1", payload));
+		byte[] fitting = new byte[(int) connection.getMaxPayload() - 200];
+		assertThat(sink.publish(0, "1-1-2-2", fitting).get()).isNotNull();
+	}
+
+	@Test
+	void deadLetterOfAMessageAtTheLimitShouldBeStoredWithoutItsPayload() throws Exception {
+		ReplicationConfig config = streams();
+		String subject = StreamManager.deadLetterSubject(config);
+		JetStreamDeadLetterSink sink = new JetStreamDeadLetterSink(connection, connection.jetStream(), subject, 7);
+		byte[] payload = new byte[(int) connection.getMaxPayload() - 10];
+		sink.deadLetter(new ReceivedMessage(0, new StreamPosition(config.streamName(0), 3), payload), "too wide");
+		JetStreamSubscription subscription = connection.jetStream().subscribe(subject);
+		Message stored = subscription.nextMessage(Duration.ofSeconds(10));
+		assertThat(stored).isNotNull();
+		assertThat(stored.getData()).isEmpty();
+		assertThat(stored.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_PAYLOAD_OMITTED))
+			.isEqualTo(payload.length + " bytes");
+		assertThat(stored.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE)).isEqualTo("3");
+		assertThat(stored.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_REASON)).isEqualTo("too wide");
+	}
+
+	private static ReplicationConfig streams() throws Exception {
+		String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		ReplicationConfig config = new ReplicationConfig(1, prefix, prefix + "-subject", 1, 100, false, false,
+				defaults.publishWindow(), defaults.applyBatchSize());
+		new StreamManager(connection.jetStreamManagement(), config).ensureStreams();
+		return config;
+	}
+
+}
