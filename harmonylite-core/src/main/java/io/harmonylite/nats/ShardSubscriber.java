@@ -30,6 +30,9 @@ public final class ShardSubscriber implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ShardSubscriber.class);
 
+	/** JetStream's API error code for "no message found". */
+	private static final int NO_MESSAGE_FOUND = 10037;
+
 	private final JetStream jetStream;
 
 	private final JetStreamManagement management;
@@ -66,10 +69,8 @@ public final class ShardSubscriber implements AutoCloseable {
 	public synchronized void start(long appliedSequence) {
 		String stream = this.config.streamName(this.shard);
 		try {
-			StreamState state = this.management.getStreamInfo(stream).getStreamState();
-			long first = state.getFirstSequence();
-			if (appliedSequence + 1 < first) {
-				StreamGap found = new StreamGap(stream, appliedSequence, first);
+			StreamGap found = findGap(stream, appliedSequence);
+			if (found != null) {
 				this.gap = found;
 				logger.error("Node {}: {}", this.nodeId, found.describe());
 				return;
@@ -92,6 +93,37 @@ public final class ShardSubscriber implements AutoCloseable {
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not start consuming stream " + stream + " of shard " + this.shard
 					+ ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Whether the message this node needs next is missing: the stream dropped it (too old), lost it (the stream was
+	 * deleted and re-created, so its sequences start again), or had it deleted from the middle.
+	 */
+	private @Nullable StreamGap findGap(String stream, long appliedSequence) throws IOException, JetStreamApiException {
+		StreamState state = this.management.getStreamInfo(stream).getStreamState();
+		if (appliedSequence > state.getLastSequence()) {
+			return StreamGap.reset(stream, appliedSequence, state.getLastSequence());
+		}
+		if (appliedSequence + 1 < state.getFirstSequence()) {
+			return StreamGap.truncated(stream, appliedSequence, state.getFirstSequence());
+		}
+		if (appliedSequence < state.getLastSequence() && !holds(stream, appliedSequence + 1)) {
+			return StreamGap.deleted(stream, appliedSequence);
+		}
+		return null;
+	}
+
+	private boolean holds(String stream, long sequence) throws IOException, JetStreamApiException {
+		try {
+			this.management.getMessage(stream, sequence);
+			return true;
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
+				return false;
+			}
+			throw ex;
 		}
 	}
 
@@ -157,23 +189,47 @@ public final class ShardSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * Messages a node needs that its stream no longer holds.
+	 * Messages a node needs that its stream no longer holds; replication of the shard stops until an operator acts.
 	 *
 	 * @param stream the stream
 	 * @param appliedSequence the last sequence applied on this node
-	 * @param firstAvailable the first sequence the stream still holds
+	 * @param problem what is missing and why
+	 * @param remedy what the operator can do
 	 */
-	public record StreamGap(String stream, long appliedSequence, long firstAvailable) {
+	public record StreamGap(String stream, long appliedSequence, String problem, String remedy) {
+
+		private static final String RESTORE = "Restore this node from a snapshot or from a copy of a healthy node's "
+				+ "database file.";
+
+		static StreamGap truncated(String stream, long appliedSequence, long firstAvailable) {
+			return new StreamGap(stream, appliedSequence, "no longer holds sequences " + (appliedSequence + 1) + " to "
+					+ (firstAvailable - 1) + " that this node has not applied (last applied " + appliedSequence
+					+ ", first available " + firstAvailable + ")",
+					RESTORE + " Raise harmonylite.replication.max-entries to keep more history.");
+		}
+
+		static StreamGap reset(String stream, long appliedSequence, long lastSequence) {
+			return new StreamGap(stream, appliedSequence, "ends at sequence " + lastSequence
+					+ ", before sequence " + appliedSequence + " that this node already applied: the stream was "
+					+ "deleted and re-created (or reset), so its sequences no longer match this node's position",
+					RESTORE + " If this node's data is known to be complete, delete the stream's row from "
+							+ "__harmonylite__apply_position to read the new stream from its start.");
+		}
+
+		static StreamGap deleted(String stream, long appliedSequence) {
+			return new StreamGap(stream, appliedSequence, "no longer holds sequence " + (appliedSequence + 1)
+					+ ", the next one this node needs: it was deleted from the stream",
+					RESTORE + " If the message was removed on purpose, set the stream's sequence in "
+							+ "__harmonylite__apply_position to " + (appliedSequence + 1) + " to go on after it.");
+		}
 
 		/**
 		 * A message for the operator.
 		 * @return the description
 		 */
 		public String describe() {
-			return "stream " + this.stream + " no longer holds sequences " + (this.appliedSequence + 1) + " to "
-					+ (this.firstAvailable - 1) + " that this node has not applied (last applied " + this.appliedSequence
-					+ ", first available " + this.firstAvailable + "); replication of this shard is stopped. "
-					+ "Restore a snapshot on this node, or raise harmonylite.replication.max-entries to keep more history.";
+			return "stream " + this.stream + " " + this.problem + "; replication of this shard is stopped. "
+					+ this.remedy;
 		}
 
 	}

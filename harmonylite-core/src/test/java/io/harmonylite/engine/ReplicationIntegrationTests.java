@@ -157,6 +157,59 @@ class ReplicationIntegrationTests {
 	}
 
 	@Test
+	void messageDeletedFromTheMiddleOfTheStreamShouldBeReportedAsGapNotRetriedForever() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		startNode(1, dbs.get(0), UnaryOperator.identity());
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 1);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
+		second.close();
+		writeOneMessagePerRow(dbs.get(0), 2, 3);
+		String stream = replication().streamName(0);
+		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+			assertThat(nats.jetStreamManagement().deleteMessage(stream, 2)).isTrue();
+		}
+		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), UnaryOperator.identity());
+		EngineStatus status = restarted.status();
+		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(status.shards().get(0).gap()).contains("no longer holds sequence 2", "deleted");
+		assertThat(dbs.get(1).count("Books")).as("nothing applied across the hole").isEqualTo(1);
+	}
+
+	@Test
+	void streamDeletedAndRecreatedShouldBeReportedAsGapNotReadFromTheOldPosition() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 3);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 3);
+		second.close();
+		first.close();
+		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+			nats.jetStreamManagement().deleteStream(replication().streamName(0));
+		}
+		startNode(1, dbs.get(0), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 4, 5);
+		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), UnaryOperator.identity());
+		EngineStatus status = restarted.status();
+		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(status.shards().get(0).gap()).contains("ends at sequence 2", "re-created");
+		assertThat(dbs.get(1).count("Books")).as("nothing read from the new stream at the old position").isEqualTo(3);
+	}
+
+	/** Inserts rows {@code from..to} on a node, each published before the next is written, so one message each. */
+	private void writeOneMessagePerRow(TestDatabase db, int from, int to) {
+		HarmonyLiteEngine engine = this.engines.stream()
+			.filter((candidate) -> candidate.config().dbPath().equals(db.path()) && candidate.isRunning())
+			.reduce((a, b) -> b)
+			.orElseThrow();
+		for (int id = from; id <= to; id++) {
+			db.execute("INSERT INTO Books VALUES (" + id + ", 't', 'x', 1)");
+			await().atMost(TIMEOUT).until(() -> engine.status().pendingChanges() == 0);
+		}
+	}
+
+	@Test
 	void compressedEventsShouldReplicateAndPublishedRowsBeCleanedUp() {
 		List<TestDatabase> dbs = databases(2, BOOKS);
 		UnaryOperator<HarmonyLiteConfig.Builder> compressed = (b) -> b.replication(compressed())
