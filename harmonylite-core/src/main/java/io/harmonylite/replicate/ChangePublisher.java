@@ -46,6 +46,9 @@ public final class ChangePublisher implements Runnable {
 	/** The most bytes of change bodies one message carries, well below NATS' default 1 MB payload limit. */
 	static final long MAX_MESSAGE_BYTES = 256 * 1024;
 
+	/** The largest change body every node decodes, with room for the message's framing. */
+	static final int MAX_DECODABLE_BODY_BYTES = ChangeEventCodec.MAX_MESSAGE_BYTES - 1024;
+
 	private final ChangeLogReader reader;
 
 	private final ChangeSink sink;
@@ -192,6 +195,11 @@ public final class ChangePublisher implements Runnable {
 			ChangeEvent event = change.event().withSchemaHash(hash);
 			int shard = this.router.shardOf(event);
 			byte[] body = this.codec.encodeBody(event);
+			if (body.length > MAX_DECODABLE_BODY_BYTES) {
+				// Compression could squeeze it under the server's limit, but no node would decode it.
+				reject(change, new MessageTooLargeException(body.length, MAX_DECODABLE_BODY_BYTES));
+				continue;
+			}
 			Message message = open.get(shard);
 			if (message != null && !message.fits(body)) {
 				send(message, epoch, sent);

@@ -45,7 +45,7 @@ class ChangePublisherTests {
 
 	private ChangeLogReader reader;
 
-	private final ChangeEventCodec codec = new ChangeEventCodec(false);
+	private final ChangeEventCodec codec = new ChangeEventCodec(true);
 
 	private final FakeStream stream = new FakeStream();
 
@@ -107,6 +107,17 @@ class ChangePublisherTests {
 		startPublisher();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
 		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest").hasSize(599);
+	}
+
+	@Test
+	void changeTooLargeForAnyNodeToDecodeShouldBeMarkedFailedAndTheNextOnesPublished() throws Exception {
+		// Compressed, 70 MB of one letter is a few kilobytes: small enough to send, too large for any node to decode.
+		execute("INSERT INTO t VALUES (1, printf('%.*c', 70000000, 'x'))");
+		execute("INSERT INTO t VALUES (2, 'after the large one')");
+		startPublisher();
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.reader.failedCount()).isEqualTo(1);
+		assertThat(this.stream.replayedValues()).containsOnlyKeys(2L);
 	}
 
 	private void writeOneTransaction(int changes) throws SQLException {
