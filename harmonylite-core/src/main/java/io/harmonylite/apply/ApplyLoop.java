@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.MalformedEventException;
@@ -268,6 +269,12 @@ public final class ApplyLoop implements Runnable {
 				}
 				bad = ex.index();
 				reason = "cannot be applied: " + rootMessage(ex);
+			}
+			if (this.gate.isStale(this.applier.schemaVersion())) {
+				// The local schema changed after the hash was computed (a migration in progress): the change may fit
+				// the new schema once it is hashed, so retry the batch rather than reject it.
+				throw new HarmonyLiteException("The local schema changed since its hash was computed; waiting for the "
+						+ "recompute before judging change " + bad + " of the batch (" + reason + ")");
 			}
 			// Keep order: the messages before the bad one, then the bad message (all its changes) to the dead letter,
 			// then the rest.

@@ -224,6 +224,14 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
+	 * The {@code PRAGMA schema_version} the last batch was checked against.
+	 * @return the schema version, -1 before the first batch
+	 */
+	public synchronized long schemaVersion() {
+		return this.knownSchemaVersion;
+	}
+
+	/**
 	 * Forgets the cached table shapes and statements, so the next batch is checked against the schema as it is now.
 	 * <p>
 	 * The applier also notices schema changes by itself (through {@code PRAGMA schema_version}) at the start of each

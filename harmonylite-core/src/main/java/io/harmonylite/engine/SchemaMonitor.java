@@ -72,6 +72,7 @@ final class SchemaMonitor {
 		SchemaGate created = new SchemaGate(this.nodeId, initial.version.hash(), initial.version.previousHash());
 		this.gate = created;
 		this.detector.changed();
+		created.hashedAt(this.detector.schemaVersion());
 		logger.info("Node {}: schema hash {} (previous {}) over {} table(s)", this.nodeId,
 				SchemaHasher.shortHash(initial.version.hash()), shortOrNone(initial.version.previousHash()),
 				initial.tables.size());
@@ -124,6 +125,10 @@ final class SchemaMonitor {
 			this.layoutLock.writeLock().unlock();
 		}
 		this.detector.changed();
+		SchemaGate gate = this.gate;
+		if (gate != null) {
+			gate.hashedAt(this.detector.schemaVersion());
+		}
 		if (!after.version.hash().equals(before)) {
 			logger.info("Node {}: schema changed, hash {} -> {}; capture regenerated", this.nodeId,
 					SchemaHasher.shortHash(before), SchemaHasher.shortHash(after.version.hash()));

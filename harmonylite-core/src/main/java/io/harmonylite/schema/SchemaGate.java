@@ -31,6 +31,8 @@ public final class SchemaGate {
 
 	private volatile Hashes hashes;
 
+	private volatile long hashedAtSchemaVersion = -1;
+
 	// Guarded by this.
 	private final Map<Integer, Pause> paused = new TreeMap<>();
 
@@ -47,6 +49,26 @@ public final class SchemaGate {
 	public SchemaGate(long nodeId, String currentHash, @Nullable String previousHash) {
 		this.nodeId = nodeId;
 		this.hashes = new Hashes(currentHash, previousHash);
+	}
+
+	/**
+	 * Records the {@code PRAGMA schema_version} at which the current hash was computed, so that the applier can tell
+	 * when the local schema moved on since (DDL not yet hashed, e.g. during a migration).
+	 * @param schemaVersion the schema version the current hash describes
+	 */
+	public void hashedAt(long schemaVersion) {
+		this.hashedAtSchemaVersion = schemaVersion;
+	}
+
+	/**
+	 * Whether the local schema has changed since the current hash was computed: a change that does not fit the
+	 * schema may then fit it once the hash is recomputed, and must wait rather than be rejected.
+	 * @param schemaVersion the {@code PRAGMA schema_version} the caller sees now
+	 * @return {@code true} when a hash was recorded for another schema version
+	 */
+	public boolean isStale(long schemaVersion) {
+		long hashed = this.hashedAtSchemaVersion;
+		return hashed >= 0 && schemaVersion >= 0 && hashed != schemaVersion;
 	}
 
 	/**

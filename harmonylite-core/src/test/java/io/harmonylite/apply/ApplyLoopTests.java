@@ -42,6 +42,8 @@ class ApplyLoopTests {
 
 	private ChangeApplier applier;
 
+	private final SchemaGate gate = new SchemaGate(1, HASH, null);
+
 	private ApplyLoop loop;
 
 	private @Nullable Thread thread;
@@ -63,7 +65,7 @@ class ApplyLoopTests {
 			}
 		};
 		this.loop = new ApplyLoop(this.applier, this.codec, sink, ApplyListener.NONE, Clock.systemUTC(), 100,
-				new SchemaGate(1, HASH, null), shards);
+				this.gate, shards);
 	}
 
 	@AfterEach
@@ -91,8 +93,37 @@ class ApplyLoopTests {
 		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(3L), List.of(100L));
 	}
 
+	@Test
+	void changeThatNoLongerFitsAfterLocalDdlShouldWaitForTheNewHashInsteadOfBeingDeadLettered() throws Exception {
+		// A migration drops column x here; until the hash is recomputed, the gate still holds the old hash, so a change
+		// from a node on that hash passes the gate, and names a column that is gone.
+		this.database.execute("CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, x TEXT)");
+		this.gate.hashedAt(schemaVersion());
+		this.database.execute("ALTER TABLE u DROP COLUMN x");
+		this.loop.submit(message(1, "u", row("id", 1L, "a", "A", "x", "X")));
+		start();
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> this.deadLetters.isEmpty() && this.applier.position(STREAM) == 0);
+		// The recompute: the node's hash moves on and the old one becomes the previous hash, whose changes apply
+		// without the dropped column.
+		this.gate.update("h2", HASH);
+		this.gate.hashedAt(schemaVersion());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 1);
+		assertThat(this.deadLetters).isEmpty();
+		assertThat(this.database.query("SELECT id, a FROM u")).containsExactly(List.of(1L, "A"));
+	}
+
+	private long schemaVersion() {
+		return (Long) this.database.query("PRAGMA schema_version").get(0).get(0);
+	}
+
 	private ReceivedMessage message(long sequence, Map<String, @Nullable Object> row) {
-		ChangeEvent event = new ChangeEvent(2, sequence, "t", Operation.INSERT, row, List.of("id"),
+		return message(sequence, "t", row);
+	}
+
+	private ReceivedMessage message(long sequence, String table, Map<String, @Nullable Object> row) {
+		ChangeEvent event = new ChangeEvent(2, sequence, table, Operation.INSERT, row, List.of("id"),
 				System.currentTimeMillis(), HASH);
 		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encode(event));
 	}
