@@ -264,6 +264,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private static Thread startThread(String name, Runnable task) {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
+		// The loops handle every exception; only an Error (out of memory, say) ends one, and that must not go unseen.
+		thread.setUncaughtExceptionHandler((dead, failure) -> logger.error(
+				"Thread {} stopped by {}; replication on this node is broken until it restarts", dead.getName(),
+				failure, failure));
 		thread.start();
 		return thread;
 	}
