@@ -231,6 +231,17 @@ public final class ApplyLoop implements Runnable {
 	}
 
 	/**
+	 * Checks that this node's position in a stream belongs to the stream as it is now (see
+	 * {@link ChangeApplier#confirmStreamIdentity(String, String)}).
+	 * @param stream the stream
+	 * @param identity the stream's identity now
+	 * @return {@code false} when the stream was re-created since this node read it
+	 */
+	public boolean confirmStreamIdentity(String stream, String identity) {
+		return this.applier.confirmStreamIdentity(stream, identity);
+	}
+
+	/**
 	 * The last sequence of a stream applied (or dead-lettered) here.
 	 * @param stream the stream
 	 * @return the sequence, 0 when none

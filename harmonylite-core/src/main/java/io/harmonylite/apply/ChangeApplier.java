@@ -54,6 +54,8 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final PositionTable positionTable;
 
+	private final StreamIdentityTable streamIdentities;
+
 	private final PreparedStatement schemaVersionQuery;
 
 	private final ChangeValidator validator;
@@ -84,6 +86,7 @@ public final class ChangeApplier implements AutoCloseable {
 			disableForeignKeys(connection);
 			ApplyMarker.install(connection);
 			this.positionTable = new PositionTable(connection);
+			this.streamIdentities = new StreamIdentityTable(connection);
 			this.schemaVersionQuery = connection.prepareStatement("PRAGMA schema_version");
 		}
 		catch (SQLException | RuntimeException ex) {
@@ -190,6 +193,24 @@ public final class ChangeApplier implements AutoCloseable {
 			rollback(ex);
 			throw new HarmonyLiteException("Could not skip stream '" + position.stream() + "' to sequence "
 					+ position.sequence() + ": " + ex.getMessage() + ". The position did not move.", ex);
+		}
+	}
+
+	/**
+	 * Checks that the stored position of a stream belongs to the stream as it is now, not to an earlier stream of the
+	 * same name that was deleted; records the stream's identity when none is known or nothing was applied yet.
+	 * @param stream the stream name
+	 * @param identity what tells this stream from another of the same name (its creation time)
+	 * @return {@code false} when the stored position belongs to another stream
+	 */
+	public synchronized boolean confirmStreamIdentity(String stream, String identity) {
+		ensureOpen();
+		try {
+			return this.streamIdentities.confirm(stream, identity, this.positionTable.read(stream));
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException(
+					"Could not check the identity of stream '" + stream + "': " + ex.getMessage(), ex);
 		}
 	}
 

@@ -14,6 +14,7 @@ import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamState;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -101,9 +102,14 @@ public final class ShardSubscriber implements AutoCloseable {
 	 * deleted and re-created, so its sequences start again), or had it deleted from the middle.
 	 */
 	private @Nullable StreamGap findGap(String stream, long appliedSequence) throws IOException, JetStreamApiException {
-		StreamState state = this.management.getStreamInfo(stream).getStreamState();
+		StreamInfo info = this.management.getStreamInfo(stream);
+		StreamState state = info.getStreamState();
 		if (appliedSequence > state.getLastSequence()) {
 			return StreamGap.reset(stream, appliedSequence, state.getLastSequence());
+		}
+		String identity = info.getCreateTime().toInstant().toString();
+		if (!this.applyLoop.confirmStreamIdentity(stream, identity)) {
+			return StreamGap.recreated(stream, appliedSequence, identity);
 		}
 		if (appliedSequence + 1 < state.getFirstSequence()) {
 			return StreamGap.truncated(stream, appliedSequence, state.getFirstSequence());
@@ -201,6 +207,9 @@ public final class ShardSubscriber implements AutoCloseable {
 		private static final String RESTORE = "Restore this node from a snapshot or from a copy of a healthy node's "
 				+ "database file.";
 
+		private static final String RESET_POSITION = " If this node's data is known to be complete, delete the stream's "
+				+ "row from __harmonylite__apply_position to read the new stream from its start.";
+
 		static StreamGap truncated(String stream, long appliedSequence, long firstAvailable) {
 			return new StreamGap(stream, appliedSequence, "no longer holds sequences " + (appliedSequence + 1) + " to "
 					+ (firstAvailable - 1) + " that this node has not applied (last applied " + appliedSequence
@@ -212,8 +221,13 @@ public final class ShardSubscriber implements AutoCloseable {
 			return new StreamGap(stream, appliedSequence, "ends at sequence " + lastSequence
 					+ ", before sequence " + appliedSequence + " that this node already applied: the stream was "
 					+ "deleted and re-created (or reset), so its sequences no longer match this node's position",
-					RESTORE + " If this node's data is known to be complete, delete the stream's row from "
-							+ "__harmonylite__apply_position to read the new stream from its start.");
+					RESTORE + RESET_POSITION);
+		}
+
+		static StreamGap recreated(String stream, long appliedSequence, String createdAt) {
+			return new StreamGap(stream, appliedSequence, "was deleted and re-created since this node applied sequence "
+					+ appliedSequence + " of the old one (the stream there now was created at " + createdAt
+					+ "), so its sequences no longer match this node's position", RESTORE + RESET_POSITION);
 		}
 
 		static StreamGap deleted(String stream, long appliedSequence) {

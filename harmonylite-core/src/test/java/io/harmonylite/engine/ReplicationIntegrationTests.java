@@ -179,6 +179,26 @@ class ReplicationIntegrationTests {
 	@Test
 	void streamDeletedAndRecreatedShouldBeReportedAsGapNotReadFromTheOldPosition() throws Exception {
 		List<TestDatabase> dbs = databases(2, BOOKS);
+		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 2);
+		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(status.shards().get(0).gap()).contains("ends at sequence 2", "re-created");
+		assertThat(dbs.get(1).count("Books")).as("nothing read from the new stream at the old position").isEqualTo(3);
+	}
+
+	@Test
+	void recreatedStreamThatGrewPastTheOldPositionShouldStillBeReportedAsGap() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 5);
+		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(status.shards().get(0).gap()).contains("deleted and re-created since this node applied sequence 3");
+		assertThat(dbs.get(1).count("Books")).as("rows 4 and 5 of the new stream not skipped silently").isEqualTo(3);
+	}
+
+	/**
+	 * Node 2 applies three rows; with both nodes stopped the stream is deleted; node 1 comes back (creating the stream
+	 * anew) and writes {@code newRows} more; then node 2 restarts.
+	 */
+	private EngineStatus restartAfterTheStreamWasRecreated(List<TestDatabase> dbs, int newRows) throws Exception {
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
 		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
 		writeOneMessagePerRow(dbs.get(0), 1, 3);
@@ -189,12 +209,8 @@ class ReplicationIntegrationTests {
 			nats.jetStreamManagement().deleteStream(replication().streamName(0));
 		}
 		startNode(1, dbs.get(0), UnaryOperator.identity());
-		writeOneMessagePerRow(dbs.get(0), 4, 5);
-		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), UnaryOperator.identity());
-		EngineStatus status = restarted.status();
-		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
-		assertThat(status.shards().get(0).gap()).contains("ends at sequence 2", "re-created");
-		assertThat(dbs.get(1).count("Books")).as("nothing read from the new stream at the old position").isEqualTo(3);
+		writeOneMessagePerRow(dbs.get(0), 4, 3 + newRows);
+		return startNode(2, dbs.get(1), UnaryOperator.identity()).status();
 	}
 
 	/** Inserts rows {@code from..to} on a node, each published before the next is written, so one message each. */
