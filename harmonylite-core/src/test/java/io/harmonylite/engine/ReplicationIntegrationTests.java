@@ -157,6 +157,37 @@ class ReplicationIntegrationTests {
 	}
 
 	@Test
+	void nodeWithAGapShouldResumeFromACopyOfAHealthyNodeMadeAsTheOperationsGuideSays() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		UnaryOperator<HarmonyLiteConfig.Builder> shortStream = (b) -> b.replication(limited(5));
+		startNode(1, dbs.get(0), shortStream);
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), shortStream);
+		writeOneMessagePerRow(dbs.get(0), 1, 1);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
+		second.close();
+		writeOneMessagePerRow(dbs.get(0), 2, 12);
+		assertThat(startNode(2, dbs.get(1), shortStream).status().state()).isEqualTo(NodeState.STREAM_GAP);
+		this.engines.get(this.engines.size() - 1).close();
+		// docs/operations.md, "Copying a healthy node's data by hand": a live backup, its change log emptied.
+		TestDatabase copy = new TestDatabase(this.dir.resolve("node-2-restored.db"));
+		sqlite3(dbs.get(0).path(), ".backup '" + copy.path() + "'");
+		sqlite3(copy.path(), "DELETE FROM __harmonylite__change_log");
+		HarmonyLiteEngine restored = startNode(2, copy, shortStream);
+		assertThat(restored.status().state()).isNotEqualTo(NodeState.STREAM_GAP);
+		assertThat(copy.count("Books")).isEqualTo(12);
+		dbs.get(0).execute("INSERT INTO Books VALUES (13, 'after the restore', 'x', 1)");
+		copy.execute("INSERT INTO Books VALUES (14, 'written on the restored node', 'x', 1)");
+		await().atMost(TIMEOUT).until(() -> copy.count("Books") == 14 && dbs.get(0).count("Books") == 14);
+		assertThat(dbs.get(0).rows("SELECT count(*) FROM Books WHERE id <= 12")).containsExactly("12");
+	}
+
+	private static void sqlite3(Path database, String command) throws Exception {
+		Process process = new ProcessBuilder("sqlite3", database.toString(), command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor()).as("sqlite3 %s: %s", command, output).isZero();
+	}
+
+	@Test
 	void messageDeletedFromTheMiddleOfTheStreamShouldBeReportedAsGapNotRetriedForever() throws Exception {
 		List<TestDatabase> dbs = databases(2, BOOKS);
 		startNode(1, dbs.get(0), UnaryOperator.identity());
