@@ -260,9 +260,13 @@ public final class ChangeApplier implements AutoCloseable {
 	 */
 	public synchronized void refreshSchema() {
 		ensureOpen();
+		forgetSchema(-1);
+	}
+
+	private void forgetSchema(long schemaVersion) {
 		this.validator.refresh();
 		this.statements.clear();
-		this.knownSchemaVersion = -1;
+		this.knownSchemaVersion = schemaVersion;
 	}
 
 	/**
@@ -398,9 +402,7 @@ public final class ChangeApplier implements AutoCloseable {
 				logger.info("Schema changed (version {} to {}); re-reading table definitions", this.knownSchemaVersion,
 						version);
 			}
-			this.validator.refresh();
-			this.statements.clear();
-			this.knownSchemaVersion = version;
+			forgetSchema(version);
 		}
 	}
 

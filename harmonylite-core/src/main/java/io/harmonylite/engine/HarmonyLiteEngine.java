@@ -209,7 +209,6 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		notifier.start();
 		this.resources.add(notifier);
 		started.publisher = publisher;
-		started.notifier = notifier;
 		step(8, "publisher started");
 	}
 
@@ -465,8 +464,6 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		volatile @Nullable ShardSupervisor supervisor;
 
 		volatile @Nullable ChangePublisher publisher;
-
-		volatile @Nullable ChangeNotifier notifier;
 
 		Runtime(ChangeCapture capture, ChangeCapture statusCapture, SchemaMonitor schema, SchemaGate gate,
 				ChangeLogReader statusReader, NatsNode nats, ScheduledExecutorService scheduler) {

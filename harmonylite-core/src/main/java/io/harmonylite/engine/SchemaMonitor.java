@@ -72,7 +72,7 @@ final class SchemaMonitor {
 		SchemaGate created = new SchemaGate(this.nodeId, initial.version.hash(), initial.version.previousHash());
 		this.gate = created;
 		this.detector.changed();
-		created.hashedAt(this.detector.schemaVersion());
+		created.hashedAt(this.detector.lastSeen());
 		logger.info("Node {}: schema hash {} (previous {}) over {} table(s)", this.nodeId,
 				SchemaHasher.shortHash(initial.version.hash()), shortOrNone(initial.version.previousHash()),
 				initial.tables.size());
@@ -93,10 +93,6 @@ final class SchemaMonitor {
 
 	void onSchemaChange(Runnable action) {
 		this.onChange = action;
-	}
-
-	long schemaVersionNow() {
-		return this.detector.schemaVersion();
 	}
 
 	/**
@@ -127,7 +123,7 @@ final class SchemaMonitor {
 		this.detector.changed();
 		SchemaGate gate = this.gate;
 		if (gate != null) {
-			gate.hashedAt(this.detector.schemaVersion());
+			gate.hashedAt(this.detector.lastSeen());
 		}
 		if (!after.version.hash().equals(before)) {
 			logger.info("Node {}: schema changed, hash {} -> {}; capture regenerated", this.nodeId,

@@ -60,16 +60,6 @@ public record ChangeEvent(long originNodeId, long changeId, String table, Operat
 		return values;
 	}
 
-	/**
-	 * Returns this event with another schema hash.
-	 * @param hash the sender's schema hash
-	 * @return a copy carrying {@code hash}
-	 */
-	public ChangeEvent withSchemaHash(String hash) {
-		return new ChangeEvent(this.originNodeId, this.changeId, this.table, this.operation, this.row,
-				this.primaryKey, this.committedAtMillis, hash);
-	}
-
 	@Override
 	public String toString() {
 		// Never print row data: it may hold personal data or secrets.

@@ -99,13 +99,23 @@ public final class ChangeEventCodec {
 	 * @return the uncompressed body
 	 */
 	public byte[] encodeBody(ChangeEvent event) {
+		return encodeBody(event, event.schemaHash());
+	}
+
+	/**
+	 * Encodes an event's body stamped with a schema hash other than its own, without copying the event.
+	 * @param event the event
+	 * @param schemaHash the sender's schema hash to carry
+	 * @return the uncompressed body
+	 */
+	public byte[] encodeBody(ChangeEvent event, String schemaHash) {
 		Writer body = new Writer();
 		body.varLong(event.originNodeId());
 		body.varLong(event.changeId());
 		body.varLong(event.committedAtMillis());
 		body.out.write(event.operation().code());
 		body.string(event.table());
-		body.string(event.schemaHash());
+		body.string(schemaHash);
 		body.varLong(event.primaryKey().size());
 		event.primaryKey().forEach(body::string);
 		body.varLong(event.row().size());

@@ -42,6 +42,8 @@ public final class ShardSubscriber implements AutoCloseable {
 
 	private final int shard;
 
+	private final String stream;
+
 	private final ApplyLoop applyLoop;
 
 	private final long nodeId;
@@ -50,7 +52,6 @@ public final class ShardSubscriber implements AutoCloseable {
 
 	private volatile @Nullable StreamGap gap;
 
-	private volatile long lastReceived;
 
 	public ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			ApplyLoop applyLoop, long nodeId) {
@@ -58,6 +59,7 @@ public final class ShardSubscriber implements AutoCloseable {
 		this.management = management;
 		this.config = config;
 		this.shard = shard;
+		this.stream = config.streamName(shard);
 		this.applyLoop = applyLoop;
 		this.nodeId = nodeId;
 	}
@@ -68,7 +70,7 @@ public final class ShardSubscriber implements AutoCloseable {
 	 * @param appliedSequence the last sequence applied here, 0 when none
 	 */
 	public synchronized void start(long appliedSequence) {
-		String stream = this.config.streamName(this.shard);
+		String stream = this.stream;
 		try {
 			StreamGap found = findGap(stream, appliedSequence);
 			if (found != null) {
@@ -77,7 +79,6 @@ public final class ShardSubscriber implements AutoCloseable {
 				return;
 			}
 			this.gap = null;
-			this.lastReceived = appliedSequence;
 			OrderedConsumerConfiguration consumerConfig = new OrderedConsumerConfiguration()
 				.filterSubject(this.config.subject(this.shard));
 			if (appliedSequence > 0) {
@@ -134,23 +135,13 @@ public final class ShardSubscriber implements AutoCloseable {
 	}
 
 	private void onMessage(Message message) {
-		long sequence = message.metaData().streamSequence();
 		try {
 			this.applyLoop.submit(new ReceivedMessage(this.shard,
-					new StreamPosition(this.config.streamName(this.shard), sequence), message.getData()));
-			this.lastReceived = sequence;
+					new StreamPosition(this.stream, message.metaData().streamSequence()), message.getData()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	/**
-	 * The shard this subscriber reads.
-	 * @return the shard number
-	 */
-	public int shard() {
-		return this.shard;
 	}
 
 	/**
@@ -159,22 +150,6 @@ public final class ShardSubscriber implements AutoCloseable {
 	 */
 	public @Nullable StreamGap gap() {
 		return this.gap;
-	}
-
-	/**
-	 * The highest sequence handed to the apply loop.
-	 * @return the sequence
-	 */
-	public long lastReceived() {
-		return this.lastReceived;
-	}
-
-	/**
-	 * Whether messages are being consumed.
-	 * @return {@code true} while consuming
-	 */
-	public boolean isConsuming() {
-		return this.consumer != null;
 	}
 
 	/**

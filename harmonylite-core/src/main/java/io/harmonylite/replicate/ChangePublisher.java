@@ -132,6 +132,7 @@ public final class ChangePublisher implements Runnable {
 	@Override
 	public void run() {
 		long cursor = this.reader.resumeAfterId();
+		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
 		while (this.running) {
 			try {
@@ -149,7 +150,7 @@ public final class ChangePublisher implements Runnable {
 					this.signal.await(this.pollInterval);
 					continue;
 				}
-				if (publish(batch, hash)) {
+				if (publish(batch, hash, epoch)) {
 					cursor = batch.get(batch.size() - 1).id();
 					backoff = Duration.ofMillis(100);
 				}
@@ -187,14 +188,13 @@ public final class ChangePublisher implements Runnable {
 	 * dropped by JetStream as a duplicate.
 	 * @return whether every row was either acknowledged or permanently rejected
 	 */
-	private boolean publish(List<CapturedChange> batch, String hash) throws InterruptedException {
-		long epoch = this.reader.captureEpoch();
+	private boolean publish(List<CapturedChange> batch, String hash, long epoch) throws InterruptedException {
 		Map<Integer, Message> open = new HashMap<>();
 		List<Sent> sent = new ArrayList<>();
 		for (CapturedChange change : batch) {
-			ChangeEvent event = change.event().withSchemaHash(hash);
+			ChangeEvent event = change.event();
 			int shard = this.router.shardOf(event);
-			byte[] body = this.codec.encodeBody(event);
+			byte[] body = this.codec.encodeBody(event, hash);
 			if (body.length > MAX_DECODABLE_BODY_BYTES) {
 				// Compression could squeeze it under the server's limit, but no node would decode it.
 				reject(change, new MessageTooLargeException(body.length, MAX_DECODABLE_BODY_BYTES));

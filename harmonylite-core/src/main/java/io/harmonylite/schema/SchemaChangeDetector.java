@@ -44,6 +44,14 @@ public final class SchemaChangeDetector {
 	}
 
 	/**
+	 * The counter as read by the last {@link #changed()} (or at creation).
+	 * @return the baseline {@code PRAGMA schema_version}
+	 */
+	public long lastSeen() {
+		return this.lastSeen;
+	}
+
+	/**
 	 * Reads SQLite's schema counter now, without touching the baseline.
 	 * @return the current {@code PRAGMA schema_version}
 	 */

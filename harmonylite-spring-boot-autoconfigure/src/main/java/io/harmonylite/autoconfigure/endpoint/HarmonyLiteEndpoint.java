@@ -2,12 +2,14 @@ package io.harmonylite.autoconfigure.endpoint;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.NodeSchemaState;
+import io.harmonylite.schema.SchemaHasher;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -150,7 +152,7 @@ public class HarmonyLiteEndpoint {
 			if (!shard.paused()) {
 				return null;
 			}
-			return "schema mismatch: a change carries schema hash " + shorten(shard.pausedBy())
+			return "schema mismatch: a change carries schema hash " + SchemaHasher.shortHash(Objects.requireNonNullElse(shard.pausedBy(), ""))
 					+ ", which is neither this node's current nor its previous hash; apply the same migration here";
 		}
 
@@ -278,13 +280,6 @@ public class HarmonyLiteEndpoint {
 					state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt());
 		}
 
-	}
-
-	private static String shorten(@Nullable String hash) {
-		if (hash == null || hash.isEmpty()) {
-			return "(none)";
-		}
-		return (hash.length() > 8) ? hash.substring(0, 8) : hash;
 	}
 
 }

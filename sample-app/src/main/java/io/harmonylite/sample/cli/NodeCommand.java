@@ -1,6 +1,5 @@
 package io.harmonylite.sample.cli;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -58,13 +57,7 @@ enum NodeCommand {
 	 * @return the other arguments
 	 */
 	String[] remove(String[] args) {
-		List<String> rest = new ArrayList<>();
-		for (String arg : args) {
-			if (!matches(arg)) {
-				rest.add(arg);
-			}
-		}
-		return rest.toArray(String[]::new);
+		return Arrays.stream(args).filter((arg) -> !matches(arg)).toArray(String[]::new);
 	}
 
 }
