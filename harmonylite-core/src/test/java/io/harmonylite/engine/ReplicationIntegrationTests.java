@@ -153,7 +153,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restarted.status();
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("no longer holds sequences 2 to");
-		assertThat(dbs.get(1).count("Books")).as("nothing applied across the hole").isEqualTo(1);
+		assertStaysAt(dbs.get(1), 1);
 	}
 
 	@Test
@@ -173,12 +173,15 @@ class ReplicationIntegrationTests {
 		sqlite3(dbs.get(0).path(), ".backup '" + copy.path() + "'");
 		sqlite3(copy.path(), "DELETE FROM __harmonylite__change_log");
 		HarmonyLiteEngine restored = startNode(2, copy, shortStream);
-		assertThat(restored.status().state()).isNotEqualTo(NodeState.STREAM_GAP);
+		await().atMost(TIMEOUT).until(() -> restored.status().state() == NodeState.RUNNING);
 		assertThat(copy.count("Books")).isEqualTo(12);
 		dbs.get(0).execute("INSERT INTO Books VALUES (13, 'after the restore', 'x', 1)");
 		copy.execute("INSERT INTO Books VALUES (14, 'written on the restored node', 'x', 1)");
 		await().atMost(TIMEOUT).until(() -> copy.count("Books") == 14 && dbs.get(0).count("Books") == 14);
-		assertThat(dbs.get(0).rows("SELECT count(*) FROM Books WHERE id <= 12")).containsExactly("12");
+		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+			assertThat(nats.jetStreamManagement().getStreamInfo(replication().streamName(0)).getStreamState()
+				.getLastSequence()).as("the restored node sent only its own new row, not the copied ones").isEqualTo(14);
+		}
 	}
 
 	private static void sqlite3(Path database, String command) throws Exception {
@@ -204,7 +207,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restarted.status();
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("no longer holds sequence 2", "deleted");
-		assertThat(dbs.get(1).count("Books")).as("nothing applied across the hole").isEqualTo(1);
+		assertStaysAt(dbs.get(1), 1);
 	}
 
 	@Test
@@ -213,7 +216,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 2);
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("ends at sequence 2", "re-created");
-		assertThat(dbs.get(1).count("Books")).as("nothing read from the new stream at the old position").isEqualTo(3);
+		assertStaysAt(dbs.get(1), 3);
 	}
 
 	@Test
@@ -222,7 +225,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 5);
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("deleted and re-created since this node applied sequence 3");
-		assertThat(dbs.get(1).count("Books")).as("rows 4 and 5 of the new stream not skipped silently").isEqualTo(3);
+		assertStaysAt(dbs.get(1), 3);
 	}
 
 	/**
@@ -244,6 +247,11 @@ class ReplicationIntegrationTests {
 		return startNode(2, dbs.get(1), UnaryOperator.identity()).status();
 	}
 
+	/** Asserts that a node's table keeps its row count for a while: nothing is applied behind the check. */
+	private static void assertStaysAt(TestDatabase db, long rows) {
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> db.count("Books") == rows);
+	}
+
 	/** Inserts rows {@code from..to} on a node, each published before the next is written, so one message each. */
 	private void writeOneMessagePerRow(TestDatabase db, int from, int to) {
 		HarmonyLiteEngine engine = this.engines.stream()
@@ -257,7 +265,7 @@ class ReplicationIntegrationTests {
 	}
 
 	@Test
-	void compressedEventsShouldReplicateAndPublishedRowsBeCleanedUp() {
+	void compressedEventsShouldReplicateAndPublishedRowsBeCleanedUp() throws Exception {
 		List<TestDatabase> dbs = databases(2, BOOKS);
 		UnaryOperator<HarmonyLiteConfig.Builder> compressed = (b) -> b.replication(compressed())
 			.cleanupInterval(Duration.ofMillis(200));
@@ -267,6 +275,10 @@ class ReplicationIntegrationTests {
 				"INSERT INTO Books VALUES (2, 'short', 'y', 2)", "UPDATE Books SET author = 'z' WHERE id = 2");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT * FROM Books ORDER BY id"))
 			.isEqualTo(dbs.get(0).rows("SELECT * FROM Books ORDER BY id")));
+		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+			byte[] first = nats.jetStreamManagement().getMessage(replication().streamName(0), 1).getData();
+			assertThat(first[3] & 1).as("zstd flag of the message's header").isEqualTo(1);
+		}
 		// Published rows are deleted by the periodic cleanup; the newest row stays so ids are never reused.
 		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("__harmonylite__change_log") == 1);
 	}
@@ -372,6 +384,9 @@ class ReplicationIntegrationTests {
 			assertThat(reasons).containsOnlyKeys("1/1", "1/2", "2/1", "2/2");
 			assertThat(reasons.get("1/1")).contains("undecodable");
 			assertThat(reasons.get("2/2")).contains("no_such_table");
+			for (HarmonyLiteEngine engine : this.engines) {
+				assertThat(engine.status().shards().get(0).deadLettered()).isEqualTo(2);
+			}
 		}
 	}
 

@@ -12,6 +12,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.api.PublishAck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class PayloadLimitIntegrationTests {
 		assertThatExceptionOfType(MessageTooLargeException.class)
 			.isThrownBy(() -> sink.publish(0, "1-1-1-1", payload));
 		byte[] fitting = new byte[(int) connection.getMaxPayload() - 200];
-		assertThat(sink.publish(0, "1-1-2-2", fitting).get()).isNotNull();
+		assertThat(((PublishAck) sink.publish(0, "1-1-2-2", fitting).get()).getSeqno()).isEqualTo(1);
 	}
 
 	@Test
