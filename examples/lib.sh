@@ -170,6 +170,48 @@ wait_example_node() {
 	info "node $1 is up (http://localhost:808$1/actuator)"
 }
 
+# The three-node cluster of run-cluster.sh and run-schema-migration-test.sh: node N reads examples/node-N.yml, runs
+# on /tmp/harmonylite-N.db and logs to /tmp/harmonylite-nodeN.log.
+EXAMPLE_NODES=(1 2 3)
+EXAMPLE_PORTS=(4221 4222 4223 4321 4322 4323 8081 8082 8083)
+
+# start_example_cluster: creates the three Books databases and empty logs, starts the nodes and waits until each is up.
+start_example_cluster() {
+	local n
+	for n in "${EXAMPLE_NODES[@]}"; do
+		create_books_database "$n"
+		: >"/tmp/harmonylite-node$n.log"
+	done
+	for n in "${EXAMPLE_NODES[@]}"; do
+		start_example_node "$n"
+	done
+	for n in "${EXAMPLE_NODES[@]}"; do
+		wait_example_node "$n"
+	done
+}
+
+# stop_example_cluster: stops every process the script started and, without --keep-files, removes the databases.
+stop_example_cluster() {
+	local n
+	say "Stopping the nodes"
+	stop_all_processes
+	if [[ $keep_files == false ]]; then
+		for n in "${EXAMPLE_NODES[@]}"; do
+			remove_node_files "/tmp/harmonylite-$n.db"
+		done
+	else
+		info "Kept /tmp/harmonylite-{1,2,3}.db and their NATS data"
+	fi
+	info "Logs: /tmp/harmonylite-node{1,2,3}.log"
+}
+
+# on_exit FUNCTION: runs FUNCTION when the script ends, also on Ctrl-C (exit code 130) and TERM (143).
+on_exit() {
+	trap "$1" EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
 # Parses the options every demo takes (--ci, --keep-files, --no-build, --help) into ci, keep_files and no_build.
 # The calling script defines usage().
 parse_demo_options() {

@@ -31,45 +31,21 @@ EOF
 
 parse_demo_options "$@"
 
-NODES=(1 2 3)
-
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
-	say "Stopping the nodes"
-	stop_all_processes
-	if [[ $keep_files == false ]]; then
-		for n in "${NODES[@]}"; do
-			remove_node_files "/tmp/harmonylite-$n.db"
-		done
-	else
-		info "Kept /tmp/harmonylite-{1,2,3}.db and their NATS data"
-	fi
-	info "Logs: /tmp/harmonylite-node{1,2,3}.log"
+	stop_example_cluster
 	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 say "Checking the tools"
 ensure_tools nats-server sqlite3 curl
 ensure_jar "$no_build"
-require_free_ports 4221 4222 4223 4321 4322 4323 8081 8082 8083
+require_free_ports "${EXAMPLE_PORTS[@]}"
 
-say "Creating /tmp/harmonylite-{1,2,3}.db with the same Books rows (sqlite3 < examples/books.sql)"
-for n in "${NODES[@]}"; do
-	create_books_database "$n"
-	: >"/tmp/harmonylite-node$n.log"
-done
-
-say "Starting nodes 1, 2 and 3 (./harmonylite --config examples/node-N.yml)"
-for n in "${NODES[@]}"; do
-	start_example_node "$n"
-done
-for n in "${NODES[@]}"; do
-	wait_example_node "$n"
-done
+say "Creating /tmp/harmonylite-{1,2,3}.db with the same Books rows (sqlite3 < examples/books.sql) and starting nodes 1, 2 and 3 (./harmonylite --config examples/node-N.yml)"
+start_example_cluster
 
 say "Checking replication: a row inserted with sqlite3 into node 1's file"
 sql /tmp/harmonylite-1.db "INSERT INTO Books (id, title, author, publication_year) VALUES (100, 'Dune', 'Frank Herbert', 1965);"
@@ -114,7 +90,7 @@ cat <<'EOF'
 EOF
 
 while true; do
-	for n in "${NODES[@]}"; do
+	for n in "${EXAMPLE_NODES[@]}"; do
 		process_alive "node$n" || die "node $n stopped unexpectedly; see /tmp/harmonylite-node$n.log"
 	done
 	sleep 1

@@ -55,9 +55,7 @@ cleanup() {
 	fi
 	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 # start_notes_node N: the demo app (not node mode) on its own database, connected to the shared nats-server.
 start_notes_node() {

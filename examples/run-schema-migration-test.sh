@@ -35,20 +35,13 @@ EOF
 
 parse_demo_options "$@"
 
-NODES=(1 2 3)
+NODES=("${EXAMPLE_NODES[@]}")
 ROW_ID=200
 
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
-	say "Stopping the nodes"
-	stop_all_processes
-	if [[ $keep_files == false ]]; then
-		for n in "${NODES[@]}"; do
-			remove_node_files "/tmp/harmonylite-$n.db"
-		done
-	fi
-	info "Logs: /tmp/harmonylite-node{1,2,3}.log"
+	stop_example_cluster
 	if ((status == 0)); then
 		say "Schema migration test PASSED"
 	else
@@ -56,9 +49,7 @@ cleanup() {
 	fi
 	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 step() {
 	printf '\n==> Step %s\n' "$*"
@@ -127,17 +118,10 @@ row_arrived() {
 say "Checking the tools"
 ensure_tools nats-server sqlite3 curl
 ensure_jar "$no_build"
-require_free_ports 4221 4222 4223 4321 4322 4323 8081 8082 8083
+require_free_ports "${EXAMPLE_PORTS[@]}"
 
 step "1: a three-node cluster with identical Books tables"
-for n in "${NODES[@]}"; do
-	create_books_database "$n"
-	: >"/tmp/harmonylite-node$n.log"
-	start_example_node "$n"
-done
-for n in "${NODES[@]}"; do
-	wait_example_node "$n"
-done
+start_example_cluster
 pass "nodes 1, 2 and 3 are running"
 
 step "2: every node computes the same schema hash (--schema-status)"
