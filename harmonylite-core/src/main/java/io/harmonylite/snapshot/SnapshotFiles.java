@@ -76,7 +76,7 @@ final class SnapshotFiles {
 
 	private static SnapshotException damaged(SnapshotMetadata metadata, String detail) {
 		return new SnapshotException("Snapshot " + metadata.id() + " is damaged: " + detail
-				+ ". Delete it from the store; the node will use an older one, or a new one taken every "
+				+ "; nothing was installed. Delete it from the store; the node will use an older one, or a new one taken every "
 				+ "harmonylite.snapshot.interval");
 	}
 

@@ -1,5 +1,10 @@
 package io.harmonylite.snapshot;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -8,6 +13,8 @@ import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.SchemaVersionStore;
+import io.harmonylite.schema.TableSchema;
+import io.harmonylite.sqlite.SqlIdentifiers;
 
 /**
  * Which of HarmonyLite's own tables are replicated state, carried by a snapshot, and which describe one node and never
@@ -61,6 +68,41 @@ public final class SnapshotTables {
 	 */
 	public static boolean isNodeLocal(String table) {
 		return NODE_LOCAL.contains(lower(table));
+	}
+
+	/**
+	 * The tables of a database that stay on its node: HarmonyLite's node-local tables and the user tables the node
+	 * does not replicate.
+	 * @param connection a connection to the database
+	 * @param replicatedTables the node's table selection
+	 * @return the table names
+	 * @throws SQLException if the schema cannot be read
+	 */
+	static Set<String> nodeLocalTables(Connection connection, ReplicatedTables replicatedTables) throws SQLException {
+		Set<String> replicated = new HashSet<>();
+		for (TableSchema table : replicatedTables.resolve(connection)) {
+			replicated.add(table.name());
+		}
+		List<String> userTables = new SchemaReader(connection).userTables();
+		Set<String> local = new LinkedHashSet<>();
+		for (String table : SqliteSchema.tables(connection, "main")) {
+			if (isInternal(table) ? isNodeLocal(table) : userTables.contains(table) && !replicated.contains(table)) {
+				local.add(table);
+			}
+		}
+		return local;
+	}
+
+	/**
+	 * Creates the restore record's table when missing.
+	 * @param connection the connection
+	 * @param schema the schema to create it in
+	 * @throws SQLException if it cannot be created
+	 */
+	static void createRestoreTable(Connection connection, String schema) throws SQLException {
+		SqliteSchema.execute(connection, "CREATE TABLE IF NOT EXISTS " + SqlIdentifiers.quote(schema) + "."
+				+ SqlIdentifiers.quote(RESTORE_TABLE) + " (id INTEGER PRIMARY KEY CHECK (id = 1), snapshot_id TEXT NOT "
+				+ "NULL, restored_at TEXT NOT NULL, token TEXT NOT NULL)");
 	}
 
 	private static String lower(String name) {

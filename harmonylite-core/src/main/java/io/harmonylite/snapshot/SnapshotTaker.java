@@ -10,18 +10,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.schema.SchemaHasher;
-import io.harmonylite.schema.SchemaReader;
-import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.slf4j.Logger;
@@ -141,18 +136,10 @@ public final class SnapshotTaker {
 			for (String trigger : SqliteSchema.internalTriggers(connection, "main")) {
 				SqliteSchema.execute(connection, "DROP TRIGGER " + SqlIdentifiers.quote(trigger));
 			}
-			List<TableSchema> replicated = this.replicatedTables.resolve(connection);
-			Set<String> keep = new HashSet<>();
-			replicated.forEach((table) -> keep.add(table.name()));
-			List<String> userTables = new SchemaReader(connection).userTables();
-			for (String table : SqliteSchema.tables(connection, "main")) {
-				boolean nodeLocal = SnapshotTables.isInternal(table) ? SnapshotTables.isNodeLocal(table)
-						: userTables.contains(table) && !keep.contains(table);
-				if (nodeLocal) {
-					SqliteSchema.execute(connection, "DROP TABLE " + SqlIdentifiers.quote(table));
-				}
+			for (String table : SnapshotTables.nodeLocalTables(connection, this.replicatedTables)) {
+				SqliteSchema.execute(connection, "DROP TABLE " + SqlIdentifiers.quote(table));
 			}
-			Contents contents = new Contents(SchemaHasher.hash(replicated),
+			Contents contents = new Contents(this.replicatedTables.schemaHash(connection),
 					longs(SqliteSchema.tableExists(connection, "main", SnapshotTables.POSITIONS) ? SqliteSchema
 						.pairs(connection, "SELECT stream, sequence FROM " + SqlIdentifiers.quote(SnapshotTables.POSITIONS))
 							: Map.of()),
