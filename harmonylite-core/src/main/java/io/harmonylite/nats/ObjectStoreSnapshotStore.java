@@ -39,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ObjectStoreSnapshotStore implements SnapshotStore {
 
-	/** The default bucket name. */
-	public static final String BUCKET = "harmonylite-snapshots";
-
 	private static final int STREAM_NOT_FOUND = 10059;
 
 	private static final Logger logger = LoggerFactory.getLogger(ObjectStoreSnapshotStore.class);
