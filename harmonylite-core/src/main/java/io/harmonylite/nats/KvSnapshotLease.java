@@ -39,8 +39,6 @@ public final class KvSnapshotLease implements SnapshotLease {
 	/** The key holding the holder's node id. */
 	public static final String KEY = "snapshot-leader";
 
-	private static final int STREAM_NOT_FOUND = 10059;
-
 	private static final Logger logger = LoggerFactory.getLogger(KvSnapshotLease.class);
 
 	private final Connection connection;
@@ -184,15 +182,6 @@ public final class KvSnapshotLease implements SnapshotLease {
 	}
 
 	private void ensureBucket(KeyValueManagement management) throws IOException, JetStreamApiException {
-		try {
-			checkTtl(management.getStatus(this.bucket));
-			return;
-		}
-		catch (JetStreamApiException ex) {
-			if (ex.getApiErrorCode() != STREAM_NOT_FOUND) {
-				throw ex;
-			}
-		}
 		KeyValueConfiguration configuration = KeyValueConfiguration.builder()
 			.name(this.bucket)
 			.description("HarmonyLite snapshot lease: the node id taking the scheduled snapshots")
@@ -201,19 +190,9 @@ public final class KvSnapshotLease implements SnapshotLease {
 			.replicas(this.replicas)
 			.storageType(StorageType.File)
 			.build();
-		try {
-			management.create(configuration);
+		if (JetStreamBuckets.ensure(() -> checkTtl(management.getStatus(this.bucket)),
+				() -> management.create(configuration))) {
 			logger.info("Created snapshot lease bucket {} (TTL {})", this.bucket, this.ttl);
-		}
-		catch (JetStreamApiException ex) {
-			// Another node may have created it at the same moment: use theirs.
-			try {
-				checkTtl(management.getStatus(this.bucket));
-			}
-			catch (JetStreamApiException notCreated) {
-				ex.addSuppressed(notCreated);
-				throw ex;
-			}
 		}
 	}
 

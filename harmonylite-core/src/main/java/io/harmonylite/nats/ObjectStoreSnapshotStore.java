@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ObjectStoreSnapshotStore implements SnapshotStore {
 
-	private static final int STREAM_NOT_FOUND = 10059;
-
 	private static final Logger logger = LoggerFactory.getLogger(ObjectStoreSnapshotStore.class);
 
 	private final Connection connection;
@@ -170,34 +168,14 @@ public final class ObjectStoreSnapshotStore implements SnapshotStore {
 	}
 
 	private void ensureBucket(ObjectStoreManagement management) throws IOException, JetStreamApiException {
-		try {
-			management.getStatus(this.bucket);
-			return;
-		}
-		catch (JetStreamApiException ex) {
-			if (ex.getApiErrorCode() != STREAM_NOT_FOUND) {
-				throw ex;
-			}
-		}
 		ObjectStoreConfiguration configuration = ObjectStoreConfiguration.builder()
 			.name(this.bucket)
 			.description("HarmonyLite snapshots (<id>.db.zst and <id>.manifest)")
 			.storageType(StorageType.File)
 			.replicas(this.replicas)
 			.build();
-		try {
-			management.create(configuration);
+		if (JetStreamBuckets.ensure(() -> management.getStatus(this.bucket), () -> management.create(configuration))) {
 			logger.info("Created snapshot bucket {} ({} replica(s))", this.bucket, this.replicas);
-		}
-		catch (JetStreamApiException ex) {
-			// Another node may have created it at the same moment: use theirs.
-			try {
-				management.getStatus(this.bucket);
-			}
-			catch (JetStreamApiException notCreated) {
-				ex.addSuppressed(notCreated);
-				throw ex;
-			}
 		}
 	}
 
