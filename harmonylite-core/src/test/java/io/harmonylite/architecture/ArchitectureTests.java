@@ -66,6 +66,16 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void snapshotsShouldReachNatsAndTheEngineOnlyThroughTheirPorts() {
+		noClasses().that()
+			.resideInAPackage("io.harmonylite.snapshot..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.harmonylite.nats..", "io.harmonylite.engine..", "io.harmonylite.replicate..")
+			.check(core);
+	}
+
+	@Test
 	void coreShouldNotUseSpring() {
 		noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..")
 			.check(core);
