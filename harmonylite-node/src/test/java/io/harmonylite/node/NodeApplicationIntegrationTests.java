@@ -1,4 +1,4 @@
-package io.harmonylite.sample;
+package io.harmonylite.node;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,30 +11,28 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import org.flywaydb.core.Flyway;
+import io.harmonylite.engine.NodeState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Starts the jar's standalone-node mode on an existing database and checks that its schema is left alone.
+ * Starts the standalone node on an existing database, with its embedded nats-server, and checks that it replicates
+ * the file as it is, leaves its schema alone and serves only the Actuator endpoints.
  */
-@SpringBootTest
-@ActiveProfiles(HarmonyLiteSampleApplication.NODE_PROFILE)
-class NodeModeTests {
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class NodeApplicationIntegrationTests {
 
 	@TempDir
 	static Path tempDir;
@@ -58,13 +56,17 @@ class NodeModeTests {
 	@Autowired
 	HarmonyLiteEngine engine;
 
+	@LocalServerPort
+	int port;
 
 	@Test
 	void nodeRunsEngineOnTheGivenFile() {
 		assertThat(this.engine.isRunning()).isTrue();
+		assertThat(this.engine.status().state()).isEqualTo(NodeState.RUNNING);
 		assertThat(this.engine.config().nodeId()).isEqualTo(2);
 		assertThat(this.engine.config().dbPath()).isEqualTo(tempDir.resolve("inventory.db"));
 		assertThat(this.engine.config().ignoreTables()).isEmpty();
+		assertThat(this.engine.status().watchedTables()).containsExactly("Items");
 	}
 
 	@Test
@@ -82,29 +84,19 @@ class NodeModeTests {
 	}
 
 	@Test
-	void nodeHasNoDataSourceAndNoBooksApi() {
+	void nodeHasNoDataSource() {
 		assertThat(this.context.getBeanNamesForType(DataSource.class)).isEmpty();
-		assertThat(this.context.getBeanNamesForType(Flyway.class)).isEmpty();
-		assertThat(this.context.containsBean("booksController")).isFalse();
-	}
-
-	@Test
-	void nodeHasNoNotesPage() {
-		assertThat(this.context.containsBean("notesController")).isFalse();
-		assertThat(this.context.containsBean("nodeController")).isFalse();
 		assertThat(this.context.getEnvironment().getProperty("spring.web.resources.add-mappings")).isEqualTo("false");
 	}
 
 	@Test
-	void nodeWithoutDbPathShouldFailNamingIt() {
-		SpringApplication application = new SpringApplication(HarmonyLiteSampleApplication.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setAdditionalProfiles(HarmonyLiteSampleApplication.NODE_PROFILE);
+	void nodeServesItsActuatorEndpoints() {
+		RestClient client = RestClient.create("http://localhost:" + this.port);
 
-		assertThatThrownBy(() -> application.run("--harmonylite.node-id=1")).rootCause()
-			.isInstanceOfSatisfying(ConfigException.class,
-					(ex) -> assertThat(ex.property()).isEqualTo("harmonylite.db-path"))
-			.hasMessageContaining("is required in node mode");
+		assertThat(client.get().uri("/actuator/health").retrieve().body(String.class)).contains("\"harmonylite\"");
+		assertThat(client.get().uri("/actuator/harmonylite").retrieve().body(String.class)).contains("\"nodeId\":2");
+		assertThat(client.get().uri("/actuator/prometheus").retrieve().body(String.class))
+			.contains("harmonylite_changes_pending{node_id=\"2\"}");
 	}
 
 }

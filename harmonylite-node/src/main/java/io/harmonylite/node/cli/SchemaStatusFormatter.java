@@ -1,8 +1,12 @@
-package io.harmonylite.schema;
+package io.harmonylite.node.cli;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.NodeSchemaState;
+import io.harmonylite.schema.SchemaHasher;
 
 /**
  * Renders the texts of the {@code --schema-status} and {@code --schema-status-cluster} commands. Hashes show their

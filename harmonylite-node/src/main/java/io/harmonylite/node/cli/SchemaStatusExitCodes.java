@@ -1,4 +1,6 @@
-package io.harmonylite.schema;
+package io.harmonylite.node.cli;
+
+import io.harmonylite.schema.ClusterSchemaView;
 
 /**
  * Exit codes of the cluster schema status command, so that CI/CD pipelines can gate a rollout on it. {@code 1} is

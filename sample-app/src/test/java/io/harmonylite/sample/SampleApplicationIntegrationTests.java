@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Starts the Books demo on a temporary database file and exercises it over HTTP.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class SampleApplicationTests {
+class SampleApplicationIntegrationTests {
 
 	@TempDir
 	static Path tempDir;

@@ -1,4 +1,4 @@
-package io.harmonylite.sample.cli;
+package io.harmonylite.node.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,7 +16,6 @@ import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.engine.SchemaStatusCommands;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqliteConnections;
 
@@ -24,9 +23,10 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
- * Runs the jar's one-shot commands, answered from the database and the schema registry without starting
+ * Runs the node's one-shot commands, answered from the database and the schema registry without starting
  * replication: {@code --schema-status} (exit 0), {@code --schema-status-cluster} (0 consistent, 2 inconsistent, 3
  * NATS unreachable), {@code --cleanup} (exit 0) and {@code --version} (exit 0). A bad configuration exits with 1.
  * <p>
@@ -112,6 +112,10 @@ public final class NodeCommands {
 		application.setRegisterShutdownHook(false);
 		// The command's output is the point: keep the framework's INFO lines out of it.
 		application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
+		// First, so that it wins over any configuration: a command builds the engine and never starts it.
+		application.addInitializers((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("harmonyliteCommand", Map.of("harmonylite.auto-startup", false))));
 		ConfigurableApplicationContext context;
 		try {
 			context = application.run(args);

@@ -1,4 +1,4 @@
-package io.harmonylite.sample;
+package io.harmonylite.node;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The root launcher {@code ./harmonylite}: the original tool's flags, with one or two dashes, on the packaged jar.
+ * The root launcher {@code ./harmonylite}: the original tool's flags, with one or two dashes, on the packaged node jar.
  */
 class LauncherIntegrationTests {
 
@@ -68,7 +68,6 @@ class LauncherIntegrationTests {
 		Path database = booksDatabase();
 		Path config = this.tempDir.resolve("node.yml");
 		Files.writeString(config, """
-				spring.profiles.active: node
 				harmonylite:
 				  node-id: 9
 				  db-path: %s

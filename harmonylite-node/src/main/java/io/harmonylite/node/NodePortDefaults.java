@@ -1,4 +1,4 @@
-package io.harmonylite.sample;
+package io.harmonylite.node;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,10 +10,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.Profiles;
 
 /**
- * In the {@code node} profile, gives node {@code N} its own default ports, so that several nodes run on one machine
+ * Gives node {@code N} its own default ports, so that several nodes run on one machine
  * without port settings: the embedded nats-server's client port {@value #NATS_PORT_BASE} + N and the HTTP (Actuator)
  * port {@value #HTTP_PORT_BASE} + N. Explicit {@code harmonylite.nats.embedded.port} and {@code server.port} settings,
  * from any source, win: these defaults have the lowest precedence.
@@ -34,9 +33,6 @@ public class NodePortDefaults implements EnvironmentPostProcessor, Ordered {
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (!environment.acceptsProfiles(Profiles.of(HarmonyLiteSampleApplication.NODE_PROFILE))) {
-			return;
-		}
 		Long nodeId = nodeId(environment);
 		if (nodeId == null) {
 			return;

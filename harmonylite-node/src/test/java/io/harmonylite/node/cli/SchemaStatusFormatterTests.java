@@ -1,14 +1,16 @@
-package io.harmonylite.schema;
+package io.harmonylite.node.cli;
 
 import java.time.Instant;
 import java.util.List;
 
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.NodeSchemaState;
 import org.junit.jupiter.api.Test;
 
-import static io.harmonylite.schema.ClusterSchemaViewTests.NEW;
-import static io.harmonylite.schema.ClusterSchemaViewTests.NEWER;
-import static io.harmonylite.schema.ClusterSchemaViewTests.OLD;
-import static io.harmonylite.schema.ClusterSchemaViewTests.node;
+import static io.harmonylite.schema.SchemaStates.NEW;
+import static io.harmonylite.schema.SchemaStates.NEWER;
+import static io.harmonylite.schema.SchemaStates.OLD;
+import static io.harmonylite.schema.SchemaStates.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SchemaStatusFormatterTests {

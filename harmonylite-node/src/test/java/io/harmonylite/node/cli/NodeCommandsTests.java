@@ -1,4 +1,4 @@
-package io.harmonylite.sample.cli;
+package io.harmonylite.node.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The jar's one-shot commands, run as {@code main} runs them, on a database made beforehand.
+ * The node's one-shot commands, run as {@code main} runs them, on a database made beforehand.
  */
 class NodeCommandsTests {
 
@@ -107,19 +107,33 @@ class NodeCommandsTests {
 	}
 
 	@Test
-	void commandWithoutDbPathInNodeModeShouldFailNamingTheProperty() {
-		assertThat(run("--schema-status", "--spring.profiles.active=node", "--harmonylite.node-id=1")).hasValue(1);
+	void commandWithoutDbPathShouldFailNamingTheProperty() {
+		assertThat(run("--schema-status", "--harmonylite.node-id=1")).hasValue(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("harmonylite.db-path");
 	}
 
 	@Test
 	void commandWithMissingDatabaseFileShouldFailNamingTheFile() {
 		Path missing = this.tempDir.resolve("missing.db");
-		assertThat(run("--schema-status", "--spring.profiles.active=node", "--harmonylite.node-id=1",
+		assertThat(run("--schema-status", "--harmonylite.node-id=1",
 				"--harmonylite.db-path=" + missing))
 			.hasValue(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains(missing + " does not exist");
 		assertThat(missing).doesNotExist();
+	}
+
+	@Test
+	void commandShouldNotStartTheEngineEvenWhenTheConfigurationAsksForIt() {
+		int natsPort = FreePorts.one();
+
+		assertThat(run(nodeArgs("--schema-status", "--harmonylite.auto-startup=true",
+				"--harmonylite.nats.embedded.port=" + natsPort)))
+			.as(this.err.toString(StandardCharsets.UTF_8))
+			.hasValue(0);
+
+		// A started engine would have run its embedded nats-server there.
+		assertThat(FreePorts.isFree(natsPort)).isTrue();
+		assertThat(stdout()).startsWith("Schema Status for Node 3");
 	}
 
 	@Test
@@ -129,7 +143,7 @@ class NodeCommandsTests {
 	}
 
 	private String[] nodeArgs(String... more) {
-		List<String> args = new ArrayList<>(List.of("--spring.profiles.active=node", "--harmonylite.node-id=3",
+		List<String> args = new ArrayList<>(List.of("--harmonylite.node-id=3",
 				"--harmonylite.db-path=" + this.database));
 		args.addAll(List.of(more));
 		return args.toArray(String[]::new);

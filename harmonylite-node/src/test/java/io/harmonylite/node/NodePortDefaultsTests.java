@@ -1,4 +1,4 @@
-package io.harmonylite.sample;
+package io.harmonylite.node;
 
 import java.util.Map;
 
@@ -11,15 +11,15 @@ import org.springframework.core.env.StandardEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Node N's default ports in the {@code node} profile.
+ * Node N's default ports.
  */
 class NodePortDefaultsTests {
 
 	private final NodePortDefaults defaults = new NodePortDefaults();
 
 	@Test
-	void nodeProfileShouldDeriveBothPortsFromTheNodeId() {
-		StandardEnvironment environment = environment(true, Map.of("harmonylite.node-id", "3"));
+	void nodeIdShouldGiveBothPorts() {
+		StandardEnvironment environment = environment(Map.of("harmonylite.node-id", "3"));
 
 		this.defaults.postProcessEnvironment(environment, new SpringApplication());
 
@@ -29,7 +29,7 @@ class NodePortDefaultsTests {
 
 	@Test
 	void explicitPortsShouldWin() {
-		StandardEnvironment environment = environment(true,
+		StandardEnvironment environment = environment(
 				Map.of("harmonylite.node-id", "3", "harmonylite.nats.embedded.port", "5000", "server.port", "0"));
 
 		this.defaults.postProcessEnvironment(environment, new SpringApplication());
@@ -40,8 +40,8 @@ class NodePortDefaultsTests {
 	}
 
 	@Test
-	void demoAppShouldKeepTheUsualDefaults() {
-		StandardEnvironment environment = environment(false, Map.of("harmonylite.node-id", "3"));
+	void nodeWithoutNodeIdShouldGetNoDefaults() {
+		StandardEnvironment environment = environment(Map.of());
 
 		this.defaults.postProcessEnvironment(environment, new SpringApplication());
 
@@ -51,19 +51,16 @@ class NodePortDefaultsTests {
 
 	@Test
 	void nodeWithoutValidNodeIdShouldGetNoDefaults() {
-		StandardEnvironment environment = environment(true, Map.of("harmonylite.node-id", "one"));
+		StandardEnvironment environment = environment(Map.of("harmonylite.node-id", "one"));
 
 		this.defaults.postProcessEnvironment(environment, new SpringApplication());
 
 		assertThat(environment.getProperty("server.port")).isNull();
 	}
 
-	private static StandardEnvironment environment(boolean nodeProfile, Map<String, Object> properties) {
+	private static StandardEnvironment environment(Map<String, Object> properties) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
-		if (nodeProfile) {
-			environment.setActiveProfiles(HarmonyLiteSampleApplication.NODE_PROFILE);
-		}
 		return environment;
 	}
 

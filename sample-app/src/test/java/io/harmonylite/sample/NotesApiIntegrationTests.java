@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The notes page's JSON API and static files, on a temporary database with an embedded nats-server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class NotesApiTests {
+class NotesApiIntegrationTests {
 
 	@TempDir
 	static Path tempDir;

@@ -1,4 +1,4 @@
-package io.harmonylite.sample.cli;
+package io.harmonylite.node.cli;
 
 import java.util.Arrays;
 import java.util.List;
