@@ -70,7 +70,7 @@ final class EngineCounters implements ApplyListener {
 	 * The counts since the engine was created.
 	 * @return the counters
 	 */
-	synchronized EngineStatus.Counters snapshot() {
+	synchronized EngineStatus.Counters totals() {
 		RunCounts total = this.retired.plus(this.running.get());
 		Map<String, Long> applied = new TreeMap<>();
 		this.appliedByTable.forEach((table, count) -> applied.put(table, count.sum()));

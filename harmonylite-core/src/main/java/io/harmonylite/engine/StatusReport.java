@@ -71,7 +71,7 @@ final class StatusReport {
 	 * @return the status
 	 */
 	static EngineStatus stopped(HarmonyLiteConfig config, EngineCounters counters) {
-		EngineStatus.Counters counts = counters.snapshot();
+		EngineStatus.Counters counts = counters.totals();
 		return new EngineStatus(config.nodeId(), HarmonyLiteVersion.current(), NodeState.STOPPED, config.publish(),
 				config.replicate(), new EngineStatus.Nats(config.nats().isEmbedded(), config.nats().urls(), false,
 						counts.natsReconnects()),
@@ -81,7 +81,7 @@ final class StatusReport {
 	EngineStatus build() {
 		boolean connected = this.connection.connected();
 		List<EngineStatus.Shard> shards = shards(connected);
-		EngineStatus.Counters counts = this.counters.snapshot();
+		EngineStatus.Counters counts = this.counters.totals();
 		SchemaVersion version = this.schema.version();
 		List<String> watched = this.schema.watchedTables();
 		EngineStatus.Schema schemaStatus = new EngineStatus.Schema(version.hash(), version.previousHash(),

@@ -27,7 +27,7 @@ class EngineCountersTests {
 		this.counters.applied(event("Authors"), Duration.ZERO);
 		this.counters.deadLettered(message(1), "bad");
 
-		EngineStatus.Counters snapshot = this.counters.snapshot();
+		EngineStatus.Counters snapshot = this.counters.totals();
 
 		assertThat(snapshot.appliedByTable()).containsExactly(Map.entry("Authors", 1L), Map.entry("Books", 2L));
 		assertThat(snapshot.deadLetters()).isOne();
@@ -40,10 +40,10 @@ class EngineCountersTests {
 		PublisherStats first = new PublisherStats();
 		this.counters.attach(() -> EngineCounters.RunCounts.of(first, 2, 1, 1, 1));
 		this.counters.detach();
-		assertThat(this.counters.snapshot().natsReconnects()).isEqualTo(2);
+		assertThat(this.counters.totals().natsReconnects()).isEqualTo(2);
 
 		this.counters.attach(() -> EngineCounters.RunCounts.of(new PublisherStats(), 1, 0, 0, 0));
-		EngineStatus.Counters running = this.counters.snapshot();
+		EngineStatus.Counters running = this.counters.totals();
 
 		assertThat(running.natsReconnects()).isEqualTo(3);
 		assertThat(running.schemaPauses()).isOne();
@@ -57,12 +57,12 @@ class EngineCountersTests {
 		long[] reconnects = { 1 };
 		this.counters.attach(() -> EngineCounters.RunCounts.of(null, reconnects[0], 0, 0, 0));
 		reconnects[0] = 4;
-		long whileRunning = this.counters.snapshot().natsReconnects();
+		long whileRunning = this.counters.totals().natsReconnects();
 
 		this.counters.detach();
 
 		assertThat(whileRunning).isEqualTo(4);
-		assertThat(this.counters.snapshot().natsReconnects()).isEqualTo(4);
+		assertThat(this.counters.totals().natsReconnects()).isEqualTo(4);
 	}
 
 	private static ChangeEvent event(String table) {
