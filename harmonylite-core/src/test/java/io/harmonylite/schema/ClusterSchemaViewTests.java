@@ -1,21 +1,17 @@
 package io.harmonylite.schema;
 
-import java.time.Instant;
 import java.util.List;
 
 import io.harmonylite.schema.ClusterSchemaView.HashGroup;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import static io.harmonylite.schema.SchemaStates.NEW;
+import static io.harmonylite.schema.SchemaStates.NEWER;
+import static io.harmonylite.schema.SchemaStates.OLD;
+import static io.harmonylite.schema.SchemaStates.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClusterSchemaViewTests {
-
-	static final String OLD = "6bae09c0" + "0".repeat(56);
-
-	static final String NEW = "9b1c2d3e" + "1".repeat(56);
-
-	static final String NEWER = "3f2a1b4c" + "2".repeat(56);
 
 	@Test
 	void emptyClusterShouldBeConsistentWithoutCommonHash() {
@@ -53,10 +49,6 @@ class ClusterSchemaViewTests {
 				List.of(node(1, NEWER, NEW), node(2, NEW, OLD), node(3, OLD, null), node(4, NEWER, NEW)));
 		assertThat(view.groups()).containsExactly(new HashGroup(NEWER, List.of(1L, 4L), List.of()),
 				new HashGroup(OLD, List.of(3L), List.of(2L)), new HashGroup(NEW, List.of(2L), List.of(1L, 4L)));
-	}
-
-	static NodeSchemaState node(long nodeId, String hash, @Nullable String previous) {
-		return new NodeSchemaState(nodeId, hash, previous, "v0.1.0", List.of("Books"), Instant.EPOCH);
 	}
 
 }

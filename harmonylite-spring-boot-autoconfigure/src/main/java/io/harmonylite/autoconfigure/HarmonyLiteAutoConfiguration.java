@@ -22,8 +22,8 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEngine} for an application with a SQLite
- * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context. When
- * Flyway runs, its schema history table is never replicated.
+ * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context (unless
+ * {@code harmonylite.auto-startup=false}). When Flyway runs, its schema history table is never replicated.
  *
  * @since 0.1.0
  */
@@ -50,8 +50,9 @@ public final class HarmonyLiteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EngineStartStopLifecycle harmonyLiteEngineStartStopLifecycle(HarmonyLiteEngine engine) {
-		return new EngineStartStopLifecycle(engine);
+	EngineStartStopLifecycle harmonyLiteEngineStartStopLifecycle(HarmonyLiteEngine engine,
+			HarmonyLiteProperties properties) {
+		return new EngineStartStopLifecycle(engine, properties.isAutoStartup());
 	}
 
 	private static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {

@@ -23,6 +23,12 @@ public class HarmonyLiteProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether to start the engine with the application context. When false, the engine is created but started only
+	 * by an explicit start of the context's lifecycle (or of the engine).
+	 */
+	private boolean autoStartup = true;
+
+	/**
 	 * Identifier of this node, a positive number unique in the cluster.
 	 */
 	private @Nullable Long nodeId;
@@ -74,6 +80,14 @@ public class HarmonyLiteProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	public @Nullable Long getNodeId() {

@@ -12,8 +12,6 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.nats.EmbeddedNatsConfig;
-import io.harmonylite.nats.NatsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -33,15 +31,15 @@ import org.springframework.core.annotation.Order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HarmonyLiteAutoConfiguration}.
+ * Tests for {@link HarmonyLiteAutoConfiguration}, with {@code harmonylite.auto-startup=false}: the engine is built and
+ * its configuration bound, and nothing starts (see {@link HarmonyLiteAutoConfigurationIntegrationTests}).
  */
 class HarmonyLiteAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(DataSourceAutoConfiguration.class, HarmonyLiteAutoConfiguration.class))
-		// A free port for the embedded nats-server of each started engine: 4222 may be taken on the machine.
-		.withPropertyValues("harmonylite.node-id=1", "harmonylite.nats.embedded.port=0");
+		.withPropertyValues("harmonylite.node-id=1", "harmonylite.auto-startup=false");
 
 	@TempDir
 	Path tempDir;
@@ -65,7 +63,7 @@ class HarmonyLiteAutoConfigurationTests {
 		SQLiteDataSource dataSource = new SQLiteDataSource();
 		dataSource.setUrl("jdbc:sqlite:" + this.tempDir.resolve("bean.db"));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
-			.withPropertyValues("harmonylite.node-id=3", "harmonylite.nats.embedded.port=0")
+			.withPropertyValues("harmonylite.node-id=3", "harmonylite.auto-startup=false")
 			.withBean(DataSource.class, () -> dataSource)
 			.run((context) -> assertThat(config(context).dbPath())
 				.isEqualTo(this.tempDir.resolve("bean.db").toAbsolutePath()));
@@ -111,19 +109,31 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithUserEngineShouldBackOff() {
 		HarmonyLiteEngine userEngine = HarmonyLiteEngine
-			.builder(HarmonyLiteConfig.builder()
-				.nodeId(42)
-				.dbPath(this.tempDir.resolve("user.db"))
-				.nats(embeddedOnFreePort())
-				.build())
+			.builder(HarmonyLiteConfig.builder().nodeId(42).dbPath(this.tempDir.resolve("user.db")).build())
 			.build();
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
 			.withBean("userEngine", HarmonyLiteEngine.class, () -> userEngine)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(HarmonyLiteEngine.class);
 				assertThat(context).getBean(HarmonyLiteEngine.class).isSameAs(userEngine);
-				assertThat(userEngine.isRunning()).isTrue();
+				assertThat(context).hasSingleBean(EngineStartStopLifecycle.class);
 			});
+	}
+
+	@Test
+	void runWithAutoStartupDisabledShouldBuildTheEngineWithoutStartingIt() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db")).run((context) -> {
+			assertThat(context.getBean(HarmonyLiteEngine.class).isRunning()).isFalse();
+			assertThat(context.getBean(EngineStartStopLifecycle.class).isAutoStartup()).isFalse();
+		});
+	}
+
+	@Test
+	void autoStartupShouldBeOnByDefault() {
+		HarmonyLiteProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
+			.bindOrCreate("harmonylite", HarmonyLiteProperties.class);
+
+		assertThat(properties.isAutoStartup()).isTrue();
 	}
 
 	@Test
@@ -137,8 +147,7 @@ class HarmonyLiteAutoConfigurationTests {
 					.dbPath(dbPath)
 					.ignoreTables(List.of("flyway_schema_history"))
 					.build();
-				assertThat(config).usingRecursiveComparison().ignoringFields("nats.embedded.port").isEqualTo(defaults);
-				assertThat(config.nats().embedded().port()).isZero();
+				assertThat(config).usingRecursiveComparison().isEqualTo(defaults);
 			});
 	}
 
@@ -258,17 +267,6 @@ class HarmonyLiteAutoConfigurationTests {
 	}
 
 	@Test
-	void runShouldStartEngineWithContextAndStopItOnClose() {
-		HarmonyLiteEngine[] engine = new HarmonyLiteEngine[1];
-		this.contextRunner.withPropertyValues(sqliteUrl("app.db")).run((context) -> {
-			engine[0] = context.getBean(HarmonyLiteEngine.class);
-			assertThat(engine[0].isRunning()).isTrue();
-			assertThat(context.getBean(EngineStartStopLifecycle.class).isRunning()).isTrue();
-		});
-		assertThat(engine[0].isRunning()).isFalse();
-	}
-
-	@Test
 	void startupFailureShouldBeExplainedByFailureAnalyzer() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.replication.shards=0")
 			.run((context) -> {
@@ -279,12 +277,6 @@ class HarmonyLiteAutoConfigurationTests {
 				assertThat(analysis.getAction()).contains("set 'harmonylite.replication.shards'")
 					.contains("HARMONYLITE_REPLICATION_SHARDS");
 			});
-	}
-
-	private static NatsConfig embeddedOnFreePort() {
-		NatsConfig defaults = NatsConfig.embeddedDefaults();
-		return new NatsConfig(List.of(), null, null, null, null, null, null, null, defaults.connectRetries(),
-				defaults.reconnectWait(), new EmbeddedNatsConfig(null, null, 0, null, List.of()));
 	}
 
 	private String sqliteUrl(String fileName) {
