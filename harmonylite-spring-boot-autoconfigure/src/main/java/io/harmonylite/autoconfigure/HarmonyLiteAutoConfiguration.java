@@ -1,7 +1,6 @@
 package io.harmonylite.autoconfigure;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -15,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
@@ -23,7 +23,7 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEngine} for an application with a SQLite
  * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context. When
- * Flyway runs, its schema history table is never replicated.
+ * Flyway or Liquibase runs, the tables holding their own history are never replicated.
  *
  * @since 0.1.0
  */
@@ -40,9 +40,8 @@ public final class HarmonyLiteAutoConfiguration {
 	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource,
 			ObjectProvider<HarmonyLiteEngineCustomizer> customizers, Environment environment,
 			ResourceLoader resourceLoader) {
-		String flywayHistory = FlywayHistoryTable.name(environment, resourceLoader.getClassLoader());
 		HarmonyLiteConfig config = EngineConfigMapper.map(properties, dbPath(properties, dataSource),
-				(flywayHistory != null) ? List.of(flywayHistory) : List.of());
+				MigrationTool.allHistoryTables(environment, resourceLoader.getClassLoader()));
 		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
@@ -52,6 +51,12 @@ public final class HarmonyLiteAutoConfiguration {
 	@ConditionalOnMissingBean
 	EngineStartStopLifecycle harmonyLiteEngineStartStopLifecycle(HarmonyLiteEngine engine) {
 		return new EngineStartStopLifecycle(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MigrationDiagnostics harmonyLiteMigrationDiagnostics(HarmonyLiteEngine engine, ApplicationContext context) {
+		return new MigrationDiagnostics(engine, context);
 	}
 
 	private static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {

@@ -12,8 +12,6 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.nats.EmbeddedNatsConfig;
-import io.harmonylite.nats.NatsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -114,7 +112,7 @@ class HarmonyLiteAutoConfigurationTests {
 			.builder(HarmonyLiteConfig.builder()
 				.nodeId(42)
 				.dbPath(this.tempDir.resolve("user.db"))
-				.nats(embeddedOnFreePort())
+				.nats(TestEngines.embeddedOnFreePort())
 				.build())
 			.build();
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
@@ -135,7 +133,7 @@ class HarmonyLiteAutoConfigurationTests {
 				HarmonyLiteConfig defaults = HarmonyLiteConfig.builder()
 					.nodeId(1)
 					.dbPath(dbPath)
-					.ignoreTables(List.of("flyway_schema_history"))
+					.ignoreTables(List.of("flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK"))
 					.build();
 				assertThat(config).usingRecursiveComparison().ignoringFields("nats.embedded.port").isEqualTo(defaults);
 				assertThat(config.nats().embedded().port()).isZero();
@@ -145,6 +143,7 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithFlywayShouldNeverReplicateItsHistoryTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Sessions")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Sessions",
 					"flyway_schema_history"));
 	}
@@ -152,24 +151,51 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithCustomFlywayTableShouldNeverReplicateIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.table=migrations")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("migrations"));
 	}
 
 	@Test
 	void runWithHistoryTableAlreadyIgnoredShouldNotRepeatIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Flyway_Schema_History")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Flyway_Schema_History"));
 	}
 
 	@Test
-	void runWhenFlywayIsDisabledShouldReplicateEveryTable() {
+	void runWhenFlywayIsDisabledShouldReplicateItsTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.enabled=false")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
 	}
 
 	@Test
-	void runWhenFlywayIsAbsentShouldReplicateEveryTable() {
+	void runWhenNoMigrationToolIsPresentShouldReplicateEveryTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb", "liquibase"))
+			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
+	}
+
+	@Test
+	void runWithLiquibaseShouldNeverReplicateItsTables() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("DATABASECHANGELOG",
+					"DATABASECHANGELOGLOCK"));
+	}
+
+	@Test
+	void runWithCustomLiquibaseTablesShouldNeverReplicateThem() {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.database-change-log-table=changes",
+					"spring.liquibase.database-change-log-lock-table=changes_lock")
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("changes", "changes_lock"));
+	}
+
+	@Test
+	void runWhenLiquibaseIsDisabledShouldReplicateItsTables() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.enabled=false")
 			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
 			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
 	}
@@ -279,12 +305,6 @@ class HarmonyLiteAutoConfigurationTests {
 				assertThat(analysis.getAction()).contains("set 'harmonylite.replication.shards'")
 					.contains("HARMONYLITE_REPLICATION_SHARDS");
 			});
-	}
-
-	private static NatsConfig embeddedOnFreePort() {
-		NatsConfig defaults = NatsConfig.embeddedDefaults();
-		return new NatsConfig(List.of(), null, null, null, null, null, null, null, defaults.connectRetries(),
-				defaults.reconnectWait(), new EmbeddedNatsConfig(null, null, 0, null, List.of()));
 	}
 
 	private String sqliteUrl(String fileName) {
