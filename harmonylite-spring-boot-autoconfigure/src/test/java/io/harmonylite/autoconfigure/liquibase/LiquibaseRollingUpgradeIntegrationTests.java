@@ -1,0 +1,202 @@
+package io.harmonylite.autoconfigure.liquibase;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.harmonylite.engine.EngineStatus;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.engine.NodeState;
+import io.harmonylite.engine.TestDatabase;
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.testsupport.NatsTestServer;
+import liquibase.integration.spring.SpringLiquibase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A rolling upgrade driven by Liquibase: three applications with the starter run release 1; node 1 is upgraded to
+ * release 2, whose change sets add a column (which Liquibase does on SQLite by rebuilding the table) and drop a
+ * captured column. Its schema hash changes, the other two nodes pause on its writes, and once they are upgraded too
+ * (node 2 by a restart, node 3 live, by a Liquibase update in the running application) everything converges.
+ * Liquibase's own tables are never replicated.
+ */
+class LiquibaseRollingUpgradeIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final String RELEASE_1 = "classpath:liquibase-rolling/release-1.xml";
+
+	private static final String RELEASE_2 = "classpath:liquibase-rolling/release-2.xml";
+
+	private static NatsTestServer nats;
+
+	@TempDir
+	Path dir;
+
+	private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+
+	@BeforeAll
+	static void startNats() {
+		nats = NatsTestServer.start();
+	}
+
+	@AfterAll
+	static void stopNats() {
+		if (nats != null) {
+			nats.close();
+		}
+	}
+
+	@AfterEach
+	void stopApps() {
+		this.apps.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void liquibaseUpdatesShouldTakeTheClusterThroughARollingUpgrade() {
+		ConfigurableApplicationContext node1 = start(1, RELEASE_1);
+		ConfigurableApplicationContext node2 = start(2, RELEASE_1);
+		ConfigurableApplicationContext node3 = start(3, RELEASE_1);
+		TestDatabase db1 = database(1);
+		TestDatabase db2 = database(2);
+		TestDatabase db3 = database(3);
+		String release1Hash = hash(node1);
+		assertThat(hash(node2)).isEqualTo(release1Hash);
+		assertThat(hash(node3)).isEqualTo(release1Hash);
+		assertThat(engine(node1).status().watchedTables()).containsExactly("Books");
+
+		db2.execute("INSERT INTO Books (id, title, author, isbn) VALUES (1, 'Dune', 'Frank Herbert', '978-0441013593')");
+		awaitRows("1|Dune", db1, db3);
+
+		// Release 2 on node 1: Liquibase adds email and drops isbn before the engine starts.
+		node1.close();
+		node1 = start(1, RELEASE_2);
+		assertThat(columns(db1)).containsExactly("id", "title", "author", "email");
+		EngineStatus upgraded = engine(node1).status();
+		assertThat(upgraded.schema().hash()).isNotEqualTo(release1Hash);
+		assertThat(upgraded.schema().previousHash()).isEqualTo(release1Hash);
+		assertThat(upgraded.state()).isEqualTo(NodeState.RUNNING);
+		assertThat(engine(node1).clusterSchema().consistent()).isFalse();
+
+		db1.execute("INSERT INTO Books (id, title, author, email) VALUES (2, 'Emma', 'Jane Austen', 'ja@example.org')");
+		for (ConfigurableApplicationContext old : List.of(node2, node3)) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(engine(old).status().state())
+					.isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH));
+		}
+		assertThat(db2.rows("SELECT id FROM Books ORDER BY id")).containsExactly("1");
+		assertThat(db3.rows("SELECT id FROM Books ORDER BY id")).containsExactly("1");
+		awaitRows("1|Dune,2|Emma", db1);
+
+		// Release 2 on node 2, by a restart: it applies the queued row at once.
+		node2.close();
+		node2 = start(2, RELEASE_2);
+		awaitRows("1|Dune,2|Emma", db2);
+		assertThat(hash(node2)).isEqualTo(hash(node1));
+
+		// Release 2 on node 3, live: a SpringLiquibase initialized in the running application, so wrapped by the
+		// HarmonyLite post-processor. The paused shard is redelivered at once, not after the nak delay (5 minutes).
+		ConfigurableApplicationContext live = node3;
+		SpringLiquibase release2 = new SpringLiquibase();
+		release2.setDataSource(live.getBean(SpringLiquibase.class).getDataSource());
+		release2.setChangeLog(RELEASE_2);
+		release2.setAnalyticsEnabled(false);
+		live.getAutowireCapableBeanFactory().initializeBean(release2, "release2Liquibase");
+		assertThat(columns(db3)).containsExactly("id", "title", "author", "email");
+		awaitRows("1|Dune,2|Emma", db3);
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(engine(live).status().state()).isEqualTo(NodeState.RUNNING));
+		assertThat(engine(live).status().schema().resumes()).isPositive();
+
+		// Converged: one hash everywhere, new writes replicate both ways with the new column.
+		db2.execute("INSERT INTO Books (id, title, author, email) VALUES (3, 'Ulysses', 'James Joyce', 'jj@example.org')");
+		db3.execute("UPDATE Books SET email = 'fh@example.org' WHERE id = 1");
+		List<String> expected = List.of("1|Dune|Frank Herbert|fh@example.org", "2|Emma|Jane Austen|ja@example.org",
+				"3|Ulysses|James Joyce|jj@example.org");
+		for (TestDatabase db : List.of(db1, db2, db3)) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(db.rows("SELECT id, title, author, email FROM Books ORDER BY id"))
+					.isEqualTo(expected));
+			// Each node ran its change sets itself; no change log or lock row was replicated.
+			assertThat(db.rows("SELECT id FROM DATABASECHANGELOG ORDER BY orderexecuted")).containsExactly("1", "2",
+					"3");
+			assertThat(db.count("DATABASECHANGELOGLOCK")).isOne();
+		}
+		ConfigurableApplicationContext first = node1;
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			ClusterSchemaView cluster = engine(first).clusterSchema();
+			assertThat(cluster.nodeCount()).isEqualTo(3);
+			assertThat(cluster.consistent()).isTrue();
+			assertThat(cluster.commonHash()).contains(hash(first));
+		});
+		for (ConfigurableApplicationContext app : List.of(node1, node2, live)) {
+			assertThat(engine(app).status().state()).isEqualTo(NodeState.RUNNING);
+			assertThat(engine(app).status().watchedTables()).containsExactly("Books");
+		}
+	}
+
+	private ConfigurableApplicationContext start(int node, String changeLog) {
+		Path db = this.dir.resolve("node-" + node + ".db");
+		String prefix = "liquibase-" + ProcessHandle.current().pid();
+		ConfigurableApplicationContext app = new SpringApplicationBuilder(ReleaseApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--spring.config.name=liquibase-rolling-upgrade", "--spring.application.name=node-" + node,
+					"--spring.datasource.url=jdbc:sqlite:" + db + "?journal_mode=WAL&busy_timeout=30000",
+					"--spring.flyway.enabled=false", "--spring.liquibase.change-log=" + changeLog,
+					"--spring.liquibase.analytics-enabled=false", "--harmonylite.node-id=" + node,
+					"--harmonylite.nats.urls=" + nats.url(), "--harmonylite.polling-interval=20ms",
+					"--harmonylite.replication.stream-prefix=" + prefix,
+					"--harmonylite.replication.subject-prefix=" + prefix + "-subject",
+					"--harmonylite.schema.nak-delay=5m");
+		this.apps.add(app);
+		return app;
+	}
+
+	private TestDatabase database(int node) {
+		return new TestDatabase(this.dir.resolve("node-" + node + ".db"));
+	}
+
+	private static HarmonyLiteEngine engine(ConfigurableApplicationContext app) {
+		return app.getBean(HarmonyLiteEngine.class);
+	}
+
+	private static String hash(ConfigurableApplicationContext app) {
+		return engine(app).status().schema().hash();
+	}
+
+	private static List<String> columns(TestDatabase db) {
+		return db.rows("SELECT name FROM pragma_table_info('Books') ORDER BY cid");
+	}
+
+	private static void awaitRows(String idsAndTitles, TestDatabase... dbs) {
+		List<String> expected = List.of(idsAndTitles.split(","));
+		for (TestDatabase db : dbs) {
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(db.rows("SELECT id, title FROM Books ORDER BY id")).isEqualTo(expected));
+		}
+	}
+
+	/**
+	 * An application with the starter and Liquibase, and nothing else.
+	 */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class ReleaseApplication {
+
+	}
+
+}
