@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -36,12 +37,19 @@ import org.springframework.core.io.ResourceLoader;
 public final class HarmonyLiteAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(NatsConnectionDetails.class)
+	PropertiesNatsConnectionDetails harmonyLiteNatsConnectionDetails(HarmonyLiteProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new PropertiesNatsConnectionDetails(properties, sslBundles.getIfAvailable());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource,
-			ObjectProvider<HarmonyLiteEngineCustomizer> customizers, Environment environment,
-			ResourceLoader resourceLoader) {
-		HarmonyLiteConfig config = EngineConfigMapper.map(properties, dbPath(properties, dataSource),
-				MigrationTool.allHistoryTables(environment, resourceLoader.getClassLoader()));
+	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, NatsConnectionDetails natsConnectionDetails,
+			ObjectProvider<DataSource> dataSource, ObjectProvider<HarmonyLiteEngineCustomizer> customizers,
+			Environment environment, ResourceLoader resourceLoader) {
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties, natsConnectionDetails,
+				dbPath(properties, dataSource), MigrationTool.allHistoryTables(environment, resourceLoader.getClassLoader()));
 		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
