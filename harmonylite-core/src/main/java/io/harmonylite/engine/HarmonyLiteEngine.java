@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
@@ -65,6 +66,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private final ApplyListener applyListener;
 
+	private final Supplier<@Nullable String> migrationVersion;
+
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
 	private final Object statusLock = new Object();
@@ -81,6 +84,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		this.config = builder.config;
 		this.clock = builder.clock;
 		this.applyListener = CompositeApplyListener.of(builder.applyListeners);
+		this.migrationVersion = builder.migrationVersion;
 	}
 
 	/**
@@ -128,6 +132,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables());
 		SchemaMonitor schema = new SchemaMonitor(node, capture, new SchemaVersionStore(captureConnection),
 				new SchemaChangeDetector(open()), this.clock);
+		schema.migrationVersion(this.migrationVersion);
 		step(3, "computing the schema hash");
 		SchemaGate gate = schema.initialize();
 		logger.info("Node {}: capturing changes of {} table(s): {}", node, schema.watchedTables().size(),
@@ -519,6 +524,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private final List<ApplyListener> applyListeners = new ArrayList<>();
 
+		private Supplier<@Nullable String> migrationVersion = () -> null;
+
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -540,6 +547,17 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		public Builder applyListener(ApplyListener applyListener) {
 			this.applyListeners.add(Objects.requireNonNull(applyListener, "applyListener"));
+			return this;
+		}
+
+		/**
+		 * Sets where the node reads the application's schema migration version, such as {@code flyway:3}, which it
+		 * publishes to the schema registry next to its hash; informative only, the hash decides.
+		 * @param source read at every publication; may return {@code null}
+		 * @return this builder
+		 */
+		public Builder migrationVersion(Supplier<@Nullable String> source) {
+			this.migrationVersion = Objects.requireNonNull(source, "source");
 			return this;
 		}
 

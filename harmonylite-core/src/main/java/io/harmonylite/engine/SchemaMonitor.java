@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -51,6 +52,8 @@ final class SchemaMonitor {
 	private volatile Runnable onChange = () -> {
 	};
 
+	private volatile Supplier<@Nullable String> migrationVersion = () -> null;
+
 	private volatile Instant lastFullRecompute;
 
 	SchemaMonitor(long nodeId, ChangeCapture capture, SchemaVersionStore versions, SchemaChangeDetector detector,
@@ -93,6 +96,10 @@ final class SchemaMonitor {
 
 	void onSchemaChange(Runnable action) {
 		this.onChange = action;
+	}
+
+	void migrationVersion(Supplier<@Nullable String> source) {
+		this.migrationVersion = source;
 	}
 
 	/**
@@ -154,7 +161,18 @@ final class SchemaMonitor {
 		State current = current();
 		return new NodeSchemaState(this.nodeId, current.version.hash(), current.version.previousHash(),
 				HarmonyLiteVersion.current(), current.tables.stream().map(TableSchema::name).toList(),
-				this.clock.instant());
+				this.clock.instant(), currentMigrationVersion(), NodeSchemaState.columnsOf(current.tables));
+	}
+
+	private @Nullable String currentMigrationVersion() {
+		try {
+			return this.migrationVersion.get();
+		}
+		catch (RuntimeException ex) {
+			// Informative only: the hash decides; the state is published without it.
+			logger.debug("Node {}: could not read the migration version: {}", this.nodeId, ex.getMessage());
+			return null;
+		}
 	}
 
 	SchemaVersion version() {

@@ -63,6 +63,13 @@ public final class HarmonyLiteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	MigrationVersionReader harmonyLiteMigrationVersionReader(ObjectProvider<DataSource> dataSource,
+			Environment environment, ResourceLoader resourceLoader) {
+		return new MigrationVersionReader(dataSource, environment, resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	MigrationDiagnostics harmonyLiteMigrationDiagnostics(HarmonyLiteEngine engine, ApplicationContext context) {
 		return new MigrationDiagnostics(engine, context);
 	}

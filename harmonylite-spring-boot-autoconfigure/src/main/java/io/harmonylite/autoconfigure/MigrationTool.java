@@ -1,7 +1,13 @@
 package io.harmonylite.autoconfigure;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +29,12 @@ enum MigrationTool {
 			return List.of(environment.getProperty("spring.flyway.table", "flyway_schema_history"));
 		}
 
+		@Override
+		String versionQuery(String historyTable) {
+			return "SELECT version FROM \"" + historyTable + "\" WHERE success = 1 AND version IS NOT NULL "
+					+ "ORDER BY installed_rank DESC LIMIT 1";
+		}
+
 	},
 
 	/** Liquibase, whose change log and lock tables are {@code spring.liquibase.database-change-log(-lock)-table}. */
@@ -35,6 +47,11 @@ enum MigrationTool {
 			return List.of(environment.getProperty("spring.liquibase.database-change-log-table", "DATABASECHANGELOG"),
 					environment.getProperty("spring.liquibase.database-change-log-lock-table",
 							"DATABASECHANGELOGLOCK"));
+		}
+
+		@Override
+		String versionQuery(String historyTable) {
+			return "SELECT id FROM \"" + historyTable + "\" ORDER BY orderexecuted DESC LIMIT 1";
 		}
 
 	};
@@ -80,6 +97,37 @@ enum MigrationTool {
 	 * @return the table names
 	 */
 	abstract List<String> historyTables(Environment environment);
+
+	/**
+	 * The query of the last migration applied, from the tool's history table (the first of {@link #historyTables}).
+	 * @param historyTable the table
+	 * @return a query returning one row with the migration's version or id, or none
+	 */
+	abstract String versionQuery(String historyTable);
+
+	/**
+	 * The last migration the tool applied to the database, such as {@code flyway:3} or {@code liquibase:add-email}.
+	 * @param connection a connection to the database
+	 * @param environment the application's environment
+	 * @return the migration, or {@code null} when the tool has not run on this database
+	 * @throws SQLException if the history cannot be read
+	 */
+	@Nullable String currentVersion(Connection connection, Environment environment) throws SQLException {
+		String table = historyTables(environment).get(0);
+		try (PreparedStatement exists = connection
+			.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+			exists.setString(1, table);
+			try (ResultSet rows = exists.executeQuery()) {
+				if (!rows.next()) {
+					return null;
+				}
+			}
+		}
+		try (Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery(versionQuery(table))) {
+			return rows.next() ? name().toLowerCase(Locale.ROOT) + ":" + rows.getString(1) : null;
+		}
+	}
 
 	/**
 	 * Whether the tool is on the classpath and not disabled ({@code spring.<tool>.enabled}).

@@ -57,6 +57,7 @@ class PropertiesNatsConnectionDetails implements NatsConnectionDetails {
 	}
 
 	@Override
+	@SuppressWarnings("deprecation") // Reads the deprecated PEM file properties, until they are removed.
 	public @Nullable SslBundle getSslBundle() {
 		String bundle = this.properties.getSsl().getBundle();
 		HarmonyLiteProperties.Tls files = this.properties.getTls();
@@ -84,6 +85,7 @@ class PropertiesNatsConnectionDetails implements NatsConnectionDetails {
 		}
 	}
 
+	@SuppressWarnings("deprecation")
 	private static SslBundle pemFilesBundle(HarmonyLiteProperties.Tls files) {
 		PemSslStoreDetails trustStore = (files.getCaFile() != null)
 				? PemSslStoreDetails.forCertificates(location("harmonylite.nats.tls.ca-file", files.getCaFile())) : null;

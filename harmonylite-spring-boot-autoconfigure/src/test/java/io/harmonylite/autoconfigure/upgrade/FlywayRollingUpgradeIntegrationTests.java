@@ -36,6 +36,11 @@ class FlywayRollingUpgradeIntegrationTests extends RollingUpgradeScenario {
 	}
 
 	@Override
+	String migrationVersion(int release) {
+		return (release == 1) ? "flyway:1" : "flyway:3";
+	}
+
+	@Override
 	List<String> migrationsRun(TestDatabase db) {
 		return db.rows("SELECT version FROM flyway_schema_history ORDER BY installed_rank");
 	}

@@ -31,6 +31,11 @@ class LiquibaseRollingUpgradeIntegrationTests extends RollingUpgradeScenario {
 	}
 
 	@Override
+	String migrationVersion(int release) {
+		return (release == 1) ? "liquibase:1" : "liquibase:3";
+	}
+
+	@Override
 	List<String> migrationsRun(TestDatabase db) {
 		// The lock table holds one row per node, never one per replicated write.
 		return db.rows("SELECT id || ':' || (SELECT count(*) FROM DATABASECHANGELOGLOCK) FROM DATABASECHANGELOG "

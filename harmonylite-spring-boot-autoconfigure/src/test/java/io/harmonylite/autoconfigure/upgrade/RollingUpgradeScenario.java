@@ -10,6 +10,7 @@ import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.engine.NodeState;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.testsupport.NatsTestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +78,13 @@ abstract class RollingUpgradeScenario {
 	abstract void migrateLiveToRelease2(ConfigurableApplicationContext app);
 
 	/**
+	 * The migration version a node reports after the given release's migrations.
+	 * @param release 1 or 2
+	 * @return e.g. {@code flyway:3}
+	 */
+	abstract String migrationVersion(int release);
+
+	/**
 	 * The migrations the tool recorded as run in its own table, in order.
 	 * @param db the node's database
 	 * @return the ids or versions of the migrations
@@ -107,7 +115,17 @@ abstract class RollingUpgradeScenario {
 		assertThat(upgraded.schema().hash()).isNotEqualTo(release1Hash);
 		assertThat(upgraded.schema().previousHash()).isEqualTo(release1Hash);
 		assertThat(upgraded.state()).isEqualTo(NodeState.RUNNING);
-		assertThat(engine(node1).clusterSchema().consistent()).isFalse();
+		// The schema view maps the hashes to the migrations and tells what differs.
+		ConfigurableApplicationContext migrated = node1;
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			ClusterSchemaView cluster = engine(migrated).clusterSchema();
+			assertThat(cluster.consistent()).isFalse();
+			assertThat(cluster.nodes()).extracting(NodeSchemaState::migrationVersion)
+				.containsExactly(migrationVersion(2), migrationVersion(1), migrationVersion(1));
+			assertThat(cluster.differences()).singleElement()
+				.satisfies((difference) -> assertThat(difference.tables()).containsExactly(
+						new ClusterSchemaView.TableDifference("Books", List.of("email TEXT"), List.of("isbn TEXT"))));
+		});
 
 		db1.execute("INSERT INTO Books (id, title, author, email) VALUES (2, 'Emma', 'Jane Austen', 'ja@example.org')");
 		for (ConfigurableApplicationContext old : List.of(node2, node3)) {
