@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
@@ -41,6 +42,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private final WorkerFailureCallback workerCallback;
 
+	private final Supplier<@Nullable String> migrationVersion;
+
 	private final MigrationProtocol migration;
 
 	private volatile @Nullable RunningNode node;
@@ -54,6 +57,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		this.applyListener = new CompositeApplyListener(listeners);
 		this.workerCallback = builder.workerCallback;
 		this.migration = new MigrationProtocol(this.config.nodeId(), this.clock);
+		this.migrationVersion = builder.migrationVersion;
 	}
 
 	/**
@@ -83,7 +87,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		try {
 			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
-					this.counters, this.migration::inProgress);
+					this.counters, this.migration::inProgress, this.migrationVersion);
 			logger.info("Node {}: started ({})", this.config.nodeId(), HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
@@ -192,6 +196,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private WorkerFailureCallback workerCallback = WorkerFailureCallback.NONE;
 
+		private Supplier<@Nullable String> migrationVersion = () -> null;
+
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -223,6 +229,17 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		public Builder workerFailureCallback(WorkerFailureCallback workerCallback) {
 			this.workerCallback = Objects.requireNonNull(workerCallback, "workerCallback");
+			return this;
+		}
+
+		/**
+		 * Sets where the node reads the application's schema migration version, such as {@code flyway:3}, which it
+		 * publishes to the schema registry next to its hash; informative only, the hash decides.
+		 * @param source read at every publication; may return {@code null}
+		 * @return this builder
+		 */
+		public Builder migrationVersion(Supplier<@Nullable String> source) {
+			this.migrationVersion = Objects.requireNonNull(source, "source");
 			return this;
 		}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import io.harmonylite.apply.AppliedPositions;
@@ -60,16 +61,20 @@ final class NodeAssembly {
 
 	private final BooleanSupplier migrating;
 
+	private final Supplier<@Nullable String> migrationVersion;
+
 	private final Resources resources;
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
-			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating) {
+			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
+			Supplier<@Nullable String> migrationVersion) {
 		this.config = config;
 		this.clock = clock;
 		this.applyListener = applyListener;
 		this.workerCallback = workerCallback;
 		this.counters = counters;
 		this.migrating = migrating;
+		this.migrationVersion = migrationVersion;
 		this.resources = new Resources(config.nodeId());
 	}
 
@@ -81,12 +86,15 @@ final class NodeAssembly {
 	 * @param workerCallback told when a worker dies
 	 * @param counters the engine's counters, attached to the parts of the node that count for themselves
 	 * @param migrating whether a migration holds capture off, so that the schema check leaves the triggers alone
+	 * @param migrationVersion the application's migration version, published with the schema state
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
-			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating) {
-		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating);
+			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
+			Supplier<@Nullable String> migrationVersion) {
+		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating,
+				migrationVersion);
 		try {
 			return assembly.assemble();
 		}
@@ -126,7 +134,7 @@ final class NodeAssembly {
 		step(6, "publishing the schema state to the registry");
 		SchemaRegistry registry = nats.schemaRegistry();
 		SchemaMonitor schema = new SchemaMonitor(node, capture, versions, detector, this.clock, baseline, registry,
-				(receiving != null) ? receiving.supervisor()::redeliverPausedNow : () -> {
+				this.migrationVersion, (receiving != null) ? receiving.supervisor()::redeliverPausedNow : () -> {
 				});
 		schema.publish();
 		startConsumers(receiving, gate, nats, workers);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.ChangeCapture;
@@ -52,6 +53,8 @@ final class SchemaMonitor {
 
 	private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
 
+	private final Supplier<@Nullable String> migrationVersion;
+
 	private volatile Instant lastFullRecompute;
 
 	/**
@@ -63,10 +66,12 @@ final class SchemaMonitor {
 	 * @param clock the clock for the recorded times and the safety-net interval
 	 * @param baseline the schema at startup, with the gate built on it
 	 * @param registry where this node's schema state is published
+	 * @param migrationVersion the application's migration version (e.g. {@code flyway:3}), published next to the hash
 	 * @param onChange runs after the hash changed, e.g. to redeliver paused shards
 	 */
 	SchemaMonitor(long nodeId, ChangeCapture capture, SchemaVersionStore versions, SchemaChangeDetector detector,
-			Clock clock, Baseline baseline, SchemaRegistry registry, Runnable onChange) {
+			Clock clock, Baseline baseline, SchemaRegistry registry, Supplier<@Nullable String> migrationVersion,
+			Runnable onChange) {
 		this.nodeId = nodeId;
 		this.capture = capture;
 		this.versions = versions;
@@ -74,6 +79,7 @@ final class SchemaMonitor {
 		this.clock = clock;
 		this.gate = baseline.gate();
 		this.registry = registry;
+		this.migrationVersion = migrationVersion;
 		this.onChange = onChange;
 		this.state = new AtomicReference<>(new State(baseline.tables(), baseline.version()));
 		this.lastFullRecompute = clock.instant();
@@ -161,7 +167,18 @@ final class SchemaMonitor {
 		State current = this.state.get();
 		return new NodeSchemaState(this.nodeId, current.version.hash(), current.version.previousHash(),
 				HarmonyLiteVersion.current(), current.tables.stream().map(TableSchema::name).toList(),
-				this.clock.instant());
+				this.clock.instant(), currentMigrationVersion(), NodeSchemaState.columnsOf(current.tables));
+	}
+
+	private @Nullable String currentMigrationVersion() {
+		try {
+			return this.migrationVersion.get();
+		}
+		catch (RuntimeException ex) {
+			// Informative only: the hash decides; the state is published without it.
+			logger.debug("Node {}: could not read the migration version: {}", this.nodeId, ex.getMessage());
+			return null;
+		}
 	}
 
 	SchemaVersion version() {

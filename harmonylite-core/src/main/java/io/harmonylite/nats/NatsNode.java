@@ -66,7 +66,7 @@ public final class NatsNode implements AutoCloseable {
 			this.management = connection.jetStreamManagement();
 		}
 		catch (IOException ex) {
-			throw new HarmonyLiteException("JetStream is not available on " + connection.getConnectedUrl()
+			throw new JetStreamNotReadyException("JetStream is not available on " + connection.getConnectedUrl()
 					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
 		}
 	}
@@ -124,7 +124,7 @@ public final class NatsNode implements AutoCloseable {
 				// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader,
 				// e.g. while the other nodes of an embedded cluster are still starting.
 				if (System.nanoTime() + wait.toNanos() > deadline) {
-					throw new HarmonyLiteException("JetStream did not become ready within "
+					throw new JetStreamNotReadyException("JetStream did not become ready within "
 							+ JETSTREAM_READY_TIMEOUT.toSeconds() + " s: " + ex.getMessage()
 							+ ". In a cluster, start the other servers (a JetStream cluster needs a majority of its"
 							+ " peers), and check the routes (harmonylite.nats.embedded.cluster-peers).", ex);

@@ -3,6 +3,8 @@ package io.harmonylite.nats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.schema.NodeSchemaState;
@@ -100,6 +102,20 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 		assertThat(kv.get("node-2").getValueAsString()).isEqualTo("{\"node_id\":2,\"schema_hash\":\"9b1c2d3eff\","
 				+ "\"previous_hash\":\"6bae09c0aa\",\"harmonylite_version\":\"v0.1.0\","
 				+ "\"watched_tables\":[\"Books\",\"Authors\"],\"updated_at\":\"2025-01-01T10:00:00.250Z\"}");
+	}
+
+	@Test
+	void migrationVersionAndColumnsShouldRoundTripAsOptionalFields() throws Exception {
+		String bucket = uniqueBucket();
+		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
+		NodeSchemaState state = new NodeSchemaState(1, "6bae09c0aa", null, "v0.1.0", List.of("Books"),
+				Instant.parse("2025-01-01T10:00:00Z"), "flyway:3", Map.of("Books", List.of("id INTEGER", "email")));
+		registry.publish(state);
+
+		assertThat(connection.keyValue(bucket).get("node-1").getValueAsString())
+			.endsWith("\"updated_at\":\"2025-01-01T10:00:00Z\",\"migration_version\":\"flyway:3\","
+					+ "\"columns\":{\"Books\":[\"id INTEGER\",\"email\"]}}");
+		assertThat(registry.nodes()).containsExactly(state);
 	}
 
 	@Test

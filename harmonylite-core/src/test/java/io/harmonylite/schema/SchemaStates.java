@@ -2,6 +2,7 @@ package io.harmonylite.schema;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,12 @@ public final class SchemaStates {
 	 */
 	public static NodeSchemaState node(long nodeId, String hash, @Nullable String previous) {
 		return new NodeSchemaState(nodeId, hash, previous, "v0.1.0", List.of("Books"), Instant.EPOCH);
+	}
+
+	public static NodeSchemaState node(long id, String hash, @Nullable String previous, String migration,
+			Map<String, List<String>> columns) {
+		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.copyOf(columns.keySet()),
+				Instant.parse("2025-01-01T10:00:00Z"), migration, columns);
 	}
 
 }

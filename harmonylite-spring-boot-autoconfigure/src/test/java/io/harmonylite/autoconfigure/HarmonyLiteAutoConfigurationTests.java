@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -145,7 +146,7 @@ class HarmonyLiteAutoConfigurationTests {
 				HarmonyLiteConfig defaults = HarmonyLiteConfig.builder()
 					.nodeId(1)
 					.dbPath(dbPath)
-					.ignoreTables(List.of("flyway_schema_history"))
+					.ignoreTables(List.of("flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK"))
 					.build();
 				assertThat(config).usingRecursiveComparison().isEqualTo(defaults);
 			});
@@ -154,6 +155,7 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithFlywayShouldNeverReplicateItsHistoryTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Sessions")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Sessions",
 					"flyway_schema_history"));
 	}
@@ -161,24 +163,51 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithCustomFlywayTableShouldNeverReplicateIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.table=migrations")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("migrations"));
 	}
 
 	@Test
 	void runWithHistoryTableAlreadyIgnoredShouldNotRepeatIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Flyway_Schema_History")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Flyway_Schema_History"));
 	}
 
 	@Test
-	void runWhenFlywayIsDisabledShouldReplicateEveryTable() {
+	void runWhenFlywayIsDisabledShouldReplicateItsTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.enabled=false")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
 	}
 
 	@Test
-	void runWhenFlywayIsAbsentShouldReplicateEveryTable() {
+	void runWhenNoMigrationToolIsPresentShouldReplicateEveryTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb", "liquibase"))
+			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
+	}
+
+	@Test
+	void runWithLiquibaseShouldNeverReplicateItsTables() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("DATABASECHANGELOG",
+					"DATABASECHANGELOGLOCK"));
+	}
+
+	@Test
+	void runWithCustomLiquibaseTablesShouldNeverReplicateThem() {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.database-change-log-table=changes",
+					"spring.liquibase.database-change-log-lock-table=changes_lock")
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("changes", "changes_lock"));
+	}
+
+	@Test
+	void runWhenLiquibaseIsDisabledShouldReplicateItsTables() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.enabled=false")
 			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
 			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
 	}
@@ -195,7 +224,8 @@ class HarmonyLiteAutoConfigurationTests {
 				"harmonylite.replication.stream-prefix", "books", "harmonylite.schema.nak-delay", "10s"));
 		HarmonyLiteProperties properties = new Binder(source).bind("harmonylite", HarmonyLiteProperties.class)
 			.orElseThrow(IllegalStateException::new);
-		HarmonyLiteConfig config = EngineConfigMapper.map(properties, this.tempDir.resolve("app.db"),
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties,
+				new PropertiesNatsConnectionDetails(properties, null), this.tempDir.resolve("app.db"),
 				List.of("flyway_schema_history"));
 		assertThat(config.nodeId()).isEqualTo(7);
 		assertThat(config.tables()).containsExactly("Books", "Authors");
@@ -254,6 +284,45 @@ class HarmonyLiteAutoConfigurationTests {
 	void runWithNonSqliteDataSourceShouldFailNamingDbPath() {
 		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:other")
 			.run((context) -> assertFailsNaming(context, "harmonylite.db-path", "is H2, not SQLite"));
+	}
+
+	@Test
+	void runShouldTakeNatsConnectionDetailsFromProperties() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.run((context) -> assertThat(context).hasSingleBean(NatsConnectionDetails.class)
+				.hasSingleBean(PropertiesNatsConnectionDetails.class));
+	}
+
+	@Test
+	void runWithUserNatsConnectionDetailsShouldUseThem() {
+		NatsConnectionDetails user = new NatsConnectionDetails() {
+
+			@Override
+			public List<String> getUrls() {
+				// Empty: the embedded server, which accepts any token.
+				return List.of();
+			}
+
+			@Override
+			public String getToken() {
+				return "from-a-service-connection";
+			}
+
+		};
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.token=from-properties")
+			.withBean(NatsConnectionDetails.class, () -> user)
+			.run((context) -> {
+				assertThat(context).getBean(NatsConnectionDetails.class).isSameAs(user);
+				assertThat(context).doesNotHaveBean(PropertiesNatsConnectionDetails.class);
+				assertThat(config(context).nats().token()).isEqualTo("from-a-service-connection");
+			});
+	}
+
+	@Test
+	void runWithUnknownSslBundleShouldFailNamingProperty() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.ssl.bundle=nats")
+			.run((context) -> assertFailsNaming(context, "harmonylite.nats.ssl.bundle", "not a configured SSL bundle"));
 	}
 
 	@Test

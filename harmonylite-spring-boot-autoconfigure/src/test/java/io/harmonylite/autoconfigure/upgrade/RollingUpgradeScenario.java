@@ -1,4 +1,4 @@
-package io.harmonylite.sample.upgrade;
+package io.harmonylite.autoconfigure.upgrade;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,9 +10,9 @@ import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.engine.NodeState;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.testsupport.NatsTestServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,19 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A rolling upgrade driven by Flyway: three applications with the starter run release 1 (V1); node 1 is upgraded to
- * release 2, whose migrations add a column (V2) and drop a captured column (V3). Its schema hash changes, the other
- * two nodes pause on its writes, and once they are upgraded too (node 2 by a restart, node 3 live, by a Flyway run
- * in the running application) everything converges. Flyway's history table is never replicated.
+ * A rolling upgrade driven by a migration tool, run by a subclass per tool: three applications with the starter run
+ * release 1 (a Books table); node 1 is upgraded to release 2, whose migrations add a column and drop a captured one.
+ * Its schema hash changes, the other two nodes pause on its writes, and once they are upgraded too (node 2 by a
+ * restart, node 3 live, by a migration in the running application) everything converges. The tool's own tables are
+ * never replicated.
  */
-class FlywayRollingUpgradeIntegrationTests {
+abstract class RollingUpgradeScenario {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-	private static final String[] RELEASE_1 = { "classpath:flyway-rolling/v1" };
-
-	private static final String[] RELEASE_2 = { "classpath:flyway-rolling/v1", "classpath:flyway-rolling/v2",
-			"classpath:flyway-rolling/v3" };
 
 	private static NatsTestServer nats;
 
@@ -67,11 +63,39 @@ class FlywayRollingUpgradeIntegrationTests {
 		this.apps.forEach(ConfigurableApplicationContext::close);
 	}
 
+	/**
+	 * The arguments that make an application migrate to the given release at startup with the tool, and keep the
+	 * other tool off.
+	 * @param release 1 or 2
+	 * @return the arguments
+	 */
+	abstract List<String> migrateAtStartup(int release);
+
+	/**
+	 * Migrates a running application to release 2, as an application would at run time with the tool.
+	 * @param app the running application
+	 */
+	abstract void migrateLiveToRelease2(ConfigurableApplicationContext app);
+
+	/**
+	 * The migration version a node reports after the given release's migrations.
+	 * @param release 1 or 2
+	 * @return e.g. {@code flyway:3}
+	 */
+	abstract String migrationVersion(int release);
+
+	/**
+	 * The migrations the tool recorded as run in its own table, in order.
+	 * @param db the node's database
+	 * @return the ids or versions of the migrations
+	 */
+	abstract List<String> migrationsRun(TestDatabase db);
+
 	@Test
-	void flywayMigrationsShouldTakeTheClusterThroughARollingUpgrade() {
-		ConfigurableApplicationContext node1 = start(1, RELEASE_1);
-		ConfigurableApplicationContext node2 = start(2, RELEASE_1);
-		ConfigurableApplicationContext node3 = start(3, RELEASE_1);
+	void migrationsShouldTakeTheClusterThroughARollingUpgrade() {
+		ConfigurableApplicationContext node1 = start(1, 1);
+		ConfigurableApplicationContext node2 = start(2, 1);
+		ConfigurableApplicationContext node3 = start(3, 1);
 		TestDatabase db1 = database(1);
 		TestDatabase db2 = database(2);
 		TestDatabase db3 = database(3);
@@ -83,15 +107,25 @@ class FlywayRollingUpgradeIntegrationTests {
 		db2.execute("INSERT INTO Books (id, title, author, isbn) VALUES (1, 'Dune', 'Frank Herbert', '978-0441013593')");
 		awaitRows("1|Dune", db1, db3);
 
-		// Release 2 on node 1: Flyway adds email and drops isbn before the engine starts.
+		// Release 2 on node 1: the tool adds email and drops isbn before the engine starts.
 		node1.close();
-		node1 = start(1, RELEASE_2);
+		node1 = start(1, 2);
 		assertThat(columns(db1)).containsExactly("id", "title", "author", "email");
 		EngineStatus upgraded = engine(node1).status();
 		assertThat(upgraded.schema().hash()).isNotEqualTo(release1Hash);
 		assertThat(upgraded.schema().previousHash()).isEqualTo(release1Hash);
 		assertThat(upgraded.state()).isEqualTo(NodeState.RUNNING);
-		assertThat(engine(node1).clusterSchema().consistent()).isFalse();
+		// The schema view maps the hashes to the migrations and tells what differs.
+		ConfigurableApplicationContext migrated = node1;
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			ClusterSchemaView cluster = engine(migrated).clusterSchema();
+			assertThat(cluster.consistent()).isFalse();
+			assertThat(cluster.nodes()).extracting(NodeSchemaState::migrationVersion)
+				.containsExactly(migrationVersion(2), migrationVersion(1), migrationVersion(1));
+			assertThat(cluster.differences()).singleElement()
+				.satisfies((difference) -> assertThat(difference.tables()).containsExactly(
+						new ClusterSchemaView.TableDifference("Books", List.of("email TEXT"), List.of("isbn TEXT"))));
+		});
 
 		db1.execute("INSERT INTO Books (id, title, author, email) VALUES (2, 'Emma', 'Jane Austen', 'ja@example.org')");
 		for (ConfigurableApplicationContext old : List.of(node2, node3)) {
@@ -106,19 +140,14 @@ class FlywayRollingUpgradeIntegrationTests {
 
 		// Release 2 on node 2, by a restart: it applies the queued row at once.
 		node2.close();
-		node2 = start(2, RELEASE_2);
+		node2 = start(2, 2);
 		awaitRows("1|Dune,2|Emma", db2);
 		assertThat(hash(node2)).isEqualTo(hash(node1));
 
-		// Release 2 on node 3, live: Flyway runs in the running application, with the HarmonyLite callback. The
-		// paused shard is redelivered at once, not after the nak delay (5 minutes here).
+		// Release 2 on node 3, live, with the HarmonyLite integration of the tool. The paused shard is redelivered
+		// at once, not after the nak delay (5 minutes here).
 		ConfigurableApplicationContext live = node3;
-		Flyway configured = live.getBean(Flyway.class);
-		Flyway.configure(getClass().getClassLoader())
-			.configuration(configured.getConfiguration())
-			.locations(RELEASE_2)
-			.load()
-			.migrate();
+		migrateLiveToRelease2(live);
 		assertThat(columns(db3)).containsExactly("id", "title", "author", "email");
 		awaitRows("1|Dune,2|Emma", db3);
 		await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -132,13 +161,14 @@ class FlywayRollingUpgradeIntegrationTests {
 		db3.execute("UPDATE Books SET email = 'fh@example.org' WHERE id = 1");
 		List<String> expected = List.of("1|Dune|Frank Herbert|fh@example.org", "2|Emma|Jane Austen|ja@example.org",
 				"3|Ulysses|James Joyce|jj@example.org");
+		List<String> history = migrationsRun(db1);
+		assertThat(history).hasSize(3);
 		for (TestDatabase db : List.of(db1, db2, db3)) {
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> assertThat(db.rows("SELECT id, title, author, email FROM Books ORDER BY id"))
 					.isEqualTo(expected));
-			// Each node ran its migrations itself; no history row was replicated.
-			assertThat(db.rows("SELECT version FROM flyway_schema_history ORDER BY installed_rank"))
-				.containsExactly("1", "2", "3");
+			// Each node ran its migrations itself; nothing of the tool's history was replicated.
+			assertThat(migrationsRun(db)).isEqualTo(history);
 		}
 		ConfigurableApplicationContext first = node1;
 		await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -153,18 +183,19 @@ class FlywayRollingUpgradeIntegrationTests {
 		}
 	}
 
-	private ConfigurableApplicationContext start(int node, String... locations) {
+	private ConfigurableApplicationContext start(int node, int release) {
 		Path db = this.dir.resolve("node-" + node + ".db");
+		String prefix = getClass().getSimpleName().toLowerCase() + "-" + ProcessHandle.current().pid();
+		List<String> args = new ArrayList<>(List.of("--spring.config.name=rolling-upgrade",
+				"--spring.application.name=node-" + node,
+				"--spring.datasource.url=jdbc:sqlite:" + db + "?journal_mode=WAL&busy_timeout=30000",
+				"--harmonylite.node-id=" + node, "--harmonylite.nats.urls=" + nats.url(),
+				"--harmonylite.polling-interval=20ms", "--harmonylite.replication.stream-prefix=" + prefix,
+				"--harmonylite.replication.subject-prefix=" + prefix + "-subject", "--harmonylite.schema.nak-delay=5m"));
+		args.addAll(migrateAtStartup(release));
 		ConfigurableApplicationContext app = new SpringApplicationBuilder(ReleaseApplication.class)
 			.web(WebApplicationType.NONE)
-			// No application.yml: the sample's own settings (e.g. its ignore-tables) must not help this test.
-			.run("--spring.config.name=flyway-rolling-upgrade", "--spring.application.name=node-" + node,
-					"--spring.datasource.url=jdbc:sqlite:" + db + "?journal_mode=WAL&busy_timeout=30000",
-					"--spring.flyway.locations=" + String.join(",", locations), "--harmonylite.node-id=" + node,
-					"--harmonylite.nats.urls=" + nats.url(), "--harmonylite.polling-interval=20ms",
-					"--harmonylite.replication.stream-prefix=flyway-" + ProcessHandle.current().pid(),
-					"--harmonylite.replication.subject-prefix=flyway-" + ProcessHandle.current().pid() + "-subject",
-					"--harmonylite.schema.nak-delay=5m");
+			.run(args.toArray(String[]::new));
 		this.apps.add(app);
 		return app;
 	}
@@ -198,7 +229,8 @@ class FlywayRollingUpgradeIntegrationTests {
 	}
 
 	/**
-	 * An application with the starter and Flyway, and nothing else.
+	 * An application with the starter and the migration tools, and nothing else: no application.yml, so that no
+	 * setting (such as an ignore-tables list) helps the test.
 	 */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
