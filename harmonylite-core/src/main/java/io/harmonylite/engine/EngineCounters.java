@@ -25,6 +25,10 @@ final class EngineCounters implements ApplyListener {
 
 	private final Map<Integer, LongAdder> deadLettersByShard = new ConcurrentHashMap<>();
 
+	private final LongAdder snapshotsTaken = new LongAdder();
+
+	private final LongAdder snapshotRestores = new LongAdder();
+
 	// Guarded by this: the final counts of the nodes that ran before, and the counts of the running one.
 	private RunCounts retired = RunCounts.NONE;
 
@@ -48,6 +52,28 @@ final class EngineCounters implements ApplyListener {
 	long deadLetters(int shard) {
 		LongAdder count = this.deadLettersByShard.get(shard);
 		return (count != null) ? count.sum() : 0;
+	}
+
+	/**
+	 * Changes applied since the engine was created, every table together.
+	 * @return the count
+	 */
+	long appliedTotal() {
+		return this.appliedByTable.values().stream().mapToLong(LongAdder::sum).sum();
+	}
+
+	/**
+	 * Counts a snapshot this node took and stored.
+	 */
+	void snapshotTaken() {
+		this.snapshotsTaken.increment();
+	}
+
+	/**
+	 * Counts a snapshot restored into this node's database.
+	 */
+	void snapshotRestored() {
+		this.snapshotRestores.increment();
 	}
 
 	/**
@@ -77,7 +103,7 @@ final class EngineCounters implements ApplyListener {
 		long deadLetters = this.deadLettersByShard.values().stream().mapToLong(LongAdder::sum).sum();
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
-				total.schemaResumes(), total.workerRestarts());
+				total.schemaResumes(), total.workerRestarts(), this.snapshotsTaken.sum(), this.snapshotRestores.sum());
 	}
 
 	/**

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 import io.harmonylite.schema.SchemaHasher;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Decides whether a node restores a snapshot and which: the newest one with the node's schema hash whose positions
- * the streams can still be resumed from (same stream incarnation, and no message after the position discarded).
+ * Decides whether a node restores a snapshot and which: the newest one of the node's streams (not of another cluster
+ * sharing the store) with the node's schema hash whose positions the streams can still be resumed from (same stream
+ * incarnation, and no message after the position discarded).
  *
  * @since 0.1.0
  */
@@ -62,8 +64,55 @@ public final class SnapshotSelector {
 				+ "holds the snapshot lease, or on demand), or apply the same migrations here");
 	}
 
-	private static Optional<String> rejection(SnapshotMetadata snapshot, String localSchemaHash,
+	/**
+	 * Chooses the snapshot an operator asked to restore, whatever the mode.
+	 * @param id the snapshot, {@code null} for the newest one that fits
+	 * @param snapshots the store's snapshots, newest first
+	 * @param store the store, for the error message
+	 * @param localSchemaHash the node's schema hash
+	 * @param streams the shard streams as they are now
+	 * @return {@link RestoreDecision.Restore}, or {@link RestoreDecision.Wait} saying why no snapshot fits
+	 * @throws SnapshotNotFoundException if no snapshot has the id
+	 */
+	public static RestoreDecision choose(@Nullable String id, List<SnapshotMetadata> snapshots, String store,
+			String localSchemaHash, List<StreamState> streams) {
+		List<SnapshotMetadata> candidates = (id != null)
+				? snapshots.stream().filter((snapshot) -> snapshot.id().equals(id)).toList() : snapshots;
+		if (id != null && candidates.isEmpty()) {
+			throw new SnapshotNotFoundException(id, store);
+		}
+		List<String> rejections = new ArrayList<>();
+		for (SnapshotMetadata snapshot : candidates) {
+			Optional<String> rejection = rejection(snapshot, localSchemaHash, streams);
+			if (rejection.isEmpty()) {
+				return new RestoreDecision.Restore(snapshot);
+			}
+			rejections.add(rejection.get());
+		}
+		return new RestoreDecision.Wait(candidates.isEmpty() ? "the store holds no snapshot (" + store + ")"
+				: "none of the " + candidates.size() + " snapshot(s) fits: "
+						+ String.join("; ", rejections.subList(0, Math.min(EXPLAINED, rejections.size())))
+						+ ((rejections.size() > EXPLAINED) ? "; ..." : ""));
+	}
+
+	/**
+	 * Why a snapshot cannot be restored on a node, whatever the mode.
+	 * @param snapshot the snapshot
+	 * @param localSchemaHash the node's schema hash
+	 * @param streams the shard streams as they are now
+	 * @return the reason, empty when it can be restored
+	 */
+	public static Optional<String> rejection(SnapshotMetadata snapshot, String localSchemaHash,
 			List<StreamState> streams) {
+		if (!streams.isEmpty() && streams.stream()
+			.noneMatch((stream) -> snapshot.positions().containsKey(stream.stream())
+					|| snapshot.streamIdentities().containsKey(stream.stream()))) {
+			// Another cluster's (other stream names sharing the store), or taken before its node read any stream.
+			return Optional.of(snapshot.id() + " was taken for other streams (" + String.join(", ",
+					snapshot.streamIdentities().isEmpty() ? snapshot.positions().keySet()
+							: snapshot.streamIdentities().keySet())
+					+ ")");
+		}
 		if (!snapshot.schemaHash().equals(localSchemaHash)) {
 			return Optional.of(snapshot.id() + " has schema hash " + SchemaHasher.shortHash(snapshot.schemaHash())
 					+ ", this node " + SchemaHasher.shortHash(localSchemaHash));
