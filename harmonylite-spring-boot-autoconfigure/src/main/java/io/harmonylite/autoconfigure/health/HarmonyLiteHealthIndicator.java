@@ -1,5 +1,6 @@
 package io.harmonylite.autoconfigure.health;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,9 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
- * {@link #PAUSED} while a schema mismatch holds replication back, {@link #DEGRADED} while NATS is unreachable,
+ * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits,
+ * {@code RESTORING} while a snapshot is restored, {@link #DEGRADED} while NATS is unreachable or the newest snapshot is
+ * older than {@code harmonylite.snapshot.stale-after},
  * {@code DOWN} when capture is broken, a worker thread died (until it is restarted) or a stream dropped changes this
  * node still needs, and
  * {@code OUT_OF_SERVICE} while the engine is stopped.
@@ -37,6 +40,8 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 
 	private final Supplier<EngineStatus> status;
 
+	private final SnapshotHealth snapshots = new SnapshotHealth(Clock.systemUTC());
+
 	/**
 	 * Creates an indicator for the given engine.
 	 * @param engine the engine
@@ -53,7 +58,7 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		EngineStatus current = this.status.get();
-		builder.status(status(current.state()))
+		builder.status(SnapshotHealth.adjust(status(current.state()), current.snapshots()))
 			.withDetail("nodeId", current.nodeId())
 			.withDetail("state", current.state().name())
 			.withDetail("natsConnected", current.nats().connected())
@@ -63,6 +68,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 		List<Map<String, Object>> dead = deadWorkers(current.workers());
 		if (!dead.isEmpty()) {
 			builder.withDetail("deadWorkers", dead);
+		}
+		if (current.snapshots() != null) {
+			builder.withDetail("snapshots", this.snapshots.details(current.snapshots()));
 		}
 	}
 
@@ -74,7 +82,8 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	static Status status(NodeState state) {
 		return switch (state) {
 			case RUNNING -> Status.UP;
-			case PAUSED_SCHEMA_MISMATCH -> PAUSED;
+			case PAUSED_SCHEMA_MISMATCH, WAITING_FOR_SNAPSHOT -> PAUSED;
+			case RESTORING -> SnapshotHealth.RESTORING;
 			case DISCONNECTED -> DEGRADED;
 			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
 			case STOPPED -> Status.OUT_OF_SERVICE;
