@@ -406,8 +406,17 @@ final class NodeAssembly {
 
 		private synchronized NatsNode nats() {
 			if (this.nats == null) {
-				this.nats = NatsNode.open(this.config.nats(), this.config.replication(), this.config.nodeId(),
+				NatsNode opened = NatsNode.open(this.config.nats(), this.config.replication(), this.config.nodeId(),
 						this.config.dbPath());
+				try {
+					// As a node start would: a cluster where no node ran yet has no streams.
+					opened.ensureStreams();
+				}
+				catch (RuntimeException ex) {
+					opened.close();
+					throw ex;
+				}
+				this.nats = opened;
 			}
 			return this.nats;
 		}
