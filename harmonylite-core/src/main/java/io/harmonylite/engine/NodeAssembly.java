@@ -42,7 +42,6 @@ import io.harmonylite.snapshot.SnapshotScheduler;
 import io.harmonylite.snapshot.SnapshotStore;
 import io.harmonylite.snapshot.SnapshotStoreFactory;
 import io.harmonylite.snapshot.SnapshotTaker;
-import io.harmonylite.snapshot.StreamState;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -215,7 +214,7 @@ final class NodeAssembly {
 		SnapshotRecovery recovery = new SnapshotRecovery(this.config.nodeId(), activity.store(), snapshot.restore(),
 				new SnapshotRestorer(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
-				supervisor, loop, receiving.positions(), gate::currentHash, () -> streamStates(sources),
+				supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
 				() -> ReplicationState.isAbsent(this.config.dbPath()), activity, this.counters, snapshotWake,
 				snapshot.leaseHeartbeat(), this.clock);
 		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.
@@ -253,16 +252,16 @@ final class NodeAssembly {
 		if (receiving == null) {
 			return new NodeSnapshots(this.config.nodeId(), activity, null, null);
 		}
+		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity);
 		SnapshotTaker taker = new SnapshotTaker(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
-				new NodeConsistency(receiving.supervisor(), gate, activity), snapshot.workDirectory(this.config.dbPath()),
-				this.clock);
+				consistency, snapshot.workDirectory(this.config.dbPath()), this.clock);
 		SnapshotSaver saver = new SnapshotSaver(taker, activity.store(), snapshot.keep(), (metadata, took) -> {
 			activity.taken(metadata, took);
 			this.counters.snapshotTaken();
 		});
 		SnapshotScheduler snapshots = this.resources.add(new SnapshotScheduler(this.config.nodeId(), saver,
 				nats.snapshotLease(snapshot.leaseTtl()), snapshot.interval(), snapshot.afterChanges(),
-				snapshot.leaseHeartbeat(), this.counters::appliedTotal, this.clock));
+				snapshot.leaseHeartbeat(), this.counters::appliedTotal, this.clock, consistency));
 		snapshots.start();
 		logger.info("Node {}: snapshots in {}, every {} and/or {} change(s) by the lease holder, keeping {}, restore {}",
 				this.config.nodeId(), activity.store(), snapshot.interval().isZero() ? "-" : snapshot.interval(),
@@ -275,12 +274,6 @@ final class NodeAssembly {
 		return new ReplicatedTables(this.config.tables(), this.config.ignoreTables());
 	}
 
-	private static List<StreamState> streamStates(List<ShardSource> sources) {
-		return sources.stream().map((source) -> {
-			io.harmonylite.apply.StreamState state = source.state();
-			return new StreamState(source.stream(), state.identity(), state.firstSequence());
-		}).toList();
-	}
 
 	private @Nullable ChangePublisher startPublisher(NatsNode nats, SchemaGate gate, SchemaMonitor schema,
 			Workers workers, Signal databaseChanged) {

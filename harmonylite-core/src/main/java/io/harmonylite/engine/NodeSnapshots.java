@@ -3,9 +3,11 @@ package io.harmonylite.engine;
 import java.util.List;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ShardSource;
 import io.harmonylite.snapshot.RestoreOutcome;
 import io.harmonylite.snapshot.SnapshotMetadata;
 import io.harmonylite.snapshot.SnapshotScheduler;
+import io.harmonylite.snapshot.StreamState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,6 +61,18 @@ final class NodeSnapshots implements SnapshotOperations {
 	 */
 	EngineStatus.Snapshots status() {
 		return this.activity.status(this.scheduler != null && this.scheduler.isLeader());
+	}
+
+	/**
+	 * What the shard streams hold now, as the snapshot selection needs it.
+	 * @param sources the shard sources
+	 * @return one state per stream
+	 */
+	static List<StreamState> streamStates(List<ShardSource> sources) {
+		return sources.stream().map((source) -> {
+			io.harmonylite.apply.StreamState state = source.state();
+			return new StreamState(source.stream(), state.identity(), state.firstSequence());
+		}).toList();
 	}
 
 	private <T> T requireReplicating(@Nullable T part) {

@@ -25,7 +25,6 @@ import io.harmonylite.snapshot.SnapshotSelector;
 import io.harmonylite.snapshot.SnapshotStore;
 import io.harmonylite.snapshot.SnapshotStoreFactory;
 import io.harmonylite.snapshot.SnapshotTaker;
-import io.harmonylite.snapshot.StreamState;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 
@@ -79,11 +78,8 @@ final class OfflineSnapshots implements SnapshotOperations, AutoCloseable {
 			throw new HarmonyLiteException("Could not read " + this.config.dbPath() + ": " + ex.getMessage(), ex);
 		}
 		SnapshotStore snapshots = store();
-		List<StreamState> streams = this.cluster.sources().stream().map((source) -> {
-			io.harmonylite.apply.StreamState state = source.state();
-			return new StreamState(source.stream(), state.identity(), state.firstSequence());
-		}).toList();
-		RestoreDecision decision = SnapshotSelector.choose(id, snapshots.list(), snapshots.toString(), hash, streams);
+		RestoreDecision decision = SnapshotSelector.choose(id, snapshots.list(), snapshots.toString(), hash,
+				NodeSnapshots.streamStates(this.cluster.sources()));
 		if (decision instanceof RestoreDecision.Restore restore) {
 			SnapshotConfig snapshot = this.config.snapshot();
 			return new SnapshotRestorer(this.config.dbPath(), this.config.nodeId(), replicatedTables(),

@@ -180,9 +180,11 @@ final class SnapshotRecovery implements Runnable {
 			}
 			try {
 				synchronized (this.lock) {
-					if (!this.supervisor.gaps().isEmpty()) {
-						decide(this.noReplicationState.getAsBoolean() ? RestoreReason.NO_REPLICATION_STATE
-								: RestoreReason.STREAM_GAP);
+					RestoreReason reason = this.noReplicationState.getAsBoolean() ? RestoreReason.NO_REPLICATION_STATE
+							: RestoreReason.STREAM_GAP;
+					// A mode that leaves the gap to an operator: the shard stays stopped, reported as a gap.
+					if (!this.supervisor.gaps().isEmpty() && this.mode.allows(reason)) {
+						decide(reason);
 					}
 				}
 			}

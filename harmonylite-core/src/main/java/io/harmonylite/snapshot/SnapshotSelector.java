@@ -43,23 +43,16 @@ public final class SnapshotSelector {
 			return new RestoreDecision.Proceed("harmonylite.snapshot.restore is " + this.mode.name().toLowerCase()
 					+ ", which does not restore " + describe(reason));
 		}
-		List<String> rejections = new ArrayList<>();
-		for (SnapshotMetadata snapshot : snapshots) {
-			Optional<String> rejection = rejection(snapshot, localSchemaHash, streams);
-			if (rejection.isEmpty()) {
-				return new RestoreDecision.Restore(snapshot);
-			}
-			rejections.add(rejection.get());
+		Fit fit = firstFitting(snapshots, localSchemaHash, streams);
+		if (fit.snapshot() != null) {
+			return new RestoreDecision.Restore(fit.snapshot());
 		}
 		if (reason == RestoreReason.NO_REPLICATION_STATE && streams.stream().allMatch((s) -> s.firstSequence() <= 1)) {
 			return new RestoreDecision.Proceed(snapshots.isEmpty() ? "no snapshot exists; the streams hold every change"
 					: "no snapshot fits, and the streams hold every change");
 		}
-		String why = snapshots.isEmpty() ? "no snapshot exists"
-				: "none of the " + snapshots.size() + " snapshot(s) fits: "
-						+ String.join("; ", rejections.subList(0, Math.min(EXPLAINED, rejections.size())))
-						+ ((rejections.size() > EXPLAINED) ? "; ..." : "");
-		return new RestoreDecision.Wait("A snapshot is needed " + describe(reason) + " but " + why
+		return new RestoreDecision.Wait("A snapshot is needed " + describe(reason) + " but "
+				+ (snapshots.isEmpty() ? "no snapshot exists" : fit.whyNone())
 				+ ". Take one on a healthy node (every node takes one every harmonylite.snapshot.interval while it "
 				+ "holds the snapshot lease, or on demand), or apply the same migrations here");
 	}
@@ -81,18 +74,32 @@ public final class SnapshotSelector {
 		if (id != null && candidates.isEmpty()) {
 			throw new SnapshotNotFoundException(id, store);
 		}
+		Fit fit = firstFitting(candidates, localSchemaHash, streams);
+		if (fit.snapshot() != null) {
+			return new RestoreDecision.Restore(fit.snapshot());
+		}
+		return new RestoreDecision.Wait(candidates.isEmpty() ? "the store holds no snapshot (" + store + ")" : fit.whyNone());
+	}
+
+	/**
+	 * The first snapshot that fits, or why none of them does (the first few reasons).
+	 */
+	private static Fit firstFitting(List<SnapshotMetadata> snapshots, String localSchemaHash,
+			List<StreamState> streams) {
 		List<String> rejections = new ArrayList<>();
-		for (SnapshotMetadata snapshot : candidates) {
+		for (SnapshotMetadata snapshot : snapshots) {
 			Optional<String> rejection = rejection(snapshot, localSchemaHash, streams);
 			if (rejection.isEmpty()) {
-				return new RestoreDecision.Restore(snapshot);
+				return new Fit(snapshot, "");
 			}
 			rejections.add(rejection.get());
 		}
-		return new RestoreDecision.Wait(candidates.isEmpty() ? "the store holds no snapshot (" + store + ")"
-				: "none of the " + candidates.size() + " snapshot(s) fits: "
-						+ String.join("; ", rejections.subList(0, Math.min(EXPLAINED, rejections.size())))
-						+ ((rejections.size() > EXPLAINED) ? "; ..." : ""));
+		return new Fit(null, "none of the " + snapshots.size() + " snapshot(s) fits: "
+				+ String.join("; ", rejections.subList(0, Math.min(EXPLAINED, rejections.size())))
+				+ ((rejections.size() > EXPLAINED) ? "; ..." : ""));
+	}
+
+	private record Fit(@Nullable SnapshotMetadata snapshot, String whyNone) {
 	}
 
 	/**
