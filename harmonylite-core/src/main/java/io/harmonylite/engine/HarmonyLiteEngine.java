@@ -32,6 +32,7 @@ import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.sqlite.SqliteConnections.Synchronous;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,7 +197,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		ReplicationConfig replication = this.config.replication();
 		SchemaGate gate = started.gate;
-		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), node), started.nats.changeSink(),
+		// Marking changes published syncs the WAL (FULL): after a power loss the node never re-sends a change that
+		// JetStream acknowledged and it recorded as such (docs/operations.md, "Durability").
+		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(Synchronous.FULL), node),
+				started.nats.changeSink(),
 				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()), gate::currentHash,
 				started.schema.publisherLock(), node, replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		Thread thread = startThread("harmonylite-publisher", publisher);
@@ -255,7 +259,11 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	private Connection open() {
-		Connection connection = SqliteConnections.open(this.config.dbPath());
+		return open(Synchronous.NORMAL);
+	}
+
+	private Connection open(Synchronous synchronous) {
+		Connection connection = SqliteConnections.open(this.config.dbPath(), synchronous);
 		this.resources.add(connection);
 		return connection;
 	}

@@ -6,7 +6,9 @@ import java.util.Map;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyLoop;
+import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.NatsNode;
+import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.nats.ShardSubscriber;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaGate;
@@ -43,7 +45,7 @@ final class StatusReport {
 		NodeState state = state(captureIntact, connected, shards);
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
-				new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(nats), connected, nats.reconnects()),
+				nats(nats, connected),
 				shards, this.runtime.statusReader.pendingCount(), this.runtime.statusReader.failedCount(),
 				this.runtime.schema.watchedTables(), schema);
 	}
@@ -93,6 +95,14 @@ final class StatusReport {
 			logger.debug("Could not read the state of shard {}: {}", shard, ex.getMessage());
 			return -1;
 		}
+	}
+
+	private EngineStatus.Nats nats(NatsNode nats, boolean connected) {
+		DurabilityStatus durability = nats.durability();
+		EmbeddedServerState server = nats.embeddedServerState();
+		return new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(nats), connected, nats.reconnects(),
+				(server != null) ? server.name() : null, durability.serverVersion(), durability.sync(),
+				durability.replicas(), durability.durableAcks(), durability.warning());
 	}
 
 	private List<String> servers(NatsNode nats) {

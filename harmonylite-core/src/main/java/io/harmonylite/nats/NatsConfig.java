@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,11 +23,16 @@ import org.jspecify.annotations.Nullable;
  * @param connectRetries how many times to retry the initial connection before failing
  * @param reconnectWait the wait between connection attempts
  * @param embedded settings of the embedded server
+ * @param startupTimeout how long startup waits for JetStream to answer (a clustered JetStream needs a majority of its
+ * servers, a seed server its first peer) before it fails
  * @since 0.1.0
  */
 public record NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
 		@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile, @Nullable Path tlsKeyFile,
-		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded) {
+		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded, Duration startupTimeout) {
+
+	/** How long startup waits for JetStream unless configured otherwise. */
+	public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
 	public NatsConfig {
 		urls = List.copyOf(urls);
@@ -49,6 +55,31 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 				throw new ConfigException("harmonylite.nats.urls", "'" + url + "' is not a NATS URL such as nats://localhost:4222");
 			}
 		}
+		if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+			throw new ConfigException("harmonylite.nats.startup-timeout",
+					"must be a positive duration, was " + startupTimeout);
+		}
+	}
+
+	/**
+	 * The settings with the default startup timeout.
+	 * @param urls external server URLs; empty means embedded
+	 * @param user user name for user/password authentication
+	 * @param password password for user/password authentication
+	 * @param token token authentication
+	 * @param nkeySeedFile file holding an NKey seed
+	 * @param tlsCaFile CA certificate (PEM)
+	 * @param tlsCertFile client certificate (PEM)
+	 * @param tlsKeyFile client private key (PEM)
+	 * @param connectRetries how many times to retry the initial connection
+	 * @param reconnectWait the wait between connection attempts
+	 * @param embedded settings of the embedded server
+	 */
+	public NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
+			@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile,
+			@Nullable Path tlsKeyFile, int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded) {
+		this(urls, user, password, token, nkeySeedFile, tlsCaFile, tlsCertFile, tlsKeyFile, connectRetries,
+				reconnectWait, embedded, DEFAULT_STARTUP_TIMEOUT);
 	}
 
 	/**
@@ -76,6 +107,14 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 	 */
 	public boolean isEmbedded() {
 		return this.urls.isEmpty();
+	}
+
+	/**
+	 * How many NATS servers are configured: the embedded server and its cluster peers, or the external URLs.
+	 * @return the number of servers, at least 1
+	 */
+	public int serverCount() {
+		return isEmbedded() ? this.embedded.serverCount() : this.urls.size();
 	}
 
 	@Override

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import io.harmonylite.nats.NatsServerProcess;
+import io.harmonylite.nats.embedded.NatsServerProcess;
 
 /**
  * A real {@code nats-server -js} on 127.0.0.1 for tests: a free client port, a temporary JetStream store, optional

@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
-import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaConfig;

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
