@@ -63,17 +63,25 @@ final class EngineConfigMapper {
 		HarmonyLiteProperties.Tls tls = nats.getTls();
 		return new NatsConfig(nats.getUrls(), nats.getUser(), nats.getPassword(), nats.getToken(),
 				nats.getNkeySeedFile(), tls.getCaFile(), tls.getCertFile(), tls.getKeyFile(), nats.getConnectRetries(),
-				nats.getReconnectWait(), embedded(nats.getEmbedded()));
+				nats.getReconnectWait(), embedded(nats.getEmbedded()), nats.getStartupTimeout());
 	}
 
 	private static EmbeddedNatsConfig embedded(HarmonyLiteProperties.Embedded embedded) {
 		return new EmbeddedNatsConfig(embedded.getBinary(), embedded.getStoreDir(), embedded.getPort(),
-				embedded.getClusterAddr(), embedded.getClusterPeers());
+				embedded.getClusterAddr(), withoutBlanks(embedded.getClusterPeers()), embedded.getSync(),
+				embedded.getMaxPayload().toBytes(), embedded.getMonitorPort());
+	}
+
+	/** {@code --cluster-peers ""} binds one empty peer: it means none. */
+	private static List<String> withoutBlanks(List<String> values) {
+		return values.stream().filter((value) -> !value.isBlank()).toList();
 	}
 
 	private static ReplicationConfig replication(HarmonyLiteProperties.Replication replication) {
+		Integer replicas = replication.getReplicas();
 		return new ReplicationConfig(replication.getShards(), replication.getStreamPrefix(),
-				replication.getSubjectPrefix(), replication.getReplicas(), replication.getMaxEntries(),
+				replication.getSubjectPrefix(), (replicas != null) ? replicas : ReplicationConfig.AUTO_REPLICAS,
+				replication.getMaxEntries(),
 				replication.isUpdateExisting(), replication.isCompress(), replication.getPublishWindow(),
 				replication.getApplyBatchSize());
 	}

@@ -71,7 +71,8 @@ public final class EngineStatuses {
 	 */
 	public static EngineStatus status(NodeState state, List<EngineStatus.Shard> shards) {
 		return new EngineStatus(3, "v0.1.0", state, true, true,
-				new EngineStatus.Nats(false, List.of("nats://127.0.0.1:4222"), state != NodeState.DISCONNECTED, 2),
+				new EngineStatus.Nats(false, List.of("nats://127.0.0.1:4222"), state != NodeState.DISCONNECTED, 2, null,
+						"2.10.27", "always", 3, true, null),
 				shards, 7, 1, List.of("Books"), new EngineStatus.Schema(HASH, null, UPDATED_AT, 1, 0));
 	}
 
