@@ -118,7 +118,7 @@ public final class JetStreamRetry {
 			long now = System.nanoTime();
 			if (now + pause.toNanos() > end) {
 				throw new JetStreamUnavailableException("Could not " + action + ": JetStream did not answer within "
-						+ this.deadline.toSeconds() + " s (" + attempt + " attempts; last: " + describe(failure)
+						+ this.deadline.toSeconds() + " s (" + attempt + " attempt(s); last: " + describe(failure)
 						+ "). " + this.check, failure);
 			}
 			if (attempt == 1 || now - lastLog > QUIET.toNanos()) {
