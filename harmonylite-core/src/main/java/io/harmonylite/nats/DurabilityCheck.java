@@ -64,8 +64,9 @@ final class DurabilityCheck {
 		}
 		if (this.sync == null) {
 			return new DurabilityStatus(version, null, this.replicas, null, "the servers' sync setting cannot be read "
-					+ "(it needs a system-account user); acknowledgements are durable only if every server runs with "
-					+ "jetstream { sync_interval: always }");
+					+ "(the node's account must import the system account's service " + ServerSyncProbe.VARZ_SUBJECT
+					+ "); acknowledgements are durable only if every server runs with jetstream { sync_interval: "
+					+ "always }");
 		}
 		return new DurabilityStatus(version, this.sync, this.replicas, true, null);
 	}

@@ -173,7 +173,8 @@ public final class StreamManager {
 			return new StreamSetup(name, StreamSetup.Outcome.UNCHANGED, List.of());
 		}
 		if (!this.config.updateExisting()) {
-			boolean fewerReplicas = existing.getConfiguration().getReplicas() < desired.getReplicas();
+			boolean fewerReplicas = existing.getConfiguration().getReplicas() < desired.getReplicas()
+					&& !name.equals(deadLetterStream());
 			logger.warn("Stream {} exists with settings that differ from the configuration: {}. It is used as it is{}. "
 					+ "Set harmonylite.replication.update-existing=true to update it, or change the configuration "
 					+ "to match.", name, String.join(", ", differences), fewerReplicas
