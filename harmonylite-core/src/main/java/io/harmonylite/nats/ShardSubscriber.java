@@ -108,7 +108,7 @@ public final class ShardSubscriber implements AutoCloseable {
 		if (appliedSequence > state.getLastSequence()) {
 			return StreamGap.reset(stream, appliedSequence, state.getLastSequence());
 		}
-		String identity = info.getCreateTime().toInstant().toString();
+		String identity = StreamIdentity.of(info);
 		if (!this.applyLoop.confirmStreamIdentity(stream, identity)) {
 			return StreamGap.recreated(stream, appliedSequence, identity);
 		}

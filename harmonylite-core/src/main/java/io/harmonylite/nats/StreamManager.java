@@ -127,6 +127,7 @@ public final class StreamManager {
 	StreamConfiguration desired(String name, String subject) {
 		return StreamConfiguration.builder()
 			.name(name)
+			.metadata(StreamIdentity.newMetadata())
 			.subjects(subject)
 			.storageType(StorageType.File)
 			.replicas(this.config.replicas())
