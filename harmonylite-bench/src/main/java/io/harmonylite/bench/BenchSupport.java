@@ -43,6 +43,8 @@ final class BenchSupport {
 	 */
 	static void logLevel(Level level) {
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+		// The core test-jar's logback-test.xml sets io.harmonylite to INFO.
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.harmonylite")).setLevel(level);
 	}
 
 	/**
