@@ -70,6 +70,9 @@ public final class ReplicationBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		BenchSupport.logLevel(Level.WARN);
+		// Expected here: the test servers do not let nodes read their sync setting, and one bucket serves R1 and R3.
+		BenchSupport.logLevel("io.harmonylite.nats.DurabilityCheck", Level.ERROR);
+		BenchSupport.logLevel("io.harmonylite.nats.KvSchemaRegistry", Level.ERROR);
 		int rows = option(args, "--rows", 50_000);
 		int catchUpRows = option(args, "--catch-up", 100_000);
 		int lagSeconds = option(args, "--lag-seconds", 10);
