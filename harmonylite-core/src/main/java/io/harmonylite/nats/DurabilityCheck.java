@@ -2,10 +2,9 @@ package io.harmonylite.nats;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.harmonylite.nats.embedded.NatsServerVersion;
-import io.nats.client.Connection;
-import io.nats.client.api.ServerInfo;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,26 +18,27 @@ final class DurabilityCheck {
 
 	private static final Logger logger = LoggerFactory.getLogger(DurabilityCheck.class);
 
-	private final Connection connection;
+	private final Supplier<@Nullable String> serverVersion;
 
 	private final @Nullable String sync;
 
 	private final int replicas;
 
-	private final StreamReplicaGuard streams;
+	private final Supplier<List<String>> streamProblems;
 
 	/**
 	 * Creates a check.
-	 * @param connection the node's connection, whose server reports its version
+	 * @param serverVersion the version the connected server reports, {@code null} or empty when unknown
 	 * @param sync the server's sync setting, {@code null} when unknown
 	 * @param replicas the intended replicas of every stream
-	 * @param streams the guard that checks the streams' replicas
+	 * @param streamProblems the streams found with fewer replicas than intended
 	 */
-	DurabilityCheck(Connection connection, @Nullable String sync, int replicas, StreamReplicaGuard streams) {
-		this.connection = connection;
+	DurabilityCheck(Supplier<@Nullable String> serverVersion, @Nullable String sync, int replicas,
+			Supplier<List<String>> streamProblems) {
+		this.serverVersion = serverVersion;
 		this.sync = sync;
 		this.replicas = replicas;
-		this.streams = streams;
+		this.streamProblems = streamProblems;
 	}
 
 	/**
@@ -46,8 +46,8 @@ final class DurabilityCheck {
 	 * @return the status
 	 */
 	DurabilityStatus status() {
-		ServerInfo info = this.connection.getServerInfo();
-		String version = (info != null && !info.getVersion().isEmpty()) ? info.getVersion() : null;
+		String reported = this.serverVersion.get();
+		String version = (reported != null && !reported.isEmpty()) ? reported : null;
 		NatsServerVersion parsed = NatsServerVersion.parse(version);
 		List<String> problems = new ArrayList<>();
 		if (parsed != null && !parsed.supportsSyncAlways()) {
@@ -58,7 +58,7 @@ final class DurabilityCheck {
 			problems.add("the server syncs to disk every " + this.sync + ", not before each acknowledgement: "
 					+ "acknowledged changes can be lost on a power loss (set sync to always)");
 		}
-		problems.addAll(this.streams.problems());
+		problems.addAll(this.streamProblems.get());
 		if (!problems.isEmpty()) {
 			return new DurabilityStatus(version, this.sync, this.replicas, false, String.join("; ", problems));
 		}

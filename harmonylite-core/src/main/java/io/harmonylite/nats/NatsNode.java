@@ -91,7 +91,8 @@ public final class NatsNode implements AutoCloseable {
 					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
 		}
 		this.replicaGuard = new StreamReplicaGuard(this.management, config.replicas());
-		this.durability = new DurabilityCheck(connection, sync, config.replicas(), this.replicaGuard);
+		this.durability = new DurabilityCheck(() -> connection.getServerInfo().getVersion(), sync, config.replicas(),
+				this.replicaGuard::problems);
 	}
 
 	/**
