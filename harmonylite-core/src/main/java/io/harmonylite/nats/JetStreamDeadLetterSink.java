@@ -51,7 +51,7 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 	 * @param subject the dead-letter subject
 	 * @param nodeId this node's id, in the headers
 	 */
-	public JetStreamDeadLetterSink(Connection connection, JetStream jetStream, String subject, long nodeId) {
+	JetStreamDeadLetterSink(Connection connection, JetStream jetStream, String subject, long nodeId) {
 		this.connection = connection;
 		this.jetStream = jetStream;
 		this.subject = subject;

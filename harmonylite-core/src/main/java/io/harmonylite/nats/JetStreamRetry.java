@@ -93,7 +93,7 @@ public final class JetStreamRetry {
 	 * @return the call's result
 	 * @throws IOException a failure that is not transient, as the call threw it
 	 * @throws JetStreamApiException a failure that is not transient, as the call threw it
-	 * @throws JetStreamUnavailableException when the call still fails transiently at the deadline
+	 * @throws JetStreamNotReadyException when the call still fails transiently at the deadline
 	 */
 	public <T> T call(String action, Call<T> call) throws IOException, JetStreamApiException {
 		long start = System.nanoTime();
@@ -117,7 +117,7 @@ public final class JetStreamRetry {
 			}
 			long now = System.nanoTime();
 			if (now + pause.toNanos() > end) {
-				throw new JetStreamUnavailableException("Could not " + action + ": JetStream did not answer within "
+				throw new JetStreamNotReadyException("Could not " + action + ": JetStream did not answer within "
 						+ this.deadline.toSeconds() + " s (" + attempt + " attempt(s); last: " + describe(failure)
 						+ "). " + this.check, failure);
 			}

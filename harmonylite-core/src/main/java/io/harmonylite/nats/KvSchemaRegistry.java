@@ -121,7 +121,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 			this.retry.call("publish key " + key + " of bucket " + this.bucket,
 					() -> kv.put(key, toJson(state).getBytes(StandardCharsets.UTF_8)));
 		}
-		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamUnavailableException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 			throw new SchemaRegistryException("Could not publish the schema state of node " + state.nodeId()
 					+ " to key " + key + " of NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 					+ ". Check that NATS is reachable and has JetStream enabled.", ex);
@@ -152,7 +152,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				}
 			}
 		}
-		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamUnavailableException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 			throw new SchemaRegistryException("Could not list the nodes in NATS KV bucket " + this.bucket + ": "
 					+ ex.getMessage() + ". Check that NATS is reachable and has JetStream enabled.", ex);
 		}
@@ -175,7 +175,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				return key;
 			});
 		}
-		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamUnavailableException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 			throw new SchemaRegistryException("Could not delete key " + key + " of NATS KV bucket " + this.bucket
 					+ ": " + ex.getMessage() + "; it expires " + this.ttl + " after the node's last heartbeat.", ex);
 		}
@@ -194,7 +194,8 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	 * Encodes a state as the registry's JSON value.
 	 * @param state the state
 	 * @return the JSON object with {@code node_id}, {@code schema_hash}, {@code previous_hash} ({@code null} when
-	 * absent), {@code harmonylite_version}, {@code watched_tables} and {@code updated_at} (ISO-8601, UTC)
+	 * absent), {@code harmonylite_version}, {@code watched_tables}, {@code updated_at} (ISO-8601, UTC), and, both
+	 * optional for readers, {@code migration_version} and {@code columns} (table to column list)
 	 */
 	public static String toJson(NodeSchemaState state) {
 		Map<String, JsonValue> fields = new LinkedHashMap<>();
@@ -204,6 +205,14 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 		fields.put("harmonylite_version", new JsonValue(state.harmonyLiteVersion()));
 		fields.put("watched_tables", new JsonValue(state.watchedTables().stream().map(JsonValue::new).toList()));
 		fields.put("updated_at", new JsonValue(state.updatedAt().toString()));
+		if (state.migrationVersion() != null) {
+			fields.put("migration_version", new JsonValue(state.migrationVersion()));
+		}
+		if (!state.columns().isEmpty()) {
+			Map<String, JsonValue> columns = new LinkedHashMap<>();
+			state.columns().forEach((table, names) -> columns.put(table, new JsonValue(names.stream().map(JsonValue::new).toList())));
+			fields.put("columns", new JsonValue(columns));
+		}
 		return new JsonValue(fields).toJson();
 	}
 
@@ -227,7 +236,8 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 			String previous = optionalString(json, "previous_hash");
 			return new NodeSchemaState(nodeId, string(json, "schema_hash"),
 					(previous == null || previous.isEmpty()) ? null : previous, string(json, "harmonylite_version"),
-					strings(json, "watched_tables"), OffsetDateTime.parse(string(json, "updated_at")).toInstant());
+					strings(json, "watched_tables"), OffsetDateTime.parse(string(json, "updated_at")).toInstant(),
+					optionalString(json, "migration_version"), columns(json));
 		}
 		catch (JsonParseException | IllegalArgumentException | DateTimeParseException ex) {
 			logger.warn("Skipping key {} of schema registry bucket {}: unreadable entry ({})", key, this.bucket,
@@ -289,13 +299,29 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 		return strings;
 	}
 
+	/** Absent in entries of nodes of earlier versions: empty then. */
+	private static Map<String, List<String>> columns(JsonValue json) {
+		JsonValue value = json.map.get("columns");
+		if (value == null || value.type == JsonValue.Type.NULL) {
+			return Map.of();
+		}
+		if (value.type != JsonValue.Type.MAP) {
+			throw new IllegalArgumentException("field columns is not an object");
+		}
+		Map<String, List<String>> columns = new LinkedHashMap<>();
+		for (String table : value.map.keySet()) {
+			columns.put(table, strings(value, table));
+		}
+		return columns;
+	}
+
 	private synchronized KeyValue keyValue() {
 		if (this.keyValue == null) {
 			try {
 				ensureBucket(this.connection.keyValueManagement());
 				this.keyValue = this.connection.keyValue(this.bucket);
 			}
-			catch (IOException | JetStreamApiException | IllegalStateException | JetStreamUnavailableException ex) {
+			catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 				throw new SchemaRegistryException("Could not open NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 						+ ". Check that NATS is reachable and has JetStream enabled (nats-server -js).", ex);
 			}

@@ -3,12 +3,11 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.apply.ShardSource;
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.embedded.EmbeddedNatsServer;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
@@ -18,25 +17,22 @@ import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaRegistryException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the
- * subscribers that read the shards. It owns the connection and, when embedded, the server process and its
- * supervisor. JetStream calls that fail transiently are retried (see {@link JetStreamRetry}).
+ * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the sources
+ * that read the shards. It owns the connection and, when embedded, the server process and its supervisor; whoever
+ * starts a source stops it before this node closes. JetStream calls that fail transiently are retried (see
+ * {@link JetStreamRetry}).
  *
  * @since 0.1.0
  */
 public final class NatsNode implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NatsNode.class);
-
-	/** How long a status read (a stream's last sequence) retries before it reports the value as unknown. */
-	private static final Duration STATUS_READ_DEADLINE = Duration.ofSeconds(2);
 
 	/** How long a graceful stop tries to delete this node's schema registry key. */
 	private static final Duration DEREGISTER_DEADLINE = Duration.ofSeconds(2);
@@ -55,8 +51,6 @@ public final class NatsNode implements AutoCloseable {
 
 	private final JetStreamManagement management;
 
-	private final List<ShardSubscriber> subscribers = new ArrayList<>();
-
 	private final JetStreamRetry startupRetry;
 
 	private final StreamReplicaGuard replicaGuard;
@@ -73,9 +67,8 @@ public final class NatsNode implements AutoCloseable {
 	 * @param startupRetry how long startup calls retry while JetStream is unavailable
 	 * @param sync the server's sync setting ({@code always} or an interval), {@code null} when unknown
 	 */
-	public NatsNode(Connection connection, @Nullable NatsConnector connector,
-			@Nullable EmbeddedServerSupervisor embeddedServer, ReplicationConfig config, long nodeId,
-			JetStreamRetry startupRetry, @Nullable String sync) {
+	NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable EmbeddedServerSupervisor embeddedServer,
+			ReplicationConfig config, long nodeId, JetStreamRetry startupRetry, @Nullable String sync) {
 		this.connection = connection;
 		this.connector = connector;
 		this.embeddedServer = embeddedServer;
@@ -87,7 +80,7 @@ public final class NatsNode implements AutoCloseable {
 			this.management = connection.jetStreamManagement();
 		}
 		catch (IOException ex) {
-			throw new HarmonyLiteException("JetStream is not available on " + connection.getConnectedUrl()
+			throw new JetStreamNotReadyException("JetStream is not available on " + connection.getConnectedUrl()
 					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
 		}
 		this.replicaGuard = new StreamReplicaGuard(this.management, config.replicas());
@@ -154,20 +147,20 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The underlying connection.
-	 * @return the connection
-	 */
-	public Connection connection() {
-		return this.connection;
-	}
-
-	/**
 	 * Creates or reconciles the shard streams and the dead-letter stream.
 	 */
 	public void ensureStreams() {
 		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
 		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
 		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
+	}
+
+	/**
+	 * How JetStream calls are retried at startup, for whoever makes them (e.g. a shard source starting its consumer).
+	 * @return the retry, with the startup timeout as its deadline
+	 */
+	public JetStreamRetry startupRetry() {
+		return this.startupRetry;
 	}
 
 	/**
@@ -187,34 +180,12 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the subscriber of one shard; it is closed with this node.
+	 * The source of one shard stream, not yet started.
 	 * @param shard the shard
-	 * @param applyLoop where messages go
-	 * @return the subscriber, not yet started
+	 * @return the source
 	 */
-	public synchronized ShardSubscriber subscriber(int shard, ApplyLoop applyLoop) {
-		ShardSubscriber subscriber = new ShardSubscriber(this.jetStream, this.management, this.config, shard,
-				applyLoop, this.nodeId);
-		this.subscribers.add(subscriber);
-		return subscriber;
-	}
-
-	/**
-	 * The last sequence a shard stream holds.
-	 * @param shard the shard
-	 * @return the stream's last sequence, 0 when empty
-	 */
-	public long lastSequence(int shard) {
-		String stream = this.config.streamName(shard);
-		try {
-			return this.startupRetry.withDeadline(STATUS_READ_DEADLINE)
-				.call("read stream " + stream, () -> this.management.getStreamInfo(stream))
-				.getStreamState()
-				.getLastSequence();
-		}
-		catch (IOException | JetStreamApiException ex) {
-			throw new HarmonyLiteException("Could not read the state of stream " + stream + ": " + ex.getMessage(), ex);
-		}
+	public ShardSource shardSource(int shard) {
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId);
 	}
 
 	/**
@@ -258,13 +229,10 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the subscribers, deletes this node's schema registry key, then closes the connection and stops the
-	 * embedded server.
+	 * Deletes this node's schema registry key, closes the connection, then stops the embedded server.
 	 */
 	@Override
 	public synchronized void close() {
-		this.subscribers.forEach(ShardSubscriber::close);
-		this.subscribers.clear();
 		deregister();
 		try {
 			this.connection.close();

@@ -160,7 +160,7 @@ public final class StreamManager {
 			catch (IOException ex) {
 				throw failure("create", desired, ex);
 			}
-			catch (JetStreamUnavailableException ex) {
+			catch (JetStreamNotReadyException ex) {
 				if (ex.getCause() instanceof JetStreamApiException api && isPlacementError(api)) {
 					// Still too few servers when the deadline passed: more likely a configuration than a startup race.
 					throw failure("create", desired, api);

@@ -131,7 +131,7 @@ class ExternalServerDurabilityIntegrationTests {
 
 	private static NatsConfig withUser(NatsConfig nats, String user, String password) {
 		return new NatsConfig(nats.urls(), user, password, null, null, null, null, null, nats.connectRetries(),
-				nats.reconnectWait(), nats.embedded(), nats.startupTimeout());
+				nats.reconnectWait(), nats.embedded(), null, nats.startupTimeout());
 	}
 
 	private <T extends AutoCloseable> T track(T resource) {

@@ -52,7 +52,7 @@ class JetStreamRetryTests {
 		JetStreamRetry short_ = new JetStreamRetry(Duration.ofMillis(50), CHECK, Duration.ofMillis(5),
 				Duration.ofMillis(5));
 		AtomicInteger attempts = new AtomicInteger();
-		assertThatExceptionOfType(JetStreamUnavailableException.class)
+		assertThatExceptionOfType(JetStreamNotReadyException.class)
 			.isThrownBy(() -> short_.call("create stream s", () -> {
 				attempts.incrementAndGet();
 				throw apiError(503, 10008, "JetStream system temporarily unavailable");

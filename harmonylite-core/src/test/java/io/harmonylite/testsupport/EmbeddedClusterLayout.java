@@ -92,7 +92,7 @@ public record EmbeddedClusterLayout(Path dir, List<Integer> clientPorts, List<In
 	public static NatsConfig nats(EmbeddedNatsConfig embedded) {
 		NatsConfig defaults = NatsConfig.embeddedDefaults();
 		return new NatsConfig(List.of(), null, null, null, null, null, null, null, defaults.connectRetries(),
-				Duration.ofMillis(500), embedded, STARTUP_TIMEOUT);
+				Duration.ofMillis(500), embedded).withStartupTimeout(STARTUP_TIMEOUT);
 	}
 
 	/**

@@ -28,7 +28,7 @@ class HarmonyLiteHealthIndicatorTests {
 
 	@ParameterizedTest
 	@CsvSource({ "RUNNING, UP", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
-			"CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
+			"WORKER_FAILED, DOWN", "CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
 	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(state)).health(true);
 
@@ -63,7 +63,8 @@ class HarmonyLiteHealthIndicatorTests {
 		EngineStatus.Nats nats = disconnected.nats();
 		EngineStatus serverDown = new EngineStatus(disconnected.nodeId(), disconnected.version(), disconnected.state(),
 				true, true, new EngineStatus.Nats(true, nats.servers(), false, 0, "DOWN", null, null, 1, null, null),
-				disconnected.shards(), 7, 0, List.of("Books"), disconnected.schema());
+				disconnected.shards(), 7, 0, List.of("Books"), disconnected.schema(), disconnected.workers(),
+				disconnected.counters());
 
 		Health health = new HarmonyLiteHealthIndicator(() -> serverDown).health(true);
 
@@ -78,6 +79,23 @@ class HarmonyLiteHealthIndicatorTests {
 
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("shards")).asString().contains("sequences 41 to 99 were dropped");
+	}
+
+	@Test
+	void healthWithADeadWorkerShouldNameItAndWhy() {
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(NodeState.WORKER_FAILED))
+			.health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("deadWorkers", List.of(Map.of("worker", "apply", "failure",
+				"java.lang.OutOfMemoryError: Java heap space", "restarts", 0L)));
+	}
+
+	@Test
+	void healthOfARunningNodeShouldNotListDeadWorkers() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::running).health(true);
+
+		assertThat(health.getDetails()).doesNotContainKey("deadWorkers");
 	}
 
 	@Test
