@@ -146,7 +146,7 @@ class SchemaMonitorTests {
 
 	private SchemaMonitor monitor(SchemaMonitor.Baseline baseline, SchemaRegistry registry) {
 		return new SchemaMonitor(2, capture(), new SchemaVersionStore(this.connection),
-				new SchemaChangeDetector(this.detectorConnection), Clock.systemUTC(), baseline, registry,
+				new SchemaChangeDetector(this.detectorConnection), Clock.systemUTC(), baseline, registry, () -> null,
 				this.changes::incrementAndGet);
 	}
 

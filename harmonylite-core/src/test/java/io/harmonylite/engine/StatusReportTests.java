@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -53,6 +54,8 @@ class StatusReportTests {
 
 	private final EngineCounters counters = new EngineCounters();
 
+	private final ManualPauses pauses = new ManualPauses(1, ManualPauses.Store.MEMORY);
+
 	private Connection database;
 
 	private SchemaMonitor schema;
@@ -71,7 +74,7 @@ class StatusReportTests {
 		SchemaChangeDetector detector = new SchemaChangeDetector(this.database);
 		this.baseline = SchemaMonitor.baseline(1, capture, versions, detector, Clock.systemUTC());
 		this.schema = new SchemaMonitor(1, capture, versions, detector, Clock.systemUTC(), this.baseline,
-				new InMemorySchemaRegistry(), () -> {
+				new InMemorySchemaRegistry(), () -> null, () -> {
 				});
 		this.workers = new Workers(1, Clock.systemUTC(), this.scheduler, WorkerFailureCallback.NONE,
 				Workers.Backoff.DEFAULT);
@@ -137,6 +140,31 @@ class StatusReportTests {
 		assertThat(status.shards().get(1).pausedSince()).isEqualTo(PAUSED_AT);
 		assertThat(status.shards().get(0).paused()).isFalse();
 		assertThat(status.schema().pauses()).isZero();
+	}
+
+	@Test
+	void shardPausedByAnOperatorShouldBePausedManuallySinceThePause() {
+		ShardSupervisor supervisor = supervisor();
+		supervisor.startAll();
+		supervisor.pause(0);
+
+		EngineStatus status = report(supervisor).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.PAUSED_MANUALLY);
+		assertThat(status.shards().get(0).pausedManually()).isTrue();
+		assertThat(status.shards().get(0).pausedManuallySince()).isEqualTo(PAUSED_AT);
+		assertThat(status.shards().get(0).paused()).as("not a schema mismatch").isFalse();
+		assertThat(status.shards().get(1).pausedManually()).isFalse();
+	}
+
+	@Test
+	void schemaMismatchShouldOutrankAManualPause() {
+		ShardSupervisor supervisor = supervisor();
+		supervisor.startAll();
+		supervisor.pause(0);
+		this.baseline.gate().pause(1, "remote-hash", PAUSED_AT);
+
+		assertThat(report(supervisor).build().state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
 	}
 
 	@Test
@@ -216,7 +244,7 @@ class StatusReportTests {
 	private ShardSupervisor supervisor() {
 		return new ShardSupervisor(List.of(this.first, this.second), new ApplyQueue(10),
 				new AppliedPositions(Map.of("changes-0", 7L)), (stream, identity) -> true, this.scheduler,
-				Duration.ofMinutes(1), 1);
+				Duration.ofMinutes(1), 1, this.pauses, Clock.fixed(PAUSED_AT, ZoneOffset.UTC));
 	}
 
 	private StatusReport report(@Nullable ShardSupervisor supervisor) {
