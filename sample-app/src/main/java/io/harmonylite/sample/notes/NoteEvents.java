@@ -33,6 +33,14 @@ class NoteEvents {
 		page.onCompletion(() -> this.pages.remove(page));
 		page.onTimeout(() -> this.pages.remove(page));
 		page.onError((ex) -> this.pages.remove(page));
+		try {
+			// A first line sends the response headers now, so that the page knows at once that it is connected.
+			page.send(SseEmitter.event().comment("connected"));
+		}
+		catch (IOException ex) {
+			page.completeWithError(ex);
+			return page;
+		}
 		this.pages.add(page);
 		return page;
 	}
