@@ -23,6 +23,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -310,6 +311,18 @@ class PrometheusScrapeIntegrationTests {
 			.exchange((request, response) -> HttpStatus.valueOf(response.getStatusCode().value()));
 
 		assertThat(status).isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void writeOperationsShouldNotBeServedWithoutUnrestrictedAccess() {
+		HttpStatus status = appClient.post()
+			.uri("/actuator/harmonylite/shards/0")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("action", "pause"))
+			.exchange((request, response) -> HttpStatus.valueOf(response.getStatusCode().value()));
+
+		assertThat(status).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+		assertThat(appClient.get().uri("/actuator/harmonylite").retrieve().body(JSON)).containsEntry("state", "RUNNING");
 	}
 
 	@Test
