@@ -25,6 +25,8 @@ final class EngineCounters implements ApplyListener {
 
 	private final Map<Integer, LongAdder> deadLettersByShard = new ConcurrentHashMap<>();
 
+	private final LongAdder eventsDropped = new LongAdder();
+
 	// Guarded by this: the final counts of the nodes that ran before, and the counts of the running one.
 	private RunCounts retired = RunCounts.NONE;
 
@@ -38,6 +40,13 @@ final class EngineCounters implements ApplyListener {
 	@Override
 	public void deadLettered(ReceivedMessage message, String reason) {
 		this.deadLettersByShard.computeIfAbsent(message.shard(), (shard) -> new LongAdder()).increment();
+	}
+
+	/**
+	 * Counts a replicated-change event dropped because the listeners did not keep up.
+	 */
+	void eventDropped() {
+		this.eventsDropped.increment();
 	}
 
 	/**
@@ -77,7 +86,7 @@ final class EngineCounters implements ApplyListener {
 		long deadLetters = this.deadLettersByShard.values().stream().mapToLong(LongAdder::sum).sum();
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
-				total.schemaResumes(), total.workerRestarts());
+				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum());
 	}
 
 	/**

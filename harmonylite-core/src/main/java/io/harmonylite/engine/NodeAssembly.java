@@ -66,11 +66,13 @@ final class NodeAssembly {
 
 	private final Supplier<@Nullable String> migrationVersion;
 
+	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
+
 	private final Resources resources;
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher) {
 		this.config = config;
 		this.clock = clock;
 		this.applyListener = applyListener;
@@ -78,6 +80,7 @@ final class NodeAssembly {
 		this.counters = counters;
 		this.migrating = migrating;
 		this.migrationVersion = migrationVersion;
+		this.changeDispatcher = changeDispatcher;
 		this.resources = new Resources(config.nodeId());
 	}
 
@@ -90,14 +93,15 @@ final class NodeAssembly {
 	 * @param counters the engine's counters, attached to the parts of the node that count for themselves
 	 * @param migrating whether a migration holds capture off, so that the schema check leaves the triggers alone
 	 * @param migrationVersion the application's migration version, published with the schema state
+	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher) {
 		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating,
-				migrationVersion);
+				migrationVersion, changeDispatcher);
 		try {
 			return assembly.assemble();
 		}
@@ -157,8 +161,9 @@ final class NodeAssembly {
 		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
+		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
 		ShardSupervisor supervisor = new ShardSupervisor(sources, queue, positions, applier::confirmStreamIdentity,
-				scheduler, this.config.schema().nakDelay(), this.config.nodeId());
+				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock);
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 
@@ -173,6 +178,12 @@ final class NodeAssembly {
 		ApplyLoop loop = new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
 				supervisor, nats.deadLetterSink(), this.applyListener, new ChangeEventCodec(replication.compress()),
 				this.clock, replication.applyBatchSize());
+		if (this.changeDispatcher != null) {
+			// Started before the apply loop, so stopped after it: it can still deliver the loop's last batch.
+			ReplicatedChangeDispatcher.Delivery delivery = this.changeDispatcher.delivery();
+			this.resources.add(workers.start(new LoopWorker("events", delivery, delivery::stop, () -> {
+			})));
+		}
 		// A restarted loop lost the batch it held: its shards restart from the positions applied.
 		this.resources.add(workers.start(new LoopWorker("apply", loop, loop::stop, supervisor::resyncAll)));
 		this.resources.add(supervisor);
