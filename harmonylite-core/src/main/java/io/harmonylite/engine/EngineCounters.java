@@ -25,6 +25,8 @@ final class EngineCounters implements ApplyListener {
 
 	private final Map<Integer, LongAdder> deadLettersByShard = new ConcurrentHashMap<>();
 
+	private final LongAdder eventsDropped = new LongAdder();
+
 	private final LongAdder snapshotsTaken = new LongAdder();
 
 	private final LongAdder snapshotRestores = new LongAdder();
@@ -42,6 +44,13 @@ final class EngineCounters implements ApplyListener {
 	@Override
 	public void deadLettered(ReceivedMessage message, String reason) {
 		this.deadLettersByShard.computeIfAbsent(message.shard(), (shard) -> new LongAdder()).increment();
+	}
+
+	/**
+	 * Counts a replicated-change event dropped because the listeners did not keep up.
+	 */
+	void eventDropped() {
+		this.eventsDropped.increment();
 	}
 
 	/**
@@ -103,7 +112,8 @@ final class EngineCounters implements ApplyListener {
 		long deadLetters = this.deadLettersByShard.values().stream().mapToLong(LongAdder::sum).sum();
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
-				total.schemaResumes(), total.workerRestarts(), this.snapshotsTaken.sum(), this.snapshotRestores.sum());
+				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.snapshotsTaken.sum(),
+				this.snapshotRestores.sum());
 	}
 
 	/**

@@ -71,17 +71,38 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	}
 
 	/**
-	 * The NATS connection.
+	 * The NATS connection, and whether its acknowledgements are durable.
 	 *
 	 * @param embedded whether the node runs its own nats-server
 	 * @param servers the server URLs
 	 * @param connected whether the connection is up
 	 * @param reconnects how many times it was re-established
+	 * @param embeddedServer the embedded nats-server's state ({@code RUNNING}, {@code DOWN} while it is being
+	 * restarted, {@code STOPPED}); {@code null} with external servers
+	 * @param serverVersion the connected server's version; {@code null} when unknown
+	 * @param sync the server's JetStream sync setting ({@code always} or an interval); {@code null} when unknown
+	 * @param replicas the replicas every shard stream and the schema registry are meant to have
+	 * @param durableAcks whether an acknowledged change survives a power loss: server 2.10 or newer, sync
+	 * {@code always}, streams with the intended replicas; {@code null} when the sync setting is unknown
+	 * @param durabilityWarning why acknowledgements are not (known to be) durable; {@code null} when they are
 	 */
-	public record Nats(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+	public record Nats(boolean embedded, List<String> servers, boolean connected, long reconnects,
+			@Nullable String embeddedServer, @Nullable String serverVersion, @Nullable String sync, int replicas,
+			@Nullable Boolean durableAcks, @Nullable String durabilityWarning) {
 
 		public Nats {
 			servers = List.copyOf(servers);
+		}
+
+		/**
+		 * A connection whose durability is unknown, e.g. of a stopped node.
+		 * @param embedded whether the node runs its own nats-server
+		 * @param servers the server URLs
+		 * @param connected whether the connection is up
+		 * @param reconnects how many times it was re-established
+		 */
+		public Nats(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+			this(embedded, servers, connected, reconnects, null, null, null, 0, null, null);
 		}
 
 	}
@@ -99,10 +120,20 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param pausedSince when it was paused
 	 * @param gap a description of messages the stream dropped before this node applied them
 	 * @param deadLettered messages of this shard dead-lettered by this node since the engine was created
+	 * @param pausedManuallySince when an operator paused the shard, {@code null} when not paused manually
 	 */
 	public record Shard(int shard, String stream, long appliedSequence, long streamLastSequence, long lag,
 			boolean paused, @Nullable String pausedBy, @Nullable Instant pausedSince, @Nullable String gap,
-			long deadLettered) {
+			long deadLettered, @Nullable Instant pausedManuallySince) {
+
+		/**
+		 * Whether an operator paused the shard.
+		 * @return {@code true} until the shard is resumed
+		 */
+		public boolean pausedManually() {
+			return this.pausedManuallySince != null;
+		}
+
 	}
 
 	/**
@@ -159,15 +190,16 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param schemaPauses times a shard was paused by a schema mismatch
 	 * @param schemaResumes times a paused shard resumed
 	 * @param workerRestarts times a dead worker was restarted
+	 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
 	 * @param snapshotsTaken snapshots this node took and stored
 	 * @param snapshotRestores snapshots restored into this node's database
 	 */
 	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
-			long workerRestarts, long snapshotsTaken, long snapshotRestores) {
+			long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores) {
 
 		/** Nothing counted yet. */
-		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
 		public Counters {
 			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));
@@ -185,12 +217,13 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		 * @param schemaPauses times a shard was paused by a schema mismatch
 		 * @param schemaResumes times a paused shard resumed
 		 * @param workerRestarts times a dead worker was restarted
+		 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
 		 */
 		public Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
-				long workerRestarts) {
+				long workerRestarts, long eventsDropped) {
 			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
-					schemaPauses, schemaResumes, workerRestarts, 0, 0);
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0);
 		}
 
 	}

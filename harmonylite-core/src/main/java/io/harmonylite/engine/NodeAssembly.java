@@ -22,7 +22,9 @@ import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.NatsNode;
+import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
@@ -43,6 +45,7 @@ import io.harmonylite.snapshot.SnapshotStore;
 import io.harmonylite.snapshot.SnapshotStoreFactory;
 import io.harmonylite.snapshot.SnapshotTaker;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.sqlite.SqliteConnections.Synchronous;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,11 +78,13 @@ final class NodeAssembly {
 
 	private final Supplier<@Nullable String> migrationVersion;
 
+	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
+
 	private final Resources resources;
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher) {
 		this.config = config;
 		this.clock = clock;
 		this.applyListener = applyListener;
@@ -87,6 +92,7 @@ final class NodeAssembly {
 		this.counters = counters;
 		this.migrating = migrating;
 		this.migrationVersion = migrationVersion;
+		this.changeDispatcher = changeDispatcher;
 		this.resources = new Resources(config.nodeId());
 	}
 
@@ -99,14 +105,15 @@ final class NodeAssembly {
 	 * @param counters the engine's counters, attached to the parts of the node that count for themselves
 	 * @param migrating whether a migration holds capture off, so that the schema check leaves the triggers alone
 	 * @param migrationVersion the application's migration version, published with the schema state
+	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher) {
 		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating,
-				migrationVersion);
+				migrationVersion, changeDispatcher);
 		try {
 			return assembly.assemble();
 		}
@@ -186,8 +193,9 @@ final class NodeAssembly {
 		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
+		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
 		ShardSupervisor supervisor = new ShardSupervisor(sources, queue, positions, applier::confirmStreamIdentity,
-				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), gapFound::raise);
+				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock, gapFound::raise);
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 
@@ -203,6 +211,12 @@ final class NodeAssembly {
 		ApplyLoop loop = new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
 				supervisor, nats.deadLetterSink(), this.applyListener, new ChangeEventCodec(replication.compress()),
 				this.clock, replication.applyBatchSize());
+		if (this.changeDispatcher != null) {
+			// Started before the apply loop, so stopped after it: it can still deliver the loop's last batch.
+			ReplicatedChangeDispatcher.Delivery delivery = this.changeDispatcher.delivery();
+			this.resources.add(workers.start(new LoopWorker("events", delivery, delivery::stop, () -> {
+			})));
+		}
 		// A restarted loop lost the batch it held: its shards restart from the positions applied.
 		this.resources.add(workers.start(new LoopWorker("apply", loop, loop::stop, supervisor::resyncAll)));
 		this.resources.add(supervisor);
@@ -282,8 +296,10 @@ final class NodeAssembly {
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
-		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), this.config.nodeId()),
-				nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
+		// Marking changes published syncs the WAL (FULL): after a power loss the node never re-sends a change that
+		// JetStream acknowledged and it recorded as such (docs/operations.md, "Durability").
+		ChangePublisher publisher = new ChangePublisher(
+				new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()), nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
 				gate::currentHash, schema.publisherLock(), this.config.nodeId(), replication.applyBatchSize(),
 				replication.publishWindow(), this.config.pollingInterval());
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
@@ -331,7 +347,11 @@ final class NodeAssembly {
 	}
 
 	private Connection open() {
-		return this.resources.add(SqliteConnections.open(this.config.dbPath()));
+		return open(Synchronous.NORMAL);
+	}
+
+	private Connection open(Synchronous synchronous) {
+		return this.resources.add(SqliteConnections.open(this.config.dbPath(), synchronous));
 	}
 
 	private CaptureState captureState(Connection connection) {
@@ -368,6 +388,14 @@ final class NodeAssembly {
 			@Override
 			public @Nullable String connectedUrl() {
 				return nats.connectedUrl();
+			}
+
+			@Override
+			public Server server() {
+				DurabilityStatus durability = nats.durability();
+				EmbeddedServerState embedded = nats.embeddedServerState();
+				return new Server((embedded != null) ? embedded.name() : null, durability.serverVersion(),
+						durability.sync(), durability.replicas(), durability.durableAcks(), durability.warning());
 			}
 
 		};

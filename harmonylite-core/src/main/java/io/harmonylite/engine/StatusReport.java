@@ -113,7 +113,7 @@ final class StatusReport {
 		NodeState state = state(captureIntact, this.workers.anyDead(), connected, shards, snapshotStatus);
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
-				new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(), connected, counts.natsReconnects()),
+				nats(connected, counts.natsReconnects()),
 				shards, this.capture.pendingChanges(), this.capture.failedChanges(), watched, schemaStatus,
 				this.workers.status(), counts, snapshotStatus);
 	}
@@ -151,6 +151,9 @@ final class StatusReport {
 		if (shards.stream().anyMatch(EngineStatus.Shard::paused)) {
 			return NodeState.PAUSED_SCHEMA_MISMATCH;
 		}
+		if (shards.stream().anyMatch(EngineStatus.Shard::pausedManually)) {
+			return NodeState.PAUSED_MANUALLY;
+		}
 		return NodeState.RUNNING;
 	}
 
@@ -166,7 +169,8 @@ final class StatusReport {
 			shards.add(new EngineStatus.Shard(shard, source.stream(), applied, last,
 					(last >= 0 && this.supervisor != null) ? Math.max(0, last - applied) : -1, pause != null,
 					(pause != null) ? pause.remoteHash() : null, (pause != null) ? pause.since() : null,
-					(gap != null) ? gap.describe() : null, this.counters.deadLetters(shard)));
+					(gap != null) ? gap.describe() : null, this.counters.deadLetters(shard),
+					(this.supervisor != null) ? this.supervisor.pausedManuallySince(shard) : null));
 		}
 		return shards;
 	}
@@ -179,6 +183,13 @@ final class StatusReport {
 			logger.debug("Could not read the state of shard {}: {}", source.shard(), ex.getMessage());
 			return -1;
 		}
+	}
+
+	private EngineStatus.Nats nats(boolean connected, long reconnects) {
+		ConnectionState.Server server = this.connection.server();
+		return new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(), connected, reconnects,
+				server.embeddedServer(), server.version(), server.sync(), server.replicas(), server.durableAcks(),
+				server.durabilityWarning());
 	}
 
 	private List<String> servers() {

@@ -50,6 +50,7 @@ class NodeApplicationIntegrationTests {
 		registry.add("harmonylite.node-id", () -> 2);
 		registry.add("harmonylite.nats.embedded.port", () -> 0);
 		registry.add("harmonylite.nats.embedded.store-dir", () -> tempDir.resolve("nats").toString());
+		registry.add("management.endpoint.harmonylitesnapshots.access", () -> "unrestricted");
 	}
 
 	@Autowired

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of HarmonyLite ({@code harmonylite.*}); validated by the engine at startup.
@@ -72,11 +73,19 @@ public class HarmonyLiteProperties {
 	 */
 	private Duration cleanupInterval = Duration.ofMinutes(1);
 
+	/**
+	 * Whether to remove HarmonyLite's triggers and tables from the database at startup while harmonylite.enabled is
+	 * false, so that a disabled application does not keep capturing writes. Captured changes not yet sent are lost.
+	 */
+	private boolean uninstallWhenDisabled;
+
 	private final Nats nats = new Nats();
 
 	private final Replication replication = new Replication();
 
 	private final Schema schema = new Schema();
+
+	private final Events events = new Events();
 
 	private final Snapshot snapshot = new Snapshot();
 
@@ -160,6 +169,14 @@ public class HarmonyLiteProperties {
 		this.cleanupInterval = cleanupInterval;
 	}
 
+	public boolean isUninstallWhenDisabled() {
+		return this.uninstallWhenDisabled;
+	}
+
+	public void setUninstallWhenDisabled(boolean uninstallWhenDisabled) {
+		this.uninstallWhenDisabled = uninstallWhenDisabled;
+	}
+
 	public Nats getNats() {
 		return this.nats;
 	}
@@ -170,6 +187,10 @@ public class HarmonyLiteProperties {
 
 	public Schema getSchema() {
 		return this.schema;
+	}
+
+	public Events getEvents() {
+		return this.events;
 	}
 
 	public Snapshot getSnapshot() {
@@ -216,6 +237,12 @@ public class HarmonyLiteProperties {
 		 * Time to wait between connection attempts.
 		 */
 		private Duration reconnectWait = Duration.ofSeconds(2);
+
+		/**
+		 * Time startup waits for JetStream to answer before it fails. A clustered JetStream needs a majority of its
+		 * servers; the first node of an embedded cluster waits for a second one.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(60);
 
 		private final Ssl ssl = new Ssl();
 
@@ -277,6 +304,14 @@ public class HarmonyLiteProperties {
 
 		public void setReconnectWait(Duration reconnectWait) {
 			this.reconnectWait = reconnectWait;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
 		}
 
 		public Ssl getSsl() {
@@ -395,9 +430,27 @@ public class HarmonyLiteProperties {
 		private @Nullable String clusterAddr;
 
 		/**
-		 * Route URLs of the other servers in the cluster, such as nats://node2:4221.
+		 * Route URLs of the other servers in the cluster, such as nats://node2:4221. When empty with a cluster
+		 * address, this server is the first of the cluster and the others join it.
 		 */
 		private List<String> clusterPeers = new ArrayList<>();
+
+		/**
+		 * How often JetStream syncs its files to disk: 'always' syncs before every acknowledgement, so that an
+		 * acknowledged change survives a power loss; an interval such as '2m' (nats-server's own default) is faster.
+		 */
+		private String sync = "always";
+
+		/**
+		 * Largest message the server accepts, up to 64MB; a row larger than this (with its message framing) cannot
+		 * be replicated.
+		 */
+		private DataSize maxPayload = DataSize.ofMegabytes(8);
+
+		/**
+		 * HTTP monitoring port (/varz, /jsz) of the embedded server, on 127.0.0.1. 0 turns monitoring off.
+		 */
+		private int monitorPort = 0;
 
 		public @Nullable Path getBinary() {
 			return this.binary;
@@ -439,6 +492,30 @@ public class HarmonyLiteProperties {
 			this.clusterPeers = clusterPeers;
 		}
 
+		public String getSync() {
+			return this.sync;
+		}
+
+		public void setSync(String sync) {
+			this.sync = sync;
+		}
+
+		public DataSize getMaxPayload() {
+			return this.maxPayload;
+		}
+
+		public void setMaxPayload(DataSize maxPayload) {
+			this.maxPayload = maxPayload;
+		}
+
+		public int getMonitorPort() {
+			return this.monitorPort;
+		}
+
+		public void setMonitorPort(int monitorPort) {
+			this.monitorPort = monitorPort;
+		}
+
 	}
 
 	/**
@@ -462,9 +539,10 @@ public class HarmonyLiteProperties {
 		private String subjectPrefix = "harmonylite-change-log";
 
 		/**
-		 * Number of replicas of each stream, 1 to 5.
+		 * Number of replicas of each stream and of the schema registry, 1 to 5. When not set, 3 if at least three
+		 * NATS servers are configured (the embedded server and its cluster peers, or the URLs), 1 otherwise.
 		 */
-		private int replicas = 1;
+		private @Nullable Integer replicas;
 
 		/**
 		 * Maximum number of messages a stream keeps before discarding the oldest.
@@ -521,11 +599,11 @@ public class HarmonyLiteProperties {
 			this.subjectPrefix = subjectPrefix;
 		}
 
-		public int getReplicas() {
+		public @Nullable Integer getReplicas() {
 			return this.replicas;
 		}
 
-		public void setReplicas(int replicas) {
+		public void setReplicas(@Nullable Integer replicas) {
 			this.replicas = replicas;
 		}
 
@@ -621,6 +699,41 @@ public class HarmonyLiteProperties {
 
 		public void setNakDelay(Duration nakDelay) {
 			this.nakDelay = nakDelay;
+		}
+
+	}
+
+
+	/**
+	 * How changes from other nodes are told to the application as {@code ReplicatedChangeEvent}s.
+	 */
+	public static class Events {
+
+		/**
+		 * Whether to publish a ReplicatedChangeEvent for every change from another node once it is committed here.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of changes waiting for the application's listeners. When it is reached, the oldest waiting
+		 * change is dropped and counted in the harmonylite.events.dropped meter; replication never waits.
+		 */
+		private int queueCapacity = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}

@@ -14,6 +14,7 @@ import io.harmonylite.snapshot.RestoreOutcome;
 import io.harmonylite.snapshot.SnapshotMetadata;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -22,11 +23,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@link Endpoint @Endpoint} for the node's snapshots ({@code /actuator/harmonylitesnapshots}): lists the store's
  * snapshots with the node's snapshot state, takes one ({@code POST}), and restores one into the node ({@code POST
- * /actuator/harmonylitesnapshots/{id}}, or {@value #NEWEST} for the newest one that fits the node).
+ * /actuator/harmonylitesnapshots/{id}}, or {@value #NEWEST} for the newest one that fits the node). Read-only by
+ * default, like the {@code harmonylite} endpoint: take and restore need
+ * {@code management.endpoint.harmonylitesnapshots.access=unrestricted}.
  *
  * @since 0.1.0
  */
-@Endpoint(id = SnapshotsEndpoint.ID)
+@Endpoint(id = SnapshotsEndpoint.ID, defaultAccess = Access.READ_ONLY)
 public class SnapshotsEndpoint {
 
 	/** The endpoint's id. */

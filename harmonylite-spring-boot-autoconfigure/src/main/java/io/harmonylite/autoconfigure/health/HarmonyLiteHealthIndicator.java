@@ -16,12 +16,12 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
- * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits,
- * {@code RESTORING} while a snapshot is restored, {@link #DEGRADED} while NATS is unreachable or the newest snapshot is
- * older than {@code harmonylite.snapshot.stale-after},
- * {@code DOWN} when capture is broken, a worker thread died (until it is restarted) or a stream dropped changes this
- * node still needs, and
- * {@code OUT_OF_SERVICE} while the engine is stopped.
+ * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits
+ * ({@link #PAUSED_MANUALLY} while an operator does), {@code RESTORING} while a snapshot is restored,
+ * {@link #DEGRADED} while NATS is unreachable or the newest snapshot is older than
+ * {@code harmonylite.snapshot.stale-after}, {@code DOWN} when capture is broken, a worker thread died (until it is
+ * restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
+ * restarted, and {@code OUT_OF_SERVICE} while the engine is stopped.
  * <p>
  * {@code PAUSED} and {@code DEGRADED} are custom statuses: local writes still work, so they do not take the
  * application's overall health down unless {@code management.endpoint.health.status.order} lists them.
@@ -34,9 +34,18 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	public static final Status PAUSED = new Status("PAUSED",
 			"Replication is paused by a schema mismatch; local writes still work");
 
+	/**
+	 * Replication of at least one shard is paused by an operator: the {@code PAUSED} status, described as such.
+	 */
+	public static final Status PAUSED_MANUALLY = new Status(PAUSED.getCode(),
+			"Replication of at least one shard is paused by an operator until resumed; local writes still work");
+
 	/** NATS is unreachable; local changes are captured and sent after the reconnect. */
 	public static final Status DEGRADED = new Status("DEGRADED",
 			"NATS is unreachable; local writes are captured and sent after the reconnect");
+
+	/** The embedded nats-server's state while it is being restarted. */
+	private static final String EMBEDDED_SERVER_DOWN = "DOWN";
 
 	private final Supplier<EngineStatus> status;
 
@@ -58,10 +67,19 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		EngineStatus current = this.status.get();
-		builder.status(SnapshotHealth.adjust(status(current.state()), current.snapshots()))
+		String embeddedServer = current.nats().embeddedServer();
+		builder.status(EMBEDDED_SERVER_DOWN.equals(embeddedServer) ? Status.DOWN
+				: SnapshotHealth.adjust(status(current.state()), current.snapshots()))
 			.withDetail("nodeId", current.nodeId())
 			.withDetail("state", current.state().name())
-			.withDetail("natsConnected", current.nats().connected())
+			.withDetail("natsConnected", current.nats().connected());
+		if (embeddedServer != null) {
+			builder.withDetail("embeddedServer", embeddedServer);
+		}
+		if (current.nats().durableAcks() != null) {
+			builder.withDetail("durableAcks", current.nats().durableAcks());
+		}
+		builder
 			.withDetail("pendingChanges", current.pendingChanges())
 			.withDetail("failedChanges", current.failedChanges())
 			.withDetail("shards", shards(current.shards()));
@@ -82,6 +100,7 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	static Status status(NodeState state) {
 		return switch (state) {
 			case RUNNING -> Status.UP;
+			case PAUSED_MANUALLY -> PAUSED_MANUALLY;
 			case PAUSED_SCHEMA_MISMATCH, WAITING_FOR_SNAPSHOT -> PAUSED;
 			case RESTORING -> SnapshotHealth.RESTORING;
 			case DISCONNECTED -> DEGRADED;
@@ -115,6 +134,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			details.put("lag", shard.lag());
 		}
 		details.put("paused", shard.paused());
+		if (shard.pausedManually()) {
+			details.put("pausedManually", true);
+		}
 		if (shard.gap() != null) {
 			details.put("gap", shard.gap());
 		}

@@ -21,9 +21,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, pending and
- * failed changes, stream lag per shard) and counters over the engine's own counts (changes published and applied by
- * table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker restarts), which never
+ * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, shards paused
+ * by an operator, pending and failed changes, stream lag per shard) and counters over the engine's own counts (changes
+ * published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker
+ * restarts, dropped change events), which never
  * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
  * most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
  * distributions.
@@ -59,6 +60,10 @@ public class HarmonyLiteMetrics implements MeterBinder {
 	static final String SCHEMA_RESUMES = "harmonylite.schema.resumes";
 
 	static final String WORKER_RESTARTS = "harmonylite.worker.restarts";
+
+	static final String SHARDS_PAUSED_MANUALLY = "harmonylite.shards.paused.manually";
+
+	static final String EVENTS_DROPPED = "harmonylite.events.dropped";
 
 	private static final Duration STATUS_TTL = Duration.ofSeconds(1);
 
@@ -105,6 +110,8 @@ public class HarmonyLiteMetrics implements MeterBinder {
 		gauge(registry, SCHEMA_MISMATCH_PAUSED,
 				"1 while replication of at least one shard is paused by a schema mismatch, otherwise 0",
 				(current) -> current.shards().stream().anyMatch(EngineStatus.Shard::paused) ? 1 : 0);
+		gauge(registry, SHARDS_PAUSED_MANUALLY, "Shards whose replication an operator paused until resumed",
+				(current) -> current.shards().stream().filter(EngineStatus.Shard::pausedManually).count());
 		gauge(registry, PENDING, "Captured local changes not yet acknowledged by JetStream",
 				EngineStatus::pendingChanges);
 		gauge(registry, FAILED,
@@ -131,6 +138,9 @@ public class HarmonyLiteMetrics implements MeterBinder {
 				EngineStatus.Counters::schemaResumes);
 		counter(registry, WORKER_RESTARTS, "Times a dead worker thread of the node was restarted",
 				EngineStatus.Counters::workerRestarts);
+		counter(registry, EVENTS_DROPPED,
+				"Changes from other nodes not told to the application's listeners because they did not keep up",
+				EngineStatus.Counters::eventsDropped);
 		if (this.applyMetrics != null) {
 			this.applyMetrics.bindTo(registry, tags);
 		}

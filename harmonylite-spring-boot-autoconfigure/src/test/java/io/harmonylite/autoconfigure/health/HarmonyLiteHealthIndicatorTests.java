@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
+import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.NodeState;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class HarmonyLiteHealthIndicatorTests {
 	Path dir;
 
 	@ParameterizedTest
-	@CsvSource({ "RUNNING, UP", "RESTORING, RESTORING", "PAUSED_SCHEMA_MISMATCH, PAUSED",
+	@CsvSource({ "RUNNING, UP", "RESTORING, RESTORING", "PAUSED_MANUALLY, PAUSED", "PAUSED_SCHEMA_MISMATCH, PAUSED",
 			"WAITING_FOR_SNAPSHOT, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN", "WORKER_FAILED, DOWN",
 			"CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
 	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
@@ -47,6 +48,18 @@ class HarmonyLiteHealthIndicatorTests {
 	}
 
 	@Test
+	void shardPausedByAnOperatorShouldSaySoInStatusAndDetails() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::pausedManually).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(HarmonyLiteHealthIndicator.PAUSED);
+		assertThat(health.getStatus().getDescription()).contains("paused by an operator");
+		assertThat(health.getDetails().get("shards")).asInstanceOf(
+				org.assertj.core.api.InstanceOfAssertFactories.LIST).first()
+			.isEqualTo(Map.of("shard", 0, "stream", "harmonylite-changes-0", "lag", 5L, "paused", false,
+					"pausedManually", true));
+	}
+
+	@Test
 	void healthShouldIncludeNodeNatsPendingAndShardLag() {
 		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::running).health(true);
 
@@ -58,6 +71,21 @@ class HarmonyLiteHealthIndicatorTests {
 					Map.of("shard", 0, "stream", "harmonylite-changes-0", "lag", 0L, "paused", false),
 					Map.of("shard", 1, "stream", "harmonylite-changes-1", "lag", 5L, "paused", false,
 							"deadLettered", 3L)));
+	}
+
+	@Test
+	void healthWhileTheEmbeddedServerIsDownShouldBeDownAndSaySo() {
+		EngineStatus disconnected = EngineStatuses.inState(NodeState.DISCONNECTED);
+		EngineStatus.Nats nats = disconnected.nats();
+		EngineStatus serverDown = new EngineStatus(disconnected.nodeId(), disconnected.version(), disconnected.state(),
+				true, true, new EngineStatus.Nats(true, nats.servers(), false, 0, "DOWN", null, null, 1, null, null),
+				disconnected.shards(), 7, 0, List.of("Books"), disconnected.schema(), disconnected.workers(),
+				disconnected.counters());
+
+		Health health = new HarmonyLiteHealthIndicator(() -> serverDown).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("embeddedServer", "DOWN").containsEntry("state", "DISCONNECTED");
 	}
 
 	@Test
