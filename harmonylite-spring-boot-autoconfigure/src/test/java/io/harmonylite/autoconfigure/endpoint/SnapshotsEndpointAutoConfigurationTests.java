@@ -45,7 +45,7 @@ class SnapshotsEndpointAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class, EndpointAutoConfiguration.class,
 					JmxEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=harmonylitesnapshots",
-					"management.endpoint.harmonylitesnapshots.access=unrestricted")
+					"management.endpoint.harmonylitesnapshots.access=UNRESTRICTED")
 			.run((context) -> assertThat(operations(context)).containsExactlyInAnyOrder(tuple("snapshots", List.of()),
 					tuple("take", List.of()), tuple("restore", List.of("id"))));
 	}
