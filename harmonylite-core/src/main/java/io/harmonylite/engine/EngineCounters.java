@@ -27,6 +27,10 @@ final class EngineCounters implements ApplyListener {
 
 	private final LongAdder eventsDropped = new LongAdder();
 
+	private final LongAdder snapshotsTaken = new LongAdder();
+
+	private final LongAdder snapshotRestores = new LongAdder();
+
 	// Guarded by this: the final counts of the nodes that ran before, and the counts of the running one.
 	private RunCounts retired = RunCounts.NONE;
 
@@ -60,6 +64,28 @@ final class EngineCounters implements ApplyListener {
 	}
 
 	/**
+	 * Changes applied since the engine was created, every table together.
+	 * @return the count
+	 */
+	long appliedTotal() {
+		return this.appliedByTable.values().stream().mapToLong(LongAdder::sum).sum();
+	}
+
+	/**
+	 * Counts a snapshot this node took and stored.
+	 */
+	void snapshotTaken() {
+		this.snapshotsTaken.increment();
+	}
+
+	/**
+	 * Counts a snapshot restored into this node's database.
+	 */
+	void snapshotRestored() {
+		this.snapshotRestores.increment();
+	}
+
+	/**
 	 * Counts, until {@link #detach()}, what a started node counts for itself.
 	 * @param counts reads the node's own counters
 	 */
@@ -86,7 +112,8 @@ final class EngineCounters implements ApplyListener {
 		long deadLetters = this.deadLettersByShard.values().stream().mapToLong(LongAdder::sum).sum();
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
-				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum());
+				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.snapshotsTaken.sum(),
+				this.snapshotRestores.sum());
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.harmonylite.replicate;
 
+import java.time.Duration;
+
 import io.harmonylite.ConfigException;
 
 /**
@@ -15,10 +17,13 @@ import io.harmonylite.ConfigException;
  * @param compress whether to compress events with zstd
  * @param publishWindow the most published messages waiting for their acknowledgement
  * @param applyBatchSize the most changes applied in one transaction
+ * @param maxAge the longest a stream keeps a message before discarding it; zero keeps messages for any time (only
+ * {@code maxEntries} bounds the stream). Safe with snapshots: a node that finds the messages it needs discarded
+ * restores a snapshot
  * @since 0.1.0
  */
 public record ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
-		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize) {
+		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize, Duration maxAge) {
 
 	/** Replicas not set: 3 when at least three NATS servers are configured, 1 otherwise. */
 	public static final int AUTO_REPLICAS = 0;
@@ -44,6 +49,38 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 			throw new ConfigException("harmonylite.replication.apply-batch-size",
 					"must be between 1 and 100000, was " + applyBatchSize);
 		}
+		if (maxAge == null || maxAge.isNegative() || (!maxAge.isZero() && maxAge.compareTo(Duration.ofSeconds(1)) < 0)) {
+			throw new ConfigException("harmonylite.replication.max-age",
+					"must be 0 (no age limit) or at least 1s (e.g. 24h, 7d), was " + maxAge);
+		}
+	}
+
+	/**
+	 * Settings without an age limit on the streams.
+	 * @param shards the number of streams
+	 * @param streamPrefix stream names are {@code <streamPrefix>-<n>}
+	 * @param subjectPrefix subjects are {@code <subjectPrefix>-<n>}
+	 * @param replicas stream replicas, 1 to 5
+	 * @param maxEntries the most messages a stream keeps
+	 * @param updateExisting whether to update existing streams whose settings differ
+	 * @param compress whether to compress events with zstd
+	 * @param publishWindow the most published messages waiting for their acknowledgement
+	 * @param applyBatchSize the most changes applied in one transaction
+	 */
+	public ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
+			boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize) {
+		this(shards, streamPrefix, subjectPrefix, replicas, maxEntries, updateExisting, compress, publishWindow,
+				applyBatchSize, Duration.ZERO);
+	}
+
+	/**
+	 * These settings with another age limit on the streams.
+	 * @param newMaxAge the longest a stream keeps a message, zero for no limit
+	 * @return the settings
+	 */
+	public ReplicationConfig withMaxAge(Duration newMaxAge) {
+		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas, this.maxEntries,
+				this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize, newMaxAge);
 	}
 
 	private static void requireToken(String property, String value) {
@@ -54,7 +91,7 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	}
 
 	/**
-	 * The defaults: one shard, replicas by the number of servers, one million entries, no compression.
+	 * The defaults: one shard, replicas by the number of servers, one million entries, no age limit, no compression.
 	 * @return the defaults
 	 */
 	public static ReplicationConfig defaults() {
@@ -81,7 +118,8 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	 */
 	public ReplicationConfig withReplicas(int otherReplicas) {
 		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, otherReplicas,
-				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize);
+				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize,
+				this.maxAge);
 	}
 
 	/**

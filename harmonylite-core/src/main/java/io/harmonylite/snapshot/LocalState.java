@@ -70,6 +70,7 @@ final class LocalState {
 			for (String table : local) {
 				copyTable(image, table);
 			}
+			keepLaterClock(image);
 			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
 					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
 				SqliteSchema.execute(image, sql);
@@ -91,6 +92,20 @@ final class LocalState {
 		finally {
 			image.setAutoCommit(true);
 			SqliteSchema.execute(image, "DETACH DATABASE " + LIVE);
+		}
+	}
+
+	/**
+	 * The conflict clock (replicated state) never goes back on this node: it takes the later of the snapshot's value and
+	 * its own, so that this node's next local change still gets a version past every version it has handed out.
+	 */
+	private static void keepLaterClock(Connection image) throws SQLException {
+		String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
+		String column = SqlIdentifiers.quote(SnapshotTables.CLOCK_COLUMN);
+		if (SqliteSchema.columnExists(image, "main", SnapshotTables.CLOCK_TABLE, SnapshotTables.CLOCK_COLUMN)
+				&& SqliteSchema.columnExists(image, LIVE, SnapshotTables.CLOCK_TABLE, SnapshotTables.CLOCK_COLUMN)) {
+			SqliteSchema.execute(image, "UPDATE main." + clock + " SET " + column + " = max(" + column
+					+ ", coalesce((SELECT max(" + column + ") FROM " + LIVE + "." + clock + "), " + column + "))");
 		}
 	}
 

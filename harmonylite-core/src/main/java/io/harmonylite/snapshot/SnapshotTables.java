@@ -43,6 +43,15 @@ public final class SnapshotTables {
 			lower(ChangeCapture.LAYOUT_TABLE), lower(ChangeCapture.META_TABLE), lower(ApplyMarker.TABLE),
 			lower(SchemaVersionStore.TABLE), lower(RESTORE_TABLE));
 
+	/**
+	 * The conflict clock (one row: the highest version this node recorded or applied), carried by a snapshot; a
+	 * restoring node keeps the later of its own value and the snapshot's.
+	 */
+	public static final String CLOCK_TABLE = SchemaReader.INTERNAL_PREFIX + "clock";
+
+	/** The clock table's value column. */
+	static final String CLOCK_COLUMN = "hlc";
+
 	/** The stream positions, carried by a snapshot. */
 	public static final String POSITIONS = ApplyTables.POSITIONS;
 

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -70,6 +71,35 @@ class SnapshotRestorerTests {
 			.containsExactly(this.fixture.snapshot.id());
 		assertThat(node.rows("PRAGMA integrity_check")).containsExactly("ok");
 		assertThat(this.dir.resolve("node-work")).isEmptyDirectory();
+	}
+
+	@Test
+	void conflictClockShouldKeepTheLaterOfTheNodesAndTheSnapshotsValue() {
+		String clock = "\"" + SnapshotTables.CLOCK_TABLE + "\"";
+		this.fixture.origin.execute("CREATE TABLE " + clock + " (id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
+				"INSERT INTO " + clock + " VALUES (1, 500)");
+		SnapshotMetadata withClock;
+		try (TakenSnapshot taken = new SnapshotTaker(this.fixture.origin.path(), 1, NodeFiles.SELECTION,
+				ConsistencyCheck.always(), this.dir.resolve("clock-work"), Clock.systemUTC()).take()) {
+			this.fixture.store.put(taken.metadata(), taken.data());
+			withClock = taken.metadata();
+		}
+		TestDatabase ahead = NodeFiles.node(this.dir.resolve("ahead.db"));
+		ahead.execute("CREATE TABLE " + clock + " (id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
+				"INSERT INTO " + clock + " VALUES (1, 900)");
+		TestDatabase behind = NodeFiles.node(this.dir.resolve("behind.db"));
+		behind.execute("CREATE TABLE " + clock + " (id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
+				"INSERT INTO " + clock + " VALUES (1, 100)");
+		TestDatabase without = NodeFiles.node(this.dir.resolve("without.db"));
+
+		for (TestDatabase node : List.of(ahead, behind, without)) {
+			assertThat(this.fixture.restorer(node).restore(this.fixture.store, withClock, RestoreFixture.schemaHash(node)))
+				.isInstanceOf(RestoreOutcome.Restored.class);
+		}
+
+		assertThat(ahead.rows("SELECT hlc FROM " + clock)).as("never back").containsExactly("900");
+		assertThat(behind.rows("SELECT hlc FROM " + clock)).as("forward to the snapshot's").containsExactly("500");
+		assertThat(without.rows("SELECT hlc FROM " + clock)).as("the snapshot's").containsExactly("500");
 	}
 
 	@Test
