@@ -19,15 +19,37 @@ import org.jspecify.annotations.Nullable;
  * @param failedChanges captured changes that can never be published (e.g. too large)
  * @param watchedTables the tables whose changes are captured
  * @param schema the local schema state
+ * @param conflicts the conflict rule's counters since the node started
  * @since 0.1.0
  */
 public record EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate,
 		Nats nats, List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
-		@Nullable Schema schema) {
+		@Nullable Schema schema, Conflicts conflicts) {
 
 	public EngineStatus {
 		shards = List.copyOf(shards);
 		watchedTables = List.copyOf(watchedTables);
+	}
+
+	/**
+	 * A status without conflict counters.
+	 * @param nodeId this node's id
+	 * @param version the HarmonyLite version
+	 * @param state the overall state
+	 * @param publish whether local changes are sent
+	 * @param replicate whether the cluster's changes are applied
+	 * @param nats the NATS connection
+	 * @param shards one entry per shard stream
+	 * @param pendingChanges captured changes not yet acknowledged by JetStream
+	 * @param failedChanges captured changes that can never be published
+	 * @param watchedTables the tables whose changes are captured
+	 * @param schema the local schema state
+	 */
+	public EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate, Nats nats,
+			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
+			@Nullable Schema schema) {
+		this(nodeId, version, state, publish, replicate, nats, shards, pendingChanges, failedChanges, watchedTables,
+				schema, Conflicts.NONE);
 	}
 
 	/**
@@ -83,6 +105,23 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param resumes how many times a paused shard resumed
 	 */
 	public record Schema(String hash, @Nullable String previousHash, Instant updatedAt, long pauses, long resumes) {
+	}
+
+	/**
+	 * The conflict rule's counters since the node started.
+	 *
+	 * @param superseded received changes that lost on every column to what the node had (older changes, and the
+	 * node's own changes coming back from the stream), so nothing was written
+	 * @param aheadOfClock received changes whose version was more than {@code max-clock-skew} ahead of this node's
+	 * clock (applied; a machine's clock is wrong)
+	 * @param clampedLocalVersions local changes whose version was bounded to this node's clock plus
+	 * {@code max-clock-skew} (a process writing the database has a clock too far ahead)
+	 */
+	public record Conflicts(long superseded, long aheadOfClock, long clampedLocalVersions) {
+
+		/** No conflicts counted. */
+		public static final Conflicts NONE = new Conflicts(0, 0, 0);
+
 	}
 
 }

@@ -20,6 +20,10 @@ import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ChangeNotifier;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.LocalChangeRecorder;
+import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.NatsNode;
@@ -28,6 +32,7 @@ import io.harmonylite.replicate.PublisherStats;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
 import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.ClusterWireFormat;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersionStore;
@@ -54,6 +59,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
 
+	/** How often the change event format is decided again from the schema registry. */
+	private static final Duration WIRE_FORMAT_CHECK = Duration.ofSeconds(5);
+
 	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
 	/** How long a migration may keep the schema check from reinstalling the triggers it removed. */
@@ -64,6 +72,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private final Clock clock;
 
 	private final ApplyListener applyListener;
+
+	private final int wireFormat;
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -81,6 +91,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		this.config = builder.config;
 		this.clock = builder.clock;
 		this.applyListener = CompositeApplyListener.of(builder.applyListeners);
+		this.wireFormat = builder.wireFormat;
 	}
 
 	/**
@@ -126,8 +137,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		Connection captureConnection = open();
 		step(2, "installing change capture");
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables());
+		ClusterWireFormat wireFormat = new ClusterWireFormat(node, this.wireFormat);
 		SchemaMonitor schema = new SchemaMonitor(node, capture, new SchemaVersionStore(captureConnection),
-				new SchemaChangeDetector(open()), this.clock);
+				new SchemaChangeDetector(open()), this.clock, wireFormat.ownFormat());
 		step(3, "computing the schema hash");
 		SchemaGate gate = schema.initialize();
 		logger.info("Node {}: capturing changes of {} table(s): {}", node, schema.watchedTables().size(),
@@ -146,7 +158,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		step(6, "publishing the schema state to the registry");
 		schema.registry(nats.schemaRegistry());
 		schema.publish();
-		Runtime started = new Runtime(capture, statusCapture, schema, gate, statusReader, nats, scheduler);
+		Runtime started = new Runtime(capture, statusCapture, schema, gate, statusReader, nats, scheduler,
+				new ConflictStats(), wireFormat);
+		refreshWireFormat(started);
 		startConsumers(started);
 		startPublisher(started);
 		scheduleMaintenance(started);
@@ -171,7 +185,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		step(7, "starting consumers of {} shard(s)", replication.shards());
 		ShardSupervisor supervisor = new ShardSupervisor(started.nats, replication, this.config.schema().nakDelay(),
 				started.scheduler, this.config.nodeId());
-		ChangeApplier applier = new ChangeApplier(open(), this.clock);
+		ChangeApplier applier = new ChangeApplier(open(), this.clock, conflictSettings(), started.conflictStats);
 		ApplyLoop loop = new ApplyLoop(applier, new ChangeEventCodec(replication.compress()),
 				started.nats.deadLetterSink(), this.applyListener, this.clock, replication.applyBatchSize(),
 				started.gate, supervisor);
@@ -196,9 +210,13 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		ReplicationConfig replication = this.config.replication();
 		SchemaGate gate = started.gate;
-		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), node), started.nats.changeSink(),
-				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()), gate::currentHash,
-				started.schema.publisherLock(), node, replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
+		Connection connection = open();
+		LocalChangeRecorder recorder = new LocalChangeRecorder(connection, conflictSettings(), this.clock,
+				started.conflictStats);
+		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(connection, node), started.nats.changeSink(),
+				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
+				recorder::recordPending, started.wireFormat, gate::currentHash, started.schema.publisherLock(), node,
+				replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		Thread thread = startThread("harmonylite-publisher", publisher);
 		this.resources.add(() -> {
 			publisher.stop();
@@ -226,8 +244,14 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	private void scheduleMaintenance(Runtime started) {
-		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
-		every(started.scheduler, this.config.cleanupInterval(), () -> cleanUp(cleaner));
+		Connection connection = open();
+		ChangeLogReader cleaner = new ChangeLogReader(connection, this.config.nodeId());
+		VersionCleanup versions = new VersionCleanup(connection, conflictSettings(), this.clock, started.conflictStats);
+		every(started.scheduler, this.config.cleanupInterval(), () -> {
+			cleanUp(cleaner);
+			versions.run(this.config.replication().tombstoneRetention());
+		});
+		every(started.scheduler, WIRE_FORMAT_CHECK, () -> refreshWireFormat(started));
 		every(started.scheduler, this.config.schema().checkInterval(), () -> {
 			if (!migrating()) {
 				started.schema.check(this.config.schema().recomputeInterval());
@@ -245,6 +269,20 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 				logger.warn("Node {}: maintenance task failed, will retry: {}", this.config.nodeId(), ex.getMessage());
 			}
 		}, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private ConflictSettings conflictSettings() {
+		return new ConflictSettings(this.config.nodeId(), this.config.replication().maxClockSkew());
+	}
+
+	private void refreshWireFormat(Runtime started) {
+		try {
+			started.wireFormat.refresh(started.nats.schemaRegistry().nodes());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: could not read the schema registry to decide the change format; keeping format {}: {}",
+					this.config.nodeId(), started.wireFormat.getAsInt(), ex.getMessage());
+		}
 	}
 
 	private void cleanUp(ChangeLogReader cleaner) {
@@ -459,6 +497,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		final ScheduledExecutorService scheduler;
 
+		final ConflictStats conflictStats;
+
+		final ClusterWireFormat wireFormat;
+
 		volatile @Nullable ApplyLoop applyLoop;
 
 		volatile @Nullable ShardSupervisor supervisor;
@@ -466,7 +508,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		volatile @Nullable ChangePublisher publisher;
 
 		Runtime(ChangeCapture capture, ChangeCapture statusCapture, SchemaMonitor schema, SchemaGate gate,
-				ChangeLogReader statusReader, NatsNode nats, ScheduledExecutorService scheduler) {
+				ChangeLogReader statusReader, NatsNode nats, ScheduledExecutorService scheduler,
+				ConflictStats conflictStats, ClusterWireFormat wireFormat) {
 			this.capture = capture;
 			this.statusCapture = statusCapture;
 			this.schema = schema;
@@ -474,6 +517,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			this.statusReader = statusReader;
 			this.nats = nats;
 			this.scheduler = scheduler;
+			this.conflictStats = conflictStats;
+			this.wireFormat = wireFormat;
 		}
 
 	}
@@ -519,6 +564,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private final List<ApplyListener> applyListeners = new ArrayList<>();
 
+		private int wireFormat = ChangeEventCodec.FORMAT_VERSIONED;
+
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -540,6 +587,17 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		public Builder applyListener(ApplyListener applyListener) {
 			this.applyListeners.add(Objects.requireNonNull(applyListener, "applyListener"));
+			return this;
+		}
+
+		/**
+		 * Pins the newest change event format this node reads and writes, for tests of the upgrade from a release
+		 * that only knows format 1.
+		 * @param format the format
+		 * @return this builder
+		 */
+		Builder wireFormat(int format) {
+			this.wireFormat = format;
 			return this;
 		}
 

@@ -40,6 +40,8 @@ final class SchemaMonitor {
 
 	private final Clock clock;
 
+	private final int wireFormat;
+
 	private final AtomicReference<State> state = new AtomicReference<>();
 
 	private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
@@ -54,8 +56,9 @@ final class SchemaMonitor {
 	private volatile Instant lastFullRecompute;
 
 	SchemaMonitor(long nodeId, ChangeCapture capture, SchemaVersionStore versions, SchemaChangeDetector detector,
-			Clock clock) {
+			Clock clock, int wireFormat) {
 		this.nodeId = nodeId;
+		this.wireFormat = wireFormat;
 		this.capture = capture;
 		this.versions = versions;
 		this.detector = detector;
@@ -154,7 +157,7 @@ final class SchemaMonitor {
 		State current = current();
 		return new NodeSchemaState(this.nodeId, current.version.hash(), current.version.previousHash(),
 				HarmonyLiteVersion.current(), current.tables.stream().map(TableSchema::name).toList(),
-				this.clock.instant());
+				this.clock.instant(), this.wireFormat);
 	}
 
 	SchemaVersion version() {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyLoop;
+import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.nats.ShardSubscriber;
 import io.harmonylite.replicate.ReplicationConfig;
@@ -45,7 +46,12 @@ final class StatusReport {
 				this.config.replicate(),
 				new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(nats), connected, nats.reconnects()),
 				shards, this.runtime.statusReader.pendingCount(), this.runtime.statusReader.failedCount(),
-				this.runtime.schema.watchedTables(), schema);
+				this.runtime.schema.watchedTables(), schema, conflicts());
+	}
+
+	private EngineStatus.Conflicts conflicts() {
+		ConflictStats stats = this.runtime.conflictStats;
+		return new EngineStatus.Conflicts(stats.superseded(), stats.aheadOfClock(), stats.clampedLocalVersions());
 	}
 
 	private static NodeState state(boolean captureIntact, boolean connected, List<EngineStatus.Shard> shards) {

@@ -1,6 +1,9 @@
 package io.harmonylite.replicate;
 
+import java.time.Duration;
+
 import io.harmonylite.ConfigException;
+import io.harmonylite.conflict.ConflictSettings;
 
 /**
  * How changes are distributed through JetStream.
@@ -14,10 +17,21 @@ import io.harmonylite.ConfigException;
  * @param compress whether to compress events with zstd
  * @param publishWindow the most published messages waiting for their acknowledgement
  * @param applyBatchSize the most changes applied in one transaction
+ * @param maxClockSkew how far ahead of a node's clock a change's version may be: local versions are bounded to it,
+ * received versions beyond it are applied but counted and logged
+ * @param tombstoneRetention how long the version of a deleted row is kept; a change older than that which arrives
+ * later may bring the row back
  * @since 0.1.0
  */
 public record ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
-		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize) {
+		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize, Duration maxClockSkew,
+		Duration tombstoneRetention) {
+
+	/** The default {@code max-clock-skew}. */
+	public static final Duration DEFAULT_MAX_CLOCK_SKEW = ConflictSettings.DEFAULT_MAX_CLOCK_SKEW;
+
+	/** The default {@code tombstone-retention}. */
+	public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(7);
 
 	public ReplicationConfig {
 		if (shards < 1 || shards > 1024) {
@@ -40,6 +54,41 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 			throw new ConfigException("harmonylite.replication.apply-batch-size",
 					"must be between 1 and 100000, was " + applyBatchSize);
 		}
+		ConflictSettings.checkMaxClockSkew(maxClockSkew);
+		if (tombstoneRetention == null || tombstoneRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+			throw new ConfigException("harmonylite.replication.tombstone-retention",
+					"must be at least 1m (e.g. 7d), and longer than any node may stay away, was " + tombstoneRetention);
+		}
+	}
+
+	/**
+	 * A configuration with the default clock skew and tombstone retention.
+	 * @param shards the number of streams
+	 * @param streamPrefix stream names are {@code <streamPrefix>-<n>}
+	 * @param subjectPrefix subjects are {@code <subjectPrefix>-<n>}
+	 * @param replicas stream replicas, 1 to 5
+	 * @param maxEntries the most messages a stream keeps
+	 * @param updateExisting whether to update existing streams whose settings differ
+	 * @param compress whether to compress events with zstd
+	 * @param publishWindow the most published messages waiting for their acknowledgement
+	 * @param applyBatchSize the most changes applied in one transaction
+	 */
+	public ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
+			boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize) {
+		this(shards, streamPrefix, subjectPrefix, replicas, maxEntries, updateExisting, compress, publishWindow,
+				applyBatchSize, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_TOMBSTONE_RETENTION);
+	}
+
+	/**
+	 * This configuration with other conflict settings.
+	 * @param newMaxClockSkew the maximum clock skew
+	 * @param newTombstoneRetention how long tombstones are kept
+	 * @return the new configuration
+	 */
+	public ReplicationConfig withConflicts(Duration newMaxClockSkew, Duration newTombstoneRetention) {
+		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas,
+				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize,
+				newMaxClockSkew, newTombstoneRetention);
 	}
 
 	private static void requireToken(String property, String value) {

@@ -1,0 +1,147 @@
+package io.harmonylite.event;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes the binary primitives of HarmonyLite's formats: unsigned LEB128 varints, length-prefixed bytes and UTF-8
+ * text, and type-tagged SQLite values (see {@link ByteReader}).
+ *
+ * @since 0.1.0
+ */
+public final class ByteWriter {
+
+	static final int TAG_NULL = 0;
+
+	static final int TAG_INTEGER = 1;
+
+	static final int TAG_REAL = 2;
+
+	static final int TAG_TEXT = 3;
+
+	static final int TAG_BLOB = 4;
+
+	private final ByteArrayOutputStream out;
+
+	/**
+	 * Creates a writer with a small initial buffer.
+	 */
+	public ByteWriter() {
+		this(64);
+	}
+
+	/**
+	 * Creates a writer.
+	 * @param initialSize the initial buffer size
+	 */
+	public ByteWriter(int initialSize) {
+		this.out = new ByteArrayOutputStream(initialSize);
+	}
+
+	/**
+	 * Writes one byte.
+	 * @param value the byte, in the low 8 bits
+	 * @return this writer
+	 */
+	public ByteWriter write(int value) {
+		this.out.write(value);
+		return this;
+	}
+
+	/**
+	 * Writes raw bytes, without a length.
+	 * @param bytes the bytes
+	 * @return this writer
+	 */
+	public ByteWriter raw(byte[] bytes) {
+		this.out.writeBytes(bytes);
+		return this;
+	}
+
+	/**
+	 * Writes an unsigned LEB128 varint (a negative value takes 10 bytes).
+	 * @param value the value
+	 * @return this writer
+	 */
+	public ByteWriter varLong(long value) {
+		long v = value;
+		while ((v & ~0x7FL) != 0) {
+			this.out.write((int) ((v & 0x7F) | 0x80));
+			v >>>= 7;
+		}
+		this.out.write((int) v);
+		return this;
+	}
+
+	/**
+	 * Writes bytes preceded by their length.
+	 * @param bytes the bytes
+	 * @return this writer
+	 */
+	public ByteWriter bytes(byte[] bytes) {
+		varLong(bytes.length);
+		this.out.writeBytes(bytes);
+		return this;
+	}
+
+	/**
+	 * Writes UTF-8 text preceded by its length in bytes.
+	 * @param value the text
+	 * @return this writer
+	 */
+	public ByteWriter string(String value) {
+		return bytes(value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Writes 8 bytes, big-endian.
+	 * @param value the value
+	 * @return this writer
+	 */
+	public ByteWriter fixedLong(long value) {
+		for (int shift = 56; shift >= 0; shift -= 8) {
+			this.out.write((int) (value >>> shift));
+		}
+		return this;
+	}
+
+	/**
+	 * Writes a storage-class value with its type tag: 0 NULL, 1 INTEGER (8 bytes), 2 REAL (8 bytes IEEE 754), 3 TEXT
+	 * (UTF-8), 4 BLOB.
+	 * @param value the value, one of the five storage classes
+	 * @return this writer
+	 */
+	public ByteWriter value(@Nullable Object value) {
+		if (value == null) {
+			this.out.write(TAG_NULL);
+		}
+		else if (value instanceof Long l) {
+			this.out.write(TAG_INTEGER);
+			fixedLong(l);
+		}
+		else if (value instanceof Double d) {
+			this.out.write(TAG_REAL);
+			fixedLong(Double.doubleToRawLongBits(d));
+		}
+		else if (value instanceof String s) {
+			this.out.write(TAG_TEXT);
+			string(s);
+		}
+		else {
+			this.out.write(TAG_BLOB);
+			bytes((byte[]) value);
+		}
+		return this;
+	}
+
+	/**
+	 * The bytes written so far.
+	 * @return a copy of the buffer
+	 */
+	public byte[] toByteArray() {
+		return this.out.toByteArray();
+	}
+
+}
