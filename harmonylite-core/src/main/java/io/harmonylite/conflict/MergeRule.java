@@ -15,12 +15,14 @@ import org.jspecify.annotations.Nullable;
  * associative, idempotent), so nodes that receive the same changes in any order, any number of times, end with the
  * same row.
  * <p>
- * Per column, the (version, value) with the highest version wins. A change offers the columns it changed at its
+ * Per column, the (version, value) with the highest version wins. A write offers the columns it changed at its
  * version (an insert changes every column) and its other columns at {@link Version#ZERO}; values at equal ZERO
- * versions are ordered by {@link ValueOrder}. A row without version state holds its values at ZERO. Deletes: the
- * tombstone is the highest delete version seen, and the row exists exactly when its newest column version is above
- * the tombstone. A delete that wins removes the row and keeps its values as the ghost; a write older than the tombstone
- * merges into the ghost only; a write newer than the tombstone brings the row back with the merged values.
+ * versions are ordered by {@link ValueOrder}, and any value beats a column the node holds no value for. A row without
+ * version state holds its values at ZERO. Deletes: a delete offers only its version; the tombstone is the highest
+ * delete version seen, and the row exists exactly when its newest column version is above the tombstone. A delete
+ * that wins removes the row and keeps its values as the ghost; a delete older than the row's newest write changes
+ * nothing; a write older than the tombstone merges into the ghost only; a write newer than the tombstone brings the
+ * row back with the merged values.
  */
 final class MergeRule {
 
@@ -58,14 +60,16 @@ final class MergeRule {
 		boolean known = current != null || existed;
 		RowVersions versions = (current != null) ? current.versions().copy() : RowVersions.all(Version.ZERO);
 		Map<String, @Nullable Object> winners = new LinkedHashMap<>();
-		for (Map.Entry<String, @Nullable Object> column : change.row().entrySet()) {
-			Version offered = change.changed(column.getKey()) ? version : Version.ZERO;
-			if (!known || wins(column.getKey(), column.getValue(), offered, versions, before)) {
-				winners.put(column.getKey(), column.getValue());
-				versions.set(column.getKey(), offered);
+		if (change.operation() != Operation.DELETE) {
+			for (Map.Entry<String, @Nullable Object> column : change.row().entrySet()) {
+				Version offered = change.changed(column.getKey()) ? version : Version.ZERO;
+				if (!known || wins(column.getKey(), column.getValue(), offered, versions, before)) {
+					winners.put(column.getKey(), column.getValue());
+					versions.set(column.getKey(), offered);
+				}
 			}
+			versions.compact(change.row().keySet());
 		}
-		versions.compact(change.row().keySet());
 		Version previousTombstone = versions.tombstone();
 		Version tombstone = previousTombstone;
 		if (change.operation() == Operation.DELETE) {
