@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +33,10 @@ final class ApplyStatements implements AutoCloseable {
 
 	private final Map<Key, WriteStatement> cache = new HashMap<>();
 
-	private @Nullable WriteStatement pending;
+	// Statements with queued writes, in the order they were first used, and the rows those writes are about.
+	private final Set<WriteStatement> pending = new LinkedHashSet<>();
+
+	private final Set<Object> pendingRows = new HashSet<>();
 
 	ApplyStatements(Connection connection) {
 		this.connection = connection;
@@ -133,24 +138,28 @@ final class ApplyStatements implements AutoCloseable {
 	}
 
 	/**
-	 * Queues one change in a JDBC batch; changes are written in order, at the latest by {@link #flush()}.
+	 * Queues one change in a JDBC batch of its statement; everything queued is written at the latest by
+	 * {@link #flush()}, statement by statement. Writes of one row stay in order: a second write of a row first flushes
+	 * what is queued. Writes of different rows may be reordered; should that break a constraint between rows (a
+	 * unique value moving from one row to another), the batch fails and is replayed in order with {@link #execute}.
 	 * <p>
 	 * With sqlite-jdbc, batching is several times faster than one {@code executeUpdate} per change, but a failure
 	 * does not say which change failed; replay with {@link #execute} to find out.
 	 * @param statement the change's statement
+	 * @param rowKey identifies the row written, equal for equal rows
 	 * @param values the values of the written columns
 	 * @param row the change's row, for the key values and columns {@code values} lacks
 	 * @throws SQLException if SQLite refuses a queued write
 	 */
-	void add(WriteStatement statement, Map<String, @Nullable Object> values, Map<String, @Nullable Object> row)
-			throws SQLException {
-		if (statement != this.pending) {
-			// Another statement: write the queued changes first, so changes stay in order.
+	void add(WriteStatement statement, Object rowKey, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> row) throws SQLException {
+		if (!this.pendingRows.add(rowKey)) {
 			flush();
+			this.pendingRows.add(rowKey);
 		}
 		bind(statement, values, row);
 		statement.statement().addBatch();
-		this.pending = statement;
+		this.pending.add(statement);
 	}
 
 	/**
@@ -158,9 +167,13 @@ final class ApplyStatements implements AutoCloseable {
 	 * @throws SQLException if SQLite refuses a write
 	 */
 	void flush() throws SQLException {
-		@Nullable WriteStatement statement = this.pending;
-		if (statement != null) {
-			this.pending = null;
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		List<WriteStatement> statements = List.copyOf(this.pending);
+		this.pending.clear();
+		this.pendingRows.clear();
+		for (WriteStatement statement : statements) {
 			statement.statement().executeBatch();
 		}
 	}
@@ -169,9 +182,10 @@ final class ApplyStatements implements AutoCloseable {
 	 * Drops the queued changes without writing them; call after a failure.
 	 */
 	void discard() {
-		@Nullable WriteStatement statement = this.pending;
-		this.pending = null;
-		if (statement != null) {
+		List<WriteStatement> statements = List.copyOf(this.pending);
+		this.pending.clear();
+		this.pendingRows.clear();
+		for (WriteStatement statement : statements) {
 			try {
 				statement.statement().clearBatch();
 			}
@@ -179,6 +193,7 @@ final class ApplyStatements implements AutoCloseable {
 				// Not fatal: the statements are closed and prepared again when needed.
 				logger.warn("Could not clear a queued apply batch: {}", ex.getMessage());
 				clear();
+				return;
 			}
 		}
 	}
@@ -187,7 +202,8 @@ final class ApplyStatements implements AutoCloseable {
 	 * Closes every cached statement; they are prepared again when next needed.
 	 */
 	void clear() {
-		this.pending = null;
+		this.pending.clear();
+		this.pendingRows.clear();
 		for (WriteStatement statement : this.cache.values()) {
 			try {
 				statement.statement().close();

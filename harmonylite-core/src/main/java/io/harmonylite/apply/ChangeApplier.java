@@ -452,7 +452,7 @@ public final class ChangeApplier implements AutoCloseable {
 				this.statements.execute(statement, values, event.row());
 			}
 			else {
-				this.statements.add(statement, values, event.row());
+				this.statements.add(statement, resolution.row(), values, event.row());
 			}
 		}
 		catch (SQLException ex) {

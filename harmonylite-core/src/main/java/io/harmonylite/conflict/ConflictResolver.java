@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,9 @@ public final class ConflictResolver implements AutoCloseable {
 
 	private final Map<RowKey, @Nullable RowState> changed = new HashMap<>();
 
+	// Each change's row, computed once per batch.
+	private final Map<ChangeEvent, RowKey> keys = new IdentityHashMap<>();
+
 	private long highest;
 
 	private int superseded;
@@ -97,11 +101,10 @@ public final class ConflictResolver implements AutoCloseable {
 		if (this.recorder != null) {
 			this.recorder.record();
 		}
-		Set<RowKey> keys = new LinkedHashSet<>();
 		for (ChangeEvent change : changes) {
-			keys.add(RowKey.of(change));
+			this.keys.put(change, RowKey.of(change));
 		}
-		this.states.putAll(this.store.load(keys));
+		this.states.putAll(this.store.load(new LinkedHashSet<>(this.keys.values())));
 	}
 
 	/**
@@ -111,24 +114,27 @@ public final class ConflictResolver implements AutoCloseable {
 	 * @return what to write
 	 */
 	public Resolution resolve(ChangeEvent change, LiveRow live) {
-		RowKey key = RowKey.of(change);
+		RowKey key = this.keys.get(change);
+		if (key == null) {
+			key = RowKey.of(change);
+		}
 		if (!change.isVersioned()) {
 			if (this.states.get(key) != null || this.changed.containsKey(key)) {
 				this.states.put(key, null);
 				this.changed.put(key, null);
 			}
-			return (change.operation() == Operation.DELETE) ? new Resolution(Write.DELETE_ROW, Map.of())
-					: new Resolution(Write.UPSERT_ROW, change.row());
+			return (change.operation() == Operation.DELETE) ? new Resolution(key, Write.DELETE_ROW, Map.of())
+					: new Resolution(key, Write.UPSERT_ROW, change.row());
 		}
 		observe(change);
 		Merge merge = MergeRule.merge(this.states.get(key), change, live);
 		if (merge.superseded()) {
 			this.superseded++;
-			return new Resolution(Write.NONE, Map.of());
+			return new Resolution(key, Write.NONE, Map.of());
 		}
 		this.states.put(key, merge.state());
 		this.changed.put(key, merge.state());
-		return new Resolution(merge.write(), merge.values());
+		return new Resolution(key, merge.write(), merge.values());
 	}
 
 	private void observe(ChangeEvent change) {
@@ -171,6 +177,7 @@ public final class ConflictResolver implements AutoCloseable {
 	public void abandon() {
 		this.states.clear();
 		this.changed.clear();
+		this.keys.clear();
 		this.highest = 0;
 		this.superseded = 0;
 		this.ahead = 0;

@@ -147,7 +147,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					// Captured before versions existed: it gets one now.
 					long bounded = (captured == 0) ? Version.hlcOf(now) : Math.min(captured, upper);
 					long version = Math.max(bounded, clockValue + 1);
-					if (captured > upper) {
+					if (version < captured) {
 						clamped++;
 						furthest = Math.max(furthest, Version.millisOf(captured) - now);
 					}

@@ -7,12 +7,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the conflict rule decided to write for one change.
  *
+ * @param row the row the change is about
  * @param write the kind of write
  * @param values the values to write: the winning columns for {@link Write#UPDATE_COLUMNS}, the whole row (key
  * included) for {@link Write#UPSERT_ROW}; empty otherwise
  * @since 0.1.0
  */
-public record Resolution(Write write, Map<String, @Nullable Object> values) {
+public record Resolution(RowKey row, Write write, Map<String, @Nullable Object> values) {
 
 	/** The kinds of write. */
 	public enum Write {

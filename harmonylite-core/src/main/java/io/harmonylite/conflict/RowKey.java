@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A row's identity in the version state: its table and a canonical, type-tagged encoding of its primary-key values,
  * so that the keys 1, 1.0 and '1' stay three different rows, as they are to SQLite's {@code BINARY} comparison.
+ *
+ * @since 0.1.0
  */
-final class RowKey {
+public final class RowKey {
 
 	private static final int MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
@@ -35,15 +37,14 @@ final class RowKey {
 	 * @param event the change
 	 * @return its row's key
 	 */
-	static RowKey of(ChangeEvent event) {
-		return of(event.table(), event.primaryKeyValues());
-	}
-
-	static RowKey of(String table, List<@Nullable Object> keyValues) {
+	public static RowKey of(ChangeEvent event) {
+		List<String> primaryKey = event.primaryKey();
 		ByteWriter out = new ByteWriter(16);
-		out.varLong(keyValues.size());
-		keyValues.forEach(out::value);
-		return new RowKey(table, out.toByteArray());
+		out.varLong(primaryKey.size());
+		for (String column : primaryKey) {
+			out.value(event.row().get(column));
+		}
+		return new RowKey(event.table(), out.toByteArray());
 	}
 
 	String table() {

@@ -3,6 +3,7 @@ package io.harmonylite.conflict;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.harmonylite.event.ByteReader;
 import io.harmonylite.event.ByteWriter;
@@ -45,7 +46,8 @@ record RowState(RowVersions versions, @Nullable Map<String, @Nullable Object> gh
 		}
 		ByteWriter out = new ByteWriter(64);
 		out.varLong(values.size());
-		values.forEach((column, value) -> {
+		// Sorted by column name, so that equal ghosts encode to equal bytes on every node.
+		new TreeMap<>(values).forEach((column, value) -> {
 			out.string(column);
 			out.value(value);
 		});

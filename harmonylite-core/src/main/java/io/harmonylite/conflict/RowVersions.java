@@ -1,7 +1,6 @@
 package io.harmonylite.conflict;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Set;
 
 import io.harmonylite.event.ByteReader;
@@ -24,13 +23,17 @@ final class RowVersions {
 
 	private Version base;
 
-	private @Nullable Map<String, Version> exceptions;
+	// The exceptions, sorted by column name: rows have few, so arrays beat a map. Null when there are none.
+	private String @Nullable [] names;
+
+	private Version @Nullable [] versions;
+
+	private int count;
 
 	private @Nullable Version tombstone;
 
-	private RowVersions(Version base, @Nullable Map<String, Version> exceptions, @Nullable Version tombstone) {
+	private RowVersions(Version base, @Nullable Version tombstone) {
 		this.base = base;
-		this.exceptions = exceptions;
 		this.tombstone = tombstone;
 	}
 
@@ -40,12 +43,17 @@ final class RowVersions {
 	 * @return new versions without tombstone
 	 */
 	static RowVersions all(Version version) {
-		return new RowVersions(version, null, null);
+		return new RowVersions(version, null);
 	}
 
 	RowVersions copy() {
-		return new RowVersions(this.base, (this.exceptions != null) ? new HashMap<>(this.exceptions) : null,
-				this.tombstone);
+		RowVersions copy = new RowVersions(this.base, this.tombstone);
+		if (this.count > 0) {
+			copy.names = this.names.clone();
+			copy.versions = this.versions.clone();
+			copy.count = this.count;
+		}
+		return copy;
 	}
 
 	/**
@@ -54,8 +62,12 @@ final class RowVersions {
 	 * @return its version; the base version when the column has no exception
 	 */
 	Version of(String column) {
-		Version version = (this.exceptions != null) ? this.exceptions.get(column) : null;
-		return (version != null) ? version : this.base;
+		int index = indexOf(column);
+		return (index >= 0) ? this.versions[index] : this.base;
+	}
+
+	private int indexOf(String column) {
+		return (this.count > 0) ? Arrays.binarySearch(this.names, 0, this.count, column) : -1;
 	}
 
 	/**
@@ -64,16 +76,33 @@ final class RowVersions {
 	 * @param version the version
 	 */
 	void set(String column, Version version) {
+		int index = indexOf(column);
 		if (version.equals(this.base)) {
-			if (this.exceptions != null) {
-				this.exceptions.remove(column);
+			if (index >= 0) {
+				System.arraycopy(this.names, index + 1, this.names, index, this.count - index - 1);
+				System.arraycopy(this.versions, index + 1, this.versions, index, this.count - index - 1);
+				this.count--;
 			}
 			return;
 		}
-		if (this.exceptions == null) {
-			this.exceptions = new HashMap<>(4);
+		if (index >= 0) {
+			this.versions[index] = version;
+			return;
 		}
-		this.exceptions.put(column, version);
+		if (this.names == null) {
+			this.names = new String[4];
+			this.versions = new Version[4];
+		}
+		else if (this.count == this.names.length) {
+			this.names = Arrays.copyOf(this.names, this.count * 2);
+			this.versions = Arrays.copyOf(this.versions, this.count * 2);
+		}
+		int insert = -(index + 1);
+		System.arraycopy(this.names, insert, this.names, insert + 1, this.count - insert);
+		System.arraycopy(this.versions, insert, this.versions, insert + 1, this.count - insert);
+		this.names[insert] = column;
+		this.versions[insert] = version;
+		this.count++;
 	}
 
 	/**
@@ -82,25 +111,54 @@ final class RowVersions {
 	 */
 	void setAll(Version version) {
 		this.base = version;
-		this.exceptions = null;
+		this.names = null;
+		this.versions = null;
+		this.count = 0;
 	}
 
 	/**
-	 * Folds the exceptions into the base when they name every column with one version.
+	 * Makes the representation canonical for the row's columns: the base is the version most of them hold (the
+	 * newest of those, on a tie) and only the others are exceptions, so that equal versions encode to equal bytes on
+	 * every node, whatever order the changes arrived in.
 	 * @param columns every column of the row
 	 */
 	void compact(Set<String> columns) {
-		Map<String, Version> current = this.exceptions;
-		if (current == null || current.isEmpty()) {
-			this.exceptions = null;
+		if (this.count == 0) {
 			return;
 		}
-		if (current.size() < columns.size() || !current.keySet().containsAll(columns)) {
+		Version[] distinct = new Version[columns.size() + 1];
+		int[] counts = new int[distinct.length];
+		int kinds = 0;
+		for (String column : columns) {
+			Version version = of(column);
+			int kind = 0;
+			while (kind < kinds && !distinct[kind].equals(version)) {
+				kind++;
+			}
+			if (kind == kinds) {
+				distinct[kinds++] = version;
+			}
+			counts[kind]++;
+		}
+		int best = 0;
+		for (int kind = 1; kind < kinds; kind++) {
+			if (counts[kind] > counts[best] || (counts[kind] == counts[best] && distinct[kind].isAfter(distinct[best]))) {
+				best = kind;
+			}
+		}
+		Version base = (kinds > 0) ? distinct[best] : this.base;
+		if (base.equals(this.base)) {
 			return;
 		}
-		Version first = current.values().iterator().next();
-		if (current.values().stream().allMatch(first::equals)) {
-			setAll(first);
+		Version[] current = new Version[columns.size()];
+		int i = 0;
+		for (String column : columns) {
+			current[i++] = of(column);
+		}
+		this.base = base;
+		i = 0;
+		for (String column : columns) {
+			set(column, current[i++]);
 		}
 	}
 
@@ -110,10 +168,8 @@ final class RowVersions {
 	 */
 	Version newest() {
 		Version newest = this.base;
-		if (this.exceptions != null) {
-			for (Version version : this.exceptions.values()) {
-				newest = Version.max(newest, version);
-			}
+		for (int i = 0; i < this.count; i++) {
+			newest = Version.max(newest, this.versions[i]);
 		}
 		return newest;
 	}
@@ -131,17 +187,13 @@ final class RowVersions {
 	}
 
 	byte[] encode() {
-		ByteWriter out = new ByteWriter(24);
+		ByteWriter out = new ByteWriter(24 + 16 * this.count);
 		out.write((this.tombstone != null) ? FLAG_TOMBSTONE : 0);
 		write(out, this.base);
-		Map<String, Version> current = this.exceptions;
-		out.varLong((current != null) ? current.size() : 0);
-		if (current != null) {
-			// Sorted, so that equal versions encode to equal bytes.
-			current.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach((entry) -> {
-				out.string(entry.getKey());
-				write(out, entry.getValue());
-			});
+		out.varLong(this.count);
+		for (int i = 0; i < this.count; i++) {
+			out.string(this.names[i]);
+			write(out, this.versions[i]);
 		}
 		if (this.tombstone != null) {
 			write(out, this.tombstone);
@@ -155,18 +207,16 @@ final class RowVersions {
 		if ((flags & ~FLAG_TOMBSTONE) != 0) {
 			throw new IllegalArgumentException("unknown flags " + flags);
 		}
-		Version base = read(in);
+		RowVersions versions = new RowVersions(read(in), null);
 		int count = in.count(32_767, "Version exception");
-		Map<String, Version> exceptions = null;
-		if (count > 0) {
-			exceptions = new HashMap<>(count * 2);
-			for (int i = 0; i < count; i++) {
-				exceptions.put(in.string(MAX_NAME_BYTES), read(in));
-			}
+		for (int i = 0; i < count; i++) {
+			versions.set(in.string(MAX_NAME_BYTES), read(in));
 		}
-		Version tombstone = ((flags & FLAG_TOMBSTONE) != 0) ? read(in) : null;
+		if ((flags & FLAG_TOMBSTONE) != 0) {
+			versions.tombstone(read(in));
+		}
 		in.expectEnd("the row versions");
-		return new RowVersions(base, exceptions, tombstone);
+		return versions;
 	}
 
 	private static void write(ByteWriter out, Version version) {
@@ -180,8 +230,11 @@ final class RowVersions {
 
 	@Override
 	public String toString() {
-		return "RowVersions[base=" + this.base + ", exceptions=" + this.exceptions + ", tombstone=" + this.tombstone
-				+ "]";
+		StringBuilder exceptions = new StringBuilder();
+		for (int i = 0; i < this.count; i++) {
+			exceptions.append((i > 0) ? ", " : "").append(this.names[i]).append('=').append(this.versions[i]);
+		}
+		return "RowVersions[base=" + this.base + ", exceptions={" + exceptions + "}, tombstone=" + this.tombstone + "]";
 	}
 
 }

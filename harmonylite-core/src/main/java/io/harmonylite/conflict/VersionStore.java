@@ -1,18 +1,19 @@
 package io.harmonylite.conflict;
 
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.event.MalformedEventException;
@@ -31,14 +32,21 @@ final class VersionStore implements AutoCloseable {
 
 	private static final String QUOTED = "\"" + TABLE + "\"";
 
-	/** Keys per read: one statement reads this many rows (the last key repeats to fill a short chunk). */
-	private static final int CHUNK = 128;
+	/** Keys per IN-list read: one statement reads this many rows (the last key repeats to fill a short chunk). */
+	private static final int IN_CHUNK = 32;
+
+	/** Keys per range read. */
+	private static final int RANGE_CHUNK = 256;
 
 	private final Connection connection;
 
+	private final PreparedStatement range;
+
 	private final PreparedStatement select;
 
-	private final PreparedStatement replace;
+	private final PreparedStatement replaceLive;
+
+	private final PreparedStatement replaceDeleted;
 
 	private final PreparedStatement delete;
 
@@ -51,13 +59,19 @@ final class VersionStore implements AutoCloseable {
 		this.connection = connection;
 		install(connection);
 		StringBuilder in = new StringBuilder();
-		for (int i = 0; i < CHUNK; i++) {
+		for (int i = 0; i < IN_CHUNK; i++) {
 			in.append((i > 0) ? ", ?" : "?");
 		}
+		// The ghost only of deleted rows: reading a NULL costs less than a blob.
+		String columns = "pk, vv, CASE WHEN tombstone IS NULL THEN NULL ELSE ghost END";
+		this.range = connection.prepareStatement(
+				"SELECT " + columns + " FROM " + QUOTED + " WHERE tbl = ? AND pk BETWEEN ? AND ? LIMIT ?");
 		this.select = connection
-			.prepareStatement("SELECT pk, vv, ghost FROM " + QUOTED + " WHERE tbl = ? AND pk IN (" + in + ")");
-		this.replace = connection
-			.prepareStatement("INSERT OR REPLACE INTO " + QUOTED + " (tbl, pk, vv, ghost, tombstone) VALUES (?, ?, ?, ?, ?)");
+			.prepareStatement("SELECT " + columns + " FROM " + QUOTED + " WHERE tbl = ? AND pk IN (" + in + ")");
+		this.replaceLive = connection
+			.prepareStatement("INSERT OR REPLACE INTO " + QUOTED + " (tbl, pk, vv) VALUES (?, ?, ?)");
+		this.replaceDeleted = connection.prepareStatement(
+				"INSERT OR REPLACE INTO " + QUOTED + " (tbl, pk, vv, ghost, tombstone) VALUES (?, ?, ?, ?, ?)");
 		this.delete = connection.prepareStatement("DELETE FROM " + QUOTED + " WHERE tbl = ? AND pk = ?");
 	}
 
@@ -77,7 +91,9 @@ final class VersionStore implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the state of rows.
+	 * Reads the state of rows. Keys are read in sorted runs: first with one range scan per run, which costs little when
+	 * the run's keys are new or dense (inserts of new rows, updates of neighbouring rows); a run whose range holds many
+	 * other rows is read key by key instead.
 	 * @param keys the rows
 	 * @return the state of each row that has one
 	 * @throws SQLException if a read fails
@@ -89,21 +105,57 @@ final class VersionStore implements AutoCloseable {
 		}
 		Map<RowKey, RowState> states = new HashMap<>(keys.size() * 2);
 		for (Map.Entry<String, List<RowKey>> table : byTable.entrySet()) {
-			List<RowKey> tableKeys = table.getValue();
-			for (int from = 0; from < tableKeys.size(); from += CHUNK) {
-				this.select.setString(1, table.getKey());
-				for (int i = 0; i < CHUNK; i++) {
-					this.select.setBytes(i + 2, tableKeys.get(Math.min(from + i, tableKeys.size() - 1)).key());
-				}
-				try (ResultSet rows = this.select.executeQuery()) {
-					while (rows.next()) {
-						RowKey key = new RowKey(table.getKey(), rows.getBytes(1));
-						states.put(key, decode(key, rows.getBytes(2), rows.getBytes(3)));
-					}
+			List<RowKey> sorted = new ArrayList<>(table.getValue());
+			sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+			for (int from = 0; from < sorted.size(); from += RANGE_CHUNK) {
+				List<RowKey> run = sorted.subList(from, Math.min(sorted.size(), from + RANGE_CHUNK));
+				if (!loadRange(table.getKey(), run, states)) {
+					loadEach(table.getKey(), run, states);
 				}
 			}
 		}
 		return states;
+	}
+
+	/** Reads a run's range, unless it holds more than a few other rows; then reports {@code false}. */
+	private boolean loadRange(String table, List<RowKey> run, Map<RowKey, RowState> states) throws SQLException {
+		int limit = run.size() + run.size() / 4 + 8;
+		this.range.setString(1, table);
+		this.range.setBytes(2, run.get(0).key());
+		this.range.setBytes(3, run.get(run.size() - 1).key());
+		this.range.setInt(4, limit);
+		Set<RowKey> wanted = new HashSet<>(run);
+		Map<RowKey, RowState> found = new HashMap<>();
+		int rows = 0;
+		try (ResultSet result = this.range.executeQuery()) {
+			while (result.next()) {
+				rows++;
+				RowKey key = new RowKey(table, result.getBytes(1));
+				if (wanted.contains(key)) {
+					found.put(key, decode(key, result.getBytes(2), result.getBytes(3)));
+				}
+			}
+		}
+		if (rows >= limit) {
+			return false;
+		}
+		states.putAll(found);
+		return true;
+	}
+
+	private void loadEach(String table, List<RowKey> keys, Map<RowKey, RowState> states) throws SQLException {
+		for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+			this.select.setString(1, table);
+			for (int i = 0; i < IN_CHUNK; i++) {
+				this.select.setBytes(i + 2, keys.get(Math.min(from + i, keys.size() - 1)).key());
+			}
+			try (ResultSet rows = this.select.executeQuery()) {
+				while (rows.next()) {
+					RowKey key = new RowKey(table, rows.getBytes(1));
+					states.put(key, decode(key, rows.getBytes(2), rows.getBytes(3)));
+				}
+			}
+		}
 	}
 
 	/**
@@ -112,43 +164,47 @@ final class VersionStore implements AutoCloseable {
 	 * @throws SQLException if a write fails
 	 */
 	void write(Map<RowKey, @Nullable RowState> changes) throws SQLException {
-		boolean replaced = false;
+		boolean live = false;
 		boolean deleted = false;
+		boolean removed = false;
 		for (Map.Entry<RowKey, @Nullable RowState> change : changes.entrySet()) {
 			RowKey key = change.getKey();
 			RowState state = change.getValue();
+			PreparedStatement statement;
 			if (state == null) {
-				this.delete.setString(1, key.table());
-				this.delete.setBytes(2, key.key());
-				this.delete.addBatch();
-				deleted = true;
-				continue;
+				statement = this.delete;
+				removed = true;
 			}
-			this.replace.setString(1, key.table());
-			this.replace.setBytes(2, key.key());
-			this.replace.setBytes(3, state.versions().encode());
-			byte[] ghost = RowState.encodeGhost(state.ghost());
-			if (ghost != null) {
-				this.replace.setBytes(4, ghost);
-				this.replace.setLong(5, state.versions().tombstone().hlc());
+			else if (state.ghost() == null) {
+				statement = this.replaceLive;
+				statement.setBytes(3, state.versions().encode());
+				live = true;
 			}
 			else {
-				this.replace.setNull(4, Types.BLOB);
-				this.replace.setNull(5, Types.INTEGER);
+				statement = this.replaceDeleted;
+				statement.setBytes(3, state.versions().encode());
+				statement.setBytes(4, RowState.encodeGhost(state.ghost()));
+				statement.setLong(5, state.versions().tombstone().hlc());
+				deleted = true;
 			}
-			this.replace.addBatch();
-			replaced = true;
+			statement.setString(1, key.table());
+			statement.setBytes(2, key.key());
+			statement.addBatch();
 		}
 		try {
-			if (replaced) {
-				this.replace.executeBatch();
+			if (live) {
+				this.replaceLive.executeBatch();
 			}
 			if (deleted) {
+				this.replaceDeleted.executeBatch();
+			}
+			if (removed) {
 				this.delete.executeBatch();
 			}
 		}
-		catch (BatchUpdateException ex) {
-			this.replace.clearBatch();
+		catch (SQLException ex) {
+			this.replaceLive.clearBatch();
+			this.replaceDeleted.clearBatch();
 			this.delete.clearBatch();
 			throw ex;
 		}
@@ -182,8 +238,9 @@ final class VersionStore implements AutoCloseable {
 
 	@Override
 	public void close() throws SQLException {
-		try (PreparedStatement s = this.select; PreparedStatement r = this.replace; PreparedStatement d = this.delete) {
-			// Closed in reverse order by try-with-resources.
+		for (PreparedStatement statement : List.of(this.range, this.select, this.replaceLive, this.replaceDeleted,
+				this.delete)) {
+			statement.close();
 		}
 	}
 

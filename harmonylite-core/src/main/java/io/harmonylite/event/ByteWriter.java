@@ -1,7 +1,7 @@
 package io.harmonylite.event;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +23,10 @@ public final class ByteWriter {
 
 	static final int TAG_BLOB = 4;
 
-	private final ByteArrayOutputStream out;
+	// A plain growing array: ByteArrayOutputStream synchronizes every write.
+	private byte[] buffer;
+
+	private int size;
 
 	/**
 	 * Creates a writer with a small initial buffer.
@@ -37,7 +40,13 @@ public final class ByteWriter {
 	 * @param initialSize the initial buffer size
 	 */
 	public ByteWriter(int initialSize) {
-		this.out = new ByteArrayOutputStream(initialSize);
+		this.buffer = new byte[Math.max(16, initialSize)];
+	}
+
+	private void ensure(int more) {
+		if (this.size + more > this.buffer.length) {
+			this.buffer = Arrays.copyOf(this.buffer, Math.max(this.buffer.length * 2, this.size + more));
+		}
 	}
 
 	/**
@@ -46,7 +55,8 @@ public final class ByteWriter {
 	 * @return this writer
 	 */
 	public ByteWriter write(int value) {
-		this.out.write(value);
+		ensure(1);
+		this.buffer[this.size++] = (byte) value;
 		return this;
 	}
 
@@ -56,7 +66,9 @@ public final class ByteWriter {
 	 * @return this writer
 	 */
 	public ByteWriter raw(byte[] bytes) {
-		this.out.writeBytes(bytes);
+		ensure(bytes.length);
+		System.arraycopy(bytes, 0, this.buffer, this.size, bytes.length);
+		this.size += bytes.length;
 		return this;
 	}
 
@@ -66,12 +78,13 @@ public final class ByteWriter {
 	 * @return this writer
 	 */
 	public ByteWriter varLong(long value) {
+		ensure(10);
 		long v = value;
 		while ((v & ~0x7FL) != 0) {
-			this.out.write((int) ((v & 0x7F) | 0x80));
+			this.buffer[this.size++] = (byte) ((v & 0x7F) | 0x80);
 			v >>>= 7;
 		}
-		this.out.write((int) v);
+		this.buffer[this.size++] = (byte) v;
 		return this;
 	}
 
@@ -82,8 +95,7 @@ public final class ByteWriter {
 	 */
 	public ByteWriter bytes(byte[] bytes) {
 		varLong(bytes.length);
-		this.out.writeBytes(bytes);
-		return this;
+		return raw(bytes);
 	}
 
 	/**
@@ -101,8 +113,9 @@ public final class ByteWriter {
 	 * @return this writer
 	 */
 	public ByteWriter fixedLong(long value) {
+		ensure(8);
 		for (int shift = 56; shift >= 0; shift -= 8) {
-			this.out.write((int) (value >>> shift));
+			this.buffer[this.size++] = (byte) (value >>> shift);
 		}
 		return this;
 	}
@@ -115,22 +128,22 @@ public final class ByteWriter {
 	 */
 	public ByteWriter value(@Nullable Object value) {
 		if (value == null) {
-			this.out.write(TAG_NULL);
+			write(TAG_NULL);
 		}
 		else if (value instanceof Long l) {
-			this.out.write(TAG_INTEGER);
+			write(TAG_INTEGER);
 			fixedLong(l);
 		}
 		else if (value instanceof Double d) {
-			this.out.write(TAG_REAL);
+			write(TAG_REAL);
 			fixedLong(Double.doubleToRawLongBits(d));
 		}
 		else if (value instanceof String s) {
-			this.out.write(TAG_TEXT);
+			write(TAG_TEXT);
 			string(s);
 		}
 		else {
-			this.out.write(TAG_BLOB);
+			write(TAG_BLOB);
 			bytes((byte[]) value);
 		}
 		return this;
@@ -141,7 +154,7 @@ public final class ByteWriter {
 	 * @return a copy of the buffer
 	 */
 	public byte[] toByteArray() {
-		return this.out.toByteArray();
+		return Arrays.copyOf(this.buffer, this.size);
 	}
 
 }

@@ -96,6 +96,8 @@ class ConvergenceTests {
 			Map<Long, List<@Nullable Object>> expected = network.model();
 			for (Node node : nodes) {
 				assertThat(node.rows()).as("seed %d: node %d against the model", seed, node.id).isEqualTo(expected);
+				assertThat(node.versions()).as("seed %d: version state of node %d against node 1", seed, node.id)
+					.isEqualTo(nodes.get(0).versions());
 			}
 		}
 		finally {
@@ -290,6 +292,20 @@ class ConvergenceTests {
 						row.add((value instanceof Integer number) ? Long.valueOf(number) : value);
 					}
 					rows.put(result.getLong(1), row);
+				}
+			}
+			return rows;
+		}
+
+		/** The version state, as comparable text: equal versions must be stored as equal bytes on every node. */
+		List<String> versions() throws SQLException {
+			List<String> rows = new ArrayList<>();
+			try (Statement statement = this.app.createStatement();
+					ResultSet result = statement.executeQuery("SELECT tbl, hex(pk), hex(vv), hex(ghost), tombstone FROM "
+							+ "\"" + VersionStore.TABLE + "\" ORDER BY tbl, pk")) {
+				while (result.next()) {
+					rows.add(result.getString(1) + "|" + result.getString(2) + "|" + result.getString(3) + "|"
+							+ result.getString(4) + "|" + result.getString(5));
 				}
 			}
 			return rows;

@@ -75,7 +75,7 @@ final class EngineConfigMapper {
 		return new ReplicationConfig(replication.getShards(), replication.getStreamPrefix(),
 				replication.getSubjectPrefix(), replication.getReplicas(), replication.getMaxEntries(),
 				replication.isUpdateExisting(), replication.isCompress(), replication.getPublishWindow(),
-				replication.getApplyBatchSize());
+				replication.getApplyBatchSize(), replication.getMaxClockSkew(), replication.getTombstoneRetention());
 	}
 
 	private static SchemaConfig schema(HarmonyLiteProperties.Schema schema) {
