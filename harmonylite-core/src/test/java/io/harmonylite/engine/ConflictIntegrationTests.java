@@ -230,9 +230,11 @@ class ConflictIntegrationTests {
 	void clusterShouldConvergeWhileANodeOfThePreviousReleasePublishesAndSwitchToVersionsWhenItIsUpgraded()
 			throws Exception {
 		List<TestDatabase> dbs = databases(3);
+		// A rolling upgrade: node 3 still runs the previous release when nodes 1 and 2 come up with this one.
+		HarmonyLiteEngine previousRelease = start(3, dbs.get(2), UnaryOperator.identity(),
+				ChangeEventCodec.FORMAT_UNVERSIONED);
 		HarmonyLiteEngine first = start(1, dbs.get(0), UnaryOperator.identity());
 		start(2, dbs.get(1), UnaryOperator.identity());
-		HarmonyLiteEngine previousRelease = start(3, dbs.get(2), UnaryOperator.identity(), ChangeEventCodec.FORMAT_UNVERSIONED);
 		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('m1', 'from node 1')");
 		dbs.get(1).execute("INSERT INTO kv (k, v) VALUES ('m2', 'from node 2')");
 		dbs.get(2).execute("INSERT INTO kv (k, v) VALUES ('m3', 'from node 3')", "UPDATE kv SET a = 'x' WHERE k = 'm3'");
