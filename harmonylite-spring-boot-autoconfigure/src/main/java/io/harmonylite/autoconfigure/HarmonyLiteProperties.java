@@ -427,6 +427,11 @@ public class HarmonyLiteProperties {
 		private int publishWindow = 1024;
 
 		/**
+		 * Maximum number of changes applied in one transaction.
+		 */
+		private int applyBatchSize = 1000;
+
+		/**
 		 * Maximum time a change's version may be ahead of a node's clock: versions of local changes are bounded to it,
 		 * and received versions beyond it are applied but logged and counted.
 		 */
