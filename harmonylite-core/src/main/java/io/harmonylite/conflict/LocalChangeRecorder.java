@@ -15,6 +15,7 @@ import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.capture.Transactions;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Version;
 import io.harmonylite.sqlite.SqlIdentifiers;
@@ -105,16 +106,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			if (lastChangeId() <= cursor) {
 				return cursor;
 			}
-			execute("BEGIN IMMEDIATE");
-			try {
-				long recorded = record();
-				execute("COMMIT");
-				return recorded;
-			}
-			catch (SQLException | RuntimeException ex) {
-				rollback(ex);
-				throw ex;
-			}
+			return Transactions.immediate(this.connection, this::record);
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": could not record local changes: "
@@ -210,21 +202,6 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				ResultSet rows = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG)) {
 			rows.next();
 			return rows.getLong(1);
-		}
-	}
-
-	private void execute(String sql) throws SQLException {
-		try (Statement statement = this.connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private void rollback(Throwable failure) {
-		try {
-			execute("ROLLBACK");
-		}
-		catch (SQLException ex) {
-			failure.addSuppressed(ex);
 		}
 	}
 

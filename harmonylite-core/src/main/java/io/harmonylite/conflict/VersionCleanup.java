@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.capture.Transactions;
 import io.harmonylite.event.Version;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
@@ -80,25 +80,19 @@ public final class VersionCleanup implements AutoCloseable {
 	 */
 	public int run(Duration retention) {
 		try {
-			execute("BEGIN IMMEDIATE");
-			try {
+			return Transactions.immediate(this.connection, () -> {
 				if (this.recorder != null) {
 					this.recorder.record();
 				}
 				int tombstones = this.store
 					.deleteTombstonesBefore(Version.hlcOf(this.clock.millis() - retention.toMillis()));
 				int orphans = sweep();
-				execute("COMMIT");
 				if (tombstones + orphans > 0) {
-					logger.debug("Node {}: removed {} tombstone(s) older than {} and the versions of {} row(s) that no "
-							+ "longer exist", this.nodeId, tombstones, retention, orphans);
+					logger.debug("Node {}: removed {} tombstone(s) older than {} and the versions of {} row(s) that "
+							+ "no longer exist", this.nodeId, tombstones, retention, orphans);
 				}
 				return tombstones + orphans;
-			}
-			catch (SQLException | RuntimeException ex) {
-				rollback(ex);
-				throw ex;
-			}
+			});
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Node " + this.nodeId + ": could not clean up the version state: "
@@ -175,21 +169,6 @@ public final class VersionCleanup implements AutoCloseable {
 			try (ResultSet rows = statement.executeQuery()) {
 				return rows.next();
 			}
-		}
-	}
-
-	private void execute(String sql) throws SQLException {
-		try (Statement statement = this.connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private void rollback(Throwable failure) {
-		try {
-			execute("ROLLBACK");
-		}
-		catch (SQLException ex) {
-			failure.addSuppressed(ex);
 		}
 	}
 
