@@ -79,8 +79,6 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final ConflictResolver resolver;
 
-	private final ConflictStats conflictStats;
-
 	private long knownSchemaVersion = -1;
 
 	private boolean closed;
@@ -114,14 +112,14 @@ public final class ChangeApplier implements AutoCloseable {
 	public ChangeApplier(Connection connection, Clock clock, ConflictSettings conflicts, ConflictStats conflictStats) {
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.clock = Objects.requireNonNull(clock, "clock");
-		this.conflictStats = Objects.requireNonNull(conflictStats, "conflictStats");
 		try {
 			disableForeignKeys(connection);
 			ApplyMarker.install(connection);
 			this.positionTable = new PositionTable(connection);
 			this.streamIdentities = new StreamIdentityTable(connection);
 			this.schemaVersionQuery = connection.prepareStatement("PRAGMA schema_version");
-			this.resolver = new ConflictResolver(connection, conflicts, clock, conflictStats);
+			this.resolver = new ConflictResolver(connection, conflicts, clock,
+					Objects.requireNonNull(conflictStats, "conflictStats"));
 		}
 		catch (SQLException | RuntimeException ex) {
 			closeAfterFailure(connection, ex);
@@ -207,14 +205,6 @@ public final class ChangeApplier implements AutoCloseable {
 			changed.retainAll(row.keySet());
 		}
 		return event.withRow(row, changed);
-	}
-
-	/**
-	 * The counters of the conflict rule this applier adds to.
-	 * @return the counters
-	 */
-	public ConflictStats conflictStats() {
-		return this.conflictStats;
 	}
 
 	/**

@@ -44,22 +44,6 @@ public final class ByteReader {
 	}
 
 	/**
-	 * Whether bytes are left.
-	 * @return {@code true} when not at the end
-	 */
-	public boolean hasRemaining() {
-		return this.buffer.hasRemaining();
-	}
-
-	/**
-	 * How many bytes are left.
-	 * @return the count
-	 */
-	public int remaining() {
-		return this.buffer.remaining();
-	}
-
-	/**
 	 * Reads an unsigned LEB128 varint.
 	 * @return the value
 	 */
@@ -121,14 +105,6 @@ public final class ByteReader {
 		catch (CharacterCodingException ex) {
 			throw new MalformedEventException("Text is not valid UTF-8", ex);
 		}
-	}
-
-	/**
-	 * Reads 8 bytes, big-endian.
-	 * @return the value
-	 */
-	public long fixedLong() {
-		return this.buffer.getLong();
 	}
 
 	/**
