@@ -4,7 +4,9 @@
 
 EXAMPLES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$EXAMPLES_DIR/.." && pwd)
-JAR=${HARMONYLITE_JAR:-$ROOT/sample-app/target/harmonylite.jar}
+# The standalone node's jar, which ./harmonylite runs, and the demo app's jar.
+JAR=${HARMONYLITE_JAR:-$ROOT/harmonylite-node/target/harmonylite.jar}
+SAMPLE_JAR=${HARMONYLITE_SAMPLE_JAR:-$ROOT/sample-app/target/harmonylite-sample.jar}
 # Quick start-up matters more than peak speed for a demo on a laptop or a 2-core CI machine.
 export JAVA_OPTS=${JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m}
 
@@ -25,35 +27,59 @@ die() {
 	exit 1
 }
 
-# Installs the Debian packages of the missing commands (apt-get update first; sudo only when not root).
+# Installs the Debian packages of the missing commands (apt-get update first; sudo only when not root). nats-server
+# must be 2.10 or newer, to sync every write before acknowledging it: .ci/install-nats-server installs it.
 ensure_tools() {
-	local missing=() command
+	local missing=() command nats_server=ok
 	for command in "$@"; do
-		command -v "$command" >/dev/null 2>&1 || missing+=("$command")
+		if [[ $command == nats-server ]]; then
+			"$ROOT/.ci/install-nats-server" --check || nats_server=missing
+		else
+			command -v "$command" >/dev/null 2>&1 || missing+=("$command")
+		fi
 	done
 	command -v java >/dev/null 2>&1 || [[ -x ${JAVA_HOME-}/bin/java ]] ||
 		die "java not found: install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)"
-	((${#missing[@]} == 0)) && return 0
+	((${#missing[@]} == 0)) && [[ $nats_server == ok ]] && return 0
 	local sudo=()
 	if [[ $(id -u) -ne 0 ]]; then
-		command -v sudo >/dev/null 2>&1 || die "missing ${missing[*]}, and not root without sudo: apt-get install -y ${missing[*]}"
+		command -v sudo >/dev/null 2>&1 ||
+			die "missing ${missing[*]} (nats-server: $nats_server), and not root without sudo: apt-get install -y ${missing[*]}; .ci/install-nats-server"
 		sudo=(sudo)
 	fi
-	command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}; install them with your package manager"
-	say "Installing ${missing[*]} (apt-get)"
+	command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} (nats-server: $nats_server); install them with your package manager (nats-server 2.10 or newer)"
+	local installing=("${missing[@]}")
+	[[ $nats_server == ok ]] || installing+=("nats-server 2.10+")
+	say "Installing ${installing[*]} (apt-get)"
 	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	if ((${#missing[@]} > 0)); then
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	if [[ $nats_server != ok ]]; then
+		"$ROOT/.ci/install-nats-server" >/dev/null
+	fi
 }
 
-# Builds the jar when missing, unless $1 is "true" (--no-build).
+# ensure_jar NO_BUILD [JAR MODULE]: builds the jar (the node's by default) when missing, unless NO_BUILD is "true"
+# (--no-build).
 ensure_jar() {
-	local no_build=$1
-	if [[ -f $JAR ]]; then
+	local no_build=$1 jar=${2:-$JAR} module=${3:-harmonylite-node}
+	if [[ -f $jar ]]; then
 		return 0
 	fi
-	[[ $no_build != true ]] || die "$JAR is missing and --no-build was given: build it with ./mvnw -pl sample-app -am package -DskipTests"
-	say "Building $JAR (first run only, about a minute)"
-	(cd "$ROOT" && ./mvnw -q -B -pl sample-app -am package -DskipTests)
+	[[ $no_build != true ]] || die "$jar is missing and --no-build was given: build it with ./mvnw -pl $module -am package -DskipTests"
+	say "Building $jar (first run only, about a minute)"
+	(cd "$ROOT" && ./mvnw -q -B -pl "$module" -am package -DskipTests)
+}
+
+# sample_app ARGS...: runs the demo app's jar with Spring properties, replacing the shell (for start_process).
+sample_app() {
+	local java=java
+	if [[ -n ${JAVA_HOME-} && -x $JAVA_HOME/bin/java ]]; then
+		java=$JAVA_HOME/bin/java
+	fi
+	# shellcheck disable=SC2086 # JAVA_OPTS holds several options.
+	exec "$java" ${JAVA_OPTS-} -jar "$SAMPLE_JAR" "$@"
 }
 
 # Fails when one of the TCP ports on 127.0.0.1 is taken, e.g. by a previous run still going.

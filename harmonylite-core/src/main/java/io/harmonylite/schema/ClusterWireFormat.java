@@ -70,6 +70,22 @@ public final class ClusterWireFormat implements IntSupplier {
 		return format;
 	}
 
+	/**
+	 * Decides again from the registry's live node states; keeps the current format when the registry cannot be read.
+	 * @param registry the schema registry
+	 * @return the format to publish in
+	 */
+	public int refresh(SchemaRegistry registry) {
+		try {
+			return refresh(registry.nodes());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: could not read the schema registry to decide the change format; keeping format {}: {}",
+					this.nodeId, this.current, ex.getMessage());
+			return this.current;
+		}
+	}
+
 	@Override
 	public int getAsInt() {
 		return this.current;

@@ -95,7 +95,7 @@ class ConflictIntegrationTests {
 		nodes.get(0).start();
 		awaitEverywhere(dbs, "row|newer, made on node 2|null|0");
 		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().pendingChanges() == 0
-				&& nodes.get(2).status().conflicts().superseded() >= 1);
+				&& nodes.get(2).status().counters().superseded() >= 1);
 		assertRowsStay(dbs, "row|newer, made on node 2|null|0");
 	}
 
@@ -149,7 +149,7 @@ class ConflictIntegrationTests {
 			assertThat(dbs.get(0).rows(ALL)).isEqualTo(reference);
 			assertThat(dbs.get(1).rows(ALL)).isEqualTo(reference);
 		});
-		assertThat(nodes.get(2).status().conflicts().superseded()).as("node 3's own increments coming back")
+		assertThat(nodes.get(2).status().counters().superseded()).as("node 3's own increments coming back")
 			.isPositive();
 	}
 
@@ -213,7 +213,7 @@ class ConflictIntegrationTests {
 		nodes.get(1).close();
 		run("faketime", "+1 hour", "sqlite3", dbs.get(0).path().toString(),
 				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written by a process whose clock is an hour ahead'");
-		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().conflicts().clampedLocalVersions() == 1
+		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().counters().clampedLocalVersions() == 1
 				&& nodes.get(0).status().pendingChanges() == 0);
 		long published = Version.millisOf(lastPublished().hlc());
 		assertThat(published).as("the version published, bounded to the node's clock plus 1s")

@@ -2,6 +2,7 @@ package io.harmonylite.schema;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +38,29 @@ class ClusterWireFormatTests {
 		assertThat(new ClusterWireFormat(1, 2).refresh(List.of(node(1, 2), node(2, 3)))).isEqualTo(2);
 	}
 
+	@Test
+	void anUnreadableRegistryShouldKeepTheFormatDecidedBefore() {
+		ClusterWireFormat format = new ClusterWireFormat(1, 2);
+		format.refresh(List.of(node(1, 2), node(2, 2)));
+		SchemaRegistry unreachable = new SchemaRegistry() {
+
+			@Override
+			public void publish(NodeSchemaState state) {
+				throw new IllegalStateException("NATS is down");
+			}
+
+			@Override
+			public List<NodeSchemaState> nodes() {
+				throw new IllegalStateException("NATS is down");
+			}
+
+		};
+		assertThat(format.refresh(unreachable)).isEqualTo(2);
+		assertThat(format.getAsInt()).isEqualTo(2);
+	}
+
 	private static NodeSchemaState node(long id, int wireFormat) {
-		return new NodeSchemaState(id, "h", null, "v", List.of(), Instant.EPOCH, wireFormat);
+		return new NodeSchemaState(id, "h", null, "v", List.of(), Instant.EPOCH, null, Map.of(), wireFormat);
 	}
 
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of HarmonyLite ({@code harmonylite.*}); validated by the engine at startup.
@@ -21,6 +23,12 @@ public class HarmonyLiteProperties {
 	 * Whether to enable HarmonyLite replication.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Whether to start the engine with the application context. When false, the engine is created but started only
+	 * by an explicit start of the context's lifecycle (or of the engine).
+	 */
+	private boolean autoStartup = true;
 
 	/**
 	 * Identifier of this node, a positive number unique in the cluster.
@@ -74,6 +82,14 @@ public class HarmonyLiteProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	public @Nullable Long getNodeId() {
@@ -193,6 +209,14 @@ public class HarmonyLiteProperties {
 		 */
 		private Duration reconnectWait = Duration.ofSeconds(2);
 
+		/**
+		 * Time startup waits for JetStream to answer before it fails. A clustered JetStream needs a majority of its
+		 * servers; the first node of an embedded cluster waits for a second one.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(60);
+
+		private final Ssl ssl = new Ssl();
+
 		private final Tls tls = new Tls();
 
 		private final Embedded embedded = new Embedded();
@@ -253,6 +277,18 @@ public class HarmonyLiteProperties {
 			this.reconnectWait = reconnectWait;
 		}
 
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
 		public Tls getTls() {
 			return this.tls;
 		}
@@ -264,7 +300,28 @@ public class HarmonyLiteProperties {
 	}
 
 	/**
-	 * TLS settings for connections to NATS.
+	 * TLS for connections to NATS, from a Spring Boot SSL bundle.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) holding the CA certificates to trust and, for mutual TLS, the
+		 * client certificate and key.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * TLS settings for connections to NATS, from PEM files; superseded by SSL bundles ({@link Ssl}).
 	 */
 	public static class Tls {
 
@@ -283,6 +340,9 @@ public class HarmonyLiteProperties {
 		 */
 		private @Nullable Path keyFile;
 
+		@DeprecatedConfigurationProperty(replacement = "harmonylite.nats.ssl.bundle", since = "0.1.0",
+				reason = "Define the PEM files as an SSL bundle (spring.ssl.bundle.pem.<name>.*) and name it")
+		@Deprecated(since = "0.1.0")
 		public @Nullable Path getCaFile() {
 			return this.caFile;
 		}
@@ -291,6 +351,9 @@ public class HarmonyLiteProperties {
 			this.caFile = caFile;
 		}
 
+		@DeprecatedConfigurationProperty(replacement = "harmonylite.nats.ssl.bundle", since = "0.1.0",
+				reason = "Define the PEM files as an SSL bundle (spring.ssl.bundle.pem.<name>.*) and name it")
+		@Deprecated(since = "0.1.0")
 		public @Nullable Path getCertFile() {
 			return this.certFile;
 		}
@@ -299,6 +362,9 @@ public class HarmonyLiteProperties {
 			this.certFile = certFile;
 		}
 
+		@DeprecatedConfigurationProperty(replacement = "harmonylite.nats.ssl.bundle", since = "0.1.0",
+				reason = "Define the PEM files as an SSL bundle (spring.ssl.bundle.pem.<name>.*) and name it")
+		@Deprecated(since = "0.1.0")
 		public @Nullable Path getKeyFile() {
 			return this.keyFile;
 		}
@@ -335,9 +401,27 @@ public class HarmonyLiteProperties {
 		private @Nullable String clusterAddr;
 
 		/**
-		 * Route URLs of the other servers in the cluster, such as nats://node2:4221.
+		 * Route URLs of the other servers in the cluster, such as nats://node2:4221. When empty with a cluster
+		 * address, this server is the first of the cluster and the others join it.
 		 */
 		private List<String> clusterPeers = new ArrayList<>();
+
+		/**
+		 * How often JetStream syncs its files to disk: 'always' syncs before every acknowledgement, so that an
+		 * acknowledged change survives a power loss; an interval such as '2m' (nats-server's own default) is faster.
+		 */
+		private String sync = "always";
+
+		/**
+		 * Largest message the server accepts, up to 64MB; a row larger than this (with its message framing) cannot
+		 * be replicated.
+		 */
+		private DataSize maxPayload = DataSize.ofMegabytes(8);
+
+		/**
+		 * HTTP monitoring port (/varz, /jsz) of the embedded server, on 127.0.0.1. 0 turns monitoring off.
+		 */
+		private int monitorPort = 0;
 
 		public @Nullable Path getBinary() {
 			return this.binary;
@@ -379,6 +463,30 @@ public class HarmonyLiteProperties {
 			this.clusterPeers = clusterPeers;
 		}
 
+		public String getSync() {
+			return this.sync;
+		}
+
+		public void setSync(String sync) {
+			this.sync = sync;
+		}
+
+		public DataSize getMaxPayload() {
+			return this.maxPayload;
+		}
+
+		public void setMaxPayload(DataSize maxPayload) {
+			this.maxPayload = maxPayload;
+		}
+
+		public int getMonitorPort() {
+			return this.monitorPort;
+		}
+
+		public void setMonitorPort(int monitorPort) {
+			this.monitorPort = monitorPort;
+		}
+
 	}
 
 	/**
@@ -402,9 +510,10 @@ public class HarmonyLiteProperties {
 		private String subjectPrefix = "harmonylite-change-log";
 
 		/**
-		 * Number of replicas of each stream, 1 to 5.
+		 * Number of replicas of each stream and of the schema registry, 1 to 5. When not set, 3 if at least three
+		 * NATS servers are configured (the embedded server and its cluster peers, or the URLs), 1 otherwise.
 		 */
-		private int replicas = 1;
+		private @Nullable Integer replicas;
 
 		/**
 		 * Maximum number of messages a stream keeps before discarding the oldest.
@@ -467,11 +576,11 @@ public class HarmonyLiteProperties {
 			this.subjectPrefix = subjectPrefix;
 		}
 
-		public int getReplicas() {
+		public @Nullable Integer getReplicas() {
 			return this.replicas;
 		}
 
-		public void setReplicas(int replicas) {
+		public void setReplicas(@Nullable Integer replicas) {
 			this.replicas = replicas;
 		}
 

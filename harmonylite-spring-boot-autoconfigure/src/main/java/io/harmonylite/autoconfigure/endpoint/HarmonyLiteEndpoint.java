@@ -46,7 +46,7 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
-	 * Describes the node: state, NATS connection, shards, pending changes and switches.
+	 * Describes the node: state, NATS connection, shards, pending changes, switches and conflict counters.
 	 * @return the node's description
 	 */
 	@ReadOperation
@@ -91,34 +91,70 @@ public class HarmonyLiteEndpoint {
 	 * @param pendingChanges captured changes not yet acknowledged by JetStream
 	 * @param failedChanges captured changes that can never be published
 	 * @param watchedTables the tables whose changes are captured
+	 * @param conflicts the conflict rule's counters
 	 * @since 0.1.0
 	 */
 	public record NodeDescriptor(long nodeId, String version, String state, @Nullable String schemaHash,
 			boolean publish, boolean replicate, NatsDescriptor nats, List<ShardDescriptor> shards, long pendingChanges,
-			long failedChanges, List<String> watchedTables) {
+			long failedChanges, List<String> watchedTables, ConflictsDescriptor conflicts) {
 
 		static NodeDescriptor of(EngineStatus status) {
 			EngineStatus.Nats nats = status.nats();
 			EngineStatus.Schema schema = status.schema();
 			return new NodeDescriptor(status.nodeId(), status.version(), status.state().name(),
 					(schema != null) ? schema.hash() : null, status.publish(), status.replicate(),
-					new NatsDescriptor(nats.embedded(), nats.servers(), nats.connected(), nats.reconnects()),
+					NatsDescriptor.of(nats),
 					status.shards().stream().map(ShardDescriptor::of).toList(), status.pendingChanges(),
-					status.failedChanges(), status.watchedTables());
+					status.failedChanges(), status.watchedTables(), ConflictsDescriptor.of(status.counters()));
 		}
 
 	}
 
 	/**
-	 * The node's NATS connection.
+	 * The conflict rule's counters since the engine was created.
+	 *
+	 * @param superseded received changes that lost on every column to what the node had (older changes, the node's
+	 * own coming back), so nothing was written
+	 * @param aheadOfClock received changes whose version was more than {@code max-clock-skew} ahead of this node's
+	 * clock (applied; a machine's clock is wrong)
+	 * @param clampedLocalVersions local changes whose version was bounded to this node's clock plus
+	 * {@code max-clock-skew}
+	 * @since 0.1.0
+	 */
+	public record ConflictsDescriptor(long superseded, long aheadOfClock, long clampedLocalVersions) {
+
+		static ConflictsDescriptor of(EngineStatus.Counters counters) {
+			return new ConflictsDescriptor(counters.superseded(), counters.aheadOfClock(),
+					counters.clampedLocalVersions());
+		}
+
+	}
+
+	/**
+	 * The node's NATS connection, and whether its acknowledgements survive a power loss.
 	 *
 	 * @param embedded whether the node runs its own nats-server
 	 * @param servers the server URLs (the connected one when connected)
 	 * @param connected whether the connection is up
 	 * @param reconnects how many times it was re-established since the node started
+	 * @param embeddedServer the embedded nats-server's state ({@code RUNNING}, {@code DOWN}, {@code STOPPED}),
+	 * {@code null} with external servers
+	 * @param serverVersion the connected server's version, {@code null} when unknown
+	 * @param sync the server's JetStream sync setting, {@code null} when unknown
+	 * @param replicas the replicas the streams are meant to have
+	 * @param durableAcks whether acknowledged changes survive a power loss, {@code null} when unknown
+	 * @param durabilityWarning why they do not (or are not known to), {@code null} when they do
 	 * @since 0.1.0
 	 */
-	public record NatsDescriptor(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+	public record NatsDescriptor(boolean embedded, List<String> servers, boolean connected, long reconnects,
+			@Nullable String embeddedServer, @Nullable String serverVersion, @Nullable String sync, int replicas,
+			@Nullable Boolean durableAcks, @Nullable String durabilityWarning) {
+
+		static NatsDescriptor of(EngineStatus.Nats nats) {
+			return new NatsDescriptor(nats.embedded(), nats.servers(), nats.connected(), nats.reconnects(),
+					nats.embeddedServer(), nats.serverVersion(), nats.sync(), nats.replicas(), nats.durableAcks(),
+					nats.durabilityWarning());
+		}
 
 	}
 
@@ -236,10 +272,7 @@ public class HarmonyLiteEndpoint {
 		static ClusterSchemaDescriptor of(ClusterSchemaView view) {
 			return new ClusterSchemaDescriptor(true, null, view.nodeCount(), view.consistent(),
 					view.commonHash().orElse(null),
-					view.groups()
-						.stream()
-						.map((group) -> new HashGroupDescriptor(group.hash(), group.currentOn(), group.previousOn()))
-						.toList(),
+					view.groups().stream().map((group) -> HashGroupDescriptor.of(group, view)).toList(),
 					view.nodes().stream().map(NodeSchemaDescriptor::of).toList());
 		}
 
@@ -250,14 +283,56 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
-	 * The nodes that have one schema hash as their current or previous hash.
+	 * The nodes that have one schema hash as their current or previous hash and, when the cluster is inconsistent,
+	 * how the schema behind it differs from the schema behind the most common hash.
 	 *
 	 * @param hash the schema hash
 	 * @param currentOn the ids of the nodes whose current hash it is
 	 * @param previousOn the ids of the nodes whose previous hash it is
+	 * @param migrationVersions the migration versions the nodes whose current hash it is report, such as
+	 * {@code flyway:3}
+	 * @param comparedTo the most common hash, which {@code differences} compare to; {@code null} for that hash itself,
+	 * when the cluster is consistent, or when a node does not publish its columns
+	 * @param differences the tables whose columns differ from those behind {@code comparedTo}
 	 * @since 0.1.0
 	 */
-	public record HashGroupDescriptor(String hash, List<Long> currentOn, List<Long> previousOn) {
+	public record HashGroupDescriptor(String hash, List<Long> currentOn, List<Long> previousOn,
+			List<String> migrationVersions, @Nullable String comparedTo, List<TableDifferenceDescriptor> differences) {
+
+		static HashGroupDescriptor of(ClusterSchemaView.HashGroup group, ClusterSchemaView view) {
+			List<String> versions = view.nodes()
+				.stream()
+				.filter((node) -> group.hash().equals(node.schemaHash()) && node.migrationVersion() != null)
+				.map(NodeSchemaState::migrationVersion)
+				.distinct()
+				.toList();
+			ClusterSchemaView.SchemaDifference difference = view.differences()
+				.stream()
+				.filter((candidate) -> candidate.hash().equals(group.hash()))
+				.findFirst()
+				.orElse(null);
+			return new HashGroupDescriptor(group.hash(), group.currentOn(), group.previousOn(), versions,
+					(difference != null) ? difference.comparedTo() : null,
+					(difference != null) ? difference.tables().stream().map(TableDifferenceDescriptor::of).toList()
+							: List.of());
+		}
+
+	}
+
+	/**
+	 * How one table differs between the schema behind a hash and the schema behind the most common hash.
+	 *
+	 * @param table the table
+	 * @param columnsOnlyHere the columns ({@code name TYPE}) only the nodes of this hash have
+	 * @param columnsOnlyThere the columns only the nodes of the most common hash have
+	 * @since 0.1.0
+	 */
+	public record TableDifferenceDescriptor(String table, List<String> columnsOnlyHere, List<String> columnsOnlyThere) {
+
+		static TableDifferenceDescriptor of(ClusterSchemaView.TableDifference difference) {
+			return new TableDifferenceDescriptor(difference.table(), difference.columnsOnlyHere(),
+					difference.columnsOnlyThere());
+		}
 
 	}
 
@@ -266,18 +341,23 @@ public class HarmonyLiteEndpoint {
 	 *
 	 * @param nodeId the node's id
 	 * @param schemaHash its current schema hash
+	 * @param migrationVersion the application's migration its database is at, such as {@code flyway:3} or
+	 * {@code liquibase:add-email}; {@code null} when unknown
 	 * @param previousHash its previous schema hash
 	 * @param version the HarmonyLite version it runs
 	 * @param watchedTables the tables it replicates
 	 * @param updatedAt when it last published its state
+	 * @param wireFormat the newest change event format it reads (1 for a node of a release that does not say)
 	 * @since 0.1.0
 	 */
-	public record NodeSchemaDescriptor(long nodeId, String schemaHash, @Nullable String previousHash, String version,
-			List<String> watchedTables, Instant updatedAt) {
+	public record NodeSchemaDescriptor(long nodeId, String schemaHash, @Nullable String migrationVersion,
+			@Nullable String previousHash, String version, List<String> watchedTables, Instant updatedAt,
+			int wireFormat) {
 
 		static NodeSchemaDescriptor of(NodeSchemaState state) {
-			return new NodeSchemaDescriptor(state.nodeId(), state.schemaHash(), state.previousHash(),
-					state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt());
+			return new NodeSchemaDescriptor(state.nodeId(), state.schemaHash(), state.migrationVersion(),
+					state.previousHash(), state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt(),
+					state.wireFormat());
 		}
 
 	}

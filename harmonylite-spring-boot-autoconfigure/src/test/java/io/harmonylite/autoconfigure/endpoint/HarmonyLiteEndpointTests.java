@@ -3,6 +3,7 @@ package io.harmonylite.autoconfigure.endpoint;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.autoconfigure.EngineStatuses;
@@ -41,13 +42,14 @@ class HarmonyLiteEndpointTests {
 		assertThat(node.publish()).isTrue();
 		assertThat(node.replicate()).isTrue();
 		assertThat(node.nats()).isEqualTo(new HarmonyLiteEndpoint.NatsDescriptor(false,
-				List.of("nats://127.0.0.1:4222"), true, 2));
+				List.of("nats://127.0.0.1:4222"), true, 2, null, "2.10.27", "always", 3, true, null));
 		assertThat(node.shards()).containsExactly(
 				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, null, null, null, 0),
 				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, null, null, null, 3));
 		assertThat(node.pendingChanges()).isEqualTo(7);
 		assertThat(node.failedChanges()).isEqualTo(1);
 		assertThat(node.watchedTables()).containsExactly("Books");
+		assertThat(node.conflicts()).isEqualTo(new HarmonyLiteEndpoint.ConflictsDescriptor(4, 1, 2));
 	}
 
 	@Test
@@ -98,9 +100,35 @@ class HarmonyLiteEndpointTests {
 		assertThat(cluster.consistent()).isFalse();
 		assertThat(cluster.commonHash()).isNull();
 		assertThat(cluster.hashGroups()).containsExactlyInAnyOrder(
-				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(3L), List.of(1L)),
-				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of()));
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(3L), List.of(1L), List.of(),
+						null, List.of()),
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of(), List.of(),
+						null, List.of()));
 		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::nodeId).containsExactly(1L, 3L);
+	}
+
+	@Test
+	void schemaSectionShouldMapHashesToMigrationsAndShowWhatDiffers() {
+		ClusterSchemaView upgrading = new ClusterSchemaView(List.of(
+				node(1, EngineStatuses.NEW_HASH, EngineStatuses.HASH, "flyway:3",
+						Map.of("Books", List.of("id INTEGER", "title TEXT", "email TEXT")), 2),
+				node(2, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT")), 1),
+				node(3, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT")),
+						1)));
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, () -> upgrading);
+
+		ClusterSchemaDescriptor cluster = endpoint.section("schema").cluster();
+
+		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::migrationVersion)
+			.containsExactly("flyway:3", "flyway:2", "flyway:2");
+		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::wireFormat)
+			.containsExactly(2, 1, 1);
+		assertThat(cluster.hashGroups()).containsExactly(
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(2L, 3L), List.of(1L),
+						List.of("flyway:2"), null, List.of()),
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of(),
+						List.of("flyway:3"), EngineStatuses.HASH, List.of(new HarmonyLiteEndpoint.TableDifferenceDescriptor(
+								"Books", List.of("email TEXT"), List.of()))));
 	}
 
 	@Test
@@ -161,6 +189,12 @@ class HarmonyLiteEndpointTests {
 
 	private static NodeSchemaState node(long id, String hash, String previous) {
 		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW);
+	}
+
+	private static NodeSchemaState node(long id, String hash, String previous, String migration,
+			Map<String, List<String>> columns, int wireFormat) {
+		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW, migration, columns,
+				wireFormat);
 	}
 
 }

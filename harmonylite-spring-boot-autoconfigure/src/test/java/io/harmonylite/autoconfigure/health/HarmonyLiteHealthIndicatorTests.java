@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
+import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.NodeState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class HarmonyLiteHealthIndicatorTests {
 
 	@ParameterizedTest
 	@CsvSource({ "RUNNING, UP", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
-			"CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
+			"WORKER_FAILED, DOWN", "CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
 	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(state)).health(true);
 
@@ -57,12 +58,44 @@ class HarmonyLiteHealthIndicatorTests {
 	}
 
 	@Test
+	void healthWhileTheEmbeddedServerIsDownShouldBeDownAndSaySo() {
+		EngineStatus disconnected = EngineStatuses.inState(NodeState.DISCONNECTED);
+		EngineStatus.Nats nats = disconnected.nats();
+		EngineStatus serverDown = new EngineStatus(disconnected.nodeId(), disconnected.version(), disconnected.state(),
+				true, true, new EngineStatus.Nats(true, nats.servers(), false, 0, "DOWN", null, null, 1, null, null),
+				disconnected.shards(), 7, 0, List.of("Books"), disconnected.schema(), disconnected.workers(),
+				disconnected.counters());
+
+		Health health = new HarmonyLiteHealthIndicator(() -> serverDown).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("embeddedServer", "DOWN").containsEntry("state", "DISCONNECTED");
+	}
+
+	@Test
 	void healthWithStreamGapShouldNameTheGap() {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(NodeState.STREAM_GAP))
 			.health(true);
 
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("shards")).asString().contains("sequences 41 to 99 were dropped");
+	}
+
+	@Test
+	void healthWithADeadWorkerShouldNameItAndWhy() {
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(NodeState.WORKER_FAILED))
+			.health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("deadWorkers", List.of(Map.of("worker", "apply", "failure",
+				"java.lang.OutOfMemoryError: Java heap space", "restarts", 0L)));
+	}
+
+	@Test
+	void healthOfARunningNodeShouldNotListDeadWorkers() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::running).health(true);
+
+		assertThat(health.getDetails()).doesNotContainKey("deadWorkers");
 	}
 
 	@Test

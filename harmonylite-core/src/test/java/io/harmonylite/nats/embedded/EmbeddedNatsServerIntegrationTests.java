@@ -1,0 +1,198 @@
+package io.harmonylite.nats.embedded;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.nats.NatsConnector;
+import io.harmonylite.testsupport.FreePorts;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.Replica;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link EmbeddedNatsServer} runs a real {@code nats-server} as configured and never leaves it behind.
+ */
+class EmbeddedNatsServerIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@TempDir
+	Path dir;
+
+	private final java.util.List<AutoCloseable> resources = new java.util.ArrayList<>();
+
+	@AfterEach
+	void closeResources() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	@Test
+	void startShouldRunJetStreamWithConfiguredStoreDirPortAndServerName() throws Exception {
+		int port = FreePorts.one();
+		Path store = this.dir.resolve("store");
+		EmbeddedNatsServer server = track(
+				new EmbeddedNatsServer(new EmbeddedNatsConfig(null, store, port, null, List.of()), 5, db()));
+		server.start();
+		assertThat(server.clientUrl()).isEqualTo("nats://127.0.0.1:" + port);
+		try (Connection connection = connect(server)) {
+			assertThat(connection.getServerInfo().getServerName()).isEqualTo("harmonylite-node-5");
+			assertThat(connection.getServerInfo().isJetStreamAvailable()).isTrue();
+			connection.jetStreamManagement()
+				.addStream(StreamConfiguration.builder().name("s").subjects("s").storageType(StorageType.File).build());
+			connection.jetStream().publish("s", "x".getBytes());
+		}
+		assertThat(store.resolve("jetstream")).isDirectory();
+		assertThat(store.resolve("nats-server.conf")).content().contains("harmonylite-node-5");
+		assertThat(server.logFile()).exists();
+	}
+
+	@Test
+	void defaultsShouldPutStoreNextToDatabaseAndPickFreePortWhenPortIsZero() throws Exception {
+		EmbeddedNatsServer server = track(
+				new EmbeddedNatsServer(new EmbeddedNatsConfig(null, null, 0, null, List.of()), 1, db()));
+		server.start();
+		assertThat(server.storeDir()).isEqualTo(this.dir.resolve("app.db-nats").toAbsolutePath());
+		assertThat(server.storeDir().resolve("jetstream")).isDirectory();
+		try (Connection connection = connect(server)) {
+			assertThat(connection.getStatus()).isEqualTo(Connection.Status.CONNECTED);
+		}
+	}
+
+	@Test
+	void stopShouldLeaveNoProcessAndFreePortAndBeIdempotent() {
+		int port = FreePorts.one();
+		EmbeddedNatsServer server = new EmbeddedNatsServer(new EmbeddedNatsConfig(null, null, port, null, List.of()),
+				1, db());
+		server.start();
+		long pid = server.pid();
+		assertThat(isAlive(pid)).isTrue();
+		server.stop();
+		assertThat(isAlive(pid)).isFalse();
+		assertThat(FreePorts.isFree(port)).isTrue();
+		assertThat(server.isRunning()).isFalse();
+		server.stop();
+		server.close();
+		assertThat(server.isRunning()).isFalse();
+	}
+
+	@Test
+	void configuredBinaryThatDoesNotExistShouldFailWithInstallHint() {
+		Path missing = this.dir.resolve("bin/nats-server");
+		EmbeddedNatsServer server = new EmbeddedNatsServer(new EmbeddedNatsConfig(missing, null, 0, null, List.of()),
+				1, db());
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(server::start)
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.nats.embedded.binary"))
+			.withMessageContaining(missing.toString())
+			.withMessageContaining("apt-get install nats-server")
+			.withMessageContaining("harmonylite.nats.urls");
+	}
+
+	@Test
+	void binaryMissingFromPathShouldFailWithInstallHint() {
+		EmbeddedNatsServer server = new EmbeddedNatsServer(new EmbeddedNatsConfig(null, null, 0, null, List.of()), 1,
+				db(), List.of(this.dir.resolve("empty-bin")));
+		assertThatExceptionOfType(NatsServerNotFoundException.class).isThrownBy(server::start)
+			.withMessageContaining("apt-get install nats-server")
+			.withMessageContaining("harmonylite.nats.embedded.binary")
+			.withMessageContaining("harmonylite.nats.urls");
+		assertThat(this.dir.resolve("app.db-nats")).doesNotExist();
+	}
+
+	@Test
+	void twoEmbeddedServersWithRoutesToEachOtherShouldFormJetStreamCluster() throws Exception {
+		List<Integer> ports = FreePorts.many(4);
+		String routeA = "nats://127.0.0.1:" + ports.get(2);
+		String routeB = "nats://127.0.0.1:" + ports.get(3);
+		EmbeddedNatsServer a = track(new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("a"),
+				ports.get(0), "127.0.0.1:" + ports.get(2), List.of(routeA, routeB)), 1, db()));
+		EmbeddedNatsServer b = track(new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("b"),
+				ports.get(1), "127.0.0.1:" + ports.get(3), List.of(routeA, routeB)), 2, db()));
+		// The first server must come up although its peer is not running yet.
+		a.start();
+		b.start();
+		try (Connection connection = connect(a)) {
+			JetStreamManagement jsm = connection.jetStreamManagement();
+			await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> jsm.addStream(
+					StreamConfiguration.builder().name("pair").subjects("pair").replicas(2).build()));
+			ClusterInfo cluster = jsm.getStreamInfo("pair").getClusterInfo();
+			Set<String> servers = new HashSet<>();
+			servers.add(cluster.getLeader());
+			cluster.getReplicas().stream().map(Replica::getName).forEach(servers::add);
+			assertThat(servers).containsExactlyInAnyOrder("harmonylite-node-1", "harmonylite-node-2");
+			assertThat(cluster.getName()).isEqualTo(EmbeddedNatsServer.CLUSTER_NAME);
+		}
+	}
+
+	@Test
+	void serverShouldDieWhenItsJvmIsKilled() throws Exception {
+		int port = FreePorts.one();
+		Path output = this.dir.resolve("child.out");
+		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), EmbeddedServerMain.class.getName(),
+				this.dir.resolve("child-store").toString(), Integer.toString(port))
+			.redirectErrorStream(true)
+			.redirectOutput(output.toFile())
+			.start();
+		try {
+			Pattern ready = Pattern.compile("^READY (\\d+)$", Pattern.MULTILINE);
+			long serverPid = await().atMost(TIMEOUT).until(() -> {
+				Matcher matcher = ready.matcher(Files.readString(output));
+				return matcher.find() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.<Long>empty();
+			}, Optional::isPresent).get();
+			assertThat(isAlive(serverPid)).isTrue();
+			assertThat(FreePorts.isFree(port)).isFalse();
+
+			child.destroyForcibly();
+			assertThat(child.waitFor()).isEqualTo(137);
+
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				assertThat(isAlive(serverPid)).as("nats-server pid %d alive", serverPid).isFalse();
+				assertThat(FreePorts.isFree(port)).isTrue();
+			});
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
+	private Path db() {
+		return this.dir.resolve("app.db");
+	}
+
+	private EmbeddedNatsServer track(EmbeddedNatsServer server) {
+		this.resources.add(0, server);
+		return server;
+	}
+
+	private static Connection connect(EmbeddedNatsServer server) {
+		NatsConfig config = new NatsConfig(List.of(), null, null, null, null, null, null, null, 0,
+				Duration.ofMillis(100), EmbeddedNatsConfig.defaults());
+		return new NatsConnector(config, 1).connect(List.of(server.clientUrl()));
+	}
+
+	private static boolean isAlive(long pid) {
+		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+}
