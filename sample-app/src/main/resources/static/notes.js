@@ -1,8 +1,10 @@
-// The notes page: talks to /api/notes and /api/node of the node that serves it, and refreshes every two seconds so
-// that notes written on other nodes appear once replicated. Text is always inserted with textContent, never as HTML.
+// The notes page: talks to /api/notes and /api/node of the node that serves it. Notes written on other nodes appear
+// as soon as they are replicated here: the node pushes a "note-changed" Server-Sent Event (/api/notes/events) for
+// each, and the page reloads the list. The replication status refreshes every two seconds. Text is always inserted
+// with textContent, never as HTML.
 "use strict";
 
-const REFRESH_MS = 2000;
+const STATUS_REFRESH_MS = 2000;
 
 const form = document.getElementById("note-form");
 const idField = document.getElementById("note-id");
@@ -13,6 +15,7 @@ const cancelButton = document.getElementById("note-cancel");
 const formHeading = document.getElementById("form-heading");
 const message = document.getElementById("message");
 const list = document.getElementById("notes");
+const live = document.getElementById("live");
 
 let nodeId = null;
 
@@ -46,7 +49,8 @@ function stateClass(state) {
   if (state === "RUNNING") {
     return "state-ok";
   }
-  return state === "PAUSED_SCHEMA_MISMATCH" || state === "DISCONNECTED" ? "state-warn" : "state-bad";
+  return state === "PAUSED_SCHEMA_MISMATCH" || state === "PAUSED_MANUALLY" || state === "DISCONNECTED"
+    ? "state-warn" : "state-bad";
 }
 
 function renderNode(node) {
@@ -66,7 +70,7 @@ function renderNode(node) {
   rows.replaceChildren(...node.shards.map((shard) => {
     const row = document.createElement("tr");
     for (const value of [shard.shard, shard.appliedSequence, shard.lag < 0 ? "unknown" : shard.lag,
-      shard.paused ? "yes (schema mismatch)" : "no"]) {
+      shard.pausedManually ? "yes (by an operator)" : shard.paused ? "yes (schema mismatch)" : "no"]) {
       const cell = document.createElement("td");
       cell.textContent = String(value);
       row.append(cell);
@@ -110,14 +114,45 @@ function renderNotes(notes) {
   }));
 }
 
-async function refresh() {
+async function refreshNode() {
   try {
-    const [node, notes] = await Promise.all([api("GET", "/api/node"), api("GET", "/api/notes")]);
-    renderNode(node);
-    renderNotes(notes);
+    renderNode(await api("GET", "/api/node"));
   } catch (error) {
     document.getElementById("served-by").textContent = "This node does not answer: " + error.message;
   }
+}
+
+async function refreshNotes() {
+  try {
+    renderNotes(await api("GET", "/api/notes"));
+  } catch (error) {
+    say("Could not load the notes: " + error.message, true);
+  }
+}
+
+async function refresh() {
+  await Promise.all([refreshNode(), refreshNotes()]);
+}
+
+function showLive(text, className) {
+  live.textContent = text;
+  live.className = className;
+}
+
+// The browser reconnects by itself after an error; every (re)connection reloads the list, so that nothing written
+// while the stream was down is missed.
+function listenForReplicatedNotes() {
+  const events = new EventSource("/api/notes/events");
+  events.addEventListener("open", () => {
+    showLive("connected", "state-ok");
+    refreshNotes();
+  });
+  events.addEventListener("note-changed", (event) => {
+    const change = JSON.parse(event.data);
+    showLive("connected; last change from node " + change.originNodeId, "state-ok");
+    refreshNotes();
+  });
+  events.addEventListener("error", () => showLive("reconnecting…", "state-warn"));
 }
 
 function startEditing(note) {
@@ -180,8 +215,9 @@ cancelButton.addEventListener("click", () => {
 });
 
 refresh();
+listenForReplicatedNotes();
 setInterval(() => {
   if (!document.hidden) {
-    refresh();
+    refreshNode();
   }
-}, REFRESH_MS);
+}, STATUS_REFRESH_MS);

@@ -27,6 +27,8 @@ final class EngineCounters implements ApplyListener {
 
 	private final Map<Integer, LongAdder> deadLettersByShard = new ConcurrentHashMap<>();
 
+	private final LongAdder eventsDropped = new LongAdder();
+
 	private final ConflictStats conflicts = new ConflictStats();
 
 	// Guarded by this: the final counts of the nodes that ran before, and the counts of the running one.
@@ -42,6 +44,13 @@ final class EngineCounters implements ApplyListener {
 	@Override
 	public void deadLettered(ReceivedMessage message, String reason) {
 		this.deadLettersByShard.computeIfAbsent(message.shard(), (shard) -> new LongAdder()).increment();
+	}
+
+	/**
+	 * Counts a replicated-change event dropped because the listeners did not keep up.
+	 */
+	void eventDropped() {
+		this.eventsDropped.increment();
 	}
 
 	/**
@@ -89,7 +98,7 @@ final class EngineCounters implements ApplyListener {
 		long deadLetters = this.deadLettersByShard.values().stream().mapToLong(LongAdder::sum).sum();
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
-				total.schemaResumes(), total.workerRestarts(), this.conflicts.superseded(),
+				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.conflicts.superseded(),
 				this.conflicts.aheadOfClock(), this.conflicts.clampedLocalVersions());
 	}
 

@@ -94,10 +94,20 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param pausedSince when it was paused
 	 * @param gap a description of messages the stream dropped before this node applied them
 	 * @param deadLettered messages of this shard dead-lettered by this node since the engine was created
+	 * @param pausedManuallySince when an operator paused the shard, {@code null} when not paused manually
 	 */
 	public record Shard(int shard, String stream, long appliedSequence, long streamLastSequence, long lag,
 			boolean paused, @Nullable String pausedBy, @Nullable Instant pausedSince, @Nullable String gap,
-			long deadLettered) {
+			long deadLettered, @Nullable Instant pausedManuallySince) {
+
+		/**
+		 * Whether an operator paused the shard.
+		 * @return {@code true} until the shard is resumed
+		 */
+		public boolean pausedManually() {
+			return this.pausedManuallySince != null;
+		}
+
 	}
 
 	/**
@@ -154,6 +164,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param schemaPauses times a shard was paused by a schema mismatch
 	 * @param schemaResumes times a paused shard resumed
 	 * @param workerRestarts times a dead worker was restarted
+	 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
 	 * @param superseded received changes that lost on every column to what the node had (older changes, and the
 	 * node's own changes coming back from the stream), so nothing was written
 	 * @param aheadOfClock received changes whose version was more than {@code max-clock-skew} ahead of this node's
@@ -163,10 +174,10 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 */
 	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
-			long workerRestarts, long superseded, long aheadOfClock, long clampedLocalVersions) {
+			long workerRestarts, long eventsDropped, long superseded, long aheadOfClock, long clampedLocalVersions) {
 
 		/** Nothing counted yet. */
-		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
 		public Counters {
 			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));

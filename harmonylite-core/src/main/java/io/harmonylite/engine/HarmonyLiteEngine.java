@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
+import io.harmonylite.apply.ReplicatedChangeListener;
+import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.schema.ClusterSchemaView;
@@ -47,6 +50,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private final MigrationProtocol migration;
 
+	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
+
 	private final int wireFormat;
 
 	private volatile @Nullable RunningNode node;
@@ -57,6 +62,12 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		List<ApplyListener> listeners = new ArrayList<>();
 		listeners.add(this.counters);
 		listeners.addAll(builder.applyListeners);
+		this.changeDispatcher = builder.changeListeners.isEmpty() ? null
+				: new ReplicatedChangeDispatcher(this.config.nodeId(), builder.changeListeners,
+						builder.changeQueueCapacity, this.counters::eventDropped);
+		if (this.changeDispatcher != null) {
+			listeners.add(this.changeDispatcher);
+		}
 		this.applyListener = new CompositeApplyListener(listeners);
 		this.workerCallback = builder.workerCallback;
 		this.migration = new MigrationProtocol(this.config.nodeId(), this.clock);
@@ -91,7 +102,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		try {
 			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
-					this.counters, this.migration::inProgress, this.migrationVersion, this.wireFormat);
+					this.counters, this.migration::inProgress, this.migrationVersion, this.changeDispatcher,
+					this.wireFormat);
 			logger.info("Node {}: started ({})", this.config.nodeId(), HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
@@ -137,6 +149,69 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			throw new HarmonyLiteException("Could not prepare " + this.config.dbPath() + " for migration: "
 					+ ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Pauses applying one shard's changes on this node until {@link #resumeShard(int)}, e.g. while an operator
+	 * investigates it; the pause is stored in the database, so it lasts across restarts, and the status shows it
+	 * ({@link NodeState#PAUSED_MANUALLY}). The other shards, capture and publishing go on; a batch being applied still
+	 * commits.
+	 * @param shard the shard, 0 to {@code harmonylite.replication.shards} - 1
+	 * @return {@code true} when the shard was not paused manually before
+	 * @throws IllegalArgumentException if there is no such shard
+	 * @throws HarmonyLiteException if the node is not started or does not replicate
+	 */
+	public boolean pauseShard(int shard) {
+		return runningNode("pause shard " + checkedShard(shard)).pauseShard(shard);
+	}
+
+	/**
+	 * Resumes a shard paused by {@link #pauseShard(int)}: it goes on from the last change applied here. A shard
+	 * paused by a schema mismatch stays paused until its schema matches.
+	 * @param shard the shard, 0 to {@code harmonylite.replication.shards} - 1
+	 * @return {@code true} when the shard was paused manually
+	 * @throws IllegalArgumentException if there is no such shard
+	 * @throws HarmonyLiteException if the node is not started or does not replicate
+	 */
+	public boolean resumeShard(int shard) {
+		return runningNode("resume shard " + checkedShard(shard)).resumeShard(shard);
+	}
+
+	private int checkedShard(int shard) {
+		int shards = this.config.replication().shards();
+		if (shard < 0 || shard >= shards) {
+			throw new IllegalArgumentException("Node " + this.config.nodeId() + " has no shard " + shard
+					+ ": harmonylite.replication.shards is " + shards + ", so shards are numbered 0 to " + (shards - 1));
+		}
+		return shard;
+	}
+
+	private RunningNode runningNode(String action) {
+		RunningNode current = this.node;
+		if (current == null) {
+			throw new HarmonyLiteException("Node " + this.config.nodeId() + " is not started, so it cannot " + action
+					+ "; start it first");
+		}
+		return current;
+	}
+
+	/**
+	 * Removes change capture from the node's database for good, as the standalone node's {@code --cleanup} does:
+	 * stops the node if it runs (after sending what is pending, for up to 30 seconds), then drops every HarmonyLite
+	 * trigger and table. User tables and data stay as they are; changes still unsent are lost and counted in the
+	 * result. The engine stays stopped; starting it again installs capture anew.
+	 * @return what was removed
+	 * @throws HarmonyLiteException if the database cannot be changed
+	 */
+	public synchronized CaptureRemoval uninstallCapture() {
+		RunningNode current = this.node;
+		if (current != null) {
+			this.migration.flush(current);
+			close();
+		}
+		CaptureRemoval removal = CaptureRemoval.uninstall(this.config.dbPath());
+		logger.warn("Node {}: change capture uninstalled. {}", this.config.nodeId(), removal.describe());
+		return removal;
 	}
 
 	/**
@@ -202,6 +277,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private Supplier<@Nullable String> migrationVersion = () -> null;
 
+		private final List<ReplicatedChangeListener> changeListeners = new ArrayList<>();
+
+		private int changeQueueCapacity = ReplicatedChangeDispatcher.DEFAULT_CAPACITY;
+
 		private int wireFormat = ChangeEventCodec.FORMAT_VERSIONED;
 
 		private Builder(HarmonyLiteConfig config) {
@@ -225,6 +304,33 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		public Builder applyListener(ApplyListener applyListener) {
 			this.applyListeners.add(Objects.requireNonNull(applyListener, "applyListener"));
+			return this;
+		}
+
+		/**
+		 * Adds a listener told about every change from another node once it is committed here, on a thread of its own
+		 * (see {@link ReplicatedChangeListener}); listeners are called in the order added.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder replicatedChangeListener(ReplicatedChangeListener listener) {
+			this.changeListeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Sets how many changes may wait for the {@link ReplicatedChangeListener}s; when more arrive, the oldest are
+		 * dropped and counted. Default 10000.
+		 * @param capacity the queue capacity, at least 1
+		 * @return this builder
+		 * @throws ConfigException if the capacity is not positive
+		 */
+		public Builder replicatedChangeQueueCapacity(int capacity) {
+			if (capacity < 1) {
+				throw new ConfigException("harmonylite.events.queue-capacity",
+						"must be at least 1, was " + capacity + "; it bounds the changes waiting for the listeners");
+			}
+			this.changeQueueCapacity = capacity;
 			return this;
 		}
 

@@ -86,7 +86,11 @@ final class MigrationProtocol {
 		return false;
 	}
 
-	private void flush(Target node) {
+	/**
+	 * Sends what is pending, for at most {@link #FLUSH_TIMEOUT}; also before capture is uninstalled.
+	 * @param node the running node
+	 */
+	void flush(Target node) {
 		if (!node.publishes()) {
 			return;
 		}

@@ -73,6 +73,8 @@ final class NodeAssembly {
 
 	private final Supplier<@Nullable String> migrationVersion;
 
+	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
+
 	private final int wireFormat;
 
 	private final ConflictSettings conflicts;
@@ -81,7 +83,8 @@ final class NodeAssembly {
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion, int wireFormat) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher,
+			int wireFormat) {
 		this.config = config;
 		this.clock = clock;
 		this.applyListener = applyListener;
@@ -89,6 +92,7 @@ final class NodeAssembly {
 		this.counters = counters;
 		this.migrating = migrating;
 		this.migrationVersion = migrationVersion;
+		this.changeDispatcher = changeDispatcher;
 		this.wireFormat = wireFormat;
 		this.conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
 		this.resources = new Resources(config.nodeId());
@@ -103,15 +107,17 @@ final class NodeAssembly {
 	 * @param counters the engine's counters, attached to the parts of the node that count for themselves
 	 * @param migrating whether a migration holds capture off, so that the schema check leaves the triggers alone
 	 * @param migrationVersion the application's migration version, published with the schema state
+	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @param wireFormat the newest change event format this node reads and writes
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion, int wireFormat) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher,
+			int wireFormat) {
 		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating,
-				migrationVersion, wireFormat);
+				migrationVersion, changeDispatcher, wireFormat);
 		try {
 			return assembly.assemble();
 		}
@@ -175,8 +181,9 @@ final class NodeAssembly {
 			.add(new ChangeApplier(open(), this.clock, this.conflicts, this.counters.conflicts()));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
+		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
 		ShardSupervisor supervisor = new ShardSupervisor(sources, queue, positions, applier::confirmStreamIdentity,
-				scheduler, this.config.schema().nakDelay(), this.config.nodeId());
+				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock);
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 
@@ -191,6 +198,12 @@ final class NodeAssembly {
 		ApplyLoop loop = new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
 				supervisor, nats.deadLetterSink(), this.applyListener, new ChangeEventCodec(replication.compress()),
 				this.clock, replication.applyBatchSize());
+		if (this.changeDispatcher != null) {
+			// Started before the apply loop, so stopped after it: it can still deliver the loop's last batch.
+			ReplicatedChangeDispatcher.Delivery delivery = this.changeDispatcher.delivery();
+			this.resources.add(workers.start(new LoopWorker("events", delivery, delivery::stop, () -> {
+			})));
+		}
 		// A restarted loop lost the batch it held: its shards restart from the positions applied.
 		this.resources.add(workers.start(new LoopWorker("apply", loop, loop::stop, supervisor::resyncAll)));
 		this.resources.add(supervisor);

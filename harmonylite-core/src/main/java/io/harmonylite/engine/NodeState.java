@@ -10,6 +10,12 @@ public enum NodeState {
 	/** Capturing, publishing and applying. */
 	RUNNING,
 
+	/**
+	 * At least one shard is paused by an operator and stays paused, also across restarts, until resumed; local writes
+	 * still work.
+	 */
+	PAUSED_MANUALLY,
+
 	/** At least one shard is paused because a change's schema hash does not match; local writes still work. */
 	PAUSED_SCHEMA_MISMATCH,
 

@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.time.Duration;
 
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.Signal;
@@ -69,6 +70,34 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
 	ClusterSchemaView clusterSchema() {
 		return new ClusterSchemaView(this.registry.nodes());
+	}
+
+	/**
+	 * Pauses a shard until it is resumed.
+	 * @param shard the shard, checked by the caller
+	 * @return {@code true} when it was not paused manually before
+	 */
+	boolean pauseShard(int shard) {
+		return receiving("pause").pause(shard);
+	}
+
+	/**
+	 * Resumes a shard an operator paused.
+	 * @param shard the shard, checked by the caller
+	 * @return {@code true} when it was paused manually
+	 */
+	boolean resumeShard(int shard) {
+		return receiving("resume").resume(shard);
+	}
+
+	private ShardSupervisor receiving(String action) {
+		ShardSupervisor current = this.supervisor;
+		if (current == null) {
+			throw new HarmonyLiteException("Node " + this.config.nodeId() + " applies no changes from the cluster "
+					+ "(harmonylite.replicate=false), so it has no shard to " + action
+					+ "; set harmonylite.replicate=true to replicate");
+		}
+		return current;
 	}
 
 	@Override

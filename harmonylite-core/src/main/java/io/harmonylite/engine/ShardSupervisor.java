@@ -1,6 +1,8 @@
 package io.harmonylite.engine;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts, stops and restarts the source of every shard; it alone starts and stops them. A shard starts from the
  * position applied here unless its stream has a {@link StreamGap}, which is reported instead. A shard paused by a
- * schema mismatch is stopped and restarted after the redelivery delay, or at once when the local schema changes.
+ * schema mismatch is stopped and restarted after the redelivery delay, or at once when the local schema changes. A
+ * shard paused by an operator ({@link ManualPauses}) is stopped and never started until it is resumed.
  */
 final class ShardSupervisor implements ShardControl, AutoCloseable {
 
@@ -41,6 +44,10 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private final long nodeId;
 
+	private final ManualPauses manualPauses;
+
+	private final Clock clock;
+
 	private final Map<Integer, ScheduledFuture<?>> redeliveries = new ConcurrentHashMap<>();
 
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
@@ -56,10 +63,12 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 * @param scheduler runs the stops and restarts, never on the apply thread
 	 * @param redeliveryDelay how long a paused shard waits before it is redelivered
 	 * @param nodeId this node's id, for the logs
+	 * @param manualPauses the shards an operator paused, which are not started
+	 * @param clock tells the time of a manual pause
 	 */
 	ShardSupervisor(List<ShardSource> sources, ApplyQueue queue, AppliedPositions positions,
 			BiPredicate<String, String> sameStream, ScheduledExecutorService scheduler, Duration redeliveryDelay,
-			long nodeId) {
+			long nodeId, ManualPauses manualPauses, Clock clock) {
 		this.sources = List.copyOf(sources);
 		this.queue = queue;
 		this.positions = positions;
@@ -67,6 +76,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		this.scheduler = scheduler;
 		this.redeliveryDelay = redeliveryDelay;
 		this.nodeId = nodeId;
+		this.manualPauses = manualPauses;
+		this.clock = clock;
 	}
 
 	/**
@@ -93,6 +104,45 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 */
 	@Nullable StreamGap gap(int shard) {
 		return this.gaps.get(shard);
+	}
+
+	/**
+	 * Since when an operator paused a shard.
+	 * @param shard the shard
+	 * @return the time of the pause, {@code null} when the shard is not paused manually
+	 */
+	@Nullable Instant pausedManuallySince(int shard) {
+		return this.manualPauses.since(shard);
+	}
+
+	/**
+	 * Pauses a shard until {@link #resume(int)}: stores the pause, then stops the shard's source and drops its queued
+	 * messages; a batch being applied still commits.
+	 * @param shard the shard
+	 * @return {@code true} when the shard was not paused manually before
+	 */
+	synchronized boolean pause(int shard) {
+		if (!this.manualPauses.pause(shard, this.clock.instant())) {
+			return false;
+		}
+		stop(shard);
+		return true;
+	}
+
+	/**
+	 * Resumes a shard an operator paused: removes the pause and starts the shard from its applied position.
+	 * @param shard the shard
+	 * @return {@code true} when the shard was paused manually; a stream that cannot be read now is retried after the
+	 * redelivery delay
+	 */
+	synchronized boolean resume(int shard) {
+		if (!this.manualPauses.resume(shard)) {
+			return false;
+		}
+		if (!this.closed && !this.redeliveries.containsKey(shard)) {
+			restart(shard);
+		}
+		return true;
 	}
 
 	@Override
@@ -142,6 +192,10 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	private void start(ShardSource source) {
+		if (this.manualPauses.isPaused(source.shard())) {
+			logger.info("Node {}: stream {} stays paused by an operator", this.nodeId, source.stream());
+			return;
+		}
 		long applied = this.positions.of(source.stream());
 		StreamGap found = StreamGap.find(source.stream(), applied, source.state(),
 				(identity) -> this.sameStream.test(source.stream(), identity), source::holds);
@@ -165,6 +219,9 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			return;
 		}
 		stop(shard);
+		if (this.manualPauses.isPaused(shard)) {
+			return;
+		}
 		ShardSource source = this.sources.get(shard);
 		logger.info("Node {}: redelivering stream {} from sequence {}", this.nodeId, source.stream(),
 				this.positions.of(source.stream()) + 1);

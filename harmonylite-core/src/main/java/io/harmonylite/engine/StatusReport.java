@@ -115,6 +115,9 @@ final class StatusReport {
 		if (shards.stream().anyMatch(EngineStatus.Shard::paused)) {
 			return NodeState.PAUSED_SCHEMA_MISMATCH;
 		}
+		if (shards.stream().anyMatch(EngineStatus.Shard::pausedManually)) {
+			return NodeState.PAUSED_MANUALLY;
+		}
 		return NodeState.RUNNING;
 	}
 
@@ -130,7 +133,8 @@ final class StatusReport {
 			shards.add(new EngineStatus.Shard(shard, source.stream(), applied, last,
 					(last >= 0 && this.supervisor != null) ? Math.max(0, last - applied) : -1, pause != null,
 					(pause != null) ? pause.remoteHash() : null, (pause != null) ? pause.since() : null,
-					(gap != null) ? gap.describe() : null, this.counters.deadLetters(shard)));
+					(gap != null) ? gap.describe() : null, this.counters.deadLetters(shard),
+					(this.supervisor != null) ? this.supervisor.pausedManuallySince(shard) : null));
 		}
 		return shards;
 	}

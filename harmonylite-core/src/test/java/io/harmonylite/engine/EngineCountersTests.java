@@ -36,6 +36,15 @@ class EngineCountersTests {
 	}
 
 	@Test
+	void droppedEventsShouldBeCountedAcrossAStop() {
+		this.counters.eventDropped();
+		this.counters.detach();
+		this.counters.eventDropped();
+
+		assertThat(this.counters.totals().eventsDropped()).isEqualTo(2);
+	}
+
+	@Test
 	void countsOfAStoppedNodeShouldBeKeptAndTheNextNodesAdded() {
 		PublisherStats first = new PublisherStats();
 		this.counters.attach(() -> EngineCounters.RunCounts.of(first, 2, 1, 1, 1));

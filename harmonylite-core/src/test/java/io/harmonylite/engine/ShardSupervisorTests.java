@@ -1,6 +1,9 @@
 package io.harmonylite.engine;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -25,6 +28,10 @@ class ShardSupervisorTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+	private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
 	private final InMemoryShardSource first = new InMemoryShardSource(0).holding(1, 10, "s0");
@@ -34,6 +41,8 @@ class ShardSupervisorTests {
 	private final ApplyQueue queue = new ApplyQueue(10);
 
 	private final AppliedPositions positions = new AppliedPositions(Map.of("changes-0", 7L));
+
+	private final ManualPauses pauses = new ManualPauses(1, ManualPauses.Store.MEMORY);
 
 	@AfterEach
 	void stopScheduler() {
@@ -68,7 +77,7 @@ class ShardSupervisorTests {
 	@Test
 	void streamRecreatedUnderTheSameNameShouldBeReportedAndNeverStarted() {
 		ShardSupervisor supervisor = new ShardSupervisor(List.of(this.first), this.queue, this.positions,
-				(stream, identity) -> false, this.scheduler, Duration.ofMinutes(1), 1);
+				(stream, identity) -> false, this.scheduler, Duration.ofMinutes(1), 1, this.pauses, CLOCK);
 
 		supervisor.startAll();
 
@@ -165,9 +174,56 @@ class ShardSupervisorTests {
 		assertThat(this.second.starts()).hasSize(1);
 	}
 
+	@Test
+	void pauseShouldStopTheShardDropItsQueueAndKeepItStoppedThroughRedeliveries() throws Exception {
+		ShardSupervisor supervisor = supervisor(Duration.ofMillis(10));
+		supervisor.startAll();
+		this.first.deliver(8, new byte[0]);
+		this.second.deliver(1, new byte[0]);
+
+		assertThat(supervisor.pause(0)).isTrue();
+		assertThat(this.queue.size()).as("only shard 1's message stays queued").isOne();
+		supervisor.resync(0);
+		supervisor.redeliverLater(0);
+		supervisor.resyncAll();
+
+		await().atMost(TIMEOUT).until(() -> this.second.starts().size() == 2);
+		// Whatever is still scheduled runs now: the paused shard never starts again.
+		this.scheduler.shutdownNow().forEach(Runnable::run);
+		assertThat(this.first.started()).isFalse();
+		assertThat(this.first.starts()).containsExactly(7L);
+		assertThat(supervisor.pausedManuallySince(0)).isEqualTo(NOW);
+		assertThat(supervisor.pause(0)).as("already paused").isFalse();
+	}
+
+	@Test
+	void resumeShouldStartTheShardFromItsAppliedPosition() {
+		ShardSupervisor supervisor = supervisor(Duration.ofHours(1));
+		supervisor.startAll();
+		supervisor.pause(0);
+
+		assertThat(supervisor.resume(0)).isTrue();
+
+		assertThat(this.first.started()).isTrue();
+		assertThat(this.first.starts()).containsExactly(7L, 7L);
+		assertThat(supervisor.pausedManuallySince(0)).isNull();
+		assertThat(supervisor.resume(0)).as("not paused any more").isFalse();
+	}
+
+	@Test
+	void shardPausedBeforeTheNodeStartedShouldNotStart() {
+		this.pauses.pause(1, NOW);
+		ShardSupervisor supervisor = supervisor(Duration.ofHours(1));
+
+		supervisor.startAll();
+
+		assertThat(this.first.starts()).containsExactly(7L);
+		assertThat(this.second.starts()).isEmpty();
+	}
+
 	private ShardSupervisor supervisor(Duration redeliveryDelay) {
 		return new ShardSupervisor(List.of(this.first, this.second), this.queue, this.positions,
-				(stream, identity) -> true, this.scheduler, redeliveryDelay, 1);
+				(stream, identity) -> true, this.scheduler, redeliveryDelay, 1, this.pauses, CLOCK);
 	}
 
 }

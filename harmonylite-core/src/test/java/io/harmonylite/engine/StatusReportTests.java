@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -52,6 +53,8 @@ class StatusReportTests {
 	private final FakeCapture capture = new FakeCapture();
 
 	private final EngineCounters counters = new EngineCounters();
+
+	private final ManualPauses pauses = new ManualPauses(1, ManualPauses.Store.MEMORY);
 
 	private Connection database;
 
@@ -140,6 +143,31 @@ class StatusReportTests {
 	}
 
 	@Test
+	void shardPausedByAnOperatorShouldBePausedManuallySinceThePause() {
+		ShardSupervisor supervisor = supervisor();
+		supervisor.startAll();
+		supervisor.pause(0);
+
+		EngineStatus status = report(supervisor).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.PAUSED_MANUALLY);
+		assertThat(status.shards().get(0).pausedManually()).isTrue();
+		assertThat(status.shards().get(0).pausedManuallySince()).isEqualTo(PAUSED_AT);
+		assertThat(status.shards().get(0).paused()).as("not a schema mismatch").isFalse();
+		assertThat(status.shards().get(1).pausedManually()).isFalse();
+	}
+
+	@Test
+	void schemaMismatchShouldOutrankAManualPause() {
+		ShardSupervisor supervisor = supervisor();
+		supervisor.startAll();
+		supervisor.pause(0);
+		this.baseline.gate().pause(1, "remote-hash", PAUSED_AT);
+
+		assertThat(report(supervisor).build().state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
+	}
+
+	@Test
 	void shardWithAGapShouldBeStreamGapWithItsDescription() {
 		this.first.holding(9, 20, "s0");
 		ShardSupervisor supervisor = supervisor();
@@ -216,7 +244,7 @@ class StatusReportTests {
 	private ShardSupervisor supervisor() {
 		return new ShardSupervisor(List.of(this.first, this.second), new ApplyQueue(10),
 				new AppliedPositions(Map.of("changes-0", 7L)), (stream, identity) -> true, this.scheduler,
-				Duration.ofMinutes(1), 1);
+				Duration.ofMinutes(1), 1, this.pauses, Clock.fixed(PAUSED_AT, ZoneOffset.UTC));
 	}
 
 	private StatusReport report(@Nullable ShardSupervisor supervisor) {

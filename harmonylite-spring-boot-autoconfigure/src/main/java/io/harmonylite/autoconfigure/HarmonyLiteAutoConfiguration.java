@@ -76,7 +76,7 @@ public final class HarmonyLiteAutoConfiguration {
 		return new MigrationDiagnostics(engine, context);
 	}
 
-	private static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {
+	static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {
 		Path dbPath = properties.getDbPath();
 		if (dbPath != null) {
 			return dbPath.toAbsolutePath();

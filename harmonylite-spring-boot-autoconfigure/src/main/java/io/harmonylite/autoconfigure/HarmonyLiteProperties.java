@@ -70,11 +70,19 @@ public class HarmonyLiteProperties {
 	 */
 	private Duration cleanupInterval = Duration.ofMinutes(1);
 
+	/**
+	 * Whether to remove HarmonyLite's triggers and tables from the database at startup while harmonylite.enabled is
+	 * false, so that a disabled application does not keep capturing writes. Captured changes not yet sent are lost.
+	 */
+	private boolean uninstallWhenDisabled;
+
 	private final Nats nats = new Nats();
 
 	private final Replication replication = new Replication();
 
 	private final Schema schema = new Schema();
+
+	private final Events events = new Events();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -156,6 +164,14 @@ public class HarmonyLiteProperties {
 		this.cleanupInterval = cleanupInterval;
 	}
 
+	public boolean isUninstallWhenDisabled() {
+		return this.uninstallWhenDisabled;
+	}
+
+	public void setUninstallWhenDisabled(boolean uninstallWhenDisabled) {
+		this.uninstallWhenDisabled = uninstallWhenDisabled;
+	}
+
 	public Nats getNats() {
 		return this.nats;
 	}
@@ -166,6 +182,10 @@ public class HarmonyLiteProperties {
 
 	public Schema getSchema() {
 		return this.schema;
+	}
+
+	public Events getEvents() {
+		return this.events;
 	}
 
 	/**
@@ -684,6 +704,41 @@ public class HarmonyLiteProperties {
 
 		public void setNakDelay(Duration nakDelay) {
 			this.nakDelay = nakDelay;
+		}
+
+	}
+
+
+	/**
+	 * How changes from other nodes are told to the application as {@code ReplicatedChangeEvent}s.
+	 */
+	public static class Events {
+
+		/**
+		 * Whether to publish a ReplicatedChangeEvent for every change from another node once it is committed here.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of changes waiting for the application's listeners. When it is reached, the oldest waiting
+		 * change is dropped and counted in the harmonylite.events.dropped meter; replication never waits.
+		 */
+		private int queueCapacity = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
 		}
 
 	}

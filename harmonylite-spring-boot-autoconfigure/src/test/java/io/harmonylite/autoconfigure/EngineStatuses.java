@@ -44,7 +44,7 @@ public final class EngineStatuses {
 	 */
 	public static EngineStatus paused() {
 		return status(NodeState.PAUSED_SCHEMA_MISMATCH, List.of(shard(0, 40, 40), new EngineStatus.Shard(1,
-				"harmonylite-changes-1", 10, 12, 2, true, NEW_HASH, PAUSED_SINCE, null, 0)));
+				"harmonylite-changes-1", 10, 12, 2, true, NEW_HASH, PAUSED_SINCE, null, 0, null)));
 	}
 
 	/**
@@ -56,10 +56,11 @@ public final class EngineStatuses {
 		return switch (state) {
 			case RUNNING -> running();
 			case PAUSED_SCHEMA_MISMATCH -> paused();
+			case PAUSED_MANUALLY -> pausedManually();
 			case DISCONNECTED -> status(state, List.of(new EngineStatus.Shard(0, "harmonylite-changes-0", 40, -1, -1,
-					false, null, null, null, 0)));
+					false, null, null, null, 0, null)));
 			case STREAM_GAP -> status(state, List.of(new EngineStatus.Shard(0, "harmonylite-changes-0", 40, 900, -1,
-					false, null, null, "sequences 41 to 99 were dropped by the stream", 0)));
+					false, null, null, "sequences 41 to 99 were dropped by the stream", 0, null)));
 			default -> status(state, List.of(shard(0, 40, 40)));
 		};
 	}
@@ -96,15 +97,15 @@ public final class EngineStatuses {
 	}
 
 	/**
-	 * Counters: 12 changes of Books applied, 3 dead letters, 1 publish failure, 1 schema pause, 4 superseded changes,
-	 * 1 change ahead of the clock, 2 clamped local versions.
+	 * Counters: 12 changes of Books applied, 3 dead letters, 1 publish failure, 1 schema pause, 4 events dropped,
+	 * 5 superseded changes, 1 change ahead of the clock, 2 clamped local versions.
 	 * @param natsReconnects the reconnects
 	 * @param publishedByTable the changes published by table
 	 * @return the counters
 	 */
 	public static EngineStatus.Counters counters(long natsReconnects, Map<String, Long> publishedByTable) {
 		return new EngineStatus.Counters(Map.of("Books", 12L), publishedByTable, 1, 0, 3, natsReconnects, 1, 0, 0, 4,
-				1, 2);
+				5, 1, 2);
 	}
 
 	/**
@@ -116,7 +117,16 @@ public final class EngineStatuses {
 	 */
 	public static EngineStatus.Shard shard(int shard, long applied, long last) {
 		return new EngineStatus.Shard(shard, "harmonylite-changes-" + shard, applied, last, last - applied, false,
-				null, null, null, (shard == 1) ? 3 : 0);
+				null, null, null, (shard == 1) ? 3 : 0, null);
+	}
+
+	/**
+	 * Node 3 with shard 0 paused by an operator since {@link #PAUSED_SINCE}.
+	 * @return the status
+	 */
+	public static EngineStatus pausedManually() {
+		return status(NodeState.PAUSED_MANUALLY, List.of(new EngineStatus.Shard(0, "harmonylite-changes-0", 40, 45, 5,
+				false, null, null, null, 0, PAUSED_SINCE), shard(1, 10, 15)));
 	}
 
 	/**

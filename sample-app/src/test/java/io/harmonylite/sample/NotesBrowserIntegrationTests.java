@@ -30,8 +30,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Drives the notes page of two running nodes in headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}): a note added on node 1's page appears on node 2's page, and an edit made on node 2's page
- * appears on node 1's. Both nodes run in this JVM, each on its own SQLite file, connected to one real nats-server.
+ * {@code chromium-driver}): a note added on node 1's page appears on node 2's open page, and an edit made on node 2's
+ * page appears on node 1's, pushed to the page as a Server-Sent Event when the node has applied it (the pages do not
+ * poll the notes). Both nodes run in this JVM, each on its own SQLite file and free ports, connected to one real
+ * nats-server on a free port.
  */
 class NotesBrowserIntegrationTests {
 
@@ -106,9 +108,11 @@ class NotesBrowserIntegrationTests {
 		String node1Tab = this.browser.getWindowHandle();
 		eventually().untilAsserted(() -> assertThat(text("served-by")).startsWith("Served by node 1"));
 		assertThat(text("node-state")).isEqualTo("RUNNING");
+		eventually().untilAsserted(() -> assertThat(text("live")).isEqualTo("connected"));
 		this.browser.switchTo().newWindow(WindowType.TAB).get(url(node2));
 		String node2Tab = this.browser.getWindowHandle();
 		eventually().untilAsserted(() -> assertThat(text("served-by")).startsWith("Served by node 2"));
+		eventually().untilAsserted(() -> assertThat(text("live")).isEqualTo("connected"));
 
 		this.browser.switchTo().window(node1Tab);
 		this.browser.findElement(By.id("note-title")).sendKeys("Groceries");
@@ -117,10 +121,11 @@ class NotesBrowserIntegrationTests {
 		eventually().untilAsserted(() -> assertThat(noteTitles()).containsExactly("Groceries"));
 		assertThat(text("message")).isEqualTo("Added “Groceries” on node 1.");
 
-		// Node 2's page refreshes itself: no reload.
+		// Node 2's page is told by its node: no reload, no polling.
 		this.browser.switchTo().window(node2Tab);
 		eventually().untilAsserted(() -> assertThat(noteTitles()).containsExactly("Groceries"));
-		// The list re-renders every 2 s: read and click through retries that tolerate a stale element.
+		assertThat(text("live")).isEqualTo("connected; last change from node 1");
+		// The list re-renders on events: read and click through retries that tolerate a stale element.
 		eventually().untilAsserted(() -> {
 			WebElement note = this.browser.findElement(By.cssSelector("#notes li"));
 			assertThat(note.findElement(By.className("body")).getText()).isEqualTo("Milk and bread");
@@ -140,6 +145,7 @@ class NotesBrowserIntegrationTests {
 			.untilAsserted(() -> assertThat(noteTitles()).containsExactly("Groceries for Sunday"));
 		eventually().untilAsserted(() -> assertThat(
 				this.browser.findElement(By.cssSelector("#notes li .meta")).getText()).endsWith("on node 2"));
+		assertThat(text("live")).isEqualTo("connected; last change from node 2");
 	}
 
 	private static ConditionFactory eventually() {

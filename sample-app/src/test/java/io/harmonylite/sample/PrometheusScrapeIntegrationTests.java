@@ -23,6 +23,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -32,8 +33,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app (node 1) against a real nats-server, scraped by a real Prometheus server (Debian package
- * {@code prometheus}): the HarmonyLite series arrive in Prometheus, {@code promtool check metrics} accepts the
- * exposition, and the {@code harmonylite} endpoint and health contributor describe the node over HTTP.
+ * {@code prometheus}) that loads the documented alert rules ({@code docs/prometheus/harmonylite-alerts.yml}): the
+ * HarmonyLite series arrive in Prometheus, few of them, {@code promtool check metrics} accepts the exposition,
+ * {@code promtool test rules} passes the rules' cases, the rules evaluate on the real series, and the
+ * {@code harmonylite} endpoint and health contributor describe the node over HTTP.
  */
 class PrometheusScrapeIntegrationTests {
 
@@ -42,6 +45,17 @@ class PrometheusScrapeIntegrationTests {
 	private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
 	private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
+	private static final Path ALERT_RULES = Path.of("../docs/prometheus/harmonylite-alerts.yml");
+
+	private static final String ALERT_RULES_TEST = "prometheus/harmonylite-alerts-test.yml";
+
+	/**
+	 * The node's {@code harmonylite_*} series: 14 node gauges and counters, published and applied counters of the two
+	 * tables, the stream lag of the one shard, 8 of the lag histogram (4 SLO buckets, +Inf, count, sum, max), 3 each
+	 * of the batch size and duration.
+	 */
+	private static final int HARMONYLITE_SERIES = 14 + 2 * 2 + 1 + 8 + 3 + 3;
 
 	private static final int BOOKS = 3;
 
@@ -90,17 +104,21 @@ class PrometheusScrapeIntegrationTests {
 
 	private static Process startPrometheus(int appPort) throws IOException {
 		int port = FreePorts.one();
+		Path rules = Files.copy(ALERT_RULES, dir.resolve("harmonylite-alerts.yml"));
 		Path config = dir.resolve("prometheus.yml");
 		Files.writeString(config, """
 				global:
 				  scrape_interval: 1s
 				  scrape_timeout: 1s
+				  evaluation_interval: 1s
+				rule_files:
+				  - %s
 				scrape_configs:
 				  - job_name: harmonylite-sample
 				    metrics_path: /actuator/prometheus
 				    static_configs:
 				      - targets: ['127.0.0.1:%d']
-				""".formatted(appPort));
+				""".formatted(rules, appPort));
 		Process process = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config,
 				"--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + port,
 				"--log.level=warn")
@@ -161,13 +179,79 @@ class PrometheusScrapeIntegrationTests {
 				.singleElement()
 				.satisfies((series) -> assertThat(series.value()).isEqualTo(BOOKS)));
 		assertThat(awaitSeries("harmonylite_replication_lag_seconds_sum{node_id=\"1\"}")).hasSize(1);
-		assertThat(awaitSeries("harmonylite_replication_lag_seconds_bucket{node_id=\"1\"}")).hasSizeGreaterThan(10);
+		assertThat(awaitSeries("harmonylite_replication_lag_seconds_bucket{node_id=\"1\"}"))
+			.extracting((series) -> series.labels().get("le"))
+			.containsExactlyInAnyOrder("0.005", "0.05", "0.5", "5.0", "+Inf");
 		assertThat(awaitSeries("histogram_quantile(0.95, harmonylite_replication_lag_seconds_bucket{node_id=\"1\"})"))
 			.singleElement()
 			.satisfies((series) -> assertThat(series.value()).isPositive().isLessThan(60));
 		assertThat(awaitSeries("harmonylite_apply_batch_size_count{node_id=\"1\"}")).singleElement()
 			.satisfies((series) -> assertThat(series.value()).isPositive());
 		assertThat(awaitSeries("harmonylite_apply_batch_duration_seconds_count{node_id=\"1\"}")).hasSize(1);
+	}
+
+	@Test
+	void nodeShouldExposeFewSeries() {
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(query("count({__name__=~\"harmonylite_.+\",node_id=\"1\"})"))
+				.singleElement()
+				.satisfies((series) -> assertThat(series.value()).isEqualTo(HARMONYLITE_SERIES)));
+	}
+
+	@Test
+	void promtoolShouldPassTheAlertRulesCases() throws Exception {
+		Path rules = Files.createDirectories(dir.resolve("rule-tests"));
+		Files.copy(ALERT_RULES, rules.resolve("harmonylite-alerts.yml"));
+		try (var cases = getClass().getClassLoader().getResourceAsStream(ALERT_RULES_TEST)) {
+			Files.copy(cases, rules.resolve("harmonylite-alerts-test.yml"));
+		}
+
+		assertThat(promtool(rules, "check", "rules", "harmonylite-alerts.yml")).contains("SUCCESS: 11 rules found");
+		assertThat(promtool(rules, "test", "rules", "harmonylite-alerts-test.yml")).contains("SUCCESS");
+	}
+
+	@Test
+	void alertRulesShouldLoadAndEvaluateOnTheScrapedSeries() {
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(rules()).hasSize(11)
+				.allSatisfy((rule) -> assertThat(rule).as("rule %s", rule.get("name"))
+					.containsEntry("health", "ok")
+					.containsEntry("state", "inactive")));
+		// The slow-replication rule reads the 5 s bucket by its exported label, and the node-missing rule the node's
+		// own series: both find them.
+		assertThat(awaitSeries("sum by (node_id) (rate(harmonylite_replication_lag_seconds_bucket{le=\"5.0\"}[1m]))"))
+			.singleElement()
+			.satisfies((series) -> assertThat(series.labels()).containsEntry("node_id", "1"));
+		assertThat(awaitSeries("max by (node_id) (max_over_time(harmonylite_schema_mismatch_paused[1h]))"))
+			.singleElement()
+			.satisfies((series) -> assertThat(series.labels()).containsEntry("node_id", "1"));
+	}
+
+	/**
+	 * The alert rules Prometheus loaded; none while it is starting.
+	 */
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> rules() {
+		Map<String, Object> response;
+		try {
+			response = prometheusClient.get().uri("/api/v1/rules").retrieve().body(JSON);
+		}
+		catch (ResourceAccessException | HttpServerErrorException.ServiceUnavailable ex) {
+			return List.of();
+		}
+		List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) response.get("data"))
+			.get("groups");
+		return groups.stream().flatMap((group) -> ((List<Map<String, Object>>) group.get("rules")).stream()).toList();
+	}
+
+	private static String promtool(Path directory, String... arguments) throws Exception {
+		List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
+		command.addAll(List.of(arguments));
+		Process promtool = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+		String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(promtool.exitValue()).as("promtool %s: %s", String.join(" ", arguments), output).isZero();
+		return output;
 	}
 
 	@Test
@@ -227,6 +311,18 @@ class PrometheusScrapeIntegrationTests {
 			.exchange((request, response) -> HttpStatus.valueOf(response.getStatusCode().value()));
 
 		assertThat(status).isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void writeOperationsShouldNotBeServedWithoutUnrestrictedAccess() {
+		HttpStatus status = appClient.post()
+			.uri("/actuator/harmonylite/shards/0")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("action", "pause"))
+			.exchange((request, response) -> HttpStatus.valueOf(response.getStatusCode().value()));
+
+		assertThat(status).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
+		assertThat(appClient.get().uri("/actuator/harmonylite").retrieve().body(JSON)).containsEntry("state", "RUNNING");
 	}
 
 	@Test

@@ -2,10 +2,6 @@ package io.harmonylite.node.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -13,11 +9,9 @@ import java.util.OptionalInt;
 import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
-import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.schema.SchemaReader;
-import io.harmonylite.sqlite.SqliteConnections;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -152,27 +146,8 @@ public final class NodeCommands {
 
 	private static int cleanup(HarmonyLiteConfig config, PrintStream out) {
 		requireDatabase(config);
-		try (Connection connection = SqliteConnections.open(config.dbPath())) {
-			int objects = countInternalObjects(connection);
-			new ChangeCapture(connection, config.tables(), config.ignoreTables()).uninstall();
-			out.println("Removed " + objects + " HarmonyLite trigger(s), table(s) and index(es) from "
-					+ config.dbPath() + "; user tables and data are unchanged.");
-			return 0;
-		}
-		catch (SQLException ex) {
-			throw new HarmonyLiteException("Could not clean up " + config.dbPath() + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	private static int countInternalObjects(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT count(*) FROM sqlite_schema WHERE substr(name, 1, ?) = ?")) {
-			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
-			statement.setString(2, SchemaReader.INTERNAL_PREFIX);
-			try (ResultSet rows = statement.executeQuery()) {
-				return rows.next() ? rows.getInt(1) : 0;
-			}
-		}
+		out.println(CaptureRemoval.uninstall(config.dbPath()).describe());
+		return 0;
 	}
 
 }

@@ -12,17 +12,24 @@ import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaHasher;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * {@link Endpoint @Endpoint} exposing the node's replication state ({@code /actuator/harmonylite}) and its schema
- * state, local and cluster-wide ({@code /actuator/harmonylite/schema}). Read-only.
+ * {@link Endpoint @Endpoint} exposing the node's replication state ({@code /actuator/harmonylite}), its schema state,
+ * local and cluster-wide ({@code /actuator/harmonylite/schema}), and one shard ({@code /actuator/harmonylite/shards/0}),
+ * and running the write operations an operator needs, each a {@link HarmonyLiteOperation}: {@code POST
+ * /actuator/harmonylite/shards/0} with {@code {"action": "pause"}}, for example.
+ * <p>
+ * Read-only unless allowed: the write operations are available only with
+ * {@code management.endpoint.harmonylite.access=unrestricted} (or {@code management.endpoints.access.default}).
  *
  * @since 0.1.0
  */
-@Endpoint(id = "harmonylite")
+@Endpoint(id = "harmonylite", defaultAccess = Access.READ_ONLY)
 public class HarmonyLiteEndpoint {
 
 	/** The name of the schema section. */
@@ -32,17 +39,35 @@ public class HarmonyLiteEndpoint {
 
 	private final Supplier<ClusterSchemaView> clusterSchema;
 
+	private final Operations operations;
+
 	/**
-	 * Creates an endpoint reading the given engine.
+	 * Creates an endpoint reading the given engine, without write operations.
 	 * @param engine the engine
 	 */
 	public HarmonyLiteEndpoint(HarmonyLiteEngine engine) {
-		this(engine::status, engine::clusterSchema);
+		this(engine, List.of());
+	}
+
+	/**
+	 * Creates an endpoint reading the given engine and running the given operations.
+	 * @param engine the engine
+	 * @param operations the write operations, each with its own target and action
+	 * @throws IllegalStateException if two operations have the same target and action
+	 */
+	public HarmonyLiteEndpoint(HarmonyLiteEngine engine, List<? extends HarmonyLiteOperation> operations) {
+		this(engine::status, engine::clusterSchema, operations);
 	}
 
 	HarmonyLiteEndpoint(Supplier<EngineStatus> status, Supplier<ClusterSchemaView> clusterSchema) {
+		this(status, clusterSchema, List.of());
+	}
+
+	HarmonyLiteEndpoint(Supplier<EngineStatus> status, Supplier<ClusterSchemaView> clusterSchema,
+			List<? extends HarmonyLiteOperation> operations) {
 		this.status = status;
 		this.clusterSchema = clusterSchema;
+		this.operations = new Operations(operations);
 	}
 
 	/**
@@ -66,6 +91,49 @@ public class HarmonyLiteEndpoint {
 		}
 		EngineStatus current = this.status.get();
 		return new SchemaDescriptor(LocalSchemaDescriptor.of(current), cluster());
+	}
+
+	/**
+	 * Describes one item of a section; shards ({@code shards/0}) are the only items.
+	 * @param name the section name
+	 * @param id the item, such as a shard number
+	 * @return the item, or {@code null} (404) when there is no such item
+	 */
+	@ReadOperation
+	public @Nullable ShardDescriptor item(@Selector String name, @Selector String id) {
+		if (!ShardOperation.SHARDS.equals(name)) {
+			return null;
+		}
+		return this.status.get()
+			.shards()
+			.stream()
+			.filter((shard) -> Integer.toString(shard.shard()).equals(id))
+			.findFirst()
+			.map(ShardDescriptor::of)
+			.orElse(null);
+	}
+
+	/**
+	 * Runs an operation on a whole target, such as {@code capture}.
+	 * @param name the target
+	 * @param action the operation, such as {@code uninstall}
+	 * @return what happened; its outcome says whether it ran
+	 */
+	@WriteOperation
+	public OperationResult act(@Selector String name, String action) {
+		return this.operations.run(name, null, action);
+	}
+
+	/**
+	 * Runs an operation on one item of a target, such as shard 0.
+	 * @param name the target, such as {@code shards}
+	 * @param id the item, such as a shard number
+	 * @param action the operation, such as {@code pause}
+	 * @return what happened; its outcome says whether it ran
+	 */
+	@WriteOperation
+	public OperationResult actOn(@Selector String name, @Selector String id, String action) {
+		return this.operations.run(name, id, action);
 	}
 
 	private ClusterSchemaDescriptor cluster() {
@@ -166,30 +234,37 @@ public class HarmonyLiteEndpoint {
 	 * @param appliedSequence the last stream sequence applied (or dead-lettered) here
 	 * @param streamLastSequence the stream's last sequence, {@code null} when unknown (e.g. disconnected)
 	 * @param lag messages in the stream not yet applied here, {@code null} when unknown
-	 * @param paused whether applying is paused
-	 * @param pausedReason why, {@code null} when not paused
+	 * @param paused whether applying is paused, by a schema mismatch or by an operator
+	 * @param pausedManually whether an operator paused it (until resumed)
+	 * @param pausedReason why it is paused, {@code null} when not paused
 	 * @param pausedSince since when, {@code null} when not paused
 	 * @param gap messages the stream dropped before this node applied them, {@code null} when none
 	 * @param deadLettered messages of this shard moved to the dead letter since the node started
 	 * @since 0.1.0
 	 */
 	public record ShardDescriptor(int shard, String stream, long appliedSequence, @Nullable Long streamLastSequence,
-			@Nullable Long lag, boolean paused, @Nullable String pausedReason, @Nullable Instant pausedSince,
-			@Nullable String gap, long deadLettered) {
+			@Nullable Long lag, boolean paused, boolean pausedManually, @Nullable String pausedReason,
+			@Nullable Instant pausedSince, @Nullable String gap, long deadLettered) {
 
 		static ShardDescriptor of(EngineStatus.Shard shard) {
 			return new ShardDescriptor(shard.shard(), shard.stream(), shard.appliedSequence(),
 					(shard.streamLastSequence() >= 0) ? shard.streamLastSequence() : null,
-					(shard.lag() >= 0) ? shard.lag() : null, shard.paused(), pausedReason(shard), shard.pausedSince(),
-					shard.gap(), shard.deadLettered());
+					(shard.lag() >= 0) ? shard.lag() : null, shard.paused() || shard.pausedManually(),
+					shard.pausedManually(), pausedReason(shard),
+					(shard.pausedSince() != null) ? shard.pausedSince() : shard.pausedManuallySince(), shard.gap(),
+					shard.deadLettered());
 		}
 
 		private static @Nullable String pausedReason(EngineStatus.Shard shard) {
+			String manual = "paused by an operator; resume it with POST /actuator/harmonylite/shards/" + shard.shard()
+					+ " and {\"action\": \"resume\"}";
 			if (!shard.paused()) {
-				return null;
+				return shard.pausedManually() ? manual : null;
 			}
-			return "schema mismatch: a change carries schema hash " + SchemaHasher.shortHash(Objects.requireNonNullElse(shard.pausedBy(), ""))
+			String mismatch = "schema mismatch: a change carries schema hash "
+					+ SchemaHasher.shortHash(Objects.requireNonNullElse(shard.pausedBy(), ""))
 					+ ", which is neither this node's current nor its previous hash; apply the same migration here";
+			return shard.pausedManually() ? mismatch + "; also " + manual : mismatch;
 		}
 
 	}

@@ -15,10 +15,10 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
- * {@link #PAUSED} while a schema mismatch holds replication back, {@link #DEGRADED} while NATS is unreachable,
- * {@code DOWN} when capture is broken, a worker thread died (until it is restarted), a stream dropped changes this
- * node still needs, or the node's embedded nats-server died and is being restarted, and {@code OUT_OF_SERVICE} while
- * the engine is stopped.
+ * {@link #PAUSED} while a schema mismatch holds replication back ({@link #PAUSED_MANUALLY} while an operator does),
+ * {@link #DEGRADED} while NATS is unreachable, {@code DOWN} when capture is broken, a worker thread died (until it is
+ * restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
+ * restarted, and {@code OUT_OF_SERVICE} while the engine is stopped.
  * <p>
  * {@code PAUSED} and {@code DEGRADED} are custom statuses: local writes still work, so they do not take the
  * application's overall health down unless {@code management.endpoint.health.status.order} lists them.
@@ -30,6 +30,12 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	/** Replication of at least one shard is paused by a schema mismatch. */
 	public static final Status PAUSED = new Status("PAUSED",
 			"Replication is paused by a schema mismatch; local writes still work");
+
+	/**
+	 * Replication of at least one shard is paused by an operator: the {@code PAUSED} status, described as such.
+	 */
+	public static final Status PAUSED_MANUALLY = new Status(PAUSED.getCode(),
+			"Replication of at least one shard is paused by an operator until resumed; local writes still work");
 
 	/** NATS is unreachable; local changes are captured and sent after the reconnect. */
 	public static final Status DEGRADED = new Status("DEGRADED",
@@ -85,6 +91,7 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	static Status status(NodeState state) {
 		return switch (state) {
 			case RUNNING -> Status.UP;
+			case PAUSED_MANUALLY -> PAUSED_MANUALLY;
 			case PAUSED_SCHEMA_MISMATCH -> PAUSED;
 			case DISCONNECTED -> DEGRADED;
 			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
@@ -117,6 +124,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			details.put("lag", shard.lag());
 		}
 		details.put("paused", shard.paused());
+		if (shard.pausedManually()) {
+			details.put("pausedManually", true);
+		}
 		if (shard.gap() != null) {
 			details.put("gap", shard.gap());
 		}

@@ -25,6 +25,14 @@ class ApplyMetrics implements ApplyListener {
 
 	static final String BATCH_DURATION = "harmonylite.apply.batch.duration";
 
+	/**
+	 * The lag histogram's buckets: four service-level objectives instead of the ~100 buckets of Micrometer's
+	 * percentile histogram, so the histogram costs 8 series per node instead of 103. Spring Boot's
+	 * {@code management.metrics.distribution.slo.harmonylite.replication.lag} replaces them.
+	 */
+	static final Duration[] LAG_SLO = { Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(500),
+			Duration.ofSeconds(5) };
+
 	private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
 	/**
@@ -36,10 +44,7 @@ class ApplyMetrics implements ApplyListener {
 		Timer lag = Timer.builder(REPLICATION_LAG)
 			.description("Time from the commit of a change on its origin node to its apply on this node")
 			.tags(tags)
-			.publishPercentiles(0.5, 0.95, 0.99)
-			.publishPercentileHistogram()
-			.minimumExpectedValue(Duration.ofMillis(1))
-			.maximumExpectedValue(Duration.ofHours(1))
+			.serviceLevelObjectives(LAG_SLO)
 			.register(registry);
 		DistributionSummary batchSize = DistributionSummary.builder(BATCH_SIZE)
 			.description("Number of changes applied in one transaction")

@@ -21,10 +21,11 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, pending and
- * failed changes, stream lag per shard) and counters over the engine's own counts (changes published and applied by
- * table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker restarts, the conflict
- * rule's superseded changes, versions ahead of the clock and clamped local versions), which never
+ * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, shards paused
+ * by an operator, pending and failed changes, stream lag per shard) and counters over the engine's own counts (changes
+ * published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker
+ * restarts, dropped change events, the conflict rule's superseded changes, versions ahead of the clock and clamped
+ * local versions), which never
  * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
  * most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
  * distributions.
@@ -60,6 +61,10 @@ public class HarmonyLiteMetrics implements MeterBinder {
 	static final String SCHEMA_RESUMES = "harmonylite.schema.resumes";
 
 	static final String WORKER_RESTARTS = "harmonylite.worker.restarts";
+
+	static final String SHARDS_PAUSED_MANUALLY = "harmonylite.shards.paused.manually";
+
+	static final String EVENTS_DROPPED = "harmonylite.events.dropped";
 
 	static final String SUPERSEDED = "harmonylite.conflicts.superseded";
 
@@ -112,6 +117,8 @@ public class HarmonyLiteMetrics implements MeterBinder {
 		gauge(registry, SCHEMA_MISMATCH_PAUSED,
 				"1 while replication of at least one shard is paused by a schema mismatch, otherwise 0",
 				(current) -> current.shards().stream().anyMatch(EngineStatus.Shard::paused) ? 1 : 0);
+		gauge(registry, SHARDS_PAUSED_MANUALLY, "Shards whose replication an operator paused until resumed",
+				(current) -> current.shards().stream().filter(EngineStatus.Shard::pausedManually).count());
 		gauge(registry, PENDING, "Captured local changes not yet acknowledged by JetStream",
 				EngineStatus::pendingChanges);
 		gauge(registry, FAILED,
@@ -138,6 +145,9 @@ public class HarmonyLiteMetrics implements MeterBinder {
 				EngineStatus.Counters::schemaResumes);
 		counter(registry, WORKER_RESTARTS, "Times a dead worker thread of the node was restarted",
 				EngineStatus.Counters::workerRestarts);
+		counter(registry, EVENTS_DROPPED,
+				"Changes from other nodes not told to the application's listeners because they did not keep up",
+				EngineStatus.Counters::eventsDropped);
 		counter(registry, SUPERSEDED,
 				"Received changes that lost on every column to what the node had (older changes, the node's own "
 						+ "coming back), so nothing was written",

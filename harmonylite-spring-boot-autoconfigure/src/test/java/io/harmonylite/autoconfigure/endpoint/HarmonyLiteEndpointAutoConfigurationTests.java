@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
 import io.harmonylite.engine.HarmonyLiteEngine;
+import org.assertj.core.groups.Tuple;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,11 +15,11 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.jmx.JmxEndpointAu
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.jmx.JmxEndpointsSupplier;
-import org.springframework.boot.actuate.endpoint.jmx.JmxOperation;
 import org.springframework.boot.actuate.endpoint.jmx.JmxOperationParameter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jmx.JmxAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +33,9 @@ class HarmonyLiteEndpointAutoConfigurationTests {
 	@TempDir
 	static Path dir;
 
+	private static final AutoConfigurations JMX = AutoConfigurations.of(JmxAutoConfiguration.class,
+			EndpointAutoConfiguration.class, JmxEndpointAutoConfiguration.class);
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(HarmonyLiteEndpointAutoConfiguration.class))
 		.withBean(HarmonyLiteEngine.class, () -> EngineStatuses.unstartedEngine(dir));
@@ -42,19 +47,85 @@ class HarmonyLiteEndpointAutoConfigurationTests {
 	}
 
 	@Test
-	void runWhenExposedShouldDiscoverNodeAndSectionOperations() {
+	void runWhenExposedShouldDiscoverOnlyTheReadOperationsByDefault() {
 		// Discovery reads the @Selector parameter's name from the bytecode (compiled with -parameters).
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class, EndpointAutoConfiguration.class,
-					JmxEndpointAutoConfiguration.class))
+		this.contextRunner.withConfiguration(JMX)
 			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=harmonylite")
-			.run((context) -> assertThat(context.getBean(JmxEndpointsSupplier.class).getEndpoints())
-				.filteredOn((endpoint) -> endpoint.getEndpointId().equals(EndpointId.of("harmonylite")))
-				.singleElement()
-				.satisfies((endpoint) -> assertThat(endpoint.getOperations())
-					.extracting(JmxOperation::getName,
-							(operation) -> operation.getParameters().stream().map(JmxOperationParameter::getName).toList())
-					.containsExactlyInAnyOrder(tuple("node", List.of()), tuple("section", List.of("name")))));
+			.run((context) -> assertThat(jmxOperations(context)).containsExactlyInAnyOrder(tuple("node", List.of()),
+					tuple("section", List.of("name")), tuple("item", List.of("name", "id"))));
+	}
+
+	@Test
+	void runWhenAccessIsUnrestrictedShouldAlsoDiscoverTheWriteOperations() {
+		this.contextRunner.withConfiguration(JMX)
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=harmonylite",
+					"management.endpoint.harmonylite.access=UNRESTRICTED")
+			.run((context) -> assertThat(jmxOperations(context)).contains(tuple("act", List.of("name", "action")),
+					tuple("actOn", List.of("name", "id", "action"))));
+	}
+
+	@Test
+	void runWhenExposedShouldRegisterTheOperationsOnTheEndpoint() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=harmonylite")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(PauseShardOperation.class)
+					.hasSingleBean(ResumeShardOperation.class)
+					.hasSingleBean(UninstallCaptureOperation.class);
+				OperationResult result = context.getBean(HarmonyLiteEndpoint.class).actOn("shards", "0", "pause");
+				assertThat(result.outcome()).as(result.message()).isEqualTo(OperationResult.Outcome.CONFLICT);
+				assertThat(result.message()).contains("is not started");
+			});
+	}
+
+	@Test
+	void runWithAUserOperationShouldAddItToTheEndpoint() {
+		HarmonyLiteOperation custom = new HarmonyLiteOperation() {
+
+			@Override
+			public String target() {
+				return "custom";
+			}
+
+			@Override
+			public String action() {
+				return "poke";
+			}
+
+			@Override
+			public OperationResult run(@Nullable String id) {
+				return OperationResult.done(this, id, "poked", null);
+			}
+
+		};
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=harmonylite")
+			.withBean("customOperation", HarmonyLiteOperation.class, () -> custom)
+			.run((context) -> assertThat(context.getBean(HarmonyLiteEndpoint.class).act("custom", "poke").message())
+				.isEqualTo("poked"));
+	}
+
+	@Test
+	void runWhenExposedOverWebShouldHaveTheWebExtension() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=harmonylite")
+			.run((context) -> assertThat(context).hasSingleBean(HarmonyLiteEndpointWebExtension.class));
+	}
+
+	@Test
+	void runWhenExposedOnlyOverJmxShouldNotHaveTheWebExtension() {
+		this.contextRunner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=harmonylite")
+			.run((context) -> assertThat(context).hasSingleBean(HarmonyLiteEndpoint.class)
+				.doesNotHaveBean(HarmonyLiteEndpointWebExtension.class));
+	}
+
+	private static List<Tuple> jmxOperations(AssertableApplicationContext context) {
+		return context.getBean(JmxEndpointsSupplier.class)
+			.getEndpoints()
+			.stream()
+			.filter((endpoint) -> endpoint.getEndpointId().equals(EndpointId.of("harmonylite")))
+			.flatMap((endpoint) -> endpoint.getOperations().stream())
+			.map((operation) -> tuple(operation.getName(),
+					operation.getParameters().stream().map(JmxOperationParameter::getName).toList()))
+			.toList();
 	}
 
 	@Test

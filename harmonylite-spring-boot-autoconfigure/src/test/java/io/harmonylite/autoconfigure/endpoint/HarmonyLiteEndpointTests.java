@@ -14,10 +14,12 @@ import io.harmonylite.autoconfigure.endpoint.HarmonyLiteEndpoint.ShardDescriptor
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.NodeSchemaState;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link HarmonyLiteEndpoint}.
@@ -44,12 +46,12 @@ class HarmonyLiteEndpointTests {
 		assertThat(node.nats()).isEqualTo(new HarmonyLiteEndpoint.NatsDescriptor(false,
 				List.of("nats://127.0.0.1:4222"), true, 2, null, "2.10.27", "always", 3, true, null));
 		assertThat(node.shards()).containsExactly(
-				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, null, null, null, 0),
-				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, null, null, null, 3));
+				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, false, null, null, null, 0),
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3));
 		assertThat(node.pendingChanges()).isEqualTo(7);
 		assertThat(node.failedChanges()).isEqualTo(1);
 		assertThat(node.watchedTables()).containsExactly("Books");
-		assertThat(node.conflicts()).isEqualTo(new HarmonyLiteEndpoint.ConflictsDescriptor(4, 1, 2));
+		assertThat(node.conflicts()).isEqualTo(new HarmonyLiteEndpoint.ConflictsDescriptor(5, 1, 2));
 	}
 
 	@Test
@@ -195,6 +197,96 @@ class HarmonyLiteEndpointTests {
 			Map<String, List<String>> columns, int wireFormat) {
 		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW, migration, columns,
 				wireFormat);
+	}
+
+
+	@Test
+	void shardItemShouldDescribeOneShardAndUnknownItemsShouldBeNull() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
+
+		assertThat(endpoint.item("shards", "1")).isEqualTo(
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3));
+		assertThat(endpoint.item("shards", "2")).isNull();
+		assertThat(endpoint.item("snapshots", "1")).isNull();
+	}
+
+	@Test
+	void nodeShouldShowAShardPausedByAnOperatorAsSuch() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::pausedManually, this::consistentCluster);
+
+		ShardDescriptor shard = endpoint.node().shards().get(0);
+
+		assertThat(endpoint.node().state()).isEqualTo("PAUSED_MANUALLY");
+		assertThat(shard.paused()).isTrue();
+		assertThat(shard.pausedManually()).isTrue();
+		assertThat(shard.pausedSince()).isEqualTo(EngineStatuses.PAUSED_SINCE);
+		assertThat(shard.pausedReason()).isEqualTo("paused by an operator; resume it with POST "
+				+ "/actuator/harmonylite/shards/0 and {\"action\": \"resume\"}");
+	}
+
+	@Test
+	void writeOperationShouldRunTheOperationOfTargetAndAction() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster,
+				List.of(new Recording("shards", "pause"), new Recording("shards", "resume"),
+						new Recording("capture", "uninstall")));
+
+		assertThat(endpoint.actOn("shards", "1", "resume").message()).isEqualTo("resume shards 1");
+		assertThat(endpoint.act("capture", "uninstall").message()).isEqualTo("uninstall capture null");
+	}
+
+	@Test
+	void writeOperationOnAnUnknownTargetShouldBeNotFoundAndListTheTargets() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster,
+				List.of(new Recording("shards", "pause"), new Recording("capture", "uninstall")));
+
+		OperationResult result = endpoint.actOn("streams", "0", "pause");
+
+		assertThat(result.outcome()).isEqualTo(OperationResult.Outcome.NOT_FOUND);
+		assertThat(result.message()).isEqualTo("There is no operation on 'streams'; the targets are capture, shards");
+	}
+
+	@Test
+	void unknownActionShouldBeABadRequestAndListTheActions() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster,
+				List.of(new Recording("shards", "pause"), new Recording("shards", "resume")));
+
+		OperationResult result = endpoint.actOn("shards", "0", "skip");
+
+		assertThat(result.outcome()).isEqualTo(OperationResult.Outcome.BAD_REQUEST);
+		assertThat(result.message())
+			.isEqualTo("Unknown action 'skip' on 'shards'; send one of pause, resume as \"action\"");
+	}
+
+	@Test
+	void twoOperationsWithTheSameTargetAndActionShouldBeRefused() {
+		List<HarmonyLiteOperation> twice = List.of(new Recording("shards", "pause"), new Recording("shards", "pause"));
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster, twice))
+			.withMessageContaining("Two HarmonyLite endpoint operations are named 'pause' on 'shards'");
+	}
+
+	@Test
+	void webExtensionShouldAnswerWithTheOutcomesStatus() {
+		HarmonyLiteEndpointWebExtension web = new HarmonyLiteEndpointWebExtension(new HarmonyLiteEndpoint(
+				EngineStatuses::running, this::consistentCluster, List.of(new Recording("capture", "uninstall"))));
+
+		assertThat(web.act("capture", "uninstall").getStatus()).isEqualTo(200);
+		assertThat(web.act("capture", "reinstall").getStatus()).isEqualTo(400);
+		assertThat(web.actOn("shards", "0", "pause").getStatus()).isEqualTo(404);
+		assertThat(web.act("capture", "uninstall").getBody().message()).isEqualTo("uninstall capture null");
+	}
+
+	/**
+	 * An operation that says what it was asked.
+	 */
+	private record Recording(String target, String action) implements HarmonyLiteOperation {
+
+		@Override
+		public OperationResult run(@Nullable String id) {
+			return OperationResult.done(this, id, this.action + " " + this.target + " " + id, null);
+		}
+
 	}
 
 }

@@ -27,7 +27,7 @@ class HarmonyLiteHealthIndicatorTests {
 	Path dir;
 
 	@ParameterizedTest
-	@CsvSource({ "RUNNING, UP", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
+	@CsvSource({ "RUNNING, UP", "PAUSED_MANUALLY, PAUSED", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
 			"WORKER_FAILED, DOWN", "CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
 	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(state)).health(true);
@@ -41,6 +41,18 @@ class HarmonyLiteHealthIndicatorTests {
 		for (NodeState state : NodeState.values()) {
 			assertThat(HarmonyLiteHealthIndicator.status(state)).isNotEqualTo(Status.UNKNOWN);
 		}
+	}
+
+	@Test
+	void shardPausedByAnOperatorShouldSaySoInStatusAndDetails() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::pausedManually).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(HarmonyLiteHealthIndicator.PAUSED);
+		assertThat(health.getStatus().getDescription()).contains("paused by an operator");
+		assertThat(health.getDetails().get("shards")).asInstanceOf(
+				org.assertj.core.api.InstanceOfAssertFactories.LIST).first()
+			.isEqualTo(Map.of("shard", 0, "stream", "harmonylite-changes-0", "lag", 5L, "paused", false,
+					"pausedManually", true));
 	}
 
 	@Test

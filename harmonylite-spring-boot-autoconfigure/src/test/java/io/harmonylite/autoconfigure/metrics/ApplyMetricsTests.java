@@ -10,10 +10,12 @@ import io.harmonylite.event.Operation;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link ApplyMetrics}.
@@ -36,18 +38,20 @@ class ApplyMetricsTests {
 	}
 
 	@Test
-	void replicationLagShouldBeTimedWithPercentilesAndHistogram() {
+	void replicationLagShouldBeCountedInServiceLevelObjectiveBuckets() {
 		this.metrics.bindTo(this.registry, this.tags);
 
 		this.metrics.applied(change("Books"), Duration.ofMillis(20));
 		this.metrics.applied(change("Books"), Duration.ofMillis(40));
+		this.metrics.applied(change("Books"), Duration.ofSeconds(30));
 
 		Timer lag = this.registry.get(ApplyMetrics.REPLICATION_LAG).tag("node_id", "2").timer();
-		assertThat(lag.count()).isEqualTo(2);
-		assertThat(lag.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(60);
-		assertThat(lag.max(TimeUnit.MILLISECONDS)).isEqualTo(40);
-		assertThat(lag.takeSnapshot().percentileValues()).hasSize(3);
-		assertThat(this.registry.get(ApplyMetrics.REPLICATION_LAG + ".percentile").gauges()).hasSize(3);
+		assertThat(lag.count()).isEqualTo(3);
+		assertThat(lag.max(TimeUnit.SECONDS)).isEqualTo(30);
+		assertThat(lag.takeSnapshot().histogramCounts())
+			.extracting((bucket) -> bucket.bucket(TimeUnit.MILLISECONDS), CountAtBucket::count)
+			.containsExactly(tuple(5.0, 0.0), tuple(50.0, 2.0), tuple(500.0, 2.0), tuple(5000.0, 2.0));
+		assertThat(lag.takeSnapshot().percentileValues()).isEmpty();
 	}
 
 	@Test
@@ -69,9 +73,9 @@ class ApplyMetricsTests {
 		this.metrics.bindTo(this.registry, this.tags);
 		this.metrics.applied(change("Books"), Duration.ofMillis(20));
 
-		// The lag timer's percentiles are extra gauges that Micrometer names and describes itself.
+		// The lag's SLO buckets are extra gauges that Micrometer names and describes itself.
 		assertThat(this.registry.getMeters())
-			.filteredOn((meter) -> !meter.getId().getName().endsWith(".percentile"))
+			.filteredOn((meter) -> !meter.getId().getName().endsWith(".histogram"))
 			.hasSize(3)
 			.allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank());
 	}

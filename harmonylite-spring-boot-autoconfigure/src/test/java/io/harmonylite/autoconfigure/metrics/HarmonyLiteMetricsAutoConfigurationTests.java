@@ -1,11 +1,15 @@
 package io.harmonylite.autoconfigure.metrics;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
 import io.harmonylite.autoconfigure.HarmonyLiteEngineCustomizer;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +19,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +48,25 @@ class HarmonyLiteMetricsAutoConfigurationTests {
 			assertThat(registry.find(ApplyMetrics.REPLICATION_LAG).tag("node_id", "3").timer()).isNotNull();
 			assertThat(registry.find(HarmonyLiteMetrics.DEAD_LETTERS).tag("node_id", "3").functionCounter()).isNotNull();
 		});
+	}
+
+	@Test
+	void runShouldCountTheLagInFourServiceLevelObjectiveBuckets() {
+		this.contextRunner.run((context) -> assertThat(lagBuckets(context)).containsExactly(5.0, 50.0, 500.0, 5000.0));
+	}
+
+	@Test
+	void runWithSloPropertyShouldCountTheLagInItsBuckets() {
+		this.contextRunner
+			.withPropertyValues("management.metrics.distribution.slo.harmonylite.replication.lag=100ms,1s,10s")
+			.run((context) -> assertThat(lagBuckets(context)).containsExactly(100.0, 1000.0, 10000.0));
+	}
+
+	private static List<Double> lagBuckets(AssertableApplicationContext context) {
+		Timer lag = context.getBean(MeterRegistry.class).get(ApplyMetrics.REPLICATION_LAG).timer();
+		return Arrays.stream(lag.takeSnapshot().histogramCounts())
+			.map((bucket) -> bucket.bucket(TimeUnit.MILLISECONDS))
+			.toList();
 	}
 
 	@Test

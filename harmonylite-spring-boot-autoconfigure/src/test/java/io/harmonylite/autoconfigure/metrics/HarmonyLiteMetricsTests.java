@@ -41,8 +41,20 @@ class HarmonyLiteMetricsTests {
 					HarmonyLiteMetrics.STREAM_LAG, HarmonyLiteMetrics.PUBLISHED, HarmonyLiteMetrics.APPLIED,
 					HarmonyLiteMetrics.PUBLISH_FAILURES, HarmonyLiteMetrics.DEAD_LETTERS,
 					HarmonyLiteMetrics.NATS_RECONNECTS, HarmonyLiteMetrics.SCHEMA_PAUSES,
-					HarmonyLiteMetrics.SCHEMA_RESUMES, HarmonyLiteMetrics.WORKER_RESTARTS, HarmonyLiteMetrics.SUPERSEDED,
-					HarmonyLiteMetrics.AHEAD_OF_CLOCK, HarmonyLiteMetrics.CLAMPED_VERSIONS);
+					HarmonyLiteMetrics.SCHEMA_RESUMES, HarmonyLiteMetrics.WORKER_RESTARTS,
+					HarmonyLiteMetrics.SHARDS_PAUSED_MANUALLY, HarmonyLiteMetrics.EVENTS_DROPPED,
+					HarmonyLiteMetrics.SUPERSEDED, HarmonyLiteMetrics.AHEAD_OF_CLOCK, HarmonyLiteMetrics.CLAMPED_VERSIONS);
+	}
+
+	@Test
+	void manualPauseGaugeShouldCountTheShardsAnOperatorPaused() {
+		metrics(Duration.ZERO).bindTo(this.registry);
+		assertThat(gauge(HarmonyLiteMetrics.SHARDS_PAUSED_MANUALLY)).isZero();
+
+		this.status.set(EngineStatuses.pausedManually());
+
+		assertThat(gauge(HarmonyLiteMetrics.SHARDS_PAUSED_MANUALLY)).isOne();
+		assertThat(gauge(HarmonyLiteMetrics.SCHEMA_MISMATCH_PAUSED)).as("not a schema mismatch").isZero();
 	}
 
 	@Test
@@ -91,7 +103,8 @@ class HarmonyLiteMetricsTests {
 		assertThat(counter(HarmonyLiteMetrics.SCHEMA_PAUSES)).isOne();
 		assertThat(counter(HarmonyLiteMetrics.SCHEMA_RESUMES)).isZero();
 		assertThat(counter(HarmonyLiteMetrics.WORKER_RESTARTS)).isZero();
-		assertThat(counter(HarmonyLiteMetrics.SUPERSEDED)).isEqualTo(4);
+		assertThat(counter(HarmonyLiteMetrics.EVENTS_DROPPED)).isEqualTo(4);
+		assertThat(counter(HarmonyLiteMetrics.SUPERSEDED)).isEqualTo(5);
 		assertThat(counter(HarmonyLiteMetrics.AHEAD_OF_CLOCK)).isOne();
 		assertThat(counter(HarmonyLiteMetrics.CLAMPED_VERSIONS)).isEqualTo(2);
 		assertThat(byTable(HarmonyLiteMetrics.APPLIED, "Books")).isEqualTo(12);

@@ -28,9 +28,10 @@ public record NodeView(long nodeId, String version, String state, boolean natsCo
 	 * @param appliedSequence the last stream sequence applied on this node
 	 * @param lag messages of the stream not yet applied here, -1 when unknown
 	 * @param paused whether the shard is paused by a schema mismatch
+	 * @param pausedManually whether an operator paused the shard
 	 * @since 0.1.0
 	 */
-	public record ShardView(int shard, long appliedSequence, long lag, boolean paused) {
+	public record ShardView(int shard, long appliedSequence, long lag, boolean paused, boolean pausedManually) {
 	}
 
 	static NodeView of(EngineStatus status) {
@@ -39,7 +40,8 @@ public record NodeView(long nodeId, String version, String state, boolean natsCo
 				status.pendingChanges(), (schema != null) ? SchemaHasher.shortHash(schema.hash()) : null,
 				status.shards()
 					.stream()
-					.map((shard) -> new ShardView(shard.shard(), shard.appliedSequence(), shard.lag(), shard.paused()))
+					.map((shard) -> new ShardView(shard.shard(), shard.appliedSequence(), shard.lag(), shard.paused(),
+							shard.pausedManually()))
 					.toList());
 	}
 

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,10 +14,12 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * JSON API of the notes page: {@code /api/notes} and {@code /api/notes/{id}}. Invalid requests get a 400 with an
- * {@code error} message the page shows as it is.
+ * JSON API of the notes page: {@code /api/notes} and {@code /api/notes/{id}}, and the page's stream of notes written
+ * on other nodes, {@code /api/notes/events}. Invalid requests get a 400 with an {@code error} message the page shows
+ * as it is.
  */
 @RestController
 @RequestMapping("/api/notes")
@@ -25,8 +27,16 @@ class NotesController {
 
 	private final NoteRepository notes;
 
-	NotesController(NoteRepository notes) {
+	private final NoteEvents events;
+
+	NotesController(NoteRepository notes, NoteEvents events) {
 		this.notes = notes;
+		this.events = events;
+	}
+
+	@GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	SseEmitter events() {
+		return this.events.subscribe();
 	}
 
 	@GetMapping
