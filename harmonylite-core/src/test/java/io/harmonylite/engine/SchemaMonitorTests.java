@@ -14,6 +14,7 @@ import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
+import io.harmonylite.schema.UnreachableSchemaRegistry;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,20 +123,7 @@ class SchemaMonitorTests {
 
 	@Test
 	void registryThatCannotBeReachedShouldNotFailThePublish() {
-		SchemaRegistry unreachable = new SchemaRegistry() {
-
-			@Override
-			public void publish(NodeSchemaState state) {
-				throw new IllegalStateException("NATS is down");
-			}
-
-			@Override
-			public List<NodeSchemaState> nodes() {
-				throw new IllegalStateException("NATS is down");
-			}
-
-		};
-		SchemaMonitor monitor = monitor(baseline(), unreachable);
+		SchemaMonitor monitor = monitor(baseline(), new UnreachableSchemaRegistry());
 
 		monitor.publish();
 

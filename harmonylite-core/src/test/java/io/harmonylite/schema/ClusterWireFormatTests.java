@@ -42,20 +42,7 @@ class ClusterWireFormatTests {
 	void anUnreadableRegistryShouldKeepTheFormatDecidedBefore() {
 		ClusterWireFormat format = new ClusterWireFormat(1, 2);
 		format.refresh(List.of(node(1, 2), node(2, 2)));
-		SchemaRegistry unreachable = new SchemaRegistry() {
-
-			@Override
-			public void publish(NodeSchemaState state) {
-				throw new IllegalStateException("NATS is down");
-			}
-
-			@Override
-			public List<NodeSchemaState> nodes() {
-				throw new IllegalStateException("NATS is down");
-			}
-
-		};
-		assertThat(format.refresh(unreachable)).isEqualTo(2);
+		assertThat(format.refresh(new UnreachableSchemaRegistry())).isEqualTo(2);
 		assertThat(format.getAsInt()).isEqualTo(2);
 	}
 
