@@ -226,9 +226,9 @@ stop_example_cluster() {
 			remove_node_files "/tmp/harmonylite-$n.db"
 		done
 	else
-		info "Kept /tmp/harmonylite-{1,2,3}.db and their NATS data"
+		info "Kept the databases /tmp/harmonylite-{$(IFS=,; echo "${EXAMPLE_NODES[*]}")}.db and their NATS data"
 	fi
-	info "Logs: /tmp/harmonylite-node{1,2,3}.log"
+	info "Logs: /tmp/harmonylite-node{$(IFS=,; echo "${EXAMPLE_NODES[*]}")}.log"
 }
 
 # on_exit FUNCTION: runs FUNCTION when the script ends, also on Ctrl-C (exit code 130) and TERM (143).

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
 	cat <<'EOF'
-Usage: examples/run-cluster.sh [--ci] [--keep-files] [--no-build] [--help]
+Usage: examples/run-cluster.sh [--join-fourth] [--ci] [--keep-files] [--no-build] [--help]
 
 Starts a three-node HarmonyLite cluster on this machine, as the original HarmonyLite demo did:
   - each node replicates its own SQLite file, /tmp/harmonylite-{1,2,3}.db, whose Books table is
@@ -21,7 +21,13 @@ yourself, and runs until Ctrl-C, then stops every process it started.
 First run on a fresh Debian/Ubuntu machine with a JDK: installs nats-server, sqlite3 and curl with
 apt-get when missing (sudo when not root), and builds harmonylite-node/target/harmonylite.jar when missing.
 
+With --join-fourth, a fourth node joins the running cluster afterwards: node 1 takes a snapshot (POST
+/actuator/harmonylitesnapshots), node 2 writes one more row, and node 4 starts on a database whose Books
+table is empty (examples/node-4.yml, a client of the three servers, Actuator on 8084). It restores the
+snapshot by itself, replays the streams from the snapshot's positions, and ends identical to node 1.
+
 Options:
+  --join-fourth a fourth node joins from a snapshot (see above)
   --ci          unattended: start, check replication, stop, and exit 0 on success
   --keep-files  keep the databases and NATS data on exit (logs are always kept)
   --no-build    fail instead of building the jar when it is missing
@@ -29,7 +35,16 @@ Options:
 EOF
 }
 
-parse_demo_options "$@"
+join_fourth=false
+demo_options=()
+for option in "$@"; do
+	if [[ $option == --join-fourth ]]; then
+		join_fourth=true
+	else
+		demo_options+=("$option")
+	fi
+done
+parse_demo_options "${demo_options[@]}"
 
 cleanup() {
 	local status=$?
@@ -39,9 +54,42 @@ cleanup() {
 }
 on_exit cleanup
 
+# Node 1 takes a snapshot, node 2 writes a row after it, node 4 starts empty and must end identical to node 1.
+join_fourth_node() {
+	say "Taking a snapshot on node 1: curl -X POST http://localhost:8081/actuator/harmonylitesnapshots"
+	local taken
+	taken=$(curl -s -f -m 60 -X POST http://localhost:8081/actuator/harmonylitesnapshots) ||
+		die "node 1 did not take a snapshot; see /tmp/harmonylite-node1.log"
+	snapshot_id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' <<<"$taken")
+	[[ -n $snapshot_id ]] || die "no snapshot id in node 1's answer: $taken"
+	info "snapshot $snapshot_id"
+
+	say "Writing a row on node 2 after the snapshot (node 4 gets it from the stream)"
+	sql /tmp/harmonylite-2.db "INSERT INTO Books (id, title, author, publication_year) VALUES (101, 'Neuromancer', 'William Gibson', 1984);"
+
+	say "Starting node 4 on /tmp/harmonylite-4.db, whose Books table is empty (./harmonylite --config examples/node-4.yml)"
+	remove_node_files /tmp/harmonylite-4.db
+	sql /tmp/harmonylite-4.db "$(sqlite3 /tmp/harmonylite-1.db "SELECT sql FROM sqlite_schema WHERE name = 'Books';");"
+	: >/tmp/harmonylite-node4.log
+	EXAMPLE_NODES+=(4)
+	start_example_node 4
+	wait_example_node 4
+	books_on_4_match() {
+		[[ $(sql /tmp/harmonylite-4.db "SELECT * FROM Books ORDER BY id;") == "$(sql /tmp/harmonylite-1.db "SELECT * FROM Books ORDER BY id;")" ]] &&
+			[[ $(sql /tmp/harmonylite-4.db "SELECT count(*) FROM Books WHERE id = 101;") == 1 ]]
+	}
+	wait_until 120 "node 4 to have node 1's rows, row 101 included" books_on_4_match
+	grep -q "restored snapshot" /tmp/harmonylite-node4.log || die "node 4 did not restore a snapshot; see /tmp/harmonylite-node4.log"
+	info "node 4 $(grep -o 'restored snapshot [^ ]* of node [0-9]* in [0-9]* ms' /tmp/harmonylite-node4.log | head -1)"
+	info "node 4 has $(sql /tmp/harmonylite-4.db "SELECT count(*) FROM Books;") books, the same as node 1"
+}
+
 say "Checking the tools"
 ensure_tools nats-server sqlite3 curl
 ensure_jar "$no_build"
+if [[ $join_fourth == true ]]; then
+	EXAMPLE_PORTS+=(8084)
+fi
 require_free_ports "${EXAMPLE_PORTS[@]}"
 
 say "Creating /tmp/harmonylite-{1,2,3}.db with the same Books rows (sqlite3 < examples/books.sql) and starting nodes 1, 2 and 3 (./harmonylite --config examples/node-N.yml)"
@@ -57,8 +105,16 @@ for n in 2 3; do
 	info "node $n has it: $(sql "/tmp/harmonylite-$n.db" "SELECT id, title, author FROM Books WHERE id = 100;")"
 done
 
+if [[ $join_fourth == true ]]; then
+	join_fourth_node
+fi
+
 if [[ $ci == true ]]; then
-	say "Cluster demo OK: 3 nodes started, a row written on node 1 replicated to nodes 2 and 3"
+	if [[ $join_fourth == true ]]; then
+		say "Cluster demo OK: 3 nodes started, a row written on node 1 replicated to nodes 2 and 3, node 4 joined from snapshot $snapshot_id"
+	else
+		say "Cluster demo OK: 3 nodes started, a row written on node 1 replicated to nodes 2 and 3"
+	fi
 	exit 0
 fi
 
@@ -82,6 +138,8 @@ cat <<'EOF'
       node 2: http://localhost:8082/actuator/health   /actuator/harmonylite   /actuator/prometheus
       node 3: http://localhost:8083/actuator/health   /actuator/harmonylite   /actuator/prometheus
 
+    Snapshots:       curl http://localhost:8081/actuator/harmonylitesnapshots   (POST to take one)
+                     a fourth node joins from a snapshot: run this script with --join-fourth
     Schema status:   ./harmonylite --config examples/node-1.yml --schema-status
                      ./harmonylite --config examples/node-1.yml --schema-status-cluster
     Logs:            /tmp/harmonylite-node{1,2,3}.log

@@ -30,21 +30,24 @@ import io.nats.client.Nats;
 /**
  * Measures taking and restoring a snapshot of a database with one 4-column table: the take (online copy, stripping,
  * zstd), storing it, and the restore into another node's live database (download, checks, image, backup-API install),
- * with the sizes. The store is a directory, or with {@code --nats 1} a NATS object store on a local
- * {@code nats-server}.
+ * with the sizes; then a new node joining through the engine ({@link SnapshotCatchUp}): restore at startup and
+ * catch-up to live with the changes written after the snapshot. The store is a directory, or with {@code --nats 1} a
+ * NATS object store on a local {@code nats-server}.
  * <p>
- * Options: {@code --rows N} (default 1,000,000), {@code --nats 0|1} (default 0), {@code --rounds N} (default 1).
+ * Options: {@code --rows N} (default 1,000,000), {@code --nats 0|1} (default 0), {@code --rounds N} (default 1),
+ * {@code --changes N} written after the snapshot of the join (default 10,000).
  *
  * @since 0.1.0
  */
 public final class SnapshotBenchmark {
 
-	private static final String USAGE = "./benchmark snapshot [--rows N] [--nats 0|1] [--rounds N]";
+	private static final String USAGE = "./benchmark snapshot [--rows N] [--nats 0|1] [--rounds N] [--changes N]";
 
 	private static final String BOOKS = "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)";
 
 	private static final double TAKE_TARGET_SECONDS = 5;
 
+	/** The target of the restore, and of the restore plus catch-up to live of a joining node. */
 	private static final double RESTORE_TARGET_SECONDS = 10;
 
 	private SnapshotBenchmark() {
@@ -55,6 +58,7 @@ public final class SnapshotBenchmark {
 		int rows = options.getOrDefault("rows", 1_000_000);
 		boolean nats = options.getOrDefault("nats", 0) == 1;
 		int rounds = options.getOrDefault("rounds", 1);
+		int changes = options.getOrDefault("changes", 10_000);
 		BenchSupport.logLevel(Level.WARN);
 		Path directory = Files.createTempDirectory("harmonylite-snapshot-bench-");
 		try (NatsTestServer server = nats ? NatsTestServer.start() : null) {
@@ -74,6 +78,11 @@ public final class SnapshotBenchmark {
 					run(origin, roundDirectory, rows, new DirectorySnapshotStore(roundDirectory.resolve("store")));
 				}
 				BenchSupport.deleteRecursively(roundDirectory);
+			}
+			try (NatsTestServer joinServer = (server != null) ? null : NatsTestServer.start()) {
+				String url = (server != null) ? server.url() : joinServer.url();
+				Path join = Files.createDirectories(directory.resolve("join"));
+				new SnapshotCatchUp(url, join, nats).run(rows, changes, RESTORE_TARGET_SECONDS);
 			}
 		}
 		finally {
@@ -116,15 +125,27 @@ public final class SnapshotBenchmark {
 	 */
 	private static void createOrigin(Path database, int rows) throws SQLException {
 		try (Connection connection = SqliteConnections.open(database); Statement statement = connection.createStatement()) {
-			statement.execute(BOOKS);
-			statement.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
-					+ "INSERT INTO books SELECT i, 'Title of book number ' || i, 'Author ' || (i % 5000), "
-					+ "1900 + (i % 125) FROM n");
+			createBooks(statement, rows);
 			new ChangeCapture(connection, List.of(), List.of()).install();
 			statement.execute("CREATE TABLE \"" + SnapshotTables.POSITIONS + "\" (stream TEXT PRIMARY KEY, "
 					+ "sequence INTEGER NOT NULL, updated_at INTEGER)");
 			statement.execute("INSERT INTO \"" + SnapshotTables.POSITIONS + "\" VALUES ('harmonylite-changes-0', "
 					+ rows + ", 0)");
+		}
+	}
+
+	/**
+	 * Creates the books table with rows written before HarmonyLite ran (so not in any stream).
+	 * @param statement a statement of the database
+	 * @param rows how many rows
+	 * @throws SQLException if they cannot be written
+	 */
+	static void createBooks(Statement statement, int rows) throws SQLException {
+		statement.execute(BOOKS);
+		if (rows > 0) {
+			statement.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
+					+ "INSERT INTO books SELECT i, 'Title of book number ' || i, 'Author ' || (i % 5000), "
+					+ "1900 + (i % 125) FROM n");
 		}
 	}
 

@@ -30,6 +30,15 @@ public final class AppliedPositions {
 		return this.applied.getOrDefault(stream, 0L);
 	}
 
+	/**
+	 * Replaces every position with those of a restored snapshot; call only while the {@link ApplyLoop} is paused.
+	 * @param restored the positions the database now reflects, by stream
+	 */
+	public void restored(Map<String, Long> restored) {
+		this.applied.clear();
+		this.applied.putAll(restored);
+	}
+
 	void committed(Map<String, Long> positions) {
 		this.applied.putAll(positions);
 	}

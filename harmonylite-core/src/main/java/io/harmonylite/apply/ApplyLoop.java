@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.event.ChangeEvent;
@@ -64,6 +66,9 @@ public final class ApplyLoop implements Runnable {
 
 	private final AppliedPositions applied;
 
+	/** Held while a batch is processed, and by whoever {@link #pause() pauses} the loop. */
+	private final Semaphore turn = new Semaphore(1);
+
 	private volatile boolean running = true;
 
 	/**
@@ -95,6 +100,30 @@ public final class ApplyLoop implements Runnable {
 	}
 
 	/**
+	 * Pauses the loop between two batches, e.g. while a snapshot replaces the database: waits until the batch in
+	 * progress is committed; no batch is processed until the returned pause is closed. The batch the loop already
+	 * took is processed afterwards against the positions applied then, so that nothing is applied twice.
+	 * @return closes the pause
+	 * @throws InterruptedException if interrupted while waiting for the batch in progress
+	 */
+	public Pause pause() throws InterruptedException {
+		this.turn.acquire();
+		return new Pause() {
+
+			private boolean closed;
+
+			@Override
+			public synchronized void close() {
+				if (!this.closed) {
+					this.closed = true;
+					ApplyLoop.this.turn.release();
+				}
+			}
+
+		};
+	}
+
+	/**
 	 * Asks the loop to stop after the batch in progress.
 	 */
 	public void stop() {
@@ -113,7 +142,19 @@ public final class ApplyLoop implements Runnable {
 						continue;
 					}
 				}
-				process(batch);
+				if (!this.turn.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+					// Paused; when stopping while paused, the batch is dropped (it is redelivered after a restart).
+					if (!this.running) {
+						return;
+					}
+					continue;
+				}
+				try {
+					process(batch);
+				}
+				finally {
+					this.turn.release();
+				}
 				batch.clear();
 				backoff = Duration.ofMillis(50);
 			}
@@ -287,6 +328,19 @@ public final class ApplyLoop implements Runnable {
 			root = root.getCause();
 		}
 		return String.valueOf(root.getMessage());
+	}
+
+	/**
+	 * A pause of the loop, ended by {@link #close()}.
+	 */
+	public interface Pause extends AutoCloseable {
+
+		/**
+		 * Lets the loop go on; closing again does nothing.
+		 */
+		@Override
+		void close();
+
 	}
 
 }

@@ -6,7 +6,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Messages a node needs that its stream no longer holds; replication of the shard stops until an operator acts.
+ * Messages a node needs that its stream no longer holds; replication of the shard stops until a snapshot is restored
+ * (by the node itself or an operator).
  * {@link #find} holds the rules: the stream dropped the messages (too old), lost them (it was deleted and re-created,
  * so its sequences start again), or had the next one deleted from the middle.
  *
@@ -18,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  */
 public record StreamGap(String stream, long appliedSequence, String problem, String remedy) {
 
-	private static final String COPY = "Copy a healthy node's database to this node by hand, as described under "
-			+ "'Stream gap' in docs/operations.md.";
+	private static final String COPY = "Restore a snapshot: by itself with harmonylite.snapshot.restore=auto, or "
+			+ "with the restore operation of the harmonylitesnapshots Actuator endpoint, or --restore-snapshot on the "
+			+ "stopped node; in an emergency, copy a healthy node's database by hand ('Stream gap' in "
+			+ "docs/operations.md).";
 
 	private static final String RESET_POSITION = " If this node's data is known to be complete, delete the stream's "
 			+ "row from __harmonylite__apply_position to read the new stream from its start.";

@@ -29,6 +29,10 @@ final class EngineCounters implements ApplyListener {
 
 	private final LongAdder eventsDropped = new LongAdder();
 
+	private final LongAdder snapshotsTaken = new LongAdder();
+
+	private final LongAdder snapshotRestores = new LongAdder();
+
 	private final ConflictStats conflicts = new ConflictStats();
 
 	// Guarded by this: the final counts of the nodes that ran before, and the counts of the running one.
@@ -61,6 +65,28 @@ final class EngineCounters implements ApplyListener {
 	long deadLetters(int shard) {
 		LongAdder count = this.deadLettersByShard.get(shard);
 		return (count != null) ? count.sum() : 0;
+	}
+
+	/**
+	 * Changes applied since the engine was created, every table together.
+	 * @return the count
+	 */
+	long appliedTotal() {
+		return this.appliedByTable.values().stream().mapToLong(LongAdder::sum).sum();
+	}
+
+	/**
+	 * Counts a snapshot this node took and stored.
+	 */
+	void snapshotTaken() {
+		this.snapshotsTaken.increment();
+	}
+
+	/**
+	 * Counts a snapshot restored into this node's database.
+	 */
+	void snapshotRestored() {
+		this.snapshotRestores.increment();
 	}
 
 	/**
@@ -98,8 +124,9 @@ final class EngineCounters implements ApplyListener {
 		long deadLetters = this.deadLettersByShard.values().stream().mapToLong(LongAdder::sum).sum();
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
-				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.conflicts.superseded(),
-				this.conflicts.aheadOfClock(), this.conflicts.clampedLocalVersions());
+				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.snapshotsTaken.sum(),
+				this.snapshotRestores.sum(), this.conflicts.superseded(), this.conflicts.aheadOfClock(),
+				this.conflicts.clampedLocalVersions());
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.harmonylite.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -24,16 +25,41 @@ import org.jspecify.annotations.Nullable;
  * @param schema the local schema state
  * @param workers the node's worker threads and how they fare
  * @param counters what the node counted since the engine was created, across restarts
+ * @param snapshots the snapshots as this node sees them; {@code null} when snapshots are disabled or the node is
+ * stopped
  * @since 0.1.0
  */
 public record EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate,
 		Nats nats, List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
-		@Nullable Schema schema, List<Worker> workers, Counters counters) {
+		@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots) {
 
 	public EngineStatus {
 		shards = List.copyOf(shards);
 		watchedTables = List.copyOf(watchedTables);
 		workers = List.copyOf(workers);
+	}
+
+	/**
+	 * A status without snapshots.
+	 * @param nodeId this node's id
+	 * @param version the HarmonyLite version
+	 * @param state the overall state
+	 * @param publish whether local changes are sent
+	 * @param replicate whether the cluster's changes are applied
+	 * @param nats the NATS connection
+	 * @param shards one entry per shard stream
+	 * @param pendingChanges captured changes not yet acknowledged by JetStream
+	 * @param failedChanges captured changes that can never be published
+	 * @param watchedTables the tables whose changes are captured
+	 * @param schema the local schema state
+	 * @param workers the node's worker threads
+	 * @param counters what the node counted since the engine was created
+	 */
+	public EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate, Nats nats,
+			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
+			@Nullable Schema schema, List<Worker> workers, Counters counters) {
+		this(nodeId, version, state, publish, replicate, nats, shards, pendingChanges, failedChanges, watchedTables,
+				schema, workers, counters, null);
 	}
 
 	/**
@@ -165,6 +191,8 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param schemaResumes times a paused shard resumed
 	 * @param workerRestarts times a dead worker was restarted
 	 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
+	 * @param snapshotsTaken snapshots this node took and stored
+	 * @param snapshotRestores snapshots restored into this node's database
 	 * @param superseded received changes that lost on every column to what the node had (older changes, and the
 	 * node's own changes coming back from the stream), so nothing was written
 	 * @param aheadOfClock received changes whose version was more than {@code max-clock-skew} ahead of this node's
@@ -174,16 +202,81 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 */
 	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
-			long workerRestarts, long eventsDropped, long superseded, long aheadOfClock, long clampedLocalVersions) {
+			long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores, long superseded,
+			long aheadOfClock, long clampedLocalVersions) {
 
 		/** Nothing counted yet. */
-		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
 		public Counters {
 			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));
 			publishedByTable = Collections.unmodifiableMap(new TreeMap<>(publishedByTable));
 		}
 
+		/**
+		 * Counts without snapshots and conflicts.
+		 * @param appliedByTable changes applied on this node, by table
+		 * @param publishedByTable local changes acknowledged by JetStream, by table
+		 * @param publishFailures publish attempts that failed and were retried
+		 * @param publishRejected local changes that can never be published
+		 * @param deadLetters messages this node moved to the dead-letter stream
+		 * @param natsReconnects times the connection to NATS was re-established
+		 * @param schemaPauses times a shard was paused by a schema mismatch
+		 * @param schemaResumes times a paused shard resumed
+		 * @param workerRestarts times a dead worker was restarted
+		 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
+		 */
+		public Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
+				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
+				long workerRestarts, long eventsDropped) {
+			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0);
+		}
+
+	}
+
+	/**
+	 * Snapshots as this node sees them.
+	 *
+	 * @param store where they are kept, e.g. {@code NATS object store bucket harmonylite-snapshots}
+	 * @param leader whether this node holds the snapshot lease, so takes the scheduled snapshots
+	 * @param newest the newest snapshot in the store, {@code null} when there is none (or the store was not read yet)
+	 * @param stale whether the newest snapshot is older than {@code staleAfter}, or none was taken that long after
+	 * the node started
+	 * @param staleAfter the age at which the newest snapshot is reported as stale; {@code null} for never
+	 * @param lastTaken the last snapshot this node took, {@code null} when none since the engine was created
+	 * @param lastTakeDuration how long taking and storing it took
+	 * @param lastRestore the last snapshot restored into this node's database since the engine was created
+	 * @param restoring the snapshot being restored now, {@code null} when none
+	 * @param waiting why this node waits for a snapshot (it needs one and none fits), {@code null} when it does not
+	 */
+	public record Snapshots(String store, boolean leader, @Nullable Snapshot newest, boolean stale,
+			@Nullable Duration staleAfter, @Nullable Snapshot lastTaken, @Nullable Duration lastTakeDuration,
+			@Nullable Restore lastRestore, @Nullable String restoring, @Nullable String waiting) {
+	}
+
+	/**
+	 * One snapshot, as its metadata describes it.
+	 *
+	 * @param id the snapshot id
+	 * @param nodeId the node that took it
+	 * @param createdAt when it was taken
+	 * @param size its compressed size in bytes
+	 * @param databaseSize the size of its database in bytes
+	 * @param rows the rows in it, every table together
+	 */
+	public record Snapshot(String id, long nodeId, Instant createdAt, long size, long databaseSize, long rows) {
+	}
+
+	/**
+	 * A restore of a snapshot into this node's database.
+	 *
+	 * @param snapshotId the snapshot restored
+	 * @param at when the restore ended
+	 * @param took how long it took, download included
+	 * @param reason why it was restored, e.g. {@code a stream gap}
+	 */
+	public record Restore(String snapshotId, Instant at, Duration took, String reason) {
 	}
 
 }

@@ -9,6 +9,7 @@ import io.harmonylite.ConfigException;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaConfig;
+import io.harmonylite.snapshot.SnapshotConfig;
 
 /**
  * The validated configuration of one node. Invalid values fail at construction with a {@link ConfigException}
@@ -25,11 +26,12 @@ import io.harmonylite.schema.SchemaConfig;
  * @param nats how to reach NATS
  * @param replication how changes are distributed
  * @param schema schema-versioning timings
+ * @param snapshot when snapshots are taken and restored, and where they are kept
  * @since 0.1.0
  */
 public record HarmonyLiteConfig(long nodeId, Path dbPath, List<String> tables, List<String> ignoreTables,
 		boolean publish, boolean replicate, Duration pollingInterval, Duration cleanupInterval, NatsConfig nats,
-		ReplicationConfig replication, SchemaConfig schema) {
+		ReplicationConfig replication, SchemaConfig schema, SnapshotConfig snapshot) {
 
 	public HarmonyLiteConfig {
 		if (nodeId < 1) {
@@ -46,6 +48,7 @@ public record HarmonyLiteConfig(long nodeId, Path dbPath, List<String> tables, L
 		Objects.requireNonNull(nats, "nats");
 		Objects.requireNonNull(replication, "replication");
 		Objects.requireNonNull(schema, "schema");
+		Objects.requireNonNull(snapshot, "snapshot");
 	}
 
 	private static void positive(String property, Duration value) {
@@ -88,6 +91,8 @@ public record HarmonyLiteConfig(long nodeId, Path dbPath, List<String> tables, L
 		private ReplicationConfig replication = ReplicationConfig.defaults();
 
 		private SchemaConfig schema = SchemaConfig.defaults();
+
+		private SnapshotConfig snapshot = SnapshotConfig.defaults();
 
 		private Builder() {
 		}
@@ -147,10 +152,15 @@ public record HarmonyLiteConfig(long nodeId, Path dbPath, List<String> tables, L
 			return this;
 		}
 
+		public Builder snapshot(SnapshotConfig snapshot) {
+			this.snapshot = snapshot;
+			return this;
+		}
+
 		public HarmonyLiteConfig build() {
 			return new HarmonyLiteConfig(this.nodeId, this.dbPath, this.tables, this.ignoreTables, this.publish,
 					this.replicate, this.pollingInterval, this.cleanupInterval, this.nats, this.replication,
-					this.schema);
+					this.schema, this.snapshot);
 		}
 
 	}

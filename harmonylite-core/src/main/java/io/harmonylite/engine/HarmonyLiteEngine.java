@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.harmonylite.ConfigException;
@@ -17,6 +18,8 @@ import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.snapshot.RestoreOutcome;
+import io.harmonylite.snapshot.SnapshotMetadata;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -244,6 +247,57 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 					+ "the --schema-status-cluster command");
 		}
 		return current.clusterSchema();
+	}
+
+	/**
+	 * The snapshot operations (list, take, restore) of this node: through the running node when started (a restore
+	 * then holds its shards meanwhile), otherwise on the database file with the store and the streams reached for the
+	 * call only (for a node whose process is stopped, e.g. from the command line).
+	 * @return the operations
+	 * @throws HarmonyLiteException from each operation when snapshots are disabled
+	 */
+	public SnapshotOperations snapshots() {
+		return new SnapshotOperations() {
+
+			@Override
+			public List<SnapshotMetadata> list() {
+				return withSnapshots(SnapshotOperations::list);
+			}
+
+			@Override
+			public SnapshotMetadata take() {
+				return withSnapshots(SnapshotOperations::take);
+			}
+
+			@Override
+			public RestoreOutcome restore(@Nullable String id) {
+				return withSnapshots((operations) -> operations.restore(id));
+			}
+
+		};
+	}
+
+	private <T> T withSnapshots(Function<SnapshotOperations, T> operation) {
+		if (!this.config.snapshot().enabled()) {
+			throw new HarmonyLiteException("Snapshots are disabled on node " + this.config.nodeId()
+					+ " (harmonylite.snapshot.enabled=false); enable them to list, take or restore snapshots");
+		}
+		RunningNode current = this.node;
+		if (current != null) {
+			SnapshotOperations running = current.snapshots();
+			if (running != null) {
+				return operation.apply(running);
+			}
+		}
+		synchronized (this) {
+			// Not started: the operation runs on the file; start() waits for it.
+			if (this.node != null) {
+				return withSnapshots(operation);
+			}
+			try (OfflineSnapshots offline = NodeAssembly.offlineSnapshots(this.config, this.clock)) {
+				return operation.apply(offline);
+			}
+		}
 	}
 
 	/**

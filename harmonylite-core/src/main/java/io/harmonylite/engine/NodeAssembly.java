@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,16 @@ import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.schema.TableSchema;
+import io.harmonylite.snapshot.DirectorySnapshotStore;
+import io.harmonylite.snapshot.ReplicatedTables;
+import io.harmonylite.snapshot.ReplicationState;
+import io.harmonylite.snapshot.SnapshotConfig;
+import io.harmonylite.snapshot.SnapshotRestorer;
+import io.harmonylite.snapshot.SnapshotSaver;
+import io.harmonylite.snapshot.SnapshotScheduler;
+import io.harmonylite.snapshot.SnapshotStore;
+import io.harmonylite.snapshot.SnapshotStoreFactory;
+import io.harmonylite.snapshot.SnapshotTaker;
 import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.sqlite.SqliteConnections.Synchronous;
 import org.jspecify.annotations.Nullable;
@@ -127,6 +139,17 @@ final class NodeAssembly {
 		}
 	}
 
+	/**
+	 * The snapshot operations of a stopped node: NATS (its embedded server too) is reached only when an operation
+	 * needs it, and left when they are closed.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @return the operations; close them after use
+	 */
+	static OfflineSnapshots offlineSnapshots(HarmonyLiteConfig config, Clock clock) {
+		return new OfflineSnapshots(config, clock, new OfflineCluster(config));
+	}
+
 	private RunningNode assemble() {
 		long node = this.config.nodeId();
 		step(1, "opening database {}", this.config.dbPath());
@@ -153,44 +176,53 @@ final class NodeAssembly {
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
 			.toList();
-		Receiving receiving = this.config.replicate() ? receiving(sources, scheduler) : null;
+		Signal snapshotWake = new Signal();
+		Receiving receiving = this.config.replicate() ? receiving(sources, scheduler, snapshotWake) : null;
 		step(6, "publishing the schema state to the registry");
 		SchemaRegistry registry = nats.schemaRegistry();
 		SchemaMonitor schema = new SchemaMonitor(node, capture, versions, detector, this.clock, baseline, registry,
-				this.migrationVersion, this.wireFormat,
-				(receiving != null) ? receiving.supervisor()::redeliverPausedNow : () -> {
+				this.migrationVersion, this.wireFormat, () -> {
+					if (receiving != null) {
+						receiving.supervisor().redeliverPausedNow();
+					}
+					// A snapshot refused for its schema hash may fit now.
+					snapshotWake.raise();
 				});
 		schema.publish();
 		ClusterWireFormat wireFormat = new ClusterWireFormat(node, this.wireFormat);
 		wireFormat.refresh(registry);
-		startConsumers(receiving, gate, nats, workers);
+		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
+		SnapshotRecovery recovery = startConsumers(receiving, gate, nats, workers, activity, snapshotWake, sources);
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
+		NodeSnapshots snapshots = (activity != null)
+				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
 		this.counters.attach(() -> EngineCounters.RunCounts.of((publisher != null) ? publisher.stats() : null,
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
 		StatusReport status = new StatusReport(this.config, connectionState(nats), captureState, schema, gate,
-				sources, supervisor, workers, this.counters);
+				sources, supervisor, workers, this.counters, snapshots);
 		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, publisher,
-				databaseChanged, status, this.resources);
+				databaseChanged, status, snapshots, this.resources);
 	}
 
-	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler) {
-		ChangeApplier applier = this.resources
-			.add(new ChangeApplier(open(), this.clock, this.conflicts, this.counters.conflicts()));
+	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
+		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock, this.conflicts,
+				this.counters.conflicts()));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
 		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
 		ShardSupervisor supervisor = new ShardSupervisor(sources, queue, positions, applier::confirmStreamIdentity,
-				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock);
+				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock, gapFound::raise);
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 
-	private void startConsumers(@Nullable Receiving receiving, SchemaGate gate, NatsNode nats, Workers workers) {
+	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, SchemaGate gate, NatsNode nats,
+			Workers workers, @Nullable SnapshotActivity activity, Signal snapshotWake, List<ShardSource> sources) {
 		if (receiving == null) {
 			step(7, "replicate=false: changes from the cluster are not applied");
-			return;
+			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
 		step(7, "starting consumers of {} shard(s)", replication.shards());
@@ -207,8 +239,74 @@ final class NodeAssembly {
 		// A restarted loop lost the batch it held: its shards restart from the positions applied.
 		this.resources.add(workers.start(new LoopWorker("apply", loop, loop::stop, supervisor::resyncAll)));
 		this.resources.add(supervisor);
-		supervisor.startAll();
+		if (activity == null) {
+			supervisor.startAll();
+			return null;
+		}
+		SnapshotConfig snapshot = this.config.snapshot();
+		SnapshotRecovery recovery = new SnapshotRecovery(this.config.nodeId(), activity.store(), snapshot.restore(),
+				new SnapshotRestorer(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
+						snapshot.workDirectory(this.config.dbPath()), this.clock),
+				supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
+				() -> ReplicationState.isAbsent(this.config.dbPath()), activity, this.counters, snapshotWake,
+				snapshot.leaseHeartbeat(), this.clock);
+		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.
+		this.resources.add(workers.start(new LoopWorker("snapshot-recovery", recovery, recovery::stop, () -> {
+		})));
+		recovery.startShards();
+		return recovery;
 	}
+
+	private SnapshotActivity snapshotActivity(NatsNode nats) {
+		SnapshotConfig snapshot = this.config.snapshot();
+		SnapshotStore store = switch (snapshot.store()) {
+			case NATS -> nats.snapshotStore(snapshot.bucket());
+			case DIRECTORY -> new DirectorySnapshotStore(Objects.requireNonNull(snapshot.directory()));
+			case S3 -> SnapshotStoreFactory.load(snapshot);
+		};
+		if (store instanceof AutoCloseable closeable) {
+			this.resources.add(closeable);
+		}
+		SnapshotActivity activity = new SnapshotActivity(this.config.nodeId(), store,
+				snapshot.staleThreshold().orElse(null), this.clock);
+		activity.refresh();
+		return activity;
+	}
+
+	/**
+	 * Starts taking the scheduled snapshots while this node holds the lease; a node that does not apply the cluster's
+	 * changes takes none (its copy would miss them), so it does not compete for the lease.
+	 */
+	private NodeSnapshots startSnapshots(NatsNode nats, SnapshotActivity activity,
+			@Nullable SnapshotRecovery recovery, @Nullable Receiving receiving, SchemaGate gate,
+			ScheduledExecutorService scheduler, Workers workers) {
+		SnapshotConfig snapshot = this.config.snapshot();
+		every(scheduler, workers, snapshot.leaseTtl(), activity::refresh);
+		if (receiving == null) {
+			return new NodeSnapshots(this.config.nodeId(), activity, null, null);
+		}
+		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity);
+		SnapshotTaker taker = new SnapshotTaker(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
+				consistency, snapshot.workDirectory(this.config.dbPath()), this.clock);
+		SnapshotSaver saver = new SnapshotSaver(taker, activity.store(), snapshot.keep(), (metadata, took) -> {
+			activity.taken(metadata, took);
+			this.counters.snapshotTaken();
+		});
+		SnapshotScheduler snapshots = this.resources.add(new SnapshotScheduler(this.config.nodeId(), saver,
+				nats.snapshotLease(snapshot.leaseTtl()), snapshot.interval(), snapshot.afterChanges(),
+				snapshot.leaseHeartbeat(), this.counters::appliedTotal, this.clock, consistency));
+		snapshots.start();
+		logger.info("Node {}: snapshots in {}, every {} and/or {} change(s) by the lease holder, keeping {}, restore {}",
+				this.config.nodeId(), activity.store(), snapshot.interval().isZero() ? "-" : snapshot.interval(),
+				(snapshot.afterChanges() > 0) ? snapshot.afterChanges() : "-", snapshot.keep(),
+				snapshot.restore().name().toLowerCase(Locale.ROOT));
+		return new NodeSnapshots(this.config.nodeId(), activity, snapshots, recovery);
+	}
+
+	private ReplicatedTables replicatedTables() {
+		return new ReplicatedTables(this.config.tables(), this.config.ignoreTables());
+	}
+
 
 	private @Nullable ChangePublisher startPublisher(NatsNode nats, SchemaGate gate, SchemaMonitor schema,
 			ClusterWireFormat wireFormat, Workers workers, Signal databaseChanged) {
@@ -332,6 +430,57 @@ final class NodeAssembly {
 			}
 
 		};
+	}
+
+	/**
+	 * The NATS side of a stopped node, connected on first use.
+	 */
+	private static final class OfflineCluster implements OfflineSnapshots.Cluster {
+
+		private final HarmonyLiteConfig config;
+
+		private @Nullable NatsNode nats;
+
+		OfflineCluster(HarmonyLiteConfig config) {
+			this.config = config;
+		}
+
+		@Override
+		public SnapshotStore natsStore(String bucket) {
+			return nats().snapshotStore(bucket);
+		}
+
+		@Override
+		public List<ShardSource> sources() {
+			NatsNode connected = nats();
+			return IntStream.range(0, this.config.replication().shards()).mapToObj(connected::shardSource).toList();
+		}
+
+		private synchronized NatsNode nats() {
+			if (this.nats == null) {
+				NatsNode opened = NatsNode.open(this.config.nats(), this.config.replication(), this.config.nodeId(),
+						this.config.dbPath());
+				try {
+					// As a node start would: a cluster where no node ran yet has no streams.
+					opened.ensureStreams();
+				}
+				catch (RuntimeException ex) {
+					opened.close();
+					throw ex;
+				}
+				this.nats = opened;
+			}
+			return this.nats;
+		}
+
+		@Override
+		public synchronized void close() {
+			if (this.nats != null) {
+				this.nats.close();
+				this.nats = null;
+			}
+		}
+
 	}
 
 	/**

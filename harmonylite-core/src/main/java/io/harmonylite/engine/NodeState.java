@@ -11,6 +11,12 @@ public enum NodeState {
 	RUNNING,
 
 	/**
+	 * A snapshot is being restored into the database: the shards are stopped and start again from the snapshot's
+	 * positions; local writes still work.
+	 */
+	RESTORING,
+
+	/**
 	 * At least one shard is paused by an operator and stays paused, also across restarts, until resumed; local writes
 	 * still work.
 	 */
@@ -19,10 +25,19 @@ public enum NodeState {
 	/** At least one shard is paused because a change's schema hash does not match; local writes still work. */
 	PAUSED_SCHEMA_MISMATCH,
 
+	/**
+	 * A stream no longer holds changes this node needs, and no snapshot fits yet (none exists, or none has this node's
+	 * schema hash): the node waits, says why, and restores one as soon as one fits; local writes still work.
+	 */
+	WAITING_FOR_SNAPSHOT,
+
 	/** NATS is unreachable; local writes are captured and will be sent after the reconnect. */
 	DISCONNECTED,
 
-	/** A stream dropped messages this node has not applied; it cannot catch up until an operator acts. */
+	/**
+	 * A stream dropped messages this node has not applied, and {@code harmonylite.snapshot.restore} does not restore
+	 * by itself here; it cannot catch up until an operator restores a snapshot.
+	 */
 	STREAM_GAP,
 
 	/** A worker thread (apply, publisher, change notifier, maintenance) died; it is restarted after a backoff. */

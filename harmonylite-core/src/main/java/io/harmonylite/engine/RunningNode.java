@@ -34,6 +34,8 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
 	private final StatusReport status;
 
+	private final @Nullable NodeSnapshots snapshots;
+
 	private final Resources resources;
 
 	/**
@@ -47,11 +49,12 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	 * @param publisher the publisher, {@code null} when the node does not publish
 	 * @param databaseChanged raised whenever the database may have changed
 	 * @param status assembles the status
+	 * @param snapshots the snapshot parts, {@code null} when snapshots are disabled
 	 * @param resources every started part, closed in reverse start order
 	 */
 	RunningNode(HarmonyLiteConfig config, ChangeCapture capture, SchemaMonitor schema, CaptureState captureState,
 			SchemaRegistry registry, @Nullable ShardSupervisor supervisor, @Nullable ChangePublisher publisher,
-			Signal databaseChanged, StatusReport status, Resources resources) {
+			Signal databaseChanged, StatusReport status, @Nullable NodeSnapshots snapshots, Resources resources) {
 		this.config = config;
 		this.capture = capture;
 		this.schema = schema;
@@ -61,11 +64,16 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 		this.publisher = publisher;
 		this.databaseChanged = databaseChanged;
 		this.status = status;
+		this.snapshots = snapshots;
 		this.resources = resources;
 	}
 
 	EngineStatus status() {
 		return this.status.build();
+	}
+
+	@Nullable SnapshotOperations snapshots() {
+		return this.snapshots;
 	}
 
 	ClusterSchemaView clusterSchema() {

@@ -52,7 +52,12 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
 
+	private final Runnable gapFound;
+
 	private volatile boolean closed;
+
+	/** While held (a snapshot is being restored), no shard is started. */
+	private volatile boolean held;
 
 	/**
 	 * Creates the supervisor; {@link #startAll()} starts the shards.
@@ -69,6 +74,27 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	ShardSupervisor(List<ShardSource> sources, ApplyQueue queue, AppliedPositions positions,
 			BiPredicate<String, String> sameStream, ScheduledExecutorService scheduler, Duration redeliveryDelay,
 			long nodeId, ManualPauses manualPauses, Clock clock) {
+		this(sources, queue, positions, sameStream, scheduler, redeliveryDelay, nodeId, manualPauses, clock, () -> {
+		});
+	}
+
+	/**
+	 * Creates the supervisor; {@link #startAll()} starts the shards.
+	 * @param sources the source of every shard, by shard number
+	 * @param queue where the sources deliver
+	 * @param positions the positions applied here, where each shard starts
+	 * @param sameStream tells whether a stream (name, identity) is the one this node's position belongs to
+	 * @param scheduler runs the stops and restarts, never on the apply thread
+	 * @param redeliveryDelay how long a paused shard waits before it is redelivered
+	 * @param nodeId this node's id, for the logs
+	 * @param manualPauses the shards an operator paused, which are not started
+	 * @param clock tells the time of a manual pause
+	 * @param gapFound told each time a shard does not start because of a gap, e.g. to restore a snapshot
+	 */
+	ShardSupervisor(List<ShardSource> sources, ApplyQueue queue, AppliedPositions positions,
+			BiPredicate<String, String> sameStream, ScheduledExecutorService scheduler, Duration redeliveryDelay,
+			long nodeId, ManualPauses manualPauses, Clock clock, Runnable gapFound) {
+		this.gapFound = gapFound;
 		this.sources = List.copyOf(sources);
 		this.queue = queue;
 		this.positions = positions;
@@ -85,7 +111,30 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 * @throws io.harmonylite.HarmonyLiteException if a stream cannot be read
 	 */
 	synchronized void startAll() {
+		this.held = false;
 		this.sources.forEach(this::start);
+	}
+
+	/**
+	 * Stops every shard and starts none until {@link #startAll()}, e.g. while a snapshot replaces the database: the
+	 * pending redeliveries are cancelled and the queued messages dropped.
+	 */
+	synchronized void holdAll() {
+		this.held = true;
+		this.redeliveries.values().forEach((future) -> future.cancel(false));
+		this.redeliveries.clear();
+		for (ShardSource source : this.sources) {
+			source.stop();
+			this.queue.discard(source.shard());
+		}
+	}
+
+	/**
+	 * The gaps found when the shards last started.
+	 * @return the gaps by shard; empty when every shard runs
+	 */
+	Map<Integer, StreamGap> gaps() {
+		return Map.copyOf(this.gaps);
 	}
 
 	/**
@@ -202,6 +251,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		if (found != null) {
 			this.gaps.put(source.shard(), found);
 			logger.error("Node {}: {}", this.nodeId, found.describe());
+			this.gapFound.run();
 			return;
 		}
 		this.gaps.remove(source.shard());
@@ -215,7 +265,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private synchronized void restart(int shard) {
 		this.redeliveries.remove(shard);
-		if (this.closed) {
+		if (this.closed || this.held) {
 			return;
 		}
 		stop(shard);

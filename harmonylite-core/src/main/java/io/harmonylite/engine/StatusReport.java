@@ -38,6 +38,8 @@ final class StatusReport {
 
 	private final EngineCounters counters;
 
+	private final @Nullable NodeSnapshots snapshots;
+
 	/**
 	 * Creates the report of one running node.
 	 * @param config the node's configuration
@@ -53,6 +55,26 @@ final class StatusReport {
 	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
 			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
 			EngineCounters counters) {
+		this(config, connection, capture, schema, gate, sources, supervisor, workers, counters, null);
+	}
+
+	/**
+	 * Creates the report of one running node with snapshots.
+	 * @param config the node's configuration
+	 * @param connection the NATS connection
+	 * @param capture the change log and triggers
+	 * @param schema the schema monitor
+	 * @param gate the schema gate, for the paused shards
+	 * @param sources the shard sources, for the streams' last sequences
+	 * @param supervisor the shard supervisor, for positions and gaps; {@code null} when the node does not replicate
+	 * @param workers the workers
+	 * @param counters the engine's counters, with the node's attached
+	 * @param snapshots the snapshot parts, {@code null} when snapshots are disabled
+	 */
+	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
+			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
+			EngineCounters counters, @Nullable NodeSnapshots snapshots) {
+		this.snapshots = snapshots;
 		this.config = config;
 		this.connection = connection;
 		this.capture = capture;
@@ -87,12 +109,13 @@ final class StatusReport {
 		EngineStatus.Schema schemaStatus = new EngineStatus.Schema(version.hash(), version.previousHash(),
 				version.updatedAt(), counts.schemaPauses(), counts.schemaResumes());
 		boolean captureIntact = this.capture.triggerCount() >= 3 * watched.size();
-		NodeState state = state(captureIntact, this.workers.anyDead(), connected, shards);
+		EngineStatus.Snapshots snapshotStatus = (this.snapshots != null) ? this.snapshots.status() : null;
+		NodeState state = state(captureIntact, this.workers.anyDead(), connected, shards, snapshotStatus);
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
 				nats(connected, counts.natsReconnects()),
 				shards, this.capture.pendingChanges(), this.capture.failedChanges(), watched, schemaStatus,
-				this.workers.status(), counts);
+				this.workers.status(), counts, snapshotStatus);
 	}
 
 	/**
@@ -100,14 +123,27 @@ final class StatusReport {
 	 */
 	static NodeState state(boolean captureIntact, boolean workerDead, boolean connected,
 			List<EngineStatus.Shard> shards) {
+		return state(captureIntact, workerDead, connected, shards, null);
+	}
+
+	/**
+	 * The worst that applies, in the documented order: a restore in progress explains a stopped shard, and a gap that
+	 * a snapshot will heal is waited for rather than left to an operator.
+	 */
+	static NodeState state(boolean captureIntact, boolean workerDead, boolean connected,
+			List<EngineStatus.Shard> shards, EngineStatus.@Nullable Snapshots snapshots) {
 		if (!captureIntact) {
 			return NodeState.CAPTURE_BROKEN;
 		}
 		if (workerDead) {
 			return NodeState.WORKER_FAILED;
 		}
+		if (snapshots != null && snapshots.restoring() != null) {
+			return NodeState.RESTORING;
+		}
 		if (shards.stream().anyMatch((shard) -> shard.gap() != null)) {
-			return NodeState.STREAM_GAP;
+			return (snapshots != null && snapshots.waiting() != null) ? NodeState.WAITING_FOR_SNAPSHOT
+					: NodeState.STREAM_GAP;
 		}
 		if (!connected) {
 			return NodeState.DISCONNECTED;

@@ -36,7 +36,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 	/** The default bucket name. */
 	public static final String BUCKET = "harmonylite-snapshot-lease";
 
-	/** The key holding the holder's node id. */
+	/** The default key holding the holder's node id. */
 	public static final String KEY = "snapshot-leader";
 
 	private static final Logger logger = LoggerFactory.getLogger(KvSnapshotLease.class);
@@ -50,6 +50,8 @@ public final class KvSnapshotLease implements SnapshotLease {
 	private final int replicas;
 
 	private final long nodeId;
+
+	private final String key;
 
 	private final byte[] value;
 
@@ -68,6 +70,20 @@ public final class KvSnapshotLease implements SnapshotLease {
 	 * @param nodeId this node's id
 	 */
 	public KvSnapshotLease(Connection connection, String bucket, Duration ttl, int replicas, long nodeId) {
+		this(connection, bucket, KEY, ttl, replicas, nodeId);
+	}
+
+	/**
+	 * Creates a lease under its own key, e.g. one per cluster when several share a NATS.
+	 * @param connection an open NATS connection with JetStream enabled on the server
+	 * @param bucket the bucket name
+	 * @param key the key holding the holder's node id (letters, digits, {@code -}, {@code _}, {@code .})
+	 * @param ttl how long the lease outlives its holder's last renewal; used when the bucket is created
+	 * @param replicas how many servers keep the bucket, as for the streams; used when the bucket is created
+	 * @param nodeId this node's id
+	 */
+	public KvSnapshotLease(Connection connection, String bucket, String key, Duration ttl, int replicas, long nodeId) {
+		this.key = Objects.requireNonNull(key, "key");
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.bucket = Objects.requireNonNull(bucket, "bucket");
 		if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -88,7 +104,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 			KeyValue kv = keyValue();
 			if (this.revision != null) {
 				try {
-					this.revision = kv.update(KEY, this.value, this.revision);
+					this.revision = kv.update(this.key, this.value, this.revision);
 					return true;
 				}
 				catch (JetStreamApiException ex) {
@@ -98,7 +114,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 				}
 			}
 			try {
-				this.revision = kv.create(KEY, this.value);
+				this.revision = kv.create(this.key, this.value);
 				logger.info("Node {}: took the snapshot lease (bucket {}, TTL {})", this.nodeId, this.bucket, this.ttl);
 				return true;
 			}
@@ -119,11 +135,11 @@ public final class KvSnapshotLease implements SnapshotLease {
 	 */
 	private boolean readoptOwn(KeyValue kv) throws IOException {
 		try {
-			KeyValueEntry entry = kv.get(KEY);
+			KeyValueEntry entry = kv.get(this.key);
 			if (entry == null || entry.getOperation() != KeyValueOperation.PUT || !isOwn(entry.getValue())) {
 				return false;
 			}
-			this.revision = kv.update(KEY, this.value, entry.getRevision());
+			this.revision = kv.update(this.key, this.value, entry.getRevision());
 			logger.info("Node {}: took back its snapshot lease", this.nodeId);
 			return true;
 		}
@@ -138,7 +154,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 			return;
 		}
 		try {
-			keyValue().delete(KEY, this.revision);
+			keyValue().delete(this.key, this.revision);
 			logger.info("Node {}: released the snapshot lease", this.nodeId);
 		}
 		catch (IOException | JetStreamApiException | IllegalStateException ex) {
@@ -154,7 +170,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 	@Override
 	public Optional<Long> holder() {
 		try {
-			KeyValueEntry entry = keyValue().get(KEY);
+			KeyValueEntry entry = keyValue().get(this.key);
 			if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
 				return Optional.empty();
 			}

@@ -221,6 +221,26 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * The snapshot store in a JetStream object store bucket over this node's connection, with the streams' replicas.
+	 * @param bucket the bucket name
+	 * @return the store; the bucket is created on first use
+	 */
+	public ObjectStoreSnapshotStore snapshotStore(String bucket) {
+		return new ObjectStoreSnapshotStore(this.connection, bucket, this.config.replicas());
+	}
+
+	/**
+	 * The snapshot lease of this node's cluster, in the KV bucket {@value KvSnapshotLease#BUCKET} under the key of the
+	 * cluster's streams (their prefix), with the streams' replicas.
+	 * @param ttl how long the lease outlives its holder's last renewal
+	 * @return the lease
+	 */
+	public KvSnapshotLease snapshotLease(Duration ttl) {
+		return new KvSnapshotLease(this.connection, KvSnapshotLease.BUCKET, this.config.streamPrefix(), ttl,
+				this.config.replicas(), this.nodeId);
+	}
+
+	/**
 	 * Whether the connection is currently up.
 	 * @return {@code true} when connected
 	 */

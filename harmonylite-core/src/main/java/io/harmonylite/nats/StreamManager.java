@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * settings of existing ones: updated when {@code harmonylite.replication.update-existing} is on, reported otherwise.
  * <p>
  * Every stream uses file storage, the configured replicas, {@code max-entries} messages with the oldest discarded,
- * and a {@link #DUPLICATE_WINDOW duplicate window} in which JetStream drops republished {@code Nats-Msg-Id}s.
+ * and a {@link #DUPLICATE_WINDOW duplicate window} in which JetStream drops republished {@code Nats-Msg-Id}s. Shard
+ * streams also discard messages older than {@code max-age} when it is set; the dead-letter stream keeps its messages
+ * for an operator.
  *
  * @since 0.1.0
  */
@@ -132,6 +134,7 @@ public final class StreamManager {
 			.storageType(StorageType.File)
 			.replicas(this.config.replicas())
 			.maxMessages(this.config.maxEntries())
+			.maxAge(name.equals(deadLetterStream()) ? Duration.ZERO : this.config.maxAge())
 			.discardPolicy(DiscardPolicy.Old)
 			.duplicateWindow(DUPLICATE_WINDOW)
 			.build();
@@ -143,8 +146,9 @@ public final class StreamManager {
 		if (existing == null) {
 			try {
 				this.retry.call("create stream " + name, () -> this.management.addStream(desired));
-				logger.info("Created stream {} (subject {}, file storage, replicas {}, max {} messages, discard old)",
-						name, desired.getSubjects(), desired.getReplicas(), desired.getMaxMsgs());
+				logger.info("Created stream {} (subject {}, file storage, replicas {}, max {} messages, max age {}, "
+						+ "discard old)", name, desired.getSubjects(), desired.getReplicas(), desired.getMaxMsgs(),
+						desired.getMaxAge().isZero() ? "none" : desired.getMaxAge());
 				return new StreamSetup(name, StreamSetup.Outcome.CREATED, List.of());
 			}
 			catch (JetStreamApiException ex) {
@@ -194,6 +198,7 @@ public final class StreamManager {
 			.subjects(desired.getSubjects())
 			.replicas(desired.getReplicas())
 			.maxMessages(desired.getMaxMsgs())
+			.maxAge(desired.getMaxAge())
 			.discardPolicy(desired.getDiscardPolicy())
 			.duplicateWindow(desired.getDuplicateWindow())
 			.build();
@@ -233,6 +238,7 @@ public final class StreamManager {
 		compare(differences, "storage", actual.getStorageType(), desired.getStorageType());
 		compare(differences, "replicas", actual.getReplicas(), desired.getReplicas());
 		compare(differences, "max messages", actual.getMaxMsgs(), desired.getMaxMsgs());
+		compare(differences, "max age", actual.getMaxAge(), desired.getMaxAge());
 		compare(differences, "discard policy", actual.getDiscardPolicy(), desired.getDiscardPolicy());
 		compare(differences, "duplicate window", actual.getDuplicateWindow(), desired.getDuplicateWindow());
 		return differences;

@@ -18,6 +18,9 @@ import io.harmonylite.conflict.ConflictSettings;
  * @param compress whether to compress events with zstd
  * @param publishWindow the most published messages waiting for their acknowledgement
  * @param applyBatchSize the most changes applied in one transaction
+ * @param maxAge the longest a stream keeps a message before discarding it; zero keeps messages for any time (only
+ * {@code maxEntries} bounds the stream). Safe with snapshots: a node that finds the messages it needs discarded
+ * restores a snapshot
  * @param maxClockSkew how far ahead of a node's clock a change's version may be: local versions are bounded to it,
  * received versions beyond it are applied but counted and logged
  * @param tombstoneRetention how long the version of a deleted row is kept; a change older than that which arrives
@@ -25,17 +28,17 @@ import io.harmonylite.conflict.ConflictSettings;
  * @since 0.1.0
  */
 public record ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
-		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize, Duration maxClockSkew,
-		Duration tombstoneRetention) {
+		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize, Duration maxAge,
+		Duration maxClockSkew, Duration tombstoneRetention) {
+
+	/** Replicas not set: 3 when at least three NATS servers are configured, 1 otherwise. */
+	public static final int AUTO_REPLICAS = 0;
 
 	/** The default {@code max-clock-skew}. */
 	public static final Duration DEFAULT_MAX_CLOCK_SKEW = ConflictSettings.DEFAULT_MAX_CLOCK_SKEW;
 
 	/** The default {@code tombstone-retention}. */
 	public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(7);
-
-	/** Replicas not set: 3 when at least three NATS servers are configured, 1 otherwise. */
-	public static final int AUTO_REPLICAS = 0;
 
 	public ReplicationConfig {
 		if (shards < 1 || shards > 1024) {
@@ -58,6 +61,10 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 			throw new ConfigException("harmonylite.replication.apply-batch-size",
 					"must be between 1 and 100000, was " + applyBatchSize);
 		}
+		if (maxAge == null || maxAge.isNegative() || (!maxAge.isZero() && maxAge.compareTo(Duration.ofSeconds(1)) < 0)) {
+			throw new ConfigException("harmonylite.replication.max-age",
+					"must be 0 (no age limit) or at least 1s (e.g. 24h, 7d), was " + maxAge);
+		}
 		ConflictSettings.checkMaxClockSkew(maxClockSkew);
 		if (tombstoneRetention == null || tombstoneRetention.compareTo(Duration.ofMinutes(1)) < 0) {
 			throw new ConfigException("harmonylite.replication.tombstone-retention",
@@ -66,7 +73,7 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	}
 
 	/**
-	 * A configuration with the default clock skew and tombstone retention.
+	 * Settings without an age limit on the streams, with the default clock skew and tombstone retention.
 	 * @param shards the number of streams
 	 * @param streamPrefix stream names are {@code <streamPrefix>-<n>}
 	 * @param subjectPrefix subjects are {@code <subjectPrefix>-<n>}
@@ -80,18 +87,29 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	public ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
 			boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize) {
 		this(shards, streamPrefix, subjectPrefix, replicas, maxEntries, updateExisting, compress, publishWindow,
-				applyBatchSize, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_TOMBSTONE_RETENTION);
+				applyBatchSize, Duration.ZERO, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_TOMBSTONE_RETENTION);
 	}
 
 	/**
-	 * This configuration with other conflict settings.
+	 * These settings with another age limit on the streams.
+	 * @param newMaxAge the longest a stream keeps a message, zero for no limit
+	 * @return the settings
+	 */
+	public ReplicationConfig withMaxAge(Duration newMaxAge) {
+		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas, this.maxEntries,
+				this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize, newMaxAge,
+				this.maxClockSkew, this.tombstoneRetention);
+	}
+
+	/**
+	 * These settings with other conflict settings.
 	 * @param newMaxClockSkew the maximum clock skew
 	 * @param newTombstoneRetention how long tombstones are kept
-	 * @return the new configuration
+	 * @return the settings
 	 */
 	public ReplicationConfig withConflicts(Duration newMaxClockSkew, Duration newTombstoneRetention) {
-		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas,
-				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize,
+		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas, this.maxEntries,
+				this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize, this.maxAge,
 				newMaxClockSkew, newTombstoneRetention);
 	}
 
@@ -103,7 +121,7 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	}
 
 	/**
-	 * The defaults: one shard, replicas by the number of servers, one million entries, no compression.
+	 * The defaults: one shard, replicas by the number of servers, one million entries, no age limit, no compression.
 	 * @return the defaults
 	 */
 	public static ReplicationConfig defaults() {
@@ -130,7 +148,8 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	 */
 	public ReplicationConfig withReplicas(int otherReplicas) {
 		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, otherReplicas,
-				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize);
+				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize,
+				this.maxAge, this.maxClockSkew, this.tombstoneRetention);
 	}
 
 	/**

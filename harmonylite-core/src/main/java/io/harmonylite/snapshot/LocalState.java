@@ -72,7 +72,7 @@ final class LocalState {
 			for (String table : local) {
 				copyTable(image, table);
 			}
-			keepClock(image);
+			keepLaterClock(image);
 			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
 					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
 				SqliteSchema.execute(image, sql);
@@ -98,15 +98,17 @@ final class LocalState {
 	}
 
 	/**
-	 * Keeps the larger clock value, so that the node never issues a version below one it issued before. The meta
-	 * table's recorder cursor stays as well: the node's pending changes are not recorded again into the snapshot's
-	 * version state, since the snapshot's rows do not hold their values; they are published with the versions they
-	 * have and merged here when they come back from the stream, as on every other node.
+	 * The conflict clock (replicated state) never goes back on this node: it takes the later of the snapshot's value and
+	 * its own, so that this node's next local change still gets a version past every version it has handed out. The
+	 * meta table's recorder cursor stays: the node's pending changes are not recorded again into the snapshot's version
+	 * state, since the snapshot's rows do not hold their values; they are published with the versions they have and
+	 * merged here when they come back from the stream, as on every other node.
 	 */
-	private static void keepClock(Connection image) throws SQLException {
-		if (SqliteSchema.tableExists(image, LIVE, ClockTable.NAME)) {
+	private static void keepLaterClock(Connection image) throws SQLException {
+		if (SqliteSchema.tableExists(image, LIVE, SnapshotTables.CLOCK_TABLE)) {
+			// A snapshot of a release without versions has no clock: the node's own carries on.
 			ClockTable.install(image);
-			String clock = SqlIdentifiers.quote(ClockTable.NAME);
+			String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
 			SqliteSchema.execute(image, "UPDATE main." + clock + " SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM "
 					+ LIVE + "." + clock + "), 0)) WHERE id = 1");
 		}

@@ -3,6 +3,7 @@ package io.harmonylite.snapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.harmonylite.ConfigException;
 import org.jspecify.annotations.Nullable;
@@ -22,11 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param leaseTtl how long the snapshot lease outlives its holder's last heartbeat
  * @param workDirectory where snapshots are copied, compressed and unpacked; {@code null} for {@code <db>-snapshots}
  * beside the database
+ * @param staleAfter how old the newest snapshot may get before the node reports it (health {@code DEGRADED}); zero
+ * for twice the {@code interval} (never when the interval is zero)
  * @since 0.1.0
  */
 public record SnapshotConfig(boolean enabled, Duration interval, long afterChanges, int keep, RestoreMode restore,
 		SnapshotStoreType store, String bucket, @Nullable Path directory, S3StoreConfig s3, Duration leaseTtl,
-		@Nullable Path workDirectory) {
+		@Nullable Path workDirectory, Duration staleAfter) {
 
 	/** The default NATS object store bucket. */
 	public static final String DEFAULT_BUCKET = "harmonylite-snapshots";
@@ -71,6 +74,32 @@ public record SnapshotConfig(boolean enabled, Duration interval, long afterChang
 			throw new ConfigException("harmonylite.snapshot.lease-ttl",
 					"must be at least 1s (the lease is handed over this long after its holder stops), was " + leaseTtl);
 		}
+		if (staleAfter == null || staleAfter.isNegative()) {
+			throw new ConfigException("harmonylite.snapshot.stale-after",
+					"must be zero (twice harmonylite.snapshot.interval) or a positive duration (e.g. 3h), was "
+							+ staleAfter);
+		}
+	}
+
+	/**
+	 * Settings with the default age at which the newest snapshot is reported as stale.
+	 * @param enabled whether this node takes scheduled snapshots and restores them
+	 * @param interval how often the lease holder takes a snapshot; zero for never by time
+	 * @param afterChanges also take one after this many changes applied; zero for never by count
+	 * @param keep how many snapshots the store keeps
+	 * @param restore when a node restores a snapshot by itself
+	 * @param store where snapshots are kept
+	 * @param bucket the NATS object store bucket
+	 * @param directory the directory
+	 * @param s3 the S3 location
+	 * @param leaseTtl how long the snapshot lease outlives its holder's last heartbeat
+	 * @param workDirectory where snapshots are copied, compressed and unpacked; {@code null} for the default
+	 */
+	public SnapshotConfig(boolean enabled, Duration interval, long afterChanges, int keep, RestoreMode restore,
+			SnapshotStoreType store, String bucket, @Nullable Path directory, S3StoreConfig s3, Duration leaseTtl,
+			@Nullable Path workDirectory) {
+		this(enabled, interval, afterChanges, keep, restore, store, bucket, directory, s3, leaseTtl, workDirectory,
+				Duration.ZERO);
 	}
 
 	/**
@@ -79,8 +108,30 @@ public record SnapshotConfig(boolean enabled, Duration interval, long afterChang
 	 * @return the defaults
 	 */
 	public static SnapshotConfig defaults() {
-		return new SnapshotConfig(true, Duration.ofHours(1), 0, 3, RestoreMode.AUTO, SnapshotStoreType.NATS,
-				DEFAULT_BUCKET, null, S3StoreConfig.defaults(), Duration.ofSeconds(30), null);
+		return builder().build();
+	}
+
+	/**
+	 * Starts a builder with the {@link #defaults()}.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * How old the newest snapshot may get before it is reported.
+	 * @return {@code staleAfter}, or twice the interval when it is zero; empty when snapshots are disabled or taken by
+	 * count only
+	 */
+	public Optional<Duration> staleThreshold() {
+		if (!this.enabled) {
+			return Optional.empty();
+		}
+		if (!this.staleAfter.isZero()) {
+			return Optional.of(this.staleAfter);
+		}
+		return this.interval.isZero() ? Optional.empty() : Optional.of(this.interval.multipliedBy(2));
 	}
 
 	/**
@@ -102,6 +153,114 @@ public record SnapshotConfig(boolean enabled, Duration interval, long afterChang
 	 */
 	public Duration leaseHeartbeat() {
 		return this.leaseTtl.dividedBy(3);
+	}
+
+	/**
+	 * Builds a {@link SnapshotConfig}; unset values keep their defaults.
+	 */
+	public static final class Builder {
+
+		private boolean enabled = true;
+
+		private Duration interval = Duration.ofHours(1);
+
+		private long afterChanges;
+
+		private int keep = 3;
+
+		private RestoreMode restore = RestoreMode.AUTO;
+
+		private SnapshotStoreType store = SnapshotStoreType.NATS;
+
+		private String bucket = DEFAULT_BUCKET;
+
+		private @Nullable Path directory;
+
+		private S3StoreConfig s3 = S3StoreConfig.defaults();
+
+		private Duration leaseTtl = Duration.ofSeconds(30);
+
+		private @Nullable Path workDirectory;
+
+		private Duration staleAfter = Duration.ZERO;
+
+		private Builder() {
+		}
+
+		public Builder enabled(boolean enabled) {
+			this.enabled = enabled;
+			return this;
+		}
+
+		public Builder interval(Duration interval) {
+			this.interval = interval;
+			return this;
+		}
+
+		public Builder afterChanges(long afterChanges) {
+			this.afterChanges = afterChanges;
+			return this;
+		}
+
+		public Builder keep(int keep) {
+			this.keep = keep;
+			return this;
+		}
+
+		public Builder restore(RestoreMode restore) {
+			this.restore = restore;
+			return this;
+		}
+
+		public Builder store(SnapshotStoreType store) {
+			this.store = store;
+			return this;
+		}
+
+		public Builder bucket(String bucket) {
+			this.bucket = bucket;
+			return this;
+		}
+
+		/**
+		 * Keeps snapshots in a directory ({@link SnapshotStoreType#DIRECTORY}).
+		 * @param directory the directory
+		 * @return this builder
+		 */
+		public Builder directory(@Nullable Path directory) {
+			this.directory = directory;
+			if (directory != null) {
+				this.store = SnapshotStoreType.DIRECTORY;
+			}
+			return this;
+		}
+
+		public Builder s3(S3StoreConfig s3) {
+			this.s3 = s3;
+			return this;
+		}
+
+		public Builder leaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+			return this;
+		}
+
+		public Builder workDirectory(@Nullable Path workDirectory) {
+			this.workDirectory = workDirectory;
+			return this;
+		}
+
+		public Builder staleAfter(Duration staleAfter) {
+			this.staleAfter = staleAfter;
+			return this;
+		}
+
+		public SnapshotConfig build() {
+			return new SnapshotConfig(this.enabled, this.interval, this.afterChanges, this.keep, this.restore,
+					this.store, this.bucket, this.directory, this.s3, this.leaseTtl, this.workDirectory,
+					this.staleAfter);
+		}
+
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.harmonylite.snapshot;
 
+import java.time.Duration;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,8 @@ public final class SnapshotSaver {
 
 	private final SnapshotRetention retention;
 
+	private final Listener listener;
+
 	/**
 	 * Creates a saver.
 	 * @param taker takes the snapshot
@@ -25,9 +29,22 @@ public final class SnapshotSaver {
 	 * @param keep how many snapshots the store keeps
 	 */
 	public SnapshotSaver(SnapshotTaker taker, SnapshotStore store, int keep) {
+		this(taker, store, keep, (metadata, took) -> {
+		});
+	}
+
+	/**
+	 * Creates a saver that reports every snapshot it stored.
+	 * @param taker takes the snapshot
+	 * @param store where it goes
+	 * @param keep how many snapshots the store keeps
+	 * @param listener told about every snapshot stored
+	 */
+	public SnapshotSaver(SnapshotTaker taker, SnapshotStore store, int keep, Listener listener) {
 		this.taker = taker;
 		this.store = store;
 		this.retention = new SnapshotRetention(store, keep);
+		this.listener = listener;
 	}
 
 	/**
@@ -37,8 +54,10 @@ public final class SnapshotSaver {
 	 * @throws SnapshotException if the snapshot cannot be taken or stored
 	 */
 	public SnapshotMetadata save() {
+		long started = System.nanoTime();
 		try (TakenSnapshot taken = this.taker.take()) {
 			this.store.put(taken.metadata(), taken.data());
+			this.listener.saved(taken.metadata(), Duration.ofNanos(System.nanoTime() - started));
 			try {
 				this.retention.prune();
 			}
@@ -56,6 +75,21 @@ public final class SnapshotSaver {
 	 */
 	public SnapshotStore store() {
 		return this.store;
+	}
+
+	/**
+	 * Told about every snapshot a saver stored, e.g. for metrics.
+	 */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * Called once a snapshot is stored, before old ones are deleted.
+		 * @param metadata the snapshot
+		 * @param took how long taking and storing it took
+		 */
+		void saved(SnapshotMetadata metadata, Duration took);
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes the cluster's scheduled snapshots on whichever node holds the {@link SnapshotLease}: every heartbeat it
- * renews (or tries to take) the lease, and the holder saves a snapshot when {@code interval} has passed since the
+ * renews (or tries to take) the lease, unless the node may not take snapshots now (then it gives the lease up, so that
+ * another node takes them), and the holder saves a snapshot when {@code interval} has passed since the
  * newest one in the store, or {@code afterChanges} changes were applied since its last one. A node that takes the lease
  * over goes on from the newest snapshot in the store rather than taking one at once. {@link #takeNow()} saves one on
  * demand, lease or not.
@@ -43,6 +45,8 @@ public final class SnapshotScheduler implements AutoCloseable {
 	private final LongSupplier changesApplied;
 
 	private final Clock clock;
+
+	private final ConsistencyCheck eligibility;
 
 	private final Object lock = new Object();
 
@@ -72,6 +76,26 @@ public final class SnapshotScheduler implements AutoCloseable {
 	 */
 	public SnapshotScheduler(long nodeId, SnapshotSaver saver, SnapshotLease lease, Duration interval,
 			long afterChanges, Duration heartbeat, LongSupplier changesApplied, Clock clock) {
+		this(nodeId, saver, lease, interval, afterChanges, heartbeat, changesApplied, clock, ConsistencyCheck.always());
+	}
+
+	/**
+	 * Creates a scheduler that holds the lease only while the node may take snapshots, so that a node that cannot
+	 * (a paused shard, a stream gap, a restore) leaves them to another.
+	 * @param nodeId this node's id
+	 * @param saver takes, stores and prunes snapshots
+	 * @param lease the snapshot lease
+	 * @param interval how often a snapshot is taken; zero for never by time
+	 * @param afterChanges take one after this many changes applied; zero for never by count
+	 * @param heartbeat how often the lease is renewed and the schedule checked, a third of the lease TTL at most
+	 * @param changesApplied how many changes this node applied since it started (never decreases)
+	 * @param clock the clock
+	 * @param eligibility whether the node may take snapshots now; while it may not, it gives the lease up
+	 */
+	public SnapshotScheduler(long nodeId, SnapshotSaver saver, SnapshotLease lease, Duration interval,
+			long afterChanges, Duration heartbeat, LongSupplier changesApplied, Clock clock,
+			ConsistencyCheck eligibility) {
+		this.eligibility = eligibility;
 		this.nodeId = nodeId;
 		this.saver = saver;
 		this.lease = lease;
@@ -127,6 +151,16 @@ public final class SnapshotScheduler implements AutoCloseable {
 	 */
 	void tick() {
 		synchronized (this.lock) {
+			Optional<String> blocker = this.eligibility.blocker();
+			if (blocker.isPresent()) {
+				if (this.leader) {
+					logger.info("Node {}: gives the snapshot lease up, it takes no snapshot now: {}", this.nodeId,
+							blocker.get());
+					this.lease.release();
+					this.leader = false;
+				}
+				return;
+			}
 			boolean held = this.lease.acquireOrRenew();
 			if (!held) {
 				if (this.leader) {

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 import io.harmonylite.schema.SchemaHasher;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Decides whether a node restores a snapshot and which: the newest one with the node's schema hash whose positions
- * the streams can still be resumed from (same stream incarnation, and no message after the position discarded).
+ * Decides whether a node restores a snapshot and which: the newest one of the node's streams (not of another cluster
+ * sharing the store) with the node's schema hash whose positions the streams can still be resumed from (same stream
+ * incarnation, and no message after the position discarded).
  *
  * @since 0.1.0
  */
@@ -41,29 +43,83 @@ public final class SnapshotSelector {
 			return new RestoreDecision.Proceed("harmonylite.snapshot.restore is " + this.mode.name().toLowerCase()
 					+ ", which does not restore " + describe(reason));
 		}
-		List<String> rejections = new ArrayList<>();
-		for (SnapshotMetadata snapshot : snapshots) {
-			Optional<String> rejection = rejection(snapshot, localSchemaHash, streams);
-			if (rejection.isEmpty()) {
-				return new RestoreDecision.Restore(snapshot);
-			}
-			rejections.add(rejection.get());
+		Fit fit = firstFitting(snapshots, localSchemaHash, streams);
+		if (fit.snapshot() != null) {
+			return new RestoreDecision.Restore(fit.snapshot());
 		}
 		if (reason == RestoreReason.NO_REPLICATION_STATE && streams.stream().allMatch((s) -> s.firstSequence() <= 1)) {
 			return new RestoreDecision.Proceed(snapshots.isEmpty() ? "no snapshot exists; the streams hold every change"
 					: "no snapshot fits, and the streams hold every change");
 		}
-		String why = snapshots.isEmpty() ? "no snapshot exists"
-				: "none of the " + snapshots.size() + " snapshot(s) fits: "
-						+ String.join("; ", rejections.subList(0, Math.min(EXPLAINED, rejections.size())))
-						+ ((rejections.size() > EXPLAINED) ? "; ..." : "");
-		return new RestoreDecision.Wait("A snapshot is needed " + describe(reason) + " but " + why
+		return new RestoreDecision.Wait("A snapshot is needed " + describe(reason) + " but "
+				+ (snapshots.isEmpty() ? "no snapshot exists" : fit.whyNone())
 				+ ". Take one on a healthy node (every node takes one every harmonylite.snapshot.interval while it "
 				+ "holds the snapshot lease, or on demand), or apply the same migrations here");
 	}
 
-	private static Optional<String> rejection(SnapshotMetadata snapshot, String localSchemaHash,
+	/**
+	 * Chooses the snapshot an operator asked to restore, whatever the mode.
+	 * @param id the snapshot, {@code null} for the newest one that fits
+	 * @param snapshots the store's snapshots, newest first
+	 * @param store the store, for the error message
+	 * @param localSchemaHash the node's schema hash
+	 * @param streams the shard streams as they are now
+	 * @return {@link RestoreDecision.Restore}, or {@link RestoreDecision.Wait} saying why no snapshot fits
+	 * @throws SnapshotNotFoundException if no snapshot has the id
+	 */
+	public static RestoreDecision choose(@Nullable String id, List<SnapshotMetadata> snapshots, String store,
+			String localSchemaHash, List<StreamState> streams) {
+		List<SnapshotMetadata> candidates = (id != null)
+				? snapshots.stream().filter((snapshot) -> snapshot.id().equals(id)).toList() : snapshots;
+		if (id != null && candidates.isEmpty()) {
+			throw new SnapshotNotFoundException(id, store);
+		}
+		Fit fit = firstFitting(candidates, localSchemaHash, streams);
+		if (fit.snapshot() != null) {
+			return new RestoreDecision.Restore(fit.snapshot());
+		}
+		return new RestoreDecision.Wait(candidates.isEmpty() ? "the store holds no snapshot (" + store + ")" : fit.whyNone());
+	}
+
+	/**
+	 * The first snapshot that fits, or why none of them does (the first few reasons).
+	 */
+	private static Fit firstFitting(List<SnapshotMetadata> snapshots, String localSchemaHash,
 			List<StreamState> streams) {
+		List<String> rejections = new ArrayList<>();
+		for (SnapshotMetadata snapshot : snapshots) {
+			Optional<String> rejection = rejection(snapshot, localSchemaHash, streams);
+			if (rejection.isEmpty()) {
+				return new Fit(snapshot, "");
+			}
+			rejections.add(rejection.get());
+		}
+		return new Fit(null, "none of the " + snapshots.size() + " snapshot(s) fits: "
+				+ String.join("; ", rejections.subList(0, Math.min(EXPLAINED, rejections.size())))
+				+ ((rejections.size() > EXPLAINED) ? "; ..." : ""));
+	}
+
+	private record Fit(@Nullable SnapshotMetadata snapshot, String whyNone) {
+	}
+
+	/**
+	 * Why a snapshot cannot be restored on a node, whatever the mode.
+	 * @param snapshot the snapshot
+	 * @param localSchemaHash the node's schema hash
+	 * @param streams the shard streams as they are now
+	 * @return the reason, empty when it can be restored
+	 */
+	public static Optional<String> rejection(SnapshotMetadata snapshot, String localSchemaHash,
+			List<StreamState> streams) {
+		if (!streams.isEmpty() && streams.stream()
+			.noneMatch((stream) -> snapshot.positions().containsKey(stream.stream())
+					|| snapshot.streamIdentities().containsKey(stream.stream()))) {
+			// Another cluster's (other stream names sharing the store), or taken before its node read any stream.
+			return Optional.of(snapshot.id() + " was taken for other streams (" + String.join(", ",
+					snapshot.streamIdentities().isEmpty() ? snapshot.positions().keySet()
+							: snapshot.streamIdentities().keySet())
+					+ ")");
+		}
 		if (!snapshot.schemaHash().equals(localSchemaHash)) {
 			return Optional.of(snapshot.id() + " has schema hash " + SchemaHasher.shortHash(snapshot.schemaHash())
 					+ ", this node " + SchemaHasher.shortHash(localSchemaHash));

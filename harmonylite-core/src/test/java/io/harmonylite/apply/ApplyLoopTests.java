@@ -57,6 +57,8 @@ class ApplyLoopTests {
 
 	private ApplyLoop loop;
 
+	private AppliedPositions positions;
+
 	private @Nullable Thread thread;
 
 	@BeforeEach
@@ -75,7 +77,8 @@ class ApplyLoopTests {
 			public void resync(int shard) {
 			}
 		};
-		this.loop = new ApplyLoop(this.applier, this.queue, new AppliedPositions(this.applier.positions()), this.gate,
+		this.positions = new AppliedPositions(this.applier.positions());
+		this.loop = new ApplyLoop(this.applier, this.queue, this.positions, this.gate,
 				shards, sink, ApplyListener.NONE, this.codec, Clock.systemUTC(), 100);
 		this.logs.start();
 		this.logger.addAppender(this.logs);
@@ -129,6 +132,24 @@ class ApplyLoopTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 1);
 		assertThat(this.deadLetters).isEmpty();
 		assertThat(this.database.query("SELECT id, a FROM u")).containsExactly(List.of(1L, "A"));
+	}
+
+	@Test
+	void pausedLoopShouldApplyNothingAndJudgeTheBatchItHeldAgainstThePositionsRestoredMeanwhile() throws Exception {
+		ApplyLoop.Pause pause = this.loop.pause();
+		this.queue.receive(message(1, row("id", 1L, "email", "one@example.com")));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.size() == 0);
+		assertThat(this.applier.position(STREAM)).as("taken, not applied").isZero();
+
+		// A snapshot restored meanwhile already holds message 1.
+		this.positions.restored(Map.of(STREAM, 1L));
+		this.queue.receive(message(2, row("id", 2L, "email", "two@example.com")));
+		pause.close();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 2);
+		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(2L), List.of(100L));
+		assertThat(this.positions.of(STREAM)).isEqualTo(2);
 	}
 
 	private long schemaVersion() {

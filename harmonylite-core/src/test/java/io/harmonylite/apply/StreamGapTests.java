@@ -63,12 +63,12 @@ class StreamGapTests {
 	}
 
 	@Test
-	void everyRemedyShouldPointToTheProcedureByHandAndNeverToSnapshots() {
+	void everyRemedyShouldPointToASnapshotRestoreAndTheProcedureByHand() {
 		List<StreamGap> gaps = List.of(StreamGap.truncated(STREAM, 1, 5), StreamGap.reset(STREAM, 5, 1),
 				StreamGap.recreated(STREAM, 5, "t"), StreamGap.deleted(STREAM, 5));
 
-		assertThat(gaps).allSatisfy((gap) -> assertThat(gap.describe()).contains("docs/operations.md")
-			.doesNotContainIgnoringCase("snapshot"));
+		assertThat(gaps).allSatisfy((gap) -> assertThat(gap.describe())
+			.contains("harmonylite.snapshot.restore=auto", "--restore-snapshot", "docs/operations.md"));
 	}
 
 	private StreamGap find(long applied, StreamState state, boolean sameStream) {

@@ -7,10 +7,12 @@ import java.util.concurrent.CountDownLatch;
 
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.snapshot.SnapshotConfig;
 
 /**
  * A node in its own JVM, so tests can kill it hard. Arguments: node id, database path, stream prefix, NATS URLs
- * (comma-separated), ignored tables (comma-separated, may be empty).
+ * (comma-separated), ignored tables (comma-separated, may be empty), and optionally the snapshot bucket and the
+ * snapshot lease TTL in seconds (snapshots every 2 seconds).
  */
 public final class NodeMain {
 
@@ -27,6 +29,11 @@ public final class NodeMain {
 			.nats(NatsConfig.external(args[3].split(",")))
 			.replication(new ReplicationConfig(defaults.shards(), args[2], args[2] + "-subject", 1,
 					defaults.maxEntries(), false, false, defaults.publishWindow(), defaults.applyBatchSize()))
+			.snapshot((args.length > 6) ? SnapshotConfig.builder()
+				.bucket(args[5])
+				.interval(Duration.ofSeconds(2))
+				.leaseTtl(Duration.ofSeconds(Long.parseLong(args[6])))
+				.build() : SnapshotConfig.defaults())
 			.build();
 		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).build();
 		engine.start();

@@ -97,6 +97,42 @@ class ShardSupervisorTests {
 	}
 
 	@Test
+	void gapShouldBeToldSoThatASnapshotCanBeRestored() {
+		this.first.holding(9, 20, "s0");
+		java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+		ShardSupervisor supervisor = new ShardSupervisor(List.of(this.first, this.second), this.queue, this.positions,
+				(stream, identity) -> true, this.scheduler, Duration.ofMinutes(1), 1, this.pauses, CLOCK,
+				told::incrementAndGet);
+
+		supervisor.startAll();
+
+		assertThat(told).hasValue(1);
+		assertThat(supervisor.gaps()).containsOnlyKeys(0);
+	}
+
+	@Test
+	void heldShardsShouldStayStoppedUntilStartedAgainFromThePositionsRestoredMeanwhile() throws Exception {
+		ShardSupervisor supervisor = supervisor(Duration.ofMillis(10));
+		supervisor.startAll();
+		this.second.deliver(1, new byte[0]);
+
+		supervisor.holdAll();
+		supervisor.resync(0);
+		supervisor.redeliverPausedNow();
+
+		assertThat(this.queue.size()).as("queued messages dropped").isZero();
+		assertThat(this.first.stops()).isGreaterThanOrEqualTo(1);
+		this.positions.restored(Map.of("changes-0", 9L, "changes-1", 3L));
+		// The scheduler runs one task at a time: once this one ran, the resync's restart has run too.
+		this.scheduler.submit(() -> {
+		}).get();
+		assertThat(this.first.starts()).as("no restart while held").containsExactly(7L);
+		supervisor.startAll();
+		assertThat(this.first.starts()).containsExactly(7L, 9L);
+		assertThat(this.second.starts()).containsExactly(0L, 3L);
+	}
+
+	@Test
 	void unreadableStreamShouldFailStartup() {
 		this.second.failing(new HarmonyLiteException("NATS is down"));
 		ShardSupervisor supervisor = supervisor(Duration.ofMinutes(1));

@@ -181,6 +181,25 @@ class StatusReportTests {
 	}
 
 	@Test
+	void gapShouldBeWaitingForSnapshotWhileTheNodeWaitsForOneAndRestoringDuringARestore() {
+		List<EngineStatus.Shard> gap = List.of(new EngineStatus.Shard(0, "changes-0", 7, 20, 13, false, null, null,
+				"stream changes-0 no longer holds sequences 8 to 8", 0, null));
+
+		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, "no snapshot fits")))
+			.isEqualTo(NodeState.WAITING_FOR_SNAPSHOT);
+		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, null))).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(StatusReport.state(true, false, true, gap, null)).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(StatusReport.state(true, false, false, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null)))
+			.isEqualTo(NodeState.RESTORING);
+		assertThat(StatusReport.state(true, true, true, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null)))
+			.isEqualTo(NodeState.WORKER_FAILED);
+	}
+
+	private static EngineStatus.Snapshots snapshots(String restoring, String waiting) {
+		return new EngineStatus.Snapshots("test store", false, null, false, null, null, null, null, restoring, waiting);
+	}
+
+	@Test
 	void missingTriggersShouldBeCaptureBrokenWhateverElseIsWrong() {
 		this.capture.triggers = 2;
 		this.connection.connected = false;

@@ -69,7 +69,8 @@ class WorkerSupervisionIntegrationTests {
 
 		db.execute("INSERT INTO Books VALUES (1, 'Dune')");
 
-		await().atMost(TIMEOUT).until(() -> this.failures.size() == 1);
+		// The callback records the failure, then the status: wait for both.
+		await().atMost(TIMEOUT).until(() -> this.statusWhenReported.size() == 1);
 		assertThat(this.failures.get(0).worker()).isEqualTo("apply");
 		assertThat(this.failures.get(0).error()).isInstanceOf(OutOfMemoryError.class).hasMessage("injected by the test");
 		EngineStatus reported = this.statusWhenReported.get(0);
@@ -85,7 +86,7 @@ class WorkerSupervisionIntegrationTests {
 			EngineStatus status = node.status();
 			assertThat(status.state()).isEqualTo(NodeState.RUNNING);
 			assertThat(status.workers()).extracting(EngineStatus.Worker::name)
-				.containsExactly("apply", "publisher", "change-notifier", "maintenance");
+				.containsExactly("apply", "snapshot-recovery", "publisher", "change-notifier", "maintenance");
 			assertThat(status.workers().get(0).restarts()).isOne();
 			assertThat(status.counters().workerRestarts()).isOne();
 		});

@@ -75,6 +75,22 @@ class StreamManagerIntegrationTests {
 	}
 
 	@Test
+	void maxAgeShouldBoundTheShardStreamsButNotTheDeadLetterStreamAndBeUpdatedWhenAllowed() throws Exception {
+		String prefix = prefix();
+		ReplicationConfig config = config(prefix, 1, 10_000, true).withMaxAge(Duration.ofDays(7));
+		new StreamManager(jsm, config).ensureStreams();
+		assertThat(jsm.getStreamInfo(config.streamName(0)).getConfiguration().getMaxAge()).isEqualTo(Duration.ofDays(7));
+		assertThat(jsm.getStreamInfo(StreamManager.deadLetterStream(config)).getConfiguration().getMaxAge())
+			.isEqualTo(Duration.ZERO);
+
+		List<StreamSetup> updated = new StreamManager(jsm, config.withMaxAge(Duration.ofHours(12))).ensureStreams();
+
+		assertThat(updated.get(0).outcome()).isEqualTo(Outcome.UPDATED);
+		assertThat(updated.get(0).differences()).containsExactly("max age PT168H -> PT12H");
+		assertThat(jsm.getStreamInfo(config.streamName(0)).getConfiguration().getMaxAge()).isEqualTo(Duration.ofHours(12));
+	}
+
+	@Test
 	void ensureStreamsTwiceShouldKeepStreamsAndTheirMessages() throws Exception {
 		ReplicationConfig config = config(2, 10_000, false);
 		new StreamManager(jsm, config).ensureStreams();

@@ -59,6 +59,30 @@ class SnapshotConfigTests {
 	}
 
 	@Test
+	void s3StoreWithoutItsModuleShouldFailNamingTheDependency() {
+		SnapshotConfig s3 = SnapshotConfig.builder()
+			.store(SnapshotStoreType.S3)
+			.s3(new S3StoreConfig(null, "us-east-1", "snapshots", "", false, null, null))
+			.build();
+
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> SnapshotStoreFactory.load(s3))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.snapshot.store"))
+			.withMessageContaining("io.harmonylite:harmonylite-snapshot-s3");
+	}
+
+	@Test
+	void staleThresholdShouldBeTwiceTheIntervalUnlessSet() {
+		assertThat(SnapshotConfig.defaults().staleThreshold()).hasValue(Duration.ofHours(2));
+		assertThat(SnapshotConfig.builder().staleAfter(Duration.ofMinutes(90)).build().staleThreshold())
+			.hasValue(Duration.ofMinutes(90));
+		assertThat(SnapshotConfig.builder().interval(Duration.ZERO).afterChanges(1000).build().staleThreshold())
+			.as("by count only").isEmpty();
+		assertThat(SnapshotConfig.builder().enabled(false).build().staleThreshold()).isEmpty();
+		assertProperty("harmonylite.snapshot.stale-after",
+				() -> SnapshotConfig.builder().staleAfter(Duration.ofSeconds(-1)).build());
+	}
+
+	@Test
 	void s3SecretShouldNotAppearInText() {
 		S3StoreConfig s3 = new S3StoreConfig("http://127.0.0.1:9000", "us-east-1", "b", "", true, "key", "s3cr3t");
 		assertThat(s3.toString()).doesNotContain("s3cr3t").contains("bucket=b");

@@ -85,6 +85,46 @@ class SnapshotRestorerTests {
 	}
 
 	@Test
+	void conflictClockShouldKeepTheLaterOfTheNodesAndTheSnapshotsValue() {
+		TestDatabase ahead = NodeFiles.node(this.dir.resolve("ahead.db"));
+		RestoreFixture.setClock(ahead, RestoreFixture.CLOCK + 1000);
+		TestDatabase behind = NodeFiles.node(this.dir.resolve("behind.db"));
+		RestoreFixture.setClock(behind, RestoreFixture.CLOCK - 1000);
+		TestDatabase without = NodeFiles.node(this.dir.resolve("without.db"));
+		without.execute("DROP TABLE \"" + SnapshotTables.CLOCK_TABLE + "\"");
+
+		for (TestDatabase node : List.of(ahead, behind, without)) {
+			assertThat(this.fixture.restorer(node)
+				.restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node)))
+				.isInstanceOf(RestoreOutcome.Restored.class);
+		}
+
+		assertThat(RestoreFixture.clock(ahead)).as("never back").isEqualTo(RestoreFixture.CLOCK + 1000);
+		assertThat(RestoreFixture.clock(behind)).as("forward to the snapshot's").isEqualTo(RestoreFixture.CLOCK);
+		assertThat(RestoreFixture.clock(without)).as("the snapshot's").isEqualTo(RestoreFixture.CLOCK);
+		ahead.execute("UPDATE Books SET title = 'written after the restore' WHERE id = 7");
+		assertThat(pending(ahead)).as("no version below one the node issued before").singleElement()
+			.satisfies((change) -> assertThat(change.event().hlc()).isGreaterThan(RestoreFixture.CLOCK + 1000));
+	}
+
+	@Test
+	void snapshotWithoutAClockShouldLeaveTheNodesClock() {
+		this.fixture.origin.execute("DROP TABLE \"" + SnapshotTables.CLOCK_TABLE + "\"");
+		SnapshotMetadata withoutClock;
+		try (TakenSnapshot taken = new SnapshotTaker(this.fixture.origin.path(), 1, NodeFiles.SELECTION,
+				ConsistencyCheck.always(), this.dir.resolve("no-clock-work"), Clock.systemUTC()).take()) {
+			this.fixture.store.put(taken.metadata(), taken.data());
+			withoutClock = taken.metadata();
+		}
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		RestoreFixture.setClock(node, RestoreFixture.CLOCK + 1000);
+
+		this.fixture.restorer(node).restore(this.fixture.store, withoutClock, RestoreFixture.schemaHash(node));
+
+		assertThat(RestoreFixture.clock(node)).isEqualTo(RestoreFixture.CLOCK + 1000);
+	}
+
+	@Test
 	void captureShouldKeepWorkingAfterARestore() {
 		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
 		node.execute("INSERT INTO Books VALUES (9001, 'pending', NULL, 2.0)");
@@ -96,29 +136,6 @@ class SnapshotRestorerTests {
 				+ "JOIN \"" + ChangeCapture.LAYOUT_TABLE + "\" layout ON layout.id = log.layout ORDER BY log.id"))
 			.as("both changes captured, each with a layout of this node")
 			.containsExactly("Books|1|Books", "Books|2|Books");
-	}
-
-	@Test
-	void clockShouldMoveUpToTheSnapshotsClock() {
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		RestoreFixture.setClock(node, RestoreFixture.CLOCK - 1000);
-
-		this.fixture.restorer(node).restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node));
-
-		assertThat(RestoreFixture.clock(node)).isEqualTo(RestoreFixture.CLOCK);
-	}
-
-	@Test
-	void clockShouldNeverGoBackSoThatTheNodeNeverIssuesAVersionBelowOneItIssuedBefore() {
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		RestoreFixture.setClock(node, RestoreFixture.CLOCK + 1000);
-
-		this.fixture.restorer(node).restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node));
-
-		assertThat(RestoreFixture.clock(node)).isEqualTo(RestoreFixture.CLOCK + 1000);
-		node.execute("UPDATE Books SET title = 'written after the restore' WHERE id = 7");
-		assertThat(pending(node)).singleElement()
-			.satisfies((change) -> assertThat(change.event().hlc()).isGreaterThan(RestoreFixture.CLOCK + 1000));
 	}
 
 	@Test

@@ -118,6 +118,29 @@ class SnapshotSchedulerTests {
 	}
 
 	@Test
+	void nodeThatMayNotTakeSnapshotsShouldGiveTheLeaseUpAndTakeItBackOnceItMay() {
+		AtomicReference<Optional<String>> eligibility = new AtomicReference<>(Optional.empty());
+		SnapshotTaker taker = new SnapshotTaker(this.node.path(), 1, NodeFiles.SELECTION, this.blocker::get,
+				this.dir.resolve("work"), this.clock);
+		SnapshotScheduler scheduler = new SnapshotScheduler(1, new SnapshotSaver(taker, this.store, 5), this.lease,
+				Duration.ofMinutes(30), 0, HEARTBEAT, this.changes::get, this.clock, eligibility::get);
+		scheduler.tick();
+		assertThat(scheduler.isLeader()).isTrue();
+
+		eligibility.set(Optional.of("stream changes-0 has a gap"));
+		this.clock.advance(Duration.ofHours(1));
+		scheduler.tick();
+
+		assertThat(scheduler.isLeader()).isFalse();
+		assertThat(this.lease.released).isTrue();
+		assertThat(this.store.list()).as("only the first").hasSize(1);
+		eligibility.set(Optional.empty());
+		scheduler.tick();
+		assertThat(scheduler.isLeader()).isTrue();
+		assertThat(this.store.list()).hasSize(2);
+	}
+
+	@Test
 	void retentionShouldKeepTheNewestSnapshots() {
 		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(1), 0, 2);
 		for (int i = 0; i < 4; i++) {

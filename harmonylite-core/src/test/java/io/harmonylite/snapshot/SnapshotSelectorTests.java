@@ -82,6 +82,15 @@ class SnapshotSelectorTests {
 	}
 
 	@Test
+	void snapshotOfOtherStreamsShouldNotBeChosen() {
+		SnapshotMetadata otherCluster = new SnapshotMetadata("other-cluster", 1, HASH, Map.of("x-0", 900L),
+				Map.of("x-0", CREATED), Instant.parse(CREATED), 10, 30, "0".repeat(64), Map.of(), "v0.1.0");
+		assertThat(this.auto.select(RestoreReason.STREAM_GAP, List.of(otherCluster), HASH, STREAMS))
+			.isInstanceOfSatisfying(RestoreDecision.Wait.class,
+					(wait) -> assertThat(wait.reason()).contains("other-cluster was taken for other streams (x-0)"));
+	}
+
+	@Test
 	void modesShouldDecideWhichSituationsRestore() {
 		List<SnapshotMetadata> snapshots = List.of(snapshot("fits", 1, HASH, 900));
 		SnapshotSelector ifEmpty = new SnapshotSelector(RestoreMode.IF_EMPTY);

@@ -10,8 +10,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 /**
  * The standalone HarmonyLite node: replicates any SQLite file, whatever application writes it, and never changes its
  * schema beyond HarmonyLite's own tables and triggers. It serves only the Actuator endpoints. The one-shot commands
- * ({@code --schema-status}, {@code --schema-status-cluster}, {@code --cleanup}, {@code --version}) are answered before
- * anything starts. The root launcher {@code ./harmonylite} runs it with the original tool's flags.
+ * ({@code --schema-status}, {@code --schema-status-cluster}, {@code --cleanup}, the snapshot commands, {@code --version})
+ * are answered before anything starts. The root launcher {@code ./harmonylite} runs it with the original tool's flags.
  *
  * @since 0.1.0
  */

@@ -34,6 +34,15 @@ class ExamplesIntegrationTests {
 	}
 
 	@Test
+	void runClusterWithJoinFourthRestoresTheFourthNodeFromASnapshot() throws Exception {
+		ExampleScript.Result result = run("run-cluster.sh", Duration.ofMinutes(6), "--join-fourth");
+
+		assertThat(result.exitCode()).as(result.tail()).isZero();
+		assertThat(result.output()).contains("node 3 has it: 100|Dune|Frank Herbert", "node 4 restored snapshot",
+				"node 4 has 10 books, the same as node 1", "node 4 joined from snapshot");
+	}
+
+	@Test
 	void schemaMigrationTestPassesAllSixSteps() throws Exception {
 		ExampleScript.Result result = run("run-schema-migration-test.sh", Duration.ofMinutes(6));
 
@@ -54,9 +63,11 @@ class ExamplesIntegrationTests {
 		}
 	}
 
-	private ExampleScript.Result run(String script, Duration timeout) throws Exception {
+	private ExampleScript.Result run(String script, Duration timeout, String... options) throws Exception {
 		assertThat(JAR).as("the packaged jar; run the integration tests with 'verify'").isRegularFile();
-		return script(script).run(log(script), timeout, "--ci", "--no-build");
+		List<String> args = new java.util.ArrayList<>(List.of(options));
+		args.addAll(List.of("--ci", "--no-build"));
+		return script(script).run(log(script + String.join("", options)), timeout, args.toArray(String[]::new));
 	}
 
 	private static ExampleScript script(String name) {

@@ -94,6 +94,32 @@ class LauncherIntegrationTests {
 	}
 
 	@Test
+	void snapshotFlagsShouldReachTheNodeWithOrWithoutAnId() throws Exception {
+		Path database = booksDatabase();
+		Path store = Files.createDirectories(this.tempDir.resolve("snapshots"));
+		List<String> node = List.of("--node-id", "5", "--db-path", database.toString(),
+				"--harmonylite.snapshot.store=directory", "--harmonylite.snapshot.directory=" + store,
+				"--harmonylite.nats.embedded.port=" + FreePorts.one());
+
+		Result list = launch(with(node, "--list-snapshots"));
+		Result unknown = launch(with(node, "-restore-snapshot", "20990101T000000000Z-n9-aaaaaa"));
+		Result newest = launch(with(node, "--restore-snapshot"));
+
+		assertThat(list.exitCode()).as(list.output()).isZero();
+		assertThat(list.output()).contains("Snapshots of node 5's cluster (0;");
+		assertThat(unknown.exitCode()).as(unknown.output()).isEqualTo(1);
+		assertThat(unknown.output()).contains("--restore-snapshot failed", "20990101T000000000Z-n9-aaaaaa");
+		assertThat(newest.exitCode()).as(newest.output()).isEqualTo(2);
+		assertThat(newest.output()).contains("No snapshot restored", "the store holds no snapshot");
+	}
+
+	private static String[] with(List<String> args, String... more) {
+		List<String> all = new ArrayList<>(args);
+		all.addAll(List.of(more));
+		return all.toArray(String[]::new);
+	}
+
+	@Test
 	void unknownFlagShouldFailWithHelpHint() throws Exception {
 		Result result = launch("--schema-statuz");
 

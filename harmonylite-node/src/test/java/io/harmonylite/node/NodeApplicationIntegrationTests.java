@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -48,6 +50,7 @@ class NodeApplicationIntegrationTests {
 		registry.add("harmonylite.node-id", () -> 2);
 		registry.add("harmonylite.nats.embedded.port", () -> 0);
 		registry.add("harmonylite.nats.embedded.store-dir", () -> tempDir.resolve("nats").toString());
+		registry.add("management.endpoint.harmonylitesnapshots.access", () -> "unrestricted");
 	}
 
 	@Autowired
@@ -97,6 +100,26 @@ class NodeApplicationIntegrationTests {
 		assertThat(client.get().uri("/actuator/harmonylite").retrieve().body(String.class)).contains("\"nodeId\":2");
 		assertThat(client.get().uri("/actuator/prometheus").retrieve().body(String.class))
 			.contains("harmonylite_changes_pending{node_id=\"2\"}");
+	}
+
+	@Test
+	void nodeTakesListsAndRestoresSnapshotsOnItsActuatorEndpoint() {
+		RestClient client = RestClient.create("http://localhost:" + this.port);
+
+		String taken = client.post().uri("/actuator/harmonylitesnapshots").retrieve().body(String.class);
+		Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(taken);
+		assertThat(id.find()).as(taken).isTrue();
+		assertThat(client.get().uri("/actuator/harmonylitesnapshots").retrieve().body(String.class))
+			.contains(id.group(1), "\"store\":\"NATS object store bucket harmonylite-snapshots\"");
+		assertThat(client.post().uri("/actuator/harmonylitesnapshots/newest").retrieve().body(String.class))
+			.contains("\"restored\":true");
+		Integer unknown = client.post()
+			.uri("/actuator/harmonylitesnapshots/20990101T000000000Z-n9-aaaaaa")
+			.exchange((request, response) -> response.getStatusCode().value());
+		assertThat(unknown).isEqualTo(404);
+		assertThat(this.engine.status().counters().snapshotRestores()).isPositive();
+		assertThat(client.get().uri("/actuator/prometheus").retrieve().body(String.class))
+			.contains("harmonylite_snapshot_taken_total{node_id=\"2\"}", "harmonylite_snapshot_age_seconds{node_id=\"2\"}");
 	}
 
 }

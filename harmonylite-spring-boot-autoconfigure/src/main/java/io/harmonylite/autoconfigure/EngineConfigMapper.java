@@ -1,6 +1,7 @@
 package io.harmonylite.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaConfig;
+import io.harmonylite.snapshot.S3StoreConfig;
+import io.harmonylite.snapshot.SnapshotConfig;
 
 import org.springframework.boot.ssl.SslBundle;
 
@@ -52,6 +55,7 @@ final class EngineConfigMapper {
 			.nats(nats(properties.getNats(), connectionDetails))
 			.replication(replication(properties.getReplication()))
 			.schema(schema(properties.getSchema()))
+			.snapshot(snapshot(properties.getSnapshot()))
 			.build();
 	}
 
@@ -100,7 +104,18 @@ final class EngineConfigMapper {
 				replication.getSubjectPrefix(), (replicas != null) ? replicas : ReplicationConfig.AUTO_REPLICAS,
 				replication.getMaxEntries(),
 				replication.isUpdateExisting(), replication.isCompress(), replication.getPublishWindow(),
-				replication.getApplyBatchSize(), replication.getMaxClockSkew(), replication.getTombstoneRetention());
+				replication.getApplyBatchSize(), replication.getMaxAge(), replication.getMaxClockSkew(),
+				replication.getTombstoneRetention());
+	}
+
+	private static SnapshotConfig snapshot(HarmonyLiteProperties.Snapshot snapshot) {
+		HarmonyLiteProperties.S3 s3 = snapshot.getS3();
+		Duration staleAfter = snapshot.getStaleAfter();
+		return new SnapshotConfig(snapshot.isEnabled(), snapshot.getInterval(), snapshot.getAfterChanges(),
+				snapshot.getKeep(), snapshot.getRestore(), snapshot.getStore(), snapshot.getBucket(),
+				snapshot.getDirectory(), new S3StoreConfig(s3.getEndpoint(), s3.getRegion(), s3.getBucket(),
+						s3.getPrefix(), s3.isPathStyle(), s3.getAccessKeyId(), s3.getSecretAccessKey()),
+				snapshot.getLeaseTtl(), snapshot.getWorkDirectory(), (staleAfter != null) ? staleAfter : Duration.ZERO);
 	}
 
 	private static SchemaConfig schema(HarmonyLiteProperties.Schema schema) {

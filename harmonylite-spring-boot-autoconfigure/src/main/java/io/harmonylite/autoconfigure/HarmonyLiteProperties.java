@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.harmonylite.snapshot.RestoreMode;
+import io.harmonylite.snapshot.SnapshotConfig;
+import io.harmonylite.snapshot.SnapshotStoreType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -83,6 +86,8 @@ public class HarmonyLiteProperties {
 	private final Schema schema = new Schema();
 
 	private final Events events = new Events();
+
+	private final Snapshot snapshot = new Snapshot();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -186,6 +191,10 @@ public class HarmonyLiteProperties {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Snapshot getSnapshot() {
+		return this.snapshot;
 	}
 
 	/**
@@ -541,6 +550,12 @@ public class HarmonyLiteProperties {
 		private long maxEntries = 1_000_000;
 
 		/**
+		 * Maximum age of a message in a shard stream before it is discarded; 0 for no limit. A node that needs
+		 * discarded messages restores a snapshot, so bound the streams only with snapshots enabled.
+		 */
+		private Duration maxAge = Duration.ZERO;
+
+		/**
 		 * Whether to update existing streams whose settings differ from the configured ones.
 		 */
 		private boolean updateExisting = false;
@@ -610,6 +625,14 @@ public class HarmonyLiteProperties {
 
 		public void setMaxEntries(long maxEntries) {
 			this.maxEntries = maxEntries;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 		public boolean isUpdateExisting() {
@@ -739,6 +762,264 @@ public class HarmonyLiteProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/**
+	 * Snapshots: taken by the node holding the snapshot lease, restored by new nodes and nodes with a stream gap.
+	 */
+	public static class Snapshot {
+
+		/**
+		 * Whether to take scheduled snapshots (on the node holding the snapshot lease) and restore them.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Interval at which the node holding the snapshot lease takes a snapshot; 0 for never by time.
+		 */
+		private Duration interval = Duration.ofHours(1);
+
+		/**
+		 * Number of changes applied after which the node holding the snapshot lease also takes a snapshot; 0 for
+		 * never by count.
+		 */
+		private long afterChanges = 0;
+
+		/**
+		 * Number of snapshots the store keeps; older ones are deleted.
+		 */
+		private int keep = 3;
+
+		/**
+		 * When a node restores a snapshot by itself: auto (a new node, and a node with a stream gap), if-empty (a new
+		 * node only) or never (a node with a gap waits for an operator).
+		 */
+		private RestoreMode restore = RestoreMode.AUTO;
+
+		/**
+		 * Where snapshots are kept: nats (a JetStream object store bucket), s3 (needs harmonylite-snapshot-s3 on the
+		 * classpath) or directory.
+		 */
+		private SnapshotStoreType store = SnapshotStoreType.NATS;
+
+		/**
+		 * NATS object store bucket of the snapshots, for store=nats; one per cluster.
+		 */
+		private String bucket = SnapshotConfig.DEFAULT_BUCKET;
+
+		/**
+		 * Directory of the snapshots, for store=directory, e.g. a volume every node mounts.
+		 */
+		private @Nullable Path directory;
+
+		/**
+		 * Directory where snapshots are copied, compressed and unpacked, with room for twice the database. When not
+		 * set, the database path + "-snapshots".
+		 */
+		private @Nullable Path workDirectory;
+
+		/**
+		 * Time the snapshot lease outlives its holder's last renewal, after which another node takes the snapshots.
+		 */
+		private Duration leaseTtl = Duration.ofSeconds(30);
+
+		/**
+		 * Age of the newest snapshot after which the health check reports DEGRADED. When not set, twice the interval.
+		 */
+		private @Nullable Duration staleAfter;
+
+		private final S3 s3 = new S3();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public long getAfterChanges() {
+			return this.afterChanges;
+		}
+
+		public void setAfterChanges(long afterChanges) {
+			this.afterChanges = afterChanges;
+		}
+
+		public int getKeep() {
+			return this.keep;
+		}
+
+		public void setKeep(int keep) {
+			this.keep = keep;
+		}
+
+		public RestoreMode getRestore() {
+			return this.restore;
+		}
+
+		public void setRestore(RestoreMode restore) {
+			this.restore = restore;
+		}
+
+		public SnapshotStoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(SnapshotStoreType store) {
+			this.store = store;
+		}
+
+		public String getBucket() {
+			return this.bucket;
+		}
+
+		public void setBucket(String bucket) {
+			this.bucket = bucket;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		public @Nullable Path getWorkDirectory() {
+			return this.workDirectory;
+		}
+
+		public void setWorkDirectory(@Nullable Path workDirectory) {
+			this.workDirectory = workDirectory;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public @Nullable Duration getStaleAfter() {
+			return this.staleAfter;
+		}
+
+		public void setStaleAfter(@Nullable Duration staleAfter) {
+			this.staleAfter = staleAfter;
+		}
+
+		public S3 getS3() {
+			return this.s3;
+		}
+
+	}
+
+	/**
+	 * An S3-compatible snapshot store.
+	 */
+	public static class S3 {
+
+		/**
+		 * Endpoint URL of an S3-compatible server (MinIO, Ceph, ...). When not set, AWS.
+		 */
+		private @Nullable String endpoint;
+
+		/**
+		 * Region of the bucket.
+		 */
+		private String region = "us-east-1";
+
+		/**
+		 * Bucket of the snapshots, which must exist.
+		 */
+		private @Nullable String bucket;
+
+		/**
+		 * Key prefix of every snapshot object, e.g. harmonylite/prod/.
+		 */
+		private String prefix = "";
+
+		/**
+		 * Whether to address the bucket in the path rather than the host name, as most S3-compatible servers need.
+		 */
+		private boolean pathStyle = false;
+
+		/**
+		 * Access key id. When not set, the AWS SDK's default credentials.
+		 */
+		private @Nullable String accessKeyId;
+
+		/**
+		 * Secret access key, set together with the access key id.
+		 */
+		private @Nullable String secretAccessKey;
+
+		public @Nullable String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(@Nullable String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(String region) {
+			this.region = region;
+		}
+
+		public @Nullable String getBucket() {
+			return this.bucket;
+		}
+
+		public void setBucket(@Nullable String bucket) {
+			this.bucket = bucket;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+		public boolean isPathStyle() {
+			return this.pathStyle;
+		}
+
+		public void setPathStyle(boolean pathStyle) {
+			this.pathStyle = pathStyle;
+		}
+
+		public @Nullable String getAccessKeyId() {
+			return this.accessKeyId;
+		}
+
+		public void setAccessKeyId(@Nullable String accessKeyId) {
+			this.accessKeyId = accessKeyId;
+		}
+
+		public @Nullable String getSecretAccessKey() {
+			return this.secretAccessKey;
+		}
+
+		public void setSecretAccessKey(@Nullable String secretAccessKey) {
+			this.secretAccessKey = secretAccessKey;
 		}
 
 	}

@@ -97,6 +97,40 @@ public final class EngineStatuses {
 	}
 
 	/**
+	 * A status with snapshots and snapshot counters.
+	 * @param status the status
+	 * @param snapshots the snapshots
+	 * @param taken snapshots taken
+	 * @param restores snapshots restored
+	 * @return the status with them
+	 */
+	public static EngineStatus withSnapshots(EngineStatus status, EngineStatus.Snapshots snapshots, long taken,
+			long restores) {
+		EngineStatus.Counters c = status.counters();
+		return new EngineStatus(status.nodeId(), status.version(), status.state(), status.publish(),
+				status.replicate(), status.nats(), status.shards(), status.pendingChanges(), status.failedChanges(),
+				status.watchedTables(), status.schema(), status.workers(),
+				new EngineStatus.Counters(c.appliedByTable(), c.publishedByTable(), c.publishFailures(),
+						c.publishRejected(), c.deadLetters(), c.natsReconnects(), c.schemaPauses(), c.schemaResumes(),
+						c.workerRestarts(), c.eventsDropped(), taken, restores, c.superseded(), c.aheadOfClock(),
+						c.clampedLocalVersions()),
+				snapshots);
+	}
+
+	/**
+	 * Snapshots whose newest one was taken by node 1 at the given time, of 3,000 bytes.
+	 * @param newestAt when the newest snapshot was taken, {@code null} for none
+	 * @param stale whether it is stale
+	 * @return the snapshots
+	 */
+	public static EngineStatus.Snapshots snapshots(Instant newestAt, boolean stale) {
+		EngineStatus.Snapshot newest = (newestAt != null)
+				? new EngineStatus.Snapshot("20250101T100000000Z-n1-abcdef", 1, newestAt, 3000, 9000, 100) : null;
+		return new EngineStatus.Snapshots("NATS object store bucket harmonylite-snapshots", false, newest, stale,
+				java.time.Duration.ofHours(2), newest, java.time.Duration.ofMillis(1500), null, null, null);
+	}
+
+	/**
 	 * Counters: 12 changes of Books applied, 3 dead letters, 1 publish failure, 1 schema pause, 4 events dropped,
 	 * 5 superseded changes, 1 change ahead of the clock, 2 clamped local versions.
 	 * @param natsReconnects the reconnects
@@ -105,7 +139,7 @@ public final class EngineStatuses {
 	 */
 	public static EngineStatus.Counters counters(long natsReconnects, Map<String, Long> publishedByTable) {
 		return new EngineStatus.Counters(Map.of("Books", 12L), publishedByTable, 1, 0, 3, natsReconnects, 1, 0, 0, 4,
-				5, 1, 2);
+				0, 0, 5, 1, 2);
 	}
 
 	/**

@@ -1,11 +1,15 @@
 package io.harmonylite.node.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * A one-shot command of the jar, named by a flag with one or two dashes, as the original tool accepted.
+ * A one-shot command of the jar, named by a flag with one or two dashes, as the original tool accepted; a command
+ * that takes a value has it after {@code =} or as the next argument.
  */
 enum NodeCommand {
 
@@ -18,13 +22,29 @@ enum NodeCommand {
 	/** Removes HarmonyLite's triggers and tables from the database. */
 	CLEANUP("cleanup"),
 
+	/** Takes a snapshot of the database and stores it. */
+	SAVE_SNAPSHOT("save-snapshot"),
+
+	/** Restores a snapshot (by id, or the newest that fits) into the database. */
+	RESTORE_SNAPSHOT("restore-snapshot", true),
+
+	/** Lists the snapshots of the store. */
+	LIST_SNAPSHOTS("list-snapshots"),
+
 	/** Prints the version. */
 	VERSION("version");
 
 	private final String flag;
 
+	private final boolean takesValue;
+
 	NodeCommand(String flag) {
+		this(flag, false);
+	}
+
+	NodeCommand(String flag, boolean takesValue) {
 		this.flag = flag;
+		this.takesValue = takesValue;
 	}
 
 	String flag() {
@@ -32,7 +52,30 @@ enum NodeCommand {
 	}
 
 	private boolean matches(String arg) {
-		return arg.equals("--" + this.flag) || arg.equals("-" + this.flag);
+		return arg.equals("--" + this.flag) || arg.equals("-" + this.flag)
+				|| (this.takesValue && (arg.startsWith("--" + this.flag + "=") || arg.startsWith("-" + this.flag + "=")));
+	}
+
+	/**
+	 * The command's optional value: {@code --flag=value}, or the argument after {@code --flag} when it is not an
+	 * option.
+	 * @param args the command-line arguments
+	 * @return the value, or {@code null} when none is given
+	 */
+	@Nullable String value(String[] args) {
+		if (!this.takesValue) {
+			return null;
+		}
+		for (int i = 0; i < args.length; i++) {
+			if (matches(args[i])) {
+				int equals = args[i].indexOf('=');
+				if (equals >= 0) {
+					return args[i].substring(equals + 1);
+				}
+				return (i + 1 < args.length && !args[i + 1].startsWith("-")) ? args[i + 1] : null;
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -57,7 +100,16 @@ enum NodeCommand {
 	 * @return the other arguments
 	 */
 	String[] remove(String[] args) {
-		return Arrays.stream(args).filter((arg) -> !matches(arg)).toArray(String[]::new);
+		List<String> rest = new ArrayList<>();
+		for (int i = 0; i < args.length; i++) {
+			if (!matches(args[i])) {
+				rest.add(args[i]);
+			}
+			else if (this.takesValue && !args[i].contains("=") && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+				i++;
+			}
+		}
+		return rest.toArray(String[]::new);
 	}
 
 }

@@ -12,6 +12,7 @@ import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -22,7 +23,9 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Runs the node's one-shot commands, answered from the database and the schema registry without starting
  * replication: {@code --schema-status} (exit 0), {@code --schema-status-cluster} (0 consistent, 2 inconsistent, 3
- * NATS unreachable), {@code --cleanup} (exit 0) and {@code --version} (exit 0). A bad configuration exits with 1.
+ * NATS unreachable), {@code --cleanup} (exit 0), {@code --list-snapshots} and {@code --save-snapshot} (exit 0),
+ * {@code --restore-snapshot [id]} (0 restored, 2 no snapshot fits) and {@code --version} (exit 0). A bad
+ * configuration, or a store or NATS that cannot be reached, exits with 1.
  * <p>
  * The node's configuration comes from the same sources as a running node's (application.yml, profiles,
  * {@code spring.config.additional-location}, command-line properties, environment).
@@ -57,7 +60,7 @@ public final class NodeCommands {
 			return OptionalInt.empty();
 		}
 		try {
-			return OptionalInt.of(run(command.get(), command.get().remove(args), out));
+			return OptionalInt.of(run(command.get(), command.get().remove(args), command.get().value(args), out));
 		}
 		catch (HarmonyLiteException ex) {
 			err.println(command.get().flag() + " failed: " + ex.getMessage());
@@ -65,12 +68,15 @@ public final class NodeCommands {
 		}
 	}
 
-	private static int run(NodeCommand command, String[] args, PrintStream out) {
+	private static int run(NodeCommand command, String[] args, @Nullable String value, PrintStream out) {
 		return switch (command) {
 			case VERSION -> printVersion(out);
 			case SCHEMA_STATUS -> printLocal(loadConfig(args), out);
 			case SCHEMA_STATUS_CLUSTER -> printCluster(loadConfig(args), out);
 			case CLEANUP -> cleanup(loadConfig(args), out);
+			case LIST_SNAPSHOTS -> SnapshotCommands.list(loadConfig(args), out);
+			case SAVE_SNAPSHOT -> SnapshotCommands.save(requireDatabase(loadConfig(args)), out);
+			case RESTORE_SNAPSHOT -> SnapshotCommands.restore(requireDatabase(loadConfig(args)), value, out);
 		};
 	}
 
@@ -137,11 +143,12 @@ public final class NodeCommands {
 		return new HarmonyLiteException("Could not read the node's configuration: " + ex.getMessage(), ex);
 	}
 
-	private static void requireDatabase(HarmonyLiteConfig config) {
+	private static HarmonyLiteConfig requireDatabase(HarmonyLiteConfig config) {
 		if (!Files.isRegularFile(config.dbPath())) {
 			throw new ConfigException("harmonylite.db-path",
 					"names no database file: " + config.dbPath() + " does not exist; check --db-path");
 		}
+		return config;
 	}
 
 	private static int cleanup(HarmonyLiteConfig config, PrintStream out) {

@@ -1,6 +1,7 @@
 /**
  * The standalone node's one-shot commands ({@code --schema-status}, {@code --schema-status-cluster}, {@code --cleanup},
- * {@code --version}), answered without starting replication.
+ * {@code --list-snapshots}, {@code --save-snapshot}, {@code --restore-snapshot}, {@code --version}), answered without
+ * starting replication.
  */
 @NullMarked
 package io.harmonylite.node.cli;

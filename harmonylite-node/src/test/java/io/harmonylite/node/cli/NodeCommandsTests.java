@@ -137,6 +137,44 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void restoreSnapshotShouldTakeItsIdAfterAnEqualsSignOrAsTheNextArgumentOrNone() {
+		NodeCommand restore = NodeCommand.RESTORE_SNAPSHOT;
+		String[] spaced = { "--restore-snapshot", "20250101T000000000Z-n1-abcdef", "--harmonylite.node-id=3" };
+		String[] inline = { "-restore-snapshot=20250101T000000000Z-n1-abcdef", "--harmonylite.node-id=3" };
+		String[] none = { "--restore-snapshot", "--harmonylite.node-id=3" };
+
+		assertThat(NodeCommand.find(spaced)).hasValue(restore);
+		assertThat(restore.value(spaced)).isEqualTo("20250101T000000000Z-n1-abcdef");
+		assertThat(restore.remove(spaced)).containsExactly("--harmonylite.node-id=3");
+		assertThat(NodeCommand.find(inline)).hasValue(restore);
+		assertThat(restore.value(inline)).isEqualTo("20250101T000000000Z-n1-abcdef");
+		assertThat(restore.remove(inline)).containsExactly("--harmonylite.node-id=3");
+		assertThat(restore.value(none)).isNull();
+		assertThat(restore.remove(none)).containsExactly("--harmonylite.node-id=3");
+		assertThat(NodeCommand.SAVE_SNAPSHOT.value(new String[] { "--save-snapshot", "x" })).isNull();
+	}
+
+	@Test
+	void listSnapshotsOfADirectoryStoreShouldNeedNoNats() throws Exception {
+		Path store = this.tempDir.resolve("store");
+		java.nio.file.Files.createDirectories(store);
+
+		assertThat(run(nodeArgs("--list-snapshots", "--harmonylite.snapshot.store=directory",
+				"--harmonylite.snapshot.directory=" + store, "--harmonylite.nats.urls=nats://127.0.0.1:" + FreePorts.one(),
+				"--harmonylite.nats.connect-retries=0")))
+			.as(this.err.toString(StandardCharsets.UTF_8))
+			.hasValue(0);
+		assertThat(stdout()).startsWith("Snapshots of node 3's cluster (0;").contains("--save-snapshot");
+	}
+
+	@Test
+	void snapshotCommandWithSnapshotsDisabledShouldFailNamingTheProperty() {
+		assertThat(run(nodeArgs("--save-snapshot", "--harmonylite.snapshot.enabled=false"))).hasValue(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--save-snapshot failed",
+				"harmonylite.snapshot.enabled=false");
+	}
+
+	@Test
 	void twoCommandsShouldFail() {
 		assertThat(run("--schema-status", "--cleanup")).hasValue(1);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("one command at a time");

@@ -7,10 +7,13 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.snapshot.S3StoreConfig;
+import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.snapshot.SnapshotException;
 import io.harmonylite.snapshot.SnapshotMetadata;
 import io.harmonylite.snapshot.SnapshotStore;
 import io.harmonylite.snapshot.SnapshotStoreContract;
+import io.harmonylite.snapshot.SnapshotStoreFactory;
+import io.harmonylite.snapshot.SnapshotStoreType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,23 @@ class S3SnapshotStoreIntegrationTests extends SnapshotStoreContract {
 		production.put(metadata, data);
 		assertThat(production.list()).containsExactly(metadata);
 		assertThat(staging.list()).isEmpty();
+	}
+
+	@Test
+	void engineShouldFindThisStoreOnTheClasspathForStoreS3() throws Exception {
+		SnapshotConfig settings = SnapshotConfig.builder()
+			.store(SnapshotStoreType.S3)
+			.s3(config(BUCKET, "found/"))
+			.build();
+
+		SnapshotStore store = SnapshotStoreFactory.load(settings);
+
+		assertThat(store).isInstanceOf(S3SnapshotStore.class).hasToString("S3 bucket snapshots under found/");
+		Path data = data("data", 100, 2);
+		SnapshotMetadata metadata = metadata("found", Instant.EPOCH, data);
+		store.put(metadata, data);
+		assertThat(store.list()).containsExactly(metadata);
+		((S3SnapshotStore) store).close();
 	}
 
 	@Test

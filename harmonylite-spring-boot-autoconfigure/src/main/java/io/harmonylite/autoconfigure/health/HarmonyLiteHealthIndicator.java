@@ -1,5 +1,6 @@
 package io.harmonylite.autoconfigure.health;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,10 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
- * {@link #PAUSED} while a schema mismatch holds replication back ({@link #PAUSED_MANUALLY} while an operator does),
- * {@link #DEGRADED} while NATS is unreachable, {@code DOWN} when capture is broken, a worker thread died (until it is
+ * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits
+ * ({@link #PAUSED_MANUALLY} while an operator does), {@code RESTORING} while a snapshot is restored,
+ * {@link #DEGRADED} while NATS is unreachable or the newest snapshot is older than
+ * {@code harmonylite.snapshot.stale-after}, {@code DOWN} when capture is broken, a worker thread died (until it is
  * restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
  * restarted, and {@code OUT_OF_SERVICE} while the engine is stopped.
  * <p>
@@ -46,6 +49,8 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 
 	private final Supplier<EngineStatus> status;
 
+	private final SnapshotHealth snapshots = new SnapshotHealth(Clock.systemUTC());
+
 	/**
 	 * Creates an indicator for the given engine.
 	 * @param engine the engine
@@ -63,7 +68,8 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		EngineStatus current = this.status.get();
 		String embeddedServer = current.nats().embeddedServer();
-		builder.status(EMBEDDED_SERVER_DOWN.equals(embeddedServer) ? Status.DOWN : status(current.state()))
+		builder.status(EMBEDDED_SERVER_DOWN.equals(embeddedServer) ? Status.DOWN
+				: SnapshotHealth.adjust(status(current.state()), current.snapshots()))
 			.withDetail("nodeId", current.nodeId())
 			.withDetail("state", current.state().name())
 			.withDetail("natsConnected", current.nats().connected());
@@ -81,6 +87,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 		if (!dead.isEmpty()) {
 			builder.withDetail("deadWorkers", dead);
 		}
+		if (current.snapshots() != null) {
+			builder.withDetail("snapshots", this.snapshots.details(current.snapshots()));
+		}
 	}
 
 	/**
@@ -92,7 +101,8 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 		return switch (state) {
 			case RUNNING -> Status.UP;
 			case PAUSED_MANUALLY -> PAUSED_MANUALLY;
-			case PAUSED_SCHEMA_MISMATCH -> PAUSED;
+			case PAUSED_SCHEMA_MISMATCH, WAITING_FOR_SNAPSHOT -> PAUSED;
+			case RESTORING -> SnapshotHealth.RESTORING;
 			case DISCONNECTED -> DEGRADED;
 			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
 			case STOPPED -> Status.OUT_OF_SERVICE;

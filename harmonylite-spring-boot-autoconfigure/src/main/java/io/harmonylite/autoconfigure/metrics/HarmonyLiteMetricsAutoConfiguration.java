@@ -43,4 +43,10 @@ public final class HarmonyLiteMetricsAutoConfiguration {
 		return new HarmonyLiteMetrics(engine, applyMetrics);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	SnapshotMetrics harmonyLiteSnapshotMetrics(HarmonyLiteEngine engine) {
+		return new SnapshotMetrics(engine);
+	}
+
 }

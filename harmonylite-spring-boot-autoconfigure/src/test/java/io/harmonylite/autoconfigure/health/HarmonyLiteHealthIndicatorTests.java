@@ -1,12 +1,15 @@
 package io.harmonylite.autoconfigure.health;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.NodeState;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,8 +30,9 @@ class HarmonyLiteHealthIndicatorTests {
 	Path dir;
 
 	@ParameterizedTest
-	@CsvSource({ "RUNNING, UP", "PAUSED_MANUALLY, PAUSED", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
-			"WORKER_FAILED, DOWN", "CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
+	@CsvSource({ "RUNNING, UP", "RESTORING, RESTORING", "PAUSED_MANUALLY, PAUSED", "PAUSED_SCHEMA_MISMATCH, PAUSED",
+			"WAITING_FOR_SNAPSHOT, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN", "WORKER_FAILED, DOWN",
+			"CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
 	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(state)).health(true);
 
@@ -101,6 +105,32 @@ class HarmonyLiteHealthIndicatorTests {
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("deadWorkers", List.of(Map.of("worker", "apply", "failure",
 				"java.lang.OutOfMemoryError: Java heap space", "restarts", 0L)));
+	}
+
+	@Test
+	void staleSnapshotShouldMakeAHealthyNodeDegradedAndSayWhy() {
+		Instant old = Instant.now().minus(Duration.ofHours(3));
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.withSnapshots(EngineStatuses.running(),
+				EngineStatuses.snapshots(old, true), 0, 0)).health(true);
+
+		assertThat(health.getStatus().getCode()).isEqualTo("DEGRADED");
+		assertThat(health.getStatus().getDescription()).contains("harmonylite.snapshot.stale-after");
+		assertThat(health.getDetails().get("snapshots")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("stale", true)
+			.containsEntry("newest", "20250101T100000000Z-n1-abcdef")
+			.containsEntry("staleAfter", "PT2H")
+			.hasEntrySatisfying("newestAge", (age) -> assertThat(age).asString().startsWith("108"));
+	}
+
+	@Test
+	void freshSnapshotShouldLeaveAHealthyNodeUpAndAStaleOneShouldNotHideWorseStates() {
+		Health fresh = new HarmonyLiteHealthIndicator(() -> EngineStatuses.withSnapshots(EngineStatuses.running(),
+				EngineStatuses.snapshots(Instant.now(), false), 0, 0)).health(true);
+		Health pausedAndStale = new HarmonyLiteHealthIndicator(() -> EngineStatuses.withSnapshots(
+				EngineStatuses.paused(), EngineStatuses.snapshots(Instant.EPOCH, true), 0, 0)).health(true);
+
+		assertThat(fresh.getStatus()).isEqualTo(Status.UP);
+		assertThat(pausedAndStale.getStatus()).isEqualTo(HarmonyLiteHealthIndicator.PAUSED);
 	}
 
 	@Test

@@ -47,6 +47,8 @@ class HarmonyLiteMetricsAutoConfigurationTests {
 				.isZero();
 			assertThat(registry.find(ApplyMetrics.REPLICATION_LAG).tag("node_id", "3").timer()).isNotNull();
 			assertThat(registry.find(HarmonyLiteMetrics.DEAD_LETTERS).tag("node_id", "3").functionCounter()).isNotNull();
+			assertThat(context).hasSingleBean(SnapshotMetrics.class);
+			assertThat(registry.get(SnapshotMetrics.RESTORES).tag("node_id", "3").functionCounter().count()).isZero();
 		});
 	}
 

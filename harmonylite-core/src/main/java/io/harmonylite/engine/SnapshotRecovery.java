@@ -1,0 +1,266 @@
+package io.harmonylite.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.AppliedPositions;
+import io.harmonylite.apply.ApplyLoop;
+import io.harmonylite.replicate.Signal;
+import io.harmonylite.snapshot.RestoreDecision;
+import io.harmonylite.snapshot.RestoreMode;
+import io.harmonylite.snapshot.RestoreOutcome;
+import io.harmonylite.snapshot.RestoreReason;
+import io.harmonylite.snapshot.SnapshotMetadata;
+import io.harmonylite.snapshot.SnapshotRestorer;
+import io.harmonylite.snapshot.SnapshotSelector;
+import io.harmonylite.snapshot.SnapshotStore;
+import io.harmonylite.snapshot.StreamState;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores snapshots into a running node: at startup when the node has no replication state, whenever a shard
+ * stops at a stream gap, and on demand. A restore holds every shard and pauses the apply loop, installs the snapshot
+ * into the live database (keeping the node's pending local changes), moves the applied positions to the snapshot's,
+ * and starts the shards again from there. When no snapshot fits, the node waits and says why; it decides again every
+ * {@code retry}, and at once when woken (e.g. after a schema change).
+ */
+final class SnapshotRecovery implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SnapshotRecovery.class);
+
+	private final long nodeId;
+
+	private final SnapshotStore store;
+
+	private final RestoreMode mode;
+
+	private final SnapshotRestorer restorer;
+
+	private final ShardSupervisor supervisor;
+
+	private final ApplyLoop loop;
+
+	private final AppliedPositions positions;
+
+	private final Supplier<String> localHash;
+
+	private final Supplier<List<StreamState>> streams;
+
+	private final BooleanSupplier noReplicationState;
+
+	private final SnapshotActivity activity;
+
+	private final EngineCounters counters;
+
+	private final Signal wake;
+
+	private final Duration retry;
+
+	private final Clock clock;
+
+	private final Object lock = new Object();
+
+	private volatile boolean running = true;
+
+	private @Nullable String lastWait;
+
+	/**
+	 * Creates the recovery of a node.
+	 * @param nodeId this node's id
+	 * @param store where snapshots are kept
+	 * @param mode when the node restores by itself
+	 * @param restorer installs a snapshot into the live database
+	 * @param supervisor holds and starts the shards
+	 * @param loop the apply loop, paused during a restore
+	 * @param positions the applied positions, moved to the snapshot's
+	 * @param localHash this node's current schema hash
+	 * @param streams the shard streams as they are now
+	 * @param noReplicationState whether the database has no stream position yet
+	 * @param activity records restores and waits, for the status
+	 * @param counters counts restores
+	 * @param wake raised when a gap is found or something changed that may let a snapshot fit
+	 * @param retry how often a node that waits for a snapshot decides again
+	 * @param clock the clock
+	 */
+	SnapshotRecovery(long nodeId, SnapshotStore store, RestoreMode mode, SnapshotRestorer restorer,
+			ShardSupervisor supervisor, ApplyLoop loop, AppliedPositions positions, Supplier<String> localHash,
+			Supplier<List<StreamState>> streams, BooleanSupplier noReplicationState, SnapshotActivity activity,
+			EngineCounters counters, Signal wake, Duration retry, Clock clock) {
+		this.nodeId = nodeId;
+		this.store = store;
+		this.mode = mode;
+		this.restorer = restorer;
+		this.supervisor = supervisor;
+		this.loop = loop;
+		this.positions = positions;
+		this.localHash = localHash;
+		this.streams = streams;
+		this.noReplicationState = noReplicationState;
+		this.activity = activity;
+		this.counters = counters;
+		this.wake = wake;
+		this.retry = retry;
+		this.clock = clock;
+	}
+
+	/**
+	 * Starts the shards, first restoring the newest fitting snapshot when the node has no replication state and the
+	 * mode restores then; a snapshot that cannot be read leaves the node to replay the streams (or wait at a gap).
+	 */
+	void startShards() {
+		if (this.mode.allows(RestoreReason.NO_REPLICATION_STATE) && this.noReplicationState.getAsBoolean()) {
+			try {
+				synchronized (this.lock) {
+					if (decide(RestoreReason.NO_REPLICATION_STATE)) {
+						return;
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Node {}: could not restore a snapshot at startup, starting from the streams: {}",
+						this.nodeId, ex.getMessage());
+			}
+		}
+		this.supervisor.startAll();
+	}
+
+	/**
+	 * Decides again at once, e.g. after a gap was found or the schema changed.
+	 */
+	void wake() {
+		this.wake.raise();
+	}
+
+	/**
+	 * Restores a snapshot on demand, whatever the mode.
+	 * @param id the snapshot, {@code null} for the newest one that fits this node
+	 * @return the outcome; {@link RestoreOutcome.Refused} when the snapshot does not fit this node (its schema hash,
+	 * or positions the streams no longer hold)
+	 * @throws io.harmonylite.snapshot.SnapshotNotFoundException if the store holds no snapshot with that id
+	 * @throws io.harmonylite.snapshot.SnapshotException if the snapshot cannot be read or installed
+	 */
+	RestoreOutcome restore(@Nullable String id) {
+		synchronized (this.lock) {
+			RestoreDecision decision = SnapshotSelector.choose(id, this.store.list(), this.store.toString(),
+					this.localHash.get(), this.streams.get());
+			if (decision instanceof RestoreDecision.Restore restore) {
+				return install(restore.snapshot(), "requested by an operator");
+			}
+			return new RestoreOutcome.Refused("Node " + this.nodeId + " restores no snapshot: "
+					+ ((RestoreDecision.Wait) decision).reason());
+		}
+	}
+
+	/**
+	 * Heals the gaps: decides every {@code retry} while a shard has a gap, and at once when woken.
+	 */
+	@Override
+	public void run() {
+		while (this.running) {
+			try {
+				this.wake.await(this.retry);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (!this.running) {
+				return;
+			}
+			if (this.supervisor.gaps().isEmpty()) {
+				this.activity.waiting(null);
+				continue;
+			}
+			try {
+				synchronized (this.lock) {
+					RestoreReason reason = this.noReplicationState.getAsBoolean() ? RestoreReason.NO_REPLICATION_STATE
+							: RestoreReason.STREAM_GAP;
+					// A mode that leaves the gap to an operator: the shard stays stopped, reported as a gap.
+					if (!this.supervisor.gaps().isEmpty() && this.mode.allows(reason)) {
+						decide(reason);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Node {}: restoring a snapshot failed, trying again in {} s: {}", this.nodeId,
+						this.retry.toSeconds(), ex.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * Stops the loop; a restore in progress finishes first.
+	 */
+	void stop() {
+		this.running = false;
+		this.wake.raise();
+	}
+
+	/**
+	 * Decides with the selector and restores when it says so.
+	 * @return whether a restore was tried (the shards are then started again)
+	 */
+	private boolean decide(RestoreReason reason) {
+		RestoreDecision decision = new SnapshotSelector(this.mode).select(reason, this.store.list(),
+				this.localHash.get(), this.streams.get());
+		if (decision instanceof RestoreDecision.Restore restore) {
+			install(restore.snapshot(), (reason == RestoreReason.STREAM_GAP) ? "a stream gap" : "no replication state");
+			return true;
+		}
+		if (decision instanceof RestoreDecision.Wait wait) {
+			waitFor(wait.reason());
+		}
+		else if (decision instanceof RestoreDecision.Proceed proceed) {
+			this.activity.waiting(null);
+			logger.info("Node {}: no snapshot restored: {}", this.nodeId, proceed.reason());
+		}
+		return false;
+	}
+
+	private void waitFor(String reason) {
+		this.activity.waiting(reason);
+		if (!reason.equals(this.lastWait)) {
+			logger.warn("Node {}: waits for a snapshot: {}", this.nodeId, reason);
+		}
+		this.lastWait = reason;
+	}
+
+	private RestoreOutcome install(SnapshotMetadata snapshot, String why) {
+		logger.info("Node {}: restoring snapshot {} of node {} ({}); replication stops until it is installed",
+				this.nodeId, snapshot.id(), snapshot.nodeId(), why);
+		this.activity.restoring(snapshot.id());
+		EngineStatus.Restore done = null;
+		this.supervisor.holdAll();
+		try (ApplyLoop.Pause pause = this.loop.pause()) {
+			RestoreOutcome outcome = this.restorer.restore(this.store, snapshot, this.localHash.get());
+			if (outcome instanceof RestoreOutcome.Restored restored) {
+				this.positions.restored(restored.positions());
+				this.counters.snapshotRestored();
+				done = new EngineStatus.Restore(snapshot.id(), this.clock.instant(), restored.took(), why);
+				this.activity.waiting(null);
+				this.lastWait = null;
+			}
+			else if (outcome instanceof RestoreOutcome.Refused refused) {
+				waitFor(refused.reason());
+			}
+			return Objects.requireNonNull(outcome);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Node " + this.nodeId + " was interrupted while waiting to restore snapshot "
+					+ snapshot.id(), ex);
+		}
+		finally {
+			this.activity.restored(done);
+			this.supervisor.startAll();
+		}
+	}
+
+}
