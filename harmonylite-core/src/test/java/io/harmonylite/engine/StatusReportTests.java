@@ -74,7 +74,7 @@ class StatusReportTests {
 		SchemaChangeDetector detector = new SchemaChangeDetector(this.database);
 		this.baseline = SchemaMonitor.baseline(1, capture, versions, detector, Clock.systemUTC());
 		this.schema = new SchemaMonitor(1, capture, versions, detector, Clock.systemUTC(), this.baseline,
-				new InMemorySchemaRegistry(), () -> null, () -> {
+				new InMemorySchemaRegistry(), () -> null, 2, () -> {
 				});
 		this.workers = new Workers(1, Clock.systemUTC(), this.scheduler, WorkerFailureCallback.NONE,
 				Workers.Backoff.DEFAULT);
