@@ -41,6 +41,10 @@ public final class ApplyBenchmark {
 
 	private static final List<String> KEY = List.of("id");
 
+	private static final String PLAIN_TABLE = "plain_books";
+
+	private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
 	private static final Set<String> TITLE = Set.of("title");
 
 	private static final long FIRST_VERSION = Version.hlcOf(System.currentTimeMillis());
@@ -58,6 +62,10 @@ public final class ApplyBenchmark {
 	private long sequence;
 
 	private long nextId = 1;
+
+	private long nextPlainId = 1;
+
+	private double lastCpuRate;
 
 	private ApplyBenchmark(int batches, int batchSize, ChangeApplier applier, Connection baseline) {
 		this.batches = batches;
@@ -79,6 +87,7 @@ public final class ApplyBenchmark {
 			Path database = directory.resolve("bench.db");
 			try (Connection setup = SqliteConnections.open(database); Statement statement = setup.createStatement()) {
 				statement.execute("CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)");
+				statement.execute("CREATE TABLE plain_books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)");
 				statement.execute("CREATE TABLE baseline_books "
 						+ "(id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)");
 			}
@@ -102,38 +111,47 @@ public final class ApplyBenchmark {
 			for (int i = 0; i < warmup; i++) {
 				List<Long> inserted = apply(insertBatch());
 				apply(updateBatch(inserted.get(0)));
+				apply(unversionedBatch());
 				baseline(insert, (long) i * this.batchSize, baselineTexts((long) i * this.batchSize));
 			}
-			String[] phases = { "fresh inserts", "updates of existing rows", "half inserts, half updates" };
+			String[] phases = { "fresh inserts", "updates of existing rows", "half inserts, half updates",
+					"unversioned upserts (no rule)" };
 			double[][] rates = new double[phases.length][rounds];
+			double[][] cpuRates = new double[phases.length][rounds];
 			double[] baselineRates = new double[rounds];
 			for (int round = 0; round < rounds; round++) {
 				baselineRates[round] = measureBaseline(insert, (long) (warmup + round * this.batches) * this.batchSize);
-				measureRound(rates, round);
+				measureRound(rates, cpuRates, round);
 			}
-			report(phases, rates, baselineRates, rounds);
+			report(phases, rates, cpuRates, baselineRates, rounds);
 		}
 		verify(database);
 	}
 
-	private void measureRound(double[][] rates, int round) {
+	private void measureRound(double[][] rates, double[][] cpuRates, int round) {
 		long firstInserted = this.nextId;
 		rates[0][round] = measure(() -> insertBatch());
+		cpuRates[0][round] = this.lastCpuRate;
 		long[] updateStart = { firstInserted };
 		rates[1][round] = measure(() -> {
 			List<PositionedChange> batch = updateBatch(updateStart[0]);
 			updateStart[0] += this.batchSize;
 			return batch;
 		});
+		cpuRates[1][round] = this.lastCpuRate;
 		long[] mixedStart = { firstInserted };
 		rates[2][round] = measure(() -> {
 			List<PositionedChange> batch = mixedBatch(mixedStart[0]);
 			mixedStart[0] += this.batchSize / 2;
 			return batch;
 		});
+		cpuRates[2][round] = this.lastCpuRate;
+		// What applying cost before versions: unconditional upserts (wire format 1) of a table without version state.
+		rates[3][round] = measure(this::unversionedBatch);
+		cpuRates[3][round] = this.lastCpuRate;
 	}
 
-	private void report(String[] phases, double[][] rates, double[] baselineRates, int rounds) {
+	private void report(String[] phases, double[][] rates, double[][] cpuRates, double[] baselineRates, int rounds) {
 		System.out.printf(Locale.ROOT, "Measured: %d rounds x %,d batches per phase (median, min..max rows/s)%n",
 				rounds, this.batches);
 		double baseline = median(baselineRates);
@@ -142,10 +160,18 @@ public final class ApplyBenchmark {
 		double slowest = Double.MAX_VALUE;
 		for (int phase = 0; phase < phases.length; phase++) {
 			double median = median(rates[phase]);
-			slowest = Math.min(slowest, median);
+			if (phase < phases.length - 1) {
+				slowest = Math.min(slowest, median);
+			}
 			System.out.printf(Locale.ROOT, "  %-28s %,12.0f rows/s   (%,.0f..%,.0f)  %3.0f%% of baseline%n",
 					phases[phase], median, min(rates[phase]), max(rates[phase]), 100 * median / baseline);
 		}
+		System.out.printf(Locale.ROOT, "Versioned phases against unversioned upserts (wall clock): %s%n",
+				ratios(rates));
+		System.out.printf(Locale.ROOT, "Per CPU second of the applying thread (steady on a busy machine): %s rows; "
+				+ "against unversioned upserts: %s%n", java.util.stream.IntStream.range(0, phases.length)
+					.mapToObj((phase) -> String.format(Locale.ROOT, "%,.0f", median(cpuRates[phase])))
+					.collect(java.util.stream.Collectors.joining(" / ")), ratios(cpuRates));
 		System.out.printf(Locale.ROOT, "Slowest phase median: %,.0f rows/s; target >= %,.0f rows/s: %s%n", slowest,
 				TARGET_ROWS_PER_SECOND, (slowest >= TARGET_ROWS_PER_SECOND) ? "MET" : "NOT MET");
 	}
@@ -188,6 +214,14 @@ public final class ApplyBenchmark {
 		}
 	}
 
+	/** Each versioned phase's median as a multiple of the unversioned phase's (the last). */
+	private static String ratios(double[][] rates) {
+		double unversioned = median(rates[rates.length - 1]);
+		return java.util.stream.IntStream.range(0, rates.length - 1)
+			.mapToObj((phase) -> String.format(Locale.ROOT, "%.2fx", median(rates[phase]) / unversioned))
+			.collect(java.util.stream.Collectors.joining(" / "));
+	}
+
 	private static double median(double[] values) {
 		double[] sorted = values.clone();
 		Arrays.sort(sorted);
@@ -208,11 +242,13 @@ public final class ApplyBenchmark {
 		for (int i = 0; i < this.batches; i++) {
 			prepared.add(source.next());
 		}
+		long cpuStart = THREADS.getCurrentThreadCpuTime();
 		long start = System.nanoTime();
 		for (List<PositionedChange> batch : prepared) {
 			this.applier.apply(batch);
 		}
 		long elapsed = System.nanoTime() - start;
+		this.lastCpuRate = (double) this.batches * this.batchSize / ((THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9);
 		return (double) this.batches * this.batchSize / (elapsed / 1e9);
 	}
 
@@ -245,6 +281,20 @@ public final class ApplyBenchmark {
 		for (int i = 0; i < this.batchSize; i++) {
 			batch.add((i % 2 == 0) ? book(Operation.INSERT, this.nextId++, "Title ")
 					: book(Operation.UPDATE, firstExistingId + i / 2, "Second revision "));
+		}
+		return batch;
+	}
+
+	/** Half inserts of new rows, half updates of rows inserted earlier, unversioned, into {@code plain_books}. */
+	private List<PositionedChange> unversionedBatch() {
+		List<PositionedChange> batch = new ArrayList<>(this.batchSize);
+		for (int i = 0; i < this.batchSize; i++) {
+			boolean update = i % 2 == 1 && this.nextPlainId > this.batchSize;
+			long id = update ? this.nextPlainId - this.batchSize : this.nextPlainId++;
+			ChangeEvent event = book(update ? Operation.UPDATE : Operation.INSERT, id, "Title ").event();
+			long position = ++this.sequence;
+			batch.add(new PositionedChange(new ChangeEvent(2, position, PLAIN_TABLE, event.operation(), event.row(),
+					KEY, 0, ""), new StreamPosition(STREAM, position)));
 		}
 		return batch;
 	}
