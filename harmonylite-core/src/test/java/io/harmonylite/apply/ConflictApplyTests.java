@@ -169,6 +169,32 @@ class ConflictApplyTests {
 		assertThat(this.database.count("t")).isZero();
 	}
 
+	@Test
+	void largeBatchShouldStoreTheVersionsOfEveryRowSoThatOlderChangesOfAnyOfThemAreSuperseded() {
+		// More rows than one multi-row write of the version state holds, and not a multiple of it, with deletes.
+		int rows = 150;
+		List<PositionedChange> batch = new java.util.ArrayList<>();
+		for (long id = 1; id <= rows; id++) {
+			batch.add(positioned(new ChangeEvent(2, id, "t", Operation.INSERT, row("id", id, "a", "a" + id, "b", "b"),
+					List.of("id"), NOW, "", hlc(500), null)));
+		}
+		for (long id = 1; id <= rows; id += 10) {
+			batch.add(positioned(new ChangeEvent(2, rows + id, "t", Operation.DELETE,
+					row("id", id, "a", "a" + id, "b", "b"), List.of("id"), NOW, "", hlc(600), null)));
+		}
+		assertThat(this.applier.apply(batch).superseded()).isZero();
+		assertThat(this.database.count("\"__harmonylite__row_version\"")).isEqualTo(rows);
+		List<PositionedChange> older = new java.util.ArrayList<>();
+		for (long id = 1; id <= rows; id++) {
+			Map<String, @Nullable Object> values = row("id", id, "a", "older", "b", "b");
+			older.add(positioned(new ChangeEvent(3, id, "t", Operation.UPDATE, values, List.of("id"), NOW, "", hlc(400),
+					Set.of("a"))));
+		}
+		assertThat(this.applier.apply(older).superseded()).isEqualTo(rows);
+		assertThat(this.database.count("t")).isEqualTo(rows - rows / 10);
+		assertThat(this.database.query("SELECT count(*) FROM t WHERE a = 'older'")).containsExactly(List.of(0L));
+	}
+
 	private ApplyResult apply(ChangeEvent event) {
 		return this.applier.apply(List.of(positioned(event)));
 	}
