@@ -20,7 +20,9 @@ import ch.qos.logback.classic.Level;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.bench.LagProbe.Lag;
 import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -81,13 +83,14 @@ public final class ReplicationBenchmark {
 				Runtime.getRuntime().availableProcessors());
 		Map<SyncMode, Figures> figures = new EnumMap<>(SyncMode.class);
 		try {
-			for (SyncMode sync : SyncMode.values()) {
+			for (SyncMode sync : syncModes(args)) {
 				System.out.printf("%n%s:%n", sync.description);
 				try (NatsTestCluster cluster = NatsTestCluster.start(3, sync.jetStreamConfig)) {
 					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, sync.name().toLowerCase(Locale.ROOT));
 					figures.put(sync, bench.measure(rows, lagSeconds));
 					if (sync == SyncMode.ALWAYS) {
-						bench.lag(lagSeconds, Topology.ONE_SERVER, 1);
+						bench.onOneServer(() -> bench.minimalLag(lagSeconds, 1));
+						bench.onOneServer(() -> bench.lag(lagSeconds, 1));
 						bench.catchUp(catchUpRows);
 					}
 				}
@@ -100,28 +103,42 @@ public final class ReplicationBenchmark {
 		System.exit(0);
 	}
 
-	/** Throughput for every shards and replicas, and lag for every replicas; lag first, so that no earlier run's writes are still being flushed to disk. */
+	/**
+	 * Throughput for every shards and replicas, and lag for every replicas, each beside the minimal pipeline's on the
+	 * same servers; lag first, so that no earlier run's writes are still being flushed to disk.
+	 */
 	private Figures measure(int rows, int lagSeconds) throws Exception {
 		throughput(1, 1, Math.min(rows, 5_000)); // warm-up
+		minimalThroughput(1, Math.min(rows, 5_000));
 		Map<Integer, Lag> lags = new java.util.TreeMap<>();
+		Map<Integer, Lag> minimalLags = new java.util.TreeMap<>();
 		for (int replicas : REPLICAS) {
-			lags.put(replicas, lag(lagSeconds, Topology.SERVER_PER_NODE, replicas));
+			minimalLags.put(replicas, minimalLag(lagSeconds, replicas));
+			lags.put(replicas, lag(lagSeconds, replicas));
 		}
 		Map<String, Double> rates = new java.util.LinkedHashMap<>();
 		for (int replicas : REPLICAS) {
+			double minimal = minimalThroughput(replicas, rows);
+			rates.put("minimal/" + replicas, minimal);
+			System.out.printf(Locale.ROOT, "throughput  minimal pipeline   replicas=%d: %,9.0f rows/s end-to-end%n", replicas, minimal);
 			for (int shards : SHARDS) {
 				double rate = throughput(shards, replicas, rows);
 				rates.put(shards + "/" + replicas, rate);
-				System.out.printf(Locale.ROOT, "throughput  shards=%d replicas=%d: %,9.0f rows/s end-to-end (%,d rows in 100-row transactions, until applied on nodes 2 and 3)%n",
-						shards, replicas, rate, rows);
+				System.out.printf(Locale.ROOT, "throughput  shards=%d replicas=%d: %,9.0f rows/s end-to-end (%,d rows in 100-row transactions, until applied on nodes 2 and 3), %.2fx the minimal pipeline%n",
+						shards, replicas, rate, rows, rate / minimal);
 			}
 		}
-		return new Figures(rates, lags);
+		Figures figures = new Figures(rates, lags, minimalLags);
+		figures.printRatios();
+		return figures;
 	}
 
 	private static void printSideBySide(Map<SyncMode, Figures> figures, int rows) {
 		Figures always = figures.get(SyncMode.ALWAYS);
 		Figures interval = figures.get(SyncMode.INTERVAL);
+		if (always == null || interval == null) {
+			return;
+		}
 		System.out.printf("%nSide by side (each node on its own server; throughput: %,d rows in 100-row transactions):%n", rows);
 		System.out.printf(Locale.ROOT, "%-38s %18s %18s %8s%n", "", "sync always", "sync 2m (default)", "always");
 		for (int replicas : REPLICAS) {
@@ -159,13 +176,19 @@ public final class ReplicationBenchmark {
 
 	}
 
-	private record Figures(Map<String, Double> rates, Map<Integer, Lag> lags) {
-	}
+	private record Figures(Map<String, Double> rates, Map<Integer, Lag> lags, Map<Integer, Lag> minimalLags) {
 
-	private record Lag(double p50, double p99, double max) {
-
-		String p50p99() {
-			return String.format(Locale.ROOT, "%.2f / %.2f", this.p50, this.p99);
+		/** HarmonyLite against the minimal pipeline measured in the same run, on the same servers. */
+		void printRatios() {
+			System.out.println("against the minimal pipeline of this run (each node on its own server):");
+			for (int replicas : REPLICAS) {
+				Lag lag = this.lags.get(replicas);
+				Lag minimal = this.minimalLags.get(replicas);
+				double minimalRate = this.rates.get("minimal/" + replicas);
+				System.out.printf(Locale.ROOT, "  replicas=%d: throughput shards=1 %.2fx, shards=4 %.2fx; lag p50 %.2f vs %.2f ms (%.2fx), p99 %.2f vs %.2f ms (%.2fx)%n",
+						replicas, this.rates.get("1/" + replicas) / minimalRate, this.rates.get("4/" + replicas) / minimalRate,
+						lag.p50(), minimal.p50(), lag.p50() / minimal.p50(), lag.p99(), minimal.p99(), lag.p99() / minimal.p99());
+			}
 		}
 
 	}
@@ -174,7 +197,7 @@ public final class ReplicationBenchmark {
 		List<Node> nodes = startNodes(3, shards, replicas, ApplyListener.NONE);
 		try (Connection writer = SqliteConnections.open(nodes.get(0).db)) {
 			long start = System.nanoTime();
-			insert(writer, 1, rows, 100, nodes.get(0).engine);
+			insert(writer, 1, rows, 100, nodes.get(0).engine::changesCommitted);
 			awaitCount(nodes.get(1).db, rows);
 			awaitCount(nodes.get(2).db, rows);
 			return rows / ((System.nanoTime() - start) / 1e9);
@@ -184,10 +207,24 @@ public final class ReplicationBenchmark {
 		}
 	}
 
-	private Lag lag(int seconds, Topology topology, int replicas) throws Exception {
-		this.topology = topology;
+	/** Throughput of the minimal pipeline: the same rows, writer and receivers as {@link #throughput}. */
+	private double minimalThroughput(int replicas, int rows) throws Exception {
+		this.run++;
+		List<Path> dbs = createDatabases(3);
+		try (MinimalPipeline pipeline = minimalPipeline(dbs, "minimal-" + this.prefix + "-" + this.run, replicas, (id) -> {
+		}); Connection writer = SqliteConnections.open(dbs.get(0))) {
+			long start = System.nanoTime();
+			insert(writer, 1, rows, 100, pipeline::committed);
+			awaitCount(dbs.get(1), rows);
+			awaitCount(dbs.get(2), rows);
+			return rows / ((System.nanoTime() - start) / 1e9);
+		}
+	}
+
+	private void onOneServer(java.util.concurrent.Callable<?> measurement) throws Exception {
+		this.topology = Topology.ONE_SERVER;
 		try {
-			return lag(seconds, replicas);
+			measurement.call();
 		}
 		finally {
 			this.topology = Topology.SERVER_PER_NODE;
@@ -196,56 +233,87 @@ public final class ReplicationBenchmark {
 
 	private Lag lag(int seconds, int replicas) throws Exception {
 		int warmUp = LAG_WARM_UP_SECONDS * LAG_RATE;
-		int total = warmUp + seconds * LAG_RATE;
-		ConcurrentHashMap<Long, Long> committed = new ConcurrentHashMap<>();
-		List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+		LagProbe[] probe = new LagProbe[1];
 		ApplyListener onNode2 = new ApplyListener() {
 			@Override
 			public void applied(ChangeEvent event, Duration lag) {
-				long id = (Long) event.row().get("id");
-				Long start = committed.remove(id);
-				if (start != null && id > warmUp && event.originNodeId() == 1) {
-					lags.add(System.nanoTime() - start);
+				if (event.originNodeId() == 1 && probe[0] != null) {
+					probe[0].applied((Long) event.row().get("id"));
 				}
 			}
 		};
 		List<Node> nodes = new ArrayList<>(startNodes(1, 1, replicas, ApplyListener.NONE));
 		nodes.add(startNode(2, 1, replicas, onNode2));
 		nodes.add(startNode(3, 1, replicas, ApplyListener.NONE));
-		List<Long> commits = new ArrayList<>();
-		try (Connection writer = SqliteConnections.open(nodes.get(0).db);
+		String prefix = "bench-" + this.prefix + "-" + this.run;
+		ChangeEventCodec codec = new ChangeEventCodec(false);
+		try (LagProbe started = new LagProbe(this.topology.serverOf(1, this.cluster.urls()), prefix + "-log-0",
+				(bytes) -> codec.decodeAll(bytes).stream().mapToLong((event) -> (Long) event.row().get("id")).toArray(),
+				warmUp)) {
+			probe[0] = started;
+			drive(started, nodes.get(0).db, nodes.get(0).engine::changesCommitted, seconds, nodes.get(1).db);
+			return report("HarmonyLite", started, replicas, seconds);
+		}
+		finally {
+			nodes.forEach(Node::close);
+		}
+	}
+
+	/** The same lag through the minimal pipeline, on the same servers. */
+	private Lag minimalLag(int seconds, int replicas) throws Exception {
+		int warmUp = LAG_WARM_UP_SECONDS * LAG_RATE;
+		this.run++;
+		List<Path> dbs = createDatabases(3);
+		String stream = "minimal-" + this.prefix + "-" + this.run;
+		LagProbe[] probe = new LagProbe[1];
+		try (MinimalPipeline pipeline = minimalPipeline(dbs, stream, replicas, (id) -> probe[0].applied(id));
+				LagProbe started = new LagProbe(this.topology.serverOf(1, this.cluster.urls()), stream + "-subject",
+						MinimalPipeline::ids, warmUp)) {
+			probe[0] = started;
+			drive(started, dbs.get(0), pipeline::committed, seconds, dbs.get(1));
+			return report("minimal pipeline", started, replicas, seconds);
+		}
+	}
+
+	private MinimalPipeline minimalPipeline(List<Path> dbs, String stream, int replicas, java.util.function.LongConsumer onApplied)
+			throws Exception {
+		List<String> urls = this.cluster.urls();
+		return new MinimalPipeline(dbs.get(0), dbs.subList(1, dbs.size()), this.topology.serverOf(1, urls),
+				List.of(this.topology.serverOf(2, urls), this.topology.serverOf(3, urls)), stream, replicas, onApplied);
+	}
+
+	/** Writes single-row transactions at LAG_RATE: a warm-up, then the measured seconds, until all reached node 2. */
+	private static void drive(LagProbe probe, Path source, Runnable committed, int seconds, Path node2) throws Exception {
+		int warmUp = LAG_WARM_UP_SECONDS * LAG_RATE;
+		int total = warmUp + seconds * LAG_RATE;
+		try (Connection writer = SqliteConnections.open(source);
 				PreparedStatement insert = writer.prepareStatement("INSERT INTO books VALUES (?, 'Title', 'Author', 2000)")) {
 			long interval = 1_000_000_000L / LAG_RATE;
 			long next = System.nanoTime();
 			for (long id = 1; id <= total; id++) {
 				LockSupport.parkNanos(next - System.nanoTime());
 				insert.setLong(1, id);
-				long start = System.nanoTime();
-				committed.put(id, start);
+				long start = probe.starting(id);
 				insert.executeUpdate();
-				nodes.get(0).engine.changesCommitted();
+				committed.run();
+				probe.committed(id, start);
 				if (id == warmUp) {
-					awaitCount(nodes.get(1).db, warmUp);
+					awaitCount(node2, warmUp);
 					next = System.nanoTime();
-				}
-				else if (id > warmUp) {
-					commits.add(System.nanoTime() - start);
 				}
 				next += interval;
 			}
-			awaitCount(nodes.get(1).db, total);
+			awaitCount(node2, total);
 		}
-		finally {
-			nodes.forEach(Node::close);
-		}
-		long[] sorted = sorted(lags);
-		System.out.printf(Locale.ROOT, "lag         replicas=%d, %s, %d tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (commit on node 1 to committed on node 2, %d samples, after %d s warm-up)%n",
-				replicas, this.topology.description, LAG_RATE, seconds, percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100), sorted.length,
+	}
+
+	private Lag report(String pipeline, LagProbe probe, int replicas, int seconds) {
+		Lag lag = probe.lag();
+		System.out.printf(Locale.ROOT, "lag         %-16s replicas=%d, %s, %d tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (commit on node 1 to committed on node 2, %d samples, after %d s warm-up)%n",
+				pipeline, replicas, this.topology.description, LAG_RATE, seconds, lag.p50(), lag.p99(), lag.max(), lag.samples(),
 				LAG_WARM_UP_SECONDS);
-		long[] commitTimes = sorted(commits);
-		System.out.printf(Locale.ROOT, "            of which the single-row commit on node 1 itself: p50 %.2f ms, p99 %.2f ms%n",
-				percentile(commitTimes, 50), percentile(commitTimes, 99));
-		return new Lag(percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100));
+		probe.printBreakdown("            ");
+		return lag;
 	}
 
 	/** Which server each node connects to; with three processes per message on two cores, it sets the lag. */
@@ -265,18 +333,12 @@ public final class ReplicationBenchmark {
 
 	}
 
-	private static long[] sorted(List<Long> nanos) {
-		synchronized (nanos) {
-			return nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-		}
-	}
-
 	private void catchUp(int rows) throws Exception {
 		List<Node> nodes = startNodes(3, 1, 1, ApplyListener.NONE);
 		Node third = nodes.get(2);
 		third.close();
 		try (Connection writer = SqliteConnections.open(nodes.get(0).db)) {
-			insert(writer, 1, rows, 1000, nodes.get(0).engine);
+			insert(writer, 1, rows, 1000, nodes.get(0).engine::changesCommitted);
 			awaitCount(nodes.get(1).db, rows);
 			long start = System.nanoTime();
 			Node restarted = startNode(3, third.db, 1, 1, ApplyListener.NONE);
@@ -301,11 +363,23 @@ public final class ReplicationBenchmark {
 	}
 
 	private Node startNode(int id, int shards, int replicas, ApplyListener listener) throws Exception {
-		Path db = this.directory.resolve(this.prefix + "-run-" + this.run + "-node-" + id + ".db");
+		return startNode(id, createDatabase(id), shards, replicas, listener);
+	}
+
+	private Path createDatabase(int nodeId) throws SQLException {
+		Path db = this.directory.resolve(this.prefix + "-run-" + this.run + "-node-" + nodeId + ".db");
 		try (Connection connection = SqliteConnections.open(db); Statement statement = connection.createStatement()) {
 			statement.execute(DDL);
 		}
-		return startNode(id, db, shards, replicas, listener);
+		return db;
+	}
+
+	private List<Path> createDatabases(int count) throws SQLException {
+		List<Path> dbs = new ArrayList<>();
+		for (int id = 1; id <= count; id++) {
+			dbs.add(createDatabase(id));
+		}
+		return dbs;
 	}
 
 	private Node startNode(int id, Path db, int shards, int replicas, ApplyListener listener) {
@@ -324,7 +398,7 @@ public final class ReplicationBenchmark {
 		return new Node(engine, db);
 	}
 
-	private static void insert(Connection writer, long firstId, int rows, int perTransaction, HarmonyLiteEngine engine)
+	private static void insert(Connection writer, long firstId, int rows, int perTransaction, Runnable committed)
 			throws SQLException {
 		writer.setAutoCommit(false);
 		try (PreparedStatement insert = writer.prepareStatement("INSERT INTO books VALUES (?, ?, 'Author', 2000)")) {
@@ -334,11 +408,11 @@ public final class ReplicationBenchmark {
 				insert.executeUpdate();
 				if ((id - firstId + 1) % perTransaction == 0) {
 					writer.commit();
-					engine.changesCommitted();
+					committed.run();
 				}
 			}
 			writer.commit();
-			engine.changesCommitted();
+			committed.run();
 		}
 		finally {
 			writer.setAutoCommit(true);
@@ -362,12 +436,13 @@ public final class ReplicationBenchmark {
 		throw new IllegalStateException(db + " did not reach " + expected + " rows within 5 minutes");
 	}
 
-	private static double percentile(long[] sorted, double percentile) {
-		if (sorted.length == 0) {
-			return Double.NaN;
+	/** {@code --sync always|interval}: one setting only; both by default. */
+	private static List<SyncMode> syncModes(String[] args) {
+		int index = Arrays.asList(args).indexOf("--sync");
+		if (index < 0 || index + 1 >= args.length) {
+			return List.of(SyncMode.values());
 		}
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+		return List.of(SyncMode.valueOf(args[index + 1].toUpperCase(Locale.ROOT)));
 	}
 
 	private static int option(String[] args, String name, int defaultValue) {
