@@ -41,6 +41,9 @@ public final class ChangePublisher implements Runnable {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+	/** How long acknowledged changes may wait for their mark while changes keep coming. */
+	static final Duration MARK_INTERVAL = Duration.ofMillis(50);
+
 	/** The most changes one message carries. */
 	static final int MAX_EVENTS_PER_MESSAGE = 256;
 
@@ -82,6 +85,11 @@ public final class ChangePublisher implements Runnable {
 
 	/** Failed rounds since the last fully acknowledged one; part of the message ids of re-sent messages. */
 	private int failedRounds;
+
+	// Acknowledged changes not marked published yet, and when marks were last written.
+	private final List<CapturedChange> acknowledged = new ArrayList<>();
+
+	private long lastMark = System.nanoTime();
 
 	/**
 	 * Creates a publisher; run it on its own thread.
@@ -142,6 +150,8 @@ public final class ChangePublisher implements Runnable {
 
 	@Override
 	public void run() {
+		// Left by a run that failed: marked first, so that they are not read and sent again.
+		markAcknowledged();
 		long cursor = this.reader.resumeAfterId();
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
@@ -160,7 +170,9 @@ public final class ChangePublisher implements Runnable {
 					this.captureLayoutLock.unlock();
 				}
 				if (batch.isEmpty()) {
-					this.signal.await(this.pollInterval);
+					// Not at once: the next commit would wait for this sync; but within MARK_INTERVAL when idle.
+					markAcknowledgedWhenDue();
+					this.signal.await(this.acknowledged.isEmpty() ? this.pollInterval : min(this.pollInterval, MARK_INTERVAL));
 					continue;
 				}
 				if (publish(batch, hash, epoch, this.codec.withFormat(this.wireFormat.getAsInt()))) {
@@ -192,6 +204,7 @@ public final class ChangePublisher implements Runnable {
 				backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 			}
 		}
+		markAcknowledged();
 	}
 
 	/**
@@ -269,6 +282,7 @@ public final class ChangePublisher implements Runnable {
 	 * behind the failed one, under a new id, so that the stream's last word on each row is still the newest change.
 	 */
 	private boolean awaitAndMark(List<Sent> sent) throws InterruptedException {
+		markAcknowledgedWhenDue();
 		List<CapturedChange> acknowledged = new ArrayList<>();
 		Set<Integer> failedShards = new HashSet<>();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
@@ -289,12 +303,37 @@ public final class ChangePublisher implements Runnable {
 				failedShards.add(message.shard);
 			}
 		}
-		if (!acknowledged.isEmpty()) {
-			this.reader.markPublished(acknowledged.stream().mapToLong(CapturedChange::id).toArray());
-			acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
+		acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
+		this.acknowledged.addAll(acknowledged);
+		if (!failedShards.isEmpty()) {
+			// The round is read again from its start: what was acknowledged must be marked before, so it is skipped.
+			markAcknowledged();
 		}
 		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
 		return failedShards.isEmpty();
+	}
+
+	/**
+	 * Marks the acknowledged changes published ({@code synchronous=FULL}: one WAL sync). While changes keep coming,
+	 * marks are written at most every {@link #MARK_INTERVAL}, after the next round's messages are sent, so that one
+	 * sync covers many rounds and overlaps with the servers storing them instead of delaying every round; an idle
+	 * publisher marks within that interval, and at once when a round fails or it stops. Changes acknowledged but not yet marked when
+	 * the process dies (at most that interval's) are sent again after its restart, as after a crash between
+	 * acknowledgement and mark.
+	 */
+	private void markAcknowledged() {
+		if (!this.acknowledged.isEmpty()) {
+			this.reader.markPublished(this.acknowledged.stream().mapToLong(CapturedChange::id).toArray());
+			this.acknowledged.clear();
+		}
+		this.lastMark = System.nanoTime();
+	}
+
+	/** Marks what was acknowledged when the last marks are {@link #MARK_INTERVAL} old; see {@link #markAcknowledged}. */
+	private void markAcknowledgedWhenDue() {
+		if (System.nanoTime() - this.lastMark >= MARK_INTERVAL.toNanos()) {
+			markAcknowledged();
+		}
 	}
 
 	private void reject(CapturedChange change, MessageTooLargeException ex) {
