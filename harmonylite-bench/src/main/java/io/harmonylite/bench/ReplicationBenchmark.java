@@ -50,6 +50,8 @@ public final class ReplicationBenchmark {
 
 	private static final int LAG_WARM_UP_SECONDS = 3;
 
+	private static final int EXTERNAL_RATE = 100;
+
 	private static final int[] REPLICAS = { 1, 3 };
 
 	private static final int[] SHARDS = { 1, 4 };
@@ -83,6 +85,16 @@ public final class ReplicationBenchmark {
 				Runtime.getRuntime().availableProcessors());
 		Map<SyncMode, Figures> figures = new EnumMap<>(SyncMode.class);
 		try {
+			if (Arrays.asList(args).contains("--external-writer")) {
+				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
+					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "external");
+					System.out.printf("%nanother process writes (the sqlite3 CLI), %s:%n", SyncMode.ALWAYS.description);
+					bench.externalLag(lagSeconds);
+					bench.bigTransaction(option(args, "--big-rows", 200_000));
+					bench.catchUp(catchUpRows);
+				}
+				System.exit(0);
+			}
 			for (SyncMode sync : syncModes(args)) {
 				System.out.printf("%n%s:%n", sync.description);
 				try (NatsTestCluster cluster = NatsTestCluster.start(3, sync.jetStreamConfig)) {
@@ -282,28 +294,119 @@ public final class ReplicationBenchmark {
 				List.of(this.topology.serverOf(2, urls), this.topology.serverOf(3, urls)), stream, replicas, onApplied);
 	}
 
-	/** Writes single-row transactions at LAG_RATE: a warm-up, then the measured seconds, until all reached node 2. */
+	/** Writes single-row transactions at LAG_RATE on a connection of this process, signalling each commit. */
 	private static void drive(LagProbe probe, Path source, Runnable committed, int seconds, Path node2) throws Exception {
-		int warmUp = LAG_WARM_UP_SECONDS * LAG_RATE;
-		int total = warmUp + seconds * LAG_RATE;
 		try (Connection writer = SqliteConnections.open(source);
 				PreparedStatement insert = writer.prepareStatement("INSERT INTO books VALUES (?, 'Title', 'Author', 2000)")) {
-			long interval = 1_000_000_000L / LAG_RATE;
-			long next = System.nanoTime();
-			for (long id = 1; id <= total; id++) {
-				LockSupport.parkNanos(next - System.nanoTime());
-				insert.setLong(1, id);
+			drive(probe, LAG_RATE, seconds, node2, (id) -> {
 				long start = probe.starting(id);
+				insert.setLong(1, id);
 				insert.executeUpdate();
 				committed.run();
 				probe.committed(id, start);
-				if (id == warmUp) {
-					awaitCount(node2, warmUp);
-					next = System.nanoTime();
-				}
-				next += interval;
+			});
+		}
+	}
+
+	/** Writes one row per call at the given rate: a warm-up, then the measured seconds, until all reached node 2. */
+	private static void drive(LagProbe probe, int rate, int seconds, Path node2, RowWriter writer) throws Exception {
+		int warmUp = LAG_WARM_UP_SECONDS * rate;
+		int total = warmUp + seconds * rate;
+		long interval = 1_000_000_000L / rate;
+		long next = System.nanoTime();
+		for (long id = 1; id <= total; id++) {
+			LockSupport.parkNanos(next - System.nanoTime());
+			writer.write(id);
+			if (id == warmUp) {
+				awaitCount(node2, warmUp);
+				next = System.nanoTime();
 			}
-			awaitCount(node2, total);
+			next += interval;
+		}
+		awaitCount(node2, total);
+	}
+
+	/** Writes the row with the given id. */
+	@FunctionalInterface
+	private interface RowWriter {
+
+		void write(long id) throws Exception;
+
+	}
+
+	/**
+	 * Lag when another process writes: the sqlite3 CLI inserts single rows at EXTERNAL_RATE on node 1, which notices
+	 * the commits only through its file watch or its poll of {@code PRAGMA data_version}.
+	 */
+	private void externalLag(int seconds) throws Exception {
+		LagProbe[] probe = new LagProbe[1];
+		ApplyListener onNode2 = new ApplyListener() {
+			@Override
+			public void applied(ChangeEvent event, Duration lag) {
+				if (event.originNodeId() == 1 && probe[0] != null) {
+					probe[0].applied((Long) event.row().get("id"));
+				}
+			}
+		};
+		List<Node> nodes = new ArrayList<>(startNodes(1, 1, 1, ApplyListener.NONE));
+		nodes.add(startNode(2, 1, 1, onNode2));
+		nodes.add(startNode(3, 1, 1, ApplyListener.NONE));
+		String prefix = "bench-" + this.prefix + "-" + this.run;
+		ChangeEventCodec codec = new ChangeEventCodec(false);
+		Process cli = new ProcessBuilder("sqlite3", nodes.get(0).db.toString()).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		try (java.io.Writer input = new java.io.OutputStreamWriter(cli.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+				LagProbe started = new LagProbe(this.topology.serverOf(1, this.cluster.urls()), prefix + "-log-0",
+						(bytes) -> codec.decodeAll(bytes).stream().mapToLong((event) -> (Long) event.row().get("id")).toArray(),
+						(long) LAG_WARM_UP_SECONDS * EXTERNAL_RATE)) {
+			probe[0] = started;
+			input.write(".timeout 30000\n");
+			drive(started, EXTERNAL_RATE, seconds, nodes.get(1).db, (id) -> {
+				started.starting(id);
+				input.write("INSERT INTO books VALUES (" + id + ", 'Title', 'Author', 2000);\n");
+				input.flush();
+			});
+			Lag lag = started.lag();
+			System.out.printf(Locale.ROOT, "lag         sqlite3 CLI writer, %d tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (line written to the CLI to committed on node 2, %d samples; the node is not told of the commits)%n",
+					EXTERNAL_RATE, seconds, lag.p50(), lag.p99(), lag.max(), lag.samples());
+			started.printBreakdown("            ");
+		}
+		finally {
+			cli.destroy();
+			nodes.forEach(Node::close);
+		}
+	}
+
+	/**
+	 * A large transaction made by another process: the sqlite3 CLI inserts {@code rows} rows in one transaction on node
+	 * 1; measured from the CLI's exit (its commit) until nodes 2 and 3 hold every row, with this process's memory peaks
+	 * (three nodes run in it).
+	 */
+	private void bigTransaction(int rows) throws Exception {
+		List<Node> nodes = startNodes(3, 1, 1, ApplyListener.NONE);
+		try (MemoryPeak memory = new MemoryPeak()) {
+			String sql = "BEGIN; WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " + rows
+					+ ") INSERT INTO books SELECT x, 'Title ' || x, 'Author ' || (x % 1000), 1900 + x % 125 FROM n; COMMIT;";
+			long started = System.nanoTime();
+			Process cli = new ProcessBuilder("sqlite3", "-cmd", ".timeout 30000", nodes.get(0).db.toString(), sql)
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.INHERIT)
+				.start();
+			if (cli.waitFor() != 0) {
+				throw new IllegalStateException("sqlite3 failed with exit code " + cli.exitValue());
+			}
+			long committed = System.nanoTime();
+			awaitCount(nodes.get(1).db, rows);
+			double second = rows / ((System.nanoTime() - committed) / 1e9);
+			awaitCount(nodes.get(2).db, rows);
+			double both = rows / ((System.nanoTime() - committed) / 1e9);
+			System.out.printf(Locale.ROOT, "big tx      %,d rows in one sqlite3 CLI transaction (%.1f s to write and commit): %,.0f rows/s to node 2, %,.0f rows/s to nodes 2 and 3 (from the commit)%n",
+					rows, (committed - started) / 1e9, second, both);
+			System.out.printf("            memory of this process (3 nodes and the benchmark): %s%n", memory.describe());
+		}
+		finally {
+			nodes.forEach(Node::close);
 		}
 	}
 
@@ -341,12 +444,15 @@ public final class ReplicationBenchmark {
 			insert(writer, 1, rows, 1000, nodes.get(0).engine::changesCommitted);
 			awaitCount(nodes.get(1).db, rows);
 			long start = System.nanoTime();
-			Node restarted = startNode(3, third.db, 1, 1, ApplyListener.NONE);
-			nodes.set(2, restarted);
-			awaitCount(restarted.db, rows);
-			double rate = rows / ((System.nanoTime() - start) / 1e9);
-			System.out.printf(Locale.ROOT, "catch-up    %,d changes written while node 3 was down: %,.0f rows/s (restart to fully applied)%n",
-					rows, rate);
+			try (MemoryPeak memory = new MemoryPeak()) {
+				Node restarted = startNode(3, third.db, 1, 1, ApplyListener.NONE);
+				nodes.set(2, restarted);
+				awaitCount(restarted.db, rows);
+				double rate = rows / ((System.nanoTime() - start) / 1e9);
+				System.out.printf(Locale.ROOT, "catch-up    %,d changes written while node 3 was down: %,.0f rows/s (restart to fully applied)%n",
+						rows, rate);
+				System.out.printf("            memory of this process (3 nodes and the benchmark): %s%n", memory.describe());
+			}
 		}
 		finally {
 			nodes.forEach(Node::close);
