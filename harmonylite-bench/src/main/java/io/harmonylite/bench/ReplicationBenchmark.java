@@ -66,6 +66,9 @@ public final class ReplicationBenchmark {
 
 	private Topology topology = Topology.SERVER_PER_NODE;
 
+	// How long each engine took to build and start (to replicating), for the startup line.
+	private final List<Long> startTimes = new ArrayList<>();
+
 	private ReplicationBenchmark(NatsTestCluster cluster, Path directory, String prefix) {
 		this.cluster = cluster;
 		this.directory = directory;
@@ -92,6 +95,7 @@ public final class ReplicationBenchmark {
 					bench.externalLag(lagSeconds);
 					bench.bigTransaction(option(args, "--big-rows", 200_000));
 					bench.catchUp(catchUpRows);
+					bench.printStartTimes();
 				}
 				System.exit(0);
 			}
@@ -104,6 +108,7 @@ public final class ReplicationBenchmark {
 						bench.onOneServer(() -> bench.minimalLag(lagSeconds, 1));
 						bench.onOneServer(() -> bench.lag(lagSeconds, 1));
 						bench.catchUp(catchUpRows);
+						bench.printStartTimes();
 					}
 				}
 			}
@@ -436,6 +441,13 @@ public final class ReplicationBenchmark {
 
 	}
 
+	/** The engine's own startup: build and start() to replicating, in a warm JVM, with NATS already running. */
+	private void printStartTimes() {
+		long[] sorted = this.startTimes.stream().mapToLong(Long::longValue).sorted().toArray();
+		System.out.printf(Locale.ROOT, "startup     engine build + start() to replicating (%d starts in this JVM, NATS running): first %.0f ms, p50 %.0f ms, max %.0f ms%n",
+				sorted.length, this.startTimes.get(0) / 1e6, LagProbe.percentile(sorted, 50), LagProbe.percentile(sorted, 100));
+	}
+
 	private void catchUp(int rows) throws Exception {
 		List<Node> nodes = startNodes(3, 1, 1, ApplyListener.NONE);
 		Node third = nodes.get(2);
@@ -499,8 +511,10 @@ public final class ReplicationBenchmark {
 			.replication(new ReplicationConfig(shards, prefix, prefix + "-log", replicas, defaults.maxEntries(), false,
 					false, defaults.publishWindow(), defaults.applyBatchSize()))
 			.build();
+		long start = System.nanoTime();
 		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).applyListener(listener).build();
 		engine.start();
+		this.startTimes.add(System.nanoTime() - start);
 		return new Node(engine, db);
 	}
 
