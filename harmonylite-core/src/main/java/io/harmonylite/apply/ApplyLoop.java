@@ -197,6 +197,20 @@ public final class ApplyLoop implements Runnable {
 				}
 				continue;
 			}
+			if (message.positionOnly() || message.rejection() != null) {
+				// A piece of a change applied with its last piece, or a change that could not be reassembled.
+				applyAll(changes, origins);
+				changes.clear();
+				origins.clear();
+				if (message.rejection() != null) {
+					deadLetter(message, message.rejection());
+				}
+				else {
+					this.applied.skipped(message.position());
+				}
+				reached.put(stream, sequence);
+				continue;
+			}
 			List<ChangeEvent> events;
 			try {
 				events = this.codec.decodeAll(message.payload());
