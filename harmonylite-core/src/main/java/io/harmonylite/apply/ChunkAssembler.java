@@ -1,8 +1,5 @@
 package io.harmonylite.apply;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -134,7 +131,7 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 			}
 			previous = assembly.previous[index - 1];
 		}
-		String checksum = sha256(assembly.data);
+		String checksum = ChunkHeader.sha256(assembly.data);
 		if (!checksum.equals(last.sha256())) {
 			return rejected(message, last, "the reassembled change has checksum " + checksum + " but its chunks claim "
 					+ last.sha256());
@@ -150,15 +147,6 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 		return new ReceivedMessage(message.shard(), message.position(), message.payload(), null,
 				"change split into " + chunk.count() + " messages (key " + chunk.changeKey() + ", "
 						+ chunk.totalBytes() + " bytes) cannot be reassembled: " + problem);
-	}
-
-	static String sha256(byte[] bytes) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
 	}
 
 	/**

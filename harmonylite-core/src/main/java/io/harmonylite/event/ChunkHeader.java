@@ -1,5 +1,8 @@
 package io.harmonylite.event;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -73,6 +76,20 @@ public record ChunkHeader(String changeKey, int index, int count, long offset, l
 					+ " as its predecessor";
 		}
 		return null;
+	}
+
+	/**
+	 * The checksum chunks carry.
+	 * @param message the whole message
+	 * @return its SHA-256, lower-case hex
+	 */
+	public static String sha256(byte[] message) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
 	}
 
 	@Override
