@@ -6,26 +6,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The NATS headers that carry a {@link ChunkHeader}, readable with {@code nats stream get}.
+ *
+ * @since 0.1.0
  */
-final class ChunkHeaders {
+public final class ChunkHeaders {
 
 	/** Header: the change (and publish attempt) the chunk belongs to. */
-	static final String CHANGE = "HarmonyLite-Chunk-Of";
+	public static final String CHANGE = "HarmonyLite-Chunk-Of";
 
 	/** Header: {@code <index>/<count>}, 1-based. */
-	static final String CHUNK = "HarmonyLite-Chunk";
+	public static final String CHUNK = "HarmonyLite-Chunk";
 
 	/** Header: where the chunk's bytes start in the whole message. */
-	static final String OFFSET = "HarmonyLite-Chunk-Offset";
+	public static final String OFFSET = "HarmonyLite-Chunk-Offset";
 
 	/** Header: the whole message's size in bytes. */
-	static final String TOTAL = "HarmonyLite-Chunk-Total";
+	public static final String TOTAL = "HarmonyLite-Chunk-Total";
 
 	/** Header: the SHA-256 of the whole message, hex. */
-	static final String SHA256 = "HarmonyLite-Chunk-Sha256";
+	public static final String SHA256 = "HarmonyLite-Chunk-Sha256";
 
 	/** Header: the stream sequence of the previous chunk; absent on the first. */
-	static final String PREVIOUS = "HarmonyLite-Chunk-Previous";
+	public static final String PREVIOUS = "HarmonyLite-Chunk-Previous";
 
 	/** Room left for the headers of a chunk (message id, expected stream and the above) below the payload limit. */
 	static final int HEADER_ROOM = 1024;
@@ -33,7 +35,12 @@ final class ChunkHeaders {
 	private ChunkHeaders() {
 	}
 
-	static void write(ChunkHeader chunk, Headers headers) {
+	/**
+	 * Adds the headers of a chunk.
+	 * @param chunk the chunk
+	 * @param headers the message's headers
+	 */
+	public static void write(ChunkHeader chunk, Headers headers) {
 		headers.put(CHANGE, chunk.changeKey());
 		headers.put(CHUNK, chunk.index() + "/" + chunk.count());
 		headers.put(OFFSET, Long.toString(chunk.offset()));
