@@ -90,21 +90,7 @@ final class ShardSubscriber implements ShardSource {
 
 	@Override
 	public boolean holds(long sequence) {
-		try {
-			this.management.getMessage(this.stream, sequence);
-			return true;
-		}
-		catch (JetStreamApiException ex) {
-			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
-				return false;
-			}
-			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
-					+ ex.getMessage(), ex);
-		}
-		catch (IOException ex) {
-			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
-					+ ex.getMessage(), ex);
-		}
+		return messageAt(sequence) != null;
 	}
 
 	@Override
@@ -157,10 +143,19 @@ final class ShardSubscriber implements ShardSource {
 	 * Reads an earlier chunk back for the {@link ChunkAssembler}, retrying while JetStream is unavailable.
 	 */
 	private @Nullable ReceivedMessage read(long sequence) {
+		MessageInfo info = messageAt(sequence);
+		return (info != null)
+				? received(new StreamPosition(this.stream, sequence), info.getHeaders(), info.getData()) : null;
+	}
+
+	/**
+	 * The stored message at a sequence, retrying while JetStream is unavailable.
+	 * @return the message, {@code null} when the stream no longer holds it
+	 */
+	private @Nullable MessageInfo messageAt(long sequence) {
 		try {
-			MessageInfo info = this.retry.call("read message " + sequence + " of stream " + this.stream,
+			return this.retry.call("read message " + sequence + " of stream " + this.stream,
 					() -> this.management.getMessage(this.stream, sequence));
-			return received(new StreamPosition(this.stream, sequence), info.getHeaders(), info.getData());
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
