@@ -35,6 +35,9 @@ import org.sqlite.SQLiteException;
  * delivered again once the consumer restarts from the stored position). A change whose schema hash the
  * {@link SchemaGate} does not accept pauses its shard: nothing of that shard is applied or skipped and the shard is
  * redelivered later, so a pause can never open a hole.
+ * <p>
+ * A change split over several messages arrives through a {@link ChunkAssembler}: its earlier chunks only move the
+ * position, and its last chunk carries the whole change, or the reason it goes to the dead letter.
  *
  * @since 0.1.0
  */
@@ -195,6 +198,20 @@ public final class ApplyLoop implements Runnable {
 						&& !this.gate.pausedShards().containsKey(message.shard())) {
 					this.shards.resync(message.shard());
 				}
+				continue;
+			}
+			if (message.positionOnly() || message.rejection() != null) {
+				// A piece of a change applied with its last piece, or a change that could not be reassembled.
+				applyAll(changes, origins);
+				changes.clear();
+				origins.clear();
+				if (message.rejection() != null) {
+					deadLetter(message, message.rejection());
+				}
+				else {
+					this.applied.skipped(message.position());
+				}
+				reached.put(stream, sequence);
 				continue;
 			}
 			List<ChangeEvent> events;
