@@ -1,6 +1,5 @@
 package io.harmonylite.apply;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,17 +17,16 @@ import io.harmonylite.schema.SchemaGate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * Applies the messages of every shard on one thread, in batches: messages are taken from the {@link ApplyQueue} in the
  * order each shard delivered them, decoded, validated and applied in one transaction per batch together with the
  * positions reached, which it also records in the {@link AppliedPositions}.
  * <p>
- * A message that can never be applied (undecodable, unknown table or column, a constraint it violates) is moved to the
- * dead letter and its position recorded, so replication goes on behind it. Transient failures (a locked or full disk)
- * are retried with backoff without moving past anything.
+ * A message that can never be applied (undecodable, unknown table or column, a constraint it violates: see
+ * {@link ApplyFailure}) is moved to the dead letter and its position recorded, so replication goes on behind it; the
+ * batch is narrowed down to that message, and the changes before and after it are applied in order. Transient failures
+ * (a locked or full disk) are retried with backoff without moving past anything.
  * <p>
  * Each shard stream has one subject, so its sequences are contiguous: a message is applied only when its sequence is
  * the next one after the position reached, already-applied ones are skipped, and later ones are dropped (they are
@@ -257,7 +255,7 @@ public final class ApplyLoop implements Runnable {
 				reason = ex.getMessage();
 			}
 			catch (ChangeApplyException ex) {
-				if (!isPermanent(ex)) {
+				if (ApplyFailure.of(ex) == ApplyFailure.TRANSIENT) {
 					throw ex;
 				}
 				bad = ex.index();
@@ -305,21 +303,6 @@ public final class ApplyLoop implements Runnable {
 		this.applier.skip(message.position());
 		this.applied.skipped(message.position());
 		this.listener.deadLettered(message, reason);
-	}
-
-	static boolean isPermanent(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLiteException sqlite) {
-				SQLiteErrorCode code = sqlite.getResultCode();
-				return code.name().startsWith("SQLITE_CONSTRAINT") || code == SQLiteErrorCode.SQLITE_MISMATCH
-						|| code == SQLiteErrorCode.SQLITE_TOOBIG || code == SQLiteErrorCode.SQLITE_RANGE
-						|| code == SQLiteErrorCode.SQLITE_ERROR;
-			}
-			if (cause instanceof SQLException) {
-				return false;
-			}
-		}
-		return false;
 	}
 
 	private static String rootMessage(Throwable failure) {

@@ -336,18 +336,29 @@ public final class ChangeApplier implements AutoCloseable {
 			return result;
 		}
 		catch (SQLException ex) {
-			this.statements.discard();
+			forgetStatements();
 			this.resolver.abandon();
 			rollback(ex);
 			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
 					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
 		}
 		catch (RuntimeException | Error ex) {
-			this.statements.discard();
+			forgetStatements();
 			this.resolver.abandon();
 			rollback(ex);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Closes the cached write statements and row queries after a failed batch, so the next attempt prepares them
+	 * afresh. sqlite-jdbc leaves a failed statement unusable: it finalizes it on most errors (later calls fail with
+	 * "statement is not executing"), and after a constraint error it keeps the failed bindings and leaves other
+	 * statements of the same flush with their queued batches, so reusing them writes or blames the wrong change.
+	 */
+	private void forgetStatements() {
+		this.statements.clear();
+		this.liveRows.clear();
 	}
 
 	private ApplyResult writeBatch(List<PositionedChange> batch, boolean oneByOne) throws SQLException {
