@@ -22,6 +22,7 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ApplyStatements.Kind;
 import io.harmonylite.apply.ApplyStatements.WriteStatement;
 import io.harmonylite.capture.ApplyMarker;
+import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.conflict.ConflictResolver;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
@@ -110,6 +111,22 @@ public final class ChangeApplier implements AutoCloseable {
 	 * @param conflictStats where superseded changes and skewed versions are counted
 	 */
 	public ChangeApplier(Connection connection, Clock clock, ConflictSettings conflicts, ConflictStats conflictStats) {
+		this(connection, clock, conflicts, conflictStats, List.of(), List.of());
+	}
+
+	/**
+	 * Creates an applier on a connection it then owns, for a node that replicates only some tables: a change of any
+	 * other table is rejected as invalid (and dead-lettered), exactly like a change of an SQLite or HarmonyLite table.
+	 * @param connection a connection in auto-commit mode, as opened by {@link SqliteConnections#open(Path)}
+	 * @param clock the clock for {@code updated_at} and clock-skew checks
+	 * @param conflicts this node's id, whose local changes are recorded at the start of every batch (capture must be
+	 * installed), and the maximum clock skew
+	 * @param conflictStats where superseded changes and skewed versions are counted
+	 * @param tables the tables this node replicates ({@code harmonylite.tables}); empty means every user table
+	 * @param ignoreTables the tables it never replicates ({@code harmonylite.ignore-tables})
+	 */
+	public ChangeApplier(Connection connection, Clock clock, ConflictSettings conflicts, ConflictStats conflictStats,
+			List<String> tables, List<String> ignoreTables) {
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		try {
@@ -129,7 +146,8 @@ public final class ChangeApplier implements AutoCloseable {
 			throw new HarmonyLiteException("Could not prepare the database for applying changes: " + ex.getMessage()
 					+ ". Check that the database file is writable.", ex);
 		}
-		this.validator = new ChangeValidator(connection);
+		this.validator = new ChangeValidator(connection, (tables.isEmpty() && ignoreTables.isEmpty()) ? null
+				: new ChangeCapture(connection, tables, ignoreTables));
 		this.statements = new ApplyStatements(connection);
 		this.liveRows = new LiveRows(connection);
 	}

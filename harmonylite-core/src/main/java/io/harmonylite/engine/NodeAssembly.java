@@ -209,7 +209,7 @@ final class NodeAssembly {
 
 	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
 		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock, this.conflicts,
-				this.counters.conflicts()));
+				this.counters.conflicts(), this.config.tables(), this.config.ignoreTables()));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
 		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));

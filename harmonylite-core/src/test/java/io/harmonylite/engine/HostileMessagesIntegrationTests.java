@@ -104,6 +104,35 @@ class HostileMessagesIntegrationTests {
 		}
 	}
 
+	@Test
+	void changeOfATableNoNodeReplicatesShouldBeDeadLetteredAndNeverWritten() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS, "CREATE TABLE Secrets (id INTEGER PRIMARY KEY, secret TEXT)");
+		UnaryOperator<HarmonyLiteConfig.Builder> ignoreSecrets = (builder) -> builder.ignoreTables(List.of("Secrets"));
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), ignoreSecrets);
+		startNode(2, dbs.get(1), ignoreSecrets);
+		String hash = first.status().schema().hash();
+		try (Connection connection = Nats.connect(nats.url())) {
+			publish(connection, change("Secrets", Operation.INSERT, hash, row("id", 1L, "secret", "stolen")));
+			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
+			for (TestDatabase db : dbs) {
+				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT title FROM Books"))
+					.containsExactly("Dune"));
+			}
+			for (HarmonyLiteEngine engine : this.engines) {
+				await().atMost(TIMEOUT)
+					.untilAsserted(() -> assertThat(engine.status().counters().deadLetters()).isEqualTo(1));
+				assertThat(engine.status().shards().get(0).deadLettered()).isEqualTo(1);
+				assertThat(engine.status().counters().appliedByTable()).doesNotContainKey("Secrets");
+			}
+			Map<String, String> reasons = deadLetterReasons(connection, 2);
+			assertThat(reasons).containsOnlyKeys("1/1", "2/1");
+			assertThat(reasons.values()).allMatch((reason) -> reason.contains("'Secrets' is not replicated by this node"));
+			for (TestDatabase db : dbs) {
+				assertThat(db.count("Secrets")).isZero();
+			}
+		}
+	}
+
 	/** Reads the dead-letter stream once it holds {@code count} messages: node/sequence to reason. */
 	private Map<String, String> deadLetterReasons(Connection connection, int count) throws Exception {
 		ReplicationConfig replication = this.engines.get(0).config().replication();
