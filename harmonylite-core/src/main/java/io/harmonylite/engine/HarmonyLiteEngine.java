@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,6 +15,7 @@ import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
+import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.apply.ReplicatedChangeListener;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.capture.ChangeCapture;
@@ -178,6 +181,28 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 */
 	public boolean resumeShard(int shard) {
 		return runningNode("resume shard " + checkedShard(shard)).resumeShard(shard);
+	}
+
+	/**
+	 * The message each shard waits on, e.g. a change whose schema hash this node does not accept (yet): its position,
+	 * table, operation, key, schema hash and why the shard waits.
+	 * @return by shard; empty when no shard waits, and when the node is stopped or does not replicate
+	 */
+	public Map<Integer, BlockedMessage> blockedMessages() {
+		RunningNode current = this.node;
+		return (current != null) ? current.blockedMessages() : Map.of();
+	}
+
+	/**
+	 * Moves the message a shard waits on to the dead-letter stream, as the operator's decision, and lets the shard go
+	 * on behind it; the dead letter stays in the dead-letter stream with its payload.
+	 * @param shard the shard, 0 to {@code harmonylite.replication.shards} - 1
+	 * @return the message skipped, empty when the shard waits on nothing
+	 * @throws IllegalArgumentException if there is no such shard
+	 * @throws HarmonyLiteException if the node is not started or does not replicate
+	 */
+	public Optional<BlockedMessage> skipBlockedMessage(int shard) {
+		return runningNode("skip the blocking message of shard " + checkedShard(shard)).skipBlocked(shard);
 	}
 
 	private int checkedShard(int shard) {

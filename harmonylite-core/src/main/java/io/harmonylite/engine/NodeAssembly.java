@@ -38,6 +38,7 @@ import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.schema.TableSchema;
+import io.harmonylite.schema.UnknownHashQuarantine;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
 import io.harmonylite.snapshot.ReplicatedTables;
 import io.harmonylite.snapshot.ReplicationState;
@@ -70,6 +71,9 @@ final class NodeAssembly {
 
 	/** How often the change event format is decided again from the schema registry. */
 	private static final Duration WIRE_FORMAT_CHECK = Duration.ofSeconds(5);
+
+	/** How often the schema hashes of the registry are read while a shard waits on a hash. */
+	private static final Duration QUARANTINE_CHECK = Duration.ofSeconds(1);
 
 	private final HarmonyLiteConfig config;
 
@@ -191,19 +195,29 @@ final class NodeAssembly {
 		schema.publish();
 		ClusterWireFormat wireFormat = new ClusterWireFormat(node, this.wireFormat);
 		wireFormat.refresh(registry);
+		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(node,
+				this.config.schema().unknownHashQuarantine(), this.clock);
+		quarantine.refresh(registry);
+		ApplyLoop loop = (receiving != null) ? applyLoop(receiving, gate, nats, quarantine) : null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
-		SnapshotRecovery recovery = startConsumers(receiving, gate, nats, workers, activity, snapshotWake, sources);
+		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources);
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
 		NodeSnapshots snapshots = (activity != null)
 				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
+		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.
+		every(scheduler, workers, QUARANTINE_CHECK, () -> {
+			if (gate.isPaused()) {
+				quarantine.refresh(registry);
+			}
+		});
 		this.counters.attach(() -> EngineCounters.RunCounts.of((publisher != null) ? publisher.stats() : null,
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
 		StatusReport status = new StatusReport(this.config, connectionState(nats), captureState, schema, gate,
 				sources, supervisor, workers, this.counters, snapshots);
-		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, publisher,
+		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, publisher,
 				databaseChanged, status, snapshots, this.resources);
 	}
 
@@ -218,18 +232,23 @@ final class NodeAssembly {
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 
-	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, SchemaGate gate, NatsNode nats,
-			Workers workers, @Nullable SnapshotActivity activity, Signal snapshotWake, List<ShardSource> sources) {
-		if (receiving == null) {
+	private ApplyLoop applyLoop(Receiving receiving, SchemaGate gate, NatsNode nats, UnknownHashQuarantine quarantine) {
+		ReplicationConfig replication = this.config.replication();
+		return new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
+				receiving.supervisor(), nats.deadLetterSink(), this.applyListener,
+				new ChangeEventCodec(replication.compress()), this.clock, replication.applyBatchSize(), quarantine);
+	}
+
+	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, @Nullable ApplyLoop loop,
+			SchemaGate gate, Workers workers, @Nullable SnapshotActivity activity, Signal snapshotWake,
+			List<ShardSource> sources) {
+		if (receiving == null || loop == null) {
 			step(7, "replicate=false: changes from the cluster are not applied");
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
 		step(7, "starting consumers of {} shard(s)", replication.shards());
 		ShardSupervisor supervisor = receiving.supervisor();
-		ApplyLoop loop = new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
-				supervisor, nats.deadLetterSink(), this.applyListener, new ChangeEventCodec(replication.compress()),
-				this.clock, replication.applyBatchSize());
 		if (this.changeDispatcher != null) {
 			// Started before the apply loop, so stopped after it: it can still deliver the loop's last batch.
 			ReplicatedChangeDispatcher.Delivery delivery = this.changeDispatcher.delivery();

@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +10,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
+import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
 import io.harmonylite.nats.JetStreamDeadLetterSink;
+import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.NodeSchemaState;
+import io.harmonylite.schema.SchemaConfig;
 import io.harmonylite.snapshot.RestoreMode;
 import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
@@ -133,6 +138,84 @@ class HostileMessagesIntegrationTests {
 		}
 	}
 
+	@Test
+	void hashNoNodeEverReportedShouldBeQuarantinedAfterTheDelayAndTheShardGoOn() throws Exception {
+		List<TestDatabase> dbs = databases(2, BOOKS);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
+		startNode(2, dbs.get(1), UnaryOperator.identity());
+		try (Connection connection = Nats.connect(nats.url())) {
+			publish(connection, change("Books", Operation.INSERT, "f".repeat(64),
+					row("id", 9L, "title", "Forged", "author", "Nobody", "publication_year", 1L)));
+			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
+			for (HarmonyLiteEngine engine : this.engines) {
+				// First the shard waits (the hash might belong to a node not seen yet), and says so.
+				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(engine.blockedMessages()).containsKey(0));
+				BlockedMessage blocked = engine.blockedMessages().get(0);
+				assertThat(blocked.sequence()).isEqualTo(1);
+				assertThat(blocked.table()).isEqualTo("Books");
+				assertThat(blocked.key()).containsEntry("id", 9L);
+				assertThat(blocked.schemaHash()).isEqualTo("f".repeat(64));
+				assertThat(blocked.reason()).contains("no node in the schema registry has ever reported");
+			}
+			for (TestDatabase db : dbs) {
+				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id, title FROM Books"))
+					.containsExactly("1|Dune"));
+			}
+			for (HarmonyLiteEngine engine : this.engines) {
+				await().atMost(TIMEOUT).untilAsserted(() -> {
+					EngineStatus status = engine.status();
+					assertThat(status.counters().quarantinedUnknownHash()).isEqualTo(1);
+					assertThat(status.counters().deadLetters()).isEqualTo(1);
+					assertThat(status.shards().get(0).paused()).isFalse();
+					assertThat(engine.blockedMessages()).isEmpty();
+				});
+			}
+			Map<String, String> reasons = deadLetterReasons(connection, 2);
+			assertThat(reasons).containsOnlyKeys("1/1", "2/1");
+			assertThat(reasons.values()).allMatch((reason) -> reason.startsWith("quarantined: no node"));
+			assertThat(first.status().schema().pauses()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void hashOfANodeThatLeftShouldKeepTheShardWaitingUntilAnOperatorSkipsTheMessage() throws Exception {
+		List<TestDatabase> dbs = databases(1, BOOKS);
+		HarmonyLiteEngine node = startNode(1, dbs.get(0), UnaryOperator.identity());
+		String upgraded = "e".repeat(64);
+		try (Connection connection = Nats.connect(nats.url())) {
+			// A node upgraded to another schema, reported its hash, and left.
+			KvSchemaRegistry registry = new KvSchemaRegistry(connection);
+			registry.publish(new NodeSchemaState(77, upgraded, node.status().schema().hash(), "v0.1.0",
+					List.of("Books"), Instant.now()));
+			registry.remove(77, Duration.ofSeconds(10));
+			publish(connection, change("Books", Operation.INSERT, upgraded,
+					row("id", 5L, "title", "From the future", "author", "X", "publication_year", 2030L)));
+			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
+			// Judged again at each redelivery, once the registry was read after the message came.
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.blockedMessages().get(0))
+				.isNotNull()
+				.satisfies((blocked) -> assertThat(blocked.reason()).contains("rolling upgrade")));
+			// Well past the quarantine delay, the shard still waits: the hash is known.
+			await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(node.status().counters().quarantinedUnknownHash()).isZero();
+				assertThat(dbs.get(0).count("Books")).isEqualTo(1);
+				assertThat(node.status().shards().get(0).paused()).isTrue();
+			});
+
+			assertThat(node.skipBlockedMessage(0)).hasValueSatisfying((skipped) -> {
+				assertThat(skipped.sequence()).isEqualTo(1);
+				assertThat(skipped.schemaHash()).isEqualTo(upgraded);
+			});
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				assertThat(node.status().shards().get(0).appliedSequence()).isEqualTo(2);
+				assertThat(node.status().shards().get(0).paused()).isFalse();
+			});
+			assertThat(dbs.get(0).rows("SELECT id FROM Books")).containsExactly("1");
+			assertThat(node.skipBlockedMessage(0)).isEmpty();
+			assertThat(deadLetterReasons(connection, 1).get("1/1")).startsWith("skipped by an operator");
+		}
+	}
+
 	/** Reads the dead-letter stream once it holds {@code count} messages: node/sequence to reason. */
 	private Map<String, String> deadLetterReasons(Connection connection, int count) throws Exception {
 		ReplicationConfig replication = this.engines.get(0).config().replication();
@@ -189,6 +272,8 @@ class HostileMessagesIntegrationTests {
 			.nats(NatsConfig.external(nats.url()))
 			.replication(new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1,
 					defaults.maxEntries(), false, false, defaults.publishWindow(), defaults.applyBatchSize()))
+			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(1),
+					Duration.ofSeconds(2)))
 			.snapshot(SnapshotConfig.builder().restore(RestoreMode.NEVER).bucket(this.streamPrefix + "-snapshots").build());
 		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(customizer.apply(builder).build()).build();
 		engine.start();
