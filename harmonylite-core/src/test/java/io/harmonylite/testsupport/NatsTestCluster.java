@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class NatsTestCluster implements AutoCloseable {
 
-	private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
+	private static final Duration FORM_TIMEOUT = Duration.ofSeconds(120);
 
 	private final List<NatsTestServer> servers;
 
