@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * redelivered later, so a pause can never open a hole; only a hash that no node of the cluster ever reported is
  * quarantined, after a delay ({@link UnknownHashQuarantine}), and an operator may {@link #skipBlocked skip} the
  * blocking message.
+ * <p>
+ * A change split over several messages arrives through a {@link ChunkAssembler}: its earlier chunks only move the
+ * position, and its last chunk carries the whole change, or the reason it goes to the dead letter.
  *
  * @since 0.1.0
  */
@@ -229,6 +232,20 @@ public final class ApplyLoop implements Runnable {
 						&& !this.gate.pausedShards().containsKey(message.shard())) {
 					this.shards.resync(message.shard());
 				}
+				continue;
+			}
+			if (message.positionOnly() || message.rejection() != null) {
+				// A piece of a change applied with its last piece, or a change that could not be reassembled.
+				applyAll(changes, origins);
+				changes.clear();
+				origins.clear();
+				if (message.rejection() != null) {
+					deadLetter(message, message.rejection());
+				}
+				else {
+					this.applied.skipped(message.position());
+				}
+				reached.put(stream, sequence);
 				continue;
 			}
 			List<ChangeEvent> events;

@@ -27,16 +27,44 @@ import org.jspecify.annotations.Nullable;
  * @param counters what the node counted since the engine was created, across restarts
  * @param snapshots the snapshots as this node sees them; {@code null} when snapshots are disabled or the node is
  * stopped
+ * @param recentFailedChanges the changes this node marked failed most recently since it started (at most ten), with
+ * table, key and reason; {@code failedChanges} counts also those of earlier runs
  * @since 0.1.0
  */
 public record EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate,
 		Nats nats, List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
-		@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots) {
+		@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots,
+		List<FailedChange> recentFailedChanges) {
 
 	public EngineStatus {
 		shards = List.copyOf(shards);
 		watchedTables = List.copyOf(watchedTables);
 		workers = List.copyOf(workers);
+		recentFailedChanges = List.copyOf(recentFailedChanges);
+	}
+
+	/**
+	 * A status without details of failed changes.
+	 * @param nodeId this node's id
+	 * @param version the HarmonyLite version
+	 * @param state the overall state
+	 * @param publish whether local changes are sent
+	 * @param replicate whether the cluster's changes are applied
+	 * @param nats the NATS connection
+	 * @param shards one entry per shard stream
+	 * @param pendingChanges captured changes not yet acknowledged by JetStream
+	 * @param failedChanges captured changes that can never be published
+	 * @param watchedTables the tables whose changes are captured
+	 * @param schema the local schema state
+	 * @param workers the node's worker threads
+	 * @param counters what the node counted since the engine was created
+	 * @param snapshots the snapshots as this node sees them
+	 */
+	public EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate, Nats nats,
+			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
+			@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots) {
+		this(nodeId, version, state, publish, replicate, nats, shards, pendingChanges, failedChanges, watchedTables,
+				schema, workers, counters, snapshots, List.of());
 	}
 
 	/**
@@ -134,6 +162,17 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 			return this.pausedManuallySince != null;
 		}
 
+	}
+
+	/**
+	 * A local change that can never be published and was marked failed in the change log, so the other nodes miss it.
+	 *
+	 * @param changeId its id in the change log ({@code __harmonylite__change_log}, state 2)
+	 * @param table its table
+	 * @param key its primary-key values
+	 * @param reason why it cannot be published, with the fix
+	 */
+	public record FailedChange(long changeId, String table, String key, String reason) {
 	}
 
 	/**

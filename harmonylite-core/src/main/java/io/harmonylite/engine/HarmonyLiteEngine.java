@@ -360,7 +360,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private int changeQueueCapacity = ReplicatedChangeDispatcher.DEFAULT_CAPACITY;
 
-		private int wireFormat = ChangeEventCodec.FORMAT_VERSIONED;
+		private int wireFormat = ChangeEventCodec.FORMAT_CHUNKED;
 
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");

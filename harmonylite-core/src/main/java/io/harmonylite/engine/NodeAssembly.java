@@ -216,7 +216,8 @@ final class NodeAssembly {
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
 		StatusReport status = new StatusReport(this.config, connectionState(nats), captureState, schema, gate,
-				sources, supervisor, workers, this.counters, snapshots);
+				sources, supervisor, workers, this.counters, snapshots,
+				(publisher != null) ? publisher.stats()::recentRejections : List::of);
 		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, publisher,
 				databaseChanged, status, snapshots, this.resources);
 	}
