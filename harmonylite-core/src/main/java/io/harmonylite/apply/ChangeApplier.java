@@ -245,6 +245,7 @@ public final class ChangeApplier implements AutoCloseable {
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
+			forgetStatements(ex);
 			rollback(ex);
 			throw new HarmonyLiteException("Could not skip stream '" + position.stream() + "' to sequence "
 					+ position.sequence() + ": " + ex.getMessage() + ". The position did not move.", ex);
@@ -354,15 +355,13 @@ public final class ChangeApplier implements AutoCloseable {
 			return result;
 		}
 		catch (SQLException ex) {
-			forgetStatements();
-			this.resolver.abandon();
+			forgetStatements(ex);
 			rollback(ex);
 			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
 					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
 		}
 		catch (RuntimeException | Error ex) {
-			forgetStatements();
-			this.resolver.abandon();
+			forgetStatements(ex);
 			rollback(ex);
 			throw ex;
 		}
@@ -372,11 +371,19 @@ public final class ChangeApplier implements AutoCloseable {
 	 * Closes the cached write statements and row queries after a failed batch, so the next attempt prepares them
 	 * afresh. sqlite-jdbc leaves a failed statement unusable: it finalizes it on most errors (later calls fail with
 	 * "statement is not executing"), and after a constraint error it keeps the failed bindings and leaves other
-	 * statements of the same flush with their queued batches, so reusing them writes or blames the wrong change.
+	 * statements of the same flush with their queued batches, so reusing them writes or blames the wrong change. The
+	 * position and version tables' statements are prepared again for the same reason.
 	 */
-	private void forgetStatements() {
+	private void forgetStatements(Throwable failure) {
 		this.statements.clear();
 		this.liveRows.clear();
+		try {
+			this.positionTable.reset();
+			this.resolver.reset();
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
+		}
 	}
 
 	private ApplyResult writeBatch(List<PositionedChange> batch, boolean oneByOne) throws SQLException {
