@@ -78,7 +78,7 @@ public final class ApplyLoop implements Runnable {
 
 	private final UnknownHashQuarantine quarantine;
 
-	// The message each shard waits on (a schema hash this node does not accept), for the operator.
+	// The message each shard waits on (a schema hash this node does not accept, or a failure retried), for the operator.
 	private final Map<Integer, Blocked> blocked = new ConcurrentHashMap<>();
 
 	/** Held while a batch is processed, and by whoever {@link #pause() pauses} the loop. */
@@ -188,6 +188,7 @@ public final class ApplyLoop implements Runnable {
 				}
 				try {
 					process(batch);
+					unblockApplied();
 				}
 				finally {
 					this.turn.release();
@@ -205,6 +206,7 @@ public final class ApplyLoop implements Runnable {
 				}
 				logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
 						ex.getMessage());
+				blockedByFailure(batch, ex);
 				try {
 					Thread.sleep(backoff.toMillis());
 				}
@@ -274,7 +276,7 @@ public final class ApplyLoop implements Runnable {
 				this.gate.pause(message.shard(), mismatch, this.clock.instant());
 				Instant since = this.gate.pausedShards().get(message.shard()).since();
 				this.blocked.put(message.shard(), new Blocked(message,
-						BlockedMessage.of(message, events.get(0), events.size(), verdict.reason(), since)));
+						BlockedMessage.of(message, events.get(0), events.size(), verdict.reason(), since), false));
 				this.shards.redeliverAfter(message.shard(), verdict.judgeAgainIn());
 				reached.put(stream, Long.MAX_VALUE - 1);
 				continue;
@@ -288,6 +290,45 @@ public final class ApplyLoop implements Runnable {
 			reached.put(stream, sequence);
 		}
 		applyAll(changes, origins);
+	}
+
+	/**
+	 * Records, for each shard of a batch that failed with a transient error, the first message it waits on, so that
+	 * the operator sees why the shard does not move (and may skip the message).
+	 */
+	private void blockedByFailure(List<ReceivedMessage> batch, RuntimeException failure) {
+		String reason = "a transient failure, retried with backoff: " + rootMessage(failure);
+		Instant now = this.clock.instant();
+		Map<Integer, ReceivedMessage> heads = new HashMap<>();
+		for (ReceivedMessage message : batch) {
+			StreamPosition position = message.position();
+			if (this.applied.of(position.stream()) == position.sequence() - 1 && !message.positionOnly()) {
+				heads.putIfAbsent(message.shard(), message);
+			}
+		}
+		heads.forEach((shard, message) -> {
+			Blocked current = this.blocked.get(shard);
+			if (current != null && !current.transientFailure()) {
+				return;
+			}
+			Instant since = (current != null && current.message().position().equals(message.position()))
+					? current.view().since() : now;
+			try {
+				List<ChangeEvent> events = this.codec.decodeAll(message.payload());
+				this.blocked.put(shard, new Blocked(message,
+						BlockedMessage.of(message, events.get(0), events.size(), reason, since), true));
+			}
+			catch (MalformedEventException ex) {
+				// Not this failure's message: an undecodable one goes to the dead letter once the batch runs.
+			}
+		});
+	}
+
+	/** Forgets the messages that waited on a transient failure once they are applied. */
+	private void unblockApplied() {
+		this.blocked.values()
+			.removeIf((each) -> each.transientFailure()
+					&& this.applied.of(each.message().position().stream()) >= each.message().position().sequence());
 	}
 
 	private void resume(int shard) {
@@ -424,8 +465,11 @@ public final class ApplyLoop implements Runnable {
 		return String.valueOf(root.getMessage());
 	}
 
-	/** A blocking message with its payload, kept for a skip. */
-	private record Blocked(ReceivedMessage message, BlockedMessage view) {
+	/**
+	 * A blocking message with its payload, kept for a skip.
+	 * @param transientFailure whether the shard waits on a failure that is retried (rather than on a schema hash)
+	 */
+	private record Blocked(ReceivedMessage message, BlockedMessage view, boolean transientFailure) {
 	}
 
 	/**

@@ -162,6 +162,42 @@ class ApplyLoopTests {
 	}
 
 	@Test
+	void batchRetriedOnAFullDiskShouldShowItsFirstMessageAsTheShardsBlockedMessageUntilItApplies() throws Exception {
+		this.database.execute("CREATE TABLE covers (id INTEGER PRIMARY KEY, image BLOB)");
+		setMaxPageCount((Long) this.database.query("PRAGMA page_count").get(0).get(0));
+		this.queue.receive(message(1, "covers", row("id", 7L, "image", new byte[64 * 1024])));
+		this.queue.receive(message(2, "covers", row("id", 8L, "image", new byte[] { 1 })));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().containsKey(0));
+		BlockedMessage blocked = this.loop.blocked().get(0);
+		assertThat(blocked.sequence()).isEqualTo(1);
+		assertThat(blocked.table()).isEqualTo("covers");
+		assertThat(blocked.key()).containsEntry("id", 7L);
+		assertThat(blocked.reason()).startsWith("a transient failure").contains("SQLITE_FULL");
+		assertThat(this.deadLetters).isEmpty();
+
+		setMaxPageCount(1_000_000);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().isEmpty());
+	}
+
+	@Test
+	void messageBlockedByATransientFailureShouldBeSkippedToTheDeadLetterByTheOperator() throws Exception {
+		this.database.execute("CREATE TABLE covers (id INTEGER PRIMARY KEY, image BLOB)");
+		setMaxPageCount((Long) this.database.query("PRAGMA page_count").get(0).get(0));
+		this.queue.receive(message(1, "covers", row("id", 7L, "image", new byte[64 * 1024])));
+		this.queue.receive(message(2, "covers", row("id", 8L, "image", new byte[] { 1 })));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().containsKey(0));
+
+		assertThat(this.loop.skipBlocked(0)).hasValueSatisfying((skipped) -> assertThat(skipped.sequence()).isOne());
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
+		assertThat(this.deadLetters).singleElement().asString().startsWith("1: skipped by an operator");
+		assertThat(this.database.query("SELECT id FROM covers")).containsExactly(List.of(8L));
+	}
+
+	@Test
 	void changeThatNoLongerFitsAfterLocalDdlShouldWaitForTheNewHashInsteadOfBeingDeadLettered() throws Exception {
 		// A migration drops column x here; until the hash is recomputed, the gate still holds the old hash, so a change
 		// from a node on that hash passes the gate, and names a column that is gone.
