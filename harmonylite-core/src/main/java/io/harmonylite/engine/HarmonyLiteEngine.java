@@ -16,6 +16,9 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.BlockedMessage;
+import io.harmonylite.apply.DeadLetterEntry;
+import io.harmonylite.apply.DeadLetterFilter;
+import io.harmonylite.apply.ReapplyReport;
 import io.harmonylite.apply.ReplicatedChangeListener;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.capture.ChangeCapture;
@@ -322,6 +325,48 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			try (OfflineSnapshots offline = NodeAssembly.offlineSnapshots(this.config, this.clock)) {
 				return operation.apply(offline);
 			}
+		}
+	}
+
+	/**
+	 * The dead-letter operations (list, re-apply) of this node: through the running node's applier when started (each
+	 * letter between two apply batches), otherwise on the database file with NATS reached for the call only (for a
+	 * node whose process is stopped, e.g. from the command line).
+	 * @return the operations
+	 * @throws HarmonyLiteException from each operation when the node is started with {@code harmonylite.replicate=false}
+	 */
+	public DeadLetterOperations deadLetters() {
+		return new DeadLetterOperations() {
+
+			@Override
+			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
+				return withDeadLetters((operations) -> operations.list(filter));
+			}
+
+			@Override
+			public ReapplyReport reapply(DeadLetterFilter filter) {
+				return withDeadLetters((operations) -> operations.reapply(filter));
+			}
+
+		};
+	}
+
+	private <T> T withDeadLetters(Function<DeadLetterOperations, T> operation) {
+		RunningNode current = this.node;
+		if (current != null) {
+			DeadLetterOperations running = current.deadLetters();
+			if (running == null) {
+				throw new HarmonyLiteException("Node " + this.config.nodeId() + " does not apply the cluster's changes "
+						+ "(harmonylite.replicate=false), so it has no dead letters to re-apply");
+			}
+			return operation.apply(running);
+		}
+		synchronized (this) {
+			// Not started: the operation runs on the file; start() waits for it.
+			if (this.node != null) {
+				return withDeadLetters(operation);
+			}
+			return operation.apply(NodeAssembly.offlineDeadLetters(this.config, this.clock));
 		}
 	}
 

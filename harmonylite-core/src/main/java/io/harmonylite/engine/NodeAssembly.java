@@ -1,6 +1,7 @@
 package io.harmonylite.engine;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -17,11 +19,19 @@ import io.harmonylite.apply.AppliedPositions;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ApplyQueue;
+import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.DeadLetterEntry;
+import io.harmonylite.apply.DeadLetterFilter;
+import io.harmonylite.apply.DeadLetterReplay;
+import io.harmonylite.apply.PositionedChange;
+import io.harmonylite.apply.ReapplyReport;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEventCodec;
@@ -199,6 +209,9 @@ final class NodeAssembly {
 				this.config.schema().unknownHashQuarantine(), this.clock);
 		quarantine.refresh(registry);
 		ApplyLoop loop = (receiving != null) ? applyLoop(receiving, gate, nats, quarantine) : null;
+		DeadLetterOperations deadLetters = (receiving != null && loop != null)
+				? deadLetters(nats, receiving.applier(), gate, (changes) -> applyBetweenBatches(loop, receiving, changes))
+				: null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
 		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources);
 		Signal databaseChanged = new Signal();
@@ -218,7 +231,8 @@ final class NodeAssembly {
 		StatusReport status = new StatusReport(this.config, connectionState(nats), captureState, schema, gate,
 				sources, supervisor, workers, this.counters, snapshots,
 				(publisher != null) ? publisher.stats()::recentRejections : List::of);
-		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, publisher,
+		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, deadLetters,
+				publisher,
 				databaseChanged, status, snapshots, this.resources);
 	}
 
@@ -238,6 +252,78 @@ final class NodeAssembly {
 		return new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
 				receiving.supervisor(), nats.deadLetterSink(), this.applyListener,
 				new ChangeEventCodec(replication.compress()), this.clock, replication.applyBatchSize(), quarantine);
+	}
+
+	private DeadLetterOperations deadLetters(NatsNode nats, ChangeApplier applier, SchemaGate gate,
+			Function<List<PositionedChange>, ApplyResult> writer) {
+		DeadLetterReplay replay = new DeadLetterReplay(this.config.nodeId(), nats.deadLetters(), applier, writer, gate,
+				new ChangeEventCodec(this.config.replication().compress()));
+		return new DeadLetterOperations() {
+
+			@Override
+			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
+				return replay.list(filter);
+			}
+
+			@Override
+			public ReapplyReport reapply(DeadLetterFilter filter) {
+				return replay.reapply(filter);
+			}
+
+		};
+	}
+
+	/** Applies a dead letter's changes with the loop's applier while the loop waits between two batches. */
+	private static ApplyResult applyBetweenBatches(ApplyLoop loop, Receiving receiving,
+			List<PositionedChange> changes) {
+		try (ApplyLoop.Pause pause = loop.pause()) {
+			return receiving.applier().apply(changes);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Interrupted while waiting for the apply loop to re-apply a dead letter",
+					ex);
+		}
+	}
+
+	/**
+	 * The dead-letter operations of a stopped node: the database and NATS (its embedded server too) are opened for
+	 * each call and closed after it.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @return the operations
+	 */
+	static DeadLetterOperations offlineDeadLetters(HarmonyLiteConfig config, Clock clock) {
+		return new DeadLetterOperations() {
+
+			@Override
+			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
+				return withOffline(config, clock, (replay) -> replay.list(filter));
+			}
+
+			@Override
+			public ReapplyReport reapply(DeadLetterFilter filter) {
+				return withOffline(config, clock, (replay) -> replay.reapply(filter));
+			}
+
+		};
+	}
+
+	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<DeadLetterReplay, T> operation) {
+		ConflictSettings conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
+		try (NatsNode nats = NatsNode.open(config.nats(), config.replication(), config.nodeId(), config.dbPath());
+				ChangeApplier applier = new ChangeApplier(SqliteConnections.open(config.dbPath()), clock, conflicts,
+						new ConflictStats(), config.tables(), config.ignoreTables());
+				Connection connection = SqliteConnections.open(config.dbPath())) {
+			nats.ensureStreams();
+			DeadLetterReplay replay = new DeadLetterReplay(config.nodeId(), nats.deadLetters(), applier,
+					applier::apply, OfflineSchema.gate(config, connection),
+					new ChangeEventCodec(config.replication().compress()));
+			return operation.apply(replay);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not close " + config.dbPath() + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, @Nullable ApplyLoop loop,

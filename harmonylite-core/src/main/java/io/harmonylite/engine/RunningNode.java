@@ -35,6 +35,8 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
 	private final @Nullable ApplyLoop loop;
 
+	private final @Nullable DeadLetterOperations deadLetters;
+
 	private final @Nullable ChangePublisher publisher;
 
 	private final Signal databaseChanged;
@@ -54,6 +56,8 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	 * @param registry the schema registry, for the cluster view
 	 * @param supervisor the shard supervisor, {@code null} when the node does not replicate
 	 * @param loop the apply loop, {@code null} when the node does not replicate
+	 * @param deadLetters lists and re-applies dead letters through the apply loop's applier, {@code null} when the node
+	 * does not replicate
 	 * @param publisher the publisher, {@code null} when the node does not publish
 	 * @param databaseChanged raised whenever the database may have changed
 	 * @param status assembles the status
@@ -62,7 +66,7 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	 */
 	RunningNode(HarmonyLiteConfig config, ChangeCapture capture, SchemaMonitor schema, CaptureState captureState,
 			SchemaRegistry registry, @Nullable ShardSupervisor supervisor, @Nullable ApplyLoop loop,
-			@Nullable ChangePublisher publisher,
+			@Nullable DeadLetterOperations deadLetters, @Nullable ChangePublisher publisher,
 			Signal databaseChanged, StatusReport status, @Nullable NodeSnapshots snapshots, Resources resources) {
 		this.config = config;
 		this.capture = capture;
@@ -71,6 +75,7 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 		this.registry = registry;
 		this.supervisor = supervisor;
 		this.loop = loop;
+		this.deadLetters = deadLetters;
 		this.publisher = publisher;
 		this.databaseChanged = databaseChanged;
 		this.status = status;
@@ -84,6 +89,10 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
 	@Nullable SnapshotOperations snapshots() {
 		return this.snapshots;
+	}
+
+	@Nullable DeadLetterOperations deadLetters() {
+		return this.deadLetters;
 	}
 
 	ClusterSchemaView clusterSchema() {
