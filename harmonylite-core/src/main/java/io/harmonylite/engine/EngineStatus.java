@@ -238,18 +238,48 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * clock (applied; a machine's clock is wrong)
 	 * @param clampedLocalVersions local changes whose version was bounded to this node's clock plus
 	 * {@code max-clock-skew} (a process writing the database has a clock too far ahead)
+	 * @param quarantinedUnknownHash messages quarantined (dead-lettered, also counted in {@code deadLetters}) because
+	 * no node of the cluster ever reported their schema hash
 	 */
 	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
 			long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores, long superseded,
-			long aheadOfClock, long clampedLocalVersions) {
+			long aheadOfClock, long clampedLocalVersions, long quarantinedUnknownHash) {
 
 		/** Nothing counted yet. */
-		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				0);
 
 		public Counters {
 			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));
 			publishedByTable = Collections.unmodifiableMap(new TreeMap<>(publishedByTable));
+		}
+
+		/**
+		 * Counts without quarantined messages.
+		 * @param appliedByTable changes applied on this node, by table
+		 * @param publishedByTable local changes acknowledged by JetStream, by table
+		 * @param publishFailures publish attempts that failed and were retried
+		 * @param publishRejected local changes that can never be published
+		 * @param deadLetters messages this node moved to the dead-letter stream
+		 * @param natsReconnects times the connection to NATS was re-established
+		 * @param schemaPauses times a shard was paused by a schema mismatch
+		 * @param schemaResumes times a paused shard resumed
+		 * @param workerRestarts times a dead worker was restarted
+		 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
+		 * @param snapshotsTaken snapshots this node took and stored
+		 * @param snapshotRestores snapshots restored into this node's database
+		 * @param superseded received changes that lost on every column to what the node had
+		 * @param aheadOfClock received changes whose version was too far ahead of this node's clock
+		 * @param clampedLocalVersions local changes whose version was bounded to this node's clock
+		 */
+		public Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
+				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
+				long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores, long superseded,
+				long aheadOfClock, long clampedLocalVersions) {
+			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, snapshotsTaken, snapshotRestores,
+					superseded, aheadOfClock, clampedLocalVersions, 0);
 		}
 
 		/**
@@ -269,7 +299,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
 				long workerRestarts, long eventsDropped) {
 			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
-					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0);
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0, 0);
 		}
 
 	}

@@ -140,6 +140,33 @@ final class ShardSubscriber implements ShardSource {
 	}
 
 	/**
+	 * Reads one message back as a receiver would get it: a change split into chunks is reassembled from the chunk at
+	 * the sequence (its last) and the earlier chunks its links name.
+	 * @param sequence the message's sequence (of the last chunk, for a split change)
+	 * @return the payload, {@code null} when the stream no longer holds the message or one of its chunks, or the
+	 * sequence holds an earlier chunk
+	 */
+	byte @Nullable [] reassembled(long sequence) {
+		ReceivedMessage stored = read(sequence);
+		if (stored == null || stored.rejection() != null) {
+			return null;
+		}
+		ReceivedMessage[] whole = new ReceivedMessage[1];
+		try {
+			new ChunkAssembler((message) -> whole[0] = message, this::read, MAX_CHUNKED_MESSAGE_BYTES,
+					MAX_CHUNKED_MESSAGE_BYTES)
+				.receive(stored);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Interrupted while reading message " + sequence + " of stream "
+					+ this.stream, ex);
+		}
+		ReceivedMessage message = whole[0];
+		return (message == null || message.rejection() != null || message.positionOnly()) ? null : message.payload();
+	}
+
+	/**
 	 * Reads an earlier chunk back for the {@link ChunkAssembler}, retrying while JetStream is unavailable.
 	 */
 	private @Nullable ReceivedMessage read(long sequence) {
