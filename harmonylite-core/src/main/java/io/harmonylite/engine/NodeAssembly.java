@@ -310,7 +310,10 @@ final class NodeAssembly {
 	}
 
 	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<DeadLetterReplay, T> operation) {
-		ConflictSettings conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
+		// Local changes take part in the merge only where capture is installed (the node ran here before).
+		ConflictSettings conflicts = OfflineSchema.captureInstalled(config.dbPath())
+				? new ConflictSettings(config.nodeId(), config.replication().maxClockSkew())
+				: ConflictSettings.applyOnly();
 		try (NatsNode nats = NatsNode.open(config.nats(), config.replication(), config.nodeId(), config.dbPath());
 				ChangeApplier applier = new ChangeApplier(SqliteConnections.open(config.dbPath()), clock, conflicts,
 						new ConflictStats(), config.tables(), config.ignoreTables());

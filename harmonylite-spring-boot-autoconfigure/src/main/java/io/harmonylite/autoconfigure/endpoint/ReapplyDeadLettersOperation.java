@@ -68,22 +68,8 @@ public class ReapplyDeadLettersOperation implements HarmonyLiteOperation {
 				: OperationResult.done(this, id, message, report);
 	}
 
-	/**
-	 * The filter an id names: none for every letter, {@code <from>-<to>} for a range of dead-letter sequences,
-	 * otherwise a table.
-	 * @param id the path segment after {@code dead-letters}
-	 * @return the filter
-	 * @throws IllegalArgumentException if a range is not ascending
-	 */
 	static DeadLetterFilter filter(@Nullable String id) {
-		if (id == null || id.isBlank()) {
-			return DeadLetterFilter.ALL;
-		}
-		if (id.matches("\\d+-\\d+")) {
-			String[] range = id.split("-");
-			return new DeadLetterFilter(null, Long.parseLong(range[0]), Long.parseLong(range[1]));
-		}
-		return new DeadLetterFilter(id, 1, Long.MAX_VALUE);
+		return DeadLetterFilter.of(id);
 	}
 
 	/**
