@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.List;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.apply.DeadLetterEntry;
-import io.harmonylite.apply.DeadLetterFilter;
-import io.harmonylite.apply.ReapplyReport;
+import io.harmonylite.engine.DeadLetterEntry;
+import io.harmonylite.engine.DeadLetterFilter;
+import io.harmonylite.engine.ReapplyReport;
 import io.harmonylite.engine.DeadLetterOperations;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;

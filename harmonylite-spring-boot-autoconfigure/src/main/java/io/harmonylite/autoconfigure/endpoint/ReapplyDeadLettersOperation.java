@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.function.Function;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.apply.DeadLetterEntry;
-import io.harmonylite.apply.DeadLetterFilter;
-import io.harmonylite.apply.ReapplyReport;
+import io.harmonylite.engine.DeadLetterEntry;
+import io.harmonylite.engine.DeadLetterFilter;
+import io.harmonylite.engine.ReapplyReport;
 import io.harmonylite.autoconfigure.endpoint.OperationResult.Outcome;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import org.jspecify.annotations.Nullable;
