@@ -39,4 +39,13 @@ public interface ApplyListener {
 	default void deadLettered(ReceivedMessage message, String reason) {
 	}
 
+	/**
+	 * A message was quarantined because no node ever reported its schema hash; it was also
+	 * {@link #deadLettered dead-lettered}.
+	 * @param message the message
+	 * @param schemaHash the unknown hash
+	 */
+	default void quarantined(ReceivedMessage message, String schemaHash) {
+	}
+
 }

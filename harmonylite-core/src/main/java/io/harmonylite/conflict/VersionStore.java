@@ -50,17 +50,17 @@ final class VersionStore implements AutoCloseable {
 
 	private final Connection connection;
 
-	private final PreparedStatement range;
+	private PreparedStatement range;
 
-	private final PreparedStatement select;
+	private PreparedStatement select;
 
-	private final PreparedStatement replaceLive;
+	private PreparedStatement replaceLive;
 
-	private final PreparedStatement liveChunk;
+	private PreparedStatement liveChunk;
 
-	private final PreparedStatement replaceDeleted;
+	private PreparedStatement replaceDeleted;
 
-	private final PreparedStatement delete;
+	private PreparedStatement delete;
 
 	/**
 	 * Creates the table if missing and prepares the statements.
@@ -70,6 +70,11 @@ final class VersionStore implements AutoCloseable {
 	VersionStore(Connection connection) throws SQLException {
 		this.connection = connection;
 		install(connection);
+		prepare();
+	}
+
+	private void prepare() throws SQLException {
+		Connection connection = this.connection;
 		StringBuilder in = new StringBuilder();
 		for (int i = 0; i < IN_CHUNK; i++) {
 			in.append((i > 0) ? ", ?" : "?");
@@ -93,6 +98,28 @@ final class VersionStore implements AutoCloseable {
 	private static String upsertLive(int rows) {
 		return "INSERT INTO " + QUOTED + " (tbl, pk, vv) VALUES " + "(?, ?, ?), ".repeat(rows - 1)
 				+ "(?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET vv = excluded.vv, ghost = NULL, tombstone = NULL";
+	}
+
+	/**
+	 * Prepares the statements again; call after a failed transaction. sqlite-jdbc finalizes a statement that fails
+	 * with an I/O error or a full disk (a query, or an update outside a batch), after which every call fails with
+	 * "statement is not executing".
+	 * @throws SQLException if they cannot be prepared
+	 */
+	void reset() throws SQLException {
+		for (PreparedStatement statement : statements()) {
+			try {
+				statement.close();
+			}
+			catch (SQLException ex) {
+				// A finalized statement has nothing left to close.
+			}
+		}
+		prepare();
+	}
+
+	private List<PreparedStatement> statements() {
+		return List.of(this.range, this.select, this.replaceLive, this.liveChunk, this.replaceDeleted, this.delete);
 	}
 
 	/**
@@ -289,8 +316,7 @@ final class VersionStore implements AutoCloseable {
 
 	@Override
 	public void close() throws SQLException {
-		for (PreparedStatement statement : List.of(this.range, this.select, this.replaceLive, this.liveChunk,
-				this.replaceDeleted, this.delete)) {
+		for (PreparedStatement statement : statements()) {
 			statement.close();
 		}
 	}

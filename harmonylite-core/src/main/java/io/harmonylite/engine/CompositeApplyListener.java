@@ -31,4 +31,9 @@ record CompositeApplyListener(List<ApplyListener> listeners) implements ApplyLis
 		this.listeners.forEach((listener) -> listener.deadLettered(message, reason));
 	}
 
+	@Override
+	public void quarantined(ReceivedMessage message, String schemaHash) {
+		this.listeners.forEach((listener) -> listener.quarantined(message, schemaHash));
+	}
+
 }

@@ -3,10 +3,12 @@ package io.harmonylite.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
+import io.harmonylite.replicate.RejectedChange;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersion;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +42,8 @@ final class StatusReport {
 
 	private final @Nullable NodeSnapshots snapshots;
 
+	private final Supplier<List<RejectedChange>> rejections;
+
 	/**
 	 * Creates the report of one running node.
 	 * @param config the node's configuration
@@ -55,7 +59,7 @@ final class StatusReport {
 	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
 			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
 			EngineCounters counters) {
-		this(config, connection, capture, schema, gate, sources, supervisor, workers, counters, null);
+		this(config, connection, capture, schema, gate, sources, supervisor, workers, counters, null, List::of);
 	}
 
 	/**
@@ -70,11 +74,13 @@ final class StatusReport {
 	 * @param workers the workers
 	 * @param counters the engine's counters, with the node's attached
 	 * @param snapshots the snapshot parts, {@code null} when snapshots are disabled
+	 * @param rejections the changes the publisher marked failed most recently
 	 */
 	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
 			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
-			EngineCounters counters, @Nullable NodeSnapshots snapshots) {
+			EngineCounters counters, @Nullable NodeSnapshots snapshots, Supplier<List<RejectedChange>> rejections) {
 		this.snapshots = snapshots;
+		this.rejections = rejections;
 		this.config = config;
 		this.connection = connection;
 		this.capture = capture;
@@ -110,12 +116,21 @@ final class StatusReport {
 				version.updatedAt(), counts.schemaPauses(), counts.schemaResumes());
 		boolean captureIntact = this.capture.triggerCount() >= 3 * watched.size();
 		EngineStatus.Snapshots snapshotStatus = (this.snapshots != null) ? this.snapshots.status() : null;
+		long failed = this.capture.failedChanges();
 		NodeState state = state(captureIntact, this.workers.anyDead(), connected, shards, snapshotStatus);
+		if (state == NodeState.RUNNING && failed > 0) {
+			state = NodeState.PUBLISH_FAILED;
+		}
+		List<EngineStatus.FailedChange> recentFailed = this.rejections.get()
+			.stream()
+			.map((change) -> new EngineStatus.FailedChange(change.changeId(), change.table(), change.key(),
+					change.reason()))
+			.toList();
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
 				nats(connected, counts.natsReconnects()),
-				shards, this.capture.pendingChanges(), this.capture.failedChanges(), watched, schemaStatus,
-				this.workers.status(), counts, snapshotStatus);
+				shards, this.capture.pendingChanges(), failed, watched, schemaStatus,
+				this.workers.status(), counts, snapshotStatus, recentFailed);
 	}
 
 	/**

@@ -18,6 +18,7 @@ import io.harmonylite.apply.InMemoryShardSource;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.RejectedChange;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.InMemorySchemaRegistry;
 import io.harmonylite.schema.SchemaChangeDetector;
@@ -94,7 +95,7 @@ class StatusReportTests {
 		assertThat(status.nats().connected()).isTrue();
 		assertThat(status.nats().servers()).containsExactly("nats://127.0.0.1:4222");
 		assertThat(status.pendingChanges()).isEqualTo(2);
-		assertThat(status.failedChanges()).isEqualTo(1);
+		assertThat(status.failedChanges()).isZero();
 		assertThat(status.watchedTables()).containsExactly("Books");
 		assertThat(status.schema().hash()).isEqualTo(this.baseline.version().hash());
 		assertThat(status.shards()).extracting(EngineStatus.Shard::appliedSequence, EngineStatus.Shard::streamLastSequence,
@@ -226,6 +227,21 @@ class StatusReportTests {
 	}
 
 	@Test
+	void changesThatCanNeverBePublishedShouldDegradeTheNodeNamingTheirTableAndKey() {
+		this.capture.failed = 1;
+		RejectedChange rejected = new RejectedChange(7, "Books", "[42]", "Encoded change is too large");
+		EngineStatus status = new StatusReport(config(), this.connection, this.capture, this.schema,
+				this.baseline.gate(), List.of(this.first, this.second), supervisor(), this.workers, this.counters, null,
+				() -> List.of(rejected))
+			.build();
+
+		assertThat(status.state()).isEqualTo(NodeState.PUBLISH_FAILED);
+		assertThat(status.failedChanges()).isEqualTo(1);
+		assertThat(status.recentFailedChanges())
+			.containsExactly(new EngineStatus.FailedChange(7, "Books", "[42]", "Encoded change is too large"));
+	}
+
+	@Test
 	void nodeThatDoesNotReplicateShouldReportNoPositionsAndUnknownLag() {
 		EngineStatus status = report(null).build();
 
@@ -308,9 +324,11 @@ class StatusReportTests {
 			return 2;
 		}
 
+		private long failed;
+
 		@Override
 		public long failedChanges() {
-			return 1;
+			return this.failed;
 		}
 
 		@Override

@@ -18,10 +18,10 @@ import org.springframework.boot.health.contributor.Status;
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
  * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits
  * ({@link #PAUSED_MANUALLY} while an operator does), {@code RESTORING} while a snapshot is restored,
- * {@link #DEGRADED} while NATS is unreachable or the newest snapshot is older than
- * {@code harmonylite.snapshot.stale-after}, {@code DOWN} when capture is broken, a worker thread died (until it is
- * restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
- * restarted, and {@code OUT_OF_SERVICE} while the engine is stopped.
+ * {@link #DEGRADED} while NATS is unreachable, local changes were marked failed because they can never be
+ * published ({@link #PUBLISH_FAILED}), or the newest snapshot is older than {@code harmonylite.snapshot.stale-after},
+ * {@code DOWN} when capture is broken, a worker thread died (until it is restarted), a stream dropped changes this
+ * node still needs, or the node's embedded nats-server died and is being restarted, and {@code OUT_OF_SERVICE} while the engine is stopped.
  * <p>
  * {@code PAUSED} and {@code DEGRADED} are custom statuses: local writes still work, so they do not take the
  * application's overall health down unless {@code management.endpoint.health.status.order} lists them.
@@ -43,6 +43,13 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	/** NATS is unreachable; local changes are captured and sent after the reconnect. */
 	public static final Status DEGRADED = new Status("DEGRADED",
 			"NATS is unreachable; local writes are captured and sent after the reconnect");
+
+	/**
+	 * Local changes were marked failed because they can never be published: the {@code DEGRADED} status, described as
+	 * such; the details name their tables and keys.
+	 */
+	public static final Status PUBLISH_FAILED = new Status(DEGRADED.getCode(),
+			"Local changes that can never be published were set aside; the other nodes miss them until an operator acts");
 
 	/** The embedded nats-server's state while it is being restarted. */
 	private static final String EMBEDDED_SERVER_DOWN = "DOWN";
@@ -83,6 +90,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("pendingChanges", current.pendingChanges())
 			.withDetail("failedChanges", current.failedChanges())
 			.withDetail("shards", shards(current.shards()));
+		if (!current.recentFailedChanges().isEmpty()) {
+			builder.withDetail("recentFailedChanges", current.recentFailedChanges());
+		}
 		List<Map<String, Object>> dead = deadWorkers(current.workers());
 		if (!dead.isEmpty()) {
 			builder.withDetail("deadWorkers", dead);
@@ -104,6 +114,7 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			case PAUSED_SCHEMA_MISMATCH, WAITING_FOR_SNAPSHOT -> PAUSED;
 			case RESTORING -> SnapshotHealth.RESTORING;
 			case DISCONNECTED -> DEGRADED;
+			case PUBLISH_FAILED -> PUBLISH_FAILED;
 			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
 			case STOPPED -> Status.OUT_OF_SERVICE;
 		};
