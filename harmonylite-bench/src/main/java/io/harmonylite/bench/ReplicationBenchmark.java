@@ -35,10 +35,14 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * servers syncing every write before acknowledging it ({@code sync_interval: always}, HarmonyLite's default for
  * embedded servers) and once with nats-server's own default (sync every 2 minutes), side by side; then, with sync
  * always, the lag with all nodes on one server and the catch-up rate of a node that was down while 100,000 changes
- * were written. Each node connects to a server of its own, as with a nats-server beside every node.
+ * were written. Each node connects to a server of its own, as with a nats-server beside every node. Throughput and lag
+ * are measured beside a {@link MinimalPipeline} of the same parts on the same servers, and the lag is split where the
+ * rows pass the writer's server ({@link LagProbe}).
  * <p>
  * Options: {@code --rows N} (rows per throughput run, default 50000), {@code --catch-up N} (default 100000),
- * {@code --lag-seconds N} (default 10).
+ * {@code --lag-seconds N} (default 10), {@code --sync always|interval} (one setting only). {@code --external-writer}
+ * measures instead what another process's writes cost: the lag of a {@code sqlite3} CLI writer at 100 tx/s, a
+ * {@code --big-rows N} (default 200000) row transaction made by the CLI, the catch-up, with this process's memory peaks.
  *
  * @since 0.1.0
  */
@@ -238,19 +242,8 @@ public final class ReplicationBenchmark {
 		}
 	}
 
-	private void onOneServer(java.util.concurrent.Callable<?> measurement) throws Exception {
-		this.topology = Topology.ONE_SERVER;
-		try {
-			measurement.call();
-		}
-		finally {
-			this.topology = Topology.SERVER_PER_NODE;
-		}
-	}
-
-	private Lag lag(int seconds, int replicas) throws Exception {
-		int warmUp = LAG_WARM_UP_SECONDS * LAG_RATE;
-		LagProbe[] probe = new LagProbe[1];
+	/** Starts three nodes (one shard); node 2 reports each row from node 1 it applied to the probe, once it is set. */
+	private List<Node> startProbedNodes(int replicas, LagProbe[] probe) throws Exception {
 		ApplyListener onNode2 = new ApplyListener() {
 			@Override
 			public void applied(ChangeEvent event, Duration lag) {
@@ -262,11 +255,31 @@ public final class ReplicationBenchmark {
 		List<Node> nodes = new ArrayList<>(startNodes(1, 1, replicas, ApplyListener.NONE));
 		nodes.add(startNode(2, 1, replicas, onNode2));
 		nodes.add(startNode(3, 1, replicas, ApplyListener.NONE));
-		String prefix = "bench-" + this.prefix + "-" + this.run;
+		return nodes;
+	}
+
+	/** A probe on the subject of the nodes last started (shard 0). */
+	private LagProbe probe(long warmUp) throws Exception {
 		ChangeEventCodec codec = new ChangeEventCodec(false);
-		try (LagProbe started = new LagProbe(this.topology.serverOf(1, this.cluster.urls()), prefix + "-log-0",
+		return new LagProbe(this.topology.serverOf(1, this.cluster.urls()), "bench-" + this.prefix + "-" + this.run + "-log-0",
 				(bytes) -> codec.decodeAll(bytes).stream().mapToLong((event) -> (Long) event.row().get("id")).toArray(),
-				warmUp)) {
+				warmUp);
+	}
+
+	private void onOneServer(java.util.concurrent.Callable<?> measurement) throws Exception {
+		this.topology = Topology.ONE_SERVER;
+		try {
+			measurement.call();
+		}
+		finally {
+			this.topology = Topology.SERVER_PER_NODE;
+		}
+	}
+
+	private Lag lag(int seconds, int replicas) throws Exception {
+		LagProbe[] probe = new LagProbe[1];
+		List<Node> nodes = startProbedNodes(replicas, probe);
+		try (LagProbe started = probe(LAG_WARM_UP_SECONDS * LAG_RATE)) {
 			probe[0] = started;
 			drive(started, nodes.get(0).db, nodes.get(0).engine::changesCommitted, seconds, nodes.get(1).db);
 			return report("HarmonyLite", started, replicas, seconds);
@@ -345,26 +358,12 @@ public final class ReplicationBenchmark {
 	 */
 	private void externalLag(int seconds) throws Exception {
 		LagProbe[] probe = new LagProbe[1];
-		ApplyListener onNode2 = new ApplyListener() {
-			@Override
-			public void applied(ChangeEvent event, Duration lag) {
-				if (event.originNodeId() == 1 && probe[0] != null) {
-					probe[0].applied((Long) event.row().get("id"));
-				}
-			}
-		};
-		List<Node> nodes = new ArrayList<>(startNodes(1, 1, 1, ApplyListener.NONE));
-		nodes.add(startNode(2, 1, 1, onNode2));
-		nodes.add(startNode(3, 1, 1, ApplyListener.NONE));
-		String prefix = "bench-" + this.prefix + "-" + this.run;
-		ChangeEventCodec codec = new ChangeEventCodec(false);
+		List<Node> nodes = startProbedNodes(1, probe);
 		Process cli = new ProcessBuilder("sqlite3", nodes.get(0).db.toString()).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		try (java.io.Writer input = new java.io.OutputStreamWriter(cli.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
-				LagProbe started = new LagProbe(this.topology.serverOf(1, this.cluster.urls()), prefix + "-log-0",
-						(bytes) -> codec.decodeAll(bytes).stream().mapToLong((event) -> (Long) event.row().get("id")).toArray(),
-						(long) LAG_WARM_UP_SECONDS * EXTERNAL_RATE)) {
+				LagProbe started = probe(LAG_WARM_UP_SECONDS * EXTERNAL_RATE)) {
 			probe[0] = started;
 			input.write(".timeout 30000\n");
 			drive(started, EXTERNAL_RATE, seconds, nodes.get(1).db, (id) -> {
