@@ -168,6 +168,37 @@ final class NodeProcess implements AutoCloseable {
 	}
 
 	/**
+	 * The URL of the node's embedded nats-server, for clients on this machine (loopback clusters only).
+	 * @return the client URL
+	 */
+	String natsUrl() {
+		if (this.spec.namespace() != null) {
+			throw new IllegalStateException("Node " + id() + " runs in a network namespace; its nats-server is not "
+					+ "reachable from here");
+		}
+		return "nats://127.0.0.1:" + this.spec.natsPort();
+	}
+
+	/**
+	 * Reads an Actuator endpoint of the node, from inside its namespace.
+	 * @param path the path under /actuator, e.g. {@code harmonylite}
+	 * @return the parsed answer, or {@code null} when the node does not answer with JSON
+	 */
+	JsonValue actuator(String path) {
+		Commands.Result result = Commands.run(Commands.inNamespace(this.spec.namespace(), List.of("curl", "-s", "-m",
+				"2", "http://127.0.0.1:" + this.spec.httpPort() + "/actuator/" + path)));
+		if (result.exitCode() != 0 || !result.output().strip().startsWith("{")) {
+			return null;
+		}
+		try {
+			return JsonParser.parse(result.output());
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Reads the node's health from its Actuator, from inside its namespace.
 	 * @return the health, {@link Health#UNREACHABLE} when the node does not answer
 	 */

@@ -2,7 +2,6 @@ package io.harmonylite.faults;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,13 +60,13 @@ class ProcessFaultIntegrationTests {
 		NodeProcess victim = this.cluster.node(2);
 		try (Workload workload = new Workload(this.cluster.databases(), RATE);
 				HealthLog survivor = new HealthLog(this.cluster.node(1))) {
-			awaitWrites(workload, 100);
+			workload.awaitMore(100);
 			victim.killGroup();
 			// The others keep a quorum (two of three servers); the victim's file keeps taking writes.
-			awaitWrites(workload, 150);
+			workload.awaitMore(150);
 			victim.start();
 			FaultCluster.awaitUp(victim, FaultCluster.START_TIMEOUT);
-			awaitWrites(workload, 100);
+			workload.awaitMore(100);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
 			assertThat(survivor.statuses()).as("node 1's health while node 2 was down").containsOnly("UP/RUNNING");
@@ -79,13 +78,13 @@ class ProcessFaultIntegrationTests {
 	void killedNatsServerIsRestartedByItsNodeAndPendingChangesAreSent() {
 		NodeProcess node = this.cluster.node(2);
 		try (Workload workload = new Workload(this.cluster.databases(), RATE); HealthLog health = new HealthLog(node)) {
-			awaitWrites(workload, 100);
+			workload.awaitMore(100);
 			long killed = node.signalServer("KILL");
 			await().atMost(FAULT).untilAsserted(() -> assertThat(node.serverPid()).as("a new nats-server of node 2")
 				.isPositive()
 				.isNotEqualTo(killed));
 			FaultCluster.awaitUp(node, FAULT);
-			awaitWrites(workload, 100);
+			workload.awaitMore(100);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
 			assertThat(health.statuses()).as("node 2's health while its server was down")
@@ -99,10 +98,10 @@ class ProcessFaultIntegrationTests {
 	void frozenNatsServerIsReportedAndTheClusterConvergesSoonAfterItThaws() {
 		NodeProcess node = this.cluster.node(3);
 		try (Workload workload = new Workload(this.cluster.databases(), RATE); HealthLog health = new HealthLog(node)) {
-			awaitWrites(workload, 100);
+			workload.awaitMore(100);
 			node.signalServer("STOP");
 			// About 20 s of writes on every node while node 3's server does not answer.
-			awaitWrites(workload, 20L * RATE * 3);
+			workload.awaitMore(20L * RATE * 3);
 			assertThat(health.statuses()).as("node 3's health while its server was frozen")
 				.anyMatch((status) -> !status.startsWith("UP"));
 			node.signalServer("CONT");
@@ -121,22 +120,16 @@ class ProcessFaultIntegrationTests {
 	void rollingRestartLosesNothing() {
 		try (Workload workload = new Workload(this.cluster.databases(), RATE)) {
 			for (NodeProcess node : this.cluster.nodes()) {
-				awaitWrites(workload, 60);
+				workload.awaitMore(60);
 				node.stop();
-				awaitWrites(workload, 60);
+				workload.awaitMore(60);
 				node.start();
 				FaultCluster.awaitUp(node, FaultCluster.START_TIMEOUT);
 			}
-			awaitWrites(workload, 60);
+			workload.awaitMore(60);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
 		}
-	}
-
-	private static void awaitWrites(Workload workload, long more) {
-		LongSupplier committed = workload::committedCount;
-		long target = committed.getAsLong() + more;
-		await().atMost(FAULT).until(() -> committed.getAsLong() >= target);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.harmonylite.faults;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Writers on every node's database file, from this test JVM: an external process to the nodes, as an application
  * sharing the file or the sqlite3 CLI would be. Each write is one transaction that inserts an event row with a key
@@ -25,12 +28,20 @@ import org.slf4j.LoggerFactory;
  */
 final class Workload implements AutoCloseable {
 
-	/** The tables every node's file starts with; the counters row of each node exists everywhere from the start. */
+	/**
+	 * The tables every node's file starts with: the workload's events and counters (the counters row of each node
+	 * exists everywhere from the start), and tables for the other scenarios (a UNIQUE column with a row taken, large
+	 * values, a table some nodes do not replicate).
+	 */
 	static final String SCHEMA = """
 			PRAGMA journal_mode=WAL;
 			CREATE TABLE events (id INTEGER PRIMARY KEY, origin INTEGER NOT NULL, seq INTEGER NOT NULL,
 			    payload TEXT NOT NULL);
 			CREATE TABLE counters (node INTEGER PRIMARY KEY, ctr INTEGER NOT NULL);
+			CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+			INSERT INTO tags (id, name) VALUES (1, 'taken');
+			CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB);
+			CREATE TABLE secrets (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
 			""";
 
 	private static final Logger logger = LoggerFactory.getLogger(Workload.class);
@@ -116,6 +127,16 @@ final class Workload implements AutoCloseable {
 	long committedIncrements(int node) {
 		Writer writer = this.writers.get(node - 1);
 		return writer.initialCounter + writer.committed.size();
+	}
+
+	/**
+	 * Waits until the writers together committed some more writes: the way the scenarios let a fault last, measured
+	 * in writes made meanwhile rather than in sleeps.
+	 * @param more how many more writes
+	 */
+	void awaitMore(long more) {
+		long target = committedCount() + more;
+		await().atMost(Duration.ofSeconds(120)).until(() -> committedCount() >= target);
 	}
 
 	/**
