@@ -4,7 +4,9 @@
 
 EXAMPLES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$EXAMPLES_DIR/.." && pwd)
-JAR=${HARMONYLITE_JAR:-$ROOT/sample-app/target/harmonylite.jar}
+# The standalone node's jar, which ./harmonylite runs, and the demo app's jar.
+JAR=${HARMONYLITE_JAR:-$ROOT/harmonylite-node/target/harmonylite.jar}
+SAMPLE_JAR=${HARMONYLITE_SAMPLE_JAR:-$ROOT/sample-app/target/harmonylite-sample.jar}
 # Quick start-up matters more than peak speed for a demo on a laptop or a 2-core CI machine.
 export JAVA_OPTS=${JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m}
 
@@ -45,15 +47,26 @@ ensure_tools() {
 	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# Builds the jar when missing, unless $1 is "true" (--no-build).
+# ensure_jar NO_BUILD [JAR MODULE]: builds the jar (the node's by default) when missing, unless NO_BUILD is "true"
+# (--no-build).
 ensure_jar() {
-	local no_build=$1
-	if [[ -f $JAR ]]; then
+	local no_build=$1 jar=${2:-$JAR} module=${3:-harmonylite-node}
+	if [[ -f $jar ]]; then
 		return 0
 	fi
-	[[ $no_build != true ]] || die "$JAR is missing and --no-build was given: build it with ./mvnw -pl sample-app -am package -DskipTests"
-	say "Building $JAR (first run only, about a minute)"
-	(cd "$ROOT" && ./mvnw -q -B -pl sample-app -am package -DskipTests)
+	[[ $no_build != true ]] || die "$jar is missing and --no-build was given: build it with ./mvnw -pl $module -am package -DskipTests"
+	say "Building $jar (first run only, about a minute)"
+	(cd "$ROOT" && ./mvnw -q -B -pl "$module" -am package -DskipTests)
+}
+
+# sample_app ARGS...: runs the demo app's jar with Spring properties, replacing the shell (for start_process).
+sample_app() {
+	local java=java
+	if [[ -n ${JAVA_HOME-} && -x $JAVA_HOME/bin/java ]]; then
+		java=$JAVA_HOME/bin/java
+	fi
+	# shellcheck disable=SC2086 # JAVA_OPTS holds several options.
+	exec "$java" ${JAVA_OPTS-} -jar "$SAMPLE_JAR" "$@"
 }
 
 # Fails when one of the TCP ports on 127.0.0.1 is taken, e.g. by a previous run still going.

@@ -19,7 +19,7 @@ It checks that a row written with sqlite3 on node 1 reaches nodes 2 and 3, print
 yourself, and runs until Ctrl-C, then stops every process it started.
 
 First run on a fresh Debian/Ubuntu machine with a JDK: installs nats-server, sqlite3 and curl with
-apt-get when missing (sudo when not root), and builds sample-app/target/harmonylite.jar when missing.
+apt-get when missing (sudo when not root), and builds harmonylite-node/target/harmonylite.jar when missing.
 
 Options:
   --ci          unattended: start, check replication, stop, and exit 0 on success

@@ -23,6 +23,7 @@ Options:
   --ci          unattended: run the checks above, stop, and exit 0 on success
   --keep-files  keep the databases, NATS data and logs on exit (otherwise removed, except after a failure)
   --no-build    fail instead of building the jar when it is missing
+                (sample-app/target/harmonylite-sample.jar; HARMONYLITE_SAMPLE_JAR overrides it)
   --help        this help
 EOF
 }
@@ -57,12 +58,12 @@ cleanup() {
 }
 on_exit cleanup
 
-# start_notes_node N: the demo app (not node mode) on its own database, connected to the shared nats-server.
+# start_notes_node N: the demo app on its own database, connected to the shared nats-server.
 start_notes_node() {
 	local n=$1
-	start_process "node$n" "/tmp/harmonylite-node$n.log" "$ROOT/harmonylite" --node-id "$n" \
+	start_process "node$n" "/tmp/harmonylite-node$n.log" sample_app "--harmonylite.node-id=$n" \
 		"--harmonylite.db-path=/tmp/harmonylite-notes-$n.db" "--server.port=$(port_of "$n")" \
-		"--harmonylite.nats.urls=nats://127.0.0.1:$NATS_PORT"
+		"--harmonylite.nats.urls=nats://127.0.0.1:$NATS_PORT""
 	info "node $n: pid ${PROCESS_PIDS[node$n]}, http://localhost:$(port_of "$n"), log /tmp/harmonylite-node$n.log"
 }
 
@@ -94,7 +95,7 @@ note_title_is() {
 
 say "Checking the tools"
 ensure_tools nats-server curl
-ensure_jar "$no_build"
+ensure_jar "$no_build" "$SAMPLE_JAR" sample-app
 require_free_ports "$NATS_PORT" 8090 8091
 
 for n in "${NODES[@]}"; do
@@ -164,7 +165,8 @@ cat <<'EOF'
     To see a node catch up, stop node 2 in another terminal (its pid is shown above; kill PID), write on
     node 1's page, and start node 2 again with:
 
-      ./harmonylite --node-id 2 --harmonylite.db-path=/tmp/harmonylite-notes-2.db --server.port=8091 \
+      java -jar sample-app/target/harmonylite-sample.jar --harmonylite.node-id=2 \
+          --harmonylite.db-path=/tmp/harmonylite-notes-2.db --server.port=8091 \
           --harmonylite.nats.urls=nats://127.0.0.1:4230
 
     The same jar serves the Books REST API: curl http://localhost:8090/books

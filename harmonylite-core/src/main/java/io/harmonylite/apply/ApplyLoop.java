@@ -7,11 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.event.ChangeEvent;
@@ -25,9 +20,9 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Applies the messages of every shard on one thread, in batches: messages are taken from a bounded queue in the order
- * each shard delivered them, decoded, validated and applied in one transaction per batch together with the positions
- * reached.
+ * Applies the messages of every shard on one thread, in batches: messages are taken from the {@link ApplyQueue} in the
+ * order each shard delivered them, decoded, validated and applied in one transaction per batch together with the
+ * positions reached, which it also records in the {@link AppliedPositions}.
  * <p>
  * A message that can never be applied (undecodable, unknown table or column, a constraint it violates) is moved to the
  * dead letter and its position recorded, so replication goes on behind it. Transient failures (a locked or full disk)
@@ -47,6 +42,8 @@ public final class ApplyLoop implements Runnable {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+	private static final Duration POLL = Duration.ofMillis(100);
+
 	private final ChangeApplier applier;
 
 	private final ChangeEventCodec codec;
@@ -63,62 +60,38 @@ public final class ApplyLoop implements Runnable {
 
 	private final ShardControl shards;
 
-	private final BlockingQueue<ReceivedMessage> queue;
+	private final ApplyQueue queue;
 
-	private final Map<String, Long> applied = new ConcurrentHashMap<>();
-
-	private final Map<Integer, LongAdder> deadLettered = new ConcurrentHashMap<>();
+	private final AppliedPositions applied;
 
 	private volatile boolean running = true;
 
 	/**
 	 * Creates the loop; run it on its own thread.
 	 * @param applier the applier, used only by this loop
-	 * @param codec decodes messages
-	 * @param deadLetters where rejected messages go
-	 * @param listener observes applied changes
-	 * @param clock the clock for lag measurement
-	 * @param batchSize the most changes per transaction
+	 * @param queue where the shard sources put the messages
+	 * @param applied the positions reached, moved by this loop only
 	 * @param gate decides whether a change's schema hash may be applied here
 	 * @param shards asked to redeliver a paused shard later
+	 * @param deadLetters where rejected messages go
+	 * @param listener observes applied changes
+	 * @param codec decodes messages
+	 * @param clock the clock for lag measurement
+	 * @param batchSize the most changes per transaction
 	 */
-	public ApplyLoop(ChangeApplier applier, ChangeEventCodec codec, DeadLetterSink deadLetters, ApplyListener listener,
-			Clock clock, int batchSize, SchemaGate gate, ShardControl shards) {
+	public ApplyLoop(ChangeApplier applier, ApplyQueue queue, AppliedPositions applied, SchemaGate gate,
+			ShardControl shards, DeadLetterSink deadLetters, ApplyListener listener, ChangeEventCodec codec, Clock clock,
+			int batchSize) {
 		this.applier = applier;
+		this.queue = queue;
+		this.applied = applied;
 		this.gate = gate;
 		this.shards = shards;
-		this.applied.putAll(applier.positions());
-		this.codec = codec;
 		this.deadLetters = deadLetters;
 		this.listener = listener;
+		this.codec = codec;
 		this.clock = clock;
 		this.batchSize = batchSize;
-		this.queue = new ArrayBlockingQueue<>(Math.max(4 * batchSize, 1024));
-	}
-
-	/**
-	 * Queues a message, waiting while the queue is full.
-	 * @param message the message
-	 * @throws InterruptedException if interrupted while waiting
-	 */
-	public void submit(ReceivedMessage message) throws InterruptedException {
-		this.queue.put(message);
-	}
-
-	/**
-	 * How many messages wait to be applied.
-	 * @return the queue length
-	 */
-	public int queued() {
-		return this.queue.size();
-	}
-
-	/**
-	 * Drops queued messages of one shard, e.g. before its consumer restarts from the stored position.
-	 * @param shard the shard
-	 */
-	public void discard(int shard) {
-		this.queue.removeIf((message) -> message.shard() == shard);
 	}
 
 	/**
@@ -135,12 +108,10 @@ public final class ApplyLoop implements Runnable {
 		while (this.running || !batch.isEmpty()) {
 			try {
 				if (batch.isEmpty()) {
-					ReceivedMessage first = this.queue.poll(100, TimeUnit.MILLISECONDS);
-					if (first == null) {
+					this.queue.takeBatch(batch, this.batchSize, POLL);
+					if (batch.isEmpty()) {
 						continue;
 					}
-					batch.add(first);
-					this.queue.drainTo(batch, this.batchSize - 1);
 				}
 				process(batch);
 				batch.clear();
@@ -174,7 +145,7 @@ public final class ApplyLoop implements Runnable {
 		Map<String, Long> reached = new HashMap<>();
 		for (ReceivedMessage message : messages) {
 			String stream = message.position().stream();
-			long last = reached.getOrDefault(stream, appliedSequence(stream));
+			long last = reached.getOrDefault(stream, this.applied.of(stream));
 			long sequence = message.position().sequence();
 			if (sequence != last + 1) {
 				// Already applied (a redelivery), or behind a message that was not applied (a pause): drop it. A jump
@@ -230,36 +201,6 @@ public final class ApplyLoop implements Runnable {
 		return null;
 	}
 
-	/**
-	 * Checks that this node's position in a stream belongs to the stream as it is now (see
-	 * {@link ChangeApplier#confirmStreamIdentity(String, String)}).
-	 * @param stream the stream
-	 * @param identity the stream's identity now
-	 * @return {@code false} when the stream was re-created since this node read it
-	 */
-	public boolean confirmStreamIdentity(String stream, String identity) {
-		return this.applier.confirmStreamIdentity(stream, identity);
-	}
-
-	/**
-	 * The last sequence of a stream applied (or dead-lettered) here.
-	 * @param stream the stream
-	 * @return the sequence, 0 when none
-	 */
-	public long appliedSequence(String stream) {
-		return this.applied.getOrDefault(stream, 0L);
-	}
-
-	/**
-	 * How many messages of a shard were dead-lettered by this node since it started.
-	 * @param shard the shard
-	 * @return the count
-	 */
-	public long deadLettered(int shard) {
-		LongAdder count = this.deadLettered.get(shard);
-		return (count != null) ? count.sum() : 0;
-	}
-
 	private void applyAll(List<PositionedChange> changes, List<ReceivedMessage> origins) {
 		List<PositionedChange> remaining = changes;
 		List<ReceivedMessage> remainingOrigins = origins;
@@ -307,7 +248,7 @@ public final class ApplyLoop implements Runnable {
 		}
 		long start = System.nanoTime();
 		ApplyResult result = this.applier.apply(changes);
-		result.positions().forEach(this.applied::put);
+		this.applied.committed(result.positions());
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		long now = this.clock.millis();
 		for (PositionedChange change : changes) {
@@ -321,8 +262,7 @@ public final class ApplyLoop implements Runnable {
 				message.position().stream(), message.shard(), reason);
 		this.deadLetters.deadLetter(message, reason);
 		this.applier.skip(message.position());
-		this.applied.merge(message.position().stream(), message.position().sequence(), Math::max);
-		this.deadLettered.computeIfAbsent(message.shard(), (shard) -> new LongAdder()).increment();
+		this.applied.skipped(message.position());
 		this.listener.deadLettered(message, reason);
 	}
 

@@ -8,8 +8,6 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.harmonylite.schema.SchemaReader;
-
 /**
  * The table that stores, per stream, the sequence of the last change applied or skipped; written in the same
  * transaction as the changes themselves.
@@ -17,7 +15,7 @@ import io.harmonylite.schema.SchemaReader;
 final class PositionTable implements AutoCloseable {
 
 	/** The position table's name. */
-	static final String NAME = SchemaReader.INTERNAL_PREFIX + "apply_position";
+	static final String NAME = ApplyTables.POSITIONS;
 
 	private static final String QUOTED = "\"" + NAME + "\"";
 

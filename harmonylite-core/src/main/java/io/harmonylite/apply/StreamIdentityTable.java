@@ -6,8 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.harmonylite.schema.SchemaReader;
-
 /**
  * Remembers which incarnation of each stream this node's positions refer to (the stream's creation time), so that a
  * stream deleted and re-created under the same name is not read from a position that belonged to the old one.
@@ -15,7 +13,7 @@ import io.harmonylite.schema.SchemaReader;
 final class StreamIdentityTable {
 
 	/** The table's name. */
-	static final String NAME = SchemaReader.INTERNAL_PREFIX + "stream_identity";
+	static final String NAME = ApplyTables.STREAM_IDENTITIES;
 
 	private static final String QUOTED = "\"" + NAME + "\"";
 

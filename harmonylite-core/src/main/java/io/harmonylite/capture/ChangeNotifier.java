@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,6 +55,8 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private final Runnable onChange;
 
+	private final ThreadFactory threads;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition wake = this.lock.newCondition();
@@ -79,7 +82,23 @@ public final class ChangeNotifier implements AutoCloseable {
 	 * @param onChange called, one call at a time, when the database may have new changes
 	 */
 	public ChangeNotifier(Path database, Duration pollingInterval, Runnable onChange) {
+		this(database, pollingInterval, onChange, (task) -> {
+			Thread thread = new Thread(task, THREAD_NAME);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Creates a notifier whose threads come from the given factory, e.g. one that watches them.
+	 * @param database the database file
+	 * @param pollingInterval how often {@code PRAGMA data_version} is polled as a fallback
+	 * @param onChange called, one call at a time, when the database may have new changes
+	 * @param threads makes the notifier's two threads (dispatcher and file watch); they should be daemons
+	 */
+	public ChangeNotifier(Path database, Duration pollingInterval, Runnable onChange, ThreadFactory threads) {
 		this.database = database.toAbsolutePath();
+		this.threads = Objects.requireNonNull(threads, "threads");
 		this.pollingInterval = Objects.requireNonNull(pollingInterval, "pollingInterval");
 		if (pollingInterval.isNegative() || pollingInterval.isZero()) {
 			throw new IllegalArgumentException("The polling interval must be positive, was " + pollingInterval);
@@ -103,8 +122,7 @@ public final class ChangeNotifier implements AutoCloseable {
 		// watch starts so that it causes no wake-up.
 		long initialVersion = dataVersion(pollConnection, Long.MIN_VALUE);
 		this.watchService = startWatch();
-		Thread dispatch = new Thread(() -> dispatch(pollConnection, initialVersion), THREAD_NAME);
-		dispatch.setDaemon(true);
+		Thread dispatch = this.threads.newThread(() -> dispatch(pollConnection, initialVersion));
 		this.dispatcher = dispatch;
 		dispatch.start();
 		logger.debug("Change notifier started for {} (polling every {} ms, file watch {})", this.database,
@@ -196,8 +214,7 @@ public final class ChangeNotifier implements AutoCloseable {
 		try {
 			WatchService service = FileSystems.getDefault().newWatchService();
 			directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-			Thread watch = new Thread(() -> watch(service), THREAD_NAME);
-			watch.setDaemon(true);
+			Thread watch = this.threads.newThread(() -> watch(service));
 			this.watcher = watch;
 			watch.start();
 			return service;

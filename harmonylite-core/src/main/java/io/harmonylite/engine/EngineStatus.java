@@ -1,7 +1,10 @@
 package io.harmonylite.engine;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,15 +22,18 @@ import org.jspecify.annotations.Nullable;
  * @param failedChanges captured changes that can never be published (e.g. too large)
  * @param watchedTables the tables whose changes are captured
  * @param schema the local schema state
+ * @param workers the node's worker threads and how they fare
+ * @param counters what the node counted since the engine was created, across restarts
  * @since 0.1.0
  */
 public record EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate,
 		Nats nats, List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
-		@Nullable Schema schema) {
+		@Nullable Schema schema, List<Worker> workers, Counters counters) {
 
 	public EngineStatus {
 		shards = List.copyOf(shards);
 		watchedTables = List.copyOf(watchedTables);
+		workers = List.copyOf(workers);
 	}
 
 	/**
@@ -66,7 +72,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param pausedBy the schema hash of the change that paused it
 	 * @param pausedSince when it was paused
 	 * @param gap a description of messages the stream dropped before this node applied them
-	 * @param deadLettered messages of this shard dead-lettered by this node since it started
+	 * @param deadLettered messages of this shard dead-lettered by this node since the engine was created
 	 */
 	public record Shard(int shard, String stream, long appliedSequence, long streamLastSequence, long lag,
 			boolean paused, @Nullable String pausedBy, @Nullable Instant pausedSince, @Nullable String gap,
@@ -79,10 +85,67 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param hash the current schema hash
 	 * @param previousHash the previous schema hash
 	 * @param updatedAt when the hash last changed
-	 * @param pauses how many times a shard was paused by a mismatch
-	 * @param resumes how many times a paused shard resumed
+	 * @param pauses how many times a shard was paused by a mismatch since the engine was created
+	 * @param resumes how many times a paused shard resumed since the engine was created
 	 */
 	public record Schema(String hash, @Nullable String previousHash, Instant updatedAt, long pauses, long resumes) {
+	}
+
+	/**
+	 * One of the node's long-lived worker threads (apply, publisher, change notifier, maintenance).
+	 *
+	 * @param name the worker's name, e.g. {@code apply}
+	 * @param state whether it runs
+	 * @param restarts how many times it was restarted after it died
+	 * @param failure why it last died, {@code null} when it never did
+	 * @param failedAt when it last died
+	 */
+	public record Worker(String name, WorkerState state, long restarts, @Nullable String failure,
+			@Nullable Instant failedAt) {
+	}
+
+	/**
+	 * Whether a worker runs.
+	 */
+	public enum WorkerState {
+
+		/** The worker runs. */
+		RUNNING,
+
+		/** The worker died and is restarted after a backoff. */
+		RESTARTING,
+
+		/** The worker is stopped with the node. */
+		STOPPED
+
+	}
+
+	/**
+	 * What the node counted since the engine was created; the counts never decrease, also when the engine is stopped
+	 * and started again, so meters read them as counters.
+	 *
+	 * @param appliedByTable changes applied on this node, its own included, by table
+	 * @param publishedByTable local changes acknowledged by JetStream, by table
+	 * @param publishFailures publish attempts that failed and were retried
+	 * @param publishRejected local changes that can never be published (e.g. too large)
+	 * @param deadLetters messages this node moved to the dead-letter stream
+	 * @param natsReconnects times the connection to NATS was re-established
+	 * @param schemaPauses times a shard was paused by a schema mismatch
+	 * @param schemaResumes times a paused shard resumed
+	 * @param workerRestarts times a dead worker was restarted
+	 */
+	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
+			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
+			long workerRestarts) {
+
+		/** Nothing counted yet. */
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0);
+
+		public Counters {
+			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));
+			publishedByTable = Collections.unmodifiableMap(new TreeMap<>(publishedByTable));
+		}
+
 	}
 
 }

@@ -3,34 +3,16 @@ package io.harmonylite.engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
-import io.harmonylite.apply.ApplyLoop;
-import io.harmonylite.apply.ChangeApplier;
-import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.capture.ChangeCapture;
-import io.harmonylite.capture.ChangeLogReader;
-import io.harmonylite.capture.ChangeNotifier;
-import io.harmonylite.event.ChangeEvent;
-import io.harmonylite.event.ChangeEventCodec;
-import io.harmonylite.nats.NatsNode;
-import io.harmonylite.replicate.ChangePublisher;
-import io.harmonylite.replicate.PublisherStats;
-import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.replicate.ShardRouter;
 import io.harmonylite.schema.ClusterSchemaView;
-import io.harmonylite.schema.SchemaChangeDetector;
-import io.harmonylite.schema.SchemaGate;
-import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,10 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One replicating node: captures local changes, publishes them, and applies the cluster's changes.
  * <p>
- * Create with {@link #builder(HarmonyLiteConfig)}, {@link #start()} it, and {@link #close()} it to stop. Startup runs
- * in a fixed, logged order: open the database, install capture, compute the schema hash, connect to NATS (or start
- * the embedded server), ensure the streams, publish the schema state, start the consumers, start the publisher. A
- * failing step stops startup with one clear message and undoes the steps before it.
+ * Create with {@link #builder(HarmonyLiteConfig)}, {@link #start()} it, and {@link #close()} it to stop; it can be
+ * started again. Each start assembles a new running node in a fixed, logged order (see {@code NodeAssembly}); a
+ * failing step stops startup with one clear message and undoes the steps before it. The node's workers are watched: one
+ * that dies is reported in the {@link #status()}, to the {@link WorkerFailureCallback}, and restarted.
  *
  * @since 0.1.0
  */
@@ -50,37 +32,32 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(HarmonyLiteEngine.class);
 
-	private static final int STEPS = 8;
-
-	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
-
-	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
-
-	/** How long a migration may keep the schema check from reinstalling the triggers it removed. */
-	private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(10);
-
 	private final HarmonyLiteConfig config;
 
 	private final Clock clock;
 
+	private final EngineCounters counters = new EngineCounters();
+
 	private final ApplyListener applyListener;
 
-	private final List<AutoCloseable> resources = new ArrayList<>();
+	private final WorkerFailureCallback workerCallback;
 
-	private final Object statusLock = new Object();
+	private final Supplier<@Nullable String> migrationVersion;
 
-	private volatile boolean running;
+	private final MigrationProtocol migration;
 
-	// Nanos when beforeMigration() removed the triggers, null outside a migration: the schema check must not put the
-	// triggers back in the middle of the migration's DDL.
-	private volatile @Nullable Long migrationStartedAt;
-
-	private @Nullable Runtime runtime;
+	private volatile @Nullable RunningNode node;
 
 	private HarmonyLiteEngine(Builder builder) {
 		this.config = builder.config;
 		this.clock = builder.clock;
-		this.applyListener = CompositeApplyListener.of(builder.applyListeners);
+		List<ApplyListener> listeners = new ArrayList<>();
+		listeners.add(this.counters);
+		listeners.addAll(builder.applyListeners);
+		this.applyListener = new CompositeApplyListener(listeners);
+		this.workerCallback = builder.workerCallback;
+		this.migration = new MigrationProtocol(this.config.nodeId(), this.clock);
+		this.migrationVersion = builder.migrationVersion;
 	}
 
 	/**
@@ -105,181 +82,28 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * @throws HarmonyLiteException if a startup step fails; the steps before it are undone
 	 */
 	public synchronized void start() {
-		if (this.running) {
+		if (this.node != null) {
 			return;
 		}
 		try {
-			this.runtime = startSteps();
-			this.running = true;
+			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
+					this.counters, this.migration::inProgress, this.migrationVersion);
 			logger.info("Node {}: started ({})", this.config.nodeId(), HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
 			logger.error("Node {}: startup failed: {}", this.config.nodeId(), ex.getMessage());
-			stopAll();
 			throw ex;
 		}
-	}
-
-	private Runtime startSteps() {
-		long node = this.config.nodeId();
-		step(1, "opening database {}", this.config.dbPath());
-		Connection captureConnection = open();
-		step(2, "installing change capture");
-		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables());
-		SchemaMonitor schema = new SchemaMonitor(node, capture, new SchemaVersionStore(captureConnection),
-				new SchemaChangeDetector(open()), this.clock);
-		step(3, "computing the schema hash");
-		SchemaGate gate = schema.initialize();
-		logger.info("Node {}: capturing changes of {} table(s): {}", node, schema.watchedTables().size(),
-				schema.watchedTables());
-		Connection statusConnection = open();
-		ChangeLogReader statusReader = new ChangeLogReader(statusConnection, node);
-		ChangeCapture statusCapture = new ChangeCapture(statusConnection, this.config.tables(),
-				this.config.ignoreTables());
-		step(4, "connecting to NATS ({})",
-				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
-		NatsNode nats = NatsNode.open(this.config.nats(), this.config.replication(), node, this.config.dbPath());
-		this.resources.add(nats);
-		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
-		nats.ensureStreams();
-		ScheduledExecutorService scheduler = startScheduler();
-		step(6, "publishing the schema state to the registry");
-		schema.registry(nats.schemaRegistry());
-		schema.publish();
-		Runtime started = new Runtime(capture, statusCapture, schema, gate, statusReader, nats, scheduler);
-		startConsumers(started);
-		startPublisher(started);
-		scheduleMaintenance(started);
-		return started;
-	}
-
-	private void step(int number, String message, Object... arguments) {
-		Object[] all = new Object[arguments.length + 3];
-		all[0] = this.config.nodeId();
-		all[1] = number;
-		all[2] = STEPS;
-		System.arraycopy(arguments, 0, all, 3, arguments.length);
-		logger.info("Node {}: [{}/{}] " + message, all);
-	}
-
-	private void startConsumers(Runtime started) {
-		if (!this.config.replicate()) {
-			step(7, "replicate=false: changes from the cluster are not applied");
-			return;
-		}
-		ReplicationConfig replication = this.config.replication();
-		step(7, "starting consumers of {} shard(s)", replication.shards());
-		ShardSupervisor supervisor = new ShardSupervisor(started.nats, replication, this.config.schema().nakDelay(),
-				started.scheduler, this.config.nodeId());
-		ChangeApplier applier = new ChangeApplier(open(), this.clock);
-		ApplyLoop loop = new ApplyLoop(applier, new ChangeEventCodec(replication.compress()),
-				started.nats.deadLetterSink(), this.applyListener, this.clock, replication.applyBatchSize(),
-				started.gate, supervisor);
-		Thread thread = startThread("harmonylite-apply", loop);
-		this.resources.add(() -> {
-			loop.stop();
-			thread.join(30_000);
-			applier.close();
-		});
-		this.resources.add(supervisor);
-		started.schema.onSchemaChange(supervisor::redeliverPausedNow);
-		supervisor.start(loop);
-		started.applyLoop = loop;
-		started.supervisor = supervisor;
-	}
-
-	private void startPublisher(Runtime started) {
-		long node = this.config.nodeId();
-		if (!this.config.publish()) {
-			step(8, "publish=false: local changes are captured but not sent");
-			return;
-		}
-		ReplicationConfig replication = this.config.replication();
-		SchemaGate gate = started.gate;
-		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), node), started.nats.changeSink(),
-				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()), gate::currentHash,
-				started.schema.publisherLock(), node, replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
-		Thread thread = startThread("harmonylite-publisher", publisher);
-		this.resources.add(() -> {
-			publisher.stop();
-			thread.join(30_000);
-		});
-		ChangeNotifier notifier = new ChangeNotifier(this.config.dbPath(), this.config.pollingInterval(),
-				publisher::signal);
-		notifier.start();
-		this.resources.add(notifier);
-		started.publisher = publisher;
-		step(8, "publisher started");
-	}
-
-	private ScheduledExecutorService startScheduler() {
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "harmonylite-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.resources.add(() -> {
-			scheduler.shutdownNow();
-			scheduler.awaitTermination(10, TimeUnit.SECONDS);
-		});
-		return scheduler;
-	}
-
-	private void scheduleMaintenance(Runtime started) {
-		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
-		every(started.scheduler, this.config.cleanupInterval(), () -> cleanUp(cleaner));
-		every(started.scheduler, this.config.schema().checkInterval(), () -> {
-			if (!migrating()) {
-				started.schema.check(this.config.schema().recomputeInterval());
-			}
-		});
-		every(started.scheduler, HEARTBEAT, started.schema::publish);
-	}
-
-	private void every(ScheduledExecutorService scheduler, Duration interval, Runnable task) {
-		scheduler.scheduleWithFixedDelay(() -> {
-			try {
-				task.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Node {}: maintenance task failed, will retry: {}", this.config.nodeId(), ex.getMessage());
-			}
-		}, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private void cleanUp(ChangeLogReader cleaner) {
-		int deleted = cleaner.deletePublished();
-		if (deleted > 0) {
-			logger.debug("Node {}: deleted {} published change-log rows", this.config.nodeId(), deleted);
-		}
-	}
-
-	private Connection open() {
-		Connection connection = SqliteConnections.open(this.config.dbPath());
-		this.resources.add(connection);
-		return connection;
-	}
-
-	private static Thread startThread(String name, Runnable task) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		// The loops handle every exception; only an Error (out of memory, say) ends one, and that must not go unseen.
-		thread.setUncaughtExceptionHandler((dead, failure) -> logger.error(
-				"Thread {} stopped by {}; replication on this node is broken until it restarts", dead.getName(),
-				failure, failure));
-		thread.start();
-		return thread;
 	}
 
 	/**
 	 * Wakes the publisher at once, e.g. right after the application committed a write.
 	 */
 	public void changesCommitted() {
-		Runtime current = this.runtime;
-		ChangePublisher publisher = (current != null) ? current.publisher : null;
-		if (publisher != null) {
+		RunningNode current = this.node;
+		if (current != null) {
 			// Straight to the publisher: the notifier's thread would add a hop for writes we already know about.
-			publisher.signal();
+			current.wakePublisher();
 		}
 	}
 
@@ -290,35 +114,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * {@link #afterMigration()} (or for at most 10 minutes). Works whether or not the engine is started.
 	 */
 	public synchronized void beforeMigration() {
-		Runtime current = this.runtime;
-		if (current == null) {
-			try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
-				new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables()).removeTriggers();
-			}
-			catch (SQLException ex) {
-				throw new HarmonyLiteException("Could not prepare " + this.config.dbPath() + " for migration: "
-						+ ex.getMessage(), ex);
-			}
-			return;
-		}
-		flushPending(current);
-		this.migrationStartedAt = System.nanoTime();
-		current.capture.removeTriggers();
-		logger.info("Node {}: capture triggers removed for a schema migration", this.config.nodeId());
-	}
-
-	private boolean migrating() {
-		Long startedAt = this.migrationStartedAt;
-		if (startedAt == null) {
-			return false;
-		}
-		if (System.nanoTime() - startedAt < MIGRATION_TIMEOUT.toNanos()) {
-			return true;
-		}
-		logger.warn("Node {}: a schema migration started {} min ago has not finished (afterMigration() was not "
-				+ "called); regenerating capture anyway", this.config.nodeId(), MIGRATION_TIMEOUT.toMinutes());
-		this.migrationStartedAt = null;
-		return false;
+		this.migration.before(this.node, this::removeTriggersOffline);
 	}
 
 	/**
@@ -326,28 +122,16 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * shards at once. Does nothing when the engine is not started (it does all that when it starts).
 	 */
 	public synchronized void afterMigration() {
-		this.migrationStartedAt = null;
-		Runtime current = this.runtime;
-		if (current != null) {
-			current.schema.check(Duration.ZERO);
-			current.schema.publish();
-			if (current.supervisor != null) {
-				current.supervisor.redeliverPausedNow();
-			}
-		}
+		this.migration.after(this.node);
 	}
 
-	private void flushPending(Runtime current) {
-		long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
-		while (this.config.publish() && current.statusReader.pendingCount() > 0 && System.nanoTime() < deadline) {
-			changesCommitted();
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+	private void removeTriggersOffline() {
+		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
+			new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables()).removeTriggers();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not prepare " + this.config.dbPath() + " for migration: "
+					+ ex.getMessage(), ex);
 		}
 	}
 
@@ -356,28 +140,16 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * @return {@code true} between {@link #start()} and {@link #close()}
 	 */
 	public boolean isRunning() {
-		return this.running;
+		return this.node != null;
 	}
 
 	/**
-	 * The node's current state.
+	 * The node's current state, including its counters since the engine was created.
 	 * @return the status
 	 */
 	public EngineStatus status() {
-		synchronized (this.statusLock) {
-			return currentStatus();
-		}
-	}
-
-	private EngineStatus currentStatus() {
-		Runtime current = this.runtime;
-		if (!this.running || current == null) {
-			return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), NodeState.STOPPED,
-					this.config.publish(), this.config.replicate(), new EngineStatus.Nats(this.config.nats().isEmbedded(),
-							this.config.nats().urls(), false, 0),
-					List.of(), 0, 0, List.of(), null);
-		}
-		return new StatusReport(this.config, current).build();
+		RunningNode current = this.node;
+		return (current != null) ? current.status() : StatusReport.stopped(this.config, this.counters);
 	}
 
 	/**
@@ -386,22 +158,13 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * @throws HarmonyLiteException if the node is not started or the registry cannot be read
 	 */
 	public ClusterSchemaView clusterSchema() {
-		Runtime current = this.runtime;
-		if (!this.running || current == null) {
+		RunningNode current = this.node;
+		if (current == null) {
 			throw new HarmonyLiteException("Node " + this.config.nodeId()
 					+ " is not started, so it has no NATS connection to read the schema registry; start it, or use "
 					+ "the --schema-status-cluster command");
 		}
-		return new ClusterSchemaView(current.nats.schemaRegistry().nodes());
-	}
-
-	/**
-	 * The publisher's counters, or {@code null} when not publishing.
-	 * @return the counters
-	 */
-	public @Nullable PublisherStats publisherStats() {
-		Runtime current = this.runtime;
-		return (current != null && current.publisher != null) ? current.publisher.stats() : null;
+		return current.clusterSchema();
 	}
 
 	/**
@@ -410,102 +173,14 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
-		if (!this.running) {
+		RunningNode current = this.node;
+		if (current == null) {
 			return;
 		}
-		this.running = false;
-		stopAll();
+		this.node = null;
+		current.close();
+		this.counters.detach();
 		logger.info("Node {}: stopped", this.config.nodeId());
-	}
-
-	private void stopAll() {
-		// Reverse start order: the notifier and publisher first (the in-flight batch is acknowledged and marked),
-		// then the consumers and the apply loop (its batch commits), then NATS, the connections last.
-		for (int i = this.resources.size() - 1; i >= 0; i--) {
-			closeQuietly(this.resources.get(i));
-		}
-		this.resources.clear();
-		this.runtime = null;
-	}
-
-	private void closeQuietly(AutoCloseable resource) {
-		try {
-			resource.close();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (Exception ex) {
-			logger.warn("Node {}: shutdown step failed: {}", this.config.nodeId(), ex.getMessage());
-		}
-	}
-
-	/**
-	 * The parts of a started node.
-	 */
-	static final class Runtime {
-
-		final ChangeCapture capture;
-
-		final ChangeCapture statusCapture;
-
-		final SchemaMonitor schema;
-
-		final SchemaGate gate;
-
-		final ChangeLogReader statusReader;
-
-		final NatsNode nats;
-
-		final ScheduledExecutorService scheduler;
-
-		volatile @Nullable ApplyLoop applyLoop;
-
-		volatile @Nullable ShardSupervisor supervisor;
-
-		volatile @Nullable ChangePublisher publisher;
-
-		Runtime(ChangeCapture capture, ChangeCapture statusCapture, SchemaMonitor schema, SchemaGate gate,
-				ChangeLogReader statusReader, NatsNode nats, ScheduledExecutorService scheduler) {
-			this.capture = capture;
-			this.statusCapture = statusCapture;
-			this.schema = schema;
-			this.gate = gate;
-			this.statusReader = statusReader;
-			this.nats = nats;
-			this.scheduler = scheduler;
-		}
-
-	}
-
-	/**
-	 * Calls several {@link ApplyListener}s in turn.
-	 */
-	private record CompositeApplyListener(List<ApplyListener> listeners) implements ApplyListener {
-
-		static ApplyListener of(List<ApplyListener> listeners) {
-			return switch (listeners.size()) {
-				case 0 -> ApplyListener.NONE;
-				case 1 -> listeners.get(0);
-				default -> new CompositeApplyListener(List.copyOf(listeners));
-			};
-		}
-
-		@Override
-		public void applied(ChangeEvent event, Duration lag) {
-			this.listeners.forEach((listener) -> listener.applied(event, lag));
-		}
-
-		@Override
-		public void batchApplied(int size, Duration duration) {
-			this.listeners.forEach((listener) -> listener.batchApplied(size, duration));
-		}
-
-		@Override
-		public void deadLettered(ReceivedMessage message, String reason) {
-			this.listeners.forEach((listener) -> listener.deadLettered(message, reason));
-		}
-
 	}
 
 	/**
@@ -518,6 +193,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		private Clock clock = Clock.systemUTC();
 
 		private final List<ApplyListener> applyListeners = new ArrayList<>();
+
+		private WorkerFailureCallback workerCallback = WorkerFailureCallback.NONE;
+
+		private Supplier<@Nullable String> migrationVersion = () -> null;
 
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
@@ -540,6 +219,27 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		public Builder applyListener(ApplyListener applyListener) {
 			this.applyListeners.add(Objects.requireNonNull(applyListener, "applyListener"));
+			return this;
+		}
+
+		/**
+		 * Sets the callback told when a worker of the running node dies (it is restarted either way).
+		 * @param workerCallback the callback
+		 * @return this builder
+		 */
+		public Builder workerFailureCallback(WorkerFailureCallback workerCallback) {
+			this.workerCallback = Objects.requireNonNull(workerCallback, "workerCallback");
+			return this;
+		}
+
+		/**
+		 * Sets where the node reads the application's schema migration version, such as {@code flyway:3}, which it
+		 * publishes to the schema registry next to its hash; informative only, the hash decides.
+		 * @param source read at every publication; may return {@code null}
+		 * @return this builder
+		 */
+		public Builder migrationVersion(Supplier<@Nullable String> source) {
+			this.migrationVersion = Objects.requireNonNull(source, "source");
 			return this;
 		}
 

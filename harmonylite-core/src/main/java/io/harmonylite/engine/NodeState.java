@@ -16,8 +16,11 @@ public enum NodeState {
 	/** NATS is unreachable; local writes are captured and will be sent after the reconnect. */
 	DISCONNECTED,
 
-	/** A stream dropped messages this node has not applied; it cannot catch up without a snapshot. */
+	/** A stream dropped messages this node has not applied; it cannot catch up until an operator acts. */
 	STREAM_GAP,
+
+	/** A worker thread (apply, publisher, change notifier, maintenance) died; it is restarted after a backoff. */
+	WORKER_FAILED,
 
 	/** Capture triggers are missing: local writes are not being recorded. */
 	CAPTURE_BROKEN,

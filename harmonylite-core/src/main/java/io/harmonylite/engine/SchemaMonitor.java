@@ -1,11 +1,13 @@
 package io.harmonylite.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.ChangeCapture;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the node's schema hash current: a cheap {@code PRAGMA schema_version} check notices local DDL (from any
  * process), and then capture is regenerated, the hash recomputed and recorded, the gate updated, the registry told,
- * and paused shards redelivered at once. A full recompute also runs on a longer interval as a safety net.
+ * and the schema-change action run (paused shards are redelivered at once). A full recompute also runs on a longer
+ * interval as a safety net. The node's schema at startup, its {@link Baseline}, is computed before NATS is reached.
  */
 final class SchemaMonitor {
 
@@ -40,43 +43,68 @@ final class SchemaMonitor {
 
 	private final Clock clock;
 
-	private final AtomicReference<State> state = new AtomicReference<>();
+	private final SchemaGate gate;
+
+	private final SchemaRegistry registry;
+
+	private final Runnable onChange;
+
+	private final AtomicReference<State> state;
 
 	private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
 
-	private volatile @Nullable SchemaGate gate;
-
-	private volatile @Nullable SchemaRegistry registry;
-
-	private volatile Runnable onChange = () -> {
-	};
+	private final Supplier<@Nullable String> migrationVersion;
 
 	private volatile Instant lastFullRecompute;
 
+	/**
+	 * Creates the monitor of a node whose baseline is computed.
+	 * @param nodeId this node's id
+	 * @param capture regenerates capture on a schema change
+	 * @param versions records the hashes
+	 * @param detector notices DDL
+	 * @param clock the clock for the recorded times and the safety-net interval
+	 * @param baseline the schema at startup, with the gate built on it
+	 * @param registry where this node's schema state is published
+	 * @param migrationVersion the application's migration version (e.g. {@code flyway:3}), published next to the hash
+	 * @param onChange runs after the hash changed, e.g. to redeliver paused shards
+	 */
 	SchemaMonitor(long nodeId, ChangeCapture capture, SchemaVersionStore versions, SchemaChangeDetector detector,
-			Clock clock) {
+			Clock clock, Baseline baseline, SchemaRegistry registry, Supplier<@Nullable String> migrationVersion,
+			Runnable onChange) {
 		this.nodeId = nodeId;
 		this.capture = capture;
 		this.versions = versions;
 		this.detector = detector;
 		this.clock = clock;
+		this.gate = baseline.gate();
+		this.registry = registry;
+		this.migrationVersion = migrationVersion;
+		this.onChange = onChange;
+		this.state = new AtomicReference<>(new State(baseline.tables(), baseline.version()));
 		this.lastFullRecompute = clock.instant();
 	}
 
 	/**
-	 * Installs capture and records the hash; called once at startup.
-	 * @return the gate that checks replicated changes against this node's hashes
+	 * Installs capture and records the hash: the node's schema when it starts, and the gate that checks replicated
+	 * changes against it.
+	 * @param nodeId this node's id
+	 * @param capture installs capture
+	 * @param versions records the hash
+	 * @param detector notices later DDL; it starts from the schema version hashed here
+	 * @param clock the clock for the recorded time
+	 * @return the baseline
 	 */
-	synchronized SchemaGate initialize() {
-		State initial = recompute();
-		SchemaGate created = new SchemaGate(this.nodeId, initial.version.hash(), initial.version.previousHash());
-		this.gate = created;
-		this.detector.changed();
-		created.hashedAt(this.detector.lastSeen());
-		logger.info("Node {}: schema hash {} (previous {}) over {} table(s)", this.nodeId,
+	static Baseline baseline(long nodeId, ChangeCapture capture, SchemaVersionStore versions,
+			SchemaChangeDetector detector, Clock clock) {
+		State initial = recompute(capture, versions, clock);
+		SchemaGate gate = new SchemaGate(nodeId, initial.version.hash(), initial.version.previousHash());
+		detector.changed();
+		gate.hashedAt(detector.lastSeen());
+		logger.info("Node {}: schema hash {} (previous {}) over {} table(s)", nodeId,
 				SchemaHasher.shortHash(initial.version.hash()), shortOrNone(initial.version.previousHash()),
 				initial.tables.size());
-		return created;
+		return new Baseline(initial.tables, initial.version, gate);
 	}
 
 	/**
@@ -87,44 +115,33 @@ final class SchemaMonitor {
 		return this.layoutLock.readLock();
 	}
 
-	void registry(SchemaRegistry schemaRegistry) {
-		this.registry = schemaRegistry;
-	}
-
-	void onSchemaChange(Runnable action) {
-		this.onChange = action;
-	}
-
 	/**
 	 * Runs the cheap check, and the full recompute when the check saw DDL or the safety-net interval passed.
 	 * @param fullInterval the safety-net interval
 	 */
-	synchronized void check(java.time.Duration fullInterval) {
+	synchronized void check(Duration fullInterval) {
 		Instant now = this.clock.instant();
 		boolean due = now.isAfter(this.lastFullRecompute.plus(fullInterval));
 		if (!this.detector.changed() && !due) {
 			return;
 		}
 		this.lastFullRecompute = now;
-		String before = current().version.hash();
+		String before = this.state.get().version.hash();
 		State after;
 		// Regenerated triggers and the new hash become visible to the publisher together.
 		this.layoutLock.writeLock().lock();
 		try {
-			after = recompute();
-			SchemaGate current = this.gate;
-			if (current != null && !after.version.hash().equals(before)) {
-				current.update(after.version.hash(), after.version.previousHash());
+			after = recompute(this.capture, this.versions, this.clock);
+			this.state.set(after);
+			if (!after.version.hash().equals(before)) {
+				this.gate.update(after.version.hash(), after.version.previousHash());
 			}
 		}
 		finally {
 			this.layoutLock.writeLock().unlock();
 		}
 		this.detector.changed();
-		SchemaGate gate = this.gate;
-		if (gate != null) {
-			gate.hashedAt(this.detector.lastSeen());
-		}
+		this.gate.hashedAt(this.detector.lastSeen());
 		if (!after.version.hash().equals(before)) {
 			logger.info("Node {}: schema changed, hash {} -> {}; capture regenerated", this.nodeId,
 					SchemaHasher.shortHash(before), SchemaHasher.shortHash(after.version.hash()));
@@ -137,12 +154,8 @@ final class SchemaMonitor {
 	 * Publishes this node's schema state to the registry (startup, changes and heartbeats).
 	 */
 	void publish() {
-		SchemaRegistry target = this.registry;
-		if (target == null) {
-			return;
-		}
 		try {
-			target.publish(nodeState());
+			this.registry.publish(nodeState());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Node {}: could not publish the schema state to the registry, will retry: {}", this.nodeId,
@@ -151,39 +164,55 @@ final class SchemaMonitor {
 	}
 
 	NodeSchemaState nodeState() {
-		State current = current();
+		State current = this.state.get();
 		return new NodeSchemaState(this.nodeId, current.version.hash(), current.version.previousHash(),
 				HarmonyLiteVersion.current(), current.tables.stream().map(TableSchema::name).toList(),
-				this.clock.instant());
+				this.clock.instant(), currentMigrationVersion(), NodeSchemaState.columnsOf(current.tables));
+	}
+
+	private @Nullable String currentMigrationVersion() {
+		try {
+			return this.migrationVersion.get();
+		}
+		catch (RuntimeException ex) {
+			// Informative only: the hash decides; the state is published without it.
+			logger.debug("Node {}: could not read the migration version: {}", this.nodeId, ex.getMessage());
+			return null;
+		}
 	}
 
 	SchemaVersion version() {
-		return current().version;
+		return this.state.get().version;
 	}
 
 	List<String> watchedTables() {
-		return current().tables.stream().map(TableSchema::name).toList();
+		return this.state.get().tables.stream().map(TableSchema::name).toList();
 	}
 
-	private State current() {
-		State current = this.state.get();
-		if (current == null) {
-			throw new IllegalStateException("The schema monitor is not initialized");
-		}
-		return current;
-	}
-
-	private State recompute() {
-		List<TableSchema> tables = this.capture.install();
+	private static State recompute(ChangeCapture capture, SchemaVersionStore versions, Clock clock) {
+		List<TableSchema> tables = capture.install();
 		String hash = SchemaHasher.hash(tables);
-		SchemaVersion version = this.versions.record(hash, HarmonyLiteVersion.current(), this.clock.instant());
-		State next = new State(tables, version);
-		this.state.set(next);
-		return next;
+		SchemaVersion version = versions.record(hash, HarmonyLiteVersion.current(), clock.instant());
+		return new State(tables, version);
 	}
 
 	private static String shortOrNone(@Nullable String hash) {
 		return (hash != null) ? SchemaHasher.shortHash(hash) : "none";
+	}
+
+	/**
+	 * The node's schema when it starts.
+	 *
+	 * @param tables the watched tables
+	 * @param version the recorded hash
+	 * @param gate the gate built on that hash
+	 */
+	record Baseline(List<TableSchema> tables, SchemaVersion version, SchemaGate gate) {
+
+		Baseline {
+			tables = List.copyOf(tables);
+		}
+
 	}
 
 	private record State(List<TableSchema> tables, SchemaVersion version) {

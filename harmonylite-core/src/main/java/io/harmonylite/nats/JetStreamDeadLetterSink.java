@@ -41,7 +41,7 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 
 	private final long nodeId;
 
-	public JetStreamDeadLetterSink(Connection connection, JetStream jetStream, String subject, long nodeId) {
+	JetStreamDeadLetterSink(Connection connection, JetStream jetStream, String subject, long nodeId) {
 		this.connection = connection;
 		this.jetStream = jetStream;
 		this.subject = subject;

@@ -158,7 +158,8 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	 * Encodes a state as the registry's JSON value.
 	 * @param state the state
 	 * @return the JSON object with {@code node_id}, {@code schema_hash}, {@code previous_hash} ({@code null} when
-	 * absent), {@code harmonylite_version}, {@code watched_tables} and {@code updated_at} (ISO-8601, UTC)
+	 * absent), {@code harmonylite_version}, {@code watched_tables}, {@code updated_at} (ISO-8601, UTC), and, both
+	 * optional for readers, {@code migration_version} and {@code columns} (table to column list)
 	 */
 	public static String toJson(NodeSchemaState state) {
 		Map<String, JsonValue> fields = new LinkedHashMap<>();
@@ -168,6 +169,14 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 		fields.put("harmonylite_version", new JsonValue(state.harmonyLiteVersion()));
 		fields.put("watched_tables", new JsonValue(state.watchedTables().stream().map(JsonValue::new).toList()));
 		fields.put("updated_at", new JsonValue(state.updatedAt().toString()));
+		if (state.migrationVersion() != null) {
+			fields.put("migration_version", new JsonValue(state.migrationVersion()));
+		}
+		if (!state.columns().isEmpty()) {
+			Map<String, JsonValue> columns = new LinkedHashMap<>();
+			state.columns().forEach((table, names) -> columns.put(table, new JsonValue(names.stream().map(JsonValue::new).toList())));
+			fields.put("columns", new JsonValue(columns));
+		}
 		return new JsonValue(fields).toJson();
 	}
 
@@ -191,7 +200,8 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 			String previous = optionalString(json, "previous_hash");
 			return new NodeSchemaState(nodeId, string(json, "schema_hash"),
 					(previous == null || previous.isEmpty()) ? null : previous, string(json, "harmonylite_version"),
-					strings(json, "watched_tables"), OffsetDateTime.parse(string(json, "updated_at")).toInstant());
+					strings(json, "watched_tables"), OffsetDateTime.parse(string(json, "updated_at")).toInstant(),
+					optionalString(json, "migration_version"), columns(json));
 		}
 		catch (JsonParseException | IllegalArgumentException | DateTimeParseException ex) {
 			logger.warn("Skipping key {} of schema registry bucket {}: unreadable entry ({})", key, this.bucket,
@@ -251,6 +261,22 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 			strings.add(element.string);
 		}
 		return strings;
+	}
+
+	/** Absent in entries of nodes of earlier versions: empty then. */
+	private static Map<String, List<String>> columns(JsonValue json) {
+		JsonValue value = json.map.get("columns");
+		if (value == null || value.type == JsonValue.Type.NULL) {
+			return Map.of();
+		}
+		if (value.type != JsonValue.Type.MAP) {
+			throw new IllegalArgumentException("field columns is not an object");
+		}
+		Map<String, List<String>> columns = new LinkedHashMap<>();
+		for (String table : value.map.keySet()) {
+			columns.put(table, strings(value, table));
+		}
+		return columns;
 	}
 
 	private synchronized KeyValue keyValue() {

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import io.harmonylite.ConfigException;
 import org.jspecify.annotations.Nullable;
 
@@ -22,11 +24,12 @@ import org.jspecify.annotations.Nullable;
  * @param connectRetries how many times to retry the initial connection before failing
  * @param reconnectWait the wait between connection attempts
  * @param embedded settings of the embedded server
+ * @param sslContext a ready TLS context, e.g. from a Spring Boot SSL bundle, used instead of the PEM files
  * @since 0.1.0
  */
 public record NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
 		@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile, @Nullable Path tlsKeyFile,
-		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded) {
+		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded, @Nullable SSLContext sslContext) {
 
 	public NatsConfig {
 		urls = List.copyOf(urls);
@@ -44,11 +47,47 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 			throw new ConfigException((tlsCertFile == null) ? "harmonylite.nats.tls.cert-file" : "harmonylite.nats.tls.key-file",
 					"the client certificate and key must be set together");
 		}
+		if (sslContext != null && (tlsCaFile != null || tlsCertFile != null)) {
+			throw new ConfigException((tlsCaFile != null) ? "harmonylite.nats.tls.ca-file" : "harmonylite.nats.tls.cert-file",
+					"TLS comes either from PEM files or from a ready SSL context (harmonylite.nats.ssl.bundle), not both");
+		}
 		for (String url : urls) {
 			if (!url.matches("(?i)(nats|tls|ws|wss)://.+")) {
 				throw new ConfigException("harmonylite.nats.urls", "'" + url + "' is not a NATS URL such as nats://localhost:4222");
 			}
 		}
+	}
+
+	/**
+	 * Settings with TLS from PEM files, or none.
+	 * @param urls external server URLs; empty means embedded
+	 * @param user user name for user/password authentication
+	 * @param password password for user/password authentication
+	 * @param token token authentication
+	 * @param nkeySeedFile file holding an NKey seed
+	 * @param tlsCaFile CA certificate (PEM) that signed the servers' certificates
+	 * @param tlsCertFile client certificate (PEM) for mutual TLS
+	 * @param tlsKeyFile client private key (PEM) for mutual TLS
+	 * @param connectRetries how many times to retry the initial connection before failing
+	 * @param reconnectWait the wait between connection attempts
+	 * @param embedded settings of the embedded server
+	 */
+	public NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
+			@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile,
+			@Nullable Path tlsKeyFile, int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded) {
+		this(urls, user, password, token, nkeySeedFile, tlsCaFile, tlsCertFile, tlsKeyFile, connectRetries,
+				reconnectWait, embedded, null);
+	}
+
+	/**
+	 * These settings with TLS from a ready context instead of PEM files.
+	 * @param context the TLS context, e.g. with the client certificate and the CAs to trust
+	 * @return the new settings
+	 * @throws ConfigException when PEM files are set too
+	 */
+	public NatsConfig withSslContext(SSLContext context) {
+		return new NatsConfig(this.urls, this.user, this.password, this.token, this.nkeySeedFile, this.tlsCaFile,
+				this.tlsCertFile, this.tlsKeyFile, this.connectRetries, this.reconnectWait, this.embedded, context);
 	}
 
 	/**
@@ -78,9 +117,16 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 		return this.urls.isEmpty();
 	}
 
+	private String tls() {
+		if (this.sslContext != null) {
+			return "context";
+		}
+		return (this.tlsCaFile != null || this.tlsCertFile != null) ? "pem-files" : "none";
+	}
+
 	@Override
 	public String toString() {
-		return "NatsConfig[urls=" + this.urls + ", embedded=" + isEmbedded() + "]";
+		return "NatsConfig[urls=" + this.urls + ", embedded=" + isEmbedded() + ", tls=" + tls() + "]";
 	}
 
 }

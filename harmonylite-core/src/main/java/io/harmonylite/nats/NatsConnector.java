@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens a node's NATS connection from its {@link NatsConfig}: servers, user/password, token, NKey seed file, TLS from
- * PEM files, connection name {@code harmonylite-node-<id>}, and reconnects without limit.
+ * a ready context or PEM files, connection name {@code harmonylite-node-<id>}, and reconnects without limit.
  * <p>
  * The initial connection is tried {@code connect-retries + 1} times, {@code reconnect-wait} apart, and then fails with
  * a {@link NatsConnectionException} explaining the cause. After that the client reconnects on its own; disconnects and
@@ -83,8 +83,9 @@ public final class NatsConnector {
 		this.nodeId = nodeId;
 		this.listener = listener;
 		this.nkeyAuth = (config.nkeySeedFile() != null) ? nkeyAuth(config.nkeySeedFile()) : null;
-		this.sslContext = (config.tlsCaFile() != null || config.tlsCertFile() != null)
-				? PemSslContexts.create(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()) : null;
+		this.sslContext = (config.sslContext() != null) ? config.sslContext()
+				: (config.tlsCaFile() != null || config.tlsCertFile() != null)
+						? PemSslContexts.create(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()) : null;
 	}
 
 	private static AuthHandler nkeyAuth(Path seedFile) {
@@ -311,9 +312,10 @@ public final class NatsConnector {
 			return switch (this.kind) {
 				case AUTHORIZATION -> "Check harmonylite.nats.user/password, harmonylite.nats.token or "
 						+ "harmonylite.nats.nkey-seed-file against the server's authorization settings." + fallback;
-				case TLS -> "Check harmonylite.nats.tls.ca-file (it must have signed the server's certificate), "
-						+ "harmonylite.nats.tls.cert-file and key-file (when the server verifies clients), and that "
-						+ "the server has TLS enabled." + fallback;
+				case TLS -> "Check the CA (harmonylite.nats.tls.ca-file, or the trust store of the SSL bundle named by "
+						+ "harmonylite.nats.ssl.bundle): it must have signed the server's certificate; the client "
+						+ "certificate and key (harmonylite.nats.tls.cert-file and key-file, or the bundle's key store) "
+						+ "when the server verifies clients; and that the server has TLS enabled." + fallback;
 				default -> "Check harmonylite.nats.urls and that the servers are running and reachable." + fallback;
 			};
 		}

@@ -3,25 +3,24 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.apply.ShardSource;
 import io.harmonylite.replicate.ChangeSink;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the
- * subscribers that read the shards. It owns the connection and, when embedded, the server process.
+ * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the sources
+ * that read the shards. It owns the connection and, when embedded, the server process; whoever starts a source stops
+ * it before this node closes.
  *
  * @since 0.1.0
  */
@@ -47,8 +46,6 @@ public final class NatsNode implements AutoCloseable {
 
 	private final JetStreamManagement management;
 
-	private final List<ShardSubscriber> subscribers = new ArrayList<>();
-
 	/**
 	 * Wraps an open connection.
 	 * @param connection the connection, closed with this node
@@ -57,7 +54,7 @@ public final class NatsNode implements AutoCloseable {
 	 * @param config the replication settings
 	 * @param nodeId this node's id
 	 */
-	public NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable AutoCloseable embeddedServer,
+	NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable AutoCloseable embeddedServer,
 			ReplicationConfig config, long nodeId) {
 		this.connection = connection;
 		this.connector = connector;
@@ -69,7 +66,7 @@ public final class NatsNode implements AutoCloseable {
 			this.management = connection.jetStreamManagement();
 		}
 		catch (IOException ex) {
-			throw new HarmonyLiteException("JetStream is not available on " + connection.getConnectedUrl()
+			throw new JetStreamNotReadyException("JetStream is not available on " + connection.getConnectedUrl()
 					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
 		}
 	}
@@ -112,14 +109,6 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The underlying connection.
-	 * @return the connection
-	 */
-	public Connection connection() {
-		return this.connection;
-	}
-
-	/**
 	 * Creates or reconciles the shard streams and the dead-letter stream.
 	 */
 	public void ensureStreams() {
@@ -135,7 +124,7 @@ public final class NatsNode implements AutoCloseable {
 				// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader,
 				// e.g. while the other nodes of an embedded cluster are still starting.
 				if (System.nanoTime() + wait.toNanos() > deadline) {
-					throw new HarmonyLiteException("JetStream did not become ready within "
+					throw new JetStreamNotReadyException("JetStream did not become ready within "
 							+ JETSTREAM_READY_TIMEOUT.toSeconds() + " s: " + ex.getMessage()
 							+ ". In a cluster, start the other servers (a JetStream cluster needs a majority of its"
 							+ " peers), and check the routes (harmonylite.nats.embedded.cluster-peers).", ex);
@@ -175,31 +164,12 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the subscriber of one shard; it is closed with this node.
+	 * The source of one shard stream, not yet started.
 	 * @param shard the shard
-	 * @param applyLoop where messages go
-	 * @return the subscriber, not yet started
+	 * @return the source
 	 */
-	public synchronized ShardSubscriber subscriber(int shard, ApplyLoop applyLoop) {
-		ShardSubscriber subscriber = new ShardSubscriber(this.jetStream, this.management, this.config, shard,
-				applyLoop, this.nodeId);
-		this.subscribers.add(subscriber);
-		return subscriber;
-	}
-
-	/**
-	 * The last sequence a shard stream holds.
-	 * @param shard the shard
-	 * @return the stream's last sequence, 0 when empty
-	 */
-	public long lastSequence(int shard) {
-		String stream = this.config.streamName(shard);
-		try {
-			return this.management.getStreamInfo(stream).getStreamState().getLastSequence();
-		}
-		catch (IOException | JetStreamApiException ex) {
-			throw new HarmonyLiteException("Could not read the state of stream " + stream + ": " + ex.getMessage(), ex);
-		}
+	public ShardSource shardSource(int shard) {
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId);
 	}
 
 	/**
@@ -227,12 +197,10 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the subscribers, then closes the connection and stops the embedded server.
+	 * Closes the connection, then stops the embedded server.
 	 */
 	@Override
 	public synchronized void close() {
-		this.subscribers.forEach(ShardSubscriber::close);
-		this.subscribers.clear();
 		try {
 			this.connection.close();
 		}

@@ -3,7 +3,6 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,15 +115,7 @@ public final class NatsServerProcess implements AutoCloseable {
 	 * other server's greeting.
 	 */
 	private void requireFreePort() {
-		try (ServerSocket probe = new ServerSocket()) {
-			probe.setReuseAddress(true);
-			probe.bind(new InetSocketAddress(this.host, this.clientPort));
-		}
-		catch (IOException ex) {
-			throw new HarmonyLiteException("Cannot start " + this.description + ": client port " + this.host + ":"
-					+ this.clientPort + " is already in use (" + ex.getMessage() + "). Stop the process using it "
-					+ "(another nats-server?) or configure another port.", ex);
-		}
+		NatsPortInUseException.requireFree(this.host, this.clientPort, this.description);
 	}
 
 	private Process launch() {

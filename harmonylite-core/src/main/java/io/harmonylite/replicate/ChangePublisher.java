@@ -241,7 +241,8 @@ public final class ChangePublisher implements Runnable {
 				send(single, epoch, sent);
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// An Error too: the worker restarts this publisher, which must not have lost a place in the window.
 			this.window.release();
 			throw ex;
 		}

@@ -94,6 +94,87 @@ public final class ClusterSchemaView {
 	}
 
 	/**
+	 * How the schema behind each current hash differs from the schema behind the most common one, so that a mismatch
+	 * can be told in tables and columns: per table, the columns (as {@code name TYPE}) only one side has; a table only
+	 * one side has lists all its columns on that side. Differences in constraints or column order, which also change
+	 * the hash, are not shown.
+	 * @return one entry per current hash other than the first group's, empty when the cluster is consistent; a hash
+	 * whose nodes (or the first group's) do not publish their columns, as older versions do not, is left out
+	 */
+	public List<SchemaDifference> differences() {
+		List<HashGroup> current = this.groups.stream().filter((group) -> !group.currentOn().isEmpty()).toList();
+		if (current.size() < 2) {
+			return List.of();
+		}
+		Map<String, List<String>> reference = columnsOf(current.get(0));
+		List<SchemaDifference> differences = new ArrayList<>();
+		for (HashGroup group : current.subList(1, current.size())) {
+			Map<String, List<String>> here = columnsOf(group);
+			if (!reference.isEmpty() && !here.isEmpty()) {
+				differences.add(new SchemaDifference(group.hash(), current.get(0).hash(), compare(here, reference)));
+			}
+		}
+		return List.copyOf(differences);
+	}
+
+	private Map<String, List<String>> columnsOf(HashGroup group) {
+		return this.nodes.stream()
+			.filter((node) -> group.hash().equals(node.schemaHash()) && !node.columns().isEmpty())
+			.map(NodeSchemaState::columns)
+			.findFirst()
+			.orElse(Map.of());
+	}
+
+	private static List<TableDifference> compare(Map<String, List<String>> here, Map<String, List<String>> there) {
+		Set<String> tables = new LinkedHashSet<>(here.keySet());
+		tables.addAll(there.keySet());
+		List<TableDifference> differences = new ArrayList<>();
+		for (String table : tables) {
+			List<String> mine = here.getOrDefault(table, List.of());
+			List<String> theirs = there.getOrDefault(table, List.of());
+			List<String> onlyHere = mine.stream().filter((column) -> !theirs.contains(column)).toList();
+			List<String> onlyThere = theirs.stream().filter((column) -> !mine.contains(column)).toList();
+			if (!onlyHere.isEmpty() || !onlyThere.isEmpty()) {
+				differences.add(new TableDifference(table, onlyHere, onlyThere));
+			}
+		}
+		return differences;
+	}
+
+	/**
+	 * How the schema behind one hash differs from the schema behind another.
+	 *
+	 * @param hash the schema hash described
+	 * @param comparedTo the hash it is compared to, the most common current one
+	 * @param tables the tables that differ
+	 * @since 0.1.0
+	 */
+	public record SchemaDifference(String hash, String comparedTo, List<TableDifference> tables) {
+
+		public SchemaDifference {
+			tables = List.copyOf(tables);
+		}
+
+	}
+
+	/**
+	 * How one table differs between two schemas.
+	 *
+	 * @param table the table name
+	 * @param columnsOnlyHere columns ({@code name TYPE}) only the described schema has
+	 * @param columnsOnlyThere columns only the compared schema has
+	 * @since 0.1.0
+	 */
+	public record TableDifference(String table, List<String> columnsOnlyHere, List<String> columnsOnlyThere) {
+
+		public TableDifference {
+			columnsOnlyHere = List.copyOf(columnsOnlyHere);
+			columnsOnlyThere = List.copyOf(columnsOnlyThere);
+		}
+
+	}
+
+	/**
 	 * The nodes that have one hash as their current or previous hash.
 	 *
 	 * @param hash the schema hash

@@ -1,7 +1,9 @@
 package io.harmonylite.schema;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -15,16 +17,54 @@ import org.jspecify.annotations.Nullable;
  * @param harmonyLiteVersion the HarmonyLite version the node runs
  * @param watchedTables the tables the node replicates
  * @param updatedAt when the node published this state
+ * @param migrationVersion the application's schema migration the database is at, such as {@code flyway:3};
+ * {@code null} when unknown (no migration tool, or a node of an older version)
+ * @param columns per watched table, its columns as {@code name TYPE}; empty when unknown (a node of an older version)
  * @since 0.1.0
  */
 public record NodeSchemaState(long nodeId, String schemaHash, @Nullable String previousHash, String harmonyLiteVersion,
-		List<String> watchedTables, Instant updatedAt) {
+		List<String> watchedTables, Instant updatedAt, @Nullable String migrationVersion,
+		Map<String, List<String>> columns) {
 
 	public NodeSchemaState {
 		Objects.requireNonNull(schemaHash, "schemaHash");
 		Objects.requireNonNull(harmonyLiteVersion, "harmonyLiteVersion");
 		Objects.requireNonNull(updatedAt, "updatedAt");
 		watchedTables = List.copyOf(watchedTables);
+		Map<String, List<String>> copy = new LinkedHashMap<>();
+		columns.forEach((table, names) -> copy.put(table, List.copyOf(names)));
+		columns = java.util.Collections.unmodifiableMap(copy);
+	}
+
+	/**
+	 * A state without migration version and columns, as nodes of earlier versions publish it.
+	 * @param nodeId the node's id
+	 * @param schemaHash the node's current schema hash
+	 * @param previousHash the node's previous schema hash, {@code null} when there is none
+	 * @param harmonyLiteVersion the HarmonyLite version the node runs
+	 * @param watchedTables the tables the node replicates
+	 * @param updatedAt when the node published this state
+	 */
+	public NodeSchemaState(long nodeId, String schemaHash, @Nullable String previousHash, String harmonyLiteVersion,
+			List<String> watchedTables, Instant updatedAt) {
+		this(nodeId, schemaHash, previousHash, harmonyLiteVersion, watchedTables, updatedAt, null, Map.of());
+	}
+
+	/**
+	 * The columns of tables as published in {@link #columns()}.
+	 * @param tables the tables
+	 * @return per table, in order, its columns as {@code name TYPE} ({@code name} alone for an untyped column)
+	 */
+	public static Map<String, List<String>> columnsOf(List<TableSchema> tables) {
+		Map<String, List<String>> columns = new LinkedHashMap<>();
+		for (TableSchema table : tables) {
+			columns.put(table.name(), table.columns()
+				.stream()
+				.map((column) -> column.declaredType().isEmpty() ? column.name()
+						: column.name() + " " + column.declaredType())
+				.toList());
+		}
+		return columns;
 	}
 
 }

@@ -13,11 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.testsupport.NatsTestServer;
-import org.junit.jupiter.api.AfterAll;
+import io.harmonylite.testsupport.NatsServerExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +32,8 @@ class GracefulRestartIntegrationTests {
 
 	private static final String EVENTS = "CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)";
 
-	private static NatsTestServer nats;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
 	@TempDir
 	Path dir;
@@ -41,18 +41,6 @@ class GracefulRestartIntegrationTests {
 	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
 
 	private final ExecutorService writer = Executors.newSingleThreadExecutor();
-
-	@BeforeAll
-	static void startNats() {
-		nats = NatsTestServer.start();
-	}
-
-	@AfterAll
-	static void stopNats() {
-		if (nats != null) {
-			nats.close();
-		}
-	}
 
 	@AfterEach
 	void stopNodes() throws InterruptedException {

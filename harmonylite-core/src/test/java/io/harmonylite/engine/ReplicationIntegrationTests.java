@@ -22,16 +22,17 @@ import io.harmonylite.event.Operation;
 import io.harmonylite.nats.JetStreamDeadLetterSink;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.testsupport.NatsTestCluster;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.OrderedConsumerContext;
 import io.nats.client.PullSubscribeOptions;
-import org.junit.jupiter.api.AfterAll;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,8 @@ class ReplicationIntegrationTests {
 
 	private static final String COVERS = "CREATE TABLE covers (isbn TEXT PRIMARY KEY, image BLOB)";
 
-	private static NatsTestCluster cluster;
+	@RegisterExtension
+	static final NatsServerExtension servers = NatsServerExtension.withCluster(3);
 
 	@TempDir
 	Path dir;
@@ -63,18 +65,6 @@ class ReplicationIntegrationTests {
 	private final List<Process> processes = new ArrayList<>();
 
 	private String streamPrefix;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = NatsTestCluster.start(3);
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
 
 	@AfterEach
 	void stopNodes() {
@@ -136,7 +126,7 @@ class ReplicationIntegrationTests {
 	}
 
 	@Test
-	void streamThatDroppedUnappliedMessagesShouldBeReportedAsGapNotSkipped() {
+	void streamThatDroppedUnappliedMessagesShouldBeReportedAsGapNotSkipped() throws Exception {
 		List<TestDatabase> dbs = databases(2, BOOKS);
 		UnaryOperator<HarmonyLiteConfig.Builder> shortStream = (b) -> b.replication(limited(5));
 		startNode(1, dbs.get(0), shortStream);
@@ -153,7 +143,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restarted.status();
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("no longer holds sequences 2 to");
-		assertStaysAt(dbs.get(1), 1);
+		assertNothingAppliedBehindTheGap(dbs, 1);
 	}
 
 	@Test
@@ -178,7 +168,7 @@ class ReplicationIntegrationTests {
 		dbs.get(0).execute("INSERT INTO Books VALUES (13, 'after the restore', 'x', 1)");
 		copy.execute("INSERT INTO Books VALUES (14, 'written on the restored node', 'x', 1)");
 		await().atMost(TIMEOUT).until(() -> copy.count("Books") == 14 && dbs.get(0).count("Books") == 14);
-		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			assertThat(nats.jetStreamManagement().getStreamInfo(replication().streamName(0)).getStreamState()
 				.getLastSequence()).as("the restored node sent only its own new row, not the copied ones").isEqualTo(14);
 		}
@@ -200,14 +190,14 @@ class ReplicationIntegrationTests {
 		second.close();
 		writeOneMessagePerRow(dbs.get(0), 2, 3);
 		String stream = replication().streamName(0);
-		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			assertThat(nats.jetStreamManagement().deleteMessage(stream, 2)).isTrue();
 		}
 		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), UnaryOperator.identity());
 		EngineStatus status = restarted.status();
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("no longer holds sequence 2", "deleted");
-		assertStaysAt(dbs.get(1), 1);
+		assertNothingAppliedBehindTheGap(dbs, 1);
 	}
 
 	@Test
@@ -216,7 +206,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 2);
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("ends at sequence 2", "re-created");
-		assertStaysAt(dbs.get(1), 3);
+		assertNothingAppliedBehindTheGap(dbs, 3);
 	}
 
 	@Test
@@ -225,7 +215,7 @@ class ReplicationIntegrationTests {
 		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 5);
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("deleted and re-created since this node applied sequence 3");
-		assertStaysAt(dbs.get(1), 3);
+		assertNothingAppliedBehindTheGap(dbs, 3);
 	}
 
 	/**
@@ -239,7 +229,7 @@ class ReplicationIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 3);
 		second.close();
 		first.close();
-		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			nats.jetStreamManagement().deleteStream(replication().streamName(0));
 		}
 		startNode(1, dbs.get(0), UnaryOperator.identity());
@@ -247,17 +237,40 @@ class ReplicationIntegrationTests {
 		return startNode(2, dbs.get(1), UnaryOperator.identity()).status();
 	}
 
-	/** Asserts that a node's table keeps its row count for a while: nothing is applied behind the check. */
-	private static void assertStaysAt(TestDatabase db, long rows) {
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> db.count("Books") == rows);
+	/**
+	 * Asserts that node 2, stopped at a gap, applies nothing: node 1 sends one more row, a consumer started after node
+	 * 2 receives the whole stream (the event that shows the stream delivers), and node 2 still has its rows and its gap.
+	 */
+	private void assertNothingAppliedBehindTheGap(List<TestDatabase> dbs, long rows) throws Exception {
+		HarmonyLiteEngine second = running(dbs.get(1));
+		writeOneMessagePerRow(dbs.get(0), 1000, 1000);
+		String stream = replication().streamName(0);
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
+			long last = nats.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
+			OrderedConsumerContext reader = nats.jetStream()
+				.getStreamContext(stream)
+				.createOrderedConsumer(new OrderedConsumerConfiguration());
+			long delivered = 0;
+			while (delivered < last) {
+				Message message = reader.next(TIMEOUT);
+				assertThat(message).as("message after %s of %s", delivered, stream).isNotNull();
+				delivered = message.metaData().streamSequence();
+			}
+		}
+		assertThat(dbs.get(1).count("Books")).isEqualTo(rows);
+		assertThat(second.status().state()).isEqualTo(NodeState.STREAM_GAP);
+	}
+
+	private HarmonyLiteEngine running(TestDatabase db) {
+		return this.engines.stream()
+			.filter((candidate) -> candidate.config().dbPath().equals(db.path()) && candidate.isRunning())
+			.reduce((a, b) -> b)
+			.orElseThrow();
 	}
 
 	/** Inserts rows {@code from..to} on a node, each published before the next is written, so one message each. */
 	private void writeOneMessagePerRow(TestDatabase db, int from, int to) {
-		HarmonyLiteEngine engine = this.engines.stream()
-			.filter((candidate) -> candidate.config().dbPath().equals(db.path()) && candidate.isRunning())
-			.reduce((a, b) -> b)
-			.orElseThrow();
+		HarmonyLiteEngine engine = running(db);
 		for (int id = from; id <= to; id++) {
 			db.execute("INSERT INTO Books VALUES (" + id + ", 't', 'x', 1)");
 			await().atMost(TIMEOUT).until(() -> engine.status().pendingChanges() == 0);
@@ -275,7 +288,7 @@ class ReplicationIntegrationTests {
 				"INSERT INTO Books VALUES (2, 'short', 'y', 2)", "UPDATE Books SET author = 'z' WHERE id = 2");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT * FROM Books ORDER BY id"))
 			.isEqualTo(dbs.get(0).rows("SELECT * FROM Books ORDER BY id")));
-		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			byte[] first = nats.jetStreamManagement().getMessage(replication().streamName(0), 1).getData();
 			assertThat(first[3] & 1).as("zstd flag of the message's header").isEqualTo(1);
 		}
@@ -361,7 +374,7 @@ class ReplicationIntegrationTests {
 		startNode(1, dbs.get(0), UnaryOperator.identity());
 		startNode(2, dbs.get(1), UnaryOperator.identity());
 		ReplicationConfig replication = this.engines.get(0).config().replication();
-		try (Connection nats = Nats.connect(cluster.urls().get(0))) {
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			nats.jetStream().publish(replication.subject(0), "not an event".getBytes(StandardCharsets.UTF_8));
 			ChangeEvent ghost = new ChangeEvent(9, 1, "no_such_table", Operation.INSERT, Map.of("id", 1L),
 					List.of("id"), System.currentTimeMillis(), "");
@@ -428,11 +441,11 @@ class ReplicationIntegrationTests {
 	@Test
 	void natsServerRestartShouldBeSurvived() {
 		List<TestDatabase> dbs = databases(2, BOOKS);
-		startNode(1, dbs.get(0), (b) -> b.nats(NatsConfig.external(cluster.urls().get(0))));
-		startNode(2, dbs.get(1), (b) -> b.nats(NatsConfig.external(cluster.urls().get(1))));
+		startNode(1, dbs.get(0), (b) -> b.nats(NatsConfig.external(servers.urls().get(0))));
+		startNode(2, dbs.get(1), (b) -> b.nats(NatsConfig.external(servers.urls().get(1))));
 		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'before', 'x', 1)");
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
-		cluster.server(0).restart();
+		servers.cluster().server(0).restart();
 		dbs.get(0).execute("INSERT INTO Books VALUES (2, 'after restart', 'x', 1)");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT id FROM Books ORDER BY id"))
 			.containsExactly("1", "2"));
@@ -477,7 +490,7 @@ class ReplicationIntegrationTests {
 			.nodeId(nodeId)
 			.dbPath(db.path())
 			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(cluster.urls().toArray(String[]::new)))
+			.nats(NatsConfig.external(servers.urls().toArray(String[]::new)))
 			.replication(replication());
 		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(customizer.apply(builder).build()).build();
 		engine.start();
@@ -488,7 +501,7 @@ class ReplicationIntegrationTests {
 	private Process startNodeProcess(int nodeId, TestDatabase db, String ignoreTables) throws IOException {
 		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), NodeMain.class.getName(), Integer.toString(nodeId),
-				db.path().toString(), this.streamPrefix, String.join(",", cluster.urls()), ignoreTables)
+				db.path().toString(), this.streamPrefix, String.join(",", servers.urls()), ignoreTables)
 			.redirectErrorStream(true)
 			.redirectOutput(this.dir.resolve("node-" + nodeId + "-" + this.processes.size() + ".log").toFile())
 			.start();

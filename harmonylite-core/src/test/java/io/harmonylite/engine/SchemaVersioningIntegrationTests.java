@@ -12,13 +12,12 @@ import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.SchemaConfig;
-import io.harmonylite.testsupport.NatsTestCluster;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,22 +31,13 @@ class SchemaVersioningIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-	private static NatsTestCluster cluster;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withCluster(3);
 
 	@TempDir
 	Path dir;
 
 	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = NatsTestCluster.start(3);
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-	}
 
 	@AfterEach
 	void stopNodes() {
@@ -134,7 +124,7 @@ class SchemaVersioningIntegrationTests {
 	}
 
 	private ClusterSchemaView cluster() throws Exception {
-		try (Connection connection = Nats.connect(cluster.urls().get(0))) {
+		try (Connection connection = Nats.connect(nats.urls().get(0))) {
 			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()
 				.filter((node) -> this.engines.stream().anyMatch((e) -> e.isRunning() && e.config().nodeId() == node.nodeId()))
 				.toList());
@@ -148,7 +138,7 @@ class SchemaVersioningIntegrationTests {
 			.nodeId(nodeId)
 			.dbPath(db.path())
 			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(cluster.urls().toArray(String[]::new)))
+			.nats(NatsConfig.external(nats.urls().toArray(String[]::new)))
 			.replication(new ReplicationConfig(1, prefix, prefix + "-log", 1, defaults.maxEntries(), false, false,
 					defaults.publishWindow(), defaults.applyBatchSize()))
 			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(30)))

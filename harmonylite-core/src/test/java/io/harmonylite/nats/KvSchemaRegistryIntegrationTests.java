@@ -1,13 +1,9 @@
 package io.harmonylite.nats;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +11,7 @@ import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaRegistryContract;
 import io.harmonylite.schema.SchemaRegistryException;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
@@ -24,11 +21,10 @@ import io.nats.client.api.StorageType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The registry contract and the bucket's format against a real {@code nats-server -js}.
@@ -37,26 +33,20 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 
 	private static final AtomicInteger buckets = new AtomicInteger();
 
-	@TempDir
-	static Path storeDirectory;
-
-	private static NatsServer server;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
 	private static Connection connection;
 
 	@BeforeAll
-	static void startNats() throws Exception {
-		server = NatsServer.start(storeDirectory);
-		connection = Nats.connect(Options.builder().server(server.url()).build());
+	static void connect() throws Exception {
+		connection = Nats.connect(Options.builder().server(nats.url()).build());
 	}
 
 	@AfterAll
-	static void stopNats() throws InterruptedException {
+	static void disconnect() throws InterruptedException {
 		if (connection != null) {
 			connection.close();
-		}
-		if (server != null) {
-			server.stop();
 		}
 	}
 
@@ -115,6 +105,20 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 	}
 
 	@Test
+	void migrationVersionAndColumnsShouldRoundTripAsOptionalFields() throws Exception {
+		String bucket = uniqueBucket();
+		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
+		NodeSchemaState state = new NodeSchemaState(1, "6bae09c0aa", null, "v0.1.0", List.of("Books"),
+				Instant.parse("2025-01-01T10:00:00Z"), "flyway:3", Map.of("Books", List.of("id INTEGER", "email")));
+		registry.publish(state);
+
+		assertThat(connection.keyValue(bucket).get("node-1").getValueAsString())
+			.endsWith("\"updated_at\":\"2025-01-01T10:00:00Z\",\"migration_version\":\"flyway:3\","
+					+ "\"columns\":{\"Books\":[\"id INTEGER\",\"email\"]}}");
+		assertThat(registry.nodes()).containsExactly(state);
+	}
+
+	@Test
 	void entriesWrittenByOtherToolsShouldBeReadLeniently() throws Exception {
 		String bucket = uniqueBucket();
 		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
@@ -147,7 +151,7 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 
 	@Test
 	void closedConnectionShouldFailWithRegistryException() throws Exception {
-		Connection closed = Nats.connect(Options.builder().server(server.url()).build());
+		Connection closed = Nats.connect(Options.builder().server(nats.url()).build());
 		KvSchemaRegistry registry = new KvSchemaRegistry(closed, uniqueBucket(), Duration.ofMinutes(5), 1);
 		registry.publish(state(1, "aaaa"));
 		closed.close();
@@ -159,76 +163,6 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 
 	private static String uniqueBucket() {
 		return "schema-registry-test-" + buckets.incrementAndGet();
-	}
-
-	/**
-	 * A {@code nats-server -js} on a free loopback port with its own store directory.
-	 */
-	static final class NatsServer {
-
-		private final Process process;
-
-		private final String url;
-
-		private NatsServer(Process process, String url) {
-			this.process = process;
-			this.url = url;
-		}
-
-		static NatsServer start(Path storeDirectory) throws IOException {
-			int port;
-			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-				port = socket.getLocalPort();
-			}
-			Process process = new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
-					"-sd", storeDirectory.toString())
-				.redirectErrorStream(true)
-				.redirectOutput(storeDirectory.resolve("nats-server.log").toFile())
-				.start();
-			NatsServer server = new NatsServer(process, "nats://127.0.0.1:" + port);
-			try {
-				await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-					assertThat(process.isAlive()).as("nats-server is running").isTrue();
-					try (Connection probe = Nats.connect(Options.builder().server(server.url).build())) {
-						probe.jetStreamManagement().getAccountStatistics();
-						return true;
-					}
-				});
-			}
-			catch (RuntimeException | Error ex) {
-				server.stop();
-				throw new IllegalStateException("nats-server did not start; see "
-						+ storeDirectory.resolve("nats-server.log") + ": " + readLog(storeDirectory), ex);
-			}
-			return server;
-		}
-
-		String url() {
-			return this.url;
-		}
-
-		void stop() {
-			this.process.destroy();
-			try {
-				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-					this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				}
-			}
-			catch (InterruptedException ex) {
-				this.process.destroyForcibly();
-				Thread.currentThread().interrupt();
-			}
-		}
-
-		private static String readLog(Path storeDirectory) {
-			try {
-				return java.nio.file.Files.readString(storeDirectory.resolve("nats-server.log"), StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				return "(no log: " + ex.getMessage() + ")";
-			}
-		}
-
 	}
 
 }

@@ -7,7 +7,7 @@ import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.replicate.MessageTooLargeException;
 import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.testsupport.NatsTestServer;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -16,6 +16,7 @@ import io.nats.client.api.PublishAck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -28,23 +29,20 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class PayloadLimitIntegrationTests {
 
-	private static NatsTestServer server;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
 	private static Connection connection;
 
 	@BeforeAll
 	static void start() throws Exception {
-		server = NatsTestServer.start();
-		connection = Nats.connect(server.url());
+		connection = Nats.connect(nats.url());
 	}
 
 	@AfterAll
 	static void stop() throws InterruptedException {
 		if (connection != null) {
 			connection.close();
-		}
-		if (server != null) {
-			server.close();
 		}
 	}
 

@@ -8,7 +8,7 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.nats.StreamManager.StreamSetup;
 import io.harmonylite.nats.StreamManager.StreamSetup.Outcome;
 import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.testsupport.NatsTestServer;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -20,6 +20,7 @@ import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class StreamManagerIntegrationTests {
 
-	private static NatsTestServer server;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
 	private static Connection connection;
 
@@ -37,8 +39,7 @@ class StreamManagerIntegrationTests {
 
 	@BeforeAll
 	static void start() throws Exception {
-		server = NatsTestServer.start();
-		connection = Nats.connect(server.url());
+		connection = Nats.connect(nats.url());
 		jsm = connection.jetStreamManagement();
 	}
 
@@ -46,9 +47,6 @@ class StreamManagerIntegrationTests {
 	static void stop() throws InterruptedException {
 		if (connection != null) {
 			connection.close();
-		}
-		if (server != null) {
-			server.close();
 		}
 	}
 

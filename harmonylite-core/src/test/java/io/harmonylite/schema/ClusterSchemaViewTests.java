@@ -1,21 +1,19 @@
 package io.harmonylite.schema;
 
-import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.schema.ClusterSchemaView.HashGroup;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
+import static io.harmonylite.schema.SchemaStates.NEW;
+import static io.harmonylite.schema.SchemaStates.NEWER;
+import static io.harmonylite.schema.SchemaStates.OLD;
+import static io.harmonylite.schema.SchemaStates.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClusterSchemaViewTests {
-
-	static final String OLD = "6bae09c0" + "0".repeat(56);
-
-	static final String NEW = "9b1c2d3e" + "1".repeat(56);
-
-	static final String NEWER = "3f2a1b4c" + "2".repeat(56);
 
 	@Test
 	void emptyClusterShouldBeConsistentWithoutCommonHash() {
@@ -55,8 +53,36 @@ class ClusterSchemaViewTests {
 				new HashGroup(OLD, List.of(3L), List.of(2L)), new HashGroup(NEW, List.of(2L), List.of(1L, 4L)));
 	}
 
-	static NodeSchemaState node(long nodeId, String hash, @Nullable String previous) {
-		return new NodeSchemaState(nodeId, hash, previous, "v0.1.0", List.of("Books"), Instant.EPOCH);
+	@Test
+	void differencesShouldTellTablesAndColumnsOfEachHashFromTheMostCommonOne() {
+		Map<String, List<String>> release1 = Map.of("Books", List.of("id INTEGER", "title TEXT", "isbn TEXT"));
+		Map<String, List<String>> release2 = new LinkedHashMap<>();
+		release2.put("Books", List.of("id INTEGER", "title TEXT", "email TEXT"));
+		release2.put("Authors", List.of("id INTEGER", "name"));
+		ClusterSchemaView view = new ClusterSchemaView(List.of(node(1, NEW, OLD, "flyway:3", release2),
+				node(2, OLD, null, "flyway:1", release1), node(3, OLD, null, "flyway:1", release1)));
+
+		assertThat(view.differences()).containsExactly(new ClusterSchemaView.SchemaDifference(NEW, OLD,
+				List.of(new ClusterSchemaView.TableDifference("Books", List.of("email TEXT"), List.of("isbn TEXT")),
+						new ClusterSchemaView.TableDifference("Authors", List.of("id INTEGER", "name"), List.of()))));
+	}
+
+	@Test
+	void differencesShouldBeEmptyForAConsistentCluster() {
+		Map<String, List<String>> columns = Map.of("Books", List.of("id INTEGER"));
+		ClusterSchemaView view = new ClusterSchemaView(
+				List.of(node(1, NEW, OLD, "flyway:3", columns), node(2, NEW, OLD, "flyway:3", columns)));
+
+		assertThat(view.differences()).isEmpty();
+	}
+
+	@Test
+	void differencesShouldLeaveOutHashesOfNodesThatDoNotPublishTheirColumns() {
+		// Node 2 runs an older version: no columns in its registry entry.
+		ClusterSchemaView view = new ClusterSchemaView(List.of(node(1, NEW, OLD, "flyway:3",
+				Map.of("Books", List.of("id INTEGER"))), node(2, OLD, null), node(3, OLD, null)));
+
+		assertThat(view.differences()).isEmpty();
 	}
 
 }

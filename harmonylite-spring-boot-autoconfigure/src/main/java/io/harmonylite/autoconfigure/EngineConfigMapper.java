@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.nats.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaConfig;
+
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * Maps {@link HarmonyLiteProperties} to the engine's {@link HarmonyLiteConfig}, the only place that knows both. The
@@ -23,12 +27,14 @@ final class EngineConfigMapper {
 	/**
 	 * Maps the properties to a validated configuration.
 	 * @param properties the bound properties
+	 * @param connectionDetails the NATS servers, credentials and TLS
 	 * @param dbPath the database file, from {@code harmonylite.db-path} or the application's DataSource
 	 * @param alwaysIgnored tables never replicated whatever the properties say, such as Flyway's history table
 	 * @return the configuration
 	 * @throws ConfigException if a value is missing or invalid
 	 */
-	static HarmonyLiteConfig map(HarmonyLiteProperties properties, Path dbPath, List<String> alwaysIgnored) {
+	static HarmonyLiteConfig map(HarmonyLiteProperties properties, NatsConnectionDetails connectionDetails,
+			Path dbPath, List<String> alwaysIgnored) {
 		Long nodeId = properties.getNodeId();
 		if (nodeId == null) {
 			throw new ConfigException("harmonylite.node-id",
@@ -43,7 +49,7 @@ final class EngineConfigMapper {
 			.replicate(properties.isReplicate())
 			.pollingInterval(properties.getPollingInterval())
 			.cleanupInterval(properties.getCleanupInterval())
-			.nats(nats(properties.getNats()))
+			.nats(nats(properties.getNats(), connectionDetails))
 			.replication(replication(properties.getReplication()))
 			.schema(schema(properties.getSchema()))
 			.build();
@@ -59,11 +65,22 @@ final class EngineConfigMapper {
 		return tables;
 	}
 
-	private static NatsConfig nats(HarmonyLiteProperties.Nats nats) {
-		HarmonyLiteProperties.Tls tls = nats.getTls();
-		return new NatsConfig(nats.getUrls(), nats.getUser(), nats.getPassword(), nats.getToken(),
-				nats.getNkeySeedFile(), tls.getCaFile(), tls.getCertFile(), tls.getKeyFile(), nats.getConnectRetries(),
+	private static NatsConfig nats(HarmonyLiteProperties.Nats nats, NatsConnectionDetails details) {
+		NatsConfig config = new NatsConfig(details.getUrls(), details.getUsername(), details.getPassword(),
+				details.getToken(), details.getNkeySeedFile(), null, null, null, nats.getConnectRetries(),
 				nats.getReconnectWait(), embedded(nats.getEmbedded()));
+		SslBundle bundle = details.getSslBundle();
+		return (bundle != null) ? config.withSslContext(sslContext(bundle)) : config;
+	}
+
+	private static SSLContext sslContext(SslBundle bundle) {
+		try {
+			return bundle.createSslContext();
+		}
+		catch (RuntimeException ex) {
+			throw new ConfigException(PropertiesNatsConnectionDetails.BUNDLE_PROPERTY,
+					"names an SSL bundle from which no TLS context can be made: " + ex.getMessage());
+		}
 	}
 
 	private static EmbeddedNatsConfig embedded(HarmonyLiteProperties.Embedded embedded) {

@@ -9,7 +9,8 @@ import org.springframework.context.SmartLifecycle;
  * bean initialization) and stops it before singletons, such as the DataSource, are destroyed.
  * <p>
  * Its phase is below the web server's, so capture runs before the first request is served and in-flight changes are
- * flushed after the web server has stopped.
+ * flushed after the web server has stopped. With {@code harmonylite.auto-startup=false} the context does not start it;
+ * an explicit {@code start()} of the context does.
  */
 class EngineStartStopLifecycle implements SmartLifecycle {
 
@@ -18,8 +19,11 @@ class EngineStartStopLifecycle implements SmartLifecycle {
 
 	private final HarmonyLiteEngine engine;
 
-	EngineStartStopLifecycle(HarmonyLiteEngine engine) {
+	private final boolean autoStartup;
+
+	EngineStartStopLifecycle(HarmonyLiteEngine engine, boolean autoStartup) {
 		this.engine = engine;
+		this.autoStartup = autoStartup;
 	}
 
 	@Override
@@ -35,6 +39,11 @@ class EngineStartStopLifecycle implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.engine.isRunning();
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override

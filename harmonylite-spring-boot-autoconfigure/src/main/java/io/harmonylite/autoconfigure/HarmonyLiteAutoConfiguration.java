@@ -1,7 +1,6 @@
 package io.harmonylite.autoconfigure;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -15,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
@@ -22,8 +23,9 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEngine} for an application with a SQLite
- * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context. When
- * Flyway runs, its schema history table is never replicated.
+ * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context (unless
+ * {@code harmonylite.auto-startup=false}). When Flyway or Liquibase runs, the tables holding their own history are
+ * never replicated.
  *
  * @since 0.1.0
  */
@@ -36,13 +38,19 @@ import org.springframework.core.io.ResourceLoader;
 public final class HarmonyLiteAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(NatsConnectionDetails.class)
+	PropertiesNatsConnectionDetails harmonyLiteNatsConnectionDetails(HarmonyLiteProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new PropertiesNatsConnectionDetails(properties, sslBundles.getIfAvailable());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource,
-			ObjectProvider<HarmonyLiteEngineCustomizer> customizers, Environment environment,
-			ResourceLoader resourceLoader) {
-		String flywayHistory = FlywayHistoryTable.name(environment, resourceLoader.getClassLoader());
-		HarmonyLiteConfig config = EngineConfigMapper.map(properties, dbPath(properties, dataSource),
-				(flywayHistory != null) ? List.of(flywayHistory) : List.of());
+	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, NatsConnectionDetails natsConnectionDetails,
+			ObjectProvider<DataSource> dataSource, ObjectProvider<HarmonyLiteEngineCustomizer> customizers,
+			Environment environment, ResourceLoader resourceLoader) {
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties, natsConnectionDetails,
+				dbPath(properties, dataSource), MigrationTool.allHistoryTables(environment, resourceLoader.getClassLoader()));
 		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
@@ -50,8 +58,22 @@ public final class HarmonyLiteAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EngineStartStopLifecycle harmonyLiteEngineStartStopLifecycle(HarmonyLiteEngine engine) {
-		return new EngineStartStopLifecycle(engine);
+	EngineStartStopLifecycle harmonyLiteEngineStartStopLifecycle(HarmonyLiteEngine engine,
+			HarmonyLiteProperties properties) {
+		return new EngineStartStopLifecycle(engine, properties.isAutoStartup());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MigrationVersionReader harmonyLiteMigrationVersionReader(ObjectProvider<DataSource> dataSource,
+			Environment environment, ResourceLoader resourceLoader) {
+		return new MigrationVersionReader(dataSource, environment, resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MigrationDiagnostics harmonyLiteMigrationDiagnostics(HarmonyLiteEngine engine, ApplicationContext context) {
+		return new MigrationDiagnostics(engine, context);
 	}
 
 	private static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {

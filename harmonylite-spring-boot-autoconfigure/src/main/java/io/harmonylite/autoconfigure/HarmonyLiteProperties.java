@@ -8,6 +8,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration properties of HarmonyLite ({@code harmonylite.*}); validated by the engine at startup.
@@ -21,6 +22,12 @@ public class HarmonyLiteProperties {
 	 * Whether to enable HarmonyLite replication.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Whether to start the engine with the application context. When false, the engine is created but started only
+	 * by an explicit start of the context's lifecycle (or of the engine).
+	 */
+	private boolean autoStartup = true;
 
 	/**
 	 * Identifier of this node, a positive number unique in the cluster.
@@ -74,6 +81,14 @@ public class HarmonyLiteProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	public @Nullable Long getNodeId() {
@@ -193,6 +208,8 @@ public class HarmonyLiteProperties {
 		 */
 		private Duration reconnectWait = Duration.ofSeconds(2);
 
+		private final Ssl ssl = new Ssl();
+
 		private final Tls tls = new Tls();
 
 		private final Embedded embedded = new Embedded();
@@ -253,6 +270,10 @@ public class HarmonyLiteProperties {
 			this.reconnectWait = reconnectWait;
 		}
 
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
 		public Tls getTls() {
 			return this.tls;
 		}
@@ -264,7 +285,28 @@ public class HarmonyLiteProperties {
 	}
 
 	/**
-	 * TLS settings for connections to NATS.
+	 * TLS for connections to NATS, from a Spring Boot SSL bundle.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) holding the CA certificates to trust and, for mutual TLS, the
+		 * client certificate and key.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
+	 * TLS settings for connections to NATS, from PEM files; superseded by SSL bundles ({@link Ssl}).
 	 */
 	public static class Tls {
 
@@ -283,6 +325,9 @@ public class HarmonyLiteProperties {
 		 */
 		private @Nullable Path keyFile;
 
+		@DeprecatedConfigurationProperty(replacement = "harmonylite.nats.ssl.bundle", since = "0.1.0",
+				reason = "Define the PEM files as an SSL bundle (spring.ssl.bundle.pem.<name>.*) and name it")
+		@Deprecated(since = "0.1.0")
 		public @Nullable Path getCaFile() {
 			return this.caFile;
 		}
@@ -291,6 +336,9 @@ public class HarmonyLiteProperties {
 			this.caFile = caFile;
 		}
 
+		@DeprecatedConfigurationProperty(replacement = "harmonylite.nats.ssl.bundle", since = "0.1.0",
+				reason = "Define the PEM files as an SSL bundle (spring.ssl.bundle.pem.<name>.*) and name it")
+		@Deprecated(since = "0.1.0")
 		public @Nullable Path getCertFile() {
 			return this.certFile;
 		}
@@ -299,6 +347,9 @@ public class HarmonyLiteProperties {
 			this.certFile = certFile;
 		}
 
+		@DeprecatedConfigurationProperty(replacement = "harmonylite.nats.ssl.bundle", since = "0.1.0",
+				reason = "Define the PEM files as an SSL bundle (spring.ssl.bundle.pem.<name>.*) and name it")
+		@Deprecated(since = "0.1.0")
 		public @Nullable Path getKeyFile() {
 			return this.keyFile;
 		}

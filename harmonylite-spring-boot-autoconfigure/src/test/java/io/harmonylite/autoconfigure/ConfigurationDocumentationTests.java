@@ -34,6 +34,35 @@ class ConfigurationDocumentationTests {
 	}
 
 	@Test
+	void metadataShouldKnowTheHealthIndicatorFlag() throws IOException {
+		List<Map<String, Object>> flags = JsonPath.read(Files.readString(METADATA),
+				"$.properties[?(@.name == 'management.health.harmonylite.enabled')]");
+
+		assertThat(flags).singleElement()
+			.satisfies((flag) -> assertThat(flag).containsEntry("type", "java.lang.Boolean")
+				.containsEntry("defaultValue", true));
+	}
+
+	@Test
+	void valueHintsShouldNameExistingProperties() throws IOException {
+		String metadata = Files.readString(METADATA);
+		List<String> names = JsonPath.read(metadata, "$.properties[*].name");
+		List<String> hinted = JsonPath.read(metadata, "$.hints[*].name");
+
+		assertThat(hinted).isNotEmpty().allSatisfy((name) -> assertThat(names).as("hint %s", name).contains(name));
+	}
+
+	@Test
+	void deprecatedPropertiesShouldNameAnExistingReplacement() throws IOException {
+		String metadata = Files.readString(METADATA);
+		List<String> names = JsonPath.read(metadata, "$.properties[*].name");
+		List<String> replacements = JsonPath.read(metadata, "$.properties[?(@.deprecated == true)].deprecation.replacement");
+
+		assertThat(replacements).contains("harmonylite.nats.ssl.bundle")
+			.allSatisfy((replacement) -> assertThat(names).contains(replacement));
+	}
+
+	@Test
 	void documentationShouldListEveryProperty() throws IOException {
 		List<String> names = JsonPath.read(Files.readString(METADATA), "$.properties[*].name");
 		String documentation = Files.readString(DOCUMENTATION);

@@ -3,6 +3,7 @@ package io.harmonylite.autoconfigure;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.HarmonyLiteConfig;
@@ -70,9 +71,38 @@ public final class EngineStatuses {
 	 * @return the status
 	 */
 	public static EngineStatus status(NodeState state, List<EngineStatus.Shard> shards) {
+		return status(state, shards, counters(2, Map.of("Books", 9L)));
+	}
+
+	/**
+	 * A node status with the given counters.
+	 * @param state the state
+	 * @param shards the shards
+	 * @param counters the counters
+	 * @return the status
+	 */
+	public static EngineStatus status(NodeState state, List<EngineStatus.Shard> shards,
+			EngineStatus.Counters counters) {
+		List<EngineStatus.Worker> workers = (state == NodeState.WORKER_FAILED)
+				? List.of(new EngineStatus.Worker("apply", EngineStatus.WorkerState.RESTARTING, 0,
+						"java.lang.OutOfMemoryError: Java heap space", UPDATED_AT))
+				: List.of(new EngineStatus.Worker("apply", EngineStatus.WorkerState.RUNNING, 0, null, null));
 		return new EngineStatus(3, "v0.1.0", state, true, true,
-				new EngineStatus.Nats(false, List.of("nats://127.0.0.1:4222"), state != NodeState.DISCONNECTED, 2),
-				shards, 7, 1, List.of("Books"), new EngineStatus.Schema(HASH, null, UPDATED_AT, 1, 0));
+				new EngineStatus.Nats(false, List.of("nats://127.0.0.1:4222"), state != NodeState.DISCONNECTED,
+						counters.natsReconnects()),
+				shards, 7, 1, List.of("Books"),
+				new EngineStatus.Schema(HASH, null, UPDATED_AT, counters.schemaPauses(), counters.schemaResumes()),
+				workers, counters);
+	}
+
+	/**
+	 * Counters: 12 changes of Books applied, 3 dead letters, 1 publish failure, 1 schema pause.
+	 * @param natsReconnects the reconnects
+	 * @param publishedByTable the changes published by table
+	 * @return the counters
+	 */
+	public static EngineStatus.Counters counters(long natsReconnects, Map<String, Long> publishedByTable) {
+		return new EngineStatus.Counters(Map.of("Books", 12L), publishedByTable, 1, 0, 3, natsReconnects, 1, 0, 0);
 	}
 
 	/**

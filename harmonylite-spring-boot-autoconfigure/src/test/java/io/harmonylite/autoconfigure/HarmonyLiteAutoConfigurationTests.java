@@ -12,13 +12,12 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.nats.EmbeddedNatsConfig;
-import io.harmonylite.nats.NatsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -33,15 +32,15 @@ import org.springframework.core.annotation.Order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HarmonyLiteAutoConfiguration}.
+ * Tests for {@link HarmonyLiteAutoConfiguration}, with {@code harmonylite.auto-startup=false}: the engine is built and
+ * its configuration bound, and nothing starts (see {@link HarmonyLiteAutoConfigurationIntegrationTests}).
  */
 class HarmonyLiteAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(DataSourceAutoConfiguration.class, HarmonyLiteAutoConfiguration.class))
-		// A free port for the embedded nats-server of each started engine: 4222 may be taken on the machine.
-		.withPropertyValues("harmonylite.node-id=1", "harmonylite.nats.embedded.port=0");
+		.withPropertyValues("harmonylite.node-id=1", "harmonylite.auto-startup=false");
 
 	@TempDir
 	Path tempDir;
@@ -65,7 +64,7 @@ class HarmonyLiteAutoConfigurationTests {
 		SQLiteDataSource dataSource = new SQLiteDataSource();
 		dataSource.setUrl("jdbc:sqlite:" + this.tempDir.resolve("bean.db"));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HarmonyLiteAutoConfiguration.class))
-			.withPropertyValues("harmonylite.node-id=3", "harmonylite.nats.embedded.port=0")
+			.withPropertyValues("harmonylite.node-id=3", "harmonylite.auto-startup=false")
 			.withBean(DataSource.class, () -> dataSource)
 			.run((context) -> assertThat(config(context).dbPath())
 				.isEqualTo(this.tempDir.resolve("bean.db").toAbsolutePath()));
@@ -111,19 +110,31 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithUserEngineShouldBackOff() {
 		HarmonyLiteEngine userEngine = HarmonyLiteEngine
-			.builder(HarmonyLiteConfig.builder()
-				.nodeId(42)
-				.dbPath(this.tempDir.resolve("user.db"))
-				.nats(embeddedOnFreePort())
-				.build())
+			.builder(HarmonyLiteConfig.builder().nodeId(42).dbPath(this.tempDir.resolve("user.db")).build())
 			.build();
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
 			.withBean("userEngine", HarmonyLiteEngine.class, () -> userEngine)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(HarmonyLiteEngine.class);
 				assertThat(context).getBean(HarmonyLiteEngine.class).isSameAs(userEngine);
-				assertThat(userEngine.isRunning()).isTrue();
+				assertThat(context).hasSingleBean(EngineStartStopLifecycle.class);
 			});
+	}
+
+	@Test
+	void runWithAutoStartupDisabledShouldBuildTheEngineWithoutStartingIt() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db")).run((context) -> {
+			assertThat(context.getBean(HarmonyLiteEngine.class).isRunning()).isFalse();
+			assertThat(context.getBean(EngineStartStopLifecycle.class).isAutoStartup()).isFalse();
+		});
+	}
+
+	@Test
+	void autoStartupShouldBeOnByDefault() {
+		HarmonyLiteProperties properties = new Binder(new MapConfigurationPropertySource(Map.of()))
+			.bindOrCreate("harmonylite", HarmonyLiteProperties.class);
+
+		assertThat(properties.isAutoStartup()).isTrue();
 	}
 
 	@Test
@@ -135,16 +146,16 @@ class HarmonyLiteAutoConfigurationTests {
 				HarmonyLiteConfig defaults = HarmonyLiteConfig.builder()
 					.nodeId(1)
 					.dbPath(dbPath)
-					.ignoreTables(List.of("flyway_schema_history"))
+					.ignoreTables(List.of("flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK"))
 					.build();
-				assertThat(config).usingRecursiveComparison().ignoringFields("nats.embedded.port").isEqualTo(defaults);
-				assertThat(config.nats().embedded().port()).isZero();
+				assertThat(config).usingRecursiveComparison().isEqualTo(defaults);
 			});
 	}
 
 	@Test
 	void runWithFlywayShouldNeverReplicateItsHistoryTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Sessions")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Sessions",
 					"flyway_schema_history"));
 	}
@@ -152,24 +163,51 @@ class HarmonyLiteAutoConfigurationTests {
 	@Test
 	void runWithCustomFlywayTableShouldNeverReplicateIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.table=migrations")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("migrations"));
 	}
 
 	@Test
 	void runWithHistoryTableAlreadyIgnoredShouldNotRepeatIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Flyway_Schema_History")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Flyway_Schema_History"));
 	}
 
 	@Test
-	void runWhenFlywayIsDisabledShouldReplicateEveryTable() {
+	void runWhenFlywayIsDisabledShouldReplicateItsTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.enabled=false")
+			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
 	}
 
 	@Test
-	void runWhenFlywayIsAbsentShouldReplicateEveryTable() {
+	void runWhenNoMigrationToolIsPresentShouldReplicateEveryTable() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb", "liquibase"))
+			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
+	}
+
+	@Test
+	void runWithLiquibaseShouldNeverReplicateItsTables() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("DATABASECHANGELOG",
+					"DATABASECHANGELOGLOCK"));
+	}
+
+	@Test
+	void runWithCustomLiquibaseTablesShouldNeverReplicateThem() {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.database-change-log-table=changes",
+					"spring.liquibase.database-change-log-lock-table=changes_lock")
+			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("changes", "changes_lock"));
+	}
+
+	@Test
+	void runWhenLiquibaseIsDisabledShouldReplicateItsTables() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.enabled=false")
 			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
 			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
 	}
@@ -186,7 +224,8 @@ class HarmonyLiteAutoConfigurationTests {
 				"harmonylite.replication.stream-prefix", "books", "harmonylite.schema.nak-delay", "10s"));
 		HarmonyLiteProperties properties = new Binder(source).bind("harmonylite", HarmonyLiteProperties.class)
 			.orElseThrow(IllegalStateException::new);
-		HarmonyLiteConfig config = EngineConfigMapper.map(properties, this.tempDir.resolve("app.db"),
+		HarmonyLiteConfig config = EngineConfigMapper.map(properties,
+				new PropertiesNatsConnectionDetails(properties, null), this.tempDir.resolve("app.db"),
 				List.of("flyway_schema_history"));
 		assertThat(config.nodeId()).isEqualTo(7);
 		assertThat(config.tables()).containsExactly("Books", "Authors");
@@ -248,6 +287,45 @@ class HarmonyLiteAutoConfigurationTests {
 	}
 
 	@Test
+	void runShouldTakeNatsConnectionDetailsFromProperties() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
+			.run((context) -> assertThat(context).hasSingleBean(NatsConnectionDetails.class)
+				.hasSingleBean(PropertiesNatsConnectionDetails.class));
+	}
+
+	@Test
+	void runWithUserNatsConnectionDetailsShouldUseThem() {
+		NatsConnectionDetails user = new NatsConnectionDetails() {
+
+			@Override
+			public List<String> getUrls() {
+				// Empty: the embedded server, which accepts any token.
+				return List.of();
+			}
+
+			@Override
+			public String getToken() {
+				return "from-a-service-connection";
+			}
+
+		};
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.token=from-properties")
+			.withBean(NatsConnectionDetails.class, () -> user)
+			.run((context) -> {
+				assertThat(context).getBean(NatsConnectionDetails.class).isSameAs(user);
+				assertThat(context).doesNotHaveBean(PropertiesNatsConnectionDetails.class);
+				assertThat(config(context).nats().token()).isEqualTo("from-a-service-connection");
+			});
+	}
+
+	@Test
+	void runWithUnknownSslBundleShouldFailNamingProperty() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.ssl.bundle=nats")
+			.run((context) -> assertFailsNaming(context, "harmonylite.nats.ssl.bundle", "not a configured SSL bundle"));
+	}
+
+	@Test
 	void runWithCustomizersShouldApplyThemInOrder() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
 			.withUserConfiguration(CustomizerConfiguration.class)
@@ -255,17 +333,6 @@ class HarmonyLiteAutoConfigurationTests {
 				assertThat(context).hasSingleBean(HarmonyLiteEngine.class);
 				assertThat(context.getBean(AppliedCustomizers.class).names()).containsExactly("first", "second");
 			});
-	}
-
-	@Test
-	void runShouldStartEngineWithContextAndStopItOnClose() {
-		HarmonyLiteEngine[] engine = new HarmonyLiteEngine[1];
-		this.contextRunner.withPropertyValues(sqliteUrl("app.db")).run((context) -> {
-			engine[0] = context.getBean(HarmonyLiteEngine.class);
-			assertThat(engine[0].isRunning()).isTrue();
-			assertThat(context.getBean(EngineStartStopLifecycle.class).isRunning()).isTrue();
-		});
-		assertThat(engine[0].isRunning()).isFalse();
 	}
 
 	@Test
@@ -279,12 +346,6 @@ class HarmonyLiteAutoConfigurationTests {
 				assertThat(analysis.getAction()).contains("set 'harmonylite.replication.shards'")
 					.contains("HARMONYLITE_REPLICATION_SHARDS");
 			});
-	}
-
-	private static NatsConfig embeddedOnFreePort() {
-		NatsConfig defaults = NatsConfig.embeddedDefaults();
-		return new NatsConfig(List.of(), null, null, null, null, null, null, null, defaults.connectRetries(),
-				defaults.reconnectWait(), new EmbeddedNatsConfig(null, null, 0, null, List.of()));
 	}
 
 	private String sqliteUrl(String fileName) {

@@ -1,5 +1,5 @@
 /**
- * The HarmonyLite sample application; with the {@code node} profile, the standalone node for any SQLite file.
+ * The HarmonyLite sample application: the Books API and the notes page on a replicated SQLite database.
  */
 @NullMarked
 package io.harmonylite.sample;

@@ -19,7 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Starts the Books demo on a database whose {@code Books} table was created beforehand, as with the sqlite3 CLI.
+ * Starts the Books demo (without starting replication) on a database whose {@code Books} table was created
+ * beforehand, as with the sqlite3 CLI.
  */
 @SpringBootTest
 class ExistingDatabaseTests {
@@ -37,8 +38,8 @@ class ExistingDatabaseTests {
 			statement.execute("INSERT INTO Books VALUES (7, 'Emma', 'Jane Austen', 1815)");
 		}
 		registry.add("harmonylite.db-path", database::toString);
-		registry.add("harmonylite.nats.embedded.port", () -> 0);
-		registry.add("harmonylite.nats.embedded.store-dir", () -> tempDir.resolve("nats").toString());
+		// Flyway is the subject: the engine is built, not started, so no nats-server runs.
+		registry.add("harmonylite.auto-startup", () -> false);
 	}
 
 	@Autowired

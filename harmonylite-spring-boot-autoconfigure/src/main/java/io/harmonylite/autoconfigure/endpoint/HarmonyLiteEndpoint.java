@@ -236,10 +236,7 @@ public class HarmonyLiteEndpoint {
 		static ClusterSchemaDescriptor of(ClusterSchemaView view) {
 			return new ClusterSchemaDescriptor(true, null, view.nodeCount(), view.consistent(),
 					view.commonHash().orElse(null),
-					view.groups()
-						.stream()
-						.map((group) -> new HashGroupDescriptor(group.hash(), group.currentOn(), group.previousOn()))
-						.toList(),
+					view.groups().stream().map((group) -> HashGroupDescriptor.of(group, view)).toList(),
 					view.nodes().stream().map(NodeSchemaDescriptor::of).toList());
 		}
 
@@ -250,14 +247,56 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
-	 * The nodes that have one schema hash as their current or previous hash.
+	 * The nodes that have one schema hash as their current or previous hash and, when the cluster is inconsistent,
+	 * how the schema behind it differs from the schema behind the most common hash.
 	 *
 	 * @param hash the schema hash
 	 * @param currentOn the ids of the nodes whose current hash it is
 	 * @param previousOn the ids of the nodes whose previous hash it is
+	 * @param migrationVersions the migration versions the nodes whose current hash it is report, such as
+	 * {@code flyway:3}
+	 * @param comparedTo the most common hash, which {@code differences} compare to; {@code null} for that hash itself,
+	 * when the cluster is consistent, or when a node does not publish its columns
+	 * @param differences the tables whose columns differ from those behind {@code comparedTo}
 	 * @since 0.1.0
 	 */
-	public record HashGroupDescriptor(String hash, List<Long> currentOn, List<Long> previousOn) {
+	public record HashGroupDescriptor(String hash, List<Long> currentOn, List<Long> previousOn,
+			List<String> migrationVersions, @Nullable String comparedTo, List<TableDifferenceDescriptor> differences) {
+
+		static HashGroupDescriptor of(ClusterSchemaView.HashGroup group, ClusterSchemaView view) {
+			List<String> versions = view.nodes()
+				.stream()
+				.filter((node) -> group.hash().equals(node.schemaHash()) && node.migrationVersion() != null)
+				.map(NodeSchemaState::migrationVersion)
+				.distinct()
+				.toList();
+			ClusterSchemaView.SchemaDifference difference = view.differences()
+				.stream()
+				.filter((candidate) -> candidate.hash().equals(group.hash()))
+				.findFirst()
+				.orElse(null);
+			return new HashGroupDescriptor(group.hash(), group.currentOn(), group.previousOn(), versions,
+					(difference != null) ? difference.comparedTo() : null,
+					(difference != null) ? difference.tables().stream().map(TableDifferenceDescriptor::of).toList()
+							: List.of());
+		}
+
+	}
+
+	/**
+	 * How one table differs between the schema behind a hash and the schema behind the most common hash.
+	 *
+	 * @param table the table
+	 * @param columnsOnlyHere the columns ({@code name TYPE}) only the nodes of this hash have
+	 * @param columnsOnlyThere the columns only the nodes of the most common hash have
+	 * @since 0.1.0
+	 */
+	public record TableDifferenceDescriptor(String table, List<String> columnsOnlyHere, List<String> columnsOnlyThere) {
+
+		static TableDifferenceDescriptor of(ClusterSchemaView.TableDifference difference) {
+			return new TableDifferenceDescriptor(difference.table(), difference.columnsOnlyHere(),
+					difference.columnsOnlyThere());
+		}
 
 	}
 
@@ -266,18 +305,20 @@ public class HarmonyLiteEndpoint {
 	 *
 	 * @param nodeId the node's id
 	 * @param schemaHash its current schema hash
+	 * @param migrationVersion the application's migration its database is at, such as {@code flyway:3} or
+	 * {@code liquibase:add-email}; {@code null} when unknown
 	 * @param previousHash its previous schema hash
 	 * @param version the HarmonyLite version it runs
 	 * @param watchedTables the tables it replicates
 	 * @param updatedAt when it last published its state
 	 * @since 0.1.0
 	 */
-	public record NodeSchemaDescriptor(long nodeId, String schemaHash, @Nullable String previousHash, String version,
-			List<String> watchedTables, Instant updatedAt) {
+	public record NodeSchemaDescriptor(long nodeId, String schemaHash, @Nullable String migrationVersion,
+			@Nullable String previousHash, String version, List<String> watchedTables, Instant updatedAt) {
 
 		static NodeSchemaDescriptor of(NodeSchemaState state) {
-			return new NodeSchemaDescriptor(state.nodeId(), state.schemaHash(), state.previousHash(),
-					state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt());
+			return new NodeSchemaDescriptor(state.nodeId(), state.schemaHash(), state.migrationVersion(),
+					state.previousHash(), state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt());
 		}
 
 	}

@@ -1,11 +1,10 @@
 package io.harmonylite.autoconfigure.flyway;
 
+import io.harmonylite.autoconfigure.SchemaMigrations;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes the engine through its schema-change path around Flyway migrations: before migrating, pending changes are
@@ -13,14 +12,13 @@ import org.slf4j.LoggerFactory;
  * migrating, successfully or not, capture is regenerated, the schema hash recomputed and published, and paused shards
  * redelivered at once.
  * <p>
- * When Flyway runs at startup the engine is not started yet: the triggers are removed before migrating, and the
- * engine regenerates capture and the hash when it starts.
+ * When Flyway runs at startup the engine is not started yet: what would keep it from starting is checked before
+ * migrating (see {@link SchemaMigrations}), the triggers are removed, and the engine regenerates capture and the hash
+ * when it starts.
  *
  * @since 0.1.0
  */
 public class SchemaMigrationCallback implements Callback {
-
-	private static final Logger logger = LoggerFactory.getLogger(SchemaMigrationCallback.class);
 
 	private final HarmonyLiteEngine engine;
 
@@ -44,17 +42,11 @@ public class SchemaMigrationCallback implements Callback {
 
 	@Override
 	public void handle(Event event, Context context) {
-		long nodeId = this.engine.config().nodeId();
 		if (event == Event.BEFORE_MIGRATE) {
-			logger.info("Node {}: Flyway is about to migrate; flushing pending changes and removing capture triggers",
-					nodeId);
-			this.engine.beforeMigration();
+			SchemaMigrations.before(this.engine, "Flyway");
 		}
 		else {
-			logger.info("Node {}: Flyway migration {}; {}", nodeId, (event == Event.AFTER_MIGRATE) ? "finished" : "failed",
-					this.engine.isRunning() ? "regenerating capture and the schema hash"
-							: "capture and the schema hash are regenerated when the engine starts");
-			this.engine.afterMigration();
+			SchemaMigrations.after(this.engine, "Flyway", event == Event.AFTER_MIGRATE);
 		}
 	}
 

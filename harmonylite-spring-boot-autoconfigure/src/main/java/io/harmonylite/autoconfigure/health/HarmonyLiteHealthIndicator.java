@@ -16,7 +16,8 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
  * {@link #PAUSED} while a schema mismatch holds replication back, {@link #DEGRADED} while NATS is unreachable,
- * {@code DOWN} when capture is broken or a stream dropped changes this node still needs, and
+ * {@code DOWN} when capture is broken, a worker thread died (until it is restarted) or a stream dropped changes this
+ * node still needs, and
  * {@code OUT_OF_SERVICE} while the engine is stopped.
  * <p>
  * {@code PAUSED} and {@code DEGRADED} are custom statuses: local writes still work, so they do not take the
@@ -59,6 +60,10 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("pendingChanges", current.pendingChanges())
 			.withDetail("failedChanges", current.failedChanges())
 			.withDetail("shards", shards(current.shards()));
+		List<Map<String, Object>> dead = deadWorkers(current.workers());
+		if (!dead.isEmpty()) {
+			builder.withDetail("deadWorkers", dead);
+		}
 	}
 
 	/**
@@ -71,9 +76,22 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			case RUNNING -> Status.UP;
 			case PAUSED_SCHEMA_MISMATCH -> PAUSED;
 			case DISCONNECTED -> DEGRADED;
-			case STREAM_GAP, CAPTURE_BROKEN -> Status.DOWN;
+			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
 			case STOPPED -> Status.OUT_OF_SERVICE;
 		};
+	}
+
+	private static List<Map<String, Object>> deadWorkers(List<EngineStatus.Worker> workers) {
+		return workers.stream()
+			.filter((worker) -> worker.state() == EngineStatus.WorkerState.RESTARTING)
+			.map((worker) -> {
+				Map<String, Object> details = new LinkedHashMap<>();
+				details.put("worker", worker.name());
+				details.put("failure", String.valueOf(worker.failure()));
+				details.put("restarts", worker.restarts());
+				return details;
+			})
+			.toList();
 	}
 
 	private static List<Map<String, Object>> shards(List<EngineStatus.Shard> shards) {

@@ -2,15 +2,16 @@ package io.harmonylite.autoconfigure.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
+import java.util.function.ToDoubleFunction;
 
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.replicate.PublisherStats;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,9 +21,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Binds the meters read from the node's status and publisher: schema-mismatch pause, pending and failed changes,
- * stream lag per shard, changes published by table, publish failures, NATS reconnects, schema pauses and resumes.
- * All are tagged {@code node_id}. The status is read at most once per second, however many meters a scrape reads.
+ * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, pending and
+ * failed changes, stream lag per shard) and counters over the engine's own counts (changes published and applied by
+ * table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker restarts), which never
+ * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
+ * most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
+ * distributions.
  *
  * @since 0.1.0
  */
@@ -40,7 +44,11 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	static final String PUBLISHED = "harmonylite.changes.published";
 
+	static final String APPLIED = "harmonylite.changes.applied";
+
 	static final String PUBLISH_FAILURES = "harmonylite.publish.failures";
+
+	static final String DEAD_LETTERS = "harmonylite.dead.letters";
 
 	static final String STREAM_LAG = "harmonylite.stream.lag";
 
@@ -50,6 +58,8 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	static final String SCHEMA_RESUMES = "harmonylite.schema.resumes";
 
+	static final String WORKER_RESTARTS = "harmonylite.worker.restarts";
+
 	private static final Duration STATUS_TTL = Duration.ofSeconds(1);
 
 	private final long nodeId;
@@ -58,50 +68,48 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	private final StatusCache status;
 
-	private final PublishedChanges published;
-
-	private final MonotonicTotal reconnects = new MonotonicTotal();
-
-	private final MonotonicTotal pauses = new MonotonicTotal();
-
-	private final MonotonicTotal resumes = new MonotonicTotal();
+	private final @Nullable ApplyMetrics applyMetrics;
 
 	private final Set<String> tables = ConcurrentHashMap.newKeySet();
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/**
-	 * Creates the metrics of the given engine.
+	 * Creates the meters of the given engine read from its status.
 	 * @param engine the engine
 	 */
 	public HarmonyLiteMetrics(HarmonyLiteEngine engine) {
-		this(engine.config().nodeId(), engine.config().replication(), engine::status, engine::publisherStats,
-				STATUS_TTL);
+		this(engine, null);
+	}
+
+	/**
+	 * Creates the meters of the given engine, with the apply distributions of a listener registered on its builder.
+	 * @param engine the engine
+	 * @param applyMetrics the listener, {@code null} for none
+	 */
+	HarmonyLiteMetrics(HarmonyLiteEngine engine, @Nullable ApplyMetrics applyMetrics) {
+		this(engine.config().nodeId(), engine.config().replication(), engine::status, applyMetrics, STATUS_TTL);
 	}
 
 	HarmonyLiteMetrics(long nodeId, ReplicationConfig replication, Supplier<EngineStatus> status,
-			Supplier<@Nullable PublisherStats> publisher, Duration statusTtl) {
+			@Nullable ApplyMetrics applyMetrics, Duration statusTtl) {
 		this.nodeId = nodeId;
 		this.replication = replication;
 		this.status = new StatusCache(status, statusTtl);
-		this.published = new PublishedChanges(publisher);
+		this.applyMetrics = applyMetrics;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		Tags tags = tags();
-		Gauge.builder(SCHEMA_MISMATCH_PAUSED, this, (metrics) -> metrics.anyShardPaused() ? 1 : 0)
-			.description("1 while replication of at least one shard is paused by a schema mismatch, otherwise 0")
-			.tags(tags)
-			.register(registry);
-		Gauge.builder(PENDING, this, (metrics) -> metrics.status().pendingChanges())
-			.description("Captured local changes not yet acknowledged by JetStream")
-			.tags(tags)
-			.register(registry);
-		Gauge.builder(FAILED, this, (metrics) -> metrics.status().failedChanges())
-			.description("Captured local changes that can never be published, e.g. rows too large for a message")
-			.tags(tags)
-			.register(registry);
+		gauge(registry, SCHEMA_MISMATCH_PAUSED,
+				"1 while replication of at least one shard is paused by a schema mismatch, otherwise 0",
+				(current) -> current.shards().stream().anyMatch(EngineStatus.Shard::paused) ? 1 : 0);
+		gauge(registry, PENDING, "Captured local changes not yet acknowledged by JetStream",
+				EngineStatus::pendingChanges);
+		gauge(registry, FAILED,
+				"Captured local changes that can never be published, e.g. rows too large for a message",
+				EngineStatus::failedChanges);
 		for (int shard = 0; shard < this.replication.shards(); shard++) {
 			int number = shard;
 			Gauge.builder(STREAM_LAG, this, (metrics) -> metrics.streamLag(number))
@@ -111,23 +119,36 @@ public class HarmonyLiteMetrics implements MeterBinder {
 				.tag("stream", this.replication.streamName(shard))
 				.register(registry);
 		}
-		FunctionCounter.builder(PUBLISH_FAILURES, this.published, PublishedChanges::failures)
-			.description("Publish attempts that failed and were retried")
-			.tags(tags)
-			.register(registry);
-		counter(registry, NATS_RECONNECTS, "Times the connection to NATS was re-established", this.reconnects,
-				(current) -> current.nats().reconnects());
-		counter(registry, SCHEMA_PAUSES, "Times a shard was paused by a schema mismatch", this.pauses,
-				(current) -> (current.schema() != null) ? current.schema().pauses() : 0);
-		counter(registry, SCHEMA_RESUMES, "Times a shard paused by a schema mismatch resumed", this.resumes,
-				(current) -> (current.schema() != null) ? current.schema().resumes() : 0);
+		counter(registry, PUBLISH_FAILURES, "Publish attempts that failed and were retried",
+				EngineStatus.Counters::publishFailures);
+		counter(registry, DEAD_LETTERS, "Messages this node could not apply and moved to the dead-letter stream",
+				EngineStatus.Counters::deadLetters);
+		counter(registry, NATS_RECONNECTS, "Times the connection to NATS was re-established",
+				EngineStatus.Counters::natsReconnects);
+		counter(registry, SCHEMA_PAUSES, "Times a shard was paused by a schema mismatch",
+				EngineStatus.Counters::schemaPauses);
+		counter(registry, SCHEMA_RESUMES, "Times a shard paused by a schema mismatch resumed",
+				EngineStatus.Counters::schemaResumes);
+		counter(registry, WORKER_RESTARTS, "Times a dead worker thread of the node was restarted",
+				EngineStatus.Counters::workerRestarts);
+		if (this.applyMetrics != null) {
+			this.applyMetrics.bindTo(registry, tags);
+		}
 		this.registries.add(registry);
-		this.tables.forEach((table) -> registerPublished(registry, table));
+		this.tables.forEach((table) -> registerTable(registry, table));
 	}
 
-	private void counter(MeterRegistry registry, String name, String description, MonotonicTotal total,
-			ToLongFunction<EngineStatus> value) {
-		FunctionCounter.builder(name, this, (metrics) -> total.update(value.applyAsLong(metrics.status())))
+	private void gauge(MeterRegistry registry, String name, String description,
+			ToDoubleFunction<EngineStatus> value) {
+		Gauge.builder(name, this, (metrics) -> value.applyAsDouble(metrics.status()))
+			.description(description)
+			.tags(tags())
+			.register(registry);
+	}
+
+	private void counter(MeterRegistry registry, String name, String description,
+			ToDoubleFunction<EngineStatus.Counters> value) {
+		FunctionCounter.builder(name, this, (metrics) -> value.applyAsDouble(metrics.status().counters()))
 			.description(description)
 			.tags(tags())
 			.register(registry);
@@ -135,10 +156,6 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	private Tags tags() {
 		return Tags.of(NODE_ID, Long.toString(this.nodeId));
-	}
-
-	private boolean anyShardPaused() {
-		return status().shards().stream().anyMatch(EngineStatus.Shard::paused);
 	}
 
 	private double streamLag(int shard) {
@@ -151,47 +168,39 @@ public class HarmonyLiteMetrics implements MeterBinder {
 	}
 
 	/**
-	 * Reads the (cached) status and gives tables seen for the first time their published-changes counter: the
-	 * watched tables change with the schema.
+	 * Reads the (cached) status and gives tables seen for the first time their counters: the watched tables change
+	 * with the schema.
 	 */
 	private EngineStatus status() {
 		EngineStatus current = this.status.get();
 		current.watchedTables().forEach(this::table);
-		this.published.byTable().keySet().forEach(this::table);
+		current.counters().publishedByTable().keySet().forEach(this::table);
+		current.counters().appliedByTable().keySet().forEach(this::table);
 		return current;
 	}
 
 	private void table(String table) {
 		if (this.tables.add(table)) {
-			this.registries.forEach((registry) -> registerPublished(registry, table));
+			this.registries.forEach((registry) -> registerTable(registry, table));
 		}
 	}
 
-	private void registerPublished(MeterRegistry registry, String table) {
-		FunctionCounter.builder(PUBLISHED, this.published, (counts) -> counts.published(table))
-			.description("Local changes acknowledged by JetStream, by table")
+	private void registerTable(MeterRegistry registry, String table) {
+		// Registering the same id again returns the existing counter, so racing registrations are harmless.
+		tableCounter(registry, PUBLISHED, "Local changes acknowledged by JetStream, by table", table,
+				EngineStatus.Counters::publishedByTable);
+		tableCounter(registry, APPLIED, "Changes applied on this node, its own included, by table", table,
+				EngineStatus.Counters::appliedByTable);
+	}
+
+	private void tableCounter(MeterRegistry registry, String name, String description, String table,
+			Function<EngineStatus.Counters, Map<String, Long>> counts) {
+		FunctionCounter
+			.builder(name, this, (metrics) -> counts.apply(metrics.status().counters()).getOrDefault(table, 0L))
+			.description(description)
 			.tags(tags())
 			.tag(TABLE, table)
 			.register(registry);
-	}
-
-	/**
-	 * A total that never decreases although its source restarts from zero with the engine.
-	 */
-	static final class MonotonicTotal {
-
-		private long offset;
-
-		private long last;
-
-		synchronized long update(long value) {
-			if (value < this.last) {
-				this.offset += this.last;
-			}
-			this.last = value;
-			return this.offset + value;
-		}
-
 	}
 
 }

@@ -4,7 +4,6 @@ import io.harmonylite.autoconfigure.HarmonyLiteEngineCustomizer;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,8 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the HarmonyLite meters: {@link HarmonyLiteMetrics} for the node's
- * state, and an {@link io.harmonylite.apply.ApplyListener} registered on the engine builder for the apply side.
+ * {@link AutoConfiguration Auto-configuration} of the HarmonyLite meters: {@link HarmonyLiteMetrics}, read from the
+ * node's status, and the apply side's distributions, fed by an {@link io.harmonylite.apply.ApplyListener} registered
+ * on the engine builder.
  *
  * @since 0.1.0
  */
@@ -27,20 +27,20 @@ public final class HarmonyLiteMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HarmonyLiteMetrics harmonyLiteMetrics(HarmonyLiteEngine engine) {
-		return new HarmonyLiteMetrics(engine);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	ApplyMetrics harmonyLiteApplyMetrics(ObjectProvider<HarmonyLiteEngine> engine) {
-		// Lazy: the engine is built with this listener, so it exists only when the meters are bound.
-		return new ApplyMetrics(() -> engine.getObject().config().nodeId());
+	ApplyMetrics harmonyLiteApplyMetrics() {
+		return new ApplyMetrics();
 	}
 
 	@Bean
 	HarmonyLiteEngineCustomizer harmonyLiteApplyMetricsCustomizer(ApplyMetrics applyMetrics) {
 		return (builder) -> builder.applyListener(applyMetrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HarmonyLiteMetrics harmonyLiteMetrics(HarmonyLiteEngine engine, ApplyMetrics applyMetrics) {
+		// The listener has no dependencies, so the engine is built with it before these meters need the engine.
+		return new HarmonyLiteMetrics(engine, applyMetrics);
 	}
 
 }

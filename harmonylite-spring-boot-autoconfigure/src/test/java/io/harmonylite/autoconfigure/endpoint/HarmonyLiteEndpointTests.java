@@ -3,6 +3,7 @@ package io.harmonylite.autoconfigure.endpoint;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.autoconfigure.EngineStatuses;
@@ -98,9 +99,32 @@ class HarmonyLiteEndpointTests {
 		assertThat(cluster.consistent()).isFalse();
 		assertThat(cluster.commonHash()).isNull();
 		assertThat(cluster.hashGroups()).containsExactlyInAnyOrder(
-				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(3L), List.of(1L)),
-				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of()));
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(3L), List.of(1L), List.of(),
+						null, List.of()),
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of(), List.of(),
+						null, List.of()));
 		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::nodeId).containsExactly(1L, 3L);
+	}
+
+	@Test
+	void schemaSectionShouldMapHashesToMigrationsAndShowWhatDiffers() {
+		ClusterSchemaView upgrading = new ClusterSchemaView(List.of(
+				node(1, EngineStatuses.NEW_HASH, EngineStatuses.HASH, "flyway:3",
+						Map.of("Books", List.of("id INTEGER", "title TEXT", "email TEXT"))),
+				node(2, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT"))),
+				node(3, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT")))));
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, () -> upgrading);
+
+		ClusterSchemaDescriptor cluster = endpoint.section("schema").cluster();
+
+		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::migrationVersion)
+			.containsExactly("flyway:3", "flyway:2", "flyway:2");
+		assertThat(cluster.hashGroups()).containsExactly(
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(2L, 3L), List.of(1L),
+						List.of("flyway:2"), null, List.of()),
+				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.NEW_HASH, List.of(1L), List.of(),
+						List.of("flyway:3"), EngineStatuses.HASH, List.of(new HarmonyLiteEndpoint.TableDifferenceDescriptor(
+								"Books", List.of("email TEXT"), List.of()))));
 	}
 
 	@Test
@@ -161,6 +185,11 @@ class HarmonyLiteEndpointTests {
 
 	private static NodeSchemaState node(long id, String hash, String previous) {
 		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW);
+	}
+
+	private static NodeSchemaState node(long id, String hash, String previous, String migration,
+			Map<String, List<String>> columns) {
+		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW, migration, columns);
 	}
 
 }

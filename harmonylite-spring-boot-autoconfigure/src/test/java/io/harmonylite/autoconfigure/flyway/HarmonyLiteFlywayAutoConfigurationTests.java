@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
+import io.harmonylite.autoconfigure.TestEngines;
 import io.harmonylite.capture.ChangeCapture;
-import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.flywaydb.core.Flyway;
@@ -47,9 +47,7 @@ class HarmonyLiteFlywayAutoConfigurationTests {
 			}
 			new ChangeCapture(connection, List.of(), List.of()).install();
 		}
-		HarmonyLiteEngine engine = HarmonyLiteEngine
-			.builder(HarmonyLiteConfig.builder().nodeId(1).dbPath(this.db).build())
-			.build();
+		HarmonyLiteEngine engine = TestEngines.unstarted(1, this.db);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(HarmonyLiteFlywayAutoConfiguration.class))
 			.withBean(HarmonyLiteEngine.class, () -> engine);
@@ -76,7 +74,7 @@ class HarmonyLiteFlywayAutoConfigurationTests {
 	@Test
 	void runWithUserCallbackShouldBackOff() {
 		SchemaMigrationCallback userCallback = new SchemaMigrationCallback(
-				HarmonyLiteEngine.builder(HarmonyLiteConfig.builder().nodeId(9).dbPath(this.db).build()).build());
+				TestEngines.unstarted(9, this.db));
 		this.contextRunner.withBean("userCallback", SchemaMigrationCallback.class, () -> userCallback)
 			.run((context) -> assertThat(context).getBean(SchemaMigrationCallback.class).isSameAs(userCallback));
 	}
@@ -116,7 +114,7 @@ class HarmonyLiteFlywayAutoConfigurationTests {
 	@Test
 	void callbackShouldSupportOnlyMigrateEvents() {
 		SchemaMigrationCallback callback = new SchemaMigrationCallback(
-				HarmonyLiteEngine.builder(HarmonyLiteConfig.builder().nodeId(1).dbPath(this.db).build()).build());
+				TestEngines.unstarted(1, this.db));
 		Context context = null;
 
 		assertThat(List.of(Event.values())).filteredOn((event) -> callback.supports(event, context))

@@ -27,7 +27,7 @@ class HarmonyLiteHealthIndicatorTests {
 
 	@ParameterizedTest
 	@CsvSource({ "RUNNING, UP", "PAUSED_SCHEMA_MISMATCH, PAUSED", "DISCONNECTED, DEGRADED", "STREAM_GAP, DOWN",
-			"CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
+			"WORKER_FAILED, DOWN", "CAPTURE_BROKEN, DOWN", "STOPPED, OUT_OF_SERVICE" })
 	void healthShouldMapNodeStateToStatus(NodeState state, String status) {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(state)).health(true);
 
@@ -63,6 +63,23 @@ class HarmonyLiteHealthIndicatorTests {
 
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("shards")).asString().contains("sequences 41 to 99 were dropped");
+	}
+
+	@Test
+	void healthWithADeadWorkerShouldNameItAndWhy() {
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(NodeState.WORKER_FAILED))
+			.health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("deadWorkers", List.of(Map.of("worker", "apply", "failure",
+				"java.lang.OutOfMemoryError: Java heap space", "restarts", 0L)));
+	}
+
+	@Test
+	void healthOfARunningNodeShouldNotListDeadWorkers() {
+		Health health = new HarmonyLiteHealthIndicator(EngineStatuses::running).health(true);
+
+		assertThat(health.getDetails()).doesNotContainKey("deadWorkers");
 	}
 
 	@Test

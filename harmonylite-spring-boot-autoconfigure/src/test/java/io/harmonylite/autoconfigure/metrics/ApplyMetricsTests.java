@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.harmonylite.apply.ReceivedMessage;
-import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -23,32 +22,22 @@ class ApplyMetricsTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final ApplyMetrics metrics = new ApplyMetrics(() -> 2);
+	private final ApplyMetrics metrics = new ApplyMetrics();
+
+	private final Tags tags = Tags.of("node_id", "2");
 
 	@Test
-	void appliedChangesShouldBeCountedByTable() {
-		this.metrics.bindTo(this.registry);
-
-		this.metrics.applied(change("Books"), Duration.ofMillis(20));
-		this.metrics.applied(change("Books"), Duration.ofMillis(40));
-		this.metrics.applied(change("Authors"), Duration.ofMillis(60));
-
-		assertThat(applied("Books")).isEqualTo(2);
-		assertThat(applied("Authors")).isEqualTo(1);
-	}
-
-	@Test
-	void changesAppliedBeforeBindingShouldBeCounted() {
+	void changesAppliedBeforeBindingShouldNotBeRecorded() {
 		this.metrics.applied(change("Books"), Duration.ofMillis(20));
 
-		this.metrics.bindTo(this.registry);
+		this.metrics.bindTo(this.registry, this.tags);
 
-		assertThat(applied("Books")).isEqualTo(1);
+		assertThat(this.registry.get(ApplyMetrics.REPLICATION_LAG).timer().count()).isZero();
 	}
 
 	@Test
 	void replicationLagShouldBeTimedWithPercentilesAndHistogram() {
-		this.metrics.bindTo(this.registry);
+		this.metrics.bindTo(this.registry, this.tags);
 
 		this.metrics.applied(change("Books"), Duration.ofMillis(20));
 		this.metrics.applied(change("Books"), Duration.ofMillis(40));
@@ -63,7 +52,7 @@ class ApplyMetricsTests {
 
 	@Test
 	void batchesShouldBeMeasured() {
-		this.metrics.bindTo(this.registry);
+		this.metrics.bindTo(this.registry, this.tags);
 
 		this.metrics.batchApplied(10, Duration.ofMillis(5));
 		this.metrics.batchApplied(30, Duration.ofMillis(15));
@@ -76,34 +65,15 @@ class ApplyMetricsTests {
 	}
 
 	@Test
-	void deadLettersShouldBeCounted() {
-		this.metrics.bindTo(this.registry);
-		assertThat(deadLetters()).isZero();
-
-		this.metrics.deadLettered(new ReceivedMessage(0, new StreamPosition("harmonylite-changes-0", 12), new byte[0]),
-				"malformed");
-
-		assertThat(deadLetters()).isEqualTo(1);
-	}
-
-	@Test
 	void everyMeterShouldBeDescribed() {
-		this.metrics.bindTo(this.registry);
+		this.metrics.bindTo(this.registry, this.tags);
 		this.metrics.applied(change("Books"), Duration.ofMillis(20));
 
 		// The lag timer's percentiles are extra gauges that Micrometer names and describes itself.
 		assertThat(this.registry.getMeters())
 			.filteredOn((meter) -> !meter.getId().getName().endsWith(".percentile"))
-			.hasSize(5)
+			.hasSize(3)
 			.allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank());
-	}
-
-	private double applied(String table) {
-		return this.registry.get(ApplyMetrics.APPLIED).tag("node_id", "2").tag("table", table).functionCounter().count();
-	}
-
-	private double deadLetters() {
-		return this.registry.get(ApplyMetrics.DEAD_LETTERS).tag("node_id", "2").functionCounter().count();
 	}
 
 	private static ChangeEvent change(String table) {

@@ -41,7 +41,7 @@ class HarmonyLiteMetricsAutoConfigurationTests {
 			assertThat(registry.get(HarmonyLiteMetrics.SCHEMA_MISMATCH_PAUSED).tag("node_id", "3").gauge().value())
 				.isZero();
 			assertThat(registry.find(ApplyMetrics.REPLICATION_LAG).tag("node_id", "3").timer()).isNotNull();
-			assertThat(registry.find(ApplyMetrics.DEAD_LETTERS).functionCounter()).isNotNull();
+			assertThat(registry.find(HarmonyLiteMetrics.DEAD_LETTERS).tag("node_id", "3").functionCounter()).isNotNull();
 		});
 	}
 

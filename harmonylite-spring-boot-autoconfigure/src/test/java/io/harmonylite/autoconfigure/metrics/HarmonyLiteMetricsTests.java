@@ -1,25 +1,22 @@
 package io.harmonylite.autoconfigure.metrics;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.NodeState;
-import io.harmonylite.replicate.PublisherStats;
-import io.harmonylite.replicate.PublisherStatsRecorder;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HarmonyLiteMetrics}.
+ * Tests for {@link HarmonyLiteMetrics}: every meter reads the node's status, counters its engine counters.
  */
 class HarmonyLiteMetricsTests {
 
@@ -27,15 +24,13 @@ class HarmonyLiteMetricsTests {
 
 	private final AtomicReference<EngineStatus> status = new AtomicReference<>(EngineStatuses.running());
 
-	private final AtomicReference<@Nullable PublisherStats> publisher = new AtomicReference<>(new PublisherStats());
-
 	private final ReplicationConfig twoShards = new ReplicationConfig(2, "harmonylite-changes",
 			"harmonylite-change-log", 1, 1000, false, false, 16, 100);
 
 	@Test
 	void bindToShouldRegisterDescribedMetersTaggedWithNodeId() {
 		metrics(Duration.ZERO).bindTo(this.registry);
-		readGauges();
+		readMeters();
 
 		assertThat(this.registry.getMeters()).isNotEmpty().allSatisfy((meter) -> {
 			assertThat(meter.getId().getTag("node_id")).isEqualTo("3");
@@ -43,9 +38,10 @@ class HarmonyLiteMetricsTests {
 		});
 		assertThat(this.registry.getMeters()).extracting((meter) -> meter.getId().getName())
 			.contains(HarmonyLiteMetrics.SCHEMA_MISMATCH_PAUSED, HarmonyLiteMetrics.PENDING, HarmonyLiteMetrics.FAILED,
-					HarmonyLiteMetrics.STREAM_LAG, HarmonyLiteMetrics.PUBLISHED, HarmonyLiteMetrics.PUBLISH_FAILURES,
+					HarmonyLiteMetrics.STREAM_LAG, HarmonyLiteMetrics.PUBLISHED, HarmonyLiteMetrics.APPLIED,
+					HarmonyLiteMetrics.PUBLISH_FAILURES, HarmonyLiteMetrics.DEAD_LETTERS,
 					HarmonyLiteMetrics.NATS_RECONNECTS, HarmonyLiteMetrics.SCHEMA_PAUSES,
-					HarmonyLiteMetrics.SCHEMA_RESUMES);
+					HarmonyLiteMetrics.SCHEMA_RESUMES, HarmonyLiteMetrics.WORKER_RESTARTS);
 	}
 
 	@Test
@@ -84,56 +80,52 @@ class HarmonyLiteMetricsTests {
 	}
 
 	@Test
-	void publishedCounterShouldCountByTableAndSurviveEngineRestart() {
+	void countersShouldReadTheEngineCountersOnce() {
 		metrics(Duration.ZERO).bindTo(this.registry);
-		PublisherStats first = this.publisher.get();
-		PublisherStatsRecorder.published(first, "Books", 3);
-		PublisherStatsRecorder.failure(first);
-		readGauges();
-		assertThat(published("Books")).isEqualTo(3);
+		readMeters();
 
-		// Stopped: no publisher; then started again with counters from zero.
-		this.publisher.set(null);
-		PublisherStatsRecorder.published(first, "Books", 1);
-		assertThat(published("Books")).isEqualTo(4);
-		PublisherStats second = new PublisherStats();
-		this.publisher.set(second);
-		PublisherStatsRecorder.published(second, "Books", 2);
-		PublisherStatsRecorder.published(second, "Authors", 5);
-		PublisherStatsRecorder.failure(second);
-		readGauges();
-
-		assertThat(published("Books")).isEqualTo(6);
-		assertThat(published("Authors")).isEqualTo(5);
-		assertThat(this.registry.get(HarmonyLiteMetrics.PUBLISH_FAILURES).functionCounter().count()).isEqualTo(2);
-	}
-
-	@Test
-	void watchedTablesShouldGetPublishedCounterBeforeTheirFirstChange() {
-		metrics(Duration.ZERO).bindTo(this.registry);
-		readGauges();
-
-		assertThat(published("Books")).isZero();
-	}
-
-	@Test
-	void natsReconnectsShouldNotDecreaseWhenEngineRestarts() {
-		metrics(Duration.ZERO).bindTo(this.registry);
+		assertThat(counter(HarmonyLiteMetrics.PUBLISH_FAILURES)).isOne();
+		assertThat(counter(HarmonyLiteMetrics.DEAD_LETTERS)).isEqualTo(3);
 		assertThat(counter(HarmonyLiteMetrics.NATS_RECONNECTS)).isEqualTo(2);
-
-		this.status.set(withReconnects(EngineStatuses.inState(NodeState.STOPPED), 0));
-		assertThat(counter(HarmonyLiteMetrics.NATS_RECONNECTS)).isEqualTo(2);
-
-		this.status.set(withReconnects(EngineStatuses.running(), 1));
-		assertThat(counter(HarmonyLiteMetrics.NATS_RECONNECTS)).isEqualTo(3);
-	}
-
-	@Test
-	void schemaPausesShouldBeCounted() {
-		metrics(Duration.ZERO).bindTo(this.registry);
-
-		assertThat(counter(HarmonyLiteMetrics.SCHEMA_PAUSES)).isEqualTo(1);
+		assertThat(counter(HarmonyLiteMetrics.SCHEMA_PAUSES)).isOne();
 		assertThat(counter(HarmonyLiteMetrics.SCHEMA_RESUMES)).isZero();
+		assertThat(counter(HarmonyLiteMetrics.WORKER_RESTARTS)).isZero();
+		assertThat(byTable(HarmonyLiteMetrics.APPLIED, "Books")).isEqualTo(12);
+		assertThat(byTable(HarmonyLiteMetrics.PUBLISHED, "Books")).isEqualTo(9);
+	}
+
+	@Test
+	void countsOfAStoppedEngineShouldStillBeRead() {
+		metrics(Duration.ZERO).bindTo(this.registry);
+
+		this.status.set(EngineStatuses.status(NodeState.STOPPED, java.util.List.of(),
+				EngineStatuses.counters(4, Map.of("Books", 9L))));
+
+		assertThat(counter(HarmonyLiteMetrics.NATS_RECONNECTS)).isEqualTo(4);
+		assertThat(counter(HarmonyLiteMetrics.DEAD_LETTERS)).isEqualTo(3);
+	}
+
+	@Test
+	void tablesShouldGetTheirCountersWhenTheyFirstAppear() {
+		metrics(Duration.ZERO).bindTo(this.registry);
+		readMeters();
+		assertThat(this.registry.find(HarmonyLiteMetrics.PUBLISHED).tag("table", "Authors").functionCounter()).isNull();
+
+		this.status.set(EngineStatuses.status(NodeState.RUNNING, java.util.List.of(),
+				EngineStatuses.counters(2, Map.of("Books", 9L, "Authors", 5L))));
+		readMeters();
+
+		assertThat(byTable(HarmonyLiteMetrics.PUBLISHED, "Authors")).isEqualTo(5);
+		assertThat(byTable(HarmonyLiteMetrics.APPLIED, "Authors")).isZero();
+	}
+
+	@Test
+	void applyDistributionsShouldBeBoundWithTheNodesTags() {
+		new HarmonyLiteMetrics(3, this.twoShards, this.status::get, new ApplyMetrics(), Duration.ZERO)
+			.bindTo(this.registry);
+
+		assertThat(this.registry.get(ApplyMetrics.REPLICATION_LAG).tag("node_id", "3").timer()).isNotNull();
+		assertThat(this.registry.get(ApplyMetrics.BATCH_SIZE).tag("node_id", "3").summary()).isNotNull();
 	}
 
 	@Test
@@ -142,20 +134,20 @@ class HarmonyLiteMetricsTests {
 		HarmonyLiteMetrics metrics = new HarmonyLiteMetrics(3, this.twoShards, () -> {
 			reads.incrementAndGet();
 			return this.status.get();
-		}, this.publisher::get, Duration.ofMinutes(1));
+		}, null, Duration.ofMinutes(1));
 		metrics.bindTo(this.registry);
 
-		readGauges();
-		readGauges();
+		readMeters();
+		readMeters();
 
 		assertThat(reads).hasValue(1);
 	}
 
 	private HarmonyLiteMetrics metrics(Duration ttl) {
-		return new HarmonyLiteMetrics(3, this.twoShards, this.status::get, this.publisher::get, ttl);
+		return new HarmonyLiteMetrics(3, this.twoShards, this.status::get, null, ttl);
 	}
 
-	private void readGauges() {
+	private void readMeters() {
 		for (Meter meter : this.registry.getMeters()) {
 			meter.measure().forEach((measurement) -> measurement.getValue());
 		}
@@ -169,14 +161,8 @@ class HarmonyLiteMetricsTests {
 		return this.registry.get(name).tag("node_id", "3").functionCounter().count();
 	}
 
-	private double published(String table) {
-		return this.registry.get(HarmonyLiteMetrics.PUBLISHED).tag("table", table).functionCounter().count();
-	}
-
-	private static EngineStatus withReconnects(EngineStatus status, long reconnects) {
-		return new EngineStatus(status.nodeId(), status.version(), status.state(), status.publish(),
-				status.replicate(), new EngineStatus.Nats(false, List.of(), true, reconnects), status.shards(),
-				status.pendingChanges(), status.failedChanges(), status.watchedTables(), status.schema());
+	private double byTable(String name, String table) {
+		return this.registry.get(name).tag("table", table).functionCounter().count();
 	}
 
 }

@@ -3,9 +3,7 @@ package io.harmonylite.sample.books;
 import java.util.List;
 import java.util.Optional;
 
-import io.harmonylite.sample.HarmonyLiteSampleApplication;
 
-import org.springframework.context.annotation.Profile;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -13,7 +11,6 @@ import org.springframework.stereotype.Repository;
  * Reads and writes the {@code Books} table with plain SQL; HarmonyLite's triggers capture every write.
  */
 @Repository
-@Profile("!" + HarmonyLiteSampleApplication.NODE_PROFILE)
 class BookRepository {
 
 	private static final String COLUMNS = "id, title, author, publication_year";

@@ -3,9 +3,7 @@ package io.harmonylite.sample.books;
 import java.net.URI;
 import java.util.List;
 
-import io.harmonylite.sample.HarmonyLiteSampleApplication;
 
-import org.springframework.context.annotation.Profile;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/books")
-@Profile("!" + HarmonyLiteSampleApplication.NODE_PROFILE)
 class BooksController {
 
 	private final BookRepository books;

@@ -1,9 +1,7 @@
 package io.harmonylite.sample.notes;
 
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.sample.HarmonyLiteSampleApplication;
 
-import org.springframework.context.annotation.Profile;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -11,7 +9,6 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /api/node}: which node serves the page, and its replication status.
  */
 @RestController
-@Profile("!" + HarmonyLiteSampleApplication.NODE_PROFILE)
 class NodeController {
 
 	private final HarmonyLiteEngine engine;

@@ -6,10 +6,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.sample.HarmonyLiteSampleApplication;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Profile;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -17,7 +15,6 @@ import org.springframework.stereotype.Repository;
  * Reads and writes the {@code notes} table with plain SQL; HarmonyLite's triggers capture every write.
  */
 @Repository
-@Profile("!" + HarmonyLiteSampleApplication.NODE_PROFILE)
 class NoteRepository {
 
 	private static final String COLUMNS = "id, title, body, updated_at, updated_by";

@@ -4,9 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-import io.harmonylite.sample.HarmonyLiteSampleApplication;
 
-import org.springframework.context.annotation.Profile;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,7 +21,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/notes")
-@Profile("!" + HarmonyLiteSampleApplication.NODE_PROFILE)
 class NotesController {
 
 	private final NoteRepository notes;

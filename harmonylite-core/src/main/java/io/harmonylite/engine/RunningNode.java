@@ -1,0 +1,125 @@
+package io.harmonylite.engine;
+
+import java.time.Duration;
+
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.replicate.ChangePublisher;
+import io.harmonylite.replicate.Signal;
+import io.harmonylite.schema.ClusterSchemaView;
+import io.harmonylite.schema.SchemaRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A started node: its parts, all given at construction by {@link NodeAssembly} and never replaced, and the order in
+ * which they are closed. It answers the engine's status, wake-up, cluster-view and migration calls.
+ */
+final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
+
+	private final HarmonyLiteConfig config;
+
+	private final ChangeCapture capture;
+
+	private final SchemaMonitor schema;
+
+	private final CaptureState captureState;
+
+	private final SchemaRegistry registry;
+
+	private final @Nullable ShardSupervisor supervisor;
+
+	private final @Nullable ChangePublisher publisher;
+
+	private final Signal databaseChanged;
+
+	private final StatusReport status;
+
+	private final Resources resources;
+
+	/**
+	 * Creates the node from its started parts.
+	 * @param config the configuration
+	 * @param capture installs and removes the capture triggers
+	 * @param schema keeps the schema hash current
+	 * @param captureState the change log, for pending changes
+	 * @param registry the schema registry, for the cluster view
+	 * @param supervisor the shard supervisor, {@code null} when the node does not replicate
+	 * @param publisher the publisher, {@code null} when the node does not publish
+	 * @param databaseChanged raised whenever the database may have changed
+	 * @param status assembles the status
+	 * @param resources every started part, closed in reverse start order
+	 */
+	RunningNode(HarmonyLiteConfig config, ChangeCapture capture, SchemaMonitor schema, CaptureState captureState,
+			SchemaRegistry registry, @Nullable ShardSupervisor supervisor, @Nullable ChangePublisher publisher,
+			Signal databaseChanged, StatusReport status, Resources resources) {
+		this.config = config;
+		this.capture = capture;
+		this.schema = schema;
+		this.captureState = captureState;
+		this.registry = registry;
+		this.supervisor = supervisor;
+		this.publisher = publisher;
+		this.databaseChanged = databaseChanged;
+		this.status = status;
+		this.resources = resources;
+	}
+
+	EngineStatus status() {
+		return this.status.build();
+	}
+
+	ClusterSchemaView clusterSchema() {
+		return new ClusterSchemaView(this.registry.nodes());
+	}
+
+	@Override
+	public boolean publishes() {
+		return this.publisher != null;
+	}
+
+	@Override
+	public long pendingChanges() {
+		return this.captureState.pendingChanges();
+	}
+
+	@Override
+	public void wakePublisher() {
+		if (this.publisher != null) {
+			this.publisher.signal();
+		}
+	}
+
+	@Override
+	public void awaitDatabaseChange(Duration timeout) throws InterruptedException {
+		this.databaseChanged.await(timeout);
+	}
+
+	@Override
+	public void removeTriggers() {
+		this.capture.removeTriggers();
+	}
+
+	@Override
+	public void recomputeSchema() {
+		this.schema.check(Duration.ZERO);
+		this.schema.publish();
+		if (this.supervisor != null) {
+			this.supervisor.redeliverPausedNow();
+		}
+	}
+
+	/**
+	 * Stops the node in reverse start order: the notifier and publisher first (the in-flight batch is acknowledged
+	 * and marked), then the apply loop's sources and the loop (its batch commits), the scheduler, NATS, and the
+	 * database connections last.
+	 */
+	@Override
+	public void close() {
+		this.resources.close();
+	}
+
+	@Override
+	public String toString() {
+		return "RunningNode[" + this.config.nodeId() + "]";
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.harmonylite.snapshot;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import io.harmonylite.schema.SchemaReader;
+import io.harmonylite.sqlite.SqlIdentifiers;
+import io.harmonylite.sqlite.SqliteConnections;
+
+/**
+ * The part of a live database that stays when a snapshot is restored into it: HarmonyLite's node-local tables (see
+ * {@link SnapshotTables}), the user tables the node does not replicate, and HarmonyLite's triggers. Copied into the
+ * restore image, with the record of the restore, just before the image replaces the live database.
+ */
+final class LocalState {
+
+	private static final String LIVE = "live";
+
+	private final Path database;
+
+	private final ReplicatedTables replicatedTables;
+
+	LocalState(Path database, ReplicatedTables replicatedTables) {
+		this.database = database;
+		this.replicatedTables = replicatedTables;
+	}
+
+	/**
+	 * Removes from an image everything the live database keeps for itself, so that none of it comes from the snapshot.
+	 * @param image a connection to the image, in auto-commit mode
+	 * @throws SQLException if the image cannot be changed
+	 */
+	void removeFrom(Connection image) throws SQLException {
+		Set<String> local = localTables();
+		for (String trigger : SqliteSchema.internalTriggers(image, "main")) {
+			SqliteSchema.execute(image, "DROP TRIGGER " + SqlIdentifiers.quote(trigger));
+		}
+		for (String table : SqliteSchema.tables(image, "main")) {
+			if (SnapshotTables.isNodeLocal(table) || local.contains(table)) {
+				SqliteSchema.execute(image, "DROP TABLE " + SqlIdentifiers.quote(table));
+			}
+		}
+	}
+
+	/**
+	 * Copies the live database's local state into an image, replacing what the image has of it, and records the
+	 * restore in it; run while the live database's write lock is held, so that no local write is missed.
+	 * @param image a connection to the image, in auto-commit mode, without open statements
+	 * @param snapshotId the snapshot being restored
+	 * @param token a random value that proves, once read back from the live database, that the restore took place
+	 * @param now the time of the restore
+	 * @throws SQLException if the live database cannot be read or the image cannot be written
+	 */
+	void copyInto(Connection image, String snapshotId, String token, Instant now) throws SQLException {
+		Set<String> local = localTables();
+		try (PreparedStatement attach = image.prepareStatement("ATTACH DATABASE ? AS " + LIVE)) {
+			attach.setString(1, this.database.toAbsolutePath().toUri() + "?mode=ro");
+			attach.execute();
+		}
+		try {
+			image.setAutoCommit(false);
+			for (String trigger : SqliteSchema.internalTriggers(image, "main")) {
+				SqliteSchema.execute(image, "DROP TRIGGER " + SqlIdentifiers.quote(trigger));
+			}
+			for (String table : local) {
+				copyTable(image, table);
+			}
+			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
+					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
+				SqliteSchema.execute(image, sql);
+			}
+			SnapshotTables.createRestoreTable(image, "main");
+			try (PreparedStatement record = image.prepareStatement("INSERT OR REPLACE INTO main."
+					+ SqlIdentifiers.quote(SnapshotTables.RESTORE_TABLE) + " VALUES (1, ?, ?, ?)")) {
+				record.setString(1, snapshotId);
+				record.setString(2, now.toString());
+				record.setString(3, token);
+				record.executeUpdate();
+			}
+			image.commit();
+		}
+		catch (SQLException ex) {
+			image.rollback();
+			throw ex;
+		}
+		finally {
+			image.setAutoCommit(true);
+			SqliteSchema.execute(image, "DETACH DATABASE " + LIVE);
+		}
+	}
+
+	private void copyTable(Connection image, String table) throws SQLException {
+		String quoted = SqlIdentifiers.quote(table);
+		SqliteSchema.execute(image, "DROP TABLE IF EXISTS main." + quoted);
+		// The table's own SQL (it names no schema, so it creates the table in main), then its indexes and triggers.
+		for (String sql : schemaSql(image, "type = 'table' AND name = ?", table)) {
+			SqliteSchema.execute(image, sql);
+		}
+		SqliteSchema.execute(image, "INSERT INTO main." + quoted + " SELECT * FROM " + LIVE + "." + quoted);
+		for (String sql : schemaSql(image, "type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL "
+				+ "AND lower(substr(name, 1, ?)) <> ?", table, SchemaReader.INTERNAL_PREFIX.length(),
+				SchemaReader.INTERNAL_PREFIX)) {
+			SqliteSchema.execute(image, sql);
+		}
+		// An AUTOINCREMENT table's counter; copying the table's SQL created main.sqlite_sequence for it.
+		if (SqliteSchema.tableExists(image, LIVE, "sqlite_sequence") && !SqliteSchema
+			.strings(image, "SELECT seq FROM " + LIVE + ".sqlite_sequence WHERE name = ?", table)
+			.isEmpty()) {
+			try (PreparedStatement sequence = image.prepareStatement("INSERT INTO main.sqlite_sequence (name, seq) "
+					+ "SELECT name, seq FROM " + LIVE + ".sqlite_sequence WHERE name = ?")) {
+				sequence.setString(1, table);
+				sequence.executeUpdate();
+			}
+		}
+	}
+
+	private static List<String> schemaSql(Connection image, String where, Object... parameters) throws SQLException {
+		return SqliteSchema.strings(image, "SELECT sql FROM " + LIVE + ".sqlite_schema WHERE " + where + " ORDER BY rowid",
+				parameters);
+	}
+
+	private Set<String> localTables() throws SQLException {
+		try (Connection live = SqliteConnections.open(this.database)) {
+			return SnapshotTables.nodeLocalTables(live, this.replicatedTables);
+		}
+	}
+
+}

@@ -1,0 +1,231 @@
+package io.harmonylite.snapshot;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the cluster's scheduled snapshots on whichever node holds the {@link SnapshotLease}: every heartbeat it
+ * renews (or tries to take) the lease, and the holder saves a snapshot when {@code interval} has passed since the
+ * newest one in the store, or {@code afterChanges} changes were applied since its last one. A node that takes the lease
+ * over goes on from the newest snapshot in the store rather than taking one at once. {@link #takeNow()} saves one on
+ * demand, lease or not.
+ *
+ * @since 0.1.0
+ */
+public final class SnapshotScheduler implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SnapshotScheduler.class);
+
+	private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+	private final long nodeId;
+
+	private final SnapshotSaver saver;
+
+	private final SnapshotLease lease;
+
+	private final Duration interval;
+
+	private final long afterChanges;
+
+	private final Duration heartbeat;
+
+	private final LongSupplier changesApplied;
+
+	private final Clock clock;
+
+	private final Object lock = new Object();
+
+	// Guarded by lock.
+	private boolean leader;
+
+	private @Nullable Instant lastSnapshot;
+
+	private long changesAtLastSnapshot;
+
+	private @Nullable Instant nextAttempt;
+
+	private Duration backoff;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	/**
+	 * Creates a scheduler; {@link #start()} starts it.
+	 * @param nodeId this node's id
+	 * @param saver takes, stores and prunes snapshots
+	 * @param lease the snapshot lease
+	 * @param interval how often a snapshot is taken; zero for never by time
+	 * @param afterChanges take one after this many changes applied; zero for never by count
+	 * @param heartbeat how often the lease is renewed and the schedule checked, a third of the lease TTL at most
+	 * @param changesApplied how many changes this node applied since it started (never decreases)
+	 * @param clock the clock
+	 */
+	public SnapshotScheduler(long nodeId, SnapshotSaver saver, SnapshotLease lease, Duration interval,
+			long afterChanges, Duration heartbeat, LongSupplier changesApplied, Clock clock) {
+		this.nodeId = nodeId;
+		this.saver = saver;
+		this.lease = lease;
+		this.interval = interval;
+		this.afterChanges = afterChanges;
+		this.heartbeat = heartbeat;
+		this.changesApplied = changesApplied;
+		this.clock = clock;
+		this.backoff = heartbeat;
+	}
+
+	/**
+	 * Starts the heartbeat on a daemon thread.
+	 */
+	public void start() {
+		synchronized (this.lock) {
+			if (this.executor != null) {
+				return;
+			}
+			this.executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "harmonylite-snapshot-" + this.nodeId);
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.executor.scheduleWithFixedDelay(this::tickSafely, 0, this.heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Takes a snapshot now, whoever holds the lease.
+	 * @return the stored snapshot's metadata
+	 * @throws SnapshotRefusedException if the node is not consistent now
+	 * @throws SnapshotException if the snapshot cannot be taken or stored
+	 */
+	public SnapshotMetadata takeNow() {
+		synchronized (this.lock) {
+			return saved(this.saver.save());
+		}
+	}
+
+	/**
+	 * Whether this node held the lease at the last heartbeat.
+	 * @return {@code true} when it takes the scheduled snapshots
+	 */
+	public boolean isLeader() {
+		synchronized (this.lock) {
+			return this.leader;
+		}
+	}
+
+	/**
+	 * Renews the lease and takes a snapshot when one is due; one heartbeat.
+	 */
+	void tick() {
+		synchronized (this.lock) {
+			boolean held = this.lease.acquireOrRenew();
+			if (!held) {
+				if (this.leader) {
+					logger.info("Node {}: no longer takes the scheduled snapshots (lease lost)", this.nodeId);
+				}
+				this.leader = false;
+				return;
+			}
+			Instant now = this.clock.instant();
+			if (!this.leader) {
+				this.leader = true;
+				List<SnapshotMetadata> snapshots = this.saver.store().list();
+				this.lastSnapshot = snapshots.isEmpty() ? null : snapshots.get(0).createdAt();
+				this.changesAtLastSnapshot = this.changesApplied.getAsLong();
+				this.nextAttempt = null;
+				logger.info("Node {}: takes the scheduled snapshots now (lease acquired; newest snapshot {})",
+						this.nodeId, (this.lastSnapshot != null) ? this.lastSnapshot : "none");
+			}
+			if (isDue(now)) {
+				attempt(now);
+			}
+		}
+	}
+
+	private boolean isDue(Instant now) {
+		if (this.nextAttempt != null && now.isBefore(this.nextAttempt)) {
+			return false;
+		}
+		boolean byTime = !this.interval.isZero()
+				&& (this.lastSnapshot == null || !now.isBefore(this.lastSnapshot.plus(this.interval)));
+		boolean byChanges = this.afterChanges > 0
+				&& this.changesApplied.getAsLong() - this.changesAtLastSnapshot >= this.afterChanges;
+		return byTime || byChanges;
+	}
+
+	private void attempt(Instant now) {
+		try {
+			saved(this.saver.save());
+		}
+		catch (SnapshotRefusedException ex) {
+			retryLater(now);
+			logger.info("{}", ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			retryLater(now);
+			logger.warn("Node {}: scheduled snapshot failed, retrying in {} s: {}", this.nodeId,
+					this.backoff.toSeconds(), ex.getMessage());
+		}
+	}
+
+	private SnapshotMetadata saved(SnapshotMetadata metadata) {
+		this.lastSnapshot = metadata.createdAt();
+		this.changesAtLastSnapshot = this.changesApplied.getAsLong();
+		this.nextAttempt = null;
+		this.backoff = this.heartbeat;
+		return metadata;
+	}
+
+	private void retryLater(Instant now) {
+		this.nextAttempt = now.plus(this.backoff);
+		Duration doubled = this.backoff.multipliedBy(2);
+		this.backoff = (doubled.compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF : doubled;
+	}
+
+	private void tickSafely() {
+		try {
+			tick();
+		}
+		catch (RuntimeException ex) {
+			// The lease or the store could not be reached; the next heartbeat tries again.
+			logger.warn("Node {}: snapshot heartbeat failed: {}", this.nodeId, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Stops the heartbeat and gives the lease up, so that another node takes over at once.
+	 */
+	@Override
+	public void close() {
+		ScheduledExecutorService running;
+		synchronized (this.lock) {
+			running = this.executor;
+			this.executor = null;
+		}
+		if (running != null) {
+			running.shutdownNow();
+			try {
+				running.awaitTermination(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		synchronized (this.lock) {
+			if (this.leader) {
+				this.lease.release();
+				this.leader = false;
+			}
+		}
+	}
+
+}

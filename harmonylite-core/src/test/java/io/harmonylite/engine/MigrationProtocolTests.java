@@ -1,0 +1,184 @@
+package io.harmonylite.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MigrationProtocol} on a fake node and a clock the test moves.
+ */
+class MigrationProtocolTests {
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2025-06-01T12:00:00Z"));
+
+	private final MigrationProtocol protocol = new MigrationProtocol(1, this.clock);
+
+	private final FakeNode node = new FakeNode();
+
+	@Test
+	void beforeWithoutARunningNodeShouldOnlyRemoveTheTriggersOffline() {
+		List<String> offline = new ArrayList<>();
+
+		this.protocol.before(null, () -> offline.add("removed"));
+
+		assertThat(offline).containsExactly("removed");
+		assertThat(this.protocol.inProgress()).isFalse();
+	}
+
+	@Test
+	void beforeShouldSendWhatIsPendingThenRemoveTheTriggers() {
+		this.node.pending = 3;
+
+		this.protocol.before(this.node, () -> {
+			throw new AssertionError("the node runs");
+		});
+
+		assertThat(this.node.calls).containsExactly("wake", "await", "wake", "await", "wake", "await", "remove");
+		assertThat(this.protocol.inProgress()).isTrue();
+	}
+
+	@Test
+	void beforeShouldStopWaitingAtTheDeadlineOfTheClock() {
+		this.node.pending = Long.MAX_VALUE;
+		this.node.sendsOnWake = false;
+
+		this.protocol.before(this.node, () -> {
+		});
+
+		// Each wait moves the clock 10 s: the third leaves it at the 30 s deadline.
+		assertThat(this.node.calls).containsExactly("wake", "await", "wake", "await", "wake", "await", "remove");
+	}
+
+	@Test
+	void beforeOnANodeThatDoesNotPublishShouldNotWait() {
+		this.node.pending = 5;
+		this.node.publishes = false;
+
+		this.protocol.before(this.node, () -> {
+		});
+
+		assertThat(this.node.calls).containsExactly("remove");
+	}
+
+	@Test
+	void migrationShouldHoldCaptureOffUntilAfterMigration() {
+		this.protocol.before(this.node, () -> {
+		});
+		this.clock.move(Duration.ofMinutes(9));
+		assertThat(this.protocol.inProgress()).isTrue();
+
+		this.protocol.after(this.node);
+
+		assertThat(this.protocol.inProgress()).isFalse();
+		assertThat(this.node.calls).containsExactly("remove", "recompute");
+	}
+
+	@Test
+	void migrationThatNeverFinishesShouldReleaseCaptureAfterTenMinutes() {
+		this.protocol.before(this.node, () -> {
+		});
+
+		this.clock.move(MigrationProtocol.MIGRATION_TIMEOUT);
+
+		assertThat(this.protocol.inProgress()).isFalse();
+		assertThat(this.protocol.inProgress()).isFalse();
+	}
+
+	@Test
+	void afterWithoutARunningNodeShouldDoNothing() {
+		this.protocol.before(this.node, () -> {
+		});
+
+		this.protocol.after(null);
+
+		assertThat(this.protocol.inProgress()).isFalse();
+		assertThat(this.node.calls).containsExactly("remove");
+	}
+
+	private final class FakeNode implements MigrationProtocol.Target {
+
+		private final List<String> calls = new ArrayList<>();
+
+		private long pending;
+
+		private boolean publishes = true;
+
+		private boolean sendsOnWake = true;
+
+		@Override
+		public boolean publishes() {
+			return this.publishes;
+		}
+
+		@Override
+		public long pendingChanges() {
+			return this.pending;
+		}
+
+		@Override
+		public void wakePublisher() {
+			this.calls.add("wake");
+			if (this.sendsOnWake) {
+				this.pending--;
+			}
+		}
+
+		@Override
+		public void awaitDatabaseChange(Duration timeout) {
+			this.calls.add("await");
+			MigrationProtocolTests.this.clock.move(Duration.ofSeconds(10));
+		}
+
+		@Override
+		public void removeTriggers() {
+			this.calls.add("remove");
+		}
+
+		@Override
+		public void recomputeSchema() {
+			this.calls.add("recompute");
+		}
+
+	}
+
+	/**
+	 * A clock that stands still until the test moves it.
+	 */
+	static final class MovableClock extends Clock {
+
+		private volatile Instant now;
+
+		MovableClock(Instant now) {
+			this.now = now;
+		}
+
+		void move(Duration by) {
+			this.now = this.now.plus(by);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

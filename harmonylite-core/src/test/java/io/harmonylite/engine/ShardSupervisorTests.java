@@ -1,0 +1,173 @@
+package io.harmonylite.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.AppliedPositions;
+import io.harmonylite.apply.ApplyQueue;
+import io.harmonylite.apply.InMemoryShardSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ShardSupervisor} on in-memory shard sources: where shards start, when they do not, and how they are
+ * redelivered.
+ */
+class ShardSupervisorTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+	private final InMemoryShardSource first = new InMemoryShardSource(0).holding(1, 10, "s0");
+
+	private final InMemoryShardSource second = new InMemoryShardSource(1).holding(1, 4, "s1");
+
+	private final ApplyQueue queue = new ApplyQueue(10);
+
+	private final AppliedPositions positions = new AppliedPositions(Map.of("changes-0", 7L));
+
+	@AfterEach
+	void stopScheduler() {
+		this.scheduler.shutdownNow();
+	}
+
+	@Test
+	void startAllShouldStartEveryShardAfterItsAppliedPosition() {
+		ShardSupervisor supervisor = supervisor(Duration.ofMinutes(1));
+
+		supervisor.startAll();
+
+		assertThat(this.first.starts()).containsExactly(7L);
+		assertThat(this.second.starts()).containsExactly(0L);
+		assertThat(supervisor.gap(0)).isNull();
+		assertThat(supervisor.applied("changes-0")).isEqualTo(7);
+	}
+
+	@Test
+	void streamThatDroppedTheNextMessageShouldBeReportedAndNeverStarted() {
+		this.first.holding(9, 20, "s0");
+		ShardSupervisor supervisor = supervisor(Duration.ofMinutes(1));
+
+		supervisor.startAll();
+
+		assertThat(this.first.starts()).isEmpty();
+		assertThat(supervisor.gap(0)).isNotNull();
+		assertThat(supervisor.gap(0).describe()).contains("no longer holds sequences 8 to 8");
+		assertThat(this.second.starts()).containsExactly(0L);
+	}
+
+	@Test
+	void streamRecreatedUnderTheSameNameShouldBeReportedAndNeverStarted() {
+		ShardSupervisor supervisor = new ShardSupervisor(List.of(this.first), this.queue, this.positions,
+				(stream, identity) -> false, this.scheduler, Duration.ofMinutes(1), 1);
+
+		supervisor.startAll();
+
+		assertThat(this.first.starts()).isEmpty();
+		assertThat(supervisor.gap(0).describe()).contains("deleted and re-created");
+	}
+
+	@Test
+	void nextMessageDeletedShouldBeReportedAndNeverStarted() {
+		this.first.without(8);
+		ShardSupervisor supervisor = supervisor(Duration.ofMinutes(1));
+
+		supervisor.startAll();
+
+		assertThat(this.first.starts()).isEmpty();
+		assertThat(supervisor.gap(0).describe()).contains("no longer holds sequence 8");
+	}
+
+	@Test
+	void unreadableStreamShouldFailStartup() {
+		this.second.failing(new HarmonyLiteException("NATS is down"));
+		ShardSupervisor supervisor = supervisor(Duration.ofMinutes(1));
+
+		assertThatExceptionOfType(HarmonyLiteException.class).isThrownBy(supervisor::startAll)
+			.withMessage("NATS is down");
+	}
+
+	@Test
+	void pausedShardShouldBeStoppedItsQueueEmptiedAndRedeliveredFromItsPositionAfterTheDelay() throws Exception {
+		ShardSupervisor supervisor = supervisor(Duration.ofMillis(50));
+		supervisor.startAll();
+		this.first.deliver(8, new byte[0]);
+		this.second.deliver(1, new byte[0]);
+
+		supervisor.redeliverLater(0);
+
+		await().atMost(TIMEOUT).until(() -> this.first.starts().size() == 2);
+		assertThat(this.first.starts()).containsExactly(7L, 7L);
+		assertThat(this.first.stops()).isGreaterThanOrEqualTo(1);
+		assertThat(this.queue.size()).as("only shard 1's message stays queued").isOne();
+		assertThat(this.second.starts()).containsExactly(0L);
+	}
+
+	@Test
+	void redeliverPausedNowShouldRestartPausedShardsWithoutWaitingForTheDelay() {
+		ShardSupervisor supervisor = supervisor(Duration.ofHours(1));
+		supervisor.startAll();
+		supervisor.redeliverLater(1);
+
+		supervisor.redeliverPausedNow();
+
+		await().atMost(TIMEOUT).until(() -> this.second.starts().size() == 2);
+		assertThat(this.first.starts()).hasSize(1);
+	}
+
+	@Test
+	void resyncAllShouldRestartEveryShardFromItsPosition() {
+		ShardSupervisor supervisor = supervisor(Duration.ofHours(1));
+		supervisor.startAll();
+
+		supervisor.resyncAll();
+
+		await().atMost(TIMEOUT).until(() -> this.first.starts().size() == 2 && this.second.starts().size() == 2);
+		assertThat(this.first.starts()).containsExactly(7L, 7L);
+	}
+
+	@Test
+	void restartFindingAGapShouldReportItAndStayStopped() {
+		ShardSupervisor supervisor = supervisor(Duration.ofHours(1));
+		supervisor.startAll();
+		this.first.holding(12, 20, "s0");
+
+		supervisor.resync(0);
+
+		await().atMost(TIMEOUT).until(() -> supervisor.gap(0) != null);
+		assertThat(this.first.starts()).containsExactly(7L);
+		assertThat(this.first.started()).isFalse();
+	}
+
+	@Test
+	void closeShouldStopEveryShardAndCancelPendingRedeliveries() {
+		ShardSupervisor supervisor = supervisor(Duration.ofMillis(50));
+		supervisor.startAll();
+		supervisor.redeliverLater(1);
+
+		supervisor.close();
+		supervisor.resync(0);
+
+		assertThat(this.first.started()).isFalse();
+		assertThat(this.second.started()).isFalse();
+		// Whatever is still scheduled runs now, as if its time had come: nothing restarts.
+		this.scheduler.shutdownNow().forEach(Runnable::run);
+		assertThat(this.first.starts()).hasSize(1);
+		assertThat(this.second.starts()).hasSize(1);
+	}
+
+	private ShardSupervisor supervisor(Duration redeliveryDelay) {
+		return new ShardSupervisor(List.of(this.first, this.second), this.queue, this.positions,
+				(stream, identity) -> true, this.scheduler, redeliveryDelay, 1);
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.harmonylite.engine;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.AppliedPositions;
+import io.harmonylite.apply.ApplyQueue;
+import io.harmonylite.apply.InMemoryShardSource;
+import io.harmonylite.apply.ShardSource;
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.InMemorySchemaRegistry;
+import io.harmonylite.schema.SchemaChangeDetector;
+import io.harmonylite.schema.SchemaVersionStore;
+import io.harmonylite.sqlite.SqliteConnections;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link StatusReport} on in-memory shard sources, a fake connection and change log, and a schema monitor
+ * on a SQLite file: the state it decides and the shard figures it reports.
+ */
+class StatusReportTests {
+
+	private static final Instant PAUSED_AT = Instant.parse("2025-06-01T12:00:00Z");
+
+	@TempDir
+	Path dir;
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+	private final InMemoryShardSource first = new InMemoryShardSource(0).holding(1, 10, "s0");
+
+	private final InMemoryShardSource second = new InMemoryShardSource(1).holding(1, 4, "s1");
+
+	private final FakeConnection connection = new FakeConnection();
+
+	private final FakeCapture capture = new FakeCapture();
+
+	private final EngineCounters counters = new EngineCounters();
+
+	private Connection database;
+
+	private SchemaMonitor schema;
+
+	private SchemaMonitor.Baseline baseline;
+
+	private Workers workers;
+
+	@BeforeEach
+	void open() {
+		Path file = this.dir.resolve("node.db");
+		new TestDatabase(file).execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		this.database = SqliteConnections.open(file);
+		ChangeCapture capture = new ChangeCapture(this.database, List.of(), List.of());
+		SchemaVersionStore versions = new SchemaVersionStore(this.database);
+		SchemaChangeDetector detector = new SchemaChangeDetector(this.database);
+		this.baseline = SchemaMonitor.baseline(1, capture, versions, detector, Clock.systemUTC());
+		this.schema = new SchemaMonitor(1, capture, versions, detector, Clock.systemUTC(), this.baseline,
+				new InMemorySchemaRegistry(), () -> {
+				});
+		this.workers = new Workers(1, Clock.systemUTC(), this.scheduler, WorkerFailureCallback.NONE,
+				Workers.Backoff.DEFAULT);
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.scheduler.shutdownNow();
+		this.database.close();
+	}
+
+	@Test
+	void healthyNodeShouldBeRunningWithItsLagPerShard() {
+		EngineStatus status = report(supervisor()).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.RUNNING);
+		assertThat(status.nats().connected()).isTrue();
+		assertThat(status.nats().servers()).containsExactly("nats://127.0.0.1:4222");
+		assertThat(status.pendingChanges()).isEqualTo(2);
+		assertThat(status.failedChanges()).isEqualTo(1);
+		assertThat(status.watchedTables()).containsExactly("Books");
+		assertThat(status.schema().hash()).isEqualTo(this.baseline.version().hash());
+		assertThat(status.shards()).extracting(EngineStatus.Shard::appliedSequence, EngineStatus.Shard::streamLastSequence,
+				EngineStatus.Shard::lag)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(7L, 10L, 3L),
+					org.assertj.core.groups.Tuple.tuple(0L, 4L, 4L));
+	}
+
+	@Test
+	void nodeWithoutNatsShouldBeDisconnectedWithUnknownLag() {
+		this.connection.connected = false;
+
+		EngineStatus status = report(supervisor()).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.DISCONNECTED);
+		assertThat(status.nats().servers()).containsExactly("nats://a:4222");
+		assertThat(status.shards()).allSatisfy((shard) -> {
+			assertThat(shard.streamLastSequence()).isEqualTo(-1);
+			assertThat(shard.lag()).isEqualTo(-1);
+		});
+	}
+
+	@Test
+	void unreadableStreamShouldGiveUnknownLastSequence() {
+		this.second.failing(new HarmonyLiteException("timeout"));
+
+		EngineStatus status = report(supervisor()).build();
+
+		assertThat(status.shards().get(1).streamLastSequence()).isEqualTo(-1);
+		assertThat(status.shards().get(1).lag()).isEqualTo(-1);
+		assertThat(status.shards().get(0).lag()).isEqualTo(3);
+	}
+
+	@Test
+	void pausedShardShouldBePausedSchemaMismatchWithTheHashThatPausedIt() {
+		this.baseline.gate().pause(1, "remote-hash", PAUSED_AT);
+
+		EngineStatus status = report(supervisor()).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
+		assertThat(status.shards().get(1).paused()).isTrue();
+		assertThat(status.shards().get(1).pausedBy()).isEqualTo("remote-hash");
+		assertThat(status.shards().get(1).pausedSince()).isEqualTo(PAUSED_AT);
+		assertThat(status.shards().get(0).paused()).isFalse();
+		assertThat(status.schema().pauses()).isZero();
+	}
+
+	@Test
+	void shardWithAGapShouldBeStreamGapWithItsDescription() {
+		this.first.holding(9, 20, "s0");
+		ShardSupervisor supervisor = supervisor();
+		supervisor.startAll();
+
+		EngineStatus status = report(supervisor).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(status.shards().get(0).gap()).contains("no longer holds sequences 8 to 8");
+		assertThat(status.shards().get(1).gap()).isNull();
+	}
+
+	@Test
+	void missingTriggersShouldBeCaptureBrokenWhateverElseIsWrong() {
+		this.capture.triggers = 2;
+		this.connection.connected = false;
+
+		assertThat(report(supervisor()).build().state()).isEqualTo(NodeState.CAPTURE_BROKEN);
+	}
+
+	@Test
+	void deadWorkerShouldBeWorkerFailedAndNamed() {
+		Runnable task = this.workers.periodic("maintenance", Duration.ofMinutes(1), () -> {
+			throw new OutOfMemoryError("injected");
+		});
+		task.run();
+		this.connection.connected = false;
+
+		EngineStatus status = report(supervisor()).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.WORKER_FAILED);
+		assertThat(status.workers()).singleElement().satisfies((worker) -> {
+			assertThat(worker.name()).isEqualTo("maintenance");
+			assertThat(worker.state()).isEqualTo(EngineStatus.WorkerState.RESTARTING);
+			assertThat(worker.failure()).contains("OutOfMemoryError: injected");
+		});
+	}
+
+	@Test
+	void nodeThatDoesNotReplicateShouldReportNoPositionsAndUnknownLag() {
+		EngineStatus status = report(null).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.RUNNING);
+		assertThat(status.shards()).extracting(EngineStatus.Shard::appliedSequence).containsExactly(0L, 0L);
+		assertThat(status.shards()).extracting(EngineStatus.Shard::streamLastSequence).containsExactly(10L, 4L);
+		assertThat(status.shards()).extracting(EngineStatus.Shard::lag).containsExactly(-1L, -1L);
+	}
+
+	@Test
+	void countersShouldComeFromTheEngineCounters() {
+		this.counters.attach(() -> EngineCounters.RunCounts.of(null, 3, 2, 1, 0));
+
+		EngineStatus status = report(supervisor()).build();
+
+		assertThat(status.nats().reconnects()).isEqualTo(3);
+		assertThat(status.schema().pauses()).isEqualTo(2);
+		assertThat(status.schema().resumes()).isEqualTo(1);
+		assertThat(status.counters().natsReconnects()).isEqualTo(3);
+	}
+
+	@Test
+	void stoppedEngineShouldStillReportItsCounters() {
+		this.counters.attach(() -> EngineCounters.RunCounts.of(null, 3, 0, 0, 0));
+		this.counters.detach();
+
+		EngineStatus status = StatusReport.stopped(config(), this.counters);
+
+		assertThat(status.state()).isEqualTo(NodeState.STOPPED);
+		assertThat(status.running()).isFalse();
+		assertThat(status.counters().natsReconnects()).isEqualTo(3);
+		assertThat(status.nats().reconnects()).isEqualTo(3);
+	}
+
+	private ShardSupervisor supervisor() {
+		return new ShardSupervisor(List.of(this.first, this.second), new ApplyQueue(10),
+				new AppliedPositions(Map.of("changes-0", 7L)), (stream, identity) -> true, this.scheduler,
+				Duration.ofMinutes(1), 1);
+	}
+
+	private StatusReport report(@Nullable ShardSupervisor supervisor) {
+		List<ShardSource> sources = List.of(this.first, this.second);
+		return new StatusReport(config(), this.connection, this.capture, this.schema, this.baseline.gate(), sources,
+				supervisor, this.workers, this.counters);
+	}
+
+	private HarmonyLiteConfig config() {
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		return HarmonyLiteConfig.builder()
+			.nodeId(1)
+			.dbPath(this.dir.resolve("node.db"))
+			.nats(NatsConfig.external("nats://a:4222"))
+			.replication(new ReplicationConfig(2, "changes", "changes-subject", 1, defaults.maxEntries(), false, false,
+					defaults.publishWindow(), defaults.applyBatchSize()))
+			.build();
+	}
+
+	private static final class FakeConnection implements ConnectionState {
+
+		private boolean connected = true;
+
+		@Override
+		public boolean connected() {
+			return this.connected;
+		}
+
+		@Override
+		public @Nullable String connectedUrl() {
+			return this.connected ? "nats://127.0.0.1:4222" : null;
+		}
+
+	}
+
+	private static final class FakeCapture implements CaptureState {
+
+		private int triggers = 3;
+
+		@Override
+		public long pendingChanges() {
+			return 2;
+		}
+
+		@Override
+		public long failedChanges() {
+			return 1;
+		}
+
+		@Override
+		public int triggerCount() {
+			return this.triggers;
+		}
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.harmonylite.snapshot;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.engine.TestDatabase;
+import io.harmonylite.schema.SchemaVersionStore;
+import io.harmonylite.sqlite.SqliteConnections;
+
+/**
+ * An origin node whose snapshot is in a directory store, and the node-local state of a restoring node to compare
+ * before and after a restore.
+ */
+final class RestoreFixture {
+
+	static final String STREAM = "changes-0";
+
+	static final String IDENTITY = "2025-01-01T00:00:00Z";
+
+	final Path dir;
+
+	final DirectorySnapshotStore store;
+
+	final SnapshotMetadata snapshot;
+
+	final TestDatabase origin;
+
+	/**
+	 * Creates origin node 1 with books 1..{@code books}, applied up to position {@code books}, and stores its
+	 * snapshot.
+	 */
+	RestoreFixture(Path dir, int books) {
+		this.dir = dir;
+		this.origin = NodeFiles.node(dir.resolve("origin.db"));
+		NodeFiles.books(this.origin, 1, books);
+		NodeFiles.published(this.origin);
+		NodeFiles.positions(this.origin, Map.of(STREAM, (long) books), Map.of(STREAM, IDENTITY));
+		this.store = new DirectorySnapshotStore(dir.resolve("store"));
+		try (TakenSnapshot taken = new SnapshotTaker(this.origin.path(), 1, NodeFiles.SELECTION,
+				ConsistencyCheck.always(), dir.resolve("origin-work"), Clock.systemUTC()).take()) {
+			this.store.put(taken.metadata(), taken.data());
+			this.snapshot = taken.metadata();
+		}
+	}
+
+	SnapshotRestorer restorer(TestDatabase node) {
+		return restorer(node, NodeFiles.SELECTION);
+	}
+
+	SnapshotRestorer restorer(TestDatabase node, ReplicatedTables selection) {
+		return new SnapshotRestorer(node.path(), 2, selection, this.dir.resolve("node-work"), Clock.systemUTC());
+	}
+
+	/**
+	 * Everything a restore must keep of a node, as comparable text.
+	 */
+	static List<List<String>> localState(TestDatabase node) {
+		return List.of(node.rows("SELECT * FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" ORDER BY id"),
+				node.rows("SELECT * FROM \"" + ChangeCapture.META_TABLE + "\" ORDER BY key"),
+				node.rows("SELECT * FROM \"" + ChangeCapture.LAYOUT_TABLE + "\" ORDER BY id"),
+				node.rows("SELECT * FROM \"" + SchemaVersionStore.TABLE + "\""),
+				node.rows("SELECT * FROM drafts ORDER BY id"),
+				node.rows("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"));
+	}
+
+	static String schemaHash(TestDatabase node) {
+		try (Connection connection = SqliteConnections.open(node.path())) {
+			return NodeFiles.SELECTION.schemaHash(connection);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,207 @@
+package io.harmonylite.snapshot;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.harmonylite.engine.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * When the scheduler takes snapshots: only while holding the lease, by time and by change count, continuing the
+ * cadence of the store, backing off while refused, and on demand.
+ */
+class SnapshotSchedulerTests {
+
+	private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path dir;
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+
+	private final FakeLease lease = new FakeLease();
+
+	private final AtomicLong changes = new AtomicLong();
+
+	private final AtomicReference<Optional<String>> blocker = new AtomicReference<>(Optional.empty());
+
+	private DirectorySnapshotStore store;
+
+	private TestDatabase node;
+
+	@BeforeEach
+	void createNode() {
+		this.node = NodeFiles.node(this.dir.resolve("node.db"));
+		NodeFiles.books(this.node, 1, 10);
+		this.store = new DirectorySnapshotStore(this.dir.resolve("store"));
+	}
+
+	@Test
+	void holderShouldTakeASnapshotAtOnceWhenNoneExistsAndThenEveryInterval() {
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+		this.clock.advance(Duration.ofMinutes(29));
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+		this.clock.advance(Duration.ofMinutes(1));
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(2);
+		assertThat(scheduler.isLeader()).isTrue();
+	}
+
+	@Test
+	void nodeWithoutTheLeaseShouldTakeNoScheduledSnapshot() {
+		this.lease.held.set(false);
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		scheduler.tick();
+		this.clock.advance(Duration.ofHours(2));
+		scheduler.tick();
+		assertThat(this.store.list()).isEmpty();
+		assertThat(scheduler.isLeader()).isFalse();
+	}
+
+	@Test
+	void newHolderShouldGoOnFromTheNewestSnapshotInTheStore() {
+		scheduler(Duration.ofMinutes(30), 0, 5).takeNow();
+		this.clock.advance(Duration.ofMinutes(20));
+		SnapshotScheduler newHolder = scheduler(Duration.ofMinutes(30), 0, 5);
+		newHolder.tick();
+		assertThat(this.store.list()).as("the newest one is 20 minutes old").hasSize(1);
+		this.clock.advance(Duration.ofMinutes(10));
+		newHolder.tick();
+		assertThat(this.store.list()).hasSize(2);
+	}
+
+	@Test
+	void holderShouldTakeASnapshotAfterTheConfiguredNumberOfChanges() {
+		SnapshotScheduler scheduler = scheduler(Duration.ZERO, 1000, 5);
+		scheduler.tick();
+		assertThat(this.store.list()).as("no snapshot by time").isEmpty();
+		this.changes.addAndGet(999);
+		scheduler.tick();
+		assertThat(this.store.list()).isEmpty();
+		this.changes.addAndGet(1);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+		this.changes.addAndGet(999);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+	}
+
+	@Test
+	void refusedSnapshotShouldBeRetriedWithBackoffOnceTheNodeIsConsistent() {
+		this.blocker.set(Optional.of("shard 0 is paused"));
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		scheduler.tick();
+		scheduler.tick();
+		this.blocker.set(Optional.empty());
+		this.clock.advance(HEARTBEAT.minusSeconds(1));
+		scheduler.tick();
+		assertThat(this.store.list()).as("still backing off").isEmpty();
+		this.clock.advance(HEARTBEAT);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+	}
+
+	@Test
+	void retentionShouldKeepTheNewestSnapshots() {
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(1), 0, 2);
+		for (int i = 0; i < 4; i++) {
+			scheduler.tick();
+			this.clock.advance(Duration.ofMinutes(1));
+		}
+		assertThat(this.store.list()).hasSize(2);
+	}
+
+	@Test
+	void takeNowShouldTakeASnapshotWithoutTheLeaseUnlessRefused() {
+		this.lease.held.set(false);
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		SnapshotMetadata taken = scheduler.takeNow();
+		assertThat(this.store.list()).containsExactly(taken);
+		this.blocker.set(Optional.of("stream changes-0 has a gap"));
+		assertThatExceptionOfType(SnapshotRefusedException.class).isThrownBy(scheduler::takeNow);
+	}
+
+	@Test
+	void closeShouldReleaseTheLeaseItHolds() {
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		scheduler.tick();
+		scheduler.close();
+		assertThat(this.lease.released).isTrue();
+	}
+
+	private SnapshotScheduler scheduler(Duration interval, long afterChanges, int keep) {
+		SnapshotTaker taker = new SnapshotTaker(this.node.path(), 1, NodeFiles.SELECTION, this.blocker::get,
+				this.dir.resolve("work"), this.clock);
+		return new SnapshotScheduler(1, new SnapshotSaver(taker, this.store, keep), this.lease, interval, afterChanges,
+				HEARTBEAT, this.changes::get, this.clock);
+	}
+
+	private static final class FakeLease implements SnapshotLease {
+
+		final AtomicBoolean held = new AtomicBoolean(true);
+
+		boolean released;
+
+		@Override
+		public boolean acquireOrRenew() {
+			return this.held.get();
+		}
+
+		@Override
+		public void release() {
+			this.released = true;
+		}
+
+		@Override
+		public Optional<Long> holder() {
+			return this.held.get() ? Optional.of(1L) : Optional.empty();
+		}
+
+	}
+
+	private static final class MutableClock extends Clock {
+
+		private Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

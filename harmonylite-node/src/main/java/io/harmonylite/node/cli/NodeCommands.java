@@ -1,0 +1,178 @@
+package io.harmonylite.node.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.harmonylite.ConfigException;
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.HarmonyLiteVersion;
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.schema.SchemaReader;
+import io.harmonylite.sqlite.SqliteConnections;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Runs the node's one-shot commands, answered from the database and the schema registry without starting
+ * replication: {@code --schema-status} (exit 0), {@code --schema-status-cluster} (0 consistent, 2 inconsistent, 3
+ * NATS unreachable), {@code --cleanup} (exit 0) and {@code --version} (exit 0). A bad configuration exits with 1.
+ * <p>
+ * The node's configuration comes from the same sources as a running node's (application.yml, profiles,
+ * {@code spring.config.additional-location}, command-line properties, environment).
+ *
+ * @since 0.1.0
+ */
+public final class NodeCommands {
+
+	/** Exit code of a command that could not run, e.g. because of a bad configuration. */
+	public static final int FAILED = 1;
+
+	private NodeCommands() {
+	}
+
+	/**
+	 * Runs the command named in the arguments, if any.
+	 * @param args the command-line arguments
+	 * @param out where the command prints its result
+	 * @param err where errors are printed
+	 * @return the exit code, or empty when the arguments name no command (the node should start)
+	 */
+	public static OptionalInt run(String[] args, PrintStream out, PrintStream err) {
+		Optional<NodeCommand> command;
+		try {
+			command = NodeCommand.find(args);
+		}
+		catch (IllegalArgumentException ex) {
+			err.println(ex.getMessage());
+			return OptionalInt.of(FAILED);
+		}
+		if (command.isEmpty()) {
+			return OptionalInt.empty();
+		}
+		try {
+			return OptionalInt.of(run(command.get(), command.get().remove(args), out));
+		}
+		catch (HarmonyLiteException ex) {
+			err.println(command.get().flag() + " failed: " + ex.getMessage());
+			return OptionalInt.of(FAILED);
+		}
+	}
+
+	private static int run(NodeCommand command, String[] args, PrintStream out) {
+		return switch (command) {
+			case VERSION -> printVersion(out);
+			case SCHEMA_STATUS -> printLocal(loadConfig(args), out);
+			case SCHEMA_STATUS_CLUSTER -> printCluster(loadConfig(args), out);
+			case CLEANUP -> cleanup(loadConfig(args), out);
+		};
+	}
+
+	private static int printVersion(PrintStream out) {
+		out.println("HarmonyLite " + HarmonyLiteVersion.current());
+		return 0;
+	}
+
+	private static int printLocal(HarmonyLiteConfig config, PrintStream out) {
+		requireDatabase(config);
+		int code = SchemaStatusCommands.printLocal(config, out);
+		out.println();
+		return code;
+	}
+
+	private static int printCluster(HarmonyLiteConfig config, PrintStream out) {
+		int code = SchemaStatusCommands.printCluster(config, out);
+		out.println();
+		return code;
+	}
+
+	/**
+	 * Binds the node's configuration the way a running node does, without starting anything.
+	 * @param args the Spring properties, such as {@code --harmonylite.node-id=1}
+	 * @return the validated configuration
+	 * @throws ConfigException if a property is missing or invalid
+	 */
+	static HarmonyLiteConfig loadConfig(String[] args) {
+		SpringApplication application = new SpringApplication(CommandContext.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setBannerMode(Banner.Mode.OFF);
+		application.setLogStartupInfo(false);
+		application.setRegisterShutdownHook(false);
+		// The command's output is the point: keep the framework's INFO lines out of it.
+		application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
+		// First, so that it wins over any configuration: a command builds the engine and never starts it.
+		application.addInitializers((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("harmonyliteCommand", Map.of("harmonylite.auto-startup", false))));
+		ConfigurableApplicationContext context;
+		try {
+			context = application.run(args);
+		}
+		catch (RuntimeException ex) {
+			throw asHarmonyLiteException(ex);
+		}
+		try (context) {
+			HarmonyLiteEngine engine = context.getBeanProvider(HarmonyLiteEngine.class).getIfAvailable();
+			if (engine == null) {
+				throw new ConfigException("harmonylite.db-path",
+						"is required: set it to the node's SQLite file (--db-path FILE), and check that "
+								+ "harmonylite.enabled is not false");
+			}
+			return engine.config();
+		}
+	}
+
+	private static HarmonyLiteException asHarmonyLiteException(RuntimeException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof HarmonyLiteException harmonyLite) {
+				return harmonyLite;
+			}
+		}
+		return new HarmonyLiteException("Could not read the node's configuration: " + ex.getMessage(), ex);
+	}
+
+	private static void requireDatabase(HarmonyLiteConfig config) {
+		if (!Files.isRegularFile(config.dbPath())) {
+			throw new ConfigException("harmonylite.db-path",
+					"names no database file: " + config.dbPath() + " does not exist; check --db-path");
+		}
+	}
+
+	private static int cleanup(HarmonyLiteConfig config, PrintStream out) {
+		requireDatabase(config);
+		try (Connection connection = SqliteConnections.open(config.dbPath())) {
+			int objects = countInternalObjects(connection);
+			new ChangeCapture(connection, config.tables(), config.ignoreTables()).uninstall();
+			out.println("Removed " + objects + " HarmonyLite trigger(s), table(s) and index(es) from "
+					+ config.dbPath() + "; user tables and data are unchanged.");
+			return 0;
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not clean up " + config.dbPath() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static int countInternalObjects(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT count(*) FROM sqlite_schema WHERE substr(name, 1, ?) = ?")) {
+			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
+			statement.setString(2, SchemaReader.INTERNAL_PREFIX);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? rows.getInt(1) : 0;
+			}
+		}
+	}
+
+}

@@ -1,0 +1,173 @@
+package io.harmonylite.node.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.FreePorts;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node's one-shot commands, run as {@code main} runs them, on a database made beforehand.
+ */
+class NodeCommandsTests {
+
+	@TempDir
+	Path tempDir;
+
+	Path database;
+
+	final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	@BeforeEach
+	void createDatabase() throws SQLException {
+		this.database = this.tempDir.resolve("books.db");
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
+			statement.execute("INSERT INTO Books VALUES (1, 'Emma')");
+		}
+	}
+
+	@Test
+	void runWithoutCommandShouldLetTheNodeStart() {
+		assertThat(run("--harmonylite.node-id=1")).isEmpty();
+		assertThat(this.out.toString(StandardCharsets.UTF_8)).isEmpty();
+	}
+
+	@Test
+	void versionShouldPrintTheVersion() {
+		assertThat(run("--version")).hasValue(0);
+		assertThat(stdout()).startsWith("HarmonyLite v");
+	}
+
+	@Test
+	void schemaStatusShouldPrintTheLocalSchemaWithSingleOrDoubleDash() {
+		assertThat(run(nodeArgs("--schema-status"))).hasValue(0);
+		assertThat(stdout()).startsWith("Schema Status for Node 3\n")
+			.contains("  Node ID: 3\n", "  Watched Tables: Books\n")
+			.containsPattern("  Schema Hash: [0-9a-f]{8}\\.\\.\\. \\(first 8 chars\\)");
+		String doubleDash = stdout();
+		this.out.reset();
+
+		assertThat(run(nodeArgs("-schema-status"))).hasValue(0);
+		assertThat(stdout()).isEqualTo(doubleDash);
+	}
+
+	@Test
+	void schemaStatusShouldNotChangeTheDatabase() throws SQLException {
+		assertThat(run(nodeArgs("--schema-status"))).hasValue(0);
+
+		assertThat(objects()).containsExactly("Books");
+	}
+
+	@Test
+	void schemaStatusClusterWhenNatsIsUnreachableShouldExitWithThree() {
+		int port = FreePorts.one();
+		assertThat(run(nodeArgs("--schema-status-cluster", "--harmonylite.nats.urls=nats://127.0.0.1:" + port,
+				"--harmonylite.nats.connect-retries=0")))
+			.hasValue(3);
+		assertThat(stdout()).startsWith("Cluster Schema Status unavailable: cannot reach NATS");
+	}
+
+	@Test
+	void cleanupShouldRemoveEveryTriggerAndInternalTableButKeepTheData() throws SQLException {
+		try (Connection connection = SqliteConnections.open(this.database)) {
+			new ChangeCapture(connection, List.of(), List.of()).install();
+		}
+		assertThat(objects()).hasSizeGreaterThan(1);
+
+		assertThat(run(nodeArgs("--cleanup"))).hasValue(0);
+
+		assertThat(objects()).containsExactly("Books");
+		assertThat(stdout()).startsWith("Removed ").contains(this.database.toString());
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT title FROM Books")) {
+			assertThat(rows.next()).isTrue();
+			assertThat(rows.getString(1)).isEqualTo("Emma");
+		}
+	}
+
+	@Test
+	void commandWithoutDbPathShouldFailNamingTheProperty() {
+		assertThat(run("--schema-status", "--harmonylite.node-id=1")).hasValue(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("harmonylite.db-path");
+	}
+
+	@Test
+	void commandWithMissingDatabaseFileShouldFailNamingTheFile() {
+		Path missing = this.tempDir.resolve("missing.db");
+		assertThat(run("--schema-status", "--harmonylite.node-id=1",
+				"--harmonylite.db-path=" + missing))
+			.hasValue(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains(missing + " does not exist");
+		assertThat(missing).doesNotExist();
+	}
+
+	@Test
+	void commandShouldNotStartTheEngineEvenWhenTheConfigurationAsksForIt() {
+		int natsPort = FreePorts.one();
+
+		assertThat(run(nodeArgs("--schema-status", "--harmonylite.auto-startup=true",
+				"--harmonylite.nats.embedded.port=" + natsPort)))
+			.as(this.err.toString(StandardCharsets.UTF_8))
+			.hasValue(0);
+
+		// A started engine would have run its embedded nats-server there.
+		assertThat(FreePorts.isFree(natsPort)).isTrue();
+		assertThat(stdout()).startsWith("Schema Status for Node 3");
+	}
+
+	@Test
+	void twoCommandsShouldFail() {
+		assertThat(run("--schema-status", "--cleanup")).hasValue(1);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("one command at a time");
+	}
+
+	private String[] nodeArgs(String... more) {
+		List<String> args = new ArrayList<>(List.of("--harmonylite.node-id=3",
+				"--harmonylite.db-path=" + this.database));
+		args.addAll(List.of(more));
+		return args.toArray(String[]::new);
+	}
+
+	private OptionalInt run(String... args) {
+		return NodeCommands.run(args, new PrintStream(this.out, true, StandardCharsets.UTF_8),
+				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+	}
+
+	private String stdout() {
+		return this.out.toString(StandardCharsets.UTF_8);
+	}
+
+	private List<String> objects() throws SQLException {
+		List<String> names = new ArrayList<>();
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema ORDER BY name")) {
+			while (rows.next()) {
+				names.add(rows.getString(1));
+			}
+		}
+		return names;
+	}
+
+}

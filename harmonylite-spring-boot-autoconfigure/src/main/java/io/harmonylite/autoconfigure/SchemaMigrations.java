@@ -1,0 +1,57 @@
+package io.harmonylite.autoconfigure;
+
+import io.harmonylite.engine.HarmonyLiteConfig;
+import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.nats.NatsPreflight;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the engine through its schema-change path around a migration run by the application, as the Flyway and
+ * Liquibase integrations do; call {@link #before} and {@link #after} around migrations run by other means.
+ * <p>
+ * A migration at startup runs before the engine starts. Then {@link #before} first checks what would certainly keep
+ * the engine from starting (no {@code nats-server} for the embedded mode, its client port taken, unreadable NKey or
+ * TLS files), so that the application fails before the migration changes the database rather than after.
+ *
+ * @since 0.1.0
+ */
+public final class SchemaMigrations {
+
+	private static final Logger logger = LoggerFactory.getLogger(SchemaMigrations.class);
+
+	private SchemaMigrations() {
+	}
+
+	/**
+	 * Prepares for a migration: sends pending changes and removes the capture triggers; before startup, first runs
+	 * the {@link NatsPreflight pre-flight checks}.
+	 * @param engine the engine replicating the database to migrate
+	 * @param tool who migrates, for the log, e.g. {@code Flyway}
+	 * @throws io.harmonylite.HarmonyLiteException when a pre-flight check fails
+	 */
+	public static void before(HarmonyLiteEngine engine, String tool) {
+		HarmonyLiteConfig config = engine.config();
+		if (!engine.isRunning()) {
+			NatsPreflight.check(config.nats(), config.nodeId(), config.dbPath());
+		}
+		logger.info("Node {}: {} is about to migrate; flushing pending changes and removing capture triggers",
+				config.nodeId(), tool);
+		engine.beforeMigration();
+	}
+
+	/**
+	 * Finishes a migration, successful or not: regenerates capture and the schema hash now, or when the engine
+	 * starts.
+	 * @param engine the engine replicating the migrated database
+	 * @param tool who migrated, for the log
+	 * @param succeeded whether the migration succeeded
+	 */
+	public static void after(HarmonyLiteEngine engine, String tool, boolean succeeded) {
+		logger.info("Node {}: {} migration {}; {}", engine.config().nodeId(), tool, succeeded ? "finished" : "failed",
+				engine.isRunning() ? "regenerating capture and the schema hash"
+						: "capture and the schema hash are regenerated when the engine starts");
+		engine.afterMigration();
+	}
+
+}

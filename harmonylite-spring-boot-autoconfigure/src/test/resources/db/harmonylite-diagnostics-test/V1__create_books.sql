@@ -1,0 +1,1 @@
+CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT);

@@ -1,8 +1,0 @@
-/**
- * The jar's one-shot commands ({@code --schema-status}, {@code --schema-status-cluster}, {@code --cleanup},
- * {@code --version}), answered without starting replication.
- */
-@NullMarked
-package io.harmonylite.sample.cli;
-
-import org.jspecify.annotations.NullMarked;
