@@ -27,7 +27,7 @@ final class NodeProcess implements AutoCloseable {
 	private static final Path LAUNCHER = Path.of(System.getProperty("harmonylite.launcher", "../harmonylite"));
 
 	private static final String JAR = System.getProperty("harmonylite.node.jar",
-			"../sample-app/target/harmonylite.jar");
+			"../harmonylite-node/target/harmonylite.jar");
 
 	private final Spec spec;
 
