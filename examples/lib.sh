@@ -27,24 +27,37 @@ die() {
 	exit 1
 }
 
-# Installs the Debian packages of the missing commands (apt-get update first; sudo only when not root).
+# Installs the Debian packages of the missing commands (apt-get update first; sudo only when not root). nats-server
+# must be 2.10 or newer, to sync every write before acknowledging it: .ci/install-nats-server installs it.
 ensure_tools() {
-	local missing=() command
+	local missing=() command nats_server=ok
 	for command in "$@"; do
-		command -v "$command" >/dev/null 2>&1 || missing+=("$command")
+		if [[ $command == nats-server ]]; then
+			"$ROOT/.ci/install-nats-server" --check || nats_server=missing
+		else
+			command -v "$command" >/dev/null 2>&1 || missing+=("$command")
+		fi
 	done
 	command -v java >/dev/null 2>&1 || [[ -x ${JAVA_HOME-}/bin/java ]] ||
 		die "java not found: install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk-headless)"
-	((${#missing[@]} == 0)) && return 0
+	((${#missing[@]} == 0)) && [[ $nats_server == ok ]] && return 0
 	local sudo=()
 	if [[ $(id -u) -ne 0 ]]; then
-		command -v sudo >/dev/null 2>&1 || die "missing ${missing[*]}, and not root without sudo: apt-get install -y ${missing[*]}"
+		command -v sudo >/dev/null 2>&1 ||
+			die "missing ${missing[*]} (nats-server: $nats_server), and not root without sudo: apt-get install -y ${missing[*]}; .ci/install-nats-server"
 		sudo=(sudo)
 	fi
-	command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}; install them with your package manager"
-	say "Installing ${missing[*]} (apt-get)"
+	command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} (nats-server: $nats_server); install them with your package manager (nats-server 2.10 or newer)"
+	local installing=("${missing[@]}")
+	[[ $nats_server == ok ]] || installing+=("nats-server 2.10+")
+	say "Installing ${installing[*]} (apt-get)"
 	"${sudo[@]}" apt-get update -qq
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	if ((${#missing[@]} > 0)); then
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	if [[ $nats_server != ok ]]; then
+		"$ROOT/.ci/install-nats-server" >/dev/null
+	fi
 }
 
 # ensure_jar NO_BUILD [JAR MODULE]: builds the jar (the node's by default) when missing, unless NO_BUILD is "true"

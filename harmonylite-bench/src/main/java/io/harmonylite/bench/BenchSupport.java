@@ -43,6 +43,17 @@ final class BenchSupport {
 	 */
 	static void logLevel(Level level) {
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+		// The core test-jar's logback-test.xml sets io.harmonylite to INFO.
+		logLevel("io.harmonylite", level);
+	}
+
+	/**
+	 * Sets the level of one logger.
+	 * @param logger the logger's name
+	 * @param level the level
+	 */
+	static void logLevel(String logger, Level level) {
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(logger)).setLevel(level);
 	}
 
 	/**

@@ -45,17 +45,38 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	}
 
 	/**
-	 * The NATS connection.
+	 * The NATS connection, and whether its acknowledgements are durable.
 	 *
 	 * @param embedded whether the node runs its own nats-server
 	 * @param servers the server URLs
 	 * @param connected whether the connection is up
 	 * @param reconnects how many times it was re-established
+	 * @param embeddedServer the embedded nats-server's state ({@code RUNNING}, {@code DOWN} while it is being
+	 * restarted, {@code STOPPED}); {@code null} with external servers
+	 * @param serverVersion the connected server's version; {@code null} when unknown
+	 * @param sync the server's JetStream sync setting ({@code always} or an interval); {@code null} when unknown
+	 * @param replicas the replicas every shard stream and the schema registry are meant to have
+	 * @param durableAcks whether an acknowledged change survives a power loss: server 2.10 or newer, sync
+	 * {@code always}, streams with the intended replicas; {@code null} when the sync setting is unknown
+	 * @param durabilityWarning why acknowledgements are not (known to be) durable; {@code null} when they are
 	 */
-	public record Nats(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+	public record Nats(boolean embedded, List<String> servers, boolean connected, long reconnects,
+			@Nullable String embeddedServer, @Nullable String serverVersion, @Nullable String sync, int replicas,
+			@Nullable Boolean durableAcks, @Nullable String durabilityWarning) {
 
 		public Nats {
 			servers = List.copyOf(servers);
+		}
+
+		/**
+		 * A connection whose durability is unknown, e.g. of a stopped node.
+		 * @param embedded whether the node runs its own nats-server
+		 * @param servers the server URLs
+		 * @param connected whether the connection is up
+		 * @param reconnects how many times it was re-established
+		 */
+		public Nats(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+			this(embedded, servers, connected, reconnects, null, null, null, 0, null, null);
 		}
 
 	}

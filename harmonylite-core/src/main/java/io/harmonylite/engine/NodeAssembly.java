@@ -20,7 +20,9 @@ import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.NatsNode;
+import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
@@ -31,6 +33,7 @@ import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.sqlite.SqliteConnections.Synchronous;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,8 +186,10 @@ final class NodeAssembly {
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
-		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(open(), this.config.nodeId()),
-				nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
+		// Marking changes published syncs the WAL (FULL): after a power loss the node never re-sends a change that
+		// JetStream acknowledged and it recorded as such (docs/operations.md, "Durability").
+		ChangePublisher publisher = new ChangePublisher(
+				new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()), nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
 				gate::currentHash, schema.publisherLock(), this.config.nodeId(), replication.applyBatchSize(),
 				replication.publishWindow(), this.config.pollingInterval());
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
@@ -232,7 +237,11 @@ final class NodeAssembly {
 	}
 
 	private Connection open() {
-		return this.resources.add(SqliteConnections.open(this.config.dbPath()));
+		return open(Synchronous.NORMAL);
+	}
+
+	private Connection open(Synchronous synchronous) {
+		return this.resources.add(SqliteConnections.open(this.config.dbPath(), synchronous));
 	}
 
 	private CaptureState captureState(Connection connection) {
@@ -269,6 +278,14 @@ final class NodeAssembly {
 			@Override
 			public @Nullable String connectedUrl() {
 				return nats.connectedUrl();
+			}
+
+			@Override
+			public Server server() {
+				DurabilityStatus durability = nats.durability();
+				EmbeddedServerState embedded = nats.embeddedServerState();
+				return new Server((embedded != null) ? embedded.name() : null, durability.serverVersion(),
+						durability.sync(), durability.replicas(), durability.durableAcks(), durability.warning());
 			}
 
 		};

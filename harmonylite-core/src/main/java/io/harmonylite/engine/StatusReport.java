@@ -90,7 +90,7 @@ final class StatusReport {
 		NodeState state = state(captureIntact, this.workers.anyDead(), connected, shards);
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
-				new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(), connected, counts.natsReconnects()),
+				nats(connected, counts.natsReconnects()),
 				shards, this.capture.pendingChanges(), this.capture.failedChanges(), watched, schemaStatus,
 				this.workers.status(), counts);
 	}
@@ -143,6 +143,13 @@ final class StatusReport {
 			logger.debug("Could not read the state of shard {}: {}", source.shard(), ex.getMessage());
 			return -1;
 		}
+	}
+
+	private EngineStatus.Nats nats(boolean connected, long reconnects) {
+		ConnectionState.Server server = this.connection.server();
+		return new EngineStatus.Nats(this.config.nats().isEmbedded(), servers(), connected, reconnects,
+				server.embeddedServer(), server.version(), server.sync(), server.replicas(), server.durableAcks(),
+				server.durabilityWarning());
 	}
 
 	private List<String> servers() {

@@ -41,11 +41,22 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 
 	private final long nodeId;
 
+	private final JetStreamRetry retry;
+
+	/**
+	 * Creates a sink that retries a publish for up to {@link KvSchemaRegistry#RETRY_DEADLINE} while JetStream is
+	 * unavailable.
+	 * @param connection the connection, for the server's payload limit
+	 * @param jetStream the JetStream context
+	 * @param subject the dead-letter subject
+	 * @param nodeId this node's id, in the headers
+	 */
 	JetStreamDeadLetterSink(Connection connection, JetStream jetStream, String subject, long nodeId) {
 		this.connection = connection;
 		this.jetStream = jetStream;
 		this.subject = subject;
 		this.nodeId = nodeId;
+		this.retry = new JetStreamRetry(KvSchemaRegistry.RETRY_DEADLINE, JetStreamRetry.CHECK_CLUSTER);
 	}
 
 	@Override
@@ -62,8 +73,11 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 			headers.put(HEADER_PAYLOAD_OMITTED, payload.length + " bytes");
 			payload = new byte[0];
 		}
+		byte[] body = payload;
 		try {
-			this.jetStream.publish(this.subject, headers, payload);
+			this.retry.call("store message " + message.position().sequence() + " of stream "
+					+ message.position().stream() + " in the dead letter",
+					() -> this.jetStream.publish(this.subject, headers, body));
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not store message " + message.position().sequence() + " of stream "

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * TTL so that the entry of a node that stopped publishing (its heartbeat re-puts the key) expires.
  * <p>
  * Each node writes only its own key with a plain put: it is the key's only writer and its newest state always
- * supersedes the older one, so a revision check would add nothing but conflicts after restarts and expiries. The
- * bucket is created on first use when missing; an existing bucket is used as it is.
+ * supersedes the older one, so a revision check would add nothing but conflicts after restarts and expiries. A node
+ * that stops gracefully deletes its key at once. The bucket is created on first use when missing, with as many
+ * replicas as the streams; an existing bucket is used as it is. Calls that fail transiently are retried for
+ * {@link #RETRY_DEADLINE}.
  *
  * @since 0.1.0
  */
@@ -52,6 +54,9 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	/** Prefix of every key; the node id follows. */
 	public static final String KEY_PREFIX = "node-";
 
+	/** How long a call is retried while JetStream is unavailable, e.g. during a leader election. */
+	public static final Duration RETRY_DEADLINE = Duration.ofSeconds(15);
+
 	private static final int STREAM_NOT_FOUND = 10059;
 
 	private static final Logger logger = LoggerFactory.getLogger(KvSchemaRegistry.class);
@@ -64,6 +69,8 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 
 	private final int replicas;
 
+	private final JetStreamRetry retry;
+
 	// Opened on first use, so that constructing the registry does no I/O. Guarded by this.
 	private @Nullable KeyValue keyValue;
 
@@ -73,6 +80,15 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	 */
 	public KvSchemaRegistry(Connection connection) {
 		this(connection, BUCKET, DEFAULT_TTL, 1);
+	}
+
+	/**
+	 * Creates a registry on the default bucket with the default TTL.
+	 * @param connection an open NATS connection with JetStream enabled on the server
+	 * @param replicas how many servers keep the bucket, the streams' replicas; used when the bucket is created
+	 */
+	public KvSchemaRegistry(Connection connection, int replicas) {
+		this(connection, BUCKET, DEFAULT_TTL, replicas);
 	}
 
 	/**
@@ -93,16 +109,19 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 		}
 		this.ttl = ttl;
 		this.replicas = replicas;
+		this.retry = new JetStreamRetry(RETRY_DEADLINE, JetStreamRetry.CHECK_CLUSTER);
 	}
 
 	@Override
 	public void publish(NodeSchemaState state) {
 		String key = key(state.nodeId());
+		KeyValue kv = keyValue();
 		// jnats reports a closed connection as IllegalStateException: wrapped like the I/O errors.
 		try {
-			keyValue().put(key, toJson(state).getBytes(StandardCharsets.UTF_8));
+			this.retry.call("publish key " + key + " of bucket " + this.bucket,
+					() -> kv.put(key, toJson(state).getBytes(StandardCharsets.UTF_8)));
 		}
-		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 			throw new SchemaRegistryException("Could not publish the schema state of node " + state.nodeId()
 					+ " to key " + key + " of NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 					+ ". Check that NATS is reachable and has JetStream enabled.", ex);
@@ -120,8 +139,9 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 		KeyValue kv = keyValue();
 		List<NodeSchemaState> states = new ArrayList<>();
 		try {
-			for (String key : kv.keys()) {
-				KeyValueEntry entry = kv.get(key);
+			for (String key : this.retry.call("list the keys of bucket " + this.bucket, kv::keys)) {
+				KeyValueEntry entry = this.retry.call("read key " + key + " of bucket " + this.bucket,
+						() -> kv.get(key));
 				if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
 					logger.debug("Skipping key {} of schema registry bucket {}: deleted or expired", key, this.bucket);
 					continue;
@@ -132,17 +152,33 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				}
 			}
 		}
-		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 			throw new SchemaRegistryException("Could not list the nodes in NATS KV bucket " + this.bucket + ": "
 					+ ex.getMessage() + ". Check that NATS is reachable and has JetStream enabled.", ex);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new SchemaRegistryException("Interrupted while listing the nodes in NATS KV bucket " + this.bucket,
-					ex);
-		}
 		states.sort(Comparator.comparingLong(NodeSchemaState::nodeId));
 		return states;
+	}
+
+	/**
+	 * Deletes a node's key, e.g. when the node stops gracefully, so that the cluster no longer lists it.
+	 * @param nodeId the node id
+	 * @param deadline how long to retry while JetStream is unavailable
+	 * @throws SchemaRegistryException when the key cannot be deleted
+	 */
+	public void remove(long nodeId, Duration deadline) {
+		String key = key(nodeId);
+		KeyValue kv = keyValue();
+		try {
+			this.retry.withDeadline(deadline).call("delete key " + key + " of bucket " + this.bucket, () -> {
+				kv.delete(key);
+				return key;
+			});
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
+			throw new SchemaRegistryException("Could not delete key " + key + " of NATS KV bucket " + this.bucket
+					+ ": " + ex.getMessage() + "; it expires " + this.ttl + " after the node's last heartbeat.", ex);
+		}
 	}
 
 	/**
@@ -285,7 +321,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				ensureBucket(this.connection.keyValueManagement());
 				this.keyValue = this.connection.keyValue(this.bucket);
 			}
-			catch (IOException | JetStreamApiException | IllegalStateException ex) {
+			catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
 				throw new SchemaRegistryException("Could not open NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 						+ ". Check that NATS is reachable and has JetStream enabled (nats-server -js).", ex);
 			}
@@ -295,7 +331,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 
 	private void ensureBucket(KeyValueManagement management) throws IOException, JetStreamApiException {
 		try {
-			checkTtl(management.getStatus(this.bucket));
+			checkSettings(this.retry.call("read bucket " + this.bucket, () -> management.getStatus(this.bucket)));
 			return;
 		}
 		catch (JetStreamApiException ex) {
@@ -312,14 +348,14 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 			.storageType(StorageType.File)
 			.build();
 		try {
-			management.create(configuration);
-			logger.info("Created schema registry bucket {} (entries expire {} after their last update)", this.bucket,
-					this.ttl);
+			this.retry.call("create bucket " + this.bucket, () -> management.create(configuration));
+			logger.info("Created schema registry bucket {} (replicas {}, entries expire {} after their last update)",
+					this.bucket, this.replicas, this.ttl);
 		}
 		catch (JetStreamApiException ex) {
 			// Another node may have created it at the same moment, possibly with other settings: use theirs.
 			try {
-				checkTtl(management.getStatus(this.bucket));
+				checkSettings(management.getStatus(this.bucket));
 			}
 			catch (JetStreamApiException notCreated) {
 				ex.addSuppressed(notCreated);
@@ -328,10 +364,15 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 		}
 	}
 
-	private void checkTtl(KeyValueStatus status) {
+	private void checkSettings(KeyValueStatus status) {
 		if (!this.ttl.equals(status.getTtl())) {
 			logger.warn("Schema registry bucket {} keeps entries for {}, not the configured {}; using the bucket as it "
 					+ "is (delete the bucket to have it recreated)", this.bucket, status.getTtl(), this.ttl);
+		}
+		if (status.getReplicas() < this.replicas) {
+			logger.warn("Schema registry bucket {} has {} replica(s), fewer than the streams' {}; using it as it is "
+					+ "(raise them with 'nats kv edit {} --replicas {}', or delete the bucket to have it recreated)",
+					this.bucket, status.getReplicas(), this.replicas, this.bucket, this.replicas);
 		}
 	}
 

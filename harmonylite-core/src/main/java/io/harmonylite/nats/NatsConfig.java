@@ -7,6 +7,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,11 +26,17 @@ import org.jspecify.annotations.Nullable;
  * @param reconnectWait the wait between connection attempts
  * @param embedded settings of the embedded server
  * @param sslContext a ready TLS context, e.g. from a Spring Boot SSL bundle, used instead of the PEM files
+ * @param startupTimeout how long startup waits for JetStream to answer (a clustered JetStream needs a majority of its
+ * servers, a seed server its first peer) before it fails
  * @since 0.1.0
  */
 public record NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
 		@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile, @Nullable Path tlsKeyFile,
-		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded, @Nullable SSLContext sslContext) {
+		int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded, @Nullable SSLContext sslContext,
+		Duration startupTimeout) {
+
+	/** How long startup waits for JetStream unless configured otherwise. */
+	public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
 	public NatsConfig {
 		urls = List.copyOf(urls);
@@ -56,6 +63,33 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 				throw new ConfigException("harmonylite.nats.urls", "'" + url + "' is not a NATS URL such as nats://localhost:4222");
 			}
 		}
+		if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+			throw new ConfigException("harmonylite.nats.startup-timeout",
+					"must be a positive duration, was " + startupTimeout);
+		}
+	}
+
+	/**
+	 * Settings with the default startup timeout.
+	 * @param urls external server URLs; empty means embedded
+	 * @param user user name for user/password authentication
+	 * @param password password for user/password authentication
+	 * @param token token authentication
+	 * @param nkeySeedFile file holding an NKey seed
+	 * @param tlsCaFile CA certificate (PEM) that signed the servers' certificates
+	 * @param tlsCertFile client certificate (PEM) for mutual TLS
+	 * @param tlsKeyFile client private key (PEM) for mutual TLS
+	 * @param connectRetries how many times to retry the initial connection before failing
+	 * @param reconnectWait the wait between connection attempts
+	 * @param embedded settings of the embedded server
+	 * @param sslContext a ready TLS context used instead of the PEM files, or {@code null}
+	 */
+	public NatsConfig(List<String> urls, @Nullable String user, @Nullable String password, @Nullable String token,
+			@Nullable Path nkeySeedFile, @Nullable Path tlsCaFile, @Nullable Path tlsCertFile,
+			@Nullable Path tlsKeyFile, int connectRetries, Duration reconnectWait, EmbeddedNatsConfig embedded,
+			@Nullable SSLContext sslContext) {
+		this(urls, user, password, token, nkeySeedFile, tlsCaFile, tlsCertFile, tlsKeyFile, connectRetries,
+				reconnectWait, embedded, sslContext, DEFAULT_STARTUP_TIMEOUT);
 	}
 
 	/**
@@ -87,7 +121,19 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 	 */
 	public NatsConfig withSslContext(SSLContext context) {
 		return new NatsConfig(this.urls, this.user, this.password, this.token, this.nkeySeedFile, this.tlsCaFile,
-				this.tlsCertFile, this.tlsKeyFile, this.connectRetries, this.reconnectWait, this.embedded, context);
+				this.tlsCertFile, this.tlsKeyFile, this.connectRetries, this.reconnectWait, this.embedded, context,
+				this.startupTimeout);
+	}
+
+	/**
+	 * These settings with another startup timeout.
+	 * @param timeout how long startup waits for JetStream
+	 * @return the new settings
+	 */
+	public NatsConfig withStartupTimeout(Duration timeout) {
+		return new NatsConfig(this.urls, this.user, this.password, this.token, this.nkeySeedFile, this.tlsCaFile,
+				this.tlsCertFile, this.tlsKeyFile, this.connectRetries, this.reconnectWait, this.embedded,
+				this.sslContext, timeout);
 	}
 
 	/**
@@ -115,6 +161,14 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 	 */
 	public boolean isEmbedded() {
 		return this.urls.isEmpty();
+	}
+
+	/**
+	 * How many NATS servers are configured: the embedded server and its cluster peers, or the external URLs.
+	 * @return the number of servers, at least 1
+	 */
+	public int serverCount() {
+		return isEmbedded() ? this.embedded.serverCount() : this.urls.size();
 	}
 
 	private String tls() {

@@ -392,6 +392,22 @@ public final class NatsConnector {
 		}
 
 		@Override
+		public void heartbeatAlarm(Connection connection, io.nats.client.JetStreamSubscription subscription,
+				long lastStreamSequence, long lastConsumerSequence) {
+			// A consumer stopped hearing from JetStream (its server restarted, a leader moved): the client
+			// re-creates it, which can take a while; say so rather than stall silently.
+			logger.warn("Node {}: a JetStream consumer missed its heartbeats after stream sequence {}; the client "
+					+ "re-creates it", NatsConnector.this.nodeId, lastStreamSequence);
+		}
+
+		@Override
+		public void pullStatusError(Connection connection, io.nats.client.JetStreamSubscription subscription,
+				io.nats.client.support.Status status) {
+			logger.warn("Node {}: a JetStream consumer's pull failed: {} {}", NatsConnector.this.nodeId,
+					status.getCode(), status.getMessage());
+		}
+
+		@Override
 		public void slowConsumerDetected(Connection connection, io.nats.client.Consumer consumer) {
 			logger.warn("Node {}: NATS slow consumer detected; messages may be dropped by the client",
 					NatsConnector.this.nodeId);

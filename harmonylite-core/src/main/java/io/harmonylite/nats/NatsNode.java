@@ -8,8 +8,13 @@ import java.util.List;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.ShardSource;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.EmbeddedNatsServer;
+import io.harmonylite.nats.embedded.EmbeddedServerState;
+import io.harmonylite.nats.embedded.EmbeddedServerSupervisor;
 import io.harmonylite.replicate.ChangeSink;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.SchemaRegistryException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -19,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's view of JetStream: the shard streams, the sinks the publisher and apply loop write to, and the sources
- * that read the shards. It owns the connection and, when embedded, the server process; whoever starts a source stops
- * it before this node closes.
+ * that read the shards. It owns the connection and, when embedded, the server process and its supervisor; whoever
+ * starts a source stops it before this node closes. JetStream calls that fail transiently are retried (see
+ * {@link JetStreamRetry}).
  *
  * @since 0.1.0
  */
@@ -28,15 +34,14 @@ public final class NatsNode implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NatsNode.class);
 
-	private static final Duration JETSTREAM_READY_TIMEOUT = Duration.ofSeconds(60);
-
-	private static final Duration MAX_WAIT = Duration.ofSeconds(2);
+	/** How long a graceful stop tries to delete this node's schema registry key. */
+	private static final Duration DEREGISTER_DEADLINE = Duration.ofSeconds(2);
 
 	private final Connection connection;
 
 	private final @Nullable NatsConnector connector;
 
-	private final @Nullable AutoCloseable embeddedServer;
+	private final @Nullable EmbeddedServerSupervisor embeddedServer;
 
 	private final ReplicationConfig config;
 
@@ -46,21 +51,30 @@ public final class NatsNode implements AutoCloseable {
 
 	private final JetStreamManagement management;
 
+	private final JetStreamRetry startupRetry;
+
+	private final StreamReplicaGuard replicaGuard;
+
+	private final DurabilityCheck durability;
+
 	/**
 	 * Wraps an open connection.
 	 * @param connection the connection, closed with this node
 	 * @param connector the connector that made it, for its reconnect count, or {@code null}
-	 * @param embeddedServer the embedded server process to stop after the connection, or {@code null}
-	 * @param config the replication settings
+	 * @param embeddedServer the supervisor of the embedded server to stop after the connection, or {@code null}
+	 * @param config the replication settings, with the intended replicas resolved
 	 * @param nodeId this node's id
+	 * @param startupRetry how long startup calls retry while JetStream is unavailable
+	 * @param sync the server's sync setting ({@code always} or an interval), {@code null} when unknown
 	 */
-	NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable AutoCloseable embeddedServer,
-			ReplicationConfig config, long nodeId) {
+	NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable EmbeddedServerSupervisor embeddedServer,
+			ReplicationConfig config, long nodeId, JetStreamRetry startupRetry, @Nullable String sync) {
 		this.connection = connection;
 		this.connector = connector;
 		this.embeddedServer = embeddedServer;
 		this.config = config;
 		this.nodeId = nodeId;
+		this.startupRetry = startupRetry;
 		try {
 			this.jetStream = connection.jetStream();
 			this.management = connection.jetStreamManagement();
@@ -69,10 +83,16 @@ public final class NatsNode implements AutoCloseable {
 			throw new JetStreamNotReadyException("JetStream is not available on " + connection.getConnectedUrl()
 					+ ": " + ex.getMessage() + ". Start nats-server with JetStream enabled (-js).", ex);
 		}
+		this.replicaGuard = new StreamReplicaGuard(this.management, config.replicas());
+		this.durability = new DurabilityCheck(() -> connection.getServerInfo().getVersion(), sync, config.replicas(),
+				this.replicaGuard::problems);
 	}
 
 	/**
-	 * Connects to the configured servers, first starting the embedded server when no URLs are configured.
+	 * Connects to the configured servers, first starting (and supervising) the embedded server when no URLs are
+	 * configured. Replicas left to their default become 3 when at least three servers are configured, 1 otherwise.
+	 * Logs whether the server's acknowledgements are durable: a WARN for a server older than 2.10, a sync other than
+	 * {@code always}, or a sync setting it cannot read.
 	 * @param nats how to reach NATS
 	 * @param replication the replication settings
 	 * @param nodeId this node's id
@@ -81,16 +101,22 @@ public final class NatsNode implements AutoCloseable {
 	 * @throws NatsConnectionException if no server could be reached after the configured retries
 	 */
 	public static NatsNode open(NatsConfig nats, ReplicationConfig replication, long nodeId, Path dbPath) {
-		EmbeddedNatsServer server = null;
+		ReplicationConfig resolved = replication.withReplicas(replication.replicasFor(nats.serverCount()));
+		EmbeddedServerSupervisor server = null;
 		List<String> urls = nats.urls();
 		if (nats.isEmbedded()) {
-			server = new EmbeddedNatsServer(nats.embedded(), nodeId, dbPath);
+			server = new EmbeddedServerSupervisor(new EmbeddedNatsServer(nats.embedded(), nodeId, dbPath), nodeId);
 			server.start();
-			urls = List.of(server.clientUrl());
+			urls = List.of(server.server().clientUrl());
 		}
 		try {
 			NatsConnector connector = new NatsConnector(nats, nodeId);
-			return new NatsNode(connector.connect(urls), connector, server, replication, nodeId);
+			Connection connection = connector.connect(urls);
+			String sync = (server != null) ? server.server().effectiveSync() : ServerSyncProbe.read(connection);
+			NatsNode node = new NatsNode(connection, connector, server, resolved, nodeId,
+					new JetStreamRetry(nats.startupTimeout(), startupCheck(nats)), sync);
+			node.durability.log(nodeId);
+			return node;
 		}
 		catch (RuntimeException ex) {
 			if (server != null) {
@@ -98,6 +124,18 @@ public final class NatsNode implements AutoCloseable {
 			}
 			throw ex;
 		}
+	}
+
+	private static String startupCheck(NatsConfig nats) {
+		EmbeddedNatsConfig embedded = nats.embedded();
+		String timeout = " Or raise harmonylite.nats.startup-timeout (" + nats.startupTimeout().toSeconds() + " s).";
+		if (nats.isEmbedded() && embedded.clusterAddr() != null && embedded.clusterPeers().isEmpty()) {
+			return "This node's embedded nats-server is the first of its cluster (no "
+					+ "harmonylite.nats.embedded.cluster-peers): clustered JetStream starts once a second server "
+					+ "joins. Start another node whose cluster-peers list nats://" + embedded.clusterAddr() + "."
+					+ timeout;
+		}
+		return JetStreamRetry.CHECK_CLUSTER + timeout;
 	}
 
 	/**
@@ -112,39 +150,17 @@ public final class NatsNode implements AutoCloseable {
 	 * Creates or reconciles the shard streams and the dead-letter stream.
 	 */
 	public void ensureStreams() {
-		StreamManager streams = new StreamManager(this.management, this.config);
-		long deadline = System.nanoTime() + JETSTREAM_READY_TIMEOUT.toNanos();
-		Duration wait = Duration.ofMillis(100);
-		while (true) {
-			try {
-				streams.ensureStreams();
-				return;
-			}
-			catch (HarmonyLiteException ex) {
-				// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader,
-				// e.g. while the other nodes of an embedded cluster are still starting.
-				if (System.nanoTime() + wait.toNanos() > deadline) {
-					throw new JetStreamNotReadyException("JetStream did not become ready within "
-							+ JETSTREAM_READY_TIMEOUT.toSeconds() + " s: " + ex.getMessage()
-							+ ". In a cluster, start the other servers (a JetStream cluster needs a majority of its"
-							+ " peers), and check the routes (harmonylite.nats.embedded.cluster-peers).", ex);
-				}
-				logger.info("Node {}: JetStream not ready yet ({}); retrying in {} ms", this.nodeId, ex.getMessage(),
-						wait.toMillis());
-				sleep(wait);
-				wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
-			}
-		}
+		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
+		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
+		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
 	}
 
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new HarmonyLiteException("Interrupted while waiting for JetStream", ex);
-		}
+	/**
+	 * How JetStream calls are retried at startup, for whoever makes them (e.g. a shard source starting its consumer).
+	 * @return the retry, with the startup timeout as its deadline
+	 */
+	public JetStreamRetry startupRetry() {
+		return this.startupRetry;
 	}
 
 	/**
@@ -152,7 +168,7 @@ public final class NatsNode implements AutoCloseable {
 	 * @return the sink
 	 */
 	public ChangeSink changeSink() {
-		return new JetStreamChangeSink(this.connection, this.jetStream, this.config);
+		return new JetStreamChangeSink(this.connection, this.jetStream, this.config, this.replicaGuard);
 	}
 
 	/**
@@ -185,7 +201,23 @@ public final class NatsNode implements AutoCloseable {
 	 * @return the registry
 	 */
 	public KvSchemaRegistry schemaRegistry() {
-		return new KvSchemaRegistry(this.connection);
+		return new KvSchemaRegistry(this.connection, this.config.replicas());
+	}
+
+	/**
+	 * Whether the server's acknowledgements survive a power loss, and why not.
+	 * @return the current judgement
+	 */
+	public DurabilityStatus durability() {
+		return this.durability.status();
+	}
+
+	/**
+	 * The state of the embedded server.
+	 * @return its state, or {@code null} with external servers
+	 */
+	public @Nullable EmbeddedServerState embeddedServerState() {
+		return (this.embeddedServer != null) ? this.embeddedServer.state() : null;
 	}
 
 	/**
@@ -197,10 +229,11 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the connection, then stops the embedded server.
+	 * Deletes this node's schema registry key, closes the connection, then stops the embedded server.
 	 */
 	@Override
 	public synchronized void close() {
+		deregister();
 		try {
 			this.connection.close();
 		}
@@ -211,9 +244,21 @@ public final class NatsNode implements AutoCloseable {
 			try {
 				this.embeddedServer.close();
 			}
-			catch (Exception ex) {
+			catch (RuntimeException ex) {
 				throw new HarmonyLiteException("Could not stop the embedded nats-server: " + ex.getMessage(), ex);
 			}
+		}
+	}
+
+	private void deregister() {
+		if (!isConnected()) {
+			return;
+		}
+		try {
+			new KvSchemaRegistry(this.connection, this.config.replicas()).remove(this.nodeId, DEREGISTER_DEADLINE);
+		}
+		catch (SchemaRegistryException ex) {
+			logger.warn("Node {}: {}", this.nodeId, ex.getMessage());
 		}
 	}
 

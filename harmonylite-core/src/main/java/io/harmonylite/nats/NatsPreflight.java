@@ -3,6 +3,10 @@ package io.harmonylite.nats;
 import java.nio.file.Path;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.embedded.EmbeddedNatsServer;
+import io.harmonylite.nats.embedded.NatsPortInUseException;
+import io.harmonylite.nats.embedded.NatsServerBinary;
+import io.harmonylite.nats.embedded.NatsServerNotFoundException;
 
 /**
  * Checks, without starting or connecting anything, what would certainly keep a node from reaching NATS: for the
@@ -29,7 +33,7 @@ public final class NatsPreflight {
 	 */
 	public static void check(NatsConfig config, long nodeId, Path dbPath) {
 		if (config.isEmbedded()) {
-			new EmbeddedNatsServer(config.embedded(), nodeId, dbPath).resolveBinary();
+			NatsServerBinary.locate(config.embedded().binary(), NatsServerBinary.defaultSearchDirs());
 			int port = config.embedded().port();
 			if (port != 0) {
 				NatsPortInUseException.requireFree(EmbeddedNatsServer.CLIENT_HOST, port,

@@ -71,7 +71,7 @@ final class ShardSubscriber implements ShardSource {
 		try {
 			StreamInfo info = this.management.getStreamInfo(this.stream);
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
-					info.getCreateTime().toInstant().toString());
+					StreamIdentity.of(info));
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not read the state of stream " + this.stream + ": " + ex.getMessage(),

@@ -47,14 +47,27 @@ public final class StreamManager {
 
 	private final ReplicationConfig config;
 
+	private final JetStreamRetry retry;
+
 	/**
-	 * Creates a manager.
+	 * Creates a manager that retries for up to the default startup timeout.
 	 * @param management the JetStream management context
 	 * @param config the replication settings naming and sizing the streams
 	 */
 	public StreamManager(JetStreamManagement management, ReplicationConfig config) {
+		this(management, config, new JetStreamRetry(NatsConfig.DEFAULT_STARTUP_TIMEOUT, JetStreamRetry.CHECK_CLUSTER));
+	}
+
+	/**
+	 * Creates a manager.
+	 * @param management the JetStream management context
+	 * @param config the replication settings naming and sizing the streams
+	 * @param retry how long JetStream calls are retried while JetStream is unavailable
+	 */
+	public StreamManager(JetStreamManagement management, ReplicationConfig config, JetStreamRetry retry) {
 		this.management = management;
 		this.config = config;
+		this.retry = retry;
 	}
 
 	/**
@@ -114,6 +127,7 @@ public final class StreamManager {
 	StreamConfiguration desired(String name, String subject) {
 		return StreamConfiguration.builder()
 			.name(name)
+			.metadata(StreamIdentity.newMetadata())
 			.subjects(subject)
 			.storageType(StorageType.File)
 			.replicas(this.config.replicas())
@@ -128,7 +142,7 @@ public final class StreamManager {
 		StreamInfo existing = info(name);
 		if (existing == null) {
 			try {
-				this.management.addStream(desired);
+				this.retry.call("create stream " + name, () -> this.management.addStream(desired));
 				logger.info("Created stream {} (subject {}, file storage, replicas {}, max {} messages, discard old)",
 						name, desired.getSubjects(), desired.getReplicas(), desired.getMaxMsgs());
 				return new StreamSetup(name, StreamSetup.Outcome.CREATED, List.of());
@@ -146,6 +160,13 @@ public final class StreamManager {
 			catch (IOException ex) {
 				throw failure("create", desired, ex);
 			}
+			catch (JetStreamNotReadyException ex) {
+				if (ex.getCause() instanceof JetStreamApiException api && isPlacementError(api)) {
+					// Still too few servers when the deadline passed: more likely a configuration than a startup race.
+					throw failure("create", desired, api);
+				}
+				throw ex;
+			}
 		}
 		List<String> differences = differences(existing.getConfiguration(), desired);
 		if (differences.isEmpty()) {
@@ -153,9 +174,14 @@ public final class StreamManager {
 			return new StreamSetup(name, StreamSetup.Outcome.UNCHANGED, List.of());
 		}
 		if (!this.config.updateExisting()) {
-			logger.warn("Stream {} exists with settings that differ from the configuration: {}. It is used as it is. "
+			boolean fewerReplicas = existing.getConfiguration().getReplicas() < desired.getReplicas()
+					&& !name.equals(deadLetterStream());
+			logger.warn("Stream {} exists with settings that differ from the configuration: {}. It is used as it is{}. "
 					+ "Set harmonylite.replication.update-existing=true to update it, or change the configuration "
-					+ "to match.", name, String.join(", ", differences));
+					+ "to match.", name, String.join(", ", differences), fewerReplicas
+							? ", but with fewer replicas than intended this node's changes to it are held (not counted "
+									+ "as published) until it has " + desired.getReplicas()
+							: "");
 			return new StreamSetup(name, StreamSetup.Outcome.DIFFERENT, differences);
 		}
 		if (existing.getConfiguration().getStorageType() != desired.getStorageType()) {
@@ -172,7 +198,7 @@ public final class StreamManager {
 			.duplicateWindow(desired.getDuplicateWindow())
 			.build();
 		try {
-			this.management.updateStream(updated);
+			this.retry.call("update stream " + name, () -> this.management.updateStream(updated));
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw failure("update", desired, ex);
@@ -184,7 +210,7 @@ public final class StreamManager {
 
 	private @Nullable StreamInfo info(String name) {
 		try {
-			return this.management.getStreamInfo(name);
+			return this.retry.call("read stream " + name, () -> this.management.getStreamInfo(name));
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == STREAM_NOT_FOUND) {

@@ -31,9 +31,20 @@ public final class SqliteConnections {
 	 * @return an open connection in auto-commit mode
 	 */
 	public static Connection open(Path database) {
+		return open(database, Synchronous.NORMAL);
+	}
+
+	/**
+	 * Opens a read-write connection like {@link #open(Path)} with the given durability of its commits.
+	 * @param database the database file
+	 * @param synchronous whether a commit waits for the disk
+	 * @return an open connection in auto-commit mode
+	 */
+	public static Connection open(Path database, Synchronous synchronous) {
 		SQLiteConfig config = new SQLiteConfig();
 		config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-		config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+		config.setSynchronous((synchronous == Synchronous.FULL) ? SQLiteConfig.SynchronousMode.FULL
+				: SQLiteConfig.SynchronousMode.NORMAL);
 		config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
 		config.enforceForeignKeys(false);
 		try {
@@ -45,6 +56,25 @@ public final class SqliteConnections {
 			throw new HarmonyLiteException("Could not open SQLite database " + database + ": " + ex.getMessage()
 					+ ". Check that the file exists and is writable.", ex);
 		}
+	}
+
+	/**
+	 * How much a commit waits for the disk (SQLite's {@code synchronous}) in WAL mode. A power loss can only lose
+	 * the most recent commits, never a commit older than one that survived: the WAL is replayed as a prefix.
+	 */
+	public enum Synchronous {
+
+		/**
+		 * The commit is written to the WAL but synced only at checkpoints: it survives a crash of the process, and
+		 * a power loss may undo it (with every later commit).
+		 */
+		NORMAL,
+
+		/**
+		 * The WAL is synced before the commit returns, so the commit, and every earlier one, survives a power loss.
+		 */
+		FULL
+
 	}
 
 }

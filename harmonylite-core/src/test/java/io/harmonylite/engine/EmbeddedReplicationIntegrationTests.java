@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;

@@ -74,6 +74,8 @@ class SchemaMonitorTests {
 			assertThat(state.nodeId()).isEqualTo(2);
 			assertThat(state.schemaHash()).isEqualTo(monitor.version().hash());
 			assertThat(state.watchedTables()).containsExactly("Books");
+			assertThat(state.migrationVersion()).isEqualTo("flyway:7");
+			assertThat(state.columns()).containsOnlyKeys("Books");
 		});
 	}
 
@@ -147,7 +149,7 @@ class SchemaMonitorTests {
 	private SchemaMonitor monitor(SchemaMonitor.Baseline baseline, SchemaRegistry registry) {
 		return new SchemaMonitor(2, capture(), new SchemaVersionStore(this.connection),
 				new SchemaChangeDetector(this.detectorConnection), Clock.systemUTC(), baseline, registry,
-				this.changes::incrementAndGet);
+				() -> "flyway:7", this.changes::incrementAndGet);
 	}
 
 	private ChangeCapture capture() {

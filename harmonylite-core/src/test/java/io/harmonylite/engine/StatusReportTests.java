@@ -71,7 +71,7 @@ class StatusReportTests {
 		SchemaChangeDetector detector = new SchemaChangeDetector(this.database);
 		this.baseline = SchemaMonitor.baseline(1, capture, versions, detector, Clock.systemUTC());
 		this.schema = new SchemaMonitor(1, capture, versions, detector, Clock.systemUTC(), this.baseline,
-				new InMemorySchemaRegistry(), () -> {
+				new InMemorySchemaRegistry(), () -> null, () -> {
 				});
 		this.workers = new Workers(1, Clock.systemUTC(), this.scheduler, WorkerFailureCallback.NONE,
 				Workers.Backoff.DEFAULT);

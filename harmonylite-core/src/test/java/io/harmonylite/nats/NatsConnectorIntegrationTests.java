@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.testsupport.FreePorts;
 import io.harmonylite.testsupport.NatsTestServer;
 import io.harmonylite.testsupport.TestCertificates;

@@ -10,6 +10,9 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.NatsPortInUseException;
+import io.harmonylite.nats.embedded.NatsServerNotFoundException;
 import io.harmonylite.testsupport.NatsTestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

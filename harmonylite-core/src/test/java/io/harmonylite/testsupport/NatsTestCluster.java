@@ -49,6 +49,17 @@ public final class NatsTestCluster implements AutoCloseable {
 	 * @return the formed cluster
 	 */
 	public static NatsTestCluster start(int size) {
+		return start(size, "");
+	}
+
+	/**
+	 * Starts a cluster whose servers have extra JetStream settings, and waits until it can place a stream with
+	 * {@code size} replicas.
+	 * @param size the number of servers
+	 * @param jetStreamConfig lines added to each server's {@code jetstream} block, e.g. {@code sync_interval: always}
+	 * @return the formed cluster
+	 */
+	public static NatsTestCluster start(int size, String jetStreamConfig) {
 		List<Integer> ports = FreePorts.many(2 * size);
 		String clusterName = "test-cluster-" + ports.get(0);
 		List<NatsTestServer> servers = new ArrayList<>();
@@ -63,7 +74,8 @@ public final class NatsTestCluster implements AutoCloseable {
 					}
 				}
 				cluster.append("  ]\n}\n");
-				servers.add(NatsTestServer.start(ports.get(i), clusterName + "-n" + i, cluster.toString()));
+				servers.add(NatsTestServer.start(ports.get(i), clusterName + "-n" + i, cluster.toString(),
+						jetStreamConfig));
 			}
 			NatsTestCluster formed = new NatsTestCluster(servers);
 			formed.awaitJetStream(size);

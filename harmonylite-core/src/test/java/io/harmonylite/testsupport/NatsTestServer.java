@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import io.harmonylite.nats.NatsServerProcess;
+import io.harmonylite.nats.embedded.NatsServerProcess;
 
 /**
  * A real {@code nats-server -js} on 127.0.0.1 for tests: a free client port, a temporary JetStream store, optional
@@ -37,13 +37,14 @@ public final class NatsTestServer implements AutoCloseable {
 
 	private final NatsServerProcess process;
 
-	private NatsTestServer(Path dir, int port, String name, String extraConfig) {
+	private NatsTestServer(Path dir, int port, String name, String extraConfig, String jetStreamConfig) {
 		this.dir = dir;
 		this.port = port;
 		this.name = name;
 		Path configFile = dir.resolve("nats-server.conf");
 		String config = "server_name: \"" + name + "\"\n" + "listen: \"" + HOST + ":" + port + "\"\n"
-				+ "jetstream {\n  store_dir: \"" + dir.resolve("store") + "\"\n}\n" + extraConfig + "\n";
+				+ "jetstream {\n  store_dir: \"" + dir.resolve("store") + "\"\n" + jetStreamConfig + "\n}\n"
+				+ extraConfig + "\n";
 		try {
 			Files.writeString(configFile, config, StandardCharsets.UTF_8);
 		}
@@ -72,7 +73,22 @@ public final class NatsTestServer implements AutoCloseable {
 		return start(port, "test-" + port, extraConfig);
 	}
 
+	/**
+	 * Starts a JetStream server on a free port with extra configuration in and outside its {@code jetstream} block.
+	 * @param extraConfig configuration text appended to the generated file, e.g. {@code accounts}
+	 * @param jetStreamConfig lines added to the {@code jetstream} block, e.g. {@code sync_interval: always}
+	 * @return the running server
+	 */
+	public static NatsTestServer start(String extraConfig, String jetStreamConfig) {
+		int port = FreePorts.one();
+		return start(port, "test-" + port, extraConfig, jetStreamConfig);
+	}
+
 	static NatsTestServer start(int port, String name, String extraConfig) {
+		return start(port, name, extraConfig, "");
+	}
+
+	static NatsTestServer start(int port, String name, String extraConfig, String jetStreamConfig) {
 		Path dir;
 		try {
 			dir = Files.createTempDirectory("nats-test-" + name + "-");
@@ -80,7 +96,7 @@ public final class NatsTestServer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		NatsTestServer server = new NatsTestServer(dir, port, name, extraConfig);
+		NatsTestServer server = new NatsTestServer(dir, port, name, extraConfig, jetStreamConfig);
 		try {
 			server.startProcess();
 		}

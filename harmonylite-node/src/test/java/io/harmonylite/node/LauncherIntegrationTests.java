@@ -64,6 +64,20 @@ class LauncherIntegrationTests {
 	}
 
 	@Test
+	void emptyClusterPeersShouldMeanThatThisNodeIsTheFirstOfItsCluster() throws Exception {
+		Path database = booksDatabase();
+		int unused = FreePorts.one();
+
+		// As the original tool accepted: --cluster-peers "" is a value (no peers), not a missing one (exit 1).
+		Result result = launch("--node-id=1", "--db-path", database.toString(), "--cluster-addr", "localhost:4299",
+				"--cluster-peers", "", "--harmonylite.nats.embedded.port=" + unused,
+				"--harmonylite.nats.connect-retries=0", "--schema-status-cluster");
+
+		assertThat(result.exitCode()).as(result.output()).isEqualTo(3);
+		assertThat(result.output()).doesNotContain("needs a value").contains("nats://127.0.0.1:" + unused);
+	}
+
+	@Test
 	void configFileShouldBeReadAsApplicationYaml() throws Exception {
 		Path database = booksDatabase();
 		Path config = this.tempDir.resolve("node.yml");

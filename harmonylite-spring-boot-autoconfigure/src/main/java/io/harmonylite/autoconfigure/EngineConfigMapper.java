@@ -8,7 +8,7 @@ import javax.net.ssl.SSLContext;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
-import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaConfig;
@@ -68,7 +68,7 @@ final class EngineConfigMapper {
 	private static NatsConfig nats(HarmonyLiteProperties.Nats nats, NatsConnectionDetails details) {
 		NatsConfig config = new NatsConfig(details.getUrls(), details.getUsername(), details.getPassword(),
 				details.getToken(), details.getNkeySeedFile(), null, null, null, nats.getConnectRetries(),
-				nats.getReconnectWait(), embedded(nats.getEmbedded()));
+				nats.getReconnectWait(), embedded(nats.getEmbedded())).withStartupTimeout(nats.getStartupTimeout());
 		SslBundle bundle = details.getSslBundle();
 		return (bundle != null) ? config.withSslContext(sslContext(bundle)) : config;
 	}
@@ -85,12 +85,20 @@ final class EngineConfigMapper {
 
 	private static EmbeddedNatsConfig embedded(HarmonyLiteProperties.Embedded embedded) {
 		return new EmbeddedNatsConfig(embedded.getBinary(), embedded.getStoreDir(), embedded.getPort(),
-				embedded.getClusterAddr(), embedded.getClusterPeers());
+				embedded.getClusterAddr(), withoutBlanks(embedded.getClusterPeers()), embedded.getSync(),
+				embedded.getMaxPayload().toBytes(), embedded.getMonitorPort());
+	}
+
+	/** {@code --cluster-peers ""} binds one empty peer: it means none. */
+	private static List<String> withoutBlanks(List<String> values) {
+		return values.stream().filter((value) -> !value.isBlank()).toList();
 	}
 
 	private static ReplicationConfig replication(HarmonyLiteProperties.Replication replication) {
+		Integer replicas = replication.getReplicas();
 		return new ReplicationConfig(replication.getShards(), replication.getStreamPrefix(),
-				replication.getSubjectPrefix(), replication.getReplicas(), replication.getMaxEntries(),
+				replication.getSubjectPrefix(), (replicas != null) ? replicas : ReplicationConfig.AUTO_REPLICAS,
+				replication.getMaxEntries(),
 				replication.isUpdateExisting(), replication.isCompress(), replication.getPublishWindow(),
 				replication.getApplyBatchSize());
 	}

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of HarmonyLite ({@code harmonylite.*}); validated by the engine at startup.
@@ -208,6 +209,12 @@ public class HarmonyLiteProperties {
 		 */
 		private Duration reconnectWait = Duration.ofSeconds(2);
 
+		/**
+		 * Time startup waits for JetStream to answer before it fails. A clustered JetStream needs a majority of its
+		 * servers; the first node of an embedded cluster waits for a second one.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(60);
+
 		private final Ssl ssl = new Ssl();
 
 		private final Tls tls = new Tls();
@@ -268,6 +275,14 @@ public class HarmonyLiteProperties {
 
 		public void setReconnectWait(Duration reconnectWait) {
 			this.reconnectWait = reconnectWait;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
 		}
 
 		public Ssl getSsl() {
@@ -386,9 +401,27 @@ public class HarmonyLiteProperties {
 		private @Nullable String clusterAddr;
 
 		/**
-		 * Route URLs of the other servers in the cluster, such as nats://node2:4221.
+		 * Route URLs of the other servers in the cluster, such as nats://node2:4221. When empty with a cluster
+		 * address, this server is the first of the cluster and the others join it.
 		 */
 		private List<String> clusterPeers = new ArrayList<>();
+
+		/**
+		 * How often JetStream syncs its files to disk: 'always' syncs before every acknowledgement, so that an
+		 * acknowledged change survives a power loss; an interval such as '2m' (nats-server's own default) is faster.
+		 */
+		private String sync = "always";
+
+		/**
+		 * Largest message the server accepts, up to 64MB; a row larger than this (with its message framing) cannot
+		 * be replicated.
+		 */
+		private DataSize maxPayload = DataSize.ofMegabytes(8);
+
+		/**
+		 * HTTP monitoring port (/varz, /jsz) of the embedded server, on 127.0.0.1. 0 turns monitoring off.
+		 */
+		private int monitorPort = 0;
 
 		public @Nullable Path getBinary() {
 			return this.binary;
@@ -430,6 +463,30 @@ public class HarmonyLiteProperties {
 			this.clusterPeers = clusterPeers;
 		}
 
+		public String getSync() {
+			return this.sync;
+		}
+
+		public void setSync(String sync) {
+			this.sync = sync;
+		}
+
+		public DataSize getMaxPayload() {
+			return this.maxPayload;
+		}
+
+		public void setMaxPayload(DataSize maxPayload) {
+			this.maxPayload = maxPayload;
+		}
+
+		public int getMonitorPort() {
+			return this.monitorPort;
+		}
+
+		public void setMonitorPort(int monitorPort) {
+			this.monitorPort = monitorPort;
+		}
+
 	}
 
 	/**
@@ -453,9 +510,10 @@ public class HarmonyLiteProperties {
 		private String subjectPrefix = "harmonylite-change-log";
 
 		/**
-		 * Number of replicas of each stream, 1 to 5.
+		 * Number of replicas of each stream and of the schema registry, 1 to 5. When not set, 3 if at least three
+		 * NATS servers are configured (the embedded server and its cluster peers, or the URLs), 1 otherwise.
 		 */
-		private int replicas = 1;
+		private @Nullable Integer replicas;
 
 		/**
 		 * Maximum number of messages a stream keeps before discarding the oldest.
@@ -506,11 +564,11 @@ public class HarmonyLiteProperties {
 			this.subjectPrefix = subjectPrefix;
 		}
 
-		public int getReplicas() {
+		public @Nullable Integer getReplicas() {
 			return this.replicas;
 		}
 
-		public void setReplicas(int replicas) {
+		public void setReplicas(@Nullable Integer replicas) {
 			this.replicas = replicas;
 		}
 

@@ -1,6 +1,6 @@
 package io.harmonylite.autoconfigure;
 
-import io.harmonylite.nats.NatsPortInUseException;
+import io.harmonylite.nats.embedded.NatsPortInUseException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -1,6 +1,6 @@
 package io.harmonylite.autoconfigure;
 
-import io.harmonylite.nats.NatsServerNotFoundException;
+import io.harmonylite.nats.embedded.NatsServerNotFoundException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

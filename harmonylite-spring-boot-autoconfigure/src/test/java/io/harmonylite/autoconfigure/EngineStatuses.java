@@ -89,7 +89,7 @@ public final class EngineStatuses {
 				: List.of(new EngineStatus.Worker("apply", EngineStatus.WorkerState.RUNNING, 0, null, null));
 		return new EngineStatus(3, "v0.1.0", state, true, true,
 				new EngineStatus.Nats(false, List.of("nats://127.0.0.1:4222"), state != NodeState.DISCONNECTED,
-						counters.natsReconnects()),
+						counters.natsReconnects(), null, "2.10.27", "always", 3, true, null),
 				shards, 7, 1, List.of("Books"),
 				new EngineStatus.Schema(HASH, null, UPDATED_AT, counters.schemaPauses(), counters.schemaResumes()),
 				workers, counters);

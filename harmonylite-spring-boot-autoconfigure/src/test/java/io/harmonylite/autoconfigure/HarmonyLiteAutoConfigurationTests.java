@@ -244,6 +244,42 @@ class HarmonyLiteAutoConfigurationTests {
 	}
 
 	@Test
+	void durabilityPropertiesShouldBindAndMapToEngineConfig() {
+		MapConfigurationPropertySource source = new MapConfigurationPropertySource(Map.of("harmonylite.node-id", "1",
+				"harmonylite.nats.embedded.sync", "2m", "harmonylite.nats.embedded.max-payload", "16MB",
+				"harmonylite.nats.embedded.monitor-port", "8222", "harmonylite.nats.startup-timeout", "5m",
+				"harmonylite.nats.embedded.cluster-addr", "localhost:4221", "harmonylite.nats.embedded.cluster-peers",
+				"", "harmonylite.replication.replicas", "2"));
+		HarmonyLiteProperties properties = new Binder(source).bind("harmonylite", HarmonyLiteProperties.class)
+			.orElseThrow(IllegalStateException::new);
+		HarmonyLiteConfig config = map(properties);
+		assertThat(config.nats().embedded().sync()).isEqualTo("2m");
+		assertThat(config.nats().embedded().maxPayload()).isEqualTo(16L * 1024 * 1024);
+		assertThat(config.nats().embedded().monitorPort()).isEqualTo(8222);
+		assertThat(config.nats().embedded().clusterPeers()).as("--cluster-peers \"\" means no peers").isEmpty();
+		assertThat(config.nats().startupTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(config.replication().replicas()).isEqualTo(2);
+	}
+
+	@Test
+	void replicasLeftUnsetShouldBeThreeWithThreeServersAndOneWithFewer() {
+		HarmonyLiteProperties properties = new HarmonyLiteProperties();
+		properties.setNodeId(1L);
+		properties.getNats().getEmbedded().setClusterAddr("localhost:4221");
+		properties.getNats().getEmbedded().setClusterPeers(List.of("nats://localhost:4222", "nats://localhost:4223"));
+		HarmonyLiteConfig cluster = map(properties);
+		properties.getNats().setUrls(List.of("nats://a:4222"));
+		HarmonyLiteConfig external = map(properties);
+		assertThat(cluster.replication().replicasFor(cluster.nats().serverCount())).isEqualTo(3);
+		assertThat(external.replication().replicasFor(external.nats().serverCount())).isEqualTo(1);
+	}
+
+	private HarmonyLiteConfig map(HarmonyLiteProperties properties) {
+		return EngineConfigMapper.map(properties, new PropertiesNatsConnectionDetails(properties, null),
+				this.tempDir.resolve("app.db"), List.of());
+	}
+
+	@Test
 	void runWithInvalidNodeIdShouldFailNamingProperty() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.node-id=0")
 			.run((context) -> assertFailsNaming(context, "harmonylite.node-id", "must be a positive number"));

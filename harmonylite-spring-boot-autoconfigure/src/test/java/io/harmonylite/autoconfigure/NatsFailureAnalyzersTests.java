@@ -6,8 +6,8 @@ import java.util.List;
 
 import io.harmonylite.nats.JetStreamNotReadyException;
 import io.harmonylite.nats.NatsConnectionException;
-import io.harmonylite.nats.NatsPortInUseException;
-import io.harmonylite.nats.NatsServerNotFoundException;
+import io.harmonylite.nats.embedded.NatsPortInUseException;
+import io.harmonylite.nats.embedded.NatsServerNotFoundException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-import io.harmonylite.nats.EmbeddedNatsConfig;
+import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 
 /**

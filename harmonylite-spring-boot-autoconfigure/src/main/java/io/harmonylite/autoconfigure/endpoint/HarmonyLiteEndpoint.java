@@ -102,7 +102,7 @@ public class HarmonyLiteEndpoint {
 			EngineStatus.Schema schema = status.schema();
 			return new NodeDescriptor(status.nodeId(), status.version(), status.state().name(),
 					(schema != null) ? schema.hash() : null, status.publish(), status.replicate(),
-					new NatsDescriptor(nats.embedded(), nats.servers(), nats.connected(), nats.reconnects()),
+					NatsDescriptor.of(nats),
 					status.shards().stream().map(ShardDescriptor::of).toList(), status.pendingChanges(),
 					status.failedChanges(), status.watchedTables());
 		}
@@ -110,15 +110,30 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
-	 * The node's NATS connection.
+	 * The node's NATS connection, and whether its acknowledgements survive a power loss.
 	 *
 	 * @param embedded whether the node runs its own nats-server
 	 * @param servers the server URLs (the connected one when connected)
 	 * @param connected whether the connection is up
 	 * @param reconnects how many times it was re-established since the node started
+	 * @param embeddedServer the embedded nats-server's state ({@code RUNNING}, {@code DOWN}, {@code STOPPED}),
+	 * {@code null} with external servers
+	 * @param serverVersion the connected server's version, {@code null} when unknown
+	 * @param sync the server's JetStream sync setting, {@code null} when unknown
+	 * @param replicas the replicas the streams are meant to have
+	 * @param durableAcks whether acknowledged changes survive a power loss, {@code null} when unknown
+	 * @param durabilityWarning why they do not (or are not known to), {@code null} when they do
 	 * @since 0.1.0
 	 */
-	public record NatsDescriptor(boolean embedded, List<String> servers, boolean connected, long reconnects) {
+	public record NatsDescriptor(boolean embedded, List<String> servers, boolean connected, long reconnects,
+			@Nullable String embeddedServer, @Nullable String serverVersion, @Nullable String sync, int replicas,
+			@Nullable Boolean durableAcks, @Nullable String durabilityWarning) {
+
+		static NatsDescriptor of(EngineStatus.Nats nats) {
+			return new NatsDescriptor(nats.embedded(), nats.servers(), nats.connected(), nats.reconnects(),
+					nats.embeddedServer(), nats.serverVersion(), nats.sync(), nats.replicas(), nats.durableAcks(),
+					nats.durabilityWarning());
+		}
 
 	}
 

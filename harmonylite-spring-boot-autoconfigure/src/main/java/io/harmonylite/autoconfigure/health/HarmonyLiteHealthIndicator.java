@@ -16,9 +16,9 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
  * {@link #PAUSED} while a schema mismatch holds replication back, {@link #DEGRADED} while NATS is unreachable,
- * {@code DOWN} when capture is broken, a worker thread died (until it is restarted) or a stream dropped changes this
- * node still needs, and
- * {@code OUT_OF_SERVICE} while the engine is stopped.
+ * {@code DOWN} when capture is broken, a worker thread died (until it is restarted), a stream dropped changes this
+ * node still needs, or the node's embedded nats-server died and is being restarted, and {@code OUT_OF_SERVICE} while
+ * the engine is stopped.
  * <p>
  * {@code PAUSED} and {@code DEGRADED} are custom statuses: local writes still work, so they do not take the
  * application's overall health down unless {@code management.endpoint.health.status.order} lists them.
@@ -34,6 +34,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	/** NATS is unreachable; local changes are captured and sent after the reconnect. */
 	public static final Status DEGRADED = new Status("DEGRADED",
 			"NATS is unreachable; local writes are captured and sent after the reconnect");
+
+	/** The embedded nats-server's state while it is being restarted. */
+	private static final String EMBEDDED_SERVER_DOWN = "DOWN";
 
 	private final Supplier<EngineStatus> status;
 
@@ -53,10 +56,18 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		EngineStatus current = this.status.get();
-		builder.status(status(current.state()))
+		String embeddedServer = current.nats().embeddedServer();
+		builder.status(EMBEDDED_SERVER_DOWN.equals(embeddedServer) ? Status.DOWN : status(current.state()))
 			.withDetail("nodeId", current.nodeId())
 			.withDetail("state", current.state().name())
-			.withDetail("natsConnected", current.nats().connected())
+			.withDetail("natsConnected", current.nats().connected());
+		if (embeddedServer != null) {
+			builder.withDetail("embeddedServer", embeddedServer);
+		}
+		if (current.nats().durableAcks() != null) {
+			builder.withDetail("durableAcks", current.nats().durableAcks());
+		}
+		builder
 			.withDetail("pendingChanges", current.pendingChanges())
 			.withDetail("failedChanges", current.failedChanges())
 			.withDetail("shards", shards(current.shards()));

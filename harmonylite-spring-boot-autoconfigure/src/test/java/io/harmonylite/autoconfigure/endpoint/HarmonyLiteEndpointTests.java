@@ -42,7 +42,7 @@ class HarmonyLiteEndpointTests {
 		assertThat(node.publish()).isTrue();
 		assertThat(node.replicate()).isTrue();
 		assertThat(node.nats()).isEqualTo(new HarmonyLiteEndpoint.NatsDescriptor(false,
-				List.of("nats://127.0.0.1:4222"), true, 2));
+				List.of("nats://127.0.0.1:4222"), true, 2, null, "2.10.27", "always", 3, true, null));
 		assertThat(node.shards()).containsExactly(
 				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, null, null, null, 0),
 				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, null, null, null, 3));

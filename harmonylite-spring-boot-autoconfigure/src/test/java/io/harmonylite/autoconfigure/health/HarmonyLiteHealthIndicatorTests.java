@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
+import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.NodeState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,21 @@ class HarmonyLiteHealthIndicatorTests {
 					Map.of("shard", 0, "stream", "harmonylite-changes-0", "lag", 0L, "paused", false),
 					Map.of("shard", 1, "stream", "harmonylite-changes-1", "lag", 5L, "paused", false,
 							"deadLettered", 3L)));
+	}
+
+	@Test
+	void healthWhileTheEmbeddedServerIsDownShouldBeDownAndSaySo() {
+		EngineStatus disconnected = EngineStatuses.inState(NodeState.DISCONNECTED);
+		EngineStatus.Nats nats = disconnected.nats();
+		EngineStatus serverDown = new EngineStatus(disconnected.nodeId(), disconnected.version(), disconnected.state(),
+				true, true, new EngineStatus.Nats(true, nats.servers(), false, 0, "DOWN", null, null, 1, null, null),
+				disconnected.shards(), 7, 0, List.of("Books"), disconnected.schema(), disconnected.workers(),
+				disconnected.counters());
+
+		Health health = new HarmonyLiteHealthIndicator(() -> serverDown).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("embeddedServer", "DOWN").containsEntry("state", "DISCONNECTED");
 	}
 
 	@Test

@@ -1,6 +1,5 @@
-package io.harmonylite.nats;
+package io.harmonylite.nats.embedded;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,25 +8,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
-import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The {@code nats-server} a node starts and supervises when no external NATS servers are configured: JetStream on,
- * client port on the loopback interface, and optionally a cluster listener with routes to the other nodes' servers.
+ * The {@code nats-server} a node starts when no external NATS servers are configured: JetStream on with the
+ * configured sync, client port on the loopback interface, and optionally a cluster listener with routes to the other
+ * nodes' servers. {@link EmbeddedServerSupervisor} restarts it when it dies.
  * <p>
- * The generated configuration, the log and the JetStream data live in the store directory
- * ({@code harmonylite.nats.embedded.store-dir}, by default {@code <database file>-nats} next to the database).
+ * The generated configuration, the log, the pid file and the JetStream data live in the store directory
+ * ({@code harmonylite.nats.embedded.store-dir}, by default {@code <database file>-nats} next to the database). A
+ * restart reuses the same ports and store.
  *
  * @since 0.1.0
  */
 public final class EmbeddedNatsServer implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedNatsServer.class);
 
 	/** The cluster name every embedded server uses, so that nodes' servers can route to each other. */
 	public static final String CLUSTER_NAME = "harmonylite";
@@ -35,11 +37,8 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	/** The interface the client port listens on; only the local node connects to it. */
 	public static final String CLIENT_HOST = "127.0.0.1";
 
-	private static final String BINARY_NAME = "nats-server";
-
-	/** Where distributions install nats-server outside a normal user's PATH (Debian: /usr/sbin). */
-	private static final List<Path> EXTRA_SEARCH_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"),
-			Path.of("/sbin"), Path.of("/usr/local/bin"), Path.of("/usr/bin"));
+	/** The file in the store directory holding the server's process id. */
+	public static final String PID_FILE = "nats-server.pid";
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -50,6 +49,8 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	private final Path storeDir;
 
 	private final List<Path> searchDirs;
+
+	private @Nullable NatsServerBinary binary;
 
 	private @Nullable NatsServerProcess process;
 
@@ -62,7 +63,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	 * @param dbPath the node's database file; the default store directory is {@code <dbPath>-nats}
 	 */
 	public EmbeddedNatsServer(EmbeddedNatsConfig config, long nodeId, Path dbPath) {
-		this(config, nodeId, dbPath, defaultSearchDirs());
+		this(config, nodeId, dbPath, NatsServerBinary.defaultSearchDirs());
 	}
 
 	EmbeddedNatsServer(EmbeddedNatsConfig config, long nodeId, Path dbPath, List<Path> searchDirs) {
@@ -73,23 +74,10 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 		this.searchDirs = List.copyOf(searchDirs);
 	}
 
-	private static List<Path> defaultSearchDirs() {
-		Set<Path> dirs = new LinkedHashSet<>();
-		String path = System.getenv("PATH");
-		if (path != null) {
-			for (String entry : path.split(File.pathSeparator)) {
-				if (!entry.isBlank()) {
-					dirs.add(Path.of(entry));
-				}
-			}
-		}
-		dirs.addAll(EXTRA_SEARCH_DIRS);
-		return new ArrayList<>(dirs);
-	}
-
 	/**
-	 * Finds the binary, writes the configuration and starts the server, waiting until it accepts client connections
-	 * (not for its cluster peers); does nothing when it is running.
+	 * Finds the binary (once), writes the configuration and starts the server, waiting until it accepts client
+	 * connections (not for its cluster peers); does nothing when it is running. A server older than 2.10 runs without
+	 * {@code sync_interval}, which it does not know, and a WARN says that its acknowledgements are not durable.
 	 * @throws NatsServerNotFoundException when no {@code nats-server} executable is found
 	 * @throws HarmonyLiteException when the server does not start; the message includes the end of its log
 	 */
@@ -103,75 +91,53 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 			previous.stop();
 			this.process = null;
 		}
-		Path binary = resolveBinary();
-		this.clientPort = (this.config.port() != 0) ? this.config.port() : freePort();
+		NatsServerBinary server = binary();
+		if (this.clientPort == 0) {
+			// Chosen once: a restarted server must be where the node's client reconnects to.
+			this.clientPort = (this.config.port() != 0) ? this.config.port() : freePort();
+		}
 		Path configFile = this.storeDir.resolve("nats-server.conf");
 		try {
 			Files.createDirectories(this.storeDir);
-			Files.writeString(configFile, configText(this.clientPort), StandardCharsets.UTF_8);
+			Files.writeString(configFile, ServerConfigText.render(this.config, this.nodeId, this.storeDir,
+					this.clientPort, server.supportsSyncAlways()), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new HarmonyLiteException("Could not write the embedded nats-server configuration " + configFile
 					+ ": " + ex.getMessage() + ". Check that harmonylite.nats.embedded.store-dir (" + this.storeDir
 					+ ") is writable.", ex);
 		}
-		NatsServerProcess server = new NatsServerProcess(binary, configFile, CLIENT_HOST, this.clientPort,
-				this.storeDir.resolve("nats-server.log"), "embedded nats-server of node " + this.nodeId);
-		server.start(START_TIMEOUT);
-		this.process = server;
+		NatsServerProcess started = new NatsServerProcess(server.path(), configFile, CLIENT_HOST, this.clientPort,
+				logFile(), "embedded nats-server of node " + this.nodeId);
+		started.start(START_TIMEOUT);
+		this.process = started;
 	}
 
-	Path resolveBinary() {
-		Path configured = this.config.binary();
-		if (configured != null) {
-			if (!Files.isRegularFile(configured) || !Files.isExecutable(configured)) {
-				throw new ConfigException("harmonylite.nats.embedded.binary", "'" + configured
-						+ "' is not an executable file. Point it to nats-server (install it with 'apt-get install "
-						+ "nats-server' or from https://github.com/nats-io/nats-server/releases), or set "
-						+ "harmonylite.nats.urls to use external NATS servers instead of the embedded one.");
+	/**
+	 * The executable this server runs, located on first use.
+	 * @return the binary and its version
+	 * @throws NatsServerNotFoundException when no {@code nats-server} executable is found
+	 */
+	public synchronized NatsServerBinary binary() {
+		if (this.binary == null) {
+			NatsServerBinary located = NatsServerBinary.locate(this.config.binary(), this.searchDirs);
+			if (!located.supportsSyncAlways()) {
+				logger.warn("Node {}: {} is nats-server {}, which cannot sync every write to disk before "
+						+ "acknowledging it (sync_interval needs 2.10): acknowledged changes can be lost on a power "
+						+ "loss. Install nats-server 2.10 or newer (.ci/install-nats-server on Debian 12), or point "
+						+ "harmonylite.nats.embedded.binary to one.", this.nodeId, located.path(), located.version());
 			}
-			return configured;
+			this.binary = located;
 		}
-		for (Path dir : this.searchDirs) {
-			Path candidate = dir.resolve(BINARY_NAME);
-			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return candidate;
-			}
-		}
-		throw new NatsServerNotFoundException("The embedded NATS mode (no harmonylite.nats.urls configured) needs the "
-				+ "nats-server executable, but it was not found in " + this.searchDirs + ". Install it (Debian/Ubuntu: "
-				+ "'apt-get install nats-server'; otherwise https://github.com/nats-io/nats-server/releases), or set "
-				+ "harmonylite.nats.embedded.binary to its path, or set harmonylite.nats.urls to use external NATS "
-				+ "servers instead.");
+		return this.binary;
 	}
 
-	String configText(int port) {
-		StringBuilder text = new StringBuilder();
-		text.append("# Written by HarmonyLite node ").append(this.nodeId).append(" at every start; edits are lost.\n");
-		text.append("server_name: ").append(quote("harmonylite-node-" + this.nodeId)).append('\n');
-		text.append("listen: ").append(quote(CLIENT_HOST + ":" + port)).append('\n');
-		text.append("jetstream {\n  store_dir: ").append(quote(this.storeDir.toAbsolutePath().toString())).append("\n}\n");
-		String clusterAddr = this.config.clusterAddr();
-		if (clusterAddr != null) {
-			text.append("cluster {\n");
-			text.append("  name: ").append(quote(CLUSTER_NAME)).append('\n');
-			text.append("  listen: ").append(quote(clusterAddr)).append('\n');
-			// Each node talks to its own server only; other servers' loopback client URLs mean nothing to it.
-			text.append("  no_advertise: true\n");
-			if (!this.config.clusterPeers().isEmpty()) {
-				text.append("  routes: [\n");
-				for (String peer : this.config.clusterPeers()) {
-					text.append("    ").append(quote(peer)).append('\n');
-				}
-				text.append("  ]\n");
-			}
-			text.append("}\n");
-		}
-		return text.toString();
-	}
-
-	private static String quote(String value) {
-		return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+	/**
+	 * The sync setting the running server was configured with.
+	 * @return {@code always}, an interval, or nats-server's default {@code 2m} for a server older than 2.10
+	 */
+	public String effectiveSync() {
+		return binary().supportsSyncAlways() ? this.config.sync() : "2m";
 	}
 
 	private static int freePort() {
@@ -196,7 +162,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	}
 
 	/**
-	 * The directory holding the configuration, the log and the JetStream data.
+	 * The directory holding the configuration, the log, the pid file and the JetStream data.
 	 * @return the store directory
 	 */
 	public Path storeDir() {
@@ -212,6 +178,22 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	}
 
 	/**
+	 * The file the server writes its process id to.
+	 * @return the pid file
+	 */
+	public Path pidFile() {
+		return this.storeDir.resolve(PID_FILE);
+	}
+
+	/**
+	 * The last lines of the server's log, for error messages.
+	 * @return the log tail, or a note when there is no log
+	 */
+	public String logTail() {
+		return NatsServerProcess.logTail(logFile());
+	}
+
+	/**
 	 * The operating-system id of the server process.
 	 * @return the pid
 	 * @throws IllegalStateException when the server is not running
@@ -222,6 +204,15 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 			throw new IllegalStateException("The embedded nats-server of node " + this.nodeId + " is not running");
 		}
 		return server.pid();
+	}
+
+	/**
+	 * Completes when the running server process exits, for whatever reason.
+	 * @return the exit, with the process' exit status; already complete when the server is not running
+	 */
+	public synchronized CompletableFuture<Integer> onExit() {
+		NatsServerProcess server = this.process;
+		return (server != null) ? server.onExit() : CompletableFuture.completedFuture(-1);
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.harmonylite.nats;
+package io.harmonylite.nats.embedded;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.nats.NatsConnector;
 import io.harmonylite.testsupport.FreePorts;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;

@@ -1,4 +1,4 @@
-package io.harmonylite.nats;
+package io.harmonylite.nats.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.HarmonyLiteException;
@@ -217,7 +218,11 @@ public final class NatsServerProcess implements AutoCloseable {
 	 */
 	public synchronized void stop() {
 		Process running = this.process;
-		if (running != null) {
+		if (running != null && !running.isAlive()) {
+			// It exited on its own (crashed or killed): only its watchdog is left to end.
+			stopWatchdog();
+		}
+		else if (running != null) {
 			stopWatchdog();
 			running.destroy();
 			boolean exited = waitFor(running, STOP_TIMEOUT);
@@ -298,16 +303,35 @@ public final class NatsServerProcess implements AutoCloseable {
 	 * @return the log tail, or a note when there is no log
 	 */
 	public String logTail() {
+		return logTail(this.logFile);
+	}
+
+	/**
+	 * The last lines of a server log, for error messages.
+	 * @param logFile the log file
+	 * @return the log tail, or a note when there is no log
+	 */
+	static String logTail(Path logFile) {
 		try {
-			if (!Files.exists(this.logFile)) {
+			if (!Files.exists(logFile)) {
 				return "(no log written)";
 			}
-			List<String> lines = Files.readAllLines(this.logFile, StandardCharsets.UTF_8);
+			List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
 			return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
 		}
-		catch (IOException ex) {
+		catch (IOException | java.io.UncheckedIOException ex) {
 			return "(log unreadable: " + ex.getMessage() + ")";
 		}
+	}
+
+	/**
+	 * Completes when the running process exits, for whatever reason: stopped, killed or crashed.
+	 * @return the exit status; already complete (-1) when nothing runs
+	 */
+	public CompletableFuture<Integer> onExit() {
+		Process running = this.process;
+		return (running != null) ? running.onExit().thenApply(Process::exitValue)
+				: CompletableFuture.completedFuture(-1);
 	}
 
 	private void destroy(Process running) {

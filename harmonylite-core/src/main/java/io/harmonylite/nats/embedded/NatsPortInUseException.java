@@ -1,4 +1,4 @@
-package io.harmonylite.nats;
+package io.harmonylite.nats.embedded;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,7 +32,7 @@ public class NatsPortInUseException extends HarmonyLiteException {
 	 * @param server names the server in the message, e.g. {@code embedded nats-server of node 1}
 	 * @throws NatsPortInUseException when the port is taken
 	 */
-	static void requireFree(String host, int port, String server) {
+	public static void requireFree(String host, int port, String server) {
 		try (ServerSocket probe = new ServerSocket()) {
 			probe.setReuseAddress(true);
 			probe.bind(new InetSocketAddress(host, port));

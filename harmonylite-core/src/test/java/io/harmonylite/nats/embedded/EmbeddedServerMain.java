@@ -1,4 +1,4 @@
-package io.harmonylite.nats;
+package io.harmonylite.nats.embedded;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,0 +1,42 @@
+package io.harmonylite.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import io.harmonylite.sqlite.SqliteConnections.Synchronous;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link SqliteConnections}: WAL with {@code synchronous=NORMAL} by default, {@code FULL} where a commit must survive
+ * a power loss.
+ */
+class SqliteConnectionsTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void connectionsShouldUseWalAndTheRequestedSynchronousLevel() throws Exception {
+		Path db = this.dir.resolve("app.db");
+		try (Connection normal = SqliteConnections.open(db);
+				Connection full = SqliteConnections.open(db, Synchronous.FULL)) {
+			assertThat(pragma(normal, "journal_mode")).isEqualTo("wal");
+			assertThat(pragma(normal, "synchronous")).isEqualTo("1");
+			assertThat(pragma(full, "synchronous")).isEqualTo("2");
+		}
+	}
+
+	private static String pragma(Connection connection, String name) throws Exception {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("PRAGMA " + name)) {
+			result.next();
+			return result.getString(1);
+		}
+	}
+
+}
