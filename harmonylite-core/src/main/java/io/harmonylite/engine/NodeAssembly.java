@@ -3,8 +3,10 @@ package io.harmonylite.engine;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +23,7 @@ import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.capture.PendingChange;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.NatsNode;
@@ -63,6 +66,9 @@ final class NodeAssembly {
 	private static final int STEPS = 8;
 
 	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
+
+	/** How often the streams' states are read in the background. */
+	private static final Duration STREAM_WATCH = Duration.ofSeconds(1);
 
 	private final HarmonyLiteConfig config;
 
@@ -154,14 +160,17 @@ final class NodeAssembly {
 				this.config.dbPath()));
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
-		ScheduledExecutorService scheduler = startScheduler();
+		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
 			.toList();
 		Signal snapshotWake = new Signal();
-		Receiving receiving = this.config.replicate() ? receiving(sources, scheduler, snapshotWake) : null;
+		// The shards start and stop on a thread of their own: a restart may wait for JetStream, and must not hold up
+		// the maintenance tasks and worker restarts.
+		Receiving receiving = this.config.replicate() ? receiving(sources, startScheduler("shards"), snapshotWake)
+				: null;
 		step(6, "publishing the schema state to the registry");
 		SchemaRegistry registry = nats.schemaRegistry();
 		SchemaMonitor schema = new SchemaMonitor(node, capture, versions, detector, this.clock, baseline, registry,
@@ -183,10 +192,51 @@ final class NodeAssembly {
 		this.counters.attach(() -> EngineCounters.RunCounts.of((publisher != null) ? publisher.stats() : null,
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
-		StatusReport status = new StatusReport(this.config, connectionState(nats), captureState, schema, gate,
-				sources, supervisor, workers, this.counters, snapshots);
+		ConnectionState connection = connectionState(nats);
+		StreamWatch watch = watchStreams(nats, sources, receiving, gate, publisher, workers);
+		StreamStateCache streams = watch.streams();
+		List<ProblemSource> problems = new ArrayList<>(List.of(
+				new ConnectionProblems(this.config, connection, streams, this.clock),
+				new PublishProblems(captureState, publisher != null, this.clock)));
+		if (watch.stalls() != null) {
+			problems.add(watch.stalls());
+		}
+		StatusReport status = new StatusReport(this.config, connection, captureState, schema, gate, sources,
+				supervisor, workers, this.counters, snapshots, streams, problems, this.clock);
 		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, publisher,
 				databaseChanged, status, snapshots, this.resources);
+	}
+
+	/**
+	 * Reads the streams' states in the background, every {@link #STREAM_WATCH} on a thread of its own, for a status
+	 * that never waits on NATS; restarts stalled shards; and when JetStream answers again after a silence, restarts
+	 * every shard and wakes the publisher at once rather than after their own timeouts.
+	 */
+	private StreamWatch watchStreams(NatsNode nats, List<ShardSource> sources, @Nullable Receiving receiving,
+			SchemaGate gate, @Nullable ChangePublisher publisher, Workers workers) {
+		List<ShardSource> probes = IntStream.range(0, this.config.replication().shards())
+			.mapToObj(nats::streamProbe)
+			.toList();
+		StreamStateCache streams = new StreamStateCache(this.config.nodeId(), probes, this.clock, () -> {
+			if (receiving != null) {
+				receiving.supervisor().resyncAll();
+			}
+			if (publisher != null) {
+				publisher.signal();
+			}
+		});
+		streams.refresh();
+		ShardStallWatch stalls = (receiving != null) ? new ShardStallWatch(this.config.nodeId(), sources,
+				receiving.supervisor(), streams, (shard) -> gate.pausedShards().containsKey(shard),
+				receiving.queue()::size, this.clock) : null;
+		ScheduledExecutorService watcher = startScheduler("streams");
+		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", STREAM_WATCH, () -> {
+			streams.refresh();
+			if (stalls != null) {
+				stalls.check();
+			}
+		}), STREAM_WATCH.toMillis(), STREAM_WATCH.toMillis(), TimeUnit.MILLISECONDS);
+		return new StreamWatch(streams, stalls);
 	}
 
 	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
@@ -312,9 +362,9 @@ final class NodeAssembly {
 		return publisher;
 	}
 
-	private ScheduledExecutorService startScheduler() {
+	private ScheduledExecutorService startScheduler(String name) {
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "harmonylite-maintenance");
+			Thread thread = new Thread(task, "harmonylite-" + name);
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -367,6 +417,16 @@ final class NodeAssembly {
 			@Override
 			public long failedChanges() {
 				return reader.failedCount();
+			}
+
+			@Override
+			public @Nullable PendingChange oldestPending() {
+				return reader.oldestPending();
+			}
+
+			@Override
+			public Map<String, Long> failedByTable() {
+				return reader.failedByTable();
 			}
 
 			@Override
@@ -457,6 +517,13 @@ final class NodeAssembly {
 	 */
 	private record Receiving(ChangeApplier applier, ApplyQueue queue, AppliedPositions positions,
 			ShardSupervisor supervisor) {
+	}
+
+	/**
+	 * The streams' states read in the background, and the watch over stalled shards ({@code null} when the node does
+	 * not replicate).
+	 */
+	private record StreamWatch(StreamStateCache streams, @Nullable ShardStallWatch stalls) {
 	}
 
 	private void step(int number, String message, Object... arguments) {

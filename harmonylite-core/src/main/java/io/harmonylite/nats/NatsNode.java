@@ -180,12 +180,25 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The source of one shard stream, not yet started.
+	 * The source of one shard stream, not yet started; its JetStream calls retry until the startup timeout.
 	 * @param shard the shard
 	 * @return the source
 	 */
 	public ShardSource shardSource(int shard) {
-		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId);
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId,
+				this.startupRetry);
+	}
+
+	/**
+	 * A source of one shard stream for reading its state in a single attempt (one request, at most the client's
+	 * request timeout), e.g. for a status refreshed in the background that must notice at once when JetStream stops
+	 * answering.
+	 * @param shard the shard
+	 * @return the source, never started
+	 */
+	public ShardSource streamProbe(int shard) {
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId,
+				this.startupRetry.withDeadline(Duration.ZERO));
 	}
 
 	/**

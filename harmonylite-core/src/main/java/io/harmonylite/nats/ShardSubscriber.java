@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ReceivedMessage;
@@ -8,6 +9,7 @@ import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.apply.StreamState;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ShardSource} of one shard stream over JetStream. It uses an ordered consumer: ephemeral, flow-controlled
  * and recreated by the client after a gap or a reconnect, since the position lives in SQLite rather than in a durable
- * consumer.
+ * consumer. Its pulls expire after {@link #PULL_EXPIRY}, so a consumer that stopped hearing from JetStream (its server
+ * frozen, a partition, a leader gone) is noticed and recreated within seconds rather than jnats' default 45 s. Every
+ * JetStream call retries transient failures until the retry's deadline ({@link JetStreamRetry}).
  */
 final class ShardSubscriber implements ShardSource {
 
@@ -31,6 +35,14 @@ final class ShardSubscriber implements ShardSource {
 
 	/** JetStream's API error code for "no message found". */
 	private static final int NO_MESSAGE_FOUND = 10037;
+
+	/**
+	 * How long one pull waits for messages; the server sends idle heartbeats every half of it, and the client recreates
+	 * the consumer after three missed heartbeats (7.5 s here).
+	 */
+	static final Duration PULL_EXPIRY = Duration.ofSeconds(5);
+
+	private static final ConsumeOptions CONSUME = ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).build();
 
 	private final JetStream jetStream;
 
@@ -44,10 +56,13 @@ final class ShardSubscriber implements ShardSource {
 
 	private final long nodeId;
 
+	private final JetStreamRetry retry;
+
 	private @Nullable MessageConsumer consumer;
 
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
-			long nodeId) {
+			long nodeId, JetStreamRetry retry) {
+		this.retry = retry;
 		this.jetStream = jetStream;
 		this.management = management;
 		this.config = config;
@@ -69,7 +84,8 @@ final class ShardSubscriber implements ShardSource {
 	@Override
 	public StreamState state() {
 		try {
-			StreamInfo info = this.management.getStreamInfo(this.stream);
+			StreamInfo info = this.retry.call("read the state of stream " + this.stream,
+					() -> this.management.getStreamInfo(this.stream));
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
 					StreamIdentity.of(info));
 		}
@@ -82,7 +98,8 @@ final class ShardSubscriber implements ShardSource {
 	@Override
 	public boolean holds(long sequence) {
 		try {
-			this.management.getMessage(this.stream, sequence);
+			this.retry.call("read message " + sequence + " of stream " + this.stream,
+					() -> this.management.getMessage(this.stream, sequence));
 			return true;
 		}
 		catch (JetStreamApiException ex) {
@@ -110,9 +127,10 @@ final class ShardSubscriber implements ShardSource {
 			consumerConfig.deliverPolicy(DeliverPolicy.All);
 		}
 		try {
-			this.consumer = this.jetStream.getStreamContext(this.stream)
-				.createOrderedConsumer(consumerConfig)
-				.consume((message) -> deliver(message, receiver));
+			this.consumer = this.retry.call("start consuming stream " + this.stream,
+					() -> this.jetStream.getStreamContext(this.stream)
+						.createOrderedConsumer(consumerConfig)
+						.consume(CONSUME, (message) -> deliver(message, receiver)));
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not start consuming stream " + this.stream + " of shard " + this.shard

@@ -2,6 +2,7 @@ package io.harmonylite.autoconfigure.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, shards paused
- * by an operator, pending and failed changes, stream lag per shard) and counters over the engine's own counts (changes
+ * by an operator, pending and failed changes, stream lag per shard, problems by kind) and counters over the engine's own counts (changes
  * published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker
  * restarts, dropped change events), which never
  * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
@@ -64,6 +65,10 @@ public class HarmonyLiteMetrics implements MeterBinder {
 	static final String SHARDS_PAUSED_MANUALLY = "harmonylite.shards.paused.manually";
 
 	static final String EVENTS_DROPPED = "harmonylite.events.dropped";
+
+	static final String PROBLEMS = "harmonylite.problems";
+
+	static final String KIND = "kind";
 
 	private static final Duration STATUS_TTL = Duration.ofSeconds(1);
 
@@ -117,6 +122,13 @@ public class HarmonyLiteMetrics implements MeterBinder {
 		gauge(registry, FAILED,
 				"Captured local changes that can never be published, e.g. rows too large for a message",
 				EngineStatus::failedChanges);
+		for (EngineStatus.ProblemKind kind : EngineStatus.ProblemKind.values()) {
+			Gauge.builder(PROBLEMS, this, (metrics) -> metrics.status().problems(kind).size())
+				.description("Problems of the node now, by kind (the health names their shard, table or server)")
+				.tags(tags)
+				.tag(KIND, kind.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
 		for (int shard = 0; shard < this.replication.shards(); shard++) {
 			int number = shard;
 			Gauge.builder(STREAM_LAG, this, (metrics) -> metrics.streamLag(number))

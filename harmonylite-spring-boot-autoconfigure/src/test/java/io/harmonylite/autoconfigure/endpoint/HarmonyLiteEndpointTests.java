@@ -46,8 +46,8 @@ class HarmonyLiteEndpointTests {
 		assertThat(node.nats()).isEqualTo(new HarmonyLiteEndpoint.NatsDescriptor(false,
 				List.of("nats://127.0.0.1:4222"), true, 2, null, "2.10.27", "always", 3, true, null));
 		assertThat(node.shards()).containsExactly(
-				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, false, null, null, null, 0),
-				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3));
+				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, false, null, null, null, 0, null),
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3, null));
 		assertThat(node.pendingChanges()).isEqualTo(7);
 		assertThat(node.failedChanges()).isEqualTo(1);
 		assertThat(node.watchedTables()).containsExactly("Books");
@@ -200,7 +200,7 @@ class HarmonyLiteEndpointTests {
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
 
 		assertThat(endpoint.item("shards", "1")).isEqualTo(
-				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3));
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3, null));
 		assertThat(endpoint.item("shards", "2")).isNull();
 		assertThat(endpoint.item("snapshots", "1")).isNull();
 	}
