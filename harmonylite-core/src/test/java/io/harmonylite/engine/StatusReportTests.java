@@ -17,6 +17,7 @@ import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.InMemoryShardSource;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.PendingChange;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.InMemorySchemaRegistry;
@@ -55,6 +56,8 @@ class StatusReportTests {
 	private final EngineCounters counters = new EngineCounters();
 
 	private final ManualPauses pauses = new ManualPauses(1, ManualPauses.Store.MEMORY);
+
+	private final MovableClock clock = new MovableClock(PAUSED_AT);
 
 	private Connection database;
 
@@ -268,8 +271,14 @@ class StatusReportTests {
 
 	private StatusReport report(@Nullable ShardSupervisor supervisor) {
 		List<ShardSource> sources = List.of(this.first, this.second);
+		StreamStateCache streams = new StreamStateCache(1, sources, this.clock, () -> {
+		});
+		streams.refresh();
 		return new StatusReport(config(), this.connection, this.capture, this.schema, this.baseline.gate(), sources,
-				supervisor, this.workers, this.counters);
+				supervisor, this.workers, this.counters, null, streams,
+				List.of(new ConnectionProblems(config(), this.connection, streams, this.clock),
+						new PublishProblems(this.capture, true, this.clock)),
+				this.clock);
 	}
 
 	private HarmonyLiteConfig config() {
@@ -303,6 +312,10 @@ class StatusReportTests {
 
 		private int triggers = 3;
 
+		private @Nullable PendingChange oldestPending;
+
+		private Map<String, Long> failedByTable = Map.of();
+
 		@Override
 		public long pendingChanges() {
 			return 2;
@@ -316,6 +329,16 @@ class StatusReportTests {
 		@Override
 		public int triggerCount() {
 			return this.triggers;
+		}
+
+		@Override
+		public @Nullable PendingChange oldestPending() {
+			return this.oldestPending;
+		}
+
+		@Override
+		public Map<String, Long> failedByTable() {
+			return this.failedByTable;
 		}
 
 	}
