@@ -153,8 +153,12 @@ final class FaultCluster implements AutoCloseable {
 	 * @param timeout the deadline
 	 */
 	static void awaitUp(NodeProcess node, Duration timeout) {
-		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-			assertThat(node.isAlive()).as("node %d is running; its log:%n%s", node.id(), node.logTail()).isTrue();
+		await().atMost(timeout)
+			.pollInterval(Duration.ofMillis(500))
+			.failFast("node " + node.id() + " exited",
+					() -> assertThat(node.isAlive()).as("node %d is running; its log:%n%s", node.id(), node.logTail())
+						.isTrue())
+			.untilAsserted(() -> {
 			assertThat(node.health()).as("health of node %d", node.id()).matches(NodeProcess.Health::isUp,
 					"is UP");
 		});

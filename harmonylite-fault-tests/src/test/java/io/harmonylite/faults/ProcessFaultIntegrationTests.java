@@ -37,14 +37,11 @@ class ProcessFaultIntegrationTests {
 	/** Writes per second on each node's file. */
 	private static final int RATE = 40;
 
-	@TempDir
-	Path dir;
-
 	private FaultCluster cluster;
 
 	@BeforeAll
-	void startCluster() {
-		this.cluster = FaultCluster.onLoopback(this.dir, 3, "--harmonylite.replication.replicas=3");
+	void startCluster(@TempDir Path dir) {
+		this.cluster = FaultCluster.onLoopback(dir, 3, "--harmonylite.replication.replicas=3");
 	}
 
 	@AfterAll
