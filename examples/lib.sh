@@ -82,13 +82,21 @@ sample_app() {
 	exec "$java" ${JAVA_OPTS-} -jar "$SAMPLE_JAR" "$@"
 }
 
-# Fails when one of the TCP ports on 127.0.0.1 is taken, e.g. by a previous run still going.
+port_in_use() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Fails when one of the TCP ports on 127.0.0.1 is still taken after 20 s, e.g. by a previous run still going (a
+# stopped node's nats-server may need a few seconds to flush and exit).
 require_free_ports() {
-	local port
+	local port deadline=$((SECONDS + 20))
 	for port in "$@"; do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			die "port $port is in use; stop what listens there (a previous demo?) and try again"
-		fi
+		while port_in_use "$port"; do
+			if ((SECONDS >= deadline)); then
+				die "port $port is in use; stop what listens there (a previous demo?) and try again"
+			fi
+			sleep "$POLL_INTERVAL"
+		done
 	done
 }
 

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import ch.qos.logback.classic.Level;
 import io.harmonylite.apply.ChangeApplier;
@@ -20,11 +21,14 @@ import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
+import io.harmonylite.event.Version;
 import io.harmonylite.sqlite.SqliteConnections;
 
 /**
- * Measures how fast {@link ChangeApplier} applies batches of replicated upserts to a 4-column table (fresh inserts,
- * updates of existing rows, and a mix), in WAL mode with {@code synchronous=NORMAL}, and prints rows per second.
+ * Measures how fast {@link ChangeApplier} applies batches of replicated changes to a 4-column table (fresh inserts,
+ * updates of existing rows' title, and a mix), versioned as this release publishes them (so each goes through the
+ * conflict rule and its row's version is stored), in WAL mode with {@code synchronous=NORMAL}, and prints rows per
+ * second.
  * <p>
  * Options: {@code --batches N} (measured batches per phase and round, default 200), {@code --batch-size N} (default
  * 1000), {@code --warmup N} (warm-up batches, default 100), {@code --rounds N} (default 3; the median is reported).
@@ -36,6 +40,10 @@ public final class ApplyBenchmark {
 	private static final String STREAM = "bench-apply";
 
 	private static final List<String> KEY = List.of("id");
+
+	private static final Set<String> TITLE = Set.of("title");
+
+	private static final long FIRST_VERSION = Version.hlcOf(System.currentTimeMillis());
 
 	private static final double TARGET_ROWS_PER_SECOND = 250_000;
 
@@ -241,6 +249,10 @@ public final class ApplyBenchmark {
 		return batch;
 	}
 
+	/**
+	 * A versioned change from node 2, as a node of this release publishes it: an insert writes every column, an update
+	 * changes the title, each at a version newer than the one before, so every change wins.
+	 */
 	private PositionedChange book(Operation operation, long id, String titlePrefix) {
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("id", id);
@@ -248,7 +260,8 @@ public final class ApplyBenchmark {
 		row.put("author", "Author " + (id % 1000));
 		row.put("year", 1900L + (id % 125));
 		long position = ++this.sequence;
-		return new PositionedChange(new ChangeEvent(2, position, "books", operation, row, KEY, 0, ""),
+		return new PositionedChange(new ChangeEvent(2, position, "books", operation, row, KEY, 0, "",
+				FIRST_VERSION + position, (operation == Operation.UPDATE) ? TITLE : null),
 				new StreamPosition(STREAM, position));
 	}
 

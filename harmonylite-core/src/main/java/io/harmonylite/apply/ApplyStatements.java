@@ -6,22 +6,22 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.harmonylite.event.ChangeEvent;
-import io.harmonylite.event.Operation;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds, caches and runs the prepared statements that write changes: an UPSERT for inserts and updates, a DELETE by
- * primary key for deletes.
+ * Builds, caches and runs the prepared statements that write changes: an UPSERT of a whole row, an UPDATE of some
+ * columns by primary key, a DELETE by primary key.
  * <p>
- * Statements are cached per table, operation and column set; a statement is only ever prepared for a change that
+ * Statements are cached per table, kind and column set; a statement is only ever prepared for columns that
  * {@link ChangeValidator} accepted, so every identifier in it is a real column of a real table. Identifiers are
  * quoted, values are always bound parameters with the setter of their storage class.
  */
@@ -33,92 +33,133 @@ final class ApplyStatements implements AutoCloseable {
 
 	private final Map<Key, WriteStatement> cache = new HashMap<>();
 
-	private @Nullable WriteStatement pending;
+	// Statements with queued writes, in the order they were first used, and the rows those writes are about.
+	private final Set<WriteStatement> pending = new LinkedHashSet<>();
+
+	private final Set<Object> pendingRows = new HashSet<>();
 
 	ApplyStatements(Connection connection) {
 		this.connection = connection;
 	}
 
-	/**
-	 * Finds the cached statement for a change's table, operation and columns; its shape was validated when it was
-	 * prepared.
-	 * @param event the change
-	 * @return the statement, or {@code null} when none was prepared yet
-	 */
-	@Nullable WriteStatement cached(ChangeEvent event) {
-		return this.cache.get(key(event));
+	/** The kinds of write. */
+	enum Kind {
+
+		/** {@code INSERT ... ON CONFLICT (pk) DO UPDATE}: never {@code INSERT OR REPLACE}, which deletes first. */
+		UPSERT,
+
+		/** {@code UPDATE ... SET <columns> WHERE <pk>}. */
+		UPDATE,
+
+		/** {@code DELETE ... WHERE <pk>}. */
+		DELETE
+
 	}
 
 	/**
-	 * Prepares and caches the statement for a validated change.
-	 * @param event the change, accepted by {@link ChangeValidator}
+	 * Finds or prepares the statement for a table, kind and columns.
+	 * @param table the table, accepted by {@link ChangeValidator}
+	 * @param primaryKey its primary-key columns, in key order
+	 * @param kind the kind of write
+	 * @param columns the columns written: every column of an UPSERT, the non-key columns an UPDATE sets; ignored for a
+	 * DELETE
 	 * @return the statement
 	 * @throws SQLException if SQLite cannot prepare it
 	 */
-	WriteStatement prepare(ChangeEvent event) throws SQLException {
-		boolean delete = event.operation() == Operation.DELETE;
-		String table = "\"main\"." + SqlIdentifiers.quote(event.table());
-		List<String> primaryKey = event.primaryKey();
-		StringBuilder sql = new StringBuilder(128);
-		List<String> columns;
-		if (delete) {
-			columns = primaryKey;
-			sql.append("DELETE FROM ").append(table).append(" WHERE ");
-			for (int i = 0; i < columns.size(); i++) {
-				// '=' and not 'IS': key values are never NULL (ChangeValidator rejects them).
-				sql.append((i > 0) ? " AND " : "").append(SqlIdentifiers.quote(columns.get(i))).append(" = ?");
-			}
+	WriteStatement statement(String table, List<String> primaryKey, Kind kind, Set<String> columns)
+			throws SQLException {
+		Set<String> written = (kind == Kind.DELETE) ? Set.of() : columns;
+		WriteStatement statement = this.cache.get(new Key(table, kind, written));
+		if (statement == null || !statement.primaryKey().equals(primaryKey)) {
+			statement = prepare(table, primaryKey, kind, List.copyOf(written));
+			this.cache.put(new Key(table, kind, Set.copyOf(written)), statement);
 		}
-		else {
-			columns = List.copyOf(event.row().keySet());
-			sql.append("INSERT INTO ").append(table).append(" (").append(quoteAll(columns));
-			sql.append(") VALUES (").append("?, ".repeat(columns.size() - 1)).append("?) ON CONFLICT (");
-			sql.append(quoteAll(primaryKey)).append(") ");
-			List<String> assignments = new ArrayList<>();
-			for (String column : columns) {
-				if (!primaryKey.contains(column)) {
-					String name = SqlIdentifiers.quote(column);
-					assignments.add(name + " = excluded." + name);
-				}
-			}
-			// Never INSERT OR REPLACE: it deletes the old row first and so fires ON DELETE CASCADE.
-			sql.append(assignments.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", assignments));
-		}
-		WriteStatement statement = new WriteStatement(this.connection.prepareStatement(sql.toString()), columns,
-				primaryKey);
-		this.cache.put(new Key(event.table(), delete, Set.copyOf(columns)), statement);
 		return statement;
+	}
+
+	private WriteStatement prepare(String table, List<String> primaryKey, Kind kind, List<String> columns)
+			throws SQLException {
+		String target = "\"main\"." + SqlIdentifiers.quote(table);
+		StringBuilder sql = new StringBuilder(128);
+		List<String> parameters = new ArrayList<>();
+		switch (kind) {
+			case UPSERT -> {
+				parameters.addAll(columns);
+				sql.append("INSERT INTO ").append(target).append(" (").append(quoteAll(columns));
+				sql.append(") VALUES (").append("?, ".repeat(columns.size() - 1)).append("?) ON CONFLICT (");
+				sql.append(quoteAll(primaryKey)).append(") ");
+				List<String> assignments = new ArrayList<>();
+				for (String column : columns) {
+					if (!primaryKey.contains(column)) {
+						String name = SqlIdentifiers.quote(column);
+						assignments.add(name + " = excluded." + name);
+					}
+				}
+				sql.append(assignments.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", assignments));
+			}
+			case UPDATE -> {
+				parameters.addAll(columns);
+				sql.append("UPDATE ").append(target).append(" SET ");
+				for (int i = 0; i < columns.size(); i++) {
+					sql.append((i > 0) ? ", " : "").append(SqlIdentifiers.quote(columns.get(i))).append(" = ?");
+				}
+				appendKeyCondition(sql, primaryKey, parameters);
+			}
+			case DELETE -> {
+				sql.append("DELETE FROM ").append(target);
+				appendKeyCondition(sql, primaryKey, parameters);
+			}
+		}
+		return new WriteStatement(this.connection.prepareStatement(sql.toString()), List.copyOf(parameters),
+				primaryKey);
+	}
+
+	private static void appendKeyCondition(StringBuilder sql, List<String> primaryKey, List<String> parameters) {
+		sql.append(" WHERE ");
+		for (int i = 0; i < primaryKey.size(); i++) {
+			// '=' and not 'IS': key values are never NULL (ChangeValidator rejects them).
+			sql.append((i > 0) ? " AND " : "").append(SqlIdentifiers.quote(primaryKey.get(i))).append(" = ?");
+		}
+		parameters.addAll(primaryKey);
 	}
 
 	/**
 	 * Writes one change at once, after the queued ones.
 	 * @param statement the change's statement
-	 * @param event the change
+	 * @param values the values of the written columns
+	 * @param row the change's row, for the key values and columns {@code values} lacks
 	 * @throws SQLException if SQLite refuses the write
 	 */
-	void execute(WriteStatement statement, ChangeEvent event) throws SQLException {
+	void execute(WriteStatement statement, Map<String, @Nullable Object> values, Map<String, @Nullable Object> row)
+			throws SQLException {
 		flush();
-		bind(statement, event);
+		bind(statement, values, row);
 		statement.statement().executeUpdate();
 	}
 
 	/**
-	 * Queues one change in a JDBC batch; changes are written in order, at the latest by {@link #flush()}.
+	 * Queues one change in a JDBC batch of its statement; everything queued is written at the latest by
+	 * {@link #flush()}, statement by statement. Writes of one row stay in order: a second write of a row first flushes
+	 * what is queued. Writes of different rows may be reordered; should that break a constraint between rows (a
+	 * unique value moving from one row to another), the batch fails and is replayed in order with {@link #execute}.
 	 * <p>
 	 * With sqlite-jdbc, batching is several times faster than one {@code executeUpdate} per change, but a failure
 	 * does not say which change failed; replay with {@link #execute} to find out.
 	 * @param statement the change's statement
-	 * @param event the change
+	 * @param rowKey identifies the row written, equal for equal rows
+	 * @param values the values of the written columns
+	 * @param row the change's row, for the key values and columns {@code values} lacks
 	 * @throws SQLException if SQLite refuses a queued write
 	 */
-	void add(WriteStatement statement, ChangeEvent event) throws SQLException {
-		if (statement != this.pending) {
-			// Another statement: write the queued changes first, so changes stay in order.
+	void add(WriteStatement statement, Object rowKey, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> row) throws SQLException {
+		if (!this.pendingRows.add(rowKey)) {
 			flush();
+			this.pendingRows.add(rowKey);
 		}
-		bind(statement, event);
+		bind(statement, values, row);
 		statement.statement().addBatch();
-		this.pending = statement;
+		this.pending.add(statement);
 	}
 
 	/**
@@ -126,9 +167,13 @@ final class ApplyStatements implements AutoCloseable {
 	 * @throws SQLException if SQLite refuses a write
 	 */
 	void flush() throws SQLException {
-		@Nullable WriteStatement statement = this.pending;
-		if (statement != null) {
-			this.pending = null;
+		if (this.pending.isEmpty()) {
+			return;
+		}
+		List<WriteStatement> statements = List.copyOf(this.pending);
+		this.pending.clear();
+		this.pendingRows.clear();
+		for (WriteStatement statement : statements) {
 			statement.statement().executeBatch();
 		}
 	}
@@ -137,9 +182,10 @@ final class ApplyStatements implements AutoCloseable {
 	 * Drops the queued changes without writing them; call after a failure.
 	 */
 	void discard() {
-		@Nullable WriteStatement statement = this.pending;
-		this.pending = null;
-		if (statement != null) {
+		List<WriteStatement> statements = List.copyOf(this.pending);
+		this.pending.clear();
+		this.pendingRows.clear();
+		for (WriteStatement statement : statements) {
 			try {
 				statement.statement().clearBatch();
 			}
@@ -147,6 +193,7 @@ final class ApplyStatements implements AutoCloseable {
 				// Not fatal: the statements are closed and prepared again when needed.
 				logger.warn("Could not clear a queued apply batch: {}", ex.getMessage());
 				clear();
+				return;
 			}
 		}
 	}
@@ -155,7 +202,8 @@ final class ApplyStatements implements AutoCloseable {
 	 * Closes every cached statement; they are prepared again when next needed.
 	 */
 	void clear() {
-		this.pending = null;
+		this.pending.clear();
+		this.pendingRows.clear();
 		for (WriteStatement statement : this.cache.values()) {
 			try {
 				statement.statement().close();
@@ -173,24 +221,17 @@ final class ApplyStatements implements AutoCloseable {
 		clear();
 	}
 
-	private static Key key(ChangeEvent event) {
-		if (event.operation() == Operation.DELETE) {
-			return new Key(event.table(), true, Set.copyOf(event.primaryKey()));
-		}
-		// A view of the row's columns: no copy on the hot path.
-		return new Key(event.table(), false, event.row().keySet());
-	}
-
 	private static String quoteAll(List<String> columns) {
 		return String.join(", ", columns.stream().map(SqlIdentifiers::quote).toList());
 	}
 
-	private static void bind(WriteStatement statement, ChangeEvent event) throws SQLException {
+	private static void bind(WriteStatement statement, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> row) throws SQLException {
 		PreparedStatement prepared = statement.statement();
-		List<String> columns = statement.columns();
-		Map<String, @Nullable Object> row = event.row();
-		for (int i = 0; i < columns.size(); i++) {
-			bind(prepared, i + 1, row.get(columns.get(i)));
+		List<String> parameters = statement.parameters();
+		for (int i = 0; i < parameters.size(); i++) {
+			String column = parameters.get(i);
+			bind(prepared, i + 1, (values == row || values.containsKey(column)) ? values.get(column) : row.get(column));
 		}
 	}
 
@@ -216,12 +257,12 @@ final class ApplyStatements implements AutoCloseable {
 	}
 
 	/**
-	 * A prepared write with the columns its parameters bind, in order, and the primary key it was validated for.
+	 * A prepared write with the columns its parameters bind, in order, and the primary key it was prepared for.
 	 */
-	record WriteStatement(PreparedStatement statement, List<String> columns, List<String> primaryKey) {
+	record WriteStatement(PreparedStatement statement, List<String> parameters, List<String> primaryKey) {
 	}
 
-	private record Key(String table, boolean delete, Set<String> columns) {
+	private record Key(String table, Kind kind, Set<String> columns) {
 	}
 
 }

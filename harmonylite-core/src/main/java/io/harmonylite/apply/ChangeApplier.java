@@ -7,17 +7,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ApplyStatements.Kind;
 import io.harmonylite.apply.ApplyStatements.WriteStatement;
 import io.harmonylite.capture.ApplyMarker;
+import io.harmonylite.conflict.ConflictResolver;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.Resolution;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
@@ -28,11 +36,16 @@ import org.slf4j.LoggerFactory;
  * Applies replicated changes to the local database in batches, one transaction per batch together with the stream
  * positions reached, so a crash can neither lose nor double-apply a change.
  * <p>
- * Inserts and updates become an UPSERT on the primary key ({@code INSERT ... ON CONFLICT (pk) DO UPDATE}, never
- * {@code INSERT OR REPLACE}, which deletes first and fires {@code ON DELETE CASCADE}); columns the change does not
- * carry keep their value. Deletes remove by primary key ({@code "pk" = ?}); a change whose key holds NULL is rejected,
- * since SQLite treats NULL keys as distinct and such a key identifies no row reliably. Every change is checked
- * against the real schema first (see
+ * A versioned change is merged by the conflict rule ({@link ConflictResolver}): only the columns whose version is newer
+ * than the row's are written (an UPDATE of those columns; the whole row, UPSERTed, when it is missing or deleted
+ * here; a DELETE when a delete wins), older changes are skipped and counted, and the rows' new versions are stored in
+ * the same transaction. This node's own changes are recorded at the start of every batch, so they take part in these
+ * decisions before their echo comes back. An unversioned change (from a node of the previous release) is applied as
+ * before: inserts and updates become an UPSERT on the primary key ({@code INSERT ... ON CONFLICT (pk) DO UPDATE}, never
+ * {@code INSERT OR REPLACE}, which deletes first and fires {@code ON DELETE CASCADE}), deletes remove by primary key.
+ * Columns a change does not carry keep their value. A change whose key holds NULL is rejected, since SQLite treats
+ * NULL keys as distinct and such a key identifies no row reliably. Every change is checked against the real schema
+ * first (see
  * {@link InvalidChangeException}); identifiers are quoted and values are bound parameters. Writes are made under the
  * {@link ApplyMarker}, so capture triggers do not record them, and with foreign-key enforcement off, so rows that
  * arrive before their parents are accepted.
@@ -62,6 +75,10 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final ApplyStatements statements;
 
+	private final LiveRows liveRows;
+
+	private final ConflictResolver resolver;
+
 	private long knownSchemaVersion = -1;
 
 	private boolean closed;
@@ -75,11 +92,24 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
-	 * Creates an applier on a connection it then owns, with the clock that stamps position updates.
+	 * Creates an applier on a connection it then owns, with the clock that stamps position updates, for a database
+	 * without change capture (no local changes to record).
 	 * @param connection a connection in auto-commit mode, as opened by {@link SqliteConnections#open(Path)}
-	 * @param clock the clock for {@code updated_at}
+	 * @param clock the clock for {@code updated_at} and clock-skew checks
 	 */
 	public ChangeApplier(Connection connection, Clock clock) {
+		this(connection, clock, ConflictSettings.applyOnly(), new ConflictStats());
+	}
+
+	/**
+	 * Creates an applier on a connection it then owns.
+	 * @param connection a connection in auto-commit mode, as opened by {@link SqliteConnections#open(Path)}
+	 * @param clock the clock for {@code updated_at} and clock-skew checks
+	 * @param conflicts this node's id, whose local changes are recorded at the start of every batch (capture must be
+	 * installed), and the maximum clock skew
+	 * @param conflictStats where superseded changes and skewed versions are counted
+	 */
+	public ChangeApplier(Connection connection, Clock clock, ConflictSettings conflicts, ConflictStats conflictStats) {
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		try {
@@ -88,6 +118,8 @@ public final class ChangeApplier implements AutoCloseable {
 			this.positionTable = new PositionTable(connection);
 			this.streamIdentities = new StreamIdentityTable(connection);
 			this.schemaVersionQuery = connection.prepareStatement("PRAGMA schema_version");
+			this.resolver = new ConflictResolver(connection, conflicts, clock,
+					Objects.requireNonNull(conflictStats, "conflictStats"));
 		}
 		catch (SQLException | RuntimeException ex) {
 			closeAfterFailure(connection, ex);
@@ -99,6 +131,7 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		this.validator = new ChangeValidator(connection);
 		this.statements = new ApplyStatements(connection);
+		this.liveRows = new LiveRows(connection);
 	}
 
 	/**
@@ -121,7 +154,7 @@ public final class ChangeApplier implements AutoCloseable {
 	public synchronized ApplyResult apply(List<PositionedChange> batch) {
 		ensureOpen();
 		if (batch.isEmpty()) {
-			return new ApplyResult(0, 0, Map.of());
+			return new ApplyResult(0, 0, Map.of(), 0);
 		}
 		ApplyResult result;
 		try {
@@ -135,8 +168,8 @@ public final class ChangeApplier implements AutoCloseable {
 			result = applyInTransaction(batch, true);
 		}
 		if (logger.isDebugEnabled()) {
-			logger.debug("Applied {} and skipped {} changes; positions {}", result.applied(), result.skipped(),
-					result.positions());
+			logger.debug("Applied {} changes ({} superseded) and skipped {}; positions {}", result.applied(),
+					result.superseded(), result.skipped(), result.positions());
 		}
 		return result;
 	}
@@ -166,8 +199,12 @@ public final class ChangeApplier implements AutoCloseable {
 				row.put(column, value);
 			}
 		});
-		return new ChangeEvent(event.originNodeId(), event.changeId(), event.table(), event.operation(), row,
-				event.primaryKey(), event.committedAtMillis(), event.schemaHash());
+		Set<String> changed = null;
+		if (event.changedColumns() != null) {
+			changed = new HashSet<>(event.changedColumns());
+			changed.retainAll(row.keySet());
+		}
+		return event.withRow(row, changed);
 	}
 
 	/**
@@ -266,6 +303,7 @@ public final class ChangeApplier implements AutoCloseable {
 	private void forgetSchema(long schemaVersion) {
 		this.validator.refresh();
 		this.statements.clear();
+		this.liveRows.clear();
 		this.knownSchemaVersion = schemaVersion;
 	}
 
@@ -279,9 +317,11 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		this.closed = true;
 		this.statements.close();
+		this.liveRows.close();
 		try (Connection owned = this.connection) {
 			this.schemaVersionQuery.close();
 			this.positionTable.close();
+			this.resolver.close();
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not close the apply connection: " + ex.getMessage(), ex);
@@ -297,12 +337,14 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			this.statements.discard();
+			this.resolver.abandon();
 			rollback(ex);
 			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
 					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
 		}
 		catch (RuntimeException | Error ex) {
 			this.statements.discard();
+			this.resolver.abandon();
 			rollback(ex);
 			throw ex;
 		}
@@ -317,45 +359,35 @@ public final class ChangeApplier implements AutoCloseable {
 				stored.put(stream, this.positionTable.read(stream));
 			}
 		}
-		// Plan and validate the whole batch before the first write.
+		// Select and validate the whole batch before the first write.
 		Map<String, Long> reached = new HashMap<>(stored);
-		@Nullable WriteStatement[] plan = new WriteStatement[batch.size()];
-		int applied = 0;
+		boolean[] selected = new boolean[batch.size()];
+		List<ChangeEvent> events = new ArrayList<>(batch.size());
 		for (int i = 0; i < batch.size(); i++) {
 			PositionedChange change = batch.get(i);
 			StreamPosition position = change.position();
 			// A message may carry several changes: they share a sequence and follow one another in the batch.
-			boolean sameMessage = i > 0 && plan[i - 1] != null && batch.get(i - 1).position().equals(position);
+			boolean sameMessage = i > 0 && selected[i - 1] && batch.get(i - 1).position().equals(position);
 			if (position.sequence() <= reached.get(position.stream()) && !sameMessage) {
 				continue;
 			}
-			plan[i] = statementFor(i, change);
-			applied++;
+			validate(i, change);
+			selected[i] = true;
+			events.add(change.event());
 			reached.put(position.stream(), position.sequence());
 		}
-		if (applied > 0) {
+		int superseded = 0;
+		if (!events.isEmpty()) {
+			this.resolver.begin(events);
 			ApplyMarker.set(this.connection);
-			if (oneByOne) {
-				for (int i = 0; i < batch.size(); i++) {
-					if (plan[i] != null) {
-						write(i, plan[i], batch.get(i));
-					}
+			for (int i = 0; i < batch.size(); i++) {
+				if (selected[i]) {
+					write(i, batch.get(i), oneByOne);
 				}
 			}
-			else {
-				try {
-					for (int i = 0; i < batch.size(); i++) {
-						if (plan[i] != null) {
-							this.statements.add(plan[i], batch.get(i).event());
-						}
-					}
-					this.statements.flush();
-				}
-				catch (SQLException ex) {
-					throw new BatchWriteFailure(ex);
-				}
-			}
+			flush(oneByOne);
 			ApplyMarker.clear(this.connection);
+			superseded = this.resolver.commit();
 		}
 		long now = this.clock.millis();
 		for (Map.Entry<String, Long> entry : reached.entrySet()) {
@@ -363,32 +395,95 @@ public final class ChangeApplier implements AutoCloseable {
 				this.positionTable.write(entry.getKey(), entry.getValue(), now);
 			}
 		}
-		return new ApplyResult(applied, batch.size() - applied, reached);
+		return new ApplyResult(events.size(), batch.size() - events.size(), reached, superseded);
 	}
 
-	/** Validates a change and finds its statement; a cached statement means its shape was validated already. */
-	private WriteStatement statementFor(int index, PositionedChange change) throws SQLException {
+	private void validate(int index, PositionedChange change) {
 		ChangeEvent event = change.event();
-		@Nullable WriteStatement statement = this.statements.cached(event);
-		@Nullable String problem = (statement == null || !statement.primaryKey().equals(event.primaryKey()))
-				? this.validator.checkShape(event) : null;
+		@Nullable String problem = this.validator.checkShape(event);
 		if (problem == null) {
 			problem = this.validator.checkValues(event);
 		}
 		if (problem != null) {
 			throw new InvalidChangeException(index, change.position(), event.table(), problem);
 		}
-		return (statement != null) ? statement : this.statements.prepare(event);
 	}
 
-	private void write(int index, WriteStatement statement, PositionedChange change) {
+	/** Resolves one change by the conflict rule and writes what won: queued in a JDBC batch, or at once. */
+	private void write(int index, PositionedChange change, boolean oneByOne) {
 		ChangeEvent event = change.event();
 		try {
-			this.statements.execute(statement, event);
+			Resolution resolution = this.resolver.resolve(event, () -> {
+				// The read must see the writes decided before it.
+				flush(oneByOne);
+				return this.liveRows.read(event, this.validator.columnsOf(event.table()));
+			});
+			Map<String, @Nullable Object> values = resolution.values();
+			WriteStatement statement = switch (resolution.write()) {
+				case NONE -> null;
+				case DELETE_ROW -> this.statements.statement(event.table(), event.primaryKey(), Kind.DELETE, Set.of());
+				case UPSERT_ROW -> {
+					if (values != event.row()) {
+						// A row brought back from its ghost may hold a column this node has since dropped.
+						values = onlyLocalColumns(event.table(), values);
+					}
+					yield this.statements.statement(event.table(), event.primaryKey(), Kind.UPSERT, values.keySet());
+				}
+				case UPDATE_COLUMNS -> {
+					Set<String> columns = withoutKey(values.keySet(), event.primaryKey());
+					yield columns.isEmpty() ? null
+							: this.statements.statement(event.table(), event.primaryKey(), Kind.UPDATE, columns);
+				}
+			};
+			if (statement == null) {
+				return;
+			}
+			if (oneByOne) {
+				this.statements.execute(statement, values, event.row());
+			}
+			else {
+				this.statements.add(statement, resolution.row(), values, event.row());
+			}
 		}
 		catch (SQLException ex) {
+			if (!oneByOne) {
+				throw new BatchWriteFailure(ex);
+			}
 			throw new ChangeApplyException(index, change.position(), event.table(), event.operation(), ex);
 		}
+	}
+
+	private void flush(boolean oneByOne) {
+		try {
+			this.statements.flush();
+		}
+		catch (SQLException ex) {
+			if (oneByOne) {
+				throw new HarmonyLiteException("Could not write the last changes of a batch: " + ex.getMessage(), ex);
+			}
+			throw new BatchWriteFailure(ex);
+		}
+	}
+
+	private Map<String, @Nullable Object> onlyLocalColumns(String table, Map<String, @Nullable Object> values) {
+		Set<String> local = this.validator.columnsOf(table);
+		if (local == null || local.containsAll(values.keySet())) {
+			return values;
+		}
+		Map<String, @Nullable Object> kept = new LinkedHashMap<>(values);
+		kept.keySet().retainAll(local);
+		return kept;
+	}
+
+	private static Set<String> withoutKey(Set<String> columns, List<String> primaryKey) {
+		for (String key : primaryKey) {
+			if (columns.contains(key)) {
+				Set<String> rest = new LinkedHashSet<>(columns);
+				primaryKey.forEach(rest::remove);
+				return rest;
+			}
+		}
+		return columns;
 	}
 
 	private void checkSchemaVersion() throws SQLException {

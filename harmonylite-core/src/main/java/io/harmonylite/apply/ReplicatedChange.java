@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A row change written on another node and committed on this one, as told to a {@link ReplicatedChangeListener}: which
- * row of which table, how, and where it was written. The row's other values are in the database.
+ * row of which table, how, and where it was written. The row's other values are in the database; read them there, since
+ * the conflict rule may have kept newer values (or the row, after an older delete) than the change carried.
  *
  * @param table the table
  * @param operation insert, update or delete

@@ -1,6 +1,7 @@
 package io.harmonylite.capture;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,6 +19,15 @@ final class CaptureTriggers {
 	static final String TIMESTAMP_MILLIS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
 	private static final String CHANGE_LOG = SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE);
+
+	/**
+	 * The change's version: this writer's clock in the high bits, and never below the node's clock (the highest
+	 * version it recorded or applied) or this node's previous change (the change log's last row, which is never
+	 * deleted) plus one. Every writer computes it with core SQL; the recorder makes it final (bounding a writer's
+	 * clock that is far ahead) before it is published.
+	 */
+	static final String VERSION = "max(" + TIMESTAMP_MILLIS + " * 65536, " + ClockTable.valueExpression() + " + 1, "
+			+ "coalesce((SELECT ver FROM " + CHANGE_LOG + " ORDER BY id DESC LIMIT 1), 0) + 1)";
 
 	private CaptureTriggers() {
 	}
@@ -56,8 +66,8 @@ final class CaptureTriggers {
 	}
 
 	private static String insertTrigger(CaptureLayout layout) {
-		return header(layout, Operation.INSERT) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " VALUES ("
-				+ fixedValues(layout, Operation.INSERT) + rowValues(layout, "NEW") + "); END";
+		return header(layout, Operation.INSERT) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout, false)
+				+ " VALUES (" + fixedValues(layout, Operation.INSERT) + rowValues(layout, "NEW") + "); END";
 	}
 
 	private static String updateTrigger(CaptureLayout layout) {
@@ -70,15 +80,32 @@ final class CaptureTriggers {
 			String quoted = SqlIdentifiers.quote(column);
 			keyChanged.append("OLD.").append(quoted).append(" IS NOT NEW.").append(quoted);
 		}
-		return header(layout, Operation.UPDATE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " SELECT "
-				+ fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + " WHERE " + keyChanged + "; "
-				+ "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " VALUES ("
-				+ fixedValues(layout, Operation.UPDATE) + rowValues(layout, "NEW") + "); END";
+		// The new row's mask includes the key columns, which tells the reader that every column is new for that key.
+		return header(layout, Operation.UPDATE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout, false)
+				+ " SELECT " + fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + " WHERE " + keyChanged
+				+ "; INSERT INTO " + CHANGE_LOG + targetColumns(layout, true) + " VALUES ("
+				+ fixedValues(layout, Operation.UPDATE) + masks(layout) + rowValues(layout, "NEW") + "); END";
 	}
 
 	private static String deleteTrigger(CaptureLayout layout) {
-		return header(layout, Operation.DELETE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout) + " VALUES ("
-				+ fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + "); END";
+		return header(layout, Operation.DELETE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout, false)
+				+ " VALUES (" + fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + "); END";
+	}
+
+	/** Bit i of mask word w says whether column {@code 64 * w + i} changed; {@code IS NOT} compares NULLs too. */
+	private static String masks(CaptureLayout layout) {
+		StringBuilder masks = new StringBuilder();
+		List<String> columns = layout.columns();
+		for (int word = 0; word < ChangeCapture.maskWords(columns.size()); word++) {
+			masks.append(", ");
+			int first = word * ChangeCapture.MASK_BITS;
+			for (int i = first; i < Math.min(columns.size(), first + ChangeCapture.MASK_BITS); i++) {
+				String quoted = SqlIdentifiers.quote(columns.get(i));
+				masks.append((i > first) ? " | " : "").append("((OLD.").append(quoted).append(" IS NOT NEW.")
+					.append(quoted).append(") << ").append(i - first).append(')');
+			}
+		}
+		return masks.toString();
 	}
 
 	private static String header(CaptureLayout layout, Operation operation) {
@@ -87,8 +114,11 @@ final class CaptureTriggers {
 				+ " BEGIN ";
 	}
 
-	private static String targetColumns(CaptureLayout layout) {
-		StringBuilder columns = new StringBuilder(" (tbl, op, layout, ts");
+	private static String targetColumns(CaptureLayout layout, boolean withMasks) {
+		StringBuilder columns = new StringBuilder(" (tbl, op, layout, ts, ver");
+		for (int word = 0; withMasks && word < ChangeCapture.maskWords(layout.columns().size()); word++) {
+			columns.append(", m").append(word);
+		}
 		for (int i = 0; i < layout.columns().size(); i++) {
 			columns.append(", c").append(i);
 		}
@@ -97,7 +127,7 @@ final class CaptureTriggers {
 
 	private static String fixedValues(CaptureLayout layout, Operation operation) {
 		return SqlIdentifiers.literal(layout.table()) + ", " + operation.code() + ", " + layout.id() + ", "
-				+ TIMESTAMP_MILLIS;
+				+ TIMESTAMP_MILLIS + ", " + VERSION;
 	}
 
 	private static String rowValues(CaptureLayout layout, String row) {

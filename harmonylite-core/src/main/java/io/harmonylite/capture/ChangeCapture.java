@@ -53,9 +53,12 @@ public final class ChangeCapture {
 
 	static final String SCHEMA_VERSION_KEY = "capture_schema_version";
 
-	static final int SCHEMA_VERSION = 1;
+	static final int SCHEMA_VERSION = 2;
 
-	private static final String SCHEMA_RESOURCE = "capture-schema-v1.sql";
+	/** How many columns' changed bits one mask column of the change log holds. */
+	static final int MASK_BITS = 64;
+
+	private static final String SCHEMA_RESOURCE = "capture-schema-v2.sql";
 
 	private static final String TABLES_PROPERTY = "harmonylite.tables";
 
@@ -98,13 +101,14 @@ public final class ChangeCapture {
 
 	private List<TableSchema> installInTransaction() throws SQLException {
 		ApplyMarker.install(this.connection);
+		ClockTable.install(this.connection);
 		for (String ddl : schemaStatements()) {
 			execute(ddl);
 		}
 		initializeMeta();
 		List<TableSchema> watched = resolveWatchedTables();
 		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
-		ensureChangeLogWidth(width);
+		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
 		Map<String, String> desired = new LinkedHashMap<>();
 		for (TableSchema table : watched) {
@@ -328,6 +332,10 @@ public final class ChangeCapture {
 			statement.setString(1, CAPTURE_EPOCH_KEY);
 			statement.setLong(2, newEpoch());
 			statement.executeUpdate();
+		}
+		try (PreparedStatement statement = this.connection.prepareStatement("INSERT INTO "
+				+ SqlIdentifiers.quote(META_TABLE) + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+				+ "value = excluded.value WHERE value < excluded.value")) {
 			statement.setString(1, SCHEMA_VERSION_KEY);
 			statement.setLong(2, SCHEMA_VERSION);
 			statement.executeUpdate();
@@ -344,23 +352,49 @@ public final class ChangeCapture {
 		return epoch;
 	}
 
-	private void ensureChangeLogWidth(int width) throws SQLException {
-		int current = 0;
-		try (PreparedStatement statement = this.connection
-			.prepareStatement("SELECT count(*) FROM pragma_table_info(?) WHERE name GLOB 'c[0-9]*'")) {
+	/**
+	 * Adds what the change log lacks: the version and mask columns of schema 2 (a change log of schema 1 is migrated
+	 * in place), and value and mask columns for the widest watched table.
+	 */
+	private void ensureChangeLogColumns(int width) throws SQLException {
+		List<String> existing = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
 			statement.setString(1, CHANGE_LOG_TABLE);
 			try (ResultSet rows = statement.executeQuery()) {
-				rows.next();
-				current = rows.getInt(1);
+				while (rows.next()) {
+					existing.add(rows.getString(1));
+				}
 			}
 		}
-		for (int i = current; i < width; i++) {
+		List<String> added = new ArrayList<>();
+		addColumnIfMissing(existing, "ver INTEGER", added);
+		for (int i = 0; i < Math.max(1, maskWords(width)); i++) {
+			addColumnIfMissing(existing, "m" + i + " INTEGER", added);
+		}
+		for (int i = 0; i < width; i++) {
 			// No declared type: the column has no affinity, so every value keeps its exact storage class.
-			execute("ALTER TABLE " + SqlIdentifiers.quote(CHANGE_LOG_TABLE) + " ADD COLUMN c" + i);
+			addColumnIfMissing(existing, "c" + i, added);
 		}
-		if (width > current) {
-			logger.debug("Change log widened from {} to {} value columns", current, width);
+		if (!added.isEmpty()) {
+			logger.debug("Change log columns added: {}", added);
 		}
+	}
+
+	private void addColumnIfMissing(List<String> existing, String definition, List<String> added) throws SQLException {
+		String name = definition.split(" ")[0];
+		if (!existing.contains(name)) {
+			execute("ALTER TABLE " + SqlIdentifiers.quote(CHANGE_LOG_TABLE) + " ADD COLUMN " + definition);
+			added.add(name);
+		}
+	}
+
+	/**
+	 * How many mask columns a table of the given width needs.
+	 * @param columns the table's number of columns
+	 * @return {@code ceil(columns / 64)}
+	 */
+	static int maskWords(int columns) {
+		return (columns + MASK_BITS - 1) / MASK_BITS;
 	}
 
 	private CaptureLayout layoutFor(TableSchema table, long now) throws SQLException {

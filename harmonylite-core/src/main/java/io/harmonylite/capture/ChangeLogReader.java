@@ -3,13 +3,17 @@ package io.harmonylite.capture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,9 +44,6 @@ public final class ChangeLogReader {
 
 	private static final String CHANGE_LOG = SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE);
 
-	/** Position of c0 in {@code SELECT id, tbl, op, layout, ts, state, c0, ...}. */
-	private static final int FIRST_VALUE_COLUMN = 7;
-
 	private static final int DELETE_CHUNK = 10_000;
 
 	private final Connection connection;
@@ -68,17 +69,34 @@ public final class ChangeLogReader {
 	 * @return pending changes with {@code id > afterId}, ordered by id
 	 */
 	public List<CapturedChange> readAfter(long afterId, int limit) {
+		return readAfter(afterId, Long.MAX_VALUE, limit);
+	}
+
+	/**
+	 * Reads pending changes in capture order, up to an id, e.g. the last one recorded.
+	 * @param afterId read only changes with a larger id (0 to start at the beginning)
+	 * @param upToId read only changes with this id or a smaller one
+	 * @param limit the maximum number of changes
+	 * @return pending changes with {@code afterId < id <= upToId}, ordered by id
+	 */
+	public List<CapturedChange> readAfter(long afterId, long upToId, int limit) {
 		if (limit <= 0) {
 			throw new IllegalArgumentException("The limit must be positive, was " + limit);
 		}
-		String sql = "SELECT * FROM " + CHANGE_LOG + " WHERE id > ? AND state = " + PENDING + " ORDER BY id LIMIT ?";
+		String sql = "SELECT * FROM " + CHANGE_LOG + " WHERE id > ? AND id <= ? AND state = " + PENDING
+				+ " ORDER BY id LIMIT ?";
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			statement.setLong(1, afterId);
-			statement.setInt(2, limit);
+			statement.setLong(2, upToId);
+			statement.setInt(3, limit);
 			List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
 			try (ResultSet rows = statement.executeQuery()) {
+				Columns columns = null;
 				while (rows.next()) {
-					changes.add(decode(rows));
+					if (columns == null) {
+						columns = Columns.of(rows.getMetaData());
+					}
+					changes.add(decode(rows, columns));
 				}
 			}
 			return changes;
@@ -89,28 +107,66 @@ public final class ChangeLogReader {
 		}
 	}
 
-	private CapturedChange decode(ResultSet rows) throws SQLException {
-		long id = rows.getLong(1);
-		String table = rows.getString(2);
-		int op = rows.getInt(3);
-		long layoutId = rows.getLong(4);
-		long timestamp = rows.getLong(5);
+	private CapturedChange decode(ResultSet rows, Columns positions) throws SQLException {
+		long id = rows.getLong(positions.id);
+		String table = rows.getString(positions.table);
+		int op = rows.getInt(positions.op);
+		long layoutId = rows.getLong(positions.layout);
+		long timestamp = rows.getLong(positions.ts);
+		long version = (positions.ver > 0) ? rows.getLong(positions.ver) : 0;
 		CaptureLayout layout = layout(id, layoutId);
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
 		List<String> columns = layout.columns();
+		if (columns.size() > positions.values.length) {
+			throw new HarmonyLiteException("Change-log row " + id + " of table '" + table + "' has " + columns.size()
+					+ " columns but the change log only " + positions.values.length + ". Re-install capture.");
+		}
+		Map<String, @Nullable Object> row = new LinkedHashMap<>();
 		for (int i = 0; i < columns.size(); i++) {
 			String column = columns.get(i);
 			// getObject follows the value's storage class: Integer/Long, Double, String, byte[] or null.
-			row.put(column, SqlValues.normalize(column, rows.getObject(FIRST_VALUE_COLUMN + i)));
+			row.put(column, SqlValues.normalize(column, rows.getObject(positions.values[i])));
 		}
 		try {
-			return new CapturedChange(id, new ChangeEvent(this.nodeId, id, table, Operation.fromCode(op), row,
-					layout.primaryKey(), timestamp, ""));
+			Operation operation = Operation.fromCode(op);
+			return new CapturedChange(id, new ChangeEvent(this.nodeId, id, table, operation, row, layout.primaryKey(),
+					timestamp, "", version, (operation == Operation.UPDATE) ? changed(rows, positions, layout) : null));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new HarmonyLiteException("Change-log row " + id + " of table '" + table + "' cannot be decoded: "
 					+ ex.getMessage() + ". Mark it failed (state 2) or remove it to let publishing continue.", ex);
 		}
+	}
+
+	/**
+	 * The columns an UPDATE changed, from its mask words; every column when the key changed (the row is new for that
+	 * key) or when the row has no mask (captured before masks existed).
+	 */
+	private static @Nullable Set<String> changed(ResultSet rows, Columns positions, CaptureLayout layout)
+			throws SQLException {
+		List<String> columns = layout.columns();
+		int words = ChangeCapture.maskWords(columns.size());
+		if (positions.masks.length < words) {
+			return null;
+		}
+		long[] masks = new long[words];
+		for (int word = 0; word < words; word++) {
+			masks[word] = rows.getLong(positions.masks[word]);
+			if (rows.wasNull()) {
+				return null;
+			}
+		}
+		Set<String> changed = new HashSet<>();
+		for (int i = 0; i < columns.size(); i++) {
+			if ((masks[i / ChangeCapture.MASK_BITS] & (1L << (i % ChangeCapture.MASK_BITS))) != 0) {
+				changed.add(columns.get(i));
+			}
+		}
+		for (String key : layout.primaryKey()) {
+			if (changed.contains(key)) {
+				return null;
+			}
+		}
+		return changed;
 	}
 
 	private CaptureLayout layout(long changeId, long layoutId) throws SQLException {
@@ -297,6 +353,33 @@ public final class ChangeLogReader {
 		catch (SQLException ex) {
 			throw notInstalled(ex);
 		}
+	}
+
+	/** Where each change-log column sits in {@code SELECT *}: a migrated change log has them in another order. */
+	private record Columns(int id, int table, int op, int layout, int ts, int ver, int[] masks, int[] values) {
+
+		static Columns of(ResultSetMetaData meta) throws SQLException {
+			Map<String, Integer> positions = new HashMap<>();
+			for (int i = 1; i <= meta.getColumnCount(); i++) {
+				positions.put(meta.getColumnName(i), i);
+			}
+			return new Columns(positions.get("id"), positions.get("tbl"), positions.get("op"),
+					positions.get("layout"), positions.get("ts"), positions.getOrDefault("ver", 0),
+					numbered(positions, "m"), numbered(positions, "c"));
+		}
+
+		private static int[] numbered(Map<String, Integer> positions, String prefix) {
+			int count = 0;
+			while (positions.containsKey(prefix + count)) {
+				count++;
+			}
+			int[] numbered = new int[count];
+			for (int i = 0; i < count; i++) {
+				numbered[i] = positions.get(prefix + i);
+			}
+			return numbered;
+		}
+
 	}
 
 	private static HarmonyLiteException notInstalled(@Nullable SQLException cause) {

@@ -7,15 +7,26 @@ import java.sql.Statement;
 /**
  * Runs work in a write transaction taken up front ({@code BEGIN IMMEDIATE}), so that concurrent writers make it wait
  * through the busy timeout instead of failing with {@code SQLITE_BUSY} when a read transaction is upgraded.
+ *
+ * @since 0.1.0
  */
-final class Transactions {
+public final class Transactions {
 
 	private Transactions() {
 	}
 
+	/**
+	 * Work done inside the transaction.
+	 * @param <T> its result
+	 */
 	@FunctionalInterface
-	interface Work<T> {
+	public interface Work<T> {
 
+		/**
+		 * Does the work.
+		 * @return the result
+		 * @throws SQLException if SQLite fails; the transaction is rolled back
+		 */
 		T run() throws SQLException;
 
 	}
@@ -23,8 +34,13 @@ final class Transactions {
 	/**
 	 * Runs the work in its own immediate transaction, or inside the caller's transaction when the connection is not
 	 * in auto-commit mode.
+	 * @param <T> the work's result
+	 * @param connection the connection
+	 * @param work the work
+	 * @return the work's result
+	 * @throws SQLException if the work or the transaction fails; the transaction was rolled back
 	 */
-	static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
+	public static <T> T immediate(Connection connection, Work<T> work) throws SQLException {
 		if (!connection.getAutoCommit()) {
 			return work.run();
 		}

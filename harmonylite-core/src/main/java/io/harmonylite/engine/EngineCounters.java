@@ -9,13 +9,15 @@ import java.util.function.Supplier;
 
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ReceivedMessage;
+import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.replicate.PublisherStats;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's counters, the one source the status, the endpoint and the meters read. They live as long as the
- * engine: the apply side counts here directly (as the first {@link ApplyListener}); the parts of a running node that
+ * engine: the apply side counts here directly (as the first {@link ApplyListener}), and so do the conflict rule's
+ * recorder and applier (through {@link #conflicts()}); the parts of a running node that
  * count for themselves (publisher, NATS connection, schema gate, workers) are attached while the node runs and hand
  * over their final counts when it has stopped, so that no count ever goes down.
  */
@@ -30,6 +32,8 @@ final class EngineCounters implements ApplyListener {
 	private final LongAdder snapshotsTaken = new LongAdder();
 
 	private final LongAdder snapshotRestores = new LongAdder();
+
+	private final ConflictStats conflicts = new ConflictStats();
 
 	// Guarded by this: the final counts of the nodes that ran before, and the counts of the running one.
 	private RunCounts retired = RunCounts.NONE;
@@ -86,6 +90,14 @@ final class EngineCounters implements ApplyListener {
 	}
 
 	/**
+	 * The conflict rule's counters, shared by every node the engine starts.
+	 * @return the counters
+	 */
+	ConflictStats conflicts() {
+		return this.conflicts;
+	}
+
+	/**
 	 * Counts, until {@link #detach()}, what a started node counts for itself.
 	 * @param counts reads the node's own counters
 	 */
@@ -113,7 +125,8 @@ final class EngineCounters implements ApplyListener {
 		return new EngineStatus.Counters(applied, total.publishedByTable(), total.publishFailures(),
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
 				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.snapshotsTaken.sum(),
-				this.snapshotRestores.sum());
+				this.snapshotRestores.sum(), this.conflicts.superseded(), this.conflicts.aheadOfClock(),
+				this.conflicts.clampedLocalVersions());
 	}
 
 	/**

@@ -252,13 +252,20 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
 	 * @param snapshotsTaken snapshots this node took and stored
 	 * @param snapshotRestores snapshots restored into this node's database
+	 * @param superseded received changes that lost on every column to what the node had (older changes, and the
+	 * node's own changes coming back from the stream), so nothing was written
+	 * @param aheadOfClock received changes whose version was more than {@code max-clock-skew} ahead of this node's
+	 * clock (applied; a machine's clock is wrong)
+	 * @param clampedLocalVersions local changes whose version was bounded to this node's clock plus
+	 * {@code max-clock-skew} (a process writing the database has a clock too far ahead)
 	 */
 	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
-			long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores) {
+			long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores, long superseded,
+			long aheadOfClock, long clampedLocalVersions) {
 
 		/** Nothing counted yet. */
-		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
 		public Counters {
 			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));
@@ -266,7 +273,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		}
 
 		/**
-		 * Counts without snapshots.
+		 * Counts without snapshots and conflicts.
 		 * @param appliedByTable changes applied on this node, by table
 		 * @param publishedByTable local changes acknowledged by JetStream, by table
 		 * @param publishFailures publish attempts that failed and were retried
@@ -282,7 +289,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
 				long workerRestarts, long eventsDropped) {
 			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
-					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0);
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0);
 		}
 
 	}

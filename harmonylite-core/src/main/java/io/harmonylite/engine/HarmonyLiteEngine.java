@@ -16,6 +16,7 @@ import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ReplicatedChangeListener;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.snapshot.RestoreOutcome;
 import io.harmonylite.snapshot.SnapshotMetadata;
@@ -54,6 +55,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
 
+	private final int wireFormat;
+
 	private volatile @Nullable RunningNode node;
 
 	private HarmonyLiteEngine(Builder builder) {
@@ -72,6 +75,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		this.workerCallback = builder.workerCallback;
 		this.migration = new MigrationProtocol(this.config.nodeId(), this.clock);
 		this.migrationVersion = builder.migrationVersion;
+		this.wireFormat = builder.wireFormat;
 	}
 
 	/**
@@ -101,7 +105,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		try {
 			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
-					this.counters, this.migration::inProgress, this.migrationVersion, this.changeDispatcher);
+					this.counters, this.migration::inProgress, this.migrationVersion, this.changeDispatcher,
+					this.wireFormat);
 			logger.info("Node {}: started ({})", this.config.nodeId(), HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
@@ -330,6 +335,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private int changeQueueCapacity = ReplicatedChangeDispatcher.DEFAULT_CAPACITY;
 
+		private int wireFormat = ChangeEventCodec.FORMAT_VERSIONED;
+
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -399,6 +406,17 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		public Builder migrationVersion(Supplier<@Nullable String> source) {
 			this.migrationVersion = Objects.requireNonNull(source, "source");
+			return this;
+		}
+
+		/**
+		 * Pins the newest change event format this node reads and writes, for tests of the upgrade from a release
+		 * that only knows format 1.
+		 * @param format the format
+		 * @return this builder
+		 */
+		Builder wireFormat(int format) {
+			this.wireFormat = format;
 			return this;
 		}
 

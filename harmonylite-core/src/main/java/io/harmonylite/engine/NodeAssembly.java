@@ -24,6 +24,9 @@ import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.PendingChange;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.LocalChangeRecorder;
+import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.NatsNode;
@@ -32,6 +35,7 @@ import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
 import io.harmonylite.replicate.Signal;
+import io.harmonylite.schema.ClusterWireFormat;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
@@ -69,6 +73,8 @@ final class NodeAssembly {
 
 	/** How often the streams' states are read in the background. */
 	private static final Duration STREAM_WATCH = Duration.ofSeconds(1);
+	/** How often the change event format is decided again from the schema registry. */
+	private static final Duration WIRE_FORMAT_CHECK = Duration.ofSeconds(5);
 
 	private final HarmonyLiteConfig config;
 
@@ -86,11 +92,16 @@ final class NodeAssembly {
 
 	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
 
+	private final int wireFormat;
+
+	private final ConflictSettings conflicts;
+
 	private final Resources resources;
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher,
+			int wireFormat) {
 		this.config = config;
 		this.clock = clock;
 		this.applyListener = applyListener;
@@ -99,6 +110,8 @@ final class NodeAssembly {
 		this.migrating = migrating;
 		this.migrationVersion = migrationVersion;
 		this.changeDispatcher = changeDispatcher;
+		this.wireFormat = wireFormat;
+		this.conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
 		this.resources = new Resources(config.nodeId());
 	}
 
@@ -112,14 +125,16 @@ final class NodeAssembly {
 	 * @param migrating whether a migration holds capture off, so that the schema check leaves the triggers alone
 	 * @param migrationVersion the application's migration version, published with the schema state
 	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
+	 * @param wireFormat the newest change event format this node reads and writes
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
-			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher) {
+			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher,
+			int wireFormat) {
 		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating,
-				migrationVersion, changeDispatcher);
+				migrationVersion, changeDispatcher, wireFormat);
 		try {
 			return assembly.assemble();
 		}
@@ -174,7 +189,7 @@ final class NodeAssembly {
 		step(6, "publishing the schema state to the registry");
 		SchemaRegistry registry = nats.schemaRegistry();
 		SchemaMonitor schema = new SchemaMonitor(node, capture, versions, detector, this.clock, baseline, registry,
-				this.migrationVersion, () -> {
+				this.migrationVersion, this.wireFormat, () -> {
 					if (receiving != null) {
 						receiving.supervisor().redeliverPausedNow();
 					}
@@ -182,13 +197,15 @@ final class NodeAssembly {
 					snapshotWake.raise();
 				});
 		schema.publish();
+		ClusterWireFormat wireFormat = new ClusterWireFormat(node, this.wireFormat);
+		wireFormat.refresh(registry);
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
 		SnapshotRecovery recovery = startConsumers(receiving, gate, nats, workers, activity, snapshotWake, sources);
 		Signal databaseChanged = new Signal();
-		ChangePublisher publisher = startPublisher(nats, gate, schema, workers, databaseChanged);
+		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
 		NodeSnapshots snapshots = (activity != null)
 				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
-		scheduleMaintenance(scheduler, workers, schema);
+		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
 		this.counters.attach(() -> EngineCounters.RunCounts.of((publisher != null) ? publisher.stats() : null,
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
@@ -240,7 +257,8 @@ final class NodeAssembly {
 	}
 
 	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
-		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock));
+		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock, this.conflicts,
+				this.counters.conflicts()));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
 		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
@@ -340,18 +358,22 @@ final class NodeAssembly {
 
 
 	private @Nullable ChangePublisher startPublisher(NatsNode nats, SchemaGate gate, SchemaMonitor schema,
-			Workers workers, Signal databaseChanged) {
+			ClusterWireFormat wireFormat, Workers workers, Signal databaseChanged) {
 		if (!this.config.publish()) {
 			step(8, "publish=false: local changes are captured but not sent");
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
 		// Marking changes published syncs the WAL (FULL): after a power loss the node never re-sends a change that
-		// JetStream acknowledged and it recorded as such (docs/operations.md, "Durability").
+		// JetStream acknowledged and it recorded as such (docs/operations.md, "Durability"). Recording local changes
+		// needs no sync of its own: it commits before the batch is published, so the marks' sync covers it.
+		LocalChangeRecorder recorder = this.resources
+			.add(new LocalChangeRecorder(open(), this.conflicts, this.clock, this.counters.conflicts()));
 		ChangePublisher publisher = new ChangePublisher(
-				new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()), nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
-				gate::currentHash, schema.publisherLock(), this.config.nodeId(), replication.applyBatchSize(),
-				replication.publishWindow(), this.config.pollingInterval());
+				new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()), nats.changeSink(),
+				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
+				recorder::recordPending, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
+				replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
 		})));
 		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), () -> {
@@ -375,14 +397,22 @@ final class NodeAssembly {
 		return scheduler;
 	}
 
-	private void scheduleMaintenance(ScheduledExecutorService scheduler, Workers workers, SchemaMonitor schema) {
-		ChangeLogReader cleaner = new ChangeLogReader(open(), this.config.nodeId());
+	private void scheduleMaintenance(ScheduledExecutorService scheduler, Workers workers, SchemaMonitor schema,
+			ClusterWireFormat wireFormat, SchemaRegistry registry) {
+		// One connection for the tasks of the single maintenance thread.
+		Connection connection = open();
+		ChangeLogReader cleaner = new ChangeLogReader(connection, this.config.nodeId());
 		every(scheduler, workers, this.config.cleanupInterval(), () -> {
 			int deleted = cleaner.deletePublished();
 			if (deleted > 0) {
 				logger.debug("Node {}: deleted {} published change-log rows", this.config.nodeId(), deleted);
 			}
 		});
+		VersionCleanup versions = this.resources
+			.add(new VersionCleanup(connection, this.conflicts, this.clock, this.counters.conflicts()));
+		Duration retention = this.config.replication().tombstoneRetention();
+		every(scheduler, workers, this.config.cleanupInterval(), () -> versions.run(retention));
+		every(scheduler, workers, WIRE_FORMAT_CHECK, () -> wireFormat.refresh(registry));
 		every(scheduler, workers, this.config.schema().checkInterval(), () -> {
 			if (!this.migrating.getAsBoolean()) {
 				schema.check(this.config.schema().recomputeInterval());

@@ -55,6 +55,8 @@ final class SchemaMonitor {
 
 	private final Supplier<@Nullable String> migrationVersion;
 
+	private final int wireFormat;
+
 	private volatile Instant lastFullRecompute;
 
 	/**
@@ -67,11 +69,12 @@ final class SchemaMonitor {
 	 * @param baseline the schema at startup, with the gate built on it
 	 * @param registry where this node's schema state is published
 	 * @param migrationVersion the application's migration version (e.g. {@code flyway:3}), published next to the hash
+	 * @param wireFormat the newest change event format this node reads, published so that the others choose theirs
 	 * @param onChange runs after the hash changed, e.g. to redeliver paused shards
 	 */
 	SchemaMonitor(long nodeId, ChangeCapture capture, SchemaVersionStore versions, SchemaChangeDetector detector,
 			Clock clock, Baseline baseline, SchemaRegistry registry, Supplier<@Nullable String> migrationVersion,
-			Runnable onChange) {
+			int wireFormat, Runnable onChange) {
 		this.nodeId = nodeId;
 		this.capture = capture;
 		this.versions = versions;
@@ -80,6 +83,7 @@ final class SchemaMonitor {
 		this.gate = baseline.gate();
 		this.registry = registry;
 		this.migrationVersion = migrationVersion;
+		this.wireFormat = wireFormat;
 		this.onChange = onChange;
 		this.state = new AtomicReference<>(new State(baseline.tables(), baseline.version()));
 		this.lastFullRecompute = clock.instant();
@@ -167,7 +171,8 @@ final class SchemaMonitor {
 		State current = this.state.get();
 		return new NodeSchemaState(this.nodeId, current.version.hash(), current.version.previousHash(),
 				HarmonyLiteVersion.current(), current.tables.stream().map(TableSchema::name).toList(),
-				this.clock.instant(), currentMigrationVersion(), NodeSchemaState.columnsOf(current.tables));
+				this.clock.instant(), currentMigrationVersion(), NodeSchemaState.columnsOf(current.tables),
+				this.wireFormat);
 	}
 
 	private @Nullable String currentMigrationVersion() {

@@ -1,15 +1,13 @@
 package io.harmonylite.event;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.github.luben.zstd.Zstd;
 import org.jspecify.annotations.Nullable;
@@ -18,13 +16,19 @@ import org.jspecify.annotations.Nullable;
  * Encodes change events into a compact binary form that keeps SQLite storage classes exact, and decodes untrusted
  * bytes defensively.
  * <p>
- * Layout (all integers big-endian or unsigned LEB128 varints): magic {@code 'H' 'L'}, version {@code 1}, flags (bit
- * 0: body is zstd-compressed, preceded by its uncompressed length; bit 1: the body holds several events), then the
- * body. A single event's body is: origin node, change id, committed at, operation code, table, schema hash,
- * primary-key column names, and the columns as (name, type tag, value). Type tags: 0 NULL, 1 INTEGER (8 bytes), 2
- * REAL (8 bytes IEEE 754), 3 TEXT (UTF-8), 4 BLOB. A body with several events is their count followed by each event's
- * body, length-prefixed. Every length is checked against the bytes present and against {@link #MAX_MESSAGE_BYTES}, so
- * hostile input fails with a {@link MalformedEventException} and never allocates more than that.
+ * Layout (all integers big-endian or unsigned LEB128 varints): magic {@code 'H' 'L'}, format version, flags (bit 0:
+ * body is zstd-compressed, preceded by its uncompressed length; bit 1: the body holds several events), then the body.
+ * A single event's body is: origin node, change id, committed at, operation code, table, schema hash, primary-key
+ * column names, and the columns as (name, type tag, value). Type tags: 0 NULL, 1 INTEGER (8 bytes), 2 REAL (8 bytes
+ * IEEE 754), 3 TEXT (UTF-8), 4 BLOB. Format 2 appends the change's clock value (a varint, never 0) and the columns an
+ * UPDATE changed, as a length-prefixed bit set over the row's columns in order (bit {@code i % 8} of byte
+ * {@code i / 8}); an empty bit set means every column. A body with several events is their count followed by each
+ * event's body, length-prefixed. Every length is checked against the bytes present and against
+ * {@link #MAX_MESSAGE_BYTES}, so hostile input fails with a {@link MalformedEventException} and never allocates more
+ * than that.
+ * <p>
+ * The format of a message decides how it is applied: format 2 changes are merged by version, format 1 changes (from
+ * nodes of the previous release) are applied unconditionally in stream order. Both are decoded.
  *
  * @since 0.1.0
  */
@@ -32,6 +36,15 @@ public final class ChangeEventCodec {
 
 	/** Upper bound of a decoded message body, well above the largest NATS payload a server allows. */
 	public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+	/** The format without versions, written by the previous release. */
+	public static final int FORMAT_UNVERSIONED = 1;
+
+	/** The format with versions and changed columns; the newest format this node reads and writes. */
+	public static final int FORMAT_VERSIONED = 2;
+
+	/** The largest clock value accepted, so that advancing a clock past it never overflows. */
+	public static final long MAX_HLC = (1L << 62) - 1;
 
 	private static final int MAX_NAME_BYTES = 64 * 1024;
 
@@ -41,32 +54,53 @@ public final class ChangeEventCodec {
 
 	private static final byte MAGIC_1 = 'L';
 
-	private static final byte VERSION = 1;
-
 	private static final int FLAG_ZSTD = 1;
 
 	private static final int FLAG_MANY = 2;
 
 	private static final int MAX_EVENTS = 100_000;
 
-	private static final int TAG_NULL = 0;
-
-	private static final int TAG_INTEGER = 1;
-
-	private static final int TAG_REAL = 2;
-
-	private static final int TAG_TEXT = 3;
-
-	private static final int TAG_BLOB = 4;
-
 	private final boolean compress;
 
+	private final int format;
+
 	/**
-	 * Creates a codec.
+	 * Creates a codec that writes the newest format.
 	 * @param compress whether {@link #encode} compresses bodies with zstd; decoding handles both forms
 	 */
 	public ChangeEventCodec(boolean compress) {
+		this(compress, FORMAT_VERSIONED);
+	}
+
+	/**
+	 * Creates a codec that writes a given format.
+	 * @param compress whether {@link #encode} compresses bodies with zstd; decoding handles both forms
+	 * @param format {@link #FORMAT_UNVERSIONED} or {@link #FORMAT_VERSIONED}
+	 */
+	public ChangeEventCodec(boolean compress, int format) {
+		if (format != FORMAT_UNVERSIONED && format != FORMAT_VERSIONED) {
+			throw new IllegalArgumentException("Unknown change event format " + format + "; this node writes formats "
+					+ FORMAT_UNVERSIONED + " and " + FORMAT_VERSIONED);
+		}
 		this.compress = compress;
+		this.format = format;
+	}
+
+	/**
+	 * The format this codec writes.
+	 * @return the format version
+	 */
+	public int format() {
+		return this.format;
+	}
+
+	/**
+	 * A codec like this one that writes another format.
+	 * @param otherFormat the format
+	 * @return this codec when the format is the same, else a new one
+	 */
+	public ChangeEventCodec withFormat(int otherFormat) {
+		return (otherFormat == this.format) ? this : new ChangeEventCodec(this.compress, otherFormat);
 	}
 
 	/**
@@ -87,10 +121,10 @@ public final class ChangeEventCodec {
 		if (bodies.size() == 1) {
 			return frame(bodies.get(0), 0);
 		}
-		Writer body = new Writer();
+		ByteWriter body = new ByteWriter(256);
 		body.varLong(bodies.size());
 		bodies.forEach(body::bytes);
-		return frame(body.out.toByteArray(), FLAG_MANY);
+		return frame(body.toByteArray(), FLAG_MANY);
 	}
 
 	/**
@@ -104,16 +138,16 @@ public final class ChangeEventCodec {
 
 	/**
 	 * Encodes an event's body stamped with a schema hash other than its own, without copying the event.
-	 * @param event the event
+	 * @param event the event, versioned when this codec writes format 2
 	 * @param schemaHash the sender's schema hash to carry
 	 * @return the uncompressed body
 	 */
 	public byte[] encodeBody(ChangeEvent event, String schemaHash) {
-		Writer body = new Writer();
+		ByteWriter body = new ByteWriter(256);
 		body.varLong(event.originNodeId());
 		body.varLong(event.changeId());
 		body.varLong(event.committedAtMillis());
-		body.out.write(event.operation().code());
+		body.write(event.operation().code());
 		body.string(event.table());
 		body.string(schemaHash);
 		body.varLong(event.primaryKey().size());
@@ -123,24 +157,54 @@ public final class ChangeEventCodec {
 			body.string(column);
 			body.value(value);
 		});
-		return body.out.toByteArray();
+		if (this.format == FORMAT_VERSIONED) {
+			if (!event.isVersioned()) {
+				throw new IllegalArgumentException(event + " has no version and cannot be written in format "
+						+ FORMAT_VERSIONED + "; record it first");
+			}
+			body.varLong(event.hlc());
+			body.bytes(changedBits(event));
+		}
+		return body.toByteArray();
+	}
+
+	private static byte[] changedBits(ChangeEvent event) {
+		if (event.operation() != Operation.UPDATE || event.changedColumns() == null) {
+			return new byte[0];
+		}
+		byte[] bits = new byte[(event.row().size() + 7) / 8];
+		int index = 0;
+		for (String column : event.row().keySet()) {
+			if (event.changedColumns().contains(column)) {
+				bits[index / 8] |= (byte) (1 << (index % 8));
+			}
+			index++;
+		}
+		return bits;
 	}
 
 	private byte[] frame(byte[] raw, int flags) {
-		Writer message = new Writer();
-		message.out.write(MAGIC_0);
-		message.out.write(MAGIC_1);
-		message.out.write(VERSION);
+		ByteWriter message = new ByteWriter(raw.length + 16);
+		message.write(MAGIC_0).write(MAGIC_1).write(this.format);
 		if (this.compress) {
-			message.out.write(flags | FLAG_ZSTD);
+			message.write(flags | FLAG_ZSTD);
 			message.varLong(raw.length);
-			message.out.writeBytes(Zstd.compress(raw, 3));
+			message.raw(Zstd.compress(raw, 3));
 		}
 		else {
-			message.out.write(flags);
-			message.out.writeBytes(raw);
+			message.write(flags);
+			message.raw(raw);
 		}
-		return message.out.toByteArray();
+		return message.toByteArray();
+	}
+
+	/**
+	 * Reads the format version of a message without decoding it.
+	 * @param bytes the message payload
+	 * @return the format version, or -1 when the bytes are not a change event
+	 */
+	public static int formatOf(byte[] bytes) {
+		return (bytes.length >= 4 && bytes[0] == MAGIC_0 && bytes[1] == MAGIC_1) ? bytes[2] : -1;
 	}
 
 	/**
@@ -158,7 +222,7 @@ public final class ChangeEventCodec {
 	}
 
 	/**
-	 * Decodes untrusted bytes holding one or several events.
+	 * Decodes untrusted bytes holding one or several events, in format 1 or 2.
 	 * @param bytes the message payload
 	 * @return the events, in order
 	 * @throws MalformedEventException if the bytes are not well-formed
@@ -170,9 +234,10 @@ public final class ChangeEventCodec {
 				throw new MalformedEventException("Not a HarmonyLite change event (bad magic bytes)");
 			}
 			int version = header.get();
-			if (version != VERSION) {
-				throw new MalformedEventException(
-						"Change event format version " + version + " is not supported; this node reads version " + VERSION);
+			if (version != FORMAT_UNVERSIONED && version != FORMAT_VERSIONED) {
+				throw new MalformedEventException("Change event format version " + version
+						+ " is not supported; this node reads versions " + FORMAT_UNVERSIONED + " and "
+						+ FORMAT_VERSIONED + ". Upgrade this node.");
 			}
 			int flags = header.get();
 			if ((flags & ~(FLAG_ZSTD | FLAG_MANY)) != 0) {
@@ -180,20 +245,18 @@ public final class ChangeEventCodec {
 			}
 			ByteBuffer body = ((flags & FLAG_ZSTD) != 0) ? decompress(header) : header;
 			if ((flags & FLAG_MANY) == 0) {
-				return List.of(readEvent(new Reader(body)));
+				return List.of(readEvent(new ByteReader(body), version));
 			}
-			Reader reader = new Reader(body);
+			ByteReader reader = new ByteReader(body);
 			long count = reader.varLong();
 			if (count < 1 || count > MAX_EVENTS) {
 				throw new MalformedEventException("Event count " + count + " is out of range (1.." + MAX_EVENTS + ")");
 			}
 			List<ChangeEvent> events = new ArrayList<>((int) count);
 			for (int i = 0; i < count; i++) {
-				events.add(readEvent(new Reader(ByteBuffer.wrap(reader.bytes(MAX_MESSAGE_BYTES)))));
+				events.add(readEvent(new ByteReader(reader.bytes(MAX_MESSAGE_BYTES)), version));
 			}
-			if (body.hasRemaining()) {
-				throw new MalformedEventException(body.remaining() + " unexpected bytes after the change events");
-			}
+			reader.expectEnd("the change events");
 			return events;
 		}
 		catch (BufferUnderflowException ex) {
@@ -205,7 +268,7 @@ public final class ChangeEventCodec {
 	}
 
 	private static ByteBuffer decompress(ByteBuffer header) {
-		long size = new Reader(header).varLong();
+		long size = new ByteReader(header).varLong();
 		if (size < 0 || size > MAX_MESSAGE_BYTES) {
 			throw new MalformedEventException("Compressed change event claims " + size + " bytes; the limit is "
 					+ MAX_MESSAGE_BYTES);
@@ -228,19 +291,19 @@ public final class ChangeEventCodec {
 		}
 	}
 
-	private static ChangeEvent readEvent(Reader in) {
+	private static ChangeEvent readEvent(ByteReader in, int format) {
 		long originNodeId = in.varLong();
 		long changeId = in.varLong();
 		long committedAt = in.varLong();
-		Operation operation = Operation.fromCode(in.buffer.get());
+		Operation operation = Operation.fromCode(in.read());
 		String table = in.string(MAX_NAME_BYTES);
 		String schemaHash = in.string(MAX_NAME_BYTES);
-		int keyCount = in.count();
+		int keyCount = in.count(MAX_COLUMNS, "Column");
 		List<String> primaryKey = new ArrayList<>(keyCount);
 		for (int i = 0; i < keyCount; i++) {
 			primaryKey.add(in.string(MAX_NAME_BYTES));
 		}
-		int columnCount = in.count();
+		int columnCount = in.count(MAX_COLUMNS, "Column");
 		Map<String, @Nullable Object> row = new LinkedHashMap<>();
 		for (int i = 0; i < columnCount; i++) {
 			String column = in.string(MAX_NAME_BYTES);
@@ -248,130 +311,48 @@ public final class ChangeEventCodec {
 				throw new MalformedEventException("Column '" + column + "' appears twice in a change of table '"
 						+ table + "'");
 			}
-			row.put(column, in.value());
+			row.put(column, in.value(MAX_MESSAGE_BYTES));
 		}
-		if (in.buffer.hasRemaining()) {
-			throw new MalformedEventException(in.buffer.remaining() + " unexpected bytes after the change event");
+		long hlc = 0;
+		Set<String> changed = null;
+		if (format == FORMAT_VERSIONED) {
+			hlc = in.varLong();
+			if (hlc <= 0 || hlc > MAX_HLC) {
+				throw new MalformedEventException("Change of table '" + table + "' has clock value " + hlc
+						+ ", outside 1.." + MAX_HLC);
+			}
+			changed = changedColumns(in.bytes(MAX_COLUMNS), row, operation, table);
 		}
-		return new ChangeEvent(originNodeId, changeId, table, operation, row, primaryKey, committedAt, schemaHash);
+		in.expectEnd("the change event");
+		return new ChangeEvent(originNodeId, changeId, table, operation, row, primaryKey, committedAt, schemaHash, hlc,
+				changed);
 	}
 
-	private static final class Writer {
-
-		private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-
-		void varLong(long value) {
-			long v = value;
-			while ((v & ~0x7FL) != 0) {
-				this.out.write((int) ((v & 0x7F) | 0x80));
-				v >>>= 7;
+	private static @Nullable Set<String> changedColumns(byte[] bits, Map<String, @Nullable Object> row,
+			Operation operation, String table) {
+		if (bits.length == 0) {
+			return null;
+		}
+		if (operation != Operation.UPDATE || bits.length != (row.size() + 7) / 8) {
+			throw new MalformedEventException("Change of table '" + table + "' carries a changed-column set of "
+					+ bits.length + " bytes; expected none, or " + (row.size() + 7) / 8 + " for an UPDATE of "
+					+ row.size() + " columns");
+		}
+		Set<String> changed = new HashSet<>();
+		int index = 0;
+		for (String column : row.keySet()) {
+			if ((bits[index / 8] & (1 << (index % 8))) != 0) {
+				changed.add(column);
 			}
-			this.out.write((int) v);
+			index++;
 		}
-
-		void bytes(byte[] bytes) {
-			varLong(bytes.length);
-			this.out.writeBytes(bytes);
-		}
-
-		void string(String value) {
-			bytes(value.getBytes(StandardCharsets.UTF_8));
-		}
-
-		void fixedLong(long value) {
-			for (int shift = 56; shift >= 0; shift -= 8) {
-				this.out.write((int) (value >>> shift));
+		for (int i = index; i < bits.length * 8; i++) {
+			if ((bits[i / 8] & (1 << (i % 8))) != 0) {
+				throw new MalformedEventException("Change of table '" + table + "' marks column " + i
+						+ " as changed but has only " + row.size() + " columns");
 			}
 		}
-
-		void value(@Nullable Object value) {
-			if (value == null) {
-				this.out.write(TAG_NULL);
-			}
-			else if (value instanceof Long l) {
-				this.out.write(TAG_INTEGER);
-				fixedLong(l);
-			}
-			else if (value instanceof Double d) {
-				this.out.write(TAG_REAL);
-				fixedLong(Double.doubleToRawLongBits(d));
-			}
-			else if (value instanceof String s) {
-				this.out.write(TAG_TEXT);
-				string(s);
-			}
-			else {
-				this.out.write(TAG_BLOB);
-				bytes((byte[]) value);
-			}
-		}
-
-	}
-
-	private static final class Reader {
-
-		private final ByteBuffer buffer;
-
-		Reader(ByteBuffer buffer) {
-			this.buffer = buffer;
-		}
-
-		long varLong() {
-			long result = 0;
-			for (int shift = 0; shift < 64; shift += 7) {
-				byte b = this.buffer.get();
-				result |= (long) (b & 0x7F) << shift;
-				if ((b & 0x80) == 0) {
-					return result;
-				}
-			}
-			throw new MalformedEventException("Variable-length integer is longer than 10 bytes");
-		}
-
-		int count() {
-			long count = varLong();
-			if (count < 0 || count > MAX_COLUMNS) {
-				throw new MalformedEventException("Column count " + count + " is out of range (0.." + MAX_COLUMNS + ")");
-			}
-			return (int) count;
-		}
-
-		byte[] bytes(int limit) {
-			long length = varLong();
-			if (length < 0 || length > limit || length > this.buffer.remaining()) {
-				throw new MalformedEventException("Length " + length + " exceeds the " + this.buffer.remaining()
-						+ " bytes left (limit " + limit + ")");
-			}
-			byte[] bytes = new byte[(int) length];
-			this.buffer.get(bytes);
-			return bytes;
-		}
-
-		String string(int limit) {
-			try {
-				return StandardCharsets.UTF_8.newDecoder()
-					.onMalformedInput(CodingErrorAction.REPORT)
-					.onUnmappableCharacter(CodingErrorAction.REPORT)
-					.decode(ByteBuffer.wrap(bytes(limit)))
-					.toString();
-			}
-			catch (CharacterCodingException ex) {
-				throw new MalformedEventException("Text is not valid UTF-8", ex);
-			}
-		}
-
-		@Nullable Object value() {
-			int tag = this.buffer.get();
-			return switch (tag) {
-				case TAG_NULL -> null;
-				case TAG_INTEGER -> this.buffer.getLong();
-				case TAG_REAL -> Double.longBitsToDouble(this.buffer.getLong());
-				case TAG_TEXT -> string(MAX_MESSAGE_BYTES);
-				case TAG_BLOB -> bytes(MAX_MESSAGE_BYTES);
-				default -> throw new MalformedEventException("Unknown value type tag " + tag);
-			};
-		}
-
+		return changed;
 	}
 
 }

@@ -194,8 +194,9 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	 * Encodes a state as the registry's JSON value.
 	 * @param state the state
 	 * @return the JSON object with {@code node_id}, {@code schema_hash}, {@code previous_hash} ({@code null} when
-	 * absent), {@code harmonylite_version}, {@code watched_tables}, {@code updated_at} (ISO-8601, UTC), and, both
-	 * optional for readers, {@code migration_version} and {@code columns} (table to column list)
+	 * absent), {@code harmonylite_version}, {@code watched_tables}, {@code updated_at} (ISO-8601, UTC), and, all
+	 * optional for readers, {@code migration_version}, {@code columns} (table to column list) and {@code wire_format}
+	 * (the newest change event format the node reads; absent means 1)
 	 */
 	public static String toJson(NodeSchemaState state) {
 		Map<String, JsonValue> fields = new LinkedHashMap<>();
@@ -213,6 +214,7 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 			state.columns().forEach((table, names) -> columns.put(table, new JsonValue(names.stream().map(JsonValue::new).toList())));
 			fields.put("columns", new JsonValue(columns));
 		}
+		fields.put("wire_format", new JsonValue(state.wireFormat()));
 		return new JsonValue(fields).toJson();
 	}
 
@@ -234,10 +236,12 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				throw new IllegalArgumentException("node_id " + nodeId + " does not match the key");
 			}
 			String previous = optionalString(json, "previous_hash");
+			int wireFormat = json.map.containsKey("wire_format") ? (int) number(json, "wire_format")
+					: NodeSchemaState.UNVERSIONED_FORMAT;
 			return new NodeSchemaState(nodeId, string(json, "schema_hash"),
 					(previous == null || previous.isEmpty()) ? null : previous, string(json, "harmonylite_version"),
 					strings(json, "watched_tables"), OffsetDateTime.parse(string(json, "updated_at")).toInstant(),
-					optionalString(json, "migration_version"), columns(json));
+					optionalString(json, "migration_version"), columns(json), wireFormat);
 		}
 		catch (JsonParseException | IllegalArgumentException | DateTimeParseException ex) {
 			logger.warn("Skipping key {} of schema registry bucket {}: unreadable entry ({})", key, this.bucket,

@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import io.harmonylite.capture.CapturedChange;
@@ -57,6 +58,10 @@ public final class ChangePublisher implements Runnable {
 
 	private final ChangeEventCodec codec;
 
+	private final ChangeRecorder recorder;
+
+	private final IntSupplier wireFormat;
+
 	private final Supplier<String> schemaHash;
 
 	private final Lock captureLayoutLock;
@@ -84,6 +89,9 @@ public final class ChangePublisher implements Runnable {
 	 * @param sink where messages go
 	 * @param router the shard router
 	 * @param codec the event codec
+	 * @param recorder gives pending changes their final version before they are read
+	 * @param wireFormat the change event format to publish in (see {@link ChangeEventCodec#withFormat(int)}), asked
+	 * before each batch
 	 * @param schemaHash supplies this node's current schema hash, stamped on every event
 	 * @param captureLayoutLock held while rows are read and stamped, so that capture regenerated for a new schema and
 	 * the new hash change together for the publisher
@@ -93,11 +101,14 @@ public final class ChangePublisher implements Runnable {
 	 * @param pollInterval the longest wait between looks at the change log when no signal arrives
 	 */
 	public ChangePublisher(ChangeLogReader reader, ChangeSink sink, ShardRouter router, ChangeEventCodec codec,
-			Supplier<String> schemaHash, Lock captureLayoutLock, long nodeId, int batchSize, int window, Duration pollInterval) {
+			ChangeRecorder recorder, IntSupplier wireFormat, Supplier<String> schemaHash, Lock captureLayoutLock,
+			long nodeId, int batchSize, int window, Duration pollInterval) {
 		this.reader = reader;
 		this.sink = sink;
 		this.router = router;
 		this.codec = codec;
+		this.recorder = recorder;
+		this.wireFormat = wireFormat;
 		this.schemaHash = schemaHash;
 		this.captureLayoutLock = captureLayoutLock;
 		this.nodeId = nodeId;
@@ -140,7 +151,9 @@ public final class ChangePublisher implements Runnable {
 				String hash;
 				this.captureLayoutLock.lock();
 				try {
-					batch = this.reader.readAfter(cursor, this.batchSize);
+					// Only recorded changes: what is published is what this node's conflict decisions used.
+					long recorded = this.recorder.recordPending();
+					batch = this.reader.readAfter(cursor, recorded, this.batchSize);
 					hash = this.schemaHash.get();
 				}
 				finally {
@@ -150,7 +163,7 @@ public final class ChangePublisher implements Runnable {
 					this.signal.await(this.pollInterval);
 					continue;
 				}
-				if (publish(batch, hash, epoch)) {
+				if (publish(batch, hash, epoch, this.codec.withFormat(this.wireFormat.getAsInt()))) {
 					cursor = batch.get(batch.size() - 1).id();
 					backoff = Duration.ofMillis(100);
 				}
@@ -188,13 +201,14 @@ public final class ChangePublisher implements Runnable {
 	 * dropped by JetStream as a duplicate.
 	 * @return whether every row was either acknowledged or permanently rejected
 	 */
-	private boolean publish(List<CapturedChange> batch, String hash, long epoch) throws InterruptedException {
+	private boolean publish(List<CapturedChange> batch, String hash, long epoch, ChangeEventCodec roundCodec)
+			throws InterruptedException {
 		Map<Integer, Message> open = new HashMap<>();
 		List<Sent> sent = new ArrayList<>();
 		for (CapturedChange change : batch) {
 			ChangeEvent event = change.event();
 			int shard = this.router.shardOf(event);
-			byte[] body = this.codec.encodeBody(event, hash);
+			byte[] body = roundCodec.encodeBody(event, hash);
 			if (body.length > MAX_DECODABLE_BODY_BYTES) {
 				// Compression could squeeze it under the server's limit, but no node would decode it.
 				reject(change, new MessageTooLargeException(body.length, MAX_DECODABLE_BODY_BYTES));
@@ -202,7 +216,7 @@ public final class ChangePublisher implements Runnable {
 			}
 			Message message = open.get(shard);
 			if (message != null && !message.fits(body)) {
-				send(message, epoch, sent);
+				send(message, epoch, sent, roundCodec);
 				message = null;
 			}
 			if (message == null) {
@@ -212,13 +226,14 @@ public final class ChangePublisher implements Runnable {
 			message.add(change, body);
 		}
 		for (Message message : open.values()) {
-			send(message, epoch, sent);
+			send(message, epoch, sent, roundCodec);
 		}
 		return awaitAndMark(sent);
 	}
 
-	private void send(Message message, long epoch, List<Sent> sent) throws InterruptedException {
-		byte[] payload = this.codec.encodeAll(message.bodies);
+	private void send(Message message, long epoch, List<Sent> sent, ChangeEventCodec roundCodec)
+			throws InterruptedException {
+		byte[] payload = roundCodec.encodeAll(message.bodies);
 		List<CapturedChange> changes = message.changes;
 		String messageId = this.nodeId + "-" + epoch + "-" + changes.get(0).id() + "-" + changes.get(changes.size() - 1).id()
 				+ ((this.failedRounds > 0) ? "-r" + this.failedRounds : "");
@@ -238,7 +253,7 @@ public final class ChangePublisher implements Runnable {
 			for (int i = 0; i < changes.size(); i++) {
 				Message single = new Message(message.shard);
 				single.add(changes.get(i), message.bodies.get(i));
-				send(single, epoch, sent);
+				send(single, epoch, sent, roundCodec);
 			}
 		}
 		catch (RuntimeException | Error ex) {

@@ -3,6 +3,7 @@ package io.harmonylite.replicate;
 import java.time.Duration;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.conflict.ConflictSettings;
 
 /**
  * How changes are distributed through JetStream.
@@ -20,13 +21,24 @@ import io.harmonylite.ConfigException;
  * @param maxAge the longest a stream keeps a message before discarding it; zero keeps messages for any time (only
  * {@code maxEntries} bounds the stream). Safe with snapshots: a node that finds the messages it needs discarded
  * restores a snapshot
+ * @param maxClockSkew how far ahead of a node's clock a change's version may be: local versions are bounded to it,
+ * received versions beyond it are applied but counted and logged
+ * @param tombstoneRetention how long the version of a deleted row is kept; a change older than that which arrives
+ * later may bring the row back
  * @since 0.1.0
  */
 public record ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
-		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize, Duration maxAge) {
+		boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize, Duration maxAge,
+		Duration maxClockSkew, Duration tombstoneRetention) {
 
 	/** Replicas not set: 3 when at least three NATS servers are configured, 1 otherwise. */
 	public static final int AUTO_REPLICAS = 0;
+
+	/** The default {@code max-clock-skew}. */
+	public static final Duration DEFAULT_MAX_CLOCK_SKEW = ConflictSettings.DEFAULT_MAX_CLOCK_SKEW;
+
+	/** The default {@code tombstone-retention}. */
+	public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(7);
 
 	public ReplicationConfig {
 		if (shards < 1 || shards > 1024) {
@@ -53,10 +65,15 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 			throw new ConfigException("harmonylite.replication.max-age",
 					"must be 0 (no age limit) or at least 1s (e.g. 24h, 7d), was " + maxAge);
 		}
+		ConflictSettings.checkMaxClockSkew(maxClockSkew);
+		if (tombstoneRetention == null || tombstoneRetention.compareTo(Duration.ofMinutes(1)) < 0) {
+			throw new ConfigException("harmonylite.replication.tombstone-retention",
+					"must be at least 1m (e.g. 7d), and longer than any node may stay away, was " + tombstoneRetention);
+		}
 	}
 
 	/**
-	 * Settings without an age limit on the streams.
+	 * Settings without an age limit on the streams, with the default clock skew and tombstone retention.
 	 * @param shards the number of streams
 	 * @param streamPrefix stream names are {@code <streamPrefix>-<n>}
 	 * @param subjectPrefix subjects are {@code <subjectPrefix>-<n>}
@@ -70,7 +87,7 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	public ReplicationConfig(int shards, String streamPrefix, String subjectPrefix, int replicas, long maxEntries,
 			boolean updateExisting, boolean compress, int publishWindow, int applyBatchSize) {
 		this(shards, streamPrefix, subjectPrefix, replicas, maxEntries, updateExisting, compress, publishWindow,
-				applyBatchSize, Duration.ZERO);
+				applyBatchSize, Duration.ZERO, DEFAULT_MAX_CLOCK_SKEW, DEFAULT_TOMBSTONE_RETENTION);
 	}
 
 	/**
@@ -80,7 +97,20 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	 */
 	public ReplicationConfig withMaxAge(Duration newMaxAge) {
 		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas, this.maxEntries,
-				this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize, newMaxAge);
+				this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize, newMaxAge,
+				this.maxClockSkew, this.tombstoneRetention);
+	}
+
+	/**
+	 * These settings with other conflict settings.
+	 * @param newMaxClockSkew the maximum clock skew
+	 * @param newTombstoneRetention how long tombstones are kept
+	 * @return the settings
+	 */
+	public ReplicationConfig withConflicts(Duration newMaxClockSkew, Duration newTombstoneRetention) {
+		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, this.replicas, this.maxEntries,
+				this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize, this.maxAge,
+				newMaxClockSkew, newTombstoneRetention);
 	}
 
 	private static void requireToken(String property, String value) {
@@ -119,7 +149,7 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	public ReplicationConfig withReplicas(int otherReplicas) {
 		return new ReplicationConfig(this.shards, this.streamPrefix, this.subjectPrefix, otherReplicas,
 				this.maxEntries, this.updateExisting, this.compress, this.publishWindow, this.applyBatchSize,
-				this.maxAge);
+				this.maxAge, this.maxClockSkew, this.tombstoneRetention);
 	}
 
 	/**

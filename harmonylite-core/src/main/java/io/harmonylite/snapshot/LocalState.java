@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import io.harmonylite.capture.ClockTable;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -15,7 +16,8 @@ import io.harmonylite.sqlite.SqliteConnections;
 /**
  * The part of a live database that stays when a snapshot is restored into it: HarmonyLite's node-local tables (see
  * {@link SnapshotTables}), the user tables the node does not replicate, and HarmonyLite's triggers. Copied into the
- * restore image, with the record of the restore, just before the image replaces the live database.
+ * restore image, with the record of the restore, just before the image replaces the live database. The version state
+ * comes from the snapshot, except for the clock, which keeps the larger of both values.
  */
 final class LocalState {
 
@@ -97,15 +99,18 @@ final class LocalState {
 
 	/**
 	 * The conflict clock (replicated state) never goes back on this node: it takes the later of the snapshot's value and
-	 * its own, so that this node's next local change still gets a version past every version it has handed out.
+	 * its own, so that this node's next local change still gets a version past every version it has handed out. The
+	 * meta table's recorder cursor stays: the node's pending changes are not recorded again into the snapshot's version
+	 * state, since the snapshot's rows do not hold their values; they are published with the versions they have and
+	 * merged here when they come back from the stream, as on every other node.
 	 */
 	private static void keepLaterClock(Connection image) throws SQLException {
-		String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
-		String column = SqlIdentifiers.quote(SnapshotTables.CLOCK_COLUMN);
-		if (SqliteSchema.columnExists(image, "main", SnapshotTables.CLOCK_TABLE, SnapshotTables.CLOCK_COLUMN)
-				&& SqliteSchema.columnExists(image, LIVE, SnapshotTables.CLOCK_TABLE, SnapshotTables.CLOCK_COLUMN)) {
-			SqliteSchema.execute(image, "UPDATE main." + clock + " SET " + column + " = max(" + column
-					+ ", coalesce((SELECT max(" + column + ") FROM " + LIVE + "." + clock + "), " + column + "))");
+		if (SqliteSchema.tableExists(image, LIVE, SnapshotTables.CLOCK_TABLE)) {
+			// A snapshot of a release without versions has no clock: the node's own carries on.
+			ClockTable.install(image);
+			String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
+			SqliteSchema.execute(image, "UPDATE main." + clock + " SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM "
+					+ LIVE + "." + clock + "), 0)) WHERE id = 1");
 		}
 	}
 

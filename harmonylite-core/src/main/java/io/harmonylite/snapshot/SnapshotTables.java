@@ -11,6 +11,7 @@ import java.util.Set;
 import io.harmonylite.apply.ApplyTables;
 import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ClockTable;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.schema.TableSchema;
@@ -47,10 +48,7 @@ public final class SnapshotTables {
 	 * The conflict clock (one row: the highest version this node recorded or applied), carried by a snapshot; a
 	 * restoring node keeps the later of its own value and the snapshot's.
 	 */
-	public static final String CLOCK_TABLE = SchemaReader.INTERNAL_PREFIX + "clock";
-
-	/** The clock table's value column. */
-	static final String CLOCK_COLUMN = "hlc";
+	public static final String CLOCK_TABLE = ClockTable.NAME;
 
 	/** The stream positions, carried by a snapshot. */
 	public static final String POSITIONS = ApplyTables.POSITIONS;

@@ -73,21 +73,6 @@ final class SqliteSchema {
 	}
 
 	/**
-	 * Whether a table of a schema has a column.
-	 * @param connection the connection
-	 * @param schema the schema name
-	 * @param table the table name
-	 * @param column the column name
-	 * @return {@code true} when the table exists and has the column
-	 * @throws SQLException if the schema cannot be read
-	 */
-	static boolean columnExists(Connection connection, String schema, String table, String column) throws SQLException {
-		return tableExists(connection, schema, table) && !strings(connection,
-				"SELECT name FROM pragma_table_info(?, ?) WHERE name = ? COLLATE NOCASE", table, schema, column)
-			.isEmpty();
-	}
-
-	/**
 	 * Reads a two-column query as a map, in the query's order.
 	 * @param connection the connection
 	 * @param sql the query; its first column is the key

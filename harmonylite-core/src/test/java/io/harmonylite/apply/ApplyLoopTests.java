@@ -13,6 +13,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
+import io.harmonylite.event.Version;
 import io.harmonylite.schema.SchemaGate;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -160,8 +161,9 @@ class ApplyLoopTests {
 	}
 
 	private ReceivedMessage message(long sequence, String table, Map<String, @Nullable Object> row) {
-		ChangeEvent event = new ChangeEvent(2, sequence, table, Operation.INSERT, row, List.of("id"),
-				System.currentTimeMillis(), HASH);
+		long now = System.currentTimeMillis();
+		ChangeEvent event = new ChangeEvent(2, sequence, table, Operation.INSERT, row, List.of("id"), now, HASH,
+				Version.hlcOf(now) + sequence, null);
 		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encode(event));
 	}
 

@@ -45,7 +45,7 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.harmonylite.capture..", "io.harmonylite.apply..", "io.harmonylite.replicate..",
 					"io.harmonylite.schema..", "io.harmonylite.nats..", "io.harmonylite.engine..",
-					"io.harmonylite.sqlite..", "io.harmonylite.snapshot..")
+					"io.harmonylite.sqlite..", "io.harmonylite.snapshot..", "io.harmonylite.conflict..")
 			.check(core);
 	}
 
@@ -53,7 +53,8 @@ class ArchitectureTests {
 	void buildingBlocksShouldNotDependOnTheEngine() {
 		noClasses().that()
 			.resideInAnyPackage("io.harmonylite.capture..", "io.harmonylite.apply..", "io.harmonylite.replicate..",
-					"io.harmonylite.schema..", "io.harmonylite.nats..", "io.harmonylite.sqlite..", "io.harmonylite.event..")
+					"io.harmonylite.schema..", "io.harmonylite.nats..", "io.harmonylite.sqlite..", "io.harmonylite.event..",
+					"io.harmonylite.conflict..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("io.harmonylite.engine..")
@@ -61,9 +62,10 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void captureApplyAndSchemaShouldNotDependOnNatsOrThePublisher() {
+	void captureApplyConflictAndSchemaShouldNotDependOnNatsOrThePublisher() {
 		noClasses().that()
-			.resideInAnyPackage("io.harmonylite.capture..", "io.harmonylite.apply..", "io.harmonylite.schema..")
+			.resideInAnyPackage("io.harmonylite.capture..", "io.harmonylite.apply..", "io.harmonylite.schema..",
+					"io.harmonylite.conflict..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.harmonylite.nats..", "io.harmonylite.replicate..")

@@ -1,13 +1,11 @@
 package io.harmonylite.engine;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +146,5 @@ class MigrationProtocolTests {
 		}
 
 	}
-
 
 }

@@ -380,7 +380,8 @@ class ReplicationIntegrationTests {
 			nats.jetStream().publish(replication.subject(0), "not an event".getBytes(StandardCharsets.UTF_8));
 			ChangeEvent ghost = new ChangeEvent(9, 1, "no_such_table", Operation.INSERT, Map.of("id", 1L),
 					List.of("id"), System.currentTimeMillis(), "");
-			nats.jetStream().publish(replication.subject(0), new ChangeEventCodec(false).encode(ghost));
+			nats.jetStream().publish(replication.subject(0),
+					new ChangeEventCodec(false, ChangeEventCodec.FORMAT_UNVERSIONED).encode(ghost));
 			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'after the garbage', 'x', 1)");
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT title FROM Books"))
 				.containsExactly("after the garbage"));

@@ -14,6 +14,7 @@ import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
+import io.harmonylite.schema.UnreachableSchemaRegistry;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +77,7 @@ class SchemaMonitorTests {
 			assertThat(state.watchedTables()).containsExactly("Books");
 			assertThat(state.migrationVersion()).isEqualTo("flyway:7");
 			assertThat(state.columns()).containsOnlyKeys("Books");
+			assertThat(state.wireFormat()).isEqualTo(2);
 		});
 	}
 
@@ -121,20 +123,7 @@ class SchemaMonitorTests {
 
 	@Test
 	void registryThatCannotBeReachedShouldNotFailThePublish() {
-		SchemaRegistry unreachable = new SchemaRegistry() {
-
-			@Override
-			public void publish(NodeSchemaState state) {
-				throw new IllegalStateException("NATS is down");
-			}
-
-			@Override
-			public List<NodeSchemaState> nodes() {
-				throw new IllegalStateException("NATS is down");
-			}
-
-		};
-		SchemaMonitor monitor = monitor(baseline(), unreachable);
+		SchemaMonitor monitor = monitor(baseline(), new UnreachableSchemaRegistry());
 
 		monitor.publish();
 
@@ -149,7 +138,7 @@ class SchemaMonitorTests {
 	private SchemaMonitor monitor(SchemaMonitor.Baseline baseline, SchemaRegistry registry) {
 		return new SchemaMonitor(2, capture(), new SchemaVersionStore(this.connection),
 				new SchemaChangeDetector(this.detectorConnection), Clock.systemUTC(), baseline, registry,
-				() -> "flyway:7", this.changes::incrementAndGet);
+				() -> "flyway:7", 2, this.changes::incrementAndGet);
 	}
 
 	private ChangeCapture capture() {

@@ -24,6 +24,7 @@ import io.harmonylite.schema.InMemorySchemaRegistry;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.MovableClock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +78,7 @@ class StatusReportTests {
 		SchemaChangeDetector detector = new SchemaChangeDetector(this.database);
 		this.baseline = SchemaMonitor.baseline(1, capture, versions, detector, Clock.systemUTC());
 		this.schema = new SchemaMonitor(1, capture, versions, detector, Clock.systemUTC(), this.baseline,
-				new InMemorySchemaRegistry(), () -> null, () -> {
+				new InMemorySchemaRegistry(), () -> null, 2, () -> {
 				});
 		this.workers = new Workers(1, Clock.systemUTC(), this.scheduler, WorkerFailureCallback.NONE,
 				Workers.Backoff.DEFAULT);
@@ -188,13 +189,13 @@ class StatusReportTests {
 		List<EngineStatus.Shard> gap = List.of(new EngineStatus.Shard(0, "changes-0", 7, 20, 13, false, null, null,
 				"stream changes-0 no longer holds sequences 8 to 8", 0, null));
 
-		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, "no snapshot fits")))
+		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, "no snapshot fits"), List.of()))
 			.isEqualTo(NodeState.WAITING_FOR_SNAPSHOT);
-		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, null))).isEqualTo(NodeState.STREAM_GAP);
-		assertThat(StatusReport.state(true, false, true, gap, null)).isEqualTo(NodeState.STREAM_GAP);
-		assertThat(StatusReport.state(true, false, false, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null)))
+		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, null), List.of())).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(StatusReport.state(true, false, true, gap, null, List.of())).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(StatusReport.state(true, false, false, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null), List.of()))
 			.isEqualTo(NodeState.RESTORING);
-		assertThat(StatusReport.state(true, true, true, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null)))
+		assertThat(StatusReport.state(true, true, true, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null), List.of()))
 			.isEqualTo(NodeState.WORKER_FAILED);
 	}
 

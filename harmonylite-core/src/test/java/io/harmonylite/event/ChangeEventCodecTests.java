@@ -31,7 +31,7 @@ class ChangeEventCodecTests {
 		row.put("blob", blob);
 		row.put("weird \"col\"; --", 1L);
 		return new ChangeEvent(3, 42, "Books \"x\"", Operation.UPDATE, row, List.of("id", "max"), 1_700_000_000_123L,
-				"6bae09c0ffee");
+				"6bae09c0ffee", Version.hlcOf(1_700_000_000_123L) + 5, java.util.Set.of("text", "nothing", "blob"));
 	}
 
 	@ParameterizedTest
@@ -55,6 +55,83 @@ class ChangeEventCodecTests {
 		assertThat(Double.doubleToRawLongBits((Double) decoded.row().get("real")))
 			.isEqualTo(Double.doubleToRawLongBits(-0.0d));
 		assertThat(decoded.row().get("id")).isInstanceOf(Long.class);
+		assertThat(decoded.version()).isEqualTo(new Version(Version.hlcOf(1_700_000_000_123L) + 5, 3));
+		assertThat(decoded.changedColumns()).containsExactlyInAnyOrder("text", "nothing", "blob");
+	}
+
+	@Test
+	void formatOneShouldCarryNoVersionSoThatReceiversApplyItUnconditionally() {
+		ChangeEventCodec codec = new ChangeEventCodec(false, ChangeEventCodec.FORMAT_UNVERSIONED);
+		byte[] bytes = codec.encode(sampleEvent());
+		assertThat(ChangeEventCodec.formatOf(bytes)).isEqualTo(1);
+		ChangeEvent decoded = new ChangeEventCodec(false).decode(bytes);
+		assertThat(decoded.isVersioned()).isFalse();
+		assertThat(decoded.version()).isEqualTo(Version.ZERO);
+		assertThat(decoded.changedColumns()).isNull();
+		assertThat(decoded.row().keySet()).containsExactlyElementsOf(sampleEvent().row().keySet());
+	}
+
+	@Test
+	void formatOneBytesOfThePreviousReleaseShouldStillDecode() {
+		// A single INSERT as the previous release wrote it: magic, version 1, flags 0, then the v1 body.
+		byte[] previousRelease = { 'H', 'L', 1, 0, 2, 5, 9, 1, 1, 't', 0, 1, 2, 'i', 'd', 1, 2, 'i', 'd', 1, 0, 0, 0, 0,
+				0, 0, 0, 7 };
+		ChangeEvent decoded = new ChangeEventCodec(false).decode(previousRelease);
+		assertThat(decoded.originNodeId()).isEqualTo(2);
+		assertThat(decoded.row()).containsEntry("id", 7L);
+		assertThat(decoded.isVersioned()).isFalse();
+	}
+
+	@Test
+	void anUnversionedChangeCannotBeWrittenInFormatTwo() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new ChangeEventCodec(false).encode(unversioned(sampleEventSmall())))
+			.withMessageContaining("record it first");
+	}
+
+	@Test
+	void formatTwoWithoutAClockValueOrWithAChangedSetThatDoesNotFitShouldBeRejected() {
+		ChangeEventCodec v2 = new ChangeEventCodec(false);
+		byte[] valid = v2.encode(sampleEventSmall());
+		// The body ends with the clock value (a varint) and an empty changed-column set (length 0).
+		byte[] zeroClock = Arrays.copyOf(valid, valid.length - varintLength(sampleEventSmall().hlc()));
+		zeroClock[zeroClock.length - 1] = 0;
+		byte[] withZero = Arrays.copyOf(zeroClock, zeroClock.length + 1);
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> v2.decode(withZero))
+			.withMessageContaining("clock value 0");
+		byte[] insertWithChangedSet = Arrays.copyOf(valid, valid.length + 1);
+		insertWithChangedSet[valid.length - 1] = 1;
+		insertWithChangedSet[valid.length] = 1;
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> v2.decode(insertWithChangedSet))
+			.withMessageContaining("changed-column set");
+	}
+
+	@Test
+	void changedSetMarkingAColumnBeyondTheRowShouldBeRejected() {
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("id", 1L);
+		row.put("v", "x");
+		ChangeEvent update = new ChangeEvent(1, 1, "t", Operation.UPDATE, row, List.of("id"), 0, "", 99,
+				java.util.Set.of("v"));
+		byte[] bytes = new ChangeEventCodec(false).encode(update);
+		assertThat(bytes[bytes.length - 1]).isEqualTo((byte) 0b10);
+		bytes[bytes.length - 1] = (byte) 0b110;
+		assertThatExceptionOfType(MalformedEventException.class)
+			.isThrownBy(() -> new ChangeEventCodec(false).decode(bytes))
+			.withMessageContaining("column 2");
+	}
+
+	private static int varintLength(long value) {
+		int length = 1;
+		for (long v = value >>> 7; v != 0; v >>>= 7) {
+			length++;
+		}
+		return length;
+	}
+
+	private static ChangeEvent unversioned(ChangeEvent event) {
+		return new ChangeEvent(event.originNodeId(), event.changeId(), event.table(), event.operation(), event.row(),
+				event.primaryKey(), event.committedAtMillis(), event.schemaHash());
 	}
 
 	@Test
@@ -62,7 +139,7 @@ class ChangeEventCodecTests {
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("id", 1L);
 		row.put("text", "abc".repeat(10_000));
-		ChangeEvent event = new ChangeEvent(1, 1, "t", Operation.INSERT, row, List.of("id"), 0, "");
+		ChangeEvent event = new ChangeEvent(1, 1, "t", Operation.INSERT, row, List.of("id"), 0, "", 1, null);
 		assertThat(new ChangeEventCodec(true).encode(event).length)
 			.isLessThan(new ChangeEventCodec(false).encode(event).length / 10);
 	}
@@ -82,7 +159,7 @@ class ChangeEventCodecTests {
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("id", 1L);
 		row.put("name", "x");
-		byte[] bytes = codec.encode(new ChangeEvent(1, 2, "t", Operation.INSERT, row, List.of("id"), 5, "h"));
+		byte[] bytes = codec.encode(new ChangeEvent(1, 2, "t", Operation.INSERT, row, List.of("id"), 5, "h", 7, null));
 		for (int length = 0; length < bytes.length; length++) {
 			byte[] truncated = Arrays.copyOf(bytes, length);
 			assertThatExceptionOfType(MalformedEventException.class).as("length %d", length)
@@ -142,7 +219,7 @@ class ChangeEventCodecTests {
 		row.put("price", 9.5d);
 		row.put("cover", new byte[] { 0, 1, 2 });
 		row.put("note", null);
-		return new ChangeEvent(1, 9, "Books", Operation.INSERT, row, List.of("id"), 123, "abc");
+		return new ChangeEvent(1, 9, "Books", Operation.INSERT, row, List.of("id"), 123, "abc", Version.hlcOf(123), null);
 	}
 
 }

@@ -93,15 +93,16 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 		registry.publish(new NodeSchemaState(1, "6bae09c0aa", null, "v0.1.0", List.of("Books"),
 				Instant.parse("2025-01-01T10:00:00Z")));
 		registry.publish(new NodeSchemaState(2, "9b1c2d3eff", "6bae09c0aa", "v0.1.0", List.of("Books", "Authors"),
-				Instant.parse("2025-01-01T10:00:00.250Z")));
+				Instant.parse("2025-01-01T10:00:00.250Z"), null, Map.of(), 2));
 		KeyValue kv = connection.keyValue(bucket);
 		assertThat(kv.keys()).containsExactlyInAnyOrder("node-1", "node-2");
 		assertThat(kv.get("node-1").getValueAsString()).isEqualTo("{\"node_id\":1,\"schema_hash\":\"6bae09c0aa\","
 				+ "\"previous_hash\":null,\"harmonylite_version\":\"v0.1.0\",\"watched_tables\":[\"Books\"],"
-				+ "\"updated_at\":\"2025-01-01T10:00:00Z\"}");
+				+ "\"updated_at\":\"2025-01-01T10:00:00Z\",\"wire_format\":1}");
 		assertThat(kv.get("node-2").getValueAsString()).isEqualTo("{\"node_id\":2,\"schema_hash\":\"9b1c2d3eff\","
 				+ "\"previous_hash\":\"6bae09c0aa\",\"harmonylite_version\":\"v0.1.0\","
-				+ "\"watched_tables\":[\"Books\",\"Authors\"],\"updated_at\":\"2025-01-01T10:00:00.250Z\"}");
+				+ "\"watched_tables\":[\"Books\",\"Authors\"],\"updated_at\":\"2025-01-01T10:00:00.250Z\","
+				+ "\"wire_format\":2}");
 	}
 
 	@Test
@@ -114,7 +115,7 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 
 		assertThat(connection.keyValue(bucket).get("node-1").getValueAsString())
 			.endsWith("\"updated_at\":\"2025-01-01T10:00:00Z\",\"migration_version\":\"flyway:3\","
-					+ "\"columns\":{\"Books\":[\"id INTEGER\",\"email\"]}}");
+					+ "\"columns\":{\"Books\":[\"id INTEGER\",\"email\"]},\"wire_format\":1}");
 		assertThat(registry.nodes()).containsExactly(state);
 	}
 
@@ -123,7 +124,8 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 		String bucket = uniqueBucket();
 		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
 		registry.nodes();
-		// No previous_hash, no watched_tables, an offset timestamp: what the Go original writes.
+		// No previous_hash, no watched_tables, no wire_format (so format 1 only), an offset timestamp: what the Go
+		// original and the previous release write.
 		connection.keyValue(bucket)
 			.put("node-3", "{\"node_id\":3,\"schema_hash\":\"abc\",\"harmonylite_version\":\"v0.10.0\","
 					+ "\"updated_at\":\"2025-01-01T12:00:00.5+02:00\"}");

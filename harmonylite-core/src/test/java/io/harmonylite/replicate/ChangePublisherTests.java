@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
@@ -49,6 +53,8 @@ class ChangePublisherTests {
 
 	private final FakeStream stream = new FakeStream();
 
+	private final AtomicInteger format = new AtomicInteger(ChangeEventCodec.FORMAT_VERSIONED);
+
 	private ChangePublisher publisher;
 
 	private Thread thread;
@@ -60,8 +66,11 @@ class ChangePublisherTests {
 		new ChangeCapture(this.connection, List.of(), List.of()).install();
 		this.publisherConnection = SqliteConnections.open(this.directory.resolve("app.db"));
 		this.reader = new ChangeLogReader(this.publisherConnection, 1);
-		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec, () -> "hash",
-				new ReentrantLock(), 1, 1000, 16, Duration.ofMillis(20));
+		LocalChangeRecorder recorder = new LocalChangeRecorder(this.publisherConnection,
+				new ConflictSettings(1, Duration.ofSeconds(10)), Clock.systemUTC(), new ConflictStats());
+		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec,
+				recorder::recordPending, this.format::get, () -> "hash", new ReentrantLock(), 1, 1000, 16,
+				Duration.ofMillis(20));
 	}
 
 	@AfterEach
@@ -118,6 +127,32 @@ class ChangePublisherTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.reader.pendingCount() == 0);
 		assertThat(this.reader.failedCount()).isEqualTo(1);
 		assertThat(this.stream.replayedValues()).containsOnlyKeys(2L);
+	}
+
+	@Test
+	void changesShouldBePublishedWithTheirRecordedVersionsInTheFormatTheClusterReads() throws Exception {
+		this.format.set(ChangeEventCodec.FORMAT_UNVERSIONED);
+		execute("INSERT INTO t VALUES (1, 'while an old node is live')");
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		this.format.set(ChangeEventCodec.FORMAT_VERSIONED);
+		execute("UPDATE t SET v = 'every node reads versions' WHERE id = 1");
+		execute("INSERT INTO t VALUES (2, 'x')");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		List<byte[]> payloads = this.stream.payloads();
+		assertThat(payloads).extracting(ChangeEventCodec::formatOf).startsWith(1).endsWith(2);
+		List<ChangeEvent> events = this.stream.events();
+		assertThat(events.get(0).isVersioned()).isFalse();
+		List<Long> recorded = new ArrayList<>();
+		try (Statement statement = this.connection.createStatement();
+				var rows = statement.executeQuery("SELECT ver FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" ORDER BY id")) {
+			while (rows.next()) {
+				recorded.add(rows.getLong(1));
+			}
+		}
+		assertThat(events.subList(1, 3)).extracting(ChangeEvent::hlc).containsExactlyElementsOf(recorded.subList(1, 3));
+		assertThat(recorded).isSorted().doesNotHaveDuplicates().allMatch((hlc) -> hlc > 0);
+		assertThat(events.get(1).changedColumns()).containsExactly("v");
 	}
 
 	private void writeOneTransaction(int changes) throws SQLException {
@@ -187,6 +222,10 @@ class ChangePublisherTests {
 			return CompletableFuture.completedFuture(null);
 		}
 
+		synchronized List<byte[]> payloads() {
+			return List.copyOf(this.stored);
+		}
+
 		synchronized List<Long> storedChangeIds() {
 			return events().stream().map(ChangeEvent::changeId).toList();
 		}
@@ -206,7 +245,7 @@ class ChangePublisherTests {
 			return rows;
 		}
 
-		private List<ChangeEvent> events() {
+		synchronized List<ChangeEvent> events() {
 			List<ChangeEvent> events = new ArrayList<>();
 			this.stored.forEach((payload) -> events.addAll(ChangePublisherTests.this.codec.decodeAll(payload)));
 			return events;

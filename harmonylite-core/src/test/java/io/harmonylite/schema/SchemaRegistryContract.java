@@ -3,6 +3,7 @@ package io.harmonylite.schema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ public abstract class SchemaRegistryContract {
 		NodeSchemaState first = new NodeSchemaState(1, "aaaa1111", null, "v0.1.0", List.of("Books"),
 				Instant.parse("2025-01-01T10:00:00Z"));
 		NodeSchemaState second = new NodeSchemaState(2, "bbbb2222", "aaaa1111", "v0.2.0-SNAPSHOT",
-				List.of("Books", "Order Items", "ünïcode \"quoted\""), Instant.parse("2025-01-01T10:00:01.123456789Z"));
+				List.of("Books", "Order Items", "ünïcode \"quoted\""), Instant.parse("2025-01-01T10:00:01.123456789Z"), "flyway:2",
+				Map.of("Books", List.of("id INTEGER", "title TEXT")), 2);
 		registry.publish(first);
 		registry.publish(second);
 		assertThat(registry.nodes()).containsExactly(first, second);

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ClockTable;
 import io.harmonylite.engine.TestDatabase;
+import io.harmonylite.event.Version;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.sqlite.SqliteConnections;
 
@@ -22,6 +24,9 @@ final class RestoreFixture {
 
 	static final String IDENTITY = "2025-01-01T00:00:00Z";
 
+	/** The origin's clock in the snapshot: a version it issued or applied, an hour ago. */
+	static final long CLOCK = Version.hlcOf(System.currentTimeMillis() - 3_600_000);
+
 	final Path dir;
 
 	final DirectorySnapshotStore store;
@@ -31,8 +36,8 @@ final class RestoreFixture {
 	final TestDatabase origin;
 
 	/**
-	 * Creates origin node 1 with books 1..{@code books}, applied up to position {@code books}, and stores its
-	 * snapshot.
+	 * Creates origin node 1 with books 1..{@code books}, applied up to position {@code books}, its clock at
+	 * {@link #CLOCK}, and stores its snapshot.
 	 */
 	RestoreFixture(Path dir, int books) {
 		this.dir = dir;
@@ -40,6 +45,7 @@ final class RestoreFixture {
 		NodeFiles.books(this.origin, 1, books);
 		NodeFiles.published(this.origin);
 		NodeFiles.positions(this.origin, Map.of(STREAM, (long) books), Map.of(STREAM, IDENTITY));
+		setClock(this.origin, CLOCK);
 		this.store = new DirectorySnapshotStore(dir.resolve("store"));
 		try (TakenSnapshot taken = new SnapshotTaker(this.origin.path(), 1, NodeFiles.SELECTION,
 				ConsistencyCheck.always(), dir.resolve("origin-work"), Clock.systemUTC()).take()) {
@@ -66,6 +72,14 @@ final class RestoreFixture {
 				node.rows("SELECT * FROM \"" + SchemaVersionStore.TABLE + "\""),
 				node.rows("SELECT * FROM drafts ORDER BY id"),
 				node.rows("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"));
+	}
+
+	static void setClock(TestDatabase node, long hlc) {
+		node.update("UPDATE \"" + ClockTable.NAME + "\" SET hlc = ?", hlc);
+	}
+
+	static long clock(TestDatabase node) {
+		return Long.parseLong(node.rows("SELECT hlc FROM \"" + ClockTable.NAME + "\"").get(0));
 	}
 
 	static String schemaHash(TestDatabase node) {

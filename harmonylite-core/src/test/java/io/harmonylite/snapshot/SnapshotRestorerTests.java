@@ -6,12 +6,23 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.apply.ApplyResult;
+import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.PositionedChange;
+import io.harmonylite.apply.StreamPosition;
+import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,31 +86,42 @@ class SnapshotRestorerTests {
 
 	@Test
 	void conflictClockShouldKeepTheLaterOfTheNodesAndTheSnapshotsValue() {
-		String clock = "\"" + SnapshotTables.CLOCK_TABLE + "\"";
-		this.fixture.origin.execute("CREATE TABLE " + clock + " (id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
-				"INSERT INTO " + clock + " VALUES (1, 500)");
-		SnapshotMetadata withClock;
-		try (TakenSnapshot taken = new SnapshotTaker(this.fixture.origin.path(), 1, NodeFiles.SELECTION,
-				ConsistencyCheck.always(), this.dir.resolve("clock-work"), Clock.systemUTC()).take()) {
-			this.fixture.store.put(taken.metadata(), taken.data());
-			withClock = taken.metadata();
-		}
 		TestDatabase ahead = NodeFiles.node(this.dir.resolve("ahead.db"));
-		ahead.execute("CREATE TABLE " + clock + " (id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
-				"INSERT INTO " + clock + " VALUES (1, 900)");
+		RestoreFixture.setClock(ahead, RestoreFixture.CLOCK + 1000);
 		TestDatabase behind = NodeFiles.node(this.dir.resolve("behind.db"));
-		behind.execute("CREATE TABLE " + clock + " (id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
-				"INSERT INTO " + clock + " VALUES (1, 100)");
+		RestoreFixture.setClock(behind, RestoreFixture.CLOCK - 1000);
 		TestDatabase without = NodeFiles.node(this.dir.resolve("without.db"));
+		without.execute("DROP TABLE \"" + SnapshotTables.CLOCK_TABLE + "\"");
 
 		for (TestDatabase node : List.of(ahead, behind, without)) {
-			assertThat(this.fixture.restorer(node).restore(this.fixture.store, withClock, RestoreFixture.schemaHash(node)))
+			assertThat(this.fixture.restorer(node)
+				.restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node)))
 				.isInstanceOf(RestoreOutcome.Restored.class);
 		}
 
-		assertThat(ahead.rows("SELECT hlc FROM " + clock)).as("never back").containsExactly("900");
-		assertThat(behind.rows("SELECT hlc FROM " + clock)).as("forward to the snapshot's").containsExactly("500");
-		assertThat(without.rows("SELECT hlc FROM " + clock)).as("the snapshot's").containsExactly("500");
+		assertThat(RestoreFixture.clock(ahead)).as("never back").isEqualTo(RestoreFixture.CLOCK + 1000);
+		assertThat(RestoreFixture.clock(behind)).as("forward to the snapshot's").isEqualTo(RestoreFixture.CLOCK);
+		assertThat(RestoreFixture.clock(without)).as("the snapshot's").isEqualTo(RestoreFixture.CLOCK);
+		ahead.execute("UPDATE Books SET title = 'written after the restore' WHERE id = 7");
+		assertThat(pending(ahead)).as("no version below one the node issued before").singleElement()
+			.satisfies((change) -> assertThat(change.event().hlc()).isGreaterThan(RestoreFixture.CLOCK + 1000));
+	}
+
+	@Test
+	void snapshotWithoutAClockShouldLeaveTheNodesClock() {
+		this.fixture.origin.execute("DROP TABLE \"" + SnapshotTables.CLOCK_TABLE + "\"");
+		SnapshotMetadata withoutClock;
+		try (TakenSnapshot taken = new SnapshotTaker(this.fixture.origin.path(), 1, NodeFiles.SELECTION,
+				ConsistencyCheck.always(), this.dir.resolve("no-clock-work"), Clock.systemUTC()).take()) {
+			this.fixture.store.put(taken.metadata(), taken.data());
+			withoutClock = taken.metadata();
+		}
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		RestoreFixture.setClock(node, RestoreFixture.CLOCK + 1000);
+
+		this.fixture.restorer(node).restore(this.fixture.store, withoutClock, RestoreFixture.schemaHash(node));
+
+		assertThat(RestoreFixture.clock(node)).isEqualTo(RestoreFixture.CLOCK + 1000);
 	}
 
 	@Test
@@ -114,6 +136,36 @@ class SnapshotRestorerTests {
 				+ "JOIN \"" + ChangeCapture.LAYOUT_TABLE + "\" layout ON layout.id = log.layout ORDER BY log.id"))
 			.as("both changes captured, each with a layout of this node")
 			.containsExactly("Books|1|Books", "Books|2|Books");
+	}
+
+	@Test
+	void pendingLocalChangeShouldKeepItsVersionAndBeWrittenHereWhenItComesBackFromTheStream() throws Exception {
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		node.execute("INSERT INTO Books VALUES (7, 'stale title', NULL, 1.0)");
+		NodeFiles.published(node);
+		node.execute("UPDATE Books SET title = 'written here, not yet published' WHERE id = 7");
+		ConflictSettings conflicts = new ConflictSettings(2, Duration.ofSeconds(10));
+		ConflictStats stats = new ConflictStats();
+		try (Connection connection = SqliteConnections.open(node.path());
+				LocalChangeRecorder recorder = new LocalChangeRecorder(connection, conflicts, Clock.systemUTC(),
+						stats)) {
+			recorder.recordPending();
+		}
+		long version = pending(node).get(0).event().hlc();
+
+		this.fixture.restorer(node).restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node));
+
+		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).as("the snapshot's row until the echo")
+			.containsExactly("title 7");
+		CapturedChange echo = pending(node).get(0);
+		assertThat(echo.event().hlc()).as("published with the version it was recorded with").isEqualTo(version);
+		try (ChangeApplier applier = new ChangeApplier(SqliteConnections.open(node.path()), Clock.systemUTC(),
+				conflicts, stats)) {
+			ApplyResult result = applier
+				.apply(List.of(new PositionedChange(echo.event(), new StreamPosition(RestoreFixture.STREAM, 1001))));
+			assertThat(result.superseded()).isZero();
+		}
+		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).containsExactly("written here, not yet published");
 	}
 
 	@Test
@@ -194,6 +246,15 @@ class SnapshotRestorerTests {
 			.withMessageContaining("nothing was installed");
 		assertThat(node.count("Books")).isZero();
 		assertThat(this.dir.resolve("node-work")).isEmptyDirectory();
+	}
+
+	private static List<CapturedChange> pending(TestDatabase node) {
+		try (Connection connection = SqliteConnections.open(node.path())) {
+			return new ChangeLogReader(connection, 2).readAfter(0, 10);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static long count(PreparedStatement statement) throws Exception {

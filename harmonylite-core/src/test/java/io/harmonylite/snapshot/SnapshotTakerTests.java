@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ClockTable;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class SnapshotTakerTests {
 			assertThat(copy.rows("SELECT stream, sequence FROM \"" + SnapshotTables.POSITIONS + "\" ORDER BY stream"))
 				.containsExactly("changes-0|510", "changes-1|7");
 			assertThat(copy.rows("SELECT name FROM sqlite_schema WHERE type IN ('table', 'trigger') ORDER BY name"))
-				.containsExactly("Books", SnapshotTables.POSITIONS, SnapshotTables.STREAM_IDENTITIES);
+				.containsExactly("Books", SnapshotTables.POSITIONS, ClockTable.NAME, SnapshotTables.STREAM_IDENTITIES);
 
 			SnapshotMetadata metadata = taken.metadata();
 			assertThat(metadata.nodeId()).isEqualTo(7);
@@ -56,7 +57,7 @@ class SnapshotTakerTests {
 			assertThat(metadata.positions()).isEqualTo(Map.of("changes-0", 510L, "changes-1", 7L));
 			assertThat(metadata.streamIdentities()).isEqualTo(Map.of("changes-0", "2025-01-01T00:00:00Z"));
 			assertThat(metadata.rowCounts()).isEqualTo(Map.of("Books", 510L, SnapshotTables.POSITIONS, 2L,
-					SnapshotTables.STREAM_IDENTITIES, 1L));
+					ClockTable.NAME, 1L, SnapshotTables.STREAM_IDENTITIES, 1L));
 			try (Connection live = SqliteConnections.open(node.path())) {
 				assertThat(metadata.schemaHash()).isEqualTo(NodeFiles.SELECTION.schemaHash(live));
 			}

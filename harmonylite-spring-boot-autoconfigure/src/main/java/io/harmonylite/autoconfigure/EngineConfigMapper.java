@@ -104,7 +104,8 @@ final class EngineConfigMapper {
 				replication.getSubjectPrefix(), (replicas != null) ? replicas : ReplicationConfig.AUTO_REPLICAS,
 				replication.getMaxEntries(),
 				replication.isUpdateExisting(), replication.isCompress(), replication.getPublishWindow(),
-				replication.getApplyBatchSize(), replication.getMaxAge());
+				replication.getApplyBatchSize(), replication.getMaxAge(), replication.getMaxClockSkew(),
+				replication.getTombstoneRetention());
 	}
 
 	private static SnapshotConfig snapshot(HarmonyLiteProperties.Snapshot snapshot) {

@@ -575,6 +575,18 @@ public class HarmonyLiteProperties {
 		 */
 		private int applyBatchSize = 1000;
 
+		/**
+		 * Maximum time a change's version may be ahead of a node's clock: versions of local changes are bounded to it,
+		 * and received versions beyond it are applied but logged and counted.
+		 */
+		private Duration maxClockSkew = Duration.ofSeconds(10);
+
+		/**
+		 * How long the version of a deleted row is kept. A change older than that which arrives later may bring the
+		 * row back.
+		 */
+		private Duration tombstoneRetention = Duration.ofDays(7);
+
 		public int getShards() {
 			return this.shards;
 		}
@@ -653,6 +665,22 @@ public class HarmonyLiteProperties {
 
 		public void setApplyBatchSize(int applyBatchSize) {
 			this.applyBatchSize = applyBatchSize;
+		}
+
+		public Duration getMaxClockSkew() {
+			return this.maxClockSkew;
+		}
+
+		public void setMaxClockSkew(Duration maxClockSkew) {
+			this.maxClockSkew = maxClockSkew;
+		}
+
+		public Duration getTombstoneRetention() {
+			return this.tombstoneRetention;
+		}
+
+		public void setTombstoneRetention(Duration tombstoneRetention) {
+			this.tombstoneRetention = tombstoneRetention;
 		}
 
 	}

@@ -112,7 +112,8 @@ public final class EngineStatuses {
 				status.watchedTables(), status.schema(), status.workers(),
 				new EngineStatus.Counters(c.appliedByTable(), c.publishedByTable(), c.publishFailures(),
 						c.publishRejected(), c.deadLetters(), c.natsReconnects(), c.schemaPauses(), c.schemaResumes(),
-						c.workerRestarts(), c.eventsDropped(), taken, restores),
+						c.workerRestarts(), c.eventsDropped(), taken, restores, c.superseded(), c.aheadOfClock(),
+						c.clampedLocalVersions()),
 				snapshots);
 	}
 
@@ -130,13 +131,15 @@ public final class EngineStatuses {
 	}
 
 	/**
-	 * Counters: 12 changes of Books applied, 3 dead letters, 1 publish failure, 1 schema pause, 4 events dropped.
+	 * Counters: 12 changes of Books applied, 3 dead letters, 1 publish failure, 1 schema pause, 4 events dropped,
+	 * 5 superseded changes, 1 change ahead of the clock, 2 clamped local versions.
 	 * @param natsReconnects the reconnects
 	 * @param publishedByTable the changes published by table
 	 * @return the counters
 	 */
 	public static EngineStatus.Counters counters(long natsReconnects, Map<String, Long> publishedByTable) {
-		return new EngineStatus.Counters(Map.of("Books", 12L), publishedByTable, 1, 0, 3, natsReconnects, 1, 0, 0, 4);
+		return new EngineStatus.Counters(Map.of("Books", 12L), publishedByTable, 1, 0, 3, natsReconnects, 1, 0, 0, 4,
+				0, 0, 5, 1, 2);
 	}
 
 	/**

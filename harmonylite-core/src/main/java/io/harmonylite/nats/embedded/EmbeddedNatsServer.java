@@ -87,6 +87,10 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 			if (previous.isAlive()) {
 				return;
 			}
+			if (previous.stoppedByJvmShutdown()) {
+				throw new HarmonyLiteException("Not restarting the embedded nats-server of node " + this.nodeId
+						+ ": the JVM is shutting down");
+			}
 			// The server exited on its own; release it before starting a new one.
 			previous.stop();
 			this.process = null;
@@ -213,6 +217,15 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	public synchronized CompletableFuture<Integer> onExit() {
 		NatsServerProcess server = this.process;
 		return (server != null) ? server.onExit() : CompletableFuture.completedFuture(-1);
+	}
+
+	/**
+	 * Whether the JVM shutdown hook stopped the server: its exit is expected and it must not be restarted.
+	 * @return {@code true} once the JVM began shutting down with this server started
+	 */
+	public synchronized boolean stoppedByJvmShutdown() {
+		NatsServerProcess server = this.process;
+		return server != null && server.stoppedByJvmShutdown();
 	}
 
 	/**

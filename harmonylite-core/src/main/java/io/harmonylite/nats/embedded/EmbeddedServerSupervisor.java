@@ -86,7 +86,8 @@ public final class EmbeddedServerSupervisor implements AutoCloseable {
 	}
 
 	private synchronized void exited(long pid, int status) {
-		if (this.closed) {
+		if (this.closed || this.server.stoppedByJvmShutdown()) {
+			// Stopped on purpose: by the node, or by the JVM shutdown hook before the node closed this supervisor.
 			return;
 		}
 		this.state = EmbeddedServerState.DOWN;
@@ -109,7 +110,7 @@ public final class EmbeddedServerSupervisor implements AutoCloseable {
 	}
 
 	private synchronized void restart() {
-		if (this.closed) {
+		if (this.closed || this.server.stoppedByJvmShutdown()) {
 			return;
 		}
 		try {

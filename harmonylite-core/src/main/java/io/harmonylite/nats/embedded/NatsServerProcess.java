@@ -72,6 +72,9 @@ public final class NatsServerProcess implements AutoCloseable {
 
 	private @Nullable Thread shutdownHook;
 
+	/** Set by the JVM shutdown hook: from then on the server is never started again. */
+	private volatile boolean jvmShuttingDown;
+
 	/**
 	 * Describes a server; nothing is started yet.
 	 * @param binary the {@code nats-server} executable
@@ -100,6 +103,9 @@ public final class NatsServerProcess implements AutoCloseable {
 	public synchronized void start(Duration timeout) {
 		if (isAlive()) {
 			return;
+		}
+		if (this.jvmShuttingDown) {
+			throw new HarmonyLiteException("Not starting " + this.description + ": the JVM is shutting down");
 		}
 		requireFreePort();
 		Process started = launch();
@@ -368,7 +374,16 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether the JVM shutdown hook stopped (or is stopping) the server; an exit then is expected, not a crash.
+	 * @return {@code true} once the JVM began shutting down with this server started
+	 */
+	public boolean stoppedByJvmShutdown() {
+		return this.jvmShuttingDown;
+	}
+
 	private void killOnShutdown() {
+		this.jvmShuttingDown = true;
 		Process running = this.process;
 		if (running != null && running.isAlive()) {
 			running.destroy();

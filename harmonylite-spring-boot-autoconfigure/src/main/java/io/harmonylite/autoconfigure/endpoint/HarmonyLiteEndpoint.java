@@ -71,7 +71,7 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
-	 * Describes the node: state, NATS connection, shards, pending changes and switches.
+	 * Describes the node: state, NATS connection, shards, pending changes, switches and conflict counters.
 	 * @return the node's description
 	 */
 	@ReadOperation
@@ -160,11 +160,13 @@ public class HarmonyLiteEndpoint {
 	 * @param failedChanges captured changes that can never be published
 	 * @param watchedTables the tables whose changes are captured
 	 * @param problems what is wrong with the node now, worst first
+	 * @param conflicts the conflict rule's counters
 	 * @since 0.1.0
 	 */
 	public record NodeDescriptor(long nodeId, String version, String state, @Nullable String schemaHash,
 			boolean publish, boolean replicate, NatsDescriptor nats, List<ShardDescriptor> shards, long pendingChanges,
-			long failedChanges, List<String> watchedTables, List<ProblemDescriptor> problems) {
+			long failedChanges, List<String> watchedTables, List<ProblemDescriptor> problems,
+			ConflictsDescriptor conflicts) {
 
 		static NodeDescriptor of(EngineStatus status) {
 			EngineStatus.Nats nats = status.nats();
@@ -174,7 +176,8 @@ public class HarmonyLiteEndpoint {
 					NatsDescriptor.of(nats),
 					status.shards().stream().map(ShardDescriptor::of).toList(), status.pendingChanges(),
 					status.failedChanges(), status.watchedTables(),
-					status.problems().stream().map(ProblemDescriptor::of).toList());
+					status.problems().stream().map(ProblemDescriptor::of).toList(),
+					ConflictsDescriptor.of(status.counters()));
 		}
 
 	}
@@ -195,6 +198,26 @@ public class HarmonyLiteEndpoint {
 		static ProblemDescriptor of(EngineStatus.Problem problem) {
 			return new ProblemDescriptor(problem.kind().name(), problem.severity().name(), problem.subject(),
 					problem.reason(), problem.since());
+		}
+
+	}
+
+	/**
+	 * The conflict rule's counters since the engine was created.
+	 *
+	 * @param superseded received changes that lost on every column to what the node had (older changes, the node's
+	 * own coming back), so nothing was written
+	 * @param aheadOfClock received changes whose version was more than {@code max-clock-skew} ahead of this node's
+	 * clock (applied; a machine's clock is wrong)
+	 * @param clampedLocalVersions local changes whose version was bounded to this node's clock plus
+	 * {@code max-clock-skew}
+	 * @since 0.1.0
+	 */
+	public record ConflictsDescriptor(long superseded, long aheadOfClock, long clampedLocalVersions) {
+
+		static ConflictsDescriptor of(EngineStatus.Counters counters) {
+			return new ConflictsDescriptor(counters.superseded(), counters.aheadOfClock(),
+					counters.clampedLocalVersions());
 		}
 
 	}
@@ -425,14 +448,17 @@ public class HarmonyLiteEndpoint {
 	 * @param version the HarmonyLite version it runs
 	 * @param watchedTables the tables it replicates
 	 * @param updatedAt when it last published its state
+	 * @param wireFormat the newest change event format it reads (1 for a node of a release that does not say)
 	 * @since 0.1.0
 	 */
 	public record NodeSchemaDescriptor(long nodeId, String schemaHash, @Nullable String migrationVersion,
-			@Nullable String previousHash, String version, List<String> watchedTables, Instant updatedAt) {
+			@Nullable String previousHash, String version, List<String> watchedTables, Instant updatedAt,
+			int wireFormat) {
 
 		static NodeSchemaDescriptor of(NodeSchemaState state) {
 			return new NodeSchemaDescriptor(state.nodeId(), state.schemaHash(), state.migrationVersion(),
-					state.previousHash(), state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt());
+					state.previousHash(), state.harmonyLiteVersion(), state.watchedTables(), state.updatedAt(),
+					state.wireFormat());
 		}
 
 	}

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, shards paused
  * by an operator, pending and failed changes, stream lag per shard, problems by kind) and counters over the engine's own counts (changes
  * published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker
- * restarts, dropped change events), which never
+ * restarts, dropped change events, the conflict rule's superseded changes, versions ahead of the clock and clamped
+ * local versions), which never
  * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
  * most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
  * distributions.
@@ -69,6 +70,11 @@ public class HarmonyLiteMetrics implements MeterBinder {
 	static final String PROBLEMS = "harmonylite.problems";
 
 	static final String KIND = "kind";
+	static final String SUPERSEDED = "harmonylite.conflicts.superseded";
+
+	static final String AHEAD_OF_CLOCK = "harmonylite.conflicts.ahead.of.clock";
+
+	static final String CLAMPED_VERSIONS = "harmonylite.conflicts.clamped.versions";
 
 	private static final Duration STATUS_TTL = Duration.ofSeconds(1);
 
@@ -153,6 +159,16 @@ public class HarmonyLiteMetrics implements MeterBinder {
 		counter(registry, EVENTS_DROPPED,
 				"Changes from other nodes not told to the application's listeners because they did not keep up",
 				EngineStatus.Counters::eventsDropped);
+		counter(registry, SUPERSEDED,
+				"Received changes that lost on every column to what the node had (older changes, the node's own "
+						+ "coming back), so nothing was written",
+				EngineStatus.Counters::superseded);
+		counter(registry, AHEAD_OF_CLOCK,
+				"Received changes whose version was more than max-clock-skew ahead of this node's clock",
+				EngineStatus.Counters::aheadOfClock);
+		counter(registry, CLAMPED_VERSIONS,
+				"Local changes whose version was bounded to this node's clock plus max-clock-skew",
+				EngineStatus.Counters::clampedLocalVersions);
 		if (this.applyMetrics != null) {
 			this.applyMetrics.bindTo(registry, tags);
 		}

@@ -51,6 +51,7 @@ class HarmonyLiteEndpointTests {
 		assertThat(node.pendingChanges()).isEqualTo(7);
 		assertThat(node.failedChanges()).isEqualTo(1);
 		assertThat(node.watchedTables()).containsExactly("Books");
+		assertThat(node.conflicts()).isEqualTo(new HarmonyLiteEndpoint.ConflictsDescriptor(5, 1, 2));
 	}
 
 	@Test
@@ -112,15 +113,18 @@ class HarmonyLiteEndpointTests {
 	void schemaSectionShouldMapHashesToMigrationsAndShowWhatDiffers() {
 		ClusterSchemaView upgrading = new ClusterSchemaView(List.of(
 				node(1, EngineStatuses.NEW_HASH, EngineStatuses.HASH, "flyway:3",
-						Map.of("Books", List.of("id INTEGER", "title TEXT", "email TEXT"))),
-				node(2, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT"))),
-				node(3, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT")))));
+						Map.of("Books", List.of("id INTEGER", "title TEXT", "email TEXT")), 2),
+				node(2, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT")), 1),
+				node(3, EngineStatuses.HASH, null, "flyway:2", Map.of("Books", List.of("id INTEGER", "title TEXT")),
+						1)));
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, () -> upgrading);
 
 		ClusterSchemaDescriptor cluster = endpoint.section("schema").cluster();
 
 		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::migrationVersion)
 			.containsExactly("flyway:3", "flyway:2", "flyway:2");
+		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::wireFormat)
+			.containsExactly(2, 1, 1);
 		assertThat(cluster.hashGroups()).containsExactly(
 				new HarmonyLiteEndpoint.HashGroupDescriptor(EngineStatuses.HASH, List.of(2L, 3L), List.of(1L),
 						List.of("flyway:2"), null, List.of()),
@@ -190,8 +194,9 @@ class HarmonyLiteEndpointTests {
 	}
 
 	private static NodeSchemaState node(long id, String hash, String previous, String migration,
-			Map<String, List<String>> columns) {
-		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW, migration, columns);
+			Map<String, List<String>> columns, int wireFormat) {
+		return new NodeSchemaState(id, hash, previous, "v0.1.0", List.of("Books"), NOW, migration, columns,
+				wireFormat);
 	}
 
 

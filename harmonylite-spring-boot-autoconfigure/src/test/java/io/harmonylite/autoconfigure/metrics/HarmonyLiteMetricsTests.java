@@ -42,7 +42,8 @@ class HarmonyLiteMetricsTests {
 					HarmonyLiteMetrics.PUBLISH_FAILURES, HarmonyLiteMetrics.DEAD_LETTERS,
 					HarmonyLiteMetrics.NATS_RECONNECTS, HarmonyLiteMetrics.SCHEMA_PAUSES,
 					HarmonyLiteMetrics.SCHEMA_RESUMES, HarmonyLiteMetrics.WORKER_RESTARTS,
-					HarmonyLiteMetrics.SHARDS_PAUSED_MANUALLY, HarmonyLiteMetrics.EVENTS_DROPPED);
+					HarmonyLiteMetrics.SHARDS_PAUSED_MANUALLY, HarmonyLiteMetrics.EVENTS_DROPPED,
+					HarmonyLiteMetrics.SUPERSEDED, HarmonyLiteMetrics.AHEAD_OF_CLOCK, HarmonyLiteMetrics.CLAMPED_VERSIONS);
 	}
 
 	@Test
@@ -103,6 +104,9 @@ class HarmonyLiteMetricsTests {
 		assertThat(counter(HarmonyLiteMetrics.SCHEMA_RESUMES)).isZero();
 		assertThat(counter(HarmonyLiteMetrics.WORKER_RESTARTS)).isZero();
 		assertThat(counter(HarmonyLiteMetrics.EVENTS_DROPPED)).isEqualTo(4);
+		assertThat(counter(HarmonyLiteMetrics.SUPERSEDED)).isEqualTo(5);
+		assertThat(counter(HarmonyLiteMetrics.AHEAD_OF_CLOCK)).isOne();
+		assertThat(counter(HarmonyLiteMetrics.CLAMPED_VERSIONS)).isEqualTo(2);
 		assertThat(byTable(HarmonyLiteMetrics.APPLIED, "Books")).isEqualTo(12);
 		assertThat(byTable(HarmonyLiteMetrics.PUBLISHED, "Books")).isEqualTo(9);
 	}

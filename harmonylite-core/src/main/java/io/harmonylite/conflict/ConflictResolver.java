@@ -1,0 +1,193 @@
+package io.harmonylite.conflict;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.capture.ClockTable;
+import io.harmonylite.conflict.MergeRule.Merge;
+import io.harmonylite.conflict.Resolution.Write;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.Operation;
+import io.harmonylite.event.Version;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, batch by batch, what the applier writes for each received change, inside the applier's transaction: first
+ * this node's own changes are recorded (see {@link LocalChangeRecorder}), then each versioned change is merged into its
+ * row's state by the {@link MergeRule}, and at the end the new states and the clock are written.
+ * <p>
+ * The format of a change decides its rule, so that every node applies the same rule to the same message: a versioned
+ * change (format 2) is merged; an unversioned one (format 1, from a node of the previous release) is applied as
+ * before, unconditionally in stream order, and resets its row's state (no versions, no tombstone), which keeps nodes
+ * convergent while such nodes publish.
+ *
+ * @since 0.1.0
+ */
+public final class ConflictResolver implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConflictResolver.class);
+
+	private final Connection connection;
+
+	private final VersionStore store;
+
+	private final @Nullable LocalChangeRecorder recorder;
+
+	private final ConflictSettings settings;
+
+	private final Clock clock;
+
+	private final ConflictStats stats;
+
+	private final Map<RowKey, @Nullable RowState> states = new HashMap<>();
+
+	private final Map<RowKey, @Nullable RowState> changed = new HashMap<>();
+
+	// Each change's row, computed once per batch.
+	private final Map<ChangeEvent, RowKey> keys = new IdentityHashMap<>();
+
+	private long highest;
+
+	private int superseded;
+
+	private int ahead;
+
+	private long furthestAhead;
+
+	private final Set<Long> aheadOrigins = new LinkedHashSet<>();
+
+	/**
+	 * Creates the version state's table and clock if missing.
+	 * @param connection the applier's connection, in auto-commit mode
+	 * @param settings this node's id (0 when it has no capture) and maximum clock skew
+	 * @param clock this node's clock
+	 * @param stats where superseded changes and skewed versions are counted
+	 */
+	public ConflictResolver(Connection connection, ConflictSettings settings, Clock clock, ConflictStats stats) {
+		this.connection = connection;
+		this.settings = settings;
+		this.clock = clock;
+		this.stats = stats;
+		try {
+			ClockTable.install(connection);
+			this.store = new VersionStore(connection);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not create the version state of " + VersionStore.TABLE + ": "
+					+ ex.getMessage() + ". Check that the database file is writable.", ex);
+		}
+		this.recorder = settings.recordsLocalChanges()
+				? new LocalChangeRecorder(connection, this.store, false, settings, clock, stats) : null;
+	}
+
+	/**
+	 * Starts a batch; call inside the batch's write transaction, before its first write. Records this node's pending
+	 * changes and reads the state of the rows the batch touches.
+	 * @param changes the changes the batch will resolve
+	 * @throws SQLException if recording or reading fails
+	 */
+	public void begin(List<ChangeEvent> changes) throws SQLException {
+		abandon();
+		if (this.recorder != null) {
+			this.recorder.record();
+		}
+		for (ChangeEvent change : changes) {
+			this.keys.put(change, RowKey.of(change));
+		}
+		this.states.putAll(this.store.load(new LinkedHashSet<>(this.keys.values())));
+	}
+
+	/**
+	 * Decides one change; call in stream order after {@link #begin(List)}.
+	 * @param change the change, valid for the local schema
+	 * @param live reads the row from its table, after the writes decided so far
+	 * @return what to write
+	 */
+	public Resolution resolve(ChangeEvent change, LiveRow live) {
+		RowKey key = this.keys.get(change);
+		if (key == null) {
+			key = RowKey.of(change);
+		}
+		if (!change.isVersioned()) {
+			if (this.states.get(key) != null || this.changed.containsKey(key)) {
+				this.states.put(key, null);
+				this.changed.put(key, null);
+			}
+			return (change.operation() == Operation.DELETE) ? new Resolution(key, Write.DELETE_ROW, Map.of())
+					: new Resolution(key, Write.UPSERT_ROW, change.row());
+		}
+		observe(change);
+		Merge merge = MergeRule.merge(this.states.get(key), change, live);
+		if (merge.superseded()) {
+			this.superseded++;
+			return new Resolution(key, Write.NONE, Map.of());
+		}
+		this.states.put(key, merge.state());
+		this.changed.put(key, merge.state());
+		return new Resolution(key, merge.write(), merge.values());
+	}
+
+	private void observe(ChangeEvent change) {
+		this.highest = Math.max(this.highest, change.hlc());
+		long aheadMillis = Version.millisOf(change.hlc()) - this.clock.millis();
+		if (aheadMillis > this.settings.maxClockSkew().toMillis()) {
+			this.ahead++;
+			this.furthestAhead = Math.max(this.furthestAhead, aheadMillis);
+			this.aheadOrigins.add(change.originNodeId());
+		}
+	}
+
+	/**
+	 * Writes the batch's new row states and moves this node's clock past every version the batch carried; call in the
+	 * batch's transaction after its last write.
+	 * @return how many changes of the batch were superseded (lost on every column)
+	 * @throws SQLException if a write fails
+	 */
+	public int commit() throws SQLException {
+		this.store.write(this.changed);
+		if (this.highest > 0) {
+			ClockTable.advance(this.connection, this.highest);
+		}
+		int count = this.superseded;
+		this.stats.superseded(count);
+		if (this.ahead > 0) {
+			this.stats.aheadOfClock(this.ahead);
+			logger.warn("Node {}: applied {} change(s) from node(s) {} whose versions are up to {} ms ahead of this "
+					+ "node's clock, more than {} ({}). The clock of one of these machines is wrong: fix it (NTP).",
+					this.settings.nodeId(), this.ahead, this.aheadOrigins, this.furthestAhead,
+					this.settings.maxClockSkew(), ConflictSettings.MAX_CLOCK_SKEW_PROPERTY);
+		}
+		abandon();
+		return count;
+	}
+
+	/**
+	 * Forgets the batch in progress, e.g. after its transaction rolled back.
+	 */
+	public void abandon() {
+		this.states.clear();
+		this.changed.clear();
+		this.keys.clear();
+		this.highest = 0;
+		this.superseded = 0;
+		this.ahead = 0;
+		this.furthestAhead = 0;
+		this.aheadOrigins.clear();
+	}
+
+	@Override
+	public void close() throws SQLException {
+		this.store.close();
+	}
+
+}

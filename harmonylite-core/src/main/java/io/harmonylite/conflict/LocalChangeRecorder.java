@@ -1,0 +1,215 @@
+package io.harmonylite.conflict;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.capture.CapturedChange;
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.capture.ClockTable;
+import io.harmonylite.capture.Transactions;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.Version;
+import io.harmonylite.sqlite.SqlIdentifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records this node's own changes in the version state, so that they take part in conflict decisions before their
+ * echo comes back from the stream: it reads the change-log rows past its cursor, makes each row's version final
+ * (bounded to this node's clock plus the maximum skew, never below the clock plus one; written back into the row when
+ * it changed, which is what gets published) and records it: an insert sets every column to its version, an update the
+ * columns it changed, a delete sets the tombstone and keeps the deleted values as the ghost.
+ * <p>
+ * It runs inside a write transaction (at the start of every apply batch, and before the publisher reads a batch):
+ * since that transaction holds SQLite's write lock, no committed change escapes it. The cursor lives in the meta
+ * table and moves in the same transaction.
+ *
+ * @since 0.1.0
+ */
+public final class LocalChangeRecorder implements AutoCloseable {
+
+	static final String CURSOR_KEY = "record_cursor";
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalChangeRecorder.class);
+
+	private static final int CHUNK = 10_000;
+
+	private static final String META = SqlIdentifiers.quote(ChangeCapture.META_TABLE);
+
+	private static final String CHANGE_LOG = SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE);
+
+	private final Connection connection;
+
+	private final VersionStore store;
+
+	private final boolean ownsStore;
+
+	private final ChangeLogReader reader;
+
+	private final ConflictSettings settings;
+
+	private final Clock clock;
+
+	private final ConflictStats stats;
+
+	/**
+	 * Creates a recorder with its own access to the version state, e.g. for the publisher's connection.
+	 * @param connection a connection to a database with change capture installed, in auto-commit mode
+	 * @param settings this node's id and maximum clock skew
+	 * @param clock this node's clock
+	 * @param stats where clamped versions are counted
+	 */
+	public LocalChangeRecorder(Connection connection, ConflictSettings settings, Clock clock, ConflictStats stats) {
+		this(connection, openStore(connection), true, settings, clock, stats);
+	}
+
+	LocalChangeRecorder(Connection connection, VersionStore store, boolean ownsStore, ConflictSettings settings,
+			Clock clock, ConflictStats stats) {
+		if (!settings.recordsLocalChanges()) {
+			throw new IllegalArgumentException("Recording local changes needs this node's id");
+		}
+		this.connection = connection;
+		this.store = store;
+		this.ownsStore = ownsStore;
+		this.reader = new ChangeLogReader(connection, settings.nodeId());
+		this.settings = settings;
+		this.clock = clock;
+		this.stats = stats;
+	}
+
+	private static VersionStore openStore(Connection connection) {
+		try {
+			return new VersionStore(connection);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not open the version state: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Records what is pending in its own write transaction ({@code BEGIN IMMEDIATE}); does not take the write lock
+	 * when nothing new was captured.
+	 * @return the highest change-log id recorded: every pending change up to it may be published
+	 */
+	public long recordPending() {
+		try {
+			long cursor = cursor();
+			if (lastChangeId() <= cursor) {
+				return cursor;
+			}
+			return Transactions.immediate(this.connection, this::record);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": could not record local changes: "
+					+ ex.getMessage() + ". They stay pending and are recorded on the next attempt.", ex);
+		}
+	}
+
+	/**
+	 * Records every change captured past the cursor; call inside a write transaction.
+	 * @return the highest change-log id recorded
+	 * @throws SQLException if reading or writing fails
+	 */
+	long record() throws SQLException {
+		long cursor = cursor();
+		long start = cursor;
+		long clockValue = ClockTable.read(this.connection);
+		long now = this.clock.millis();
+		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
+		int clamped = 0;
+		long furthest = 0;
+		List<CapturedChange> changes;
+		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
+			Map<RowKey, RowState> loaded = this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList());
+			Map<RowKey, RowState> recorded = new HashMap<>();
+			try (PreparedStatement setVersion = this.connection
+				.prepareStatement("UPDATE " + CHANGE_LOG + " SET ver = ? WHERE id = ?")) {
+				boolean rewritten = false;
+				for (CapturedChange change : changes) {
+					long captured = change.event().hlc();
+					// Captured before versions existed: it gets one now.
+					long bounded = (captured == 0) ? Version.hlcOf(now) : Math.min(captured, upper);
+					long version = Math.max(bounded, clockValue + 1);
+					if (version < captured) {
+						clamped++;
+						furthest = Math.max(furthest, Version.millisOf(captured) - now);
+					}
+					if (version != captured) {
+						setVersion.setLong(1, version);
+						setVersion.setLong(2, change.id());
+						setVersion.addBatch();
+						rewritten = true;
+					}
+					clockValue = version;
+					ChangeEvent event = change.event().withHlc(version);
+					RowKey key = RowKey.of(event);
+					RowState current = recorded.containsKey(key) ? recorded.get(key) : loaded.get(key);
+					recorded.put(key, MergeRule.recordLocal(current, event));
+				}
+				if (rewritten) {
+					setVersion.executeBatch();
+				}
+			}
+			this.store.write(new HashMap<>(recorded));
+			cursor = changes.get(changes.size() - 1).id();
+		}
+		// Rows up to the last one are recorded or were never pending (published before versions existed).
+		cursor = Math.max(cursor, lastChangeId());
+		if (cursor != start) {
+			writeCursor(cursor);
+			ClockTable.advance(this.connection, clockValue);
+		}
+		if (clamped > 0) {
+			this.stats.clamped(clamped);
+			logger.warn("Node {}: {} local change(s) carried versions up to {} ms ahead of this node's clock; they were "
+					+ "bounded to the clock plus {} ({}). A process writing this database has a wrong clock: fix its "
+					+ "time (NTP).", this.settings.nodeId(), clamped, furthest, this.settings.maxClockSkew(),
+					ConflictSettings.MAX_CLOCK_SKEW_PROPERTY);
+		}
+		return cursor;
+	}
+
+	private long cursor() throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT value FROM " + META + " WHERE key = ?")) {
+			statement.setString(1, CURSOR_KEY);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? rows.getLong(1) : 0;
+			}
+		}
+	}
+
+	private void writeCursor(long cursor) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement(
+				"INSERT INTO " + META + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")) {
+			statement.setString(1, CURSOR_KEY);
+			statement.setLong(2, cursor);
+			statement.executeUpdate();
+		}
+	}
+
+	private long lastChangeId() throws SQLException {
+		try (Statement statement = this.connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		if (this.ownsStore) {
+			this.store.close();
+		}
+	}
+
+}

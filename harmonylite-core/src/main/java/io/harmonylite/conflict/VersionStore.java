@@ -1,0 +1,247 @@
+package io.harmonylite.conflict;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.event.MalformedEventException;
+import io.harmonylite.schema.SchemaReader;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The version state of rows, in {@value #TABLE}: one row per replicated row that has versions, keyed by table and
+ * encoded primary key, holding the column versions, the tombstone and the ghost values of a deleted row. Reads and
+ * writes go in batches; call everything inside the caller's write transaction.
+ */
+final class VersionStore implements AutoCloseable {
+
+	/** The version table's name. */
+	static final String TABLE = SchemaReader.INTERNAL_PREFIX + "row_version";
+
+	private static final String QUOTED = "\"" + TABLE + "\"";
+
+	/** Keys per IN-list read: one statement reads this many rows (the last key repeats to fill a short chunk). */
+	private static final int IN_CHUNK = 32;
+
+	/** Keys per range read. */
+	private static final int RANGE_CHUNK = 256;
+
+	private final Connection connection;
+
+	private final PreparedStatement range;
+
+	private final PreparedStatement select;
+
+	private final PreparedStatement replaceLive;
+
+	private final PreparedStatement replaceDeleted;
+
+	private final PreparedStatement delete;
+
+	/**
+	 * Creates the table if missing and prepares the statements.
+	 * @param connection a connection to the database, in auto-commit mode
+	 * @throws SQLException if the table cannot be created
+	 */
+	VersionStore(Connection connection) throws SQLException {
+		this.connection = connection;
+		install(connection);
+		StringBuilder in = new StringBuilder();
+		for (int i = 0; i < IN_CHUNK; i++) {
+			in.append((i > 0) ? ", ?" : "?");
+		}
+		// The ghost only of deleted rows: reading a NULL costs less than a blob.
+		String columns = "pk, vv, CASE WHEN tombstone IS NULL THEN NULL ELSE ghost END";
+		this.range = connection.prepareStatement(
+				"SELECT " + columns + " FROM " + QUOTED + " WHERE tbl = ? AND pk BETWEEN ? AND ? LIMIT ?");
+		this.select = connection
+			.prepareStatement("SELECT " + columns + " FROM " + QUOTED + " WHERE tbl = ? AND pk IN (" + in + ")");
+		this.replaceLive = connection
+			.prepareStatement("INSERT OR REPLACE INTO " + QUOTED + " (tbl, pk, vv) VALUES (?, ?, ?)");
+		this.replaceDeleted = connection.prepareStatement(
+				"INSERT OR REPLACE INTO " + QUOTED + " (tbl, pk, vv, ghost, tombstone) VALUES (?, ?, ?, ?, ?)");
+		this.delete = connection.prepareStatement("DELETE FROM " + QUOTED + " WHERE tbl = ? AND pk = ?");
+	}
+
+	/**
+	 * Creates the version table if missing: {@code tombstone} repeats the clock value of a deleted row's tombstone, for
+	 * the cleanup of old tombstones through a partial index that live rows do not pay for.
+	 * @param connection a connection to the database
+	 * @throws SQLException if the table cannot be created
+	 */
+	static void install(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS " + QUOTED + " (tbl TEXT NOT NULL, pk BLOB NOT NULL, "
+					+ "vv BLOB NOT NULL, ghost BLOB, tombstone INTEGER, PRIMARY KEY (tbl, pk)) WITHOUT ROWID");
+			statement.execute("CREATE INDEX IF NOT EXISTS \"" + TABLE + "_tombstone\" ON " + QUOTED
+					+ " (tombstone) WHERE tombstone IS NOT NULL");
+		}
+	}
+
+	/**
+	 * Reads the state of rows. Keys are read in sorted runs: first with one range scan per run, which costs little when
+	 * the run's keys are new or dense (inserts of new rows, updates of neighbouring rows); a run whose range holds many
+	 * other rows is read key by key instead.
+	 * @param keys the rows
+	 * @return the state of each row that has one
+	 * @throws SQLException if a read fails
+	 */
+	Map<RowKey, RowState> load(Collection<RowKey> keys) throws SQLException {
+		Map<String, List<RowKey>> byTable = new LinkedHashMap<>();
+		for (RowKey key : keys) {
+			byTable.computeIfAbsent(key.table(), (table) -> new ArrayList<>()).add(key);
+		}
+		Map<RowKey, RowState> states = new HashMap<>(keys.size() * 2);
+		for (Map.Entry<String, List<RowKey>> table : byTable.entrySet()) {
+			List<RowKey> sorted = new ArrayList<>(table.getValue());
+			sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+			for (int from = 0; from < sorted.size(); from += RANGE_CHUNK) {
+				List<RowKey> run = sorted.subList(from, Math.min(sorted.size(), from + RANGE_CHUNK));
+				if (!loadRange(table.getKey(), run, states)) {
+					loadEach(table.getKey(), run, states);
+				}
+			}
+		}
+		return states;
+	}
+
+	/** Reads a run's range, unless it holds more than a few other rows; then reports {@code false}. */
+	private boolean loadRange(String table, List<RowKey> run, Map<RowKey, RowState> states) throws SQLException {
+		int limit = run.size() + run.size() / 4 + 8;
+		this.range.setString(1, table);
+		this.range.setBytes(2, run.get(0).key());
+		this.range.setBytes(3, run.get(run.size() - 1).key());
+		this.range.setInt(4, limit);
+		Set<RowKey> wanted = new HashSet<>(run);
+		Map<RowKey, RowState> found = new HashMap<>();
+		int rows = 0;
+		try (ResultSet result = this.range.executeQuery()) {
+			while (result.next()) {
+				rows++;
+				RowKey key = new RowKey(table, result.getBytes(1));
+				if (wanted.contains(key)) {
+					found.put(key, decode(key, result.getBytes(2), result.getBytes(3)));
+				}
+			}
+		}
+		if (rows >= limit) {
+			return false;
+		}
+		states.putAll(found);
+		return true;
+	}
+
+	private void loadEach(String table, List<RowKey> keys, Map<RowKey, RowState> states) throws SQLException {
+		for (int from = 0; from < keys.size(); from += IN_CHUNK) {
+			this.select.setString(1, table);
+			for (int i = 0; i < IN_CHUNK; i++) {
+				this.select.setBytes(i + 2, keys.get(Math.min(from + i, keys.size() - 1)).key());
+			}
+			try (ResultSet rows = this.select.executeQuery()) {
+				while (rows.next()) {
+					RowKey key = new RowKey(table, rows.getBytes(1));
+					states.put(key, decode(key, rows.getBytes(2), rows.getBytes(3)));
+				}
+			}
+		}
+	}
+
+	/**
+	 * Writes new states and removes others.
+	 * @param changes row to its new state, {@code null} to remove the row's state
+	 * @throws SQLException if a write fails
+	 */
+	void write(Map<RowKey, @Nullable RowState> changes) throws SQLException {
+		boolean live = false;
+		boolean deleted = false;
+		boolean removed = false;
+		for (Map.Entry<RowKey, @Nullable RowState> change : changes.entrySet()) {
+			RowKey key = change.getKey();
+			RowState state = change.getValue();
+			PreparedStatement statement;
+			if (state == null) {
+				statement = this.delete;
+				removed = true;
+			}
+			else if (state.ghost() == null) {
+				statement = this.replaceLive;
+				statement.setBytes(3, state.versions().encode());
+				live = true;
+			}
+			else {
+				statement = this.replaceDeleted;
+				statement.setBytes(3, state.versions().encode());
+				statement.setBytes(4, RowState.encodeGhost(state.ghost()));
+				statement.setLong(5, state.versions().tombstone().hlc());
+				deleted = true;
+			}
+			statement.setString(1, key.table());
+			statement.setBytes(2, key.key());
+			statement.addBatch();
+		}
+		try {
+			if (live) {
+				this.replaceLive.executeBatch();
+			}
+			if (deleted) {
+				this.replaceDeleted.executeBatch();
+			}
+			if (removed) {
+				this.delete.executeBatch();
+			}
+		}
+		catch (SQLException ex) {
+			this.replaceLive.clearBatch();
+			this.replaceDeleted.clearBatch();
+			this.delete.clearBatch();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Removes tombstones older than a clock value, with their row's state: a change older than the tombstone that
+	 * arrives afterwards finds no tombstone and may bring the row back.
+	 * @param hlc the oldest tombstone to keep
+	 * @return how many were removed
+	 * @throws SQLException if the delete fails
+	 */
+	int deleteTombstonesBefore(long hlc) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("DELETE FROM " + QUOTED + " WHERE tombstone IS NOT NULL AND tombstone < ?")) {
+			statement.setLong(1, hlc);
+			return statement.executeUpdate();
+		}
+	}
+
+	private static RowState decode(RowKey key, byte[] versions, byte @Nullable [] ghost) {
+		try {
+			return new RowState(RowVersions.decode(versions), RowState.decodeGhost(ghost));
+		}
+		catch (MalformedEventException | IllegalArgumentException | java.nio.BufferUnderflowException ex) {
+			throw new HarmonyLiteException("The version state of a row of table '" + key.table() + "' in " + TABLE
+					+ " is corrupt (" + ex.getMessage() + "). Delete that row of " + TABLE
+					+ " to let the row's next change decide, or restore a snapshot.", ex);
+		}
+	}
+
+	@Override
+	public void close() throws SQLException {
+		for (PreparedStatement statement : List.of(this.range, this.select, this.replaceLive, this.replaceDeleted,
+				this.delete)) {
+			statement.close();
+		}
+	}
+
+}

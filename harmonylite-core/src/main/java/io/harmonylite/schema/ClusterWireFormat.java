@@ -1,0 +1,94 @@
+package io.harmonylite.schema;
+
+import java.util.List;
+import java.util.function.IntSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides the change event format this node publishes: the newest format that every node in the schema registry
+ * reads, never newer than this node's own. Until the registry was read, and while any node of the previous release
+ * (which advertises no format) is live, that is format 1, so that no node receives a message it cannot decode.
+ *
+ * @since 0.1.0
+ */
+public final class ClusterWireFormat implements IntSupplier {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClusterWireFormat.class);
+
+	private final long nodeId;
+
+	private final int ownFormat;
+
+	private volatile int current = NodeSchemaState.UNVERSIONED_FORMAT;
+
+	/**
+	 * Creates the decision, at format 1 until {@link #refresh(List)}.
+	 * @param nodeId this node's id
+	 * @param ownFormat the newest format this node reads and writes
+	 */
+	public ClusterWireFormat(long nodeId, int ownFormat) {
+		this.nodeId = nodeId;
+		this.ownFormat = ownFormat;
+	}
+
+	/**
+	 * The newest format this node reads, to advertise in its own registry entry.
+	 * @return this node's format
+	 */
+	public int ownFormat() {
+		return this.ownFormat;
+	}
+
+	/**
+	 * Decides again from the registry's live node states; logs when the format changes.
+	 * @param nodes every live node's state, this node's included
+	 * @return the format to publish in
+	 */
+	public int refresh(List<NodeSchemaState> nodes) {
+		int format = this.ownFormat;
+		long oldest = this.nodeId;
+		for (NodeSchemaState node : nodes) {
+			if (node.wireFormat() < format) {
+				format = node.wireFormat();
+				oldest = node.nodeId();
+			}
+		}
+		int previous = this.current;
+		this.current = format;
+		if (format != previous) {
+			if (format < this.ownFormat) {
+				logger.info("Node {}: publishing changes in format {}: node {} reads no newer format (an older "
+						+ "release); upgrade it to have conflicts resolved by version", this.nodeId, format, oldest);
+			}
+			else {
+				logger.info("Node {}: publishing changes in format {}: every node in the registry reads it",
+						this.nodeId, format);
+			}
+		}
+		return format;
+	}
+
+	/**
+	 * Decides again from the registry's live node states; keeps the current format when the registry cannot be read.
+	 * @param registry the schema registry
+	 * @return the format to publish in
+	 */
+	public int refresh(SchemaRegistry registry) {
+		try {
+			return refresh(registry.nodes());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: could not read the schema registry to decide the change format; keeping format {}: {}",
+					this.nodeId, this.current, ex.getMessage());
+			return this.current;
+		}
+	}
+
+	@Override
+	public int getAsInt() {
+		return this.current;
+	}
+
+}

@@ -1,0 +1,154 @@
+package io.harmonylite.conflict;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ClockTable;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.Operation;
+import io.harmonylite.event.Version;
+import io.harmonylite.sqlite.SqliteConnections;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The recorder against a real change log: versions made final and written back, bounded by the clock, and recorded
+ * in the version state exactly once.
+ */
+class LocalChangeRecorderTests {
+
+	private static final long NOW = 1_800_000_000_000L;
+
+	private static final String CHANGE_LOG = "\"" + ChangeCapture.CHANGE_LOG_TABLE + "\"";
+
+	@TempDir
+	Path directory;
+
+	private Connection connection;
+
+	private final ConflictStats stats = new ConflictStats();
+
+	private LocalChangeRecorder recorder;
+
+	@BeforeEach
+	void open() throws SQLException {
+		this.connection = SqliteConnections.open(this.directory.resolve("app.db"));
+		execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a, b)");
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		this.recorder = new LocalChangeRecorder(this.connection, new ConflictSettings(3, Duration.ofSeconds(10)),
+				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), this.stats);
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.recorder.close();
+		this.connection.close();
+	}
+
+	@Test
+	void versionFarAheadOfTheClockShouldBeBoundedAndThatIsWhatThePublisherReads() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		long skewed = Version.hlcOf(NOW + 3_600_000);
+		execute("UPDATE " + CHANGE_LOG + " SET ver = " + skewed);
+		long recorded = this.recorder.recordPending();
+		long version = versions().get(0);
+		assertThat(Version.millisOf(version)).isEqualTo(NOW + 10_000);
+		assertThat(this.stats.clampedLocalVersions()).isEqualTo(1);
+		assertThat(ClockTable.read(this.connection)).isEqualTo(version);
+		assertThat(recorded).isEqualTo(1);
+		// The next change of the same writer is bounded too, and still after the previous one.
+		execute("INSERT INTO t VALUES (2, 'x', 'y')");
+		this.recorder.recordPending();
+		assertThat(versions().get(1)).isEqualTo(version + 1);
+	}
+
+	@Test
+	void changeCapturedBeforeVersionsExistedShouldGetOneAtRecording() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "UPDATE " + CHANGE_LOG + " SET ver = NULL");
+		this.recorder.recordPending();
+		assertThat(versions()).containsExactly(Version.hlcOf(NOW));
+	}
+
+	@Test
+	void versionShouldNeverFallBehindWhatTheNodeHasApplied() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		long applied = Version.hlcOf(NOW + 60_000);
+		ClockTable.advance(this.connection, applied);
+		this.recorder.recordPending();
+		assertThat(versions()).containsExactly(applied + 1);
+		assertThat(this.stats.clampedLocalVersions()).isZero();
+	}
+
+	@Test
+	void insertUpdateAndDeleteShouldBeRecordedOnceWithTheirColumnsAndGhost() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "UPDATE t SET b = 'z'", "DELETE FROM t");
+		this.recorder.recordPending();
+		List<Long> versions = versions();
+		RowState state = state();
+		assertThat(state.versions().of("a")).isEqualTo(new Version(versions.get(0), 3));
+		assertThat(state.versions().of("b")).isEqualTo(new Version(versions.get(1), 3));
+		assertThat(state.versions().tombstone()).isEqualTo(new Version(versions.get(2), 3));
+		assertThat(state.ghost()).containsEntry("b", "z").containsEntry("a", "x");
+		// Recording again finds nothing new: the state stays as it is.
+		byte[] before = state.versions().encode();
+		this.recorder.recordPending();
+		assertThat(state().versions().encode()).isEqualTo(before);
+	}
+
+	@Test
+	void changesPublishedBeforeTheUpgradeShouldNotBeRecorded() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "UPDATE " + CHANGE_LOG + " SET ver = NULL, state = 1");
+		this.recorder.recordPending();
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isZero();
+		assertThat(versions()).containsExactly(0L);
+	}
+
+	private RowState state() throws SQLException {
+		RowKey row = RowKey.of(new ChangeEvent(3, 1, "t", Operation.INSERT, Map.of("id", 1L), List.of("id"), 0, ""));
+		try (VersionStore store = new VersionStore(this.connection)) {
+			return store.load(List.of(row)).get(row);
+		}
+	}
+
+	private List<Long> versions() throws SQLException {
+		List<Long> versions = new ArrayList<>();
+		try (Statement statement = this.connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT coalesce(ver, 0) FROM " + CHANGE_LOG + " ORDER BY id")) {
+			while (rows.next()) {
+				versions.add(rows.getLong(1));
+			}
+		}
+		return versions;
+	}
+
+	private long count(String sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	private void execute(String... sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement()) {
+			for (String each : sql) {
+				statement.execute(each);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,373 @@
+package io.harmonylite.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.Version;
+import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.testsupport.NatsTestServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The conflict semantics on real nodes (a real nats-server, real SQLite files, the sqlite3 shell as a writer of its
+ * own): the later write wins wherever it was made and whenever it arrives, edits of different columns both survive,
+ * no update is lost, deletes race by the rule, a writer with a wrong clock cannot win, and the cluster keeps
+ * converging while a node of the previous release publishes.
+ * <p>
+ * "Partitioned" edits are made while the nodes are stopped: capture keeps recording them, and they are published
+ * when the nodes start again, in whatever order the nodes get to it.
+ */
+class ConflictIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final String KV = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT, a TEXT, ctr INTEGER NOT NULL DEFAULT 0)";
+
+	private static final String ALL = "SELECT k, v, a, ctr FROM kv ORDER BY k";
+
+	private static NatsTestServer nats;
+
+	@TempDir
+	Path dir;
+
+	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
+
+	private String prefix;
+
+	@BeforeAll
+	static void startNats() {
+		nats = NatsTestServer.start();
+	}
+
+	@AfterAll
+	static void stopNats() {
+		if (nats != null) {
+			nats.close();
+		}
+	}
+
+	@BeforeEach
+	void uniqueStreams(TestInfo test) {
+		this.prefix = "c" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
+				+ System.nanoTime() % 100_000;
+	}
+
+	@AfterEach
+	void stopNodes() {
+		this.engines.forEach(HarmonyLiteEngine::close);
+	}
+
+	@Test
+	void olderEditOfAStoppedNodeShouldLoseEverywhereToANewerOneMadeElsewhere() throws Exception {
+		List<TestDatabase> dbs = databases(3);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
+		awaitEverywhere(dbs, "row|seed|null|0");
+		nodes.get(0).close();
+		sqlite3(dbs.get(0).path(), "UPDATE kv SET v = 'older, made on node 1 while it was stopped'");
+		afterThisMillisecond();
+		dbs.get(1).execute("UPDATE kv SET v = 'newer, made on node 2'");
+		awaitRows(dbs.get(2), "row|newer, made on node 2|null|0");
+		nodes.get(0).start();
+		awaitEverywhere(dbs, "row|newer, made on node 2|null|0");
+		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().pendingChanges() == 0
+				&& nodes.get(2).status().counters().superseded() >= 1);
+		assertRowsStay(dbs, "row|newer, made on node 2|null|0");
+	}
+
+	@Test
+	void concurrentEditsOfDifferentColumnsOfOneRowShouldBothSurvive() throws Exception {
+		List<TestDatabase> dbs = databases(2);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('row', 'v0', 'a0')");
+		awaitEverywhere(dbs, "row|v0|a0|0");
+		nodes.forEach(HarmonyLiteEngine::close);
+		dbs.get(0).execute("UPDATE kv SET v = 'v from node 1'");
+		sqlite3(dbs.get(1).path(), "UPDATE kv SET a = 'a from node 2'");
+		nodes.forEach(HarmonyLiteEngine::start);
+		awaitEverywhere(dbs, "row|v from node 1|a from node 2|0");
+	}
+
+	@Test
+	void twoHundredIncrementsOnOneNodeWhileOtherNodesWriteOtherRowsShouldEndAtExactlyTwoHundred() throws Exception {
+		List<TestDatabase> dbs = databases(3);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication(2)));
+		dbs.get(2).execute("INSERT INTO kv (k) VALUES ('counter')");
+		awaitEverywhere(dbs, "counter|null|null|0");
+		ExecutorService writers = Executors.newFixedThreadPool(3);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			done.add(writers.submit(() -> {
+				for (int i = 0; i < 200; i++) {
+					dbs.get(2).execute("UPDATE kv SET ctr = ctr + 1 WHERE k = 'counter'");
+				}
+			}));
+			for (int node = 0; node < 2; node++) {
+				TestDatabase db = dbs.get(node);
+				String name = "node-" + (node + 1);
+				done.add(writers.submit(() -> {
+					for (int i = 0; i < 100; i++) {
+						db.execute("INSERT INTO kv (k, v) VALUES ('" + name + "-" + i % 20 + "', 'x') "
+								+ "ON CONFLICT (k) DO UPDATE SET v = 'write " + i + "'");
+					}
+				}));
+			}
+			for (Future<?> each : done) {
+				each.get(2, TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			writers.shutdown();
+		}
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			List<String> reference = dbs.get(2).rows(ALL);
+			assertThat(reference).hasSize(41).contains("counter|null|null|200");
+			assertThat(dbs.get(0).rows(ALL)).isEqualTo(reference);
+			assertThat(dbs.get(1).rows(ALL)).isEqualTo(reference);
+		});
+		assertThat(nodes.get(2).status().counters().superseded()).as("node 3's own increments coming back")
+			.isPositive();
+	}
+
+	@Test
+	void deleteAndUpdateRacingShouldConvergeByTheRuleBothWays() throws Exception {
+		List<TestDatabase> dbs = databases(2);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('r1', 'seed', 'a0'), ('r2', 'seed', 'a0')");
+		awaitEverywhere(dbs, "r1|seed|a0|0", "r2|seed|a0|0");
+		nodes.forEach(HarmonyLiteEngine::close);
+		dbs.get(0).execute("DELETE FROM kv WHERE k = 'r1'");
+		dbs.get(1).execute("UPDATE kv SET v = 'updated before the delete' WHERE k = 'r2'");
+		afterThisMillisecond();
+		dbs.get(1).execute("UPDATE kv SET v = 'updated after the delete' WHERE k = 'r1'");
+		dbs.get(0).execute("DELETE FROM kv WHERE k = 'r2'");
+		nodes.forEach(HarmonyLiteEngine::start);
+		// r1 comes back with the update and its other columns from before the delete; r2 stays deleted.
+		awaitEverywhere(dbs, "r1|updated after the delete|a0|0");
+		assertRowsStay(dbs, "r1|updated after the delete|a0|0");
+	}
+
+	@Test
+	void twoDeletesAReinsertAndAnOlderUpdateShouldLeaveEveryNodeIdentical() throws Exception {
+		List<TestDatabase> dbs = databases(3);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('r3', 'seed', 'a0'), ('r4', 'seed', 'a0')");
+		awaitEverywhere(dbs, "r3|seed|a0|0", "r4|seed|a0|0");
+		nodes.forEach(HarmonyLiteEngine::close);
+		// Node 3, cut off, updates both rows before anything else happens.
+		dbs.get(2).execute("UPDATE kv SET a = 'a from node 3'");
+		afterThisMillisecond();
+		// Nodes 1 and 2, cut off from each other, both delete r3.
+		dbs.get(0).execute("DELETE FROM kv WHERE k = 'r3'");
+		dbs.get(1).execute("DELETE FROM kv WHERE k = 'r3'");
+		nodes.get(0).start();
+		nodes.get(1).start();
+		awaitRows(dbs.get(1), "r4|seed|a0|0");
+		// Then node 1 deletes r4, and node 2 inserts it again once it has seen the delete.
+		dbs.get(0).execute("DELETE FROM kv WHERE k = 'r4'");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("kv") == 0);
+		dbs.get(1).execute("INSERT INTO kv (k, v, a) VALUES ('r4', 'inserted again', 'a new')");
+		awaitRows(dbs.get(0), "r4|inserted again|a new|0");
+		nodes.get(2).start();
+		awaitEverywhere(dbs, "r4|inserted again|a new|0");
+		String versions = "SELECT tbl, hex(pk), hex(vv), hex(ghost), tombstone FROM __harmonylite__row_version "
+				+ "ORDER BY tbl, pk";
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(1).rows(versions)).as("node 2's version state").isEqualTo(dbs.get(0).rows(versions));
+			assertThat(dbs.get(2).rows(versions)).as("node 3's version state").isEqualTo(dbs.get(0).rows(versions));
+		});
+		assertThat(dbs.get(0).rows(versions)).hasSize(2);
+	}
+
+	@Test
+	void writerWithAClockAnHourAheadShouldNotWinOverALaterWriteOfANodeThatHadNotSeenIt() throws Exception {
+		List<TestDatabase> dbs = databases(2);
+		ReplicationConfig replication = replication(1).withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
+		awaitEverywhere(dbs, "row|seed|null|0");
+		nodes.get(1).close();
+		run("faketime", "+1 hour", "sqlite3", dbs.get(0).path().toString(),
+				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written by a process whose clock is an hour ahead'");
+		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().counters().clampedLocalVersions() == 1
+				&& nodes.get(0).status().pendingChanges() == 0);
+		long published = Version.millisOf(lastPublished().hlc());
+		assertThat(published).as("the version published, bounded to the node's clock plus 1s")
+			.isLessThan(System.currentTimeMillis() + 2_000);
+		// Node 2, which has not seen that write, writes the row a moment later by the true time.
+		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > published + 1);
+		dbs.get(1).execute("UPDATE kv SET v = 'written a moment later on node 2'");
+		nodes.get(1).start();
+		awaitEverywhere(dbs, "row|written a moment later on node 2|null|0");
+		assertRowsStay(dbs, "row|written a moment later on node 2|null|0");
+	}
+
+	@Test
+	void clusterShouldConvergeWhileANodeOfThePreviousReleasePublishesAndSwitchToVersionsWhenItIsUpgraded()
+			throws Exception {
+		List<TestDatabase> dbs = databases(3);
+		// A rolling upgrade: node 3 still runs the previous release when nodes 1 and 2 come up with this one.
+		HarmonyLiteEngine previousRelease = start(3, dbs.get(2), UnaryOperator.identity(),
+				ChangeEventCodec.FORMAT_UNVERSIONED);
+		HarmonyLiteEngine first = start(1, dbs.get(0), UnaryOperator.identity());
+		start(2, dbs.get(1), UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('m1', 'from node 1')");
+		dbs.get(1).execute("INSERT INTO kv (k, v) VALUES ('m2', 'from node 2')");
+		dbs.get(2).execute("INSERT INTO kv (k, v) VALUES ('m3', 'from node 3')", "UPDATE kv SET a = 'x' WHERE k = 'm3'");
+		awaitEverywhere(dbs, "m1|from node 1|null|0", "m2|from node 2|null|0", "m3|from node 3|x|0");
+		dbs.get(0).execute("UPDATE kv SET a = 'y' WHERE k = 'm3'");
+		awaitEverywhere(dbs, "m1|from node 1|null|0", "m2|from node 2|null|0", "m3|from node 3|y|0");
+		assertThat(publishedFormats()).as("every message while node 3 reads only format 1").containsOnly(1);
+		// Node 3 is upgraded: the others see it in the registry and switch to versions.
+		previousRelease.close();
+		this.engines.remove(previousRelease);
+		HarmonyLiteEngine upgraded = start(3, dbs.get(2), UnaryOperator.identity());
+		int[] row = { 0 };
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('switch-" + row[0]++ + "', 'x')");
+			await().atMost(TIMEOUT).until(() -> first.status().pendingChanges() == 0);
+			assertThat(publishedFormats()).last().isEqualTo(2);
+		});
+		// Now the rule holds: a stopped node's older edit loses.
+		upgraded.close();
+		sqlite3(dbs.get(2).path(), "UPDATE kv SET v = 'older edit of node 3' WHERE k = 'm1'");
+		afterThisMillisecond();
+		dbs.get(0).execute("UPDATE kv SET v = 'newer edit of node 1' WHERE k = 'm1'");
+		upgraded.start();
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			List<String> reference = dbs.get(0).rows(ALL);
+			assertThat(reference).contains("m1|newer edit of node 1|null|0", "m3|from node 3|y|0");
+			assertThat(dbs.get(1).rows(ALL)).isEqualTo(reference);
+			assertThat(dbs.get(2).rows(ALL)).isEqualTo(reference);
+		});
+	}
+
+	private List<TestDatabase> databases(int count) {
+		List<TestDatabase> dbs = new ArrayList<>();
+		for (int i = 1; i <= count; i++) {
+			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
+			db.execute(KV);
+			dbs.add(db);
+		}
+		return dbs;
+	}
+
+	private List<HarmonyLiteEngine> startAll(List<TestDatabase> dbs, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
+		List<HarmonyLiteEngine> nodes = new ArrayList<>();
+		for (int i = 0; i < dbs.size(); i++) {
+			nodes.add(start(i + 1, dbs.get(i), custom));
+		}
+		return nodes;
+	}
+
+	private HarmonyLiteEngine start(int node, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
+		return start(node, db, custom, ChangeEventCodec.FORMAT_VERSIONED);
+	}
+
+	private HarmonyLiteEngine start(int node, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom,
+			int wireFormat) {
+		HarmonyLiteConfig.Builder config = HarmonyLiteConfig.builder()
+			.nodeId(node)
+			.dbPath(db.path())
+			.pollingInterval(Duration.ofMillis(20))
+			.nats(NatsConfig.external(nats.url()))
+			.replication(replication(1));
+		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(custom.apply(config).build())
+			.wireFormat(wireFormat)
+			.build();
+		engine.start();
+		this.engines.add(engine);
+		return engine;
+	}
+
+	private ReplicationConfig replication(int shards) {
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		return new ReplicationConfig(shards, this.prefix, this.prefix + "-subject", 1, defaults.maxEntries(), false,
+				false, defaults.publishWindow(), defaults.applyBatchSize());
+	}
+
+	/** Waits until the wall clock has moved on, so that the next write gets a later version than the last one. */
+	private static void afterThisMillisecond() {
+		long now = System.currentTimeMillis();
+		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > now + 1);
+	}
+
+	private static void awaitEverywhere(List<TestDatabase> dbs, String... rows) {
+		for (TestDatabase db : dbs) {
+			awaitRows(db, rows);
+		}
+	}
+
+	private static void awaitRows(TestDatabase db, String... rows) {
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows(ALL)).containsExactly(rows));
+	}
+
+	/** The rows stay as they are for a while: nothing arriving late changes them. */
+	private static void assertRowsStay(List<TestDatabase> dbs, String... rows) {
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			for (TestDatabase db : dbs) {
+				assertThat(db.rows(ALL)).containsExactly(rows);
+			}
+		});
+	}
+
+	private List<Integer> publishedFormats() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement streams = connection.jetStreamManagement();
+			String stream = replication(1).streamName(0);
+			long last = streams.getStreamInfo(stream).getStreamState().getLastSequence();
+			List<Integer> formats = new ArrayList<>();
+			for (long sequence = 1; sequence <= last; sequence++) {
+				formats.add(ChangeEventCodec.formatOf(streams.getMessage(stream, sequence).getData()));
+			}
+			return formats;
+		}
+	}
+
+	private ChangeEvent lastPublished() throws Exception {
+		try (Connection connection = Nats.connect(nats.url())) {
+			JetStreamManagement streams = connection.jetStreamManagement();
+			String stream = replication(1).streamName(0);
+			long last = streams.getStreamInfo(stream).getStreamState().getLastSequence();
+			List<ChangeEvent> events = new ChangeEventCodec(false).decodeAll(streams.getMessage(stream, last).getData());
+			return events.get(events.size() - 1);
+		}
+	}
+
+	private static void sqlite3(Path database, String sql) throws IOException, InterruptedException {
+		run("sqlite3", database.toString(), "PRAGMA busy_timeout = 10000; " + sql);
+	}
+
+	private static void run(String... command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		process.getOutputStream().close();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
+		assertThat(process.exitValue()).as("%s exit code, output: %s", String.join(" ", command), output).isZero();
+	}
+
+}
