@@ -23,12 +23,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, shards paused
- * by an operator, pending and failed changes, stream lag per shard, problems by kind) and counters over the engine's own counts (changes
- * published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker
- * restarts, dropped change events, the conflict rule's superseded changes, versions ahead of the clock and clamped
- * local versions), which never
- * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
- * most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
+ * by an operator, pending and failed changes, stream lag per shard, problems by kind) and counters over the engine's
+ * own counts (changes published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses
+ * and resumes, worker restarts, dropped change events, the conflict rule's superseded changes, versions ahead of the
+ * clock and clamped local versions), which never decrease while the engine exists, also across a stop and start. All
+ * are tagged {@code node_id}. The status is read at most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
  * distributions.
  *
  * @since 0.1.0
