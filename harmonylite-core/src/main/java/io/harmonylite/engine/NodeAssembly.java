@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * Builds a {@link RunningNode} in one pass, in a fixed and logged order: open the database, install capture, compute
  * the schema hash, connect to NATS (or start the embedded server), ensure the streams, publish the schema state, start
  * the consumers, start the publisher. Every part is created with all it needs, and registered to be closed in reverse
- * order; a failing step closes what the steps before it started. The only part of the engine that knows NATS.
+ * order; a failing step closes what the steps before it started, and removes the capture it installed in a database
+ * that had none ({@link FirstCaptureUndo}). The only part of the engine that knows NATS.
  */
 final class NodeAssembly {
 
@@ -73,6 +74,7 @@ final class NodeAssembly {
 
 	/** How often the streams' states are read in the background. */
 	private static final Duration STREAM_WATCH = Duration.ofSeconds(1);
+
 	/** How often the change event format is decided again from the schema registry. */
 	private static final Duration WIRE_FORMAT_CHECK = Duration.ofSeconds(5);
 
@@ -97,6 +99,9 @@ final class NodeAssembly {
 	private final ConflictSettings conflicts;
 
 	private final Resources resources;
+
+	/** Set once the database is open: undoes a first installation of capture when the start fails. */
+	private @Nullable FirstCaptureUndo captureUndo;
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
@@ -127,7 +132,8 @@ final class NodeAssembly {
 	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @param wireFormat the newest change event format this node reads and writes
 	 * @return the running node
-	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
+	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone, and capture is
+	 * removed again from a database that had none before
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
@@ -140,6 +146,9 @@ final class NodeAssembly {
 		}
 		catch (RuntimeException ex) {
 			assembly.resources.close();
+			if (assembly.captureUndo != null) {
+				assembly.captureUndo.undo();
+			}
 			throw ex;
 		}
 	}
@@ -159,6 +168,7 @@ final class NodeAssembly {
 		long node = this.config.nodeId();
 		step(1, "opening database {}", this.config.dbPath());
 		Connection captureConnection = open();
+		this.captureUndo = FirstCaptureUndo.before(node, this.config.dbPath(), captureConnection);
 		step(2, "installing change capture");
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables());
 		SchemaVersionStore versions = new SchemaVersionStore(captureConnection);
