@@ -39,4 +39,13 @@ public interface ApplyListener {
 	default void deadLettered(ReceivedMessage message, String reason) {
 	}
 
+	/**
+	 * Applying a batch failed with an error that is retried (the batch is tried again after a backoff, nothing moves
+	 * past it).
+	 * @param head the batch's first message, the head of its shard
+	 * @param failure why
+	 */
+	default void batchFailed(ReceivedMessage head, RuntimeException failure) {
+	}
+
 }

@@ -168,6 +168,9 @@ public final class ApplyLoop implements Runnable {
 				}
 				logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
 						ex.getMessage());
+				if (!batch.isEmpty()) {
+					this.listener.batchFailed(batch.get(0), ex);
+				}
 				try {
 					Thread.sleep(backoff.toMillis());
 				}

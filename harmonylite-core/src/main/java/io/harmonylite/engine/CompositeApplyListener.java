@@ -31,4 +31,9 @@ record CompositeApplyListener(List<ApplyListener> listeners) implements ApplyLis
 		this.listeners.forEach((listener) -> listener.deadLettered(message, reason));
 	}
 
+	@Override
+	public void batchFailed(ReceivedMessage head, RuntimeException failure) {
+		this.listeners.forEach((listener) -> listener.batchFailed(head, failure));
+	}
+
 }

@@ -342,7 +342,10 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		STREAM_GAP,
 
 		/** A shard's stream holds changes this node does not receive; its consumer is restarted. */
-		SHARD_STALLED
+		SHARD_STALLED,
+
+		/** The change at the head of a shard has failed to apply for longer than a threshold, and is retried. */
+		SHARD_HEAD_FAILING
 
 	}
 

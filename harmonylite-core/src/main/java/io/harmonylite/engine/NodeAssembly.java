@@ -100,6 +100,9 @@ final class NodeAssembly {
 
 	private final Resources resources;
 
+	/** Told by the apply loop about failing batches; reports a shard head that keeps failing. */
+	private final ApplyProblems applyProblems;
+
 	/** Set once the database is open: undoes a first installation of capture when the start fails. */
 	private @Nullable FirstCaptureUndo captureUndo;
 
@@ -118,6 +121,7 @@ final class NodeAssembly {
 		this.wireFormat = wireFormat;
 		this.conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
 		this.resources = new Resources(config.nodeId());
+		this.applyProblems = new ApplyProblems(clock);
 	}
 
 	/**
@@ -228,6 +232,9 @@ final class NodeAssembly {
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}
+		if (receiving != null) {
+			problems.add(this.applyProblems);
+		}
 		StatusReport status = new StatusReport(this.config, connection, captureState, schema, gate, sources,
 				supervisor, workers, this.counters, snapshots, streams, problems, this.clock);
 		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, publisher,
@@ -287,7 +294,8 @@ final class NodeAssembly {
 		step(7, "starting consumers of {} shard(s)", replication.shards());
 		ShardSupervisor supervisor = receiving.supervisor();
 		ApplyLoop loop = new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
-				supervisor, nats.deadLetterSink(), this.applyListener, new ChangeEventCodec(replication.compress()),
+				supervisor, nats.deadLetterSink(), new CompositeApplyListener(List.of(this.applyListener,
+						this.applyProblems)), new ChangeEventCodec(replication.compress()),
 				this.clock, replication.applyBatchSize());
 		if (this.changeDispatcher != null) {
 			// Started before the apply loop, so stopped after it: it can still deliver the loop's last batch.
