@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,8 @@ class FaultSoak {
 	/** The longest a round may take to converge after healing before the soak fails. */
 	private static final Duration CONVERGE = Duration.ofSeconds(120);
 
-	@TempDir
+	// Kept when the scenario fails: the nodes' logs are there.
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
 	@Test

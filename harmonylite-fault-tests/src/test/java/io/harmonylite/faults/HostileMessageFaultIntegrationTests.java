@@ -18,6 +18,7 @@ import io.nats.client.Nats;
 import io.nats.client.support.JsonValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,8 @@ class HostileMessageFaultIntegrationTests {
 
 	private static final int HOSTILE = 8;
 
-	@TempDir
+	// Kept when the scenario fails: the nodes' logs are there.
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
 	private FaultCluster cluster;

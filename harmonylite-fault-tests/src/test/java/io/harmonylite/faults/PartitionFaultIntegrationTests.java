@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ class PartitionFaultIntegrationTests {
 
 	private static final int RATE = 40;
 
-	@TempDir
+	// Kept when the scenario fails: the nodes' logs are there.
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
 	private FaultCluster cluster;

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ class ProcessFaultIntegrationTests {
 	private FaultCluster cluster;
 
 	@BeforeAll
-	void startCluster(@TempDir Path dir) {
+	void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) {
 		this.cluster = FaultCluster.onLoopback(dir, 3, "--harmonylite.replication.replicas=3");
 	}
 

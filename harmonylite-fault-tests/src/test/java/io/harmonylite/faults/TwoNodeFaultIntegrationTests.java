@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TwoNodeFaultIntegrationTests {
 
-	@TempDir
+	// Kept when the scenario fails: the nodes' logs are there.
+	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
 	private FaultCluster cluster;

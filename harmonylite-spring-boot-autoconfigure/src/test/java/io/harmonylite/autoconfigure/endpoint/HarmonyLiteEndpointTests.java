@@ -69,6 +69,24 @@ class HarmonyLiteEndpointTests {
 	}
 
 	@Test
+	void nodeShouldListItsProblemsWithKindSeveritySubjectAndSince() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(() -> EngineStatuses
+			.withProblems(io.harmonylite.engine.NodeState.DEGRADED, EngineStatuses.unacknowledgedBooks()),
+				this::consistentCluster);
+
+		NodeDescriptor node = endpoint.node();
+
+		assertThat(node.state()).isEqualTo("DEGRADED");
+		assertThat(node.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo("CHANGES_UNACKNOWLEDGED");
+			assertThat(problem.severity()).isEqualTo("DEGRADED");
+			assertThat(problem.subject()).isEqualTo("table Books");
+			assertThat(problem.reason()).contains("acknowledgement");
+			assertThat(problem.since()).isEqualTo(EngineStatuses.UPDATED_AT);
+		});
+	}
+
+	@Test
 	void nodeShouldLeaveUnknownStreamPositionsOut() {
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(
 				() -> EngineStatuses.inState(io.harmonylite.engine.NodeState.DISCONNECTED), this::consistentCluster);
