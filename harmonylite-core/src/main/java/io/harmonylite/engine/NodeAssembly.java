@@ -256,7 +256,7 @@ final class NodeAssembly {
 				receiving.supervisor().resyncAll();
 			}
 			if (publisher != null) {
-				publisher.signal();
+				publisher.retryNow();
 			}
 		});
 		streams.refresh();

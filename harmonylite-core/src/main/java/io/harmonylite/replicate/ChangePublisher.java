@@ -39,6 +39,9 @@ public final class ChangePublisher implements Runnable {
 
 	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
+	/** How often a wait for acknowledgements checks {@link #retryNow()}. */
+	private static final Duration ACK_SLICE = Duration.ofMillis(100);
+
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
 	/** The most changes one message carries. */
@@ -83,6 +86,9 @@ public final class ChangePublisher implements Runnable {
 	/** Failed rounds since the last fully acknowledged one; part of the message ids of re-sent messages. */
 	private int failedRounds;
 
+	/** Set by {@link #retryNow()}: the round waiting for its acknowledgements stops waiting and is sent again. */
+	private volatile boolean retryNow;
+
 	/**
 	 * Creates a publisher; run it on its own thread.
 	 * @param reader the change log of this node, used only by this publisher
@@ -121,6 +127,16 @@ public final class ChangePublisher implements Runnable {
 	 * Wakes the publisher because new changes may be pending.
 	 */
 	public void signal() {
+		this.signal.raise();
+	}
+
+	/**
+	 * Stops waiting for the acknowledgements of the round in flight and sends what is unacknowledged again at once,
+	 * e.g. when JetStream answers again after a silence: messages sent into the silence would otherwise hold the
+	 * publisher until their acknowledgements time out.
+	 */
+	public void retryNow() {
+		this.retryNow = true;
 		this.signal.raise();
 	}
 
@@ -272,9 +288,10 @@ public final class ChangePublisher implements Runnable {
 		List<CapturedChange> acknowledged = new ArrayList<>();
 		Set<Integer> failedShards = new HashSet<>();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+		this.retryNow = false;
 		for (Sent message : sent) {
 			try {
-				message.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				awaitAck(message.ack, deadline);
 				if (!failedShards.contains(message.shard)) {
 					acknowledged.addAll(message.changes);
 				}
@@ -295,6 +312,28 @@ public final class ChangePublisher implements Runnable {
 		}
 		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
 		return failedShards.isEmpty();
+	}
+
+	/**
+	 * Waits for one acknowledgement until the deadline, in short slices so that {@link #retryNow()} ends the wait.
+	 */
+	private void awaitAck(CompletableFuture<?> ack, long deadline)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		while (true) {
+			long remaining = deadline - System.nanoTime();
+			if (this.retryNow && !ack.isDone()) {
+				throw new TimeoutException("JetStream answers again; sending again rather than waiting");
+			}
+			try {
+				ack.get(Math.max(0, Math.min(remaining, ACK_SLICE.toNanos())), TimeUnit.NANOSECONDS);
+				return;
+			}
+			catch (TimeoutException ex) {
+				if (remaining <= ACK_SLICE.toNanos()) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private void reject(CapturedChange change, MessageTooLargeException ex) {

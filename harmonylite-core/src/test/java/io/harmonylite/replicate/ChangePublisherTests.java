@@ -106,6 +106,20 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void retryNowShouldSendARoundAgainWithoutWaitingForItsAcknowledgementToTimeOut() throws Exception {
+		writeOneTransaction(10);
+		this.stream.silenceFirstPublish.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
+
+		this.publisher.retryNow();
+
+		// Far sooner than the 30 s acknowledgement timeout.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.storedChangeIds()).containsExactlyInAnyOrderElementsOf(allChangeIds(10));
+	}
+
+	@Test
 	void messagesStoredInARoundThatEndedWithAnExceptionShouldBeStoredAgainBehindTheFailedOne() throws Exception {
 		// Three messages (256 + 256 + 88 changes); row 1 is inserted in the first and updated in the second. The first
 		// is not acknowledged, the second is stored, and sending the third throws: the round is over, and the retry
@@ -199,6 +213,9 @@ class ChangePublisherTests {
 
 		final AtomicBoolean failFirstPublish = new AtomicBoolean();
 
+		/** Whether the first publish is never acknowledged, as one sent into a partition. */
+		final AtomicBoolean silenceFirstPublish = new AtomicBoolean();
+
 		/** The number of the publish call that throws, once; 0 for none. */
 		final AtomicInteger throwOnPublish = new AtomicInteger();
 
@@ -216,10 +233,17 @@ class ChangePublisherTests {
 			if (this.failFirstPublish.getAndSet(false)) {
 				return CompletableFuture.failedFuture(new IllegalStateException("connection lost"));
 			}
+			if (this.silenceFirstPublish.getAndSet(false)) {
+				return new CompletableFuture<>();
+			}
 			if (this.storedIds.add(messageId)) {
 				this.stored.add(payload);
 			}
 			return CompletableFuture.completedFuture(null);
+		}
+
+		synchronized int calls() {
+			return this.calls;
 		}
 
 		synchronized List<byte[]> payloads() {
