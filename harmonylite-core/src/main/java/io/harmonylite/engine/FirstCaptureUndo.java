@@ -72,8 +72,8 @@ final class FirstCaptureUndo {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Node {}: the start failed and the change capture it installed in {} could not be removed "
-					+ "({}); its triggers capture writes until it is. Remove it with 'harmonylite uninstall-capture "
-					+ "--db-path {}', or start the node again", this.nodeId, this.database, ex.getMessage(),
+					+ "({}); its triggers capture writes until it is. Remove it with './harmonylite --cleanup "
+					+ "--db-path {}' (or the uninstall operation), or start the node again", this.nodeId, this.database, ex.getMessage(),
 					this.database);
 		}
 	}
