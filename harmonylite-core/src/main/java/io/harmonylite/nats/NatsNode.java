@@ -192,13 +192,13 @@ public final class NatsNode implements AutoCloseable {
 	/**
 	 * A source of one shard stream for reading its state in a single attempt (one request, at most the client's
 	 * request timeout), e.g. for a status refreshed in the background that must notice at once when JetStream stops
-	 * answering.
+	 * answering; a stream without a leader (no quorum reachable) counts as not answering.
 	 * @param shard the shard
 	 * @return the source, never started
 	 */
 	public ShardSource streamProbe(int shard) {
 		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId,
-				this.startupRetry.withDeadline(Duration.ZERO));
+				this.startupRetry.withDeadline(Duration.ZERO), true);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamInfo;
@@ -58,10 +59,23 @@ final class ShardSubscriber implements ShardSource {
 
 	private final JetStreamRetry retry;
 
+	private final boolean requireLeader;
+
 	private @Nullable MessageConsumer consumer;
 
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			long nodeId, JetStreamRetry retry) {
+		this(jetStream, management, config, shard, nodeId, retry, false);
+	}
+
+	/**
+	 * Creates the source.
+	 * @param requireLeader whether {@link #state()} fails for a stream without a leader: a replica cut off from the
+	 * others still answers with its own state, which says nothing about whether changes can flow
+	 */
+	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
+			long nodeId, JetStreamRetry retry, boolean requireLeader) {
+		this.requireLeader = requireLeader;
 		this.retry = retry;
 		this.jetStream = jetStream;
 		this.management = management;
@@ -86,6 +100,13 @@ final class ShardSubscriber implements ShardSource {
 		try {
 			StreamInfo info = this.retry.call("read the state of stream " + this.stream,
 					() -> this.management.getStreamInfo(this.stream));
+			ClusterInfo cluster = info.getClusterInfo();
+			// Only a replicated stream can lose its leader to a partition (a single replica leads itself).
+			if (this.requireLeader && cluster != null && cluster.getReplicas() != null
+					&& !cluster.getReplicas().isEmpty() && (cluster.getLeader() == null || cluster.getLeader().isEmpty())) {
+				throw new HarmonyLiteException("Stream " + this.stream + " has no leader: its replicas cannot reach a "
+						+ "majority of each other (a partition, or servers down)");
+			}
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
 					StreamIdentity.of(info));
 		}

@@ -179,12 +179,14 @@ public final class ChangePublisher implements Runnable {
 					this.signal.await(this.pollInterval);
 					continue;
 				}
+				// A retry asked for before this round is this round.
+				this.retryNow = false;
 				if (publish(batch, hash, epoch, this.codec.withFormat(this.wireFormat.getAsInt()))) {
 					cursor = batch.get(batch.size() - 1).id();
 					backoff = Duration.ofMillis(100);
 				}
 				else {
-					this.signal.await(backoff);
+					backOff(backoff);
 					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 				}
 			}
@@ -199,7 +201,7 @@ public final class ChangePublisher implements Runnable {
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
 						ex.getMessage());
 				try {
-					this.signal.await(backoff);
+					backOff(backoff);
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
@@ -288,7 +290,6 @@ public final class ChangePublisher implements Runnable {
 		List<CapturedChange> acknowledged = new ArrayList<>();
 		Set<Integer> failedShards = new HashSet<>();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
-		this.retryNow = false;
 		for (Sent message : sent) {
 			try {
 				awaitAck(message.ack, deadline);
@@ -312,6 +313,21 @@ public final class ChangePublisher implements Runnable {
 		}
 		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
 		return failedShards.isEmpty();
+	}
+
+	/**
+	 * Waits after a failed round: new local changes do not cut the wait short (a node writing all the time would send
+	 * into a failing JetStream without pause), only {@link #retryNow()} and {@link #stop()} do.
+	 */
+	private void backOff(Duration backoff) throws InterruptedException {
+		long deadline = System.nanoTime() + backoff.toNanos();
+		while (this.running && !this.retryNow) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return;
+			}
+			this.signal.await(Duration.ofNanos(remaining));
+		}
 	}
 
 	/**

@@ -106,6 +106,25 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void newLocalChangesShouldNotCutTheBackoffAfterAFailedRoundShort() throws Exception {
+		writeOneTransaction(10);
+		this.stream.failAll.set(true);
+		startPublisher();
+
+		// Local writes signal the publisher all the time; for 1.5 s the failing rounds back off 100, 200, 400, 800 ms.
+		await().pollInterval(Duration.ofMillis(10)).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+			.until(() -> {
+				this.publisher.signal();
+				return true;
+			});
+
+		assertThat(this.stream.calls()).isBetween(1, 6);
+		this.stream.failAll.set(false);
+		this.publisher.retryNow();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.reader.pendingCount() == 0);
+	}
+
+	@Test
 	void retryNowShouldSendARoundAgainWithoutWaitingForItsAcknowledgementToTimeOut() throws Exception {
 		writeOneTransaction(10);
 		this.stream.silenceFirstPublish.set(true);
@@ -213,6 +232,9 @@ class ChangePublisherTests {
 
 		final AtomicBoolean failFirstPublish = new AtomicBoolean();
 
+		/** Whether every publish fails at once, as with no stream leader reachable. */
+		final AtomicBoolean failAll = new AtomicBoolean();
+
 		/** Whether the first publish is never acknowledged, as one sent into a partition. */
 		final AtomicBoolean silenceFirstPublish = new AtomicBoolean();
 
@@ -232,6 +254,9 @@ class ChangePublisherTests {
 			}
 			if (this.failFirstPublish.getAndSet(false)) {
 				return CompletableFuture.failedFuture(new IllegalStateException("connection lost"));
+			}
+			if (this.failAll.get()) {
+				return CompletableFuture.failedFuture(new IllegalStateException("no responders"));
 			}
 			if (this.silenceFirstPublish.getAndSet(false)) {
 				return new CompletableFuture<>();
