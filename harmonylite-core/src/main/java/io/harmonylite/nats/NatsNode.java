@@ -17,6 +17,7 @@ import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaRegistryException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,6 +37,12 @@ public final class NatsNode implements AutoCloseable {
 
 	/** How long a graceful stop tries to delete this node's schema registry key. */
 	private static final Duration DEREGISTER_DEADLINE = Duration.ofSeconds(2);
+
+	/**
+	 * How long an embedded clustered server may take to make JetStream answer at startup before it is restarted once
+	 * (see {@link EmbeddedServerSupervisor#rejoin(String)}).
+	 */
+	private static final Duration REJOIN_AFTER = Duration.ofSeconds(20);
 
 	private final Connection connection;
 
@@ -152,7 +159,26 @@ public final class NatsNode implements AutoCloseable {
 	public void ensureStreams() {
 		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
 		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
+		if (this.embeddedServer != null && this.config.replicas() > 1) {
+			try {
+				new StreamManager(this.management, this.config, this.startupRetry.withDeadline(REJOIN_AFTER))
+					.ensureStreams();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!notReady(ex)) {
+					throw ex;
+				}
+				this.embeddedServer.rejoin("JetStream is not ready after " + REJOIN_AFTER.toSeconds() + " s ("
+						+ ex.getMessage() + ")");
+			}
+		}
 		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
+	}
+
+	private static boolean notReady(RuntimeException ex) {
+		return ex instanceof JetStreamNotReadyException
+				|| (ex.getCause() instanceof JetStreamApiException api && JetStreamRetry.isTransient(api));
 	}
 
 	/**
