@@ -64,10 +64,16 @@ class ProcessFaultIntegrationTests {
 			workload.awaitMore(150);
 			victim.start();
 			FaultCluster.awaitUp(victim, FaultCluster.START_TIMEOUT);
+			long up = System.nanoTime();
 			workload.awaitMore(100);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
-			assertThat(survivor.statuses()).as("node 1's health while node 2 was down").containsOnly("UP/RUNNING");
+			logger.info("Converged {} ms after the killed node was up again", millisSince(up));
+			// Node 1 may say DEGRADED (a shard stalled for 5 s while its consumer moved off node 2's server), never DOWN.
+			assertThat(survivor.statuses()).as("node 1's health while node 2 was down")
+				.noneMatch((status) -> status.startsWith("DOWN"))
+				.last()
+				.isEqualTo("UP/RUNNING");
 		}
 	}
 
@@ -78,6 +84,7 @@ class ProcessFaultIntegrationTests {
 		try (Workload workload = new Workload(this.cluster.databases(), RATE); HealthLog health = new HealthLog(node)) {
 			workload.awaitMore(100);
 			long killed = node.signalServer("KILL");
+			long killedAt = System.nanoTime();
 			await().atMost(FAULT).untilAsserted(() -> assertThat(node.serverPid()).as("a new nats-server of node 2")
 				.isPositive()
 				.isNotEqualTo(killed));
@@ -85,9 +92,11 @@ class ProcessFaultIntegrationTests {
 			workload.awaitMore(100);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
+			logger.info("Converged {} ms after the nats-server was killed (its writes went on meanwhile)",
+					millisSince(killedAt));
 			assertThat(health.statuses()).as("node 2's health while its server was down")
 				.anyMatch((status) -> status.startsWith("DOWN"));
-			assertThat(node.health().isUp()).isTrue();
+			FaultCluster.awaitUp(node, FAULT);
 		}
 	}
 
@@ -124,10 +133,16 @@ class ProcessFaultIntegrationTests {
 				node.start();
 				FaultCluster.awaitUp(node, FaultCluster.START_TIMEOUT);
 			}
+			long restarted = System.nanoTime();
 			workload.awaitMore(60);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
+			logger.info("Converged {} ms after the last node of the rolling restart was up", millisSince(restarted));
 		}
+	}
+
+	private static long millisSince(long nanos) {
+		return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
 	}
 
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,16 +40,21 @@ class TwoNodeFaultIntegrationTests {
 				try (HealthLog alone = new HealthLog(other)) {
 					workload.awaitMore(60);
 					node.stop();
-					workload.awaitMore(200);
+					// About 10 s of writes: the lone node notices within 5 s that its streams have no leader.
+					workload.awaitMore(800);
 					assertThat(alone.statuses()).as("health of node %d while node %d was down", other.id(), node.id())
 						.anyMatch((status) -> !status.startsWith("UP"));
 					node.start();
 					FaultCluster.awaitUp(node, FaultCluster.START_TIMEOUT);
 				}
 			}
+			long restarted = System.nanoTime();
 			workload.awaitMore(60);
 			workload.close();
 			this.cluster.awaitConverged(workload, Duration.ofSeconds(90));
+			LoggerFactory.getLogger(TwoNodeFaultIntegrationTests.class)
+				.info("Converged {} ms after the last node of the rolling restart was up",
+						Duration.ofNanos(System.nanoTime() - restarted).toMillis());
 		}
 	}
 
