@@ -17,7 +17,6 @@ import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.InMemoryShardSource;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
-import io.harmonylite.capture.PendingChange;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.InMemorySchemaRegistry;
@@ -52,7 +51,7 @@ class StatusReportTests {
 
 	private final FakeConnection connection = new FakeConnection();
 
-	private final FakeCapture capture = new FakeCapture();
+	private final FakeCaptureState capture = new FakeCaptureState();
 
 	private final EngineCounters counters = new EngineCounters();
 
@@ -305,41 +304,6 @@ class StatusReportTests {
 		@Override
 		public @Nullable String connectedUrl() {
 			return this.connected ? "nats://127.0.0.1:4222" : null;
-		}
-
-	}
-
-	private static final class FakeCapture implements CaptureState {
-
-		private int triggers = 3;
-
-		private @Nullable PendingChange oldestPending;
-
-		private Map<String, Long> failedByTable = Map.of();
-
-		@Override
-		public long pendingChanges() {
-			return 2;
-		}
-
-		@Override
-		public long failedChanges() {
-			return 1;
-		}
-
-		@Override
-		public int triggerCount() {
-			return this.triggers;
-		}
-
-		@Override
-		public @Nullable PendingChange oldestPending() {
-			return this.oldestPending;
-		}
-
-		@Override
-		public Map<String, Long> failedByTable() {
-			return this.failedByTable;
 		}
 
 	}

@@ -25,10 +25,8 @@ class EmbeddedServerSupervisorIntegrationTests {
 	@Test
 	void killedServerShouldBeRestartedOnTheSamePortAndClosedSupervisorShouldRestartNothing() {
 		int port = FreePorts.one();
-		EmbeddedNatsServer server = new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("store"),
-				port, null, List.of()), 4, this.dir.resolve("app.db"));
-		EmbeddedServerSupervisor supervisor = new EmbeddedServerSupervisor(server, 4, Duration.ofMillis(50),
-				Duration.ofMillis(200));
+		EmbeddedNatsServer server = server(port);
+		EmbeddedServerSupervisor supervisor = supervisor(server);
 		try {
 			supervisor.start();
 			long first = server.pid();
@@ -54,11 +52,8 @@ class EmbeddedServerSupervisorIntegrationTests {
 
 	@Test
 	void rejoinShouldRestartTheServerOnceWithoutTakingTheOldProcessForACrash() {
-		int port = FreePorts.one();
-		EmbeddedNatsServer server = new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("store"),
-				port, null, List.of()), 4, this.dir.resolve("app.db"));
-		EmbeddedServerSupervisor supervisor = new EmbeddedServerSupervisor(server, 4, Duration.ofMillis(50),
-				Duration.ofMillis(200));
+		EmbeddedNatsServer server = server(FreePorts.one());
+		EmbeddedServerSupervisor supervisor = supervisor(server);
 		try {
 			supervisor.start();
 			long first = server.pid();
@@ -78,6 +73,15 @@ class EmbeddedServerSupervisorIntegrationTests {
 		finally {
 			supervisor.close();
 		}
+	}
+
+	private EmbeddedNatsServer server(int port) {
+		return new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("store"), port, null, List.of()), 4,
+				this.dir.resolve("app.db"));
+	}
+
+	private static EmbeddedServerSupervisor supervisor(EmbeddedNatsServer server) {
+		return new EmbeddedServerSupervisor(server, 4, Duration.ofMillis(50), Duration.ofMillis(200));
 	}
 
 }
