@@ -40,12 +40,12 @@ public interface ApplyListener {
 	}
 
 	/**
-	 * Applying a batch failed with an error that is retried (the batch is tried again after a backoff, nothing moves
-	 * past it).
-	 * @param head the batch's first message, the head of its shard
-	 * @param failure why
+	 * A message was quarantined because no node ever reported its schema hash; it was also
+	 * {@link #deadLettered dead-lettered}.
+	 * @param message the message
+	 * @param schemaHash the unknown hash
 	 */
-	default void batchFailed(ReceivedMessage head, RuntimeException failure) {
+	default void quarantined(ReceivedMessage message, String schemaHash) {
 	}
 
 }

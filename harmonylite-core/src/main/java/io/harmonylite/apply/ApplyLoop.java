@@ -1,12 +1,16 @@
 package io.harmonylite.apply;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -14,27 +18,33 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.MalformedEventException;
+import io.harmonylite.schema.SchemaConfig;
 import io.harmonylite.schema.SchemaGate;
+import io.harmonylite.schema.UnknownHashQuarantine;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * Applies the messages of every shard on one thread, in batches: messages are taken from the {@link ApplyQueue} in the
  * order each shard delivered them, decoded, validated and applied in one transaction per batch together with the
  * positions reached, which it also records in the {@link AppliedPositions}.
  * <p>
- * A message that can never be applied (undecodable, unknown table or column, a constraint it violates) is moved to the
- * dead letter and its position recorded, so replication goes on behind it. Transient failures (a locked or full disk)
- * are retried with backoff without moving past anything.
+ * A message that can never be applied (undecodable, unknown table or column, a constraint it violates: see
+ * {@link ApplyFailure}) is moved to the dead letter and its position recorded, so replication goes on behind it; the
+ * batch is narrowed down to that message, and the changes before and after it are applied in order. Transient failures
+ * (a locked or full disk) are retried with backoff without moving past anything.
  * <p>
  * Each shard stream has one subject, so its sequences are contiguous: a message is applied only when its sequence is
  * the next one after the position reached, already-applied ones are skipped, and later ones are dropped (they are
  * delivered again once the consumer restarts from the stored position). A change whose schema hash the
  * {@link SchemaGate} does not accept pauses its shard: nothing of that shard is applied or skipped and the shard is
- * redelivered later, so a pause can never open a hole.
+ * redelivered later, so a pause can never open a hole; only a hash that no node of the cluster ever reported is
+ * quarantined, after a delay ({@link UnknownHashQuarantine}), and an operator may {@link #skipBlocked skip} the
+ * blocking message.
+ * <p>
+ * A change split over several messages arrives through a {@link ChunkAssembler}: its earlier chunks only move the
+ * position, and its last chunk carries the whole change, or the reason it goes to the dead letter.
  *
  * @since 0.1.0
  */
@@ -66,6 +76,11 @@ public final class ApplyLoop implements Runnable {
 
 	private final AppliedPositions applied;
 
+	private final UnknownHashQuarantine quarantine;
+
+	// The message each shard waits on (a schema hash this node does not accept, or a failure retried), for the operator.
+	private final Map<Integer, Blocked> blocked = new ConcurrentHashMap<>();
+
 	/** Held while a batch is processed, and by whoever {@link #pause() pauses} the loop. */
 	private final Semaphore turn = new Semaphore(1);
 
@@ -87,6 +102,28 @@ public final class ApplyLoop implements Runnable {
 	public ApplyLoop(ChangeApplier applier, ApplyQueue queue, AppliedPositions applied, SchemaGate gate,
 			ShardControl shards, DeadLetterSink deadLetters, ApplyListener listener, ChangeEventCodec codec, Clock clock,
 			int batchSize) {
+		this(applier, queue, applied, gate, shards, deadLetters, listener, codec, clock, batchSize,
+				new UnknownHashQuarantine(0, SchemaConfig.DEFAULT_UNKNOWN_HASH_QUARANTINE, clock));
+	}
+
+	/**
+	 * Creates the loop; run it on its own thread.
+	 * @param applier the applier, used only by this loop
+	 * @param queue where the shard sources put the messages
+	 * @param applied the positions reached, moved by this loop only
+	 * @param gate decides whether a change's schema hash may be applied here
+	 * @param shards asked to redeliver a paused shard later
+	 * @param deadLetters where rejected messages go
+	 * @param listener observes applied changes
+	 * @param codec decodes messages
+	 * @param clock the clock for lag measurement
+	 * @param batchSize the most changes per transaction
+	 * @param quarantine decides whether a message whose schema hash the gate does not accept waits or is quarantined
+	 */
+	public ApplyLoop(ChangeApplier applier, ApplyQueue queue, AppliedPositions applied, SchemaGate gate,
+			ShardControl shards, DeadLetterSink deadLetters, ApplyListener listener, ChangeEventCodec codec, Clock clock,
+			int batchSize, UnknownHashQuarantine quarantine) {
+		this.quarantine = quarantine;
 		this.applier = applier;
 		this.queue = queue;
 		this.applied = applied;
@@ -151,6 +188,7 @@ public final class ApplyLoop implements Runnable {
 				}
 				try {
 					process(batch);
+					unblockApplied();
 				}
 				finally {
 					this.turn.release();
@@ -168,9 +206,7 @@ public final class ApplyLoop implements Runnable {
 				}
 				logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
 						ex.getMessage());
-				if (!batch.isEmpty()) {
-					this.listener.batchFailed(batch.get(0), ex);
-				}
+				blockedByFailure(batch, ex);
 				try {
 					Thread.sleep(backoff.toMillis());
 				}
@@ -200,6 +236,20 @@ public final class ApplyLoop implements Runnable {
 				}
 				continue;
 			}
+			if (message.positionOnly() || message.rejection() != null) {
+				// A piece of a change applied with its last piece, or a change that could not be reassembled.
+				applyAll(changes, origins);
+				changes.clear();
+				origins.clear();
+				if (message.rejection() != null) {
+					deadLetter(message, message.rejection());
+				}
+				else {
+					this.applied.skipped(message.position());
+				}
+				reached.put(stream, sequence);
+				continue;
+			}
 			List<ChangeEvent> events;
 			try {
 				events = this.codec.decodeAll(message.payload());
@@ -214,14 +264,24 @@ public final class ApplyLoop implements Runnable {
 			}
 			String mismatch = mismatchingHash(events);
 			if (mismatch != null) {
+				UnknownHashQuarantine.Verdict verdict = this.quarantine.judge(mismatch);
+				if (verdict.quarantine()) {
+					applyAll(changes, origins);
+					changes.clear();
+					origins.clear();
+					quarantine(message, mismatch, verdict.reason());
+					reached.put(stream, sequence);
+					continue;
+				}
 				this.gate.pause(message.shard(), mismatch, this.clock.instant());
-				this.shards.redeliverLater(message.shard());
+				Instant since = this.gate.pausedShards().get(message.shard()).since();
+				this.blocked.put(message.shard(), new Blocked(message,
+						BlockedMessage.of(message, events.get(0), events.size(), verdict.reason(), since), false));
+				this.shards.redeliverAfter(message.shard(), verdict.judgeAgainIn());
 				reached.put(stream, Long.MAX_VALUE - 1);
 				continue;
 			}
-			if (this.gate.resume(message.shard())) {
-				this.shards.resumed(message.shard());
-			}
+			resume(message.shard());
 			for (ChangeEvent event : events) {
 				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.withoutDroppedColumns(event)
 						: event, message.position()));
@@ -230,6 +290,93 @@ public final class ApplyLoop implements Runnable {
 			reached.put(stream, sequence);
 		}
 		applyAll(changes, origins);
+	}
+
+	/**
+	 * Records, for each shard of a batch that failed with a transient error, the first message it waits on, so that
+	 * the operator sees why the shard does not move (and may skip the message).
+	 */
+	private void blockedByFailure(List<ReceivedMessage> batch, RuntimeException failure) {
+		String reason = "a transient failure, retried with backoff: " + rootMessage(failure);
+		Instant now = this.clock.instant();
+		Map<Integer, ReceivedMessage> heads = new HashMap<>();
+		for (ReceivedMessage message : batch) {
+			StreamPosition position = message.position();
+			if (this.applied.of(position.stream()) == position.sequence() - 1 && !message.positionOnly()) {
+				heads.putIfAbsent(message.shard(), message);
+			}
+		}
+		heads.forEach((shard, message) -> {
+			Blocked current = this.blocked.get(shard);
+			if (current != null && !current.transientFailure()) {
+				return;
+			}
+			Instant since = (current != null && current.message().position().equals(message.position()))
+					? current.view().since() : now;
+			try {
+				List<ChangeEvent> events = this.codec.decodeAll(message.payload());
+				this.blocked.put(shard, new Blocked(message,
+						BlockedMessage.of(message, events.get(0), events.size(), reason, since), true));
+			}
+			catch (MalformedEventException ex) {
+				// Not this failure's message: an undecodable one goes to the dead letter once the batch runs.
+			}
+		});
+	}
+
+	/** Forgets the messages that waited on a transient failure once they are applied. */
+	private void unblockApplied() {
+		this.blocked.values()
+			.removeIf((each) -> each.transientFailure()
+					&& this.applied.of(each.message().position().stream()) >= each.message().position().sequence());
+	}
+
+	private void resume(int shard) {
+		this.blocked.remove(shard);
+		if (this.gate.resume(shard)) {
+			this.shards.resumed(shard);
+		}
+	}
+
+	private void quarantine(ReceivedMessage message, String hash, String reason) {
+		deadLetter(message, "quarantined: " + reason + ". If a node really runs this schema, start it so that it "
+				+ "reports its hash, then re-apply the dead letters; otherwise the sender is broken");
+		this.listener.quarantined(message, hash);
+		resume(message.shard());
+	}
+
+	/**
+	 * The message each shard waits on, e.g. a schema hash this node does not accept (yet).
+	 * @return by shard, the blocking messages; empty when no shard waits
+	 */
+	public Map<Integer, BlockedMessage> blocked() {
+		Map<Integer, BlockedMessage> views = new TreeMap<>();
+		this.blocked.forEach((shard, each) -> views.put(shard, each.view()));
+		return Collections.unmodifiableMap(views);
+	}
+
+	/**
+	 * Moves the message a shard waits on to the dead letter, as an operator's decision, and lets the shard go on
+	 * behind it; runs between two batches (waits for the batch in progress).
+	 * @param shard the shard
+	 * @return the message skipped, or empty when the shard waits on nothing (or already went on)
+	 * @throws InterruptedException if interrupted while waiting for the batch in progress
+	 */
+	public Optional<BlockedMessage> skipBlocked(int shard) throws InterruptedException {
+		try (Pause pause = pause()) {
+			Blocked waiting = this.blocked.remove(shard);
+			if (waiting == null) {
+				return Optional.empty();
+			}
+			StreamPosition position = waiting.message().position();
+			if (this.applied.of(position.stream()) != position.sequence() - 1) {
+				return Optional.empty();
+			}
+			deadLetter(waiting.message(), "skipped by an operator while " + waiting.view().reason());
+			resume(shard);
+			this.shards.redeliverAfter(shard, Duration.ZERO);
+			return Optional.of(waiting.view());
+		}
 	}
 
 	private boolean fromPreviousSchema(ChangeEvent event) {
@@ -260,7 +407,7 @@ public final class ApplyLoop implements Runnable {
 				reason = ex.getMessage();
 			}
 			catch (ChangeApplyException ex) {
-				if (!isPermanent(ex)) {
+				if (ApplyFailure.of(ex) == ApplyFailure.TRANSIENT) {
 					throw ex;
 				}
 				bad = ex.index();
@@ -310,27 +457,19 @@ public final class ApplyLoop implements Runnable {
 		this.listener.deadLettered(message, reason);
 	}
 
-	static boolean isPermanent(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLiteException sqlite) {
-				SQLiteErrorCode code = sqlite.getResultCode();
-				return code.name().startsWith("SQLITE_CONSTRAINT") || code == SQLiteErrorCode.SQLITE_MISMATCH
-						|| code == SQLiteErrorCode.SQLITE_TOOBIG || code == SQLiteErrorCode.SQLITE_RANGE
-						|| code == SQLiteErrorCode.SQLITE_ERROR;
-			}
-			if (cause instanceof SQLException) {
-				return false;
-			}
-		}
-		return false;
-	}
-
 	private static String rootMessage(Throwable failure) {
 		Throwable root = failure;
 		while (root.getCause() != null) {
 			root = root.getCause();
 		}
 		return String.valueOf(root.getMessage());
+	}
+
+	/**
+	 * A blocking message with its payload, kept for a skip.
+	 * @param transientFailure whether the shard waits on a failure that is retried (rather than on a schema hash)
+	 */
+	private record Blocked(ReceivedMessage message, BlockedMessage view, boolean transientFailure) {
 	}
 
 	/**

@@ -179,27 +179,8 @@ final class ApplyStatements implements AutoCloseable {
 	}
 
 	/**
-	 * Drops the queued changes without writing them; call after a failure.
-	 */
-	void discard() {
-		List<WriteStatement> statements = List.copyOf(this.pending);
-		this.pending.clear();
-		this.pendingRows.clear();
-		for (WriteStatement statement : statements) {
-			try {
-				statement.statement().clearBatch();
-			}
-			catch (SQLException ex) {
-				// Not fatal: the statements are closed and prepared again when needed.
-				logger.warn("Could not clear a queued apply batch: {}", ex.getMessage());
-				clear();
-				return;
-			}
-		}
-	}
-
-	/**
-	 * Closes every cached statement; they are prepared again when next needed.
+	 * Closes every cached statement and drops the queued changes; they are prepared again when next needed. Call after
+	 * a failed write: sqlite-jdbc leaves a statement that failed unusable.
 	 */
 	void clear() {
 		this.pending.clear();

@@ -22,6 +22,7 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ApplyStatements.Kind;
 import io.harmonylite.apply.ApplyStatements.WriteStatement;
 import io.harmonylite.capture.ApplyMarker;
+import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.conflict.ConflictResolver;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
@@ -110,6 +111,22 @@ public final class ChangeApplier implements AutoCloseable {
 	 * @param conflictStats where superseded changes and skewed versions are counted
 	 */
 	public ChangeApplier(Connection connection, Clock clock, ConflictSettings conflicts, ConflictStats conflictStats) {
+		this(connection, clock, conflicts, conflictStats, List.of(), List.of());
+	}
+
+	/**
+	 * Creates an applier on a connection it then owns, for a node that replicates only some tables: a change of any
+	 * other table is rejected as invalid (and dead-lettered), exactly like a change of an SQLite or HarmonyLite table.
+	 * @param connection a connection in auto-commit mode, as opened by {@link SqliteConnections#open(Path)}
+	 * @param clock the clock for {@code updated_at} and clock-skew checks
+	 * @param conflicts this node's id, whose local changes are recorded at the start of every batch (capture must be
+	 * installed), and the maximum clock skew
+	 * @param conflictStats where superseded changes and skewed versions are counted
+	 * @param tables the tables this node replicates ({@code harmonylite.tables}); empty means every user table
+	 * @param ignoreTables the tables it never replicates ({@code harmonylite.ignore-tables})
+	 */
+	public ChangeApplier(Connection connection, Clock clock, ConflictSettings conflicts, ConflictStats conflictStats,
+			List<String> tables, List<String> ignoreTables) {
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		try {
@@ -129,7 +146,8 @@ public final class ChangeApplier implements AutoCloseable {
 			throw new HarmonyLiteException("Could not prepare the database for applying changes: " + ex.getMessage()
 					+ ". Check that the database file is writable.", ex);
 		}
-		this.validator = new ChangeValidator(connection);
+		this.validator = new ChangeValidator(connection, (tables.isEmpty() && ignoreTables.isEmpty()) ? null
+				: new ChangeCapture(connection, tables, ignoreTables));
 		this.statements = new ApplyStatements(connection);
 		this.liveRows = new LiveRows(connection);
 	}
@@ -227,6 +245,7 @@ public final class ChangeApplier implements AutoCloseable {
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
+			forgetStatements(ex);
 			rollback(ex);
 			throw new HarmonyLiteException("Could not skip stream '" + position.stream() + "' to sequence "
 					+ position.sequence() + ": " + ex.getMessage() + ". The position did not move.", ex);
@@ -336,17 +355,34 @@ public final class ChangeApplier implements AutoCloseable {
 			return result;
 		}
 		catch (SQLException ex) {
-			this.statements.discard();
-			this.resolver.abandon();
+			forgetStatements(ex);
 			rollback(ex);
 			throw new HarmonyLiteException("Could not apply a batch of " + batch.size() + " changes: "
 					+ ex.getMessage() + ". The batch was rolled back and no stream position moved.", ex);
 		}
 		catch (RuntimeException | Error ex) {
-			this.statements.discard();
-			this.resolver.abandon();
+			forgetStatements(ex);
 			rollback(ex);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Closes the cached write statements and row queries after a failed batch, so the next attempt prepares them
+	 * afresh. sqlite-jdbc leaves a failed statement unusable: it finalizes it on most errors (later calls fail with
+	 * "statement is not executing"), and after a constraint error it keeps the failed bindings and leaves other
+	 * statements of the same flush with their queued batches, so reusing them writes or blames the wrong change. The
+	 * position and version tables' statements are prepared again for the same reason.
+	 */
+	private void forgetStatements(Throwable failure) {
+		this.statements.clear();
+		this.liveRows.clear();
+		try {
+			this.positionTable.reset();
+			this.resolver.reset();
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
 		}
 	}
 

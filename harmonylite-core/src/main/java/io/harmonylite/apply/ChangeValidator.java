@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
@@ -32,11 +34,23 @@ final class ChangeValidator {
 
 	private final SchemaReader schemaReader;
 
+	private final @Nullable ChangeCapture selection;
+
 	private final Map<String, TableShape> tables = new HashMap<>();
 
-	ChangeValidator(Connection connection) {
+	private @Nullable Set<String> replicated;
+
+	/**
+	 * Creates the validator.
+	 * @param connection the applier's connection
+	 * @param selection the node's table selection ({@code harmonylite.tables}, {@code harmonylite.ignore-tables}),
+	 * which decides the tables a change may write, exactly as it decides the tables that are captured; {@code null}
+	 * when every user table is replicated
+	 */
+	ChangeValidator(Connection connection, @Nullable ChangeCapture selection) {
 		this.connection = connection;
 		this.schemaReader = new SchemaReader(connection);
+		this.selection = selection;
 	}
 
 	/**
@@ -44,6 +58,7 @@ final class ChangeValidator {
 	 */
 	void refresh() {
 		this.tables.clear();
+		this.replicated = null;
 	}
 
 	/**
@@ -139,12 +154,28 @@ final class ChangeValidator {
 					+ "exactly; views, virtual and shadow tables are not replicated). Create the table on this node, "
 					+ "or stop replicating it on the sender");
 		}
+		if (this.selection != null && !replicatedTables(this.selection).contains(table)) {
+			return TableShape.refused("table '" + table + "' is not replicated by this node (it is not selected by "
+					+ "harmonylite.tables, or it is listed in harmonylite.ignore-tables), so no change "
+					+ "may write it; stop replicating it on the sender, or select it on this node");
+		}
 		if (schema.get().primaryKey().isEmpty()) {
 			return TableShape.refused(
 					"table '" + table + "' has no primary key, so its rows cannot be identified; declare one");
 		}
 		return new TableShape(null, Set.copyOf(schema.get().columnNames()), generatedColumns(table),
 				schema.get().primaryKey());
+	}
+
+	private Set<String> replicatedTables(ChangeCapture selection) {
+		if (this.replicated == null) {
+			// The same selection as capture's, so a table is written by apply exactly when its changes are captured.
+			this.replicated = selection.watchedTables()
+				.stream()
+				.map(TableSchema::name)
+				.collect(Collectors.toUnmodifiableSet());
+		}
+		return this.replicated;
 	}
 
 	private Set<String> generatedColumns(String table) {

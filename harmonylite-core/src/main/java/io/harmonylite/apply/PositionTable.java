@@ -19,9 +19,9 @@ final class PositionTable implements AutoCloseable {
 
 	private static final String QUOTED = "\"" + NAME + "\"";
 
-	private final PreparedStatement select;
+	private PreparedStatement select;
 
-	private final PreparedStatement upsert;
+	private PreparedStatement upsert;
 
 	private final Connection connection;
 
@@ -36,10 +36,41 @@ final class PositionTable implements AutoCloseable {
 			statement.execute("CREATE TABLE IF NOT EXISTS " + QUOTED
 					+ " (stream TEXT PRIMARY KEY, sequence INTEGER NOT NULL, updated_at INTEGER)");
 		}
-		this.select = connection.prepareStatement("SELECT sequence FROM " + QUOTED + " WHERE stream = ?");
-		this.upsert = connection.prepareStatement("INSERT INTO " + QUOTED + " (stream, sequence, updated_at) "
+		this.select = prepareSelect();
+		this.upsert = prepareUpsert();
+	}
+
+	private PreparedStatement prepareSelect() throws SQLException {
+		return this.connection.prepareStatement("SELECT sequence FROM " + QUOTED + " WHERE stream = ?");
+	}
+
+	private PreparedStatement prepareUpsert() throws SQLException {
+		return this.connection.prepareStatement("INSERT INTO " + QUOTED + " (stream, sequence, updated_at) "
 				+ "VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET sequence = excluded.sequence, "
 				+ "updated_at = excluded.updated_at");
+	}
+
+	/**
+	 * Prepares the statements again; call after a failed transaction. sqlite-jdbc finalizes a statement that fails
+	 * with an I/O error or a full disk, after which every call fails with "statement is not executing".
+	 * @throws SQLException if they cannot be prepared (the old ones are kept)
+	 */
+	void reset() throws SQLException {
+		PreparedStatement newSelect = prepareSelect();
+		PreparedStatement newUpsert = prepareUpsert();
+		closeQuietly(this.select);
+		closeQuietly(this.upsert);
+		this.select = newSelect;
+		this.upsert = newUpsert;
+	}
+
+	private static void closeQuietly(PreparedStatement statement) {
+		try {
+			statement.close();
+		}
+		catch (SQLException ex) {
+			// A finalized statement has nothing left to close.
+		}
 	}
 
 	/**

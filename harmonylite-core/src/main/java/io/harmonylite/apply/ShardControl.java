@@ -1,5 +1,7 @@
 package io.harmonylite.apply;
 
+import java.time.Duration;
+
 /**
  * Lets the apply loop ask for a shard's messages to be delivered again later, from the position stored here.
  *
@@ -13,6 +15,16 @@ public interface ShardControl {
 	 * @param shard the shard
 	 */
 	void redeliverLater(int shard);
+
+	/**
+	 * Like {@link #redeliverLater(int)}, but redelivers after at most the given delay, e.g. when the next message
+	 * is to be judged again then.
+	 * @param shard the shard
+	 * @param delay the longest wait; {@link Duration#ZERO} for at once
+	 */
+	default void redeliverAfter(int shard, Duration delay) {
+		redeliverLater(shard);
+	}
 
 	/**
 	 * The shard delivered a message past the next expected sequence while not paused: restart its consumer from the

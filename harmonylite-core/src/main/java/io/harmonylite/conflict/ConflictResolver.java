@@ -185,6 +185,16 @@ public final class ConflictResolver implements AutoCloseable {
 		this.aheadOrigins.clear();
 	}
 
+	/**
+	 * Forgets the batch in progress and prepares the version table's statements again, after a transaction that
+	 * failed (sqlite-jdbc finalizes a statement that fails with an I/O error or a full disk).
+	 * @throws SQLException if the statements cannot be prepared
+	 */
+	public void reset() throws SQLException {
+		abandon();
+		this.store.reset();
+	}
+
 	@Override
 	public void close() throws SQLException {
 		this.store.close();

@@ -39,6 +39,13 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	static final String CURSOR_KEY = "record_cursor";
 
+	/**
+	 * The meta key a snapshot restore sets to the last change-log id it kept: the node's changes up to it are
+	 * published with final versions but not recorded, since the restored tables do not hold their values; they are
+	 * merged when they come back from the stream, as on every other node.
+	 */
+	public static final String RESTORED_THROUGH_KEY = "restored_through";
+
 	private static final Logger logger = LoggerFactory.getLogger(LocalChangeRecorder.class);
 
 	private static final int CHUNK = 10_000;
@@ -122,6 +129,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	long record() throws SQLException {
 		long cursor = cursor();
 		long start = cursor;
+		long restoredThrough = metaValue(RESTORED_THROUGH_KEY);
 		long clockValue = ClockTable.read(this.connection);
 		long now = this.clock.millis();
 		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
@@ -151,9 +159,11 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					}
 					clockValue = version;
 					ChangeEvent event = change.event().withHlc(version);
-					RowKey key = RowKey.of(event);
-					RowState current = recorded.containsKey(key) ? recorded.get(key) : loaded.get(key);
-					recorded.put(key, MergeRule.recordLocal(current, event));
+					if (change.id() > restoredThrough) {
+						RowKey key = RowKey.of(event);
+						RowState current = recorded.containsKey(key) ? recorded.get(key) : loaded.get(key);
+						recorded.put(key, MergeRule.recordLocal(current, event));
+					}
 				}
 				if (rewritten) {
 					setVersion.executeBatch();
@@ -179,9 +189,13 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	}
 
 	private long cursor() throws SQLException {
+		return metaValue(CURSOR_KEY);
+	}
+
+	private long metaValue(String key) throws SQLException {
 		try (PreparedStatement statement = this.connection
 			.prepareStatement("SELECT value FROM " + META + " WHERE key = ?")) {
-			statement.setString(1, CURSOR_KEY);
+			statement.setString(1, key);
 			try (ResultSet rows = statement.executeQuery()) {
 				return rows.next() ? rows.getLong(1) : 0;
 			}

@@ -40,15 +40,15 @@ final class VersionStore implements AutoCloseable {
 
 	private final Connection connection;
 
-	private final PreparedStatement range;
+	private PreparedStatement range;
 
-	private final PreparedStatement select;
+	private PreparedStatement select;
 
-	private final PreparedStatement replaceLive;
+	private PreparedStatement replaceLive;
 
-	private final PreparedStatement replaceDeleted;
+	private PreparedStatement replaceDeleted;
 
-	private final PreparedStatement delete;
+	private PreparedStatement delete;
 
 	/**
 	 * Creates the table if missing and prepares the statements.
@@ -58,6 +58,11 @@ final class VersionStore implements AutoCloseable {
 	VersionStore(Connection connection) throws SQLException {
 		this.connection = connection;
 		install(connection);
+		prepare();
+	}
+
+	private void prepare() throws SQLException {
+		Connection connection = this.connection;
 		StringBuilder in = new StringBuilder();
 		for (int i = 0; i < IN_CHUNK; i++) {
 			in.append((i > 0) ? ", ?" : "?");
@@ -73,6 +78,28 @@ final class VersionStore implements AutoCloseable {
 		this.replaceDeleted = connection.prepareStatement(
 				"INSERT OR REPLACE INTO " + QUOTED + " (tbl, pk, vv, ghost, tombstone) VALUES (?, ?, ?, ?, ?)");
 		this.delete = connection.prepareStatement("DELETE FROM " + QUOTED + " WHERE tbl = ? AND pk = ?");
+	}
+
+	/**
+	 * Prepares the statements again; call after a failed transaction. sqlite-jdbc finalizes a statement that fails
+	 * with an I/O error or a full disk (a query, or an update outside a batch), after which every call fails with
+	 * "statement is not executing".
+	 * @throws SQLException if they cannot be prepared
+	 */
+	void reset() throws SQLException {
+		for (PreparedStatement statement : statements()) {
+			try {
+				statement.close();
+			}
+			catch (SQLException ex) {
+				// A finalized statement has nothing left to close.
+			}
+		}
+		prepare();
+	}
+
+	private List<PreparedStatement> statements() {
+		return List.of(this.range, this.select, this.replaceLive, this.replaceDeleted, this.delete);
 	}
 
 	/**
@@ -238,8 +265,7 @@ final class VersionStore implements AutoCloseable {
 
 	@Override
 	public void close() throws SQLException {
-		for (PreparedStatement statement : List.of(this.range, this.select, this.replaceLive, this.replaceDeleted,
-				this.delete)) {
+		for (PreparedStatement statement : statements()) {
 			statement.close();
 		}
 	}

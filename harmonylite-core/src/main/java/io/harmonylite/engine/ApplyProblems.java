@@ -3,87 +3,63 @@ package io.harmonylite.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
-import io.harmonylite.apply.ApplyListener;
-import io.harmonylite.apply.ReceivedMessage;
+import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
 import io.harmonylite.engine.EngineStatus.Severity;
-import io.harmonylite.event.ChangeEvent;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The head of a shard that keeps failing to apply: listens to the apply loop, and reports a batch that has failed
- * (and been retried) for longer than {@link #FAILING} as a {@link ProblemKind#SHARD_HEAD_FAILING} problem naming the
- * shard, stream position and error, until a batch is applied or dead-lettered again.
+ * Shard heads that keep failing to apply: a message the apply loop has retried for longer than {@link #FAILING}
+ * (a locked or full disk) is a {@link ProblemKind#SHARD_HEAD_FAILING} problem naming the shard, the position, the
+ * table and the error, until it is applied or skipped. A shard held by a schema mismatch is no such problem: its state
+ * says so already.
  */
-final class ApplyProblems implements ApplyListener, ProblemSource {
+final class ApplyProblems implements ProblemSource {
 
-	/** How long the apply loop may keep retrying a batch before the node reports it. */
+	/** How long the apply loop may keep retrying a shard's head before the node reports it. */
 	static final Duration FAILING = Duration.ofSeconds(10);
+
+	private final Supplier<Map<Integer, BlockedMessage>> blocked;
+
+	private final IntPredicate pausedBySchema;
 
 	private final Clock clock;
 
-	private volatile @Nullable Failing failing;
-
 	/**
 	 * Creates the source.
+	 * @param blocked the message each shard waits on (the apply loop's)
+	 * @param pausedBySchema whether a schema mismatch holds a shard
 	 * @param clock the clock
 	 */
-	ApplyProblems(Clock clock) {
+	ApplyProblems(Supplier<Map<Integer, BlockedMessage>> blocked, IntPredicate pausedBySchema, Clock clock) {
+		this.blocked = blocked;
+		this.pausedBySchema = pausedBySchema;
 		this.clock = clock;
 	}
 
 	@Override
-	public void batchFailed(ReceivedMessage head, RuntimeException failure) {
-		Failing current = this.failing;
-		Instant since = (current != null && current.head().position().equals(head.position())) ? current.since()
-				: this.clock.instant();
-		this.failing = new Failing(head, since, failure.getMessage());
-	}
-
-	@Override
-	public void applied(ChangeEvent event, Duration lag) {
-		this.failing = null;
-	}
-
-	@Override
-	public void batchApplied(int size, Duration duration) {
-		this.failing = null;
-	}
-
-	@Override
-	public void deadLettered(ReceivedMessage message, String reason) {
-		this.failing = null;
-	}
-
-	@Override
 	public List<Problem> problems() {
-		Failing current = this.failing;
-		if (current == null) {
-			return List.of();
+		Instant now = this.clock.instant();
+		List<Problem> problems = new ArrayList<>();
+		for (BlockedMessage head : this.blocked.get().values()) {
+			Duration failed = Duration.between(head.since(), now);
+			if (this.pausedBySchema.test(head.shard()) || failed.compareTo(FAILING) <= 0) {
+				continue;
+			}
+			problems.add(new Problem(ProblemKind.SHARD_HEAD_FAILING, Severity.DEGRADED, "shard " + head.shard(),
+					"the change at sequence " + head.sequence() + " of stream " + head.stream() + " (table "
+							+ head.table() + ") has waited " + failed.toSeconds() + " s: " + head.reason()
+							+ "; nothing of this shard is applied behind it. A locked or full disk clears by itself; "
+							+ "otherwise show or skip it with the shard operations",
+					head.since()));
 		}
-		Duration failed = Duration.between(current.since(), this.clock.instant());
-		if (failed.compareTo(FAILING) <= 0) {
-			return List.of();
-		}
-		return List.of(new Problem(ProblemKind.SHARD_HEAD_FAILING, Severity.DEGRADED, "shard " + current.head().shard(),
-				"the change at sequence " + current.head().position().sequence() + " of stream "
-						+ current.head().position().stream() + " has failed to apply for " + failed.toSeconds()
-						+ " s and is retried; nothing of this shard is applied behind it. Last error: "
-						+ current.error() + ". A locked or full disk clears by itself; otherwise see the apply WARNs",
-				current.since()));
-	}
-
-	/**
-	 * The batch that fails.
-	 *
-	 * @param head its first message
-	 * @param since when it first failed
-	 * @param error the last error's message
-	 */
-	private record Failing(ReceivedMessage head, Instant since, @Nullable String error) {
+		return problems;
 	}
 
 }

@@ -32,8 +32,8 @@ record CompositeApplyListener(List<ApplyListener> listeners) implements ApplyLis
 	}
 
 	@Override
-	public void batchFailed(ReceivedMessage head, RuntimeException failure) {
-		this.listeners.forEach((listener) -> listener.batchFailed(head, failure));
+	public void quarantined(ReceivedMessage message, String schemaHash) {
+		this.listeners.forEach((listener) -> listener.quarantined(message, schemaHash));
 	}
 
 }

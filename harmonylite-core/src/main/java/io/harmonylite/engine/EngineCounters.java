@@ -29,6 +29,8 @@ final class EngineCounters implements ApplyListener {
 
 	private final LongAdder eventsDropped = new LongAdder();
 
+	private final LongAdder quarantined = new LongAdder();
+
 	private final LongAdder snapshotsTaken = new LongAdder();
 
 	private final LongAdder snapshotRestores = new LongAdder();
@@ -48,6 +50,11 @@ final class EngineCounters implements ApplyListener {
 	@Override
 	public void deadLettered(ReceivedMessage message, String reason) {
 		this.deadLettersByShard.computeIfAbsent(message.shard(), (shard) -> new LongAdder()).increment();
+	}
+
+	@Override
+	public void quarantined(ReceivedMessage message, String schemaHash) {
+		this.quarantined.increment();
 	}
 
 	/**
@@ -126,7 +133,7 @@ final class EngineCounters implements ApplyListener {
 				total.publishRejected(), deadLetters, total.natsReconnects(), total.schemaPauses(),
 				total.schemaResumes(), total.workerRestarts(), this.eventsDropped.sum(), this.snapshotsTaken.sum(),
 				this.snapshotRestores.sum(), this.conflicts.superseded(), this.conflicts.aheadOfClock(),
-				this.conflicts.clampedLocalVersions());
+				this.conflicts.clampedLocalVersions(), this.quarantined.sum());
 	}
 
 	/**

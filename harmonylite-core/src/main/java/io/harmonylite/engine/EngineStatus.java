@@ -27,23 +27,52 @@ import org.jspecify.annotations.Nullable;
  * @param counters what the node counted since the engine was created, across restarts
  * @param snapshots the snapshots as this node sees them; {@code null} when snapshots are disabled or the node is
  * stopped
+ * @param recentFailedChanges the changes this node marked failed most recently since it started (at most ten), with
+ * table, key and reason; {@code failedChanges} counts also those of earlier runs
  * @param problems what is wrong with the node now, worst first; empty when nothing is
  * @since 0.1.0
  */
 public record EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate,
 		Nats nats, List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
 		@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots,
-		List<Problem> problems) {
+		List<FailedChange> recentFailedChanges, List<Problem> problems) {
 
 	public EngineStatus {
 		shards = List.copyOf(shards);
 		watchedTables = List.copyOf(watchedTables);
 		workers = List.copyOf(workers);
+		recentFailedChanges = List.copyOf(recentFailedChanges);
 		problems = List.copyOf(problems);
 	}
 
 	/**
 	 * A status without problems.
+	 * @param nodeId this node's id
+	 * @param version the HarmonyLite version
+	 * @param state the overall state
+	 * @param publish whether local changes are sent
+	 * @param replicate whether the cluster's changes are applied
+	 * @param nats the NATS connection
+	 * @param shards one entry per shard stream
+	 * @param pendingChanges captured changes not yet acknowledged by JetStream
+	 * @param failedChanges captured changes that can never be published
+	 * @param watchedTables the tables whose changes are captured
+	 * @param schema the local schema state
+	 * @param workers the node's worker threads
+	 * @param counters what the node counted since the engine was created
+	 * @param snapshots the snapshots as this node sees them, {@code null} when disabled
+	 * @param recentFailedChanges the changes this node marked failed most recently
+	 */
+	public EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate, Nats nats,
+			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
+			@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots,
+			List<FailedChange> recentFailedChanges) {
+		this(nodeId, version, state, publish, replicate, nats, shards, pendingChanges, failedChanges, watchedTables,
+				schema, workers, counters, snapshots, recentFailedChanges, List.of());
+	}
+
+	/**
+	 * A status without details of failed changes.
 	 * @param nodeId this node's id
 	 * @param version the HarmonyLite version
 	 * @param state the overall state
@@ -196,6 +225,17 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	}
 
 	/**
+	 * A local change that can never be published and was marked failed in the change log, so the other nodes miss it.
+	 *
+	 * @param changeId its id in the change log ({@code __harmonylite__change_log}, state 2)
+	 * @param table its table
+	 * @param key its primary-key values
+	 * @param reason why it cannot be published, with the fix
+	 */
+	public record FailedChange(long changeId, String table, String key, String reason) {
+	}
+
+	/**
 	 * The local schema state.
 	 *
 	 * @param hash the current schema hash
@@ -258,18 +298,48 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * clock (applied; a machine's clock is wrong)
 	 * @param clampedLocalVersions local changes whose version was bounded to this node's clock plus
 	 * {@code max-clock-skew} (a process writing the database has a clock too far ahead)
+	 * @param quarantinedUnknownHash messages quarantined (dead-lettered, also counted in {@code deadLetters}) because
+	 * no node of the cluster ever reported their schema hash
 	 */
 	public record Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
 			long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
 			long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores, long superseded,
-			long aheadOfClock, long clampedLocalVersions) {
+			long aheadOfClock, long clampedLocalVersions, long quarantinedUnknownHash) {
 
 		/** Nothing counted yet. */
-		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+		public static final Counters NONE = new Counters(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				0);
 
 		public Counters {
 			appliedByTable = Collections.unmodifiableMap(new TreeMap<>(appliedByTable));
 			publishedByTable = Collections.unmodifiableMap(new TreeMap<>(publishedByTable));
+		}
+
+		/**
+		 * Counts without quarantined messages.
+		 * @param appliedByTable changes applied on this node, by table
+		 * @param publishedByTable local changes acknowledged by JetStream, by table
+		 * @param publishFailures publish attempts that failed and were retried
+		 * @param publishRejected local changes that can never be published
+		 * @param deadLetters messages this node moved to the dead-letter stream
+		 * @param natsReconnects times the connection to NATS was re-established
+		 * @param schemaPauses times a shard was paused by a schema mismatch
+		 * @param schemaResumes times a paused shard resumed
+		 * @param workerRestarts times a dead worker was restarted
+		 * @param eventsDropped replicated-change events dropped because the listeners did not keep up
+		 * @param snapshotsTaken snapshots this node took and stored
+		 * @param snapshotRestores snapshots restored into this node's database
+		 * @param superseded received changes that lost on every column to what the node had
+		 * @param aheadOfClock received changes whose version was too far ahead of this node's clock
+		 * @param clampedLocalVersions local changes whose version was bounded to this node's clock
+		 */
+		public Counters(Map<String, Long> appliedByTable, Map<String, Long> publishedByTable, long publishFailures,
+				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
+				long workerRestarts, long eventsDropped, long snapshotsTaken, long snapshotRestores, long superseded,
+				long aheadOfClock, long clampedLocalVersions) {
+			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, snapshotsTaken, snapshotRestores,
+					superseded, aheadOfClock, clampedLocalVersions, 0);
 		}
 
 		/**
@@ -289,7 +359,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 				long publishRejected, long deadLetters, long natsReconnects, long schemaPauses, long schemaResumes,
 				long workerRestarts, long eventsDropped) {
 			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
-					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0);
+					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0, 0);
 		}
 
 	}

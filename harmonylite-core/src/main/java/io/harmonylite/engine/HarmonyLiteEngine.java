@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,6 +15,10 @@ import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ApplyListener;
+import io.harmonylite.apply.BlockedMessage;
+import io.harmonylite.apply.DeadLetterEntry;
+import io.harmonylite.apply.DeadLetterFilter;
+import io.harmonylite.apply.ReapplyReport;
 import io.harmonylite.apply.ReplicatedChangeListener;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.capture.ChangeCapture;
@@ -180,6 +186,28 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		return runningNode("resume shard " + checkedShard(shard)).resumeShard(shard);
 	}
 
+	/**
+	 * The message each shard waits on, e.g. a change whose schema hash this node does not accept (yet): its position,
+	 * table, operation, key, schema hash and why the shard waits.
+	 * @return by shard; empty when no shard waits, and when the node is stopped or does not replicate
+	 */
+	public Map<Integer, BlockedMessage> blockedMessages() {
+		RunningNode current = this.node;
+		return (current != null) ? current.blockedMessages() : Map.of();
+	}
+
+	/**
+	 * Moves the message a shard waits on to the dead-letter stream, as the operator's decision, and lets the shard go
+	 * on behind it; the dead letter stays in the dead-letter stream with its payload.
+	 * @param shard the shard, 0 to {@code harmonylite.replication.shards} - 1
+	 * @return the message skipped, empty when the shard waits on nothing
+	 * @throws IllegalArgumentException if there is no such shard
+	 * @throws HarmonyLiteException if the node is not started or does not replicate
+	 */
+	public Optional<BlockedMessage> skipBlockedMessage(int shard) {
+		return runningNode("skip the blocking message of shard " + checkedShard(shard)).skipBlocked(shard);
+	}
+
 	private int checkedShard(int shard) {
 		int shards = this.config.replication().shards();
 		if (shard < 0 || shard >= shards) {
@@ -301,6 +329,48 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	/**
+	 * The dead-letter operations (list, re-apply) of this node: through the running node's applier when started (each
+	 * letter between two apply batches), otherwise on the database file with NATS reached for the call only (for a
+	 * node whose process is stopped, e.g. from the command line).
+	 * @return the operations
+	 * @throws HarmonyLiteException from each operation when the node is started with {@code harmonylite.replicate=false}
+	 */
+	public DeadLetterOperations deadLetters() {
+		return new DeadLetterOperations() {
+
+			@Override
+			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
+				return withDeadLetters((operations) -> operations.list(filter));
+			}
+
+			@Override
+			public ReapplyReport reapply(DeadLetterFilter filter) {
+				return withDeadLetters((operations) -> operations.reapply(filter));
+			}
+
+		};
+	}
+
+	private <T> T withDeadLetters(Function<DeadLetterOperations, T> operation) {
+		RunningNode current = this.node;
+		if (current != null) {
+			DeadLetterOperations running = current.deadLetters();
+			if (running == null) {
+				throw new HarmonyLiteException("Node " + this.config.nodeId() + " does not apply the cluster's changes "
+						+ "(harmonylite.replicate=false), so it has no dead letters to re-apply");
+			}
+			return operation.apply(running);
+		}
+		synchronized (this) {
+			// Not started: the operation runs on the file; start() waits for it.
+			if (this.node != null) {
+				return withDeadLetters(operation);
+			}
+			return operation.apply(NodeAssembly.offlineDeadLetters(this.config, this.clock));
+		}
+	}
+
+	/**
 	 * Stops the node: stops taking new changes, lets in-flight publishes be acknowledged and the apply batch commit,
 	 * then closes NATS and the database. Does nothing when not started.
 	 */
@@ -335,7 +405,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private int changeQueueCapacity = ReplicatedChangeDispatcher.DEFAULT_CAPACITY;
 
-		private int wireFormat = ChangeEventCodec.FORMAT_VERSIONED;
+		private int wireFormat = ChangeEventCodec.FORMAT_CHUNKED;
 
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");

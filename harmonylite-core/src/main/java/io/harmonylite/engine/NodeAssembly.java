@@ -1,6 +1,7 @@
 package io.harmonylite.engine;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -19,12 +21,20 @@ import io.harmonylite.apply.AppliedPositions;
 import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ApplyQueue;
+import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.DeadLetterEntry;
+import io.harmonylite.apply.DeadLetterFilter;
+import io.harmonylite.apply.DeadLetterReplay;
+import io.harmonylite.apply.PositionedChange;
+import io.harmonylite.apply.ReapplyReport;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.PendingChange;
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEventCodec;
@@ -41,6 +51,7 @@ import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.schema.TableSchema;
+import io.harmonylite.schema.UnknownHashQuarantine;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
 import io.harmonylite.snapshot.ReplicatedTables;
 import io.harmonylite.snapshot.ReplicationState;
@@ -78,6 +89,9 @@ final class NodeAssembly {
 	/** How often the change event format is decided again from the schema registry. */
 	private static final Duration WIRE_FORMAT_CHECK = Duration.ofSeconds(5);
 
+	/** How often the schema hashes of the registry are read while a shard waits on a hash. */
+	private static final Duration QUARANTINE_CHECK = Duration.ofSeconds(1);
+
 	private final HarmonyLiteConfig config;
 
 	private final Clock clock;
@@ -100,9 +114,6 @@ final class NodeAssembly {
 
 	private final Resources resources;
 
-	/** Told by the apply loop about failing batches; reports a shard head that keeps failing. */
-	private final ApplyProblems applyProblems;
-
 	/** Set once the database is open: undoes a first installation of capture when the start fails. */
 	private @Nullable FirstCaptureUndo captureUndo;
 
@@ -121,7 +132,6 @@ final class NodeAssembly {
 		this.wireFormat = wireFormat;
 		this.conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
 		this.resources = new Resources(config.nodeId());
-		this.applyProblems = new ApplyProblems(clock);
 	}
 
 	/**
@@ -213,13 +223,26 @@ final class NodeAssembly {
 		schema.publish();
 		ClusterWireFormat wireFormat = new ClusterWireFormat(node, this.wireFormat);
 		wireFormat.refresh(registry);
+		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(node,
+				this.config.schema().unknownHashQuarantine(), this.clock);
+		quarantine.refresh(registry);
+		ApplyLoop loop = (receiving != null) ? applyLoop(receiving, gate, nats, quarantine) : null;
+		DeadLetterOperations deadLetters = (receiving != null && loop != null)
+				? deadLetters(nats, receiving.applier(), gate, (changes) -> applyBetweenBatches(loop, receiving, changes))
+				: null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
-		SnapshotRecovery recovery = startConsumers(receiving, gate, nats, workers, activity, snapshotWake, sources);
+		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources);
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
 		NodeSnapshots snapshots = (activity != null)
 				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
+		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.
+		every(scheduler, workers, QUARANTINE_CHECK, () -> {
+			if (gate.isPaused()) {
+				quarantine.refresh(registry);
+			}
+		});
 		this.counters.attach(() -> EngineCounters.RunCounts.of((publisher != null) ? publisher.stats() : null,
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
@@ -232,12 +255,15 @@ final class NodeAssembly {
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}
-		if (receiving != null) {
-			problems.add(this.applyProblems);
+		if (loop != null) {
+			problems.add(new ApplyProblems(loop::blocked, (shard) -> gate.pausedShards().containsKey(shard),
+					this.clock));
 		}
 		StatusReport status = new StatusReport(this.config, connection, captureState, schema, gate, sources,
-				supervisor, workers, this.counters, snapshots, streams, problems, this.clock);
-		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, publisher,
+				supervisor, workers, this.counters, snapshots,
+				(publisher != null) ? publisher.stats()::recentRejections : List::of, streams, problems, this.clock);
+		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, deadLetters,
+				publisher,
 				databaseChanged, status, snapshots, this.resources);
 	}
 
@@ -275,7 +301,7 @@ final class NodeAssembly {
 
 	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
 		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock, this.conflicts,
-				this.counters.conflicts()));
+				this.counters.conflicts(), this.config.tables(), this.config.ignoreTables()));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
 		AppliedPositions positions = new AppliedPositions(applier.positions());
 		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
@@ -284,19 +310,95 @@ final class NodeAssembly {
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 
-	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, SchemaGate gate, NatsNode nats,
-			Workers workers, @Nullable SnapshotActivity activity, Signal snapshotWake, List<ShardSource> sources) {
-		if (receiving == null) {
+	private ApplyLoop applyLoop(Receiving receiving, SchemaGate gate, NatsNode nats, UnknownHashQuarantine quarantine) {
+		ReplicationConfig replication = this.config.replication();
+		return new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
+				receiving.supervisor(), nats.deadLetterSink(), this.applyListener,
+				new ChangeEventCodec(replication.compress()), this.clock, replication.applyBatchSize(), quarantine);
+	}
+
+	private DeadLetterOperations deadLetters(NatsNode nats, ChangeApplier applier, SchemaGate gate,
+			Function<List<PositionedChange>, ApplyResult> writer) {
+		DeadLetterReplay replay = new DeadLetterReplay(this.config.nodeId(), nats.deadLetters(), applier, writer, gate,
+				new ChangeEventCodec(this.config.replication().compress()));
+		return new DeadLetterOperations() {
+
+			@Override
+			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
+				return replay.list(filter);
+			}
+
+			@Override
+			public ReapplyReport reapply(DeadLetterFilter filter) {
+				return replay.reapply(filter);
+			}
+
+		};
+	}
+
+	/** Applies a dead letter's changes with the loop's applier while the loop waits between two batches. */
+	private static ApplyResult applyBetweenBatches(ApplyLoop loop, Receiving receiving,
+			List<PositionedChange> changes) {
+		try (ApplyLoop.Pause pause = loop.pause()) {
+			return receiving.applier().apply(changes);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Interrupted while waiting for the apply loop to re-apply a dead letter",
+					ex);
+		}
+	}
+
+	/**
+	 * The dead-letter operations of a stopped node: the database and NATS (its embedded server too) are opened for
+	 * each call and closed after it.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @return the operations
+	 */
+	static DeadLetterOperations offlineDeadLetters(HarmonyLiteConfig config, Clock clock) {
+		return new DeadLetterOperations() {
+
+			@Override
+			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
+				return withOffline(config, clock, (replay) -> replay.list(filter));
+			}
+
+			@Override
+			public ReapplyReport reapply(DeadLetterFilter filter) {
+				return withOffline(config, clock, (replay) -> replay.reapply(filter));
+			}
+
+		};
+	}
+
+	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<DeadLetterReplay, T> operation) {
+		ConflictSettings conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
+		try (NatsNode nats = NatsNode.open(config.nats(), config.replication(), config.nodeId(), config.dbPath());
+				ChangeApplier applier = new ChangeApplier(SqliteConnections.open(config.dbPath()), clock, conflicts,
+						new ConflictStats(), config.tables(), config.ignoreTables());
+				Connection connection = SqliteConnections.open(config.dbPath())) {
+			nats.ensureStreams();
+			DeadLetterReplay replay = new DeadLetterReplay(config.nodeId(), nats.deadLetters(), applier,
+					applier::apply, OfflineSchema.gate(config, connection),
+					new ChangeEventCodec(config.replication().compress()));
+			return operation.apply(replay);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not close " + config.dbPath() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, @Nullable ApplyLoop loop,
+			SchemaGate gate, Workers workers, @Nullable SnapshotActivity activity, Signal snapshotWake,
+			List<ShardSource> sources) {
+		if (receiving == null || loop == null) {
 			step(7, "replicate=false: changes from the cluster are not applied");
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
 		step(7, "starting consumers of {} shard(s)", replication.shards());
 		ShardSupervisor supervisor = receiving.supervisor();
-		ApplyLoop loop = new ApplyLoop(receiving.applier(), receiving.queue(), receiving.positions(), gate,
-				supervisor, nats.deadLetterSink(), new CompositeApplyListener(List.of(this.applyListener,
-						this.applyProblems)), new ChangeEventCodec(replication.compress()),
-				this.clock, replication.applyBatchSize());
 		if (this.changeDispatcher != null) {
 			// Started before the apply loop, so stopped after it: it can still deliver the loop's last batch.
 			ReplicatedChangeDispatcher.Delivery delivery = this.changeDispatcher.delivery();

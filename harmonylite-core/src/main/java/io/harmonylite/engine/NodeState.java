@@ -26,6 +26,12 @@ public enum NodeState {
 	PAUSED_SCHEMA_MISMATCH,
 
 	/**
+	 * Local changes that can never be published (e.g. larger than a change may be) were marked failed: the other
+	 * nodes miss them until an operator acts (see {@link EngineStatus#recentFailedChanges()}); everything else flows.
+	 */
+	PUBLISH_FAILED,
+
+	/**
 	 * A stream no longer holds changes this node needs, and no snapshot fits yet (none exists, or none has this node's
 	 * schema hash): the node waits, says why, and restores one as soon as one fits; local writes still work.
 	 */

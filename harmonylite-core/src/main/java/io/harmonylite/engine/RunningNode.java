@@ -1,8 +1,13 @@
 package io.harmonylite.engine;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ApplyLoop;
+import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.Signal;
@@ -28,6 +33,10 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
 	private final @Nullable ShardSupervisor supervisor;
 
+	private final @Nullable ApplyLoop loop;
+
+	private final @Nullable DeadLetterOperations deadLetters;
+
 	private final @Nullable ChangePublisher publisher;
 
 	private final Signal databaseChanged;
@@ -46,6 +55,9 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	 * @param captureState the change log, for pending changes
 	 * @param registry the schema registry, for the cluster view
 	 * @param supervisor the shard supervisor, {@code null} when the node does not replicate
+	 * @param loop the apply loop, {@code null} when the node does not replicate
+	 * @param deadLetters lists and re-applies dead letters through the apply loop's applier, {@code null} when the node
+	 * does not replicate
 	 * @param publisher the publisher, {@code null} when the node does not publish
 	 * @param databaseChanged raised whenever the database may have changed
 	 * @param status assembles the status
@@ -53,7 +65,8 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	 * @param resources every started part, closed in reverse start order
 	 */
 	RunningNode(HarmonyLiteConfig config, ChangeCapture capture, SchemaMonitor schema, CaptureState captureState,
-			SchemaRegistry registry, @Nullable ShardSupervisor supervisor, @Nullable ChangePublisher publisher,
+			SchemaRegistry registry, @Nullable ShardSupervisor supervisor, @Nullable ApplyLoop loop,
+			@Nullable DeadLetterOperations deadLetters, @Nullable ChangePublisher publisher,
 			Signal databaseChanged, StatusReport status, @Nullable NodeSnapshots snapshots, Resources resources) {
 		this.config = config;
 		this.capture = capture;
@@ -61,6 +74,8 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 		this.captureState = captureState;
 		this.registry = registry;
 		this.supervisor = supervisor;
+		this.loop = loop;
+		this.deadLetters = deadLetters;
 		this.publisher = publisher;
 		this.databaseChanged = databaseChanged;
 		this.status = status;
@@ -74,6 +89,10 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
 	@Nullable SnapshotOperations snapshots() {
 		return this.snapshots;
+	}
+
+	@Nullable DeadLetterOperations deadLetters() {
+		return this.deadLetters;
 	}
 
 	ClusterSchemaView clusterSchema() {
@@ -96,6 +115,31 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	 */
 	boolean resumeShard(int shard) {
 		return receiving("resume").resume(shard);
+	}
+
+	/**
+	 * The message each shard waits on.
+	 * @return by shard; empty when none waits or the node does not replicate
+	 */
+	Map<Integer, BlockedMessage> blockedMessages() {
+		return (this.loop != null) ? this.loop.blocked() : Map.of();
+	}
+
+	/**
+	 * Moves the message a shard waits on to the dead letter so the shard goes on.
+	 * @param shard the shard, checked by the caller
+	 * @return the message skipped, empty when the shard waits on nothing
+	 */
+	Optional<BlockedMessage> skipBlocked(int shard) {
+		receiving("skip the blocking message of");
+		try {
+			return Objects.requireNonNull(this.loop).skipBlocked(shard);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Interrupted while waiting to skip the blocking message of shard " + shard,
+					ex);
+		}
 	}
 
 	private ShardSupervisor receiving(String action) {

@@ -196,13 +196,27 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	@Override
 	public void redeliverLater(int shard) {
-		if (this.closed || this.redeliveries.containsKey(shard)) {
+		redeliverAfter(shard, this.redeliveryDelay);
+	}
+
+	@Override
+	public void redeliverAfter(int shard, Duration delay) {
+		if (this.closed) {
 			return;
+		}
+		long millis = Math.min(delay.toMillis(), this.redeliveryDelay.toMillis());
+		ScheduledFuture<?> pending = this.redeliveries.get(shard);
+		if (pending != null) {
+			// Already waiting: only ever move the redelivery earlier.
+			if (pending.getDelay(TimeUnit.MILLISECONDS) <= millis || !pending.cancel(false)) {
+				return;
+			}
+			this.redeliveries.remove(shard, pending);
 		}
 		// Stop on the scheduler, never on the apply thread: the source may be waiting on the apply queue.
 		this.scheduler.execute(() -> stop(shard));
-		this.redeliveries.computeIfAbsent(shard, (s) -> this.scheduler.schedule(() -> restart(shard),
-				this.redeliveryDelay.toMillis(), TimeUnit.MILLISECONDS));
+		this.redeliveries.computeIfAbsent(shard,
+				(s) -> this.scheduler.schedule(() -> restart(shard), millis, TimeUnit.MILLISECONDS));
 	}
 
 	@Override

@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
+import io.harmonylite.replicate.RejectedChange;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersion;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +47,8 @@ final class StatusReport {
 
 	private final @Nullable NodeSnapshots snapshots;
 
+	private final Supplier<List<RejectedChange>> rejections;
+
 	private final StreamStateCache streams;
 
 	private final List<ProblemSource> problemSources;
@@ -63,15 +67,17 @@ final class StatusReport {
 	 * @param workers the workers
 	 * @param counters the engine's counters, with the node's attached
 	 * @param snapshots the snapshot parts, {@code null} when snapshots are disabled
+	 * @param rejections the changes the publisher marked failed most recently
 	 * @param streams the streams' states read in the background, which also tell whether JetStream answers
 	 * @param problemSources the parts that report problems (the workers' are added here)
 	 * @param clock the clock
 	 */
 	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
 			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
-			EngineCounters counters, @Nullable NodeSnapshots snapshots, StreamStateCache streams,
-			List<ProblemSource> problemSources, Clock clock) {
+			EngineCounters counters, @Nullable NodeSnapshots snapshots, Supplier<List<RejectedChange>> rejections,
+			StreamStateCache streams, List<ProblemSource> problemSources, Clock clock) {
 		this.snapshots = snapshots;
+		this.rejections = rejections;
 		this.config = config;
 		this.connection = connection;
 		this.capture = capture;
@@ -111,13 +117,25 @@ final class StatusReport {
 				version.updatedAt(), counts.schemaPauses(), counts.schemaResumes());
 		boolean captureIntact = this.capture.triggerCount() >= 3 * watched.size();
 		EngineStatus.Snapshots snapshotStatus = (this.snapshots != null) ? this.snapshots.status() : null;
+		long failed = this.capture.failedChanges();
 		List<EngineStatus.Problem> problems = problems(shards, snapshotStatus);
-		NodeState state = state(captureIntact, this.workers.anyDead(), reachable, shards, snapshotStatus, problems);
+		// Changes that can never be sent make the node PUBLISH_FAILED rather than DEGRADED: everything else flows.
+		NodeState state = state(captureIntact, this.workers.anyDead(), reachable, shards, snapshotStatus,
+				problems.stream().filter((problem) -> problem.kind() != EngineStatus.ProblemKind.CHANGES_FAILED)
+					.toList());
+		if (state == NodeState.RUNNING && failed > 0) {
+			state = NodeState.PUBLISH_FAILED;
+		}
+		List<EngineStatus.FailedChange> recentFailed = this.rejections.get()
+			.stream()
+			.map((change) -> new EngineStatus.FailedChange(change.changeId(), change.table(), change.key(),
+					change.reason()))
+			.toList();
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
 				nats(this.connection.connected(), counts.natsReconnects()),
-				shards, this.capture.pendingChanges(), this.capture.failedChanges(), watched, schemaStatus,
-				this.workers.status(), counts, snapshotStatus, problems);
+				shards, this.capture.pendingChanges(), failed, watched, schemaStatus,
+				this.workers.status(), counts, snapshotStatus, recentFailed, problems);
 	}
 
 	private List<EngineStatus.Problem> problems(List<EngineStatus.Shard> shards,

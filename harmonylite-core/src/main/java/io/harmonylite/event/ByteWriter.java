@@ -45,7 +45,10 @@ public final class ByteWriter {
 
 	private void ensure(int more) {
 		if (this.size + more > this.buffer.length) {
-			this.buffer = Arrays.copyOf(this.buffer, Math.max(this.buffer.length * 2, this.size + more));
+			// A large value (a BLOB of megabytes) gets room for the few bytes after it rather than a doubled buffer.
+			int needed = this.size + more;
+			int grown = (more > this.buffer.length) ? needed + 64 * 1024 : this.buffer.length * 2;
+			this.buffer = Arrays.copyOf(this.buffer, Math.max(grown, needed));
 		}
 	}
 
@@ -151,10 +154,11 @@ public final class ByteWriter {
 
 	/**
 	 * The bytes written so far.
-	 * @return a copy of the buffer
+	 * @return a copy of the buffer, or the buffer itself when it is exactly full (a later write copies it first), so
+	 * that a writer sized exactly never holds a large message twice
 	 */
 	public byte[] toByteArray() {
-		return Arrays.copyOf(this.buffer, this.size);
+		return (this.size == this.buffer.length) ? this.buffer : Arrays.copyOf(this.buffer, this.size);
 	}
 
 }

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * UPDATE changed, as a length-prefixed bit set over the row's columns in order (bit {@code i % 8} of byte
  * {@code i / 8}); an empty bit set means every column. A body with several events is their count followed by each
  * event's body, length-prefixed. Every length is checked against the bytes present and against
- * {@link #MAX_MESSAGE_BYTES}, so hostile input fails with a {@link MalformedEventException} and never allocates more
+ * {@link #MAX_CHANGE_BYTES}, so hostile input fails with a {@link MalformedEventException} and never allocates more
  * than that.
  * <p>
  * The format of a message decides how it is applied: format 2 changes are merged by version, format 1 changes (from
@@ -34,14 +34,29 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChangeEventCodec {
 
-	/** Upper bound of a decoded message body, well above the largest NATS payload a server allows. */
+	/**
+	 * Upper bound of a message body that nodes of format 2 and older decode, NATS' own ceiling for a payload; larger
+	 * changes travel in chunks, to nodes of {@link #FORMAT_CHUNKED}.
+	 */
 	public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+	/**
+	 * Upper bound of a decoded change body: a change (its whole row) larger than this is never published. Such a
+	 * change travels in chunks (see {@link ChunkHeader}) to nodes of {@link #FORMAT_CHUNKED}.
+	 */
+	public static final int MAX_CHANGE_BYTES = 128 * 1024 * 1024;
 
 	/** The format without versions, written by the previous release. */
 	public static final int FORMAT_UNVERSIONED = 1;
 
-	/** The format with versions and changed columns; the newest format this node reads and writes. */
+	/** The format with versions and changed columns; the newest event format this node reads and writes. */
 	public static final int FORMAT_VERSIONED = 2;
+
+	/**
+	 * The wire format of nodes that also reassemble changes split over several messages ({@link ChunkHeader}); the
+	 * events themselves are in {@link #FORMAT_VERSIONED}. A node publishes chunks only while every node reads this.
+	 */
+	public static final int FORMAT_CHUNKED = 3;
 
 	/** The largest clock value accepted, so that advancing a clock past it never overflows. */
 	public static final long MAX_HLC = (1L << 62) - 1;
@@ -184,7 +199,8 @@ public final class ChangeEventCodec {
 	}
 
 	private byte[] frame(byte[] raw, int flags) {
-		ByteWriter message = new ByteWriter(raw.length + 16);
+		// Sized exactly when uncompressed, so that the framed message is the writer's buffer, not a second copy.
+		ByteWriter message = new ByteWriter(this.compress ? raw.length / 2 + 16 : raw.length + 4);
 		message.write(MAGIC_0).write(MAGIC_1).write(this.format);
 		if (this.compress) {
 			message.write(flags | FLAG_ZSTD);
@@ -254,7 +270,7 @@ public final class ChangeEventCodec {
 			}
 			List<ChangeEvent> events = new ArrayList<>((int) count);
 			for (int i = 0; i < count; i++) {
-				events.add(readEvent(new ByteReader(reader.bytes(MAX_MESSAGE_BYTES)), version));
+				events.add(readEvent(new ByteReader(reader.bytes(MAX_CHANGE_BYTES)), version));
 			}
 			reader.expectEnd("the change events");
 			return events;
@@ -269,9 +285,9 @@ public final class ChangeEventCodec {
 
 	private static ByteBuffer decompress(ByteBuffer header) {
 		long size = new ByteReader(header).varLong();
-		if (size < 0 || size > MAX_MESSAGE_BYTES) {
+		if (size < 0 || size > MAX_CHANGE_BYTES) {
 			throw new MalformedEventException("Compressed change event claims " + size + " bytes; the limit is "
-					+ MAX_MESSAGE_BYTES);
+					+ MAX_CHANGE_BYTES);
 		}
 		byte[] compressed = new byte[header.remaining()];
 		header.get(compressed);
@@ -311,7 +327,7 @@ public final class ChangeEventCodec {
 				throw new MalformedEventException("Column '" + column + "' appears twice in a change of table '"
 						+ table + "'");
 			}
-			row.put(column, in.value(MAX_MESSAGE_BYTES));
+			row.put(column, in.value(MAX_CHANGE_BYTES));
 		}
 		long hlc = 0;
 		Set<String> changed = null;

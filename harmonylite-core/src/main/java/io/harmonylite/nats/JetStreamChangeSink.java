@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.event.ChunkHeader;
 import io.harmonylite.replicate.ChangeSink;
 import io.harmonylite.replicate.MessageTooLargeException;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.support.NatsJetStreamConstants;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes changes asynchronously to the shard subjects, with JetStream de-duplication by message id. A shard whose
@@ -60,6 +63,22 @@ public final class JetStreamChangeSink implements ChangeSink {
 
 	@Override
 	public CompletableFuture<?> publish(int shard, String messageId, byte[] payload) {
+		return publish(shard, messageId, payload, null);
+	}
+
+	@Override
+	public CompletableFuture<Long> publishChunk(int shard, String messageId, byte[] payload, ChunkHeader chunk) {
+		return publish(shard, messageId, payload, chunk).thenApply(PublishAck::getSeqno);
+	}
+
+	@Override
+	public int chunkSize() {
+		long maxPayload = this.connection.getMaxPayload();
+		return (maxPayload > 0) ? (int) Math.max(1, maxPayload - ChunkHeaders.HEADER_ROOM) : Integer.MAX_VALUE;
+	}
+
+	private CompletableFuture<PublishAck> publish(int shard, String messageId, byte[] payload,
+			@Nullable ChunkHeader chunk) {
 		String stream = this.config.streamName(shard);
 		String problem = this.replicas.problem(stream);
 		if (problem != null) {
@@ -68,6 +87,9 @@ public final class JetStreamChangeSink implements ChangeSink {
 		Headers headers = new Headers();
 		headers.put(NatsJetStreamConstants.MSG_ID_HDR, messageId);
 		headers.put(NatsJetStreamConstants.EXPECTED_STREAM_HDR, stream);
+		if (chunk != null) {
+			ChunkHeaders.write(chunk, headers);
+		}
 		long limit = PayloadLimit.forPayload(this.connection, headers);
 		if (payload.length > limit) {
 			throw new MessageTooLargeException(payload.length, limit);

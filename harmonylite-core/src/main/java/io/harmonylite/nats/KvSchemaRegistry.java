@@ -6,11 +6,18 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaRegistry;
@@ -40,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * that stops gracefully deletes its key at once. The bucket is created on first use when missing, with as many
  * replicas as the streams; an existing bucket is used as it is. Calls that fail transiently are retried for
  * {@link #RETRY_DEADLINE}.
+ * <p>
+ * Every hash a node publishes (current and previous) is also recorded, once per hash, in a second bucket without
+ * expiry, {@code <bucket>}{@value #HISTORY_SUFFIX} (key: the hash), so that {@link #reportedHashes()} still knows the
+ * hash of a node that upgraded and left.
  *
  * @since 0.1.0
  */
@@ -53,6 +64,14 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 
 	/** Prefix of every key; the node id follows. */
 	public static final String KEY_PREFIX = "node-";
+
+	/** Suffix of the bucket that records every hash ever published; its entries never expire. */
+	public static final String HISTORY_SUFFIX = "-history";
+
+	/** Hashes are hex; any other text is recorded under this prefix, Base64url-encoded, to make a valid key. */
+	private static final String ENCODED_PREFIX = "b64-";
+
+	private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_=-]+");
 
 	/** How long a call is retried while JetStream is unavailable, e.g. during a leader election. */
 	public static final Duration RETRY_DEADLINE = Duration.ofSeconds(15);
@@ -73,6 +92,11 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 
 	// Opened on first use, so that constructing the registry does no I/O. Guarded by this.
 	private @Nullable KeyValue keyValue;
+
+	private @Nullable KeyValue history;
+
+	// The hashes this instance recorded in the history bucket, so each is written once.
+	private final Set<String> recorded = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates a registry on the default bucket with the default TTL and one replica.
@@ -126,7 +150,73 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 					+ " to key " + key + " of NATS KV bucket " + this.bucket + ": " + ex.getMessage()
 					+ ". Check that NATS is reachable and has JetStream enabled.", ex);
 		}
+		record(state, state.schemaHash());
+		if (state.previousHash() != null) {
+			record(state, state.previousHash());
+		}
 	}
+
+	private void record(NodeSchemaState state, String hash) {
+		if (hash.isEmpty() || !this.recorded.add(hash)) {
+			return;
+		}
+		String key = historyKey(hash);
+		String historyBucket = this.bucket + HISTORY_SUFFIX;
+		try {
+			KeyValue kv = history();
+			String value = "{\"node_id\":" + state.nodeId() + ",\"reported_at\":\"" + state.updatedAt() + "\"}";
+			this.retry.call("record key " + key + " of bucket " + historyBucket,
+					() -> kv.put(key, value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException
+				| SchemaRegistryException ex) {
+			this.recorded.remove(hash);
+			throw new SchemaRegistryException("Could not record schema hash " + hash + " in NATS KV bucket "
+					+ historyBucket + ": " + ex.getMessage() + ". Check that NATS is reachable and has JetStream "
+					+ "enabled; it is recorded with the next heartbeat.", ex);
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The keys of the history bucket, and the hashes of the live entries (in case a record failed).
+	 */
+	@Override
+	public Set<String> reportedHashes() {
+		Set<String> hashes = new TreeSet<>();
+		for (NodeSchemaState node : nodes()) {
+			hashes.add(node.schemaHash());
+			if (node.previousHash() != null) {
+				hashes.add(node.previousHash());
+			}
+		}
+		String historyBucket = this.bucket + HISTORY_SUFFIX;
+		try {
+			KeyValue kv = history();
+			for (String key : this.retry.call("list the keys of bucket " + historyBucket, kv::keys)) {
+				hashes.add(hashOf(key));
+			}
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
+			throw new SchemaRegistryException("Could not list the schema hashes in NATS KV bucket " + historyBucket
+					+ ": " + ex.getMessage() + ". Check that NATS is reachable and has JetStream enabled.", ex);
+		}
+		hashes.remove("");
+		return Collections.unmodifiableSet(hashes);
+	}
+
+	private static String historyKey(String hash) {
+		return PLAIN_KEY.matcher(hash).matches() ? hash
+				: ENCODED_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(hash.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String hashOf(String key) {
+		return key.startsWith(ENCODED_PREFIX)
+				? new String(Base64.getUrlDecoder().decode(key.substring(ENCODED_PREFIX.length())), StandardCharsets.UTF_8)
+				: key;
+	}
+
 
 	/**
 	 * {@inheritDoc}
@@ -321,21 +411,45 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 
 	private synchronized KeyValue keyValue() {
 		if (this.keyValue == null) {
-			try {
-				ensureBucket(this.connection.keyValueManagement());
-				this.keyValue = this.connection.keyValue(this.bucket);
-			}
-			catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
-				throw new SchemaRegistryException("Could not open NATS KV bucket " + this.bucket + ": " + ex.getMessage()
-						+ ". Check that NATS is reachable and has JetStream enabled (nats-server -js).", ex);
-			}
+			this.keyValue = open(KeyValueConfiguration.builder()
+				.name(this.bucket)
+				.description("HarmonyLite schema state per node (key node-<id>)")
+				.ttl(this.ttl), this::checkSettings);
 		}
 		return this.keyValue;
 	}
 
-	private void ensureBucket(KeyValueManagement management) throws IOException, JetStreamApiException {
+	private synchronized KeyValue history() {
+		if (this.history == null) {
+			this.history = open(KeyValueConfiguration.builder()
+				.name(this.bucket + HISTORY_SUFFIX)
+				.description("HarmonyLite: every schema hash a node ever published (key: the hash)"), (status) -> {
+				});
+		}
+		return this.history;
+	}
+
+	private KeyValue open(KeyValueConfiguration.Builder configuration, Consumer<KeyValueStatus> existing) {
+		KeyValueConfiguration built = configuration.maxHistoryPerKey(1)
+			.replicas(this.replicas)
+			.storageType(StorageType.File)
+			.build();
 		try {
-			checkSettings(this.retry.call("read bucket " + this.bucket, () -> management.getStatus(this.bucket)));
+			ensureBucket(this.connection.keyValueManagement(), built, existing);
+			return this.connection.keyValue(built.getBucketName());
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException | JetStreamNotReadyException ex) {
+			throw new SchemaRegistryException("Could not open NATS KV bucket " + built.getBucketName() + ": "
+					+ ex.getMessage() + ". Check that NATS is reachable and has JetStream enabled (nats-server -js).",
+					ex);
+		}
+	}
+
+	private void ensureBucket(KeyValueManagement management, KeyValueConfiguration configuration,
+			Consumer<KeyValueStatus> existing) throws IOException, JetStreamApiException {
+		String name = configuration.getBucketName();
+		try {
+			existing.accept(this.retry.call("read bucket " + name, () -> management.getStatus(name)));
 			return;
 		}
 		catch (JetStreamApiException ex) {
@@ -343,23 +457,16 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 				throw ex;
 			}
 		}
-		KeyValueConfiguration configuration = KeyValueConfiguration.builder()
-			.name(this.bucket)
-			.description("HarmonyLite schema state per node (key node-<id>)")
-			.maxHistoryPerKey(1)
-			.ttl(this.ttl)
-			.replicas(this.replicas)
-			.storageType(StorageType.File)
-			.build();
 		try {
-			this.retry.call("create bucket " + this.bucket, () -> management.create(configuration));
-			logger.info("Created schema registry bucket {} (replicas {}, entries expire {} after their last update)",
-					this.bucket, this.replicas, this.ttl);
+			this.retry.call("create bucket " + name, () -> management.create(configuration));
+			logger.info("Created schema registry bucket {} (replicas {}, entries {})", name, this.replicas,
+					(configuration.getTtl() != null && !configuration.getTtl().isZero())
+							? "expire " + configuration.getTtl() + " after their last update" : "never expire");
 		}
 		catch (JetStreamApiException ex) {
 			// Another node may have created it at the same moment, possibly with other settings: use theirs.
 			try {
-				checkSettings(management.getStatus(this.bucket));
+				existing.accept(management.getStatus(name));
 			}
 			catch (JetStreamApiException notCreated) {
 				ex.addSuppressed(notCreated);

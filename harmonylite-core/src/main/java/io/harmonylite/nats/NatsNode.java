@@ -3,10 +3,13 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.apply.DeadLetterStore;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.embedded.EmbeddedNatsServer;
@@ -203,6 +206,20 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	public DeadLetterSink deadLetterSink() {
 		return new JetStreamDeadLetterSink(this.connection, this.jetStream, StreamManager.deadLetterSubject(this.config), this.nodeId);
+	}
+
+	/**
+	 * Reads the dead-letter stream back, and omitted payloads from the shard streams.
+	 * @return the reader
+	 */
+	public DeadLetterStore deadLetters() {
+		Map<String, ShardSubscriber> shards = new HashMap<>();
+		for (int shard = 0; shard < this.config.shards(); shard++) {
+			ShardSubscriber subscriber = new ShardSubscriber(this.jetStream, this.management, this.config, shard,
+					this.nodeId);
+			shards.put(subscriber.stream(), subscriber);
+		}
+		return new JetStreamDeadLetters(this.management, StreamManager.deadLetterStream(this.config), shards);
 	}
 
 	/**

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ChunkAssembler;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.apply.StreamState;
+import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.JetStream;
@@ -17,8 +19,10 @@ import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +49,9 @@ final class ShardSubscriber implements ShardSource {
 
 	private static final ConsumeOptions CONSUME = ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).build();
 
+	/** The largest message a change split into chunks may make up again, framing included. */
+	private static final long MAX_CHUNKED_MESSAGE_BYTES = ChangeEventCodec.MAX_CHANGE_BYTES + 1024L;
+
 	private final JetStream jetStream;
 
 	private final JetStreamManagement management;
@@ -62,6 +69,12 @@ final class ShardSubscriber implements ShardSource {
 	private final boolean requireLeader;
 
 	private @Nullable MessageConsumer consumer;
+
+	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
+			long nodeId) {
+		this(jetStream, management, config, shard, nodeId,
+				new JetStreamRetry(KvSchemaRegistry.RETRY_DEADLINE, JetStreamRetry.CHECK_CLUSTER));
+	}
 
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			long nodeId, JetStreamRetry retry) {
@@ -118,22 +131,7 @@ final class ShardSubscriber implements ShardSource {
 
 	@Override
 	public boolean holds(long sequence) {
-		try {
-			this.retry.call("read message " + sequence + " of stream " + this.stream,
-					() -> this.management.getMessage(this.stream, sequence));
-			return true;
-		}
-		catch (JetStreamApiException ex) {
-			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
-				return false;
-			}
-			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
-					+ ex.getMessage(), ex);
-		}
-		catch (IOException ex) {
-			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
-					+ ex.getMessage(), ex);
-		}
+		return messageAt(sequence) != null;
 	}
 
 	@Override
@@ -147,11 +145,14 @@ final class ShardSubscriber implements ShardSource {
 		else {
 			consumerConfig.deliverPolicy(DeliverPolicy.All);
 		}
+		// A new assembler per delivery: what an earlier delivery left unfinished is read back from the stream.
+		ChunkAssembler assembler = new ChunkAssembler(receiver, this::read, MAX_CHUNKED_MESSAGE_BYTES,
+				MAX_CHUNKED_MESSAGE_BYTES);
 		try {
 			this.consumer = this.retry.call("start consuming stream " + this.stream,
 					() -> this.jetStream.getStreamContext(this.stream)
 						.createOrderedConsumer(consumerConfig)
-						.consume(CONSUME, (message) -> deliver(message, receiver)));
+						.consume(CONSUME, (message) -> deliver(message, assembler)));
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not start consuming stream " + this.stream + " of shard " + this.shard
@@ -162,11 +163,79 @@ final class ShardSubscriber implements ShardSource {
 
 	private void deliver(Message message, Receiver receiver) {
 		try {
-			receiver.receive(new ReceivedMessage(this.shard,
-					new StreamPosition(this.stream, message.metaData().streamSequence()), message.getData()));
+			receiver.receive(received(new StreamPosition(this.stream, message.metaData().streamSequence()),
+					message.getHeaders(), message.getData()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	private ReceivedMessage received(StreamPosition position, @Nullable Headers headers, byte @Nullable [] data) {
+		byte[] payload = (data != null) ? data : new byte[0];
+		try {
+			return new ReceivedMessage(this.shard, position, payload, ChunkHeaders.read(headers), null);
+		}
+		catch (IllegalArgumentException ex) {
+			return new ReceivedMessage(this.shard, position, payload, null, "malformed chunk headers: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Reads one message back as a receiver would get it: a change split into chunks is reassembled from the chunk at
+	 * the sequence (its last) and the earlier chunks its links name.
+	 * @param sequence the message's sequence (of the last chunk, for a split change)
+	 * @return the payload, {@code null} when the stream no longer holds the message or one of its chunks, or the
+	 * sequence holds an earlier chunk
+	 */
+	byte @Nullable [] reassembled(long sequence) {
+		ReceivedMessage stored = read(sequence);
+		if (stored == null || stored.rejection() != null) {
+			return null;
+		}
+		ReceivedMessage[] whole = new ReceivedMessage[1];
+		try {
+			new ChunkAssembler((message) -> whole[0] = message, this::read, MAX_CHUNKED_MESSAGE_BYTES,
+					MAX_CHUNKED_MESSAGE_BYTES)
+				.receive(stored);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Interrupted while reading message " + sequence + " of stream "
+					+ this.stream, ex);
+		}
+		ReceivedMessage message = whole[0];
+		return (message == null || message.rejection() != null || message.positionOnly()) ? null : message.payload();
+	}
+
+	/**
+	 * Reads an earlier chunk back for the {@link ChunkAssembler}, retrying while JetStream is unavailable.
+	 */
+	private @Nullable ReceivedMessage read(long sequence) {
+		MessageInfo info = messageAt(sequence);
+		return (info != null)
+				? received(new StreamPosition(this.stream, sequence), info.getHeaders(), info.getData()) : null;
+	}
+
+	/**
+	 * The stored message at a sequence, retrying while JetStream is unavailable.
+	 * @return the message, {@code null} when the stream no longer holds it
+	 */
+	private @Nullable MessageInfo messageAt(long sequence) {
+		try {
+			return this.retry.call("read message " + sequence + " of stream " + this.stream,
+					() -> this.management.getMessage(this.stream, sequence));
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == NO_MESSAGE_FOUND) {
+				return null;
+			}
+			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
+					+ ex.getMessage(), ex);
+		}
+		catch (IOException ex) {
+			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
+					+ ex.getMessage(), ex);
 		}
 	}
 

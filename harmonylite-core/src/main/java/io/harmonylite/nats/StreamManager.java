@@ -156,10 +156,7 @@ public final class StreamManager {
 					throw failure("create", desired, ex);
 				}
 				// Another node created it first, with other settings: reconcile like an existing stream.
-				existing = info(name);
-				if (existing == null) {
-					throw failure("create", desired, ex);
-				}
+				existing = createdByAnotherNode(name, desired);
 			}
 			catch (IOException ex) {
 				throw failure("create", desired, ex);
@@ -211,6 +208,29 @@ public final class StreamManager {
 		logger.info("Updated stream {} (harmonylite.replication.update-existing=true): {}", name,
 				String.join(", ", differences));
 		return new StreamSetup(name, StreamSetup.Outcome.UPDATED, differences);
+	}
+
+	/**
+	 * Reads a stream that another node just created: in a cluster it may not be visible for a moment after the
+	 * creation was accepted, so "not found" is retried like a transient failure.
+	 */
+	private StreamInfo createdByAnotherNode(String name, StreamConfiguration desired) {
+		try {
+			return this.retry.call("read stream " + name + " that another node created", () -> {
+				try {
+					return this.management.getStreamInfo(name);
+				}
+				catch (JetStreamApiException ex) {
+					if (ex.getApiErrorCode() == STREAM_NOT_FOUND) {
+						throw new IOException("stream " + name + " is not visible yet", ex);
+					}
+					throw ex;
+				}
+			});
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw failure("read", desired, ex);
+		}
 	}
 
 	private @Nullable StreamInfo info(String name) {

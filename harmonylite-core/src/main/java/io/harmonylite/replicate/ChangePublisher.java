@@ -2,6 +2,7 @@ package io.harmonylite.replicate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.ChunkHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,9 @@ public final class ChangePublisher implements Runnable {
 
 	/** The largest change body every node decodes, with room for the message's framing. */
 	static final int MAX_DECODABLE_BODY_BYTES = ChangeEventCodec.MAX_MESSAGE_BYTES - 1024;
+
+	/** The largest change body sent in chunks, with room for the message's framing. */
+	static final int MAX_CHUNKED_BODY_BYTES = ChangeEventCodec.MAX_CHANGE_BYTES - 1024;
 
 	private final ChangeLogReader reader;
 
@@ -181,7 +186,10 @@ public final class ChangePublisher implements Runnable {
 				}
 				// A retry asked for before this round is this round.
 				this.retryNow = false;
-				if (publish(batch, hash, epoch, this.codec.withFormat(this.wireFormat.getAsInt()))) {
+				int format = this.wireFormat.getAsInt();
+				boolean chunked = format >= ChangeEventCodec.FORMAT_CHUNKED;
+				if (publish(batch, hash, epoch,
+						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked)) {
 					cursor = batch.get(batch.size() - 1).id();
 					backoff = Duration.ofMillis(100);
 				}
@@ -216,25 +224,32 @@ public final class ChangePublisher implements Runnable {
 	 * Publishes one batch and marks what was acknowledged. The batch's changes are grouped per shard, in order, into
 	 * messages of up to {@link #MAX_EVENTS_PER_MESSAGE} changes and {@link #MAX_MESSAGE_BYTES} bytes; a message's id
 	 * names its node, capture epoch, first and last change, so a message re-sent after a crash with the same changes is
-	 * dropped by JetStream as a duplicate.
+	 * dropped by JetStream as a duplicate. A change too large for one message is split into chunks when every node
+	 * reassembles them ({@code chunked}), and rejected otherwise.
 	 * @return whether every row was either acknowledged or permanently rejected
 	 */
-	private boolean publish(List<CapturedChange> batch, String hash, long epoch, ChangeEventCodec roundCodec)
-			throws InterruptedException {
+	private boolean publish(List<CapturedChange> batch, String hash, long epoch, ChangeEventCodec roundCodec,
+			boolean chunked) throws InterruptedException {
 		Map<Integer, Message> open = new HashMap<>();
 		List<Sent> sent = new ArrayList<>();
+		int maxBody = chunked ? MAX_CHUNKED_BODY_BYTES : MAX_DECODABLE_BODY_BYTES;
 		for (CapturedChange change : batch) {
 			ChangeEvent event = change.event();
 			int shard = this.router.shardOf(event);
 			byte[] body = roundCodec.encodeBody(event, hash);
-			if (body.length > MAX_DECODABLE_BODY_BYTES) {
+			if (body.length > maxBody) {
 				// Compression could squeeze it under the server's limit, but no node would decode it.
-				reject(change, new MessageTooLargeException(body.length, MAX_DECODABLE_BODY_BYTES));
+				reject(change, new MessageTooLargeException("Encoded change is " + body.length
+						+ " bytes but a change may have at most " + maxBody + " bytes"
+						+ (chunked ? "; store values this large outside the database"
+								: "; nodes split larger changes into chunks once every node runs a release that "
+										+ "reassembles them (wire format " + ChangeEventCodec.FORMAT_CHUNKED
+										+ "): upgrade the older nodes")));
 				continue;
 			}
 			Message message = open.get(shard);
 			if (message != null && !message.fits(body)) {
-				send(message, epoch, sent, roundCodec);
+				send(message, epoch, sent, roundCodec, chunked);
 				message = null;
 			}
 			if (message == null) {
@@ -244,12 +259,12 @@ public final class ChangePublisher implements Runnable {
 			message.add(change, body);
 		}
 		for (Message message : open.values()) {
-			send(message, epoch, sent, roundCodec);
+			send(message, epoch, sent, roundCodec, chunked);
 		}
 		return awaitAndMark(sent);
 	}
 
-	private void send(Message message, long epoch, List<Sent> sent, ChangeEventCodec roundCodec)
+	private void send(Message message, long epoch, List<Sent> sent, ChangeEventCodec roundCodec, boolean chunked)
 			throws InterruptedException {
 		byte[] payload = roundCodec.encodeAll(message.bodies);
 		List<CapturedChange> changes = message.changes;
@@ -264,20 +279,72 @@ public final class ChangePublisher implements Runnable {
 		catch (MessageTooLargeException ex) {
 			this.window.release();
 			if (changes.size() == 1) {
-				reject(changes.get(0), ex);
+				if (chunked) {
+					sendChunks(message.shard, changes.get(0), messageId, payload, sent);
+				}
+				else {
+					reject(changes.get(0), new MessageTooLargeException(ex.getMessage() + ". Nodes split larger "
+							+ "changes into chunks once every node runs a release that reassembles them (wire format "
+							+ ChangeEventCodec.FORMAT_CHUNKED + "): upgrade the older nodes"));
+				}
 				return;
 			}
 			// Compression or framing pushed a group over the limit: send its changes one by one.
 			for (int i = 0; i < changes.size(); i++) {
 				Message single = new Message(message.shard);
 				single.add(changes.get(i), message.bodies.get(i));
-				send(single, epoch, sent, roundCodec);
+				send(single, epoch, sent, roundCodec, chunked);
 			}
 		}
 		catch (RuntimeException | Error ex) {
 			// An Error too: the worker restarts this publisher, which must not have lost a place in the window.
 			this.window.release();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Sends a message too large for the server in chunks, in order, each acknowledged before the next is sent, since
+	 * each names the stream sequence of the one before. Only the last chunk's acknowledgement joins the round: the
+	 * change is marked published after it. A chunk that fails ends the change's attempt; the change stays pending, is
+	 * sent again whole, and the chunks already stored only move the receivers' positions.
+	 */
+	private void sendChunks(int shard, CapturedChange change, String messageId, byte[] payload, List<Sent> sent)
+			throws InterruptedException {
+		int size = this.sink.chunkSize();
+		int count = (int) ((payload.length + (long) size - 1) / size);
+		String checksum = ChunkHeader.sha256(payload);
+		logger.debug("Node {}: change {} is {} bytes, sent in {} chunks of up to {} bytes", this.nodeId, change.id(),
+				payload.length, count, size);
+		long previous = 0;
+		for (int index = 1; index <= count; index++) {
+			int offset = (index - 1) * size;
+			byte[] piece = Arrays.copyOfRange(payload, offset, Math.min(payload.length, offset + size));
+			ChunkHeader chunk = new ChunkHeader(messageId, index, count, offset, payload.length, checksum, previous);
+			// The checksum in the id keeps a re-sent change whose bytes differ from being mixed with earlier chunks.
+			String chunkId = messageId + "-" + checksum.substring(0, 16) + "-c" + index;
+			this.window.acquire();
+			CompletableFuture<Long> ack;
+			try {
+				ack = this.sink.publishChunk(shard, chunkId, piece, chunk);
+				ack.whenComplete((result, failure) -> this.window.release());
+			}
+			catch (RuntimeException | Error ex) {
+				this.window.release();
+				throw ex;
+			}
+			if (chunk.isLast()) {
+				sent.add(new Sent(shard, List.of(change), ack));
+				return;
+			}
+			try {
+				previous = awaitAck(ack, System.nanoTime() + ACK_TIMEOUT.toNanos());
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				sent.add(new Sent(shard, List.of(change), CompletableFuture.failedFuture(
+						(ex instanceof ExecutionException) ? ex.getCause() : ex)));
+				return;
+			}
 		}
 	}
 
@@ -333,7 +400,7 @@ public final class ChangePublisher implements Runnable {
 	/**
 	 * Waits for one acknowledgement until the deadline, in short slices so that {@link #retryNow()} ends the wait.
 	 */
-	private void awaitAck(CompletableFuture<?> ack, long deadline)
+	private <T> T awaitAck(CompletableFuture<T> ack, long deadline)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		while (true) {
 			long remaining = deadline - System.nanoTime();
@@ -341,8 +408,7 @@ public final class ChangePublisher implements Runnable {
 				throw new TimeoutException("JetStream answers again; sending again rather than waiting");
 			}
 			try {
-				ack.get(Math.max(0, Math.min(remaining, ACK_SLICE.toNanos())), TimeUnit.NANOSECONDS);
-				return;
+				return ack.get(Math.max(0, Math.min(remaining, ACK_SLICE.toNanos())), TimeUnit.NANOSECONDS);
 			}
 			catch (TimeoutException ex) {
 				if (remaining <= ACK_SLICE.toNanos()) {
@@ -357,7 +423,8 @@ public final class ChangePublisher implements Runnable {
 		logger.error("Node {}: change {} of table '{}' with key {} cannot be replicated and is marked failed: {}",
 				this.nodeId, change.id(), event.table(), event.primaryKeyValues(), ex.getMessage());
 		this.reader.markFailed(change.id());
-		this.stats.recordRejected();
+		this.stats.recordRejected(new RejectedChange(change.id(), event.table(),
+				String.valueOf(event.primaryKeyValues()), ex.getMessage()));
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -1,5 +1,8 @@
 package io.harmonylite.replicate;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +21,11 @@ public final class PublisherStats {
 
 	private final LongAdder rejected = new LongAdder();
 
+	/** The most recent rejected changes kept for the status. */
+	static final int RECENT_REJECTIONS = 10;
+
+	private final Deque<RejectedChange> recentRejections = new ArrayDeque<>();
+
 	void recordPublished(String table) {
 		this.publishedByTable.computeIfAbsent(table, (t) -> new LongAdder()).increment();
 	}
@@ -26,8 +34,14 @@ public final class PublisherStats {
 		this.failures.increment();
 	}
 
-	void recordRejected() {
+	void recordRejected(RejectedChange change) {
 		this.rejected.increment();
+		synchronized (this.recentRejections) {
+			if (this.recentRejections.size() == RECENT_REJECTIONS) {
+				this.recentRejections.removeFirst();
+			}
+			this.recentRejections.addLast(change);
+		}
 	}
 
 	/**
@@ -54,6 +68,16 @@ public final class PublisherStats {
 	 */
 	public long rejected() {
 		return this.rejected.sum();
+	}
+
+	/**
+	 * The most recent changes that can never be published, oldest first, at most ten.
+	 * @return the rejected changes
+	 */
+	public List<RejectedChange> recentRejections() {
+		synchronized (this.recentRejections) {
+			return List.copyOf(this.recentRejections);
+		}
 	}
 
 }

@@ -3,6 +3,7 @@ package io.harmonylite.schema;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import io.harmonylite.event.ChangeEventCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,10 @@ public final class ClusterWireFormat implements IntSupplier {
 		if (format != previous) {
 			if (format < this.ownFormat) {
 				logger.info("Node {}: publishing changes in format {}: node {} reads no newer format (an older "
-						+ "release); upgrade it to have conflicts resolved by version", this.nodeId, format, oldest);
+						+ "release); upgrade it to have {}", this.nodeId, format, oldest,
+						(format < ChangeEventCodec.FORMAT_VERSIONED) ? "conflicts resolved by version"
+								: "changes larger than the server's max_payload split into chunks rather than "
+										+ "rejected");
 			}
 			else {
 				logger.info("Node {}: publishing changes in format {}: every node in the registry reads it",

@@ -1,6 +1,7 @@
 package io.harmonylite.schema;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where nodes publish their schema state and read everyone else's, so that mismatches are visible cluster-wide.
@@ -23,5 +24,13 @@ public interface SchemaRegistry {
 	 * @throws SchemaRegistryException if the registry cannot be reached
 	 */
 	List<NodeSchemaState> nodes();
+
+	/**
+	 * Every schema hash a node ever published as its current or previous hash, also of nodes that stopped or left
+	 * since: a change carrying any other hash was made with a schema no node of the cluster has.
+	 * @return the hashes, the live nodes' included
+	 * @throws SchemaRegistryException if the registry cannot be reached
+	 */
+	Set<String> reportedHashes();
 
 }

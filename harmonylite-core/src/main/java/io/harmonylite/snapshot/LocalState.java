@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -73,6 +75,7 @@ final class LocalState {
 				copyTable(image, table);
 			}
 			keepLaterClock(image);
+			markPendingAsRestored(image);
 			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
 					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
 				SqliteSchema.execute(image, sql);
@@ -99,10 +102,7 @@ final class LocalState {
 
 	/**
 	 * The conflict clock (replicated state) never goes back on this node: it takes the later of the snapshot's value and
-	 * its own, so that this node's next local change still gets a version past every version it has handed out. The
-	 * meta table's recorder cursor stays: the node's pending changes are not recorded again into the snapshot's version
-	 * state, since the snapshot's rows do not hold their values; they are published with the versions they have and
-	 * merged here when they come back from the stream, as on every other node.
+	 * its own, so that this node's next local change still gets a version past every version it has handed out.
 	 */
 	private static void keepLaterClock(Connection image) throws SQLException {
 		if (SqliteSchema.tableExists(image, LIVE, SnapshotTables.CLOCK_TABLE)) {
@@ -111,6 +111,23 @@ final class LocalState {
 			String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
 			SqliteSchema.execute(image, "UPDATE main." + clock + " SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM "
 					+ LIVE + "." + clock + "), 0)) WHERE id = 1");
+		}
+	}
+
+	/**
+	 * The node's pending changes were made on tables the snapshot replaces: they are published, but must not be
+	 * recorded into the snapshot's version state as if the restored rows held them (their echo would then be skipped
+	 * and the node would lose its own writes). See {@link LocalChangeRecorder#RESTORED_THROUGH_KEY}.
+	 */
+	private static void markPendingAsRestored(Connection image) throws SQLException {
+		if (SqliteSchema.tableExists(image, "main", ChangeCapture.META_TABLE)
+				&& SqliteSchema.tableExists(image, "main", ChangeCapture.CHANGE_LOG_TABLE)) {
+			try (PreparedStatement mark = image.prepareStatement("INSERT OR REPLACE INTO main."
+					+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " (key, value) SELECT ?, coalesce(max(id), 0) "
+					+ "FROM main." + SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE))) {
+				mark.setString(1, LocalChangeRecorder.RESTORED_THROUGH_KEY);
+				mark.executeUpdate();
+			}
 		}
 	}
 

@@ -1,6 +1,9 @@
 package io.harmonylite.apply;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +18,7 @@ import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
 import io.harmonylite.schema.SchemaGate;
+import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +49,8 @@ class ApplyLoopTests {
 
 	private TestDatabase database;
 
+	private Connection applyConnection;
+
 	private ChangeApplier applier;
 
 	private final SchemaGate gate = new SchemaGate(1, HASH, null);
@@ -66,7 +72,8 @@ class ApplyLoopTests {
 		this.database = new TestDatabase(this.directory);
 		this.database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE)",
 				"INSERT INTO t VALUES (100, 'taken@example.com')");
-		this.applier = ChangeApplier.open(this.database.file());
+		this.applyConnection = SqliteConnections.open(this.database.file());
+		this.applier = new ChangeApplier(this.applyConnection);
 		DeadLetterSink sink = (message, reason) -> this.deadLetters.add(message.position().sequence() + ": " + reason);
 		ShardControl shards = new ShardControl() {
 			@Override
@@ -111,6 +118,86 @@ class ApplyLoopTests {
 	}
 
 	@Test
+	void notNullAndWrongKeyTypeInOneBatchShouldDeadLetterOnlyTheOffendingChangesAndApplyTheRestInOrder()
+			throws Exception {
+		// One batch: the batched write fails, and the change-by-change replay must blame the right changes, even
+		// though SQLite left the failed statements unusable (kept bindings, or finalized after SQLITE_MISMATCH).
+		this.database.execute("CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
+		this.queue.receive(message(1, "books", row("id", 1L, "title", "a")));
+		this.queue.receive(message(2, "books", row("id", 2L, "title", "b")));
+		this.queue.receive(message(3, "books", row("id", 1L, "title", null)));
+		this.queue.receive(message(4, "books", row("id", 2L, "title", "c")));
+		this.queue.receive(message(5, "books", row("id", "not a number", "title", "d")));
+		this.queue.receive(message(6, "books", row("id", 3L, "title", null)));
+		this.queue.receive(message(7, "books", row("id", 4L, "title", "ok")));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 7);
+		assertThat(this.deadLetters).hasSize(3);
+		assertThat(this.deadLetters.get(0)).startsWith("3: ").contains("SQLITE_CONSTRAINT_NOTNULL");
+		assertThat(this.deadLetters.get(1)).startsWith("5: ").contains("SQLITE_MISMATCH");
+		assertThat(this.deadLetters.get(2)).startsWith("6: ").contains("SQLITE_CONSTRAINT_NOTNULL");
+		assertThat(this.database.query("SELECT id, title FROM books ORDER BY id")).containsExactly(List.of(1L, "a"),
+				List.of(2L, "c"), List.of(4L, "ok"));
+	}
+
+	@Test
+	void fullDatabaseShouldBeRetriedWithoutDeadLetterUntilThereIsRoom() throws Exception {
+		this.database.execute("CREATE TABLE covers (id INTEGER PRIMARY KEY, image BLOB)");
+		long pages = (Long) this.database.query("PRAGMA page_count").get(0).get(0);
+		setMaxPageCount(pages);
+		this.queue.receive(message(1, "covers", row("id", 1L, "image", new byte[64 * 1024])));
+		this.queue.receive(message(2, "covers", row("id", 2L, "image", new byte[] { 1 })));
+		start();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.logs.list.stream()
+				.filter((event) -> event.getFormattedMessage().contains("SQLITE_FULL"))
+				.count() >= 2);
+		assertThat(this.deadLetters).isEmpty();
+		assertThat(this.database.count("covers")).isZero();
+		setMaxPageCount(1_000_000);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
+		assertThat(this.deadLetters).isEmpty();
+		assertThat(this.database.query("SELECT id, length(image) FROM covers ORDER BY id"))
+			.containsExactly(List.of(1L, 64L * 1024), List.of(2L, 1L));
+	}
+
+	@Test
+	void batchRetriedOnAFullDiskShouldShowItsFirstMessageAsTheShardsBlockedMessageUntilItApplies() throws Exception {
+		this.database.execute("CREATE TABLE covers (id INTEGER PRIMARY KEY, image BLOB)");
+		setMaxPageCount((Long) this.database.query("PRAGMA page_count").get(0).get(0));
+		this.queue.receive(message(1, "covers", row("id", 7L, "image", new byte[64 * 1024])));
+		this.queue.receive(message(2, "covers", row("id", 8L, "image", new byte[] { 1 })));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().containsKey(0));
+		BlockedMessage blocked = this.loop.blocked().get(0);
+		assertThat(blocked.sequence()).isEqualTo(1);
+		assertThat(blocked.table()).isEqualTo("covers");
+		assertThat(blocked.key()).containsEntry("id", 7L);
+		assertThat(blocked.reason()).startsWith("a transient failure").contains("SQLITE_FULL");
+		assertThat(this.deadLetters).isEmpty();
+
+		setMaxPageCount(1_000_000);
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().isEmpty());
+	}
+
+	@Test
+	void messageBlockedByATransientFailureShouldBeSkippedToTheDeadLetterByTheOperator() throws Exception {
+		this.database.execute("CREATE TABLE covers (id INTEGER PRIMARY KEY, image BLOB)");
+		setMaxPageCount((Long) this.database.query("PRAGMA page_count").get(0).get(0));
+		this.queue.receive(message(1, "covers", row("id", 7L, "image", new byte[64 * 1024])));
+		this.queue.receive(message(2, "covers", row("id", 8L, "image", new byte[] { 1 })));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().containsKey(0));
+
+		assertThat(this.loop.skipBlocked(0)).hasValueSatisfying((skipped) -> assertThat(skipped.sequence()).isOne());
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
+		assertThat(this.deadLetters).singleElement().asString().startsWith("1: skipped by an operator");
+		assertThat(this.database.query("SELECT id FROM covers")).containsExactly(List.of(8L));
+	}
+
+	@Test
 	void changeThatNoLongerFitsAfterLocalDdlShouldWaitForTheNewHashInsteadOfBeingDeadLettered() throws Exception {
 		// A migration drops column x here; until the hash is recomputed, the gate still holds the old hash, so a change
 		// from a node on that hash passes the gate, and names a column that is gone.
@@ -150,6 +237,13 @@ class ApplyLoopTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 2);
 		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(2L), List.of(100L));
 		assertThat(this.positions.of(STREAM)).isEqualTo(2);
+	}
+
+	private void setMaxPageCount(long pages) throws SQLException {
+		// max_page_count is per connection: the applier's own hits SQLITE_FULL.
+		try (Statement statement = this.applyConnection.createStatement()) {
+			statement.execute("PRAGMA max_page_count = " + pages);
+		}
 	}
 
 	private long schemaVersion() {

@@ -2,11 +2,15 @@ package io.harmonylite.apply;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.event.Operation;
+import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +50,32 @@ class ChangeApplierValidationTests {
 	void close() throws SQLException {
 		this.applier.close();
 		this.database.close();
+	}
+
+	@Test
+	void applyWhenTableIsIgnoredByThisNodeShouldRejectAndWriteNothing() throws SQLException {
+		this.database.execute("CREATE TABLE Secrets (id INTEGER PRIMARY KEY, secret TEXT)");
+		try (ChangeApplier selective = new ChangeApplier(SqliteConnections.open(this.database.file()),
+				Clock.systemUTC(), ConflictSettings.applyOnly(), new ConflictStats(), List.of(), List.of("Secrets",
+						"nokey"))) {
+			assertThatExceptionOfType(InvalidChangeException.class)
+				.isThrownBy(() -> selective.apply(List.of(upsert(STREAM, 2, "Secrets", row("id", 1L, "secret", "s")))))
+				.withMessageContaining("table 'Secrets' is not replicated by this node");
+			selective.apply(List.of(upsert(STREAM, 3, "books", row("id", 1L, "title", "t"))));
+		}
+		assertThat(this.database.count("Secrets")).isZero();
+		assertThat(this.database.count("books")).isEqualTo(1);
+	}
+
+	@Test
+	void applyWhenTableIsNotListedInTablesShouldReject() throws SQLException {
+		try (ChangeApplier selective = new ChangeApplier(SqliteConnections.open(this.database.file()),
+				Clock.systemUTC(), ConflictSettings.applyOnly(), new ConflictStats(), List.of("books"), List.of())) {
+			assertThatExceptionOfType(InvalidChangeException.class)
+				.isThrownBy(() -> selective.apply(List.of(upsert(STREAM, 2, "pairs", row("a", "x", "b", "y")))))
+				.withMessageContaining("table 'pairs' is not replicated by this node");
+		}
+		assertThat(this.database.count("pairs")).isZero();
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.AppliedPositions;
@@ -18,6 +19,7 @@ import io.harmonylite.apply.InMemoryShardSource;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.replicate.RejectedChange;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.InMemorySchemaRegistry;
 import io.harmonylite.schema.SchemaChangeDetector;
@@ -97,7 +99,7 @@ class StatusReportTests {
 		assertThat(status.nats().connected()).isTrue();
 		assertThat(status.nats().servers()).containsExactly("nats://127.0.0.1:4222");
 		assertThat(status.pendingChanges()).isEqualTo(2);
-		assertThat(status.failedChanges()).isEqualTo(1);
+		assertThat(status.failedChanges()).isZero();
 		assertThat(status.watchedTables()).containsExactly("Books");
 		assertThat(status.schema().hash()).isEqualTo(this.baseline.version().hash());
 		assertThat(status.shards()).extracting(EngineStatus.Shard::appliedSequence, EngineStatus.Shard::streamLastSequence,
@@ -229,6 +231,22 @@ class StatusReportTests {
 	}
 
 	@Test
+	void changesThatCanNeverBePublishedShouldDegradeTheNodeNamingTheirTableAndKey() {
+		this.capture.failed = 1;
+		this.capture.failedByTable = Map.of("Books", 1L);
+		RejectedChange rejected = new RejectedChange(7, "Books", "[42]", "Encoded change is too large");
+		EngineStatus status = report(supervisor(), () -> List.of(rejected)).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.PUBLISH_FAILED);
+		assertThat(status.problems(EngineStatus.ProblemKind.CHANGES_FAILED)).singleElement()
+			.extracting(EngineStatus.Problem::subject)
+			.isEqualTo("table Books");
+		assertThat(status.failedChanges()).isEqualTo(1);
+		assertThat(status.recentFailedChanges())
+			.containsExactly(new EngineStatus.FailedChange(7, "Books", "[42]", "Encoded change is too large"));
+	}
+
+	@Test
 	void nodeThatDoesNotReplicateShouldReportNoPositionsAndUnknownLag() {
 		EngineStatus status = report(null).build();
 
@@ -270,12 +288,16 @@ class StatusReportTests {
 	}
 
 	private StatusReport report(@Nullable ShardSupervisor supervisor) {
+		return report(supervisor, List::of);
+	}
+
+	private StatusReport report(@Nullable ShardSupervisor supervisor, Supplier<List<RejectedChange>> rejections) {
 		List<ShardSource> sources = List.of(this.first, this.second);
 		StreamStateCache streams = new StreamStateCache(1, sources, this.clock, () -> {
 		});
 		streams.refresh();
 		return new StatusReport(config(), this.connection, this.capture, this.schema, this.baseline.gate(), sources,
-				supervisor, this.workers, this.counters, null, streams,
+				supervisor, this.workers, this.counters, null, rejections, streams,
 				List.of(new ConnectionProblems(config(), this.connection, streams, this.clock),
 						new PublishProblems(this.capture, true, this.clock)),
 				this.clock);

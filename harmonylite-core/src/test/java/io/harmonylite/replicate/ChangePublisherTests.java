@@ -24,6 +24,7 @@ import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.ChunkHeader;
 import io.harmonylite.event.Operation;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.AfterEach;
@@ -269,6 +270,16 @@ class ChangePublisherTests {
 
 		synchronized int calls() {
 			return this.calls;
+		}
+
+		@Override
+		public CompletableFuture<Long> publishChunk(int shard, String messageId, byte[] payload, ChunkHeader chunk) {
+			throw new UnsupportedOperationException("this stream accepts any size; nothing is split");
+		}
+
+		@Override
+		public int chunkSize() {
+			return Integer.MAX_VALUE;
 		}
 
 		synchronized List<byte[]> payloads() {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemorySchemaRegistry implements SchemaRegistry {
 
 	private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+
+	private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
 	private final Duration ttl;
 
@@ -32,6 +35,15 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
 	@Override
 	public void publish(NodeSchemaState state) {
 		this.entries.put(state.nodeId(), new Entry(state, this.clock.instant()));
+		this.reported.add(state.schemaHash());
+		if (state.previousHash() != null) {
+			this.reported.add(state.previousHash());
+		}
+	}
+
+	@Override
+	public Set<String> reportedHashes() {
+		return Set.copyOf(this.reported);
 	}
 
 	@Override

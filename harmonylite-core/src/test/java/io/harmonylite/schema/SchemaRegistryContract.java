@@ -47,6 +47,19 @@ public abstract class SchemaRegistryContract {
 	}
 
 	@Test
+	void reportedHashesShouldKeepEveryCurrentAndPreviousHashAlsoAfterTheEntryExpired() {
+		SchemaRegistry registry = createRegistry(SHORT_TTL);
+		assertThat(registry.reportedHashes()).isEmpty();
+		registry.publish(state(1, "first"));
+		registry.publish(new NodeSchemaState(2, "third", "second", "v0.1.0", List.of("Books"), Instant.EPOCH));
+		assertThat(registry.reportedHashes()).containsExactlyInAnyOrder("first", "second", "third");
+		await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(200))
+			.untilAsserted(() -> assertThat(registry.nodes()).isEmpty());
+		assertThat(registry.reportedHashes()).containsExactlyInAnyOrder("first", "second", "third");
+	}
+
+	@Test
 	void nodesShouldBeOrderedByNodeId() {
 		SchemaRegistry registry = createRegistry(Duration.ofMinutes(5));
 		for (long nodeId : new long[] { 30, 1, 2, 10 }) {

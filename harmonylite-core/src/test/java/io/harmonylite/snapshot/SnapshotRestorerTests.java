@@ -76,6 +76,10 @@ class SnapshotRestorerTests {
 			.isEqualTo(this.fixture.origin.rows("SELECT * FROM Books ORDER BY id"));
 		assertThat(RestoreFixture.localState(node)).as("change log, meta, layouts, schema version, drafts, triggers")
 			.isEqualTo(localBefore);
+		assertThat(node.rows("SELECT value FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key = '"
+				+ LocalChangeRecorder.RESTORED_THROUGH_KEY + "'"))
+			.as("the pending changes are marked: published, not recorded into the snapshot's versions")
+			.isEqualTo(node.rows("SELECT max(id) FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\""));
 		assertThat(node.rows("SELECT stream, sequence FROM \"" + SnapshotTables.POSITIONS + "\""))
 			.containsExactly(RestoreFixture.STREAM + "|1000");
 		assertThat(node.rows("SELECT snapshot_id FROM \"" + SnapshotTables.RESTORE_TABLE + "\""))

@@ -27,7 +27,16 @@ import static org.awaitility.Awaitility.await;
  */
 public final class NatsTestCluster implements AutoCloseable {
 
-	private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
+	private static final Duration FORM_TIMEOUT = Duration.ofSeconds(120);
+
+	/**
+	 * How long one start may take to form before it is started again on fresh ports and stores: now and then (more
+	 * often on a loaded machine) a server of a freshly started nats-server 2.10 cluster never learns the JetStream
+	 * meta leader, and a new start forms at once.
+	 */
+	private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(40);
+
+	private static final int ATTEMPTS = 3;
 
 	private final List<NatsTestServer> servers;
 
@@ -60,6 +69,21 @@ public final class NatsTestCluster implements AutoCloseable {
 	 * @return the formed cluster
 	 */
 	public static NatsTestCluster start(int size, String jetStreamConfig) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return startOnce(size, jetStreamConfig, (attempt < ATTEMPTS) ? ATTEMPT_TIMEOUT : FORM_TIMEOUT);
+			}
+			catch (ClusterNotFormedException ex) {
+				if (attempt == ATTEMPTS) {
+					throw ex;
+				}
+				System.err.println("NATS test cluster did not form (attempt " + attempt + "); starting it again: "
+						+ ex.getMessage());
+			}
+		}
+	}
+
+	private static NatsTestCluster startOnce(int size, String jetStreamConfig, Duration timeout) {
 		List<Integer> ports = FreePorts.many(2 * size);
 		String clusterName = "test-cluster-" + ports.get(0);
 		List<NatsTestServer> servers = new ArrayList<>();
@@ -78,7 +102,7 @@ public final class NatsTestCluster implements AutoCloseable {
 						jetStreamConfig));
 			}
 			NatsTestCluster formed = new NatsTestCluster(servers);
-			formed.awaitJetStream(size);
+			formed.awaitJetStream(size, timeout);
 			return formed;
 		}
 		catch (RuntimeException ex) {
@@ -92,6 +116,10 @@ public final class NatsTestCluster implements AutoCloseable {
 	 * @param replicas the replicas the check stream asks for
 	 */
 	public void awaitJetStream(int replicas) {
+		awaitJetStream(replicas, FORM_TIMEOUT);
+	}
+
+	private void awaitJetStream(int replicas, Duration timeout) {
 		Options options = new Options.Builder().servers(urls().toArray(String[]::new))
 			.connectionTimeout(Duration.ofSeconds(2))
 			.maxReconnects(-1)
@@ -99,7 +127,7 @@ public final class NatsTestCluster implements AutoCloseable {
 		try (Connection connection = Nats.connectReconnectOnConnect(options)) {
 			JetStreamManagement jsm = connection.jetStreamManagement();
 			String name = "cluster-check-" + UUID.randomUUID();
-			await().atMost(FORM_TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+			await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
 				try {
 					jsm.addStream(StreamConfiguration.builder()
 						.name(name)
@@ -116,7 +144,7 @@ public final class NatsTestCluster implements AutoCloseable {
 			jsm.deleteStream(name);
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new IllegalStateException("The NATS test cluster did not form within " + FORM_TIMEOUT.toSeconds()
+			throw new ClusterNotFormedException("The NATS test cluster did not form within " + timeout.toSeconds()
 					+ " s: " + ex.getMessage() + "\n" + logTails(), ex);
 		}
 		catch (IOException | JetStreamApiException ex) {
@@ -176,6 +204,17 @@ public final class NatsTestCluster implements AutoCloseable {
 	@Override
 	public void close() {
 		this.servers.forEach(NatsTestServer::close);
+	}
+
+	/**
+	 * The cluster's servers run but JetStream cannot place a stream with the wanted replicas in time.
+	 */
+	static final class ClusterNotFormedException extends IllegalStateException {
+
+		ClusterNotFormedException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
 	}
 
 }

@@ -119,7 +119,8 @@ final class EngineConfigMapper {
 	}
 
 	private static SchemaConfig schema(HarmonyLiteProperties.Schema schema) {
-		return new SchemaConfig(schema.getCheckInterval(), schema.getRecomputeInterval(), schema.getNakDelay());
+		return new SchemaConfig(schema.getCheckInterval(), schema.getRecomputeInterval(), schema.getNakDelay(),
+				schema.getUnknownHashQuarantine());
 	}
 
 }

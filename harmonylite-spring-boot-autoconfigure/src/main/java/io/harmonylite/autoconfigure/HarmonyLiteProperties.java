@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.harmonylite.schema.SchemaConfig;
 import io.harmonylite.snapshot.RestoreMode;
 import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.snapshot.SnapshotStoreType;
@@ -705,6 +706,13 @@ public class HarmonyLiteProperties {
 		 */
 		private Duration nakDelay = Duration.ofSeconds(30);
 
+		/**
+		 * Time a shard waits on a change whose schema hash no node in the schema registry has ever reported before
+		 * the change is quarantined to the dead-letter stream, so that the shard goes on. A hash that any node
+		 * reports, or reported before, keeps the shard waiting (a rolling upgrade).
+		 */
+		private Duration unknownHashQuarantine = SchemaConfig.DEFAULT_UNKNOWN_HASH_QUARANTINE;
+
 		public Duration getCheckInterval() {
 			return this.checkInterval;
 		}
@@ -727,6 +735,14 @@ public class HarmonyLiteProperties {
 
 		public void setNakDelay(Duration nakDelay) {
 			this.nakDelay = nakDelay;
+		}
+
+		public Duration getUnknownHashQuarantine() {
+			return this.unknownHashQuarantine;
+		}
+
+		public void setUnknownHashQuarantine(Duration unknownHashQuarantine) {
+			this.unknownHashQuarantine = unknownHashQuarantine;
 		}
 
 	}

@@ -139,7 +139,7 @@ public final class EngineStatuses {
 	 */
 	public static EngineStatus.Counters counters(long natsReconnects, Map<String, Long> publishedByTable) {
 		return new EngineStatus.Counters(Map.of("Books", 12L), publishedByTable, 1, 0, 3, natsReconnects, 1, 0, 0, 4,
-				0, 0, 5, 1, 2);
+				0, 0, 5, 1, 2, 6);
 	}
 
 	/**
@@ -174,7 +174,7 @@ public final class EngineStatuses {
 		return new EngineStatus(status.nodeId(), status.version(), status.state(), status.publish(),
 				status.replicate(), status.nats(), status.shards(), status.pendingChanges(), status.failedChanges(),
 				status.watchedTables(), status.schema(), status.workers(), status.counters(), status.snapshots(),
-				List.of(problems));
+				status.recentFailedChanges(), List.of(problems));
 	}
 
 	/**

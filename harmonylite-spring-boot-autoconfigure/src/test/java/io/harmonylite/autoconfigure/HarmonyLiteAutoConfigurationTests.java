@@ -221,7 +221,8 @@ class HarmonyLiteAutoConfigurationTests {
 				"harmonylite.nats.urls", "nats://a:4222,nats://b:4222", "harmonylite.nats.reconnect-wait", "3s",
 				"harmonylite.nats.embedded.port", "0"));
 		source.putAll(Map.of("harmonylite.replication.shards", "4", "harmonylite.replication.compress", "true",
-				"harmonylite.replication.stream-prefix", "books", "harmonylite.schema.nak-delay", "10s"));
+				"harmonylite.replication.stream-prefix", "books", "harmonylite.schema.nak-delay", "10s",
+				"harmonylite.schema.unknown-hash-quarantine", "5s"));
 		HarmonyLiteProperties properties = new Binder(source).bind("harmonylite", HarmonyLiteProperties.class)
 			.orElseThrow(IllegalStateException::new);
 		HarmonyLiteConfig config = EngineConfigMapper.map(properties,
@@ -241,6 +242,7 @@ class HarmonyLiteAutoConfigurationTests {
 		assertThat(config.replication().compress()).isTrue();
 		assertThat(config.replication().streamName(3)).isEqualTo("books-3");
 		assertThat(config.schema().nakDelay()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(config.schema().unknownHashQuarantine()).isEqualTo(Duration.ofSeconds(5));
 	}
 
 	@Test

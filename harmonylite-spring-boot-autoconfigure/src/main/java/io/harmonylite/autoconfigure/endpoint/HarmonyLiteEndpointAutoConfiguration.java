@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEndpoint}, when it is available (enabled and
- * exposed), with its write operations ({@link HarmonyLiteOperation} beans: pause and resume a shard, uninstall
- * capture) and its web extension, which answers them with their HTTP statuses.
+ * exposed), with its write operations ({@link HarmonyLiteOperation} beans: pause and resume a shard, show and skip
+ * the message a shard waits on, uninstall capture) and its web extension, which answers them with their HTTP statuses.
  *
  * @since 0.1.0
  */
@@ -49,6 +49,18 @@ public final class HarmonyLiteEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ResumeShardOperation harmonyLiteResumeShardOperation(HarmonyLiteEngine engine) {
 		return new ResumeShardOperation(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SkipBlockedMessageOperation harmonyLiteSkipBlockedMessageOperation(HarmonyLiteEngine engine) {
+		return new SkipBlockedMessageOperation(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SkipBlockedMessageOperation.Show harmonyLiteShowBlockedMessageOperation(HarmonyLiteEngine engine) {
+		return new SkipBlockedMessageOperation.Show(engine);
 	}
 
 	@Bean

@@ -20,9 +20,10 @@ import org.springframework.boot.health.contributor.Status;
  * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits
  * ({@link #PAUSED_MANUALLY} while an operator does), {@code RESTORING} while a snapshot is restored,
  * {@link #DEGRADED} while NATS is unreachable (also while JetStream does not answer: no quorum), while changes wait
- * too long for their acknowledgement, changes were marked failed or a shard stalled, or the newest snapshot is older
- * than {@code harmonylite.snapshot.stale-after}, {@code DOWN} when capture is broken, a worker thread died (until it
- * is restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
+ * too long for their acknowledgement or a shard stalled or keeps failing, local changes were marked failed because
+ * they can never be published ({@link #PUBLISH_FAILED}), or the newest snapshot is older than
+ * {@code harmonylite.snapshot.stale-after}, {@code DOWN} when capture is broken, a worker thread died (until it is
+ * restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
  * restarted, and {@code OUT_OF_SERVICE} while the engine is stopped. The status's description then names what is
  * wrong (the shard, table or server), and the details list every problem under {@code problems}.
  * <p>
@@ -50,6 +51,13 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	/** Replication goes on, but not everything flows; the description names what. */
 	public static final Status DEGRADED_PROBLEMS = new Status(DEGRADED.getCode(),
 			"Replication goes on, but not everything flows; see problems");
+
+	/**
+	 * Local changes were marked failed because they can never be published: the {@code DEGRADED} status, described as
+	 * such; the details name their tables and keys.
+	 */
+	public static final Status PUBLISH_FAILED = new Status(DEGRADED.getCode(),
+			"Local changes that can never be published were set aside; the other nodes miss them until an operator acts");
 
 	/** The embedded nats-server's state while it is being restarted. */
 	private static final String EMBEDDED_SERVER_DOWN = "DOWN";
@@ -96,6 +104,9 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("pendingChanges", current.pendingChanges())
 			.withDetail("failedChanges", current.failedChanges())
 			.withDetail("shards", shards(current.shards()));
+		if (!current.recentFailedChanges().isEmpty()) {
+			builder.withDetail("recentFailedChanges", current.recentFailedChanges());
+		}
 		List<Map<String, Object>> dead = deadWorkers(current.workers());
 		if (!dead.isEmpty()) {
 			builder.withDetail("deadWorkers", dead);
@@ -142,6 +153,7 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			case RESTORING -> SnapshotHealth.RESTORING;
 			case DISCONNECTED -> DEGRADED;
 			case DEGRADED -> DEGRADED_PROBLEMS;
+			case PUBLISH_FAILED -> PUBLISH_FAILED;
 			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
 			case STOPPED -> Status.OUT_OF_SERVICE;
 		};

@@ -60,6 +60,8 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	static final String SCHEMA_RESUMES = "harmonylite.schema.resumes";
 
+	static final String SCHEMA_QUARANTINED = "harmonylite.schema.quarantined";
+
 	static final String WORKER_RESTARTS = "harmonylite.worker.restarts";
 
 	static final String SHARDS_PAUSED_MANUALLY = "harmonylite.shards.paused.manually";
@@ -155,6 +157,9 @@ public class HarmonyLiteMetrics implements MeterBinder {
 				EngineStatus.Counters::schemaPauses);
 		counter(registry, SCHEMA_RESUMES, "Times a shard paused by a schema mismatch resumed",
 				EngineStatus.Counters::schemaResumes);
+		counter(registry, SCHEMA_QUARANTINED,
+				"Messages quarantined to the dead-letter stream because no node ever reported their schema hash",
+				EngineStatus.Counters::quarantinedUnknownHash);
 		counter(registry, WORKER_RESTARTS, "Times a dead worker thread of the node was restarted",
 				EngineStatus.Counters::workerRestarts);
 		counter(registry, EVENTS_DROPPED,

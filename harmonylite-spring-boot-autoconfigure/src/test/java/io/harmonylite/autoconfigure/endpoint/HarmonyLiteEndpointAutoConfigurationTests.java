@@ -70,7 +70,11 @@ class HarmonyLiteEndpointAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(PauseShardOperation.class)
 					.hasSingleBean(ResumeShardOperation.class)
+					.hasSingleBean(SkipBlockedMessageOperation.class)
+					.hasSingleBean(SkipBlockedMessageOperation.Show.class)
 					.hasSingleBean(UninstallCaptureOperation.class);
+				assertThat(context.getBean(HarmonyLiteEndpoint.class).actOn("shards", "0", "skip").message())
+					.contains("is not started");
 				OperationResult result = context.getBean(HarmonyLiteEndpoint.class).actOn("shards", "0", "pause");
 				assertThat(result.outcome()).as(result.message()).isEqualTo(OperationResult.Outcome.CONFLICT);
 				assertThat(result.message()).contains("is not started");

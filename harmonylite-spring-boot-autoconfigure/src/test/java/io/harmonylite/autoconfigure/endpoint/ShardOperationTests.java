@@ -3,16 +3,19 @@ package io.harmonylite.autoconfigure.endpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.autoconfigure.EngineStatuses;
 import io.harmonylite.autoconfigure.endpoint.HarmonyLiteEndpoint.ShardDescriptor;
 import io.harmonylite.autoconfigure.endpoint.OperationResult.Outcome;
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.NodeState;
+import io.harmonylite.event.Operation;
 import io.harmonylite.replicate.ReplicationConfig;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,28 @@ class ShardOperationTests {
 			assertThat(shard.pausedSince()).isEqualTo(EngineStatuses.PAUSED_SINCE);
 			assertThat(shard.pausedReason()).startsWith("paused by an operator");
 		});
+	}
+
+	@Test
+	void showBlockedShouldDescribeTheMessageTheShardWaitsOnAndSkipShouldMoveIt() {
+		BlockedMessage blocked = new BlockedMessage(1, "harmonylite-changes-1", 42, "Books", Operation.INSERT,
+				Map.of("id", 9L), 1, "f".repeat(64), "no node in the schema registry has ever reported it",
+				EngineStatuses.PAUSED_SINCE);
+		OperationResult shown = new SkipBlockedMessageOperation.Show(config(true), this.status::get,
+				() -> Map.of(1, blocked)).run("1");
+		assertThat(shown.outcome()).isEqualTo(Outcome.UNCHANGED);
+		assertThat(shown.message()).contains("message 42 of stream harmonylite-changes-1", "INSERT on table 'Books'",
+				"key {id=9}", "schema hash " + "f".repeat(64), "Why: no node in the schema registry",
+				"\"action\": \"skip\"");
+		assertThat(new SkipBlockedMessageOperation.Show(config(true), this.status::get, Map::of).run("0").message())
+			.isEqualTo("Shard 0 waits on no message on node 3");
+
+		OperationResult skipped = new SkipBlockedMessageOperation(config(true), this.status::get,
+				(shard) -> this.acted.add(shard)).run("1");
+		assertThat(this.acted).containsExactly(1);
+		assertThat(skipped.outcome()).isEqualTo(Outcome.DONE);
+		assertThat(skipped.action()).isEqualTo("skip");
+		assertThat(skipped.message()).contains("moved to the dead-letter stream");
 	}
 
 	@Test

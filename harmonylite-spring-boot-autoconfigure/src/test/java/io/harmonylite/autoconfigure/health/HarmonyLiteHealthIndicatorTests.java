@@ -115,6 +115,23 @@ class HarmonyLiteHealthIndicatorTests {
 	}
 
 	@Test
+	void changesThatCanNeverBePublishedShouldDegradeHealthNamingTableAndKey() {
+		EngineStatus failed = EngineStatuses.inState(NodeState.PUBLISH_FAILED);
+		EngineStatus.FailedChange change = new EngineStatus.FailedChange(12, "covers", "[7]",
+				"Encoded change is 140000000 bytes but a change may have at most 134216704 bytes");
+		EngineStatus withDetails = new EngineStatus(failed.nodeId(), failed.version(), failed.state(), true, true,
+				failed.nats(), failed.shards(), 0, 1, List.of("covers"), failed.schema(), failed.workers(),
+				failed.counters(), null, List.of(change));
+
+		Health health = new HarmonyLiteHealthIndicator(() -> withDetails).health(true);
+
+		assertThat(health.getStatus()).isEqualTo(HarmonyLiteHealthIndicator.DEGRADED);
+		assertThat(health.getStatus().getDescription()).contains("can never be published");
+		assertThat(health.getDetails()).containsEntry("failedChanges", 1L)
+			.containsEntry("recentFailedChanges", List.of(change));
+	}
+
+	@Test
 	void healthWithStreamGapShouldNameTheGap() {
 		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.inState(NodeState.STREAM_GAP))
 			.health(true);

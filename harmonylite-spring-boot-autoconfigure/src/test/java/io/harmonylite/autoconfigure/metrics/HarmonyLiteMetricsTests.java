@@ -43,7 +43,8 @@ class HarmonyLiteMetricsTests {
 					HarmonyLiteMetrics.NATS_RECONNECTS, HarmonyLiteMetrics.SCHEMA_PAUSES,
 					HarmonyLiteMetrics.SCHEMA_RESUMES, HarmonyLiteMetrics.WORKER_RESTARTS,
 					HarmonyLiteMetrics.SHARDS_PAUSED_MANUALLY, HarmonyLiteMetrics.EVENTS_DROPPED,
-					HarmonyLiteMetrics.SUPERSEDED, HarmonyLiteMetrics.AHEAD_OF_CLOCK, HarmonyLiteMetrics.CLAMPED_VERSIONS);
+					HarmonyLiteMetrics.SUPERSEDED, HarmonyLiteMetrics.AHEAD_OF_CLOCK, HarmonyLiteMetrics.CLAMPED_VERSIONS,
+					HarmonyLiteMetrics.SCHEMA_QUARANTINED);
 	}
 
 	@Test
@@ -122,6 +123,7 @@ class HarmonyLiteMetricsTests {
 		assertThat(counter(HarmonyLiteMetrics.SUPERSEDED)).isEqualTo(5);
 		assertThat(counter(HarmonyLiteMetrics.AHEAD_OF_CLOCK)).isOne();
 		assertThat(counter(HarmonyLiteMetrics.CLAMPED_VERSIONS)).isEqualTo(2);
+		assertThat(counter(HarmonyLiteMetrics.SCHEMA_QUARANTINED)).isEqualTo(6);
 		assertThat(byTable(HarmonyLiteMetrics.APPLIED, "Books")).isEqualTo(12);
 		assertThat(byTable(HarmonyLiteMetrics.PUBLISHED, "Books")).isEqualTo(9);
 	}

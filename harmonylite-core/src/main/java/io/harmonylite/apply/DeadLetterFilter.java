@@ -1,0 +1,28 @@
+package io.harmonylite.apply;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which dead letters an operator lists or re-applies: a range of the dead-letter stream, and optionally one table.
+ *
+ * @param table only letters whose changes are all of this table; {@code null} for every table
+ * @param fromSequence the first dead-letter sequence, inclusive
+ * @param toSequence the last dead-letter sequence, inclusive
+ * @since 0.1.0
+ */
+public record DeadLetterFilter(@Nullable String table, long fromSequence, long toSequence) {
+
+	/** Every dead letter. */
+	public static final DeadLetterFilter ALL = new DeadLetterFilter(null, 1, Long.MAX_VALUE);
+
+	public DeadLetterFilter {
+		if (fromSequence < 1 || toSequence < fromSequence) {
+			throw new IllegalArgumentException("A dead-letter range runs from sequence 1 or more to a sequence not "
+					+ "below it, but was " + fromSequence + " to " + toSequence);
+		}
+		if (table != null && table.isBlank()) {
+			table = null;
+		}
+	}
+
+}

@@ -1,0 +1,123 @@
+package io.harmonylite.schema;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a change whose schema hash this node does not accept keeps its shard waiting or is quarantined:
+ * while any node in the schema registry reports the hash, now or ever before (a rolling upgrade in progress, or a
+ * node that upgraded and left), the shard waits for this node's schema to catch up; a hash that no node has ever
+ * reported cannot come from any schema of the cluster, and once it has been unknown for
+ * {@value SchemaConfig#UNKNOWN_HASH_QUARANTINE_PROPERTY} its message is quarantined (dead-lettered) so the shard goes on.
+ * <p>
+ * The registry is read by {@link #refresh(SchemaRegistry)} on a maintenance thread; {@link #judge(String)} answers from
+ * what was read, without I/O, on the apply thread. Until the registry was read once, and while the last read is not
+ * newer than the moment a hash was first seen, nothing is quarantined. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class UnknownHashQuarantine {
+
+	private static final Logger logger = LoggerFactory.getLogger(UnknownHashQuarantine.class);
+
+	private final long nodeId;
+
+	private final Duration delay;
+
+	private final Clock clock;
+
+	private volatile @Nullable Known known;
+
+	// When each hash unknown to the registry was first judged.
+	private final Map<String, Instant> firstUnknown = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the decision.
+	 * @param nodeId this node's id, for the logs
+	 * @param delay how long a hash must stay unknown before its messages are quarantined
+	 * @param clock the clock
+	 */
+	public UnknownHashQuarantine(long nodeId, Duration delay, Clock clock) {
+		this.nodeId = nodeId;
+		this.delay = Objects.requireNonNull(delay, "delay");
+		this.clock = Objects.requireNonNull(clock, "clock");
+	}
+
+	/**
+	 * Reads the hashes the cluster ever reported; keeps the previous read when the registry cannot be reached.
+	 * @param registry the schema registry
+	 */
+	public void refresh(SchemaRegistry registry) {
+		Instant now = this.clock.instant();
+		try {
+			Set<String> hashes = registry.reportedHashes();
+			this.known = new Known(Set.copyOf(hashes), now);
+			this.firstUnknown.keySet().removeIf(hashes::contains);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: could not read the schema hashes of the registry; no message is quarantined until it "
+					+ "can be read: {}", this.nodeId, ex.getMessage());
+		}
+	}
+
+	/**
+	 * How long a hash may stay unknown before its messages are quarantined.
+	 * @return the delay
+	 */
+	public Duration delay() {
+		return this.delay;
+	}
+
+	/**
+	 * Judges a hash this node does not accept.
+	 * @param hash the schema hash a change carries
+	 * @return whether to wait (and for how long at most before judging again) or to quarantine
+	 */
+	public Verdict judge(String hash) {
+		Known current = this.known;
+		if (current == null) {
+			return new Verdict(false, this.delay, "the schema registry was not read yet");
+		}
+		if (current.hashes().contains(hash)) {
+			this.firstUnknown.remove(hash);
+			return new Verdict(false, this.delay, "a node of the cluster reports schema hash "
+					+ SchemaHasher.shortHash(hash) + " (a rolling upgrade in progress); waiting for this node's schema "
+					+ "to catch up: apply the same migration here");
+		}
+		Instant now = this.clock.instant();
+		Instant since = this.firstUnknown.computeIfAbsent(hash, (unknown) -> now);
+		Duration left = this.delay.minus(Duration.between(since, now));
+		String unknown = "no node in the schema registry has ever reported schema hash " + SchemaHasher.shortHash(hash);
+		boolean waiting = left.compareTo(Duration.ZERO) > 0 || !current.readAt().isAfter(since);
+		if (waiting) {
+			return new Verdict(false, left.isNegative() ? Duration.ZERO : left,
+					unknown + "; quarantined " + this.delay + " after it was first seen unless a node reports it");
+		}
+		return new Verdict(true, Duration.ZERO, unknown + " within " + this.delay + " ("
+				+ SchemaConfig.UNKNOWN_HASH_QUARANTINE_PROPERTY + "), so no schema of the cluster made this change");
+	}
+
+	/**
+	 * What to do with a message whose hash this node does not accept.
+	 *
+	 * @param quarantine {@code true} to dead-letter it now, {@code false} to keep the shard waiting
+	 * @param judgeAgainIn when waiting, the longest time before the message should be judged again
+	 * @param reason why, for the operator (no row data)
+	 * @since 0.1.0
+	 */
+	public record Verdict(boolean quarantine, Duration judgeAgainIn, String reason) {
+	}
+
+	private record Known(Set<String> hashes, Instant readAt) {
+	}
+
+}
