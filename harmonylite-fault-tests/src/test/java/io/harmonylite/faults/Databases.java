@@ -30,7 +30,9 @@ final class Databases {
 	 * @param sql the statements
 	 */
 	static void sqlite3(Path database, String sql) {
-		Commands.Result result = Commands.run(List.of("sqlite3", "-bail", database.toString()), sql);
+		// The node and the workload's writers hold the file's locks now and then: wait for them as an application would.
+		Commands.Result result = Commands.run(List.of("sqlite3", "-bail", "-cmd", ".timeout 30000", database.toString()),
+				sql);
 		if (result.exitCode() != 0) {
 			throw new IllegalStateException("sqlite3 " + database + " failed (" + result.exitCode() + "): "
 					+ result.output());

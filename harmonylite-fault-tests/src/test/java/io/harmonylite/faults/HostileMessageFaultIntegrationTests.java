@@ -11,6 +11,7 @@ import java.util.Map;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
+import io.harmonylite.event.Version;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -91,8 +92,10 @@ class HostileMessageFaultIntegrationTests {
 	}
 
 	private static ChangeEvent change(String table, Map<String, Object> row, String schemaHash) {
-		return new ChangeEvent(99, 1, table, Operation.INSERT, row, List.of("id"), System.currentTimeMillis(),
-				schemaHash);
+		// Versioned, as every node of this release writes them.
+		long now = System.currentTimeMillis();
+		return new ChangeEvent(99, 1, table, Operation.INSERT, row, List.of("id"), now, schemaHash)
+			.withHlc(Version.hlcOf(now));
 	}
 
 	private static Map<String, Object> row(Object... columnsAndValues) {
