@@ -2,9 +2,6 @@ package io.harmonylite.engine;
 
 import java.util.List;
 
-import io.harmonylite.apply.DeadLetterEntry;
-import io.harmonylite.apply.DeadLetterFilter;
-import io.harmonylite.apply.ReapplyReport;
 
 /**
  * The dead-letter operations an operator asks for (Actuator, command line): list this node's dead letters, and apply

@@ -23,11 +23,7 @@ import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
-import io.harmonylite.apply.DeadLetterEntry;
-import io.harmonylite.apply.DeadLetterFilter;
-import io.harmonylite.apply.DeadLetterReplay;
 import io.harmonylite.apply.PositionedChange;
-import io.harmonylite.apply.ReapplyReport;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
@@ -373,7 +369,10 @@ final class NodeAssembly {
 	}
 
 	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<DeadLetterReplay, T> operation) {
-		ConflictSettings conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
+		// Local changes take part in the merge only where capture is installed (the node ran here before).
+		ConflictSettings conflicts = OfflineSchema.captureInstalled(config.dbPath())
+				? new ConflictSettings(config.nodeId(), config.replication().maxClockSkew())
+				: ConflictSettings.applyOnly();
 		try (NatsNode nats = NatsNode.open(config.nats(), config.replication(), config.nodeId(), config.dbPath());
 				ChangeApplier applier = new ChangeApplier(SqliteConnections.open(config.dbPath()), clock, conflicts,
 						new ConflictStats(), config.tables(), config.ignoreTables());

@@ -1,12 +1,19 @@
 package io.harmonylite.engine;
 
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersion;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.snapshot.ReplicatedTables;
+import io.harmonylite.sqlite.SqliteConnections;
 
 /**
  * The schema hashes a stopped node would accept once started: the hash of its tables as they are now, and as previous
@@ -16,6 +23,25 @@ import io.harmonylite.snapshot.ReplicatedTables;
 final class OfflineSchema {
 
 	private OfflineSchema() {
+	}
+
+	/**
+	 * Whether change capture is installed in a database, so that its local changes can be recorded.
+	 * @param database the database file
+	 * @return {@code true} when the change log exists
+	 */
+	static boolean captureInstalled(Path database) {
+		try (Connection connection = SqliteConnections.open(database);
+				PreparedStatement query = connection
+					.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+			query.setString(1, ChangeCapture.CHANGE_LOG_TABLE);
+			try (ResultSet rows = query.executeQuery()) {
+				return rows.next();
+			}
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read " + database + ": " + ex.getMessage(), ex);
+		}
 	}
 
 	/**

@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.harmonylite.apply.DeadLetterEntry;
-import io.harmonylite.apply.DeadLetterFilter;
-import io.harmonylite.apply.ReapplyReport;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;

@@ -31,6 +31,12 @@ enum NodeCommand {
 	/** Lists the snapshots of the store. */
 	LIST_SNAPSHOTS("list-snapshots"),
 
+	/** Lists this node's dead letters (all, of a table, or a range of dead-letter sequences). */
+	LIST_DEAD_LETTERS("list-dead-letters", true),
+
+	/** Applies this node's dead letters again (all, of a table, or a range of dead-letter sequences). */
+	REAPPLY_DEAD_LETTERS("reapply-dead-letters", true),
+
 	/** Prints the version. */
 	VERSION("version");
 

@@ -24,7 +24,9 @@ import org.springframework.core.env.MapPropertySource;
  * Runs the node's one-shot commands, answered from the database and the schema registry without starting
  * replication: {@code --schema-status} (exit 0), {@code --schema-status-cluster} (0 consistent, 2 inconsistent, 3
  * NATS unreachable), {@code --cleanup} (exit 0), {@code --list-snapshots} and {@code --save-snapshot} (exit 0),
- * {@code --restore-snapshot [id]} (0 restored, 2 no snapshot fits) and {@code --version} (exit 0). A bad
+ * {@code --restore-snapshot [id]} (0 restored, 2 no snapshot fits), {@code --list-dead-letters [table|from-to]} (exit
+ * 0), {@code --reapply-dead-letters [table|from-to]} (0 all re-applied, 2 some still fail) and {@code --version} (exit
+ * 0). A bad
  * configuration, or a store or NATS that cannot be reached, exits with 1.
  * <p>
  * The node's configuration comes from the same sources as a running node's (application.yml, profiles,
@@ -77,6 +79,8 @@ public final class NodeCommands {
 			case LIST_SNAPSHOTS -> SnapshotCommands.list(loadConfig(args), out);
 			case SAVE_SNAPSHOT -> SnapshotCommands.save(requireDatabase(loadConfig(args)), out);
 			case RESTORE_SNAPSHOT -> SnapshotCommands.restore(requireDatabase(loadConfig(args)), value, out);
+			case LIST_DEAD_LETTERS -> DeadLetterCommands.list(requireDatabase(loadConfig(args)), value, out);
+			case REAPPLY_DEAD_LETTERS -> DeadLetterCommands.reapply(requireDatabase(loadConfig(args)), value, out);
 		};
 	}
 

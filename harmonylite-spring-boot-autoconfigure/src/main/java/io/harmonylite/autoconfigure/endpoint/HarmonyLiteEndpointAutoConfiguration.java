@@ -65,6 +65,18 @@ public final class HarmonyLiteEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ReapplyDeadLettersOperation harmonyLiteReapplyDeadLettersOperation(HarmonyLiteEngine engine) {
+		return new ReapplyDeadLettersOperation(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReapplyDeadLettersOperation.Listing harmonyLiteListDeadLettersOperation(HarmonyLiteEngine engine) {
+		return new ReapplyDeadLettersOperation.Listing(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	UninstallCaptureOperation harmonyLiteUninstallCaptureOperation(HarmonyLiteEngine engine) {
 		return new UninstallCaptureOperation(engine);
 	}

@@ -72,6 +72,8 @@ class HarmonyLiteEndpointAutoConfigurationTests {
 					.hasSingleBean(ResumeShardOperation.class)
 					.hasSingleBean(SkipBlockedMessageOperation.class)
 					.hasSingleBean(SkipBlockedMessageOperation.Show.class)
+					.hasSingleBean(ReapplyDeadLettersOperation.class)
+					.hasSingleBean(ReapplyDeadLettersOperation.Listing.class)
 					.hasSingleBean(UninstallCaptureOperation.class);
 				assertThat(context.getBean(HarmonyLiteEndpoint.class).actOn("shards", "0", "skip").message())
 					.contains("is not started");

@@ -1,4 +1,4 @@
-package io.harmonylite.apply;
+package io.harmonylite.engine;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package io.harmonylite.apply;
+package io.harmonylite.engine;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +14,24 @@ public record DeadLetterFilter(@Nullable String table, long fromSequence, long t
 
 	/** Every dead letter. */
 	public static final DeadLetterFilter ALL = new DeadLetterFilter(null, 1, Long.MAX_VALUE);
+
+	/**
+	 * The filter an operator's selection names: nothing for every letter, {@code <from>-<to>} for a range of
+	 * dead-letter sequences, anything else for a table.
+	 * @param selection the selection, such as {@code Books} or {@code 10-20}
+	 * @return the filter
+	 * @throws IllegalArgumentException if a range does not ascend
+	 */
+	public static DeadLetterFilter of(@Nullable String selection) {
+		if (selection == null || selection.isBlank()) {
+			return ALL;
+		}
+		if (selection.matches("\\d{1,18}-\\d{1,18}")) {
+			String[] range = selection.split("-");
+			return new DeadLetterFilter(null, Long.parseLong(range[0]), Long.parseLong(range[1]));
+		}
+		return new DeadLetterFilter(selection, 1, Long.MAX_VALUE);
+	}
 
 	public DeadLetterFilter {
 		if (fromSequence < 1 || toSequence < fromSequence) {

@@ -1,10 +1,18 @@
-package io.harmonylite.apply;
+package io.harmonylite.engine;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.apply.ApplyResult;
+import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.ChangeApplyException;
+import io.harmonylite.apply.DeadLetter;
+import io.harmonylite.apply.DeadLetterStore;
+import io.harmonylite.apply.InvalidChangeException;
+import io.harmonylite.apply.PositionedChange;
+import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.MalformedEventException;

@@ -1,0 +1,53 @@
+package io.harmonylite.autoconfigure.endpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.engine.DeadLetterEntry;
+import io.harmonylite.engine.DeadLetterFilter;
+import io.harmonylite.engine.ReapplyReport;
+import io.harmonylite.autoconfigure.endpoint.OperationResult.Outcome;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReapplyDeadLettersOperationTests {
+
+	private static final DeadLetterEntry LETTER = new DeadLetterEntry(3, "changes-0", 7, "no column isbn", "Books", 1,
+			"h", false, true);
+
+	private final List<DeadLetterFilter> filters = new ArrayList<>();
+
+	@Test
+	void reapplyShouldPassTheTableOrRangeOfThePathAndSayWhatWasDone() {
+		ReapplyDeadLettersOperation operation = new ReapplyDeadLettersOperation((filter) -> {
+			this.filters.add(filter);
+			return new ReapplyReport(List.of(LETTER), List.of(), List.of());
+		});
+
+		OperationResult all = operation.run(null);
+		OperationResult books = operation.run("Books");
+		OperationResult range = operation.run("10-20");
+
+		assertThat(this.filters).containsExactly(DeadLetterFilter.ALL, new DeadLetterFilter("Books", 1, Long.MAX_VALUE),
+				new DeadLetterFilter(null, 10, 20));
+		assertThat(all.outcome()).isEqualTo(Outcome.DONE);
+		assertThat(books.target()).isEqualTo("dead-letters");
+		assertThat(range.message()).startsWith("1 dead letter(s) re-applied, 0 re-applied before, 0 still failing");
+	}
+
+	@Test
+	void reapplyShouldAnswerUnchangedWhenNothingAppliedAndConflictWhenTheStreamCannotBeRead() {
+		ReapplyDeadLettersOperation nothing = new ReapplyDeadLettersOperation(
+				(filter) -> new ReapplyReport(List.of(), List.of(LETTER), List.of()));
+		ReapplyDeadLettersOperation unreachable = new ReapplyDeadLettersOperation((filter) -> {
+			throw new HarmonyLiteException("Could not read the dead-letter stream");
+		});
+
+		assertThat(nothing.run(null).outcome()).isEqualTo(Outcome.UNCHANGED);
+		assertThat(unreachable.run(null).outcome()).isEqualTo(Outcome.CONFLICT);
+		assertThat(nothing.run("20-10").outcome()).isEqualTo(Outcome.BAD_REQUEST);
+	}
+
+}
