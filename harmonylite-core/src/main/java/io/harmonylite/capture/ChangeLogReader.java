@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.harmonylite.HarmonyLiteException;
@@ -257,6 +259,44 @@ public final class ChangeLogReader {
 	 */
 	public long pendingCount() {
 		return queryLong("SELECT count(*) FROM " + CHANGE_LOG + " WHERE state = " + PENDING, "count pending changes");
+	}
+
+	/**
+	 * The oldest change not yet acknowledged, to tell how long publishing has been held up.
+	 * @return the change, or {@code null} when nothing is pending
+	 */
+	public @Nullable PendingChange oldestPending() {
+		try (PreparedStatement statement = this.connection.prepareStatement(
+				"SELECT id, tbl, ts FROM " + CHANGE_LOG + " WHERE state = " + PENDING + " ORDER BY id LIMIT 1")) {
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next()
+						? new PendingChange(rows.getLong(1), rows.getString(2), Instant.ofEpochMilli(rows.getLong(3)))
+						: null;
+			}
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the oldest pending change: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Counts the changes marked failed, by table.
+	 * @return table to the number of its failed changes; empty when none failed
+	 */
+	public Map<String, Long> failedByTable() {
+		Map<String, Long> failed = new TreeMap<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(
+				"SELECT tbl, count(*) FROM " + CHANGE_LOG + " WHERE state = " + FAILED + " GROUP BY tbl")) {
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					failed.put(rows.getString(1), rows.getLong(2));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not count the failed changes: " + ex.getMessage(), ex);
+		}
+		return failed;
 	}
 
 	/**

@@ -1,5 +1,10 @@
 package io.harmonylite.engine;
 
+import java.util.Map;
+
+import io.harmonylite.capture.PendingChange;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The node's change log and capture triggers as the status sees them.
  */
@@ -16,6 +21,18 @@ interface CaptureState {
 	 * @return the count
 	 */
 	long failedChanges();
+
+	/**
+	 * The oldest change not yet acknowledged.
+	 * @return the change, {@code null} when nothing is pending
+	 */
+	@Nullable PendingChange oldestPending();
+
+	/**
+	 * Captured changes that can never be published, by table.
+	 * @return table to count; empty when none failed
+	 */
+	Map<String, Long> failedByTable();
 
 	/**
 	 * The capture triggers installed in the database.

@@ -29,18 +29,46 @@ import org.jspecify.annotations.Nullable;
  * stopped
  * @param recentFailedChanges the changes this node marked failed most recently since it started (at most ten), with
  * table, key and reason; {@code failedChanges} counts also those of earlier runs
+ * @param problems what is wrong with the node now, worst first; empty when nothing is
  * @since 0.1.0
  */
 public record EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate,
 		Nats nats, List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
 		@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots,
-		List<FailedChange> recentFailedChanges) {
+		List<FailedChange> recentFailedChanges, List<Problem> problems) {
 
 	public EngineStatus {
 		shards = List.copyOf(shards);
 		watchedTables = List.copyOf(watchedTables);
 		workers = List.copyOf(workers);
 		recentFailedChanges = List.copyOf(recentFailedChanges);
+		problems = List.copyOf(problems);
+	}
+
+	/**
+	 * A status without problems.
+	 * @param nodeId this node's id
+	 * @param version the HarmonyLite version
+	 * @param state the overall state
+	 * @param publish whether local changes are sent
+	 * @param replicate whether the cluster's changes are applied
+	 * @param nats the NATS connection
+	 * @param shards one entry per shard stream
+	 * @param pendingChanges captured changes not yet acknowledged by JetStream
+	 * @param failedChanges captured changes that can never be published
+	 * @param watchedTables the tables whose changes are captured
+	 * @param schema the local schema state
+	 * @param workers the node's worker threads
+	 * @param counters what the node counted since the engine was created
+	 * @param snapshots the snapshots as this node sees them, {@code null} when disabled
+	 * @param recentFailedChanges the changes this node marked failed most recently
+	 */
+	public EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate, Nats nats,
+			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
+			@Nullable Schema schema, List<Worker> workers, Counters counters, @Nullable Snapshots snapshots,
+			List<FailedChange> recentFailedChanges) {
+		this(nodeId, version, state, publish, replicate, nats, shards, pendingChanges, failedChanges, watchedTables,
+				schema, workers, counters, snapshots, recentFailedChanges, List.of());
 	}
 
 	/**
@@ -58,7 +86,7 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param schema the local schema state
 	 * @param workers the node's worker threads
 	 * @param counters what the node counted since the engine was created
-	 * @param snapshots the snapshots as this node sees them
+	 * @param snapshots the snapshots as this node sees them, {@code null} when disabled
 	 */
 	public EngineStatus(long nodeId, String version, NodeState state, boolean publish, boolean replicate, Nats nats,
 			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
@@ -87,7 +115,16 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 			List<Shard> shards, long pendingChanges, long failedChanges, List<String> watchedTables,
 			@Nullable Schema schema, List<Worker> workers, Counters counters) {
 		this(nodeId, version, state, publish, replicate, nats, shards, pendingChanges, failedChanges, watchedTables,
-				schema, workers, counters, null);
+				schema, workers, counters, null, List.of());
+	}
+
+	/**
+	 * The problems of one kind.
+	 * @param kind the kind
+	 * @return those problems, worst first
+	 */
+	public List<Problem> problems(ProblemKind kind) {
+		return this.problems.stream().filter((problem) -> problem.kind() == kind).toList();
 	}
 
 	/**
@@ -149,10 +186,33 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 	 * @param gap a description of messages the stream dropped before this node applied them
 	 * @param deadLettered messages of this shard dead-lettered by this node since the engine was created
 	 * @param pausedManuallySince when an operator paused the shard, {@code null} when not paused manually
+	 * @param streamReadAt when the stream's state ({@code streamLastSequence}) was read, in the background;
+	 * {@code null} when it never was
 	 */
 	public record Shard(int shard, String stream, long appliedSequence, long streamLastSequence, long lag,
 			boolean paused, @Nullable String pausedBy, @Nullable Instant pausedSince, @Nullable String gap,
-			long deadLettered, @Nullable Instant pausedManuallySince) {
+			long deadLettered, @Nullable Instant pausedManuallySince, @Nullable Instant streamReadAt) {
+
+		/**
+		 * A shard whose stream state was read just now.
+		 * @param shard the shard number
+		 * @param stream the stream name
+		 * @param appliedSequence the last sequence applied (or dead-lettered) here
+		 * @param streamLastSequence the stream's last sequence, -1 when unknown
+		 * @param lag messages in the stream not yet applied here, -1 when unknown
+		 * @param paused whether the shard is paused by a schema mismatch
+		 * @param pausedBy the schema hash of the change that paused it
+		 * @param pausedSince when it was paused
+		 * @param gap a description of messages the stream dropped before this node applied them
+		 * @param deadLettered messages of this shard dead-lettered by this node since the engine was created
+		 * @param pausedManuallySince when an operator paused the shard, {@code null} when not paused manually
+		 */
+		public Shard(int shard, String stream, long appliedSequence, long streamLastSequence, long lag,
+				boolean paused, @Nullable String pausedBy, @Nullable Instant pausedSince, @Nullable String gap,
+				long deadLettered, @Nullable Instant pausedManuallySince) {
+			this(shard, stream, appliedSequence, streamLastSequence, lag, paused, pausedBy, pausedSince, gap,
+					deadLettered, pausedManuallySince, null);
+		}
 
 		/**
 		 * Whether an operator paused the shard.
@@ -301,6 +361,74 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 			this(appliedByTable, publishedByTable, publishFailures, publishRejected, deadLetters, natsReconnects,
 					schemaPauses, schemaResumes, workerRestarts, eventsDropped, 0, 0, 0, 0, 0, 0);
 		}
+
+	}
+
+	/**
+	 * Something wrong with the node now: what it concerns, how bad it is, and what to do.
+	 *
+	 * @param kind what kind of problem
+	 * @param severity how bad: {@code DEGRADED} while replication goes on in part, {@code DOWN} when action is needed
+	 * or the node replicates nothing
+	 * @param subject what it concerns, e.g. {@code shard 0}, {@code table covers}, {@code server nats://...},
+	 * {@code worker apply}
+	 * @param reason what is wrong and what to do
+	 * @param since when it began, {@code null} when unknown
+	 */
+	public record Problem(ProblemKind kind, Severity severity, String subject, String reason,
+			@Nullable Instant since) {
+
+		/**
+		 * The problem in one line, for logs and health descriptions.
+		 * @return {@code subject: reason}
+		 */
+		public String describe() {
+			return this.subject + ": " + this.reason;
+		}
+
+	}
+
+	/**
+	 * The kinds of {@link Problem}: each has its meter ({@code harmonylite.problems} tagged with the kind).
+	 */
+	public enum ProblemKind {
+
+		/** The node's NATS connection is down, or JetStream has stopped answering (no quorum reachable). */
+		NATS_UNREACHABLE,
+
+		/** The node's embedded nats-server died and is being restarted. */
+		SERVER_DOWN,
+
+		/** Captured changes have waited longer than the threshold for JetStream's acknowledgement. */
+		CHANGES_UNACKNOWLEDGED,
+
+		/** Captured changes were marked failed: they can never be published. */
+		CHANGES_FAILED,
+
+		/** A worker thread died and waits for its restart. */
+		WORKER_DEAD,
+
+		/** A stream dropped messages this node still needs. */
+		STREAM_GAP,
+
+		/** A shard's stream holds changes this node does not receive; its consumer is restarted. */
+		SHARD_STALLED,
+
+		/** The change at the head of a shard has failed to apply for longer than a threshold, and is retried. */
+		SHARD_HEAD_FAILING
+
+	}
+
+	/**
+	 * How bad a {@link Problem} is; health maps it to its status of the same name.
+	 */
+	public enum Severity {
+
+		/** Replication goes on in part, or will by itself; local writes are captured. */
+		DEGRADED,
+
+		/** Action is needed, or nothing replicates until the node heals itself. */
+		DOWN
 
 	}
 

@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +27,7 @@ import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.capture.PendingChange;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
@@ -65,7 +68,8 @@ import org.slf4j.LoggerFactory;
  * Builds a {@link RunningNode} in one pass, in a fixed and logged order: open the database, install capture, compute
  * the schema hash, connect to NATS (or start the embedded server), ensure the streams, publish the schema state, start
  * the consumers, start the publisher. Every part is created with all it needs, and registered to be closed in reverse
- * order; a failing step closes what the steps before it started. The only part of the engine that knows NATS.
+ * order; a failing step closes what the steps before it started, and removes the capture it installed in a database
+ * that had none ({@link FirstCaptureUndo}). The only part of the engine that knows NATS.
  */
 final class NodeAssembly {
 
@@ -74,6 +78,9 @@ final class NodeAssembly {
 	private static final int STEPS = 8;
 
 	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
+
+	/** How often the streams' states are read in the background. */
+	private static final Duration STREAM_WATCH = Duration.ofSeconds(1);
 
 	/** How often the change event format is decided again from the schema registry. */
 	private static final Duration WIRE_FORMAT_CHECK = Duration.ofSeconds(5);
@@ -102,6 +109,9 @@ final class NodeAssembly {
 	private final ConflictSettings conflicts;
 
 	private final Resources resources;
+
+	/** Set once the database is open: undoes a first installation of capture when the start fails. */
+	private @Nullable FirstCaptureUndo captureUndo;
 
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
@@ -132,7 +142,8 @@ final class NodeAssembly {
 	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @param wireFormat the newest change event format this node reads and writes
 	 * @return the running node
-	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone
+	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone, and capture is
+	 * removed again from a database that had none before
 	 */
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
@@ -145,6 +156,9 @@ final class NodeAssembly {
 		}
 		catch (RuntimeException ex) {
 			assembly.resources.close();
+			if (assembly.captureUndo != null) {
+				assembly.captureUndo.undo();
+			}
 			throw ex;
 		}
 	}
@@ -164,6 +178,7 @@ final class NodeAssembly {
 		long node = this.config.nodeId();
 		step(1, "opening database {}", this.config.dbPath());
 		Connection captureConnection = open();
+		this.captureUndo = FirstCaptureUndo.before(node, this.config.dbPath(), captureConnection);
 		step(2, "installing change capture");
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables());
 		SchemaVersionStore versions = new SchemaVersionStore(captureConnection);
@@ -180,14 +195,17 @@ final class NodeAssembly {
 				this.config.dbPath()));
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
-		ScheduledExecutorService scheduler = startScheduler();
+		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
 			.toList();
 		Signal snapshotWake = new Signal();
-		Receiving receiving = this.config.replicate() ? receiving(sources, scheduler, snapshotWake) : null;
+		// The shards start and stop on a thread of their own: a restart may wait for JetStream, and must not hold up
+		// the maintenance tasks and worker restarts.
+		Receiving receiving = this.config.replicate() ? receiving(sources, startScheduler("shards"), snapshotWake)
+				: null;
 		step(6, "publishing the schema state to the registry");
 		SchemaRegistry registry = nats.schemaRegistry();
 		SchemaMonitor schema = new SchemaMonitor(node, capture, versions, detector, this.clock, baseline, registry,
@@ -224,12 +242,57 @@ final class NodeAssembly {
 		this.counters.attach(() -> EngineCounters.RunCounts.of((publisher != null) ? publisher.stats() : null,
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
-		StatusReport status = new StatusReport(this.config, connectionState(nats), captureState, schema, gate,
-				sources, supervisor, workers, this.counters, snapshots,
-				(publisher != null) ? publisher.stats()::recentRejections : List::of);
+		ConnectionState connection = connectionState(nats);
+		StreamWatch watch = watchStreams(nats, sources, receiving, gate, publisher, workers);
+		StreamStateCache streams = watch.streams();
+		List<ProblemSource> problems = new ArrayList<>(List.of(
+				new ConnectionProblems(this.config, connection, streams, this.clock),
+				new PublishProblems(captureState, publisher != null, this.clock)));
+		if (watch.stalls() != null) {
+			problems.add(watch.stalls());
+		}
+		if (loop != null) {
+			problems.add(new ApplyProblems(loop::blocked, (shard) -> gate.pausedShards().containsKey(shard),
+					this.clock));
+		}
+		StatusReport status = new StatusReport(this.config, connection, captureState, schema, gate, sources,
+				supervisor, workers, this.counters, snapshots,
+				(publisher != null) ? publisher.stats()::recentRejections : List::of, streams, problems, this.clock);
 		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, deadLetters,
 				publisher,
 				databaseChanged, status, snapshots, this.resources);
+	}
+
+	/**
+	 * Reads the streams' states in the background, every {@link #STREAM_WATCH} on a thread of its own, for a status
+	 * that never waits on NATS; restarts stalled shards; and when JetStream answers again after a silence, restarts
+	 * every shard and wakes the publisher at once rather than after their own timeouts.
+	 */
+	private StreamWatch watchStreams(NatsNode nats, List<ShardSource> sources, @Nullable Receiving receiving,
+			SchemaGate gate, @Nullable ChangePublisher publisher, Workers workers) {
+		List<ShardSource> probes = IntStream.range(0, this.config.replication().shards())
+			.mapToObj(nats::streamProbe)
+			.toList();
+		StreamStateCache streams = new StreamStateCache(this.config.nodeId(), probes, this.clock, () -> {
+			if (receiving != null) {
+				receiving.supervisor().resyncAll();
+			}
+			if (publisher != null) {
+				publisher.retryNow();
+			}
+		});
+		streams.refresh();
+		ShardStallWatch stalls = (receiving != null) ? new ShardStallWatch(this.config.nodeId(), sources,
+				receiving.supervisor(), streams, (shard) -> gate.pausedShards().containsKey(shard),
+				receiving.queue()::size, this.clock) : null;
+		ScheduledExecutorService watcher = startScheduler("streams");
+		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", STREAM_WATCH, () -> {
+			streams.refresh();
+			if (stalls != null) {
+				stalls.check();
+			}
+		}), STREAM_WATCH.toMillis(), STREAM_WATCH.toMillis(), TimeUnit.MILLISECONDS);
+		return new StreamWatch(streams, stalls);
 	}
 
 	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
@@ -440,9 +503,9 @@ final class NodeAssembly {
 		return publisher;
 	}
 
-	private ScheduledExecutorService startScheduler() {
+	private ScheduledExecutorService startScheduler(String name) {
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "harmonylite-maintenance");
+			Thread thread = new Thread(task, "harmonylite-" + name);
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -503,6 +566,16 @@ final class NodeAssembly {
 			@Override
 			public long failedChanges() {
 				return reader.failedCount();
+			}
+
+			@Override
+			public @Nullable PendingChange oldestPending() {
+				return reader.oldestPending();
+			}
+
+			@Override
+			public Map<String, Long> failedByTable() {
+				return reader.failedByTable();
 			}
 
 			@Override
@@ -593,6 +666,13 @@ final class NodeAssembly {
 	 */
 	private record Receiving(ChangeApplier applier, ApplyQueue queue, AppliedPositions positions,
 			ShardSupervisor supervisor) {
+	}
+
+	/**
+	 * The streams' states read in the background, and the watch over stalled shards ({@code null} when the node does
+	 * not replicate).
+	 */
+	private record StreamWatch(StreamStateCache streams, @Nullable ShardStallWatch stalls) {
 	}
 
 	private void step(int number, String message, Object... arguments) {

@@ -37,7 +37,17 @@ public enum NodeState {
 	 */
 	WAITING_FOR_SNAPSHOT,
 
-	/** NATS is unreachable; local writes are captured and will be sent after the reconnect. */
+	/**
+	 * Replication goes on, but not everything flows: changes wait too long for JetStream's acknowledgement, changes
+	 * were marked failed, or a shard receives nothing although its stream holds more; {@code problems} in the status
+	 * names the shard, table or server.
+	 */
+	DEGRADED,
+
+	/**
+	 * NATS is unreachable: the connection is down, or JetStream has stopped answering (the node's server is cut off
+	 * from a quorum of the cluster, or frozen); local writes are captured and will be sent after the reconnect.
+	 */
 	DISCONNECTED,
 
 	/**

@@ -226,20 +226,38 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		}
 		logger.warn("Node {}: stream {} skipped past the next expected message; restarting its consumer", this.nodeId,
 				this.sources.get(shard).stream());
+		restartNow(shard);
+	}
+
+	/**
+	 * Restarts a shard from its applied position at once (on the scheduler), e.g. when its consumer stopped
+	 * delivering; does nothing when a restart is pending or the supervisor is closed.
+	 * @param shard the shard
+	 */
+	void restartNow(int shard) {
+		if (this.closed) {
+			return;
+		}
 		this.redeliveries.computeIfAbsent(shard,
 				(s) -> this.scheduler.schedule(() -> restart(shard), 0, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Whether a shard's source should be delivering now: started, and neither held, paused by an operator, stopped at
+	 * a gap nor waiting for a redelivery.
+	 * @param shard the shard
+	 * @return {@code true} when its messages are expected to arrive
+	 */
+	boolean delivering(int shard) {
+		return !this.closed && !this.held && !this.redeliveries.containsKey(shard)
+				&& !this.manualPauses.isPaused(shard) && !this.gaps.containsKey(shard);
 	}
 
 	/**
 	 * Restarts every shard from its applied position, e.g. after the apply loop restarted and lost what it held.
 	 */
 	void resyncAll() {
-		for (ShardSource source : this.sources) {
-			if (!this.closed && !this.redeliveries.containsKey(source.shard())) {
-				this.redeliveries.computeIfAbsent(source.shard(),
-						(s) -> this.scheduler.schedule(() -> restart(s), 0, TimeUnit.MILLISECONDS));
-			}
-		}
+		this.sources.forEach((source) -> restartNow(source.shard()));
 	}
 
 	/**

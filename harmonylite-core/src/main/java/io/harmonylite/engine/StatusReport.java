@@ -1,6 +1,9 @@
 package io.harmonylite.engine;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,15 +15,17 @@ import io.harmonylite.replicate.RejectedChange;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaVersion;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Assembles an {@link EngineStatus} from the parts of a running node it is given, and decides the node's state.
+ * Assembles an {@link EngineStatus} from the parts of a running node it is given, gathers their problems and decides
+ * the node's state. It never waits on NATS: the streams' states come from the {@link StreamStateCache}, read in the
+ * background.
  */
 final class StatusReport {
 
-	private static final Logger logger = LoggerFactory.getLogger(StatusReport.class);
+	private static final Comparator<EngineStatus.Problem> WORST_FIRST = Comparator
+		.comparing(EngineStatus.Problem::severity, Comparator.reverseOrder())
+		.thenComparing(EngineStatus.Problem::kind);
 
 	private final HarmonyLiteConfig config;
 
@@ -44,6 +49,12 @@ final class StatusReport {
 
 	private final Supplier<List<RejectedChange>> rejections;
 
+	private final StreamStateCache streams;
+
+	private final List<ProblemSource> problemSources;
+
+	private final Clock clock;
+
 	/**
 	 * Creates the report of one running node.
 	 * @param config the node's configuration
@@ -51,34 +62,20 @@ final class StatusReport {
 	 * @param capture the change log and triggers
 	 * @param schema the schema monitor
 	 * @param gate the schema gate, for the paused shards
-	 * @param sources the shard sources, for the streams' last sequences
-	 * @param supervisor the shard supervisor, for positions and gaps; {@code null} when the node does not replicate
-	 * @param workers the workers
-	 * @param counters the engine's counters, with the node's attached
-	 */
-	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
-			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
-			EngineCounters counters) {
-		this(config, connection, capture, schema, gate, sources, supervisor, workers, counters, null, List::of);
-	}
-
-	/**
-	 * Creates the report of one running node with snapshots.
-	 * @param config the node's configuration
-	 * @param connection the NATS connection
-	 * @param capture the change log and triggers
-	 * @param schema the schema monitor
-	 * @param gate the schema gate, for the paused shards
-	 * @param sources the shard sources, for the streams' last sequences
+	 * @param sources the shard sources, for the shard numbers and stream names
 	 * @param supervisor the shard supervisor, for positions and gaps; {@code null} when the node does not replicate
 	 * @param workers the workers
 	 * @param counters the engine's counters, with the node's attached
 	 * @param snapshots the snapshot parts, {@code null} when snapshots are disabled
 	 * @param rejections the changes the publisher marked failed most recently
+	 * @param streams the streams' states read in the background, which also tell whether JetStream answers
+	 * @param problemSources the parts that report problems (the workers' are added here)
+	 * @param clock the clock
 	 */
 	StatusReport(HarmonyLiteConfig config, ConnectionState connection, CaptureState capture, SchemaMonitor schema,
 			SchemaGate gate, List<ShardSource> sources, @Nullable ShardSupervisor supervisor, Workers workers,
-			EngineCounters counters, @Nullable NodeSnapshots snapshots, Supplier<List<RejectedChange>> rejections) {
+			EngineCounters counters, @Nullable NodeSnapshots snapshots, Supplier<List<RejectedChange>> rejections,
+			StreamStateCache streams, List<ProblemSource> problemSources, Clock clock) {
 		this.snapshots = snapshots;
 		this.rejections = rejections;
 		this.config = config;
@@ -90,6 +87,9 @@ final class StatusReport {
 		this.supervisor = supervisor;
 		this.workers = workers;
 		this.counters = counters;
+		this.streams = streams;
+		this.problemSources = List.copyOf(problemSources);
+		this.clock = clock;
 	}
 
 	/**
@@ -107,8 +107,9 @@ final class StatusReport {
 	}
 
 	EngineStatus build() {
-		boolean connected = this.connection.connected();
-		List<EngineStatus.Shard> shards = shards(connected);
+		Instant now = this.clock.instant();
+		boolean reachable = this.connection.connected() && this.streams.answering(now);
+		List<EngineStatus.Shard> shards = shards(reachable);
 		EngineStatus.Counters counts = this.counters.totals();
 		SchemaVersion version = this.schema.version();
 		List<String> watched = this.schema.watchedTables();
@@ -117,7 +118,11 @@ final class StatusReport {
 		boolean captureIntact = this.capture.triggerCount() >= 3 * watched.size();
 		EngineStatus.Snapshots snapshotStatus = (this.snapshots != null) ? this.snapshots.status() : null;
 		long failed = this.capture.failedChanges();
-		NodeState state = state(captureIntact, this.workers.anyDead(), connected, shards, snapshotStatus);
+		List<EngineStatus.Problem> problems = problems(shards, snapshotStatus);
+		// Changes that can never be sent make the node PUBLISH_FAILED rather than DEGRADED: everything else flows.
+		NodeState state = state(captureIntact, this.workers.anyDead(), reachable, shards, snapshotStatus,
+				problems.stream().filter((problem) -> problem.kind() != EngineStatus.ProblemKind.CHANGES_FAILED)
+					.toList());
 		if (state == NodeState.RUNNING && failed > 0) {
 			state = NodeState.PUBLISH_FAILED;
 		}
@@ -128,9 +133,26 @@ final class StatusReport {
 			.toList();
 		return new EngineStatus(this.config.nodeId(), HarmonyLiteVersion.current(), state, this.config.publish(),
 				this.config.replicate(),
-				nats(connected, counts.natsReconnects()),
+				nats(this.connection.connected(), counts.natsReconnects()),
 				shards, this.capture.pendingChanges(), failed, watched, schemaStatus,
-				this.workers.status(), counts, snapshotStatus, recentFailed);
+				this.workers.status(), counts, snapshotStatus, recentFailed, problems);
+	}
+
+	private List<EngineStatus.Problem> problems(List<EngineStatus.Shard> shards,
+			EngineStatus.@Nullable Snapshots snapshots) {
+		List<EngineStatus.Problem> problems = new ArrayList<>(this.workers.problems());
+		this.problemSources.forEach((source) -> problems.addAll(source.problems()));
+		// A gap that a snapshot heals (or will, once one fits) is no call for action.
+		boolean healing = snapshots != null && (snapshots.restoring() != null || snapshots.waiting() != null);
+		for (EngineStatus.Shard shard : shards) {
+			if (shard.gap() != null) {
+				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.STREAM_GAP,
+						healing ? EngineStatus.Severity.DEGRADED : EngineStatus.Severity.DOWN, "shard " + shard.shard(),
+						shard.gap(), null));
+			}
+		}
+		problems.sort(WORST_FIRST);
+		return problems;
 	}
 
 	/**
@@ -138,15 +160,17 @@ final class StatusReport {
 	 */
 	static NodeState state(boolean captureIntact, boolean workerDead, boolean connected,
 			List<EngineStatus.Shard> shards) {
-		return state(captureIntact, workerDead, connected, shards, null);
+		return state(captureIntact, workerDead, connected, shards, null, List.of());
 	}
 
 	/**
-	 * The worst that applies, in the documented order: a restore in progress explains a stopped shard, and a gap that
-	 * a snapshot will heal is waited for rather than left to an operator.
+	 * The worst that applies, in the documented order: a restore in progress explains a stopped shard, a gap that
+	 * a snapshot will heal is waited for rather than left to an operator, and any other problem that leaves
+	 * replication running in part makes the node {@link NodeState#DEGRADED}.
 	 */
 	static NodeState state(boolean captureIntact, boolean workerDead, boolean connected,
-			List<EngineStatus.Shard> shards, EngineStatus.@Nullable Snapshots snapshots) {
+			List<EngineStatus.Shard> shards, EngineStatus.@Nullable Snapshots snapshots,
+			List<EngineStatus.Problem> problems) {
 		if (!captureIntact) {
 			return NodeState.CAPTURE_BROKEN;
 		}
@@ -163,6 +187,9 @@ final class StatusReport {
 		if (!connected) {
 			return NodeState.DISCONNECTED;
 		}
+		if (!problems.isEmpty()) {
+			return NodeState.DEGRADED;
+		}
 		if (shards.stream().anyMatch(EngineStatus.Shard::paused)) {
 			return NodeState.PAUSED_SCHEMA_MISMATCH;
 		}
@@ -172,32 +199,25 @@ final class StatusReport {
 		return NodeState.RUNNING;
 	}
 
-	private List<EngineStatus.Shard> shards(boolean connected) {
+	private List<EngineStatus.Shard> shards(boolean reachable) {
 		Map<Integer, SchemaGate.Pause> paused = this.gate.pausedShards();
 		List<EngineStatus.Shard> shards = new ArrayList<>();
 		for (ShardSource source : this.sources) {
 			int shard = source.shard();
 			long applied = (this.supervisor != null) ? this.supervisor.applied(source.stream()) : 0;
-			long last = connected ? lastSequence(source) : -1;
+			StreamStateCache.Read read = this.streams.read(shard);
+			// The last sequence read while JetStream answers; unknown while it does not (it may have grown since).
+			long last = (reachable && read != null) ? read.state().lastSequence() : -1;
 			SchemaGate.Pause pause = paused.get(shard);
 			StreamGap gap = (this.supervisor != null) ? this.supervisor.gap(shard) : null;
 			shards.add(new EngineStatus.Shard(shard, source.stream(), applied, last,
 					(last >= 0 && this.supervisor != null) ? Math.max(0, last - applied) : -1, pause != null,
 					(pause != null) ? pause.remoteHash() : null, (pause != null) ? pause.since() : null,
 					(gap != null) ? gap.describe() : null, this.counters.deadLetters(shard),
-					(this.supervisor != null) ? this.supervisor.pausedManuallySince(shard) : null));
+					(this.supervisor != null) ? this.supervisor.pausedManuallySince(shard) : null,
+					(read != null) ? read.at() : null));
 		}
 		return shards;
-	}
-
-	private long lastSequence(ShardSource source) {
-		try {
-			return source.state().lastSequence();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not read the state of shard {}: {}", source.shard(), ex.getMessage());
-			return -1;
-		}
 	}
 
 	private EngineStatus.Nats nats(boolean connected, long reconnects) {

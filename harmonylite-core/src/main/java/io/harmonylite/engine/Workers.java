@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * although nobody stopped it) is logged, shown in the status, reported to the {@link WorkerFailureCallback}, and
  * restarted after a backoff that doubles with every death, up to a maximum.
  */
-final class Workers implements AutoCloseable {
+final class Workers implements ProblemSource, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Workers.class);
 
@@ -117,6 +117,21 @@ final class Workers implements AutoCloseable {
 	 */
 	boolean anyDead() {
 		return this.tracked.stream().anyMatch((entry) -> entry.state == EngineStatus.WorkerState.RESTARTING);
+	}
+
+	/**
+	 * The dead workers, each a {@code DOWN} problem until it runs again.
+	 * @return one problem per dead worker
+	 */
+	@Override
+	public List<EngineStatus.Problem> problems() {
+		return this.tracked.stream()
+			.filter((entry) -> entry.state == EngineStatus.WorkerState.RESTARTING)
+			.map((entry) -> new EngineStatus.Problem(EngineStatus.ProblemKind.WORKER_DEAD, EngineStatus.Severity.DOWN,
+					"worker " + entry.name, "died (" + entry.failure + ") and is restarted after a backoff; "
+							+ "if it keeps dying, fix the cause its ERROR names and restart the node",
+					entry.failedAt))
+			.toList();
 	}
 
 	/**

@@ -20,6 +20,7 @@ import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaRegistryException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,6 +40,12 @@ public final class NatsNode implements AutoCloseable {
 
 	/** How long a graceful stop tries to delete this node's schema registry key. */
 	private static final Duration DEREGISTER_DEADLINE = Duration.ofSeconds(2);
+
+	/**
+	 * How long an embedded clustered server may take to make JetStream answer at startup before it is restarted once
+	 * (see {@link EmbeddedServerSupervisor#rejoin(String)}).
+	 */
+	private static final Duration REJOIN_AFTER = Duration.ofSeconds(20);
 
 	private final Connection connection;
 
@@ -155,7 +162,26 @@ public final class NatsNode implements AutoCloseable {
 	public void ensureStreams() {
 		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
 		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
+		if (this.embeddedServer != null && this.config.replicas() > 1) {
+			try {
+				new StreamManager(this.management, this.config, this.startupRetry.withDeadline(REJOIN_AFTER))
+					.ensureStreams();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!notReady(ex)) {
+					throw ex;
+				}
+				this.embeddedServer.rejoin("JetStream is not ready after " + REJOIN_AFTER.toSeconds() + " s ("
+						+ ex.getMessage() + ")");
+			}
+		}
 		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
+	}
+
+	private static boolean notReady(RuntimeException ex) {
+		return ex instanceof JetStreamNotReadyException
+				|| (ex.getCause() instanceof JetStreamApiException api && JetStreamRetry.isTransient(api));
 	}
 
 	/**
@@ -197,12 +223,25 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The source of one shard stream, not yet started.
+	 * The source of one shard stream, not yet started; its JetStream calls retry until the startup timeout.
 	 * @param shard the shard
 	 * @return the source
 	 */
 	public ShardSource shardSource(int shard) {
-		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId);
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId,
+				this.startupRetry);
+	}
+
+	/**
+	 * A source of one shard stream for reading its state in a single attempt (one request, at most the client's
+	 * request timeout), e.g. for a status refreshed in the background that must notice at once when JetStream stops
+	 * answering; a stream without a leader (no quorum reachable) counts as not answering.
+	 * @param shard the shard
+	 * @return the source, never started
+	 */
+	public ShardSource streamProbe(int shard) {
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId,
+				this.startupRetry.withDeadline(Duration.ZERO), true);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChunkAssembler;
@@ -10,11 +11,13 @@ import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.apply.StreamState;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.OrderedConsumerConfiguration;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ShardSource} of one shard stream over JetStream. It uses an ordered consumer: ephemeral, flow-controlled
  * and recreated by the client after a gap or a reconnect, since the position lives in SQLite rather than in a durable
- * consumer.
+ * consumer. Its pulls expire after {@link #PULL_EXPIRY}, so a consumer that stopped hearing from JetStream (its server
+ * frozen, a partition, a leader gone) is noticed and recreated within seconds rather than jnats' default 45 s. Every
+ * JetStream call retries transient failures until the retry's deadline ({@link JetStreamRetry}).
  */
 final class ShardSubscriber implements ShardSource {
 
@@ -35,6 +40,14 @@ final class ShardSubscriber implements ShardSource {
 
 	/** JetStream's API error code for "no message found". */
 	private static final int NO_MESSAGE_FOUND = 10037;
+
+	/**
+	 * How long one pull waits for messages; the server sends idle heartbeats every half of it, and the client recreates
+	 * the consumer after three missed heartbeats (7.5 s here).
+	 */
+	static final Duration PULL_EXPIRY = Duration.ofSeconds(5);
+
+	private static final ConsumeOptions CONSUME = ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).build();
 
 	/** The largest message a change split into chunks may make up again, framing included. */
 	private static final long MAX_CHUNKED_MESSAGE_BYTES = ChangeEventCodec.MAX_CHANGE_BYTES + 1024L;
@@ -51,12 +64,32 @@ final class ShardSubscriber implements ShardSource {
 
 	private final long nodeId;
 
-	private final JetStreamRetry retry = new JetStreamRetry(KvSchemaRegistry.RETRY_DEADLINE, JetStreamRetry.CHECK_CLUSTER);
+	private final JetStreamRetry retry;
+
+	private final boolean requireLeader;
 
 	private @Nullable MessageConsumer consumer;
 
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			long nodeId) {
+		this(jetStream, management, config, shard, nodeId,
+				new JetStreamRetry(KvSchemaRegistry.RETRY_DEADLINE, JetStreamRetry.CHECK_CLUSTER));
+	}
+
+	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
+			long nodeId, JetStreamRetry retry) {
+		this(jetStream, management, config, shard, nodeId, retry, false);
+	}
+
+	/**
+	 * Creates the source.
+	 * @param requireLeader whether {@link #state()} fails for a stream without a leader: a replica cut off from the
+	 * others still answers with its own state, which says nothing about whether changes can flow
+	 */
+	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
+			long nodeId, JetStreamRetry retry, boolean requireLeader) {
+		this.requireLeader = requireLeader;
+		this.retry = retry;
 		this.jetStream = jetStream;
 		this.management = management;
 		this.config = config;
@@ -78,7 +111,15 @@ final class ShardSubscriber implements ShardSource {
 	@Override
 	public StreamState state() {
 		try {
-			StreamInfo info = this.management.getStreamInfo(this.stream);
+			StreamInfo info = this.retry.call("read the state of stream " + this.stream,
+					() -> this.management.getStreamInfo(this.stream));
+			ClusterInfo cluster = info.getClusterInfo();
+			// Only a replicated stream can lose its leader to a partition (a single replica leads itself).
+			if (this.requireLeader && cluster != null && cluster.getReplicas() != null
+					&& !cluster.getReplicas().isEmpty() && (cluster.getLeader() == null || cluster.getLeader().isEmpty())) {
+				throw new HarmonyLiteException("Stream " + this.stream + " has no leader: its replicas cannot reach a "
+						+ "majority of each other (a partition, or servers down)");
+			}
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
 					StreamIdentity.of(info));
 		}
@@ -108,9 +149,10 @@ final class ShardSubscriber implements ShardSource {
 		ChunkAssembler assembler = new ChunkAssembler(receiver, this::read, MAX_CHUNKED_MESSAGE_BYTES,
 				MAX_CHUNKED_MESSAGE_BYTES);
 		try {
-			this.consumer = this.jetStream.getStreamContext(this.stream)
-				.createOrderedConsumer(consumerConfig)
-				.consume((message) -> deliver(message, assembler));
+			this.consumer = this.retry.call("start consuming stream " + this.stream,
+					() -> this.jetStream.getStreamContext(this.stream)
+						.createOrderedConsumer(consumerConfig)
+						.consume(CONSUME, (message) -> deliver(message, assembler)));
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not start consuming stream " + this.stream + " of shard " + this.shard

@@ -41,6 +41,9 @@ public final class ChangePublisher implements Runnable {
 
 	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
+	/** How often a wait for acknowledgements checks {@link #retryNow()}. */
+	private static final Duration ACK_SLICE = Duration.ofMillis(100);
+
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
 	/** How long acknowledged changes may wait for their mark while changes keep coming. */
@@ -96,6 +99,9 @@ public final class ChangePublisher implements Runnable {
 
 	private long lastMark = System.nanoTime();
 
+	/** Set by {@link #retryNow()}: the round waiting for its acknowledgements stops waiting and is sent again. */
+	private volatile boolean retryNow;
+
 	/**
 	 * Creates a publisher; run it on its own thread.
 	 * @param reader the change log of this node, used only by this publisher
@@ -134,6 +140,16 @@ public final class ChangePublisher implements Runnable {
 	 * Wakes the publisher because new changes may be pending.
 	 */
 	public void signal() {
+		this.signal.raise();
+	}
+
+	/**
+	 * Stops waiting for the acknowledgements of the round in flight and sends what is unacknowledged again at once,
+	 * e.g. when JetStream answers again after a silence: messages sent into the silence would otherwise hold the
+	 * publisher until their acknowledgements time out.
+	 */
+	public void retryNow() {
+		this.retryNow = true;
 		this.signal.raise();
 	}
 
@@ -181,6 +197,8 @@ public final class ChangePublisher implements Runnable {
 							this.acknowledged.isEmpty() ? this.pollInterval : min(this.pollInterval, MARK_INTERVAL));
 					continue;
 				}
+				// A retry asked for before this round is this round.
+				this.retryNow = false;
 				int format = this.wireFormat.getAsInt();
 				boolean chunked = format >= ChangeEventCodec.FORMAT_CHUNKED;
 				if (publish(batch, hash, epoch,
@@ -189,7 +207,7 @@ public final class ChangePublisher implements Runnable {
 					backoff = Duration.ofMillis(100);
 				}
 				else {
-					this.signal.await(backoff);
+					backOff(backoff);
 					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 				}
 			}
@@ -204,7 +222,7 @@ public final class ChangePublisher implements Runnable {
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
 						ex.getMessage());
 				try {
-					this.signal.await(backoff);
+					backOff(backoff);
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
@@ -334,7 +352,7 @@ public final class ChangePublisher implements Runnable {
 				return;
 			}
 			try {
-				previous = ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+				previous = awaitAck(ack, System.nanoTime() + ACK_TIMEOUT.toNanos());
 			}
 			catch (ExecutionException | TimeoutException ex) {
 				sent.add(new Sent(shard, List.of(change), CompletableFuture.failedFuture(
@@ -356,7 +374,7 @@ public final class ChangePublisher implements Runnable {
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
 		for (Sent message : sent) {
 			try {
-				message.ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				awaitAck(message.ack, deadline);
 				if (!failedShards.contains(message.shard)) {
 					acknowledged.addAll(message.changes);
 				}
@@ -401,6 +419,42 @@ public final class ChangePublisher implements Runnable {
 	private void markAcknowledgedWhenDue() {
 		if (System.nanoTime() - this.lastMark >= MARK_INTERVAL.toNanos()) {
 			markAcknowledged();
+		}
+	}
+
+	/**
+	 * Waits after a failed round: new local changes do not cut the wait short (a node writing all the time would send
+	 * into a failing JetStream without pause), only {@link #retryNow()} and {@link #stop()} do.
+	 */
+	private void backOff(Duration backoff) throws InterruptedException {
+		long deadline = System.nanoTime() + backoff.toNanos();
+		while (this.running && !this.retryNow) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return;
+			}
+			this.signal.await(Duration.ofNanos(remaining));
+		}
+	}
+
+	/**
+	 * Waits for one acknowledgement until the deadline, in short slices so that {@link #retryNow()} ends the wait.
+	 */
+	private <T> T awaitAck(CompletableFuture<T> ack, long deadline)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		while (true) {
+			long remaining = deadline - System.nanoTime();
+			if (this.retryNow && !ack.isDone()) {
+				throw new TimeoutException("JetStream answers again; sending again rather than waiting");
+			}
+			try {
+				return ack.get(Math.max(0, Math.min(remaining, ACK_SLICE.toNanos())), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				if (remaining <= ACK_SLICE.toNanos()) {
+					throw ex;
+				}
+			}
 		}
 	}
 

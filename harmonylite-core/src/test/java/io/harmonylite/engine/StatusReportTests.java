@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.AppliedPositions;
@@ -24,6 +25,7 @@ import io.harmonylite.schema.InMemorySchemaRegistry;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.MovableClock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,11 +53,13 @@ class StatusReportTests {
 
 	private final FakeConnection connection = new FakeConnection();
 
-	private final FakeCapture capture = new FakeCapture();
+	private final FakeCaptureState capture = new FakeCaptureState();
 
 	private final EngineCounters counters = new EngineCounters();
 
 	private final ManualPauses pauses = new ManualPauses(1, ManualPauses.Store.MEMORY);
+
+	private final MovableClock clock = new MovableClock(PAUSED_AT);
 
 	private Connection database;
 
@@ -186,13 +190,13 @@ class StatusReportTests {
 		List<EngineStatus.Shard> gap = List.of(new EngineStatus.Shard(0, "changes-0", 7, 20, 13, false, null, null,
 				"stream changes-0 no longer holds sequences 8 to 8", 0, null));
 
-		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, "no snapshot fits")))
+		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, "no snapshot fits"), List.of()))
 			.isEqualTo(NodeState.WAITING_FOR_SNAPSHOT);
-		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, null))).isEqualTo(NodeState.STREAM_GAP);
-		assertThat(StatusReport.state(true, false, true, gap, null)).isEqualTo(NodeState.STREAM_GAP);
-		assertThat(StatusReport.state(true, false, false, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null)))
+		assertThat(StatusReport.state(true, false, true, gap, snapshots(null, null), List.of())).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(StatusReport.state(true, false, true, gap, null, List.of())).isEqualTo(NodeState.STREAM_GAP);
+		assertThat(StatusReport.state(true, false, false, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null), List.of()))
 			.isEqualTo(NodeState.RESTORING);
-		assertThat(StatusReport.state(true, true, true, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null)))
+		assertThat(StatusReport.state(true, true, true, gap, snapshots("20250101T000000000Z-n1-aaaaaa", null), List.of()))
 			.isEqualTo(NodeState.WORKER_FAILED);
 	}
 
@@ -229,13 +233,14 @@ class StatusReportTests {
 	@Test
 	void changesThatCanNeverBePublishedShouldDegradeTheNodeNamingTheirTableAndKey() {
 		this.capture.failed = 1;
+		this.capture.failedByTable = Map.of("Books", 1L);
 		RejectedChange rejected = new RejectedChange(7, "Books", "[42]", "Encoded change is too large");
-		EngineStatus status = new StatusReport(config(), this.connection, this.capture, this.schema,
-				this.baseline.gate(), List.of(this.first, this.second), supervisor(), this.workers, this.counters, null,
-				() -> List.of(rejected))
-			.build();
+		EngineStatus status = report(supervisor(), () -> List.of(rejected)).build();
 
 		assertThat(status.state()).isEqualTo(NodeState.PUBLISH_FAILED);
+		assertThat(status.problems(EngineStatus.ProblemKind.CHANGES_FAILED)).singleElement()
+			.extracting(EngineStatus.Problem::subject)
+			.isEqualTo("table Books");
 		assertThat(status.failedChanges()).isEqualTo(1);
 		assertThat(status.recentFailedChanges())
 			.containsExactly(new EngineStatus.FailedChange(7, "Books", "[42]", "Encoded change is too large"));
@@ -283,9 +288,19 @@ class StatusReportTests {
 	}
 
 	private StatusReport report(@Nullable ShardSupervisor supervisor) {
+		return report(supervisor, List::of);
+	}
+
+	private StatusReport report(@Nullable ShardSupervisor supervisor, Supplier<List<RejectedChange>> rejections) {
 		List<ShardSource> sources = List.of(this.first, this.second);
+		StreamStateCache streams = new StreamStateCache(1, sources, this.clock, () -> {
+		});
+		streams.refresh();
 		return new StatusReport(config(), this.connection, this.capture, this.schema, this.baseline.gate(), sources,
-				supervisor, this.workers, this.counters);
+				supervisor, this.workers, this.counters, null, rejections, streams,
+				List.of(new ConnectionProblems(config(), this.connection, streams, this.clock),
+						new PublishProblems(this.capture, true, this.clock)),
+				this.clock);
 	}
 
 	private HarmonyLiteConfig config() {
@@ -311,29 +326,6 @@ class StatusReportTests {
 		@Override
 		public @Nullable String connectedUrl() {
 			return this.connected ? "nats://127.0.0.1:4222" : null;
-		}
-
-	}
-
-	private static final class FakeCapture implements CaptureState {
-
-		private int triggers = 3;
-
-		@Override
-		public long pendingChanges() {
-			return 2;
-		}
-
-		private long failed;
-
-		@Override
-		public long failedChanges() {
-			return this.failed;
-		}
-
-		@Override
-		public int triggerCount() {
-			return this.triggers;
 		}
 
 	}

@@ -107,6 +107,39 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void newLocalChangesShouldNotCutTheBackoffAfterAFailedRoundShort() throws Exception {
+		writeOneTransaction(10);
+		this.stream.failAll.set(true);
+		startPublisher();
+
+		// Local writes signal the publisher all the time; for 1.5 s the failing rounds back off 100, 200, 400, 800 ms.
+		await().pollInterval(Duration.ofMillis(10)).during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+			.until(() -> {
+				this.publisher.signal();
+				return true;
+			});
+
+		assertThat(this.stream.calls()).isBetween(1, 6);
+		this.stream.failAll.set(false);
+		this.publisher.retryNow();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.reader.pendingCount() == 0);
+	}
+
+	@Test
+	void retryNowShouldSendARoundAgainWithoutWaitingForItsAcknowledgementToTimeOut() throws Exception {
+		writeOneTransaction(10);
+		this.stream.silenceFirstPublish.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
+
+		this.publisher.retryNow();
+
+		// Far sooner than the 30 s acknowledgement timeout.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.storedChangeIds()).containsExactlyInAnyOrderElementsOf(allChangeIds(10));
+	}
+
+	@Test
 	void messagesStoredInARoundThatEndedWithAnExceptionShouldBeStoredAgainBehindTheFailedOne() throws Exception {
 		// Three messages (256 + 256 + 88 changes); row 1 is inserted in the first and updated in the second. The first
 		// is not acknowledged, the second is stored, and sending the third throws: the round is over, and the retry
@@ -200,6 +233,12 @@ class ChangePublisherTests {
 
 		final AtomicBoolean failFirstPublish = new AtomicBoolean();
 
+		/** Whether every publish fails at once, as with no stream leader reachable. */
+		final AtomicBoolean failAll = new AtomicBoolean();
+
+		/** Whether the first publish is never acknowledged, as one sent into a partition. */
+		final AtomicBoolean silenceFirstPublish = new AtomicBoolean();
+
 		/** The number of the publish call that throws, once; 0 for none. */
 		final AtomicInteger throwOnPublish = new AtomicInteger();
 
@@ -217,10 +256,20 @@ class ChangePublisherTests {
 			if (this.failFirstPublish.getAndSet(false)) {
 				return CompletableFuture.failedFuture(new IllegalStateException("connection lost"));
 			}
+			if (this.failAll.get()) {
+				return CompletableFuture.failedFuture(new IllegalStateException("no responders"));
+			}
+			if (this.silenceFirstPublish.getAndSet(false)) {
+				return new CompletableFuture<>();
+			}
 			if (this.storedIds.add(messageId)) {
 				this.stored.add(payload);
 			}
 			return CompletableFuture.completedFuture(null);
+		}
+
+		synchronized int calls() {
+			return this.calls;
 		}
 
 		@Override

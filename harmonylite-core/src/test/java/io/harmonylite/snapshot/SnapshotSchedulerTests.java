@@ -1,17 +1,15 @@
 package io.harmonylite.snapshot;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.harmonylite.engine.TestDatabase;
+import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +28,7 @@ class SnapshotSchedulerTests {
 	@TempDir
 	Path dir;
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+	private final MovableClock clock = new MovableClock(Instant.parse("2025-03-01T10:00:00Z"));
 
 	private final FakeLease lease = new FakeLease();
 
@@ -54,10 +52,10 @@ class SnapshotSchedulerTests {
 		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
 		scheduler.tick();
 		assertThat(this.store.list()).hasSize(1);
-		this.clock.advance(Duration.ofMinutes(29));
+		this.clock.move(Duration.ofMinutes(29));
 		scheduler.tick();
 		assertThat(this.store.list()).hasSize(1);
-		this.clock.advance(Duration.ofMinutes(1));
+		this.clock.move(Duration.ofMinutes(1));
 		scheduler.tick();
 		assertThat(this.store.list()).hasSize(2);
 		assertThat(scheduler.isLeader()).isTrue();
@@ -68,7 +66,7 @@ class SnapshotSchedulerTests {
 		this.lease.held.set(false);
 		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
 		scheduler.tick();
-		this.clock.advance(Duration.ofHours(2));
+		this.clock.move(Duration.ofHours(2));
 		scheduler.tick();
 		assertThat(this.store.list()).isEmpty();
 		assertThat(scheduler.isLeader()).isFalse();
@@ -77,11 +75,11 @@ class SnapshotSchedulerTests {
 	@Test
 	void newHolderShouldGoOnFromTheNewestSnapshotInTheStore() {
 		scheduler(Duration.ofMinutes(30), 0, 5).takeNow();
-		this.clock.advance(Duration.ofMinutes(20));
+		this.clock.move(Duration.ofMinutes(20));
 		SnapshotScheduler newHolder = scheduler(Duration.ofMinutes(30), 0, 5);
 		newHolder.tick();
 		assertThat(this.store.list()).as("the newest one is 20 minutes old").hasSize(1);
-		this.clock.advance(Duration.ofMinutes(10));
+		this.clock.move(Duration.ofMinutes(10));
 		newHolder.tick();
 		assertThat(this.store.list()).hasSize(2);
 	}
@@ -109,10 +107,10 @@ class SnapshotSchedulerTests {
 		scheduler.tick();
 		scheduler.tick();
 		this.blocker.set(Optional.empty());
-		this.clock.advance(HEARTBEAT.minusSeconds(1));
+		this.clock.move(HEARTBEAT.minusSeconds(1));
 		scheduler.tick();
 		assertThat(this.store.list()).as("still backing off").isEmpty();
-		this.clock.advance(HEARTBEAT);
+		this.clock.move(HEARTBEAT);
 		scheduler.tick();
 		assertThat(this.store.list()).hasSize(1);
 	}
@@ -128,7 +126,7 @@ class SnapshotSchedulerTests {
 		assertThat(scheduler.isLeader()).isTrue();
 
 		eligibility.set(Optional.of("stream changes-0 has a gap"));
-		this.clock.advance(Duration.ofHours(1));
+		this.clock.move(Duration.ofHours(1));
 		scheduler.tick();
 
 		assertThat(scheduler.isLeader()).isFalse();
@@ -145,7 +143,7 @@ class SnapshotSchedulerTests {
 		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(1), 0, 2);
 		for (int i = 0; i < 4; i++) {
 			scheduler.tick();
-			this.clock.advance(Duration.ofMinutes(1));
+			this.clock.move(Duration.ofMinutes(1));
 		}
 		assertThat(this.store.list()).hasSize(2);
 	}
@@ -194,35 +192,6 @@ class SnapshotSchedulerTests {
 		@Override
 		public Optional<Long> holder() {
 			return this.held.get() ? Optional.of(1L) : Optional.empty();
-		}
-
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
 		}
 
 	}

@@ -164,6 +164,30 @@ public final class EngineStatuses {
 	}
 
 	/**
+	 * Node 3 in a state, with problems.
+	 * @param state the state
+	 * @param problems the problems, worst first
+	 * @return the status
+	 */
+	public static EngineStatus withProblems(NodeState state, EngineStatus.Problem... problems) {
+		EngineStatus status = inState(state);
+		return new EngineStatus(status.nodeId(), status.version(), status.state(), status.publish(),
+				status.replicate(), status.nats(), status.shards(), status.pendingChanges(), status.failedChanges(),
+				status.watchedTables(), status.schema(), status.workers(), status.counters(), status.snapshots(),
+				status.recentFailedChanges(), List.of(problems));
+	}
+
+	/**
+	 * Changes of table Books unacknowledged for 45 s since {@link #UPDATED_AT}.
+	 * @return the problem
+	 */
+	public static EngineStatus.Problem unacknowledgedBooks() {
+		return new EngineStatus.Problem(EngineStatus.ProblemKind.CHANGES_UNACKNOWLEDGED,
+				EngineStatus.Severity.DEGRADED, "table Books", "7 change(s) wait for JetStream's acknowledgement",
+				UPDATED_AT);
+	}
+
+	/**
 	 * An engine that is never started.
 	 * @param dir a temporary directory for its database
 	 * @return the engine

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.sample.books.Book;
 import io.harmonylite.testsupport.FreePorts;
 import io.harmonylite.testsupport.NatsTestServer;
@@ -51,11 +52,12 @@ class PrometheusScrapeIntegrationTests {
 	private static final String ALERT_RULES_TEST = "prometheus/harmonylite-alerts-test.yml";
 
 	/**
-	 * The node's {@code harmonylite_*} series: 14 node gauges and counters, published and applied counters of the two
-	 * tables, the stream lag of the one shard, 8 of the lag histogram (4 SLO buckets, +Inf, count, sum, max), 3 each
-	 * of the batch size and duration.
+	 * The node's {@code harmonylite_*} series: 15 node gauges and counters, one problems gauge per problem kind,
+	 * published and applied counters of the two tables, the stream lag of the one shard, 8 of the lag histogram (4 SLO
+	 * buckets, +Inf, count, sum, max), 3 each of the batch size and duration.
 	 */
-	private static final int HARMONYLITE_SERIES = 14 + 2 * 2 + 1 + 8 + 3 + 3;
+	private static final int HARMONYLITE_SERIES = 15 + EngineStatus.ProblemKind.values().length + 2 * 2 + 1 + 8 + 3
+			+ 3;
 
 	private static final int BOOKS = 3;
 

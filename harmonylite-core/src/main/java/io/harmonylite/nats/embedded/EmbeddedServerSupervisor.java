@@ -47,6 +47,9 @@ public final class EmbeddedServerSupervisor implements AutoCloseable {
 
 	private int failedAttempts;
 
+	/** The process being watched; the exit of an earlier one (stopped by {@link #rejoin(String)}) is ignored. */
+	private long watchedPid;
+
 	/**
 	 * Supervises a server; nothing is started yet.
 	 * @param server the server
@@ -82,10 +85,15 @@ public final class EmbeddedServerSupervisor implements AutoCloseable {
 
 	private void watch() {
 		long pid = this.server.pid();
+		this.watchedPid = pid;
 		this.server.onExit().thenAcceptAsync((status) -> exited(pid, status), this.executor);
 	}
 
 	private synchronized void exited(long pid, int status) {
+		if (pid != this.watchedPid) {
+			// A process this supervisor replaced on purpose.
+			return;
+		}
 		if (this.closed || this.server.stoppedByJvmShutdown()) {
 			// Stopped on purpose: by the node, or by the JVM shutdown hook before the node closed this supervisor.
 			return;
@@ -132,6 +140,24 @@ public final class EmbeddedServerSupervisor implements AutoCloseable {
 		logger.warn("Node {}: the embedded nats-server runs again (pid {}, restart #{}, after {} failed attempt(s)); "
 				+ "the client reconnects to it by itself", this.nodeId, this.server.pid(), this.restarts.get(),
 				this.failedAttempts);
+		watch();
+	}
+
+	/**
+	 * Restarts the running server at once, on purpose: a clustered nats-server that starts just after its peers
+	 * elected their JetStream leader can stay outside the JetStream cluster (it never makes contact with the
+	 * leader) until it is restarted. Does nothing when the server is not running or the supervisor is closed.
+	 * @param reason why, for the log
+	 */
+	public synchronized void rejoin(String reason) {
+		if (this.closed || this.state != EmbeddedServerState.RUNNING) {
+			return;
+		}
+		logger.warn("Node {}: {}; restarting the embedded nats-server so that it joins its cluster's JetStream",
+				this.nodeId, reason);
+		this.server.stop();
+		this.server.start();
+		this.restarts.incrementAndGet();
 		watch();
 	}
 

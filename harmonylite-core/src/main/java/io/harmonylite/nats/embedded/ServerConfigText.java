@@ -4,9 +4,16 @@ import java.nio.file.Path;
 
 /**
  * Writes the {@code nats-server} configuration of an embedded server: JetStream with the configured sync, the client
- * port and monitoring on the loopback interface only, a pid file, and the cluster block with its routes.
+ * port and monitoring on the loopback interface only, a pid file, short pings (stale routes are noticed in seconds),
+ * and the cluster block with its routes.
  */
 final class ServerConfigText {
+
+	/** How often the server pings its clients and routes. */
+	static final String PING_INTERVAL = "2s";
+
+	/** Unanswered pings after which the server closes a connection as stale. */
+	static final int PING_MAX = 2;
 
 	private ServerConfigText() {
 	}
@@ -28,6 +35,12 @@ final class ServerConfigText {
 		text.append("listen: ").append(quote(EmbeddedNatsServer.CLIENT_HOST + ":" + clientPort)).append('\n');
 		text.append("max_payload: ").append(config.maxPayload()).append('\n');
 		text.append("pid_file: ").append(quote(store.resolve(EmbeddedNatsServer.PID_FILE).toString())).append('\n');
+		// A route whose peer went silent (cut off, frozen) is closed after two unanswered pings, about 4 s, rather
+		// than nats-server's default of 4 minutes: the server then dials the peer afresh every second, and the route
+		// is back within a second or two of the network healing, instead of waiting on the old connection's TCP
+		// retransmissions, which back off to tens of seconds while packets are dropped.
+		text.append("ping_interval: ").append(quote(PING_INTERVAL)).append('\n');
+		text.append("ping_max: ").append(PING_MAX).append('\n');
 		if (config.monitorPort() != 0) {
 			text.append("http: ").append(quote(EmbeddedNatsServer.CLIENT_HOST + ":" + config.monitorPort())).append('\n');
 		}

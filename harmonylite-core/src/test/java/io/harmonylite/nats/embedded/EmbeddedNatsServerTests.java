@@ -32,6 +32,7 @@ class EmbeddedNatsServerTests {
 		assertThat(text).contains("jetstream {\n  store_dir: \"/data/nats\"\n  sync_interval: always\n}")
 			.contains("max_payload: 8388608")
 			.contains("pid_file: \"/data/nats/nats-server.pid\"")
+			.contains("ping_interval: \"2s\"\nping_max: 2\n")
 			.doesNotContain("http:");
 	}
 

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link EmbeddedServerSupervisor} restarts a real nats-server killed with SIGKILL on the same port, and a closed
- * supervisor restarts nothing.
+ * {@link EmbeddedServerSupervisor} restarts a real nats-server killed with SIGKILL on the same port, a closed
+ * supervisor restarts nothing, and a server restarted on purpose ({@code rejoin}) is not taken for a crashed one.
  */
 class EmbeddedServerSupervisorIntegrationTests {
 
@@ -25,10 +25,8 @@ class EmbeddedServerSupervisorIntegrationTests {
 	@Test
 	void killedServerShouldBeRestartedOnTheSamePortAndClosedSupervisorShouldRestartNothing() {
 		int port = FreePorts.one();
-		EmbeddedNatsServer server = new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("store"),
-				port, null, List.of()), 4, this.dir.resolve("app.db"));
-		EmbeddedServerSupervisor supervisor = new EmbeddedServerSupervisor(server, 4, Duration.ofMillis(50),
-				Duration.ofMillis(200));
+		EmbeddedNatsServer server = server(port);
+		EmbeddedServerSupervisor supervisor = supervisor(server);
 		try {
 			supervisor.start();
 			long first = server.pid();
@@ -50,6 +48,40 @@ class EmbeddedServerSupervisorIntegrationTests {
 		await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> !server.isRunning()
 				&& FreePorts.isFree(port));
 		assertThat(supervisor.restarts()).isEqualTo(1);
+	}
+
+	@Test
+	void rejoinShouldRestartTheServerOnceWithoutTakingTheOldProcessForACrash() {
+		EmbeddedNatsServer server = server(FreePorts.one());
+		EmbeddedServerSupervisor supervisor = supervisor(server);
+		try {
+			supervisor.start();
+			long first = server.pid();
+
+			supervisor.rejoin("JetStream is not ready after 20 s");
+
+			long second = server.pid();
+			assertThat(second).isNotEqualTo(first);
+			assertThat(ProcessHandle.of(first)).isEmpty();
+			// The old process' exit reaches the supervisor after the restart: it must not restart the server again.
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+				assertThat(supervisor.state()).isEqualTo(EmbeddedServerState.RUNNING);
+				assertThat(server.pid()).isEqualTo(second);
+			});
+			assertThat(supervisor.restarts()).isEqualTo(1);
+		}
+		finally {
+			supervisor.close();
+		}
+	}
+
+	private EmbeddedNatsServer server(int port) {
+		return new EmbeddedNatsServer(new EmbeddedNatsConfig(null, this.dir.resolve("store"), port, null, List.of()), 4,
+				this.dir.resolve("app.db"));
+	}
+
+	private static EmbeddedServerSupervisor supervisor(EmbeddedNatsServer server) {
+		return new EmbeddedServerSupervisor(server, 4, Duration.ofMillis(50), Duration.ofMillis(200));
 	}
 
 }

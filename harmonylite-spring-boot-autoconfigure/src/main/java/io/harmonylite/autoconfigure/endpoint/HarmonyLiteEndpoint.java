@@ -159,12 +159,14 @@ public class HarmonyLiteEndpoint {
 	 * @param pendingChanges captured changes not yet acknowledged by JetStream
 	 * @param failedChanges captured changes that can never be published
 	 * @param watchedTables the tables whose changes are captured
+	 * @param problems what is wrong with the node now, worst first
 	 * @param conflicts the conflict rule's counters
 	 * @since 0.1.0
 	 */
 	public record NodeDescriptor(long nodeId, String version, String state, @Nullable String schemaHash,
 			boolean publish, boolean replicate, NatsDescriptor nats, List<ShardDescriptor> shards, long pendingChanges,
-			long failedChanges, List<String> watchedTables, ConflictsDescriptor conflicts) {
+			long failedChanges, List<String> watchedTables, List<ProblemDescriptor> problems,
+			ConflictsDescriptor conflicts) {
 
 		static NodeDescriptor of(EngineStatus status) {
 			EngineStatus.Nats nats = status.nats();
@@ -173,7 +175,29 @@ public class HarmonyLiteEndpoint {
 					(schema != null) ? schema.hash() : null, status.publish(), status.replicate(),
 					NatsDescriptor.of(nats),
 					status.shards().stream().map(ShardDescriptor::of).toList(), status.pendingChanges(),
-					status.failedChanges(), status.watchedTables(), ConflictsDescriptor.of(status.counters()));
+					status.failedChanges(), status.watchedTables(),
+					status.problems().stream().map(ProblemDescriptor::of).toList(),
+					ConflictsDescriptor.of(status.counters()));
+		}
+
+	}
+
+	/**
+	 * Something wrong with the node now.
+	 *
+	 * @param kind what kind of problem, e.g. {@code NATS_UNREACHABLE}
+	 * @param severity {@code DEGRADED} or {@code DOWN}
+	 * @param subject what it concerns: a shard, table, server or worker
+	 * @param reason what is wrong and what to do
+	 * @param since when it began, {@code null} when unknown
+	 * @since 0.1.0
+	 */
+	public record ProblemDescriptor(String kind, String severity, String subject, String reason,
+			@Nullable Instant since) {
+
+		static ProblemDescriptor of(EngineStatus.Problem problem) {
+			return new ProblemDescriptor(problem.kind().name(), problem.severity().name(), problem.subject(),
+					problem.reason(), problem.since());
 		}
 
 	}
@@ -240,11 +264,13 @@ public class HarmonyLiteEndpoint {
 	 * @param pausedSince since when, {@code null} when not paused
 	 * @param gap messages the stream dropped before this node applied them, {@code null} when none
 	 * @param deadLettered messages of this shard moved to the dead letter since the node started
+	 * @param streamReadAt when the stream's state was last read (in the background, every second), {@code null} when
+	 * never
 	 * @since 0.1.0
 	 */
 	public record ShardDescriptor(int shard, String stream, long appliedSequence, @Nullable Long streamLastSequence,
 			@Nullable Long lag, boolean paused, boolean pausedManually, @Nullable String pausedReason,
-			@Nullable Instant pausedSince, @Nullable String gap, long deadLettered) {
+			@Nullable Instant pausedSince, @Nullable String gap, long deadLettered, @Nullable Instant streamReadAt) {
 
 		static ShardDescriptor of(EngineStatus.Shard shard) {
 			return new ShardDescriptor(shard.shard(), shard.stream(), shard.appliedSequence(),
@@ -252,7 +278,7 @@ public class HarmonyLiteEndpoint {
 					(shard.lag() >= 0) ? shard.lag() : null, shard.paused() || shard.pausedManually(),
 					shard.pausedManually(), pausedReason(shard),
 					(shard.pausedSince() != null) ? shard.pausedSince() : shard.pausedManuallySince(), shard.gap(),
-					shard.deadLettered());
+					shard.deadLettered(), shard.streamReadAt());
 		}
 
 		private static @Nullable String pausedReason(EngineStatus.Shard shard) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.engine.HarmonyLiteEngine;
@@ -18,10 +19,13 @@ import org.springframework.boot.health.contributor.Status;
  * Health of the HarmonyLite node, from {@link HarmonyLiteEngine#status()}: {@code UP} while running,
  * {@link #PAUSED} while a schema mismatch holds replication back or the node waits for a snapshot that fits
  * ({@link #PAUSED_MANUALLY} while an operator does), {@code RESTORING} while a snapshot is restored,
- * {@link #DEGRADED} while NATS is unreachable, local changes were marked failed because they can never be
- * published ({@link #PUBLISH_FAILED}), or the newest snapshot is older than {@code harmonylite.snapshot.stale-after},
- * {@code DOWN} when capture is broken, a worker thread died (until it is restarted), a stream dropped changes this
- * node still needs, or the node's embedded nats-server died and is being restarted, and {@code OUT_OF_SERVICE} while the engine is stopped.
+ * {@link #DEGRADED} while NATS is unreachable (also while JetStream does not answer: no quorum), while changes wait
+ * too long for their acknowledgement or a shard stalled or keeps failing, local changes were marked failed because
+ * they can never be published ({@link #PUBLISH_FAILED}), or the newest snapshot is older than
+ * {@code harmonylite.snapshot.stale-after}, {@code DOWN} when capture is broken, a worker thread died (until it is
+ * restarted), a stream dropped changes this node still needs, or the node's embedded nats-server died and is being
+ * restarted, and {@code OUT_OF_SERVICE} while the engine is stopped. The status's description then names what is
+ * wrong (the shard, table or server), and the details list every problem under {@code problems}.
  * <p>
  * {@code PAUSED} and {@code DEGRADED} are custom statuses: local writes still work, so they do not take the
  * application's overall health down unless {@code management.endpoint.health.status.order} lists them.
@@ -43,6 +47,10 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	/** NATS is unreachable; local changes are captured and sent after the reconnect. */
 	public static final Status DEGRADED = new Status("DEGRADED",
 			"NATS is unreachable; local writes are captured and sent after the reconnect");
+
+	/** Replication goes on, but not everything flows; the description names what. */
+	public static final Status DEGRADED_PROBLEMS = new Status(DEGRADED.getCode(),
+			"Replication goes on, but not everything flows; see problems");
 
 	/**
 	 * Local changes were marked failed because they can never be published: the {@code DEGRADED} status, described as
@@ -75,11 +83,17 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		EngineStatus current = this.status.get();
 		String embeddedServer = current.nats().embeddedServer();
-		builder.status(EMBEDDED_SERVER_DOWN.equals(embeddedServer) ? Status.DOWN
-				: SnapshotHealth.adjust(status(current.state()), current.snapshots()))
+		boolean down = EMBEDDED_SERVER_DOWN.equals(embeddedServer) || current.problems()
+			.stream()
+			.anyMatch((problem) -> problem.severity() == EngineStatus.Severity.DOWN);
+		Status status = down ? Status.DOWN : SnapshotHealth.adjust(status(current.state()), current.snapshots());
+		builder.status(described(status, current.problems()))
 			.withDetail("nodeId", current.nodeId())
 			.withDetail("state", current.state().name())
 			.withDetail("natsConnected", current.nats().connected());
+		if (!current.problems().isEmpty()) {
+			builder.withDetail("problems", current.problems().stream().map(HarmonyLiteHealthIndicator::problem).toList());
+		}
 		if (embeddedServer != null) {
 			builder.withDetail("embeddedServer", embeddedServer);
 		}
@@ -103,6 +117,30 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	/**
+	 * The status described by the node's problems, when it is not {@code UP} and there are any: the description then
+	 * names the shard, table or server of each.
+	 */
+	private static Status described(Status status, List<EngineStatus.Problem> problems) {
+		if (problems.isEmpty() || Status.UP.equals(status)) {
+			return status;
+		}
+		return new Status(status.getCode(),
+				problems.stream().map(EngineStatus.Problem::describe).collect(Collectors.joining("; ")));
+	}
+
+	private static Map<String, Object> problem(EngineStatus.Problem problem) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("kind", problem.kind().name());
+		details.put("severity", problem.severity().name());
+		details.put("subject", problem.subject());
+		details.put("reason", problem.reason());
+		if (problem.since() != null) {
+			details.put("since", problem.since().toString());
+		}
+		return details;
+	}
+
+	/**
 	 * The health status for a node state.
 	 * @param state the node state
 	 * @return the status
@@ -114,6 +152,7 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 			case PAUSED_SCHEMA_MISMATCH, WAITING_FOR_SNAPSHOT -> PAUSED;
 			case RESTORING -> SnapshotHealth.RESTORING;
 			case DISCONNECTED -> DEGRADED;
+			case DEGRADED -> DEGRADED_PROBLEMS;
 			case PUBLISH_FAILED -> PUBLISH_FAILED;
 			case STREAM_GAP, WORKER_FAILED, CAPTURE_BROKEN -> Status.DOWN;
 			case STOPPED -> Status.OUT_OF_SERVICE;

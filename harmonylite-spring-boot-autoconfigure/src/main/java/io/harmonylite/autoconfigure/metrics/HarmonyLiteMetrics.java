@@ -2,6 +2,7 @@ package io.harmonylite.autoconfigure.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,12 +23,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the meters of the node, all read from its status: gauges of its state (schema-mismatch pause, shards paused
- * by an operator, pending and failed changes, stream lag per shard) and counters over the engine's own counts (changes
- * published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses and resumes, worker
- * restarts, dropped change events, the conflict rule's superseded changes, versions ahead of the clock and clamped
- * local versions), which never
- * decrease while the engine exists, also across a stop and start. All are tagged {@code node_id}. The status is read at
- * most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
+ * by an operator, pending and failed changes, stream lag per shard, problems by kind) and counters over the engine's
+ * own counts (changes published and applied by table, publish failures, dead letters, NATS reconnects, schema pauses
+ * and resumes, worker restarts, dropped change events, the conflict rule's superseded changes, versions ahead of the
+ * clock and clamped local versions), which never decrease while the engine exists, also across a stop and start. All
+ * are tagged {@code node_id}. The status is read at most once per second, however many meters a scrape reads. With {@link ApplyMetrics}, it also binds the apply side's
  * distributions.
  *
  * @since 0.1.0
@@ -68,6 +68,9 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	static final String EVENTS_DROPPED = "harmonylite.events.dropped";
 
+	static final String PROBLEMS = "harmonylite.problems";
+
+	static final String KIND = "kind";
 	static final String SUPERSEDED = "harmonylite.conflicts.superseded";
 
 	static final String AHEAD_OF_CLOCK = "harmonylite.conflicts.ahead.of.clock";
@@ -126,9 +129,18 @@ public class HarmonyLiteMetrics implements MeterBinder {
 		gauge(registry, FAILED,
 				"Captured local changes that can never be published, e.g. rows too large for a message",
 				EngineStatus::failedChanges);
+		for (EngineStatus.ProblemKind kind : EngineStatus.ProblemKind.values()) {
+			Gauge.builder(PROBLEMS, this, (metrics) -> metrics.status().problems(kind).size())
+				.strongReference(true)
+				.description("Problems of the node now, by kind (the health names their shard, table or server)")
+				.tags(tags)
+				.tag(KIND, kind.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
 		for (int shard = 0; shard < this.replication.shards(); shard++) {
 			int number = shard;
 			Gauge.builder(STREAM_LAG, this, (metrics) -> metrics.streamLag(number))
+				.strongReference(true)
 				.description("Messages in the shard stream not yet applied on this node; NaN when unknown")
 				.tags(tags)
 				.tag("shard", Integer.toString(shard))
@@ -172,7 +184,9 @@ public class HarmonyLiteMetrics implements MeterBinder {
 
 	private void gauge(MeterRegistry registry, String name, String description,
 			ToDoubleFunction<EngineStatus> value) {
+		// Held strongly: a binder nobody else keeps (a test's, a registry bound by hand) must not read NaN after a GC.
 		Gauge.builder(name, this, (metrics) -> value.applyAsDouble(metrics.status()))
+			.strongReference(true)
 			.description(description)
 			.tags(tags())
 			.register(registry);

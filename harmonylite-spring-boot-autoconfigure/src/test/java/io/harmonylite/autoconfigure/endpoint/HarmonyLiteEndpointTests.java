@@ -46,8 +46,8 @@ class HarmonyLiteEndpointTests {
 		assertThat(node.nats()).isEqualTo(new HarmonyLiteEndpoint.NatsDescriptor(false,
 				List.of("nats://127.0.0.1:4222"), true, 2, null, "2.10.27", "always", 3, true, null));
 		assertThat(node.shards()).containsExactly(
-				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, false, null, null, null, 0),
-				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3));
+				new ShardDescriptor(0, "harmonylite-changes-0", 40, 40L, 0L, false, false, null, null, null, 0, null),
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3, null));
 		assertThat(node.pendingChanges()).isEqualTo(7);
 		assertThat(node.failedChanges()).isEqualTo(1);
 		assertThat(node.watchedTables()).containsExactly("Books");
@@ -66,6 +66,24 @@ class HarmonyLiteEndpointTests {
 			.contains(EngineStatuses.NEW_HASH.substring(0, 8))
 			.contains("apply the same migration");
 		assertThat(endpoint.node().state()).isEqualTo("PAUSED_SCHEMA_MISMATCH");
+	}
+
+	@Test
+	void nodeShouldListItsProblemsWithKindSeveritySubjectAndSince() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(() -> EngineStatuses
+			.withProblems(io.harmonylite.engine.NodeState.DEGRADED, EngineStatuses.unacknowledgedBooks()),
+				this::consistentCluster);
+
+		NodeDescriptor node = endpoint.node();
+
+		assertThat(node.state()).isEqualTo("DEGRADED");
+		assertThat(node.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo("CHANGES_UNACKNOWLEDGED");
+			assertThat(problem.severity()).isEqualTo("DEGRADED");
+			assertThat(problem.subject()).isEqualTo("table Books");
+			assertThat(problem.reason()).contains("acknowledgement");
+			assertThat(problem.since()).isEqualTo(EngineStatuses.UPDATED_AT);
+		});
 	}
 
 	@Test
@@ -205,7 +223,7 @@ class HarmonyLiteEndpointTests {
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
 
 		assertThat(endpoint.item("shards", "1")).isEqualTo(
-				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3));
+				new ShardDescriptor(1, "harmonylite-changes-1", 10, 15L, 5L, false, false, null, null, null, 3, null));
 		assertThat(endpoint.item("shards", "2")).isNull();
 		assertThat(endpoint.item("snapshots", "1")).isNull();
 	}

@@ -89,6 +89,32 @@ class HarmonyLiteHealthIndicatorTests {
 	}
 
 	@Test
+	void healthOfADegradedNodeShouldNameWhatIsWrongInTheDescriptionAndDetails() {
+		Health health = new HarmonyLiteHealthIndicator(
+				() -> EngineStatuses.withProblems(NodeState.DEGRADED, EngineStatuses.unacknowledgedBooks()))
+			.health(true);
+
+		assertThat(health.getStatus()).isEqualTo(HarmonyLiteHealthIndicator.DEGRADED);
+		assertThat(health.getStatus().getDescription())
+			.isEqualTo("table Books: 7 change(s) wait for JetStream's acknowledgement");
+		assertThat(health.getDetails().get("problems")).asString()
+			.contains("kind=CHANGES_UNACKNOWLEDGED", "severity=DEGRADED", "subject=table Books");
+	}
+
+	@Test
+	void problemOfSeverityDownShouldMakeTheHealthDown() {
+		EngineStatus.Problem dead = new EngineStatus.Problem(EngineStatus.ProblemKind.WORKER_DEAD,
+				EngineStatus.Severity.DOWN, "worker apply", "died (OutOfMemoryError); restarted in 20 ms", null);
+
+		Health health = new HarmonyLiteHealthIndicator(() -> EngineStatuses.withProblems(NodeState.DEGRADED, dead,
+				EngineStatuses.unacknowledgedBooks()))
+			.health(true);
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getStatus().getDescription()).startsWith("worker apply: died").contains("table Books");
+	}
+
+	@Test
 	void changesThatCanNeverBePublishedShouldDegradeHealthNamingTableAndKey() {
 		EngineStatus failed = EngineStatuses.inState(NodeState.PUBLISH_FAILED);
 		EngineStatus.FailedChange change = new EngineStatus.FailedChange(12, "covers", "[7]",

@@ -59,6 +59,21 @@ class HarmonyLiteMetricsTests {
 	}
 
 	@Test
+	void problemsGaugeShouldCountTheProblemsOfEachKind() {
+		metrics(Duration.ZERO).bindTo(this.registry);
+		assertThat(problems("changes_unacknowledged")).isZero();
+
+		this.status.set(EngineStatuses.withProblems(NodeState.DEGRADED, EngineStatuses.unacknowledgedBooks()));
+
+		assertThat(problems("changes_unacknowledged")).isOne();
+		assertThat(problems("nats_unreachable")).isZero();
+	}
+
+	private double problems(String kind) {
+		return this.registry.get(HarmonyLiteMetrics.PROBLEMS).tag("node_id", "3").tag("kind", kind).gauge().value();
+	}
+
+	@Test
 	void schemaMismatchGaugeShouldBeOneWhileAShardIsPaused() {
 		metrics(Duration.ZERO).bindTo(this.registry);
 		assertThat(gauge(HarmonyLiteMetrics.SCHEMA_MISMATCH_PAUSED)).isZero();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.autoconfigure.EngineStatuses;
+import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.replicate.ReplicationConfig;
@@ -33,11 +34,12 @@ class PrometheusSeriesTests {
 
 		List<String> series = series();
 
-		// 14 node gauges and counters (3 of them the conflict rule's), 2 counters of table Books, 1 stream-lag gauge
-		// for the one shard, the lag histogram's 4 SLO buckets + +Inf + count + sum + max = 8, batch size and duration
-		// 3 each. With Micrometer's percentile histogram (1 ms to 1 h) the lag alone was 103 series, and the node 121
-		// (without the meters for manual pauses, dropped events and conflicts).
-		assertThat(series).hasSize(14 + 2 + 1 + 8 + 3 + 3);
+		// 15 node gauges and counters (3 of them the conflict rule's, 1 the quarantine's), 1 problems gauge per problem
+		// kind, 2 counters of table Books, 1 stream-lag gauge for the one shard, the lag histogram's 4 SLO buckets + +Inf
+		// + count + sum + max = 8, batch size and duration 3 each. With Micrometer's percentile histogram (1 ms to 1 h)
+		// the lag alone was 103 series, and the node 121 (without the meters for manual pauses, dropped events and
+		// conflicts).
+		assertThat(series).hasSize(15 + EngineStatus.ProblemKind.values().length + 2 + 1 + 8 + 3 + 3);
 		assertThat(series).filteredOn((line) -> line.startsWith("harmonylite_replication_lag_seconds_bucket"))
 			.extracting((line) -> line.substring(line.indexOf("le=\"") + 4, line.indexOf('"', line.indexOf("le=\"") + 4)))
 			.containsExactly("0.005", "0.05", "0.5", "5.0", "+Inf");

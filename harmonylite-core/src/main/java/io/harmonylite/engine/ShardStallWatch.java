@@ -1,0 +1,149 @@
+package io.harmonylite.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+import java.util.function.IntSupplier;
+
+import io.harmonylite.apply.ShardSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices a shard whose consumer stopped delivering although its stream holds changes this node has not applied (the
+ * server hosting the consumer froze or left, a leader moved) and restarts it from the applied position, rather than
+ * waiting for the client's own heartbeat alarm. A shard counts as stalled when JetStream answers, the stream's last
+ * sequence is beyond the applied one, the shard should be delivering (not paused, held or at a gap), the apply queue
+ * is empty, and the applied position has not moved for {@link #STALL}; restarts of a shard that stays stalled back
+ * off up to {@link #MAX_WAIT}. A stalled shard is reported as a {@link EngineStatus.ProblemKind#SHARD_STALLED} problem
+ * until it moves again.
+ */
+final class ShardStallWatch implements ProblemSource {
+
+	private static final Logger logger = LoggerFactory.getLogger(ShardStallWatch.class);
+
+	/** How long a shard may stay without progress, with changes to receive, before its consumer is restarted. */
+	static final Duration STALL = Duration.ofSeconds(5);
+
+	/** The longest wait between two restarts of a shard that stays stalled. */
+	static final Duration MAX_WAIT = Duration.ofMinutes(1);
+
+	private final long nodeId;
+
+	private final List<ShardSource> sources;
+
+	private final ShardSupervisor supervisor;
+
+	private final StreamStateCache streams;
+
+	private final IntPredicate pausedBySchema;
+
+	private final IntSupplier queued;
+
+	private final Clock clock;
+
+	private final Map<Integer, Progress> progress = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the watch.
+	 * @param nodeId this node's id, for the logs
+	 * @param sources the shard sources, for the shard numbers and stream names
+	 * @param supervisor knows the applied positions and which shards deliver, and restarts them
+	 * @param streams the streams' states, read in the background
+	 * @param pausedBySchema whether a schema mismatch holds a shard
+	 * @param queued how many messages wait in the apply queue
+	 * @param clock the clock
+	 */
+	ShardStallWatch(long nodeId, List<ShardSource> sources, ShardSupervisor supervisor, StreamStateCache streams,
+			IntPredicate pausedBySchema, IntSupplier queued, Clock clock) {
+		this.nodeId = nodeId;
+		this.sources = List.copyOf(sources);
+		this.supervisor = supervisor;
+		this.streams = streams;
+		this.pausedBySchema = pausedBySchema;
+		this.queued = queued;
+		this.clock = clock;
+	}
+
+	/**
+	 * Checks every shard once, restarting the stalled ones; run it after each refresh of the stream states.
+	 */
+	void check() {
+		Instant now = this.clock.instant();
+		boolean answering = this.streams.answering(now);
+		for (ShardSource source : this.sources) {
+			int shard = source.shard();
+			long applied = this.supervisor.applied(source.stream());
+			Progress last = this.progress.get(shard);
+			StreamStateCache.Read read = this.streams.read(shard);
+			if (last == null || last.applied != applied || read == null || read.state().lastSequence() <= applied) {
+				// Moving, or caught up: not stalled.
+				this.progress.put(shard, new Progress(applied, now, null, 0, STALL));
+				continue;
+			}
+			if (!answering || !expectsDelivery(shard, read, now)) {
+				// Not expected to move now (paused, restarting, busy applying, JetStream silent): the clock waits.
+				this.progress.put(shard, new Progress(applied, now, last.stalledSince, last.restarts, last.pause));
+				continue;
+			}
+			if (Duration.between(last.since, now).compareTo(last.pause) < 0) {
+				continue;
+			}
+			long behind = read.state().lastSequence() - applied;
+			Instant stalledSince = (last.stalledSince != null) ? last.stalledSince : last.since;
+			int restarts = last.restarts + 1;
+			Duration next = min(last.pause.multipliedBy(2), MAX_WAIT);
+			logger.warn("Node {}: stream {} holds {} message(s) after sequence {} that this node has not received for "
+					+ "{} s; restarting its consumer (restart {}; next check in {} s)", this.nodeId, source.stream(),
+					behind, applied, Duration.between(stalledSince, now).toSeconds(), restarts, next.toSeconds());
+			this.progress.put(shard, new Progress(applied, now, stalledSince, restarts, next));
+			this.supervisor.restartNow(shard);
+		}
+	}
+
+	private boolean expectsDelivery(int shard, StreamStateCache.Read read, Instant now) {
+		return Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) <= 0
+				&& this.supervisor.delivering(shard) && !this.pausedBySchema.test(shard) && this.queued.getAsInt() == 0;
+	}
+
+	@Override
+	public List<EngineStatus.Problem> problems() {
+		List<EngineStatus.Problem> problems = new ArrayList<>();
+		for (ShardSource source : this.sources) {
+			Progress last = this.progress.get(source.shard());
+			if (last != null && last.stalledSince != null) {
+				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.SHARD_STALLED,
+						EngineStatus.Severity.DEGRADED, "shard " + source.shard(),
+						"stream " + source.stream() + " holds changes after sequence " + last.applied + " that this "
+								+ "node has not received since " + last.stalledSince + "; its consumer was restarted "
+								+ last.restarts + " time(s). Check the NATS servers of the stream (their logs, "
+								+ "'nats stream info " + source.stream() + "').",
+						last.stalledSince));
+			}
+		}
+		return problems;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	/**
+	 * Where a shard stood when last seen moving.
+	 *
+	 * @param applied the applied sequence then
+	 * @param since since when it has not moved (or the last restart)
+	 * @param stalledSince since when it is stalled, {@code null} when it is not
+	 * @param restarts restarts since it stalled
+	 * @param pause how long to wait before the next restart
+	 */
+	private record Progress(long applied, Instant since, @Nullable Instant stalledSince, int restarts, Duration pause) {
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.harmonylite.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.harmonylite.apply.AppliedPositions;
+import io.harmonylite.apply.ApplyQueue;
+import io.harmonylite.apply.InMemoryShardSource;
+import io.harmonylite.testsupport.MovableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link ShardStallWatch} on an in-memory shard that delivers nothing although its stream holds messages
+ * this node has not applied: restarted after {@link ShardStallWatch#STALL}, reported until it moves again.
+ */
+class ShardStallWatchTests {
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2025-06-01T12:00:00Z"));
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+	private final InMemoryShardSource shard = new InMemoryShardSource(0).holding(1, 10, "s0");
+
+	private final AppliedPositions positions = new AppliedPositions(Map.of("changes-0", 7L));
+
+	private final ShardSupervisor supervisor = new ShardSupervisor(List.of(this.shard), new ApplyQueue(10),
+			this.positions, (stream, identity) -> true, this.scheduler, Duration.ofMinutes(1), 1,
+			new ManualPauses(1, ManualPauses.Store.MEMORY), this.clock);
+
+	private final StreamStateCache streams = new StreamStateCache(1, List.of(this.shard), this.clock, () -> {
+	});
+
+	private final ShardStallWatch watch = new ShardStallWatch(1, List.of(this.shard), this.supervisor, this.streams,
+			(shard) -> false, () -> 0, this.clock);
+
+	@AfterEach
+	void stop() {
+		this.scheduler.shutdownNow();
+	}
+
+	@Test
+	void shardWithoutProgressShouldBeRestartedAfterTheStallAndReportedUntilItMoves() {
+		this.supervisor.startAll();
+		checkAfter(Duration.ZERO);
+		checkAfter(ShardStallWatch.STALL.minusSeconds(1));
+		assertThat(this.shard.starts()).as("within the stall").containsExactly(7L);
+		assertThat(this.watch.problems()).isEmpty();
+
+		checkAfter(Duration.ofSeconds(1));
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.shard.starts()).containsExactly(7L,
+				7L));
+		assertThat(this.watch.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.SHARD_STALLED);
+			assertThat(problem.subject()).isEqualTo("shard 0");
+			assertThat(problem.reason()).contains("after sequence 7", "restarted 1 time(s)");
+		});
+
+		this.positions.restored(Map.of("changes-0", 10L));
+		checkAfter(Duration.ofSeconds(1));
+
+		assertThat(this.watch.problems()).isEmpty();
+	}
+
+	@Test
+	void shardThatIsCaughtUpShouldNeverBeRestarted() {
+		this.positions.restored(Map.of("changes-0", 10L));
+		this.supervisor.startAll();
+		checkAfter(Duration.ZERO);
+
+		checkAfter(Duration.ofMinutes(5));
+
+		assertThat(this.shard.starts()).containsExactly(10L);
+		assertThat(this.watch.problems()).isEmpty();
+	}
+
+	private void checkAfter(Duration duration) {
+		this.clock.move(duration);
+		this.streams.refresh();
+		this.watch.check();
+	}
+
+}

@@ -1,0 +1,148 @@
+package io.harmonylite.faults;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Process faults on a three-node cluster of standalone nodes (embedded nats-servers, streams with three replicas),
+ * one after the other on the same cluster, each under writes on every node's file: a node killed with SIGKILL, a
+ * node's nats-server killed, a node's nats-server frozen with SIGSTOP, and a rolling restart. After each fault the
+ * cluster must converge by itself with every committed write present and no increment lost or applied twice, and
+ * the nodes' health must have said the truth while the fault lasted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProcessFaultIntegrationTests {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProcessFaultIntegrationTests.class);
+
+	private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+	private static final Duration FAULT = Duration.ofSeconds(60);
+
+	/** Writes per second on each node's file. */
+	private static final int RATE = 40;
+
+	private FaultCluster cluster;
+
+	@BeforeAll
+	void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) {
+		this.cluster = FaultCluster.onLoopback(dir, 3, "--harmonylite.replication.replicas=3");
+	}
+
+	@AfterAll
+	void stopCluster() {
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void nodeKilledWithItsServerCatchesUpAfterRestart() {
+		NodeProcess victim = this.cluster.node(2);
+		try (Workload workload = new Workload(this.cluster.databases(), RATE);
+				HealthLog survivor = new HealthLog(this.cluster.node(1))) {
+			workload.awaitMore(100);
+			victim.killGroup();
+			// The others keep a quorum (two of three servers); the victim's file keeps taking writes.
+			workload.awaitMore(150);
+			victim.start();
+			FaultCluster.awaitUp(victim, FaultCluster.START_TIMEOUT);
+			long up = System.nanoTime();
+			workload.awaitMore(100);
+			workload.close();
+			this.cluster.awaitConverged(workload, CONVERGE);
+			logger.info("Converged {} ms after the killed node was up again", millisSince(up));
+			// Node 1 may say DEGRADED (a shard stalled for 5 s while its consumer moved off node 2's server), never DOWN.
+			assertThat(survivor.statuses()).as("node 1's health while node 2 was down")
+				.noneMatch((status) -> status.startsWith("DOWN"))
+				.last()
+				.isEqualTo("UP/RUNNING");
+		}
+	}
+
+	@Test
+	@Order(2)
+	void killedNatsServerIsRestartedByItsNodeAndPendingChangesAreSent() {
+		NodeProcess node = this.cluster.node(2);
+		try (Workload workload = new Workload(this.cluster.databases(), RATE); HealthLog health = new HealthLog(node)) {
+			workload.awaitMore(100);
+			long killed = node.signalServer("KILL");
+			long killedAt = System.nanoTime();
+			await().atMost(FAULT).untilAsserted(() -> assertThat(node.serverPid()).as("a new nats-server of node 2")
+				.isPositive()
+				.isNotEqualTo(killed));
+			FaultCluster.awaitUp(node, FAULT);
+			workload.awaitMore(100);
+			workload.close();
+			this.cluster.awaitConverged(workload, CONVERGE);
+			logger.info("Converged {} ms after the nats-server was killed (its writes went on meanwhile)",
+					millisSince(killedAt));
+			assertThat(health.statuses()).as("node 2's health while its server was down")
+				.anyMatch((status) -> status.startsWith("DOWN"));
+			FaultCluster.awaitUp(node, FAULT);
+		}
+	}
+
+	@Test
+	@Order(3)
+	void frozenNatsServerIsReportedAndTheClusterConvergesSoonAfterItThaws() {
+		NodeProcess node = this.cluster.node(3);
+		try (Workload workload = new Workload(this.cluster.databases(), RATE); HealthLog health = new HealthLog(node)) {
+			workload.awaitMore(100);
+			node.signalServer("STOP");
+			// About 20 s of writes on every node while node 3's server does not answer.
+			workload.awaitMore(20L * RATE * 3);
+			assertThat(health.statuses()).as("node 3's health while its server was frozen")
+				.anyMatch((status) -> !status.startsWith("UP"));
+			node.signalServer("CONT");
+			workload.close();
+			long thawed = System.nanoTime();
+			this.cluster.awaitConverged(workload, CONVERGE);
+			Duration healing = Duration.ofNanos(System.nanoTime() - thawed);
+			logger.info("Converged {} ms after the frozen server resumed", healing.toMillis());
+			assertThat(healing).as("time to converge after the server resumed").isLessThan(Duration.ofSeconds(10));
+			FaultCluster.awaitUp(node, FAULT);
+		}
+	}
+
+	@Test
+	@Order(4)
+	void rollingRestartLosesNothing() {
+		try (Workload workload = new Workload(this.cluster.databases(), RATE)) {
+			for (NodeProcess node : this.cluster.nodes()) {
+				workload.awaitMore(60);
+				node.stop();
+				workload.awaitMore(60);
+				node.start();
+				FaultCluster.awaitUp(node, FaultCluster.START_TIMEOUT);
+			}
+			long restarted = System.nanoTime();
+			workload.awaitMore(60);
+			workload.close();
+			this.cluster.awaitConverged(workload, CONVERGE);
+			logger.info("Converged {} ms after the last node of the rolling restart was up", millisSince(restarted));
+		}
+	}
+
+	private static long millisSince(long nanos) {
+		return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
+	}
+
+}
