@@ -10,6 +10,7 @@ import java.util.Map;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.DeadLetterStore;
+import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.embedded.EmbeddedNatsServer;
@@ -203,6 +204,17 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	public ShardSource shardSource(int shard) {
 		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId);
+	}
+
+	/**
+	 * Reads one message of a shard stream as it is stored, e.g. the next one a stopped node would apply.
+	 * @param shard the shard
+	 * @param sequence the message's sequence
+	 * @return the message (a chunk keeps its header), {@code null} when the stream does not hold it
+	 * @throws io.harmonylite.HarmonyLiteException if the stream cannot be read
+	 */
+	public @Nullable ReceivedMessage shardMessage(int shard, long sequence) {
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId).read(sequence);
 	}
 
 	/**
