@@ -294,18 +294,42 @@ final class NodeAssembly {
 
 			@Override
 			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
-				return withOffline(config, clock, (replay) -> replay.list(filter));
+				return withOffline(config, clock, (node) -> node.replay().list(filter));
 			}
 
 			@Override
 			public ReapplyReport reapply(DeadLetterFilter filter) {
-				return withOffline(config, clock, (replay) -> replay.reapply(filter));
+				return withOffline(config, clock, (node) -> node.replay().reapply(filter));
 			}
 
 		};
 	}
 
-	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<DeadLetterReplay, T> operation) {
+	/**
+	 * Shows the next message of a stopped node's shards, opening the database and NATS for the call only.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @param shard the shard, {@code null} for all
+	 * @return by shard
+	 */
+	static List<ShardHead> offlineShardHeads(HarmonyLiteConfig config, Clock clock, @Nullable Integer shard) {
+		return withOffline(config, clock, (node) -> node.heads().show(shard));
+	}
+
+	/**
+	 * Skips the next message of a stopped node's shard to the dead letter, opening the database and NATS for the call
+	 * only.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @param shard the shard
+	 * @param force also when the message would apply now
+	 * @return what was skipped, or why not
+	 */
+	static ShardHead.Skip offlineSkip(HarmonyLiteConfig config, Clock clock, int shard, boolean force) {
+		return withOffline(config, clock, (node) -> node.heads().skip(shard, force));
+	}
+
+	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<OfflineNode, T> operation) {
 		// Local changes take part in the merge only where capture is installed (the node ran here before).
 		ConflictSettings conflicts = OfflineSchema.captureInstalled(config.dbPath())
 				? new ConflictSettings(config.nodeId(), config.replication().maxClockSkew())
@@ -315,14 +339,30 @@ final class NodeAssembly {
 						new ConflictStats(), config.tables(), config.ignoreTables());
 				Connection connection = SqliteConnections.open(config.dbPath())) {
 			nats.ensureStreams();
-			DeadLetterReplay replay = new DeadLetterReplay(config.nodeId(), nats.deadLetters(), applier,
-					applier::apply, OfflineSchema.gate(config, connection),
-					new ChangeEventCodec(config.replication().compress()));
-			return operation.apply(replay);
+			return operation.apply(new OfflineNode(config, clock, nats, applier, OfflineSchema.gate(config, connection),
+					new ChangeEventCodec(config.replication().compress())));
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not close " + config.dbPath() + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * A stopped node's database and NATS, opened for one operation.
+	 */
+	private record OfflineNode(HarmonyLiteConfig config, Clock clock, NatsNode nats, ChangeApplier applier,
+			SchemaGate gate, ChangeEventCodec codec) {
+
+		DeadLetterReplay replay() {
+			return new DeadLetterReplay(this.config.nodeId(), this.nats.deadLetters(), this.applier,
+					this.applier::apply, this.gate, this.codec);
+		}
+
+		ShardHeads heads() {
+			return new ShardHeads(this.config.replication(), this.nats, this.applier, this.gate, this.codec,
+					this.nats.deadLetterSink(), this.clock);
+		}
+
 	}
 
 	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, @Nullable ApplyLoop loop,

@@ -1,0 +1,145 @@
+package io.harmonylite.engine;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.harmonylite.apply.BlockedMessage;
+import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.apply.ReceivedMessage;
+import io.harmonylite.apply.StreamPosition;
+import io.harmonylite.apply.StreamState;
+import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.ChunkHeader;
+import io.harmonylite.event.MalformedEventException;
+import io.harmonylite.nats.NatsNode;
+import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.SchemaGate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows and skips the next message of each shard of a stopped node: the one after the position stored in its
+ * database, read from the shard stream and judged as the apply loop would (schema hash, then a dry run of the write
+ * that is rolled back). A skip stores the message in the dead-letter stream and then moves the stored position past
+ * it, in one SQLite transaction of its own; the node must be stopped meanwhile, since it holds its position in memory.
+ */
+final class ShardHeads {
+
+	private static final Logger logger = LoggerFactory.getLogger(ShardHeads.class);
+
+	private final ReplicationConfig replication;
+
+	private final NatsNode nats;
+
+	private final ChangeApplier applier;
+
+	private final SchemaGate gate;
+
+	private final ChangeEventCodec codec;
+
+	private final DeadLetterSink deadLetters;
+
+	private final Clock clock;
+
+	ShardHeads(ReplicationConfig replication, NatsNode nats, ChangeApplier applier, SchemaGate gate,
+			ChangeEventCodec codec, DeadLetterSink deadLetters, Clock clock) {
+		this.replication = replication;
+		this.nats = nats;
+		this.applier = applier;
+		this.gate = gate;
+		this.codec = codec;
+		this.deadLetters = deadLetters;
+		this.clock = clock;
+	}
+
+	/**
+	 * The next message of one shard, or of every shard.
+	 * @param shard the shard, {@code null} for all
+	 * @return by shard
+	 */
+	List<ShardHead> show(@Nullable Integer shard) {
+		IntStream shards = (shard != null) ? IntStream.of(shard) : IntStream.range(0, this.replication.shards());
+		return shards.mapToObj((each) -> inspect(each).head()).toList();
+	}
+
+	/**
+	 * Moves a shard's next message to the dead letter and its position past it.
+	 * @param shard the shard
+	 * @param force also when the message would apply now
+	 * @return what was skipped, or why not
+	 */
+	ShardHead.Skip skip(int shard, boolean force) {
+		Inspected inspected = inspect(shard);
+		ShardHead head = inspected.head();
+		ReceivedMessage message = inspected.message();
+		if (message == null) {
+			return new ShardHead.Skip(head, "shard " + shard + " has no next message to skip: " + head.verdict());
+		}
+		if (message.chunk() != null) {
+			return new ShardHead.Skip(head, "message " + head.nextSequence() + " is one chunk of a change split over "
+					+ "several messages; skipping it would not skip the change. Start the node and skip the change "
+					+ "with POST /actuator/harmonylite/shards/" + shard + " {\"action\": \"skip\"}");
+		}
+		if (head.applies() && !force) {
+			return new ShardHead.Skip(head, "message " + head.nextSequence() + " would apply now, so shard " + shard
+					+ " does not wait on it; force the skip only if it must never be applied here");
+		}
+		String reason = "skipped by an operator while " + head.verdict();
+		logger.warn("Node skips message {} of stream {} (shard {}) to the dead letter: {}", head.nextSequence(),
+				head.stream(), shard, reason);
+		this.deadLetters.deadLetter(message, reason);
+		this.applier.skip(message.position());
+		return new ShardHead.Skip(head, null);
+	}
+
+	private Inspected inspect(int shard) {
+		String stream = this.replication.streamName(shard);
+		long position = this.applier.position(stream);
+		StreamPosition next = new StreamPosition(stream, position + 1);
+		ReceivedMessage message = this.nats.shardMessage(shard, next.sequence());
+		if (message == null) {
+			StreamState state = this.nats.shardSource(shard).state();
+			boolean atEnd = state.lastSequence() <= position;
+			String verdict = atEnd ? "nothing waits: the stream ends at sequence " + state.lastSequence()
+					: "the stream no longer holds message " + next.sequence() + " (it holds " + state.firstSequence()
+							+ " to " + state.lastSequence() + "): a stream gap, which a snapshot restore heals";
+			return new Inspected(new ShardHead(shard, stream, position, null, null, atEnd, verdict), null);
+		}
+		if (message.rejection() != null) {
+			return new Inspected(new ShardHead(shard, stream, position, null, null, false,
+					"it would be dead-lettered: " + message.rejection()), message);
+		}
+		ChunkHeader chunk = message.chunk();
+		if (chunk != null) {
+			return new Inspected(new ShardHead(shard, stream, position, null, chunk, true,
+					"chunk " + chunk.index() + " of " + chunk.count() + " of a change split over several messages ("
+							+ chunk.totalBytes() + " bytes, SHA-256 " + chunk.sha256() + "); it is judged once its "
+							+ "last chunk arrived: start the node and use the show-blocked operation"), message);
+		}
+		List<ChangeEvent> events;
+		try {
+			events = this.codec.decodeAll(message.payload());
+		}
+		catch (MalformedEventException ex) {
+			return new Inspected(new ShardHead(shard, stream, position, null, null, false,
+					"it cannot be decoded, so it would be dead-lettered: " + ex.getMessage()), message);
+		}
+		GatedChanges gated = GatedChanges.of(events, next, this.gate, this.applier);
+		String problem = (gated.problem() != null) ? "the shard waits: " + gated.problem()
+				: this.applier.dryRun(gated.changes());
+		String verdict = (problem != null) ? problem : "it would apply now";
+		BlockedMessage described = BlockedMessage.of(shard, next, events.get(0), events.size(), verdict,
+				this.clock.instant());
+		return new Inspected(new ShardHead(shard, stream, position, described, null, problem == null, verdict),
+				message);
+	}
+
+	/** A shard's next message judged, with the message itself for a skip. */
+	private record Inspected(ShardHead head, @Nullable ReceivedMessage message) {
+	}
+
+}
