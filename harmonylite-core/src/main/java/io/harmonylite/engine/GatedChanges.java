@@ -34,7 +34,7 @@ record GatedChanges(List<PositionedChange> changes, @Nullable String problem) {
 			if (gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH) {
 				return new GatedChanges(List.of(), "its schema hash " + event.schemaHash()
 						+ " is neither this node's current (" + gate.currentHash() + ") nor its previous one ("
-						+ gate.previousHash() + "); migrate this node first");
+						+ ((gate.previousHash() != null) ? gate.previousHash() : "none") + "); migrate this node first");
 			}
 			boolean previous = event.schemaHash().equals(gate.previousHash())
 					&& !event.schemaHash().equals(gate.currentHash());

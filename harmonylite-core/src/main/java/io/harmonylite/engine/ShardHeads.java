@@ -2,8 +2,10 @@ package io.harmonylite.engine;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.DeadLetterSink;
@@ -14,8 +16,10 @@ import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.ChunkHeader;
 import io.harmonylite.event.MalformedEventException;
+import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaGate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Shows and skips the next message of each shard of a stopped node: the one after the position stored in its
  * database, read from the shard stream and judged as the apply loop would (schema hash, then a dry run of the write
  * that is rolled back). A skip stores the message in the dead-letter stream and then moves the stored position past
- * it, in one SQLite transaction of its own; the node must be stopped meanwhile, since it holds its position in memory.
+ * it, in one SQLite transaction of its own. Both refuse while a node with this id is registered in the schema
+ * registry: a running node holds its positions in memory.
  */
 final class ShardHeads {
 
@@ -62,6 +67,7 @@ final class ShardHeads {
 	 * @return by shard
 	 */
 	List<ShardHead> show(@Nullable Integer shard) {
+		requireStopped();
 		IntStream shards = (shard != null) ? IntStream.of(shard) : IntStream.range(0, this.replication.shards());
 		return shards.mapToObj((each) -> inspect(each).head()).toList();
 	}
@@ -73,6 +79,7 @@ final class ShardHeads {
 	 * @return what was skipped, or why not
 	 */
 	ShardHead.Skip skip(int shard, boolean force) {
+		requireStopped();
 		Inspected inspected = inspect(shard);
 		ShardHead head = inspected.head();
 		ReceivedMessage message = inspected.message();
@@ -94,6 +101,21 @@ final class ShardHeads {
 		this.deadLetters.deadLetter(message, reason);
 		this.applier.skip(message.position());
 		return new ShardHead.Skip(head, null);
+	}
+
+	/**
+	 * Refuses while a node with this id is registered in the schema registry: a running node holds its positions in
+	 * memory and would not see a skip (nor a dry run that holds the write lock beside it).
+	 */
+	private void requireStopped() {
+		Optional<NodeSchemaState> running = this.nats.registeredState();
+		if (running.isPresent()) {
+			throw new HarmonyLiteException("Node " + running.get().nodeId() + " is running (it published its state to "
+					+ "the schema registry at " + running.get().updatedAt() + "): stop it first, or use POST "
+					+ "/actuator/harmonylite/shards/{shard} with {\"action\": \"show-blocked\"} or "
+					+ "{\"action\": \"skip\"} on it. A node that was killed rather than stopped stays registered "
+					+ "until its key expires (" + KvSchemaRegistry.DEFAULT_TTL.toMinutes() + " minutes)");
+		}
 	}
 
 	private Inspected inspect(int shard) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
@@ -18,6 +19,7 @@ import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.nats.embedded.EmbeddedServerSupervisor;
 import io.harmonylite.replicate.ChangeSink;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaRegistryException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -60,6 +62,10 @@ public final class NatsNode implements AutoCloseable {
 	private final StreamReplicaGuard replicaGuard;
 
 	private final DurabilityCheck durability;
+
+	// Set once the node took part in the schema registry: only then does closing delete its key, so that a command run
+	// on a stopped node never deletes the key of a node with the same id that runs elsewhere.
+	private volatile boolean registering;
 
 	/**
 	 * Wraps an open connection.
@@ -226,11 +232,26 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The schema registry over this node's connection.
+	 * The schema registry over this node's connection, for a node that publishes its state there: from then on,
+	 * {@link #close()} deletes this node's key.
 	 * @return the registry
 	 */
 	public KvSchemaRegistry schemaRegistry() {
+		this.registering = true;
 		return new KvSchemaRegistry(this.connection, this.config.replicas());
+	}
+
+	/**
+	 * The state this node id has in the schema registry, read without taking part in it: present while a node with
+	 * this id runs (and for up to the key's TTL after one was killed), for a command that must not run beside it.
+	 * @return the state, empty when no node with this id is registered
+	 * @throws io.harmonylite.schema.SchemaRegistryException if the registry cannot be read
+	 */
+	public Optional<NodeSchemaState> registeredState() {
+		return new KvSchemaRegistry(this.connection, this.config.replicas()).nodes()
+			.stream()
+			.filter((state) -> state.nodeId() == this.nodeId)
+			.findFirst();
 	}
 
 	/**
@@ -278,7 +299,7 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes this node's schema registry key, closes the connection, then stops the embedded server.
+	 * Deletes this node's schema registry key (when it took part in the registry), closes the connection, then stops the embedded server.
 	 */
 	@Override
 	public synchronized void close() {
@@ -300,7 +321,7 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	private void deregister() {
-		if (!isConnected()) {
+		if (!this.registering || !isConnected()) {
 			return;
 		}
 		try {

@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * The blocked-message commands on a stopped node against a real nats-server and a real SQLite file: a change with a
  * schema hash no node has, published straight to the shard stream, is shown with its table, key, hash and reason;
  * skipping it moves it to the dead letter and the position past it; a change SQLite refuses is shown with its result
- * code; a change that would apply is not skipped without {@code --force}, and applies once the node starts.
+ * code; a change that would apply is not skipped without {@code --force}, and applies once the node starts; while
+ * the node runs, the commands refuse.
  */
 class BlockedCommandsIntegrationTests {
 
@@ -104,7 +105,12 @@ class BlockedCommandsIntegrationTests {
 			engine.start();
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(db.rows("SELECT id, title FROM Books")).containsExactly("3|Persuasion"));
+			assertThat(run("--skip-blocked", "0", "--force")).hasValue(NodeCommands.FAILED);
+			assertThat(stderr()).contains("--skip-blocked failed: Node 1 is running", "stop it first");
+			assertThat(engine.isRunning()).isTrue();
 		}
+		assertThat(run("--show-blocked")).as(stderr()).hasValue(0);
+		assertThat(stdout()).contains(streams() + "-0#4 (applied up to 3)", "nothing waits");
 		assertThat(run("--skip-blocked", "1")).hasValue(NodeCommands.FAILED);
 		assertThat(stderr()).contains("--skip-blocked failed", "has no shard 1");
 	}
