@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,9 @@ import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.PositionedChange;
+import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
+import io.harmonylite.apply.StreamState;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.HarmonyLiteException;
@@ -32,6 +35,7 @@ import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
+import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
@@ -39,6 +43,7 @@ import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
 import io.harmonylite.replicate.Signal;
 import io.harmonylite.schema.ClusterWireFormat;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
@@ -359,8 +364,27 @@ final class NodeAssembly {
 		}
 
 		ShardHeads heads() {
-			return new ShardHeads(this.config.replication(), this.nats, this.applier, this.gate, this.codec,
-					this.nats.deadLetterSink(), this.clock);
+			NatsNode connected = this.nats;
+			ShardHeads.Streams streams = new ShardHeads.Streams() {
+
+				@Override
+				public @Nullable ReceivedMessage message(int shard, long sequence) {
+					return connected.shardMessage(shard, sequence);
+				}
+
+				@Override
+				public StreamState state(int shard) {
+					return connected.shardSource(shard).state();
+				}
+
+				@Override
+				public Optional<NodeSchemaState> registered() {
+					return connected.registeredState();
+				}
+
+			};
+			return new ShardHeads(this.config.replication(), streams, KvSchemaRegistry.DEFAULT_TTL, this.applier,
+					this.gate, this.codec, this.nats.deadLetterSink(), this.clock);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package io.harmonylite.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -16,8 +17,6 @@ import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.ChunkHeader;
 import io.harmonylite.event.MalformedEventException;
-import io.harmonylite.nats.KvSchemaRegistry;
-import io.harmonylite.nats.NatsNode;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaGate;
@@ -38,7 +37,9 @@ final class ShardHeads {
 
 	private final ReplicationConfig replication;
 
-	private final NatsNode nats;
+	private final Streams streams;
+
+	private final Duration registryTtl;
 
 	private final ChangeApplier applier;
 
@@ -50,10 +51,11 @@ final class ShardHeads {
 
 	private final Clock clock;
 
-	ShardHeads(ReplicationConfig replication, NatsNode nats, ChangeApplier applier, SchemaGate gate,
-			ChangeEventCodec codec, DeadLetterSink deadLetters, Clock clock) {
+	ShardHeads(ReplicationConfig replication, Streams streams, Duration registryTtl, ChangeApplier applier,
+			SchemaGate gate, ChangeEventCodec codec, DeadLetterSink deadLetters, Clock clock) {
 		this.replication = replication;
-		this.nats = nats;
+		this.streams = streams;
+		this.registryTtl = registryTtl;
 		this.applier = applier;
 		this.gate = gate;
 		this.codec = codec;
@@ -108,13 +110,13 @@ final class ShardHeads {
 	 * memory and would not see a skip (nor a dry run that holds the write lock beside it).
 	 */
 	private void requireStopped() {
-		Optional<NodeSchemaState> running = this.nats.registeredState();
+		Optional<NodeSchemaState> running = this.streams.registered();
 		if (running.isPresent()) {
 			throw new HarmonyLiteException("Node " + running.get().nodeId() + " is running (it published its state to "
 					+ "the schema registry at " + running.get().updatedAt() + "): stop it first, or use POST "
 					+ "/actuator/harmonylite/shards/{shard} with {\"action\": \"show-blocked\"} or "
 					+ "{\"action\": \"skip\"} on it. A node that was killed rather than stopped stays registered "
-					+ "until its key expires (" + KvSchemaRegistry.DEFAULT_TTL.toMinutes() + " minutes)");
+					+ "until its key expires (" + this.registryTtl.toMinutes() + " minutes)");
 		}
 	}
 
@@ -122,9 +124,9 @@ final class ShardHeads {
 		String stream = this.replication.streamName(shard);
 		long position = this.applier.position(stream);
 		StreamPosition next = new StreamPosition(stream, position + 1);
-		ReceivedMessage message = this.nats.shardMessage(shard, next.sequence());
+		ReceivedMessage message = this.streams.message(shard, next.sequence());
 		if (message == null) {
-			StreamState state = this.nats.shardSource(shard).state();
+			StreamState state = this.streams.state(shard);
 			boolean atEnd = state.lastSequence() <= position;
 			String verdict = atEnd ? "nothing waits: the stream ends at sequence " + state.lastSequence()
 					: "the stream no longer holds message " + next.sequence() + " (it holds " + state.firstSequence()
@@ -158,6 +160,34 @@ final class ShardHeads {
 				this.clock.instant());
 		return new Inspected(new ShardHead(shard, stream, position, described, null, problem == null, verdict),
 				message);
+	}
+
+	/**
+	 * The shard streams and the schema registry, as a stopped node reads them.
+	 */
+	interface Streams {
+
+		/**
+		 * One stored message of a shard stream.
+		 * @param shard the shard
+		 * @param sequence the sequence
+		 * @return the message, {@code null} when the stream does not hold it
+		 */
+		@Nullable ReceivedMessage message(int shard, long sequence);
+
+		/**
+		 * A shard stream's state.
+		 * @param shard the shard
+		 * @return its first and last sequence
+		 */
+		StreamState state(int shard);
+
+		/**
+		 * This node id's state in the schema registry.
+		 * @return present while a node with this id runs
+		 */
+		Optional<NodeSchemaState> registered();
+
 	}
 
 	/** A shard's next message judged, with the message itself for a skip. */
