@@ -31,25 +31,10 @@ public record BlockedMessage(int shard, String stream, long sequence, String tab
 	}
 
 	static BlockedMessage of(ReceivedMessage message, ChangeEvent first, int changes, String reason, Instant since) {
-		return of(message.shard(), message.position(), first, changes, reason, since);
-	}
-
-	/**
-	 * Describes a message by its first change.
-	 * @param shard the shard
-	 * @param position where the message is
-	 * @param first its first change
-	 * @param changes how many changes it carries
-	 * @param reason why the shard waits on it
-	 * @param since when the shard started waiting
-	 * @return the description
-	 */
-	public static BlockedMessage of(int shard, StreamPosition position, ChangeEvent first, int changes, String reason,
-			Instant since) {
 		Map<String, @Nullable Object> key = new LinkedHashMap<>();
 		first.primaryKey().forEach((column) -> key.put(column, first.row().get(column)));
-		return new BlockedMessage(shard, position.stream(), position.sequence(), first.table(), first.operation(), key,
-				changes, first.schemaHash(), reason, since);
+		return new BlockedMessage(message.shard(), message.position().stream(), message.position().sequence(),
+				first.table(), first.operation(), key, changes, first.schemaHash(), reason, since);
 	}
 
 }

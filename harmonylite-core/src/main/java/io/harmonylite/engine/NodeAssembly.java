@@ -344,7 +344,7 @@ final class NodeAssembly {
 						new ConflictStats(), config.tables(), config.ignoreTables());
 				Connection connection = SqliteConnections.open(config.dbPath())) {
 			nats.ensureStreams();
-			return operation.apply(new OfflineNode(config, clock, nats, applier, OfflineSchema.gate(config, connection),
+			return operation.apply(new OfflineNode(config, nats, applier, OfflineSchema.gate(config, connection),
 					new ChangeEventCodec(config.replication().compress())));
 		}
 		catch (SQLException ex) {
@@ -355,7 +355,7 @@ final class NodeAssembly {
 	/**
 	 * A stopped node's database and NATS, opened for one operation.
 	 */
-	private record OfflineNode(HarmonyLiteConfig config, Clock clock, NatsNode nats, ChangeApplier applier,
+	private record OfflineNode(HarmonyLiteConfig config, NatsNode nats, ChangeApplier applier,
 			SchemaGate gate, ChangeEventCodec codec) {
 
 		DeadLetterReplay replay() {
@@ -384,7 +384,7 @@ final class NodeAssembly {
 
 			};
 			return new ShardHeads(this.config.replication(), streams, KvSchemaRegistry.DEFAULT_TTL, this.applier,
-					this.gate, this.codec, this.nats.deadLetterSink(), this.clock);
+					this.gate, this.codec, this.nats.deadLetterSink());
 		}
 
 	}

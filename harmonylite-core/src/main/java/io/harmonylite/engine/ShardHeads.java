@@ -1,13 +1,13 @@
 package io.harmonylite.engine;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.ReceivedMessage;
@@ -49,10 +49,8 @@ final class ShardHeads {
 
 	private final DeadLetterSink deadLetters;
 
-	private final Clock clock;
-
 	ShardHeads(ReplicationConfig replication, Streams streams, Duration registryTtl, ChangeApplier applier,
-			SchemaGate gate, ChangeEventCodec codec, DeadLetterSink deadLetters, Clock clock) {
+			SchemaGate gate, ChangeEventCodec codec, DeadLetterSink deadLetters) {
 		this.replication = replication;
 		this.streams = streams;
 		this.registryTtl = registryTtl;
@@ -60,7 +58,6 @@ final class ShardHeads {
 		this.gate = gate;
 		this.codec = codec;
 		this.deadLetters = deadLetters;
-		this.clock = clock;
 	}
 
 	/**
@@ -131,15 +128,15 @@ final class ShardHeads {
 			String verdict = atEnd ? "nothing waits: the stream ends at sequence " + state.lastSequence()
 					: "the stream no longer holds message " + next.sequence() + " (it holds " + state.firstSequence()
 							+ " to " + state.lastSequence() + "): a stream gap, which a snapshot restore heals";
-			return new Inspected(new ShardHead(shard, stream, position, null, null, atEnd, verdict), null);
+			return new Inspected(ShardHead.undecoded(shard, stream, position, null, atEnd, verdict), null);
 		}
 		if (message.rejection() != null) {
-			return new Inspected(new ShardHead(shard, stream, position, null, null, false,
+			return new Inspected(ShardHead.undecoded(shard, stream, position, null, false,
 					"it would be dead-lettered: " + message.rejection()), message);
 		}
 		ChunkHeader chunk = message.chunk();
 		if (chunk != null) {
-			return new Inspected(new ShardHead(shard, stream, position, null, chunk, true,
+			return new Inspected(ShardHead.undecoded(shard, stream, position, chunk, true,
 					"chunk " + chunk.index() + " of " + chunk.count() + " of a change split over several messages ("
 							+ chunk.totalBytes() + " bytes, SHA-256 " + chunk.sha256() + "); it is judged once its "
 							+ "last chunk arrived: start the node and use the show-blocked operation"), message);
@@ -149,17 +146,18 @@ final class ShardHeads {
 			events = this.codec.decodeAll(message.payload());
 		}
 		catch (MalformedEventException ex) {
-			return new Inspected(new ShardHead(shard, stream, position, null, null, false,
+			return new Inspected(ShardHead.undecoded(shard, stream, position, null, false,
 					"it cannot be decoded, so it would be dead-lettered: " + ex.getMessage()), message);
 		}
 		GatedChanges gated = GatedChanges.of(events, next, this.gate, this.applier);
 		String problem = (gated.problem() != null) ? "the shard waits: " + gated.problem()
 				: this.applier.dryRun(gated.changes());
 		String verdict = (problem != null) ? problem : "it would apply now";
-		BlockedMessage described = BlockedMessage.of(shard, next, events.get(0), events.size(), verdict,
-				this.clock.instant());
-		return new Inspected(new ShardHead(shard, stream, position, described, null, problem == null, verdict),
-				message);
+		ChangeEvent first = events.get(0);
+		Map<String, @Nullable Object> key = new LinkedHashMap<>();
+		first.primaryKey().forEach((column) -> key.put(column, first.row().get(column)));
+		return new Inspected(new ShardHead(shard, stream, position, first.table(), first.operation(), key,
+				events.size(), first.schemaHash(), null, problem == null, verdict), message);
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.engine.ShardHead;
@@ -73,7 +72,7 @@ final class BlockedCommands {
 		}
 		if (skip.refused() != null) {
 			out.println("Not skipped: " + skip.refused()
-					+ (skip.head().applies() && skip.head().message() != null ? " (" + FORCE + ")" : "") + ".");
+					+ (skip.head().applies() && skip.head().table() != null ? " (" + FORCE + ")" : "") + ".");
 			print(skip.head(), out);
 			return BLOCKED_OR_REFUSED;
 		}
@@ -92,16 +91,15 @@ final class BlockedCommands {
 	}
 
 	private static String describe(ShardHead head) {
-		BlockedMessage message = head.message();
 		ChunkHeader chunk = head.chunk();
-		if (message != null) {
-			String key = message.key()
+		if (head.table() != null) {
+			String key = head.key()
 				.entrySet()
 				.stream()
 				.map((entry) -> entry.getKey() + "=" + entry.getValue())
 				.collect(Collectors.joining(", ", "{", "}"));
-			return message.operation() + " " + message.table() + " " + key + ", " + message.changes()
-					+ " change(s), schema hash " + message.schemaHash();
+			return head.operation() + " " + head.table() + " " + key + ", " + head.changes()
+					+ " change(s), schema hash " + head.schemaHash();
 		}
 		if (chunk != null) {
 			return "chunk " + chunk.index() + "/" + chunk.count() + " of change " + chunk.changeKey() + " (offset "
