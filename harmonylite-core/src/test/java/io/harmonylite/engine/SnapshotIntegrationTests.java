@@ -165,7 +165,9 @@ class SnapshotIntegrationTests {
 		try (Connection connection = Nats.connect(nats.url())) {
 			await().atMost(TIMEOUT).until(() -> "1".equals(leaseHolder(connection)));
 			HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
-			assertThat(second.status().snapshots().leader()).isFalse();
+			// While node 1 heartbeats its lease, node 2 is not the holder (on a heavily loaded machine node 1 may
+			// have lost it already: then it is node 2's and the hand-over below is trivially true).
+			assertThat(second.status().snapshots().leader()).isEqualTo("2".equals(leaseHolder(connection)));
 
 			first.destroyForcibly().waitFor();
 

@@ -35,6 +35,9 @@ class EmbeddedNatsServerIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+	/** Two servers elect a JetStream meta leader in seconds; on a loaded 2-core machine it has taken over 30 s. */
+	private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(90);
+
 	@TempDir
 	Path dir;
 
@@ -133,7 +136,7 @@ class EmbeddedNatsServerIntegrationTests {
 		b.start();
 		try (Connection connection = connect(a)) {
 			JetStreamManagement jsm = connection.jetStreamManagement();
-			await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> jsm.addStream(
+			await().atMost(CLUSTER_TIMEOUT).ignoreExceptions().untilAsserted(() -> jsm.addStream(
 					StreamConfiguration.builder().name("pair").subjects("pair").replicas(2).build()));
 			ClusterInfo cluster = jsm.getStreamInfo("pair").getClusterInfo();
 			Set<String> servers = new HashSet<>();
