@@ -102,6 +102,9 @@ class BlockedCommandsIntegrationTests {
 				.untilAsserted(() -> assertThat(db.rows("SELECT id, title FROM Books")).containsExactly("3|Persuasion"));
 			assertThat(run("--skip-blocked", "0", "--force")).hasValue(NodeCommands.FAILED);
 			assertThat(stderr()).contains("--skip-blocked failed: Node 1 is running", "stop it first");
+			// The refused command did not delete the running node's registry key on its way out.
+			assertThat(run("--show-blocked")).hasValue(NodeCommands.FAILED);
+			assertThat(stderr()).contains("--show-blocked failed: Node 1 is running");
 			assertThat(engine.isRunning()).isTrue();
 		}
 		assertThat(run("--show-blocked")).as(stderr()).hasValue(0);
