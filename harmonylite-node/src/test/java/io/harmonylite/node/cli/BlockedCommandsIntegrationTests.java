@@ -111,6 +111,8 @@ class BlockedCommandsIntegrationTests {
 		assertThat(stdout()).contains(streams() + "-0#4 (applied up to 3)", "nothing waits");
 		assertThat(run("--skip-blocked", "1")).hasValue(NodeCommands.FAILED);
 		assertThat(stderr()).contains("--skip-blocked failed", "has no shard 1");
+		assertThat(run("--skip-blocked")).hasValue(NodeCommands.FAILED);
+		assertThat(stderr()).contains("name the shard whose message to skip, e.g. --skip-blocked 0");
 	}
 
 	private static String localHash(TestDatabase db) throws SQLException {
