@@ -55,6 +55,20 @@ enum ApplyFailure {
 	}
 
 	/**
+	 * The name of the first SQLite result code in a failure's causes, for the operator.
+	 * @param failure the failure
+	 * @return e.g. {@code SQLITE_CONSTRAINT_NOTNULL}, or {@code no SQLite result code}
+	 */
+	static String resultCode(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLiteException sqlite) {
+				return sqlite.getResultCode().name();
+			}
+		}
+		return "no SQLite result code";
+	}
+
+	/**
 	 * Classifies a result code.
 	 * @param code the (extended) result code
 	 * @return its class

@@ -193,6 +193,39 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
+	 * Writes a batch as {@link #apply} would, change by change, in a transaction that is always rolled back: whether
+	 * it would apply now, for an operator looking at a message a shard waits on.
+	 * @param batch the changes in stream order
+	 * @return {@code null} when it would apply; otherwise why not, with SQLite's result code and whether that refusal
+	 * is permanent (the message would be dead-lettered) or transient (it would be retried)
+	 */
+	public synchronized @Nullable String dryRun(List<PositionedChange> batch) {
+		ensureOpen();
+		begin("try a batch of " + batch.size() + " changes");
+		RuntimeException done = new IllegalStateException("dry run");
+		try {
+			writeBatch(batch, true);
+			return null;
+		}
+		catch (InvalidChangeException ex) {
+			return "it does not fit this node's schema (permanent: it would be dead-lettered): " + ex.getMessage();
+		}
+		catch (ChangeApplyException ex) {
+			return "SQLite refuses it with " + ApplyFailure.resultCode(ex) + " ("
+					+ ((ApplyFailure.of(ex) == ApplyFailure.PERMANENT) ? "permanent: it would be dead-lettered"
+							: "transient: it would be retried")
+					+ "): " + ex.getMessage();
+		}
+		catch (SQLException | HarmonyLiteException ex) {
+			return "it cannot be written now (transient: it would be retried): " + ex.getMessage();
+		}
+		finally {
+			forgetStatements(done);
+			rollback(done);
+		}
+	}
+
+	/**
 	 * Drops the columns this node's table does not have from a change, for changes sent by nodes that still run the
 	 * previous schema while this node has already dropped a column: those values belong to a column the migration
 	 * removed on purpose. Key columns are always kept, so a change whose key no longer fits is still rejected.

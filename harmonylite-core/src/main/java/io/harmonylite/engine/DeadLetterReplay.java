@@ -126,17 +126,12 @@ public final class DeadLetterReplay {
 	}
 
 	private @Nullable String apply(DeadLetter letter, Read read) {
-		List<PositionedChange> changes = new ArrayList<>(read.events().size());
-		StreamPosition position = new StreamPosition(positionStream(letter), 1);
-		for (ChangeEvent event : read.events()) {
-			if (this.gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH) {
-				return "its schema hash " + event.schemaHash() + " is neither this node's current ("
-						+ this.gate.currentHash() + ") nor its previous one; migrate this node first";
-			}
-			boolean previous = event.schemaHash().equals(this.gate.previousHash())
-					&& !event.schemaHash().equals(this.gate.currentHash());
-			changes.add(new PositionedChange(previous ? this.applier.withoutDroppedColumns(event) : event, position));
+		GatedChanges gated = GatedChanges.of(read.events(), new StreamPosition(positionStream(letter), 1), this.gate,
+				this.applier);
+		if (gated.problem() != null) {
+			return gated.problem();
 		}
+		List<PositionedChange> changes = gated.changes();
 		try {
 			this.writer.apply(changes);
 			return null;

@@ -205,6 +205,50 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		return runningNode("skip the blocking message of shard " + checkedShard(shard)).skipBlocked(shard);
 	}
 
+	/**
+	 * The next message each shard of this stopped node would apply (the one after the position stored in its
+	 * database), judged as the apply loop would: schema hash, then a write that is rolled back. For a node whose
+	 * process is stopped (the command line); a started node has {@link #blockedMessages()}.
+	 * @param shard the shard, {@code null} for every shard
+	 * @return by shard
+	 * @throws IllegalArgumentException if there is no such shard
+	 * @throws HarmonyLiteException if the engine is started, or NATS or the database cannot be reached
+	 */
+	public List<ShardHead> shardHeads(@Nullable Integer shard) {
+		if (shard != null) {
+			checkedShard(shard);
+		}
+		synchronized (this) {
+			requireStopped("read its shards' next messages from the streams", "show-blocked");
+			return NodeAssembly.offlineShardHeads(this.config, this.clock, shard);
+		}
+	}
+
+	/**
+	 * Moves the next message of a shard of this stopped node to the dead-letter stream, as the operator's decision,
+	 * and the shard's stored position past it. For a node whose process is stopped (the command line); a started
+	 * node has {@link #skipBlockedMessage(int)}.
+	 * @param shard the shard
+	 * @param force also when the message would apply now
+	 * @return what was skipped, or why it was not (nothing waits, it would apply, it is a chunk of a larger change)
+	 * @throws IllegalArgumentException if there is no such shard
+	 * @throws HarmonyLiteException if the engine is started, or NATS or the database cannot be reached
+	 */
+	public ShardHead.Skip skipShardHead(int shard, boolean force) {
+		checkedShard(shard);
+		synchronized (this) {
+			requireStopped("skip a shard's next message outside its apply loop", "skip");
+			return NodeAssembly.offlineSkip(this.config, this.clock, shard, force);
+		}
+	}
+
+	private void requireStopped(String action, String operation) {
+		if (this.node != null) {
+			throw new HarmonyLiteException("Node " + this.config.nodeId() + " is started, so it cannot " + action
+					+ "; use POST /actuator/harmonylite/shards/{shard} {\"action\": \"" + operation + "\"}");
+		}
+	}
+
 	private int checkedShard(int shard) {
 		int shards = this.config.replication().shards();
 		if (shard < 0 || shard >= shards) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,9 @@ import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.PositionedChange;
+import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
+import io.harmonylite.apply.StreamState;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.PendingChange;
@@ -35,6 +38,7 @@ import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
+import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
@@ -42,6 +46,7 @@ import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
 import io.harmonylite.replicate.Signal;
 import io.harmonylite.schema.ClusterWireFormat;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaChangeDetector;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.SchemaRegistry;
@@ -357,18 +362,42 @@ final class NodeAssembly {
 
 			@Override
 			public List<DeadLetterEntry> list(DeadLetterFilter filter) {
-				return withOffline(config, clock, (replay) -> replay.list(filter));
+				return withOffline(config, clock, (node) -> node.replay().list(filter));
 			}
 
 			@Override
 			public ReapplyReport reapply(DeadLetterFilter filter) {
-				return withOffline(config, clock, (replay) -> replay.reapply(filter));
+				return withOffline(config, clock, (node) -> node.replay().reapply(filter));
 			}
 
 		};
 	}
 
-	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<DeadLetterReplay, T> operation) {
+	/**
+	 * Shows the next message of a stopped node's shards, opening the database and NATS for the call only.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @param shard the shard, {@code null} for all
+	 * @return by shard
+	 */
+	static List<ShardHead> offlineShardHeads(HarmonyLiteConfig config, Clock clock, @Nullable Integer shard) {
+		return withOffline(config, clock, (node) -> node.heads().show(shard));
+	}
+
+	/**
+	 * Skips the next message of a stopped node's shard to the dead letter, opening the database and NATS for the call
+	 * only.
+	 * @param config the configuration
+	 * @param clock the clock
+	 * @param shard the shard
+	 * @param force also when the message would apply now
+	 * @return what was skipped, or why not
+	 */
+	static ShardHead.Skip offlineSkip(HarmonyLiteConfig config, Clock clock, int shard, boolean force) {
+		return withOffline(config, clock, (node) -> node.heads().skip(shard, force));
+	}
+
+	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<OfflineNode, T> operation) {
 		// Local changes take part in the merge only where capture is installed (the node ran here before).
 		ConflictSettings conflicts = OfflineSchema.captureInstalled(config.dbPath())
 				? new ConflictSettings(config.nodeId(), config.replication().maxClockSkew())
@@ -378,14 +407,49 @@ final class NodeAssembly {
 						new ConflictStats(), config.tables(), config.ignoreTables());
 				Connection connection = SqliteConnections.open(config.dbPath())) {
 			nats.ensureStreams();
-			DeadLetterReplay replay = new DeadLetterReplay(config.nodeId(), nats.deadLetters(), applier,
-					applier::apply, OfflineSchema.gate(config, connection),
-					new ChangeEventCodec(config.replication().compress()));
-			return operation.apply(replay);
+			return operation.apply(new OfflineNode(config, nats, applier, OfflineSchema.gate(config, connection),
+					new ChangeEventCodec(config.replication().compress())));
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not close " + config.dbPath() + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * A stopped node's database and NATS, opened for one operation.
+	 */
+	private record OfflineNode(HarmonyLiteConfig config, NatsNode nats, ChangeApplier applier,
+			SchemaGate gate, ChangeEventCodec codec) {
+
+		DeadLetterReplay replay() {
+			return new DeadLetterReplay(this.config.nodeId(), this.nats.deadLetters(), this.applier,
+					this.applier::apply, this.gate, this.codec);
+		}
+
+		ShardHeads heads() {
+			NatsNode connected = this.nats;
+			ShardHeads.Streams streams = new ShardHeads.Streams() {
+
+				@Override
+				public @Nullable ReceivedMessage message(int shard, long sequence) {
+					return connected.shardMessage(shard, sequence);
+				}
+
+				@Override
+				public StreamState state(int shard) {
+					return connected.shardSource(shard).state();
+				}
+
+				@Override
+				public Optional<NodeSchemaState> registered() {
+					return connected.registeredState();
+				}
+
+			};
+			return new ShardHeads(this.config.replication(), streams, KvSchemaRegistry.DEFAULT_TTL, this.applier,
+					this.gate, this.codec, this.nats.deadLetterSink());
+		}
+
 	}
 
 	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, @Nullable ApplyLoop loop,

@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.DeadLetterStore;
+import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.embedded.EmbeddedNatsServer;
@@ -17,6 +19,7 @@ import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.nats.embedded.EmbeddedServerSupervisor;
 import io.harmonylite.replicate.ChangeSink;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaRegistryException;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -66,6 +69,10 @@ public final class NatsNode implements AutoCloseable {
 	private final StreamReplicaGuard replicaGuard;
 
 	private final DurabilityCheck durability;
+
+	// Set once the node took part in the schema registry: only then does closing delete its key, so that a command run
+	// on a stopped node never deletes the key of a node with the same id that runs elsewhere.
+	private volatile boolean registering;
 
 	/**
 	 * Wraps an open connection.
@@ -245,6 +252,17 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * Reads one message of a shard stream as it is stored, e.g. the next one a stopped node would apply.
+	 * @param shard the shard
+	 * @param sequence the message's sequence
+	 * @return the message (a chunk keeps its header), {@code null} when the stream does not hold it
+	 * @throws io.harmonylite.HarmonyLiteException if the stream cannot be read
+	 */
+	public @Nullable ReceivedMessage shardMessage(int shard, long sequence) {
+		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId).read(sequence);
+	}
+
+	/**
 	 * The server the connection is attached to.
 	 * @return its URL, or {@code null} while disconnected
 	 */
@@ -253,11 +271,26 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The schema registry over this node's connection.
+	 * The schema registry over this node's connection, for a node that publishes its state there: from then on,
+	 * {@link #close()} deletes this node's key.
 	 * @return the registry
 	 */
 	public KvSchemaRegistry schemaRegistry() {
+		this.registering = true;
 		return new KvSchemaRegistry(this.connection, this.config.replicas());
+	}
+
+	/**
+	 * The state this node id has in the schema registry, read without taking part in it: present while a node with
+	 * this id runs (and for up to the key's TTL after one was killed), for a command that must not run beside it.
+	 * @return the state, empty when no node with this id is registered
+	 * @throws io.harmonylite.schema.SchemaRegistryException if the registry cannot be read
+	 */
+	public Optional<NodeSchemaState> registeredState() {
+		return new KvSchemaRegistry(this.connection, this.config.replicas()).nodes()
+			.stream()
+			.filter((state) -> state.nodeId() == this.nodeId)
+			.findFirst();
 	}
 
 	/**
@@ -305,7 +338,7 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes this node's schema registry key, closes the connection, then stops the embedded server.
+	 * Deletes this node's schema registry key (when it took part in the registry), closes the connection, then stops the embedded server.
 	 */
 	@Override
 	public synchronized void close() {
@@ -327,7 +360,7 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	private void deregister() {
-		if (!isConnected()) {
+		if (!this.registering || !isConnected()) {
 			return;
 		}
 		try {

@@ -209,9 +209,12 @@ final class ShardSubscriber implements ShardSource {
 	}
 
 	/**
-	 * Reads an earlier chunk back for the {@link ChunkAssembler}, retrying while JetStream is unavailable.
+	 * Reads one stored message as it is in the stream (a chunk stays a chunk, with its header), retrying while
+	 * JetStream is unavailable; also reads earlier chunks back for the {@link ChunkAssembler}.
+	 * @param sequence the message's sequence
+	 * @return the message, {@code null} when the stream no longer holds it
 	 */
-	private @Nullable ReceivedMessage read(long sequence) {
+	@Nullable ReceivedMessage read(long sequence) {
 		MessageInfo info = messageAt(sequence);
 		return (info != null)
 				? received(new StreamPosition(this.stream, sequence), info.getHeaders(), info.getData()) : null;

@@ -84,6 +84,22 @@ class ChangeApplierTests {
 				"'); DROP TABLE v; --", 0L);
 	}
 
+	@Test
+	void dryRunShouldSayWhetherABatchWouldApplyAndWriteNothing() {
+		this.database.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+
+		assertThat(this.applier.dryRun(List.of(upsert(STREAM, 1, "t", row("k", 1L, "v", "one"))))).isNull();
+		assertThat(this.applier.dryRun(List.of(upsert(STREAM, 1, "t", row("k", 1L, "v", null)))))
+			.contains("SQLITE_CONSTRAINT_NOTNULL (permanent: it would be dead-lettered)", "t.v");
+		assertThat(this.applier.dryRun(List.of(upsert(STREAM, 1, "t", row("k", 1L, "w", "x")))))
+			.contains("does not fit this node's schema (permanent", "w");
+
+		assertThat(this.database.query("SELECT count(*) FROM t")).containsExactly(List.of(0L));
+		assertThat(this.applier.position(STREAM)).isZero();
+		this.applier.apply(List.of(upsert(STREAM, 1, "t", row("k", 1L, "v", "one"))));
+		assertThat(this.applier.position(STREAM)).isEqualTo(1);
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)",
 			"CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)", "CREATE TABLE t (k TEXT NOT NULL PRIMARY KEY, v) WITHOUT ROWID",

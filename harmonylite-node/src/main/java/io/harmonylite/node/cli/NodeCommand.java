@@ -37,6 +37,13 @@ enum NodeCommand {
 	/** Applies this node's dead letters again (all, of a table, or a range of dead-letter sequences). */
 	REAPPLY_DEAD_LETTERS("reapply-dead-letters", true),
 
+	/** Shows the next message of each shard (or of one), and whether it would apply: the message a shard waits on. */
+	SHOW_BLOCKED("show-blocked", true),
+
+	/** Moves a shard's next message to the dead letter and the shard's position past it ({@code --force}: even one
+	 * that would apply). */
+	SKIP_BLOCKED("skip-blocked", true),
+
 	/** Prints the version. */
 	VERSION("version");
 

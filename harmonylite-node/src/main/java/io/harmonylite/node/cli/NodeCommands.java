@@ -2,6 +2,7 @@ package io.harmonylite.node.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,8 +26,9 @@ import org.springframework.core.env.MapPropertySource;
  * replication: {@code --schema-status} (exit 0), {@code --schema-status-cluster} (0 consistent, 2 inconsistent, 3
  * NATS unreachable), {@code --cleanup} (exit 0), {@code --list-snapshots} and {@code --save-snapshot} (exit 0),
  * {@code --restore-snapshot [id]} (0 restored, 2 no snapshot fits), {@code --list-dead-letters [table|from-to]} (exit
- * 0), {@code --reapply-dead-letters [table|from-to]} (0 all re-applied, 2 some still fail) and {@code --version} (exit
- * 0). A bad
+ * 0), {@code --reapply-dead-letters [table|from-to]} (0 all re-applied, 2 some still fail), {@code --show-blocked
+ * [shard]} (0 every shard's next message would apply, 2 some would not), {@code --skip-blocked <shard> [--force]}
+ * (0 skipped, 2 refused) and {@code --version} (exit 0). A bad
  * configuration, or a store or NATS that cannot be reached, exits with 1.
  * <p>
  * The node's configuration comes from the same sources as a running node's (application.yml, profiles,
@@ -62,7 +64,12 @@ public final class NodeCommands {
 			return OptionalInt.empty();
 		}
 		try {
-			return OptionalInt.of(run(command.get(), command.get().remove(args), command.get().value(args), out));
+			String[] rest = command.get().remove(args);
+			boolean force = command.get() == NodeCommand.SKIP_BLOCKED && Arrays.asList(rest).contains(BlockedCommands.FORCE);
+			if (force) {
+				rest = Arrays.stream(rest).filter((arg) -> !arg.equals(BlockedCommands.FORCE)).toArray(String[]::new);
+			}
+			return OptionalInt.of(run(command.get(), rest, command.get().value(args), force, out));
 		}
 		catch (HarmonyLiteException ex) {
 			err.println(command.get().flag() + " failed: " + ex.getMessage());
@@ -70,7 +77,8 @@ public final class NodeCommands {
 		}
 	}
 
-	private static int run(NodeCommand command, String[] args, @Nullable String value, PrintStream out) {
+	private static int run(NodeCommand command, String[] args, @Nullable String value, boolean force,
+			PrintStream out) {
 		return switch (command) {
 			case VERSION -> printVersion(out);
 			case SCHEMA_STATUS -> printLocal(loadConfig(args), out);
@@ -81,6 +89,8 @@ public final class NodeCommands {
 			case RESTORE_SNAPSHOT -> SnapshotCommands.restore(requireDatabase(loadConfig(args)), value, out);
 			case LIST_DEAD_LETTERS -> DeadLetterCommands.list(requireDatabase(loadConfig(args)), value, out);
 			case REAPPLY_DEAD_LETTERS -> DeadLetterCommands.reapply(requireDatabase(loadConfig(args)), value, out);
+			case SHOW_BLOCKED -> BlockedCommands.show(requireDatabase(loadConfig(args)), value, out);
+			case SKIP_BLOCKED -> BlockedCommands.skip(requireDatabase(loadConfig(args)), value, force, out);
 		};
 	}
 

@@ -1,11 +1,7 @@
 package io.harmonylite.node.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -26,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.harmonylite.node.cli.CommandOutput.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,9 +37,7 @@ class DeadLetterCommandsIntegrationTests {
 	@TempDir
 	Path dir;
 
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private final CommandOutput output = new CommandOutput();
 
 	@Test
 	void deadLettersShouldBeListedAndReappliedAfterTheFixWithExitTwoWhileSomeStillFail() {
@@ -86,24 +81,13 @@ class DeadLetterCommandsIntegrationTests {
 					new ChangeEventCodec(false).encode(event)), reason);
 	}
 
-	private static Map<String, @Nullable Object> row(@Nullable Object... columnsAndValues) {
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
-	}
-
 	private OptionalInt run(String... command) {
-		this.out.reset();
-		this.err.reset();
 		List<String> args = new ArrayList<>(List.of("--harmonylite.node-id=1",
 				"--harmonylite.db-path=" + this.dir.resolve("node.db"), "--harmonylite.nats.urls=" + nats.url(),
 				"--harmonylite.replication.stream-prefix=" + streams(),
 				"--harmonylite.replication.subject-prefix=" + streams() + "-subject"));
 		args.addAll(List.of(command));
-		return NodeCommands.run(args.toArray(String[]::new), new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return this.output.run(args.toArray(String[]::new));
 	}
 
 	private String streams() {
@@ -111,11 +95,11 @@ class DeadLetterCommandsIntegrationTests {
 	}
 
 	private String stdout() {
-		return this.out.toString(StandardCharsets.UTF_8);
+		return this.output.stdout();
 	}
 
 	private String stderr() {
-		return this.err.toString(StandardCharsets.UTF_8);
+		return this.output.stderr();
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.harmonylite.node.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +30,7 @@ class SnapshotCommandsIntegrationTests {
 	@TempDir
 	Path dir;
 
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private final CommandOutput output = new CommandOutput();
 
 	@Test
 	void savedSnapshotShouldBeListedAndRestoredIntoAnotherNodesDatabase() {
@@ -77,8 +72,6 @@ class SnapshotCommandsIntegrationTests {
 	}
 
 	private OptionalInt run(int nodeId, TestDatabase db, String... command) {
-		this.out.reset();
-		this.err.reset();
 		List<String> args = new ArrayList<>(List.of("--harmonylite.node-id=" + nodeId,
 				"--harmonylite.db-path=" + db.path(), "--harmonylite.nats.urls=" + nats.url(),
 				"--harmonylite.replication.stream-prefix=" + streams(),
@@ -86,8 +79,7 @@ class SnapshotCommandsIntegrationTests {
 				"--harmonylite.snapshot.bucket=" + streams(),
 				"--harmonylite.snapshot.work-directory=" + this.dir.resolve("work-" + nodeId)));
 		args.addAll(List.of(command));
-		return NodeCommands.run(args.toArray(String[]::new), new PrintStream(this.out, true, StandardCharsets.UTF_8),
-				new PrintStream(this.err, true, StandardCharsets.UTF_8));
+		return this.output.run(args.toArray(String[]::new));
 	}
 
 	private String streams() {
@@ -95,11 +87,11 @@ class SnapshotCommandsIntegrationTests {
 	}
 
 	private String stdout() {
-		return this.out.toString(StandardCharsets.UTF_8);
+		return this.output.stdout();
 	}
 
 	private String stderr() {
-		return this.err.toString(StandardCharsets.UTF_8);
+		return this.output.stderr();
 	}
 
 }
