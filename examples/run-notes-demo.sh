@@ -63,7 +63,7 @@ start_notes_node() {
 	local n=$1
 	start_process "node$n" "/tmp/harmonylite-node$n.log" sample_app "--harmonylite.node-id=$n" \
 		"--harmonylite.db-path=/tmp/harmonylite-notes-$n.db" "--server.port=$(port_of "$n")" \
-		"--harmonylite.nats.urls=nats://127.0.0.1:$NATS_PORT""
+		"--harmonylite.nats.urls=nats://127.0.0.1:$NATS_PORT"
 	info "node $n: pid ${PROCESS_PIDS[node$n]}, http://localhost:$(port_of "$n"), log /tmp/harmonylite-node$n.log"
 }
 

@@ -86,7 +86,8 @@ class WorkerSupervisionIntegrationTests {
 			EngineStatus status = node.status();
 			assertThat(status.state()).isEqualTo(NodeState.RUNNING);
 			assertThat(status.workers()).extracting(EngineStatus.Worker::name)
-				.containsExactly("apply", "snapshot-recovery", "publisher", "change-notifier", "maintenance");
+				.containsExactly("apply", "snapshot-recovery", "publisher", "change-notifier", "maintenance",
+						"stream-watch");
 			assertThat(status.workers().get(0).restarts()).isOne();
 			assertThat(status.counters().workerRestarts()).isOne();
 		});

@@ -100,7 +100,7 @@ class ActuatorOperationsIntegrationTests {
 			.containsEntry("message", "Node 1 has no shard '7': harmonylite.replication.shards is 1, so shards are "
 					+ "numbered 0 to 0");
 
-		Reply unknownAction = post(client, "/actuator/harmonylite/shards/0", "skip");
+		Reply unknownAction = post(client, "/actuator/harmonylite/shards/0", "explode");
 		assertThat(unknownAction.status()).isEqualTo(400);
 		assertThat(unknownAction.body().get("message")).asString().contains("send one of pause, resume");
 

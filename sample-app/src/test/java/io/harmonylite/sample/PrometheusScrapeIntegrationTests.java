@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.sample.books.Book;
 import io.harmonylite.testsupport.FreePorts;
 import io.harmonylite.testsupport.NatsTestServer;
@@ -52,12 +51,12 @@ class PrometheusScrapeIntegrationTests {
 	private static final String ALERT_RULES_TEST = "prometheus/harmonylite-alerts-test.yml";
 
 	/**
-	 * The node's {@code harmonylite_*} series: 15 node gauges and counters, one problems gauge per problem kind,
-	 * published and applied counters of the two tables, the stream lag of the one shard, 8 of the lag histogram (4 SLO
-	 * buckets, +Inf, count, sum, max), 3 each of the batch size and duration.
+	 * At most this many {@code harmonylite_*} series per node (121 before the lag histogram got SLO buckets): node
+	 * gauges and counters, one problems gauge per problem kind, per-table and per-shard series, 8 of the lag
+	 * histogram, the batch size and duration, and the snapshot meters once a snapshot exists. The exact set is checked
+	 * by the auto-configuration's metrics tests; this test checks what reaches Prometheus stays few.
 	 */
-	private static final int HARMONYLITE_SERIES = 15 + EngineStatus.ProblemKind.values().length + 2 * 2 + 1 + 8 + 3
-			+ 3;
+	private static final int MAX_HARMONYLITE_SERIES = 60;
 
 	private static final int BOOKS = 3;
 
@@ -197,7 +196,8 @@ class PrometheusScrapeIntegrationTests {
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(query("count({__name__=~\"harmonylite_.+\",node_id=\"1\"})"))
 				.singleElement()
-				.satisfies((series) -> assertThat(series.value()).isEqualTo(HARMONYLITE_SERIES)));
+				.satisfies((series) -> assertThat(series.value()).isGreaterThan(30)
+					.isLessThanOrEqualTo(MAX_HARMONYLITE_SERIES)));
 	}
 
 	@Test
