@@ -29,7 +29,7 @@ final class ShardStallWatch implements ProblemSource {
 	private static final Logger logger = LoggerFactory.getLogger(ShardStallWatch.class);
 
 	/** How long a shard may stay without progress, with changes to receive, before its consumer is restarted. */
-	static final Duration STALL = Duration.ofSeconds(5);
+	static final Duration STALL = Duration.ofSeconds(3);
 
 	/** The longest wait between two restarts of a shard that stays stalled. */
 	static final Duration MAX_WAIT = Duration.ofMinutes(1);
