@@ -9,6 +9,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.harmonylite.testsupport.FreePorts;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.ClusterInfo;
+import io.nats.client.api.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +150,31 @@ final class FaultCluster implements AutoCloseable {
 		for (NodeProcess node : this.nodes) {
 			awaitUp(node, timeout);
 		}
+	}
+
+	/**
+	 * Waits until every replicated stream has a leader and every replica is current, as seen from a node's server:
+	 * only then may the next server of a rolling restart stop, or the streams lose their quorum (a replica that is
+	 * still catching up does not count towards it). docs/operations.md asks operators to do the same.
+	 * @param through the node whose server is asked
+	 * @param timeout the deadline
+	 */
+	static void awaitReplicasCurrent(NodeProcess through, Duration timeout) {
+		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+			try (Connection nats = Nats.connect(through.natsUrl())) {
+				JetStreamManagement jsm = nats.jetStreamManagement();
+				for (String stream : jsm.getStreamNames()) {
+					ClusterInfo cluster = jsm.getStreamInfo(stream).getClusterInfo();
+					assertThat(cluster).as("cluster info of %s", stream).isNotNull();
+					assertThat(cluster.getLeader()).as("leader of %s", stream).isNotNull();
+					List<Replica> replicas = (cluster.getReplicas() != null) ? cluster.getReplicas() : List.of();
+					assertThat(replicas).as("replicas of %s", stream)
+						.allSatisfy((replica) -> assertThat(replica.isCurrent() && !replica.isOffline())
+							.as("%s on %s current", stream, replica.getName())
+							.isTrue());
+				}
+			}
+		});
 	}
 
 	/**

@@ -132,6 +132,7 @@ class ProcessFaultIntegrationTests {
 				workload.awaitMore(60);
 				node.start();
 				FaultCluster.awaitUp(node, FaultCluster.START_TIMEOUT);
+				FaultCluster.awaitReplicasCurrent(node, FaultCluster.START_TIMEOUT);
 			}
 			long restarted = System.nanoTime();
 			workload.awaitMore(60);
