@@ -208,14 +208,14 @@ class PrometheusScrapeIntegrationTests {
 			Files.copy(cases, rules.resolve("harmonylite-alerts-test.yml"));
 		}
 
-		assertThat(promtool(rules, "check", "rules", "harmonylite-alerts.yml")).contains("SUCCESS: 11 rules found");
+		assertThat(promtool(rules, "check", "rules", "harmonylite-alerts.yml")).contains("SUCCESS: 12 rules found");
 		assertThat(promtool(rules, "test", "rules", "harmonylite-alerts-test.yml")).contains("SUCCESS");
 	}
 
 	@Test
 	void alertRulesShouldLoadAndEvaluateOnTheScrapedSeries() {
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(rules()).hasSize(11)
+			.untilAsserted(() -> assertThat(rules()).hasSize(12)
 				.allSatisfy((rule) -> assertThat(rule).as("rule %s", rule.get("name"))
 					.containsEntry("health", "ok")
 					.containsEntry("state", "inactive")));
