@@ -18,6 +18,7 @@ import io.harmonylite.event.Version;
 import io.harmonylite.nats.JetStreamDeadLetterSink;
 import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.nats.StreamManager;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaConfig;
@@ -219,11 +220,11 @@ class HostileMessagesIntegrationTests {
 	/** Reads the dead-letter stream once it holds {@code count} messages: node/sequence to reason. */
 	private Map<String, String> deadLetterReasons(Connection connection, int count) throws Exception {
 		ReplicationConfig replication = this.engines.get(0).config().replication();
-		String stream = replication.streamPrefix() + "-dlq";
+		String stream = StreamManager.deadLetterStream(replication);
 		await().atMost(TIMEOUT)
 			.until(() -> connection.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount() == count);
 		JetStreamSubscription subscription = connection.jetStream()
-			.subscribe(replication.subjectPrefix() + "-dlq", PullSubscribeOptions.builder().build());
+			.subscribe(StreamManager.deadLetterSubject(replication), PullSubscribeOptions.builder().build());
 		Map<String, String> reasons = new TreeMap<>();
 		for (Message message : subscription.fetch(count, Duration.ofSeconds(5))) {
 			reasons.put(message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_NODE) + "/"

@@ -19,6 +19,7 @@ import io.harmonylite.event.Version;
 import io.harmonylite.nats.ChunkHeaders;
 import io.harmonylite.nats.JetStreamDeadLetterSink;
 import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.nats.StreamManager;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
@@ -140,7 +141,7 @@ class LargeChangeIntegrationTests {
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id FROM files")).containsExactly("2"));
 
 			JetStreamSubscription dlq = nats.jetStream()
-				.subscribe(replication.subjectPrefix() + "-dlq", PullSubscribeOptions.builder().build());
+				.subscribe(StreamManager.deadLetterSubject(replication), PullSubscribeOptions.builder().build());
 			List<Message> dead = dlq.fetch(10, Duration.ofSeconds(10));
 			assertThat(dead).singleElement().satisfies((letter) -> {
 				assertThat(letter.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE))

@@ -21,6 +21,7 @@ import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.nats.JetStreamDeadLetterSink;
 import io.harmonylite.nats.NatsConfig;
+import io.harmonylite.nats.StreamManager;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.snapshot.RestoreMode;
 import io.harmonylite.snapshot.SnapshotConfig;
@@ -393,10 +394,10 @@ class ReplicationIntegrationTests {
 			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'after the garbage', 'x', 1)");
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT title FROM Books"))
 				.containsExactly("after the garbage"));
-			String dlqStream = replication.streamPrefix() + "-dlq";
+			String dlqStream = StreamManager.deadLetterStream(replication);
 			await().atMost(TIMEOUT).until(() -> nats.jetStreamManagement().getStreamInfo(dlqStream).getStreamState().getMsgCount() == 4);
 			JetStreamSubscription dlq = nats.jetStream()
-				.subscribe(replication.subjectPrefix() + "-dlq", PullSubscribeOptions.builder().build());
+				.subscribe(StreamManager.deadLetterSubject(replication), PullSubscribeOptions.builder().build());
 			List<Message> dead = dlq.fetch(10, Duration.ofSeconds(5));
 			Map<String, String> reasons = new HashMap<>();
 			for (Message message : dead) {
