@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,12 @@ import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.capture.Transactions;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Version;
 import io.harmonylite.sqlite.SqlIdentifiers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,9 +119,45 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			return Transactions.immediate(this.connection, this::record);
 		}
 		catch (SQLException ex) {
-			throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": could not record local changes: "
-					+ ex.getMessage() + ". They stay pending and are recorded on the next attempt.", ex);
+			throw failed(ex);
 		}
+	}
+
+	/**
+	 * Records at most {@code limit} pending changes in its own write transaction, for a publisher: a large backlog is
+	 * then published while the rest is still to be recorded, and the recorded changes are handed over when they
+	 * follow the publisher's position, so that it does not read them from the change log again. Does not take the
+	 * write lock when nothing new was captured.
+	 * @param after the publisher's position: the last change-log id it read
+	 * @param limit the most changes to record
+	 * @return the highest change-log id recorded, with the recorded changes when this recorder's cursor was at
+	 * {@code after}
+	 */
+	public RecordedChanges recordPending(long after, int limit) {
+		if (limit <= 0) {
+			throw new IllegalArgumentException("The limit must be positive, was " + limit);
+		}
+		try {
+			long cursor = cursor();
+			if (lastChangeId() <= cursor) {
+				return RecordedChanges.readFromLog(cursor);
+			}
+			return Transactions.immediate(this.connection, () -> {
+				// Read again under the write lock: an apply batch may have recorded changes since.
+				boolean follows = cursor() == after;
+				List<CapturedChange> recorded = new ArrayList<>();
+				long through = record(limit, follows ? recorded : null);
+				return follows ? new RecordedChanges(through, recorded) : RecordedChanges.readFromLog(through);
+			});
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	private HarmonyLiteException failed(SQLException ex) {
+		return new HarmonyLiteException("Node " + this.settings.nodeId() + ": could not record local changes: "
+				+ ex.getMessage() + ". They stay pending and are recorded on the next attempt.", ex);
 	}
 
 	/**
@@ -127,6 +166,16 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @throws SQLException if reading or writing fails
 	 */
 	long record() throws SQLException {
+		return record(Integer.MAX_VALUE, null);
+	}
+
+	/**
+	 * Records up to {@code limit} changes captured past the cursor, in chunks; call inside a write transaction.
+	 * @param limit the most changes to record
+	 * @param recorded where the recorded changes go, with their final versions, or {@code null}
+	 * @return the highest change-log id recorded
+	 */
+	private long record(int limit, @Nullable List<CapturedChange> recorded) throws SQLException {
 		long cursor = cursor();
 		long start = cursor;
 		long restoredThrough = metaValue(RESTORED_THROUGH_KEY);
@@ -135,10 +184,18 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
 		int clamped = 0;
 		long furthest = 0;
-		List<CapturedChange> changes;
-		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
+		int remaining = limit;
+		boolean exhausted = false;
+		while (remaining > 0) {
+			int chunk = Math.min(CHUNK, remaining);
+			List<CapturedChange> changes = this.reader.readAfter(cursor, chunk);
+			exhausted = changes.size() < chunk;
+			if (changes.isEmpty()) {
+				break;
+			}
+			remaining -= changes.size();
 			Map<RowKey, RowState> loaded = this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList());
-			Map<RowKey, RowState> recorded = new HashMap<>();
+			Map<RowKey, RowState> states = new HashMap<>();
 			try (PreparedStatement setVersion = this.connection
 				.prepareStatement("UPDATE " + CHANGE_LOG + " SET ver = ? WHERE id = ?")) {
 				boolean rewritten = false;
@@ -159,21 +216,26 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					}
 					clockValue = version;
 					ChangeEvent event = change.event().withHlc(version);
+					if (recorded != null) {
+						recorded.add(new CapturedChange(change.id(), event));
+					}
 					if (change.id() > restoredThrough) {
 						RowKey key = RowKey.of(event);
-						RowState current = recorded.containsKey(key) ? recorded.get(key) : loaded.get(key);
-						recorded.put(key, MergeRule.recordLocal(current, event));
+						RowState current = states.containsKey(key) ? states.get(key) : loaded.get(key);
+						states.put(key, MergeRule.recordLocal(current, event));
 					}
 				}
 				if (rewritten) {
 					setVersion.executeBatch();
 				}
 			}
-			this.store.write(new HashMap<>(recorded));
+			this.store.write(new HashMap<>(states));
 			cursor = changes.get(changes.size() - 1).id();
 		}
-		// Rows up to the last one are recorded or were never pending (published before versions existed).
-		cursor = Math.max(cursor, lastChangeId());
+		if (exhausted) {
+			// Rows up to the last one are recorded or were never pending (published before versions existed).
+			cursor = Math.max(cursor, lastChangeId());
+		}
 		if (cursor != start) {
 			writeCursor(cursor);
 			ClockTable.advance(this.connection, clockValue);

@@ -42,6 +42,7 @@ import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
+import io.harmonylite.replicate.PublishedMarks;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
 import io.harmonylite.replicate.Signal;
@@ -547,15 +548,19 @@ final class NodeAssembly {
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
-		// Marking changes published syncs the WAL (FULL): after a power loss the node never re-sends a change that
-		// JetStream acknowledged and it recorded as such (docs/operations.md, "Durability"). Recording local changes
-		// needs no sync of its own: it commits before the batch is published, so the marks' sync covers it.
+		// Marking changes published syncs the WAL (FULL), on a thread and connection of its own so that no round waits
+		// for it: after a power loss the node never re-sends a change that JetStream acknowledged and it recorded as
+		// such (docs/operations.md, "Durability"). Recording local changes needs no sync of its own: it commits before
+		// the batch is published, so the marks' sync covers it. The recorder and the publisher's reads share a
+		// connection: they run on the publisher's thread.
+		Connection publishing = open();
 		LocalChangeRecorder recorder = this.resources
-			.add(new LocalChangeRecorder(open(), this.conflicts, this.clock, this.counters.conflicts()));
-		ChangePublisher publisher = new ChangePublisher(
-				new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()), nats.changeSink(),
-				new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
-				recorder::recordPending, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
+			.add(new LocalChangeRecorder(publishing, this.conflicts, this.clock, this.counters.conflicts()));
+		PublishedMarks marks = new PublishedMarks(new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()),
+				this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL);
+		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(publishing, this.config.nodeId()),
+				nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
+				recorder::recordPending, marks, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
 				replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
 		})));

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 
 import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.ChunkHeader;
@@ -46,9 +47,6 @@ public final class ChangePublisher implements Runnable {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-	/** How long acknowledged changes may wait for their mark while changes keep coming. */
-	static final Duration MARK_INTERVAL = Duration.ofMillis(50);
-
 	/** The most changes one message carries. */
 	static final int MAX_EVENTS_PER_MESSAGE = 256;
 
@@ -70,6 +68,8 @@ public final class ChangePublisher implements Runnable {
 	private final ChangeEventCodec codec;
 
 	private final ChangeRecorder recorder;
+
+	private final PublishedMarks marks;
 
 	private final IntSupplier wireFormat;
 
@@ -94,11 +94,6 @@ public final class ChangePublisher implements Runnable {
 	/** Failed rounds since the last fully acknowledged one; part of the message ids of re-sent messages. */
 	private int failedRounds;
 
-	// Acknowledged changes not marked published yet, and when marks were last written.
-	private final List<CapturedChange> acknowledged = new ArrayList<>();
-
-	private long lastMark = System.nanoTime();
-
 	/** Set by {@link #retryNow()}: the round waiting for its acknowledgements stops waiting and is sent again. */
 	private volatile boolean retryNow;
 
@@ -109,6 +104,7 @@ public final class ChangePublisher implements Runnable {
 	 * @param router the shard router
 	 * @param codec the event codec
 	 * @param recorder gives pending changes their final version before they are read
+	 * @param marks marks acknowledged changes published, on a thread of their own
 	 * @param wireFormat the change event format to publish in (see {@link ChangeEventCodec#withFormat(int)}), asked
 	 * before each batch
 	 * @param schemaHash supplies this node's current schema hash, stamped on every event
@@ -120,13 +116,14 @@ public final class ChangePublisher implements Runnable {
 	 * @param pollInterval the longest wait between looks at the change log when no signal arrives
 	 */
 	public ChangePublisher(ChangeLogReader reader, ChangeSink sink, ShardRouter router, ChangeEventCodec codec,
-			ChangeRecorder recorder, IntSupplier wireFormat, Supplier<String> schemaHash, Lock captureLayoutLock,
+			ChangeRecorder recorder, PublishedMarks marks, IntSupplier wireFormat, Supplier<String> schemaHash, Lock captureLayoutLock,
 			long nodeId, int batchSize, int window, Duration pollInterval) {
 		this.reader = reader;
 		this.sink = sink;
 		this.router = router;
 		this.codec = codec;
 		this.recorder = recorder;
+		this.marks = marks;
 		this.wireFormat = wireFormat;
 		this.schemaHash = schemaHash;
 		this.captureLayoutLock = captureLayoutLock;
@@ -172,7 +169,22 @@ public final class ChangePublisher implements Runnable {
 	@Override
 	public void run() {
 		// Left by a run that failed: marked first, so that they are not read and sent again.
-		markAcknowledged();
+		this.marks.flush();
+		this.marks.start();
+		try {
+			publishUntilStopped();
+		}
+		finally {
+			try {
+				this.marks.stop();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void publishUntilStopped() {
 		long cursor = this.reader.resumeAfterId();
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
@@ -182,19 +194,19 @@ public final class ChangePublisher implements Runnable {
 				String hash;
 				this.captureLayoutLock.lock();
 				try {
-					// Only recorded changes: what is published is what this node's conflict decisions used.
-					long recorded = this.recorder.recordPending();
-					batch = this.reader.readAfter(cursor, recorded, this.batchSize);
+					// Only recorded changes: what is published is what this node's conflict decisions used. They come
+					// from the recorder's own transaction when it recorded them just now, from the log otherwise.
+					RecordedChanges recorded = this.recorder.recordPending(cursor, this.batchSize);
+					List<CapturedChange> handedOver = recorded.changes();
+					batch = (handedOver != null) ? handedOver
+							: this.reader.readAfter(cursor, recorded.through(), this.batchSize);
 					hash = this.schemaHash.get();
 				}
 				finally {
 					this.captureLayoutLock.unlock();
 				}
 				if (batch.isEmpty()) {
-					// Not at once: the next commit would wait for this sync; but within MARK_INTERVAL when idle.
-					markAcknowledgedWhenDue();
-					this.signal.await(
-							this.acknowledged.isEmpty() ? this.pollInterval : min(this.pollInterval, MARK_INTERVAL));
+					this.signal.await(this.pollInterval);
 					continue;
 				}
 				// A retry asked for before this round is this round.
@@ -231,7 +243,6 @@ public final class ChangePublisher implements Runnable {
 				backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 			}
 		}
-		markAcknowledged();
 	}
 
 	/**
@@ -368,7 +379,6 @@ public final class ChangePublisher implements Runnable {
 	 * behind the failed one, under a new id, so that the stream's last word on each row is still the newest change.
 	 */
 	private boolean awaitAndMark(List<Sent> sent) throws InterruptedException {
-		markAcknowledgedWhenDue();
 		List<CapturedChange> acknowledged = new ArrayList<>();
 		Set<Integer> failedShards = new HashSet<>();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
@@ -390,36 +400,13 @@ public final class ChangePublisher implements Runnable {
 			}
 		}
 		acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
-		this.acknowledged.addAll(acknowledged);
+		this.marks.add(acknowledged);
 		if (!failedShards.isEmpty()) {
 			// The round is read again from its start: what was acknowledged must be marked before, so it is skipped.
-			markAcknowledged();
+			this.marks.flush();
 		}
 		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
 		return failedShards.isEmpty();
-	}
-
-	/**
-	 * Marks the acknowledged changes published ({@code synchronous=FULL}: one WAL sync). While changes keep coming,
-	 * marks are written at most every {@link #MARK_INTERVAL}, after the next round's messages are sent, so that one
-	 * sync covers many rounds and overlaps with the servers storing them instead of delaying every round; an idle
-	 * publisher marks within that interval, and at once when a round fails or it stops. Changes acknowledged but not
-	 * yet marked when the process dies (at most that interval's) are sent again after its restart, as after a crash
-	 * between acknowledgement and mark.
-	 */
-	private void markAcknowledged() {
-		if (!this.acknowledged.isEmpty()) {
-			this.reader.markPublished(this.acknowledged.stream().mapToLong(CapturedChange::id).toArray());
-			this.acknowledged.clear();
-		}
-		this.lastMark = System.nanoTime();
-	}
-
-	/** Marks what was acknowledged when the last marks are {@link #MARK_INTERVAL} old; see {@link #markAcknowledged}. */
-	private void markAcknowledgedWhenDue() {
-		if (System.nanoTime() - this.lastMark >= MARK_INTERVAL.toNanos()) {
-			markAcknowledged();
-		}
 	}
 
 	/**

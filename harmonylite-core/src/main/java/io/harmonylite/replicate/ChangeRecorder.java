@@ -1,5 +1,7 @@
 package io.harmonylite.replicate;
 
+import io.harmonylite.capture.RecordedChanges;
+
 /**
  * Gives local changes their final version before they are published, so that what is published is exactly what this
  * node recorded for its own conflict decisions.
@@ -10,9 +12,13 @@ package io.harmonylite.replicate;
 public interface ChangeRecorder {
 
 	/**
-	 * Records the pending local changes.
-	 * @return the highest change-log id recorded: pending changes up to it may be published
+	 * Records pending local changes, at most about {@code limit} of them, so that a large backlog is published while
+	 * the rest is still being recorded.
+	 * @param after the publisher's position: the last change-log id it read
+	 * @param limit the most changes to record in this call
+	 * @return the highest id recorded (pending changes up to it may be published), with the recorded changes when they
+	 * follow {@code after} directly
 	 */
-	long recordPending();
+	RecordedChanges recordPending(long after, int limit);
 
 }

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
@@ -116,6 +118,38 @@ class LocalChangeRecorderTests {
 		this.recorder.recordPending();
 		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isZero();
 		assertThat(versions()).containsExactly(0L);
+	}
+
+	@Test
+	void boundedRecordingShouldHandOverTheRecordedChangesWithTheirFinalVersionsWhenTheyFollowThePublisher()
+			throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "INSERT INTO t VALUES (2, 'x', 'y')",
+				"INSERT INTO t VALUES (3, 'x', 'y')");
+
+		RecordedChanges first = this.recorder.recordPending(0, 2);
+
+		assertThat(first.through()).isEqualTo(2);
+		assertThat(first.changes()).extracting(CapturedChange::id).containsExactly(1L, 2L);
+		assertThat(first.changes()).extracting((change) -> change.event().hlc())
+			.containsExactlyElementsOf(versions().subList(0, 2));
+		// The third change is not recorded yet: its row has no version state.
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isEqualTo(2);
+		RecordedChanges rest = this.recorder.recordPending(2, 2);
+		assertThat(rest.through()).isEqualTo(3);
+		assertThat(rest.changes()).extracting(CapturedChange::id).containsExactly(3L);
+	}
+
+	@Test
+	void changesRecordedByAnotherTransactionShouldBeLeftForThePublisherToReadFromTheLog() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		// An apply batch records what is pending before it applies anything.
+		this.recorder.recordPending();
+		execute("INSERT INTO t VALUES (2, 'x', 'y')");
+
+		RecordedChanges recorded = this.recorder.recordPending(0, 1000);
+
+		assertThat(recorded.through()).isEqualTo(2);
+		assertThat(recorded.changes()).isNull();
 	}
 
 	private RowState state() throws SQLException {

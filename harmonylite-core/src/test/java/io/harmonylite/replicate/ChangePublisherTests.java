@@ -70,7 +70,9 @@ class ChangePublisherTests {
 		LocalChangeRecorder recorder = new LocalChangeRecorder(this.publisherConnection,
 				new ConflictSettings(1, Duration.ofSeconds(10)), Clock.systemUTC(), new ConflictStats());
 		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec,
-				recorder::recordPending, this.format::get, () -> "hash", new ReentrantLock(), 1, 1000, 16,
+				recorder::recordPending,
+				new PublishedMarks(new ChangeLogReader(this.publisherConnection, 1), 1, PublishedMarks.DEFAULT_INTERVAL),
+				this.format::get, () -> "hash", new ReentrantLock(), 1, 1000, 16,
 				Duration.ofMillis(20));
 	}
 
