@@ -23,6 +23,7 @@ import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.ChunkHeader;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,11 +185,20 @@ public final class ChangePublisher implements Runnable {
 		}
 	}
 
+	/**
+	 * Sends round after round, each read while the one before awaits its acknowledgements (two rounds in flight at
+	 * most): a commit made while a round is being stored is sent at once rather than after that round's
+	 * acknowledgements. A round is settled (its acknowledged changes handed over for marking) after the next one is
+	 * sent, or when nothing new is pending; when it failed, the round sent behind it is settled at once too, and both
+	 * are read again from the failed round's start under new message ids.
+	 */
 	private void publishUntilStopped() {
 		long cursor = this.reader.resumeAfterId();
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
+		InFlight previous = null;
 		while (this.running) {
+			long roundStart = cursor;
 			try {
 				List<CapturedChange> batch;
 				String hash;
@@ -206,19 +216,46 @@ public final class ChangePublisher implements Runnable {
 					this.captureLayoutLock.unlock();
 				}
 				if (batch.isEmpty()) {
+					if (previous != null && !previous.acknowledged() && !this.retryNow
+							&& previous.age() < ACK_TIMEOUT.toNanos()) {
+						// Woken by a commit (sent at once) or by the round's last acknowledgement (settled then).
+						this.signal.await(this.pollInterval);
+						continue;
+					}
+					if (previous != null) {
+						InFlight settling = previous;
+						previous = null;
+						if (!settle(settling, null)) {
+							cursor = settling.start;
+							backOff(backoff);
+							backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+						}
+						continue;
+					}
 					this.signal.await(this.pollInterval);
 					continue;
 				}
-				// A retry asked for before this round is this round.
-				this.retryNow = false;
+				if (previous == null) {
+					// A retry asked for before this round is this round; with a round in flight, it is that round's.
+					this.retryNow = false;
+				}
 				int format = this.wireFormat.getAsInt();
 				boolean chunked = format >= ChangeEventCodec.FORMAT_CHUNKED;
-				if (publish(batch, hash, epoch,
-						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked)) {
-					cursor = batch.get(batch.size() - 1).id();
+				InFlight current = inFlight(roundStart, send(batch, hash, epoch,
+						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked));
+				cursor = batch.get(batch.size() - 1).id();
+				if (previous == null) {
+					previous = current;
+					continue;
+				}
+				InFlight settling = previous;
+				previous = current;
+				if (settle(settling, current)) {
 					backoff = Duration.ofMillis(100);
 				}
 				else {
+					previous = null;
+					cursor = settling.start;
 					backOff(backoff);
 					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 				}
@@ -228,7 +265,16 @@ public final class ChangePublisher implements Runnable {
 				return;
 			}
 			catch (RuntimeException ex) {
-				// Messages of this round may have been stored after one that failed: re-send the round under new ids.
+				// Messages of this round may have been stored after one that failed: re-send the round under new ids,
+				// from the start of the round in flight before it, whose acknowledged changes are marked first.
+				if (previous != null) {
+					cursor = previous.start;
+					settleQuietly(previous);
+					previous = null;
+				}
+				else {
+					cursor = roundStart;
+				}
 				this.failedRounds++;
 				this.stats.recordFailure();
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
@@ -243,17 +289,62 @@ public final class ChangePublisher implements Runnable {
 				backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 			}
 		}
+		if (previous != null) {
+			// Stopping: the round in flight is acknowledged and handed over before the marks are flushed.
+			settleQuietly(previous);
+		}
+	}
+
+	/** A round just sent; its last acknowledgement wakes the publisher, which may be waiting for new changes. */
+	private InFlight inFlight(long start, List<Sent> sent) {
+		CompletableFuture.allOf(sent.stream().map(Sent::ack).toArray(CompletableFuture[]::new))
+			.whenComplete((result, failure) -> this.signal.raise());
+		return new InFlight(start, sent, System.nanoTime());
 	}
 
 	/**
-	 * Publishes one batch and marks what was acknowledged. The batch's changes are grouped per shard, in order, into
+	 * Settles a round: waits for its acknowledgements and hands over for marking what may be marked. When it failed
+	 * and a round was sent behind it, that one is settled at once too: its messages of the failed shards may be
+	 * stored after the failed one, so they are not marked and are sent again.
+	 * @return whether every message of the round was acknowledged
+	 */
+	private boolean settle(InFlight round, @Nullable InFlight behind) throws InterruptedException {
+		Set<Integer> failedShards = awaitAndMark(round.sent, new HashSet<>());
+		if (!failedShards.isEmpty() && behind != null) {
+			awaitAndMark(behind.sent, failedShards);
+		}
+		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
+		if (!failedShards.isEmpty()) {
+			// The rounds are read again from the failed one's start: what was acknowledged must be marked before, so
+			// it is skipped.
+			this.marks.flush();
+		}
+		return failedShards.isEmpty();
+	}
+
+	/** Settles a round after a failure or when stopping; what cannot be settled stays pending and is sent again. */
+	private void settleQuietly(InFlight round) {
+		try {
+			awaitAndMark(round.sent, new HashSet<>());
+			this.marks.flush();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Node {}: could not settle the round in flight: {}", this.nodeId, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Sends one batch without waiting for its acknowledgements. The batch's changes are grouped per shard, in order, into
 	 * messages of up to {@link #MAX_EVENTS_PER_MESSAGE} changes and {@link #MAX_MESSAGE_BYTES} bytes; a message's id
 	 * names its node, capture epoch, first and last change, so a message re-sent after a crash with the same changes is
 	 * dropped by JetStream as a duplicate. A change too large for one message is split into chunks when every node
 	 * reassembles them ({@code chunked}), and rejected otherwise.
-	 * @return whether every row was either acknowledged or permanently rejected
+	 * @return the messages sent, in order
 	 */
-	private boolean publish(List<CapturedChange> batch, String hash, long epoch, ChangeEventCodec roundCodec,
+	private List<Sent> send(List<CapturedChange> batch, String hash, long epoch, ChangeEventCodec roundCodec,
 			boolean chunked) throws InterruptedException {
 		Map<Integer, Message> open = new HashMap<>();
 		List<Sent> sent = new ArrayList<>();
@@ -286,7 +377,7 @@ public final class ChangePublisher implements Runnable {
 		for (Message message : open.values()) {
 			send(message, epoch, sent, roundCodec, chunked);
 		}
-		return awaitAndMark(sent);
+		return sent;
 	}
 
 	private void send(Message message, long epoch, List<Sent> sent, ChangeEventCodec roundCodec, boolean chunked)
@@ -374,13 +465,18 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Waits for the acknowledgements and marks what may be marked: per shard, only the messages before the first one
-	 * that failed. A later message of that shard may have been stored already, but it stays pending and is sent again
-	 * behind the failed one, under a new id, so that the stream's last word on each row is still the newest change.
+	 * Waits for the acknowledgements and hands over for marking what may be marked: per shard, only the messages
+	 * before the first one that failed. A later message of that shard may have been stored already, but it stays
+	 * pending and is sent again behind the failed one, under a new id, so that the stream's last word on each row is
+	 * still the newest change.
+	 * @param sent the messages, in the order sent
+	 * @param failedShards shards that failed in a round sent before: none of their messages is marked; the shards that
+	 * fail here are added
+	 * @return the failed shards
 	 */
-	private boolean awaitAndMark(List<Sent> sent) throws InterruptedException {
+	private Set<Integer> awaitAndMark(List<Sent> sent, Set<Integer> failedShards) throws InterruptedException {
 		List<CapturedChange> acknowledged = new ArrayList<>();
-		Set<Integer> failedShards = new HashSet<>();
+		boolean warned = !failedShards.isEmpty();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
 		for (Sent message : sent) {
 			try {
@@ -390,7 +486,8 @@ public final class ChangePublisher implements Runnable {
 				}
 			}
 			catch (ExecutionException | TimeoutException ex) {
-				if (failedShards.isEmpty()) {
+				if (!warned) {
+					warned = true;
 					Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
 					logger.warn("Node {}: {} change(s) starting at {} were not acknowledged ({}); they stay pending and will be retried",
 							this.nodeId, message.changes.size(), message.changes.get(0).id(), String.valueOf(cause));
@@ -401,12 +498,7 @@ public final class ChangePublisher implements Runnable {
 		}
 		acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
 		this.marks.add(acknowledged);
-		if (!failedShards.isEmpty()) {
-			// The round is read again from its start: what was acknowledged must be marked before, so it is skipped.
-			this.marks.flush();
-		}
-		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
-		return failedShards.isEmpty();
+		return failedShards;
 	}
 
 	/**
@@ -459,6 +551,19 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	private record Sent(int shard, List<CapturedChange> changes, CompletableFuture<?> ack) {
+	}
+
+	/** A round sent and not settled yet: its messages, the position it was read from, and when it was sent. */
+	private record InFlight(long start, List<Sent> sent, long sentAt) {
+
+		boolean acknowledged() {
+			return this.sent.stream().allMatch((message) -> message.ack.isDone());
+		}
+
+		long age() {
+			return System.nanoTime() - this.sentAt;
+		}
+
 	}
 
 	/** Changes of one shard that travel as one message. */

@@ -155,6 +155,34 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void nextRoundShouldBeSentWhileThePreviousOneAwaitsItsAcknowledgements() throws Exception {
+		// 1,300 changes: a round of 1,000 (four messages), then one of 300. The first message's acknowledgement is
+		// held back: the second round is sent all the same.
+		writeOneTransaction(1300);
+		this.stream.holdFirstAcknowledgement.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 6);
+		assertThat(this.reader.pendingCount()).isEqualTo(1300);
+
+		this.stream.releaseHeldAcknowledgement();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.storedChangeIds()).hasSize(1300).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void roundSentBehindAFailedOneShouldBeStoredAgainBehindItSoThatTheNewestChangeStillWins() throws Exception {
+		// Row 1 is inserted in the first round (1,000 changes) and updated in the second, which is sent before the
+		// first round's failed message is known: the second round must be sent again behind the first.
+		writeOneTransaction(1300, 1200);
+		this.stream.failFirstPublish.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest").hasSize(1299);
+		assertThat(this.stream.storedChangeIds()).containsAll(allChangeIds(1300));
+	}
+
+	@Test
 	void changeTooLargeForAnyNodeToDecodeShouldBeMarkedFailedAndTheNextOnesPublished() throws Exception {
 		// Compressed, 70 MB of one letter is a few kilobytes: small enough to send, too large for any node to decode.
 		execute("INSERT INTO t VALUES (1, printf('%.*c', 70000000, 'x'))");
@@ -241,6 +269,11 @@ class ChangePublisherTests {
 		/** Whether the first publish is never acknowledged, as one sent into a partition. */
 		final AtomicBoolean silenceFirstPublish = new AtomicBoolean();
 
+		/** Whether the first publish is stored but its acknowledgement held until {@link #releaseHeldAcknowledgement}. */
+		final AtomicBoolean holdFirstAcknowledgement = new AtomicBoolean();
+
+		private final CompletableFuture<Object> held = new CompletableFuture<>();
+
 		/** The number of the publish call that throws, once; 0 for none. */
 		final AtomicInteger throwOnPublish = new AtomicInteger();
 
@@ -267,7 +300,14 @@ class ChangePublisherTests {
 			if (this.storedIds.add(messageId)) {
 				this.stored.add(payload);
 			}
+			if (this.holdFirstAcknowledgement.getAndSet(false)) {
+				return this.held;
+			}
 			return CompletableFuture.completedFuture(null);
+		}
+
+		void releaseHeldAcknowledgement() {
+			this.held.complete(null);
 		}
 
 		synchronized int calls() {
