@@ -50,15 +50,24 @@ final class MemoryPeak implements AutoCloseable {
 	 * @return bytes, 0 where {@code /proc} is missing
 	 */
 	static long residentBytes() {
+		return residentBytes("self");
+	}
+
+	/**
+	 * The resident set size of a process now.
+	 * @param pid the process id, or {@code self}
+	 * @return bytes, 0 where {@code /proc} is missing or the process has exited
+	 */
+	static long residentBytes(String pid) {
 		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+			for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
 				if (line.startsWith("VmRSS:")) {
 					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
 				}
 			}
 		}
 		catch (IOException | NumberFormatException ex) {
-			// Not Linux: no figure.
+			// Not Linux, or exited: no figure.
 		}
 		return 0;
 	}

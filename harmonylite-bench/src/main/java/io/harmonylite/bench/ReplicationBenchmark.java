@@ -43,6 +43,12 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * {@code --lag-seconds N} (default 10), {@code --sync always|interval} (one setting only). {@code --external-writer}
  * measures instead what another process's writes cost: the lag of a {@code sqlite3} CLI writer at 100 tx/s, a
  * {@code --big-rows N} (default 200000) row transaction made by the CLI, the catch-up, with this process's memory peaks.
+ * {@code --big-only} (with {@code --external-writer}) measures only the transaction. {@code --lag-only} measures only
+ * the lag at 500 tx/s (1 replica, each node on its own server and all on one), with the minimal pipeline running at
+ * the same time (each at 500 tx/s on its own files and stream), so that both see the same load.
+ * {@code --standalone-node ["JVM options"]} measures the standalone node ({@code harmonylite-node/target/harmonylite.jar})
+ * in a process of its own: process start to replicating, the engine's share of its startup, and its resident memory
+ * during such a transaction and a catch-up.
  *
  * @since 0.1.0
  */
@@ -92,14 +98,52 @@ public final class ReplicationBenchmark {
 				Runtime.getRuntime().availableProcessors());
 		Map<SyncMode, Figures> figures = new EnumMap<>(SyncMode.class);
 		try {
+			int standalone = Arrays.asList(args).indexOf("--standalone-node");
+			if (standalone >= 0) {
+				List<String> javaOptions = (standalone + 1 < args.length && !args[standalone + 1].startsWith("--"))
+						? List.of(args[standalone + 1].split(" ")) : List.of();
+				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
+					new ReplicationBenchmark(cluster, directory, "standalone").standaloneNode(
+							Path.of("harmonylite-node/target/harmonylite.jar"), javaOptions,
+							option(args, "--big-rows", 200_000), catchUpRows);
+				}
+				System.exit(0);
+			}
 			if (Arrays.asList(args).contains("--external-writer")) {
 				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
 					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "external");
 					System.out.printf("%nanother process writes (the sqlite3 CLI), %s:%n", SyncMode.ALWAYS.description);
-					bench.externalLag(lagSeconds);
+					boolean bigOnly = Arrays.asList(args).contains("--big-only");
+					if (!bigOnly) {
+						NoticeLatency.measure(bench.createDatabase(0), 300, 1);
+						bench.externalLag(lagSeconds);
+					}
 					bench.bigTransaction(option(args, "--big-rows", 200_000));
-					bench.catchUp(catchUpRows);
-					bench.printStartTimes();
+					if (!bigOnly) {
+						bench.catchUp(catchUpRows);
+						bench.printStartTimes();
+					}
+				}
+				System.exit(0);
+			}
+			if (Arrays.asList(args).contains("--lag-only")) {
+				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
+					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "lag");
+					bench.throughput(1, 1, 5_000); // warm-up
+					bench.minimalThroughput(1, 5_000);
+					for (Topology topology : Topology.values()) {
+						bench.topology = topology;
+						// Both at once, each at 500 tx/s on its own files and stream: the same moment's load for both.
+						java.util.concurrent.ExecutorService together = java.util.concurrent.Executors.newFixedThreadPool(2);
+						java.util.concurrent.Future<Lag> minimalRun = together.submit(() -> bench.minimalLag(lagSeconds, 1));
+						java.util.concurrent.Future<Lag> lagRun = together.submit(() -> bench.lag(lagSeconds, 1));
+						Lag minimal = minimalRun.get();
+						Lag lag = lagRun.get();
+						together.shutdown();
+						System.out.printf(Locale.ROOT, "ratio       %s, measured together: p50 %.2f vs %.2f ms (%.2fx), p99 %.2f vs %.2f ms (%.2fx)%n",
+								topology.description, lag.p50(), minimal.p50(), lag.p50() / minimal.p50(), lag.p99(),
+								minimal.p99(), lag.p99() / minimal.p99());
+					}
 				}
 				System.exit(0);
 			}
@@ -278,8 +322,14 @@ public final class ReplicationBenchmark {
 
 	private Lag lag(int seconds, int replicas) throws Exception {
 		LagProbe[] probe = new LagProbe[1];
-		List<Node> nodes = startProbedNodes(replicas, probe);
-		try (LagProbe started = probe(LAG_WARM_UP_SECONDS * LAG_RATE)) {
+		List<Node> nodes;
+		LagProbe created;
+		// Names follow this.run: set up one pipeline at a time when two are measured together.
+		synchronized (this) {
+			nodes = startProbedNodes(replicas, probe);
+			created = probe(LAG_WARM_UP_SECONDS * LAG_RATE);
+		}
+		try (LagProbe started = created) {
 			probe[0] = started;
 			drive(started, nodes.get(0).db, nodes.get(0).engine::changesCommitted, seconds, nodes.get(1).db);
 			return report("HarmonyLite", started, replicas, seconds);
@@ -292,9 +342,13 @@ public final class ReplicationBenchmark {
 	/** The same lag through the minimal pipeline, on the same servers. */
 	private Lag minimalLag(int seconds, int replicas) throws Exception {
 		int warmUp = LAG_WARM_UP_SECONDS * LAG_RATE;
-		this.run++;
-		List<Path> dbs = createDatabases(3);
-		String stream = "minimal-" + this.prefix + "-" + this.run;
+		List<Path> dbs;
+		String stream;
+		synchronized (this) {
+			this.run++;
+			dbs = createDatabases(3);
+			stream = "minimal-" + this.prefix + "-" + this.run;
+		}
 		LagProbe[] probe = new LagProbe[1];
 		try (MinimalPipeline pipeline = minimalPipeline(dbs, stream, replicas, (id) -> probe[0].applied(id));
 				LagProbe started = new LagProbe(this.topology.serverOf(1, this.cluster.urls()), stream + "-subject",
@@ -389,24 +443,35 @@ public final class ReplicationBenchmark {
 	 */
 	private void bigTransaction(int rows) throws Exception {
 		List<Node> nodes = startNodes(3, 1, 1, ApplyListener.NONE);
-		try (MemoryPeak memory = new MemoryPeak()) {
-			String sql = "BEGIN; WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " + rows
-					+ ") INSERT INTO books SELECT x, 'Title ' || x, 'Author ' || (x % 1000), 1900 + x % 125 FROM n; COMMIT;";
+		ChangeEventCodec codec = new ChangeEventCodec(false);
+		java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+		java.util.concurrent.atomic.AtomicLong firstSeenAt = new java.util.concurrent.atomic.AtomicLong();
+		java.util.concurrent.atomic.AtomicLong allSeenAt = new java.util.concurrent.atomic.AtomicLong();
+		try (MemoryPeak memory = new MemoryPeak();
+				io.nats.client.Connection probe = io.nats.client.Nats.connect(this.topology.serverOf(1, this.cluster.urls()))) {
+			// Where the time goes: when the rows pass the writer's server (published), against when they are applied.
+			probe.createDispatcher((message) -> {
+				long now = System.nanoTime();
+				firstSeenAt.compareAndSet(0, now);
+				if (seen.addAndGet(codec.decodeAll(message.getData()).size()) >= rows) {
+					allSeenAt.compareAndSet(0, now);
+				}
+			}).subscribe("bench-" + this.prefix + "-" + this.run + "-log-0");
+			probe.flush(Duration.ofSeconds(5));
 			long started = System.nanoTime();
-			Process cli = new ProcessBuilder("sqlite3", "-cmd", ".timeout 30000", nodes.get(0).db.toString(), sql)
-				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.INHERIT)
-				.start();
-			if (cli.waitFor() != 0) {
-				throw new IllegalStateException("sqlite3 failed with exit code " + cli.exitValue());
-			}
-			long committed = System.nanoTime();
+			long committed = cliTransaction(nodes.get(0).db, 1, rows);
+			ThreadCpu cpu = new ThreadCpu();
 			awaitCount(nodes.get(1).db, rows);
 			double second = rows / ((System.nanoTime() - committed) / 1e9);
 			awaitCount(nodes.get(2).db, rows);
 			double both = rows / ((System.nanoTime() - committed) / 1e9);
 			System.out.printf(Locale.ROOT, "big tx      %,d rows in one sqlite3 CLI transaction (%.1f s to write and commit): %,.0f rows/s to node 2, %,.0f rows/s to nodes 2 and 3 (from the commit)%n",
 					rows, (committed - started) / 1e9, second, both);
+			System.out.printf(Locale.ROOT, "            published (seen on the writer's server): first rows %.2f s, all rows %.2f s after the commit (%,.0f rows/s); applied on node 2 %.2f s after it%n",
+					(firstSeenAt.get() - committed) / 1e9, (allSeenAt.get() - committed) / 1e9,
+					rows / ((allSeenAt.get() - committed) / 1e9), rows / second);
+			System.out.printf("            CPU of this process's threads from the commit until applied (3 nodes): %s%n",
+					cpu.describe(8));
 			System.out.printf("            memory of this process (3 nodes and the benchmark): %s%n", memory.describe());
 		}
 		finally {
@@ -414,7 +479,81 @@ public final class ReplicationBenchmark {
 		}
 	}
 
-	private Lag report(String pipeline, LagProbe probe, int replicas, int seconds) {
+	/**
+	 * Inserts rows in one transaction with the sqlite3 CLI.
+	 * @return when the CLI exited, its transaction committed
+	 */
+	private static long cliTransaction(Path db, long firstId, int rows) throws Exception {
+		String sql = "BEGIN; WITH RECURSIVE n(x) AS (SELECT " + firstId + " UNION ALL SELECT x + 1 FROM n WHERE x < "
+				+ (firstId + rows - 1) + ") INSERT INTO books SELECT x, 'Title ' || x, 'Author ' || (x % 1000), "
+				+ "1900 + x % 125 FROM n; COMMIT;";
+		Process cli = new ProcessBuilder("sqlite3", "-cmd", ".timeout 30000", db.toString(), sql)
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		if (cli.waitFor() != 0) {
+			throw new IllegalStateException("sqlite3 failed with exit code " + cli.exitValue());
+		}
+		return System.nanoTime();
+	}
+
+	/**
+	 * The standalone node in a process of its own (node 2, receiving from node 1 in this process): from its process
+	 * start to its first replicated row, with the engine's share of the Spring application's startup; its resident
+	 * memory during a transaction of {@code bigRows} rows made by the sqlite3 CLI on node 1, and during its catch-up of
+	 * {@code catchUpRows} changes written while it was stopped.
+	 */
+	private void standaloneNode(Path jar, List<String> javaOptions, int bigRows, int catchUpRows) throws Exception {
+		this.run++;
+		Node writer = startNode(1, 1, 1, ApplyListener.NONE);
+		Path db = createDatabase(2);
+		String streams = "bench-" + this.prefix + "-" + this.run;
+		List<String> properties = List.of("--harmonylite.node-id=2", "--harmonylite.db-path=" + db,
+				"--harmonylite.nats.urls=" + this.topology.serverOf(2, this.cluster.urls()),
+				"--harmonylite.replication.stream-prefix=" + streams,
+				"--harmonylite.replication.subject-prefix=" + streams + "-log", "--harmonylite.replication.replicas=1",
+				"--harmonylite.snapshot.enabled=false", "--server.port=0");
+		String heap = javaOptions.isEmpty() ? "no JVM options, as ./harmonylite without JAVA_OPTS"
+				: "JVM options " + String.join(" ", javaOptions);
+		System.out.printf("%nthe standalone node (harmonylite.jar) in a process of its own, %s:%n", heap);
+		StandaloneNode node = null;
+		try (Connection connection = SqliteConnections.open(writer.db)) {
+			insert(connection, 1, 1, 1, writer.engine::changesCommitted);
+			node = StandaloneNode.start(jar, javaOptions, properties, this.directory.resolve("standalone-1.log"));
+			awaitCount(db, 1);
+			System.out.printf(Locale.ROOT, "startup     process start to replicating (its first replicated row): %.2f s; %s%n",
+					(System.nanoTime() - node.startedAt()) / 1e9, node.describeStartup());
+			node.resetPeaks();
+			long committed = cliTransaction(writer.db, 2, bigRows);
+			awaitCount(db, 1 + bigRows);
+			System.out.printf(Locale.ROOT, "big tx      %,d rows in one sqlite3 CLI transaction on node 1: %,.0f rows/s to the standalone node (from the commit); its %s%n",
+					bigRows, bigRows / ((System.nanoTime() - committed) / 1e9), node.describePeaks());
+			node.close();
+			node = null;
+			insert(connection, 2 + bigRows, catchUpRows, 1000, writer.engine::changesCommitted);
+			node = StandaloneNode.start(jar, javaOptions, properties, this.directory.resolve("standalone-2.log"));
+			long first = awaitCountAbove(db, 1 + bigRows);
+			awaitCount(db, 1 + bigRows + catchUpRows);
+			long done = System.nanoTime();
+			System.out.printf(Locale.ROOT, "catch-up    %,d changes written while it was stopped: %.2f s from its process start, %,.0f rows/s from its first applied change; its %s%n",
+					catchUpRows, (done - node.startedAt()) / 1e9, catchUpRows / ((done - first) / 1e9), node.describePeaks());
+			System.out.printf("startup     restart: %s%n", node.describeStartup());
+		}
+		finally {
+			if (node != null) {
+				node.close();
+			}
+			writer.close();
+		}
+	}
+
+	/** Waits until the table holds more rows than given. @return when it did */
+	private static long awaitCountAbove(Path db, long count) throws Exception {
+		awaitCount(db, count + 1);
+		return System.nanoTime();
+	}
+
+	private synchronized Lag report(String pipeline, LagProbe probe, int replicas, int seconds) {
 		Lag lag = probe.lag();
 		System.out.printf(Locale.ROOT, "lag         %-16s replicas=%d, %s, %d tx/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (commit on node 1 to committed on node 2, %d samples, after %d s warm-up)%n",
 				pipeline, replicas, this.topology.description, LAG_RATE, seconds, lag.p50(), lag.p99(), lag.max(), lag.samples(),
