@@ -106,18 +106,25 @@ final class StandaloneNode implements AutoCloseable {
 	 * @return e.g. {@code Spring application started in 3.10 s (process running for 3.60 s), of which the engine's
 	 * start() 0.61 s}
 	 */
-	String describeStartup() throws IOException {
-		String text = Files.readString(this.log);
-		Matcher spring = SPRING_STARTED.matcher(text);
-		Matcher engine = ENGINE_STARTED.matcher(text);
-		if (!spring.find() || !engine.find()) {
-			return "startup lines not found in " + this.log;
+	String describeStartup() throws IOException, InterruptedException {
+		// Spring logs its line once every lifecycle has started, which may be after the first row replicated.
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (true) {
+			String text = Files.readString(this.log);
+			Matcher spring = SPRING_STARTED.matcher(text);
+			Matcher engine = ENGINE_STARTED.matcher(text);
+			if (spring.find() && engine.find()) {
+				double springSeconds = Double.parseDouble(spring.group(1));
+				double engineSeconds = Long.parseLong(engine.group(1)) / 1e3;
+				return String.format(Locale.ROOT,
+						"Spring application started in %.2f s (JVM running for %.2f s), of which the engine's start() %.2f s (%.0f%%)",
+						springSeconds, Double.parseDouble(spring.group(2)), engineSeconds, 100 * engineSeconds / springSeconds);
+			}
+			if (System.nanoTime() > deadline) {
+				return "startup lines not found in " + this.log;
+			}
+			Thread.sleep(100);
 		}
-		double engineSeconds = Long.parseLong(engine.group(1)) / 1e3;
-		return String.format(Locale.ROOT,
-				"Spring application started in %.2f s (JVM running for %.2f s), of which the engine's start() %.2f s (%.0f%%)",
-				Double.parseDouble(spring.group(1)), Double.parseDouble(spring.group(2)), engineSeconds,
-				100 * engineSeconds / Double.parseDouble(spring.group(1)));
 	}
 
 	private void sample() {
