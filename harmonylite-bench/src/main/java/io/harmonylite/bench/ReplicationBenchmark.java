@@ -630,15 +630,17 @@ public final class ReplicationBenchmark {
 		return startNode(id, createDatabase(id), shards, replicas, listener);
 	}
 
-	private Path createDatabase(int nodeId) throws SQLException {
-		Path db = this.directory.resolve(this.prefix + "-run-" + this.run + "-node-" + nodeId + ".db");
+	private Path createDatabase(int nodeId) throws SQLException, java.io.IOException {
+		// A directory per database, as with a node per machine: a node's file watch sees the events of its directory.
+		Path db = Files.createDirectories(this.directory.resolve(this.prefix + "-run-" + this.run + "-node-" + nodeId))
+			.resolve("node.db");
 		try (Connection connection = SqliteConnections.open(db); Statement statement = connection.createStatement()) {
 			statement.execute(DDL);
 		}
 		return db;
 	}
 
-	private List<Path> createDatabases(int count) throws SQLException {
+	private List<Path> createDatabases(int count) throws SQLException, java.io.IOException {
 		List<Path> dbs = new ArrayList<>();
 		for (int id = 1; id <= count; id++) {
 			dbs.add(createDatabase(id));

@@ -148,7 +148,6 @@ public final class ChangeNotifier implements AutoCloseable {
 	private void signalFileChange() {
 		this.lock.lock();
 		try {
-			this.signalled = true;
 			this.fileChanged = true;
 			this.wake.signal();
 		}
@@ -277,7 +276,7 @@ public final class ChangeNotifier implements AutoCloseable {
 				this.lock.lock();
 				try {
 					long remaining = deadline - System.nanoTime();
-					while (!this.signalled && !this.closed && remaining > 0) {
+					while (!this.signalled && !this.fileChanged && !this.closed && remaining > 0) {
 						remaining = this.wake.awaitNanos(remaining);
 					}
 					fire = this.signalled;
@@ -311,6 +310,8 @@ public final class ChangeNotifier implements AutoCloseable {
 							: recheckDelay + recheckDelay / 2;
 					recheckAt = now + recheckDelay;
 				}
+				// A file event alone calls the listener only once data_version shows a commit: the -wal file is written
+				// before the commit becomes visible, so the first look often finds nothing yet.
 				if (fire || changed || retry) {
 					retry = !notifyListener(retry);
 				}
