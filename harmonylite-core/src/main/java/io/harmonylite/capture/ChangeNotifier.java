@@ -10,6 +10,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,9 +44,11 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-	// The first recheck after a file event, growing by half each time: another process's commit becomes visible once
-	// its WAL sync returns (0.2 to a few ms), and a commit is noticed at most about half its sync time late.
+	// The first recheck after a file event, doubling each time: another process's commit becomes visible once its WAL
+	// sync returns (0.2 to a few ms); each recheck is a query, so they thin out quickly.
 	private static final Duration RECHECK_FIRST = Duration.ofNanos(250_000);
+
+	private static final String DATA_VERSION = "PRAGMA data_version";
 
 	private static final Duration RECHECK_LAST = Duration.ofMillis(512);
 
@@ -263,7 +266,8 @@ public final class ChangeNotifier implements AutoCloseable {
 	}
 
 	private void dispatch(Connection pollConnection, long initialVersion) {
-		try (pollConnection) {
+		// Prepared once: it runs after every file event, several times.
+		try (pollConnection; PreparedStatement versionQuery = pollConnection.prepareStatement(DATA_VERSION)) {
 			long lastVersion = initialVersion;
 			boolean retry = false;
 			long pollAt = System.nanoTime() + this.pollingInterval.toNanos();
@@ -292,7 +296,7 @@ public final class ChangeNotifier implements AutoCloseable {
 				}
 				// Read the version before calling the listener: a commit made after this read changes it again,
 				// so a later check catches a commit the listener may not have seen yet.
-				long version = dataVersion(pollConnection, lastVersion);
+				long version = dataVersion(versionQuery, lastVersion);
 				boolean changed = version != lastVersion;
 				lastVersion = version;
 				long now = System.nanoTime();
@@ -301,13 +305,13 @@ public final class ChangeNotifier implements AutoCloseable {
 				}
 				if (fromFile) {
 					// The -wal file is written (and synced) before the commit becomes visible in the shared-memory
-					// index, which raises no file event: check data_version again after 0.25, 0.375, 0.56, ... ms.
+					// index, which raises no file event: check data_version again after 0.25, 0.5, 1, ... ms.
 					recheckDelay = RECHECK_FIRST.toNanos();
 					recheckAt = now + recheckDelay;
 				}
 				else if (recheckDelay > 0 && now - recheckAt >= 0) {
 					recheckDelay = (changed || recheckDelay >= RECHECK_LAST.toNanos()) ? 0
-							: recheckDelay + recheckDelay / 2;
+							: recheckDelay * 2;
 					recheckAt = now + recheckDelay;
 				}
 				// A file event alone calls the listener only once data_version shows a commit: the -wal file is written
@@ -326,8 +330,17 @@ public final class ChangeNotifier implements AutoCloseable {
 	}
 
 	private long dataVersion(Connection connection, long fallback) {
-		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
+		try (PreparedStatement query = connection.prepareStatement(DATA_VERSION)) {
+			return dataVersion(query, fallback);
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not poll PRAGMA data_version of {}: {}", this.database, ex.getMessage());
+			return fallback;
+		}
+	}
+
+	private long dataVersion(PreparedStatement query, long fallback) {
+		try (ResultSet rows = query.executeQuery()) {
 			return rows.next() ? rows.getLong(1) : fallback;
 		}
 		catch (SQLException ex) {
