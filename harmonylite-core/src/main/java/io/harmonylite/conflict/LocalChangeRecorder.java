@@ -124,13 +124,14 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	}
 
 	/**
-	 * Records at most {@code limit} pending changes in its own write transaction, for a publisher: a large backlog is
-	 * then published while the rest is still to be recorded, and the recorded changes are handed over when they
-	 * follow the publisher's position, so that it does not read them from the change log again. Does not take the
+	 * Records what is pending in its own write transaction, for a publisher, and hands over the first {@code limit}
+	 * recorded changes when they follow the publisher's position, so that it does not read them from the change log
+	 * again. Everything pending is recorded, as by {@link #recordPending()}: recording only a round's worth would leave
+	 * the rest of a large transaction to this node's next apply batch, whose queue fills meanwhile. Does not take the
 	 * write lock when nothing new was captured.
 	 * @param after the publisher's position: the last change-log id it read
-	 * @param limit the most changes to record
-	 * @return the highest change-log id recorded, with the recorded changes when this recorder's cursor was at
+	 * @param limit the most changes to hand over
+	 * @return the highest change-log id recorded, with the first recorded changes when this recorder's cursor was at
 	 * {@code after}
 	 */
 	public RecordedChanges recordPending(long after, int limit) {
@@ -146,7 +147,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				// Read again under the write lock: an apply batch may have recorded changes since.
 				boolean follows = cursor() == after;
 				List<CapturedChange> recorded = new ArrayList<>();
-				long through = record(limit, follows ? recorded : null);
+				long through = record(follows ? recorded : null, limit);
 				return follows ? new RecordedChanges(through, recorded) : RecordedChanges.readFromLog(through);
 			});
 		}
@@ -166,16 +167,16 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @throws SQLException if reading or writing fails
 	 */
 	long record() throws SQLException {
-		return record(Integer.MAX_VALUE, null);
+		return record(null, 0);
 	}
 
 	/**
-	 * Records up to {@code limit} changes captured past the cursor, in chunks; call inside a write transaction.
-	 * @param limit the most changes to record
-	 * @param recorded where the recorded changes go, with their final versions, or {@code null}
+	 * Records every change captured past the cursor, in chunks; call inside a write transaction.
+	 * @param recorded where the first recorded changes go, with their final versions, or {@code null}
+	 * @param keep how many of them go there
 	 * @return the highest change-log id recorded
 	 */
-	private long record(int limit, @Nullable List<CapturedChange> recorded) throws SQLException {
+	private long record(@Nullable List<CapturedChange> recorded, int keep) throws SQLException {
 		long cursor = cursor();
 		long start = cursor;
 		long restoredThrough = metaValue(RESTORED_THROUGH_KEY);
@@ -184,16 +185,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
 		int clamped = 0;
 		long furthest = 0;
-		int remaining = limit;
-		boolean exhausted = false;
-		while (remaining > 0) {
-			int chunk = Math.min(CHUNK, remaining);
-			List<CapturedChange> changes = this.reader.readAfter(cursor, chunk);
-			exhausted = changes.size() < chunk;
-			if (changes.isEmpty()) {
-				break;
-			}
-			remaining -= changes.size();
+		List<CapturedChange> changes;
+		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
 			Map<RowKey, RowState> loaded = this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList());
 			Map<RowKey, RowState> states = new HashMap<>();
 			try (PreparedStatement setVersion = this.connection
@@ -216,7 +209,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					}
 					clockValue = version;
 					ChangeEvent event = change.event().withHlc(version);
-					if (recorded != null) {
+					if (recorded != null && recorded.size() < keep) {
 						recorded.add(new CapturedChange(change.id(), event));
 					}
 					if (change.id() > restoredThrough) {
@@ -232,10 +225,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			this.store.write(new HashMap<>(states));
 			cursor = changes.get(changes.size() - 1).id();
 		}
-		if (exhausted) {
-			// Rows up to the last one are recorded or were never pending (published before versions existed).
-			cursor = Math.max(cursor, lastChangeId());
-		}
+		// Rows up to the last one are recorded or were never pending (published before versions existed).
+		cursor = Math.max(cursor, lastChangeId());
 		if (cursor != start) {
 			writeCursor(cursor);
 			ClockTable.advance(this.connection, clockValue);

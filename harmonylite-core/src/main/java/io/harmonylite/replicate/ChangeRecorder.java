@@ -12,12 +12,11 @@ import io.harmonylite.capture.RecordedChanges;
 public interface ChangeRecorder {
 
 	/**
-	 * Records pending local changes, at most about {@code limit} of them, so that a large backlog is published while
-	 * the rest is still being recorded.
+	 * Records the pending local changes.
 	 * @param after the publisher's position: the last change-log id it read
-	 * @param limit the most changes to record in this call
-	 * @return the highest id recorded (pending changes up to it may be published), with the recorded changes when they
-	 * follow {@code after} directly
+	 * @param limit the most recorded changes to hand over
+	 * @return the highest id recorded (pending changes up to it may be published), with the first recorded changes
+	 * when they follow {@code after} directly
 	 */
 	RecordedChanges recordPending(long after, int limit);
 
