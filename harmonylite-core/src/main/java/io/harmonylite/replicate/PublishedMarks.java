@@ -42,6 +42,9 @@ public final class PublishedMarks {
 	// Held while ids are taken and written, so that flush() returns only after every id handed over is marked.
 	private final Object writing = new Object();
 
+	// Guards start and stop; not this, which the marking thread takes for the queue while stop() waits for it.
+	private final Object lifecycle = new Object();
+
 	private volatile boolean running;
 
 	private volatile @Nullable Thread thread;
@@ -61,28 +64,32 @@ public final class PublishedMarks {
 	/**
 	 * Starts the marking thread; does nothing when it runs.
 	 */
-	public synchronized void start() {
-		if (this.thread != null) {
-			return;
+	public void start() {
+		synchronized (this.lifecycle) {
+			if (this.thread != null) {
+				return;
+			}
+			this.running = true;
+			Thread started = new Thread(this::run, "harmonylite-marks-" + this.nodeId);
+			started.setDaemon(true);
+			this.thread = started;
+			started.start();
 		}
-		this.running = true;
-		Thread started = new Thread(this::run, "harmonylite-marks-" + this.nodeId);
-		started.setDaemon(true);
-		this.thread = started;
-		started.start();
 	}
 
 	/**
 	 * Stops the marking thread and marks what was handed over.
 	 * @throws InterruptedException if interrupted while waiting for the thread
 	 */
-	public synchronized void stop() throws InterruptedException {
-		Thread current = this.thread;
-		this.running = false;
-		this.queuedSignal.raise();
-		if (current != null) {
-			current.join();
-			this.thread = null;
+	public void stop() throws InterruptedException {
+		synchronized (this.lifecycle) {
+			Thread current = this.thread;
+			this.running = false;
+			this.queuedSignal.raise();
+			if (current != null) {
+				current.join();
+				this.thread = null;
+			}
 		}
 		flush();
 	}
