@@ -27,6 +27,9 @@ class PartitionFaultIntegrationTests {
 	private static final int RATE = 40;
 
 	// Kept when the scenario fails: the nodes' logs are there.
+	/** The routes' reconnect (about 1 s), nats-server's meta leader election (4-9 s), and this node's own share. */
+	private static final Duration PARTITION_HEALING = Duration.ofSeconds(15);
+
 	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
@@ -52,7 +55,7 @@ class PartitionFaultIntegrationTests {
 			workload.awaitMore(20L * RATE * 3);
 			// Usually said within seconds; when the cut-off server led a stream, only once its leadership lapsed.
 			await().atMost(Duration.ofSeconds(60))
-				.untilAsserted(() -> assertThat(health.statuses()).as("the partitioned node's health")
+				.untilAsserted(() -> assertThat(health.statuses()).as("the partitioned node's health: %s", health.timeline())
 					.anyMatch((status) -> status.startsWith("DEGRADED") || status.startsWith("DOWN")));
 			heal(namespaces, isolated);
 			long healed = System.nanoTime();
@@ -61,7 +64,10 @@ class PartitionFaultIntegrationTests {
 			Duration healing = Duration.ofNanos(System.nanoTime() - healed);
 			logger.info("Converged {} ms after the partition healed ({})", healing.toMillis(),
 					namespaces ? "network namespaces" : "SIGSTOP fallback");
-			assertThat(healing).as("time to converge after the partition healed").isLessThan(Duration.ofSeconds(10));
+			// A frozen server heals within 10 s (ProcessFaultIntegrationTests). A cut-off server campaigned with ever
+			// higher Raft terms; when it rejoins, nats-server's JetStream meta leader steps down and the next one is
+			// elected after a random 4-9 s timeout, before which no consumer can be created: up to about 11 s here.
+			assertThat(healing).as("time to converge after the partition healed").isLessThan(PARTITION_HEALING);
 			FaultCluster.awaitUp(isolated, Duration.ofSeconds(60));
 		}
 	}
