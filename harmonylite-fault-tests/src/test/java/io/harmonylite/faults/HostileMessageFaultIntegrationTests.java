@@ -2,7 +2,6 @@ package io.harmonylite.faults;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +16,8 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.support.JsonValue;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,25 +34,15 @@ class HostileMessageFaultIntegrationTests {
 
 	private static final int HOSTILE = 8;
 
-	// Kept when the scenario fails: the nodes' logs are there.
-	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
-	Path dir;
-
-	private FaultCluster cluster;
-
-	@AfterEach
-	void stop() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+	@RegisterExtension
+	final FaultClusters clusters = new FaultClusters();
 
 	@Test
 	void hostileMessagesAreDeadLetteredOnEveryNodeAndNeverStopReplication() throws Exception {
-		this.cluster = FaultCluster.onLoopback(this.dir, 3, "--harmonylite.replication.replicas=3",
+		FaultCluster cluster = this.clusters.onLoopback(3, "--harmonylite.replication.replicas=3",
 				"--harmonylite.ignore-tables=secrets", "--harmonylite.schema.unknown-hash-quarantine=5s");
-		try (Workload workload = new Workload(this.cluster.databases(), 20);
-				Connection nats = Nats.connect(this.cluster.node(1).natsUrl())) {
+		try (Workload workload = new Workload(cluster.databases(), 20);
+				Connection nats = Nats.connect(cluster.node(1).natsUrl())) {
 			JetStream jetStream = nats.jetStream();
 			workload.awaitMore(60);
 			for (byte[] message : hostileMessages()) {
@@ -64,8 +51,8 @@ class HostileMessageFaultIntegrationTests {
 			}
 			workload.awaitMore(60);
 			workload.close();
-			this.cluster.awaitConverged(workload, Duration.ofSeconds(90));
-			for (NodeProcess node : this.cluster.nodes()) {
+			cluster.awaitConverged(workload, Duration.ofSeconds(90));
+			for (NodeProcess node : cluster.nodes()) {
 				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deadLettered(node))
 					.as("messages dead-lettered by node %d", node.id())
 					.isEqualTo(HOSTILE));
