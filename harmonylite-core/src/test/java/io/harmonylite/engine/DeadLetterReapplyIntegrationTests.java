@@ -1,7 +1,6 @@
 package io.harmonylite.engine;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,12 +97,5 @@ class DeadLetterReapplyIntegrationTests {
 		return new ChangeEvent(9, now, table, operation, row, List.of("id"), now, hash, hlc, null);
 	}
 
-	private static Map<String, @Nullable Object> row(@Nullable Object... columnsAndValues) {
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
-	}
 
 }

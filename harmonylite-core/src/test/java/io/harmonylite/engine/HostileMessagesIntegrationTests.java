@@ -2,7 +2,6 @@ package io.harmonylite.engine;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -20,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -192,13 +192,6 @@ class HostileMessagesIntegrationTests {
 		return new ChangeEvent(9, now, table, operation, row, List.of("id"), now, hash, Version.hlcOf(now), null);
 	}
 
-	private static Map<String, @Nullable Object> row(@Nullable Object... columnsAndValues) {
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
-	}
 
 	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db,
 			UnaryOperator<HarmonyLiteConfig.Builder> customizer) {
