@@ -123,9 +123,18 @@ final class TestNodes implements BeforeEachCallback, AfterEachCallback {
 	 * @return the settings
 	 */
 	ReplicationConfig replication() {
+		return replication(1);
+	}
+
+	/**
+	 * The replication settings of this test's streams with another number of shards.
+	 * @param shards the number of shards
+	 * @return the settings
+	 */
+	ReplicationConfig replication(int shards) {
 		ReplicationConfig defaults = ReplicationConfig.defaults();
 		String prefix = require(this.streamPrefix);
-		return new ReplicationConfig(1, prefix, prefix + "-subject", 1, defaults.maxEntries(), false, false,
+		return new ReplicationConfig(shards, prefix, prefix + "-subject", 1, defaults.maxEntries(), false, false,
 				defaults.publishWindow(), defaults.applyBatchSize());
 	}
 
