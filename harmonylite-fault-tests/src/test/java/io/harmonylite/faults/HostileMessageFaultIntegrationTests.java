@@ -3,7 +3,6 @@ package io.harmonylite.faults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,9 +15,11 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.support.JsonValue;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -78,19 +79,11 @@ class HostileMessageFaultIntegrationTests {
 				codec.encode(change("tags", row("id", 3L, "name", "from the future"), "f".repeat(64))));
 	}
 
-	private static ChangeEvent change(String table, Map<String, Object> row, String schemaHash) {
+	private static ChangeEvent change(String table, Map<String, @Nullable Object> row, String schemaHash) {
 		// Versioned, as every node of this release writes them.
 		long now = System.currentTimeMillis();
 		return new ChangeEvent(99, 1, table, Operation.INSERT, row, List.of("id"), now, schemaHash)
 			.withHlc(Version.hlcOf(now));
-	}
-
-	private static Map<String, Object> row(Object... columnsAndValues) {
-		Map<String, Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
 	}
 
 	private static void publish(JetStream jetStream, byte[] message) throws IOException, JetStreamApiException {
