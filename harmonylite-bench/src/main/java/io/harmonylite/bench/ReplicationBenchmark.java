@@ -43,6 +43,7 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * {@code --lag-seconds N} (default 10), {@code --sync always|interval} (one setting only). {@code --external-writer}
  * measures instead what another process's writes cost: the lag of a {@code sqlite3} CLI writer at 100 tx/s, a
  * {@code --big-rows N} (default 200000) row transaction made by the CLI, the catch-up, with this process's memory peaks.
+ * {@code --catch-up-only} measures only the catch-up, {@code --rounds N} times (default 1).
  *
  * @since 0.1.0
  */
@@ -92,6 +93,16 @@ public final class ReplicationBenchmark {
 				Runtime.getRuntime().availableProcessors());
 		Map<SyncMode, Figures> figures = new EnumMap<>(SyncMode.class);
 		try {
+			if (Arrays.asList(args).contains("--catch-up-only")) {
+				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
+					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "catchup");
+					System.out.printf("%n%s:%n", SyncMode.ALWAYS.description);
+					for (int round = 0; round < option(args, "--rounds", 1); round++) {
+						bench.catchUp(catchUpRows);
+					}
+				}
+				System.exit(0);
+			}
 			if (Arrays.asList(args).contains("--external-writer")) {
 				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
 					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "external");
