@@ -48,7 +48,8 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * the same time (each at 500 tx/s on its own files and stream), so that both see the same load.
  * {@code --standalone-node ["JVM options"]} measures the standalone node ({@code harmonylite-node/target/harmonylite.jar})
  * in a process of its own: process start to replicating, the engine's share of its startup, and its resident memory
- * during such a transaction and a catch-up.
+ * during such a transaction and a catch-up. {@code --catch-up-only} measures only the catch-up, {@code --rounds N}
+ * times (default 1).
  *
  * @since 0.1.0
  */
@@ -109,6 +110,16 @@ public final class ReplicationBenchmark {
 					new ReplicationBenchmark(cluster, directory, "standalone").standaloneNode(
 							Path.of("harmonylite-node/target/harmonylite.jar"), javaOptions,
 							option(args, "--big-rows", 200_000), catchUpRows);
+				}
+				System.exit(0);
+			}
+			if (Arrays.asList(args).contains("--catch-up-only")) {
+				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
+					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "catchup");
+					System.out.printf("%n%s:%n", SyncMode.ALWAYS.description);
+					for (int round = 0; round < option(args, "--rounds", 1); round++) {
+						bench.catchUp(catchUpRows);
+					}
 				}
 				System.exit(0);
 			}

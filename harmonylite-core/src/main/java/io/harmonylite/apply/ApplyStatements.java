@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -32,6 +33,12 @@ final class ApplyStatements implements AutoCloseable {
 	private final Connection connection;
 
 	private final Map<Key, WriteStatement> cache = new HashMap<>();
+
+	// The statement each kind used last, with its key: a batch mostly repeats one table and column set, and a match
+	// here spares hashing the column set for the cache.
+	private final @Nullable Key[] lastKeys = new Key[Kind.values().length];
+
+	private final @Nullable WriteStatement[] lastStatements = new WriteStatement[Kind.values().length];
 
 	// Statements with queued writes, in the order they were first used, and the rows those writes are about.
 	private final Set<WriteStatement> pending = new LinkedHashSet<>();
@@ -69,11 +76,20 @@ final class ApplyStatements implements AutoCloseable {
 	WriteStatement statement(String table, List<String> primaryKey, Kind kind, Set<String> columns)
 			throws SQLException {
 		Set<String> written = (kind == Kind.DELETE) ? Set.of() : columns;
-		WriteStatement statement = this.cache.get(new Key(table, kind, written));
+		Key last = this.lastKeys[kind.ordinal()];
+		WriteStatement statement = this.lastStatements[kind.ordinal()];
+		if (last != null && statement != null && last.table().equals(table) && last.columns().equals(written)
+				&& statement.primaryKey().equals(primaryKey)) {
+			return statement;
+		}
+		Key key = new Key(table, kind, Set.copyOf(written));
+		statement = this.cache.get(key);
 		if (statement == null || !statement.primaryKey().equals(primaryKey)) {
 			statement = prepare(table, primaryKey, kind, List.copyOf(written));
-			this.cache.put(new Key(table, kind, Set.copyOf(written)), statement);
+			this.cache.put(key, statement);
 		}
+		this.lastKeys[kind.ordinal()] = key;
+		this.lastStatements[kind.ordinal()] = statement;
 		return statement;
 	}
 
@@ -195,6 +211,8 @@ final class ApplyStatements implements AutoCloseable {
 			}
 		}
 		this.cache.clear();
+		Arrays.fill(this.lastKeys, null);
+		Arrays.fill(this.lastStatements, null);
 	}
 
 	@Override

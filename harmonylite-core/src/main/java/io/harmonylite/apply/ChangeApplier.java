@@ -80,6 +80,8 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final ConflictResolver resolver;
 
+	private final TransactionStatements transaction;
+
 	private long knownSchemaVersion = -1;
 
 	private boolean closed;
@@ -150,6 +152,7 @@ public final class ChangeApplier implements AutoCloseable {
 				: new ChangeCapture(connection, tables, ignoreTables));
 		this.statements = new ApplyStatements(connection);
 		this.liveRows = new LiveRows(connection);
+		this.transaction = new TransactionStatements(connection);
 	}
 
 	/**
@@ -370,6 +373,7 @@ public final class ChangeApplier implements AutoCloseable {
 		this.closed = true;
 		this.statements.close();
 		this.liveRows.close();
+		this.transaction.close();
 		try (Connection owned = this.connection) {
 			this.schemaVersionQuery.close();
 			this.positionTable.close();
@@ -384,7 +388,7 @@ public final class ChangeApplier implements AutoCloseable {
 		begin("apply a batch of " + batch.size() + " changes");
 		try {
 			ApplyResult result = writeBatch(batch, oneByOne);
-			execute("COMMIT");
+			this.transaction.execute("COMMIT");
 			return result;
 		}
 		catch (SQLException ex) {
@@ -410,6 +414,7 @@ public final class ChangeApplier implements AutoCloseable {
 	private void forgetStatements(Throwable failure) {
 		this.statements.clear();
 		this.liveRows.clear();
+		this.transaction.reset();
 		try {
 			this.positionTable.reset();
 			this.resolver.reset();
@@ -448,14 +453,14 @@ public final class ChangeApplier implements AutoCloseable {
 		int superseded = 0;
 		if (!events.isEmpty()) {
 			this.resolver.begin(events);
-			ApplyMarker.set(this.connection);
+			this.transaction.execute(ApplyMarker.SET_SQL);
 			for (int i = 0; i < batch.size(); i++) {
 				if (selected[i]) {
 					write(i, batch.get(i), oneByOne);
 				}
 			}
 			flush(oneByOne);
-			ApplyMarker.clear(this.connection);
+			this.transaction.execute(ApplyMarker.CLEAR_SQL);
 			superseded = this.resolver.commit();
 		}
 		long now = this.clock.millis();
@@ -572,9 +577,10 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private void begin(String action) {
 		try {
-			execute("BEGIN IMMEDIATE");
+			this.transaction.execute("BEGIN IMMEDIATE");
 		}
 		catch (SQLException ex) {
+			this.transaction.reset();
 			throw new HarmonyLiteException("Could not start a write transaction to " + action + ": " + ex.getMessage()
 					+ ". Another connection may hold the write lock for longer than the busy timeout.", ex);
 		}

@@ -23,6 +23,12 @@ public final class ApplyMarker {
 	/** The WHEN clause every capture trigger carries. */
 	public static final String TRIGGER_CONDITION = "NOT EXISTS (SELECT 1 FROM \"" + TABLE + "\")";
 
+	/** The statement that sets the marker, for an applier that prepares it once. */
+	public static final String SET_SQL = "INSERT OR IGNORE INTO \"" + TABLE + "\" (id) VALUES (1)";
+
+	/** The statement that clears the marker, for an applier that prepares it once. */
+	public static final String CLEAR_SQL = "DELETE FROM \"" + TABLE + "\"";
+
 	private ApplyMarker() {
 	}
 
@@ -44,7 +50,7 @@ public final class ApplyMarker {
 	 */
 	public static void set(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
-			statement.execute("INSERT OR IGNORE INTO \"" + TABLE + "\" (id) VALUES (1)");
+			statement.execute(SET_SQL);
 		}
 	}
 
@@ -55,7 +61,7 @@ public final class ApplyMarker {
 	 */
 	public static void clear(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
-			statement.execute("DELETE FROM \"" + TABLE + "\"");
+			statement.execute(CLEAR_SQL);
 		}
 	}
 

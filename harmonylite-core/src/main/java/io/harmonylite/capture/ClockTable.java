@@ -22,6 +22,12 @@ public final class ClockTable {
 
 	private static final String QUOTED = "\"" + NAME + "\"";
 
+	/**
+	 * The statement of {@link #advance(Connection, long)}, for a caller that prepares it once: its one parameter is
+	 * the clock value reached.
+	 */
+	public static final String ADVANCE_SQL = "UPDATE " + QUOTED + " SET hlc = ?1 WHERE id = 1 AND hlc < ?1";
+
 	private ClockTable() {
 	}
 
@@ -66,10 +72,8 @@ public final class ClockTable {
 	 * @throws SQLException if the write fails
 	 */
 	public static void advance(Connection connection, long hlc) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("UPDATE " + QUOTED + " SET hlc = ? WHERE id = 1 AND hlc < ?")) {
+		try (PreparedStatement statement = connection.prepareStatement(ADVANCE_SQL)) {
 			statement.setLong(1, hlc);
-			statement.setLong(2, hlc);
 			statement.executeUpdate();
 		}
 	}

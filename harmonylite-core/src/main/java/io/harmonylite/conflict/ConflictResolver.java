@@ -1,10 +1,12 @@
 package io.harmonylite.conflict;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +51,13 @@ public final class ConflictResolver implements AutoCloseable {
 
 	private final ConflictStats stats;
 
+	// Prepared on first use, not once per batch; closed by reset() after a failed transaction.
+	private @Nullable PreparedStatement advanceClock;
+
 	private final Map<RowKey, @Nullable RowState> states = new HashMap<>();
 
-	private final Map<RowKey, @Nullable RowState> changed = new HashMap<>();
+	// In batch order, so that the version rows are written almost sorted (the store sorts them by key).
+	private final Map<RowKey, @Nullable RowState> changed = new LinkedHashMap<>();
 
 	// Each change's row, computed once per batch.
 	private final Map<ChangeEvent, RowKey> keys = new IdentityHashMap<>();
@@ -101,10 +107,14 @@ public final class ConflictResolver implements AutoCloseable {
 		if (this.recorder != null) {
 			this.recorder.record();
 		}
+		// In batch order: the store sorts the keys, which costs little when they arrive (almost) sorted.
+		Set<RowKey> rows = new LinkedHashSet<>(changes.size() * 2);
 		for (ChangeEvent change : changes) {
-			this.keys.put(change, RowKey.of(change));
+			RowKey key = RowKey.of(change);
+			this.keys.put(change, key);
+			rows.add(key);
 		}
-		this.states.putAll(this.store.load(new LinkedHashSet<>(this.keys.values())));
+		this.states.putAll(this.store.load(rows));
 	}
 
 	/**
@@ -156,7 +166,11 @@ public final class ConflictResolver implements AutoCloseable {
 	public int commit() throws SQLException {
 		this.store.write(this.changed);
 		if (this.highest > 0) {
-			ClockTable.advance(this.connection, this.highest);
+			if (this.advanceClock == null) {
+				this.advanceClock = this.connection.prepareStatement(ClockTable.ADVANCE_SQL);
+			}
+			this.advanceClock.setLong(1, this.highest);
+			this.advanceClock.executeUpdate();
 		}
 		int count = this.superseded;
 		this.stats.superseded(count);
@@ -192,11 +206,25 @@ public final class ConflictResolver implements AutoCloseable {
 	 */
 	public void reset() throws SQLException {
 		abandon();
+		closeClockStatement();
 		this.store.reset();
+	}
+
+	private void closeClockStatement() {
+		if (this.advanceClock != null) {
+			try {
+				this.advanceClock.close();
+			}
+			catch (SQLException ex) {
+				// A finalized statement has nothing left to close.
+			}
+			this.advanceClock = null;
+		}
 	}
 
 	@Override
 	public void close() throws SQLException {
+		closeClockStatement();
 		this.store.close();
 	}
 

@@ -178,6 +178,10 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 */
 	private long record(@Nullable List<CapturedChange> recorded, int keep) throws SQLException {
 		long cursor = cursor();
+		if (lastChangeId() <= cursor) {
+			// Nothing captured since: the common case at the start of an apply batch, spared the reads below.
+			return cursor;
+		}
 		long start = cursor;
 		long restoredThrough = metaValue(RESTORED_THROUGH_KEY);
 		long clockValue = ClockTable.read(this.connection);

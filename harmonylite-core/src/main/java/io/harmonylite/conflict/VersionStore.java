@@ -150,13 +150,15 @@ final class VersionStore implements AutoCloseable {
 		for (RowKey key : keys) {
 			byTable.computeIfAbsent(key.table(), (table) -> new ArrayList<>()).add(key);
 		}
+		Set<RowKey> wanted = (keys instanceof Set<RowKey> set) ? set : new HashSet<>(keys);
 		Map<RowKey, RowState> states = new HashMap<>(keys.size() * 2);
 		for (Map.Entry<String, List<RowKey>> table : byTable.entrySet()) {
-			List<RowKey> sorted = new ArrayList<>(table.getValue());
+			List<RowKey> sorted = table.getValue();
+			// Keys usually arrive in (almost) key order, which this sort then merely checks.
 			sorted.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
 			for (int from = 0; from < sorted.size(); from += RANGE_CHUNK) {
 				List<RowKey> run = sorted.subList(from, Math.min(sorted.size(), from + RANGE_CHUNK));
-				if (!loadRange(table.getKey(), run, states)) {
+				if (!loadRange(table.getKey(), run, wanted, states)) {
 					loadEach(table.getKey(), run, states);
 				}
 			}
@@ -164,29 +166,32 @@ final class VersionStore implements AutoCloseable {
 		return states;
 	}
 
-	/** Reads a run's range, unless it holds more than a few other rows; then reports {@code false}. */
-	private boolean loadRange(String table, List<RowKey> run, Map<RowKey, RowState> states) throws SQLException {
+	/**
+	 * Reads a run's range into {@code states}, unless it holds more than a few other rows; then reports {@code false}
+	 * and leaves {@code states} as it was.
+	 */
+	private boolean loadRange(String table, List<RowKey> run, Set<RowKey> wanted, Map<RowKey, RowState> states)
+			throws SQLException {
 		int limit = run.size() + run.size() / 4 + 8;
 		this.range.setString(1, table);
 		this.range.setBytes(2, run.get(0).key());
 		this.range.setBytes(3, run.get(run.size() - 1).key());
 		this.range.setInt(4, limit);
-		Set<RowKey> wanted = new HashSet<>(run);
-		Map<RowKey, RowState> found = new HashMap<>();
+		List<RowKey> added = new ArrayList<>();
 		int rows = 0;
 		try (ResultSet result = this.range.executeQuery()) {
 			while (result.next()) {
 				rows++;
 				RowKey key = new RowKey(table, result.getBytes(1));
-				if (wanted.contains(key)) {
-					found.put(key, decode(key, result.getBytes(2), result.getBytes(3)));
+				if (wanted.contains(key) && states.put(key, decode(key, result.getBytes(2), result.getBytes(3))) == null) {
+					added.add(key);
 				}
 			}
 		}
 		if (rows >= limit) {
+			added.forEach(states::remove);
 			return false;
 		}
-		states.putAll(found);
 		return true;
 	}
 

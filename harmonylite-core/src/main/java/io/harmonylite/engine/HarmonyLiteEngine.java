@@ -62,6 +62,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private volatile @Nullable RunningNode node;
 
+	/** Held while the node runs, so that no second node and no offline command works on its database meanwhile. */
+	private @Nullable NodeLock lock;
+
 	private HarmonyLiteEngine(Builder builder) {
 		this.config = builder.config;
 		this.clock = builder.clock;
@@ -107,15 +110,19 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			return;
 		}
 		long started = System.nanoTime();
+		NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
+				"two nodes must never run on one database; stop the other one first");
 		try {
 			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
 					this.counters, this.migration::inProgress, this.migrationVersion, this.changeDispatcher,
 					this.wireFormat);
+			this.lock = held;
 			// The engine's own share of an application's startup (docs/performance.md).
 			logger.info("Node {}: started in {} ms ({})", this.config.nodeId(),
 					(System.nanoTime() - started) / 1_000_000, HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
+			held.close();
 			logger.error("Node {}: startup failed: {}", this.config.nodeId(), ex.getMessage());
 			throw ex;
 		}
@@ -223,7 +230,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		synchronized (this) {
 			requireStopped("read its shards' next messages from the streams", "show-blocked");
-			return NodeAssembly.offlineShardHeads(this.config, this.clock, shard);
+			try (NodeLock held = lockOffline("{\"action\": \"show-blocked\"}")) {
+				return NodeAssembly.offlineShardHeads(this.config, this.clock, shard);
+			}
 		}
 	}
 
@@ -241,7 +250,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		checkedShard(shard);
 		synchronized (this) {
 			requireStopped("skip a shard's next message outside its apply loop", "skip");
-			return NodeAssembly.offlineSkip(this.config, this.clock, shard, force);
+			try (NodeLock held = lockOffline("{\"action\": \"skip\"}")) {
+				return NodeAssembly.offlineSkip(this.config, this.clock, shard, force);
+			}
 		}
 	}
 
@@ -250,6 +261,15 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			throw new HarmonyLiteException("Node " + this.config.nodeId() + " is started, so it cannot " + action
 					+ "; use POST /actuator/harmonylite/shards/{shard} {\"action\": \"" + operation + "\"}");
 		}
+	}
+
+	/**
+	 * Takes the database's lock for an operation on a stopped node's files, refused while a node runs on them (in
+	 * this process or another): it holds its positions in memory and would not see the change.
+	 */
+	private NodeLock lockOffline(String operation) {
+		return NodeLock.acquire(this.config.dbPath(), this.config.nodeId(), "stop it first, or use POST "
+				+ "/actuator/harmonylite/shards/{shard} with " + operation + " on it");
 	}
 
 	private int checkedShard(int shard) {
@@ -366,7 +386,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			if (this.node != null) {
 				return withSnapshots(operation);
 			}
-			try (OfflineSnapshots offline = NodeAssembly.offlineSnapshots(this.config, this.clock)) {
+			try (NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
+					"stop it first, or use its /actuator/harmonylitesnapshots endpoint");
+					OfflineSnapshots offline = NodeAssembly.offlineSnapshots(this.config, this.clock)) {
 				return operation.apply(offline);
 			}
 		}
@@ -410,7 +432,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			if (this.node != null) {
 				return withDeadLetters(operation);
 			}
-			return operation.apply(NodeAssembly.offlineDeadLetters(this.config, this.clock));
+			try (NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
+					"stop it first, or use its /actuator/harmonylite/dead-letters endpoint")) {
+				return operation.apply(NodeAssembly.offlineDeadLetters(this.config, this.clock));
+			}
 		}
 	}
 
@@ -425,7 +450,16 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			return;
 		}
 		this.node = null;
-		current.close();
+		try {
+			current.close();
+		}
+		finally {
+			NodeLock held = this.lock;
+			this.lock = null;
+			if (held != null) {
+				held.close();
+			}
+		}
 		this.counters.detach();
 		logger.info("Node {}: stopped", this.config.nodeId());
 	}

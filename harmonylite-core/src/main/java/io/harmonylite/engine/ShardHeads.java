@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
-import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.ReceivedMessage;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Shows and skips the next message of each shard of a stopped node: the one after the position stored in its
  * database, read from the shard stream and judged as the apply loop would (schema hash, then a dry run of the write
  * that is rolled back). A skip stores the message in the dead-letter stream and then moves the stored position past
- * it, in one SQLite transaction of its own. Both refuse while a node with this id is registered in the schema
- * registry: a running node holds its positions in memory.
+ * it, in one SQLite transaction of its own. The caller holds the database's {@link NodeLock}: a running node holds
+ * its positions in memory and would not see the skip.
  */
 final class ShardHeads {
 
@@ -66,7 +65,7 @@ final class ShardHeads {
 	 * @return by shard
 	 */
 	List<ShardHead> show(@Nullable Integer shard) {
-		requireStopped();
+		warnIfStillRegistered();
 		IntStream shards = (shard != null) ? IntStream.of(shard) : IntStream.range(0, this.replication.shards());
 		return shards.mapToObj((each) -> inspect(each).head()).toList();
 	}
@@ -78,7 +77,7 @@ final class ShardHeads {
 	 * @return what was skipped, or why not
 	 */
 	ShardHead.Skip skip(int shard, boolean force) {
-		requireStopped();
+		warnIfStillRegistered();
 		Inspected inspected = inspect(shard);
 		ShardHead head = inspected.head();
 		ReceivedMessage message = inspected.message();
@@ -103,17 +102,16 @@ final class ShardHeads {
 	}
 
 	/**
-	 * Refuses while a node with this id is registered in the schema registry: a running node holds its positions in
-	 * memory and would not see a skip (nor a dry run that holds the write lock beside it).
+	 * Says so when the node is still registered in the schema registry: the caller holds the database's
+	 * {@link NodeLock}, so no node runs on it, and the key is one a killed node left until it expires.
 	 */
-	private void requireStopped() {
-		Optional<NodeSchemaState> running = this.streams.registered();
-		if (running.isPresent()) {
-			throw new HarmonyLiteException("Node " + running.get().nodeId() + " is running (it published its state to "
-					+ "the schema registry at " + running.get().updatedAt() + "): stop it first, or use POST "
-					+ "/actuator/harmonylite/shards/{shard} with {\"action\": \"show-blocked\"} or "
-					+ "{\"action\": \"skip\"} on it. A node that was killed rather than stopped stays registered "
-					+ "until its key expires (" + this.registryTtl.toMinutes() + " minutes)");
+	private void warnIfStillRegistered() {
+		Optional<NodeSchemaState> registered = this.streams.registered();
+		if (registered.isPresent()) {
+			logger.warn("Node {} is still registered in the schema registry (last at {}), but no node runs on this "
+					+ "database: a node killed rather than stopped stays registered until its key expires ({} "
+					+ "minutes); going on", registered.get().nodeId(), registered.get().updatedAt(),
+					this.registryTtl.toMinutes());
 		}
 	}
 

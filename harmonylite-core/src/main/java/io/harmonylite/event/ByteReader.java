@@ -95,11 +95,22 @@ public final class ByteReader {
 	 * @return the text
 	 */
 	public String string(int limit) {
+		byte[] bytes = bytes(limit);
+		for (byte b : bytes) {
+			if (b < 0) {
+				return utf8(bytes);
+			}
+		}
+		// ASCII (names, hashes, most text) is valid UTF-8 and decodes byte for byte, without a decoder.
+		return new String(bytes, StandardCharsets.ISO_8859_1);
+	}
+
+	private static String utf8(byte[] bytes) {
 		try {
 			return StandardCharsets.UTF_8.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes(limit)))
+				.decode(ByteBuffer.wrap(bytes))
 				.toString();
 		}
 		catch (CharacterCodingException ex) {

@@ -35,7 +35,7 @@ public final class JetStreamRetry {
 
 	private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
 
-	private static final Duration MAX_PAUSE = Duration.ofSeconds(2);
+	private static final Duration MAX_PAUSE = Duration.ofMillis(500);
 
 	private static final Duration QUIET = Duration.ofSeconds(10);
 
@@ -53,7 +53,8 @@ public final class JetStreamRetry {
 	private final Duration maxPause;
 
 	/**
-	 * Retries until the given deadline, pausing 100 ms at first and at most 2 s.
+	 * Retries until the given deadline, pausing 100 ms at first and at most 500 ms: a JetStream that comes back (a
+	 * leader elected after a partition) is used within half a second.
 	 * @param deadline how long to keep trying from the first attempt
 	 * @param check what to check when JetStream stays unavailable, e.g. {@link #CHECK_CLUSTER}
 	 */

@@ -17,7 +17,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
-import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.OrderedConsumerConfiguration;
@@ -83,8 +82,9 @@ final class ShardSubscriber implements ShardSource {
 
 	/**
 	 * Creates the source.
-	 * @param requireLeader whether {@link #state()} fails for a stream without a leader: a replica cut off from the
-	 * others still answers with its own state, which says nothing about whether changes can flow
+	 * @param requireLeader whether {@link #state()} fails for a replicated stream that cannot take writes (no leader, or
+	 * a leader that has not heard from a majority lately, see {@link StreamQuorum}): a replica cut off from the others
+	 * still answers with its own state, which says nothing about whether changes can flow
 	 */
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			long nodeId, JetStreamRetry retry, boolean requireLeader) {
@@ -113,12 +113,10 @@ final class ShardSubscriber implements ShardSource {
 		try {
 			StreamInfo info = this.retry.call("read the state of stream " + this.stream,
 					() -> this.management.getStreamInfo(this.stream));
-			ClusterInfo cluster = info.getClusterInfo();
-			// Only a replicated stream can lose its leader to a partition (a single replica leads itself).
-			if (this.requireLeader && cluster != null && cluster.getReplicas() != null
-					&& !cluster.getReplicas().isEmpty() && (cluster.getLeader() == null || cluster.getLeader().isEmpty())) {
-				throw new HarmonyLiteException("Stream " + this.stream + " has no leader: its replicas cannot reach a "
-						+ "majority of each other (a partition, or servers down)");
+			// Only a replicated stream can lose its quorum to a partition (a single replica leads itself).
+			String noQuorum = this.requireLeader ? StreamQuorum.problem(this.stream, info.getClusterInfo()) : null;
+			if (noQuorum != null) {
+				throw new HarmonyLiteException(noQuorum);
 			}
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
 					StreamIdentity.of(info));

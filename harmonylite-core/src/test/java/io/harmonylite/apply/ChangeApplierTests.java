@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sqlite.SQLiteConfig;
 
 import static io.harmonylite.apply.TestDatabase.change;
-import static io.harmonylite.apply.TestDatabase.row;
 import static io.harmonylite.apply.TestDatabase.upsert;
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

@@ -15,19 +15,13 @@ import java.util.function.UnaryOperator;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Version;
-import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.testsupport.NatsTestServer;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,41 +43,15 @@ class ConflictIntegrationTests {
 
 	private static final String ALL = "SELECT k, v, a, ctr FROM kv ORDER BY k";
 
-	private static NatsTestServer nats;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	@TempDir
-	Path dir;
-
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	private String prefix;
-
-	@BeforeAll
-	static void startNats() {
-		nats = NatsTestServer.start();
-	}
-
-	@AfterAll
-	static void stopNats() {
-		if (nats != null) {
-			nats.close();
-		}
-	}
-
-	@BeforeEach
-	void uniqueStreams(TestInfo test) {
-		this.prefix = "c" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
-				+ System.nanoTime() % 100_000;
-	}
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-	}
+	@RegisterExtension
+	final TestNodes cluster = new TestNodes(nats, "c");
 
 	@Test
 	void olderEditOfAStoppedNodeShouldLoseEverywhereToANewerOneMadeElsewhere() throws Exception {
-		List<TestDatabase> dbs = databases(3);
+		List<TestDatabase> dbs = this.cluster.databases(3, KV);
 		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
 		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
 		awaitEverywhere(dbs, "row|seed|null|0");
@@ -101,7 +69,7 @@ class ConflictIntegrationTests {
 
 	@Test
 	void concurrentEditsOfDifferentColumnsOfOneRowShouldBothSurvive() throws Exception {
-		List<TestDatabase> dbs = databases(2);
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
 		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
 		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('row', 'v0', 'a0')");
 		awaitEverywhere(dbs, "row|v0|a0|0");
@@ -114,8 +82,8 @@ class ConflictIntegrationTests {
 
 	@Test
 	void twoHundredIncrementsOnOneNodeWhileOtherNodesWriteOtherRowsShouldEndAtExactlyTwoHundred() throws Exception {
-		List<TestDatabase> dbs = databases(3);
-		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication(2)));
+		List<TestDatabase> dbs = this.cluster.databases(3, KV);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(this.cluster.replication(2)));
 		dbs.get(2).execute("INSERT INTO kv (k) VALUES ('counter')");
 		awaitEverywhere(dbs, "counter|null|null|0");
 		ExecutorService writers = Executors.newFixedThreadPool(3);
@@ -155,7 +123,7 @@ class ConflictIntegrationTests {
 
 	@Test
 	void deleteAndUpdateRacingShouldConvergeByTheRuleBothWays() throws Exception {
-		List<TestDatabase> dbs = databases(2);
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
 		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
 		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('r1', 'seed', 'a0'), ('r2', 'seed', 'a0')");
 		awaitEverywhere(dbs, "r1|seed|a0|0", "r2|seed|a0|0");
@@ -173,7 +141,7 @@ class ConflictIntegrationTests {
 
 	@Test
 	void twoDeletesAReinsertAndAnOlderUpdateShouldLeaveEveryNodeIdentical() throws Exception {
-		List<TestDatabase> dbs = databases(3);
+		List<TestDatabase> dbs = this.cluster.databases(3, KV);
 		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
 		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('r3', 'seed', 'a0'), ('r4', 'seed', 'a0')");
 		awaitEverywhere(dbs, "r3|seed|a0|0", "r4|seed|a0|0");
@@ -205,8 +173,9 @@ class ConflictIntegrationTests {
 
 	@Test
 	void writerWithAClockAnHourAheadShouldNotWinOverALaterWriteOfANodeThatHadNotSeenIt() throws Exception {
-		List<TestDatabase> dbs = databases(2);
-		ReplicationConfig replication = replication(1).withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		ReplicationConfig replication = this.cluster.replication()
+			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
 		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
 		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
 		awaitEverywhere(dbs, "row|seed|null|0");
@@ -229,7 +198,7 @@ class ConflictIntegrationTests {
 	@Test
 	void clusterShouldConvergeWhileANodeOfThePreviousReleasePublishesAndSwitchToVersionsWhenItIsUpgraded()
 			throws Exception {
-		List<TestDatabase> dbs = databases(3);
+		List<TestDatabase> dbs = this.cluster.databases(3, KV);
 		// A rolling upgrade: node 3 still runs the previous release when nodes 1 and 2 come up with this one.
 		HarmonyLiteEngine previousRelease = start(3, dbs.get(2), UnaryOperator.identity(),
 				ChangeEventCodec.FORMAT_UNVERSIONED);
@@ -244,7 +213,6 @@ class ConflictIntegrationTests {
 		assertThat(publishedFormats()).as("every message while node 3 reads only format 1").containsOnly(1);
 		// Node 3 is upgraded: the others see it in the registry and switch to versions.
 		previousRelease.close();
-		this.engines.remove(previousRelease);
 		HarmonyLiteEngine upgraded = start(3, dbs.get(2), UnaryOperator.identity());
 		int[] row = { 0 };
 		await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -266,16 +234,6 @@ class ConflictIntegrationTests {
 		});
 	}
 
-	private List<TestDatabase> databases(int count) {
-		List<TestDatabase> dbs = new ArrayList<>();
-		for (int i = 1; i <= count; i++) {
-			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
-			db.execute(KV);
-			dbs.add(db);
-		}
-		return dbs;
-	}
-
 	private List<HarmonyLiteEngine> startAll(List<TestDatabase> dbs, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
 		List<HarmonyLiteEngine> nodes = new ArrayList<>();
 		for (int i = 0; i < dbs.size(); i++) {
@@ -290,24 +248,8 @@ class ConflictIntegrationTests {
 
 	private HarmonyLiteEngine start(int node, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom,
 			int wireFormat) {
-		HarmonyLiteConfig.Builder config = HarmonyLiteConfig.builder()
-			.nodeId(node)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(nats.url()))
-			.replication(replication(1));
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(custom.apply(config).build())
-			.wireFormat(wireFormat)
-			.build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
-	}
-
-	private ReplicationConfig replication(int shards) {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		return new ReplicationConfig(shards, this.prefix, this.prefix + "-subject", 1, defaults.maxEntries(), false,
-				false, defaults.publishWindow(), defaults.applyBatchSize());
+		return this.cluster
+			.start(HarmonyLiteEngine.builder(this.cluster.config(node, db, custom)).wireFormat(wireFormat));
 	}
 
 	/** Waits until the wall clock has moved on, so that the next write gets a later version than the last one. */
@@ -338,7 +280,7 @@ class ConflictIntegrationTests {
 	private List<Integer> publishedFormats() throws Exception {
 		try (Connection connection = Nats.connect(nats.url())) {
 			JetStreamManagement streams = connection.jetStreamManagement();
-			String stream = replication(1).streamName(0);
+			String stream = this.cluster.replication().streamName(0);
 			long last = streams.getStreamInfo(stream).getStreamState().getLastSequence();
 			List<Integer> formats = new ArrayList<>();
 			for (long sequence = 1; sequence <= last; sequence++) {
@@ -351,7 +293,7 @@ class ConflictIntegrationTests {
 	private ChangeEvent lastPublished() throws Exception {
 		try (Connection connection = Nats.connect(nats.url())) {
 			JetStreamManagement streams = connection.jetStreamManagement();
-			String stream = replication(1).streamName(0);
+			String stream = this.cluster.replication().streamName(0);
 			long last = streams.getStreamInfo(stream).getStreamState().getLastSequence();
 			List<ChangeEvent> events = new ChangeEventCodec(false).decodeAll(streams.getMessage(stream, last).getData());
 			return events.get(events.size() - 1);

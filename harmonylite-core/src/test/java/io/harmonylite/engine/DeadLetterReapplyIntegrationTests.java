@@ -1,32 +1,20 @@
 package io.harmonylite.engine;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.event.ChangeEvent;
-import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
-import io.harmonylite.nats.NatsConfig;
-import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.schema.SchemaConfig;
-import io.harmonylite.snapshot.RestoreMode;
-import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,43 +30,27 @@ class DeadLetterReapplyIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	@TempDir
-	Path dir;
-
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	private String streamPrefix;
-
-	@BeforeEach
-	void uniqueStreams(TestInfo test) {
-		this.streamPrefix = "r" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
-				+ System.nanoTime() % 100_000;
-	}
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(nats, "r");
 
 	@Test
 	void deadLettersShouldBeReappliedAfterTheFixOnceEachByTheMergeRuleAndThoseStillFailingReported()
 			throws Exception {
-		TestDatabase db = new TestDatabase(this.dir.resolve("node-1.db"));
-		db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)",
+		TestDatabase db = this.nodes.database(1, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)",
 				"CREATE TABLE Notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
 				"INSERT INTO Books VALUES (1, 'Dune')");
-		HarmonyLiteEngine node = startNode(1, db);
+		HarmonyLiteEngine node = this.nodes.start(1, db, (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
 		String hash = node.status().schema().hash();
 		long old = System.currentTimeMillis() - 60_000;
 		try (Connection connection = Nats.connect(nats.url())) {
 			// Sent by a node that already has column isbn: dead-lettered here.
-			publish(connection, change("Books", Operation.INSERT, hash, Version.hlcOf(System.currentTimeMillis()),
-					row("id", 5L, "title", "Emma", "isbn", "978-0")));
+			this.nodes.publish(connection, change("Books", Operation.INSERT, hash,
+					Version.hlcOf(System.currentTimeMillis()), row("id", 5L, "title", "Emma", "isbn", "978-0")));
 			// Older than what this node writes next.
-			publish(connection, change("Books", Operation.UPDATE, hash, Version.hlcOf(old),
+			this.nodes.publish(connection, change("Books", Operation.UPDATE, hash, Version.hlcOf(old),
 					row("id", 1L, "title", "Old title", "isbn", "old")));
-			publish(connection, change("Notes", Operation.INSERT, hash, Version.hlcOf(System.currentTimeMillis()),
-					row("id", 1L, "body", null)));
+			this.nodes.publish(connection, change("Notes", Operation.INSERT, hash,
+					Version.hlcOf(System.currentTimeMillis()), row("id", 1L, "body", null)));
 			await().atMost(TIMEOUT)
 				.untilAsserted(() -> assertThat(node.status().counters().deadLetters()).isEqualTo(3));
 		}
@@ -119,41 +91,11 @@ class DeadLetterReapplyIntegrationTests {
 			.satisfies((letter) -> assertThat(letter.reapplied()).isFalse());
 	}
 
-	private void publish(Connection connection, ChangeEvent event) throws Exception {
-		ReplicationConfig replication = this.engines.get(0).config().replication();
-		connection.jetStream().publish(replication.subject(0), new ChangeEventCodec(false).encode(event));
-	}
-
 	private static ChangeEvent change(String table, Operation operation, String hash, long hlc,
 			Map<String, @Nullable Object> row) {
 		long now = System.currentTimeMillis();
 		return new ChangeEvent(9, now, table, operation, row, List.of("id"), now, hash, hlc, null);
 	}
 
-	private static Map<String, @Nullable Object> row(@Nullable Object... columnsAndValues) {
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
-	}
-
-	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db) {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		HarmonyLiteConfig.Builder builder = HarmonyLiteConfig.builder()
-			.nodeId(nodeId)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(nats.url()))
-			.replication(new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1,
-					defaults.maxEntries(), false, false, defaults.publishWindow(), defaults.applyBatchSize()))
-			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(1),
-					Duration.ofSeconds(2)))
-			.snapshot(SnapshotConfig.builder().restore(RestoreMode.NEVER).bucket(this.streamPrefix + "-snapshots").build());
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(builder.build()).build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
-	}
 
 }

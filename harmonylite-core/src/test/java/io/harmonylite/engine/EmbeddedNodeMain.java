@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.testsupport.EmbeddedClusterLayout;
@@ -31,11 +30,7 @@ public final class EmbeddedNodeMain {
 			.cleanupInterval(Duration.ofHours(1))
 			.nats(EmbeddedClusterLayout.nats(embedded))
 			.build();
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).build();
-		engine.start();
-		System.out.println("NODE STARTED");
-		System.out.flush();
-		new CountDownLatch(1).await();
+		NodeMain.runUntilKilled(config);
 	}
 
 }

@@ -1,43 +1,25 @@
 package io.harmonylite.engine;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.event.ChangeEvent;
-import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
-import io.harmonylite.nats.JetStreamDeadLetterSink;
 import io.harmonylite.nats.KvSchemaRegistry;
-import io.harmonylite.nats.NatsConfig;
-import io.harmonylite.nats.StreamManager;
-import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.NodeSchemaState;
-import io.harmonylite.schema.SchemaConfig;
-import io.harmonylite.snapshot.RestoreMode;
-import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamSubscription;
-import io.nats.client.Message;
 import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,35 +37,20 @@ class HostileMessagesIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	@TempDir
-	Path dir;
-
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	private String streamPrefix;
-
-	@BeforeEach
-	void uniqueStreams(TestInfo test) {
-		this.streamPrefix = "h" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
-				+ System.nanoTime() % 100_000;
-	}
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(nats, "h");
 
 	@Test
 	void notNullAndWrongKeyTypeShouldBeDeadLetteredOnEveryNodeAndLaterChangesOfTheShardApplied() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
 		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
 		await().atMost(TIMEOUT).until(() -> first.status().pendingChanges() == 0);
 		String hash = first.status().schema().hash();
 		try (Connection connection = Nats.connect(nats.url())) {
-			publish(connection, change("Books", Operation.UPDATE, hash,
+			this.nodes.publish(connection, change("Books", Operation.UPDATE, hash,
 					row("id", 1L, "title", null, "author", "Herbert", "publication_year", 1965L)));
-			publish(connection, change("Books", Operation.INSERT, hash,
+			this.nodes.publish(connection, change("Books", Operation.INSERT, hash,
 					row("id", "not a number", "title", "Ghost", "author", "Nobody", "publication_year", 1L)));
 			dbs.get(0).execute("INSERT INTO Books VALUES (2, 'Emma', 'Austen', 1815)");
 			// Node 2 starts late, so it receives all four messages in one batch.
@@ -93,7 +60,7 @@ class HostileMessagesIntegrationTests {
 				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT * FROM Books ORDER BY id"))
 					.containsExactly("1|Dune|Herbert|1965", "2|Emma|Austen|1815"));
 			}
-			for (HarmonyLiteEngine engine : this.engines) {
+			for (HarmonyLiteEngine engine : this.nodes.engines()) {
 				await().atMost(TIMEOUT).untilAsserted(() -> {
 					EngineStatus status = engine.status();
 					assertThat(status.shards().get(0).deadLettered()).isEqualTo(2);
@@ -101,7 +68,7 @@ class HostileMessagesIntegrationTests {
 					assertThat(status.counters().deadLetters()).isEqualTo(2);
 				});
 			}
-			Map<String, String> reasons = deadLetterReasons(connection, 4);
+			Map<String, String> reasons = this.nodes.deadLetterReasons(connection, 4);
 			assertThat(reasons).containsOnlyKeys("1/2", "1/3", "2/2", "2/3");
 			assertThat(reasons.get("1/2")).contains("SQLITE_CONSTRAINT_NOTNULL").contains("Books.title");
 			assertThat(reasons.get("2/2")).contains("SQLITE_CONSTRAINT_NOTNULL");
@@ -112,25 +79,27 @@ class HostileMessagesIntegrationTests {
 
 	@Test
 	void changeOfATableNoNodeReplicatesShouldBeDeadLetteredAndNeverWritten() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS, "CREATE TABLE Secrets (id INTEGER PRIMARY KEY, secret TEXT)");
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS,
+				"CREATE TABLE Secrets (id INTEGER PRIMARY KEY, secret TEXT)");
 		UnaryOperator<HarmonyLiteConfig.Builder> ignoreSecrets = (builder) -> builder.ignoreTables(List.of("Secrets"));
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), ignoreSecrets);
 		startNode(2, dbs.get(1), ignoreSecrets);
 		String hash = first.status().schema().hash();
 		try (Connection connection = Nats.connect(nats.url())) {
-			publish(connection, change("Secrets", Operation.INSERT, hash, row("id", 1L, "secret", "stolen")));
+			this.nodes.publish(connection,
+					change("Secrets", Operation.INSERT, hash, row("id", 1L, "secret", "stolen")));
 			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
 			for (TestDatabase db : dbs) {
 				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT title FROM Books"))
 					.containsExactly("Dune"));
 			}
-			for (HarmonyLiteEngine engine : this.engines) {
+			for (HarmonyLiteEngine engine : this.nodes.engines()) {
 				await().atMost(TIMEOUT)
 					.untilAsserted(() -> assertThat(engine.status().counters().deadLetters()).isEqualTo(1));
 				assertThat(engine.status().shards().get(0).deadLettered()).isEqualTo(1);
 				assertThat(engine.status().counters().appliedByTable()).doesNotContainKey("Secrets");
 			}
-			Map<String, String> reasons = deadLetterReasons(connection, 2);
+			Map<String, String> reasons = this.nodes.deadLetterReasons(connection, 2);
 			assertThat(reasons).containsOnlyKeys("1/1", "2/1");
 			assertThat(reasons.values()).allMatch((reason) -> reason.contains("'Secrets' is not replicated by this node"));
 			for (TestDatabase db : dbs) {
@@ -141,14 +110,14 @@ class HostileMessagesIntegrationTests {
 
 	@Test
 	void hashNoNodeEverReportedShouldBeQuarantinedAfterTheDelayAndTheShardGoOn() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
 		startNode(2, dbs.get(1), UnaryOperator.identity());
 		try (Connection connection = Nats.connect(nats.url())) {
-			publish(connection, change("Books", Operation.INSERT, "f".repeat(64),
+			this.nodes.publish(connection, change("Books", Operation.INSERT, "f".repeat(64),
 					row("id", 9L, "title", "Forged", "author", "Nobody", "publication_year", 1L)));
 			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
-			for (HarmonyLiteEngine engine : this.engines) {
+			for (HarmonyLiteEngine engine : this.nodes.engines()) {
 				// First the shard waits (the hash might belong to a node not seen yet), and says so.
 				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(engine.blockedMessages()).containsKey(0));
 				BlockedMessage blocked = engine.blockedMessages().get(0);
@@ -162,7 +131,7 @@ class HostileMessagesIntegrationTests {
 				await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id, title FROM Books"))
 					.containsExactly("1|Dune"));
 			}
-			for (HarmonyLiteEngine engine : this.engines) {
+			for (HarmonyLiteEngine engine : this.nodes.engines()) {
 				await().atMost(TIMEOUT).untilAsserted(() -> {
 					EngineStatus status = engine.status();
 					assertThat(status.counters().quarantinedUnknownHash()).isEqualTo(1);
@@ -171,7 +140,7 @@ class HostileMessagesIntegrationTests {
 					assertThat(engine.blockedMessages()).isEmpty();
 				});
 			}
-			Map<String, String> reasons = deadLetterReasons(connection, 2);
+			Map<String, String> reasons = this.nodes.deadLetterReasons(connection, 2);
 			assertThat(reasons).containsOnlyKeys("1/1", "2/1");
 			assertThat(reasons.values()).allMatch((reason) -> reason.startsWith("quarantined: no node"));
 			assertThat(first.status().schema().pauses()).isEqualTo(1);
@@ -180,7 +149,7 @@ class HostileMessagesIntegrationTests {
 
 	@Test
 	void hashOfANodeThatLeftShouldKeepTheShardWaitingUntilAnOperatorSkipsTheMessage() throws Exception {
-		List<TestDatabase> dbs = databases(1, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(1, BOOKS);
 		HarmonyLiteEngine node = startNode(1, dbs.get(0), UnaryOperator.identity());
 		String upgraded = "e".repeat(64);
 		try (Connection connection = Nats.connect(nats.url())) {
@@ -189,7 +158,7 @@ class HostileMessagesIntegrationTests {
 			registry.publish(new NodeSchemaState(77, upgraded, node.status().schema().hash(), "v0.1.0",
 					List.of("Books"), Instant.now()));
 			registry.remove(77, Duration.ofSeconds(10));
-			publish(connection, change("Books", Operation.INSERT, upgraded,
+			this.nodes.publish(connection, change("Books", Operation.INSERT, upgraded,
 					row("id", 5L, "title", "From the future", "author", "X", "publication_year", 2030L)));
 			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)");
 			// Judged again at each redelivery, once the registry was read after the message came.
@@ -213,31 +182,8 @@ class HostileMessagesIntegrationTests {
 			});
 			assertThat(dbs.get(0).rows("SELECT id FROM Books")).containsExactly("1");
 			assertThat(node.skipBlockedMessage(0)).isEmpty();
-			assertThat(deadLetterReasons(connection, 1).get("1/1")).startsWith("skipped by an operator");
+			assertThat(this.nodes.deadLetterReasons(connection, 1).get("1/1")).startsWith("skipped by an operator");
 		}
-	}
-
-	/** Reads the dead-letter stream once it holds {@code count} messages: node/sequence to reason. */
-	private Map<String, String> deadLetterReasons(Connection connection, int count) throws Exception {
-		ReplicationConfig replication = this.engines.get(0).config().replication();
-		String stream = StreamManager.deadLetterStream(replication);
-		await().atMost(TIMEOUT)
-			.until(() -> connection.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount() == count);
-		JetStreamSubscription subscription = connection.jetStream()
-			.subscribe(StreamManager.deadLetterSubject(replication), PullSubscribeOptions.builder().build());
-		Map<String, String> reasons = new TreeMap<>();
-		for (Message message : subscription.fetch(count, Duration.ofSeconds(5))) {
-			reasons.put(message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_NODE) + "/"
-					+ message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE),
-					message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_REASON));
-		}
-		subscription.unsubscribe();
-		return reasons;
-	}
-
-	private void publish(Connection connection, ChangeEvent event) throws Exception {
-		ReplicationConfig replication = this.engines.get(0).config().replication();
-		connection.jetStream().publish(replication.subject(0), new ChangeEventCodec(false).encode(event));
 	}
 
 	private static ChangeEvent change(String table, Operation operation, String hash,
@@ -246,40 +192,10 @@ class HostileMessagesIntegrationTests {
 		return new ChangeEvent(9, now, table, operation, row, List.of("id"), now, hash, Version.hlcOf(now), null);
 	}
 
-	private static Map<String, @Nullable Object> row(@Nullable Object... columnsAndValues) {
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
-	}
 
-	private List<TestDatabase> databases(int count, String... ddl) {
-		List<TestDatabase> dbs = new ArrayList<>();
-		for (int i = 1; i <= count; i++) {
-			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
-			db.execute(ddl);
-			dbs.add(db);
-		}
-		return dbs;
-	}
-
-	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> customizer) {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		HarmonyLiteConfig.Builder builder = HarmonyLiteConfig.builder()
-			.nodeId(nodeId)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(nats.url()))
-			.replication(new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1,
-					defaults.maxEntries(), false, false, defaults.publishWindow(), defaults.applyBatchSize()))
-			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(1),
-					Duration.ofSeconds(2)))
-			.snapshot(SnapshotConfig.builder().restore(RestoreMode.NEVER).bucket(this.streamPrefix + "-snapshots").build());
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(customizer.apply(builder).build()).build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
+	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db,
+			UnaryOperator<HarmonyLiteConfig.Builder> customizer) {
+		return this.nodes.start(nodeId, db, (builder) -> customizer.apply(builder.schema(TestNodes.QUICK_SCHEMA)));
 	}
 
 }

@@ -1,15 +1,12 @@
 package io.harmonylite.engine;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.UnaryOperator;
 
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
@@ -18,24 +15,16 @@ import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
 import io.harmonylite.nats.ChunkHeaders;
 import io.harmonylite.nats.JetStreamDeadLetterSink;
-import io.harmonylite.nats.NatsConfig;
-import io.harmonylite.nats.StreamManager;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.impl.Headers;
 import io.nats.client.support.NatsJetStreamConstants;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,30 +45,15 @@ class LargeChangeIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension server = NatsServerExtension.withServer("max_payload: " + MAX_PAYLOAD);
 
-	@TempDir
-	Path dir;
-
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	private String streamPrefix;
-
-	@BeforeEach
-	void uniqueStreams(TestInfo test) {
-		this.streamPrefix = "t" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
-				+ System.nanoTime() % 100_000;
-	}
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(server, "t");
 
 	@Test
 	void blobSeveralTimesTheServersPayloadLimitShouldReplicateByteIdentical() {
-		TestDatabase first = database(1);
-		TestDatabase second = database(2);
-		startNode(1, first, UnaryOperator.identity());
-		startNode(2, second, UnaryOperator.identity());
+		TestDatabase first = this.nodes.database(1, FILES);
+		TestDatabase second = this.nodes.database(2, FILES);
+		this.nodes.start(1, first);
+		this.nodes.start(2, second);
 		first.execute("INSERT INTO files VALUES (1, randomblob(" + 5 * MAX_PAYLOAD + "))",
 				"INSERT INTO files VALUES (2, x'0102')",
 				"UPDATE files SET data = randomblob(" + 8 * MAX_PAYLOAD + ") WHERE id = 1");
@@ -91,14 +65,14 @@ class LargeChangeIntegrationTests {
 			.containsExactly("blob|" + 8 * MAX_PAYLOAD);
 		assertThat(second.rows("SELECT hex(data) FROM files WHERE id = 1")
 			.equals(first.rows("SELECT hex(data) FROM files WHERE id = 1"))).as("byte-identical").isTrue();
-		assertThat(this.engines.get(0).status().failedChanges()).isZero();
-		assertThat(this.engines.get(1).status().state()).isEqualTo(NodeState.RUNNING);
+		assertThat(this.nodes.engines().get(0).status().failedChanges()).isZero();
+		assertThat(this.nodes.engines().get(1).status().state()).isEqualTo(NodeState.RUNNING);
 	}
 
 	@Test
 	void nodeRestartedMidWayThroughAChunkedChangeShouldApplyItOnceFromTheChunksInTheStream() throws Exception {
-		TestDatabase db = database(2);
-		HarmonyLiteEngine node = startNode(2, db, UnaryOperator.identity());
+		TestDatabase db = this.nodes.database(2, FILES);
+		HarmonyLiteEngine node = this.nodes.start(2, db);
 		ReplicationConfig replication = node.config().replication();
 		String hash = node.status().schema().hash();
 		byte[] blob = randomBytes(3 * MAX_PAYLOAD);
@@ -118,7 +92,7 @@ class LargeChangeIntegrationTests {
 			node.close();
 
 			resent.publish(1);
-			HarmonyLiteEngine restarted = startNode(2, db, UnaryOperator.identity());
+			HarmonyLiteEngine restarted = this.nodes.start(2, db);
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id, hex(data) FROM files ORDER BY id"))
 				.containsExactly("1|" + hex(blob), "2|07"));
 			assertThat(restarted.status().counters().appliedByTable()).containsEntry("files", 1L);
@@ -128,8 +102,8 @@ class LargeChangeIntegrationTests {
 
 	@Test
 	void changeWithACorruptChunkShouldBeDeadLetteredNeverExecutedAndLaterChangesApplied() throws Exception {
-		TestDatabase db = database(2);
-		HarmonyLiteEngine node = startNode(2, db, UnaryOperator.identity());
+		TestDatabase db = this.nodes.database(2, FILES);
+		HarmonyLiteEngine node = this.nodes.start(2, db);
 		ReplicationConfig replication = node.config().replication();
 		String hash = node.status().schema().hash();
 		try (Connection nats = Nats.connect(server.url())) {
@@ -140,9 +114,7 @@ class LargeChangeIntegrationTests {
 			nats.jetStream().publish(replication.subject(0), codec().encode(insert(2, new byte[] { 7 }, hash)));
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id FROM files")).containsExactly("2"));
 
-			JetStreamSubscription dlq = nats.jetStream()
-				.subscribe(StreamManager.deadLetterSubject(replication), PullSubscribeOptions.builder().build());
-			List<Message> dead = dlq.fetch(10, Duration.ofSeconds(10));
+			List<Message> dead = this.nodes.deadLetters(nats, 10, Duration.ofSeconds(10));
 			assertThat(dead).singleElement().satisfies((letter) -> {
 				assertThat(letter.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE))
 					.isEqualTo(Long.toString(last));
@@ -154,15 +126,12 @@ class LargeChangeIntegrationTests {
 
 	@Test
 	void changeTooLargeForTheServerWhileAnOlderNodeIsLiveShouldBeReportedWithItsTableAndKey() {
-		TestDatabase first = database(1);
-		TestDatabase second = database(2);
+		TestDatabase first = this.nodes.database(1, FILES);
+		TestDatabase second = this.nodes.database(2, FILES);
 		// Node 2 runs the previous release's wire format: it cannot reassemble chunks, so node 1 must not send any.
-		HarmonyLiteEngine older = HarmonyLiteEngine.builder(config(2, second, UnaryOperator.identity()))
-			.wireFormat(ChangeEventCodec.FORMAT_VERSIONED)
-			.build();
-		older.start();
-		this.engines.add(older);
-		HarmonyLiteEngine node = startNode(1, first, UnaryOperator.identity());
+		this.nodes.start(HarmonyLiteEngine.builder(this.nodes.config(2, second))
+			.wireFormat(ChangeEventCodec.FORMAT_VERSIONED));
+		HarmonyLiteEngine node = this.nodes.start(1, first);
 		first.execute("INSERT INTO files VALUES (41, randomblob(" + 2 * MAX_PAYLOAD + "))",
 				"INSERT INTO files VALUES (42, x'0102')");
 		await().atMost(TIMEOUT).until(() -> node.status().state() == NodeState.PUBLISH_FAILED);
@@ -176,31 +145,6 @@ class LargeChangeIntegrationTests {
 		});
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(second.rows("SELECT id FROM files")).containsExactly("42"));
-	}
-
-	private TestDatabase database(int node) {
-		TestDatabase db = new TestDatabase(this.dir.resolve("node-" + node + ".db"));
-		db.execute(FILES);
-		return db;
-	}
-
-	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config(nodeId, db, custom)).build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
-	}
-
-	private HarmonyLiteConfig config(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		return custom.apply(HarmonyLiteConfig.builder()
-			.nodeId(nodeId)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(server.url()))
-			.replication(new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1,
-					defaults.maxEntries(), false, false, defaults.publishWindow(), defaults.applyBatchSize())))
-			.build();
 	}
 
 	private static ChangeEventCodec codec() {

@@ -35,6 +35,15 @@ public final class NodeMain {
 				.leaseTtl(Duration.ofSeconds(Long.parseLong(args[6])))
 				.build() : SnapshotConfig.defaults())
 			.build();
+		runUntilKilled(config);
+	}
+
+	/**
+	 * Starts a node, says {@code NODE STARTED} on standard output, and runs until the process is killed.
+	 * @param config the node's configuration
+	 * @throws InterruptedException if interrupted while running
+	 */
+	static void runUntilKilled(HarmonyLiteConfig config) throws InterruptedException {
 		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).build();
 		engine.start();
 		System.out.println("NODE STARTED");

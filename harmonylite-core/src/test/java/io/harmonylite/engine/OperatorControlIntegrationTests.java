@@ -1,26 +1,17 @@
 package io.harmonylite.engine;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.UnaryOperator;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ReplicatedChange;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.event.Operation;
-import io.harmonylite.nats.NatsConfig;
-import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,31 +32,17 @@ class OperatorControlIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	@TempDir
-	Path dir;
-
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	private String streamPrefix;
-
-	@BeforeEach
-	void uniqueStreams(TestInfo test) {
-		this.streamPrefix = "ops" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff);
-	}
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(nats, "ops");
 
 	@Test
 	void listenerShouldHearOfOtherNodesChangesOnceCommittedAndNotOfItsOwn() {
-		TestDatabase one = database(1);
-		TestDatabase two = database(2);
+		TestDatabase one = this.nodes.database(1, BOOKS);
+		TestDatabase two = this.nodes.database(2, BOOKS);
 		List<ReplicatedChange> heard = new CopyOnWriteArrayList<>();
 		List<List<String>> rowsWhenHeard = new CopyOnWriteArrayList<>();
-		start(1, one, (builder) -> builder);
-		start(2, two, (builder) -> builder.replicatedChangeListener((change) -> {
+		this.nodes.start(1, one);
+		this.nodes.start(HarmonyLiteEngine.builder(this.nodes.config(2, two)).replicatedChangeListener((change) -> {
 			rowsWhenHeard.add(two.rows("SELECT title FROM Books WHERE id = " + change.key().get("id")));
 			heard.add(change);
 		}));
@@ -82,16 +59,17 @@ class OperatorControlIntegrationTests {
 					tuple("Books", Operation.DELETE, Map.of("id", 7L), 1L));
 		assertThat(rowsWhenHeard).as("each change was committed before the listener heard of it")
 			.containsExactly(List.of("from one"), List.of());
-		assertThat(this.engines.get(1).status().counters().eventsDropped()).isZero();
-		assertThat(this.engines.get(1).status().workers()).extracting(EngineStatus.Worker::name).contains("events");
+		EngineStatus listening = this.nodes.engines().get(1).status();
+		assertThat(listening.counters().eventsDropped()).isZero();
+		assertThat(listening.workers()).extracting(EngineStatus.Worker::name).contains("events");
 	}
 
 	@Test
 	void pausedShardShouldApplyNothingUntilResumedAlsoAcrossARestart() {
-		TestDatabase one = database(1);
-		TestDatabase two = database(2);
-		start(1, one, (builder) -> builder);
-		HarmonyLiteEngine paused = start(2, two, (builder) -> builder);
+		TestDatabase one = this.nodes.database(1, BOOKS);
+		TestDatabase two = this.nodes.database(2, BOOKS);
+		this.nodes.start(1, one);
+		HarmonyLiteEngine paused = this.nodes.start(2, two);
 
 		assertThat(paused.pauseShard(0)).isTrue();
 		one.execute("INSERT INTO Books VALUES (1, 'written while paused')");
@@ -103,7 +81,7 @@ class OperatorControlIntegrationTests {
 		assertThat(shard.paused()).as("not a schema mismatch").isFalse();
 
 		paused.close();
-		HarmonyLiteEngine restarted = start(2, two, (builder) -> builder);
+		HarmonyLiteEngine restarted = this.nodes.start(2, two);
 		await().atMost(TIMEOUT).until(() -> lag(restarted) == 1);
 		assertThat(restarted.status().state()).isEqualTo(NodeState.PAUSED_MANUALLY);
 		assertThat(two.count("Books")).isZero();
@@ -116,7 +94,8 @@ class OperatorControlIntegrationTests {
 
 	@Test
 	void pauseShouldNameTheShardsThereAreAndRefuseAStoppedNode() {
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config(1, database(1), (builder) -> builder)).build();
+		TestDatabase db = this.nodes.database(1, BOOKS);
+		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(this.nodes.config(1, db)).build();
 
 		assertThatIllegalArgumentException().isThrownBy(() -> engine.pauseShard(1))
 			.withMessage("Node 1 has no shard 1: harmonylite.replication.shards is 1, so shards are numbered 0 to 0");
@@ -126,10 +105,10 @@ class OperatorControlIntegrationTests {
 
 	@Test
 	void uninstallCaptureShouldSendWhatIsPendingStopTheNodeAndDropItsTriggersAndTables() {
-		TestDatabase one = database(1);
-		TestDatabase two = database(2);
-		HarmonyLiteEngine engine = start(1, one, (builder) -> builder);
-		start(2, two, (builder) -> builder);
+		TestDatabase one = this.nodes.database(1, BOOKS);
+		TestDatabase two = this.nodes.database(2, BOOKS);
+		HarmonyLiteEngine engine = this.nodes.start(1, one);
+		this.nodes.start(2, two);
 		one.execute("INSERT INTO Books VALUES (1, 'sent before the uninstall')");
 
 		CaptureRemoval removal = engine.uninstallCapture();
@@ -145,32 +124,6 @@ class OperatorControlIntegrationTests {
 
 	private static long lag(HarmonyLiteEngine engine) {
 		return engine.status().shards().get(0).lag();
-	}
-
-	private TestDatabase database(int node) {
-		TestDatabase db = new TestDatabase(this.dir.resolve("node-" + node + ".db"));
-		db.execute(BOOKS);
-		return db;
-	}
-
-	private HarmonyLiteEngine start(int nodeId, TestDatabase db,
-			UnaryOperator<HarmonyLiteEngine.Builder> customizer) {
-		HarmonyLiteEngine engine = customizer.apply(HarmonyLiteEngine.builder(config(nodeId, db, (b) -> b))).build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
-	}
-
-	private HarmonyLiteConfig config(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> config) {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		return config.apply(HarmonyLiteConfig.builder()
-			.nodeId(nodeId)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(nats.url()))
-			.replication(new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1,
-					defaults.maxEntries(), false, false, defaults.publishWindow(), defaults.applyBatchSize())))
-			.build();
 	}
 
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,25 +18,17 @@ import java.util.function.UnaryOperator;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
-import io.harmonylite.nats.JetStreamDeadLetterSink;
 import io.harmonylite.nats.NatsConfig;
-import io.harmonylite.nats.StreamManager;
 import io.harmonylite.replicate.ReplicationConfig;
-import io.harmonylite.snapshot.RestoreMode;
-import io.harmonylite.snapshot.SnapshotConfig;
+import io.harmonylite.testsupport.ChildProcesses;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.OrderedConsumerContext;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.OrderedConsumerConfiguration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,30 +51,17 @@ class ReplicationIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension servers = NatsServerExtension.withCluster(3);
 
-	@TempDir
-	Path dir;
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(servers, "t");
 
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
+	@RegisterExtension
+	final ChildProcesses processes = new ChildProcesses();
 
-	private final List<Process> processes = new ArrayList<>();
-
-	private String streamPrefix;
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-		this.processes.forEach(Process::destroyForcibly);
-	}
-
-	@org.junit.jupiter.api.BeforeEach
-	void uniqueStreams(TestInfo test) {
-		this.streamPrefix = "t" + Integer.toHexString(test.getDisplayName().hashCode() & 0xfffffff) + "-"
-				+ System.nanoTime() % 100_000;
-	}
+	private int nodeProcesses;
 
 	@Test
 	void insertUpdateAndDeleteShouldReplicateToEveryOtherNode() {
-		List<TestDatabase> dbs = databases(3, BOOKS, SHELF, COVERS);
+		List<TestDatabase> dbs = this.nodes.databases(3, BOOKS, SHELF, COVERS);
 		for (int i = 0; i < 3; i++) {
 			startNode(i + 1, dbs.get(i), UnaryOperator.identity());
 		}
@@ -114,7 +92,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void rowLargerThanMaxPayloadShouldReplicateInChunksBesideOtherRows() {
-		List<TestDatabase> dbs = databases(2, COVERS);
+		List<TestDatabase> dbs = this.nodes.databases(2, COVERS);
 		startNode(1, dbs.get(0), UnaryOperator.identity());
 		startNode(2, dbs.get(1), UnaryOperator.identity());
 		byte[] huge = new byte[2 * 1024 * 1024];
@@ -128,12 +106,13 @@ class ReplicationIntegrationTests {
 			.untilAsserted(() -> assertThat(dbs.get(1).rows(sample)).hasSize(2).isEqualTo(dbs.get(0).rows(sample)));
 		assertThat(dbs.get(0).rows("SELECT tbl, state FROM __harmonylite__change_log ORDER BY id"))
 			.as("both published, none failed").doesNotContain("covers|2");
-		assertThat(this.engines.get(0).status().pendingChanges()).isZero();
+		// Acknowledged changes are marked published within 50 ms (the marks are coalesced), maybe after node 2 applied.
+		await().atMost(TIMEOUT).until(() -> this.nodes.engines().get(0).status().pendingChanges() == 0);
 	}
 
 	@Test
 	void streamThatDroppedUnappliedMessagesShouldBeReportedAsGapNotSkipped() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		UnaryOperator<HarmonyLiteConfig.Builder> shortStream = (b) -> b.replication(limited(5));
 		startNode(1, dbs.get(0), shortStream);
 		HarmonyLiteEngine second = startNode(2, dbs.get(1), shortStream);
@@ -143,7 +122,7 @@ class ReplicationIntegrationTests {
 		for (int id = 2; id <= 12; id++) {
 			// One message per row: wait for each to be published before the next write.
 			dbs.get(0).execute("INSERT INTO Books VALUES (" + id + ", 't', 'x', 1)");
-			await().atMost(TIMEOUT).until(() -> this.engines.get(0).status().pendingChanges() == 0);
+			await().atMost(TIMEOUT).until(() -> this.nodes.engines().get(0).status().pendingChanges() == 0);
 		}
 		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), shortStream);
 		EngineStatus status = restarted.status();
@@ -154,7 +133,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void nodeWithAGapShouldResumeFromACopyOfAHealthyNodeMadeAsTheOperationsGuideSays() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		UnaryOperator<HarmonyLiteConfig.Builder> shortStream = (b) -> b.replication(limited(5));
 		startNode(1, dbs.get(0), shortStream);
 		HarmonyLiteEngine second = startNode(2, dbs.get(1), shortStream);
@@ -162,10 +141,11 @@ class ReplicationIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
 		second.close();
 		writeOneMessagePerRow(dbs.get(0), 2, 12);
-		assertThat(startNode(2, dbs.get(1), shortStream).status().state()).isEqualTo(NodeState.STREAM_GAP);
-		this.engines.get(this.engines.size() - 1).close();
+		HarmonyLiteEngine atTheGap = startNode(2, dbs.get(1), shortStream);
+		assertThat(atTheGap.status().state()).isEqualTo(NodeState.STREAM_GAP);
+		atTheGap.close();
 		// docs/operations.md, "Copying a healthy node's data by hand": a live backup, its change log emptied.
-		TestDatabase copy = new TestDatabase(this.dir.resolve("node-2-restored.db"));
+		TestDatabase copy = new TestDatabase(this.nodes.dir().resolve("node-2-restored.db"));
 		sqlite3(dbs.get(0).path(), ".backup '" + copy.path() + "'");
 		sqlite3(copy.path(), "DELETE FROM __harmonylite__change_log");
 		HarmonyLiteEngine restored = startNode(2, copy, shortStream);
@@ -175,7 +155,7 @@ class ReplicationIntegrationTests {
 		copy.execute("INSERT INTO Books VALUES (14, 'written on the restored node', 'x', 1)");
 		await().atMost(TIMEOUT).until(() -> copy.count("Books") == 14 && dbs.get(0).count("Books") == 14);
 		try (Connection nats = Nats.connect(servers.urls().get(0))) {
-			assertThat(nats.jetStreamManagement().getStreamInfo(replication().streamName(0)).getStreamState()
+			assertThat(nats.jetStreamManagement().getStreamInfo(shardStream()).getStreamState()
 				.getLastSequence()).as("the restored node sent only its own new row, not the copied ones").isEqualTo(14);
 		}
 	}
@@ -188,14 +168,14 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void messageDeletedFromTheMiddleOfTheStreamShouldBeReportedAsGapNotRetriedForever() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		startNode(1, dbs.get(0), UnaryOperator.identity());
 		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
 		writeOneMessagePerRow(dbs.get(0), 1, 1);
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
 		second.close();
 		writeOneMessagePerRow(dbs.get(0), 2, 3);
-		String stream = replication().streamName(0);
+		String stream = shardStream();
 		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			assertThat(nats.jetStreamManagement().deleteMessage(stream, 2)).isTrue();
 		}
@@ -208,7 +188,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void streamDeletedAndRecreatedShouldBeReportedAsGapNotReadFromTheOldPosition() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 2);
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("ends at sequence 2", "re-created");
@@ -217,7 +197,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void recreatedStreamThatGrewPastTheOldPositionShouldStillBeReportedAsGap() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		EngineStatus status = restartAfterTheStreamWasRecreated(dbs, 5);
 		assertThat(status.state()).isEqualTo(NodeState.STREAM_GAP);
 		assertThat(status.shards().get(0).gap()).contains("deleted and re-created since this node applied sequence 3");
@@ -236,7 +216,7 @@ class ReplicationIntegrationTests {
 		second.close();
 		first.close();
 		try (Connection nats = Nats.connect(servers.urls().get(0))) {
-			nats.jetStreamManagement().deleteStream(replication().streamName(0));
+			nats.jetStreamManagement().deleteStream(shardStream());
 		}
 		startNode(1, dbs.get(0), UnaryOperator.identity());
 		writeOneMessagePerRow(dbs.get(0), 4, 3 + newRows);
@@ -250,7 +230,7 @@ class ReplicationIntegrationTests {
 	private void assertNothingAppliedBehindTheGap(List<TestDatabase> dbs, long rows) throws Exception {
 		HarmonyLiteEngine second = running(dbs.get(1));
 		writeOneMessagePerRow(dbs.get(0), 1000, 1000);
-		String stream = replication().streamName(0);
+		String stream = shardStream();
 		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			long last = nats.jetStreamManagement().getStreamInfo(stream).getStreamState().getLastSequence();
 			OrderedConsumerContext reader = nats.jetStream()
@@ -273,7 +253,7 @@ class ReplicationIntegrationTests {
 	}
 
 	private HarmonyLiteEngine running(TestDatabase db) {
-		return this.engines.stream()
+		return this.nodes.engines().stream()
 			.filter((candidate) -> candidate.config().dbPath().equals(db.path()) && candidate.isRunning())
 			.reduce((a, b) -> b)
 			.orElseThrow();
@@ -290,7 +270,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void compressedEventsShouldReplicateAndPublishedRowsBeCleanedUp() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		UnaryOperator<HarmonyLiteConfig.Builder> compressed = (b) -> b.replication(compressed())
 			.cleanupInterval(Duration.ofMillis(200));
 		startNode(1, dbs.get(0), compressed);
@@ -300,7 +280,7 @@ class ReplicationIntegrationTests {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT * FROM Books ORDER BY id"))
 			.isEqualTo(dbs.get(0).rows("SELECT * FROM Books ORDER BY id")));
 		try (Connection nats = Nats.connect(servers.urls().get(0))) {
-			byte[] first = nats.jetStreamManagement().getMessage(replication().streamName(0), 1).getData();
+			byte[] first = nats.jetStreamManagement().getMessage(shardStream(), 1).getData();
 			assertThat(first[3] & 1).as("zstd flag of the message's header").isEqualTo(1);
 		}
 		// Published rows are deleted by the periodic cleanup; the newest row stays so ids are never reused.
@@ -309,7 +289,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void writesMadeWithTheSqlite3CliShouldReplicate() throws Exception {
-		List<TestDatabase> dbs = databases(3, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(3, BOOKS);
 		for (int i = 0; i < 3; i++) {
 			startNode(i + 1, dbs.get(i), UnaryOperator.identity());
 		}
@@ -328,14 +308,14 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void concurrentConflictingUpdatesShouldEndIdenticalEverywhere() throws Exception {
-		List<TestDatabase> dbs = databases(3, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(3, BOOKS);
 		List<String> seed = new ArrayList<>();
 		for (int id = 1; id <= 50; id++) {
 			seed.add("INSERT INTO Books VALUES (" + id + ", 'seed', 'seed', 2000)");
 		}
 		dbs.forEach((db) -> db.execute(seed.toArray(String[]::new)));
 		for (int i = 0; i < 3; i++) {
-			startNode(i + 1, dbs.get(i), (b) -> b.replication(shards(2)));
+			startNode(i + 1, dbs.get(i), (b) -> b.replication(this.nodes.replication(2)));
 		}
 		ExecutorService writers = Executors.newFixedThreadPool(3);
 		List<Future<?>> done = new ArrayList<>();
@@ -363,7 +343,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void publishFalseAndReplicateFalseShouldBehaveAsNamed() {
-		List<TestDatabase> dbs = databases(3, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(3, BOOKS);
 		startNode(1, dbs.get(0), (b) -> b.publish(false));
 		startNode(2, dbs.get(1), (b) -> b.replicate(false));
 		startNode(3, dbs.get(2), UnaryOperator.identity());
@@ -376,15 +356,15 @@ class ReplicationIntegrationTests {
 			assertThat(dbs.get(2).rows("SELECT id FROM Books ORDER BY id")).containsExactly("2", "3");
 		});
 		assertThat(dbs.get(1).rows("SELECT id FROM Books ORDER BY id")).containsExactly("2");
-		assertThat(this.engines.get(0).status().pendingChanges()).isEqualTo(1);
+		assertThat(this.nodes.engines().get(0).status().pendingChanges()).isEqualTo(1);
 	}
 
 	@Test
 	void garbageAndUnknownTableMessagesShouldBeDeadLetteredAndLaterChangesApplied() throws Exception {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		startNode(1, dbs.get(0), UnaryOperator.identity());
 		startNode(2, dbs.get(1), UnaryOperator.identity());
-		ReplicationConfig replication = this.engines.get(0).config().replication();
+		ReplicationConfig replication = this.nodes.engines().get(0).config().replication();
 		try (Connection nats = Nats.connect(servers.urls().get(0))) {
 			nats.jetStream().publish(replication.subject(0), "not an event".getBytes(StandardCharsets.UTF_8));
 			ChangeEvent ghost = new ChangeEvent(9, 1, "no_such_table", Operation.INSERT, Map.of("id", 1L),
@@ -394,22 +374,12 @@ class ReplicationIntegrationTests {
 			dbs.get(0).execute("INSERT INTO Books VALUES (1, 'after the garbage', 'x', 1)");
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT title FROM Books"))
 				.containsExactly("after the garbage"));
-			String dlqStream = StreamManager.deadLetterStream(replication);
-			await().atMost(TIMEOUT).until(() -> nats.jetStreamManagement().getStreamInfo(dlqStream).getStreamState().getMsgCount() == 4);
-			JetStreamSubscription dlq = nats.jetStream()
-				.subscribe(StreamManager.deadLetterSubject(replication), PullSubscribeOptions.builder().build());
-			List<Message> dead = dlq.fetch(10, Duration.ofSeconds(5));
-			Map<String, String> reasons = new HashMap<>();
-			for (Message message : dead) {
-				reasons.put(message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_NODE) + "/"
-						+ message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE),
-						message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_REASON));
-			}
+			Map<String, String> reasons = this.nodes.deadLetterReasons(nats, 4);
 			// Each of the two nodes rejects both bad messages (sequences 1 and 2).
 			assertThat(reasons).containsOnlyKeys("1/1", "1/2", "2/1", "2/2");
 			assertThat(reasons.get("1/1")).contains("undecodable");
 			assertThat(reasons.get("2/2")).contains("no_such_table");
-			for (HarmonyLiteEngine engine : this.engines) {
+			for (HarmonyLiteEngine engine : this.nodes.engines()) {
 				assertThat(engine.status().shards().get(0).deadLettered()).isEqualTo(2);
 			}
 		}
@@ -420,7 +390,7 @@ class ReplicationIntegrationTests {
 		String events = "CREATE TABLE events (id INTEGER PRIMARY KEY, origin INTEGER, body TEXT)";
 		// A user trigger on node 2 counts updates of 'events'; rows are only ever inserted, so an update means a
 		// change was applied twice (a re-applied insert becomes the upsert's UPDATE).
-		List<TestDatabase> dbs = databases(3, events, "CREATE TABLE reapplied (n INTEGER)");
+		List<TestDatabase> dbs = this.nodes.databases(3, events, "CREATE TABLE reapplied (n INTEGER)");
 		dbs.get(1).execute("CREATE TRIGGER count_reapplied AFTER UPDATE ON events BEGIN INSERT INTO reapplied VALUES (1); END");
 		startNode(1, dbs.get(0), (b) -> b.ignoreTables(List.of("reapplied")));
 		startNode(3, dbs.get(2), (b) -> b.ignoreTables(List.of("reapplied")));
@@ -452,7 +422,7 @@ class ReplicationIntegrationTests {
 
 	@Test
 	void natsServerRestartShouldBeSurvived() {
-		List<TestDatabase> dbs = databases(2, BOOKS);
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		startNode(1, dbs.get(0), (b) -> b.nats(NatsConfig.external(servers.urls().get(0))));
 		startNode(2, dbs.get(1), (b) -> b.nats(NatsConfig.external(servers.urls().get(1))));
 		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'before', 'x', 1)");
@@ -463,64 +433,34 @@ class ReplicationIntegrationTests {
 			.containsExactly("1", "2"));
 	}
 
-	private List<TestDatabase> databases(int count, String... ddl) {
-		List<TestDatabase> dbs = new ArrayList<>();
-		for (int i = 1; i <= count; i++) {
-			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
-			db.execute(ddl);
-			dbs.add(db);
-		}
-		return dbs;
-	}
-
-	private ReplicationConfig shards(int shards) {
-		ReplicationConfig r = replication();
-		return new ReplicationConfig(shards, r.streamPrefix(), r.subjectPrefix(), r.replicas(), r.maxEntries(),
-				r.updateExisting(), r.compress(), r.publishWindow(), r.applyBatchSize());
-	}
-
 	private ReplicationConfig limited(long maxEntries) {
-		ReplicationConfig r = replication();
+		ReplicationConfig r = this.nodes.replication();
 		return new ReplicationConfig(r.shards(), r.streamPrefix(), r.subjectPrefix(), r.replicas(), maxEntries,
 				r.updateExisting(), r.compress(), r.publishWindow(), r.applyBatchSize());
 	}
 
 	private ReplicationConfig compressed() {
-		ReplicationConfig r = replication();
+		ReplicationConfig r = this.nodes.replication();
 		return new ReplicationConfig(r.shards(), r.streamPrefix(), r.subjectPrefix(), r.replicas(), r.maxEntries(),
 				r.updateExisting(), true, r.publishWindow(), r.applyBatchSize());
 	}
 
-	private ReplicationConfig replication() {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		return new ReplicationConfig(1, this.streamPrefix, this.streamPrefix + "-subject", 1, defaults.maxEntries(),
-				false, false, defaults.publishWindow(), defaults.applyBatchSize());
+	private String shardStream() {
+		return this.nodes.replication().streamName(0);
 	}
 
 	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> customizer) {
-		HarmonyLiteConfig.Builder builder = HarmonyLiteConfig.builder()
-			.nodeId(nodeId)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(servers.urls().toArray(String[]::new)))
-			.replication(replication())
-			// Gaps wait for an operator here; SnapshotIntegrationTests shows them healed by snapshots.
-			.snapshot(SnapshotConfig.builder().restore(RestoreMode.NEVER).bucket(this.streamPrefix + "-snapshots").build());
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(customizer.apply(builder).build()).build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
+		// Gaps wait for an operator here; SnapshotIntegrationTests shows them healed by snapshots.
+		return this.nodes.start(nodeId, db, customizer);
 	}
 
 	private Process startNodeProcess(int nodeId, TestDatabase db, String ignoreTables) throws IOException {
-		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), NodeMain.class.getName(), Integer.toString(nodeId),
-				db.path().toString(), this.streamPrefix, String.join(",", servers.urls()), ignoreTables)
+		Path log = this.nodes.dir().resolve("node-" + nodeId + "-" + this.nodeProcesses++ + ".log");
+		Process process = this.processes.start(ChildProcesses.java(NodeMain.class, Integer.toString(nodeId),
+				db.path().toString(), this.nodes.replication().streamPrefix(), String.join(",", servers.urls()),
+				ignoreTables)
 			.redirectErrorStream(true)
-			.redirectOutput(this.dir.resolve("node-" + nodeId + "-" + this.processes.size() + ".log").toFile())
-			.start();
-		this.processes.add(process);
-		Path log = this.dir.resolve("node-" + nodeId + "-" + (this.processes.size() - 1) + ".log");
+			.redirectOutput(log.toFile()));
 		await().atMost(TIMEOUT).until(() -> java.nio.file.Files.readString(log).contains("NODE STARTED"));
 		return process;
 	}

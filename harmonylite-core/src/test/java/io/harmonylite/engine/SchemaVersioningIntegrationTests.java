@@ -1,24 +1,18 @@
 package io.harmonylite.engine;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.nats.KvSchemaRegistry;
-import io.harmonylite.nats.NatsConfig;
-import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.SchemaConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,25 +28,13 @@ class SchemaVersioningIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withCluster(3);
 
-	@TempDir
-	Path dir;
-
-	private final List<HarmonyLiteEngine> engines = new ArrayList<>();
-
-	@AfterEach
-	void stopNodes() {
-		this.engines.forEach(HarmonyLiteEngine::close);
-	}
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(nats, "schema");
 
 	@Test
 	void rollingUpgradeShouldPauseOnMismatchAndResumeAsEachNodeCatchesUp() throws Exception {
-		List<TestDatabase> dbs = new ArrayList<>();
-		for (int i = 1; i <= 3; i++) {
-			TestDatabase db = new TestDatabase(this.dir.resolve("node-" + i + ".db"));
-			db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL, "
-					+ "publication_year INTEGER)");
-			dbs.add(db);
-		}
+		List<TestDatabase> dbs = this.nodes.databases(3, "CREATE TABLE Books (id INTEGER PRIMARY KEY, "
+				+ "title TEXT NOT NULL, author TEXT NOT NULL, publication_year INTEGER)");
 		HarmonyLiteEngine one = start(1, dbs.get(0));
 		HarmonyLiteEngine two = start(2, dbs.get(1));
 		HarmonyLiteEngine three = start(3, dbs.get(2));
@@ -104,12 +86,8 @@ class SchemaVersioningIntegrationTests {
 
 	@Test
 	void changesFromNodesOnThePreviousSchemaShouldApplyWithoutAColumnDroppedHere() {
-		List<TestDatabase> dbs = new ArrayList<>();
-		for (int i = 1; i <= 2; i++) {
-			TestDatabase db = new TestDatabase(this.dir.resolve("drop-" + i + ".db"));
-			db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT)");
-			dbs.add(db);
-		}
+		List<TestDatabase> dbs = this.nodes.databases(2,
+				"CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT)");
 		HarmonyLiteEngine upgraded = start(1, dbs.get(0));
 		HarmonyLiteEngine old = start(2, dbs.get(1));
 		// Node 1 drops a captured column the way the Flyway callback does it.
@@ -126,27 +104,14 @@ class SchemaVersioningIntegrationTests {
 	private ClusterSchemaView cluster() throws Exception {
 		try (Connection connection = Nats.connect(nats.urls().get(0))) {
 			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()
-				.filter((node) -> this.engines.stream().anyMatch((e) -> e.isRunning() && e.config().nodeId() == node.nodeId()))
+				.filter((node) -> this.nodes.engines().stream().anyMatch((e) -> e.isRunning() && e.config().nodeId() == node.nodeId()))
 				.toList());
 		}
 	}
 
 	private HarmonyLiteEngine start(int nodeId, TestDatabase db) {
-		ReplicationConfig defaults = ReplicationConfig.defaults();
-		String prefix = "schema-" + this.dir.getFileName().toString().hashCode();
-		HarmonyLiteConfig config = HarmonyLiteConfig.builder()
-			.nodeId(nodeId)
-			.dbPath(db.path())
-			.pollingInterval(Duration.ofMillis(20))
-			.nats(NatsConfig.external(nats.urls().toArray(String[]::new)))
-			.replication(new ReplicationConfig(1, prefix, prefix + "-log", 1, defaults.maxEntries(), false, false,
-					defaults.publishWindow(), defaults.applyBatchSize()))
-			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(30)))
-			.build();
-		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).build();
-		engine.start();
-		this.engines.add(engine);
-		return engine;
+		return this.nodes.start(nodeId, db, (builder) -> builder
+			.schema(new SchemaConfig(Duration.ofMillis(200), Duration.ofMinutes(5), Duration.ofSeconds(30))));
 	}
 
 	private static void sqlite3(TestDatabase db, String sql) throws Exception {

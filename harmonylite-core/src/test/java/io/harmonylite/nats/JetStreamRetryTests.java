@@ -49,7 +49,7 @@ class JetStreamRetryTests {
 
 	@Test
 	void callStillUnavailableAtTheDeadlineShouldFailNamingTheCallTheLastErrorAndWhatToCheck() {
-		JetStreamRetry short_ = new JetStreamRetry(Duration.ofMillis(50), CHECK, Duration.ofMillis(5),
+		JetStreamRetry short_ = new JetStreamRetry(Duration.ofMillis(500), CHECK, Duration.ofMillis(5),
 				Duration.ofMillis(5));
 		AtomicInteger attempts = new AtomicInteger();
 		assertThatExceptionOfType(JetStreamNotReadyException.class)

@@ -18,8 +18,6 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,32 +34,18 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	private static Connection connection;
-
-	@BeforeAll
-	static void connect() throws Exception {
-		connection = Nats.connect(Options.builder().server(nats.url()).build());
-	}
-
-	@AfterAll
-	static void disconnect() throws InterruptedException {
-		if (connection != null) {
-			connection.close();
-		}
-	}
-
 	@Override
 	protected SchemaRegistry createRegistry(Duration ttl) {
-		return new KvSchemaRegistry(connection, uniqueBucket(), ttl, 1);
+		return new KvSchemaRegistry(nats.connection(), uniqueBucket(), ttl, 1);
 	}
 
 	@Test
 	void firstUseShouldCreateBucketWithTtlAndOneRevisionPerKey() throws Exception {
 		String bucket = uniqueBucket();
-		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofSeconds(42), 1);
-		assertThat(connection.keyValueManagement().getBucketNames()).doesNotContain(bucket);
+		KvSchemaRegistry registry = new KvSchemaRegistry(nats.connection(), bucket, Duration.ofSeconds(42), 1);
+		assertThat(nats.connection().keyValueManagement().getBucketNames()).doesNotContain(bucket);
 		registry.publish(state(1, "aaaa"));
-		var status = connection.keyValueManagement().getStatus(bucket);
+		var status = nats.connection().keyValueManagement().getStatus(bucket);
 		assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(42));
 		assertThat(status.getMaxHistoryPerKey()).isOne();
 		assertThat(status.getStorageType()).isEqualTo(StorageType.File);
@@ -69,32 +53,32 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 
 	@Test
 	void defaultsShouldUseTheDocumentedBucketAndFiveMinuteTtl() throws Exception {
-		KvSchemaRegistry registry = new KvSchemaRegistry(connection);
+		KvSchemaRegistry registry = new KvSchemaRegistry(nats.connection());
 		registry.publish(state(7, "aaaa"));
-		assertThat(connection.keyValueManagement().getStatus("harmonylite-schema-registry").getTtl())
+		assertThat(nats.connection().keyValueManagement().getStatus("harmonylite-schema-registry").getTtl())
 			.isEqualTo(Duration.ofMinutes(5));
-		assertThat(connection.keyValue("harmonylite-schema-registry").get("node-7")).isNotNull();
-		connection.keyValueManagement().delete("harmonylite-schema-registry");
+		assertThat(nats.connection().keyValue("harmonylite-schema-registry").get("node-7")).isNotNull();
+		nats.connection().keyValueManagement().delete("harmonylite-schema-registry");
 	}
 
 	@Test
 	void existingBucketShouldBeUsedAsItIs() throws Exception {
 		String bucket = uniqueBucket();
-		connection.keyValueManagement()
+		nats.connection().keyValueManagement()
 			.create(KeyValueConfiguration.builder().name(bucket).ttl(Duration.ofMinutes(1)).build());
-		new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1).publish(state(1, "aaaa"));
-		assertThat(connection.keyValueManagement().getStatus(bucket).getTtl()).isEqualTo(Duration.ofMinutes(1));
+		new KvSchemaRegistry(nats.connection(), bucket, Duration.ofMinutes(5), 1).publish(state(1, "aaaa"));
+		assertThat(nats.connection().keyValueManagement().getStatus(bucket).getTtl()).isEqualTo(Duration.ofMinutes(1));
 	}
 
 	@Test
 	void valueShouldBeTheDocumentedJsonUnderTheNodesKey() throws Exception {
 		String bucket = uniqueBucket();
-		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
+		KvSchemaRegistry registry = new KvSchemaRegistry(nats.connection(), bucket, Duration.ofMinutes(5), 1);
 		registry.publish(new NodeSchemaState(1, "6bae09c0aa", null, "v0.1.0", List.of("Books"),
 				Instant.parse("2025-01-01T10:00:00Z")));
 		registry.publish(new NodeSchemaState(2, "9b1c2d3eff", "6bae09c0aa", "v0.1.0", List.of("Books", "Authors"),
 				Instant.parse("2025-01-01T10:00:00.250Z"), null, Map.of(), 2));
-		KeyValue kv = connection.keyValue(bucket);
+		KeyValue kv = nats.connection().keyValue(bucket);
 		assertThat(kv.keys()).containsExactlyInAnyOrder("node-1", "node-2");
 		assertThat(kv.get("node-1").getValueAsString()).isEqualTo("{\"node_id\":1,\"schema_hash\":\"6bae09c0aa\","
 				+ "\"previous_hash\":null,\"harmonylite_version\":\"v0.1.0\",\"watched_tables\":[\"Books\"],"
@@ -108,12 +92,12 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 	@Test
 	void migrationVersionAndColumnsShouldRoundTripAsOptionalFields() throws Exception {
 		String bucket = uniqueBucket();
-		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
+		KvSchemaRegistry registry = new KvSchemaRegistry(nats.connection(), bucket, Duration.ofMinutes(5), 1);
 		NodeSchemaState state = new NodeSchemaState(1, "6bae09c0aa", null, "v0.1.0", List.of("Books"),
 				Instant.parse("2025-01-01T10:00:00Z"), "flyway:3", Map.of("Books", List.of("id INTEGER", "email")));
 		registry.publish(state);
 
-		assertThat(connection.keyValue(bucket).get("node-1").getValueAsString())
+		assertThat(nats.connection().keyValue(bucket).get("node-1").getValueAsString())
 			.endsWith("\"updated_at\":\"2025-01-01T10:00:00Z\",\"migration_version\":\"flyway:3\","
 					+ "\"columns\":{\"Books\":[\"id INTEGER\",\"email\"]},\"wire_format\":1}");
 		assertThat(registry.nodes()).containsExactly(state);
@@ -122,11 +106,11 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 	@Test
 	void entriesWrittenByOtherToolsShouldBeReadLeniently() throws Exception {
 		String bucket = uniqueBucket();
-		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
+		KvSchemaRegistry registry = new KvSchemaRegistry(nats.connection(), bucket, Duration.ofMinutes(5), 1);
 		registry.nodes();
 		// No previous_hash, no watched_tables, no wire_format (so format 1 only), an offset timestamp: what the Go
 		// original and the previous release write.
-		connection.keyValue(bucket)
+		nats.connection().keyValue(bucket)
 			.put("node-3", "{\"node_id\":3,\"schema_hash\":\"abc\",\"harmonylite_version\":\"v0.10.0\","
 					+ "\"updated_at\":\"2025-01-01T12:00:00.5+02:00\"}");
 		assertThat(registry.nodes()).containsExactly(
@@ -136,10 +120,10 @@ class KvSchemaRegistryIntegrationTests extends SchemaRegistryContract {
 	@Test
 	void deletedAndUnreadableEntriesShouldBeSkipped() throws Exception {
 		String bucket = uniqueBucket();
-		KvSchemaRegistry registry = new KvSchemaRegistry(connection, bucket, Duration.ofMinutes(5), 1);
+		KvSchemaRegistry registry = new KvSchemaRegistry(nats.connection(), bucket, Duration.ofMinutes(5), 1);
 		registry.publish(state(1, "aaaa"));
 		registry.publish(state(2, "bbbb"));
-		KeyValue kv = connection.keyValue(bucket);
+		KeyValue kv = nats.connection().keyValue(bucket);
 		kv.delete("node-2");
 		kv.put("node-3", "not json");
 		kv.put("node-4", "{\"node_id\":5,\"schema_hash\":\"x\",\"harmonylite_version\":\"v\",\"updated_at\":\"2025-01-01T00:00:00Z\"}");

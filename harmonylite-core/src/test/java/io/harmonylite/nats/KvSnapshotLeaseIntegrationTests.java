@@ -7,15 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.harmonylite.testsupport.NatsTestServer;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
+import io.harmonylite.testsupport.ChildProcesses;
+import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.StorageType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,44 +28,20 @@ class KvSnapshotLeaseIntegrationTests {
 
 	private static final AtomicInteger buckets = new AtomicInteger();
 
-	private static NatsTestServer server;
-
-	private static Connection connection;
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
 	@TempDir
 	Path dir;
 
-	private Process holder;
-
-	@BeforeAll
-	static void startNats() throws Exception {
-		server = NatsTestServer.start();
-		connection = Nats.connect(server.url());
-	}
-
-	@AfterAll
-	static void stopNats() throws InterruptedException {
-		if (connection != null) {
-			connection.close();
-		}
-		if (server != null) {
-			server.close();
-		}
-	}
-
-	@AfterEach
-	void killHolder() throws InterruptedException {
-		if (this.holder != null) {
-			this.holder.destroyForcibly();
-			this.holder.waitFor(30, TimeUnit.SECONDS);
-		}
-	}
+	@RegisterExtension
+	final ChildProcesses processes = new ChildProcesses();
 
 	@Test
 	void onlyOneNodeShouldHoldTheLeaseAtATime() {
 		String bucket = uniqueBucket();
-		KvSnapshotLease first = new KvSnapshotLease(connection, bucket, TTL, 1, 1);
-		KvSnapshotLease second = new KvSnapshotLease(connection, bucket, TTL, 1, 2);
+		KvSnapshotLease first = lease(bucket, TTL, 1);
+		KvSnapshotLease second = lease(bucket, TTL, 2);
 		assertThat(first.acquireOrRenew()).isTrue();
 		assertThat(second.acquireOrRenew()).isFalse();
 		assertThat(first.acquireOrRenew()).as("renewed").isTrue();
@@ -79,8 +52,8 @@ class KvSnapshotLeaseIntegrationTests {
 	@Test
 	void releasedLeaseShouldBeTakenByAnotherNodeAtOnce() {
 		String bucket = uniqueBucket();
-		KvSnapshotLease first = new KvSnapshotLease(connection, bucket, Duration.ofMinutes(5), 1, 1);
-		KvSnapshotLease second = new KvSnapshotLease(connection, bucket, Duration.ofMinutes(5), 1, 2);
+		KvSnapshotLease first = lease(bucket, Duration.ofMinutes(5), 1);
+		KvSnapshotLease second = lease(bucket, Duration.ofMinutes(5), 2);
 		assertThat(first.acquireOrRenew()).isTrue();
 		first.release();
 		assertThat(first.holder()).isEmpty();
@@ -91,8 +64,8 @@ class KvSnapshotLeaseIntegrationTests {
 	@Test
 	void leaseNotRenewedShouldExpireAndBeHandedOverAndItsFormerHolderShouldKnowItLostIt() {
 		String bucket = uniqueBucket();
-		KvSnapshotLease first = new KvSnapshotLease(connection, bucket, TTL, 1, 1);
-		KvSnapshotLease second = new KvSnapshotLease(connection, bucket, TTL, 1, 2);
+		KvSnapshotLease first = lease(bucket, TTL, 1);
+		KvSnapshotLease second = lease(bucket, TTL, 2);
 		assertThat(first.acquireOrRenew()).isTrue();
 		// The first node stops renewing (frozen, or cut off from NATS).
 		await().atMost(TTL.multipliedBy(5)).pollInterval(Duration.ofMillis(200)).until(second::acquireOrRenew);
@@ -105,20 +78,18 @@ class KvSnapshotLeaseIntegrationTests {
 	void leaseOfAKilledHolderProcessShouldBeHandedOver() throws Exception {
 		String bucket = uniqueBucket();
 		Path log = this.dir.resolve("holder.log");
-		this.holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), LeaseHolderMain.class.getName(), server.url(), bucket,
+		Process holder = this.processes.start(ChildProcesses.java(LeaseHolderMain.class, nats.url(), bucket,
 				Long.toString(TTL.toMillis()), "1")
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+			.redirectOutput(log.toFile()));
 		await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("HOLDING"));
-		KvSnapshotLease second = new KvSnapshotLease(connection, bucket, TTL, 1, 2);
+		KvSnapshotLease second = lease(bucket, TTL, 2);
 		// While the holder renews, the lease outlives several TTLs without being handed over.
 		await().during(TTL.multipliedBy(2)).atMost(TTL.multipliedBy(4)).pollInterval(Duration.ofMillis(200))
 			.until(() -> !second.acquireOrRenew());
 
-		this.holder.destroyForcibly();
-		assertThat(this.holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		holder.destroyForcibly();
+		assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
 		await().atMost(TTL.multipliedBy(5)).pollInterval(Duration.ofMillis(200)).until(second::acquireOrRenew);
 		assertThat(second.holder()).contains(2L);
@@ -127,18 +98,18 @@ class KvSnapshotLeaseIntegrationTests {
 	@Test
 	void restartedHolderShouldTakeBackTheLeaseRecordedUnderItsId() {
 		String bucket = uniqueBucket();
-		assertThat(new KvSnapshotLease(connection, bucket, Duration.ofMinutes(5), 1, 1).acquireOrRenew()).isTrue();
-		KvSnapshotLease restarted = new KvSnapshotLease(connection, bucket, Duration.ofMinutes(5), 1, 1);
+		assertThat(lease(bucket, Duration.ofMinutes(5), 1).acquireOrRenew()).isTrue();
+		KvSnapshotLease restarted = lease(bucket, Duration.ofMinutes(5), 1);
 		assertThat(restarted.acquireOrRenew()).isTrue();
-		assertThat(new KvSnapshotLease(connection, bucket, Duration.ofMinutes(5), 1, 2).acquireOrRenew()).isFalse();
+		assertThat(lease(bucket, Duration.ofMinutes(5), 2).acquireOrRenew()).isFalse();
 	}
 
 	@Test
 	void firstUseShouldCreateTheBucketWithTheLeaseTtlAndOneRevision() throws Exception {
 		String bucket = uniqueBucket();
-		KvSnapshotLease lease = new KvSnapshotLease(connection, bucket, Duration.ofSeconds(7), 1, 1);
+		KvSnapshotLease lease = lease(bucket, Duration.ofSeconds(7), 1);
 		assertThat(lease.holder()).isEqualTo(Optional.empty());
-		KeyValueStatus status = connection.keyValueManagement().getStatus(bucket);
+		KeyValueStatus status = nats.connection().keyValueManagement().getStatus(bucket);
 		assertThat(status.getTtl()).isEqualTo(Duration.ofSeconds(7));
 		assertThat(status.getMaxHistoryPerKey()).isOne();
 		assertThat(status.getReplicas()).isOne();
@@ -147,6 +118,10 @@ class KvSnapshotLeaseIntegrationTests {
 
 	private static String uniqueBucket() {
 		return "lease-" + buckets.incrementAndGet();
+	}
+
+	private static KvSnapshotLease lease(String bucket, Duration ttl, long nodeId) {
+		return new KvSnapshotLease(nats.connection(), bucket, ttl, 1, nodeId);
 	}
 
 }

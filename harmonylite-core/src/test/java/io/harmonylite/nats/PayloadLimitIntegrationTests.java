@@ -11,10 +11,7 @@ import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.Nats;
 import io.nats.client.api.PublishAck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,23 +29,10 @@ class PayloadLimitIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	private static Connection connection;
-
-	@BeforeAll
-	static void start() throws Exception {
-		connection = Nats.connect(nats.url());
-	}
-
-	@AfterAll
-	static void stop() throws InterruptedException {
-		if (connection != null) {
-			connection.close();
-		}
-	}
-
 	@Test
 	void changeThatFitsOnlyWithoutItsHeadersShouldBeRefusedAsTooLarge() throws Exception {
 		ReplicationConfig config = streams();
+		Connection connection = nats.connection();
 		JetStreamChangeSink sink = new JetStreamChangeSink(connection, connection.jetStream(), config);
 		byte[] payload = new byte[(int) connection.getMaxPayload() - 10];
 		assertThatExceptionOfType(MessageTooLargeException.class)
@@ -61,6 +45,7 @@ class PayloadLimitIntegrationTests {
 	void deadLetterOfAMessageAtTheLimitShouldBeStoredWithoutItsPayload() throws Exception {
 		ReplicationConfig config = streams();
 		String subject = StreamManager.deadLetterSubject(config);
+		Connection connection = nats.connection();
 		JetStreamDeadLetterSink sink = new JetStreamDeadLetterSink(connection, connection.jetStream(), subject, 7);
 		byte[] payload = new byte[(int) connection.getMaxPayload() - 10];
 		sink.deadLetter(new ReceivedMessage(0, new StreamPosition(config.streamName(0), 3), payload), "too wide");
@@ -79,7 +64,7 @@ class PayloadLimitIntegrationTests {
 		ReplicationConfig defaults = ReplicationConfig.defaults();
 		ReplicationConfig config = new ReplicationConfig(1, prefix, prefix + "-subject", 1, 100, false, false,
 				defaults.publishWindow(), defaults.applyBatchSize());
-		new StreamManager(connection.jetStreamManagement(), config).ensureStreams();
+		new StreamManager(nats.connection().jetStreamManagement(), config).ensureStreams();
 		return config;
 	}
 

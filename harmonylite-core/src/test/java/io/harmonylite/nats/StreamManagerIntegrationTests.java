@@ -9,15 +9,12 @@ import io.harmonylite.nats.StreamManager.StreamSetup;
 import io.harmonylite.nats.StreamManager.StreamSetup.Outcome;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
-import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,21 +30,11 @@ class StreamManagerIntegrationTests {
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
 
-	private static Connection connection;
-
 	private static JetStreamManagement jsm;
 
 	@BeforeAll
 	static void start() throws Exception {
-		connection = Nats.connect(nats.url());
-		jsm = connection.jetStreamManagement();
-	}
-
-	@AfterAll
-	static void stop() throws InterruptedException {
-		if (connection != null) {
-			connection.close();
-		}
+		jsm = nats.connection().jetStreamManagement();
 	}
 
 	@Test
@@ -94,7 +81,7 @@ class StreamManagerIntegrationTests {
 	void ensureStreamsTwiceShouldKeepStreamsAndTheirMessages() throws Exception {
 		ReplicationConfig config = config(2, 10_000, false);
 		new StreamManager(jsm, config).ensureStreams();
-		connection.jetStream().publish(config.subject(1), "kept".getBytes());
+		nats.connection().jetStream().publish(config.subject(1), "kept".getBytes());
 		List<StreamSetup> again = new StreamManager(jsm, config).ensureStreams();
 		assertThat(again).extracting(StreamSetup::outcome).containsOnly(Outcome.UNCHANGED);
 		assertThat(jsm.getStreamInfo(config.streamName(1)).getStreamState().getMsgCount()).isEqualTo(1);
@@ -116,7 +103,7 @@ class StreamManagerIntegrationTests {
 		String prefix = prefix();
 		new StreamManager(jsm, config(prefix, 1, 1000, false)).ensureStreams();
 		ReplicationConfig changed = config(prefix, 1, 500, true);
-		connection.jetStream().publish(changed.subject(0), "kept".getBytes());
+		nats.connection().jetStream().publish(changed.subject(0), "kept".getBytes());
 		List<StreamSetup> setups = new StreamManager(jsm, changed).ensureStreams();
 		assertThat(setups).extracting(StreamSetup::outcome).containsExactly(Outcome.UPDATED, Outcome.UPDATED);
 		assertThat(setups.get(0).differences()).containsExactly("max messages 1000 -> 500");
@@ -129,7 +116,7 @@ class StreamManagerIntegrationTests {
 		ReplicationConfig config = config(1, 3, false);
 		new StreamManager(jsm, config).ensureStreams();
 		for (int i = 1; i <= 5; i++) {
-			connection.jetStream().publish(config.subject(0), ("m" + i).getBytes());
+			nats.connection().jetStream().publish(config.subject(0), ("m" + i).getBytes());
 		}
 		var state = jsm.getStreamInfo(config.streamName(0)).getStreamState();
 		assertThat(state.getMsgCount()).isEqualTo(3);
@@ -142,8 +129,8 @@ class StreamManagerIntegrationTests {
 		ReplicationConfig config = config(1, 100, false);
 		new StreamManager(jsm, config).ensureStreams();
 		PublishOptions id = PublishOptions.builder().messageId("node-1-change-42").build();
-		PublishAck first = connection.jetStream().publish(config.subject(0), "a".getBytes(), id);
-		PublishAck second = connection.jetStream().publish(config.subject(0), "a".getBytes(), id);
+		PublishAck first = nats.connection().jetStream().publish(config.subject(0), "a".getBytes(), id);
+		PublishAck second = nats.connection().jetStream().publish(config.subject(0), "a".getBytes(), id);
 		assertThat(first.isDuplicate()).isFalse();
 		assertThat(second.isDuplicate()).isTrue();
 		assertThat(jsm.getStreamInfo(config.streamName(0)).getStreamState().getMsgCount()).isEqualTo(1);

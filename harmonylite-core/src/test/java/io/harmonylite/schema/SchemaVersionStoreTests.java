@@ -46,8 +46,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void newHashShouldMakeCurrentThePrevious() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
+			SchemaVersionStore store = storeWithAaa(connection);
 			assertThat(store.record("bbb", "v0.2.0", T2)).isEqualTo(new SchemaVersion("bbb", "aaa", T2, "v0.2.0"));
 			assertThat(store.record("ccc", "v0.2.0", T3)).isEqualTo(new SchemaVersion("ccc", "bbb", T3, "v0.2.0"));
 		}
@@ -56,9 +55,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void sameHashShouldChangeNothing() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
-			store.record("bbb", "v0.1.0", T2);
+			SchemaVersionStore store = storeWithAaaThenBbb(connection);
 			assertThat(store.record("bbb", "v0.2.0", T3)).isEqualTo(new SchemaVersion("bbb", "aaa", T2, "v0.1.0"));
 			assertThat(store.load()).contains(new SchemaVersion("bbb", "aaa", T2, "v0.1.0"));
 		}
@@ -67,9 +64,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void returningToThePreviousHashShouldSwapThem() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
-			store.record("bbb", "v0.1.0", T2);
+			SchemaVersionStore store = storeWithAaaThenBbb(connection);
 			assertThat(store.record("aaa", "v0.1.0", T3)).isEqualTo(new SchemaVersion("aaa", "bbb", T3, "v0.1.0"));
 		}
 	}
@@ -77,9 +72,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void recordedVersionShouldSurviveReopeningTheDatabase() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
-			store.record("bbb", "v0.1.0", T2);
+			storeWithAaaThenBbb(connection);
 		}
 		try (Connection connection = open()) {
 			assertThat(new SchemaVersionStore(connection).load())
@@ -90,9 +83,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void tableShouldHoldOneRowWithReadableColumns() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
-			store.record("bbb", "v0.1.0", T2);
+			storeWithAaaThenBbb(connection);
 			try (Statement statement = connection.createStatement();
 					ResultSet rows = statement.executeQuery("SELECT count(*), max(hash), max(previous_hash), "
 							+ "max(updated_at), max(harmonylite_version) FROM __harmonylite__schema_version")) {
@@ -109,8 +100,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void recordShouldTakePartInTheCallersTransaction() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
+			SchemaVersionStore store = storeWithAaa(connection);
 			connection.setAutoCommit(false);
 			store.record("bbb", "v0.1.0", T2);
 			connection.rollback();
@@ -122,8 +112,7 @@ class SchemaVersionStoreTests {
 	@Test
 	void corruptTimestampShouldFailWithTheFix() throws SQLException {
 		try (Connection connection = open()) {
-			SchemaVersionStore store = new SchemaVersionStore(connection);
-			store.record("aaa", "v0.1.0", T1);
+			SchemaVersionStore store = storeWithAaa(connection);
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("UPDATE __harmonylite__schema_version SET updated_at = 'yesterday'");
 			}
@@ -131,6 +120,20 @@ class SchemaVersionStoreTests {
 				.withMessageContaining("'yesterday'")
 				.withMessageContaining("delete the row");
 		}
+	}
+
+	/** A store on the connection that recorded hash aaa at T1 by v0.1.0. */
+	private static SchemaVersionStore storeWithAaa(Connection connection) {
+		SchemaVersionStore store = new SchemaVersionStore(connection);
+		store.record("aaa", "v0.1.0", T1);
+		return store;
+	}
+
+	/** A store on the connection that recorded hash aaa at T1, then bbb at T2, both by v0.1.0. */
+	private static SchemaVersionStore storeWithAaaThenBbb(Connection connection) {
+		SchemaVersionStore store = storeWithAaa(connection);
+		store.record("bbb", "v0.1.0", T2);
+		return store;
 	}
 
 	private Connection open() {

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.engine.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import io.harmonylite.testsupport.ChildProcesses;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,31 +32,24 @@ class SnapshotRestoreIntegrationTests {
 	@TempDir
 	Path dir;
 
-	private Process process;
-
-	@AfterEach
-	void stopProcess() throws InterruptedException {
-		if (this.process != null) {
-			this.process.destroyForcibly();
-			this.process.waitFor(30, TimeUnit.SECONDS);
-		}
-	}
+	@RegisterExtension
+	final ChildProcesses processes = new ChildProcesses();
 
 	@Test
 	void everyWriteOfAnotherProcessDuringTheRestoreShouldSurvive() throws Exception {
 		RestoreFixture fixture = new RestoreFixture(this.dir, 2000);
 		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
 		int transactions = 40_000;
-		this.process = startCliWriter(node.path(), transactions);
+		Process writer = startCliWriter(node.path(), transactions);
 		await().atMost(TIMEOUT).until(() -> node.count("drafts") > 200);
 
 		RestoreOutcome outcome = fixture.restorer(node).restore(fixture.store, fixture.snapshot,
 				RestoreFixture.schemaHash(node));
 
 		assertThat(outcome).isInstanceOf(RestoreOutcome.Restored.class);
-		assertThat(this.process.isAlive()).as("the writer was still writing when the restore ended").isTrue();
-		assertThat(this.process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		assertThat(this.process.exitValue()).as(Files.readString(this.dir.resolve("writer.log"))).isZero();
+		assertThat(writer.isAlive()).as("the writer was still writing when the restore ended").isTrue();
+		assertThat(writer.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(writer.exitValue()).as(Files.readString(this.dir.resolve("writer.log"))).isZero();
 		// Each transaction wrote one draft (a table this node keeps) and one book (captured into the change log).
 		assertThat(node.rows("SELECT count(*), min(id), max(id) FROM drafts"))
 			.containsExactly(transactions + "|1|" + transactions);
@@ -78,18 +72,16 @@ class SnapshotRestoreIntegrationTests {
 		// The last connection to close checkpoints and removes the WAL.
 		assertThat(wal).doesNotExist();
 
-		this.process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), RestoreMain.class.getName(), node.path().toString(),
+		Process restore = this.processes.start(ChildProcesses.java(RestoreMain.class, node.path().toString(),
 				this.dir.resolve("store").toString(), fixture.snapshot.id(), this.dir.resolve("node-work").toString())
-			.redirectErrorStream(true)
-			.start();
-		BufferedReader output = new BufferedReader(new InputStreamReader(this.process.getInputStream(),
+			.redirectErrorStream(true));
+		BufferedReader output = new BufferedReader(new InputStreamReader(restore.getInputStream(),
 				StandardCharsets.UTF_8));
 		assertThat(awaitLine(output, "HALFWAY")).isTrue();
 		assertThat(Files.size(wal)).as("half of the copy is written to the WAL, uncommitted")
 			.isGreaterThan(1_000_000);
-		this.process.destroyForcibly();
-		assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		restore.destroyForcibly();
+		assertThat(restore.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
 		assertThat(node.rows("PRAGMA integrity_check")).containsExactly("ok");
 		assertThat(node.rows("SELECT * FROM Books ORDER BY id")).isEqualTo(booksBefore);
@@ -125,11 +117,7 @@ class SnapshotRestoreIntegrationTests {
 				.append("INSERT INTO Books VALUES (").append(100_000 + n).append(", 'local book', NULL, 1.0); COMMIT;\n");
 		}
 		Files.writeString(script, sql, StandardCharsets.UTF_8);
-		return new ProcessBuilder("sqlite3", "-bail", database.toString())
-			.redirectInput(script.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(this.dir.resolve("writer.log").toFile())
-			.start();
+		return this.processes.start(ChildProcesses.sqlite3Script(database, script, this.dir.resolve("writer.log")));
 	}
 
 }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * When the scheduler takes snapshots: only while holding the lease, by time and by change count, continuing the
@@ -166,6 +169,38 @@ class SnapshotSchedulerTests {
 		assertThat(this.lease.released).isTrue();
 	}
 
+	@Test
+	void isLeaderShouldAnswerWhileAHeartbeatWaitsOnTheLease() throws Exception {
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		scheduler.tick();
+		CountDownLatch inRenewal = new CountDownLatch(1);
+		CountDownLatch natsAnswers = new CountDownLatch(1);
+		this.lease.renewal = () -> {
+			inRenewal.countDown();
+			awaitQuietly(natsAnswers);
+		};
+		Thread heartbeat = new Thread(scheduler::tick, "heartbeat");
+		heartbeat.start();
+		try {
+			assertThat(inRenewal.await(10, TimeUnit.SECONDS)).isTrue();
+			// The status (and with it the health endpoint) reads this while NATS does not answer the renewal.
+			assertThat(assertTimeoutPreemptively(Duration.ofSeconds(5), scheduler::isLeader)).isTrue();
+		}
+		finally {
+			natsAnswers.countDown();
+			heartbeat.join(10_000);
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private SnapshotScheduler scheduler(Duration interval, long afterChanges, int keep) {
 		SnapshotTaker taker = new SnapshotTaker(this.node.path(), 1, NodeFiles.SELECTION, this.blocker::get,
 				this.dir.resolve("work"), this.clock);
@@ -179,8 +214,13 @@ class SnapshotSchedulerTests {
 
 		boolean released;
 
+		/** Runs inside every renewal, e.g. to make it wait as a NATS request would. */
+		volatile Runnable renewal = () -> {
+		};
+
 		@Override
 		public boolean acquireOrRenew() {
+			this.renewal.run();
 			return this.held.get();
 		}
 

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.engine.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import io.harmonylite.testsupport.ChildProcesses;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,21 +30,14 @@ class SnapshotTakerIntegrationTests {
 	@TempDir
 	Path dir;
 
-	private Process writer;
-
-	@AfterEach
-	void stopWriter() throws InterruptedException {
-		if (this.writer != null) {
-			this.writer.destroy();
-			this.writer.waitFor(30, TimeUnit.SECONDS);
-		}
-	}
+	@RegisterExtension
+	final ChildProcesses processes = new ChildProcesses();
 
 	@Test
 	void snapshotsTakenDuringConcurrentCliWritesShouldEachBeConsistentAndNeverBlockTheWriter() throws Exception {
 		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
 		NodeFiles.positions(node, Map.of(STREAM, 0L), Map.of(STREAM, "2025-01-01T00:00:00Z"));
-		this.writer = startWriter(node.path(), 100_000);
+		Process writer = startWriter(node.path(), 100_000);
 		SnapshotTaker taker = new SnapshotTaker(node.path(), 1, NodeFiles.SELECTION, ConsistencyCheck.always(),
 				this.dir.resolve("work"), Clock.systemUTC());
 
@@ -62,7 +55,7 @@ class SnapshotTakerIntegrationTests {
 				assertThat(taken.metadata().rowCounts()).containsEntry("Books", books);
 				positions.add(position);
 			}
-			assertThat(this.writer.isAlive()).as("the writer still runs after snapshot %d", i).isTrue();
+			assertThat(writer.isAlive()).as("the writer still runs after snapshot %d", i).isTrue();
 		}
 		assertThat(positions).isSorted().doesNotHaveDuplicates();
 		long atEnd = node.count("Books");
@@ -81,11 +74,7 @@ class SnapshotTakerIntegrationTests {
 				.append(n).append(" WHERE stream = '").append(STREAM).append("'; COMMIT;\n");
 		}
 		Files.writeString(script, sql, StandardCharsets.UTF_8);
-		return new ProcessBuilder("sqlite3", "-bail", database.toString())
-			.redirectInput(script.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(this.dir.resolve("writer.log").toFile())
-			.start();
+		return this.processes.start(ChildProcesses.sqlite3Script(database, script, this.dir.resolve("writer.log")));
 	}
 
 }

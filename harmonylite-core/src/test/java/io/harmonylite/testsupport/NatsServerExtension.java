@@ -1,8 +1,12 @@
 package io.harmonylite.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -23,6 +27,8 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
 	private final Supplier<AutoCloseable> starter;
 
 	private @Nullable AutoCloseable running;
+
+	private @Nullable Connection connection;
 
 	private NatsServerExtension(Supplier<AutoCloseable> starter) {
 		this.starter = starter;
@@ -61,11 +67,37 @@ public final class NatsServerExtension implements BeforeAllCallback, AfterAllCal
 
 	@Override
 	public void afterAll(ExtensionContext context) throws Exception {
+		Connection client = this.connection;
+		this.connection = null;
+		if (client != null) {
+			client.close();
+		}
 		AutoCloseable current = this.running;
 		this.running = null;
 		if (current != null) {
 			current.close();
 		}
+	}
+
+	/**
+	 * A client connection to the server, or to the cluster's first server, shared by the test class's tests: opened
+	 * on first use and closed before the servers stop.
+	 * @return the connection
+	 */
+	public Connection connection() {
+		if (this.connection == null) {
+			try {
+				this.connection = Nats.connect(url());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not connect to " + url(), ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while connecting to " + url(), ex);
+			}
+		}
+		return this.connection;
 	}
 
 	/**

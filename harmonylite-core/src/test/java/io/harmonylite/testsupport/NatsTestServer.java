@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import io.harmonylite.nats.embedded.NatsServerProcess;
 
@@ -200,12 +198,7 @@ public final class NatsTestServer implements AutoCloseable {
 	}
 
 	private void deleteDir() {
-		try (Stream<Path> paths = Files.walk(this.dir)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			// Leftovers in the temp directory do not affect other tests.
-		}
+		Directories.delete(this.dir);
 	}
 
 	private static Path findBinary() {

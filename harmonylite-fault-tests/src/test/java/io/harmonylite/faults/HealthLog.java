@@ -15,7 +15,9 @@ final class HealthLog implements AutoCloseable {
 
 	private final NodeProcess node;
 
-	private final List<NodeProcess.Health> seen = new CopyOnWriteArrayList<>();
+	private final List<Answer> seen = new CopyOnWriteArrayList<>();
+
+	private final long started = System.nanoTime();
 
 	private final ScheduledExecutorService poller;
 
@@ -30,15 +32,15 @@ final class HealthLog implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.poller.scheduleWithFixedDelay(() -> this.seen.add(this.node.health()), 0, 250, TimeUnit.MILLISECONDS);
+		this.poller.scheduleWithFixedDelay(this::poll, 0, 250, TimeUnit.MILLISECONDS);
 	}
 
-	/**
-	 * The answers so far, oldest first.
-	 * @return the health answers
-	 */
-	List<NodeProcess.Health> seen() {
-		return List.copyOf(this.seen);
+	private void poll() {
+		long asked = System.nanoTime();
+		NodeProcess.Health health = this.node.health();
+		long answered = System.nanoTime();
+		this.seen.add(new Answer(health, TimeUnit.NANOSECONDS.toMillis(asked - this.started),
+				TimeUnit.NANOSECONDS.toMillis(answered - asked)));
 	}
 
 	/**
@@ -47,13 +49,32 @@ final class HealthLog implements AutoCloseable {
 	 */
 	List<String> statuses() {
 		List<String> collapsed = new ArrayList<>();
-		for (NodeProcess.Health health : this.seen) {
-			String status = health.harmonylite() + "/" + health.state();
+		for (Answer answer : this.seen) {
+			String status = answer.health().toString();
 			if (collapsed.isEmpty() || !collapsed.get(collapsed.size() - 1).equals(status)) {
 				collapsed.add(status);
 			}
 		}
 		return collapsed;
+	}
+
+	/**
+	 * Every answer with when it was asked and how long it took, for failure messages: a node that answered slowly
+	 * (the poll gives up after 2 s and records {@code UNREACHABLE}) is told apart from one that said the wrong thing.
+	 * @return one line per change of status, e.g. {@code +12.3 s DOWN/DEGRADED (answered in 40 ms)}
+	 */
+	String timeline() {
+		StringBuilder timeline = new StringBuilder();
+		String previous = null;
+		for (Answer answer : this.seen) {
+			String status = answer.health().toString();
+			if (!status.equals(previous)) {
+				timeline.append(String.format("%n+%.1f s %s (answered in %d ms)", answer.askedAtMillis() / 1000.0,
+						status, answer.tookMillis()));
+				previous = status;
+			}
+		}
+		return timeline.toString();
 	}
 
 	@Override
@@ -65,6 +86,9 @@ final class HealthLog implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private record Answer(NodeProcess.Health health, long askedAtMillis, long tookMillis) {
 	}
 
 }

@@ -2,9 +2,7 @@ package io.harmonylite.faults;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,11 +15,11 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.support.JsonValue;
-import org.junit.jupiter.api.AfterEach;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,25 +35,15 @@ class HostileMessageFaultIntegrationTests {
 
 	private static final int HOSTILE = 8;
 
-	// Kept when the scenario fails: the nodes' logs are there.
-	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
-	Path dir;
-
-	private FaultCluster cluster;
-
-	@AfterEach
-	void stop() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+	@RegisterExtension
+	final FaultClusters clusters = new FaultClusters();
 
 	@Test
 	void hostileMessagesAreDeadLetteredOnEveryNodeAndNeverStopReplication() throws Exception {
-		this.cluster = FaultCluster.onLoopback(this.dir, 3, "--harmonylite.replication.replicas=3",
+		FaultCluster cluster = this.clusters.onLoopback(3, "--harmonylite.replication.replicas=3",
 				"--harmonylite.ignore-tables=secrets", "--harmonylite.schema.unknown-hash-quarantine=5s");
-		try (Workload workload = new Workload(this.cluster.databases(), 20);
-				Connection nats = Nats.connect(this.cluster.node(1).natsUrl())) {
+		try (Workload workload = new Workload(cluster.databases(), 20);
+				Connection nats = Nats.connect(cluster.node(1).natsUrl())) {
 			JetStream jetStream = nats.jetStream();
 			workload.awaitMore(60);
 			for (byte[] message : hostileMessages()) {
@@ -64,8 +52,8 @@ class HostileMessageFaultIntegrationTests {
 			}
 			workload.awaitMore(60);
 			workload.close();
-			this.cluster.awaitConverged(workload, Duration.ofSeconds(90));
-			for (NodeProcess node : this.cluster.nodes()) {
+			cluster.awaitConverged(workload, Duration.ofSeconds(90));
+			for (NodeProcess node : cluster.nodes()) {
 				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deadLettered(node))
 					.as("messages dead-lettered by node %d", node.id())
 					.isEqualTo(HOSTILE));
@@ -91,19 +79,11 @@ class HostileMessageFaultIntegrationTests {
 				codec.encode(change("tags", row("id", 3L, "name", "from the future"), "f".repeat(64))));
 	}
 
-	private static ChangeEvent change(String table, Map<String, Object> row, String schemaHash) {
+	private static ChangeEvent change(String table, Map<String, @Nullable Object> row, String schemaHash) {
 		// Versioned, as every node of this release writes them.
 		long now = System.currentTimeMillis();
 		return new ChangeEvent(99, 1, table, Operation.INSERT, row, List.of("id"), now, schemaHash)
 			.withHlc(Version.hlcOf(now));
-	}
-
-	private static Map<String, Object> row(Object... columnsAndValues) {
-		Map<String, Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
 	}
 
 	private static void publish(JetStream jetStream, byte[] message) throws IOException, JetStreamApiException {

@@ -1,12 +1,9 @@
 package io.harmonylite.faults;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,35 +19,25 @@ class LargeTransactionFaultIntegrationTests {
 
 	private static final int ROWS = 200_000;
 
-	// Kept when the scenario fails: the nodes' logs are there.
-	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
-	Path dir;
-
-	private FaultCluster cluster;
-
-	@AfterEach
-	void stop() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+	@RegisterExtension
+	final FaultClusters clusters = new FaultClusters();
 
 	@Test
 	void largeTransactionWithLargeBlobReachesEveryNode() {
-		this.cluster = FaultCluster.onLoopback(this.dir, 3, "--harmonylite.replication.replicas=3");
-		try (Workload workload = new Workload(this.cluster.databases(), 20)) {
+		FaultCluster cluster = this.clusters.onLoopback(3, "--harmonylite.replication.replicas=3");
+		try (Workload workload = new Workload(cluster.databases(), 20)) {
 			long started = System.nanoTime();
-			Databases.sqlite3(this.cluster.node(1).dbPath(), "BEGIN;"
+			Databases.sqlite3(cluster.node(1).dbPath(), "BEGIN;"
 					+ "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " + ROWS + ") "
 					+ "INSERT INTO events (id, origin, seq, payload) SELECT 5000000000 + x, 1, 0, 'bulk row ' || x FROM n;"
 					+ "INSERT INTO blobs (id, data) VALUES (1, randomblob(5 * 1024 * 1024));"
 					+ "COMMIT;");
 			workload.close();
-			this.cluster.awaitConverged(workload, Duration.ofMinutes(3));
+			cluster.awaitConverged(workload, Duration.ofMinutes(3));
 			logger.info("{} rows and a 5 MB BLOB reached every node {} ms after the commit", ROWS,
 					Duration.ofNanos(System.nanoTime() - started).toMillis());
-			String blob = Databases.checksum(this.cluster.node(1).dbPath(), "blobs");
-			for (NodeProcess node : this.cluster.nodes()) {
+			String blob = Databases.checksum(cluster.node(1).dbPath(), "blobs");
+			for (NodeProcess node : cluster.nodes()) {
 				assertThat(Databases.checksum(node.dbPath(), "blobs")).as("blobs on node %d", node.id()).isEqualTo(blob);
 				assertThat(Databases.count(node.dbPath(), "events")).as("events on node %d", node.id())
 					.isGreaterThanOrEqualTo(ROWS);

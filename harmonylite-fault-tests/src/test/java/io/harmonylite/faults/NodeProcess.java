@@ -2,9 +2,14 @@ package io.harmonylite.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +33,8 @@ final class NodeProcess implements AutoCloseable {
 
 	private static final String JAR = System.getProperty("harmonylite.node.jar",
 			"../harmonylite-node/target/harmonylite.jar");
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final Spec spec;
 
@@ -203,21 +210,45 @@ final class NodeProcess implements AutoCloseable {
 	 * @return the health, {@link Health#UNREACHABLE} when the node does not answer
 	 */
 	Health health() {
-		Commands.Result result = Commands.run(Commands.inNamespace(this.spec.namespace(), List.of("curl", "-s", "-m",
-				"2", "http://127.0.0.1:" + this.spec.httpPort() + "/actuator/health")));
-		if (result.exitCode() != 0 || !result.output().strip().startsWith("{")) {
+		String body = healthBody();
+		if (body == null || !body.strip().startsWith("{")) {
 			return Health.UNREACHABLE;
 		}
 		try {
-			JsonValue json = JsonParser.parse(result.output());
+			JsonValue json = JsonParser.parse(body);
 			JsonValue component = path(json, "components", "harmonylite");
 			JsonValue details = (component != null) ? component.map.get("details") : null;
 			JsonValue state = (details != null) ? details.map.get("state") : null;
 			return new Health(string(json.map.get("status")), (component != null) ? string(component.map.get("status")) : "?",
-					(state != null) ? state.string : "?", result.output());
+					(state != null) ? state.string : "?", body);
 		}
 		catch (IOException ex) {
-			return new Health("?", "?", "?", result.output());
+			return new Health("?", "?", "?", body);
+		}
+	}
+
+	/**
+	 * The health endpoint's answer within 2 s: over HTTP from here for a node on the loopback interface (a poll
+	 * costs milliseconds, so short states are seen), with curl inside the node's namespace otherwise; {@code null}
+	 * when it does not answer.
+	 */
+	private String healthBody() {
+		String url = "http://127.0.0.1:" + this.spec.httpPort() + "/actuator/health";
+		if (this.spec.namespace() != null) {
+			Commands.Result result = Commands.run(Commands.inNamespace(this.spec.namespace(),
+					List.of("curl", "-s", "-m", "2", url)));
+			return (result.exitCode() == 0) ? result.output() : null;
+		}
+		try {
+			return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+					HttpResponse.BodyHandlers.ofString()).body();
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
 		}
 	}
 

@@ -27,6 +27,13 @@ class PartitionFaultIntegrationTests {
 	private static final int RATE = 40;
 
 	// Kept when the scenario fails: the nodes' logs are there.
+	/**
+	 * The routes' reconnect (about 1 s), nats-server's re-election of the meta and stream leaders the rejoining server
+	 * disrupts (a random 4-9 s election timeout each, in parallel), this node's own share, and room for a loaded
+	 * machine (15.5 s once at load average 34).
+	 */
+	private static final Duration PARTITION_HEALING = Duration.ofSeconds(20);
+
 	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path dir;
 
@@ -52,16 +59,19 @@ class PartitionFaultIntegrationTests {
 			workload.awaitMore(20L * RATE * 3);
 			// Usually said within seconds; when the cut-off server led a stream, only once its leadership lapsed.
 			await().atMost(Duration.ofSeconds(60))
-				.untilAsserted(() -> assertThat(health.statuses()).as("the partitioned node's health")
+				.untilAsserted(() -> assertThat(health.statuses()).as("the partitioned node's health: %s", health.timeline())
 					.anyMatch((status) -> status.startsWith("DEGRADED") || status.startsWith("DOWN")));
 			heal(namespaces, isolated);
 			long healed = System.nanoTime();
 			workload.close();
 			this.cluster.awaitConverged(workload, Duration.ofSeconds(90));
 			Duration healing = Duration.ofNanos(System.nanoTime() - healed);
-			logger.info("Converged {} ms after the partition healed ({})", healing.toMillis(),
-					namespaces ? "network namespaces" : "SIGSTOP fallback");
-			assertThat(healing).as("time to converge after the partition healed").isLessThan(Duration.ofSeconds(10));
+			logger.info("Converged {} ms after the partition healed ({}); node {}'s health: {}", healing.toMillis(),
+					namespaces ? "network namespaces" : "SIGSTOP fallback", isolated.id(), health.timeline());
+			// A frozen server heals within 10 s (ProcessFaultIntegrationTests). A cut-off server campaigned with ever
+			// higher Raft terms; when it rejoins, the JetStream meta leader and the stream's leader step down and the
+			// next ones are elected after a random 4-9 s timeout, before which nothing is published or consumed.
+			assertThat(healing).as("time to converge after the partition healed").isLessThan(PARTITION_HEALING);
 			FaultCluster.awaitUp(isolated, Duration.ofSeconds(60));
 		}
 	}

@@ -70,7 +70,7 @@ class ProcessFaultIntegrationTests {
 			this.cluster.awaitConverged(workload, CONVERGE);
 			logger.info("Converged {} ms after the killed node was up again", millisSince(up));
 			// Node 1 may say DEGRADED (a shard stalled for 5 s while its consumer moved off node 2's server), never DOWN.
-			assertThat(survivor.statuses()).as("node 1's health while node 2 was down")
+			assertThat(survivor.statuses()).as("node 1's health while node 2 was down: %s", survivor.timeline())
 				.noneMatch((status) -> status.startsWith("DOWN"))
 				.last()
 				.isEqualTo("UP/RUNNING");
@@ -92,9 +92,9 @@ class ProcessFaultIntegrationTests {
 			workload.awaitMore(100);
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
-			logger.info("Converged {} ms after the nats-server was killed (its writes went on meanwhile)",
-					millisSince(killedAt));
-			assertThat(health.statuses()).as("node 2's health while its server was down")
+			logger.info("Converged {} ms after the nats-server was killed (its writes went on meanwhile); node 2's "
+					+ "health: {}", millisSince(killedAt), health.timeline());
+			assertThat(health.statuses()).as("node 2's health while its server was down: %s", health.timeline())
 				.anyMatch((status) -> status.startsWith("DOWN"));
 			FaultCluster.awaitUp(node, FAULT);
 		}
@@ -109,7 +109,7 @@ class ProcessFaultIntegrationTests {
 			node.signalServer("STOP");
 			// About 20 s of writes on every node while node 3's server does not answer.
 			workload.awaitMore(20L * RATE * 3);
-			assertThat(health.statuses()).as("node 3's health while its server was frozen")
+			assertThat(health.statuses()).as("node 3's health while its server was frozen: %s", health.timeline())
 				.anyMatch((status) -> !status.startsWith("UP"));
 			node.signalServer("CONT");
 			workload.close();

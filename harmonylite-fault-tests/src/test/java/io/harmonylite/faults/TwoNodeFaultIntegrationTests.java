@@ -1,12 +1,9 @@
 package io.harmonylite.faults;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,25 +16,15 @@ import static org.awaitility.Awaitility.await;
  */
 class TwoNodeFaultIntegrationTests {
 
-	// Kept when the scenario fails: the nodes' logs are there.
-	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
-	Path dir;
-
-	private FaultCluster cluster;
-
-	@AfterEach
-	void stop() {
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-	}
+	@RegisterExtension
+	final FaultClusters clusters = new FaultClusters();
 
 	@Test
 	void rollingRestartOfTwoNodesConverges() {
-		this.cluster = FaultCluster.onLoopback(this.dir, 2, "--harmonylite.replication.replicas=2");
-		try (Workload workload = new Workload(this.cluster.databases(), 40)) {
-			for (NodeProcess node : this.cluster.nodes()) {
-				NodeProcess other = this.cluster.node(3 - node.id());
+		FaultCluster cluster = this.clusters.onLoopback(2, "--harmonylite.replication.replicas=2");
+		try (Workload workload = new Workload(cluster.databases(), 40)) {
+			for (NodeProcess node : cluster.nodes()) {
+				NodeProcess other = cluster.node(3 - node.id());
 				try (HealthLog alone = new HealthLog(other)) {
 					workload.awaitMore(60);
 					node.stop();
@@ -55,7 +42,7 @@ class TwoNodeFaultIntegrationTests {
 			long restarted = System.nanoTime();
 			workload.awaitMore(60);
 			workload.close();
-			this.cluster.awaitConverged(workload, Duration.ofSeconds(90));
+			cluster.awaitConverged(workload, Duration.ofSeconds(90));
 			LoggerFactory.getLogger(TwoNodeFaultIntegrationTests.class)
 				.info("Converged {} ms after the last node of the rolling restart was up",
 						Duration.ofNanos(System.nanoTime() - restarted).toMillis());

@@ -1,5 +1,6 @@
 package io.harmonylite.nats.embedded;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -150,33 +152,67 @@ class EmbeddedNatsServerIntegrationTests {
 	@Test
 	void serverShouldDieWhenItsJvmIsKilled() throws Exception {
 		int port = FreePorts.one();
-		Path output = this.dir.resolve("child.out");
-		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), EmbeddedServerMain.class.getName(),
-				this.dir.resolve("child-store").toString(), Integer.toString(port))
-			.redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.start();
+		Process child = startChild(port, "unsupervised");
 		try {
-			Pattern ready = Pattern.compile("^READY (\\d+)$", Pattern.MULTILINE);
-			long serverPid = await().atMost(TIMEOUT).until(() -> {
-				Matcher matcher = ready.matcher(Files.readString(output));
-				return matcher.find() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.<Long>empty();
-			}, Optional::isPresent).get();
-			assertThat(isAlive(serverPid)).isTrue();
-			assertThat(FreePorts.isFree(port)).isFalse();
-
+			long serverPid = awaitReady(port);
 			child.destroyForcibly();
 			assertThat(child.waitFor()).isEqualTo(137);
-
-			await().atMost(TIMEOUT).untilAsserted(() -> {
-				assertThat(isAlive(serverPid)).as("nats-server pid %d alive", serverPid).isFalse();
-				assertThat(FreePorts.isFree(port)).isTrue();
-			});
+			awaitGone(serverPid, port);
 		}
 		finally {
 			child.destroyForcibly();
 		}
+	}
+
+	@Test
+	void supervisedServerShouldNotBeRestartedWhileItsJvmShutsDown() throws Exception {
+		int port = FreePorts.one();
+		Process child = startChild(port, "supervised");
+		try {
+			long serverPid = awaitReady(port);
+			// SIGTERM: the shutdown hook stops the server, which its supervisor must not take for a crash.
+			child.destroy();
+			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			awaitGone(serverPid, port);
+			assertThat(Files.readString(this.dir.resolve("child.out"))).as("the child's log")
+				.doesNotContain("exited unexpectedly")
+				.doesNotContain("runs again");
+			await().during(Duration.ofSeconds(2))
+				.atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(FreePorts.isFree(port))
+					.as("port %d free (no server restarted during the shutdown)", port)
+					.isTrue());
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
+	private Process startChild(int port, String mode) throws IOException {
+		return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), EmbeddedServerMain.class.getName(),
+				this.dir.resolve("child-store").toString(), Integer.toString(port), mode)
+			.redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve("child.out").toFile())
+			.start();
+	}
+
+	private long awaitReady(int port) {
+		Pattern ready = Pattern.compile("^READY (\\d+)$", Pattern.MULTILINE);
+		long serverPid = await().atMost(TIMEOUT).until(() -> {
+			Matcher matcher = ready.matcher(Files.readString(this.dir.resolve("child.out")));
+			return matcher.find() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.<Long>empty();
+		}, Optional::isPresent).get();
+		assertThat(isAlive(serverPid)).isTrue();
+		assertThat(FreePorts.isFree(port)).isFalse();
+		return serverPid;
+	}
+
+	private static void awaitGone(long serverPid, int port) {
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(isAlive(serverPid)).as("nats-server pid %d alive", serverPid).isFalse();
+			assertThat(FreePorts.isFree(port)).isTrue();
+		});
 	}
 
 	private Path db() {

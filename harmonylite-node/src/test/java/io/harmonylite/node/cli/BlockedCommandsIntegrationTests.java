@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.event.ChangeEvent;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.harmonylite.node.cli.CommandOutput.row;
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,9 +56,7 @@ class BlockedCommandsIntegrationTests {
 		TestDatabase db = new TestDatabase(this.dir.resolve("node.db"));
 		db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
 		String hash = localHash(db);
-		ReplicationConfig replication = new ReplicationConfig(1, streams(), streams() + "-subject", 1,
-				ReplicationConfig.defaults().maxEntries(), false, false, ReplicationConfig.defaults().publishWindow(),
-				ReplicationConfig.defaults().applyBatchSize());
+		ReplicationConfig replication = CommandOutput.replication(streams());
 		try (NatsNode node = NatsNode.open(NatsConfig.external(nats.url()), replication, 2, db.path())) {
 			node.ensureStreams();
 		}
@@ -70,49 +68,50 @@ class BlockedCommandsIntegrationTests {
 			jetStream.publish(subject, encode(3, row("id", 3L, "title", "Persuasion"), hash));
 		}
 
-		assertThat(run("--show-blocked")).as(stderr()).hasValue(BlockedCommands.BLOCKED_OR_REFUSED);
-		assertThat(stdout()).contains("1 of 1 shard(s) wait", "shard 0 " + streams() + "-0#1 (applied up to 0)",
-				"INSERT Books {id=1}", "schema hash " + UNKNOWN_HASH, "blocked: the shard waits",
-				"neither this node's current (" + hash + ")");
+		assertThat(run("--show-blocked")).as(this.output.stderr()).hasValue(BlockedCommands.BLOCKED_OR_REFUSED);
+		assertThat(this.output.stdout()).contains("1 of 1 shard(s) wait",
+				"shard 0 " + streams() + "-0#1 (applied up to 0)", "INSERT Books {id=1}", "schema hash " + UNKNOWN_HASH,
+				"blocked: the shard waits", "neither this node's current (" + hash + ")");
 
-		assertThat(run("--skip-blocked", "0")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("Skipped message 1 of " + streams() + "-0 to the dead letter",
+		assertThat(run("--skip-blocked", "0")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains("Skipped message 1 of " + streams() + "-0 to the dead letter",
 				"goes on at sequence 2");
 
-		assertThat(run("--show-blocked=0")).as(stderr()).hasValue(BlockedCommands.BLOCKED_OR_REFUSED);
-		assertThat(stdout()).contains(streams() + "-0#2 (applied up to 1)", "INSERT Books {id=2}",
+		assertThat(run("--show-blocked=0")).as(this.output.stderr()).hasValue(BlockedCommands.BLOCKED_OR_REFUSED);
+		assertThat(this.output.stdout()).contains(streams() + "-0#2 (applied up to 1)", "INSERT Books {id=2}",
 				"SQLITE_CONSTRAINT_NOTNULL (permanent");
-		assertThat(run("--skip-blocked=0")).as(stderr()).hasValue(0);
+		assertThat(run("--skip-blocked=0")).as(this.output.stderr()).hasValue(0);
 
-		assertThat(run("--show-blocked")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("0 of 1 shard(s) wait", streams() + "-0#3 (applied up to 2)",
+		assertThat(run("--show-blocked")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains("0 of 1 shard(s) wait", streams() + "-0#3 (applied up to 2)",
 				"applies: it would apply now");
-		assertThat(run("--skip-blocked", "0")).as(stderr()).hasValue(BlockedCommands.BLOCKED_OR_REFUSED);
-		assertThat(stdout()).contains("Not skipped: message 3 would apply now", "(--force)");
+		assertThat(run("--skip-blocked", "0")).as(this.output.stderr()).hasValue(BlockedCommands.BLOCKED_OR_REFUSED);
+		assertThat(this.output.stdout()).contains("Not skipped: message 3 would apply now", "(--force)");
 		assertThat(db.count("Books")).isZero();
 
-		assertThat(run("--list-dead-letters")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("Dead letters of node 1 (2):", streams() + "-0#1 Books",
+		assertThat(run("--list-dead-letters")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains("Dead letters of node 1 (2):", streams() + "-0#1 Books",
 				streams() + "-0#2 Books", "skipped by an operator while the shard waits",
 				"skipped by an operator while SQLite refuses it");
 
-		try (HarmonyLiteEngine engine = HarmonyLiteEngine.builder(NodeCommands.loadConfig(args())).build()) {
+		HarmonyLiteConfig config = NodeCommands.loadConfig(args().toArray(String[]::new));
+		try (HarmonyLiteEngine engine = HarmonyLiteEngine.builder(config).build()) {
 			engine.start();
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(db.rows("SELECT id, title FROM Books")).containsExactly("3|Persuasion"));
 			assertThat(run("--skip-blocked", "0", "--force")).hasValue(NodeCommands.FAILED);
-			assertThat(stderr()).contains("--skip-blocked failed: Node 1 is running", "stop it first");
+			assertThat(this.output.stderr()).contains("--skip-blocked failed: Node 1 is running", "stop it first");
 			// The refused command did not delete the running node's registry key on its way out.
 			assertThat(run("--show-blocked")).hasValue(NodeCommands.FAILED);
-			assertThat(stderr()).contains("--show-blocked failed: Node 1 is running");
+			assertThat(this.output.stderr()).contains("--show-blocked failed: Node 1 is running");
 			assertThat(engine.isRunning()).isTrue();
 		}
-		assertThat(run("--show-blocked")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains(streams() + "-0#4 (applied up to 3)", "nothing waits");
+		assertThat(run("--show-blocked")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains(streams() + "-0#4 (applied up to 3)", "nothing waits");
 		assertThat(run("--skip-blocked", "1")).hasValue(NodeCommands.FAILED);
-		assertThat(stderr()).contains("--skip-blocked failed", "has no shard 1");
+		assertThat(this.output.stderr()).contains("--skip-blocked failed", "has no shard 1");
 		assertThat(run("--skip-blocked")).hasValue(NodeCommands.FAILED);
-		assertThat(stderr()).contains("name the shard whose message to skip, e.g. --skip-blocked 0");
+		assertThat(this.output.stderr()).contains("name the shard whose message to skip, e.g. --skip-blocked 0");
 	}
 
 	private static String localHash(TestDatabase db) throws SQLException {
@@ -129,28 +128,17 @@ class BlockedCommandsIntegrationTests {
 	}
 
 	private OptionalInt run(String... command) {
-		List<String> args = new ArrayList<>(List.of(args()));
-		args.addAll(List.of(command));
-		return this.output.run(args.toArray(String[]::new));
+		return this.output.run(args(), command);
 	}
 
-	private String[] args() {
-		return new String[] { "--harmonylite.node-id=1", "--harmonylite.db-path=" + this.dir.resolve("node.db"),
-				"--harmonylite.nats.urls=" + nats.url(), "--harmonylite.replication.stream-prefix=" + streams(),
-				"--harmonylite.replication.subject-prefix=" + streams() + "-subject",
-				"--harmonylite.replication.shards=1" };
+	private List<String> args() {
+		List<String> args = CommandOutput.nodeArguments(1, this.dir.resolve("node.db"), nats.url(), streams());
+		args.add("--harmonylite.replication.shards=1");
+		return args;
 	}
 
 	private String streams() {
 		return "bl-" + Integer.toHexString(this.dir.hashCode());
-	}
-
-	private String stdout() {
-		return this.output.stdout();
-	}
-
-	private String stderr() {
-		return this.output.stderr();
 	}
 
 }

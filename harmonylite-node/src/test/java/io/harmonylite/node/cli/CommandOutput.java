@@ -3,11 +3,12 @@ package io.harmonylite.node.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 
-import org.jspecify.annotations.Nullable;
+import io.harmonylite.replicate.ReplicationConfig;
 
 /**
  * Runs one-shot commands as the jar does and keeps what the last one printed, for the command tests.
@@ -30,25 +31,50 @@ final class CommandOutput {
 				new PrintStream(this.err, true, StandardCharsets.UTF_8));
 	}
 
+	/**
+	 * Runs a command after the arguments that choose the node.
+	 * @param nodeArguments the node's arguments, e.g. {@link #nodeArguments}
+	 * @param command the command and its arguments
+	 * @return the exit code, empty when the arguments name no command
+	 */
+	OptionalInt run(List<String> nodeArguments, String... command) {
+		List<String> args = new ArrayList<>(nodeArguments);
+		args.addAll(List.of(command));
+		return run(args.toArray(String[]::new));
+	}
+
+	/**
+	 * The arguments that point a command at a node's database and at a test's streams, as {@link #replication}
+	 * describes them.
+	 * @param nodeId the node
+	 * @param db the node's database
+	 * @param natsUrl the nats-server
+	 * @param streams the stream prefix; subjects start with {@code <streams>-subject}
+	 * @return the arguments, which a test may add to
+	 */
+	static List<String> nodeArguments(int nodeId, Path db, String natsUrl, String streams) {
+		return new ArrayList<>(List.of("--harmonylite.node-id=" + nodeId, "--harmonylite.db-path=" + db,
+				"--harmonylite.nats.urls=" + natsUrl, "--harmonylite.replication.stream-prefix=" + streams,
+				"--harmonylite.replication.subject-prefix=" + streams + "-subject"));
+	}
+
+	/**
+	 * The replication settings of a node run with {@link #nodeArguments}: one shard of one replica.
+	 * @param streams the stream prefix
+	 * @return the settings
+	 */
+	static ReplicationConfig replication(String streams) {
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		return new ReplicationConfig(1, streams, streams + "-subject", 1, defaults.maxEntries(), false, false,
+				defaults.publishWindow(), defaults.applyBatchSize());
+	}
+
 	String stdout() {
 		return this.out.toString(StandardCharsets.UTF_8);
 	}
 
 	String stderr() {
 		return this.err.toString(StandardCharsets.UTF_8);
-	}
-
-	/**
-	 * A row of a change.
-	 * @param columnsAndValues column, value, column, value…
-	 * @return the row in that order
-	 */
-	static Map<String, @Nullable Object> row(@Nullable Object... columnsAndValues) {
-		Map<String, @Nullable Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < columnsAndValues.length; i += 2) {
-			row.put((String) columnsAndValues[i], columnsAndValues[i + 1]);
-		}
-		return row;
 	}
 
 }

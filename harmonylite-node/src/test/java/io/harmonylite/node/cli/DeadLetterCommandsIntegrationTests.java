@@ -1,7 +1,6 @@
 package io.harmonylite.node.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.harmonylite.node.cli.CommandOutput.row;
+import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,9 +42,7 @@ class DeadLetterCommandsIntegrationTests {
 	void deadLettersShouldBeListedAndReappliedAfterTheFixWithExitTwoWhileSomeStillFail() {
 		TestDatabase db = new TestDatabase(this.dir.resolve("node.db"));
 		db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
-		ReplicationConfig replication = new ReplicationConfig(1, streams(), streams() + "-subject", 1,
-				ReplicationConfig.defaults().maxEntries(), false, false, ReplicationConfig.defaults().publishWindow(),
-				ReplicationConfig.defaults().applyBatchSize());
+		ReplicationConfig replication = CommandOutput.replication(streams());
 		try (NatsNode node = NatsNode.open(NatsConfig.external(nats.url()), replication, 1, db.path())) {
 			node.ensureStreams();
 			deadLetter(node, 1, 1, "Books", row("id", 5L, "title", "Emma", "isbn", "978-0"), "no column isbn");
@@ -55,20 +52,23 @@ class DeadLetterCommandsIntegrationTests {
 			deadLetter(other, 2, 1, "Books", row("id", 5L, "title", "Emma", "isbn", "978-0"), "no column isbn");
 		}
 
-		assertThat(run("--list-dead-letters")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("Dead letters of node 1 (2):", "#1 " + streams() + "-0#1 Books",
+		assertThat(run("--list-dead-letters")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains("Dead letters of node 1 (2):", "#1 " + streams() + "-0#1 Books",
 				"#2 " + streams() + "-0#2 Books", "no column isbn").doesNotContain("#3 ");
 
 		db.execute("ALTER TABLE Books ADD COLUMN isbn TEXT");
-		assertThat(run("--reapply-dead-letters", "Books")).as(stderr()).hasValue(DeadLetterCommands.STILL_FAILING);
-		assertThat(stdout()).contains("Re-applied 1 dead letter(s) on node 1; 0 re-applied before; 1 still failing",
-				"still failing #2", "NOT NULL");
+		assertThat(run("--reapply-dead-letters", "Books")).as(this.output.stderr())
+			.hasValue(DeadLetterCommands.STILL_FAILING);
+		assertThat(this.output.stdout()).contains(
+				"Re-applied 1 dead letter(s) on node 1; 0 re-applied before; 1 still failing", "still failing #2",
+				"NOT NULL");
 		assertThat(db.rows("SELECT id, title, isbn FROM Books")).containsExactly("5|Emma|978-0");
 
-		assertThat(run("--reapply-dead-letters=1-1")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("Re-applied 0 dead letter(s) on node 1; 1 re-applied before; 0 still failing");
+		assertThat(run("--reapply-dead-letters=1-1")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout())
+			.contains("Re-applied 0 dead letter(s) on node 1; 1 re-applied before; 0 still failing");
 		assertThat(run("--reapply-dead-letters", "2-1")).hasValue(NodeCommands.FAILED);
-		assertThat(stderr()).contains("--reapply-dead-letters failed", "10-20");
+		assertThat(this.output.stderr()).contains("--reapply-dead-letters failed", "10-20");
 	}
 
 	private void deadLetter(NatsNode node, long origin, long sequence, String table,
@@ -82,24 +82,12 @@ class DeadLetterCommandsIntegrationTests {
 	}
 
 	private OptionalInt run(String... command) {
-		List<String> args = new ArrayList<>(List.of("--harmonylite.node-id=1",
-				"--harmonylite.db-path=" + this.dir.resolve("node.db"), "--harmonylite.nats.urls=" + nats.url(),
-				"--harmonylite.replication.stream-prefix=" + streams(),
-				"--harmonylite.replication.subject-prefix=" + streams() + "-subject"));
-		args.addAll(List.of(command));
-		return this.output.run(args.toArray(String[]::new));
+		return this.output.run(CommandOutput.nodeArguments(1, this.dir.resolve("node.db"), nats.url(), streams()),
+				command);
 	}
 
 	private String streams() {
 		return "dl-" + Integer.toHexString(this.dir.hashCode());
-	}
-
-	private String stdout() {
-		return this.output.stdout();
-	}
-
-	private String stderr() {
-		return this.output.stderr();
 	}
 
 }

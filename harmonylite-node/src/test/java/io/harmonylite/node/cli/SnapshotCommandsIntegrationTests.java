@@ -1,7 +1,6 @@
 package io.harmonylite.node.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -39,21 +38,21 @@ class SnapshotCommandsIntegrationTests {
 		TestDatabase second = new TestDatabase(this.dir.resolve("second.db"));
 		second.execute(BOOKS);
 
-		assertThat(run(1, first, "--save-snapshot")).as(stderr()).hasValue(0);
-		Matcher saved = Pattern.compile("Saved snapshot (\\S+) of node 1: 2 rows").matcher(stdout());
-		assertThat(saved.find()).as(stdout()).isTrue();
+		assertThat(run(1, first, "--save-snapshot")).as(this.output.stderr()).hasValue(0);
+		Matcher saved = Pattern.compile("Saved snapshot (\\S+) of node 1: 2 rows").matcher(this.output.stdout());
+		assertThat(saved.find()).as(this.output.stdout()).isTrue();
 		String id = saved.group(1);
 
-		assertThat(run(2, second, "--list-snapshots")).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("Snapshots of node 2's cluster (1, newest first):", id, "2 rows");
+		assertThat(run(2, second, "--list-snapshots")).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains("Snapshots of node 2's cluster (1, newest first):", id, "2 rows");
 
-		assertThat(run(2, second, "--restore-snapshot", id)).as(stderr()).hasValue(0);
-		assertThat(stdout()).contains("Restored snapshot " + id + " into " + second.path());
+		assertThat(run(2, second, "--restore-snapshot", id)).as(this.output.stderr()).hasValue(0);
+		assertThat(this.output.stdout()).contains("Restored snapshot " + id + " into " + second.path());
 		assertThat(second.rows("SELECT id, title FROM Books ORDER BY id")).containsExactly("1|Emma", "2|Dune");
 
 		assertThat(run(2, second, "-restore-snapshot")).as("the newest that fits").hasValue(0);
 		assertThat(run(2, second, "--restore-snapshot=20990101T000000000Z-n9-aaaaaa")).hasValue(1);
-		assertThat(stderr()).contains("--restore-snapshot failed", "20990101T000000000Z-n9-aaaaaa");
+		assertThat(this.output.stderr()).contains("--restore-snapshot failed", "20990101T000000000Z-n9-aaaaaa");
 	}
 
 	@Test
@@ -63,35 +62,24 @@ class SnapshotCommandsIntegrationTests {
 		TestDatabase other = new TestDatabase(this.dir.resolve("other.db"));
 		other.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL, isbn TEXT)",
 				"INSERT INTO Books VALUES (7, 'kept', 'x')");
-		assertThat(run(1, first, "--save-snapshot")).as(stderr()).hasValue(0);
+		assertThat(run(1, first, "--save-snapshot")).as(this.output.stderr()).hasValue(0);
 
 		assertThat(run(2, other, "--restore-snapshot")).hasValue(SnapshotCommands.NOTHING_RESTORED);
 
-		assertThat(stdout()).contains("No snapshot restored; " + other.path() + " is unchanged.", "schema hash");
+		assertThat(this.output.stdout()).contains("No snapshot restored; " + other.path() + " is unchanged.",
+				"schema hash");
 		assertThat(other.rows("SELECT id, title FROM Books")).containsExactly("7|kept");
 	}
 
 	private OptionalInt run(int nodeId, TestDatabase db, String... command) {
-		List<String> args = new ArrayList<>(List.of("--harmonylite.node-id=" + nodeId,
-				"--harmonylite.db-path=" + db.path(), "--harmonylite.nats.urls=" + nats.url(),
-				"--harmonylite.replication.stream-prefix=" + streams(),
-				"--harmonylite.replication.subject-prefix=" + streams() + "-subject",
-				"--harmonylite.snapshot.bucket=" + streams(),
-				"--harmonylite.snapshot.work-directory=" + this.dir.resolve("work-" + nodeId)));
-		args.addAll(List.of(command));
-		return this.output.run(args.toArray(String[]::new));
+		List<String> args = CommandOutput.nodeArguments(nodeId, db.path(), nats.url(), streams());
+		args.add("--harmonylite.snapshot.bucket=" + streams());
+		args.add("--harmonylite.snapshot.work-directory=" + this.dir.resolve("work-" + nodeId));
+		return this.output.run(args, command);
 	}
 
 	private String streams() {
 		return "cli-" + Integer.toHexString(this.dir.hashCode());
-	}
-
-	private String stdout() {
-		return this.output.stdout();
-	}
-
-	private String stderr() {
-		return this.output.stderr();
 	}
 
 }
