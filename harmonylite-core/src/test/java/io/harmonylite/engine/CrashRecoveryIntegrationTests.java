@@ -57,7 +57,15 @@ class CrashRecoveryIntegrationTests {
 	void stopEverything() {
 		this.writing.shutdownNow();
 		this.writers.forEach(Writer::close);
-		this.processes.forEach(Process::destroyForcibly);
+		// The nodes' nats-servers too, and every one awaited: a server still writing into the temporary directory
+		// (its watchdog had not noticed its node's death yet) made the directory's clean-up fail on a loaded machine.
+		List<ProcessHandle> all = new ArrayList<>();
+		for (Process process : this.processes) {
+			process.descendants().forEach(all::add);
+			all.add(process.toHandle());
+		}
+		all.forEach(ProcessHandle::destroyForcibly);
+		all.forEach((process) -> process.onExit().completeOnTimeout(process, 30, TimeUnit.SECONDS).join());
 	}
 
 	@Test

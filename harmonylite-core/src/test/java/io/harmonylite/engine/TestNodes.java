@@ -23,9 +23,11 @@ import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.testsupport.Directories;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
+import io.nats.client.impl.Headers;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -248,11 +250,15 @@ final class TestNodes implements BeforeEachCallback, AfterEachCallback {
 		String stream = StreamManager.deadLetterStream(replication());
 		await().atMost(TIMEOUT)
 			.until(() -> connection.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount() == count);
+		// Read by sequence rather than through a consumer: nothing to create, nothing to time out on a loaded machine.
+		JetStreamManagement management = connection.jetStreamManagement();
+		long first = management.getStreamInfo(stream).getStreamState().getFirstSequence();
 		Map<String, String> reasons = new TreeMap<>();
-		for (Message message : deadLetters(connection, count, Duration.ofSeconds(5))) {
-			reasons.put(message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_NODE) + "/"
-					+ message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE),
-					message.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_REASON));
+		for (long sequence = first; sequence < first + count; sequence++) {
+			Headers headers = management.getMessage(stream, sequence).getHeaders();
+			reasons.put(headers.getFirst(JetStreamDeadLetterSink.HEADER_NODE) + "/"
+					+ headers.getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE),
+					headers.getFirst(JetStreamDeadLetterSink.HEADER_REASON));
 		}
 		return reasons;
 	}
