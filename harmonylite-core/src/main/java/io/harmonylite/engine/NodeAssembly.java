@@ -239,6 +239,8 @@ final class NodeAssembly {
 		NodeSnapshots snapshots = (activity != null)
 				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
+		every(scheduler, workers, StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
+				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::restartEmbeddedServer, this.clock));
 		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.
 		every(scheduler, workers, QUARANTINE_CHECK, () -> {
 			if (gate.isPaused()) {

@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,45 @@ public final class NatsNode implements AutoCloseable {
 			}
 		}
 		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
+	}
+
+	/**
+	 * The streams whose replica on this node's embedded server is stuck (see {@link StuckReplica}).
+	 * @param silence how long a replica's leader may go without hearing from it
+	 * @return each stuck stream with what its leader sees; empty with an external or single server, or when
+	 * JetStream does not answer (that is reported elsewhere)
+	 */
+	public List<String> stuckReplicas(Duration silence) {
+		if (this.embeddedServer == null || this.config.replicas() <= 1) {
+			return List.of();
+		}
+		String server = EmbeddedNatsServer.serverName(this.nodeId);
+		List<String> stuck = new ArrayList<>();
+		try {
+			for (String stream : this.management.getStreamNames()) {
+				String problem = StuckReplica.of(server, this.management.getStreamInfo(stream).getClusterInfo(),
+						silence);
+				if (problem != null) {
+					stuck.add(stream + " (" + problem + ")");
+				}
+			}
+		}
+		catch (IOException | JetStreamApiException ex) {
+			logger.debug("Node {}: could not read the streams' replicas: {}", this.nodeId, ex.getMessage());
+			return List.of();
+		}
+		return stuck;
+	}
+
+	/**
+	 * Restarts the embedded server on purpose (see {@link EmbeddedServerSupervisor#rejoin(String)}); does nothing with
+	 * an external server.
+	 * @param reason why, for the log
+	 */
+	public void restartEmbeddedServer(String reason) {
+		if (this.embeddedServer != null) {
+			this.embeddedServer.rejoin(reason);
+		}
 	}
 
 	private static boolean notReady(RuntimeException ex) {

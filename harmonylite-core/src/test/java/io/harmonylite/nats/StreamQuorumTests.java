@@ -3,8 +3,6 @@ package io.harmonylite.nats;
 import java.io.IOException;
 
 import io.nats.client.api.ClusterInfo;
-import io.nats.client.api.StreamInfo;
-import io.nats.client.support.JsonParser;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,13 +64,11 @@ class StreamQuorumTests {
 	}
 
 	private static String replica(String name, boolean current, long activeNanos) {
-		return "{\"name\": \"" + name + "\", \"current\": " + current + ", \"active\": " + activeNanos + "}";
+		return ClusterInfoJson.replica(name, current, activeNanos, 0);
 	}
 
 	private static ClusterInfo cluster(String fields) throws IOException {
-		String json = "{\"config\": {\"name\": \"s\"}, \"created\": \"2026-11-30T07:00:00Z\", \"state\": {}, "
-				+ "\"cluster\": {\"name\": \"harmonylite\", " + fields + "}}";
-		return new StreamInfo(JsonParser.parse(json)).getClusterInfo();
+		return ClusterInfoJson.of(fields);
 	}
 
 }

@@ -75,6 +75,15 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	}
 
 	/**
+	 * The server name of a node's embedded server, as its cluster and the streams' replica lists know it.
+	 * @param nodeId the node's id
+	 * @return {@code harmonylite-node-<id>}
+	 */
+	public static String serverName(long nodeId) {
+		return "harmonylite-node-" + nodeId;
+	}
+
+	/**
 	 * Finds the binary (once), writes the configuration and starts the server, waiting until it accepts client
 	 * connections (not for its cluster peers); does nothing when it is running. A server older than 2.10 runs without
 	 * {@code sync_interval}, which it does not know, and a WARN says that its acknowledgements are not durable.

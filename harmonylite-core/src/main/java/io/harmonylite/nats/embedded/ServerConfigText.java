@@ -31,7 +31,7 @@ final class ServerConfigText {
 		Path store = storeDir.toAbsolutePath();
 		StringBuilder text = new StringBuilder();
 		text.append("# Written by HarmonyLite node ").append(nodeId).append(" at every start; edits are lost.\n");
-		text.append("server_name: ").append(quote("harmonylite-node-" + nodeId)).append('\n');
+		text.append("server_name: ").append(quote(EmbeddedNatsServer.serverName(nodeId))).append('\n');
 		text.append("listen: ").append(quote(EmbeddedNatsServer.CLIENT_HOST + ":" + clientPort)).append('\n');
 		text.append("max_payload: ").append(config.maxPayload()).append('\n');
 		text.append("pid_file: ").append(quote(store.resolve(EmbeddedNatsServer.PID_FILE).toString())).append('\n');
