@@ -92,8 +92,15 @@ public final class ChangePublisher implements Runnable {
 
 	private volatile boolean running = true;
 
-	/** Failed rounds since the last fully acknowledged one; part of the message ids of re-sent messages. */
+	/**
+	 * Rounds that failed so far (and runs restarted) in this process; part of the message ids of re-sent messages. It
+	 * only grows: a message re-sent under the id of one stored before would be dropped by JetStream as a duplicate and
+	 * leave the stream's last word on its rows to an older change.
+	 */
 	private int failedRounds;
+
+	/** Whether {@link #run()} ran before: a restarted run re-sends what the abandoned one had in flight. */
+	private boolean ranBefore;
 
 	/** Set by {@link #retryNow()}: the round waiting for its acknowledgements stops waiting and is sent again. */
 	private volatile boolean retryNow;
@@ -194,12 +201,18 @@ public final class ChangePublisher implements Runnable {
 	 * under new message ids.
 	 */
 	private void publishUntilStopped() {
+		if (this.ranBefore) {
+			this.failedRounds++;
+		}
+		this.ranBefore = true;
 		long cursor = this.reader.resumeAfterId();
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
 		InFlight previous = null;
 		while (this.running) {
 			long roundStart = cursor;
+			// Where to read again when this iteration fails: the start of the oldest round not settled yet.
+			long retryFrom = (previous != null) ? previous.start : cursor;
 			try {
 				List<CapturedChange> batch;
 				String hash;
@@ -264,12 +277,13 @@ public final class ChangePublisher implements Runnable {
 					continue;
 				}
 				InFlight settling = previous;
-				previous = current;
+				// Settled at most once: when settling fails or throws, both rounds are read again from its start.
+				previous = null;
 				if (settle(settling, current)) {
+					previous = current;
 					backoff = Duration.ofMillis(100);
 				}
 				else {
-					previous = null;
 					cursor = settling.start;
 					backOff(backoff);
 					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
@@ -281,15 +295,13 @@ public final class ChangePublisher implements Runnable {
 			}
 			catch (RuntimeException ex) {
 				// Messages of this round may have been stored after one that failed: re-send the round under new ids,
-				// from the start of the round in flight before it, whose acknowledged changes are marked first.
+				// from the start of the oldest round not settled; a round in flight that was not being settled is
+				// settled first, so that its acknowledged changes are marked and skipped.
 				if (previous != null) {
-					cursor = previous.start;
 					settleQuietly(previous);
 					previous = null;
 				}
-				else {
-					cursor = roundStart;
-				}
+				cursor = retryFrom;
 				this.failedRounds++;
 				this.stats.recordFailure();
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
@@ -328,8 +340,8 @@ public final class ChangePublisher implements Runnable {
 		if (!failedShards.isEmpty() && behind != null) {
 			awaitAndMark(behind.sent, failedShards);
 		}
-		this.failedRounds = failedShards.isEmpty() ? 0 : this.failedRounds + 1;
 		if (!failedShards.isEmpty()) {
+			this.failedRounds++;
 			// The rounds are read again from the failed one's start: what was acknowledged must be marked before, so
 			// it is skipped.
 			this.marks.flush();
