@@ -233,9 +233,6 @@ final class NodeAssembly {
 				? deadLetters(nats, receiving.applier(), gate, (changes) -> applyBetweenBatches(loop, receiving, changes))
 				: null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
-		if (receiving != null) {
-			nats.awaitStreamMessages();
-		}
 		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources);
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);

@@ -226,52 +226,6 @@ public final class NatsNode implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Waits until this node's server serves the shard streams' messages, which the consumers read first. A clustered
-	 * embedded server restarted after a {@code kill -9} once answered stream information but kept answering "JetStream
-	 * system temporarily unavailable" to message reads, outside its cluster's JetStream, until it was restarted: such
-	 * a server is restarted once after {@link #REJOIN_AFTER}, as at stream creation. Does nothing with an external or
-	 * single server; the consumers' own retries then wait out what remains.
-	 */
-	public void awaitStreamMessages() {
-		if (this.embeddedServer == null || this.config.replicas() <= 1) {
-			return;
-		}
-		JetStreamRetry retry = this.startupRetry.withDeadline(REJOIN_AFTER);
-		try {
-			for (int shard = 0; shard < this.config.shards(); shard++) {
-				String stream = this.config.streamName(shard);
-				long last = retry.call("read the state of stream " + stream,
-						() -> this.management.getStreamInfo(stream).getStreamState().getLastSequence());
-				if (last > 0) {
-					retry.call("read message " + last + " of stream " + stream, () -> readQuietly(stream, last));
-				}
-			}
-		}
-		catch (JetStreamNotReadyException ex) {
-			this.embeddedServer.rejoin("JetStream does not serve the streams' messages after "
-					+ REJOIN_AFTER.toSeconds() + " s (" + ex.getMessage() + ")");
-		}
-		catch (IOException | JetStreamApiException ex) {
-			// Not a matter of readiness: the consumers' start reports it with its context.
-			logger.debug("Node {}: could not read the streams before starting the consumers: {}", this.nodeId,
-					ex.getMessage());
-		}
-	}
-
-	/** Reads a message; one that is gone (deleted or expired) is as good an answer as any. */
-	private boolean readQuietly(String stream, long sequence) throws IOException, JetStreamApiException {
-		try {
-			this.management.getMessage(stream, sequence);
-		}
-		catch (JetStreamApiException ex) {
-			if (JetStreamRetry.isTransient(ex)) {
-				throw ex;
-			}
-		}
-		return true;
-	}
-
 	private static boolean notReady(RuntimeException ex) {
 		return ex instanceof JetStreamNotReadyException
 				|| (ex.getCause() instanceof JetStreamApiException api && JetStreamRetry.isTransient(api));
