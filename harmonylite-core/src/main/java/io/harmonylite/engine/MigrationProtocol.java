@@ -4,15 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.harmonylite.apply.ApplyLoop;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The schema-migration protocol behind {@link HarmonyLiteEngine#beforeMigration()} and
- * {@link HarmonyLiteEngine#afterMigration()}: before, send what is pending and remove the capture triggers (SQLite
- * refuses some DDL on a column a trigger names); during, keep the schema check from putting them back; after,
- * regenerate capture and the hash and redeliver paused shards. Time is read from the injected {@link Clock}; waits
+ * {@link HarmonyLiteEngine#afterMigration()}: before, send what is pending, hold the apply loop and remove the capture
+ * triggers (SQLite refuses some DDL on a column a trigger names); during, keep the schema check from putting them back
+ * and apply nothing from the cluster (a migration tool that rebuilds a table in several transactions would lose a
+ * change applied in between, and one that reads and then writes in a transaction would fail with SQLITE_BUSY); after,
+ * regenerate capture and the hash, redeliver paused shards and let the apply loop go on. Time is read from the injected {@link Clock}; waits
  * end early when the database changes.
  */
 final class MigrationProtocol {
@@ -35,6 +38,9 @@ final class MigrationProtocol {
 	// When before() removed the triggers of a running node; null outside a migration.
 	private volatile @Nullable Instant startedAt;
 
+	// The apply loop's pause held from before() to after(); null outside a migration.
+	private volatile ApplyLoop.@Nullable Pause applyHeld;
+
 	MigrationProtocol(long nodeId, Clock clock) {
 		this.nodeId = nodeId;
 		this.clock = clock;
@@ -51,9 +57,12 @@ final class MigrationProtocol {
 			return;
 		}
 		flush(node);
+		releaseApply();
+		this.applyHeld = node.holdApply();
 		this.startedAt = this.clock.instant();
 		node.removeTriggers();
-		logger.info("Node {}: capture triggers removed for a schema migration", this.nodeId);
+		logger.info("Node {}: capture triggers removed and replicated changes held for a schema migration",
+				this.nodeId);
 	}
 
 	/**
@@ -62,8 +71,13 @@ final class MigrationProtocol {
 	 */
 	void after(@Nullable Target node) {
 		this.startedAt = null;
-		if (node != null) {
-			node.recomputeSchema();
+		try {
+			if (node != null) {
+				node.recomputeSchema();
+			}
+		}
+		finally {
+			releaseApply();
 		}
 	}
 
@@ -81,9 +95,18 @@ final class MigrationProtocol {
 			return true;
 		}
 		logger.warn("Node {}: a schema migration started {} min ago has not finished (afterMigration() was not "
-				+ "called); regenerating capture anyway", this.nodeId, MIGRATION_TIMEOUT.toMinutes());
+				+ "called); regenerating capture and applying changes from the cluster again", this.nodeId, MIGRATION_TIMEOUT.toMinutes());
 		this.startedAt = null;
+		releaseApply();
 		return false;
+	}
+
+	private void releaseApply() {
+		ApplyLoop.Pause held = this.applyHeld;
+		this.applyHeld = null;
+		if (held != null) {
+			held.close();
+		}
 	}
 
 	/**
@@ -139,6 +162,12 @@ final class MigrationProtocol {
 		 * @throws InterruptedException if interrupted while waiting
 		 */
 		void awaitDatabaseChange(Duration timeout) throws InterruptedException;
+
+		/**
+		 * Stops applying changes from the cluster once the batch in progress has committed, until the pause is closed.
+		 * @return the pause
+		 */
+		ApplyLoop.Pause holdApply();
 
 		/**
 		 * Removes the capture triggers.

@@ -175,6 +175,22 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	}
 
 	@Override
+	public ApplyLoop.Pause holdApply() {
+		if (this.loop == null) {
+			return () -> {
+			};
+		}
+		try {
+			return this.loop.pause();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new HarmonyLiteException("Node " + this.config.nodeId() + " was interrupted while waiting for the "
+					+ "batch being applied to commit before a schema migration", ex);
+		}
+	}
+
+	@Override
 	public void removeTriggers() {
 		this.capture.removeTriggers();
 	}

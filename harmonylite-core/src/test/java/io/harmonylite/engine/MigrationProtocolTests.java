@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class MigrationProtocolTests {
 			throw new AssertionError("the node runs");
 		});
 
-		assertThat(this.node.calls).containsExactly("wake", "await", "wake", "await", "wake", "await", "remove");
+		assertThat(this.node.calls).containsExactly("wake", "await", "wake", "await", "wake", "await", "hold", "remove");
 		assertThat(this.protocol.inProgress()).isTrue();
 	}
 
@@ -52,7 +53,7 @@ class MigrationProtocolTests {
 		});
 
 		// Each wait moves the clock 10 s: the third leaves it at the 30 s deadline.
-		assertThat(this.node.calls).containsExactly("wake", "await", "wake", "await", "wake", "await", "remove");
+		assertThat(this.node.calls).containsExactly("wake", "await", "wake", "await", "wake", "await", "hold", "remove");
 	}
 
 	@Test
@@ -63,7 +64,7 @@ class MigrationProtocolTests {
 		this.protocol.before(this.node, () -> {
 		});
 
-		assertThat(this.node.calls).containsExactly("remove");
+		assertThat(this.node.calls).containsExactly("hold", "remove");
 	}
 
 	@Test
@@ -76,7 +77,8 @@ class MigrationProtocolTests {
 		this.protocol.after(this.node);
 
 		assertThat(this.protocol.inProgress()).isFalse();
-		assertThat(this.node.calls).containsExactly("remove", "recompute");
+		// The changes from the cluster wait until the new schema's hash is known.
+		assertThat(this.node.calls).containsExactly("hold", "remove", "recompute", "release");
 	}
 
 	@Test
@@ -88,17 +90,31 @@ class MigrationProtocolTests {
 
 		assertThat(this.protocol.inProgress()).isFalse();
 		assertThat(this.protocol.inProgress()).isFalse();
+		assertThat(this.node.calls).containsExactly("hold", "remove", "release");
 	}
 
 	@Test
-	void afterWithoutARunningNodeShouldDoNothing() {
+	void aSecondBeforeShouldNotLeaveTheFirstHoldBehind() {
+		this.protocol.before(this.node, () -> {
+		});
+		this.protocol.before(this.node, () -> {
+		});
+
+		this.protocol.after(this.node);
+
+		assertThat(this.node.calls).containsExactly("hold", "remove", "release", "hold", "remove", "recompute",
+				"release");
+	}
+
+	@Test
+	void afterWithoutARunningNodeShouldOnlyLetTheApplyLoopGoOn() {
 		this.protocol.before(this.node, () -> {
 		});
 
 		this.protocol.after(null);
 
 		assertThat(this.protocol.inProgress()).isFalse();
-		assertThat(this.node.calls).containsExactly("remove");
+		assertThat(this.node.calls).containsExactly("hold", "remove", "release");
 	}
 
 	private final class FakeNode implements MigrationProtocol.Target {
@@ -133,6 +149,12 @@ class MigrationProtocolTests {
 		public void awaitDatabaseChange(Duration timeout) {
 			this.calls.add("await");
 			MigrationProtocolTests.this.clock.move(Duration.ofSeconds(10));
+		}
+
+		@Override
+		public ApplyLoop.Pause holdApply() {
+			this.calls.add("hold");
+			return () -> this.calls.add("release");
 		}
 
 		@Override

@@ -101,6 +101,24 @@ class SchemaVersioningIntegrationTests {
 		assertThat(upgraded.status().shards().get(0).deadLettered()).isZero();
 	}
 
+	@Test
+	void changesFromTheClusterShouldWaitUntilAMigrationHereHasFinished() {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		HarmonyLiteEngine migrating = start(1, dbs.get(0));
+		HarmonyLiteEngine other = start(2, dbs.get(1));
+		migrating.beforeMigration();
+		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'Dune')");
+		await().atMost(TIMEOUT).until(() -> other.status().pendingChanges() == 0);
+		// A migration tool may read, then write, or rebuild a table in several steps: nothing may land in between.
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+			.until(() -> dbs.get(0).rows("SELECT * FROM Books").isEmpty());
+
+		migrating.afterMigration();
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(0).rows("SELECT * FROM Books"))
+			.containsExactly("1|Dune"));
+	}
+
 	private ClusterSchemaView cluster() throws Exception {
 		try (Connection connection = Nats.connect(nats.urls().get(0))) {
 			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()
