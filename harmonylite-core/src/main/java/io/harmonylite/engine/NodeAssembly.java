@@ -310,7 +310,8 @@ final class NodeAssembly {
 		AppliedPositions positions = new AppliedPositions(applier.positions());
 		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
 		ShardSupervisor supervisor = new ShardSupervisor(sources, queue, positions, applier::confirmStreamIdentity,
-				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock, gapFound::raise);
+				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock, gapFound::raise,
+				ShardSupervisor.GAP_CONFIRMATION);
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 

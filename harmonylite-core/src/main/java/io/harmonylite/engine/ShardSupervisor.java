@@ -22,13 +22,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts, stops and restarts the source of every shard; it alone starts and stops them. A shard starts from the
- * position applied here unless its stream has a {@link StreamGap}, which is reported instead. A shard paused by a
+ * position applied here unless its stream has a {@link StreamGap}, which is reported instead once it was seen for the
+ * gap confirmation time (a stream that has just elected a leader can answer with an older state for a moment: the
+ * shard is checked again every few seconds meanwhile), and checked again after each redelivery delay: a gap that
+ * goes away (restored, or never real) lets the shard start by itself. A shard paused by a
  * schema mismatch is stopped and restarted after the redelivery delay, or at once when the local schema changes. A
  * shard paused by an operator ({@link ManualPauses}) is stopped and never started until it is resumed.
  */
 final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ShardSupervisor.class);
+
+	/** How long a gap must be seen before it is reported and a snapshot may be restored for it. */
+	static final Duration GAP_CONFIRMATION = Duration.ofSeconds(10);
+
+	/** How often a gap not yet confirmed is checked again. */
+	private static final Duration GAP_RECHECK = Duration.ofSeconds(2);
 
 	private final List<ShardSource> sources;
 
@@ -52,7 +61,12 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
 
+	/** Since when each shard's gap, not yet confirmed, has been seen. */
+	private final Map<Integer, Instant> suspectedGaps = new ConcurrentHashMap<>();
+
 	private final Runnable gapFound;
+
+	private final Duration gapConfirmation;
 
 	private volatile boolean closed;
 
@@ -75,7 +89,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			BiPredicate<String, String> sameStream, ScheduledExecutorService scheduler, Duration redeliveryDelay,
 			long nodeId, ManualPauses manualPauses, Clock clock) {
 		this(sources, queue, positions, sameStream, scheduler, redeliveryDelay, nodeId, manualPauses, clock, () -> {
-		});
+		}, Duration.ZERO);
 	}
 
 	/**
@@ -89,12 +103,14 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 * @param nodeId this node's id, for the logs
 	 * @param manualPauses the shards an operator paused, which are not started
 	 * @param clock tells the time of a manual pause
-	 * @param gapFound told each time a shard does not start because of a gap, e.g. to restore a snapshot
+	 * @param gapFound told each time a shard stops at a newly confirmed gap, e.g. to restore a snapshot
+	 * @param gapConfirmation how long a gap must be seen before it is reported ({@link #GAP_CONFIRMATION})
 	 */
 	ShardSupervisor(List<ShardSource> sources, ApplyQueue queue, AppliedPositions positions,
 			BiPredicate<String, String> sameStream, ScheduledExecutorService scheduler, Duration redeliveryDelay,
-			long nodeId, ManualPauses manualPauses, Clock clock, Runnable gapFound) {
+			long nodeId, ManualPauses manualPauses, Clock clock, Runnable gapFound, Duration gapConfirmation) {
 		this.gapFound = gapFound;
+		this.gapConfirmation = gapConfirmation;
 		this.sources = List.copyOf(sources);
 		this.queue = queue;
 		this.positions = positions;
@@ -123,6 +139,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		this.held = true;
 		this.redeliveries.values().forEach((future) -> future.cancel(false));
 		this.redeliveries.clear();
+		this.suspectedGaps.clear();
 		for (ShardSource source : this.sources) {
 			source.stop();
 			this.queue.discard(source.shard());
@@ -273,21 +290,39 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	private void start(ShardSource source) {
-		if (this.manualPauses.isPaused(source.shard())) {
+		int shard = source.shard();
+		if (this.manualPauses.isPaused(shard)) {
 			logger.info("Node {}: stream {} stays paused by an operator", this.nodeId, source.stream());
 			return;
 		}
 		long applied = this.positions.of(source.stream());
 		StreamGap found = StreamGap.find(source.stream(), applied, source.state(),
 				(identity) -> this.sameStream.test(source.stream(), identity), source::holds);
-		if (found != null) {
-			this.gaps.put(source.shard(), found);
-			logger.error("Node {}: {}", this.nodeId, found.describe());
-			this.gapFound.run();
+		if (found == null) {
+			this.suspectedGaps.remove(shard);
+			if (this.gaps.remove(shard) != null) {
+				logger.info("Node {}: stream {} holds the messages this node needs again; the shard goes on",
+						this.nodeId, source.stream());
+			}
+			source.start(applied, this.queue);
 			return;
 		}
-		this.gaps.remove(source.shard());
-		source.start(applied, this.queue);
+		Instant now = this.clock.instant();
+		Instant since = this.suspectedGaps.computeIfAbsent(shard, (s) -> now);
+		if (Duration.between(since, now).compareTo(this.gapConfirmation) < 0) {
+			logger.warn("Node {}: {} Checking again in {} s before stopping the shard (a stream that has just elected "
+					+ "a leader can answer with an older state).", this.nodeId, found.describe(),
+					GAP_RECHECK.toSeconds());
+			redeliverAfter(shard, GAP_RECHECK);
+			return;
+		}
+		StreamGap reported = this.gaps.put(shard, found);
+		if (reported == null || !reported.problem().equals(found.problem())) {
+			logger.error("Node {}: {}", this.nodeId, found.describe());
+			this.gapFound.run();
+		}
+		// Checked again now and then: a gap that was restored or was never real lets the shard start by itself.
+		redeliverLater(shard);
 	}
 
 	private synchronized void stop(int shard) {
@@ -305,8 +340,10 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			return;
 		}
 		ShardSource source = this.sources.get(shard);
-		logger.info("Node {}: redelivering stream {} from sequence {}", this.nodeId, source.stream(),
-				this.positions.of(source.stream()) + 1);
+		if (!this.gaps.containsKey(shard) && !this.suspectedGaps.containsKey(shard)) {
+			logger.info("Node {}: redelivering stream {} from sequence {}", this.nodeId, source.stream(),
+					this.positions.of(source.stream()) + 1);
+		}
 		try {
 			start(source);
 		}

@@ -2,12 +2,16 @@ package io.harmonylite.nats;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
@@ -45,12 +49,6 @@ public final class NatsNode implements AutoCloseable {
 	/** How long a graceful stop tries to delete this node's schema registry key. */
 	private static final Duration DEREGISTER_DEADLINE = Duration.ofSeconds(2);
 
-	/**
-	 * How long an embedded clustered server may take to make JetStream answer at startup before it is restarted once
-	 * (see {@link EmbeddedServerSupervisor#rejoin(String)}).
-	 */
-	private static final Duration REJOIN_AFTER = Duration.ofSeconds(20);
-
 	private final Connection connection;
 
 	private final @Nullable NatsConnector connector;
@@ -71,6 +69,9 @@ public final class NatsNode implements AutoCloseable {
 
 	private final DurabilityCheck durability;
 
+	/** Runs the {@link JetStreamWatchdog} of a clustered embedded server; {@code null} otherwise. */
+	private final @Nullable ScheduledExecutorService watchdog;
+
 	// Set once the node took part in the schema registry: only then does closing delete its key, so that a command run
 	// on a stopped node never deletes the key of a node with the same id that runs elsewhere.
 	private volatile boolean registering;
@@ -84,9 +85,11 @@ public final class NatsNode implements AutoCloseable {
 	 * @param nodeId this node's id
 	 * @param startupRetry how long startup calls retry while JetStream is unavailable
 	 * @param sync the server's sync setting ({@code always} or an interval), {@code null} when unknown
+	 * @param clustered whether the embedded server is clustered, and so watched by a {@link JetStreamWatchdog}
 	 */
 	NatsNode(Connection connection, @Nullable NatsConnector connector, @Nullable EmbeddedServerSupervisor embeddedServer,
-			ReplicationConfig config, long nodeId, JetStreamRetry startupRetry, @Nullable String sync) {
+			ReplicationConfig config, long nodeId, JetStreamRetry startupRetry, @Nullable String sync,
+			boolean clustered) {
 		this.connection = connection;
 		this.connector = connector;
 		this.embeddedServer = embeddedServer;
@@ -104,6 +107,39 @@ public final class NatsNode implements AutoCloseable {
 		this.replicaGuard = new StreamReplicaGuard(this.management, config.replicas());
 		this.durability = new DurabilityCheck(() -> connection.getServerInfo().getVersion(), sync, config.replicas(),
 				this.replicaGuard::problems);
+		this.watchdog = (embeddedServer != null && clustered) ? watch(embeddedServer) : null;
+	}
+
+	private ScheduledExecutorService watch(EmbeddedServerSupervisor server) {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "harmonylite-jetstream-watchdog-" + this.nodeId);
+			thread.setDaemon(true);
+			return thread;
+		});
+		JetStreamWatchdog watchdog = new JetStreamWatchdog(this.nodeId, this::lookAtJetStream, server::rejoin,
+				Clock.systemUTC());
+		long interval = JetStreamWatchdog.INTERVAL.toMillis();
+		executor.scheduleWithFixedDelay(watchdog, interval, interval, TimeUnit.MILLISECONDS);
+		return executor;
+	}
+
+	/** One request for the account's JetStream information, which a leaderless clustered JetStream refuses. */
+	private JetStreamWatchdog.Look lookAtJetStream() {
+		if (!isConnected()) {
+			return JetStreamWatchdog.Look.NO_ANSWER;
+		}
+		try {
+			this.management.getAccountStatistics();
+			return JetStreamWatchdog.Look.ANSWERS;
+		}
+		catch (JetStreamApiException ex) {
+			return JetStreamRetry.isTransient(ex) ? JetStreamWatchdog.Look.UNAVAILABLE
+					: JetStreamWatchdog.Look.ANSWERS;
+		}
+		catch (IOException | RuntimeException ex) {
+			// Timed out, or the connection dropped meanwhile: a frozen or restarting server is not ours to restart.
+			return JetStreamWatchdog.Look.NO_ANSWER;
+		}
 	}
 
 	/**
@@ -132,7 +168,8 @@ public final class NatsNode implements AutoCloseable {
 			Connection connection = connector.connect(urls);
 			String sync = (server != null) ? server.server().effectiveSync() : ServerSyncProbe.read(connection);
 			NatsNode node = new NatsNode(connection, connector, server, resolved, nodeId,
-					new JetStreamRetry(nats.startupTimeout(), startupCheck(nats)), sync);
+					new JetStreamRetry(nats.startupTimeout(), startupCheck(nats)), sync,
+					nats.embedded().clusterAddr() != null);
 			node.durability.log(nodeId);
 			return node;
 		}
@@ -169,21 +206,8 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	public void ensureStreams() {
 		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
-		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
-		if (this.embeddedServer != null && this.config.replicas() > 1) {
-			try {
-				new StreamManager(this.management, this.config, this.startupRetry.withDeadline(REJOIN_AFTER))
-					.ensureStreams();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!notReady(ex)) {
-					throw ex;
-				}
-				this.embeddedServer.rejoin("JetStream is not ready after " + REJOIN_AFTER.toSeconds() + " s ("
-						+ ex.getMessage() + ")");
-			}
-		}
+		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout,
+		// and the watchdog restarts an embedded server that stays outside its cluster's JetStream meanwhile.
 		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
 	}
 
@@ -224,11 +248,6 @@ public final class NatsNode implements AutoCloseable {
 		if (this.embeddedServer != null) {
 			this.embeddedServer.rejoin(reason);
 		}
-	}
-
-	private static boolean notReady(RuntimeException ex) {
-		return ex instanceof JetStreamNotReadyException
-				|| (ex.getCause() instanceof JetStreamApiException api && JetStreamRetry.isTransient(api));
 	}
 
 	/**
@@ -382,6 +401,9 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
+		if (this.watchdog != null) {
+			this.watchdog.shutdownNow();
+		}
 		deregister();
 		try {
 			this.connection.close();

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.AppliedPositions;
 import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.InMemoryShardSource;
+import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,15 +101,72 @@ class ShardSupervisorTests {
 	@Test
 	void gapShouldBeToldSoThatASnapshotCanBeRestored() {
 		this.first.holding(9, 20, "s0");
-		java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+		AtomicInteger told = new AtomicInteger();
 		ShardSupervisor supervisor = new ShardSupervisor(List.of(this.first, this.second), this.queue, this.positions,
 				(stream, identity) -> true, this.scheduler, Duration.ofMinutes(1), 1, this.pauses, CLOCK,
-				told::incrementAndGet);
+				told::incrementAndGet, Duration.ZERO);
 
 		supervisor.startAll();
 
 		assertThat(told).hasValue(1);
 		assertThat(supervisor.gaps()).containsOnlyKeys(0);
+	}
+
+	@Test
+	void gapSeenForAMomentShouldBeCheckedAgainAndNeverReported() {
+		this.first.holding(9, 20, "s0");
+		AtomicInteger told = new AtomicInteger();
+		ShardSupervisor supervisor = confirming(new MovableClock(NOW), told);
+
+		supervisor.startAll();
+		assertThat(supervisor.gap(0)).as("not reported at first sight").isNull();
+		assertThat(this.first.starts()).isEmpty();
+		// The stream answers with its real state again, as after a leader election.
+		this.first.holding(1, 20, "s0");
+
+		await().atMost(TIMEOUT).until(() -> this.first.starts().size() == 1);
+		assertThat(this.first.starts()).containsExactly(7L);
+		assertThat(supervisor.gap(0)).isNull();
+		assertThat(told).hasValue(0);
+	}
+
+	@Test
+	void gapSeenForTheConfirmationTimeShouldBeReportedOnce() {
+		this.first.holding(9, 20, "s0");
+		AtomicInteger told = new AtomicInteger();
+		MovableClock clock = new MovableClock(NOW);
+		ShardSupervisor supervisor = confirming(clock, told);
+		supervisor.startAll();
+
+		clock.move(ShardSupervisor.GAP_CONFIRMATION);
+
+		await().atMost(TIMEOUT).until(() -> supervisor.gap(0) != null);
+		assertThat(supervisor.gap(0).describe()).contains("no longer holds sequences 8 to 8");
+		assertThat(this.first.starts()).isEmpty();
+		// Checked again after each redelivery delay, told only once.
+		await().atMost(TIMEOUT).until(() -> this.first.stops() >= 3);
+		assertThat(told).hasValue(1);
+	}
+
+	@Test
+	void reportedGapThatGoesAwayShouldLetTheShardStartByItself() {
+		this.first.holding(9, 20, "s0");
+		ShardSupervisor supervisor = supervisor(Duration.ofMillis(20));
+		supervisor.startAll();
+		assertThat(supervisor.gap(0)).isNotNull();
+
+		// E.g. an operator reset the position, or a snapshot filled the gap.
+		this.positions.restored(Map.of("changes-0", 12L));
+
+		await().atMost(TIMEOUT).until(() -> this.first.starts().size() == 1);
+		assertThat(this.first.starts()).containsExactly(12L);
+		assertThat(supervisor.gap(0)).isNull();
+	}
+
+	private ShardSupervisor confirming(Clock clock, AtomicInteger told) {
+		return new ShardSupervisor(List.of(this.first, this.second), this.queue, this.positions,
+				(stream, identity) -> true, this.scheduler, Duration.ofMillis(20), 1, this.pauses, clock,
+				told::incrementAndGet, ShardSupervisor.GAP_CONFIRMATION);
 	}
 
 	@Test
