@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two nodes with embedded, clustered nats-servers under the faults an embedded server brings: its server killed,
- * a node restarted alone, the first node of a cluster started alone.
+ * a node restarted alone, a server whose JetStream stays unavailable, the first node of a cluster started alone.
  */
 class EmbeddedServerFaultsIntegrationTests {
 
@@ -111,6 +111,35 @@ class EmbeddedServerFaultsIntegrationTests {
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(first.status().state()).as("%s", first.status().problems())
 				.isEqualTo(NodeState.RUNNING));
+	}
+
+	@Test
+	void serverWhoseJetStreamStaysUnavailableShouldBeRestartedAndTheNodeReplicateOnceItsPeerIsBack()
+			throws IOException {
+		EmbeddedClusterLayout layout = EmbeddedClusterLayout.of(2, this.dir);
+		List<TestDatabase> dbs = databases(2);
+		ReplicationConfig twoReplicas = ReplicationConfig.defaults().withReplicas(2);
+		HarmonyLiteEngine first = engine(1, dbs.get(0), layout.embedded(1, null), twoReplicas);
+		startTogether(first, engine(2, dbs.get(1), layout.embedded(2, null), twoReplicas));
+		long before = pid(layout.pidFile(1));
+
+		// Alone, node 1's server has no JetStream meta leader: it answers "temporarily unavailable" to every request,
+		// as a server outside its cluster's JetStream does; the watchdog restarts it after 30 s of that.
+		this.engines.remove(1).close();
+		// The pid file is rewritten when the server restarts.
+		await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
+			assertThat(pid(layout.pidFile(1))).isNotEqualTo(before);
+			assertThat(first.status().nats().embeddedServer()).isEqualTo("RUNNING");
+		});
+		dbs.get(0).execute("INSERT INTO items VALUES (1, 1)");
+
+		HarmonyLiteEngine second = engine(2, dbs.get(1), layout.embedded(2, null), twoReplicas);
+		second.start();
+		dbs.get(1).execute("INSERT INTO items VALUES (2, 2)");
+		for (TestDatabase db : dbs) {
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id FROM items ORDER BY id"))
+				.containsExactly("1", "2"));
+		}
 	}
 
 	@Test
