@@ -210,8 +210,8 @@ final class NodeAssembly {
 		Signal snapshotWake = new Signal();
 		// The shards start and stop on a thread of their own: a restart may wait for JetStream, and must not hold up
 		// the maintenance tasks and worker restarts.
-		Receiving receiving = this.config.replicate() ? receiving(sources, startScheduler("shards"), snapshotWake)
-				: null;
+		Receiving receiving = this.config.replicate()
+				? receiving(sources, startScheduler("shards"), snapshotWake, nats.replicas()) : null;
 		step(6, "publishing the schema state to the registry");
 		SchemaRegistry registry = nats.schemaRegistry();
 		SchemaMonitor schema = new SchemaMonitor(node, capture, versions, detector, this.clock, baseline, registry,
@@ -303,7 +303,8 @@ final class NodeAssembly {
 		return new StreamWatch(streams, stalls);
 	}
 
-	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound) {
+	private Receiving receiving(List<ShardSource> sources, ScheduledExecutorService scheduler, Signal gapFound,
+			int replicas) {
 		ChangeApplier applier = this.resources.add(new ChangeApplier(open(), this.clock, this.conflicts,
 				this.counters.conflicts(), this.config.tables(), this.config.ignoreTables()));
 		ApplyQueue queue = new ApplyQueue(this.config.replication().applyBatchSize());
@@ -311,7 +312,8 @@ final class NodeAssembly {
 		ManualPauses pauses = new ManualPauses(this.config.nodeId(), new MetaPauseStore(open()));
 		ShardSupervisor supervisor = new ShardSupervisor(sources, queue, positions, applier::confirmStreamIdentity,
 				scheduler, this.config.schema().nakDelay(), this.config.nodeId(), pauses, this.clock, gapFound::raise,
-				ShardSupervisor.GAP_CONFIRMATION);
+				// Only a replicated stream elects leaders, which may answer with an older state for a moment.
+				(replicas > 1) ? ShardSupervisor.GAP_CONFIRMATION : Duration.ZERO);
 		return new Receiving(applier, queue, positions, supervisor);
 	}
 

@@ -61,8 +61,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
 
-	/** Since when each shard's gap, not yet confirmed, has been seen. */
-	private final Map<Integer, Instant> suspectedGaps = new ConcurrentHashMap<>();
+	/** Each shard's gap not yet confirmed, with since when it has been seen. */
+	private final Map<Integer, SuspectedGap> suspectedGaps = new ConcurrentHashMap<>();
 
 	private final Runnable gapFound;
 
@@ -152,6 +152,14 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 */
 	Map<Integer, StreamGap> gaps() {
 		return Map.copyOf(this.gaps);
+	}
+
+	/**
+	 * The gaps seen but not yet confirmed, each checked again every few seconds: their shards do not run meanwhile.
+	 * @return the gaps by shard, with since when they have been seen
+	 */
+	Map<Integer, SuspectedGap> suspectedGaps() {
+		return Map.copyOf(this.suspectedGaps);
 	}
 
 	/**
@@ -307,12 +315,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			source.start(applied, this.queue);
 			return;
 		}
-		Instant now = this.clock.instant();
-		Instant since = this.suspectedGaps.computeIfAbsent(shard, (s) -> now);
-		if (Duration.between(since, now).compareTo(this.gapConfirmation) < 0) {
-			logger.warn("Node {}: {} Checking again in {} s before stopping the shard (a stream that has just elected "
-					+ "a leader can answer with an older state).", this.nodeId, found.describe(),
-					GAP_RECHECK.toSeconds());
+		if (!this.gaps.containsKey(shard) && !confirmed(shard, found)) {
 			redeliverAfter(shard, GAP_RECHECK);
 			return;
 		}
@@ -323,6 +326,23 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		}
 		// Checked again now and then: a gap that was restored or was never real lets the shard start by itself.
 		redeliverLater(shard);
+	}
+
+	/** Whether a gap not reported yet has been seen for the confirmation time; records it as suspected until then. */
+	private boolean confirmed(int shard, StreamGap found) {
+		Instant now = this.clock.instant();
+		SuspectedGap suspected = this.suspectedGaps.merge(shard, new SuspectedGap(now, found),
+				(first, latest) -> new SuspectedGap(first.since(), latest.gap()));
+		if (Duration.between(suspected.since(), now).compareTo(this.gapConfirmation) >= 0) {
+			this.suspectedGaps.remove(shard);
+			return true;
+		}
+		if (suspected.since().equals(now)) {
+			logger.warn("Node {}: stream {} {}; checking again for {} s before stopping the shard (a stream that has "
+					+ "just elected a leader can answer with an older state)", this.nodeId, found.stream(),
+					found.problem(), this.gapConfirmation.toSeconds());
+		}
+		return false;
 	}
 
 	private synchronized void stop(int shard) {
@@ -363,6 +383,14 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		this.redeliveries.values().forEach((future) -> future.cancel(false));
 		this.redeliveries.clear();
 		this.sources.forEach(ShardSource::stop);
+	}
+
+	/**
+	 * A gap seen but not yet confirmed.
+	 * @param since when it was first seen
+	 * @param gap the gap as last seen
+	 */
+	record SuspectedGap(Instant since, StreamGap gap) {
 	}
 
 }

@@ -144,6 +144,15 @@ final class StatusReport {
 		this.problemSources.forEach((source) -> problems.addAll(source.problems()));
 		// A gap that a snapshot heals (or will, once one fits) is no call for action.
 		boolean healing = snapshots != null && (snapshots.restoring() != null || snapshots.waiting() != null);
+		if (this.supervisor != null) {
+			this.supervisor.suspectedGaps()
+				.forEach((shard, suspected) -> problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.STREAM_GAP,
+						EngineStatus.Severity.DEGRADED, "shard " + shard, "stream " + suspected.gap().stream() + " "
+								+ suspected.gap().problem() + ". Not yet confirmed: a stream that has just elected a leader can answer with an older "
+								+ "state for a moment, so the node checks again for "
+								+ ShardSupervisor.GAP_CONFIRMATION.toSeconds() + " s before it stops the shard.",
+						suspected.since())));
+		}
 		for (EngineStatus.Shard shard : shards) {
 			if (shard.gap() != null) {
 				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.STREAM_GAP,

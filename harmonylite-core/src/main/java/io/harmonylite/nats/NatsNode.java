@@ -194,6 +194,14 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * How many replicas the streams are meant to have, the default resolved from the servers configured.
+	 * @return the replicas
+	 */
+	public int replicas() {
+		return this.config.replicas();
+	}
+
+	/**
 	 * How many times the connection was re-established.
 	 * @return the reconnect count
 	 */

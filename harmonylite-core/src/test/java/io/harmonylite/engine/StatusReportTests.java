@@ -186,6 +186,27 @@ class StatusReportTests {
 	}
 
 	@Test
+	void gapNotYetConfirmedShouldMakeTheNodeDegradedAndSaySo() {
+		this.first.holding(9, 20, "s0");
+		ShardSupervisor supervisor = new ShardSupervisor(List.of(this.first, this.second), new ApplyQueue(10),
+				new AppliedPositions(Map.of("changes-0", 7L)), (stream, identity) -> true, this.scheduler,
+				Duration.ofMinutes(1), 1, this.pauses, Clock.fixed(PAUSED_AT, ZoneOffset.UTC), () -> {
+				}, ShardSupervisor.GAP_CONFIRMATION);
+		supervisor.startAll();
+
+		EngineStatus status = report(supervisor).build();
+
+		assertThat(status.state()).isEqualTo(NodeState.DEGRADED);
+		assertThat(status.shards().get(0).gap()).isNull();
+		assertThat(status.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.STREAM_GAP);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
+			assertThat(problem.reason()).contains("no longer holds sequences 8 to 8", "Not yet confirmed");
+			assertThat(problem.since()).isEqualTo(PAUSED_AT);
+		});
+	}
+
+	@Test
 	void gapShouldBeWaitingForSnapshotWhileTheNodeWaitsForOneAndRestoringDuringARestore() {
 		List<EngineStatus.Shard> gap = List.of(new EngineStatus.Shard(0, "changes-0", 7, 20, 13, false, null, null,
 				"stream changes-0 no longer holds sequences 8 to 8", 0, null));
