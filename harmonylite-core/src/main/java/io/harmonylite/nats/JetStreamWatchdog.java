@@ -74,8 +74,20 @@ final class JetStreamWatchdog implements Runnable {
 		this.clock = clock;
 	}
 
+	/**
+	 * Restarts the server at once for another reason, e.g. stream creation that its cluster's JetStream cannot place
+	 * (a server outside the JetStream cluster that forwards its requests to the meta leader is not answered
+	 * "unavailable"); the next restart for unavailability then waits the usual pause after this one.
+	 * @param reason why, for the log
+	 */
+	synchronized void restartNow(String reason) {
+		this.lastRestart = this.clock.instant();
+		this.unavailableSince = null;
+		this.restartServer.accept(reason);
+	}
+
 	@Override
-	public void run() {
+	public synchronized void run() {
 		Look found = this.look.get();
 		Instant now = this.clock.instant();
 		if (found == Look.ANSWERS) {

@@ -69,8 +69,17 @@ public final class NatsNode implements AutoCloseable {
 
 	private final DurabilityCheck durability;
 
-	/** Runs the {@link JetStreamWatchdog} of a clustered embedded server; {@code null} otherwise. */
-	private final @Nullable ScheduledExecutorService watchdog;
+	/**
+	 * How long stream creation may wait for a clustered embedded server's JetStream before the server is restarted
+	 * once (see {@link EmbeddedServerSupervisor#rejoin(String)}).
+	 */
+	private static final Duration REJOIN_AFTER = Duration.ofSeconds(20);
+
+	/** Watches a clustered embedded server's JetStream; {@code null} otherwise. */
+	private final @Nullable JetStreamWatchdog watchdog;
+
+	/** Runs the watchdog; {@code null} without one. */
+	private final @Nullable ScheduledExecutorService watching;
 
 	// Set once the node took part in the schema registry: only then does closing delete its key, so that a command run
 	// on a stopped node never deletes the key of a node with the same id that runs elsewhere.
@@ -107,17 +116,18 @@ public final class NatsNode implements AutoCloseable {
 		this.replicaGuard = new StreamReplicaGuard(this.management, config.replicas());
 		this.durability = new DurabilityCheck(() -> connection.getServerInfo().getVersion(), sync, config.replicas(),
 				this.replicaGuard::problems);
-		this.watchdog = (embeddedServer != null && clustered) ? watch(embeddedServer) : null;
+		this.watchdog = (embeddedServer != null && clustered)
+				? new JetStreamWatchdog(nodeId, this::lookAtJetStream, embeddedServer::rejoin, Clock.systemUTC())
+				: null;
+		this.watching = (this.watchdog != null) ? watch(this.watchdog) : null;
 	}
 
-	private ScheduledExecutorService watch(EmbeddedServerSupervisor server) {
+	private ScheduledExecutorService watch(JetStreamWatchdog watchdog) {
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "harmonylite-jetstream-watchdog-" + this.nodeId);
 			thread.setDaemon(true);
 			return thread;
 		});
-		JetStreamWatchdog watchdog = new JetStreamWatchdog(this.nodeId, this::lookAtJetStream, server::rejoin,
-				Clock.systemUTC());
 		long interval = JetStreamWatchdog.INTERVAL.toMillis();
 		executor.scheduleWithFixedDelay(watchdog, interval, interval, TimeUnit.MILLISECONDS);
 		return executor;
@@ -214,8 +224,23 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	public void ensureStreams() {
 		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
-		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout,
-		// and the watchdog restarts an embedded server that stays outside its cluster's JetStream meanwhile.
+		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
+		// A server outside its cluster's JetStream can make placement fail instead ("no suitable peers", its requests
+		// answered by the meta leader), which the watchdog does not see: it is restarted once after 20 s.
+		if (this.watchdog != null && this.config.replicas() > 1) {
+			try {
+				new StreamManager(this.management, this.config, this.startupRetry.withDeadline(REJOIN_AFTER))
+					.ensureStreams();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (!notReady(ex)) {
+					throw ex;
+				}
+				this.watchdog.restartNow("JetStream is not ready after " + REJOIN_AFTER.toSeconds() + " s ("
+						+ ex.getMessage() + ")");
+			}
+		}
 		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
 	}
 
@@ -256,6 +281,11 @@ public final class NatsNode implements AutoCloseable {
 		if (this.embeddedServer != null) {
 			this.embeddedServer.rejoin(reason);
 		}
+	}
+
+	private static boolean notReady(RuntimeException ex) {
+		return ex instanceof JetStreamNotReadyException
+				|| (ex.getCause() instanceof JetStreamApiException api && JetStreamRetry.isTransient(api));
 	}
 
 	/**
@@ -409,8 +439,8 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
-		if (this.watchdog != null) {
-			this.watchdog.shutdownNow();
+		if (this.watching != null) {
+			this.watching.shutdownNow();
 		}
 		deregister();
 		try {

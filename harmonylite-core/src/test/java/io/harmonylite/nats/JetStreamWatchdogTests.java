@@ -92,6 +92,18 @@ class JetStreamWatchdogTests {
 		assertThat(this.restarts).hasSize(4);
 	}
 
+	@Test
+	void restartForAnotherReasonShouldCountAsTheLastRestart() {
+		this.watchdog.restartNow("stream creation is not ready after 20 s");
+		this.look = Look.UNAVAILABLE;
+
+		lookFor(JetStreamWatchdog.UNAVAILABLE_FOR);
+		assertThat(this.restarts).containsExactly("stream creation is not ready after 20 s");
+		lookFor(INTERVAL.multipliedBy(2));
+
+		assertThat(this.restarts).hasSize(2);
+	}
+
 	private void lookFor(Duration duration) {
 		for (Duration looked = Duration.ZERO; looked.compareTo(duration) < 0; looked = looked.plus(INTERVAL)) {
 			this.watchdog.run();
