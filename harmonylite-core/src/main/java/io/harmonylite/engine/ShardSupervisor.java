@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -60,6 +61,9 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	private final Map<Integer, ScheduledFuture<?>> redeliveries = new ConcurrentHashMap<>();
 
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
+
+	/** The shards whose source is being started now (its JetStream calls may take seconds). */
+	private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
 
 	/** Each shard's gap not yet confirmed, with since when it has been seen. */
 	private final Map<Integer, SuspectedGap> suspectedGaps = new ConcurrentHashMap<>();
@@ -268,13 +272,13 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	/**
-	 * Whether a shard's source should be delivering now: started, and neither held, paused by an operator, stopped at
-	 * a gap nor waiting for a redelivery.
+	 * Whether a shard's source should be delivering now: started, and neither being started, held, paused by an
+	 * operator, stopped at a gap nor waiting for a redelivery.
 	 * @param shard the shard
 	 * @return {@code true} when its messages are expected to arrive
 	 */
 	boolean delivering(int shard) {
-		return !this.closed && !this.held && !this.redeliveries.containsKey(shard)
+		return !this.closed && !this.held && !this.redeliveries.containsKey(shard) && !this.starting.contains(shard)
 				&& !this.manualPauses.isPaused(shard) && !this.gaps.containsKey(shard);
 	}
 
@@ -298,6 +302,16 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	private void start(ShardSource source) {
+		this.starting.add(source.shard());
+		try {
+			startOrFindGap(source);
+		}
+		finally {
+			this.starting.remove(source.shard());
+		}
+	}
+
+	private void startOrFindGap(ShardSource source) {
 		int shard = source.shard();
 		if (this.manualPauses.isPaused(shard)) {
 			logger.info("Node {}: stream {} stays paused by an operator", this.nodeId, source.stream());

@@ -7,13 +7,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.AppliedPositions;
 import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.InMemoryShardSource;
+import io.harmonylite.apply.ShardSource;
+import io.harmonylite.apply.StreamState;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +165,64 @@ class ShardSupervisorTests {
 		await().atMost(TIMEOUT).until(() -> this.first.starts().size() == 1);
 		assertThat(this.first.starts()).containsExactly(12L);
 		assertThat(supervisor.gap(0)).isNull();
+	}
+
+	@Test
+	void shardBeingStartedShouldNotCountAsDelivering() throws Exception {
+		CountDownLatch answering = new CountDownLatch(1);
+		CountDownLatch asked = new CountDownLatch(1);
+		ShardSource slow = new ShardSource() {
+
+			@Override
+			public int shard() {
+				return 0;
+			}
+
+			@Override
+			public String stream() {
+				return ShardSupervisorTests.this.first.stream();
+			}
+
+			@Override
+			public StreamState state() {
+				// JetStream answering slowly, e.g. just after a leader election.
+				asked.countDown();
+				try {
+					answering.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return ShardSupervisorTests.this.first.state();
+			}
+
+			@Override
+			public boolean holds(long sequence) {
+				return ShardSupervisorTests.this.first.holds(sequence);
+			}
+
+			@Override
+			public void start(long afterSequence, Receiver receiver) {
+				ShardSupervisorTests.this.first.start(afterSequence, receiver);
+			}
+
+			@Override
+			public void stop() {
+				ShardSupervisorTests.this.first.stop();
+			}
+
+		};
+		ShardSupervisor supervisor = new ShardSupervisor(List.of(slow), this.queue, this.positions,
+				(stream, identity) -> true, this.scheduler, Duration.ofMinutes(1), 1, this.pauses, CLOCK);
+
+		supervisor.restartNow(0);
+		assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+
+		// A stall watch asking now must not restart it again: its start has not finished.
+		assertThat(supervisor.delivering(0)).isFalse();
+		answering.countDown();
+		await().atMost(TIMEOUT).until(() -> supervisor.delivering(0));
+		assertThat(this.first.starts()).containsExactly(7L);
 	}
 
 	private ShardSupervisor confirming(Clock clock, AtomicInteger told) {
