@@ -4,16 +4,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.HarmonyLiteException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ClusterWireFormatTests {
 
 	@Test
-	void formatOneShouldBeUsedUntilTheRegistryShowsThatEveryNodeReadsFormatTwo() {
+	void nothingShouldBePublishedUntilTheRegistryWasRead() {
 		ClusterWireFormat format = new ClusterWireFormat(1, 2);
-		assertThat(format.getAsInt()).isEqualTo(1);
+		// Format 1 by default would apply this node's older changes over newer rows (no versions).
+		assertThatExceptionOfType(HarmonyLiteException.class).isThrownBy(format::getAsInt)
+			.withMessageContaining("has not read the schema registry");
+		assertThat(format.refresh(new UnreachableSchemaRegistry())).isEqualTo(ClusterWireFormat.UNDECIDED);
+		assertThatExceptionOfType(HarmonyLiteException.class).isThrownBy(format::getAsInt);
+
 		assertThat(format.refresh(List.of(node(1, 2), node(2, 2), node(3, 2)))).isEqualTo(2);
 		assertThat(format.getAsInt()).isEqualTo(2);
 	}
@@ -29,6 +36,7 @@ class ClusterWireFormatTests {
 	@Test
 	void aNodePinnedToFormatOneShouldPublishFormatOneWhateverTheOthersRead() {
 		ClusterWireFormat pinned = new ClusterWireFormat(3, 1);
+		assertThat(pinned.getAsInt()).isEqualTo(1);
 		assertThat(pinned.refresh(List.of(node(1, 2), node(2, 2)))).isEqualTo(1);
 		assertThat(pinned.ownFormat()).isEqualTo(1);
 	}
