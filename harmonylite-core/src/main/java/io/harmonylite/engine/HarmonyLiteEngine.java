@@ -230,7 +230,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		synchronized (this) {
 			requireStopped("read its shards' next messages from the streams", "show-blocked");
-			try (NodeLock held = lockOffline("{\"action\": \"show-blocked\"}")) {
+			try (NodeLock held = lockOffline(shardOperation("{\"action\": \"show-blocked\"}"))) {
 				return NodeAssembly.offlineShardHeads(this.config, this.clock, shard);
 			}
 		}
@@ -250,7 +250,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		checkedShard(shard);
 		synchronized (this) {
 			requireStopped("skip a shard's next message outside its apply loop", "skip");
-			try (NodeLock held = lockOffline("{\"action\": \"skip\"}")) {
+			try (NodeLock held = lockOffline(shardOperation("{\"action\": \"skip\"}"))) {
 				return NodeAssembly.offlineSkip(this.config, this.clock, shard, force);
 			}
 		}
@@ -266,10 +266,14 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	/**
 	 * Takes the database's lock for an operation on a stopped node's files, refused while a node runs on them (in
 	 * this process or another): it holds its positions in memory and would not see the change.
+	 * @param onTheRunningNode how to do the same on the running node, for the refusal's message
 	 */
-	private NodeLock lockOffline(String operation) {
-		return NodeLock.acquire(this.config.dbPath(), this.config.nodeId(), "stop it first, or use POST "
-				+ "/actuator/harmonylite/shards/{shard} with " + operation + " on it");
+	private NodeLock lockOffline(String onTheRunningNode) {
+		return NodeLock.acquire(this.config.dbPath(), this.config.nodeId(), "stop it first, or " + onTheRunningNode);
+	}
+
+	private static String shardOperation(String operation) {
+		return "use POST /actuator/harmonylite/shards/{shard} with " + operation + " on it";
 	}
 
 	private int checkedShard(int shard) {
@@ -386,8 +390,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			if (this.node != null) {
 				return withSnapshots(operation);
 			}
-			try (NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
-					"stop it first, or use its /actuator/harmonylitesnapshots endpoint");
+			try (NodeLock held = lockOffline("use its /actuator/harmonylitesnapshots endpoint");
 					OfflineSnapshots offline = NodeAssembly.offlineSnapshots(this.config, this.clock)) {
 				return operation.apply(offline);
 			}
@@ -432,8 +435,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			if (this.node != null) {
 				return withDeadLetters(operation);
 			}
-			try (NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
-					"stop it first, or use its /actuator/harmonylite/dead-letters endpoint")) {
+			try (NodeLock held = lockOffline("use its /actuator/harmonylite/dead-letters endpoint")) {
 				return operation.apply(NodeAssembly.offlineDeadLetters(this.config, this.clock));
 			}
 		}
