@@ -48,14 +48,7 @@ final class HealthLog implements AutoCloseable {
 	 * @return the statuses
 	 */
 	List<String> statuses() {
-		List<String> collapsed = new ArrayList<>();
-		for (Answer answer : this.seen) {
-			String status = answer.health().toString();
-			if (collapsed.isEmpty() || !collapsed.get(collapsed.size() - 1).equals(status)) {
-				collapsed.add(status);
-			}
-		}
-		return collapsed;
+		return changes().stream().map((answer) -> answer.health().toString()).toList();
 	}
 
 	/**
@@ -65,16 +58,23 @@ final class HealthLog implements AutoCloseable {
 	 */
 	String timeline() {
 		StringBuilder timeline = new StringBuilder();
-		String previous = null;
-		for (Answer answer : this.seen) {
-			String status = answer.health().toString();
-			if (!status.equals(previous)) {
-				timeline.append(String.format("%n+%.1f s %s (answered in %d ms)", answer.askedAtMillis() / 1000.0,
-						status, answer.tookMillis()));
-				previous = status;
-			}
+		for (Answer answer : changes()) {
+			timeline.append(String.format("%n+%.1f s %s (answered in %d ms)", answer.askedAtMillis() / 1000.0,
+					answer.health(), answer.tookMillis()));
 		}
 		return timeline.toString();
+	}
+
+	/** The answers that said something other than the one before. */
+	private List<Answer> changes() {
+		List<Answer> changes = new ArrayList<>();
+		for (Answer answer : this.seen) {
+			if (changes.isEmpty()
+					|| !changes.get(changes.size() - 1).health().toString().equals(answer.health().toString())) {
+				changes.add(answer);
+			}
+		}
+		return changes;
 	}
 
 	@Override
