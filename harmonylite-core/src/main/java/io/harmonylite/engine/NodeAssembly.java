@@ -296,6 +296,9 @@ final class NodeAssembly {
 		ScheduledExecutorService watcher = startScheduler("streams");
 		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", STREAM_WATCH, () -> {
 			streams.refresh();
+			if (publisher != null && streams.lastFailure() == null) {
+				publisher.answered();
+			}
 			if (stalls != null) {
 				stalls.check();
 			}

@@ -43,6 +43,12 @@ public final class ChangePublisher implements Runnable {
 
 	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
+	/**
+	 * How long a message may go unacknowledged while JetStream answers other requests before it is sent again: a
+	 * message sent into a route that had died (e.g. by a server just thawed from a freeze) is never answered.
+	 */
+	private static final Duration ACK_RESEND = Duration.ofSeconds(5);
+
 	/** How often a wait for acknowledgements checks {@link #retryNow()}. */
 	private static final Duration ACK_SLICE = Duration.ofMillis(100);
 
@@ -105,6 +111,9 @@ public final class ChangePublisher implements Runnable {
 	/** Set by {@link #retryNow()}: the round waiting for its acknowledgements stops waiting and is sent again. */
 	private volatile boolean retryNow;
 
+	/** When JetStream last answered a request of this node ({@link System#nanoTime()}), told by {@link #answered()}. */
+	private volatile long lastAnswer = System.nanoTime();
+
 	/**
 	 * Creates a publisher; run it on its own thread.
 	 * @param reader the change log of this node, used only by this publisher
@@ -156,6 +165,15 @@ public final class ChangePublisher implements Runnable {
 	public void retryNow() {
 		this.retryNow = true;
 		this.signal.raise();
+	}
+
+	/**
+	 * Tells that JetStream answered a request just now (e.g. a stream's state was read): a message that has waited
+	 * {@link #ACK_RESEND} for its acknowledgement although JetStream answered that long after it was sent is sent
+	 * again instead of waiting for its own timeout.
+	 */
+	public void answered() {
+		this.lastAnswer = System.nanoTime();
 	}
 
 	/**
@@ -231,7 +249,7 @@ public final class ChangePublisher implements Runnable {
 				}
 				if (batch.isEmpty()) {
 					if (previous != null && !previous.acknowledged() && !this.retryNow
-							&& previous.age() < ACK_TIMEOUT.toNanos()) {
+							&& previous.age() < ACK_TIMEOUT.toNanos() && !lost(previous.sentAt)) {
 						// Woken by a commit (sent at once) or by the round's last acknowledgement (settled then).
 						this.signal.await(this.pollInterval);
 						continue;
@@ -336,9 +354,9 @@ public final class ChangePublisher implements Runnable {
 	 * @return whether every message of the round was acknowledged
 	 */
 	private boolean settle(InFlight round, @Nullable InFlight behind) throws InterruptedException {
-		Set<Integer> failedShards = awaitAndMark(round.sent, new HashSet<>());
+		Set<Integer> failedShards = awaitAndMark(round.sent, round.sentAt, new HashSet<>());
 		if (!failedShards.isEmpty() && behind != null) {
-			awaitAndMark(behind.sent, failedShards);
+			awaitAndMark(behind.sent, behind.sentAt, failedShards);
 		}
 		if (!failedShards.isEmpty()) {
 			this.failedRounds++;
@@ -352,7 +370,7 @@ public final class ChangePublisher implements Runnable {
 	/** Settles a round after a failure or when stopping; what cannot be settled stays pending and is sent again. */
 	private void settleQuietly(InFlight round) {
 		try {
-			awaitAndMark(round.sent, new HashSet<>());
+			awaitAndMark(round.sent, round.sentAt, new HashSet<>());
 			this.marks.flush();
 		}
 		catch (InterruptedException ex) {
@@ -481,7 +499,8 @@ public final class ChangePublisher implements Runnable {
 				return;
 			}
 			try {
-				previous = awaitAck(ack, System.nanoTime() + ACK_TIMEOUT.toNanos());
+				long chunkSent = System.nanoTime();
+				previous = awaitAck(ack, chunkSent + ACK_TIMEOUT.toNanos(), chunkSent);
 			}
 			catch (ExecutionException | TimeoutException ex) {
 				sent.add(new Sent(shard, List.of(change), CompletableFuture.failedFuture(
@@ -497,17 +516,19 @@ public final class ChangePublisher implements Runnable {
 	 * pending and is sent again behind the failed one, under a new id, so that the stream's last word on each row is
 	 * still the newest change.
 	 * @param sent the messages, in the order sent
+	 * @param sentAt when they were sent ({@link System#nanoTime()})
 	 * @param failedShards shards that failed in a round sent before: none of their messages is marked; the shards that
 	 * fail here are added
 	 * @return the failed shards
 	 */
-	private Set<Integer> awaitAndMark(List<Sent> sent, Set<Integer> failedShards) throws InterruptedException {
+	private Set<Integer> awaitAndMark(List<Sent> sent, long sentAt, Set<Integer> failedShards)
+			throws InterruptedException {
 		List<CapturedChange> acknowledged = new ArrayList<>();
 		boolean warned = !failedShards.isEmpty();
 		long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
 		for (Sent message : sent) {
 			try {
-				awaitAck(message.ack, deadline);
+				awaitAck(message.ack, deadline, sentAt);
 				if (!failedShards.contains(message.shard)) {
 					acknowledged.addAll(message.changes);
 				}
@@ -544,14 +565,19 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Waits for one acknowledgement until the deadline, in short slices so that {@link #retryNow()} ends the wait.
+	 * Waits for one acknowledgement until the deadline, in short slices so that {@link #retryNow()} ends the wait, and
+	 * so does JetStream answering {@link #ACK_RESEND} after the message was sent while it is still unacknowledged.
 	 */
-	private <T> T awaitAck(CompletableFuture<T> ack, long deadline)
+	private <T> T awaitAck(CompletableFuture<T> ack, long deadline, long sentAt)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		while (true) {
 			long remaining = deadline - System.nanoTime();
 			if (this.retryNow && !ack.isDone()) {
 				throw new TimeoutException("JetStream answers again; sending again rather than waiting");
+			}
+			if (lost(sentAt) && !ack.isDone()) {
+				throw new TimeoutException("not acknowledged although JetStream answered " + ACK_RESEND.toSeconds()
+						+ " s after it was sent (the message was lost on the way); sending again");
 			}
 			try {
 				return ack.get(Math.max(0, Math.min(remaining, ACK_SLICE.toNanos())), TimeUnit.NANOSECONDS);
@@ -571,6 +597,11 @@ public final class ChangePublisher implements Runnable {
 		this.reader.markFailed(change.id());
 		this.stats.recordRejected(new RejectedChange(change.id(), event.table(),
 				String.valueOf(event.primaryKeyValues()), ex.getMessage()));
+	}
+
+	/** Whether JetStream answered {@link #ACK_RESEND} after a message was sent: an acknowledgement still missing is lost. */
+	private boolean lost(long sentAt) {
+		return this.lastAnswer - sentAt > ACK_RESEND.toNanos();
 	}
 
 	private static Duration min(Duration a, Duration b) {

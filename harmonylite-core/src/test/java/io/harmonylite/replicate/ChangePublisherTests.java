@@ -142,6 +142,23 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void messageLostOnTheWayShouldBeSentAgainWhenJetStreamAnswersLongAfterIt() throws Exception {
+		writeOneTransaction(10);
+		this.stream.silenceFirstPublish.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
+
+		// JetStream answers the node's other requests all along (a route that died took the message with it).
+		await().atMost(Duration.ofSeconds(15)).until(() -> {
+			this.publisher.answered();
+			return this.reader.pendingCount() == 0;
+		});
+
+		// Sooner than the 30 s acknowledgement timeout.
+		assertThat(this.stream.storedChangeIds()).containsExactlyInAnyOrderElementsOf(allChangeIds(10));
+	}
+
+	@Test
 	void messagesStoredInARoundThatEndedWithAnExceptionShouldBeStoredAgainBehindTheFailedOne() throws Exception {
 		// Three messages (256 + 256 + 88 changes); row 1 is inserted in the first and updated in the second. The first
 		// is not acknowledged, the second is stored, and sending the third throws: the round is over, and the retry
