@@ -68,8 +68,8 @@ class PartitionFaultIntegrationTests {
 			Duration healing = Duration.ofNanos(System.nanoTime() - healed);
 			logger.info("Converged {} ms after the partition healed ({}); node {}'s health: {}", healing.toMillis(),
 					namespaces ? "network namespaces" : "SIGSTOP fallback", isolated.id(), health.timeline());
-			// A frozen server heals within 10 s (ProcessFaultIntegrationTests). A cut-off server campaigned with ever
-			// higher Raft terms; when it rejoins, the JetStream meta leader and the stream's leader step down and the
+			// As after a freeze (ProcessFaultIntegrationTests), but a cut-off server campaigned with ever higher Raft
+			// terms for longer; when it rejoins, the JetStream meta leader and the stream's leader step down and the
 			// next ones are elected after a random 4-9 s timeout, before which nothing is published or consumed.
 			assertThat(healing).as("time to converge after the partition healed").isLessThan(PARTITION_HEALING);
 			FaultCluster.awaitUp(isolated, Duration.ofSeconds(60));
