@@ -129,10 +129,7 @@ class ChangePublisherTests {
 
 	@Test
 	void retryNowShouldSendARoundAgainWithoutWaitingForItsAcknowledgementToTimeOut() throws Exception {
-		writeOneTransaction(10);
-		this.stream.silenceFirstPublish.set(true);
-		startPublisher();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
+		sendTenChangesWhoseFirstMessageIsNeverAcknowledged();
 
 		this.publisher.retryNow();
 
@@ -143,10 +140,7 @@ class ChangePublisherTests {
 
 	@Test
 	void messageLostOnTheWayShouldBeSentAgainWhenJetStreamAnswersLongAfterIt() throws Exception {
-		writeOneTransaction(10);
-		this.stream.silenceFirstPublish.set(true);
-		startPublisher();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
+		sendTenChangesWhoseFirstMessageIsNeverAcknowledged();
 
 		// JetStream answers the node's other requests all along (a route that died took the message with it).
 		await().atMost(Duration.ofSeconds(15)).until(() -> {
@@ -262,6 +256,14 @@ class ChangePublisherTests {
 		}
 		assertThat(ids).hasSize(count);
 		return ids;
+	}
+
+	/** Ten changes in one message, sent into a silence (as into a partition): no acknowledgement ever comes. */
+	private void sendTenChangesWhoseFirstMessageIsNeverAcknowledged() throws Exception {
+		writeOneTransaction(10);
+		this.stream.silenceFirstPublish.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
 	}
 
 	private void startPublisher() {
