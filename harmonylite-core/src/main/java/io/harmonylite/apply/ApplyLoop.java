@@ -282,6 +282,13 @@ public final class ApplyLoop implements Runnable {
 				continue;
 			}
 			resume(message.shard());
+			if (!changes.isEmpty() && changes.size() + events.size() > this.batchSize) {
+				// A message carries up to hundreds of changes: a transaction holds at most the batch size (or one
+				// message), so that a catch-up neither decodes nor writes the whole backlog at once.
+				applyAll(changes, origins);
+				changes.clear();
+				origins.clear();
+			}
 			for (ChangeEvent event : events) {
 				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.withoutDroppedColumns(event)
 						: event, message.position()));

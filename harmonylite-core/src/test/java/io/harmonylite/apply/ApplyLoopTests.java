@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +67,8 @@ class ApplyLoopTests {
 
 	private AppliedPositions positions;
 
+	private final List<Integer> committedBatches = new CopyOnWriteArrayList<>();
+
 	private @Nullable Thread thread;
 
 	@BeforeEach
@@ -87,7 +90,12 @@ class ApplyLoopTests {
 		};
 		this.positions = new AppliedPositions(this.applier.positions());
 		this.loop = new ApplyLoop(this.applier, this.queue, this.positions, this.gate,
-				shards, sink, ApplyListener.NONE, this.codec, Clock.systemUTC(), 100);
+				shards, sink, new ApplyListener() {
+					@Override
+					public void batchApplied(int size, Duration duration) {
+						ApplyLoopTests.this.committedBatches.add(size);
+					}
+				}, this.codec, Clock.systemUTC(), 100);
 		this.logs.start();
 		this.logger.addAppender(this.logs);
 	}
@@ -101,6 +109,19 @@ class ApplyLoopTests {
 		}
 		this.applier.close();
 		this.database.close();
+	}
+
+	@Test
+	void messagesOfManyChangesShouldBeAppliedInTransactionsOfAtMostTheBatchSize() throws Exception {
+		for (long sequence = 1; sequence <= 5; sequence++) {
+			this.queue.receive(messageOfChanges(sequence, 1000 * sequence, 80));
+		}
+
+		start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.positions.of(STREAM) == 5);
+		assertThat(this.database.query("SELECT count(*) FROM t").get(0).get(0)).isEqualTo(1L + 5 * 80);
+		assertThat(this.committedBatches).containsOnly(80).hasSize(5);
 	}
 
 	@Test
@@ -262,6 +283,18 @@ class ApplyLoopTests {
 		ChangeEvent event = new ChangeEvent(2, sequence, table, Operation.INSERT, row, List.of("id"), now, HASH,
 				Version.hlcOf(now) + sequence, null);
 		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encode(event));
+	}
+
+	/** A message of several inserts into {@code t}, with keys from {@code firstId}. */
+	private ReceivedMessage messageOfChanges(long sequence, long firstId, int count) {
+		long now = System.currentTimeMillis();
+		List<byte[]> bodies = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			bodies.add(this.codec.encodeBody(new ChangeEvent(2, firstId + i, "t", Operation.INSERT,
+					row("id", firstId + i, "email", "user" + (firstId + i) + "@example.com"), List.of("id"), now, HASH,
+					Version.hlcOf(now) + i, null), HASH));
+		}
+		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encodeAll(bodies));
 	}
 
 	private void start() {
