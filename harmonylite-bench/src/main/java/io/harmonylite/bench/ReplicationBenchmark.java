@@ -55,6 +55,9 @@ import io.harmonylite.testsupport.NatsTestCluster;
  */
 public final class ReplicationBenchmark {
 
+	/** The standalone node's launcher, which the benchmark runs as a user does. */
+	private static final Path LAUNCHER = Path.of("harmonylite").toAbsolutePath();
+
 	private static final String DDL = "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, year INTEGER)";
 
 	private static final int LAG_RATE = 500;
@@ -528,13 +531,14 @@ public final class ReplicationBenchmark {
 				"--harmonylite.replication.stream-prefix=" + streams,
 				"--harmonylite.replication.subject-prefix=" + streams + "-log", "--harmonylite.replication.replicas=1",
 				"--harmonylite.snapshot.enabled=false", "--server.port=0");
-		String heap = javaOptions.isEmpty() ? "no JVM options, as ./harmonylite without JAVA_OPTS"
-				: "JVM options " + String.join(" ", javaOptions);
+		String heap = javaOptions.isEmpty() ? "run by ./harmonylite without JAVA_OPTS (its default JVM options)"
+				: "run by ./harmonylite with JAVA_OPTS=\"" + String.join(" ", javaOptions) + "\"";
 		System.out.printf("%nthe standalone node (harmonylite.jar) in a process of its own, %s:%n", heap);
 		StandaloneNode node = null;
 		try (Connection connection = SqliteConnections.open(writer.db)) {
 			insert(connection, 1, 1, 1, writer.engine::changesCommitted);
-			node = StandaloneNode.start(jar, javaOptions, properties, this.directory.resolve("standalone-1.log"));
+			node = StandaloneNode.start(LAUNCHER, jar, javaOptions, properties,
+					this.directory.resolve("standalone-1.log"));
 			awaitCount(db, 1);
 			System.out.printf(Locale.ROOT, "startup     process start to replicating (its first replicated row): %.2f s; %s%n",
 					(System.nanoTime() - node.startedAt()) / 1e9, node.describeStartup());
@@ -546,7 +550,8 @@ public final class ReplicationBenchmark {
 			node.close();
 			node = null;
 			insert(connection, 2 + bigRows, catchUpRows, 1000, writer.engine::changesCommitted);
-			node = StandaloneNode.start(jar, javaOptions, properties, this.directory.resolve("standalone-2.log"));
+			node = StandaloneNode.start(LAUNCHER, jar, javaOptions, properties,
+					this.directory.resolve("standalone-2.log"));
 			long first = awaitCountAbove(db, 1 + bigRows);
 			awaitCount(db, 1 + bigRows + catchUpRows);
 			long done = System.nanoTime();

@@ -58,28 +58,33 @@ final class StandaloneNode implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the node.
+	 * Starts the node with the launcher, as a user does ({@code ./harmonylite}, which execs the JVM, so the process is
+	 * the node's JVM).
+	 * @param launcher the {@code harmonylite} script
 	 * @param jar the node's jar
-	 * @param javaOptions options of its JVM, e.g. {@code -Xmx256m}; none, as {@code ./harmonylite} without
-	 * {@code JAVA_OPTS}
+	 * @param javaOptions options of its JVM ({@code JAVA_OPTS}), e.g. {@code -Xmx256m}; none for the launcher's
+	 * defaults
 	 * @param properties its Spring properties, e.g. {@code --harmonylite.node-id=2}
 	 * @param log where its output goes
 	 * @return the started node
 	 */
-	static StandaloneNode start(Path jar, List<String> javaOptions, List<String> properties, Path log)
+	static StandaloneNode start(Path launcher, Path jar, List<String> javaOptions, List<String> properties, Path log)
 			throws IOException {
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(jar + " is missing: build it with ./mvnw -pl harmonylite-node -am package "
 					+ "-DskipTests (./benchmark node does)");
 		}
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-		command.addAll(javaOptions);
-		command.addAll(List.of("-jar", jar.toString()));
+		List<String> command = new ArrayList<>(List.of(launcher.toString()));
 		command.addAll(properties);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().put("HARMONYLITE_JAR", jar.toString());
+		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+		builder.environment().remove("JAVA_OPTS");
+		if (!javaOptions.isEmpty()) {
+			builder.environment().put("JAVA_OPTS", String.join(" ", javaOptions));
+		}
 		long startedAt = System.nanoTime();
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		Process process = builder.start();
 		return new StandaloneNode(process, log, startedAt);
 	}
 
