@@ -182,6 +182,10 @@ final class NodeAssembly {
 
 	private RunningNode assemble() {
 		long node = this.config.nodeId();
+		// NATS is reached (its embedded server started) while the database steps run.
+		BackgroundOpening<NatsNode> natsOpening = this.resources.add(BackgroundOpening.start(
+				"harmonylite-nats-open-" + node,
+				() -> NatsNode.open(this.config.nats(), this.config.replication(), node, this.config.dbPath())));
 		step(1, "opening database {}", this.config.dbPath());
 		Connection captureConnection = open();
 		this.captureUndo = FirstCaptureUndo.before(node, this.config.dbPath(), captureConnection);
@@ -197,8 +201,7 @@ final class NodeAssembly {
 		CaptureState captureState = captureState(open());
 		step(4, "connecting to NATS ({})",
 				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
-		NatsNode nats = this.resources.add(NatsNode.open(this.config.nats(), this.config.replication(), node,
-				this.config.dbPath()));
+		NatsNode nats = natsOpening.join();
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
 		ScheduledExecutorService scheduler = startScheduler("maintenance");
