@@ -211,12 +211,11 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Sends round after round. While a backlog lasts (a round reads a full batch), each round is read and sent while
-	 * the one before awaits its acknowledgements (two rounds in flight at most), so that the servers store one round
-	 * while the next is read; otherwise a round is settled before the next is read. A round in flight is settled (its
-	 * acknowledged changes handed over for marking) after the next one is sent, or when nothing new is pending; when it
-	 * failed, the round sent behind it is settled at once too, and both are read again from the failed round's start
-	 * under new message ids.
+	 * Sends round after round. Each round is read and sent while the one before awaits its acknowledgements (two rounds
+	 * in flight at most), so that a commit does not wait for the acknowledgement of the round before it, and the servers
+	 * store one round while the next is read. A round in flight is settled (its acknowledged changes handed over for
+	 * marking) after the next one is sent, or when nothing new is pending; when it failed, the round sent behind it is
+	 * settled at once too, and both are read again from the failed round's start under new message ids.
 	 */
 	private void publishUntilStopped() {
 		if (this.ranBefore) {
@@ -276,20 +275,6 @@ public final class ChangePublisher implements Runnable {
 				InFlight current = inFlight(roundStart, send(batch, hash, epoch,
 						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked));
 				cursor = batch.get(batch.size() - 1).id();
-				if (previous == null && batch.size() < this.batchSize) {
-					// No backlog: settled before the next round is read, so that a trickle of changes travels in a
-					// few messages rather than one per commit (each costs the servers a store and every node a
-					// delivery), as with one round in flight.
-					if (settle(current, null)) {
-						backoff = Duration.ofMillis(100);
-					}
-					else {
-						cursor = current.start;
-						backOff(backoff);
-						backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
-					}
-					continue;
-				}
 				if (previous == null) {
 					previous = current;
 					continue;

@@ -182,6 +182,25 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void commitMadeWhileASmallRoundAwaitsItsAcknowledgementShouldBeSentWithoutWaitingForIt() throws Exception {
+		// No backlog: one change, whose acknowledgement is held back; a commit made meanwhile is sent all the same,
+		// rather than after the round before it is acknowledged (which added a round trip to the lag at low rates).
+		writeOneTransaction(1);
+		this.stream.holdFirstAcknowledgement.set(true);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 1);
+
+		execute("INSERT INTO t VALUES (100000, 'while the first round is in flight')");
+		this.publisher.signal();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.stream.calls() == 2);
+		assertThat(this.reader.pendingCount()).isEqualTo(2);
+		this.stream.releaseHeldAcknowledgement();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.storedChangeIds()).hasSize(2).doesNotHaveDuplicates();
+	}
+
+	@Test
 	void roundSentBehindAFailedOneShouldBeStoredAgainBehindItSoThatTheNewestChangeStillWins() throws Exception {
 		// Row 1 is inserted in the first round (1,000 changes) and updated in the second, which is sent before the
 		// first round's failed message is known: the second round must be sent again behind the first.
