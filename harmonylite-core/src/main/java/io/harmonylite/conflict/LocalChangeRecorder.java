@@ -51,7 +51,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalChangeRecorder.class);
 
-	private static final int CHUNK = 10_000;
+	static final int CHUNK = 10_000;
 
 	private static final String META = SqlIdentifiers.quote(ChangeCapture.META_TABLE);
 
@@ -126,9 +126,10 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	/**
 	 * Records what is pending in its own write transaction, for a publisher, and hands over the first {@code limit}
 	 * recorded changes when they follow the publisher's position, so that it does not read them from the change log
-	 * again. Everything pending is recorded, as by {@link #recordPending()}: recording only a round's worth would leave
-	 * the rest of a large transaction to this node's next apply batch, whose queue fills meanwhile. Does not take the
-	 * write lock when nothing new was captured.
+	 * again. At most {@value #CHUNK} changes are recorded per call, so that a large transaction is recorded piece by
+	 * piece while its first pieces are published, and local writers never wait long for the write lock; the next call
+	 * records the next piece (an apply batch records everything pending before it applies). Does not take the write
+	 * lock when nothing new was captured.
 	 * @param after the publisher's position: the last change-log id it read
 	 * @param limit the most changes to hand over
 	 * @return the highest change-log id recorded, with the first recorded changes when this recorder's cursor was at
@@ -147,7 +148,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				// Read again under the write lock: an apply batch may have recorded changes since.
 				boolean follows = cursor() == after;
 				List<CapturedChange> recorded = new ArrayList<>();
-				long through = record(follows ? recorded : null, limit);
+				long through = record(follows ? recorded : null, limit, false);
 				return follows ? new RecordedChanges(through, recorded) : RecordedChanges.readFromLog(through);
 			});
 		}
@@ -167,16 +168,17 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @throws SQLException if reading or writing fails
 	 */
 	long record() throws SQLException {
-		return record(null, 0);
+		return record(null, 0, true);
 	}
 
 	/**
-	 * Records every change captured past the cursor, in chunks; call inside a write transaction.
+	 * Records the changes captured past the cursor, in chunks; call inside a write transaction.
 	 * @param recorded where the first recorded changes go, with their final versions, or {@code null}
 	 * @param keep how many of them go there
+	 * @param all whether to record every pending change, or at most one chunk
 	 * @return the highest change-log id recorded
 	 */
-	private long record(@Nullable List<CapturedChange> recorded, int keep) throws SQLException {
+	private long record(@Nullable List<CapturedChange> recorded, int keep, boolean all) throws SQLException {
 		long cursor = cursor();
 		if (lastChangeId() <= cursor) {
 			// Nothing captured since: the common case at the start of an apply batch, spared the reads below.
@@ -189,6 +191,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
 		int clamped = 0;
 		long furthest = 0;
+		boolean more = false;
 		List<CapturedChange> changes;
 		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
 			Map<RowKey, RowState> loaded = this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList());
@@ -228,9 +231,15 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			}
 			this.store.write(new HashMap<>(states));
 			cursor = changes.get(changes.size() - 1).id();
+			if (!all && changes.size() == CHUNK) {
+				more = true;
+				break;
+			}
 		}
-		// Rows up to the last one are recorded or were never pending (published before versions existed).
-		cursor = Math.max(cursor, lastChangeId());
+		if (!more) {
+			// Rows up to the last one are recorded or were never pending (published before versions existed).
+			cursor = Math.max(cursor, lastChangeId());
+		}
 		if (cursor != start) {
 			writeCursor(cursor);
 			ClockTable.advance(this.connection, clockValue);

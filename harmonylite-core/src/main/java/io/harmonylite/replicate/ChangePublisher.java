@@ -1,8 +1,10 @@
 package io.harmonylite.replicate;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +55,9 @@ public final class ChangePublisher implements Runnable {
 	private static final Duration ACK_SLICE = Duration.ofMillis(100);
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+	/** The most rounds sent and not yet settled. */
+	static final int ROUNDS_IN_FLIGHT = 4;
 
 	/** The most changes one message carries. */
 	static final int MAX_EVENTS_PER_MESSAGE = 256;
@@ -211,11 +216,12 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Sends round after round. Each round is read and sent while the one before awaits its acknowledgements (two rounds
-	 * in flight at most), so that a commit does not wait for the acknowledgement of the round before it, and the servers
-	 * store one round while the next is read. A round in flight is settled (its acknowledged changes handed over for
-	 * marking) after the next one is sent, or when nothing new is pending; when it failed, the round sent behind it is
-	 * settled at once too, and both are read again from the failed round's start under new message ids.
+	 * Sends round after round. Each round is read and sent while the ones before await their acknowledgements (at most
+	 * {@link #ROUNDS_IN_FLIGHT} rounds in flight), so that a commit does not wait for the acknowledgement of the round
+	 * before it, and the servers store earlier rounds while the next is read. The oldest round in flight is settled
+	 * (its acknowledged changes handed over for marking) once the most rounds are in flight, or when nothing new is
+	 * pending; when it failed, the rounds sent behind it are settled at once too, and all are read again from the
+	 * failed round's start under new message ids.
 	 */
 	private void publishUntilStopped() {
 		if (this.ranBefore) {
@@ -225,11 +231,12 @@ public final class ChangePublisher implements Runnable {
 		long cursor = this.reader.resumeAfterId();
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
-		InFlight previous = null;
+		Deque<InFlight> inFlight = new ArrayDeque<>();
 		while (this.running) {
 			long roundStart = cursor;
+			InFlight oldest = inFlight.peekFirst();
 			// Where to read again when this iteration fails: the start of the oldest round not settled yet.
-			long retryFrom = (previous != null) ? previous.start : cursor;
+			long retryFrom = (oldest != null) ? oldest.start : cursor;
 			try {
 				List<CapturedChange> batch;
 				String hash;
@@ -247,17 +254,15 @@ public final class ChangePublisher implements Runnable {
 					this.captureLayoutLock.unlock();
 				}
 				if (batch.isEmpty()) {
-					if (previous != null && !previous.acknowledged() && !this.retryNow
-							&& previous.age() < ACK_TIMEOUT.toNanos() && !lost(previous.sentAt)) {
+					if (oldest != null && !oldest.acknowledged() && !this.retryNow
+							&& oldest.age() < ACK_TIMEOUT.toNanos() && !lost(oldest.sentAt)) {
 						// Woken by a commit (sent at once) or by the round's last acknowledgement (settled then).
 						this.signal.await(this.pollInterval);
 						continue;
 					}
-					if (previous != null) {
-						InFlight settling = previous;
-						previous = null;
-						if (!settle(settling, null)) {
-							cursor = settling.start;
+					if (oldest != null) {
+						if (!settleOldest(inFlight)) {
+							cursor = retryFrom;
 							backOff(backoff);
 							backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 						}
@@ -266,28 +271,23 @@ public final class ChangePublisher implements Runnable {
 					this.signal.await(this.pollInterval);
 					continue;
 				}
-				if (previous == null) {
+				if (oldest == null) {
 					// A retry asked for before this round is this round; with a round in flight, it is that round's.
 					this.retryNow = false;
 				}
 				int format = this.wireFormat.getAsInt();
 				boolean chunked = format >= ChangeEventCodec.FORMAT_CHUNKED;
-				InFlight current = inFlight(roundStart, send(batch, hash, epoch,
-						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked));
+				inFlight.addLast(inFlight(roundStart, send(batch, hash, epoch,
+						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked)));
 				cursor = batch.get(batch.size() - 1).id();
-				if (previous == null) {
-					previous = current;
+				if (inFlight.size() < ROUNDS_IN_FLIGHT) {
 					continue;
 				}
-				InFlight settling = previous;
-				// Settled at most once: when settling fails or throws, both rounds are read again from its start.
-				previous = null;
-				if (settle(settling, current)) {
-					previous = current;
+				if (settleOldest(inFlight)) {
 					backoff = Duration.ofMillis(100);
 				}
 				else {
-					cursor = settling.start;
+					cursor = retryFrom;
 					backOff(backoff);
 					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 				}
@@ -298,12 +298,9 @@ public final class ChangePublisher implements Runnable {
 			}
 			catch (RuntimeException ex) {
 				// Messages of this round may have been stored after one that failed: re-send the round under new ids,
-				// from the start of the oldest round not settled; a round in flight that was not being settled is
-				// settled first, so that its acknowledged changes are marked and skipped.
-				if (previous != null) {
-					settleQuietly(previous);
-					previous = null;
-				}
+				// from the start of the oldest round not settled; the rounds in flight that were not being settled are
+				// settled first, so that their acknowledged changes are marked and skipped.
+				settleQuietly(inFlight);
 				cursor = retryFrom;
 				this.failedRounds++;
 				this.stats.recordFailure();
@@ -319,10 +316,8 @@ public final class ChangePublisher implements Runnable {
 				backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 			}
 		}
-		if (previous != null) {
-			// Stopping: the round in flight is acknowledged and handed over before the marks are flushed.
-			settleQuietly(previous);
-		}
+		// Stopping: the rounds in flight are acknowledged and handed over before the marks are flushed.
+		settleQuietly(inFlight);
 	}
 
 	/** A round just sent; its last acknowledgement wakes the publisher, which may be waiting for new changes. */
@@ -333,37 +328,47 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Settles a round: waits for its acknowledgements and hands over for marking what may be marked. When it failed
-	 * and a round was sent behind it, that one is settled at once too: its messages of the failed shards may be
-	 * stored after the failed one, so they are not marked and are sent again.
-	 * @return whether every message of the round was acknowledged
+	 * Settles the oldest round in flight: waits for its acknowledgements and hands over for marking what may be
+	 * marked. When it failed, the rounds sent behind it are settled at once too: their messages of the failed shards
+	 * may be stored after the failed one, so they are not marked and are sent again.
+	 * @return whether every message of the round was acknowledged; when not, no round is left in flight
 	 */
-	private boolean settle(InFlight round, @Nullable InFlight behind) throws InterruptedException {
+	private boolean settleOldest(Deque<InFlight> inFlight) throws InterruptedException {
+		InFlight round = inFlight.removeFirst();
 		Set<Integer> failedShards = awaitAndMark(round.sent, round.sentAt, new HashSet<>());
-		if (!failedShards.isEmpty() && behind != null) {
+		if (failedShards.isEmpty()) {
+			return true;
+		}
+		while (!inFlight.isEmpty()) {
+			InFlight behind = inFlight.removeFirst();
 			awaitAndMark(behind.sent, behind.sentAt, failedShards);
 		}
-		if (!failedShards.isEmpty()) {
-			this.failedRounds++;
-			// The rounds are read again from the failed one's start: what was acknowledged must be marked before, so
-			// it is skipped.
-			this.marks.flush();
-		}
-		return failedShards.isEmpty();
+		this.failedRounds++;
+		// The rounds are read again from the failed one's start: what was acknowledged must be marked before, so it is
+		// skipped.
+		this.marks.flush();
+		return false;
 	}
 
-	/** Settles a round after a failure or when stopping; what cannot be settled stays pending and is sent again. */
-	private void settleQuietly(InFlight round) {
+	/**
+	 * Settles the rounds in flight after a failure or when stopping; what cannot be settled stays pending and is sent
+	 * again.
+	 */
+	private void settleQuietly(Deque<InFlight> inFlight) {
 		try {
-			awaitAndMark(round.sent, round.sentAt, new HashSet<>());
+			while (!inFlight.isEmpty()) {
+				InFlight round = inFlight.removeFirst();
+				awaitAndMark(round.sent, round.sentAt, new HashSet<>());
+			}
 			this.marks.flush();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Node {}: could not settle the round in flight: {}", this.nodeId, ex.getMessage());
+			logger.debug("Node {}: could not settle the rounds in flight: {}", this.nodeId, ex.getMessage());
 		}
+		inFlight.clear();
 	}
 
 	/**

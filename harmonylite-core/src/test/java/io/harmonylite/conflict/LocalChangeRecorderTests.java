@@ -128,12 +128,32 @@ class LocalChangeRecorderTests {
 
 		RecordedChanges first = this.recorder.recordPending(0, 2);
 
-		// Everything is recorded; the first two are handed over, the third is read from the log.
+		// All three are recorded (one chunk); the first two are handed over, the third is read from the log.
 		assertThat(first.through()).isEqualTo(3);
 		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isEqualTo(3);
 		assertThat(first.changes()).extracting(CapturedChange::id).containsExactly(1L, 2L);
 		assertThat(first.changes()).extracting((change) -> change.event().hlc())
 			.containsExactlyElementsOf(versions().subList(0, 2));
+	}
+
+	@Test
+	void largeTransactionShouldBeRecordedForThePublisherOneChunkAtATimeAndWhollyForAnApplyBatch() throws SQLException {
+		int rows = 2 * LocalChangeRecorder.CHUNK + 500;
+		execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
+				+ "INSERT INTO t SELECT i, 'x', 'y' FROM n");
+
+		RecordedChanges first = this.recorder.recordPending(0, 1000);
+
+		// One chunk: the publisher sends its start while the rest waits, and writers wait for the lock that long only.
+		assertThat(first.through()).isEqualTo(LocalChangeRecorder.CHUNK);
+		assertThat(first.changes()).hasSize(1000);
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isEqualTo(LocalChangeRecorder.CHUNK);
+		assertThat(this.recorder.recordPending(1000, 1000).through()).isEqualTo(2L * LocalChangeRecorder.CHUNK);
+		// An apply batch records everything pending before it applies anything.
+		this.recorder.recordPending();
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isEqualTo(rows);
+		assertThat(this.recorder.recordPending(2000, 1000).through()).isEqualTo(rows);
+		assertThat(versions()).isSorted().doesNotHaveDuplicates();
 	}
 
 	@Test

@@ -86,10 +86,12 @@ class CrashRecoveryIntegrationTests {
 			this.writers.add(writer);
 			this.writing.scheduleAtFixedRate(writer, 0, 10, TimeUnit.MILLISECONDS);
 		}
-		// Replication flows everywhere under writes on every node before the crash.
+		// Replication flows everywhere under writes on every node before the crash, and every node has marked changes
+		// acknowledged (published), which must survive it.
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			for (TestDatabase db : dbs) {
 				assertThat(db.rows("SELECT count(*) FROM events GROUP BY origin HAVING count(*) >= 30")).hasSize(NODES);
+				assertThat(acknowledgedEventIds(db)).isNotEmpty();
 			}
 		});
 
