@@ -335,7 +335,15 @@ public final class ChangePublisher implements Runnable {
 	 */
 	private boolean settleOldest(Deque<InFlight> inFlight) throws InterruptedException {
 		InFlight round = inFlight.removeFirst();
-		Set<Integer> failedShards = awaitAndMark(round.sent, round.sentAt, new HashSet<>());
+		Set<Integer> failedShards;
+		try {
+			failedShards = awaitAndMark(round.sent, round.sentAt, new HashSet<>());
+		}
+		catch (RuntimeException ex) {
+			// Which of its messages failed is unknown: nothing behind it is marked, all is read again from its start.
+			inFlight.clear();
+			throw ex;
+		}
 		if (failedShards.isEmpty()) {
 			return true;
 		}
@@ -351,14 +359,15 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
-	 * Settles the rounds in flight after a failure or when stopping; what cannot be settled stays pending and is sent
-	 * again.
+	 * Settles the rounds in flight after a failure or when stopping, oldest first; a shard's messages sent behind one
+	 * of its messages that failed are not marked. What is not marked stays pending and is sent again.
 	 */
 	private void settleQuietly(Deque<InFlight> inFlight) {
 		try {
+			Set<Integer> failedShards = new HashSet<>();
 			while (!inFlight.isEmpty()) {
 				InFlight round = inFlight.removeFirst();
-				awaitAndMark(round.sent, round.sentAt, new HashSet<>());
+				awaitAndMark(round.sent, round.sentAt, failedShards);
 			}
 			this.marks.flush();
 		}

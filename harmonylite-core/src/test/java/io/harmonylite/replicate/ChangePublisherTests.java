@@ -201,6 +201,20 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void roundsInFlightBehindAFailedMessageShouldBeStoredAgainWhenSendingALaterRoundThrows() throws Exception {
+		// Rounds of 1,000 changes (four messages each): row 1 is inserted in the first round, whose first message is
+		// not acknowledged, and updated in the second; the third round is stored too, and sending the fourth throws.
+		// The second and third rounds must not be marked published: sent again behind the first, the update stays last.
+		writeOneTransaction(3500, 1500);
+		this.stream.failFirstPublish.set(true);
+		this.stream.throwOnPublish.set(13);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest").hasSize(3499);
+		assertThat(this.stream.storedChangeIds()).containsAll(allChangeIds(3500));
+	}
+
+	@Test
 	void roundSentBehindAFailedOneShouldBeStoredAgainBehindItSoThatTheNewestChangeStillWins() throws Exception {
 		// Row 1 is inserted in the first round (1,000 changes) and updated in the second, which is sent before the
 		// first round's failed message is known: the second round must be sent again behind the first.
