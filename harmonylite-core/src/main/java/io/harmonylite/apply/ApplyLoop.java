@@ -238,9 +238,7 @@ public final class ApplyLoop implements Runnable {
 			}
 			if (message.positionOnly() || message.rejection() != null) {
 				// A piece of a change applied with its last piece, or a change that could not be reassembled.
-				applyAll(changes, origins);
-				changes.clear();
-				origins.clear();
+				applyAndClear(changes, origins);
 				if (message.rejection() != null) {
 					deadLetter(message, message.rejection());
 				}
@@ -255,9 +253,7 @@ public final class ApplyLoop implements Runnable {
 				events = this.codec.decodeAll(message.payload());
 			}
 			catch (MalformedEventException ex) {
-				applyAll(changes, origins);
-				changes.clear();
-				origins.clear();
+				applyAndClear(changes, origins);
 				deadLetter(message, "undecodable message: " + ex.getMessage());
 				reached.put(stream, sequence);
 				continue;
@@ -266,9 +262,7 @@ public final class ApplyLoop implements Runnable {
 			if (mismatch != null) {
 				UnknownHashQuarantine.Verdict verdict = this.quarantine.judge(mismatch);
 				if (verdict.quarantine()) {
-					applyAll(changes, origins);
-					changes.clear();
-					origins.clear();
+					applyAndClear(changes, origins);
 					quarantine(message, mismatch, verdict.reason());
 					reached.put(stream, sequence);
 					continue;
@@ -285,9 +279,7 @@ public final class ApplyLoop implements Runnable {
 			if (!changes.isEmpty() && changes.size() + events.size() > this.batchSize) {
 				// A message carries up to hundreds of changes: a transaction holds at most the batch size (or one
 				// message), so that a catch-up neither decodes nor writes the whole backlog at once.
-				applyAll(changes, origins);
-				changes.clear();
-				origins.clear();
+				applyAndClear(changes, origins);
 			}
 			for (ChangeEvent event : events) {
 				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.withoutDroppedColumns(event)
@@ -297,6 +289,13 @@ public final class ApplyLoop implements Runnable {
 			reached.put(stream, sequence);
 		}
 		applyAll(changes, origins);
+	}
+
+	/** Applies the changes gathered so far (see {@link #applyAll}) and starts gathering anew. */
+	private void applyAndClear(List<PositionedChange> changes, List<ReceivedMessage> origins) {
+		applyAll(changes, origins);
+		changes.clear();
+		origins.clear();
 	}
 
 	/**

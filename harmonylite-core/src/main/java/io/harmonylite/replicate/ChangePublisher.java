@@ -263,8 +263,7 @@ public final class ChangePublisher implements Runnable {
 					if (oldest != null) {
 						if (!settleOldest(inFlight)) {
 							cursor = retryFrom;
-							backOff(backoff);
-							backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+							backoff = backOff(backoff);
 						}
 						continue;
 					}
@@ -288,8 +287,7 @@ public final class ChangePublisher implements Runnable {
 				}
 				else {
 					cursor = retryFrom;
-					backOff(backoff);
-					backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+					backoff = backOff(backoff);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -307,13 +305,12 @@ public final class ChangePublisher implements Runnable {
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
 						ex.getMessage());
 				try {
-					backOff(backoff);
+					backoff = backOff(backoff);
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
 					return;
 				}
-				backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
 			}
 		}
 		// Stopping: the rounds in flight are acknowledged and handed over before the marks are flushed.
@@ -347,10 +344,7 @@ public final class ChangePublisher implements Runnable {
 		if (failedShards.isEmpty()) {
 			return true;
 		}
-		while (!inFlight.isEmpty()) {
-			InFlight behind = inFlight.removeFirst();
-			awaitAndMark(behind.sent, behind.sentAt, failedShards);
-		}
+		settleAll(inFlight, failedShards);
 		this.failedRounds++;
 		// The rounds are read again from the failed one's start: what was acknowledged must be marked before, so it is
 		// skipped.
@@ -359,16 +353,23 @@ public final class ChangePublisher implements Runnable {
 	}
 
 	/**
+	 * Settles every round in flight, oldest first, with the shards that failed so far: none of their messages is
+	 * marked, and the shards that fail here are added.
+	 */
+	private void settleAll(Deque<InFlight> inFlight, Set<Integer> failedShards) throws InterruptedException {
+		while (!inFlight.isEmpty()) {
+			InFlight round = inFlight.removeFirst();
+			awaitAndMark(round.sent, round.sentAt, failedShards);
+		}
+	}
+
+	/**
 	 * Settles the rounds in flight after a failure or when stopping, oldest first; a shard's messages sent behind one
 	 * of its messages that failed are not marked. What is not marked stays pending and is sent again.
 	 */
 	private void settleQuietly(Deque<InFlight> inFlight) {
 		try {
-			Set<Integer> failedShards = new HashSet<>();
-			while (!inFlight.isEmpty()) {
-				InFlight round = inFlight.removeFirst();
-				awaitAndMark(round.sent, round.sentAt, failedShards);
-			}
+			settleAll(inFlight, new HashSet<>());
 			this.marks.flush();
 		}
 		catch (InterruptedException ex) {
@@ -551,16 +552,18 @@ public final class ChangePublisher implements Runnable {
 	/**
 	 * Waits after a failed round: new local changes do not cut the wait short (a node writing all the time would send
 	 * into a failing JetStream without pause), only {@link #retryNow()} and {@link #stop()} do.
+	 * @return the wait after the next failure: twice this one, at most {@link #MAX_BACKOFF}
 	 */
-	private void backOff(Duration backoff) throws InterruptedException {
+	private Duration backOff(Duration backoff) throws InterruptedException {
 		long deadline = System.nanoTime() + backoff.toNanos();
 		while (this.running && !this.retryNow) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
-				return;
+				break;
 			}
 			this.signal.await(Duration.ofNanos(remaining));
 		}
+		return min(backoff.multipliedBy(2), MAX_BACKOFF);
 	}
 
 	/**
