@@ -74,9 +74,13 @@ class DurableEmbeddedClusterIntegrationTests {
 			ServerMonitor server = new ServerMonitor(this.layout.monitorPorts().get(node - 1));
 			assertThat(server.syncAlways()).as("sync_always of node %d's server", node).isTrue();
 			assertThat(server.maxPayload()).isEqualTo(8L * 1024 * 1024);
-			assertThat(server.streamReplicas("harmonylite-changes-0")).as("node %d's server", node).contains(3);
-			assertThat(server.streamReplicas("harmonylite-changes-dlq")).contains(3);
-			assertThat(server.streamReplicas("KV_" + KvSchemaRegistry.BUCKET)).contains(3);
+			int each = node;
+			// A server lists a stream once it has created its own replica, which can come just after the nodes started.
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				assertThat(server.streamReplicas("harmonylite-changes-0")).as("node %d's server", each).contains(3);
+				assertThat(server.streamReplicas("harmonylite-changes-dlq")).contains(3);
+				assertThat(server.streamReplicas("KV_" + KvSchemaRegistry.BUCKET)).contains(3);
+			});
 		}
 	}
 
