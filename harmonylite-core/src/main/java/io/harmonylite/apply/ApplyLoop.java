@@ -283,7 +283,7 @@ public final class ApplyLoop implements Runnable {
 			}
 			for (ChangeEvent event : events) {
 				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.withoutDroppedColumns(event)
-						: event, message.position()));
+						: event, message.position(), message.origin()));
 				origins.add(message);
 			}
 			reached.put(stream, sequence);

@@ -26,6 +26,7 @@ import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.conflict.ConflictResolver;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.RecordedOwnChanges;
 import io.harmonylite.conflict.Resolution;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -82,6 +83,8 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final TransactionStatements transaction;
 
+	private final long nodeId;
+
 	private long knownSchemaVersion = -1;
 
 	private boolean closed;
@@ -131,6 +134,7 @@ public final class ChangeApplier implements AutoCloseable {
 			List<String> tables, List<String> ignoreTables) {
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.clock = Objects.requireNonNull(clock, "clock");
+		this.nodeId = conflicts.nodeId();
 		try {
 			disableForeignKeys(connection);
 			ApplyMarker.install(connection);
@@ -433,10 +437,14 @@ public final class ChangeApplier implements AutoCloseable {
 				stored.put(stream, this.positionTable.read(stream));
 			}
 		}
+		RecordedOwnChanges own = holdsOwnChanges(batch) ? this.resolver.recordedOwnChanges()
+				: RecordedOwnChanges.NONE;
 		// Select and validate the whole batch before the first write.
 		Map<String, Long> reached = new HashMap<>(stored);
 		boolean[] selected = new boolean[batch.size()];
+		boolean[] toWrite = new boolean[batch.size()];
 		List<ChangeEvent> events = new ArrayList<>(batch.size());
+		int ownSkipped = 0;
 		for (int i = 0; i < batch.size(); i++) {
 			PositionedChange change = batch.get(i);
 			StreamPosition position = change.position();
@@ -445,31 +453,54 @@ public final class ChangeApplier implements AutoCloseable {
 			if (position.sequence() <= reached.get(position.stream()) && !sameMessage) {
 				continue;
 			}
-			validate(i, change);
+			MessageOrigin origin = change.origin();
+			if (origin != null && own.contains(change.event(), origin.captureEpoch())) {
+				// This node's own change coming back: its row holds its version or a newer one, so it cannot win.
+				ownSkipped++;
+			}
+			else {
+				validate(i, change);
+				toWrite[i] = true;
+				events.add(change.event());
+			}
 			selected[i] = true;
-			events.add(change.event());
 			reached.put(position.stream(), position.sequence());
 		}
-		int superseded = 0;
+		int superseded = ownSkipped;
 		if (!events.isEmpty()) {
 			this.resolver.begin(events);
 			this.transaction.execute(ApplyMarker.SET_SQL);
 			for (int i = 0; i < batch.size(); i++) {
-				if (selected[i]) {
+				if (toWrite[i]) {
 					write(i, batch.get(i), oneByOne);
 				}
 			}
 			flush(oneByOne);
 			this.transaction.execute(ApplyMarker.CLEAR_SQL);
-			superseded = this.resolver.commit();
+			superseded += this.resolver.commit();
 		}
+		this.resolver.ownChangesSkipped(ownSkipped);
 		long now = this.clock.millis();
 		for (Map.Entry<String, Long> entry : reached.entrySet()) {
 			if (entry.getValue() > stored.get(entry.getKey())) {
 				this.positionTable.write(entry.getKey(), entry.getValue(), now);
 			}
 		}
-		return new ApplyResult(events.size(), batch.size() - events.size(), reached, superseded);
+		int applied = events.size() + ownSkipped;
+		return new ApplyResult(applied, batch.size() - applied, reached, superseded);
+	}
+
+	/** Whether a batch holds changes of this node whose message names its capture epoch. */
+	private boolean holdsOwnChanges(List<PositionedChange> batch) {
+		if (this.nodeId == 0) {
+			return false;
+		}
+		for (PositionedChange change : batch) {
+			if (change.origin() != null && change.event().originNodeId() == this.nodeId) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void validate(int index, PositionedChange change) {

@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
  * the position
  * @param rejection why a reassembled change can never be applied (e.g. its checksum does not match), for the dead
  * letter; {@code null} for a message to apply
+ * @param origin the publisher and the change ids, from the message id; {@code null} when unknown (and for chunks)
  * @since 0.1.0
  */
 public record ReceivedMessage(int shard, StreamPosition position, byte[] payload, @Nullable ChunkHeader chunk,
-		@Nullable String rejection) {
+		@Nullable String rejection, @Nullable MessageOrigin origin) {
 
 	/**
 	 * A message that is a change (or several) by itself.
@@ -26,7 +27,20 @@ public record ReceivedMessage(int shard, StreamPosition position, byte[] payload
 	 * @param payload the message body
 	 */
 	public ReceivedMessage(int shard, StreamPosition position, byte[] payload) {
-		this(shard, position, payload, null, null);
+		this(shard, position, payload, null, null, null);
+	}
+
+	/**
+	 * A message of unknown origin.
+	 * @param shard the shard number
+	 * @param position the stream and sequence it was read at
+	 * @param payload the message body
+	 * @param chunk set on a piece of a change split over several messages
+	 * @param rejection why a reassembled change can never be applied, {@code null} for a message to apply
+	 */
+	public ReceivedMessage(int shard, StreamPosition position, byte[] payload, @Nullable ChunkHeader chunk,
+			@Nullable String rejection) {
+		this(shard, position, payload, chunk, rejection, null);
 	}
 
 	/**

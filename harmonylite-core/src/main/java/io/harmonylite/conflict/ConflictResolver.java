@@ -118,6 +118,25 @@ public final class ConflictResolver implements AutoCloseable {
 	}
 
 	/**
+	 * Which of this node's own changes the version state holds, so that their echoes are skipped unread; call inside
+	 * the batch's write transaction.
+	 * @return the recorded changes, {@link RecordedOwnChanges#NONE} on a node without capture
+	 * @throws SQLException if reading fails
+	 */
+	public RecordedOwnChanges recordedOwnChanges() throws SQLException {
+		return (this.recorder != null) ? this.recorder.recordedOwnChanges() : RecordedOwnChanges.NONE;
+	}
+
+	/**
+	 * Counts this node's own changes that came back and were skipped as {@link RecordedOwnChanges recorded}: like
+	 * every change that loses on every column, they count as superseded.
+	 * @param count how many
+	 */
+	public void ownChangesSkipped(int count) {
+		this.stats.superseded(count);
+	}
+
+	/**
 	 * Decides one change; call in stream order after {@link #begin(List)}.
 	 * @param change the change, valid for the local schema
 	 * @param live reads the row from its table, after the writes decided so far

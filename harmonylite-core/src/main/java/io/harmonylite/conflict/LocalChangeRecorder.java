@@ -254,6 +254,28 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		return cursor;
 	}
 
+	/**
+	 * Which of this node's changes the version state holds now; call inside the caller's transaction.
+	 * @return the recorded changes
+	 * @throws SQLException if the meta table cannot be read
+	 */
+	RecordedOwnChanges recordedOwnChanges() throws SQLException {
+		Map<String, Long> values = new HashMap<>();
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT key, value FROM " + META + " WHERE key IN (?, ?, ?)")) {
+			statement.setString(1, ChangeCapture.CAPTURE_EPOCH_KEY);
+			statement.setString(2, CURSOR_KEY);
+			statement.setString(3, RESTORED_THROUGH_KEY);
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					values.put(rows.getString(1), rows.getLong(2));
+				}
+			}
+		}
+		return new RecordedOwnChanges(this.settings.nodeId(), values.getOrDefault(ChangeCapture.CAPTURE_EPOCH_KEY, 0L),
+				values.getOrDefault(RESTORED_THROUGH_KEY, 0L), values.getOrDefault(CURSOR_KEY, 0L));
+	}
+
 	private long cursor() throws SQLException {
 		return metaValue(CURSOR_KEY);
 	}

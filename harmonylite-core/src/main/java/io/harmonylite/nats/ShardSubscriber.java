@@ -5,11 +5,13 @@ import java.time.Duration;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChunkAssembler;
+import io.harmonylite.apply.MessageOrigin;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.apply.StreamState;
 import io.harmonylite.event.ChangeEventCodec;
+import io.harmonylite.event.ChunkHeader;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.JetStream;
@@ -22,6 +24,7 @@ import io.nats.client.api.MessageInfo;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
+import io.nats.client.support.NatsJetStreamConstants;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,7 +175,10 @@ final class ShardSubscriber implements ShardSource {
 	private ReceivedMessage received(StreamPosition position, @Nullable Headers headers, byte @Nullable [] data) {
 		byte[] payload = (data != null) ? data : new byte[0];
 		try {
-			return new ReceivedMessage(this.shard, position, payload, ChunkHeaders.read(headers), null);
+			ChunkHeader chunk = ChunkHeaders.read(headers);
+			MessageOrigin origin = (chunk == null && headers != null)
+					? MessageOrigin.parse(headers.getFirst(NatsJetStreamConstants.MSG_ID_HDR)) : null;
+			return new ReceivedMessage(this.shard, position, payload, chunk, null, origin);
 		}
 		catch (IllegalArgumentException ex) {
 			return new ReceivedMessage(this.shard, position, payload, null, "malformed chunk headers: " + ex.getMessage());

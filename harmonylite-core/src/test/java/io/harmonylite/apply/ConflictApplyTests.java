@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ClockTable;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
@@ -81,6 +84,55 @@ class ConflictApplyTests {
 		assertThat(result.superseded()).isEqualTo(2);
 		assertThat(this.stats.superseded()).isEqualTo(2);
 		assertThat(this.database.query("SELECT a, b FROM t")).containsExactly(List.of("a3", "b"));
+	}
+
+	@Test
+	void ownRecordedChangesComingBackShouldBeSkippedWithoutConsultingTheirRowsOnlyWhenTheirMessageNamesThisEpoch()
+			throws SQLException {
+		List<ChangeEvent> echoes = recordedOwnChanges("INSERT INTO t VALUES (1, 'a', 'b')", "UPDATE t SET a = 'a2'");
+		long epoch = new ChangeLogReader(this.database.connection(), 1).captureEpoch();
+		forgetVersionsAndSetUncaptured("a = 'x'");
+		ApplyResult skipped = this.applier.apply(List.of(positioned(echoes.get(0), epoch), positioned(echoes.get(1), epoch)));
+		assertThat(skipped.applied()).isEqualTo(2);
+		assertThat(skipped.superseded()).isEqualTo(2);
+		assertThat(this.stats.superseded()).isEqualTo(2);
+		assertThat(skipped.positions()).containsEntry(STREAM, this.sequence);
+		assertThat(this.database.query("SELECT a, b FROM t")).as("not merged: the row's state was not read")
+			.containsExactly(List.of("x", "b"));
+		// From another capture epoch (this node's database was replaced since): merged by the rule like any change.
+		apply(positioned(echoes.get(1), epoch + 1));
+		assertThat(this.database.query("SELECT a, b FROM t")).containsExactly(List.of("a2", "b"));
+	}
+
+	@Test
+	void ownChangesKeptThroughARestoreShouldBeMergedWhenTheyComeBack() throws SQLException {
+		List<ChangeEvent> echoes = recordedOwnChanges("INSERT INTO t VALUES (1, 'a', 'b')", "UPDATE t SET a = 'a2'");
+		long epoch = new ChangeLogReader(this.database.connection(), 1).captureEpoch();
+		forgetVersionsAndSetUncaptured("a = 'snapshot'");
+		this.database.execute("INSERT INTO " + ChangeCapture.META_TABLE + " (key, value) VALUES ('"
+				+ LocalChangeRecorder.RESTORED_THROUGH_KEY + "', " + echoes.get(1).changeId() + ")");
+		ApplyResult merged = apply(positioned(echoes.get(1), epoch));
+		assertThat(merged.superseded()).isZero();
+		assertThat(this.database.query("SELECT a, b FROM t")).containsExactly(List.of("a2", "b"));
+	}
+
+	/** Writes locally and records the writes as the publisher does; returns them as they are published. */
+	private List<ChangeEvent> recordedOwnChanges(String... statements) throws SQLException {
+		this.database.execute(statements);
+		try (LocalChangeRecorder recorder = new LocalChangeRecorder(this.database.connection(),
+				new ConflictSettings(1, Duration.ofSeconds(10)), CLOCK, new ConflictStats())) {
+			recorder.recordPending();
+		}
+		return new ChangeLogReader(this.database.connection(), 1).readAfter(0, 10)
+			.stream()
+			.map(io.harmonylite.capture.CapturedChange::event)
+			.toList();
+	}
+
+	/** Removes every row's version state and changes the row without capturing it, as only a merge would undo. */
+	private void forgetVersionsAndSetUncaptured(String assignment) {
+		this.database.execute("BEGIN", "DELETE FROM __harmonylite__row_version", ApplyMarker.SET_SQL,
+				"UPDATE t SET " + assignment, ApplyMarker.CLEAR_SQL, "COMMIT");
 	}
 
 	@Test
@@ -196,7 +248,18 @@ class ConflictApplyTests {
 	}
 
 	private ApplyResult apply(ChangeEvent event) {
-		return this.applier.apply(List.of(positioned(event)));
+		return apply(positioned(event));
+	}
+
+	private ApplyResult apply(PositionedChange change) {
+		return this.applier.apply(List.of(change));
+	}
+
+	/** As received in a message this node published in a capture epoch. */
+	private PositionedChange positioned(ChangeEvent event, long captureEpoch) {
+		this.sequence++;
+		return new PositionedChange(event, new StreamPosition(STREAM, this.sequence),
+				new MessageOrigin(1, captureEpoch, event.changeId(), event.changeId()));
 	}
 
 	private PositionedChange positioned(ChangeEvent event) {

@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.harmonylite.apply.MessageOrigin;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.replicate.MessageTooLargeException;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Messages at the server's size limit, which counts headers too, against a real {@code nats-server}: a change just
  * under the limit whose headers push it over is refused as too large (so the publisher can set it aside) instead of
  * failing in the client on every retry, and a rejected message too large for the dead letter is stored there without
- * its payload instead of blocking the apply loop.
+ * its payload instead of blocking the apply loop. Also what else a message's headers carry to its receiver: the origin
+ * its id names.
  */
 class PayloadLimitIntegrationTests {
 
@@ -57,6 +59,19 @@ class PayloadLimitIntegrationTests {
 			.isEqualTo(payload.length + " bytes");
 		assertThat(stored.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_SEQUENCE)).isEqualTo("3");
 		assertThat(stored.getHeaders().getFirst(JetStreamDeadLetterSink.HEADER_REASON)).isEqualTo("too wide");
+	}
+
+	@Test
+	void receivedMessageShouldNameTheNodeEpochAndChangesItsIdCarries() throws Exception {
+		ReplicationConfig config = streams();
+		Connection connection = nats.connection();
+		JetStreamChangeSink sink = new JetStreamChangeSink(connection, connection.jetStream(), config);
+		sink.publish(0, "3--77-5-9-r1", new byte[] { 1 }).get();
+		ShardSubscriber subscriber = new ShardSubscriber(connection.jetStream(), connection.jetStreamManagement(),
+				config, 0, 1);
+		ReceivedMessage received = subscriber.read(1);
+		assertThat(received).isNotNull();
+		assertThat(received.origin()).isEqualTo(new MessageOrigin(3, -77, 5, 9));
 	}
 
 	private static ReplicationConfig streams() throws Exception {
