@@ -144,9 +144,7 @@ class SnapshotRestorerTests {
 
 	@Test
 	void pendingLocalChangeShouldBeInTheRestoredTablesWithItsVersionAndItsEchoSuperseded() throws Exception {
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		node.execute("INSERT INTO Books VALUES (7, 'title 7', 'author 7', 3.5)");
-		forgetCapturedChanges(node);
+		TestDatabase node = nodeWithBookSeven();
 		node.execute("UPDATE Books SET title = 'written here, not yet published' WHERE id = 7");
 		record(node);
 		long version = pending(node).get(0).event().hlc();
@@ -165,9 +163,7 @@ class SnapshotRestorerTests {
 	void incrementAfterTheRestoreShouldBuildOnTheNodesPublishedButNotYetEchoedWrite() throws Exception {
 		this.fixture.origin.execute("UPDATE Books SET price = 3 WHERE id = 7");
 		record(this.fixture.origin, 1);
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		node.execute("INSERT INTO Books VALUES (7, 'title 7', 'author 7', 3)");
-		forgetCapturedChanges(node);
+		TestDatabase node = nodeWithBookSeven();
 		node.execute("UPDATE Books SET price = 5 WHERE id = 7");
 		record(node);
 		NodeFiles.published(node);
@@ -186,9 +182,7 @@ class SnapshotRestorerTests {
 
 	@Test
 	void localChangeOlderThanTheSnapshotsVersionShouldNotOverwriteIt() throws Exception {
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		node.execute("INSERT INTO Books VALUES (7, 'title 7', 'author 7', 3.5)");
-		forgetCapturedChanges(node);
+		TestDatabase node = nodeWithBookSeven();
 		node.execute("UPDATE Books SET title = 'older than the snapshot' WHERE id = 7");
 		node.update("UPDATE \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" SET ver = ?",
 				Version.hlcOf(System.currentTimeMillis() - 60_000));
@@ -205,9 +199,7 @@ class SnapshotRestorerTests {
 
 	@Test
 	void localDeleteNewerThanTheSnapshotShouldRemoveTheRow() throws Exception {
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		node.execute("INSERT INTO Books VALUES (7, 'title 7', 'author 7', 3.5)");
-		forgetCapturedChanges(node);
+		TestDatabase node = nodeWithBookSeven();
 		node.execute("DELETE FROM Books WHERE id = 7");
 
 		this.fixture.restorer(node).restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node));
@@ -295,6 +287,14 @@ class SnapshotRestorerTests {
 			.withMessageContaining("nothing was installed");
 		assertThat(node.count("Books")).isZero();
 		assertThat(this.dir.resolve("node-work")).isEmptyDirectory();
+	}
+
+	/** A node holding book 7 as applied from the cluster: no change of its own. */
+	private TestDatabase nodeWithBookSeven() {
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		node.execute("INSERT INTO Books VALUES (7, 'title 7', 'author 7', 3.5)");
+		forgetCapturedChanges(node);
+		return node;
 	}
 
 	/** As if the node's changes so far had come back from the stream and been cleaned up. */
