@@ -13,6 +13,7 @@ import java.util.Map;
 
 import ch.qos.logback.classic.Level;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.nats.ObjectStoreSnapshotStore;
 import io.harmonylite.snapshot.ConsistencyCheck;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
@@ -103,7 +104,8 @@ public final class SnapshotBenchmark {
 
 		Path node = directory.resolve("node.db");
 		String hash = createNewNode(node);
-		SnapshotRestorer restorer = new SnapshotRestorer(node, 2, ReplicatedTables.all(), directory.resolve("restore"),
+		SnapshotRestorer restorer = new SnapshotRestorer(node, new ConflictSettings(2, ConflictSettings.DEFAULT_MAX_CLOCK_SKEW),
+				ReplicatedTables.all(), directory.resolve("restore"),
 				Clock.systemUTC());
 		started = System.nanoTime();
 		RestoreOutcome outcome = restorer.restore(store, taken.metadata(), hash);

@@ -80,10 +80,25 @@ public final class ChangeLogReader {
 	 * @return pending changes with {@code afterId < id <= upToId}, ordered by id
 	 */
 	public List<CapturedChange> readAfter(long afterId, long upToId, int limit) {
+		return read("state = " + PENDING, afterId, upToId, limit);
+	}
+
+	/**
+	 * Reads the changes still in the log that were or will be published (pending or published, not failed), in
+	 * capture order: what this node sent or will send to the cluster and may not have seen come back yet.
+	 * @param afterId read only changes with a larger id (0 to start at the beginning)
+	 * @param limit the maximum number of changes
+	 * @return pending and published changes with {@code id > afterId}, ordered by id
+	 */
+	public List<CapturedChange> readSentAfter(long afterId, int limit) {
+		return read("state IN (" + PENDING + ", " + PUBLISHED + ")", afterId, Long.MAX_VALUE, limit);
+	}
+
+	private List<CapturedChange> read(String stateCondition, long afterId, long upToId, int limit) {
 		if (limit <= 0) {
 			throw new IllegalArgumentException("The limit must be positive, was " + limit);
 		}
-		String sql = "SELECT * FROM " + CHANGE_LOG + " WHERE id > ? AND id <= ? AND state = " + PENDING
+		String sql = "SELECT * FROM " + CHANGE_LOG + " WHERE id > ? AND id <= ? AND " + stateCondition
 				+ " ORDER BY id LIMIT ?";
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			statement.setLong(1, afterId);

@@ -42,13 +42,6 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	static final String CURSOR_KEY = "record_cursor";
 
-	/**
-	 * The meta key a snapshot restore sets to the last change-log id it kept: the node's changes up to it are
-	 * published with final versions but not recorded, since the restored tables do not hold their values; they are
-	 * merged when they come back from the stream, as on every other node.
-	 */
-	public static final String RESTORED_THROUGH_KEY = "restored_through";
-
 	private static final Logger logger = LoggerFactory.getLogger(LocalChangeRecorder.class);
 
 	static final int CHUNK = 10_000;
@@ -148,9 +141,24 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				// Read again under the write lock: an apply batch may have recorded changes since.
 				boolean follows = cursor() == after;
 				List<CapturedChange> recorded = new ArrayList<>();
-				long through = record(follows ? recorded : null, limit, false);
+				long through = record(follows ? recorded : null, limit, false, true);
 				return follows ? new RecordedChanges(through, recorded) : RecordedChanges.readFromLog(through);
 			});
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	/**
+	 * Makes the versions of what is pending final, as recording does, without recording them in the version state,
+	 * in its own write transaction: for a snapshot's restore image, whose tables do not hold these changes yet and
+	 * which merges them by the conflict rule afterwards, with these versions.
+	 * @return the highest change-log id whose version is final
+	 */
+	public long finalizePending() {
+		try {
+			return Transactions.immediate(this.connection, () -> record(null, 0, true, false));
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -168,7 +176,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @throws SQLException if reading or writing fails
 	 */
 	long record() throws SQLException {
-		return record(null, 0, true);
+		return record(null, 0, true, true);
 	}
 
 	/**
@@ -176,16 +184,17 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @param recorded where the first recorded changes go, with their final versions, or {@code null}
 	 * @param keep how many of them go there
 	 * @param all whether to record every pending change, or at most one chunk
+	 * @param intoVersions whether to record them in the version state too, or only make their versions final
 	 * @return the highest change-log id recorded
 	 */
-	private long record(@Nullable List<CapturedChange> recorded, int keep, boolean all) throws SQLException {
+	private long record(@Nullable List<CapturedChange> recorded, int keep, boolean all, boolean intoVersions)
+			throws SQLException {
 		long cursor = cursor();
 		if (lastChangeId() <= cursor) {
 			// Nothing captured since: the common case at the start of an apply batch, spared the reads below.
 			return cursor;
 		}
 		long start = cursor;
-		long restoredThrough = metaValue(RESTORED_THROUGH_KEY);
 		long clockValue = ClockTable.read(this.connection);
 		long now = this.clock.millis();
 		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
@@ -194,7 +203,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		boolean more = false;
 		List<CapturedChange> changes;
 		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
-			Map<RowKey, RowState> loaded = this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList());
+			Map<RowKey, RowState> loaded = intoVersions
+					? this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList()) : Map.of();
 			Map<RowKey, RowState> states = new HashMap<>();
 			try (PreparedStatement setVersion = this.connection
 				.prepareStatement("UPDATE " + CHANGE_LOG + " SET ver = ? WHERE id = ?")) {
@@ -219,7 +229,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					if (recorded != null && recorded.size() < keep) {
 						recorded.add(new CapturedChange(change.id(), event));
 					}
-					if (change.id() > restoredThrough) {
+					if (intoVersions) {
 						RowKey key = RowKey.of(event);
 						RowState current = states.containsKey(key) ? states.get(key) : loaded.get(key);
 						states.put(key, MergeRule.recordLocal(current, event));

@@ -489,7 +489,7 @@ final class NodeAssembly {
 		}
 		SnapshotConfig snapshot = this.config.snapshot();
 		SnapshotRecovery recovery = new SnapshotRecovery(this.config.nodeId(), activity.store(), snapshot.restore(),
-				new SnapshotRestorer(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
+				new SnapshotRestorer(this.config.dbPath(), this.conflicts, replicatedTables(),
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
 				supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
 				() -> ReplicationState.isAbsent(this.config.dbPath()), activity, this.counters, snapshotWake,

@@ -8,9 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
-import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -75,7 +73,6 @@ final class LocalState {
 				copyTable(image, table);
 			}
 			keepLaterClock(image);
-			markPendingAsRestored(image);
 			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
 					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
 				SqliteSchema.execute(image, sql);
@@ -111,23 +108,6 @@ final class LocalState {
 			String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
 			SqliteSchema.execute(image, "UPDATE main." + clock + " SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM "
 					+ LIVE + "." + clock + "), 0)) WHERE id = 1");
-		}
-	}
-
-	/**
-	 * The node's pending changes were made on tables the snapshot replaces: they are published, but must not be
-	 * recorded into the snapshot's version state as if the restored rows held them (their echo would then be skipped
-	 * and the node would lose its own writes). See {@link LocalChangeRecorder#RESTORED_THROUGH_KEY}.
-	 */
-	private static void markPendingAsRestored(Connection image) throws SQLException {
-		if (SqliteSchema.tableExists(image, "main", ChangeCapture.META_TABLE)
-				&& SqliteSchema.tableExists(image, "main", ChangeCapture.CHANGE_LOG_TABLE)) {
-			try (PreparedStatement mark = image.prepareStatement("INSERT OR REPLACE INTO main."
-					+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " (key, value) SELECT ?, coalesce(max(id), 0) "
-					+ "FROM main." + SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE))) {
-				mark.setString(1, LocalChangeRecorder.RESTORED_THROUGH_KEY);
-				mark.executeUpdate();
-			}
 		}
 	}
 

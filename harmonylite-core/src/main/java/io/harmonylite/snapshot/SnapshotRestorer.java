@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.schema.SchemaHasher;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -29,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * The snapshot is downloaded, checked (size, SHA-256, schema hash under this node's table selection), decompressed
  * into a restore image, and installed by {@link LiveRestore}: in one write transaction of the live database, with the
  * node's local state (its unpublished changes, capture epoch and layouts, schema version, unreplicated tables,
- * capture triggers; see {@link SnapshotTables}) copied into the image under the write lock. Local writes therefore
- * survive: their change-log rows stay pending and are published after the restore, and every node applies them, this
- * one included (until then this node's own tables show the snapshot's rows). A crash at any point leaves either the
- * old or the new database.
+ * capture triggers; see {@link SnapshotTables}) copied into the image under the write lock, and the node's own changes
+ * still in its change log merged into the image's tables by the conflict rule ({@link LocalChangeMerge}). Local writes
+ * therefore survive and stay visible: the restored tables show them, pending ones are published after the restore,
+ * and their echoes are superseded here like any change seen twice. A crash at any point leaves either the old or the
+ * new database.
  * <p>
  * The caller stops applying changes to this database during the restore (the engine's apply loop), and resumes each
  * stream after the position returned.
@@ -49,7 +51,7 @@ public final class SnapshotRestorer {
 
 	private final Path database;
 
-	private final long nodeId;
+	private final ConflictSettings conflicts;
 
 	private final ReplicatedTables replicatedTables;
 
@@ -60,15 +62,15 @@ public final class SnapshotRestorer {
 	/**
 	 * Creates a restorer.
 	 * @param database the live database file
-	 * @param nodeId this node's id
+	 * @param conflicts this node's id and maximum clock skew, for merging its own changes into the restored tables
 	 * @param replicatedTables the node's table selection
 	 * @param workDirectory where the snapshot is downloaded and the image built (needs about twice the database size)
-	 * @param clock the clock for the restore record
+	 * @param clock this node's clock, for the restore record and the versions of its pending changes
 	 */
-	public SnapshotRestorer(Path database, long nodeId, ReplicatedTables replicatedTables, Path workDirectory,
-			Clock clock) {
+	public SnapshotRestorer(Path database, ConflictSettings conflicts, ReplicatedTables replicatedTables,
+			Path workDirectory, Clock clock) {
 		this.database = database;
-		this.nodeId = nodeId;
+		this.conflicts = conflicts;
 		this.replicatedTables = replicatedTables;
 		this.workDirectory = workDirectory;
 		this.clock = clock;
@@ -119,7 +121,7 @@ public final class SnapshotRestorer {
 				}
 				catch (HarmonyLiteException ex) {
 					return refused("Snapshot " + snapshot.id() + " of node " + snapshot.nodeId() + " does not hold "
-							+ "the tables node " + this.nodeId + " replicates: " + ex.getMessage());
+							+ "the tables node " + this.conflicts.nodeId() + " replicates: " + ex.getMessage());
 				}
 				if (!imageHash.equals(localSchemaHash)) {
 					return refusedForSchema(snapshot, imageHash, localSchemaHash);
@@ -127,13 +129,13 @@ public final class SnapshotRestorer {
 				install(snapshot, image, imageConnection, progress);
 			}
 			RestoreOutcome.Restored restored = restored(snapshot, Duration.ofNanos(System.nanoTime() - started));
-			logger.info("Node {}: restored snapshot {} of node {} in {} ms ({} row(s)); resuming at {}", this.nodeId,
+			logger.info("Node {}: restored snapshot {} of node {} in {} ms ({} row(s)); resuming at {}", this.conflicts.nodeId(),
 					snapshot.id(), snapshot.nodeId(), restored.took().toMillis(), snapshot.totalRows(),
 					restored.positions());
 			return restored;
 		}
 		catch (IOException | SQLException ex) {
-			throw new SnapshotException("Node " + this.nodeId + " could not restore snapshot " + snapshot.id() + " into "
+			throw new SnapshotException("Node " + this.conflicts.nodeId() + " could not restore snapshot " + snapshot.id() + " into "
 					+ this.database + ": " + ex.getMessage() + "; the database is unchanged. Check that "
 					+ "harmonylite.snapshot.work-directory (" + this.workDirectory + ") is writable and has twice the "
 					+ "snapshot's database size free", ex);
@@ -166,8 +168,11 @@ public final class SnapshotRestorer {
 			throws SQLException {
 		String token = HexFormat.of().formatHex(randomBytes());
 		LocalState local = new LocalState(this.database, this.replicatedTables);
-		new LiveRestore(this.database).run(image, imageConnection,
-				(connection) -> local.copyInto(connection, snapshot.id(), token, this.clock.instant()), progress);
+		LocalChangeMerge ownChanges = new LocalChangeMerge(this.conflicts, this.replicatedTables, this.clock);
+		new LiveRestore(this.database).run(image, imageConnection, (connection) -> {
+			local.copyInto(connection, snapshot.id(), token, this.clock.instant());
+			ownChanges.mergeInto(image);
+		}, progress);
 		try (Connection live = SqliteConnections.open(this.database)) {
 			List<String> recorded = SqliteSchema.tableExists(live, "main", SnapshotTables.RESTORE_TABLE)
 					? SqliteSchema.strings(live, "SELECT token FROM " + SqlIdentifiers.quote(SnapshotTables.RESTORE_TABLE))
@@ -197,14 +202,14 @@ public final class SnapshotRestorer {
 
 	private RestoreOutcome.Refused refusedForSchema(SnapshotMetadata snapshot, String snapshotHash, String localHash) {
 		return refused("Snapshot " + snapshot.id() + " of node " + snapshot.nodeId() + " has schema hash "
-				+ SchemaHasher.shortHash(snapshotHash) + ", node " + this.nodeId + " has "
+				+ SchemaHasher.shortHash(snapshotHash) + ", node " + this.conflicts.nodeId() + " has "
 				+ SchemaHasher.shortHash(localHash) + "; it is not installed. Apply the same migrations on this node "
 				+ "(or wait for a snapshot taken after the cluster's migration), and check that harmonylite.tables and "
 				+ "harmonylite.ignore-tables match the other nodes'");
 	}
 
 	private RestoreOutcome.Refused refused(String reason) {
-		logger.warn("Node {}: {}", this.nodeId, reason);
+		logger.warn("Node {}: {}", this.conflicts.nodeId(), reason);
 		return new RestoreOutcome.Refused(reason);
 	}
 

@@ -102,6 +102,16 @@ class ChangeLogReaderTests {
 	}
 
 	@Test
+	void readSentAfterShouldReturnPendingAndPublishedChangesButNotFailedOnes() throws Exception {
+		insertRows(4);
+		this.reader.markPublished(new long[] { 1, 3 });
+		this.reader.markFailed(2);
+
+		assertThat(this.reader.readSentAfter(0, 10)).extracting(CapturedChange::id).containsExactly(1L, 3L, 4L);
+		assertThat(this.reader.readSentAfter(1, 1)).extracting(CapturedChange::id).containsExactly(3L);
+	}
+
+	@Test
 	void markFailedShouldKeepTheChangeOutOfReadsAndCleanup() throws Exception {
 		insertRows(3);
 		this.reader.markFailed(2);

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The recorder against a real change log: versions made final and written back, bounded by the clock, and recorded
- * in the version state exactly once.
+ * in the version state exactly once, or only made final for a restore image.
  */
 class LocalChangeRecorderTests {
 
@@ -77,6 +77,21 @@ class LocalChangeRecorderTests {
 		execute("INSERT INTO t VALUES (2, 'x', 'y')");
 		this.recorder.recordPending();
 		assertThat(versions().get(1)).isEqualTo(version + 1);
+	}
+
+	@Test
+	void finalizingShouldBoundTheVersionsAndMoveTheCursorWithoutRecordingThemInTheVersionState() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		long applied = Version.hlcOf(NOW + 60_000);
+		ClockTable.advance(this.connection, applied);
+
+		assertThat(this.recorder.finalizePending()).isEqualTo(1);
+
+		assertThat(versions()).containsExactly(applied + 1);
+		assertThat(ClockTable.read(this.connection)).isEqualTo(applied + 1);
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isZero();
+		assertThat(this.recorder.recordPending()).as("nothing left to record").isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isZero();
 	}
 
 	@Test

@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * Snapshots in running nodes on a real nats-server and SQLite files: a new node joins a cluster whose streams no
  * longer hold its history, a node that fell behind the streams heals and keeps what was written to it while it was
  * stopped, a node whose schema differs waits until it matches, another node takes over the snapshots when the lease
- * holder is killed, and an operator lists, takes and restores snapshots on running and stopped nodes.
+ * holder is killed, an operator lists, takes and restores snapshots on running and stopped nodes, and a node's own
+ * writes not yet echoed are in its tables right after a restore, so an increment builds on them.
  */
 class SnapshotIntegrationTests {
 
@@ -213,11 +214,40 @@ class SnapshotIntegrationTests {
 
 		assertThat(restored).isInstanceOfSatisfying(RestoreOutcome.Restored.class,
 				(outcome) -> assertThat(outcome.snapshotId()).isEqualTo(fresh.id()));
-		assertThat(dbs.get(1).count("Books")).as("the snapshot's rows; the one written while stopped waits to be sent")
-			.isEqualTo(4 + SHORT_STREAM + 5);
+		assertThat(dbs.get(1).count("Books"))
+			.as("the snapshot's rows and the one written while stopped, merged before it is sent")
+			.isEqualTo(4 + SHORT_STREAM + 5 + 1);
 		second.start();
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(dbs.get(0))).isEqualTo(checksum(dbs.get(1))));
 		assertThat(dbs.get(0).rows("SELECT title FROM Books WHERE id = 500")).containsExactly("written while stopped");
+		assertThat(second.status().state()).isEqualTo(NodeState.RUNNING);
+	}
+
+	@Test
+	void incrementRightAfterARestoreShouldBuildOnTheNodesOwnWriteNotYetEchoed() throws Exception {
+		List<TestDatabase> dbs = databases(2);
+		UnaryOperator<HarmonyLiteConfig.Builder> onDemand = (b) -> b
+			.snapshot(snapshots().interval(Duration.ZERO).afterChanges(1_000_000).build());
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), onDemand);
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), onDemand);
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'counter', 'x', 3)");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
+		SnapshotMetadata three = first.snapshots().take();
+		second.close();
+		sqlite3(dbs.get(1).path(), "UPDATE Books SET publication_year = 5 WHERE id = 1");
+
+		assertThat(second.snapshots().restore(three.id())).isInstanceOf(RestoreOutcome.Restored.class);
+
+		assertThat(dbs.get(1).rows("SELECT publication_year FROM Books WHERE id = 1"))
+			.as("the node's own write, not yet sent, read right after the restore")
+			.containsExactly("5");
+		sqlite3(dbs.get(1).path(), "UPDATE Books SET publication_year = publication_year + 1 WHERE id = 1");
+		second.start();
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(second.status().pendingChanges()).isZero();
+			assertThat(dbs.get(0).rows("SELECT publication_year FROM Books WHERE id = 1")).containsExactly("6");
+			assertThat(dbs.get(1).rows("SELECT publication_year FROM Books WHERE id = 1")).containsExactly("6");
+		});
 		assertThat(second.status().state()).isEqualTo(NodeState.RUNNING);
 	}
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.capture.ChangeCapture;
-import io.harmonylite.conflict.LocalChangeRecorder;
+import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.capture.ClockTable;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.event.Version;
@@ -24,6 +24,12 @@ final class RestoreFixture {
 	static final String STREAM = "changes-0";
 
 	static final String IDENTITY = "2025-01-01T00:00:00Z";
+
+	/** The meta key of the recorder's cursor (LocalChangeRecorder). */
+	private static final String RECORD_CURSOR = "record_cursor";
+
+	/** The restoring node: node 2. */
+	static final ConflictSettings CONFLICTS = new ConflictSettings(2, ConflictSettings.DEFAULT_MAX_CLOCK_SKEW);
 
 	/** The origin's clock in the snapshot: a version it issued or applied, an hour ago. */
 	static final long CLOCK = Version.hlcOf(System.currentTimeMillis() - 3_600_000);
@@ -41,12 +47,15 @@ final class RestoreFixture {
 	 * {@link #CLOCK}, and stores its snapshot.
 	 */
 	RestoreFixture(Path dir, int books) {
+		this(dir, origin(dir, books));
+	}
+
+	/**
+	 * Stores a snapshot of an origin node, as it is now.
+	 */
+	RestoreFixture(Path dir, TestDatabase origin) {
 		this.dir = dir;
-		this.origin = NodeFiles.node(dir.resolve("origin.db"));
-		NodeFiles.books(this.origin, 1, books);
-		NodeFiles.published(this.origin);
-		NodeFiles.positions(this.origin, Map.of(STREAM, (long) books), Map.of(STREAM, IDENTITY));
-		setClock(this.origin, CLOCK);
+		this.origin = origin;
 		this.store = new DirectorySnapshotStore(dir.resolve("store"));
 		try (TakenSnapshot taken = new SnapshotTaker(this.origin.path(), 1, NodeFiles.SELECTION,
 				ConsistencyCheck.always(), dir.resolve("origin-work"), Clock.systemUTC()).take()) {
@@ -55,21 +64,31 @@ final class RestoreFixture {
 		}
 	}
 
+	private static TestDatabase origin(Path dir, int books) {
+		TestDatabase origin = NodeFiles.node(dir.resolve("origin.db"));
+		NodeFiles.books(origin, 1, books);
+		NodeFiles.published(origin);
+		NodeFiles.positions(origin, Map.of(STREAM, (long) books), Map.of(STREAM, IDENTITY));
+		setClock(origin, CLOCK);
+		return origin;
+	}
+
 	SnapshotRestorer restorer(TestDatabase node) {
 		return restorer(node, NodeFiles.SELECTION);
 	}
 
 	SnapshotRestorer restorer(TestDatabase node, ReplicatedTables selection) {
-		return new SnapshotRestorer(node.path(), 2, selection, this.dir.resolve("node-work"), Clock.systemUTC());
+		return new SnapshotRestorer(node.path(), CONFLICTS, selection, this.dir.resolve("node-work"), Clock.systemUTC());
 	}
 
 	/**
-	 * Everything a restore must keep of a node, as comparable text (the meta table without the mark a restore adds).
+	 * Everything a restore must keep of a node, as comparable text (the meta table without the recorder's cursor, which a
+	 * restore moves past the pending changes whose versions it makes final).
 	 */
 	static List<List<String>> localState(TestDatabase node) {
 		return List.of(node.rows("SELECT * FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" ORDER BY id"),
 				node.rows("SELECT * FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key <> '"
-						+ LocalChangeRecorder.RESTORED_THROUGH_KEY + "' ORDER BY key"),
+						+ RECORD_CURSOR + "' ORDER BY key"),
 				node.rows("SELECT * FROM \"" + ChangeCapture.LAYOUT_TABLE + "\" ORDER BY id"),
 				node.rows("SELECT * FROM \"" + SchemaVersionStore.TABLE + "\""),
 				node.rows("SELECT * FROM drafts ORDER BY id"),

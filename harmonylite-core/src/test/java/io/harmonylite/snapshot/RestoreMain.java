@@ -28,7 +28,7 @@ public final class RestoreMain {
 			hash = NodeFiles.SELECTION.schemaHash(connection);
 		}
 		boolean[] told = { false };
-		new SnapshotRestorer(database, 2, NodeFiles.SELECTION, Path.of(args[3]), Clock.systemUTC())
+		new SnapshotRestorer(database, RestoreFixture.CONFLICTS, NodeFiles.SELECTION, Path.of(args[3]), Clock.systemUTC())
 			.restore(store, snapshot, hash, (remaining, total) -> {
 				if (!told[0] && remaining <= total / 2) {
 					told[0] = true;

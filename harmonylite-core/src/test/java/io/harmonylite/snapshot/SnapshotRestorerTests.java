@@ -24,6 +24,7 @@ import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.engine.TestDatabase;
+import io.harmonylite.event.Version;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class SnapshotRestorerTests {
 	void restoreShouldInstallTheSnapshotAndKeepTheNodesLocalStateWhileAnOpenConnectionKeepsWorking() throws Exception {
 		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
 		node.execute("INSERT INTO Books VALUES (1, 'stale title', NULL, 1.0)");
-		NodeFiles.published(node);
+		forgetCapturedChanges(node);
 		node.execute("INSERT INTO Books VALUES (9001, 'written here, not yet published', NULL, 2.0)",
 				"INSERT INTO drafts VALUES (1, 'private to node 2')");
 		NodeFiles.positions(node, Map.of(RestoreFixture.STREAM, 1L), Map.of(RestoreFixture.STREAM, "older"));
@@ -70,16 +71,15 @@ class SnapshotRestorerTests {
 				assertThat(restored.position(RestoreFixture.STREAM)).isEqualTo(1000);
 				assertThat(restored.streamIdentities()).containsEntry(RestoreFixture.STREAM, RestoreFixture.IDENTITY);
 			});
-			assertThat(count(countBooks)).as("the open connection sees the restored rows").isEqualTo(1000);
+			assertThat(count(countBooks)).as("the open connection sees the restored rows and the node's own")
+				.isEqualTo(1001);
 		}
-		assertThat(node.rows("SELECT * FROM Books ORDER BY id"))
+		assertThat(node.rows("SELECT * FROM Books WHERE id <= 1000 ORDER BY id"))
 			.isEqualTo(this.fixture.origin.rows("SELECT * FROM Books ORDER BY id"));
+		assertThat(node.rows("SELECT title FROM Books WHERE id = 9001")).as("the pending change, merged")
+			.containsExactly("written here, not yet published");
 		assertThat(RestoreFixture.localState(node)).as("change log, meta, layouts, schema version, drafts, triggers")
 			.isEqualTo(localBefore);
-		assertThat(node.rows("SELECT value FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key = '"
-				+ LocalChangeRecorder.RESTORED_THROUGH_KEY + "'"))
-			.as("the pending changes are marked: published, not recorded into the snapshot's versions")
-			.isEqualTo(node.rows("SELECT max(id) FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\""));
 		assertThat(node.rows("SELECT stream, sequence FROM \"" + SnapshotTables.POSITIONS + "\""))
 			.containsExactly(RestoreFixture.STREAM + "|1000");
 		assertThat(node.rows("SELECT snapshot_id FROM \"" + SnapshotTables.RESTORE_TABLE + "\""))
@@ -143,33 +143,70 @@ class SnapshotRestorerTests {
 	}
 
 	@Test
-	void pendingLocalChangeShouldKeepItsVersionAndBeWrittenHereWhenItComesBackFromTheStream() throws Exception {
-		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
-		node.execute("INSERT INTO Books VALUES (7, 'stale title', NULL, 1.0)");
-		NodeFiles.published(node);
+	void pendingLocalChangeShouldBeInTheRestoredTablesWithItsVersionAndItsEchoSuperseded() throws Exception {
+		TestDatabase node = nodeWithBookSeven();
 		node.execute("UPDATE Books SET title = 'written here, not yet published' WHERE id = 7");
-		ConflictSettings conflicts = new ConflictSettings(2, Duration.ofSeconds(10));
-		ConflictStats stats = new ConflictStats();
-		try (Connection connection = SqliteConnections.open(node.path());
-				LocalChangeRecorder recorder = new LocalChangeRecorder(connection, conflicts, Clock.systemUTC(),
-						stats)) {
-			recorder.recordPending();
-		}
+		record(node);
 		long version = pending(node).get(0).event().hlc();
 
 		this.fixture.restorer(node).restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node));
 
-		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).as("the snapshot's row until the echo")
-			.containsExactly("title 7");
+		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).as("the node's own write, before its echo")
+			.containsExactly("written here, not yet published");
 		CapturedChange echo = pending(node).get(0);
 		assertThat(echo.event().hlc()).as("published with the version it was recorded with").isEqualTo(version);
-		try (ChangeApplier applier = new ChangeApplier(SqliteConnections.open(node.path()), Clock.systemUTC(),
-				conflicts, stats)) {
-			ApplyResult result = applier
-				.apply(List.of(new PositionedChange(echo.event(), new StreamPosition(RestoreFixture.STREAM, 1001))));
-			assertThat(result.superseded()).isZero();
-		}
+		assertThat(applyEcho(node, echo, 1001).superseded()).as("the echo: seen already").isOne();
 		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).containsExactly("written here, not yet published");
+	}
+
+	@Test
+	void incrementAfterTheRestoreShouldBuildOnTheNodesPublishedButNotYetEchoedWrite() throws Exception {
+		this.fixture.origin.execute("UPDATE Books SET price = 3 WHERE id = 7");
+		record(this.fixture.origin, 1);
+		TestDatabase node = nodeWithBookSeven();
+		node.execute("UPDATE Books SET price = 5 WHERE id = 7");
+		record(node);
+		NodeFiles.published(node);
+		RestoreFixture threeInSnapshot = new RestoreFixture(this.dir.resolve("with-3"), this.fixture.origin);
+		CapturedChange published = sent(node).get(0);
+
+		threeInSnapshot.restorer(node)
+			.restore(threeInSnapshot.store, threeInSnapshot.snapshot, RestoreFixture.schemaHash(node));
+
+		assertThat(node.rows("SELECT price FROM Books WHERE id = 7")).as("read right after the restore")
+			.containsExactly("5.0");
+		node.execute("UPDATE Books SET price = price + 1 WHERE id = 7");
+		assertThat(applyEcho(node, published, 1001).superseded()).as("the echo of the write of 5").isOne();
+		assertThat(node.rows("SELECT price FROM Books WHERE id = 7")).containsExactly("6.0");
+	}
+
+	@Test
+	void localChangeOlderThanTheSnapshotsVersionShouldNotOverwriteIt() throws Exception {
+		TestDatabase node = nodeWithBookSeven();
+		node.execute("UPDATE Books SET title = 'older than the snapshot' WHERE id = 7");
+		node.update("UPDATE \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" SET ver = ?",
+				Version.hlcOf(System.currentTimeMillis() - 60_000));
+		record(node);
+		NodeFiles.published(node);
+		this.fixture.origin.execute("UPDATE Books SET title = 'newer, in the snapshot' WHERE id = 7");
+		record(this.fixture.origin, 1);
+		RestoreFixture newer = new RestoreFixture(this.dir.resolve("newer"), this.fixture.origin);
+
+		newer.restorer(node).restore(newer.store, newer.snapshot, RestoreFixture.schemaHash(node));
+
+		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).containsExactly("newer, in the snapshot");
+	}
+
+	@Test
+	void localDeleteNewerThanTheSnapshotShouldRemoveTheRow() throws Exception {
+		TestDatabase node = nodeWithBookSeven();
+		node.execute("DELETE FROM Books WHERE id = 7");
+
+		this.fixture.restorer(node).restore(this.fixture.store, this.fixture.snapshot, RestoreFixture.schemaHash(node));
+
+		assertThat(node.rows("SELECT id FROM Books WHERE id IN (6, 7, 8) ORDER BY id")).containsExactly("6", "8");
+		assertThat(applyEcho(node, pending(node).get(0), 1001).superseded()).as("the echo of the delete").isOne();
+		assertThat(node.count("Books")).isEqualTo(999);
 	}
 
 	@Test
@@ -250,6 +287,53 @@ class SnapshotRestorerTests {
 			.withMessageContaining("nothing was installed");
 		assertThat(node.count("Books")).isZero();
 		assertThat(this.dir.resolve("node-work")).isEmptyDirectory();
+	}
+
+	/** A node holding book 7 as applied from the cluster: no change of its own. */
+	private TestDatabase nodeWithBookSeven() {
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		node.execute("INSERT INTO Books VALUES (7, 'title 7', 'author 7', 3.5)");
+		forgetCapturedChanges(node);
+		return node;
+	}
+
+	/** As if the node's changes so far had come back from the stream and been cleaned up. */
+	private static void forgetCapturedChanges(TestDatabase node) {
+		node.execute("DELETE FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\"");
+	}
+
+	private static void record(TestDatabase node) {
+		record(node, 2);
+	}
+
+	/** Records the node's pending changes, making their versions final, as its publisher does before publishing. */
+	private static void record(TestDatabase node, long nodeId) {
+		try (Connection connection = SqliteConnections.open(node.path());
+				LocalChangeRecorder recorder = new LocalChangeRecorder(connection,
+						new ConflictSettings(nodeId, Duration.ofSeconds(10)), Clock.systemUTC(), new ConflictStats())) {
+			recorder.recordPending();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Applies a change of node 2 as the apply loop does when it comes back from the stream. */
+	private static ApplyResult applyEcho(TestDatabase node, CapturedChange change, long sequence) {
+		try (ChangeApplier applier = new ChangeApplier(SqliteConnections.open(node.path()), Clock.systemUTC(),
+				RestoreFixture.CONFLICTS, new ConflictStats())) {
+			return applier
+				.apply(List.of(new PositionedChange(change.event(), new StreamPosition(RestoreFixture.STREAM, sequence))));
+		}
+	}
+
+	private static List<CapturedChange> sent(TestDatabase node) {
+		try (Connection connection = SqliteConnections.open(node.path())) {
+			return new ChangeLogReader(connection, 2).readSentAfter(0, 10);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static List<CapturedChange> pending(TestDatabase node) {
