@@ -42,6 +42,14 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	static final String CURSOR_KEY = "record_cursor";
 
+	/**
+	 * The meta key a snapshot restore sets to the last change-log id at the restore: the version state holds the
+	 * node's changes up to it only as far as the restore merged them (those already cleaned from the change log are
+	 * only in the stream), so when they come back they are merged by the rule, never skipped unread (see
+	 * {@link RecordedOwnChanges}).
+	 */
+	public static final String RESTORED_THROUGH_KEY = "restored_through";
+
 	private static final Logger logger = LoggerFactory.getLogger(LocalChangeRecorder.class);
 
 	static final int CHUNK = 10_000;

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -73,6 +75,7 @@ final class LocalState {
 				copyTable(image, table);
 			}
 			keepLaterClock(image);
+			markRestoredChanges(image);
 			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
 					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
 				SqliteSchema.execute(image, sql);
@@ -108,6 +111,23 @@ final class LocalState {
 			String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
 			SqliteSchema.execute(image, "UPDATE main." + clock + " SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM "
 					+ LIVE + "." + clock + "), 0)) WHERE id = 1");
+		}
+	}
+
+	/**
+	 * Marks the node's changes so far as restored: the snapshot's version state does not hold those already cleaned
+	 * from the change log, so their echoes must be merged, not skipped. See
+	 * {@link LocalChangeRecorder#RESTORED_THROUGH_KEY}.
+	 */
+	private static void markRestoredChanges(Connection image) throws SQLException {
+		if (SqliteSchema.tableExists(image, "main", ChangeCapture.META_TABLE)
+				&& SqliteSchema.tableExists(image, "main", ChangeCapture.CHANGE_LOG_TABLE)) {
+			try (PreparedStatement mark = image.prepareStatement("INSERT OR REPLACE INTO main."
+					+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " (key, value) SELECT ?, coalesce(max(id), 0) "
+					+ "FROM main." + SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE))) {
+				mark.setString(1, LocalChangeRecorder.RESTORED_THROUGH_KEY);
+				mark.executeUpdate();
+			}
 		}
 	}
 

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.harmonylite.capture.ChangeCapture;
-import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.event.Version;
 import io.harmonylite.schema.SchemaVersionStore;
@@ -87,8 +88,8 @@ final class RestoreFixture {
 	 */
 	static List<List<String>> localState(TestDatabase node) {
 		return List.of(node.rows("SELECT * FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" ORDER BY id"),
-				node.rows("SELECT * FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key <> '"
-						+ RECORD_CURSOR + "' ORDER BY key"),
+				node.rows("SELECT * FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key NOT IN ('" + RECORD_CURSOR
+						+ "', '" + LocalChangeRecorder.RESTORED_THROUGH_KEY + "') ORDER BY key"),
 				node.rows("SELECT * FROM \"" + ChangeCapture.LAYOUT_TABLE + "\" ORDER BY id"),
 				node.rows("SELECT * FROM \"" + SchemaVersionStore.TABLE + "\""),
 				node.rows("SELECT * FROM drafts ORDER BY id"),

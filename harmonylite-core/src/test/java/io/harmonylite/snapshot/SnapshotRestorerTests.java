@@ -15,6 +15,7 @@ import java.util.Map;
 
 import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.MessageOrigin;
 import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.capture.CapturedChange;
@@ -80,6 +81,10 @@ class SnapshotRestorerTests {
 			.containsExactly("written here, not yet published");
 		assertThat(RestoreFixture.localState(node)).as("change log, meta, layouts, schema version, drafts, triggers")
 			.isEqualTo(localBefore);
+		assertThat(node.rows("SELECT value FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key = '"
+				+ LocalChangeRecorder.RESTORED_THROUGH_KEY + "'"))
+			.as("the node's changes so far are marked: merged by the rule when they come back, never skipped unread")
+			.isEqualTo(node.rows("SELECT max(id) FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\""));
 		assertThat(node.rows("SELECT stream, sequence FROM \"" + SnapshotTables.POSITIONS + "\""))
 			.containsExactly(RestoreFixture.STREAM + "|1000");
 		assertThat(node.rows("SELECT snapshot_id FROM \"" + SnapshotTables.RESTORE_TABLE + "\""))
@@ -178,6 +183,28 @@ class SnapshotRestorerTests {
 		node.execute("UPDATE Books SET price = price + 1 WHERE id = 7");
 		assertThat(applyEcho(node, published, 1001).superseded()).as("the echo of the write of 5").isOne();
 		assertThat(node.rows("SELECT price FROM Books WHERE id = 7")).containsExactly("6.0");
+	}
+
+	@Test
+	void ownChangeAlreadyCleanedFromTheChangeLogShouldBeMergedWhenItComesBackAfterTheRestore() throws Exception {
+		this.fixture.origin.execute("UPDATE Books SET price = 3 WHERE id = 7");
+		record(this.fixture.origin, 1);
+		TestDatabase node = nodeWithBookSeven();
+		node.execute("UPDATE Books SET price = 5 WHERE id = 7", "INSERT INTO Books VALUES (9002, 'later', 'here', 1)");
+		record(node);
+		NodeFiles.published(node);
+		CapturedChange cleaned = sent(node).get(0);
+		try (Connection connection = SqliteConnections.open(node.path())) {
+			new ChangeLogReader(connection, 2).deletePublished();
+		}
+		RestoreFixture threeInSnapshot = new RestoreFixture(this.dir.resolve("with-3"), this.fixture.origin);
+
+		threeInSnapshot.restorer(node)
+			.restore(threeInSnapshot.store, threeInSnapshot.snapshot, RestoreFixture.schemaHash(node));
+
+		assertThat(node.rows("SELECT price FROM Books WHERE id = 7")).as("only in the stream now").containsExactly("3.0");
+		assertThat(applyEcho(node, cleaned, 1001).superseded()).as("newer than the snapshot's row").isZero();
+		assertThat(node.rows("SELECT price FROM Books WHERE id = 7")).containsExactly("5.0");
 	}
 
 	@Test
@@ -318,12 +345,18 @@ class SnapshotRestorerTests {
 		}
 	}
 
-	/** Applies a change of node 2 as the apply loop does when it comes back from the stream. */
-	private static ApplyResult applyEcho(TestDatabase node, CapturedChange change, long sequence) {
+	/**
+	 * Applies a change of node 2 as the apply loop does when it comes back from the stream, in a message that names
+	 * the node's capture epoch.
+	 */
+	private static ApplyResult applyEcho(TestDatabase node, CapturedChange change, long sequence) throws SQLException {
 		try (ChangeApplier applier = new ChangeApplier(SqliteConnections.open(node.path()), Clock.systemUTC(),
-				RestoreFixture.CONFLICTS, new ConflictStats())) {
-			return applier
-				.apply(List.of(new PositionedChange(change.event(), new StreamPosition(RestoreFixture.STREAM, sequence))));
+				RestoreFixture.CONFLICTS, new ConflictStats());
+				Connection connection = SqliteConnections.open(node.path())) {
+			MessageOrigin origin = new MessageOrigin(2, new ChangeLogReader(connection, 2).captureEpoch(), change.id(),
+					change.id());
+			return applier.apply(List.of(new PositionedChange(change.event(),
+					new StreamPosition(RestoreFixture.STREAM, sequence), origin)));
 		}
 	}
 
