@@ -199,7 +199,7 @@ final class NodeAssembly {
 		logger.info("Node {}: capturing changes of {} table(s): {}", node, baseline.tables().size(),
 				baseline.tables().stream().map(TableSchema::name).toList());
 		CaptureState captureState = captureState(open());
-		step(4, "connecting to NATS ({})",
+		step(4, "waiting for the connection to NATS ({}), begun at step 1",
 				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
 		NatsNode nats = natsOpening.join();
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
