@@ -224,6 +224,14 @@ public final class ChangeLogReader {
 		if (first.isPresent()) {
 			return first.getAsLong() - 1;
 		}
+		return lastChangeId();
+	}
+
+	/**
+	 * The highest id in the log: it only grows, since the last change is never deleted.
+	 * @return the last change id, 0 for an empty log
+	 */
+	public long lastChangeId() {
 		return queryLong("SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG, "find the last change id");
 	}
 
@@ -328,7 +336,7 @@ public final class ChangeLogReader {
 	 * @return the number of deleted changes
 	 */
 	public int deletePublished() {
-		long maxId = queryLong("SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG, "find the last change id");
+		long maxId = lastChangeId();
 		String sql = "DELETE FROM " + CHANGE_LOG + " WHERE id IN (SELECT id FROM " + CHANGE_LOG + " WHERE state = "
 				+ PUBLISHED + " AND id < ? ORDER BY id LIMIT " + DELETE_CHUNK + ")";
 		int deleted = 0;

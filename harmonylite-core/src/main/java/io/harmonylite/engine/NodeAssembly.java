@@ -575,10 +575,9 @@ final class NodeAssembly {
 				replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
 		})));
-		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), () -> {
-			publisher.signal();
-			databaseChanged.raise();
-		})));
+		CaptureWake wake = new CaptureWake(new ChangeLogReader(open(), this.config.nodeId()), publisher::signal,
+				databaseChanged);
+		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), wake)));
 		step(8, "publisher started");
 		return publisher;
 	}
