@@ -57,13 +57,19 @@ public final class ChangeLogReader {
 	 * @param connection a read-write connection to the database, in auto-commit mode
 	 * @param nodeId this node's id, the origin of every change read
 	 */
+	/**
+	 * About how many bytes of values one read returns at most (it always returns at least one change when one is
+	 * there): a transaction of many large values is read piece by piece instead of into memory at once.
+	 */
+	public static final long MAX_READ_BYTES = 16 * 1024 * 1024;
+
 	public ChangeLogReader(Connection connection, long nodeId) {
 		this.connection = connection;
 		this.nodeId = nodeId;
 	}
 
 	/**
-	 * Reads pending changes in capture order.
+	 * Reads pending changes in capture order, at most {@code limit} and about {@link #MAX_READ_BYTES} of values.
 	 * @param afterId read only changes with a larger id (0 to start at the beginning)
 	 * @param limit the maximum number of changes
 	 * @return pending changes with {@code id > afterId}, ordered by id
@@ -73,7 +79,8 @@ public final class ChangeLogReader {
 	}
 
 	/**
-	 * Reads pending changes in capture order, up to an id, e.g. the last one recorded.
+	 * Reads pending changes in capture order, up to an id, e.g. the last one recorded; at most {@code limit} and about
+	 * {@link #MAX_READ_BYTES} of values.
 	 * @param afterId read only changes with a larger id (0 to start at the beginning)
 	 * @param upToId read only changes with this id or a smaller one
 	 * @param limit the maximum number of changes
@@ -85,7 +92,8 @@ public final class ChangeLogReader {
 
 	/**
 	 * Reads the changes still in the log that were or will be published (pending or published, not failed), in
-	 * capture order: what this node sent or will send to the cluster and may not have seen come back yet.
+	 * capture order: what this node sent or will send to the cluster and may not have seen come back yet; at most
+	 * {@code limit} and about {@link #MAX_READ_BYTES} of values.
 	 * @param afterId read only changes with a larger id (0 to start at the beginning)
 	 * @param limit the maximum number of changes
 	 * @return pending and published changes with {@code id > afterId}, ordered by id
@@ -105,13 +113,16 @@ public final class ChangeLogReader {
 			statement.setLong(2, upToId);
 			statement.setInt(3, limit);
 			List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
+			long bytes = 0;
 			try (ResultSet rows = statement.executeQuery()) {
 				Columns columns = null;
-				while (rows.next()) {
+				while (bytes < MAX_READ_BYTES && rows.next()) {
 					if (columns == null) {
 						columns = Columns.of(rows.getMetaData());
 					}
-					changes.add(decode(rows, columns));
+					CapturedChange change = decode(rows, columns);
+					changes.add(change);
+					bytes += approximateBytes(change);
 				}
 			}
 			return changes;
@@ -120,6 +131,15 @@ public final class ChangeLogReader {
 			throw new HarmonyLiteException("Could not read the change log after id " + afterId + ": " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	private static long approximateBytes(CapturedChange change) {
+		long bytes = 64;
+		for (Object value : change.event().row().values()) {
+			bytes += (value instanceof byte[] blob) ? blob.length
+					: (value instanceof String text) ? 2L * text.length() : 16;
+		}
+		return bytes;
 	}
 
 	private CapturedChange decode(ResultSet rows, Columns positions) throws SQLException {

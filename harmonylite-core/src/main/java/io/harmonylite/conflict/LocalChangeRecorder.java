@@ -127,7 +127,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	/**
 	 * Records what is pending in its own write transaction, for a publisher, and hands over the first {@code limit}
 	 * recorded changes when they follow the publisher's position, so that it does not read them from the change log
-	 * again. At most {@value #CHUNK} changes are recorded per call, so that a large transaction is recorded piece by
+	 * again. At most {@value #CHUNK} changes (and about {@link ChangeLogReader#MAX_READ_BYTES} of values) are recorded
+	 * per call, so that a large transaction is recorded piece by
 	 * piece while its first pieces are published, and local writers never wait long for the write lock; the next call
 	 * records the next piece (an apply batch records everything pending before it applies). Does not take the write
 	 * lock when nothing new was captured.
@@ -249,8 +250,10 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			}
 			this.store.write(new HashMap<>(states));
 			cursor = changes.get(changes.size() - 1).id();
-			if (!all && changes.size() == CHUNK) {
-				more = true;
+			if (!all) {
+				// One read per call (at most a chunk, and its bytes bounded): more may be pending when it stopped short
+				// of the last id; if only published or failed rows follow, the next call finds nothing and moves past.
+				more = cursor < lastChangeId();
 				break;
 			}
 		}

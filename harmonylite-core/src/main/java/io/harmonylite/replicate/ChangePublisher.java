@@ -59,6 +59,12 @@ public final class ChangePublisher implements Runnable {
 	/** The most rounds sent and not yet settled. */
 	static final int ROUNDS_IN_FLIGHT = 4;
 
+	/**
+	 * The most recorded changes the recorder hands over at once (one recording chunk): published round after round
+	 * from memory instead of being read from the change log again.
+	 */
+	static final int MAX_RECORDED_AHEAD = 10_000;
+
 	/** The most changes one message carries. */
 	static final int MAX_EVENTS_PER_MESSAGE = 256;
 
@@ -232,6 +238,9 @@ public final class ChangePublisher implements Runnable {
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
 		Deque<InFlight> inFlight = new ArrayDeque<>();
+		// Changes recorded and handed over by an earlier call, not sent yet, with the schema hash read with them.
+		Deque<CapturedChange> recordedAhead = new ArrayDeque<>();
+		String recordedHash = "";
 		while (this.running) {
 			long roundStart = cursor;
 			InFlight oldest = inFlight.peekFirst();
@@ -240,18 +249,29 @@ public final class ChangePublisher implements Runnable {
 			try {
 				List<CapturedChange> batch;
 				String hash;
-				this.captureLayoutLock.lock();
-				try {
-					// Only recorded changes: what is published is what this node's conflict decisions used. They come
-					// from the recorder's own transaction when it recorded them just now, from the log otherwise.
-					RecordedChanges recorded = this.recorder.recordPending(cursor, this.batchSize);
-					List<CapturedChange> handedOver = recorded.changes();
-					batch = (handedOver != null) ? handedOver
-							: this.reader.readAfter(cursor, recorded.through(), this.batchSize);
-					hash = this.schemaHash.get();
+				if (recordedAhead.isEmpty()) {
+					this.captureLayoutLock.lock();
+					try {
+						// Only recorded changes: what is published is what this node's conflict decisions used. They
+						// come from the recorder's own transaction when it recorded them just now (all of them, sent
+						// round after round), from the log otherwise.
+						RecordedChanges recorded = this.recorder.recordPending(cursor, MAX_RECORDED_AHEAD);
+						List<CapturedChange> handedOver = recorded.changes();
+						hash = this.schemaHash.get();
+						if (handedOver != null) {
+							recordedAhead.addAll(handedOver);
+							recordedHash = hash;
+						}
+						batch = (handedOver != null) ? take(recordedAhead, this.batchSize)
+								: this.reader.readAfter(cursor, recorded.through(), this.batchSize);
+					}
+					finally {
+						this.captureLayoutLock.unlock();
+					}
 				}
-				finally {
-					this.captureLayoutLock.unlock();
+				else {
+					batch = take(recordedAhead, this.batchSize);
+					hash = recordedHash;
 				}
 				if (batch.isEmpty()) {
 					if (oldest != null && !oldest.acknowledged() && !this.retryNow
@@ -263,6 +283,7 @@ public final class ChangePublisher implements Runnable {
 					if (oldest != null) {
 						if (!settleOldest(inFlight)) {
 							cursor = retryFrom;
+							recordedAhead.clear();
 							backoff = backOff(backoff);
 						}
 						continue;
@@ -287,6 +308,7 @@ public final class ChangePublisher implements Runnable {
 				}
 				else {
 					cursor = retryFrom;
+					recordedAhead.clear();
 					backoff = backOff(backoff);
 				}
 			}
@@ -300,6 +322,7 @@ public final class ChangePublisher implements Runnable {
 				// settled first, so that their acknowledged changes are marked and skipped.
 				settleQuietly(inFlight);
 				cursor = retryFrom;
+				recordedAhead.clear();
 				this.failedRounds++;
 				this.stats.recordFailure();
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
@@ -315,6 +338,14 @@ public final class ChangePublisher implements Runnable {
 		}
 		// Stopping: the rounds in flight are acknowledged and handed over before the marks are flushed.
 		settleQuietly(inFlight);
+	}
+
+	private static List<CapturedChange> take(Deque<CapturedChange> changes, int most) {
+		List<CapturedChange> taken = new ArrayList<>(Math.min(most, changes.size()));
+		while (taken.size() < most && !changes.isEmpty()) {
+			taken.add(changes.removeFirst());
+		}
+		return taken;
 	}
 
 	/** A round just sent; its last acknowledgement wakes the publisher, which may be waiting for new changes. */

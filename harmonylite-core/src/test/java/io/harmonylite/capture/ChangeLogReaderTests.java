@@ -65,6 +65,17 @@ class ChangeLogReaderTests {
 	}
 
 	@Test
+	void readShouldStopOnceItHoldsAboutTheMostBytesButAlwaysReturnAChange() throws Exception {
+		// Six 7 MB values: a read of up to 10 changes returns them three at a time (16 MB reached with the third).
+		execute(this.connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6) "
+				+ "INSERT INTO t (v) SELECT randomblob(7 * 1024 * 1024) FROM n");
+		assertThat(ids(this.reader.readAfter(0, 10))).containsExactly(1, 2, 3);
+		assertThat(ids(this.reader.readAfter(3, 10))).containsExactly(4, 5, 6);
+		execute(this.connection, "INSERT INTO t (v) VALUES (randomblob(20 * 1024 * 1024))");
+		assertThat(ids(this.reader.readAfter(6, 10))).as("larger than the bound by itself").containsExactly(7);
+	}
+
+	@Test
 	void readAfterShouldBuildTheEventFromTheChangeLogRow() throws Exception {
 		long before = System.currentTimeMillis();
 		execute(this.connection, "INSERT INTO t VALUES (9, 'x')");

@@ -172,6 +172,20 @@ class LocalChangeRecorderTests {
 	}
 
 	@Test
+	void transactionOfLargeValuesShouldBeRecordedForThePublisherAboutTheMostBytesOfAReadAtATime() throws SQLException {
+		// Six 7 MB values: held in memory all at once, a transaction of such rows ran the publisher out of its heap.
+		execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6) "
+				+ "INSERT INTO t SELECT i, randomblob(7 * 1024 * 1024), 'y' FROM n");
+
+		RecordedChanges first = this.recorder.recordPending(0, 1000);
+
+		assertThat(first.through()).isEqualTo(3);
+		assertThat(first.changes()).hasSize(3);
+		assertThat(this.recorder.recordPending(3, 1000).through()).isEqualTo(6);
+		assertThat(this.recorder.recordPending(6, 1000).changes()).isNull();
+	}
+
+	@Test
 	void changesRecordedByAnotherTransactionShouldBeLeftForThePublisherToReadFromTheLog() throws SQLException {
 		execute("INSERT INTO t VALUES (1, 'x', 'y')");
 		// An apply batch records what is pending before it applies anything.

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
@@ -58,6 +59,9 @@ class ChangePublisherTests {
 
 	private ChangePublisher publisher;
 
+	/** How many changes the recorder handed over to the publisher, instead of letting it read them from the log. */
+	private final AtomicInteger handedOver = new AtomicInteger();
+
 	private Thread thread;
 
 	@BeforeEach
@@ -69,8 +73,12 @@ class ChangePublisherTests {
 		this.reader = new ChangeLogReader(this.publisherConnection, 1);
 		LocalChangeRecorder recorder = new LocalChangeRecorder(this.publisherConnection,
 				new ConflictSettings(1, Duration.ofSeconds(10)), Clock.systemUTC(), new ConflictStats());
-		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec,
-				recorder::recordPending,
+		ChangeRecorder counting = (after, limit) -> {
+			RecordedChanges recorded = recorder.recordPending(after, limit);
+			this.handedOver.addAndGet((recorded.changes() != null) ? recorded.changes().size() : 0);
+			return recorded;
+		};
+		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec, counting,
 				new PublishedMarks(new ChangeLogReader(this.publisherConnection, 1), 1, PublishedMarks.DEFAULT_INTERVAL),
 				this.format::get, () -> "hash", new ReentrantLock(), 1, 1000, 16,
 				Duration.ofMillis(20));
@@ -179,6 +187,16 @@ class ChangePublisherTests {
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
 		assertThat(this.stream.storedChangeIds()).hasSize(1300).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void changesRecordedTogetherShouldBeSentRoundAfterRoundWithoutBeingReadFromTheLogAgain() throws Exception {
+		writeOneTransaction(5000);
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.handedOver).as("recorded in one chunk, handed over whole").hasValue(5000);
+		assertThat(this.stream.storedChangeIds()).hasSize(5000).doesNotHaveDuplicates();
+		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest");
 	}
 
 	@Test
