@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,7 +113,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	public long recordPending() {
 		try {
 			long cursor = cursor();
-			if (lastChangeId() <= cursor) {
+			if (this.reader.lastChangeId() <= cursor) {
 				return cursor;
 			}
 			return Transactions.immediate(this.connection, this::record);
@@ -143,7 +142,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		}
 		try {
 			long cursor = cursor();
-			if (lastChangeId() <= cursor) {
+			if (this.reader.lastChangeId() <= cursor) {
 				return RecordedChanges.readFromLog(cursor);
 			}
 			return Transactions.immediate(this.connection, () -> {
@@ -199,7 +198,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	private long record(@Nullable List<CapturedChange> recorded, int keep, boolean all, boolean intoVersions)
 			throws SQLException {
 		long cursor = cursor();
-		if (lastChangeId() <= cursor) {
+		// Fixed while this transaction holds the write lock.
+		long last = this.reader.lastChangeId();
+		if (last <= cursor) {
 			// Nothing captured since: the common case at the start of an apply batch, spared the reads below.
 			return cursor;
 		}
@@ -253,13 +254,13 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			if (!all) {
 				// One read per call (at most a chunk, and its bytes bounded): more may be pending when it stopped short
 				// of the last id; if only published or failed rows follow, the next call finds nothing and moves past.
-				more = cursor < lastChangeId();
+				more = cursor < last;
 				break;
 			}
 		}
 		if (!more) {
 			// Rows up to the last one are recorded or were never pending (published before versions existed).
-			cursor = Math.max(cursor, lastChangeId());
+			cursor = Math.max(cursor, last);
 		}
 		if (cursor != start) {
 			writeCursor(cursor);
@@ -317,14 +318,6 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			statement.setString(1, CURSOR_KEY);
 			statement.setLong(2, cursor);
 			statement.executeUpdate();
-		}
-	}
-
-	private long lastChangeId() throws SQLException {
-		try (Statement statement = this.connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG)) {
-			rows.next();
-			return rows.getLong(1);
 		}
 	}
 

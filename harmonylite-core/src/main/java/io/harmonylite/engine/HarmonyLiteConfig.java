@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.schema.SchemaConfig;
@@ -163,6 +164,14 @@ public record HarmonyLiteConfig(long nodeId, Path dbPath, List<String> tables, L
 					this.schema, this.snapshot);
 		}
 
+	}
+
+	/**
+	 * What the conflict rule needs of this configuration: this node's id and the maximum clock skew.
+	 * @return the conflict settings
+	 */
+	public ConflictSettings conflicts() {
+		return new ConflictSettings(this.nodeId, this.replication.maxClockSkew());
 	}
 
 }

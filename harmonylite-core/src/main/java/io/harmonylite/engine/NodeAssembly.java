@@ -132,7 +132,7 @@ final class NodeAssembly {
 		this.migrationVersion = migrationVersion;
 		this.changeDispatcher = changeDispatcher;
 		this.wireFormat = wireFormat;
-		this.conflicts = new ConflictSettings(config.nodeId(), config.replication().maxClockSkew());
+		this.conflicts = config.conflicts();
 		this.resources = new Resources(config.nodeId());
 	}
 
@@ -412,7 +412,7 @@ final class NodeAssembly {
 	private static <T> T withOffline(HarmonyLiteConfig config, Clock clock, Function<OfflineNode, T> operation) {
 		// Local changes take part in the merge only where capture is installed (the node ran here before).
 		ConflictSettings conflicts = OfflineSchema.captureInstalled(config.dbPath())
-				? new ConflictSettings(config.nodeId(), config.replication().maxClockSkew())
+				? config.conflicts()
 				: ConflictSettings.applyOnly();
 		try (NatsNode nats = NatsNode.open(config.nats(), config.replication(), config.nodeId(), config.dbPath());
 				ChangeApplier applier = new ChangeApplier(SqliteConnections.open(config.dbPath()), clock, conflicts,

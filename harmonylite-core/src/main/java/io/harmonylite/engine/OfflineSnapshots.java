@@ -12,7 +12,6 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
-import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.snapshot.ConsistencyCheck;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
 import io.harmonylite.snapshot.ReplicatedTables;
@@ -83,9 +82,7 @@ final class OfflineSnapshots implements SnapshotOperations, AutoCloseable {
 				NodeSnapshots.streamStates(this.cluster.sources()));
 		if (decision instanceof RestoreDecision.Restore restore) {
 			SnapshotConfig snapshot = this.config.snapshot();
-			return new SnapshotRestorer(this.config.dbPath(),
-					new ConflictSettings(this.config.nodeId(), this.config.replication().maxClockSkew()),
-					replicatedTables(),
+			return new SnapshotRestorer(this.config.dbPath(), this.config.conflicts(), replicatedTables(),
 					snapshot.workDirectory(this.config.dbPath()), this.clock)
 				.restore(snapshots, restore.snapshot(), hash);
 		}

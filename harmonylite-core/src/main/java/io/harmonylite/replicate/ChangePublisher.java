@@ -59,12 +59,6 @@ public final class ChangePublisher implements Runnable {
 	/** The most rounds sent and not yet settled. */
 	static final int ROUNDS_IN_FLIGHT = 4;
 
-	/**
-	 * The most recorded changes the recorder hands over at once (one recording chunk): published round after round
-	 * from memory instead of being read from the change log again.
-	 */
-	static final int MAX_RECORDED_AHEAD = 10_000;
-
 	/** The most changes one message carries. */
 	static final int MAX_EVENTS_PER_MESSAGE = 256;
 
@@ -238,9 +232,11 @@ public final class ChangePublisher implements Runnable {
 		long epoch = this.reader.captureEpoch();
 		Duration backoff = Duration.ofMillis(100);
 		Deque<InFlight> inFlight = new ArrayDeque<>();
-		// Changes recorded and handed over by an earlier call, not sent yet, with the schema hash read with them.
+		// Changes recorded and handed over by an earlier call, not sent yet, with the schema hash read with them; they
+		// follow the position aheadAfter, and are dropped when the publisher reads from elsewhere (a retry).
 		Deque<CapturedChange> recordedAhead = new ArrayDeque<>();
 		String recordedHash = "";
+		long aheadAfter = -1;
 		while (this.running) {
 			long roundStart = cursor;
 			InFlight oldest = inFlight.peekFirst();
@@ -249,13 +245,16 @@ public final class ChangePublisher implements Runnable {
 			try {
 				List<CapturedChange> batch;
 				String hash;
+				if (aheadAfter != cursor) {
+					recordedAhead.clear();
+				}
 				if (recordedAhead.isEmpty()) {
 					this.captureLayoutLock.lock();
 					try {
 						// Only recorded changes: what is published is what this node's conflict decisions used. They
-						// come from the recorder's own transaction when it recorded them just now (all of them, sent
-						// round after round), from the log otherwise.
-						RecordedChanges recorded = this.recorder.recordPending(cursor, MAX_RECORDED_AHEAD);
+						// come from the recorder's own transaction when it recorded them just now (all of them, at most
+						// one bounded read of the log, sent round after round), from the log otherwise.
+						RecordedChanges recorded = this.recorder.recordPending(cursor, Integer.MAX_VALUE);
 						List<CapturedChange> handedOver = recorded.changes();
 						hash = this.schemaHash.get();
 						if (handedOver != null) {
@@ -273,6 +272,9 @@ public final class ChangePublisher implements Runnable {
 					batch = take(recordedAhead, this.batchSize);
 					hash = recordedHash;
 				}
+				if (!batch.isEmpty()) {
+					aheadAfter = batch.get(batch.size() - 1).id();
+				}
 				if (batch.isEmpty()) {
 					if (oldest != null && !oldest.acknowledged() && !this.retryNow
 							&& oldest.age() < ACK_TIMEOUT.toNanos() && !lost(oldest.sentAt)) {
@@ -283,7 +285,6 @@ public final class ChangePublisher implements Runnable {
 					if (oldest != null) {
 						if (!settleOldest(inFlight)) {
 							cursor = retryFrom;
-							recordedAhead.clear();
 							backoff = backOff(backoff);
 						}
 						continue;
@@ -308,7 +309,6 @@ public final class ChangePublisher implements Runnable {
 				}
 				else {
 					cursor = retryFrom;
-					recordedAhead.clear();
 					backoff = backOff(backoff);
 				}
 			}
@@ -322,7 +322,6 @@ public final class ChangePublisher implements Runnable {
 				// settled first, so that their acknowledged changes are marked and skipped.
 				settleQuietly(inFlight);
 				cursor = retryFrom;
-				recordedAhead.clear();
 				this.failedRounds++;
 				this.stats.recordFailure();
 				logger.warn("Node {}: publishing failed, retrying in {} ms: {}", this.nodeId, backoff.toMillis(),
