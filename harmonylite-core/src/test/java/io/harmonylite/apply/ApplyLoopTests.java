@@ -15,6 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
@@ -77,7 +81,14 @@ class ApplyLoopTests {
 		this.database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE)",
 				"INSERT INTO t VALUES (100, 'taken@example.com')");
 		this.applyConnection = SqliteConnections.open(this.database.file());
-		this.applier = new ChangeApplier(this.applyConnection);
+		useApplier(new ChangeApplier(this.applyConnection));
+		this.logs.start();
+		this.logger.addAppender(this.logs);
+	}
+
+	/** Builds the loop around an applier, which it then owns. */
+	private void useApplier(ChangeApplier applier) {
+		this.applier = applier;
 		DeadLetterSink sink = (message, reason) -> this.deadLetters.add(message.position().sequence() + ": " + reason);
 		ShardControl shards = new ShardControl() {
 			@Override
@@ -96,8 +107,6 @@ class ApplyLoopTests {
 						ApplyLoopTests.this.committedBatches.add(size);
 					}
 				}, this.codec, Clock.systemUTC(), 100);
-		this.logs.start();
-		this.logger.addAppender(this.logs);
 	}
 
 	@AfterEach
@@ -109,6 +118,26 @@ class ApplyLoopTests {
 		}
 		this.applier.close();
 		this.database.close();
+	}
+
+	@Test
+	void ownChangeComingBackShouldBeSkippedUnreadWhenItsMessageNamesThisNodeAndItsCaptureEpoch() throws Exception {
+		new ChangeCapture(this.database.connection(), List.of(), List.of()).install();
+		this.applier.close();
+		useApplier(new ChangeApplier(SqliteConnections.open(this.database.file()), Clock.systemUTC(),
+				new ConflictSettings(1, Duration.ofSeconds(10)), new ConflictStats()));
+		ChangeEvent echo = this.database.recordOwnWrites(1, "INSERT INTO t VALUES (1, 'own@example.com')").get(0);
+		long epoch = new ChangeLogReader(this.database.connection(), 1).captureEpoch();
+		this.database.forgetVersionsAndSetUncaptured("email = 'changed here' WHERE id = 1");
+		this.queue.receive(new ReceivedMessage(0, new StreamPosition(STREAM, 1),
+				this.codec.encodeAll(List.of(this.codec.encodeBody(echo, HASH))), null, null,
+				new MessageOrigin(1, epoch, echo.changeId(), echo.changeId())));
+
+		start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.positions.of(STREAM) == 1);
+		assertThat(this.database.query("SELECT email FROM t WHERE id = 1")).as("not merged: the row was not read")
+			.containsExactly(List.of("changed here"));
 	}
 
 	@Test

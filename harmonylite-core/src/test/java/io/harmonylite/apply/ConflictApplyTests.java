@@ -89,9 +89,9 @@ class ConflictApplyTests {
 	@Test
 	void ownRecordedChangesComingBackShouldBeSkippedWithoutConsultingTheirRowsOnlyWhenTheirMessageNamesThisEpoch()
 			throws SQLException {
-		List<ChangeEvent> echoes = recordedOwnChanges("INSERT INTO t VALUES (1, 'a', 'b')", "UPDATE t SET a = 'a2'");
+		List<ChangeEvent> echoes = this.database.recordOwnWrites(1, "INSERT INTO t VALUES (1, 'a', 'b')", "UPDATE t SET a = 'a2'");
 		long epoch = new ChangeLogReader(this.database.connection(), 1).captureEpoch();
-		forgetVersionsAndSetUncaptured("a = 'x'");
+		this.database.forgetVersionsAndSetUncaptured("a = 'x'");
 		ApplyResult skipped = this.applier.apply(List.of(positioned(echoes.get(0), epoch), positioned(echoes.get(1), epoch)));
 		assertThat(skipped.applied()).isEqualTo(2);
 		assertThat(skipped.superseded()).isEqualTo(2);
@@ -106,33 +106,14 @@ class ConflictApplyTests {
 
 	@Test
 	void ownChangesKeptThroughARestoreShouldBeMergedWhenTheyComeBack() throws SQLException {
-		List<ChangeEvent> echoes = recordedOwnChanges("INSERT INTO t VALUES (1, 'a', 'b')", "UPDATE t SET a = 'a2'");
+		List<ChangeEvent> echoes = this.database.recordOwnWrites(1, "INSERT INTO t VALUES (1, 'a', 'b')", "UPDATE t SET a = 'a2'");
 		long epoch = new ChangeLogReader(this.database.connection(), 1).captureEpoch();
-		forgetVersionsAndSetUncaptured("a = 'snapshot'");
+		this.database.forgetVersionsAndSetUncaptured("a = 'snapshot'");
 		this.database.execute("INSERT INTO " + ChangeCapture.META_TABLE + " (key, value) VALUES ('"
 				+ LocalChangeRecorder.RESTORED_THROUGH_KEY + "', " + echoes.get(1).changeId() + ")");
 		ApplyResult merged = apply(positioned(echoes.get(1), epoch));
 		assertThat(merged.superseded()).isZero();
 		assertThat(this.database.query("SELECT a, b FROM t")).containsExactly(List.of("a2", "b"));
-	}
-
-	/** Writes locally and records the writes as the publisher does; returns them as they are published. */
-	private List<ChangeEvent> recordedOwnChanges(String... statements) throws SQLException {
-		this.database.execute(statements);
-		try (LocalChangeRecorder recorder = new LocalChangeRecorder(this.database.connection(),
-				new ConflictSettings(1, Duration.ofSeconds(10)), CLOCK, new ConflictStats())) {
-			recorder.recordPending();
-		}
-		return new ChangeLogReader(this.database.connection(), 1).readAfter(0, 10)
-			.stream()
-			.map(io.harmonylite.capture.CapturedChange::event)
-			.toList();
-	}
-
-	/** Removes every row's version state and changes the row without capturing it, as only a merge would undo. */
-	private void forgetVersionsAndSetUncaptured(String assignment) {
-		this.database.execute("BEGIN", "DELETE FROM __harmonylite__row_version", ApplyMarker.SET_SQL,
-				"UPDATE t SET " + assignment, ApplyMarker.CLEAR_SQL, "COMMIT");
 	}
 
 	@Test

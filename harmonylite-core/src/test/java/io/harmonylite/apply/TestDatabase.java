@@ -6,10 +6,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.capture.ApplyMarker;
+import io.harmonylite.capture.CapturedChange;
+import io.harmonylite.capture.ChangeLogReader;
+import io.harmonylite.conflict.ConflictSettings;
+import io.harmonylite.conflict.ConflictStats;
+import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -28,6 +36,31 @@ final class TestDatabase implements AutoCloseable {
 	TestDatabase(Path directory) {
 		this.file = directory.resolve("node.db");
 		this.connection = SqliteConnections.open(this.file);
+	}
+
+	/**
+	 * Writes locally and records the writes as the node's publisher does (change capture must be installed).
+	 * @return the writes as they are published, with their final versions
+	 */
+	List<ChangeEvent> recordOwnWrites(long nodeId, String... statements) {
+		execute(statements);
+		try (LocalChangeRecorder recorder = new LocalChangeRecorder(this.connection,
+				new ConflictSettings(nodeId, Duration.ofSeconds(10)), Clock.systemUTC(), new ConflictStats())) {
+			recorder.recordPending();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return new ChangeLogReader(this.connection, nodeId).readAfter(0, 10)
+			.stream()
+			.map(CapturedChange::event)
+			.toList();
+	}
+
+	/** Removes every row's version state and changes rows of {@code t} without capture, as only a merge would undo. */
+	void forgetVersionsAndSetUncaptured(String assignment) {
+		execute("BEGIN", "DELETE FROM __harmonylite__row_version", ApplyMarker.SET_SQL, "UPDATE t SET " + assignment,
+				ApplyMarker.CLEAR_SQL, "COMMIT");
 	}
 
 	Path file() {
