@@ -57,6 +57,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	private static final String CHANGE_LOG = SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE);
 
+	private static final String PROGRESS_SQL = "SELECT coalesce((SELECT value FROM " + META + " WHERE key = ?), 0), "
+			+ "(SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG + ")";
+
 	private final Connection connection;
 
 	private final VersionStore store;
@@ -112,9 +115,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 */
 	public long recordPending() {
 		try {
-			long cursor = cursor();
-			if (this.reader.lastChangeId() <= cursor) {
-				return cursor;
+			Progress progress = progress();
+			if (!progress.pending()) {
+				return progress.cursor();
 			}
 			return Transactions.immediate(this.connection, this::record);
 		}
@@ -141,15 +144,16 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			throw new IllegalArgumentException("The limit must be positive, was " + limit);
 		}
 		try {
-			long cursor = cursor();
-			if (this.reader.lastChangeId() <= cursor) {
-				return RecordedChanges.readFromLog(cursor);
+			Progress progress = progress();
+			if (!progress.pending()) {
+				return RecordedChanges.readFromLog(progress.cursor());
 			}
 			return Transactions.immediate(this.connection, () -> {
 				// Read again under the write lock: an apply batch may have recorded changes since.
-				boolean follows = cursor() == after;
+				Progress locked = progress();
+				boolean follows = locked.cursor() == after;
 				List<CapturedChange> recorded = new ArrayList<>();
-				long through = record(follows ? recorded : null, limit, false, true);
+				long through = record(locked, follows ? recorded : null, limit, false, true);
 				return follows ? new RecordedChanges(through, recorded) : RecordedChanges.readFromLog(through);
 			});
 		}
@@ -166,7 +170,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 */
 	public long finalizePending() {
 		try {
-			return Transactions.immediate(this.connection, () -> record(null, 0, true, false));
+			return Transactions.immediate(this.connection, () -> record(progress(), null, 0, true, false));
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -184,22 +188,23 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @throws SQLException if reading or writing fails
 	 */
 	long record() throws SQLException {
-		return record(null, 0, true, true);
+		return record(progress(), null, 0, true, true);
 	}
 
 	/**
 	 * Records the changes captured past the cursor, in chunks; call inside a write transaction.
+	 * @param progress the cursor and the last change-log id, read inside this transaction
 	 * @param recorded where the first recorded changes go, with their final versions, or {@code null}
 	 * @param keep how many of them go there
 	 * @param all whether to record every pending change, or at most one chunk
 	 * @param intoVersions whether to record them in the version state too, or only make their versions final
 	 * @return the highest change-log id recorded
 	 */
-	private long record(@Nullable List<CapturedChange> recorded, int keep, boolean all, boolean intoVersions)
-			throws SQLException {
-		long cursor = cursor();
+	private long record(Progress progress, @Nullable List<CapturedChange> recorded, int keep, boolean all,
+			boolean intoVersions) throws SQLException {
+		long cursor = progress.cursor();
 		// Fixed while this transaction holds the write lock.
-		long last = this.reader.lastChangeId();
+		long last = progress.last();
 		if (last <= cursor) {
 			// Nothing captured since: the common case at the start of an apply batch, spared the reads below.
 			return cursor;
@@ -298,18 +303,27 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				values.getOrDefault(RESTORED_THROUGH_KEY, 0L), values.getOrDefault(CURSOR_KEY, 0L));
 	}
 
-	private long cursor() throws SQLException {
-		return metaValue(CURSOR_KEY);
-	}
-
-	private long metaValue(String key) throws SQLException {
-		try (PreparedStatement statement = this.connection
-			.prepareStatement("SELECT value FROM " + META + " WHERE key = ?")) {
-			statement.setString(1, key);
+	/**
+	 * Reads the cursor and the change log's last id in one statement: this runs before every round of the publisher
+	 * and at the start of every apply batch, mostly to find that nothing is pending.
+	 */
+	private Progress progress() throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement(PROGRESS_SQL)) {
+			statement.setString(1, CURSOR_KEY);
 			try (ResultSet rows = statement.executeQuery()) {
-				return rows.next() ? rows.getLong(1) : 0;
+				rows.next();
+				return new Progress(rows.getLong(1), rows.getLong(2));
 			}
 		}
+	}
+
+	/** How far recording has come: the cursor, and the change log's last id. */
+	private record Progress(long cursor, long last) {
+
+		boolean pending() {
+			return this.last > this.cursor;
+		}
+
 	}
 
 	private void writeCursor(long cursor) throws SQLException {

@@ -261,8 +261,14 @@ public final class ChangePublisher implements Runnable {
 							recordedAhead.addAll(handedOver);
 							recordedHash = hash;
 						}
-						batch = (handedOver != null) ? take(recordedAhead, this.batchSize)
-								: this.reader.readAfter(cursor, recorded.through(), this.batchSize);
+						if (handedOver != null) {
+							batch = take(recordedAhead, this.batchSize);
+						}
+						else {
+							// Nothing recorded past the cursor: mostly a wake-up by an acknowledgement, spared a read.
+							batch = (recorded.through() > cursor)
+									? this.reader.readAfter(cursor, recorded.through(), this.batchSize) : List.of();
+						}
 					}
 					finally {
 						this.captureLayoutLock.unlock();
