@@ -44,16 +44,7 @@ public final class ChangeNotifier implements AutoCloseable {
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-	// Rechecks after a file event: another process's commit becomes visible once its WAL sync returns (0.2 to a few
-	// ms), so every 0.25 ms for the first 2 ms, then doubling each time (each recheck is a query). Doubling from the
-	// start found a commit that took 0.8 ms at 1.75 ms.
-	private static final Duration RECHECK_FIRST = Duration.ofNanos(250_000);
-
-	private static final Duration RECHECK_STEADY = Duration.ofMillis(2);
-
 	private static final String DATA_VERSION = "PRAGMA data_version";
-
-	private static final Duration RECHECK_LAST = Duration.ofMillis(512);
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeNotifier.class);
 
@@ -274,11 +265,9 @@ public final class ChangeNotifier implements AutoCloseable {
 			long lastVersion = initialVersion;
 			boolean retry = false;
 			long pollAt = System.nanoTime() + this.pollingInterval.toNanos();
-			long recheckDelay = 0;
-			long recheckAt = 0;
-			long fileChangedAt = 0;
+			RecheckSchedule rechecks = new RecheckSchedule();
 			while (!this.closed) {
-				long deadline = (recheckDelay > 0 && recheckAt - pollAt < 0) ? recheckAt : pollAt;
+				long deadline = rechecks.nextAt(pollAt);
 				boolean fire;
 				boolean fromFile;
 				this.lock.lock();
@@ -308,17 +297,10 @@ public final class ChangeNotifier implements AutoCloseable {
 					pollAt = now + this.pollingInterval.toNanos();
 				}
 				if (fromFile) {
-					// The -wal file is written (and synced) before the commit becomes visible in the shared-memory
-					// index, which raises no file event: check data_version again (RECHECK_FIRST).
-					recheckDelay = RECHECK_FIRST.toNanos();
-					recheckAt = now + recheckDelay;
-					fileChangedAt = now;
+					rechecks.fileEvent(now, changed);
 				}
-				else if (recheckDelay > 0 && now - recheckAt >= 0) {
-					boolean steady = now - fileChangedAt < RECHECK_STEADY.toNanos();
-					recheckDelay = (changed || recheckDelay >= RECHECK_LAST.toNanos()) ? 0
-							: steady ? recheckDelay : recheckDelay * 2;
-					recheckAt = now + recheckDelay;
+				else {
+					rechecks.looked(now, changed);
 				}
 				// A file event alone calls the listener only once data_version shows a commit: the -wal file is written
 				// before the commit becomes visible, so the first look often finds nothing yet.
