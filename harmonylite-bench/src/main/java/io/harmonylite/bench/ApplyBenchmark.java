@@ -124,6 +124,7 @@ public final class ApplyBenchmark {
 				measureRound(rates, cpuRates, round);
 			}
 			report(phases, rates, cpuRates, baselineRates, rounds);
+			reportFloor(rounds, (long) (warmup + rounds * this.batches) * this.batchSize, median(rates[1]));
 		}
 		verify(database);
 	}
@@ -174,6 +175,72 @@ public final class ApplyBenchmark {
 					.collect(java.util.stream.Collectors.joining(" / ")), ratios(cpuRates));
 		System.out.printf(Locale.ROOT, "Slowest phase median: %,.0f rows/s; target >= %,.0f rows/s: %s%n", slowest,
 				TARGET_ROWS_PER_SECOND, (slowest >= TARGET_ROWS_PER_SECOND) ? "MET" : "NOT MET");
+	}
+
+	/**
+	 * What a second B-tree per row costs by itself, with nothing of HarmonyLite: plain JDBC updates of the title of
+	 * existing rows, without and with the upsert of each row's version state into a table laid out as HarmonyLite's
+	 * ({@code tbl, pk, vv}, without rowid), measured alternately.
+	 */
+	private void reportFloor(int rounds, long rows, double versionedUpdates) throws SQLException {
+		try (Statement statement = this.baseline.createStatement()) {
+			statement.execute("CREATE TABLE baseline_versions (tbl TEXT NOT NULL, pk BLOB NOT NULL, vv BLOB NOT NULL, "
+					+ "PRIMARY KEY (tbl, pk)) WITHOUT ROWID");
+		}
+		try (PreparedStatement update = this.baseline.prepareStatement("UPDATE baseline_books SET title = ? WHERE id = ?");
+				PreparedStatement version = this.baseline.prepareStatement("INSERT INTO baseline_versions (tbl, pk, vv) "
+						+ "VALUES ('baseline_books', ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET vv = excluded.vv")) {
+			long batchCount = rows / this.batchSize;
+			for (long batch = 0; batch < batchCount; batch++) {
+				floorBatch(update, version, batch * this.batchSize, true, false);
+			}
+			double[] plain = new double[rounds];
+			double[] versioned = new double[rounds];
+			long next = 0;
+			for (int round = 0; round < rounds; round++) {
+				for (int variant = 0; variant < 2; variant++) {
+					long start = System.nanoTime();
+					for (int i = 0; i < this.batches; i++) {
+						floorBatch(update, version, (next++ % batchCount) * this.batchSize, variant == 1, true);
+					}
+					double rate = (double) this.batches * this.batchSize / ((System.nanoTime() - start) / 1e9);
+					((variant == 0) ? plain : versioned)[round] = rate;
+				}
+			}
+			System.out.printf(Locale.ROOT, "Floor of a version table of its own (plain JDBC, no HarmonyLite):%n");
+			System.out.printf(Locale.ROOT, "  %-28s %,12.0f rows/s%n", "UPDATE of the title", median(plain));
+			System.out.printf(Locale.ROOT, "  %-28s %,12.0f rows/s   %.2fx the plain UPDATE%n",
+					"UPDATE + version-row upsert", median(versioned), median(versioned) / median(plain));
+			System.out.printf(Locale.ROOT, "Versioned updates (rule, reads, column versions) against that floor: %.2fx%n",
+					versionedUpdates / median(versioned));
+		}
+	}
+
+	private void floorBatch(PreparedStatement update, PreparedStatement version, long firstId, boolean withVersion,
+			boolean withUpdate) throws SQLException {
+		try (Statement statement = this.baseline.createStatement()) {
+			statement.execute("BEGIN IMMEDIATE");
+			for (int i = 0; i < this.batchSize; i++) {
+				long id = firstId + i;
+				if (withUpdate) {
+					update.setString(1, "Floor title " + id);
+					update.setLong(2, id);
+					update.addBatch();
+				}
+				if (withVersion) {
+					version.setBytes(1, java.nio.ByteBuffer.allocate(9).put((byte) 1).putLong(id).array());
+					version.setBytes(2, java.nio.ByteBuffer.allocate(20).putLong(FIRST_VERSION + id).putLong(id).array());
+					version.addBatch();
+				}
+			}
+			if (withUpdate) {
+				update.executeBatch();
+			}
+			if (withVersion) {
+				version.executeBatch();
+			}
+			statement.execute("COMMIT");
+		}
 	}
 
 	/** The same rows written with a batched plain INSERT on its own connection: the ceiling without the applier. */
