@@ -50,6 +50,15 @@ public interface ShardSource {
 	void stop();
 
 	/**
+	 * Whether this source delivered any message since it was last started: one that delivers nothing at all while its
+	 * stream holds messages for it is restarted sooner than one that stopped midway.
+	 * @return {@code true} once a message was delivered after the last start; {@code true} when the source cannot tell
+	 */
+	default boolean deliveredSinceStart() {
+		return true;
+	}
+
+	/**
 	 * Takes the messages a {@link ShardSource} delivers.
 	 */
 	@FunctionalInterface

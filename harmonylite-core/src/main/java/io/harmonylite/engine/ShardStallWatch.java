@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * server hosting the consumer froze or left, a leader moved) and restarts it from the applied position, rather than
  * waiting for the client's own heartbeat alarm. A shard counts as stalled when JetStream answers, the stream's last
  * sequence is beyond the applied one, the shard should be delivering (not paused, held or at a gap), the apply queue
- * is empty, and the applied position has not moved for {@link #STALL}; restarts of a shard that stays stalled back
- * off up to {@link #MAX_WAIT}. A stalled shard is reported as a {@link EngineStatus.ProblemKind#SHARD_STALLED} problem
- * until it moves again.
+ * is empty, and the applied position has not moved for {@link #STALL} since the stream held changes for it (for
+ * {@link #FIRST_DELIVERY} when its consumer has delivered nothing at all since it started); restarts of a shard that
+ * stays stalled back off up to {@link #MAX_WAIT}. A stalled shard is reported as a
+ * {@link EngineStatus.ProblemKind#SHARD_STALLED} problem until it moves again.
  */
 final class ShardStallWatch implements ProblemSource {
 
@@ -30,6 +31,13 @@ final class ShardStallWatch implements ProblemSource {
 
 	/** How long a shard may stay without progress, with changes to receive, before its consumer is restarted. */
 	static final Duration STALL = Duration.ofSeconds(3);
+
+	/**
+	 * How long a consumer that has delivered nothing at all since it started may stay so while its stream holds changes
+	 * for it, before its first restart. Seen with nats-server 2.10 right after an R3 stream's creation: an ordered
+	 * consumer placed on one of the stream's replicas delivered nothing until it was created again.
+	 */
+	static final Duration FIRST_DELIVERY = Duration.ofSeconds(1);
 
 	/** The longest wait between two restarts of a shard that stays stalled. */
 	static final Duration MAX_WAIT = Duration.ofMinutes(1);
@@ -84,15 +92,17 @@ final class ShardStallWatch implements ProblemSource {
 			StreamStateCache.Read read = this.streams.read(shard);
 			if (last == null || last.applied != applied || read == null || read.state().lastSequence() <= applied) {
 				// Moving, or caught up: not stalled.
-				this.progress.put(shard, new Progress(applied, now, null, 0, STALL));
+				boolean behind = read != null && read.state().lastSequence() > applied;
+				this.progress.put(shard, new Progress(applied, now, null, 0, STALL, behind));
 				continue;
 			}
-			if (!answering || !expectsDelivery(shard, read, now)) {
-				// Not expected to move now (paused, restarting, busy applying, JetStream silent): the clock waits.
-				this.progress.put(shard, new Progress(applied, now, last.stalledSince, last.restarts, last.pause));
+			if (!last.behind || !answering || !expectsDelivery(shard, read, now)) {
+				// Just fell behind, or not expected to move now (paused, restarting, busy applying, JetStream silent):
+				// the clock starts or waits.
+				this.progress.put(shard, new Progress(applied, now, last.stalledSince, last.restarts, last.pause, true));
 				continue;
 			}
-			if (Duration.between(last.since, now).compareTo(last.pause) < 0) {
+			if (Duration.between(silentSince(source, last), now).compareTo(pause(source, last)) < 0) {
 				continue;
 			}
 			long behind = read.state().lastSequence() - applied;
@@ -102,9 +112,20 @@ final class ShardStallWatch implements ProblemSource {
 			logger.warn("Node {}: stream {} holds {} message(s) after sequence {} that this node has not received for "
 					+ "{} s; restarting its consumer (restart {}; next check in {} s)", this.nodeId, source.stream(),
 					behind, applied, Duration.between(stalledSince, now).toSeconds(), restarts, next.toSeconds());
-			this.progress.put(shard, new Progress(applied, now, stalledSince, restarts, next));
+			this.progress.put(shard, new Progress(applied, now, stalledSince, restarts, next, true));
 			this.supervisor.restartNow(shard);
 		}
+	}
+
+	/** The wait before the next restart: shorter for the first restart of a consumer that never delivered. */
+	private static Duration pause(ShardSource source, Progress last) {
+		return (last.restarts == 0 && !source.deliveredSinceStart()) ? FIRST_DELIVERY : last.pause;
+	}
+
+	/** Since when the shard waits: the later of when it was last seen moving and when its consumer started. */
+	private Instant silentSince(ShardSource source, Progress last) {
+		Instant started = this.supervisor.startedAt(source.shard());
+		return (started != null && started.isAfter(last.since)) ? started : last.since;
 	}
 
 	private boolean expectsDelivery(int shard, StreamStateCache.Read read, Instant now) {
@@ -142,8 +163,10 @@ final class ShardStallWatch implements ProblemSource {
 	 * @param stalledSince since when it is stalled, {@code null} when it is not
 	 * @param restarts restarts since it stalled
 	 * @param pause how long to wait before the next restart
+	 * @param behind whether the stream held changes for it then
 	 */
-	private record Progress(long applied, Instant since, @Nullable Instant stalledSince, int restarts, Duration pause) {
+	private record Progress(long applied, Instant since, @Nullable Instant stalledSince, int restarts, Duration pause,
+			boolean behind) {
 	}
 
 }

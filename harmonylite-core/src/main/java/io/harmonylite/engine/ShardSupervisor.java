@@ -65,6 +65,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	/** The shards whose source is being started now (its JetStream calls may take seconds). */
 	private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
 
+	private final Map<Integer, Instant> startedAt = new ConcurrentHashMap<>();
+
 	/** Each shard's gap not yet confirmed, with since when it has been seen. */
 	private final Map<Integer, SuspectedGap> suspectedGaps = new ConcurrentHashMap<>();
 
@@ -283,6 +285,15 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	/**
+	 * When a shard's source was last started.
+	 * @param shard the shard
+	 * @return the time, {@code null} when it was never started
+	 */
+	@Nullable Instant startedAt(int shard) {
+		return this.startedAt.get(shard);
+	}
+
+	/**
 	 * Restarts every shard from its applied position, e.g. after the apply loop restarted and lost what it held.
 	 */
 	void resyncAll() {
@@ -327,6 +338,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 						this.nodeId, source.stream());
 			}
 			source.start(applied, this.queue);
+			this.startedAt.put(shard, this.clock.instant());
 			return;
 		}
 		if (!this.gaps.containsKey(shard) && !confirmed(shard, found)) {

@@ -72,6 +72,9 @@ final class ShardSubscriber implements ShardSource {
 
 	private @Nullable MessageConsumer consumer;
 
+	/** Whether the consumer started last delivered a message. */
+	private volatile boolean delivered;
+
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			long nodeId) {
 		this(jetStream, management, config, shard, nodeId,
@@ -138,6 +141,7 @@ final class ShardSubscriber implements ShardSource {
 	@Override
 	public synchronized void start(long afterSequence, Receiver receiver) {
 		stop();
+		this.delivered = false;
 		OrderedConsumerConfiguration consumerConfig = new OrderedConsumerConfiguration()
 			.filterSubject(this.config.subject(this.shard));
 		if (afterSequence > 0) {
@@ -163,6 +167,7 @@ final class ShardSubscriber implements ShardSource {
 	}
 
 	private void deliver(Message message, Receiver receiver) {
+		this.delivered = true;
 		try {
 			receiver.receive(received(new StreamPosition(this.stream, message.metaData().streamSequence()),
 					message.getHeaders(), message.getData()));
@@ -244,6 +249,11 @@ final class ShardSubscriber implements ShardSource {
 			throw new HarmonyLiteException("Could not read message " + sequence + " of stream " + this.stream + ": "
 					+ ex.getMessage(), ex);
 		}
+	}
+
+	@Override
+	public boolean deliveredSinceStart() {
+		return this.delivered;
 	}
 
 	@Override

@@ -30,6 +30,8 @@ public final class InMemoryShardSource implements ShardSource {
 
 	private volatile @Nullable RuntimeException failure;
 
+	private volatile boolean delivered;
+
 	/**
 	 * Creates a source of an empty stream named {@code changes-<shard>}.
 	 * @param shard the shard
@@ -81,6 +83,7 @@ public final class InMemoryShardSource implements ShardSource {
 		if (current == null) {
 			throw new IllegalStateException("Shard " + this.shard + " is not started");
 		}
+		this.delivered = true;
 		current.receive(new ReceivedMessage(this.shard, new StreamPosition(this.stream, sequence), payload));
 	}
 
@@ -106,6 +109,11 @@ public final class InMemoryShardSource implements ShardSource {
 	 */
 	public boolean started() {
 		return this.receiver != null;
+	}
+
+	@Override
+	public boolean deliveredSinceStart() {
+		return this.delivered;
 	}
 
 	@Override
@@ -135,6 +143,7 @@ public final class InMemoryShardSource implements ShardSource {
 
 	@Override
 	public void start(long afterSequence, Receiver receiver) {
+		this.delivered = false;
 		this.starts.add(afterSequence);
 		this.receiver = receiver;
 	}

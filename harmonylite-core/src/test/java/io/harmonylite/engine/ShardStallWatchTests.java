@@ -47,8 +47,10 @@ class ShardStallWatchTests {
 	}
 
 	@Test
-	void shardWithoutProgressShouldBeRestartedAfterTheStallAndReportedUntilItMoves() {
+	void shardWithoutProgressShouldBeRestartedAfterTheStallAndReportedUntilItMoves() throws InterruptedException {
 		this.supervisor.startAll();
+		// It delivered, then stopped: the full stall applies.
+		this.shard.deliver(8, new byte[0]);
 		checkAfter(Duration.ZERO);
 		checkAfter(ShardStallWatch.STALL.minusSeconds(1));
 		assertThat(this.shard.starts()).as("within the stall").containsExactly(7L);
@@ -68,6 +70,38 @@ class ShardStallWatchTests {
 		checkAfter(Duration.ofSeconds(1));
 
 		assertThat(this.watch.problems()).isEmpty();
+	}
+
+	@Test
+	void consumerThatDeliveredNothingSinceItStartedShouldBeRestartedSooner() {
+		this.supervisor.startAll();
+		checkAfter(Duration.ZERO);
+		checkAfter(ShardStallWatch.FIRST_DELIVERY.minusMillis(1));
+		assertThat(this.shard.starts()).as("within the first-delivery wait").containsExactly(7L);
+
+		checkAfter(Duration.ofMillis(1));
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.shard.starts()).containsExactly(7L,
+				7L));
+		assertThat(this.watch.problems()).singleElement()
+			.satisfies((problem) -> assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.SHARD_STALLED));
+	}
+
+	@Test
+	void waitShouldStartWhenTheStreamFirstHoldsChangesForTheShard() {
+		this.positions.restored(Map.of("changes-0", 10L));
+		this.supervisor.startAll();
+		checkAfter(Duration.ZERO);
+		checkAfter(Duration.ofMinutes(5));
+		this.shard.holding(1, 12, "s0");
+
+		checkAfter(Duration.ofSeconds(1));
+		assertThat(this.shard.starts()).as("a change just written is not a stall").containsExactly(10L);
+		assertThat(this.watch.problems()).isEmpty();
+
+		checkAfter(ShardStallWatch.FIRST_DELIVERY);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.shard.starts()).containsExactly(10L,
+				10L));
 	}
 
 	@Test
