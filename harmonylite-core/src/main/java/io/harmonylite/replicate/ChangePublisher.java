@@ -260,12 +260,11 @@ public final class ChangePublisher implements Runnable {
 						if (handedOver != null) {
 							recordedAhead.addAll(handedOver);
 							recordedHash = hash;
-						}
-						if (handedOver != null) {
 							batch = take(recordedAhead, this.batchSize);
 						}
 						else {
-							// Nothing recorded past the cursor: mostly a wake-up by an acknowledgement, spared a read.
+							// Recorded earlier (by an apply batch): read from the log. Nothing recorded past the cursor
+							// (mostly a wake-up by an acknowledgement): no read at all.
 							batch = (recorded.through() > cursor)
 									? this.reader.readAfter(cursor, recorded.through(), this.batchSize) : List.of();
 						}
