@@ -1,7 +1,9 @@
 package io.harmonylite.nats;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.harmonylite.apply.MessageOrigin;
 import io.harmonylite.apply.ReceivedMessage;
@@ -18,13 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Messages at the server's size limit, which counts headers too, against a real {@code nats-server}: a change just
  * under the limit whose headers push it over is refused as too large (so the publisher can set it aside) instead of
  * failing in the client on every retry, and a rejected message too large for the dead letter is stored there without
  * its payload instead of blocking the apply loop. Also what else a message's headers carry to its receiver: the origin
- * its id names.
+ * its id names, and whether a consumer delivered since it started (which the stall watch reads).
  */
 class PayloadLimitIntegrationTests {
 
@@ -72,6 +75,30 @@ class PayloadLimitIntegrationTests {
 		ReceivedMessage received = subscriber.read(1);
 		assertThat(received).isNotNull();
 		assertThat(received.origin()).isEqualTo(new MessageOrigin(3, -77, 5, 9));
+	}
+
+	@Test
+	void subscriberShouldTellWhetherItsConsumerDeliveredSinceItStarted() throws Exception {
+		ReplicationConfig config = streams();
+		Connection connection = nats.connection();
+		JetStreamChangeSink sink = new JetStreamChangeSink(connection, connection.jetStream(), config);
+		ShardSubscriber subscriber = new ShardSubscriber(connection.jetStream(), connection.jetStreamManagement(),
+				config, 0, 1);
+		List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
+		try {
+			subscriber.start(0, received::add);
+			assertThat(subscriber.deliveredSinceStart()).as("nothing in the stream yet").isFalse();
+
+			sink.publish(0, "2-1-1-1", new byte[] { 1 }).get();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !received.isEmpty());
+			assertThat(subscriber.deliveredSinceStart()).isTrue();
+
+			subscriber.start(1, received::add);
+			assertThat(subscriber.deliveredSinceStart()).as("a new consumer, nothing after sequence 1").isFalse();
+		}
+		finally {
+			subscriber.stop();
+		}
 	}
 
 	private static ReplicationConfig streams() throws Exception {
