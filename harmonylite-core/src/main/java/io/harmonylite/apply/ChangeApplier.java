@@ -509,6 +509,9 @@ public final class ChangeApplier implements AutoCloseable {
 		if (problem == null) {
 			problem = this.validator.checkValues(event);
 		}
+		if (problem == null) {
+			problem = this.resolver.refusal(event);
+		}
 		if (problem != null) {
 			throw new InvalidChangeException(index, change.position(), event.table(), problem);
 		}

@@ -4,11 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class ConflictResolver implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConflictResolver.class);
+
+	/**
+	 * How far ahead of this node's clock a received version may be at all: no clock error a node can be running with
+	 * explains more (the maximum skew is at most this long), only a clock set to the wrong day or a forged message.
+	 * Applying such a version would drag every node's clock, and so every later version, that far ahead.
+	 */
+	public static final Duration REFUSED_AHEAD = Duration.ofDays(1);
 
 	private final Connection connection;
 
@@ -164,6 +173,28 @@ public final class ConflictResolver implements AutoCloseable {
 		this.states.put(key, merge.state());
 		this.changed.put(key, merge.state());
 		return new Resolution(key, merge.write(), merge.values());
+	}
+
+	/**
+	 * Why a received change must not be applied on account of its version: one more than {@link #REFUSED_AHEAD} ahead
+	 * of this node's clock. Such a change is dead-lettered, not applied: once the wrong clock is fixed, re-applying
+	 * the dead letter applies it.
+	 * @param change the change
+	 * @return the reason, or {@code null} when its version may be applied
+	 */
+	public @Nullable String refusal(ChangeEvent change) {
+		if (!change.isVersioned()) {
+			return null;
+		}
+		long aheadMillis = Version.millisOf(change.hlc()) - this.clock.millis();
+		if (aheadMillis <= REFUSED_AHEAD.toMillis()) {
+			return null;
+		}
+		return "its version is " + Duration.ofMillis(aheadMillis).toString().substring(2).toLowerCase(Locale.ROOT)
+				+ " ahead of this node's clock, more than the " + REFUSED_AHEAD.toHours()
+				+ "h any running clock error explains: the clock of node " + change.originNodeId()
+				+ " or of this node is wrong, or the message is forged. Fix the wrong clock (NTP), then re-apply "
+				+ "the dead letter";
 	}
 
 	private void observe(ChangeEvent change) {

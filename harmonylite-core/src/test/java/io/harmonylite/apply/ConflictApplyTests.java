@@ -14,11 +14,13 @@ import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ClockTable;
+import io.harmonylite.conflict.ConflictResolver;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
 import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The applier with the conflict rule on a node with capture: what gets written, skipped and counted, and what the
@@ -140,6 +143,24 @@ class ConflictApplyTests {
 		this.database.execute("UPDATE t SET a = 'local'");
 		apply(update(200, 2, "b", "trigger recording"));
 		assertThat(this.database.query("SELECT a FROM t")).containsExactly(List.of("local"));
+	}
+
+	@Test
+	void versionMoreThanADayAheadOfTheClockShouldBeRefusedWithoutMovingTheClock() {
+		apply(insert(100, 2, "a0", "b0"));
+		long forged = Version.hlcOf(NOW + ConflictResolver.REFUSED_AHEAD.toMillis() + 1_000);
+		ChangeEvent change = new ChangeEvent(9, 1, "t", Operation.UPDATE, row("id", 1L, "a", "forged", "b", "b0"),
+				List.of("id"), NOW, "", forged, Set.of("a"));
+		assertThatExceptionOfType(InvalidChangeException.class).isThrownBy(() -> apply(positioned(change)))
+			.withMessageContaining("ahead of this node's clock")
+			.withMessageContaining("node 9");
+		assertThat(this.database.query("SELECT a FROM t")).containsExactly(List.of("a0"));
+		assertThat(clock()).isEqualTo(hlc(100));
+		// The highest version the wire format allows, which would leave no room for any later local version.
+		ChangeEvent highest = new ChangeEvent(9, 2, "t", Operation.UPDATE, row("id", 1L, "a", "max", "b", "b0"),
+				List.of("id"), NOW, "", ChangeEventCodec.MAX_HLC, Set.of("a"));
+		assertThatExceptionOfType(InvalidChangeException.class).isThrownBy(() -> apply(positioned(highest)));
+		assertThat(clock()).isEqualTo(hlc(100));
 	}
 
 	@Test
