@@ -23,6 +23,7 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqlIdentifiers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,22 +92,37 @@ public final class ChangeCapture {
 	 * @throws ConfigException if a configured table does not exist or cannot be watched
 	 */
 	public List<TableSchema> install() {
+		return install(null).tables();
+	}
+
+	/**
+	 * Installs capture as {@link #install()} does, for a node that runs already: a table that cannot be watched
+	 * after a schema change (no primary key, or a configured table that no longer exists) is left out and named,
+	 * instead of failing the install of every other table.
+	 * @return the watched tables and why others were left out
+	 */
+	public Installed reinstall() {
+		return install(new ArrayList<>());
+	}
+
+	private Installed install(@Nullable List<String> leftOut) {
 		try {
-			return Transactions.immediate(this.connection, this::installInTransaction);
+			List<TableSchema> tables = Transactions.immediate(this.connection, () -> installInTransaction(leftOut));
+			return new Installed(tables, (leftOut != null) ? leftOut : List.of());
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not install change capture: " + ex.getMessage(), ex);
 		}
 	}
 
-	private List<TableSchema> installInTransaction() throws SQLException {
+	private List<TableSchema> installInTransaction(@Nullable List<String> leftOut) throws SQLException {
 		ApplyMarker.install(this.connection);
 		ClockTable.install(this.connection);
 		for (String ddl : schemaStatements()) {
 			execute(ddl);
 		}
 		initializeMeta();
-		List<TableSchema> watched = resolveWatchedTables();
+		List<TableSchema> watched = resolveWatchedTables(leftOut);
 		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
 		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
@@ -148,7 +164,7 @@ public final class ChangeCapture {
 	 */
 	public List<TableSchema> watchedTables() {
 		try {
-			return resolveWatchedTables();
+			return resolveWatchedTables(null);
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);
@@ -232,7 +248,10 @@ public final class ChangeCapture {
 		}
 	}
 
-	private List<TableSchema> resolveWatchedTables() throws SQLException {
+	/**
+	 * The watched tables; with {@code leftOut}, a table that cannot be watched is named there instead of failing.
+	 */
+	private List<TableSchema> resolveWatchedTables(@Nullable List<String> leftOut) throws SQLException {
 		SchemaReader reader = new SchemaReader(this.connection);
 		List<String> userTables = reader.userTables();
 		List<String> names = new ArrayList<>();
@@ -241,7 +260,18 @@ public final class ChangeCapture {
 		}
 		else {
 			for (String configured : this.tables) {
-				String name = resolveConfigured(configured, userTables);
+				String name;
+				try {
+					name = resolveConfigured(configured, userTables);
+				}
+				catch (ConfigException ex) {
+					if (leftOut == null) {
+						throw ex;
+					}
+					leftOut.add("table '" + configured + "' of " + TABLES_PROPERTY + " no longer exists as a table "
+							+ "that can be replicated; create it again, or remove it from " + TABLES_PROPERTY);
+					continue;
+				}
 				if (names.stream().noneMatch((n) -> sameName(n, name))) {
 					names.add(name);
 				}
@@ -256,9 +286,15 @@ public final class ChangeCapture {
 			if (table.primaryKey().isEmpty()) {
 				withoutKey.add(name);
 			}
-			watched.add(table);
+			else {
+				watched.add(table);
+			}
 		}
-		if (!withoutKey.isEmpty()) {
+		if (!withoutKey.isEmpty() && leftOut != null) {
+			withoutKey.forEach((name) -> leftOut.add("table '" + name + "' has no primary key to identify its rows on "
+					+ "other nodes; add a PRIMARY KEY to it, or list it in harmonylite.ignore-tables"));
+		}
+		else if (!withoutKey.isEmpty()) {
 			throw new UnsupportedTableException(withoutKey, "Cannot capture changes of "
 					+ (withoutKey.size() == 1 ? "table " : "tables ") + quotedList(withoutKey)
 					+ ": a replicated table needs a primary key to identify its rows on other nodes. "
@@ -468,6 +504,21 @@ public final class ChangeCapture {
 			}
 		}
 		return statements;
+	}
+
+	/**
+	 * What {@link #reinstall()} did.
+	 *
+	 * @param tables the watched tables, whose triggers are installed
+	 * @param leftOut why each table that should be watched but cannot be was left out, empty when none
+	 */
+	public record Installed(List<TableSchema> tables, List<String> leftOut) {
+
+		public Installed {
+			tables = List.copyOf(tables);
+			leftOut = List.copyOf(leftOut);
+		}
+
 	}
 
 }

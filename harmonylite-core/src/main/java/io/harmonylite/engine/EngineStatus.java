@@ -415,7 +415,13 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		SHARD_STALLED,
 
 		/** The change at the head of a shard has failed to apply for longer than a threshold, and is retried. */
-		SHARD_HEAD_FAILING
+		SHARD_HEAD_FAILING,
+
+		/**
+		 * A schema change left a table that should be watched out of capture (no primary key, or a configured table
+		 * gone); every other table is captured.
+		 */
+		TABLES_NOT_CAPTURED
 
 	}
 

@@ -258,7 +258,7 @@ final class NodeAssembly {
 		StreamStateCache streams = watch.streams();
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
-				new PublishProblems(captureState, publisher != null, this.clock)));
+				new PublishProblems(captureState, publisher != null, this.clock), schema));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}

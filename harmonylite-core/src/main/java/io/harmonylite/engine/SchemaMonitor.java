@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and the schema-change action run (paused shards are redelivered at once). A full recompute also runs on a longer
  * interval as a safety net. The node's schema at startup, its {@link Baseline}, is computed before NATS is reached.
  */
-final class SchemaMonitor {
+final class SchemaMonitor implements ProblemSource {
 
 	private static final Logger logger = LoggerFactory.getLogger(SchemaMonitor.class);
 
@@ -85,7 +85,7 @@ final class SchemaMonitor {
 		this.migrationVersion = migrationVersion;
 		this.wireFormat = wireFormat;
 		this.onChange = onChange;
-		this.state = new AtomicReference<>(new State(baseline.tables(), baseline.version()));
+		this.state = new AtomicReference<>(new State(baseline.tables(), baseline.version(), List.of(), null));
 		this.lastFullRecompute = clock.instant();
 	}
 
@@ -101,7 +101,8 @@ final class SchemaMonitor {
 	 */
 	static Baseline baseline(long nodeId, ChangeCapture capture, SchemaVersionStore versions,
 			SchemaChangeDetector detector, Clock clock) {
-		State initial = recompute(capture, versions, clock);
+		List<TableSchema> tables = capture.install();
+		State initial = new State(tables, record(tables, versions, clock), List.of(), null);
 		SchemaGate gate = new SchemaGate(nodeId, initial.version.hash(), initial.version.previousHash());
 		detector.changed();
 		gate.hashedAt(detector.lastSeen());
@@ -130,12 +131,15 @@ final class SchemaMonitor {
 			return;
 		}
 		this.lastFullRecompute = now;
-		String before = this.state.get().version.hash();
+		State previous = this.state.get();
+		String before = previous.version.hash();
 		State after;
 		// Regenerated triggers and the new hash become visible to the publisher together.
 		this.layoutLock.writeLock().lock();
 		try {
-			after = recompute(this.capture, this.versions, this.clock);
+			ChangeCapture.Installed installed = this.capture.reinstall();
+			after = new State(installed.tables(), record(installed.tables(), this.versions, this.clock),
+					installed.leftOut(), previous.leftOut.equals(installed.leftOut()) ? previous.leftOutSince : now);
 			this.state.set(after);
 			if (!after.version.hash().equals(before)) {
 				this.gate.update(after.version.hash(), after.version.previousHash());
@@ -146,6 +150,13 @@ final class SchemaMonitor {
 		}
 		this.detector.changed();
 		this.gate.hashedAt(this.detector.lastSeen());
+		if (!after.leftOut.equals(previous.leftOut) && !after.leftOut.isEmpty()) {
+			logger.warn("Node {}: changes of some tables are not captured or replicated: {}", this.nodeId,
+					String.join("; ", after.leftOut));
+		}
+		else if (!after.leftOut.equals(previous.leftOut)) {
+			logger.info("Node {}: every watched table is captured again", this.nodeId);
+		}
 		if (!after.version.hash().equals(before)) {
 			logger.info("Node {}: schema changed, hash {} -> {}; capture regenerated", this.nodeId,
 					SchemaHasher.shortHash(before), SchemaHasher.shortHash(after.version.hash()));
@@ -194,11 +205,24 @@ final class SchemaMonitor {
 		return this.state.get().tables.stream().map(TableSchema::name).toList();
 	}
 
-	private static State recompute(ChangeCapture capture, SchemaVersionStore versions, Clock clock) {
-		List<TableSchema> tables = capture.install();
-		String hash = SchemaHasher.hash(tables);
-		SchemaVersion version = versions.record(hash, HarmonyLiteVersion.current(), clock.instant());
-		return new State(tables, version);
+	/**
+	 * The tables a schema change left out of capture, while any are: a {@code DEGRADED} problem, since every other
+	 * table replicates.
+	 */
+	@Override
+	public List<EngineStatus.Problem> problems() {
+		State current = this.state.get();
+		if (current.leftOut.isEmpty()) {
+			return List.of();
+		}
+		return List.of(new EngineStatus.Problem(EngineStatus.ProblemKind.TABLES_NOT_CAPTURED,
+				EngineStatus.Severity.DEGRADED, "capture", "changes of some tables are not captured or replicated "
+						+ "since a schema change: " + String.join("; ", current.leftOut),
+				current.leftOutSince));
+	}
+
+	private static SchemaVersion record(List<TableSchema> tables, SchemaVersionStore versions, Clock clock) {
+		return versions.record(SchemaHasher.hash(tables), HarmonyLiteVersion.current(), clock.instant());
 	}
 
 	private static String shortOrNone(@Nullable String hash) {
@@ -220,7 +244,8 @@ final class SchemaMonitor {
 
 	}
 
-	private record State(List<TableSchema> tables, SchemaVersion version) {
+	private record State(List<TableSchema> tables, SchemaVersion version, List<String> leftOut,
+			@Nullable Instant leftOutSince) {
 	}
 
 }

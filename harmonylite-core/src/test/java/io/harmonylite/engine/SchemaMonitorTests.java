@@ -122,6 +122,52 @@ class SchemaMonitorTests {
 	}
 
 	@Test
+	void tableThatCannotBeWatchedAnyMoreShouldBeLeftOutAndReportedWhileTheOthersAreRegenerated() {
+		SchemaMonitor monitor = monitor(baseline(), this.registry);
+		String before = monitor.version().hash();
+
+		this.database.execute("CREATE TABLE scratch (x TEXT)", "ALTER TABLE Books ADD COLUMN author TEXT",
+				"CREATE TABLE Notes (id INTEGER PRIMARY KEY, body TEXT)");
+		monitor.check(Duration.ofHours(1));
+
+		assertThat(monitor.watchedTables()).containsExactly("Books", "Notes");
+		assertThat(capture().triggerCount()).isEqualTo(6);
+		assertThat(monitor.version().hash()).isNotEqualTo(before);
+		assertThat(monitor.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.TABLES_NOT_CAPTURED);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
+			assertThat(problem.reason()).contains("'scratch' has no primary key")
+				.contains("harmonylite.ignore-tables");
+			assertThat(problem.since()).isNotNull();
+		});
+
+		this.database.execute("DROP TABLE scratch");
+		monitor.check(Duration.ofHours(1));
+
+		assertThat(monitor.problems()).isEmpty();
+	}
+
+	@Test
+	void configuredTableDroppedWhileRunningShouldBeReportedAndTheOthersStillWatched() {
+		this.database.execute("CREATE TABLE Notes (id INTEGER PRIMARY KEY, body TEXT)");
+		ChangeCapture configured = new ChangeCapture(this.connection, List.of("Books", "Notes"), List.of());
+		SchemaMonitor.Baseline baseline = SchemaMonitor.baseline(2, configured,
+				new SchemaVersionStore(this.connection), new SchemaChangeDetector(this.detectorConnection),
+				Clock.systemUTC());
+		SchemaMonitor monitor = new SchemaMonitor(2, configured, new SchemaVersionStore(this.connection),
+				new SchemaChangeDetector(this.detectorConnection), Clock.systemUTC(), baseline, this.registry,
+				() -> null, 2, this.changes::incrementAndGet);
+
+		this.database.execute("DROP TABLE Notes", "ALTER TABLE Books ADD COLUMN author TEXT");
+		monitor.check(Duration.ofHours(1));
+
+		assertThat(monitor.watchedTables()).containsExactly("Books");
+		assertThat(monitor.problems()).singleElement()
+			.satisfies((problem) -> assertThat(problem.reason()).contains("'Notes' of harmonylite.tables"));
+		assertThat(this.changes).hasValue(1);
+	}
+
+	@Test
 	void registryThatCannotBeReachedShouldNotFailThePublish() {
 		SchemaMonitor monitor = monitor(baseline(), new UnreachableSchemaRegistry());
 

@@ -119,6 +119,37 @@ class SchemaVersioningIntegrationTests {
 			.containsExactly("1|Dune"));
 	}
 
+	@Test
+	void tableWithoutPrimaryKeyCreatedWhileRunningShouldBeReportedAndLeaveEveryOtherTableReplicating()
+			throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		HarmonyLiteEngine one = start(1, dbs.get(0));
+		HarmonyLiteEngine two = start(2, dbs.get(1));
+		for (TestDatabase db : dbs) {
+			sqlite3(db, "CREATE TABLE scratch (x TEXT); ALTER TABLE Books ADD COLUMN author TEXT; "
+					+ "CREATE TABLE Notes (id INTEGER PRIMARY KEY, body TEXT)");
+		}
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(one.status().schema().hash()).isEqualTo(two.status().schema().hash());
+			assertThat(one.status().watchedTables()).containsExactly("Books", "Notes");
+			assertThat(one.status().problems()).singleElement().satisfies((problem) -> {
+				assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.TABLES_NOT_CAPTURED);
+				assertThat(problem.reason()).contains("'scratch' has no primary key");
+			});
+			assertThat(one.status().state()).isEqualTo(NodeState.DEGRADED);
+		});
+		sqlite3(dbs.get(0), "INSERT INTO Books VALUES (1, 'Dune', 'Herbert'); INSERT INTO Notes VALUES (1, 'new')");
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(1).rows("SELECT * FROM Books")).containsExactly("1|Dune|Herbert");
+			assertThat(dbs.get(1).rows("SELECT * FROM Notes")).containsExactly("1|new");
+		});
+		sqlite3(dbs.get(0), "DROP TABLE scratch");
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(one.status().problems()).isEmpty();
+			assertThat(one.status().state()).isEqualTo(NodeState.RUNNING);
+		});
+	}
+
 	private ClusterSchemaView cluster() throws Exception {
 		try (Connection connection = Nats.connect(nats.urls().get(0))) {
 			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()
