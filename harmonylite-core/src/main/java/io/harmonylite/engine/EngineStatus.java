@@ -421,7 +421,10 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		 * A schema change left a table that should be watched out of capture (no primary key, or a configured table
 		 * gone); every other table is captured.
 		 */
-		TABLES_NOT_CAPTURED
+		TABLES_NOT_CAPTURED,
+
+		/** A periodic maintenance task (schema check, cleanup, ...) has failed on every run for a minute. */
+		MAINTENANCE_FAILING
 
 	}
 

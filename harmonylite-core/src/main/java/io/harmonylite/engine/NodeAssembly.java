@@ -242,10 +242,10 @@ final class NodeAssembly {
 		NodeSnapshots snapshots = (activity != null)
 				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
-		every(scheduler, workers, StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
+		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
 				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::restartEmbeddedServer, this.clock));
 		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.
-		every(scheduler, workers, QUARANTINE_CHECK, () -> {
+		every(scheduler, workers, "schema quarantine", QUARANTINE_CHECK, () -> {
 			if (gate.isPaused()) {
 				quarantine.refresh(registry);
 			}
@@ -297,7 +297,7 @@ final class NodeAssembly {
 				receiving.supervisor(), streams, (shard) -> gate.pausedShards().containsKey(shard),
 				receiving.queue()::size, this.clock) : null;
 		ScheduledExecutorService watcher = startScheduler("streams");
-		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", STREAM_WATCH, () -> {
+		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", "stream watch", STREAM_WATCH, () -> {
 			streams.refresh();
 			if (publisher != null && streams.lastFailure() == null) {
 				publisher.answered();
@@ -525,7 +525,7 @@ final class NodeAssembly {
 			@Nullable SnapshotRecovery recovery, @Nullable Receiving receiving, SchemaGate gate,
 			ScheduledExecutorService scheduler, Workers workers) {
 		SnapshotConfig snapshot = this.config.snapshot();
-		every(scheduler, workers, snapshot.leaseTtl(), activity::refresh);
+		every(scheduler, workers, "snapshot lease", snapshot.leaseTtl(), activity::refresh);
 		if (receiving == null) {
 			return new NodeSnapshots(this.config.nodeId(), activity, null, null);
 		}
@@ -600,7 +600,7 @@ final class NodeAssembly {
 		// One connection for the tasks of the single maintenance thread.
 		Connection connection = open();
 		ChangeLogReader cleaner = new ChangeLogReader(connection, this.config.nodeId());
-		every(scheduler, workers, this.config.cleanupInterval(), () -> {
+		every(scheduler, workers, "change-log cleanup", this.config.cleanupInterval(), () -> {
 			int deleted = cleaner.deletePublished();
 			if (deleted > 0) {
 				logger.debug("Node {}: deleted {} published change-log rows", this.config.nodeId(), deleted);
@@ -609,18 +609,19 @@ final class NodeAssembly {
 		VersionCleanup versions = this.resources
 			.add(new VersionCleanup(connection, this.conflicts, this.clock, this.counters.conflicts()));
 		Duration retention = this.config.replication().tombstoneRetention();
-		every(scheduler, workers, this.config.cleanupInterval(), () -> versions.run(retention));
-		every(scheduler, workers, WIRE_FORMAT_CHECK, () -> wireFormat.refresh(registry));
-		every(scheduler, workers, this.config.schema().checkInterval(), () -> {
+		every(scheduler, workers, "version cleanup", this.config.cleanupInterval(), () -> versions.run(retention));
+		every(scheduler, workers, "wire-format check", WIRE_FORMAT_CHECK, () -> wireFormat.refresh(registry));
+		every(scheduler, workers, "schema check", this.config.schema().checkInterval(), () -> {
 			if (!this.migrating.getAsBoolean()) {
 				schema.check(this.config.schema().recomputeInterval());
 			}
 		});
-		every(scheduler, workers, HEARTBEAT, schema::publish);
+		every(scheduler, workers, "schema heartbeat", HEARTBEAT, schema::publish);
 	}
 
-	private static void every(ScheduledExecutorService scheduler, Workers workers, Duration interval, Runnable task) {
-		scheduler.scheduleWithFixedDelay(workers.periodic("maintenance", interval, task), interval.toMillis(),
+	private static void every(ScheduledExecutorService scheduler, Workers workers, String what, Duration interval,
+			Runnable task) {
+		scheduler.scheduleWithFixedDelay(workers.periodic("maintenance", what, interval, task), interval.toMillis(),
 				interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

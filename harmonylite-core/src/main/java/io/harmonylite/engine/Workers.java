@@ -3,6 +3,7 @@ package io.harmonylite.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +24,9 @@ final class Workers implements ProblemSource, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Workers.class);
 
+	/** How long a periodic task may fail on every run before it is a problem. */
+	static final Duration FAILING_FOR = Duration.ofMinutes(1);
+
 	private final long nodeId;
 
 	private final Clock clock;
@@ -34,6 +38,8 @@ final class Workers implements ProblemSource, AutoCloseable {
 	private final Backoff backoff;
 
 	private final List<Tracked> tracked = new CopyOnWriteArrayList<>();
+
+	private final List<PeriodicTask> tasks = new CopyOnWriteArrayList<>();
 
 	private volatile boolean closed;
 
@@ -71,13 +77,17 @@ final class Workers implements ProblemSource, AutoCloseable {
 
 	/**
 	 * Watches a periodic maintenance task, which has no thread of its own: an {@link Error} it throws is reported like
-	 * a worker's death, and the task's next run is its restart. Other exceptions are logged and retried on the next run.
+	 * a worker's death, and the task's next run is its restart. Other exceptions are logged and retried on the next
+	 * run; a task that has failed on every run for {@link #FAILING_FOR} is a problem until a run succeeds.
 	 * @param name the worker's name
+	 * @param what what the task does, for the problem, e.g. {@code schema check}
 	 * @param interval the time between runs
 	 * @param task the task
 	 * @return the watched task, to schedule
 	 */
-	Runnable periodic(String name, Duration interval, Runnable task) {
+	Runnable periodic(String name, String what, Duration interval, Runnable task) {
+		PeriodicTask failures = new PeriodicTask(what);
+		this.tasks.add(failures);
 		Tracked entry = this.tracked.stream()
 			.filter((candidate) -> candidate.name.equals(name))
 			.findFirst()
@@ -89,13 +99,15 @@ final class Workers implements ProblemSource, AutoCloseable {
 		return () -> {
 			try {
 				task.run();
+				failures.failingSince = null;
 				if (entry.state == EngineStatus.WorkerState.RESTARTING) {
 					entry.restarted();
 					logger.info("Node {}: worker {} runs again", this.nodeId, name);
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Node {}: {} task failed, will retry: {}", this.nodeId, name, ex.getMessage());
+				failures.failed(String.valueOf(ex.getMessage()), this.clock.instant());
+				logger.warn("Node {}: {} task ({}) failed, will retry: {}", this.nodeId, name, what, ex.getMessage());
 			}
 			catch (Error error) {
 				died(entry, error, interval);
@@ -125,13 +137,26 @@ final class Workers implements ProblemSource, AutoCloseable {
 	 */
 	@Override
 	public List<EngineStatus.Problem> problems() {
-		return this.tracked.stream()
+		List<EngineStatus.Problem> problems = new ArrayList<>();
+		this.tracked.stream()
 			.filter((entry) -> entry.state == EngineStatus.WorkerState.RESTARTING)
 			.map((entry) -> new EngineStatus.Problem(EngineStatus.ProblemKind.WORKER_DEAD, EngineStatus.Severity.DOWN,
 					"worker " + entry.name, "died (" + entry.failure + ") and is restarted after a backoff; "
 							+ "if it keeps dying, fix the cause its ERROR names and restart the node",
 					entry.failedAt))
-			.toList();
+			.forEach(problems::add);
+		Instant now = this.clock.instant();
+		for (PeriodicTask task : this.tasks) {
+			Instant since = task.failingSince;
+			if (since != null && Duration.between(since, now).compareTo(FAILING_FOR) >= 0) {
+				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.MAINTENANCE_FAILING,
+						EngineStatus.Severity.DEGRADED, "task " + task.what, "has failed on every run for "
+								+ Duration.between(since, now).toSeconds() + " s, the last time with: " + task.lastFailure
+								+ "; it is retried on its interval, see the WARNs for each failure",
+						since));
+			}
+		}
+		return problems;
 	}
 
 	/**
@@ -218,6 +243,30 @@ final class Workers implements ProblemSource, AutoCloseable {
 				scheduleRestart(entry, worker, delay);
 			}
 		}
+	}
+
+	/**
+	 * The failures of one periodic task in a row; written by the scheduler thread, read by the status.
+	 */
+	private static final class PeriodicTask {
+
+		private final String what;
+
+		private volatile @Nullable Instant failingSince;
+
+		private volatile @Nullable String lastFailure;
+
+		PeriodicTask(String what) {
+			this.what = what;
+		}
+
+		void failed(String failure, Instant at) {
+			this.lastFailure = failure;
+			if (this.failingSince == null) {
+				this.failingSince = at;
+			}
+		}
+
 	}
 
 	/**

@@ -235,7 +235,7 @@ class StatusReportTests {
 
 	@Test
 	void deadWorkerShouldBeWorkerFailedAndNamed() {
-		Runnable task = this.workers.periodic("maintenance", Duration.ofMinutes(1), () -> {
+		Runnable task = this.workers.periodic("maintenance", "cleanup", Duration.ofMinutes(1), () -> {
 			throw new OutOfMemoryError("injected");
 		});
 		task.run();

@@ -11,9 +11,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.engine.EngineStatus.WorkerState;
+import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,7 +157,7 @@ class WorkersTests {
 	@Test
 	void periodicTaskThrowingAnErrorShouldBeReportedAndRecoverOnItsNextRun() {
 		AtomicInteger runs = new AtomicInteger();
-		Runnable task = this.workers.periodic("maintenance", Duration.ofMillis(10), () -> {
+		Runnable task = this.workers.periodic("maintenance", "cleanup", Duration.ofMillis(10), () -> {
 			if (runs.incrementAndGet() == 1) {
 				throw new AssertionError("injected");
 			}
@@ -178,7 +180,7 @@ class WorkersTests {
 
 	@Test
 	void periodicTaskThrowingAnExceptionShouldOnlyBeRetried() {
-		Runnable task = this.workers.periodic("maintenance", Duration.ofMillis(10), () -> {
+		Runnable task = this.workers.periodic("maintenance", "cleanup", Duration.ofMillis(10), () -> {
 			throw new IllegalStateException("database locked");
 		});
 
@@ -186,6 +188,39 @@ class WorkersTests {
 
 		assertThat(this.workers.anyDead()).isFalse();
 		assertThat(this.failures).isEmpty();
+	}
+
+	@Test
+	void periodicTaskFailingOnEveryRunForAMinuteShouldBeAProblemUntilARunSucceeds() {
+		MovableClock clock = new MovableClock(NOW);
+		Workers watched = new Workers(4, clock, this.scheduler, (failure) -> {
+		}, Workers.Backoff.DEFAULT);
+		AtomicBoolean failing = new AtomicBoolean(true);
+		Runnable task = watched.periodic("maintenance", "schema check", Duration.ofSeconds(1), () -> {
+			if (failing.get()) {
+				throw new IllegalStateException("database disk image is malformed");
+			}
+		});
+
+		task.run();
+		clock.move(Workers.FAILING_FOR.minusSeconds(1));
+		task.run();
+		assertThat(watched.problems()).as("failing for less than a minute").isEmpty();
+
+		clock.move(Duration.ofSeconds(1));
+		task.run();
+		assertThat(watched.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.MAINTENANCE_FAILING);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
+			assertThat(problem.subject()).isEqualTo("task schema check");
+			assertThat(problem.reason()).contains("60 s").contains("database disk image is malformed");
+			assertThat(problem.since()).isEqualTo(NOW);
+		});
+		assertThat(watched.anyDead()).isFalse();
+
+		failing.set(false);
+		task.run();
+		assertThat(watched.problems()).isEmpty();
 	}
 
 	@Test
