@@ -425,18 +425,63 @@ public final class ApplyLoop implements Runnable {
 				throw new HarmonyLiteException("The local schema changed since its hash was computed; waiting for the "
 						+ "recompute before judging change " + bad + " of the batch (" + reason + ")");
 			}
-			// Keep order: the messages before the bad one, then the bad message (all its changes) to the dead letter,
-			// then the rest.
 			ReceivedMessage rejected = remainingOrigins.get(bad);
 			int first = remainingOrigins.indexOf(rejected);
 			int last = remainingOrigins.lastIndexOf(rejected);
+			if (first != last) {
+				// A message that carries several changes (rows written apart, published together): only the bad
+				// change goes to the dead letter, and the batch is tried again without it.
+				deadLetterChange(rejected, remaining.get(bad).event(), reason);
+				remaining = without(remaining, bad);
+				remainingOrigins = without(remainingOrigins, bad);
+				continue;
+			}
+			// Keep order: the messages before the bad one, then the bad message to the dead letter (its last change,
+			// when its others were dead-lettered one by one), then the rest.
 			// The prefix was only validated, not executed, when a later change failed validation: it can hold a change
 			// that fails on execution, so it goes through the same handling.
 			applyAll(List.copyOf(remaining.subList(0, first)), List.copyOf(remainingOrigins.subList(0, first)));
-			deadLetter(rejected, reason);
+			if (carriesSeveral(rejected)) {
+				deadLetterChange(rejected, remaining.get(bad).event(), reason);
+				skip(rejected);
+			}
+			else {
+				deadLetter(rejected, reason);
+			}
 			remaining = remaining.subList(last + 1, remaining.size());
 			remainingOrigins = remainingOrigins.subList(last + 1, remainingOrigins.size());
 		}
+	}
+
+	private boolean carriesSeveral(ReceivedMessage message) {
+		try {
+			return this.codec.decodeAll(message.payload()).size() > 1;
+		}
+		catch (MalformedEventException ex) {
+			return false;
+		}
+	}
+
+	private static <T> List<T> without(List<T> list, int index) {
+		List<T> rest = new ArrayList<>(list);
+		rest.remove(index);
+		return rest;
+	}
+
+	/**
+	 * Stores one change of a message in the dead letter, as a message of its own at the message's position, without
+	 * moving the position: the message's other changes are still to be applied.
+	 */
+	private void deadLetterChange(ReceivedMessage message, ChangeEvent change, String reason) {
+		ChangeEventCodec codec = this.codec.withFormat(
+				change.isVersioned() ? ChangeEventCodec.FORMAT_VERSIONED : ChangeEventCodec.FORMAT_UNVERSIONED);
+		ReceivedMessage letter = new ReceivedMessage(message.shard(), message.position(), codec.encode(change), null,
+				null, message.origin());
+		logger.error("Dead-lettering change {} of node {} (table '{}') of message {} of stream {} (shard {}); the "
+				+ "message's other changes are applied: {}", change.changeId(), change.originNodeId(), change.table(),
+				message.position().sequence(), message.position().stream(), message.shard(), reason);
+		this.deadLetters.deadLetter(letter, reason);
+		this.listener.deadLettered(letter, reason);
 	}
 
 	private void commit(List<PositionedChange> changes) {
@@ -458,9 +503,13 @@ public final class ApplyLoop implements Runnable {
 		logger.error("Dead-lettering message {} of stream {} (shard {}): {}", message.position().sequence(),
 				message.position().stream(), message.shard(), reason);
 		this.deadLetters.deadLetter(message, reason);
+		skip(message);
+		this.listener.deadLettered(message, reason);
+	}
+
+	private void skip(ReceivedMessage message) {
 		this.applier.skip(message.position());
 		this.applied.skipped(message.position());
-		this.listener.deadLettered(message, reason);
 	}
 
 	private static String rootMessage(Throwable failure) {

@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.util.zip.CRC32;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
@@ -66,8 +67,11 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 		headers.put(HEADER_SEQUENCE, Long.toString(message.position().sequence()));
 		headers.put(HEADER_NODE, Long.toString(this.nodeId));
 		headers.put(HEADER_REASON, printableAscii(reason));
-		headers.put(NatsJetStreamConstants.MSG_ID_HDR,
-				"dlq-" + this.nodeId + "-" + message.position().stream() + "-" + message.position().sequence());
+		// The same letter stored twice (a redelivery) is one; two changes of one message dead-lettered apart are two.
+		CRC32 checksum = new CRC32();
+		checksum.update(message.payload());
+		headers.put(NatsJetStreamConstants.MSG_ID_HDR, "dlq-" + this.nodeId + "-" + message.position().stream() + "-"
+				+ message.position().sequence() + "-" + Long.toHexString(checksum.getValue()));
 		byte[] payload = message.payload();
 		if (payload.length > PayloadLimit.forPayload(this.connection, headers)) {
 			headers.put(HEADER_PAYLOAD_OMITTED, payload.length + " bytes");

@@ -53,6 +53,8 @@ class ApplyLoopTests {
 
 	private final List<String> deadLetters = new CopyOnWriteArrayList<>();
 
+	private final List<byte[]> deadLetterPayloads = new CopyOnWriteArrayList<>();
+
 	private TestDatabase database;
 
 	private Connection applyConnection;
@@ -89,7 +91,10 @@ class ApplyLoopTests {
 	/** Builds the loop around an applier, which it then owns. */
 	private void useApplier(ChangeApplier applier) {
 		this.applier = applier;
-		DeadLetterSink sink = (message, reason) -> this.deadLetters.add(message.position().sequence() + ": " + reason);
+		DeadLetterSink sink = (message, reason) -> {
+			this.deadLetters.add(message.position().sequence() + ": " + reason);
+			this.deadLetterPayloads.add(message.payload());
+		};
 		ShardControl shards = new ShardControl() {
 			@Override
 			public void redeliverLater(int shard) {
@@ -166,6 +171,29 @@ class ApplyLoopTests {
 		assertThat(this.deadLetters.get(0)).startsWith("1: ");
 		assertThat(this.deadLetters.get(1)).startsWith("2: ").contains("no_such_column");
 		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(3L), List.of(100L));
+	}
+
+	@Test
+	void badChangeOfAMessageCarryingSeveralShouldBeDeadLetteredAloneAndTheMessagesOtherChangesApplied()
+			throws Exception {
+		// Rows written apart on one node and published in one message: one bad row must not take the others along.
+		this.queue.receive(messageOf(1, row("id", 1L, "email", "a@example.com"),
+				row("id", 2L, "email", "taken@example.com"), row("id", 3L, "email", "c@example.com")));
+		this.queue.receive(messageOf(2, row("id", 4L, "no_such_column", "x"), row("id", 5L, "email", "e@example.com")));
+		this.queue.receive(messageOf(3, row("id", 6L, "email", "taken@example.com"),
+				row("id", 7L, "email", "taken@example.com")));
+		this.queue.receive(message(4, row("id", 8L, "email", "h@example.com")));
+		start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 4);
+		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(1L), List.of(3L),
+				List.of(5L), List.of(8L), List.of(100L));
+		// Each letter holds its one change; validation rejects change 4 before any change is executed.
+		assertThat(this.deadLetterPayloads).extracting((payload) -> this.codec.decode(payload).changeId())
+			.containsExactly(4L, 2L, 6L, 7L);
+		assertThat(this.deadLetters.get(0)).startsWith("2: ").contains("no_such_column");
+		assertThat(this.deadLetters.get(1)).startsWith("1: ").contains("UNIQUE");
+		assertThat(this.deadLetters.subList(2, 4)).allSatisfy((letter) -> assertThat(letter).startsWith("3: "));
 	}
 
 	@Test
@@ -312,6 +340,19 @@ class ApplyLoopTests {
 		ChangeEvent event = new ChangeEvent(2, sequence, table, Operation.INSERT, row, List.of("id"), now, HASH,
 				Version.hlcOf(now) + sequence, null);
 		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encode(event));
+	}
+
+	/** A message of inserts into {@code t}, each with its row's id as its change id. */
+	@SafeVarargs
+	private ReceivedMessage messageOf(long sequence, Map<String, @Nullable Object>... rows) {
+		long now = System.currentTimeMillis();
+		List<byte[]> bodies = new ArrayList<>();
+		for (Map<String, @Nullable Object> row : rows) {
+			long id = (Long) row.get("id");
+			bodies.add(this.codec.encodeBody(new ChangeEvent(2, id, "t", Operation.INSERT, row, List.of("id"), now,
+					HASH, Version.hlcOf(now) + id, null), HASH));
+		}
+		return new ReceivedMessage(0, new StreamPosition(STREAM, sequence), this.codec.encodeAll(bodies));
 	}
 
 	/** A message of several inserts into {@code t}, with keys from {@code firstId}. */
