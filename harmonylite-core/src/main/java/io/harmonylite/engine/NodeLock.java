@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import org.jspecify.annotations.Nullable;
 
@@ -76,6 +78,11 @@ public final class NodeLock implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			closeQuietly(channel);
+			Path directory = file.toAbsolutePath().getParent();
+			if (directory != null && !Files.isDirectory(directory)) {
+				throw new ConfigException("harmonylite.db-path", "the directory of " + dbPath + " (" + directory
+						+ ") does not exist; create it, or fix the path");
+			}
 			throw new HarmonyLiteException("Could not open the node's lock file " + file + ": " + ex.getMessage()
 					+ ". Check that the database's directory is writable.", ex);
 		}

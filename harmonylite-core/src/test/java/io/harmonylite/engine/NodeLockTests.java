@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,15 @@ class NodeLockTests {
 		first.close();
 		NodeLock.acquire(db, 1, "stop it first").close();
 		assertThat(NodeLock.file(db)).hasFileName("node.db-harmonylite.lock");
+	}
+
+	@Test
+	void databaseInADirectoryThatDoesNotExistShouldBeAConfigurationErrorNamingTheProperty() {
+		Path db = this.dir.resolve("no-such-directory").resolve("node.db");
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> NodeLock.acquire(db, 1, "stop it first"))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.db-path"))
+			.withMessageContaining(this.dir.resolve("no-such-directory") + ") does not exist");
+		assertThat(this.dir.resolve("no-such-directory")).doesNotExist();
 	}
 
 	@Test
