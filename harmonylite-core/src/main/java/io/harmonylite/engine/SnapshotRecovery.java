@@ -72,6 +72,13 @@ final class SnapshotRecovery implements Runnable {
 	private @Nullable String lastWait;
 
 	/**
+	 * Set when the node started without replication state and replays the streams because the snapshots had another
+	 * schema: the streams do not hold the rows written before capture was installed, so the first snapshot that fits
+	 * once the schemas converge is restored all the same.
+	 */
+	private volatile boolean restoreOnceSchemaFits;
+
+	/**
 	 * Creates the recovery of a node.
 	 * @param nodeId this node's id
 	 * @param store where snapshots are kept
@@ -176,6 +183,9 @@ final class SnapshotRecovery implements Runnable {
 			}
 			if (this.supervisor.gaps().isEmpty()) {
 				this.activity.waiting(null);
+				if (this.restoreOnceSchemaFits) {
+					restoreIfTheSchemaFits();
+				}
 				continue;
 			}
 			try {
@@ -208,8 +218,14 @@ final class SnapshotRecovery implements Runnable {
 	 * @return whether a restore was tried (the shards are then started again)
 	 */
 	private boolean decide(RestoreReason reason) {
-		RestoreDecision decision = new SnapshotSelector(this.mode).select(reason, this.store.list(),
-				this.localHash.get(), this.streams.get());
+		List<SnapshotMetadata> snapshots = this.store.list();
+		String hash = this.localHash.get();
+		List<StreamState> streams = this.streams.get();
+		RestoreDecision decision = new SnapshotSelector(this.mode).select(reason, snapshots, hash, streams);
+		if (reason == RestoreReason.NO_REPLICATION_STATE) {
+			this.restoreOnceSchemaFits = decision instanceof RestoreDecision.Proceed
+					&& snapshots.stream().anyMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams));
+		}
 		if (decision instanceof RestoreDecision.Restore restore) {
 			install(restore.snapshot(), (reason == RestoreReason.STREAM_GAP) ? "a stream gap" : "no replication state");
 			return true;
@@ -222,6 +238,34 @@ final class SnapshotRecovery implements Runnable {
 			logger.info("Node {}: no snapshot restored: {}", this.nodeId, proceed.reason());
 		}
 		return false;
+	}
+
+	/**
+	 * Restores the newest snapshot that fits now, for a node that started from the streams while the snapshots had
+	 * another schema; stops looking once none would fit but for its schema.
+	 */
+	private void restoreIfTheSchemaFits() {
+		try {
+			synchronized (this.lock) {
+				List<SnapshotMetadata> snapshots = this.store.list();
+				String hash = this.localHash.get();
+				List<StreamState> streams = this.streams.get();
+				RestoreDecision decision = SnapshotSelector.choose(null, snapshots, this.store.toString(), hash,
+						streams);
+				if (decision instanceof RestoreDecision.Restore restore) {
+					this.restoreOnceSchemaFits = false;
+					install(restore.snapshot(), "its schema fits now; the streams lack the rows written before capture");
+				}
+				else if (snapshots.stream()
+					.noneMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams))) {
+					this.restoreOnceSchemaFits = false;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: could not restore a snapshot that fits its schema now, trying again in {} s: {}",
+					this.nodeId, this.retry.toSeconds(), ex.getMessage());
+		}
 	}
 
 	private void waitFor(String reason) {

@@ -103,6 +103,20 @@ public final class SnapshotSelector {
 	}
 
 	/**
+	 * Whether a snapshot would fit a node if the node had the snapshot's schema: it is of the node's streams, and
+	 * they can still be resumed from its positions.
+	 * @param snapshot the snapshot
+	 * @param localSchemaHash the node's schema hash
+	 * @param streams the shard streams as they are now
+	 * @return {@code true} when only the schema hash keeps it from fitting
+	 */
+	public static boolean fitsButForSchema(SnapshotMetadata snapshot, String localSchemaHash,
+			List<StreamState> streams) {
+		return !snapshot.schemaHash().equals(localSchemaHash)
+				&& rejection(snapshot, snapshot.schemaHash(), streams).isEmpty();
+	}
+
+	/**
 	 * Why a snapshot cannot be restored on a node, whatever the mode.
 	 * @param snapshot the snapshot
 	 * @param localSchemaHash the node's schema hash
