@@ -57,6 +57,7 @@ import io.harmonylite.schema.UnknownHashQuarantine;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
 import io.harmonylite.snapshot.ReplicatedTables;
 import io.harmonylite.snapshot.ReplicationState;
+import io.harmonylite.snapshot.RowsNeverCaptured;
 import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.snapshot.SnapshotRestorer;
 import io.harmonylite.snapshot.SnapshotSaver;
@@ -491,7 +492,7 @@ final class NodeAssembly {
 		SnapshotRecovery recovery = new SnapshotRecovery(this.config.nodeId(), activity.store(), snapshot.restore(),
 				new SnapshotRestorer(this.config.dbPath(), this.conflicts, replicatedTables(),
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
-				supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
+				new RowsNeverCaptured(this.config.nodeId(), this.config.dbPath(), replicatedTables()), supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
 				() -> ReplicationState.isAbsent(this.config.dbPath()), activity, this.counters, snapshotWake,
 				snapshot.leaseHeartbeat(), this.clock);
 		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.

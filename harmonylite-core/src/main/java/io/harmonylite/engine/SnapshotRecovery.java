@@ -15,6 +15,7 @@ import io.harmonylite.snapshot.RestoreDecision;
 import io.harmonylite.snapshot.RestoreMode;
 import io.harmonylite.snapshot.RestoreOutcome;
 import io.harmonylite.snapshot.RestoreReason;
+import io.harmonylite.snapshot.RowsNeverCaptured;
 import io.harmonylite.snapshot.SnapshotMetadata;
 import io.harmonylite.snapshot.SnapshotRestorer;
 import io.harmonylite.snapshot.SnapshotSelector;
@@ -42,6 +43,8 @@ final class SnapshotRecovery implements Runnable {
 	private final RestoreMode mode;
 
 	private final SnapshotRestorer restorer;
+
+	private final RowsNeverCaptured neverCaptured;
 
 	private final ShardSupervisor supervisor;
 
@@ -84,6 +87,7 @@ final class SnapshotRecovery implements Runnable {
 	 * @param store where snapshots are kept
 	 * @param mode when the node restores by itself
 	 * @param restorer installs a snapshot into the live database
+	 * @param neverCaptured keeps a copy of the rows a new node held before it ever ran, which a restore replaces
 	 * @param supervisor holds and starts the shards
 	 * @param loop the apply loop, paused during a restore
 	 * @param positions the applied positions, moved to the snapshot's
@@ -97,13 +101,14 @@ final class SnapshotRecovery implements Runnable {
 	 * @param clock the clock
 	 */
 	SnapshotRecovery(long nodeId, SnapshotStore store, RestoreMode mode, SnapshotRestorer restorer,
-			ShardSupervisor supervisor, ApplyLoop loop, AppliedPositions positions, Supplier<String> localHash,
+			RowsNeverCaptured neverCaptured, ShardSupervisor supervisor, ApplyLoop loop, AppliedPositions positions, Supplier<String> localHash,
 			Supplier<List<StreamState>> streams, BooleanSupplier noReplicationState, SnapshotActivity activity,
 			EngineCounters counters, Signal wake, Duration retry, Clock clock) {
 		this.nodeId = nodeId;
 		this.store = store;
 		this.mode = mode;
 		this.restorer = restorer;
+		this.neverCaptured = neverCaptured;
 		this.supervisor = supervisor;
 		this.loop = loop;
 		this.positions = positions;
@@ -227,6 +232,9 @@ final class SnapshotRecovery implements Runnable {
 					&& snapshots.stream().anyMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams));
 		}
 		if (decision instanceof RestoreDecision.Restore restore) {
+			if (reason == RestoreReason.NO_REPLICATION_STATE) {
+				this.neverCaptured.keepBeforeRestoring(restore.snapshot().id());
+			}
 			install(restore.snapshot(), (reason == RestoreReason.STREAM_GAP) ? "a stream gap" : "no replication state");
 			return true;
 		}

@@ -182,6 +182,23 @@ class SnapshotIntegrationTests {
 	}
 
 	@Test
+	void newNodeRestoringOverRowsItHeldBeforeItEverRanShouldKeepACopyOfThem() throws Exception {
+		List<TestDatabase> dbs = databases(1);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, SHORT_STREAM + 5);
+		await().atMost(TIMEOUT).until(() -> first.status().snapshots().newest() != null);
+		TestDatabase late = new TestDatabase(this.dir.resolve("late.db"));
+		late.execute(BOOKS, "INSERT INTO Books VALUES (5000, 'Only here', 'Local', 2001)");
+
+		HarmonyLiteEngine node = startNode(2, late, UnaryOperator.identity());
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(late)).isEqualTo(checksum(dbs.get(0))));
+		String snapshot = node.status().snapshots().lastRestore().snapshotId();
+		Path copy = this.dir.resolve("late.db.before-restore-" + snapshot);
+		assertThat(new TestDatabase(copy).rows("SELECT id, title FROM Books")).containsExactly("5000|Only here");
+	}
+
+	@Test
 	void killedLeaseHolderShouldBeReplacedByAnotherNodeTakingTheSnapshots() throws Exception {
 		List<TestDatabase> dbs = databases(2);
 		Process first = startNodeProcess(1, dbs.get(0));

@@ -1,0 +1,87 @@
+package io.harmonylite.snapshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+import io.harmonylite.schema.TableSchema;
+import io.harmonylite.sqlite.SqliteConnections;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the rows of a node that restores a snapshot before it ever replicated: rows its replicated tables held before
+ * HarmonyLite ran there were never captured, so the snapshot replaces them. A copy of the database as it was is kept
+ * next to it ({@code <db>.before-restore-<snapshot id>}) and the node says so, so that nothing is lost silently.
+ *
+ * @since 0.1.0
+ */
+public final class RowsNeverCaptured {
+
+	private static final Logger logger = LoggerFactory.getLogger(RowsNeverCaptured.class);
+
+	private final long nodeId;
+
+	private final Path database;
+
+	private final ReplicatedTables replicatedTables;
+
+	/**
+	 * Creates the keeper.
+	 * @param nodeId this node's id, for the log
+	 * @param database the live database file
+	 * @param replicatedTables the node's table selection
+	 */
+	public RowsNeverCaptured(long nodeId, Path database, ReplicatedTables replicatedTables) {
+		this.nodeId = nodeId;
+		this.database = database;
+		this.replicatedTables = replicatedTables;
+	}
+
+	/**
+	 * Copies the database before a restore replaces it, when its replicated tables hold rows; call only on a node
+	 * without replication state, whose rows were never captured.
+	 * @param snapshotId the snapshot about to be restored
+	 * @return the copy, or {@code null} when the replicated tables are empty (nothing is copied)
+	 * @throws SnapshotException if the rows cannot be counted or the copy cannot be written; restore nothing then
+	 */
+	public @Nullable Path keepBeforeRestoring(String snapshotId) {
+		Path copy = this.database.resolveSibling(this.database.getFileName() + ".before-restore-" + snapshotId);
+		try (Connection connection = SqliteConnections.open(this.database)) {
+			long rows = rows(connection, this.replicatedTables.resolve(connection));
+			if (rows == 0) {
+				return null;
+			}
+			Files.deleteIfExists(copy);
+			try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+				vacuum.setString(1, copy.toAbsolutePath().toString());
+				vacuum.execute();
+			}
+			logger.warn("Node {}: its replicated tables hold {} row(s) written before HarmonyLite ran here, never "
+					+ "captured, which snapshot {} replaces; the database as it was is kept in {}: copy back what the "
+					+ "cluster should have (as new writes, which are then replicated), then delete it", this.nodeId,
+					rows, snapshotId, copy);
+			return copy;
+		}
+		catch (SQLException | IOException ex) {
+			throw new SnapshotException("Node " + this.nodeId + " could not keep a copy of " + this.database
+					+ " before restoring snapshot " + snapshotId + " over its rows that were never captured: "
+					+ ex.getMessage() + "; nothing was restored. Check that the database's directory has room for a "
+					+ "copy", ex);
+		}
+	}
+
+	private static long rows(Connection connection, List<TableSchema> tables) throws SQLException {
+		long rows = 0;
+		for (TableSchema table : tables) {
+			rows += SqliteSchema.count(connection, "main", table.name());
+		}
+		return rows;
+	}
+
+}
