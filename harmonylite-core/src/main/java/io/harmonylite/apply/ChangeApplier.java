@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -85,6 +86,10 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private final long nodeId;
 
+	private final ConflictStats conflictStats;
+
+	private final long startedAtMillis;
+
 	private long knownSchemaVersion = -1;
 
 	private boolean closed;
@@ -135,6 +140,8 @@ public final class ChangeApplier implements AutoCloseable {
 		this.connection = Objects.requireNonNull(connection, "connection");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.nodeId = conflicts.nodeId();
+		this.conflictStats = Objects.requireNonNull(conflictStats, "conflictStats");
+		this.startedAtMillis = clock.millis();
 		try {
 			disableForeignKeys(connection);
 			ApplyMarker.install(connection);
@@ -454,6 +461,9 @@ public final class ChangeApplier implements AutoCloseable {
 				continue;
 			}
 			MessageOrigin origin = change.origin();
+			if (origin != null && origin.nodeId() == own.nodeId() && origin.captureEpoch() != own.captureEpoch()) {
+				clashingNodeId(change.event(), origin);
+			}
 			if (origin != null && own.contains(change.event(), origin.captureEpoch())) {
 				// This node's own change coming back: its row holds its version or a newer one, so it cannot win.
 				ownSkipped++;
@@ -491,6 +501,25 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/** Whether a batch holds changes of this node whose message names its capture epoch. */
+	/**
+	 * Reports a change of this node's id from another database committed after this node started: only another node
+	 * running with the same id publishes one (changes of a database this node replaced were committed before).
+	 */
+	private void clashingNodeId(ChangeEvent event, MessageOrigin origin) {
+		if (event.committedAtMillis() < this.startedAtMillis) {
+			return;
+		}
+		ConflictStats.NodeIdClash clash = new ConflictStats.NodeIdClash(this.nodeId, origin.captureEpoch(),
+				Instant.ofEpochMilli(event.committedAtMillis()));
+		if (this.conflictStats.nodeIdClash(clash)) {
+			logger.error("Node {}: another node runs with harmonylite.node-id={}: it published change {} (table '{}') "
+					+ "from another database (capture epoch {}) at {}, after this node started. Give every node its "
+					+ "own id and restart the one that is wrong: two nodes with one id tie on versions and take each "
+					+ "other's changes for their own", this.nodeId, this.nodeId, event.changeId(), event.table(),
+					origin.captureEpoch(), clash.committedAt());
+		}
+	}
+
 	private boolean holdsOwnChanges(List<PositionedChange> batch) {
 		if (this.nodeId == 0) {
 			return false;

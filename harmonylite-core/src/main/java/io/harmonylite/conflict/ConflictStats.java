@@ -1,6 +1,10 @@
 package io.harmonylite.conflict;
 
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counters of the conflict rule on one node, safe to share between the threads that record and apply changes.
@@ -14,6 +18,8 @@ public final class ConflictStats {
 	private final LongAdder aheadOfClock = new LongAdder();
 
 	private final LongAdder clamped = new LongAdder();
+
+	private final AtomicReference<@Nullable NodeIdClash> nodeIdClash = new AtomicReference<>();
 
 	/**
 	 * Received changes that lost on every column to what the node already had (older changes, and the node's own
@@ -40,6 +46,36 @@ public final class ConflictStats {
 	 */
 	public long clampedLocalVersions() {
 		return this.clamped.sum();
+	}
+
+	/**
+	 * The latest sign that another node runs with this node's id: a change of this node's id from another database
+	 * (capture epoch), committed after this node started. Two nodes with one id break the tie-break of versions and
+	 * take each other's changes for their own.
+	 * @return the latest clash, {@code null} when none was seen
+	 */
+	public @Nullable NodeIdClash nodeIdClash() {
+		return this.nodeIdClash.get();
+	}
+
+	/**
+	 * Records a change of this node's id from another database.
+	 * @param clash what was seen
+	 * @return {@code true} when it is the first seen from that database
+	 */
+	public boolean nodeIdClash(NodeIdClash clash) {
+		NodeIdClash previous = this.nodeIdClash.getAndSet(clash);
+		return previous == null || previous.captureEpoch() != clash.captureEpoch();
+	}
+
+	/**
+	 * A change of this node's id from another database.
+	 *
+	 * @param nodeId the id both use
+	 * @param captureEpoch the other database's capture epoch
+	 * @param committedAt when the change was committed there
+	 */
+	public record NodeIdClash(long nodeId, long captureEpoch, Instant committedAt) {
 	}
 
 	void superseded(int count) {

@@ -424,7 +424,10 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		TABLES_NOT_CAPTURED,
 
 		/** A periodic maintenance task (schema check, cleanup, ...) has failed on every run for a minute. */
-		MAINTENANCE_FAILING
+		MAINTENANCE_FAILING,
+
+		/** Another node runs with this node's id (its changes come from another database). */
+		DUPLICATE_NODE_ID
 
 	}
 

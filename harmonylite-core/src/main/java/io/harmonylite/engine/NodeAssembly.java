@@ -259,7 +259,8 @@ final class NodeAssembly {
 		StreamStateCache streams = watch.streams();
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
-				new PublishProblems(captureState, publisher != null, this.clock), schema));
+				new PublishProblems(captureState, publisher != null, this.clock), schema,
+				new NodeIdClashProblems(this.counters.conflicts(), this.clock)));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}
