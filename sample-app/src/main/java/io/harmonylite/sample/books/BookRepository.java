@@ -2,6 +2,7 @@ package io.harmonylite.sample.books;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,6 +15,9 @@ import org.springframework.stereotype.Repository;
 class BookRepository {
 
 	private static final String COLUMNS = "id, title, author, publication_year";
+
+	/** Random ids stay below 2^53, so that JavaScript clients read them exactly. */
+	private static final long MAX_RANDOM_ID = 1L << 53;
 
 	private final JdbcClient jdbc;
 
@@ -29,9 +33,15 @@ class BookRepository {
 		return this.jdbc.sql("SELECT " + COLUMNS + " FROM Books WHERE id = ?").param(id).query(Book.class).optional();
 	}
 
+	/**
+	 * Inserts a book; one without an id gets a random one. SQLite's own choice (the largest id plus one) would give
+	 * two books created at the same time on two nodes the same id, and the later write would replace the other book
+	 * on every node.
+	 */
 	Book insert(Book book) {
+		long chosen = (book.id() != null) ? book.id() : ThreadLocalRandom.current().nextLong(1, MAX_RANDOM_ID);
 		long id = this.jdbc.sql("INSERT INTO Books (id, title, author, publication_year) VALUES (?, ?, ?, ?) RETURNING id")
-			.params(book.id(), book.title(), book.author(), book.publicationYear())
+			.params(chosen, book.title(), book.author(), book.publicationYear())
 			.query(Long.class)
 			.single();
 		return book.withId(id);
