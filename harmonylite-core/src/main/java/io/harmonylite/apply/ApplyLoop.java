@@ -348,7 +348,15 @@ public final class ApplyLoop implements Runnable {
 		deadLetter(message, "quarantined: " + reason + ". If a node really runs this schema, start it so that it "
 				+ "reports its hash, then re-apply the dead letters; otherwise the sender is broken");
 		this.listener.quarantined(message, hash);
-		resume(message.shard());
+		goOnBehind(message.shard(), "quarantined");
+	}
+
+	/** Lets a shard go on behind the message it waited on, which went to the dead letter. */
+	private void goOnBehind(int shard, String why) {
+		this.blocked.remove(shard);
+		if (this.gate.release(shard, why)) {
+			this.shards.resumed(shard);
+		}
 	}
 
 	/**
@@ -357,7 +365,10 @@ public final class ApplyLoop implements Runnable {
 	 */
 	public Map<Integer, BlockedMessage> blocked() {
 		Map<Integer, BlockedMessage> views = new TreeMap<>();
-		this.blocked.forEach((shard, each) -> views.put(shard, each.view()));
+		// A schema hash is judged again from the registry as last read: the reason given when the message first
+		// blocked (say, that no node reported the hash yet) may no longer hold.
+		this.blocked.forEach((shard, each) -> views.put(shard, each.transientFailure() ? each.view()
+				: each.view().withReason(this.quarantine.judge(each.view().schemaHash()).reason())));
 		return Collections.unmodifiableMap(views);
 	}
 
@@ -379,7 +390,7 @@ public final class ApplyLoop implements Runnable {
 				return Optional.empty();
 			}
 			deadLetter(waiting.message(), "skipped by an operator while " + waiting.view().reason());
-			resume(shard);
+			goOnBehind(shard, "skipped by an operator");
 			this.shards.redeliverAfter(shard, Duration.ZERO);
 			return Optional.of(waiting.view());
 		}

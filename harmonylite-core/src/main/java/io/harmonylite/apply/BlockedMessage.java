@@ -30,6 +30,11 @@ public record BlockedMessage(int shard, String stream, long sequence, String tab
 		key = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(key));
 	}
 
+	BlockedMessage withReason(String newReason) {
+		return new BlockedMessage(this.shard, this.stream, this.sequence, this.table, this.operation, this.key,
+				this.changes, this.schemaHash, newReason, this.since);
+	}
+
 	static BlockedMessage of(ReceivedMessage message, ChangeEvent first, int changes, String reason, Instant since) {
 		Map<String, @Nullable Object> key = new LinkedHashMap<>();
 		first.primaryKey().forEach((column) -> key.put(column, first.row().get(column)));

@@ -158,6 +158,24 @@ public final class SchemaGate {
 	}
 
 	/**
+	 * Lets a paused shard go on behind the message that paused it, which was moved to the dead letter (quarantined or
+	 * skipped by an operator): not a resume, since the schemas still differ, so not counted as one.
+	 * @param shard the shard
+	 * @param why what happened to the message, for the log
+	 * @return {@code true} when the shard was paused
+	 */
+	public synchronized boolean release(int shard, String why) {
+		Pause pause = this.paused.remove(shard);
+		if (pause == null) {
+			return false;
+		}
+		logger.info("Node {}: shard {} goes on behind the message with schema hash {} ({}), paused since {}; the "
+				+ "schemas still differ", this.nodeId, shard, SchemaHasher.shortHash(pause.remoteHash()), why,
+				pause.since());
+		return true;
+	}
+
+	/**
 	 * Resumes every paused shard.
 	 * @return how many shards were resumed
 	 */

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,10 @@ import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
+import io.harmonylite.schema.InMemorySchemaRegistry;
+import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaGate;
+import io.harmonylite.schema.UnknownHashQuarantine;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +58,9 @@ class ApplyLoopTests {
 	private final List<String> deadLetters = new CopyOnWriteArrayList<>();
 
 	private final List<byte[]> deadLetterPayloads = new CopyOnWriteArrayList<>();
+
+	private final UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofHours(1),
+			Clock.systemUTC());
 
 	private TestDatabase database;
 
@@ -111,7 +118,7 @@ class ApplyLoopTests {
 					public void batchApplied(int size, Duration duration) {
 						ApplyLoopTests.this.committedBatches.add(size);
 					}
-				}, this.codec, Clock.systemUTC(), 100);
+				}, this.codec, Clock.systemUTC(), 100, this.quarantine);
 	}
 
 	@AfterEach
@@ -252,6 +259,32 @@ class ApplyLoopTests {
 		setMaxPageCount(1_000_000);
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.loop.blocked().isEmpty());
+	}
+
+	@Test
+	void messageBlockedByASchemaHashShouldShowWhatTheRegistryReportsNowAndItsSkipShouldNotCountAsAResume() throws Exception {
+		InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+		this.quarantine.refresh(registry);
+		long now = System.currentTimeMillis();
+		ChangeEvent upgraded = new ChangeEvent(2, 1, "t", Operation.INSERT, row("id", 1L, "email", "a@example.com"),
+				List.of("id"), now, "h2", Version.hlcOf(now), null);
+		this.queue.receive(new ReceivedMessage(0, new StreamPosition(STREAM, 1), this.codec.encode(upgraded)));
+		start();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.loop.blocked().get(0))
+			.satisfies((blocked) -> assertThat(blocked.reason()).startsWith("no node in the schema registry")));
+
+		// The node that migrated reports its hash, as in a rolling upgrade: the shard waits for a known hash now.
+		registry.publish(new NodeSchemaState(2, "h2", HASH, "0.1.0", List.of("t"), Instant.now(), null, Map.of(), 2));
+		this.quarantine.refresh(registry);
+
+		assertThat(this.loop.blocked().get(0).reason()).startsWith("a node of the cluster reports schema hash");
+		assertThat(this.deadLetters).isEmpty();
+
+		// An operator skips it: the shard goes on behind it, which is no resume (the schemas still differ).
+		assertThat(this.loop.skipBlocked(0)).isPresent();
+		assertThat(this.gate.pausedShards()).isEmpty();
+		assertThat(this.gate.pauseCount()).isOne();
+		assertThat(this.gate.resumeCount()).isZero();
 	}
 
 	@Test
