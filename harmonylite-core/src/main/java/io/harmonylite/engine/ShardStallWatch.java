@@ -96,6 +96,11 @@ final class ShardStallWatch implements ProblemSource {
 				this.progress.put(shard, new Progress(applied, now, null, 0, STALL, behind));
 				continue;
 			}
+			if (this.pausedBySchema.test(shard)) {
+				// Held by a schema mismatch, not stalled: a stall seen before the pause is over.
+				this.progress.put(shard, new Progress(applied, now, null, 0, STALL, true));
+				continue;
+			}
 			if (!last.behind || !answering || !expectsDelivery(shard, read, now)) {
 				// Just fell behind, or not expected to move now (paused, restarting, busy applying, JetStream silent):
 				// the clock starts or waits.

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.harmonylite.apply.AppliedPositions;
 import io.harmonylite.apply.ApplyQueue;
@@ -38,8 +39,10 @@ class ShardStallWatchTests {
 	private final StreamStateCache streams = new StreamStateCache(1, List.of(this.shard), this.clock, () -> {
 	});
 
+	private final AtomicBoolean pausedBySchema = new AtomicBoolean();
+
 	private final ShardStallWatch watch = new ShardStallWatch(1, List.of(this.shard), this.supervisor, this.streams,
-			(shard) -> false, () -> 0, this.clock);
+			(shard) -> this.pausedBySchema.get(), () -> 0, this.clock);
 
 	@AfterEach
 	void stop() {
@@ -102,6 +105,24 @@ class ShardStallWatchTests {
 		checkAfter(ShardStallWatch.FIRST_DELIVERY);
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.shard.starts()).containsExactly(10L,
 				10L));
+	}
+
+	@Test
+	void stalledShardThatAMismatchPausesShouldNoLongerBeReportedAsStalled() {
+		this.supervisor.startAll();
+		checkAfter(Duration.ZERO);
+		checkAfter(ShardStallWatch.FIRST_DELIVERY);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.shard.starts()).hasSize(2));
+		assertThat(this.watch.problems()).singleElement()
+			.satisfies((problem) -> assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.SHARD_STALLED));
+
+		this.pausedBySchema.set(true);
+		checkAfter(Duration.ofSeconds(1));
+
+		assertThat(this.watch.problems()).as("held by the pause, which the status reports").isEmpty();
+		checkAfter(Duration.ofMinutes(5));
+		assertThat(this.shard.starts()).as("no restart while paused").hasSize(2);
+		assertThat(this.watch.problems()).isEmpty();
 	}
 
 	@Test
