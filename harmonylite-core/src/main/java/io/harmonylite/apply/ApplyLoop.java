@@ -338,7 +338,8 @@ public final class ApplyLoop implements Runnable {
 	}
 
 	private void resume(int shard) {
-		this.blocked.remove(shard);
+		// A message that waits on a transient failure stays blocked, with its first failure's time, until applied.
+		this.blocked.computeIfPresent(shard, (key, waiting) -> waiting.transientFailure() ? waiting : null);
 		if (this.gate.resume(shard)) {
 			this.shards.resumed(shard);
 		}

@@ -255,6 +255,11 @@ class ApplyLoopTests {
 		assertThat(blocked.key()).containsEntry("id", 7L);
 		assertThat(blocked.reason()).startsWith("a transient failure").contains("SQLITE_FULL");
 		assertThat(this.deadLetters).isEmpty();
+		// Retried several times, it still waits since its first failure (which SHARD_HEAD_FAILING is judged from).
+		int failures = retries();
+		await().atMost(Duration.ofSeconds(10)).until(() -> retries() >= failures + 2);
+		assertThat(this.loop.blocked().get(0)).isNotNull()
+			.satisfies((later) -> assertThat(later.since()).isEqualTo(blocked.since()));
 
 		setMaxPageCount(1_000_000);
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.applier.position(STREAM) == 2);
@@ -358,6 +363,12 @@ class ApplyLoopTests {
 		try (Statement statement = this.applyConnection.createStatement()) {
 			statement.execute("PRAGMA max_page_count = " + pages);
 		}
+	}
+
+	private int retries() {
+		return (int) this.logs.list.stream()
+			.filter((event) -> event.getFormattedMessage().startsWith("Applying ") && event.getFormattedMessage().contains("failed, retrying"))
+			.count();
 	}
 
 	private long schemaVersion() {
