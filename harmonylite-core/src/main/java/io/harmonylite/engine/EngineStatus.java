@@ -427,7 +427,10 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		MAINTENANCE_FAILING,
 
 		/** Another node runs with this node's id (its changes come from another database). */
-		DUPLICATE_NODE_ID
+		DUPLICATE_NODE_ID,
+
+		/** The database file was deleted or replaced while the node runs, which still uses the file it opened. */
+		DATABASE_REPLACED
 
 	}
 
