@@ -171,6 +171,7 @@ public final class ApplyLoop implements Runnable {
 	public void run() {
 		Duration backoff = Duration.ofMillis(50);
 		List<ReceivedMessage> batch = new ArrayList<>(this.batchSize);
+		Instant attempted = this.clock.instant();
 		while (this.running || !batch.isEmpty()) {
 			try {
 				if (batch.isEmpty()) {
@@ -187,6 +188,7 @@ public final class ApplyLoop implements Runnable {
 					continue;
 				}
 				try {
+					attempted = this.clock.instant();
 					process(batch);
 					unblockApplied();
 				}
@@ -206,7 +208,7 @@ public final class ApplyLoop implements Runnable {
 				}
 				logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
 						ex.getMessage());
-				blockedByFailure(batch, ex);
+				blockedByFailure(batch, ex, attempted);
 				try {
 					Thread.sleep(backoff.toMillis());
 				}
@@ -302,9 +304,10 @@ public final class ApplyLoop implements Runnable {
 	 * Records, for each shard of a batch that failed with a transient error, the first message it waits on, so that
 	 * the operator sees why the shard does not move (and may skip the message).
 	 */
-	private void blockedByFailure(List<ReceivedMessage> batch, RuntimeException failure) {
+	private void blockedByFailure(List<ReceivedMessage> batch, RuntimeException failure, Instant attempted) {
 		String reason = "a transient failure, retried with backoff: " + rootMessage(failure);
-		Instant now = this.clock.instant();
+		// A message waits since the attempt that first failed on it began: a locked database fails only after the
+		// busy timeout.
 		Map<Integer, ReceivedMessage> heads = new HashMap<>();
 		for (ReceivedMessage message : batch) {
 			StreamPosition position = message.position();
@@ -318,7 +321,7 @@ public final class ApplyLoop implements Runnable {
 				return;
 			}
 			Instant since = (current != null && current.message().position().equals(message.position()))
-					? current.view().since() : now;
+					? current.view().since() : attempted;
 			try {
 				List<ChangeEvent> events = this.codec.decodeAll(message.payload());
 				this.blocked.put(shard, new Blocked(message,
