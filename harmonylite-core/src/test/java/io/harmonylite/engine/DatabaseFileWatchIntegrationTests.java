@@ -3,6 +3,9 @@ package io.harmonylite.engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,8 +38,12 @@ class DatabaseFileWatchIntegrationTests {
 		assertThat(node.status().problems()).isEmpty();
 		Path original = file.resolveSibling("original.db");
 		Files.createLink(original, file);
+		// A consistent copy, as sqlite3's .backup makes it (the file alone lacks what its WAL holds).
 		Path copy = file.resolveSibling("copy.db");
-		Files.copy(file, copy);
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+				Statement statement = connection.createStatement()) {
+			statement.execute("VACUUM INTO '" + copy + "'");
+		}
 
 		Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING);
 
