@@ -46,7 +46,7 @@ final class DatabaseFileWatch implements ProblemSource {
 		this.nodeId = nodeId;
 		this.database = database;
 		this.clock = clock;
-		this.opened = fileKey();
+		this.opened = fileKey(database, null);
 	}
 
 	@Override
@@ -54,7 +54,7 @@ final class DatabaseFileWatch implements ProblemSource {
 		if (this.opened == null) {
 			return List.of();
 		}
-		Object now = fileKey();
+		Object now = fileKey(this.database, this.opened);
 		if (Objects.equals(now, this.opened)) {
 			this.seenSince = null;
 			return List.of();
@@ -74,16 +74,16 @@ final class DatabaseFileWatch implements ProblemSource {
 				since));
 	}
 
-	private @Nullable Object fileKey() {
+	/** The file's identity (device and inode), {@code null} when it does not exist, {@code unreadable} when unknown. */
+	private static @Nullable Object fileKey(Path file, @Nullable Object unreadable) {
 		try {
-			return Files.readAttributes(this.database, BasicFileAttributes.class).fileKey();
+			return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
 		}
 		catch (NoSuchFileException ex) {
 			return null;
 		}
 		catch (IOException ex) {
-			// Unreadable now: nothing to tell from it.
-			return this.opened;
+			return unreadable;
 		}
 	}
 
