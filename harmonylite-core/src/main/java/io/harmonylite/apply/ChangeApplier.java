@@ -509,14 +509,14 @@ public final class ChangeApplier implements AutoCloseable {
 		if (event.committedAtMillis() < this.startedAtMillis) {
 			return;
 		}
-		ConflictStats.NodeIdClash clash = new ConflictStats.NodeIdClash(this.nodeId, origin.captureEpoch(),
-				Instant.ofEpochMilli(event.committedAtMillis()));
+		ConflictStats.NodeIdClash clash = new ConflictStats.NodeIdClash(this.nodeId,
+				"its database has capture epoch " + origin.captureEpoch(), Instant.ofEpochMilli(event.committedAtMillis()));
 		if (this.conflictStats.nodeIdClash(clash)) {
 			logger.error("Node {}: another node runs with harmonylite.node-id={}: it published change {} (table '{}') "
 					+ "from another database (capture epoch {}) at {}, after this node started. Give every node its "
 					+ "own id and restart the one that is wrong: two nodes with one id tie on versions and take each "
 					+ "other's changes for their own", this.nodeId, this.nodeId, event.changeId(), event.table(),
-					origin.captureEpoch(), clash.committedAt());
+					origin.captureEpoch(), clash.seenAt());
 		}
 	}
 

@@ -50,8 +50,8 @@ public final class ConflictStats {
 
 	/**
 	 * The latest sign that another node runs with this node's id: a change of this node's id from another database
-	 * (capture epoch), committed after this node started. Two nodes with one id break the tie-break of versions and
-	 * take each other's changes for their own.
+	 * (capture epoch), committed after this node started, or another node answering for this id. Two nodes with one id
+	 * break the tie-break of versions and take each other's changes for their own.
 	 * @return the latest clash, {@code null} when none was seen
 	 */
 	public @Nullable NodeIdClash nodeIdClash() {
@@ -59,23 +59,23 @@ public final class ConflictStats {
 	}
 
 	/**
-	 * Records a change of this node's id from another database.
+	 * Records a sign that another node runs with this node's id.
 	 * @param clash what was seen
-	 * @return {@code true} when it is the first seen from that database
+	 * @return {@code true} when it is the first seen of that other node
 	 */
 	public boolean nodeIdClash(NodeIdClash clash) {
 		NodeIdClash previous = this.nodeIdClash.getAndSet(clash);
-		return previous == null || previous.captureEpoch() != clash.captureEpoch();
+		return previous == null || !previous.other().equals(clash.other());
 	}
 
 	/**
-	 * A change of this node's id from another database.
+	 * A sign that another node runs with this node's id.
 	 *
 	 * @param nodeId the id both use
-	 * @param captureEpoch the other database's capture epoch
-	 * @param committedAt when the change was committed there
+	 * @param other what tells the other node, e.g. {@code its database has capture epoch 42}
+	 * @param seenAt when it was seen: the commit of its change, or its answer
 	 */
-	public record NodeIdClash(long nodeId, long captureEpoch, Instant committedAt) {
+	public record NodeIdClash(long nodeId, String other, Instant seenAt) {
 	}
 
 	void superseded(int count) {

@@ -60,6 +60,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private final int wireFormat;
 
+	private final boolean nodePresence;
+
 	private volatile @Nullable RunningNode node;
 
 	/** Held while the node runs, so that no second node and no offline command works on its database meanwhile. */
@@ -82,6 +84,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		this.migration = new MigrationProtocol(this.config.nodeId(), this.clock);
 		this.migrationVersion = builder.migrationVersion;
 		this.wireFormat = builder.wireFormat;
+		this.nodePresence = builder.nodePresence;
 	}
 
 	/**
@@ -115,7 +118,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		try {
 			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
 					this.counters, this.migration::inProgress, this.migrationVersion, this.changeDispatcher,
-					this.wireFormat);
+					this.wireFormat, this.nodePresence);
 			this.lock = held;
 			// The engine's own share of an application's startup (docs/performance.md).
 			logger.info("Node {}: started in {} ms ({})", this.config.nodeId(),
@@ -487,6 +490,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 		private int wireFormat = ChangeEventCodec.FORMAT_CHUNKED;
 
+		private boolean nodePresence = true;
+
 		private Builder(HarmonyLiteConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
 		}
@@ -567,6 +572,16 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		 */
 		Builder wireFormat(int format) {
 			this.wireFormat = format;
+			return this;
+		}
+
+		/**
+		 * Leaves out the node's presence (it neither asks nor answers whether another node runs with its id), as a
+		 * node of a release without it, for tests of what the applier detects by itself.
+		 * @return this builder
+		 */
+		Builder withoutNodePresence() {
+			this.nodePresence = false;
 			return this;
 		}
 

@@ -31,6 +31,7 @@ import io.harmonylite.apply.StreamState;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.PendingChange;
+import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
@@ -40,6 +41,7 @@ import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
+import io.harmonylite.nats.NodePresence;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
 import io.harmonylite.replicate.PublishedMarks;
@@ -86,6 +88,12 @@ final class NodeAssembly {
 
 	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
 
+	/** How often a running node asks whether another node runs with its id. */
+	private static final Duration NODE_ID_CHECK = Duration.ofSeconds(15);
+
+	/** How long a node waits for another node to answer for its id. */
+	private static final Duration PRESENCE_ANSWER = Duration.ofSeconds(2);
+
 	/** How often the streams' states are read in the background. */
 	private static final Duration STREAM_WATCH = Duration.ofSeconds(1);
 
@@ -113,6 +121,8 @@ final class NodeAssembly {
 
 	private final int wireFormat;
 
+	private final boolean nodePresence;
+
 	private final ConflictSettings conflicts;
 
 	private final Resources resources;
@@ -123,7 +133,7 @@ final class NodeAssembly {
 	private NodeAssembly(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
 			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher,
-			int wireFormat) {
+			int wireFormat, boolean nodePresence) {
 		this.config = config;
 		this.clock = clock;
 		this.applyListener = applyListener;
@@ -133,6 +143,7 @@ final class NodeAssembly {
 		this.migrationVersion = migrationVersion;
 		this.changeDispatcher = changeDispatcher;
 		this.wireFormat = wireFormat;
+		this.nodePresence = nodePresence;
 		this.conflicts = config.conflicts();
 		this.resources = new Resources(config.nodeId());
 	}
@@ -148,6 +159,7 @@ final class NodeAssembly {
 	 * @param migrationVersion the application's migration version, published with the schema state
 	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @param wireFormat the newest change event format this node reads and writes
+	 * @param nodePresence whether the node asks and answers whether another node runs with its id
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone, and capture is
 	 * removed again from a database that had none before
@@ -155,9 +167,9 @@ final class NodeAssembly {
 	static RunningNode start(HarmonyLiteConfig config, Clock clock, ApplyListener applyListener,
 			WorkerFailureCallback workerCallback, EngineCounters counters, BooleanSupplier migrating,
 			Supplier<@Nullable String> migrationVersion, @Nullable ReplicatedChangeDispatcher changeDispatcher,
-			int wireFormat) {
+			int wireFormat, boolean nodePresence) {
 		NodeAssembly assembly = new NodeAssembly(config, clock, applyListener, workerCallback, counters, migrating,
-				migrationVersion, changeDispatcher, wireFormat);
+				migrationVersion, changeDispatcher, wireFormat, nodePresence);
 		try {
 			return assembly.assemble();
 		}
@@ -205,9 +217,15 @@ final class NodeAssembly {
 		NatsNode nats = natsOpening.join();
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
+		// After the streams: by then an embedded server has joined its cluster, so the other nodes can answer.
+		NodePresence presence = this.nodePresence ? claimNodeId(nats) : null;
 		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
+		if (presence != null) {
+			every(scheduler, workers, "node id check", NODE_ID_CHECK,
+					() -> presence.askInBackground(PRESENCE_ANSWER, this::nodeIdTaken));
+		}
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
 			.toList();
@@ -275,6 +293,33 @@ final class NodeAssembly {
 		return new RunningNode(this.config, capture, schema, captureState, registry, supervisor, loop, deadLetters,
 				publisher,
 				databaseChanged, status, snapshots, this.resources);
+	}
+
+	/**
+	 * Stops the start when another running node answers for this node's id, then answers for it.
+	 */
+	private NodePresence claimNodeId(NatsNode nats) {
+		long node = this.config.nodeId();
+		NodePresence presence = this.resources
+			.add(nats.nodePresence(NodePresence.Identity.ofThisProcess(this.config.dbPath(), this.clock.instant())));
+		presence.ask(PRESENCE_ANSWER).ifPresent((other) -> {
+			throw new ConfigException("harmonylite.node-id", node + " is already used by a running node (" + other
+					+ "). Give every node its own id; if that node is this one's previous run, stop it first. Two "
+					+ "nodes with one id tie on versions and take each other's changes for their own");
+		});
+		presence.answer((asker) -> logger.warn("Node {}: a node with the same harmonylite.node-id asked whether the "
+				+ "id is taken and was told so ({})", node, asker));
+		return presence;
+	}
+
+	private void nodeIdTaken(NodePresence.Identity other) {
+		long node = this.config.nodeId();
+		ConflictStats.NodeIdClash clash = new ConflictStats.NodeIdClash(node, other.toString(), this.clock.instant());
+		if (this.counters.conflicts().nodeIdClash(clash)) {
+			logger.error("Node {}: another node runs with harmonylite.node-id={} ({}). Give every node its own id and "
+					+ "restart the one that is wrong: two nodes with one id tie on versions and take each other's "
+					+ "changes for their own", node, node, other);
+		}
 	}
 
 	/**

@@ -11,12 +11,12 @@ import io.harmonylite.engine.EngineStatus.Severity;
 
 /**
  * Reports another node running with this node's id, as the applier detects it (a change of this id from another
- * database, committed after this node started): a {@code DOWN} problem until no such change was seen for
- * {@link #REMEMBERED}.
+ * database, committed after this node started) or the other node answers for it ({@code NodePresence}): a
+ * {@code DOWN} problem until no such sign was seen for {@link #REMEMBERED}.
  */
 final class NodeIdClashProblems implements ProblemSource {
 
-	/** How long a clash is reported after the last change that showed it. */
+	/** How long a clash is reported after the last sign of it. */
 	static final Duration REMEMBERED = Duration.ofMinutes(10);
 
 	private final ConflictStats stats;
@@ -31,14 +31,14 @@ final class NodeIdClashProblems implements ProblemSource {
 	@Override
 	public List<Problem> problems() {
 		ConflictStats.NodeIdClash clash = this.stats.nodeIdClash();
-		if (clash == null || clash.committedAt().plus(REMEMBERED).isBefore(this.clock.instant())) {
+		if (clash == null || clash.seenAt().plus(REMEMBERED).isBefore(this.clock.instant())) {
 			return List.of();
 		}
 		return List.of(new Problem(ProblemKind.DUPLICATE_NODE_ID, Severity.DOWN, "node id " + clash.nodeId(),
-				"another node runs with harmonylite.node-id=" + clash.nodeId() + " (its database has capture epoch "
-						+ clash.captureEpoch() + "): give every node its own id and restart the one that is wrong; "
+				"another node runs with harmonylite.node-id=" + clash.nodeId() + " (" + clash.other()
+						+ "): give every node its own id and restart the one that is wrong; "
 						+ "two nodes with one id tie on versions and take each other's changes for their own",
-				clash.committedAt()));
+				clash.seenAt()));
 	}
 
 }

@@ -427,6 +427,15 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * The presence of this node on this node's connection, scoped by the subject prefix of its cluster's changes.
+	 * @param self who this node is
+	 * @return the presence; close it before the connection
+	 */
+	public NodePresence nodePresence(NodePresence.Identity self) {
+		return new NodePresence(this.connection, this.config.subjectPrefix(), this.nodeId, self);
+	}
+
+	/**
 	 * Whether the connection is currently up.
 	 * @return {@code true} when connected
 	 */

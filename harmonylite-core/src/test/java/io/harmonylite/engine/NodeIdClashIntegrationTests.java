@@ -3,16 +3,19 @@ package io.harmonylite.engine;
 import java.time.Duration;
 import java.util.List;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.testsupport.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two nodes started with one id (a copied configuration): each tells, from the other's changes, that another node
- * runs with its id.
+ * Two nodes started with one id (a copied configuration): the second refuses to start when the first answers for the
+ * id; when it cannot ask (a node of a release without it), each tells from the other's changes that another node runs
+ * with its id.
  */
 class NodeIdClashIntegrationTests {
 
@@ -25,6 +28,25 @@ class NodeIdClashIntegrationTests {
 	final TestNodes nodes = new TestNodes(nats, "clash");
 
 	@Test
+	void nodeStartedWithTheIdOfARunningNodeShouldRefuseToStartNamingTheProperty() {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		HarmonyLiteEngine first = this.nodes.start(2, dbs.get(0));
+
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> this.nodes.start(2, dbs.get(1)))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.node-id"))
+			.withMessageContaining("already used by a running node")
+			.withMessageContaining(dbs.get(0).path().toAbsolutePath().toString());
+		assertThat(first.status().problems()).as("the first node was only asked").isEmpty();
+		assertThat(dbs.get(1).rows("SELECT name FROM sqlite_master")).as("the refused node left no capture behind")
+			.noneMatch((name) -> name.startsWith("__harmonylite__"));
+
+		// Once the first node is stopped, its id is free again.
+		first.close();
+		HarmonyLiteEngine second = this.nodes.start(2, dbs.get(1));
+		assertThat(second.isRunning()).isTrue();
+	}
+
+	@Test
 	void nodeShouldReportAnotherNodeRunningWithItsId() {
 		List<TestDatabase> dbs = this.nodes.databases(3, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
 		HarmonyLiteEngine first = this.nodes.start(2, dbs.get(0));
@@ -33,7 +55,8 @@ class NodeIdClashIntegrationTests {
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 1);
 		assertThat(first.status().problems()).as("its own changes coming back are no clash").isEmpty();
 
-		HarmonyLiteEngine copy = this.nodes.start(2, dbs.get(2));
+		HarmonyLiteEngine copy = this.nodes
+			.start(HarmonyLiteEngine.builder(this.nodes.config(2, dbs.get(2))).withoutNodePresence());
 		dbs.get(2).execute("INSERT INTO Books VALUES (2, 'Emma')");
 
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(first.status().problems()).singleElement()
