@@ -50,7 +50,7 @@ public final class ConflictStats {
 
 	/**
 	 * The latest sign that another node runs with this node's id: a change of this node's id from another database
-	 * (capture epoch), committed after this node started, or another node answering for this id. Two nodes with one id
+	 * (capture epoch), committed after this node started, or another node holding this id's presence key. Two nodes with one id
 	 * break the tie-break of versions and take each other's changes for their own.
 	 * @return the latest clash, {@code null} when none was seen
 	 */
@@ -73,7 +73,7 @@ public final class ConflictStats {
 	 *
 	 * @param nodeId the id both use
 	 * @param other what tells the other node, e.g. {@code its database has capture epoch 42}
-	 * @param seenAt when it was seen: the commit of its change, or its answer
+	 * @param seenAt when it was seen: the commit of its change, or when its key was found
 	 */
 	public record NodeIdClash(long nodeId, String other, Instant seenAt) {
 	}

@@ -576,8 +576,8 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 
 		/**
-		 * Leaves out the node's presence (it neither asks nor answers whether another node runs with its id), as a
-		 * node of a release without it, for tests of what the applier detects by itself.
+		 * Leaves out the node's presence (it neither checks nor holds its id in the cluster), as a node of a release
+		 * without it, for tests of what the applier detects by itself.
 		 * @return this builder
 		 */
 		Builder withoutNodePresence() {

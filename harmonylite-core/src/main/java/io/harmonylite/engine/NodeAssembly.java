@@ -88,11 +88,8 @@ final class NodeAssembly {
 
 	private static final Duration HEARTBEAT = Duration.ofSeconds(60);
 
-	/** How often a running node asks whether another node runs with its id. */
-	private static final Duration NODE_ID_CHECK = Duration.ofSeconds(15);
-
-	/** How long a node waits for another node to answer for its id. */
-	private static final Duration PRESENCE_ANSWER = Duration.ofSeconds(2);
+	/** How often a running node renews its id's key and checks that no other node wrote it. */
+	private static final Duration NODE_ID_CHECK = Duration.ofSeconds(5);
 
 	/** How often the streams' states are read in the background. */
 	private static final Duration STREAM_WATCH = Duration.ofSeconds(1);
@@ -159,7 +156,7 @@ final class NodeAssembly {
 	 * @param migrationVersion the application's migration version, published with the schema state
 	 * @param changeDispatcher hands other nodes' changes to the application's listeners, {@code null} when it has none
 	 * @param wireFormat the newest change event format this node reads and writes
-	 * @param nodePresence whether the node asks and answers whether another node runs with its id
+	 * @param nodePresence whether the node checks and holds its id in the cluster ({@link NodePresence})
 	 * @return the running node
 	 * @throws io.harmonylite.HarmonyLiteException if a step fails; the steps before it are undone, and capture is
 	 * removed again from a database that had none before
@@ -217,14 +214,13 @@ final class NodeAssembly {
 		NatsNode nats = natsOpening.join();
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
-		// After the streams: by then an embedded server has joined its cluster, so the other nodes can answer.
+		// After the streams: by then JetStream answers, also for an embedded server that just joined its cluster.
 		NodePresence presence = this.nodePresence ? claimNodeId(nats) : null;
 		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
 		if (presence != null) {
-			every(scheduler, workers, "node id check", NODE_ID_CHECK,
-					() -> presence.askInBackground(PRESENCE_ANSWER, this::nodeIdTaken));
+			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> presence.renew().ifPresent(this::nodeIdTaken));
 		}
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
@@ -296,19 +292,18 @@ final class NodeAssembly {
 	}
 
 	/**
-	 * Stops the start when another running node answers for this node's id, then answers for it.
+	 * Stops the start when another running node holds this node's id, else takes it.
 	 */
 	private NodePresence claimNodeId(NatsNode nats) {
 		long node = this.config.nodeId();
 		NodePresence presence = this.resources
 			.add(nats.nodePresence(NodePresence.Identity.ofThisProcess(this.config.dbPath(), this.clock.instant())));
-		presence.ask(PRESENCE_ANSWER).ifPresent((other) -> {
+		presence.claim().ifPresent((other) -> {
 			throw new ConfigException("harmonylite.node-id", node + " is already used by a running node (" + other
-					+ "). Give every node its own id; if that node is this one's previous run, stop it first. Two "
-					+ "nodes with one id tie on versions and take each other's changes for their own");
+					+ "). Give every node its own id. If that node was this one's previous run elsewhere, it stopped "
+					+ "less than " + NodePresence.TTL.toSeconds() + " s ago: start again after that. Two nodes with "
+					+ "one id tie on versions and take each other's changes for their own");
 		});
-		presence.answer((asker) -> logger.warn("Node {}: a node with the same harmonylite.node-id asked whether the "
-				+ "id is taken and was told so ({})", node, asker));
 		return presence;
 	}
 

@@ -11,7 +11,7 @@ import io.harmonylite.engine.EngineStatus.Severity;
 
 /**
  * Reports another node running with this node's id, as the applier detects it (a change of this id from another
- * database, committed after this node started) or the other node answers for it ({@code NodePresence}): a
+ * database, committed after this node started) or the other node writes this id's key ({@code NodePresence}): a
  * {@code DOWN} problem until no such sign was seen for {@link #REMEMBERED}.
  */
 final class NodeIdClashProblems implements ProblemSource {

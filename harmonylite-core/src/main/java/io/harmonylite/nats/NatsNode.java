@@ -427,12 +427,12 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The presence of this node on this node's connection, scoped by the subject prefix of its cluster's changes.
+	 * The presence of this node, scoped by its cluster's stream prefix, with the streams' replicas.
 	 * @param self who this node is
 	 * @return the presence; close it before the connection
 	 */
 	public NodePresence nodePresence(NodePresence.Identity self) {
-		return new NodePresence(this.connection, this.config.subjectPrefix(), this.nodeId, self);
+		return new NodePresence(this.connection, this.config.streamPrefix(), this.nodeId, self, this.config.replicas());
 	}
 
 	/**

@@ -1,161 +1,198 @@
 package io.harmonylite.nats;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Message;
-import io.nats.client.impl.Headers;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StorageType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds other running nodes that use this node's id, over core NATS request-reply on
- * {@code <subject-prefix>-node.<id>}: every node answers there with who it is (its process and database), except to
- * itself. A starting node asks before it answers, so that any answer comes from another node; a running node asks again
- * now and then, for a node that started where it could not hear it (a partition, routes not yet up). A node that
- * answers nothing (it is stopped, frozen, or of a release without this) is not found.
+ * Tells whether another running node uses this node's id. A running node holds the key {@code <scope>.node-<id>} of
+ * the JetStream key-value bucket {@value #BUCKET} with who it is (host, process, database), renewed every few seconds
+ * with a revision-checked update; the bucket's TTL removes the key of a node that stopped renewing. A starting node
+ * finds the key held by another node, or a running node finds that another node wrote it. The key of this node's own
+ * previous run (same host and database file: two runs cannot share a file, see the node lock) is taken over at once.
+ * JetStream, unlike core NATS interest, reaches every server of a cluster, also when two embedded servers with one
+ * name cannot route to each other.
  *
  * @since 0.1.0
  */
 public final class NodePresence implements AutoCloseable {
 
+	/** The bucket. */
+	public static final String BUCKET = "harmonylite-node-presence";
+
+	/** How long the key of a node that stopped renewing stays. */
+	public static final Duration TTL = Duration.ofSeconds(30);
+
 	private static final Logger logger = LoggerFactory.getLogger(NodePresence.class);
 
 	private final Connection connection;
 
-	private final String subject;
+	private final String key;
 
 	private final Identity self;
 
+	private final byte[] value;
+
+	private final int replicas;
+
 	// Guarded by this.
-	private @Nullable Dispatcher dispatcher;
+	private @Nullable KeyValue keyValue;
+
+	// The revision this node last wrote; null when it does not hold the key. Guarded by this.
+	private @Nullable Long revision;
 
 	/**
 	 * Creates the presence of a node.
-	 * @param connection an open NATS connection
-	 * @param subjectPrefix the replication's subject prefix, which scopes one cluster
+	 * @param connection an open NATS connection with JetStream
+	 * @param scope what scopes one cluster in a shared NATS: its stream prefix
 	 * @param nodeId this node's id
 	 * @param self who this node is
+	 * @param replicas how many servers keep the bucket, as for the streams; used when the bucket is created
 	 */
-	public NodePresence(Connection connection, String subjectPrefix, long nodeId, Identity self) {
+	public NodePresence(Connection connection, String scope, long nodeId, Identity self, int replicas) {
 		this.connection = connection;
-		this.subject = subjectPrefix + "-node." + nodeId;
+		this.key = scope + ".node-" + nodeId;
 		this.self = self;
+		this.value = self.encode();
+		this.replicas = replicas;
 	}
 
 	/**
-	 * Asks whether another node runs with this node's id, waiting for the answer.
-	 * @param timeout how long to wait for an answer
-	 * @return the other node, empty when none answered
+	 * Takes the key at startup, unless another running node holds it.
+	 * @return the other node holding it; empty when this node took it, or could not tell (NATS unreachable: logged)
 	 */
-	public Optional<Identity> ask(Duration timeout) {
+	public synchronized Optional<Identity> claim() {
 		try {
-			return otherIn(request(timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return Optional.empty();
-		}
-		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			// No responders, no answer in time, or no connection: no other node to be found.
-			return Optional.empty();
-		}
-	}
-
-	/**
-	 * Asks whether another node runs with this node's id without waiting: {@code found} is told when one answers.
-	 * @param timeout how long to wait for an answer
-	 * @param found told about the other node
-	 */
-	public void askInBackground(Duration timeout, Consumer<Identity> found) {
-		try {
-			request(timeout).whenComplete((reply, failure) -> {
-				if (failure == null) {
-					otherIn(reply).ifPresent(found);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not ask on {} whether another node runs with this id: {}", this.subject,
-					ex.getMessage());
-		}
-	}
-
-	/**
-	 * Answers the nodes that ask with this node's identity.
-	 * @param askedBy told about every other node that asked
-	 */
-	public synchronized void answer(Consumer<Identity> askedBy) {
-		if (this.dispatcher != null) {
-			return;
-		}
-		this.dispatcher = this.connection.createDispatcher((message) -> {
-			Identity asker = Identity.from(message.getHeaders());
-			if (asker == null || asker.instance().equals(this.self.instance()) || message.getReplyTo() == null) {
-				return;
+			KeyValue kv = keyValue();
+			try {
+				this.revision = kv.create(this.key, this.value);
+				return Optional.empty();
 			}
-			this.connection.publish(message.getReplyTo(), this.self.headers(), null);
-			askedBy.accept(asker);
-		});
-		this.dispatcher.subscribe(this.subject);
-	}
-
-	private CompletableFuture<Message> request(Duration timeout) {
-		return this.connection.requestWithTimeout(this.subject, this.self.headers(), null, timeout);
-	}
-
-	private Optional<Identity> otherIn(@Nullable Message reply) {
-		if (reply == null || reply.isStatusMessage()) {
+			catch (JetStreamApiException held) {
+				return takeOverOrFind(kv);
+			}
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			logger.warn("Could not tell whether another node runs with this id (key {} of bucket {}): {}", this.key,
+					BUCKET, ex.getMessage());
 			return Optional.empty();
 		}
-		Identity other = Identity.from(reply.getHeaders());
-		return (other == null || other.instance().equals(this.self.instance())) ? Optional.empty()
-				: Optional.of(other);
 	}
 
+	/**
+	 * Renews the key, and finds another node that wrote it since the last renewal (it started where this node could
+	 * not be seen, e.g. across a partition); the key is then taken back, so that the other node finds this one too.
+	 * @return the other node; empty when none wrote the key, or NATS is unreachable
+	 */
+	public synchronized Optional<Identity> renew() {
+		try {
+			KeyValue kv = keyValue();
+			if (this.revision != null) {
+				try {
+					this.revision = kv.update(this.key, this.value, this.revision);
+					return Optional.empty();
+				}
+				catch (JetStreamApiException ex) {
+					// Another revision: someone wrote the key, or it expired while NATS was away.
+					this.revision = null;
+				}
+			}
+			KeyValueEntry entry = kv.get(this.key);
+			Identity holder = holder(entry);
+			this.revision = (entry != null) ? kv.put(this.key, this.value) : kv.create(this.key, this.value);
+			return Optional.ofNullable(holder).filter((other) -> !other.instance().equals(this.self.instance()));
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			logger.debug("Could not renew key {} of bucket {}: {}", this.key, BUCKET, ex.getMessage());
+			return Optional.empty();
+		}
+	}
+
+	private Optional<Identity> takeOverOrFind(KeyValue kv) throws IOException, JetStreamApiException {
+		KeyValueEntry entry = kv.get(this.key);
+		Identity holder = holder(entry);
+		if (entry != null && holder != null && !holder.sameNodeAs(this.self)) {
+			return Optional.of(holder);
+		}
+		this.revision = (entry != null) ? kv.update(this.key, this.value, entry.getRevision())
+				: kv.create(this.key, this.value);
+		return Optional.empty();
+	}
+
+	private static @Nullable Identity holder(@Nullable KeyValueEntry entry) {
+		if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+			return null;
+		}
+		return Identity.decode(entry.getValue());
+	}
+
+	/**
+	 * Deletes the key when this node still holds it, so that its id is free at once.
+	 */
 	@Override
 	public synchronized void close() {
-		if (this.dispatcher != null) {
-			try {
-				this.connection.closeDispatcher(this.dispatcher);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not close the presence subscription on {}: {}", this.subject, ex.getMessage());
-			}
-			this.dispatcher = null;
+		if (this.revision == null || this.keyValue == null) {
+			return;
 		}
+		try {
+			this.keyValue.delete(this.key, this.revision);
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			logger.debug("Could not delete key {} of bucket {} (it expires within {}): {}", this.key, BUCKET, TTL,
+					ex.getMessage());
+		}
+		finally {
+			this.revision = null;
+		}
+	}
+
+	private KeyValue keyValue() throws IOException, JetStreamApiException {
+		if (this.keyValue == null) {
+			KeyValueManagement management = this.connection.keyValueManagement();
+			KeyValueConfiguration configuration = KeyValueConfiguration.builder()
+				.name(BUCKET)
+				.description("HarmonyLite: which running node holds each node id")
+				.maxHistoryPerKey(1)
+				.ttl(TTL)
+				.replicas(this.replicas)
+				.storageType(StorageType.File)
+				.build();
+			JetStreamBuckets.ensure(() -> management.getStatus(BUCKET), () -> management.create(configuration));
+			this.keyValue = this.connection.keyValue(BUCKET);
+		}
+		return this.keyValue;
 	}
 
 	/**
 	 * Who a running node is.
 	 *
 	 * @param instance what tells this run of the node from every other, chosen at random when it starts
-	 * @param process the node's process, as {@code pid@host}
+	 * @param host the node's host
+	 * @param pid the node's process id
 	 * @param database the node's database file
 	 * @param since when the node started
 	 */
-	public record Identity(String instance, String process, String database, Instant since) {
-
-		private static final String INSTANCE = "HarmonyLite-Instance";
-
-		private static final String PROCESS = "HarmonyLite-Process";
-
-		private static final String DATABASE = "HarmonyLite-Database";
-
-		private static final String SINCE = "HarmonyLite-Since";
+	public record Identity(String instance, String host, long pid, String database, Instant since) {
 
 		/**
 		 * The identity of a node starting now in this process.
@@ -164,35 +201,54 @@ public final class NodePresence implements AutoCloseable {
 		 * @return the identity
 		 */
 		public static Identity ofThisProcess(Path database, Instant now) {
-			return new Identity(UUID.randomUUID().toString(), ManagementFactory.getRuntimeMXBean().getName(),
-					database.toAbsolutePath().toString(), now);
+			String name = ManagementFactory.getRuntimeMXBean().getName();
+			String host = name.substring(name.indexOf('@') + 1);
+			return new Identity(UUID.randomUUID().toString(), host, ProcessHandle.current().pid(),
+					database.toAbsolutePath().normalize().toString(), now);
 		}
 
-		Headers headers() {
-			return new Headers().put(INSTANCE, this.instance)
-				.put(PROCESS, this.process)
-				.put(DATABASE, this.database)
-				.put(SINCE, this.since.toString());
+		/**
+		 * Whether another run of the same node: the same database file on the same host.
+		 * @param other the other identity
+		 * @return {@code true} for the same node
+		 */
+		boolean sameNodeAs(Identity other) {
+			return this.host.equals(other.host) && this.database.equals(other.database);
 		}
 
-		static @Nullable Identity from(@Nullable Headers headers) {
-			if (headers == null || headers.getFirst(INSTANCE) == null) {
+		byte[] encode() {
+			return ("instance=" + this.instance + "\nhost=" + this.host + "\npid=" + this.pid + "\ndatabase="
+					+ this.database + "\nsince=" + this.since + "\n").getBytes(StandardCharsets.UTF_8);
+		}
+
+		static @Nullable Identity decode(byte[] bytes) {
+			Map<String, String> fields = new LinkedHashMap<>();
+			for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+				int equals = line.indexOf('=');
+				if (equals > 0) {
+					fields.put(line.substring(0, equals), line.substring(equals + 1));
+				}
+			}
+			if (!fields.containsKey("instance")) {
 				return null;
 			}
+			long pid;
 			Instant since;
 			try {
-				since = Instant.parse(String.valueOf(headers.getFirst(SINCE)));
+				pid = Long.parseLong(fields.getOrDefault("pid", "0"));
+				since = Instant.parse(fields.getOrDefault("since", Instant.EPOCH.toString()));
 			}
-			catch (DateTimeParseException ex) {
+			catch (NumberFormatException | DateTimeParseException ex) {
+				pid = 0;
 				since = Instant.EPOCH;
 			}
-			return new Identity(headers.getFirst(INSTANCE), String.valueOf(headers.getFirst(PROCESS)),
-					String.valueOf(headers.getFirst(DATABASE)), since);
+			return new Identity(fields.get("instance"), fields.getOrDefault("host", "?"), pid,
+					fields.getOrDefault("database", "?"), since);
 		}
 
 		@Override
 		public String toString() {
-			return "process " + this.process + ", database " + this.database + ", started " + this.since;
+			return "host " + this.host + ", pid " + this.pid + ", database " + this.database + ", started " + this.since;
 		}
 
 	}

@@ -1,10 +1,15 @@
 package io.harmonylite.engine;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.harmonylite.ConfigException;
+import io.harmonylite.nats.NodePresence;
 import io.harmonylite.testsupport.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two nodes started with one id (a copied configuration): the second refuses to start when the first answers for the
- * id; when it cannot ask (a node of a release without it), each tells from the other's changes that another node runs
- * with its id.
+ * Two nodes started with one id (a copied configuration): the second refuses to start while the first holds the id;
+ * when it cannot tell (a node of a release without the check), each tells from the other's changes that another node
+ * runs with its id.
  */
 class NodeIdClashIntegrationTests {
 
@@ -36,7 +41,7 @@ class NodeIdClashIntegrationTests {
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.node-id"))
 			.withMessageContaining("already used by a running node")
 			.withMessageContaining(dbs.get(0).path().toAbsolutePath().toString());
-		assertThat(first.status().problems()).as("the first node was only asked").isEmpty();
+		assertThat(first.status().problems()).as("the first node keeps running as it was").isEmpty();
 		assertThat(dbs.get(1).rows("SELECT name FROM sqlite_master")).as("the refused node left no capture behind")
 			.noneMatch((name) -> name.startsWith("__harmonylite__"));
 
@@ -44,6 +49,27 @@ class NodeIdClashIntegrationTests {
 		first.close();
 		HarmonyLiteEngine second = this.nodes.start(2, dbs.get(1));
 		assertThat(second.isRunning()).isTrue();
+	}
+
+	@Test
+	void runningNodeShouldReportAnotherNodeThatTookItsIdWhereItCouldNotBeSeen() throws Exception {
+		TestDatabase db = this.nodes.databases(1, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)").get(0);
+		HarmonyLiteEngine node = this.nodes.start(3, db);
+		assertThat(node.status().problems()).isEmpty();
+
+		// Another node with id 3, started where it could not read the key at its start, renews it as its own.
+		try (Connection connection = Nats.connect(nats.url());
+				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 3,
+						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now()), 1)) {
+			other.renew();
+
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
+				.satisfies((problem) -> {
+					assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.DUPLICATE_NODE_ID);
+					assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DOWN);
+					assertThat(problem.reason()).contains("harmonylite.node-id=3", "/elsewhere/other.db");
+				}));
+		}
 	}
 
 	@Test

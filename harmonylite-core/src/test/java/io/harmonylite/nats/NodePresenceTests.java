@@ -1,7 +1,6 @@
 package io.harmonylite.nats;
 
-import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,19 +9,18 @@ import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * {@link NodePresence} on a real nats-server: nodes with one id find each other, whoever asks first, and nobody else.
+ * {@link NodePresence} on a real nats-server: a node id is held by one running node at a time; another node finds
+ * it at startup or, when both run, at the next renewal; a node's own previous run is no obstacle.
  */
 class NodePresenceTests {
 
-	private static final Duration ANSWER = Duration.ofSeconds(2);
+	private static final Instant SINCE = Instant.parse("2026-12-01T00:00:00Z");
 
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
@@ -30,16 +28,6 @@ class NodePresenceTests {
 	private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
 	private final List<NodePresence> presences = new CopyOnWriteArrayList<>();
-
-	private NodePresence.Identity first;
-
-	private NodePresence.Identity second;
-
-	@BeforeEach
-	void identities() {
-		this.first = new NodePresence.Identity("first", "1@host", "/data/one.db", Instant.parse("2026-12-01T00:00:00Z"));
-		this.second = NodePresence.Identity.ofThisProcess(Path.of("two.db"), Instant.now());
-	}
 
 	@AfterEach
 	void close() throws InterruptedException {
@@ -50,62 +38,69 @@ class NodePresenceTests {
 	}
 
 	@Test
-	void nodeAskingForAnIdNobodyAnswersForShouldFindNoneAtOnce() {
-		NodePresence alone = presence(7, this.first);
-		long started = System.nanoTime();
+	void nodeStartingWithTheIdOfARunningNodeShouldFindIt() {
+		NodePresence.Identity running = identity("a", "host-1", "/data/one.db");
+		assertThat(presence("held", 7, running).claim()).isEmpty();
 
-		assertThat(alone.ask(ANSWER)).isEmpty();
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no responders is answered by the server")
-			.isLessThan(ANSWER);
+		assertThat(presence("held", 7, identity("b", "host-1", "/data/two.db")).claim()).contains(running);
+		assertThat(presence("held", 7, identity("c", "host-2", "/data/one.db")).claim()).as("another host")
+			.contains(running);
+		assertThat(presence("held", 8, identity("d", "host-1", "/data/two.db")).claim()).as("another id").isEmpty();
+		assertThat(presence("other-cluster", 7, identity("e", "host-1", "/data/two.db")).claim())
+			.as("another cluster's streams").isEmpty();
 	}
 
 	@Test
-	void startingNodeShouldFindTheRunningNodeWithItsIdAndTheRunningNodeShouldHearOfIt() {
-		NodePresence running = presence(7, this.first);
-		List<NodePresence.Identity> askers = new CopyOnWriteArrayList<>();
-		running.answer(askers::add);
-		NodePresence otherId = presence(8, this.second);
-		NodePresence starting = presence(7, this.second);
+	void restartOfTheSameNodeShouldTakeItsKeyOverAtOnce() {
+		NodePresence killed = presence("restart", 7, identity("a", "host-1", "/data/one.db"));
+		killed.claim();
+		// Killed: it never deletes its key, which stays until the bucket's TTL.
 
-		assertThat(otherId.ask(ANSWER)).as("another id").isEmpty();
-		assertThat(starting.ask(ANSWER)).contains(this.first);
-		assertThat(askers).containsExactly(this.second);
-		assertThat(running.ask(Duration.ofMillis(300))).as("a node does not answer itself").isEmpty();
+		NodePresence restarted = presence("restart", 7, identity("b", "host-1", "/data/one.db"));
+		assertThat(restarted.claim()).isEmpty();
+		assertThat(restarted.renew()).as("it holds the key now").isEmpty();
+		assertThat(killed.renew()).as("the killed run's revision is gone")
+			.hasValueSatisfying((other) -> assertThat(other.instance()).isEqualTo("b"));
 	}
 
 	@Test
-	void runningNodesWithOneIdShouldFindEachOtherWhenTheyAskAgain() {
-		NodePresence one = presence(7, this.first);
-		NodePresence two = presence(7, this.second);
-		one.answer((asker) -> {
-		});
-		two.answer((asker) -> {
-		});
-		List<NodePresence.Identity> foundByOne = new CopyOnWriteArrayList<>();
-		List<NodePresence.Identity> foundByTwo = new CopyOnWriteArrayList<>();
+	void stoppedNodeShouldFreeItsIdAtOnce() {
+		NodePresence stopped = presence("stop", 7, identity("a", "host-1", "/data/one.db"));
+		stopped.claim();
+		stopped.close();
 
-		one.askInBackground(ANSWER, foundByOne::add);
-		two.askInBackground(ANSWER, foundByTwo::add);
-
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			assertThat(foundByOne).containsExactly(this.second);
-			assertThat(foundByTwo).containsExactly(this.first);
-		});
+		assertThat(presence("stop", 7, identity("b", "host-2", "/data/two.db")).claim()).isEmpty();
 	}
 
 	@Test
-	void requestWithoutAnIdentityShouldGetNoAnswer() throws Exception {
-		NodePresence running = presence(7, this.first);
-		List<NodePresence.Identity> askers = new CopyOnWriteArrayList<>();
-		running.answer(askers::add);
-		Connection stranger = connect();
+	void runningNodesWithOneIdShouldEachFindTheOtherAtTheirNextRenewals() {
+		NodePresence.Identity first = identity("a", "host-1", "/data/one.db");
+		NodePresence.Identity second = identity("b", "host-2", "/data/two.db");
+		NodePresence one = presence("both", 7, first);
+		NodePresence two = presence("both", 7, second);
+		one.claim();
+		// The second started where it could not read the key (e.g. JetStream away): it writes it at its renewal.
+		assertThat(two.renew()).contains(first);
 
-		assertThat(stranger.request("harmonylite-test-node.7", "who?".getBytes(), Duration.ofMillis(500))).isNull();
-		assertThat(askers).isEmpty();
+		assertThat(one.renew()).contains(second);
+		assertThat(two.renew()).contains(first);
 	}
 
-	private NodePresence presence(long nodeId, NodePresence.Identity self) {
-		NodePresence presence = new NodePresence(connect(), "harmonylite-test", nodeId, self);
+	@Test
+	void keyHoldingSomethingElseShouldBeTakenNotTrusted() throws Exception {
+		Connection connection = connect();
+		presence("garbage", 7, identity("x", "host-9", "/data/x.db")).claim();
+		connection.keyValue(NodePresence.BUCKET).put("garbage.node-8", "not=an identity".getBytes(StandardCharsets.UTF_8));
+
+		assertThat(presence("garbage", 8, identity("a", "host-1", "/data/one.db")).claim()).isEmpty();
+	}
+
+	private static NodePresence.Identity identity(String instance, String host, String database) {
+		return new NodePresence.Identity(instance, host, 42, database, SINCE);
+	}
+
+	private NodePresence presence(String scope, long nodeId, NodePresence.Identity self) {
+		NodePresence presence = new NodePresence(connect(), scope, nodeId, self, 1);
 		this.presences.add(presence);
 		return presence;
 	}
