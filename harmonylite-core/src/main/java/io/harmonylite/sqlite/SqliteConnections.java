@@ -21,12 +21,19 @@ public final class SqliteConnections {
 	/** How long a connection waits for another writer before failing with {@code SQLITE_BUSY}. */
 	public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
 
+	/**
+	 * The size the WAL file is cut back to after a checkpoint: without a limit SQLite keeps the file at the largest size
+	 * it ever reached (e.g. after a big transaction, or while a long read held checkpoints back).
+	 */
+	public static final int WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 	private SqliteConnections() {
 	}
 
 	/**
-	 * Opens a read-write connection: WAL journal, {@code synchronous=NORMAL}, busy timeout, foreign-key enforcement
-	 * off (replicated rows may arrive in any order across tables).
+	 * Opens a read-write connection: WAL journal (cut back to {@link #WAL_SIZE_LIMIT} after checkpoints),
+	 * {@code synchronous=NORMAL}, busy timeout, foreign-key enforcement off (replicated rows may arrive in any order
+	 * across tables).
 	 * @param database the database file
 	 * @return an open connection in auto-commit mode
 	 */
@@ -46,6 +53,7 @@ public final class SqliteConnections {
 		config.setSynchronous((synchronous == Synchronous.FULL) ? SQLiteConfig.SynchronousMode.FULL
 				: SQLiteConfig.SynchronousMode.NORMAL);
 		config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
+		config.setJournalSizeLimit(WAL_SIZE_LIMIT);
 		config.enforceForeignKeys(false);
 		try {
 			Connection connection = config.createConnection("jdbc:sqlite:" + database.toAbsolutePath());

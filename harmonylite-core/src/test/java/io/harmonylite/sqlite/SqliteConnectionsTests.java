@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link SqliteConnections}: WAL with {@code synchronous=NORMAL} by default, {@code FULL} where a commit must survive
- * a power loss.
+ * a power loss, and a WAL cut back after checkpoints.
  */
 class SqliteConnectionsTests {
 
@@ -28,6 +28,8 @@ class SqliteConnectionsTests {
 			assertThat(pragma(normal, "journal_mode")).isEqualTo("wal");
 			assertThat(pragma(normal, "synchronous")).isEqualTo("1");
 			assertThat(pragma(full, "synchronous")).isEqualTo("2");
+			assertThat(pragma(normal, "journal_size_limit")).isEqualTo(Integer.toString(SqliteConnections.WAL_SIZE_LIMIT));
+			assertThat(pragma(full, "journal_size_limit")).isEqualTo(Integer.toString(SqliteConnections.WAL_SIZE_LIMIT));
 		}
 	}
 
