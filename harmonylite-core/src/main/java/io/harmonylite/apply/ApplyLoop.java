@@ -86,6 +86,9 @@ public final class ApplyLoop implements Runnable {
 
 	private volatile boolean running = true;
 
+	// The batch being applied, for the operator; null between batches.
+	private volatile @Nullable Attempt inProgress;
+
 	/**
 	 * Creates the loop; run it on its own thread.
 	 * @param applier the applier, used only by this loop
@@ -189,10 +192,12 @@ public final class ApplyLoop implements Runnable {
 				}
 				try {
 					attempted = this.clock.instant();
+					this.inProgress = Attempt.of(attempted, batch);
 					process(batch);
 					unblockApplied();
 				}
 				finally {
+					this.inProgress = null;
 					this.turn.release();
 				}
 				batch.clear();
@@ -361,6 +366,15 @@ public final class ApplyLoop implements Runnable {
 		if (this.gate.release(shard, why)) {
 			this.shards.resumed(shard);
 		}
+	}
+
+	/**
+	 * The batch being applied: a batch that takes long waits for the database (another connection holds its write
+	 * lock, or the disk is slow).
+	 * @return the batch in progress, empty between batches
+	 */
+	public Optional<Attempt> inProgress() {
+		return Optional.ofNullable(this.inProgress);
 	}
 
 	/**
@@ -552,6 +566,25 @@ public final class ApplyLoop implements Runnable {
 		 */
 		@Override
 		void close();
+
+	}
+
+
+	/**
+	 * A batch being applied.
+	 *
+	 * @param since when its attempt began
+	 * @param heads by shard, the position of the batch's first message of that shard
+	 */
+	public record Attempt(Instant since, Map<Integer, StreamPosition> heads) {
+
+		static Attempt of(Instant since, List<ReceivedMessage> batch) {
+			Map<Integer, StreamPosition> heads = new TreeMap<>();
+			for (ReceivedMessage message : batch) {
+				heads.putIfAbsent(message.shard(), message.position());
+			}
+			return new Attempt(since, Collections.unmodifiableMap(heads));
+		}
 
 	}
 

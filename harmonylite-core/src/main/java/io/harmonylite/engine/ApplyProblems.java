@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
+import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
@@ -17,8 +19,9 @@ import io.harmonylite.engine.EngineStatus.Severity;
 /**
  * Shard heads that keep failing to apply: a message the apply loop has retried for longer than {@link #FAILING}
  * (a locked or full disk) is a {@link ProblemKind#SHARD_HEAD_FAILING} problem naming the shard, the position, the
- * table and the error, until it is applied or skipped. A shard held by a schema mismatch is no such problem: its state
- * says so already.
+ * table and the error, until it is applied or skipped; so is each shard of a batch whose attempt has lasted longer
+ * than that (it waits for the database, e.g. another connection holds its write lock), before any error. A shard held
+ * by a schema mismatch is no such problem: its state says so already.
  */
 final class ApplyProblems implements ProblemSource {
 
@@ -27,6 +30,8 @@ final class ApplyProblems implements ProblemSource {
 
 	private final Supplier<Map<Integer, BlockedMessage>> blocked;
 
+	private final Supplier<Optional<ApplyLoop.Attempt>> inProgress;
+
 	private final IntPredicate pausedBySchema;
 
 	private final Clock clock;
@@ -34,11 +39,14 @@ final class ApplyProblems implements ProblemSource {
 	/**
 	 * Creates the source.
 	 * @param blocked the message each shard waits on (the apply loop's)
+	 * @param inProgress the batch the apply loop is applying
 	 * @param pausedBySchema whether a schema mismatch holds a shard
 	 * @param clock the clock
 	 */
-	ApplyProblems(Supplier<Map<Integer, BlockedMessage>> blocked, IntPredicate pausedBySchema, Clock clock) {
+	ApplyProblems(Supplier<Map<Integer, BlockedMessage>> blocked, Supplier<Optional<ApplyLoop.Attempt>> inProgress,
+			IntPredicate pausedBySchema, Clock clock) {
 		this.blocked = blocked;
+		this.inProgress = inProgress;
 		this.pausedBySchema = pausedBySchema;
 		this.clock = clock;
 	}
@@ -47,7 +55,21 @@ final class ApplyProblems implements ProblemSource {
 	public List<Problem> problems() {
 		Instant now = this.clock.instant();
 		List<Problem> problems = new ArrayList<>();
-		for (BlockedMessage head : this.blocked.get().values()) {
+		Map<Integer, BlockedMessage> blocked = this.blocked.get();
+		this.inProgress.get()
+			.filter((attempt) -> Duration.between(attempt.since(), now).compareTo(FAILING) > 0)
+			.ifPresent((attempt) -> attempt.heads().forEach((shard, head) -> {
+				if (!blocked.containsKey(shard)) {
+					problems.add(new Problem(ProblemKind.SHARD_HEAD_FAILING, Severity.DEGRADED, "shard " + shard,
+							"the batch holding the change at sequence " + head.sequence() + " of stream "
+									+ head.stream() + " has been applying for "
+									+ Duration.between(attempt.since(), now).toSeconds() + " s: it waits for the "
+									+ "database (another connection holds its write lock, e.g. an open transaction in "
+									+ "sqlite3, or the disk is slow); nothing of this shard is applied meanwhile",
+							attempt.since()));
+				}
+			}));
+		for (BlockedMessage head : blocked.values()) {
 			Duration failed = Duration.between(head.since(), now);
 			if (this.pausedBySchema.test(head.shard()) || failed.compareTo(FAILING) <= 0) {
 				continue;

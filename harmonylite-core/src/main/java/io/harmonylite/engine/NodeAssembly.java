@@ -269,7 +269,7 @@ final class NodeAssembly {
 				nats.reconnects(), gate.pauseCount(), gate.resumeCount(), workers.restarts()));
 		ShardSupervisor supervisor = (receiving != null) ? receiving.supervisor() : null;
 		ConnectionState connection = connectionState(nats);
-		StreamWatch watch = watchStreams(nats, sources, receiving, gate, publisher, workers);
+		StreamWatch watch = watchStreams(nats, sources, receiving, loop, gate, publisher, workers);
 		StreamStateCache streams = watch.streams();
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
@@ -280,7 +280,7 @@ final class NodeAssembly {
 			problems.add(watch.stalls());
 		}
 		if (loop != null) {
-			problems.add(new ApplyProblems(loop::blocked, (shard) -> gate.pausedShards().containsKey(shard),
+			problems.add(new ApplyProblems(loop::blocked, loop::inProgress, (shard) -> gate.pausedShards().containsKey(shard),
 					this.clock));
 		}
 		StatusReport status = new StatusReport(this.config, connection, captureState, schema, gate, sources,
@@ -323,7 +323,7 @@ final class NodeAssembly {
 	 * every shard and wakes the publisher at once rather than after their own timeouts.
 	 */
 	private StreamWatch watchStreams(NatsNode nats, List<ShardSource> sources, @Nullable Receiving receiving,
-			SchemaGate gate, @Nullable ChangePublisher publisher, Workers workers) {
+			@Nullable ApplyLoop loop, SchemaGate gate, @Nullable ChangePublisher publisher, Workers workers) {
 		List<ShardSource> probes = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::streamProbe)
 			.toList();
@@ -338,7 +338,8 @@ final class NodeAssembly {
 		streams.refresh();
 		ShardStallWatch stalls = (receiving != null) ? new ShardStallWatch(this.config.nodeId(), sources,
 				receiving.supervisor(), streams, (shard) -> gate.pausedShards().containsKey(shard),
-				receiving.queue()::size, this.clock) : null;
+				() -> receiving.queue().size() > 0 || (loop != null && loop.inProgress().isPresent()), this.clock)
+				: null;
 		ScheduledExecutorService watcher = startScheduler("streams");
 		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", "stream watch", STREAM_WATCH, () -> {
 			streams.refresh();

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
-import java.util.function.IntSupplier;
 
 import io.harmonylite.apply.ShardSource;
 import org.jspecify.annotations.Nullable;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Notices a shard whose consumer stopped delivering although its stream holds changes this node has not applied (the
  * server hosting the consumer froze or left, a leader moved) and restarts it from the applied position, rather than
  * waiting for the client's own heartbeat alarm. A shard counts as stalled when JetStream answers, the stream's last
- * sequence is beyond the applied one, the shard should be delivering (not paused, held or at a gap), the apply queue
- * is empty, and the applied position has not moved for {@link #STALL} since the stream held changes for it (for
+ * sequence is beyond the applied one, the shard should be delivering (not paused, held or at a gap), the apply loop
+ * is idle (its queue empty, no batch in progress: a batch waiting for the database is no stall), and the applied position has not moved for {@link #STALL} since the stream held changes for it (for
  * {@link #FIRST_DELIVERY} when its consumer has delivered nothing at all since it started); restarts of a shard that
  * stays stalled back off up to {@link #MAX_WAIT}. A stalled shard is reported as a
  * {@link EngineStatus.ProblemKind#SHARD_STALLED} problem until it moves again.
@@ -52,7 +52,7 @@ final class ShardStallWatch implements ProblemSource {
 
 	private final IntPredicate pausedBySchema;
 
-	private final IntSupplier queued;
+	private final BooleanSupplier applying;
 
 	private final Clock clock;
 
@@ -65,17 +65,17 @@ final class ShardStallWatch implements ProblemSource {
 	 * @param supervisor knows the applied positions and which shards deliver, and restarts them
 	 * @param streams the streams' states, read in the background
 	 * @param pausedBySchema whether a schema mismatch holds a shard
-	 * @param queued how many messages wait in the apply queue
+	 * @param applying whether the apply loop has messages queued or a batch in progress
 	 * @param clock the clock
 	 */
 	ShardStallWatch(long nodeId, List<ShardSource> sources, ShardSupervisor supervisor, StreamStateCache streams,
-			IntPredicate pausedBySchema, IntSupplier queued, Clock clock) {
+			IntPredicate pausedBySchema, BooleanSupplier applying, Clock clock) {
 		this.nodeId = nodeId;
 		this.sources = List.copyOf(sources);
 		this.supervisor = supervisor;
 		this.streams = streams;
 		this.pausedBySchema = pausedBySchema;
-		this.queued = queued;
+		this.applying = applying;
 		this.clock = clock;
 	}
 
@@ -135,7 +135,7 @@ final class ShardStallWatch implements ProblemSource {
 
 	private boolean expectsDelivery(int shard, StreamStateCache.Read read, Instant now) {
 		return Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) <= 0
-				&& this.supervisor.delivering(shard) && !this.pausedBySchema.test(shard) && this.queued.getAsInt() == 0;
+				&& this.supervisor.delivering(shard) && !this.pausedBySchema.test(shard) && !this.applying.getAsBoolean();
 	}
 
 	@Override

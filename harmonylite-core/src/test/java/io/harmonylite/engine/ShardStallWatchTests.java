@@ -41,8 +41,10 @@ class ShardStallWatchTests {
 
 	private final AtomicBoolean pausedBySchema = new AtomicBoolean();
 
+	private final AtomicBoolean applying = new AtomicBoolean();
+
 	private final ShardStallWatch watch = new ShardStallWatch(1, List.of(this.shard), this.supervisor, this.streams,
-			(shard) -> this.pausedBySchema.get(), () -> 0, this.clock);
+			(shard) -> this.pausedBySchema.get(), this.applying::get, this.clock);
 
 	@AfterEach
 	void stop() {
@@ -122,6 +124,20 @@ class ShardStallWatchTests {
 		assertThat(this.watch.problems()).as("held by the pause, which the status reports").isEmpty();
 		checkAfter(Duration.ofMinutes(5));
 		assertThat(this.shard.starts()).as("no restart while paused").hasSize(2);
+		assertThat(this.watch.problems()).isEmpty();
+	}
+
+	@Test
+	void shardWhoseBatchWaitsForTheDatabaseShouldNotBeRestarted() throws InterruptedException {
+		this.supervisor.startAll();
+		this.shard.deliver(8, new byte[0]);
+		checkAfter(Duration.ZERO);
+		// The apply loop took the delivered messages and waits for the write lock of another connection.
+		this.applying.set(true);
+
+		checkAfter(ShardStallWatch.STALL.plusSeconds(30));
+
+		assertThat(this.shard.starts()).as("no restart while a batch is in progress").containsExactly(7L);
 		assertThat(this.watch.problems()).isEmpty();
 	}
 
