@@ -430,7 +430,10 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		DUPLICATE_NODE_ID,
 
 		/** The database file was deleted or replaced while the node runs, which still uses the file it opened. */
-		DATABASE_REPLACED
+		DATABASE_REPLACED,
+
+		/** Running nodes of the cluster replicate another number of shards than this one. */
+		CLUSTER_CONFIG_MISMATCH
 
 	}
 

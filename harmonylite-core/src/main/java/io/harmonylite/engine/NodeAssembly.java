@@ -215,12 +215,16 @@ final class NodeAssembly {
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
 		// After the streams: by then JetStream answers, also for an embedded server that just joined its cluster.
-		NodePresence presence = this.nodePresence ? claimNodeId(nats) : null;
+		ShardCountAgreement shardCount = new ShardCountAgreement(node, this.config.replication().shards(), this.clock);
+		NodePresence presence = this.nodePresence ? claimNodeId(nats, shardCount) : null;
 		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
 		if (presence != null) {
-			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> presence.renew().ifPresent(this::nodeIdTaken));
+			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
+				presence.renew().ifPresent(this::nodeIdTaken);
+				shardCount.check(presence.others());
+			});
 		}
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
@@ -274,7 +278,7 @@ final class NodeAssembly {
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
-				new NodeIdClashProblems(this.counters.conflicts(), this.clock),
+				new NodeIdClashProblems(this.counters.conflicts(), this.clock), shardCount,
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock)));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
@@ -292,18 +296,23 @@ final class NodeAssembly {
 	}
 
 	/**
-	 * Stops the start when another running node holds this node's id, else takes it.
+	 * Stops the start when another running node holds this node's id, or replicates another number of shards; else
+	 * takes the id.
 	 */
-	private NodePresence claimNodeId(NatsNode nats) {
+	private NodePresence claimNodeId(NatsNode nats, ShardCountAgreement shardCount) {
 		long node = this.config.nodeId();
-		NodePresence presence = this.resources
-			.add(nats.nodePresence(NodePresence.Identity.ofThisProcess(this.config.dbPath(), this.clock.instant())));
+		NodePresence presence = this.resources.add(nats.nodePresence(NodePresence.Identity
+			.ofThisProcess(this.config.dbPath(), this.clock.instant(), this.config.replication().shards())));
 		presence.claim().ifPresent((other) -> {
 			throw new ConfigException("harmonylite.node-id", node + " is already used by a running node (" + other
 					+ "). Give every node its own id. If that node was this one's previous run elsewhere, it stopped "
 					+ "less than " + NodePresence.TTL.toSeconds() + " s ago: start again after that. Two nodes with "
 					+ "one id tie on versions and take each other's changes for their own");
 		});
+		String disagreement = shardCount.disagreementWith(presence.others());
+		if (disagreement != null) {
+			throw new ConfigException(ShardCountAgreement.PROPERTY, disagreement);
+		}
 		return presence;
 	}
 

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.nats.client.Connection;
@@ -25,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells whether another running node uses this node's id. A running node holds the key {@code <scope>.node-<id>} of
- * the JetStream key-value bucket {@value #BUCKET} with who it is (host, process, database), renewed every few seconds
+ * Tells whether another running node uses this node's id, and what the others run with. A running node holds the key
+ * {@code <scope>.node.<id>} of the JetStream key-value bucket {@value #BUCKET} with who it is (host, process, database)
+ * and the settings every node must share (the number of shards), renewed every few seconds
  * with a revision-checked update; the bucket's TTL removes the key of a node that stopped renewing. A starting node
  * finds the key held by another node, or a running node finds that another node wrote it. The key of this node's own
  * previous run (same host and database file: two runs cannot share a file, see the node lock) is taken over at once.
@@ -46,6 +48,8 @@ public final class NodePresence implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(NodePresence.class);
 
 	private final Connection connection;
+
+	private final String scope;
 
 	private final String key;
 
@@ -71,7 +75,8 @@ public final class NodePresence implements AutoCloseable {
 	 */
 	public NodePresence(Connection connection, String scope, long nodeId, Identity self, int replicas) {
 		this.connection = connection;
-		this.key = scope + ".node-" + nodeId;
+		this.scope = scope;
+		this.key = scope + ".node." + nodeId;
 		this.self = self;
 		this.value = self.encode();
 		this.replicas = replicas;
@@ -126,6 +131,38 @@ public final class NodePresence implements AutoCloseable {
 			logger.debug("Could not renew key {} of bucket {}: {}", this.key, BUCKET, ex.getMessage());
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * The other nodes that hold their ids now.
+	 * @return by node id, the other nodes; empty when NATS is unreachable (logged at debug)
+	 */
+	public synchronized Map<Long, Identity> others() {
+		Map<Long, Identity> others = new TreeMap<>();
+		String prefix = this.scope + ".node.";
+		try {
+			KeyValue kv = keyValue();
+			for (String name : kv.keys(prefix + "*")) {
+				long nodeId;
+				try {
+					nodeId = Long.parseLong(name.substring(prefix.length()));
+				}
+				catch (NumberFormatException ex) {
+					continue;
+				}
+				Identity other = name.equals(this.key) ? null : holder(kv.get(name));
+				if (other != null) {
+					others.put(nodeId, other);
+				}
+			}
+		}
+		catch (IOException | JetStreamApiException | InterruptedException | RuntimeException ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.debug("Could not read the other nodes of bucket {}: {}", BUCKET, ex.getMessage());
+		}
+		return others;
 	}
 
 	private Optional<Identity> takeOverOrFind(KeyValue kv) throws IOException, JetStreamApiException {
@@ -191,20 +228,22 @@ public final class NodePresence implements AutoCloseable {
 	 * @param pid the node's process id
 	 * @param database the node's database file
 	 * @param since when the node started
+	 * @param shards the number of shards the node replicates, 0 when unknown
 	 */
-	public record Identity(String instance, String host, long pid, String database, Instant since) {
+	public record Identity(String instance, String host, long pid, String database, Instant since, int shards) {
 
 		/**
 		 * The identity of a node starting now in this process.
 		 * @param database the node's database file
 		 * @param now the time
+		 * @param shards the number of shards the node replicates
 		 * @return the identity
 		 */
-		public static Identity ofThisProcess(Path database, Instant now) {
+		public static Identity ofThisProcess(Path database, Instant now, int shards) {
 			String name = ManagementFactory.getRuntimeMXBean().getName();
 			String host = name.substring(name.indexOf('@') + 1);
 			return new Identity(UUID.randomUUID().toString(), host, ProcessHandle.current().pid(),
-					database.toAbsolutePath().normalize().toString(), now);
+					database.toAbsolutePath().normalize().toString(), now, shards);
 		}
 
 		/**
@@ -218,7 +257,7 @@ public final class NodePresence implements AutoCloseable {
 
 		byte[] encode() {
 			return ("instance=" + this.instance + "\nhost=" + this.host + "\npid=" + this.pid + "\ndatabase="
-					+ this.database + "\nsince=" + this.since + "\n").getBytes(StandardCharsets.UTF_8);
+					+ this.database + "\nsince=" + this.since + "\nshards=" + this.shards + "\n").getBytes(StandardCharsets.UTF_8);
 		}
 
 		static @Nullable Identity decode(byte[] bytes) {
@@ -234,16 +273,19 @@ public final class NodePresence implements AutoCloseable {
 			}
 			long pid;
 			Instant since;
+			int shards;
 			try {
 				pid = Long.parseLong(fields.getOrDefault("pid", "0"));
 				since = Instant.parse(fields.getOrDefault("since", Instant.EPOCH.toString()));
+				shards = Integer.parseInt(fields.getOrDefault("shards", "0"));
 			}
 			catch (NumberFormatException | DateTimeParseException ex) {
 				pid = 0;
 				since = Instant.EPOCH;
+				shards = 0;
 			}
 			return new Identity(fields.get("instance"), fields.getOrDefault("host", "?"), pid,
-					fields.getOrDefault("database", "?"), since);
+					fields.getOrDefault("database", "?"), since, shards);
 		}
 
 		@Override

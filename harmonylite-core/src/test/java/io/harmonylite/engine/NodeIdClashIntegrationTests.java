@@ -60,7 +60,7 @@ class NodeIdClashIntegrationTests {
 		// Another node with id 3, started where it could not read the key at its start, renews it as its own.
 		try (Connection connection = Nats.connect(nats.url());
 				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 3,
-						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now()), 1)) {
+						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 1), 1)) {
 			other.renew();
 
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
@@ -70,6 +70,40 @@ class NodeIdClashIntegrationTests {
 					assertThat(problem.reason()).contains("harmonylite.node-id=3", "/elsewhere/other.db");
 				}));
 		}
+	}
+
+	@Test
+	void nodeReplicatingAnotherNumberOfShardsThanTheRunningNodesShouldRefuseToStartNamingTheProperty() {
+		List<TestDatabase> dbs = this.nodes.databases(3, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		this.nodes.start(1, dbs.get(0));
+		HarmonyLiteEngine second = this.nodes.start(2, dbs.get(1));
+
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> this.nodes.start(3, dbs.get(2), (b) -> b.replication(this.nodes.replication(2))))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.replication.shards"))
+			.withMessageContaining("this node (3) replicates 2 shard(s), but node(s) [1, 2] replicate 1");
+		assertThat(second.status().problems()).isEmpty();
+	}
+
+	@Test
+	void runningNodeShouldReportANodeReplicatingAnotherNumberOfShardsUntilItLeaves() throws Exception {
+		TestDatabase db = this.nodes.databases(1, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)").get(0);
+		HarmonyLiteEngine node = this.nodes.start(1, db);
+
+		// A node started at the same moment, with 3 shards.
+		try (Connection connection = Nats.connect(nats.url());
+				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 2,
+						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 3), 1)) {
+			other.claim();
+
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
+				.satisfies((problem) -> {
+					assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLUSTER_CONFIG_MISMATCH);
+					assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DOWN);
+					assertThat(problem.reason()).contains("node(s) [2] replicate 3", "harmonylite.replication.shards");
+				}));
+		}
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).isEmpty());
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.harmonylite.testsupport.NatsServerExtension;
@@ -87,16 +88,27 @@ class NodePresenceTests {
 	}
 
 	@Test
+	void nodeShouldSeeTheOtherNodesOfItsClusterWithTheirSettings() {
+		NodePresence.Identity two = new NodePresence.Identity("b", "host-2", 42, "/data/two.db", SINCE, 4);
+		NodePresence one = presence("cluster", 1, identity("a", "host-1", "/data/one.db"));
+		one.claim();
+		presence("cluster", 2, two).claim();
+		presence("cluster-b", 3, identity("c", "host-3", "/data/three.db")).claim();
+
+		assertThat(one.others()).containsExactly(Map.entry(2L, two));
+	}
+
+	@Test
 	void keyHoldingSomethingElseShouldBeTakenNotTrusted() throws Exception {
 		Connection connection = connect();
 		presence("garbage", 7, identity("x", "host-9", "/data/x.db")).claim();
-		connection.keyValue(NodePresence.BUCKET).put("garbage.node-8", "not=an identity".getBytes(StandardCharsets.UTF_8));
+		connection.keyValue(NodePresence.BUCKET).put("garbage.node.8", "not=an identity".getBytes(StandardCharsets.UTF_8));
 
 		assertThat(presence("garbage", 8, identity("a", "host-1", "/data/one.db")).claim()).isEmpty();
 	}
 
 	private static NodePresence.Identity identity(String instance, String host, String database) {
-		return new NodePresence.Identity(instance, host, 42, database, SINCE);
+		return new NodePresence.Identity(instance, host, 42, database, SINCE, 1);
 	}
 
 	private NodePresence presence(String scope, long nodeId, NodePresence.Identity self) {
