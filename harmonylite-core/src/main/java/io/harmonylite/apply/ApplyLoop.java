@@ -266,8 +266,13 @@ public final class ApplyLoop implements Runnable {
 				continue;
 			}
 			String mismatch = mismatchingHash(events);
-			if (mismatch != null) {
-				UnknownHashQuarantine.Verdict verdict = this.quarantine.judge(mismatch);
+			UnknownHashQuarantine.Verdict verdict = (mismatch != null)
+					? this.quarantine.judge(mismatch, this.gate.currentHash()) : null;
+			if (verdict != null && verdict.left()) {
+				// The cluster left the hash: the changes go on to the applier, which dead-letters those that do not fit.
+				goOnBehind(message.shard(), verdict.reason());
+			}
+			else if (verdict != null) {
 				if (verdict.quarantine()) {
 					applyAndClear(changes, origins);
 					quarantine(message, mismatch, verdict.reason());
@@ -386,7 +391,8 @@ public final class ApplyLoop implements Runnable {
 		// A schema hash is judged again from the registry as last read: the reason given when the message first
 		// blocked (say, that no node reported the hash yet) may no longer hold.
 		this.blocked.forEach((shard, each) -> views.put(shard, each.transientFailure() ? each.view()
-				: each.view().withReason(this.quarantine.judge(each.view().schemaHash()).reason())));
+				: each.view()
+					.withReason(this.quarantine.judge(each.view().schemaHash(), this.gate.currentHash()).reason())));
 		return Collections.unmodifiableMap(views);
 	}
 

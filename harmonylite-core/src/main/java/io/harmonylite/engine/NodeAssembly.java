@@ -220,12 +220,6 @@ final class NodeAssembly {
 		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
-		if (presence != null) {
-			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
-				presence.renew().ifPresent(this::nodeIdTaken);
-				shardCount.check(presence.others());
-			});
-		}
 		List<ShardSource> sources = IntStream.range(0, this.config.replication().shards())
 			.mapToObj(nats::shardSource)
 			.toList();
@@ -261,6 +255,12 @@ final class NodeAssembly {
 		NodeSnapshots snapshots = (activity != null)
 				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
+		if (presence != null) {
+			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
+				presence.renew().ifPresent(this::nodeIdTaken);
+				shardCount.check(presence.others());
+			});
+		}
 		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
 				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::restartEmbeddedServer, this.clock));
 		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.

@@ -3,10 +3,12 @@ package io.harmonylite.schema;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * node that upgraded and left), the shard waits for this node's schema to catch up; a hash that no node has ever
  * reported cannot come from any schema of the cluster, and once it has been unknown for
  * {@value SchemaConfig#UNKNOWN_HASH_QUARANTINE_PROPERTY} its message is quarantined (dead-lettered) so the shard goes on.
+ * A hash the cluster has left can no longer be waited for either: a node of the registry moved from it to another
+ * (it is that node's previous hash), and every node of the registry now reports this node's hash, for as long as that
+ * delay since the message was first judged; no migration in progress brings it back. (The hash of a node that upgraded
+ * and left the registry is no such hash: this node may not have migrated yet.) Its changes are applied when they fit this node's tables (the applier checks their tables and
+ * columns, and dead-letters those that do not), e.g. changes a node made while it watched other tables by mistake, or
+ * changes of an intermediate schema that other nodes migrated past in one step.
  * <p>
  * The registry is read by {@link #refresh(SchemaRegistry)} on a maintenance thread; {@link #judge(String)} answers from
  * what was read, without I/O, on the apply thread. Until the registry was read once, and while the last read is not
@@ -40,6 +48,9 @@ public final class UnknownHashQuarantine {
 	// When each hash unknown to the registry was first judged.
 	private final Map<String, Instant> firstUnknown = new ConcurrentHashMap<>();
 
+	// When each hash the registry knows, but no node reports as its current one, was first judged.
+	private final Map<String, Instant> firstLeft = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates the decision.
 	 * @param nodeId this node's id, for the logs
@@ -59,9 +70,16 @@ public final class UnknownHashQuarantine {
 	public void refresh(SchemaRegistry registry) {
 		Instant now = this.clock.instant();
 		try {
+			List<NodeSchemaState> nodes = registry.nodes();
+			Set<String> current = nodes.stream().map(NodeSchemaState::schemaHash).collect(Collectors.toUnmodifiableSet());
+			Set<String> previous = nodes.stream()
+				.map(NodeSchemaState::previousHash)
+				.filter(Objects::nonNull)
+				.collect(Collectors.toUnmodifiableSet());
 			Set<String> hashes = registry.reportedHashes();
-			this.known = new Known(Set.copyOf(hashes), now);
+			this.known = new Known(Set.copyOf(hashes), current, previous, now);
 			this.firstUnknown.keySet().removeIf(hashes::contains);
+			this.firstLeft.keySet().removeIf(current::contains);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Node {}: could not read the schema hashes of the registry; no message is quarantined until it "
@@ -80,18 +98,17 @@ public final class UnknownHashQuarantine {
 	/**
 	 * Judges a hash this node does not accept.
 	 * @param hash the schema hash a change carries
-	 * @return whether to wait (and for how long at most before judging again) or to quarantine
+	 * @param ownHash this node's current schema hash
+	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
 	 */
-	public Verdict judge(String hash) {
+	public Verdict judge(String hash, String ownHash) {
 		Known current = this.known;
 		if (current == null) {
 			return new Verdict(false, this.delay, "the schema registry was not read yet");
 		}
 		if (current.hashes().contains(hash)) {
 			this.firstUnknown.remove(hash);
-			return new Verdict(false, this.delay, "a node of the cluster reports schema hash "
-					+ SchemaHasher.shortHash(hash) + " (a rolling upgrade in progress); waiting for this node's schema "
-					+ "to catch up: apply the same migration here");
+			return judgeKnown(hash, ownHash, current);
 		}
 		Instant now = this.clock.instant();
 		Instant since = this.firstUnknown.computeIfAbsent(hash, (unknown) -> now);
@@ -106,18 +123,50 @@ public final class UnknownHashQuarantine {
 				+ SchemaConfig.UNKNOWN_HASH_QUARANTINE_PROPERTY + "), so no schema of the cluster made this change");
 	}
 
+	private Verdict judgeKnown(String hash, String ownHash, Known current) {
+		String upgrade = "a node of the cluster reports schema hash " + SchemaHasher.shortHash(hash)
+				+ " (a rolling upgrade in progress); waiting for this node's schema to catch up: apply the same "
+				+ "migration here";
+		if (!current.currentHashes().equals(Set.of(ownHash)) || !current.previousHashes().contains(hash)) {
+			this.firstLeft.remove(hash);
+			return new Verdict(false, this.delay, upgrade);
+		}
+		Instant now = this.clock.instant();
+		Instant since = this.firstLeft.computeIfAbsent(hash, (left) -> now);
+		Duration left = this.delay.minus(Duration.between(since, now));
+		if (left.compareTo(Duration.ZERO) > 0 || !current.readAt().isAfter(since)) {
+			return new Verdict(false, left.isNegative() ? Duration.ZERO : left, upgrade);
+		}
+		return new Verdict(false, true, Duration.ZERO, "the cluster left schema hash " + SchemaHasher.shortHash(hash)
+				+ ": every node now reports " + SchemaHasher.shortHash(ownHash) + " (this node's); the changes made "
+				+ "under it are applied where they fit this node's tables, the others go to the dead letter");
+	}
+
 	/**
 	 * What to do with a message whose hash this node does not accept.
 	 *
-	 * @param quarantine {@code true} to dead-letter it now, {@code false} to keep the shard waiting
-	 * @param judgeAgainIn when waiting, the longest time before the message should be judged again
+	 * @param quarantine {@code true} to dead-letter it now
+	 * @param left {@code true} when the cluster left the hash: apply the changes that fit this node's tables
+	 * @param judgeAgainIn when waiting (neither of the above), the longest time before the message should be judged
+	 * again
 	 * @param reason why, for the operator (no row data)
 	 * @since 0.1.0
 	 */
-	public record Verdict(boolean quarantine, Duration judgeAgainIn, String reason) {
+	public record Verdict(boolean quarantine, boolean left, Duration judgeAgainIn, String reason) {
+
+		/**
+		 * A verdict that waits or quarantines.
+		 * @param quarantine {@code true} to dead-letter it now, {@code false} to keep the shard waiting
+		 * @param judgeAgainIn when waiting, the longest time before the message should be judged again
+		 * @param reason why, for the operator (no row data)
+		 */
+		public Verdict(boolean quarantine, Duration judgeAgainIn, String reason) {
+			this(quarantine, false, judgeAgainIn, reason);
+		}
+
 	}
 
-	private record Known(Set<String> hashes, Instant readAt) {
+	private record Known(Set<String> hashes, Set<String> currentHashes, Set<String> previousHashes, Instant readAt) {
 	}
 
 }

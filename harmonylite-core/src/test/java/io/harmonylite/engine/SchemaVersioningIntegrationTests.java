@@ -150,6 +150,35 @@ class SchemaVersioningIntegrationTests {
 		});
 	}
 
+	@Test
+	void changesOfANodeThatRanWithAnotherTableListShouldBeAppliedOnceItsListIsFixed() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(3, "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)",
+				"CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT)");
+		HarmonyLiteEngine one = this.nodes.start(1, dbs.get(0), (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+		HarmonyLiteEngine two = this.nodes.start(2, dbs.get(1), (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+		// Node 3 is started by mistake with harmonylite.tables=a: its schema hash differs, so the others pause on it.
+		HarmonyLiteEngine wrong = this.nodes.start(3, dbs.get(2),
+				(builder) -> builder.schema(TestNodes.QUICK_SCHEMA).tables(List.of("a")));
+		dbs.get(2).execute("INSERT INTO a VALUES (1, 'written while node 3 watched a only')");
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(one.status().state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
+			assertThat(two.status().state()).isEqualTo(NodeState.PAUSED_SCHEMA_MISMATCH);
+		});
+
+		// Fixed: its hash is the others' again, the wrong one only its previous. No node will ever have it again.
+		wrong.close();
+		this.nodes.start(3, dbs.get(2), (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(0).rows("SELECT v FROM a")).containsExactly("written while node 3 watched a only");
+			assertThat(dbs.get(1).rows("SELECT v FROM a")).containsExactly("written while node 3 watched a only");
+			assertThat(one.status().state()).isEqualTo(NodeState.RUNNING);
+			assertThat(two.status().state()).isEqualTo(NodeState.RUNNING);
+		});
+		dbs.get(0).execute("INSERT INTO b VALUES (1, 'after the fix')");
+		await().atMost(TIMEOUT).until(() -> dbs.stream().allMatch((db) -> db.count("b") == 1));
+	}
+
 	private ClusterSchemaView cluster() throws Exception {
 		try (Connection connection = Nats.connect(nats.urls().get(0))) {
 			return new ClusterSchemaView(new KvSchemaRegistry(connection).nodes().stream()

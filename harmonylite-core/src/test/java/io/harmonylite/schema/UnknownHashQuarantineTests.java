@@ -18,6 +18,8 @@ class UnknownHashQuarantineTests {
 
 	private static final String UNKNOWN = "f".repeat(64);
 
+	private static final String OWN = "aaaa";
+
 	private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry(Duration.ofMillis(100),
 			Clock.systemUTC());
 
@@ -26,15 +28,15 @@ class UnknownHashQuarantineTests {
 		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofMillis(300), Clock.systemUTC());
 		this.registry.publish(state(1, "aaaa"));
 		quarantine.refresh(this.registry);
-		UnknownHashQuarantine.Verdict first = quarantine.judge(UNKNOWN);
+		UnknownHashQuarantine.Verdict first = quarantine.judge(UNKNOWN, OWN);
 		assertThat(first.quarantine()).isFalse();
 		assertThat(first.judgeAgainIn()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(300));
 		assertThat(first.reason()).contains("no node in the schema registry has ever reported schema hash");
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			quarantine.refresh(this.registry);
-			assertThat(quarantine.judge(UNKNOWN).quarantine()).isTrue();
+			assertThat(quarantine.judge(UNKNOWN, OWN).quarantine()).isTrue();
 		});
-		assertThat(quarantine.judge(UNKNOWN).reason()).contains(SchemaConfig.UNKNOWN_HASH_QUARANTINE_PROPERTY);
+		assertThat(quarantine.judge(UNKNOWN, OWN).reason()).contains(SchemaConfig.UNKNOWN_HASH_QUARANTINE_PROPERTY);
 	}
 
 	@Test
@@ -44,36 +46,62 @@ class UnknownHashQuarantineTests {
 		// Node 2's entry expires (it left), but its hashes stay in the history.
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.nodes().isEmpty());
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge("upgraded").quarantine()).isFalse();
+		assertThat(quarantine.judge("upgraded", OWN).quarantine()).isFalse();
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			quarantine.refresh(this.registry);
-			assertThat(quarantine.judge(UNKNOWN).quarantine()).isTrue();
+			assertThat(quarantine.judge(UNKNOWN, OWN).quarantine()).isTrue();
 		});
-		UnknownHashQuarantine.Verdict known = quarantine.judge("old");
+		UnknownHashQuarantine.Verdict known = quarantine.judge("old", OWN);
 		assertThat(known.quarantine()).isFalse();
 		assertThat(known.reason()).contains("rolling upgrade");
+	}
+
+	@Test
+	void hashTheClusterLeftShouldBeAppliedWhereItFitsOnlyOnceEveryNodeReportsThisNodesHash() {
+		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofMillis(50), Clock.systemUTC());
+		// Node 3 ran with hash "wrong" (e.g. another table list), then moved back to this node's hash.
+		NodeSchemaState third = new NodeSchemaState(3, OWN, "wrong", "v0.1.0", List.of("Books"), Instant.EPOCH);
+		publish(state(1, OWN), state(2, "upgrading"), third);
+		quarantine.refresh(this.registry);
+		assertThat(quarantine.judge("wrong", OWN).left()).as("node 2 is on another schema").isFalse();
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			publish(state(1, OWN), state(2, OWN), third);
+			quarantine.refresh(this.registry);
+			UnknownHashQuarantine.Verdict verdict = quarantine.judge("wrong", OWN);
+			assertThat(verdict.left()).isTrue();
+			assertThat(verdict.quarantine()).isFalse();
+			assertThat(verdict.reason()).contains("the cluster left schema hash");
+		});
+		assertThat(quarantine.judge("upgrading", OWN).left()).as("nobody moved from it").isFalse();
 	}
 
 	@Test
 	void registryNeverReadShouldQuarantineNothing() {
 		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofMillis(1), Clock.systemUTC());
 		quarantine.refresh(new UnreachableSchemaRegistry());
-		assertThat(quarantine.judge(UNKNOWN).quarantine()).isFalse();
-		assertThat(quarantine.judge(UNKNOWN).reason()).contains("not read yet");
+		assertThat(quarantine.judge(UNKNOWN, OWN).quarantine()).isFalse();
+		assertThat(quarantine.judge(UNKNOWN, OWN).reason()).contains("not read yet");
 	}
 
 	@Test
 	void hashReportedAfterItWasFirstSeenShouldNoLongerBeQuarantined() {
 		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofMillis(50), Clock.systemUTC());
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge("late").quarantine()).isFalse();
+		assertThat(quarantine.judge("late", OWN).quarantine()).isFalse();
 		// The node with that hash starts and reports it before the next read.
 		this.registry.publish(state(3, "late"));
 		await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(100)).untilAsserted(() -> {
 			quarantine.refresh(this.registry);
-			assertThat(quarantine.judge("late").quarantine()).isFalse();
-			assertThat(quarantine.judge("late").reason()).contains("rolling upgrade");
+			assertThat(quarantine.judge("late", OWN).quarantine()).isFalse();
+			assertThat(quarantine.judge("late", OWN).reason()).contains("rolling upgrade");
 		});
+	}
+
+	private void publish(NodeSchemaState... states) {
+		for (NodeSchemaState state : states) {
+			this.registry.publish(state);
+		}
 	}
 
 	private static NodeSchemaState state(long nodeId, String hash) {
