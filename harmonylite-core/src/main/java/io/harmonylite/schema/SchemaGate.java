@@ -223,7 +223,8 @@ public final class SchemaGate {
 
 	private void logMismatch(int shard, String remoteHash) {
 		logger.warn("Node {}: schema mismatch detected on shard {} (local {}, remote {}); replication of this shard "
-				+ "paused. Apply the same migration on this node; it resumes by itself.", this.nodeId, shard,
+				+ "paused. Apply the same migration on this node; it resumes by itself. (When the schemas differ only in "
+				+ "the tables replicated, give every node the same harmonylite.tables and harmonylite.ignore-tables.)", this.nodeId, shard,
 				SchemaHasher.shortHash(this.hashes.current()), SchemaHasher.shortHash(remoteHash));
 	}
 

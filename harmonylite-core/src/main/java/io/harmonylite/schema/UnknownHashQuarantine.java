@@ -126,7 +126,8 @@ public final class UnknownHashQuarantine {
 	private Verdict judgeKnown(String hash, String ownHash, Known current) {
 		String upgrade = "a node of the cluster reports schema hash " + SchemaHasher.shortHash(hash)
 				+ " (a rolling upgrade in progress); waiting for this node's schema to catch up: apply the same "
-				+ "migration here";
+				+ "migration here (or, when the nodes differ only in the tables they replicate, give every node the same "
+				+ "harmonylite.tables and harmonylite.ignore-tables)";
 		if (!current.currentHashes().equals(Set.of(ownHash)) || !current.previousHashes().contains(hash)) {
 			this.firstLeft.remove(hash);
 			return new Verdict(false, this.delay, upgrade);
