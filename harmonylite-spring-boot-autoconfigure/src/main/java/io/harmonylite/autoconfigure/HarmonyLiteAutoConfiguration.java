@@ -8,6 +8,8 @@ import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -36,6 +38,9 @@ import org.springframework.core.io.ResourceLoader;
 @Conditional(OnDatabaseCondition.class)
 @EnableConfigurationProperties(HarmonyLiteProperties.class)
 public final class HarmonyLiteAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(HarmonyLiteAutoConfiguration.class);
+
 
 	@Bean
 	@ConditionalOnMissingBean(NatsConnectionDetails.class)
@@ -79,6 +84,14 @@ public final class HarmonyLiteAutoConfiguration {
 	static Path dbPath(HarmonyLiteProperties properties, ObjectProvider<DataSource> dataSource) {
 		Path dbPath = properties.getDbPath();
 		if (dbPath != null) {
+			DataSource unique = dataSource.getIfUnique();
+			Path written = (unique != null) ? SqliteDataSourcePath.fileOf(unique) : null;
+			if (written != null && !SqliteDataSourcePath.sameFile(written, dbPath.toAbsolutePath())) {
+				logger.warn("harmonylite.db-path is {}, but the application's SQLite DataSource (spring.datasource.url) "
+						+ "writes {}: the application's own writes are not replicated. Remove harmonylite.db-path to "
+						+ "replicate the DataSource's file, or correct it, unless another program writes {}",
+						dbPath.toAbsolutePath(), written, dbPath.toAbsolutePath());
+			}
 			return dbPath.toAbsolutePath();
 		}
 		DataSource unique = dataSource.getIfUnique();

@@ -1,5 +1,7 @@
 package io.harmonylite.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,6 +50,39 @@ final class SqliteDataSourcePath {
 			throw new HarmonyLiteException("Could not read the database file of the application's DataSource: "
 					+ ex.getMessage() + ". Check spring.datasource.url, or set " + PROPERTY + " explicitly.", ex);
 		}
+	}
+
+	/**
+	 * The file behind a DataSource when it is a file-backed SQLite database.
+	 * @param dataSource a DataSource
+	 * @return the absolute path of its main database file, {@code null} when it is not SQLite, has no file, or cannot
+	 * be read
+	 */
+	static @Nullable Path fileOf(DataSource dataSource) {
+		try {
+			return resolve(dataSource);
+		}
+		catch (HarmonyLiteException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Whether two paths name one file: the same file once both exist, else the same normalized path.
+	 * @param one a path
+	 * @param other another path
+	 * @return {@code true} when they name one file
+	 */
+	static boolean sameFile(Path one, Path other) {
+		try {
+			if (Files.exists(one) && Files.exists(other)) {
+				return Files.isSameFile(one, other);
+			}
+		}
+		catch (IOException ex) {
+			// Compared by name below.
+		}
+		return one.toAbsolutePath().normalize().equals(other.toAbsolutePath().normalize());
 	}
 
 	private static @Nullable String mainDatabaseFile(Connection connection) throws SQLException {

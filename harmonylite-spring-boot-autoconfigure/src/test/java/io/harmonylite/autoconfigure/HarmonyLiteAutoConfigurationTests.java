@@ -13,6 +13,7 @@ import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
@@ -25,6 +26,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link HarmonyLiteAutoConfiguration}, with {@code harmonylite.auto-startup=false}: the engine is built and
  * its configuration bound, and nothing starts (see {@link HarmonyLiteAutoConfigurationIntegrationTests}).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HarmonyLiteAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -78,10 +82,21 @@ class HarmonyLiteAutoConfigurationTests {
 	}
 
 	@Test
-	void runWithDbPathShouldPreferItOverDataSource() {
+	void runWithDbPathShouldPreferItOverDataSourceWarningThatTheApplicationsWritesAreNotReplicated(
+			CapturedOutput output) {
 		Path dbPath = this.tempDir.resolve("explicit.db");
 		this.contextRunner.withPropertyValues(sqliteUrl("other.db"), "harmonylite.db-path=" + dbPath)
 			.run((context) -> assertThat(config(context).dbPath()).isEqualTo(dbPath));
+		assertThat(output).contains("harmonylite.db-path is " + dbPath, "DataSource (spring.datasource.url) writes "
+				+ this.tempDir.resolve("other.db"), "the application's own writes are not replicated");
+	}
+
+	@Test
+	void runWithDbPathNamingTheDataSourcesFileShouldNotWarn(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("same.db"), "harmonylite.db-path=" + this.tempDir.resolve("./same.db"))
+			.run((context) -> assertThat(config(context).dbPath().normalize()).isEqualTo(this.tempDir.resolve("same.db")));
+		assertThat(output).doesNotContain("harmonylite.db-path is");
 	}
 
 	@Test
