@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -258,7 +259,7 @@ final class NodeAssembly {
 		if (presence != null) {
 			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
 				presence.renew().ifPresent(this::nodeIdTaken);
-				shardCount.check(presence.others());
+				shardCount.check(shardsOfOthers(presence));
 			});
 		}
 		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
@@ -309,11 +310,17 @@ final class NodeAssembly {
 					+ "less than " + NodePresence.TTL.toSeconds() + " s ago: start again after that. Two nodes with "
 					+ "one id tie on versions and take each other's changes for their own");
 		});
-		String disagreement = shardCount.disagreementWith(presence.others());
+		String disagreement = shardCount.disagreementWith(shardsOfOthers(presence));
 		if (disagreement != null) {
 			throw new ConfigException(ShardCountAgreement.PROPERTY, disagreement);
 		}
 		return presence;
+	}
+
+	private static Map<Long, Integer> shardsOfOthers(NodePresence presence) {
+		Map<Long, Integer> shards = new TreeMap<>();
+		presence.others().forEach((nodeId, other) -> shards.put(nodeId, other.shards()));
+		return shards;
 	}
 
 	private void nodeIdTaken(NodePresence.Identity other) {

@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
 import io.harmonylite.engine.EngineStatus.Severity;
-import io.harmonylite.nats.NodePresence;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +44,14 @@ final class ShardCountAgreement implements ProblemSource {
 
 	/**
 	 * What is wrong when some of the other nodes replicate another number of shards.
-	 * @param others the other running nodes, by id
+	 * @param others the number of shards of each other running node, by id; 0 when a node does not say
 	 * @return the explanation, {@code null} when they all agree (or do not say)
 	 */
-	@Nullable String disagreementWith(Map<Long, NodePresence.Identity> others) {
+	@Nullable String disagreementWith(Map<Long, Integer> others) {
 		Map<Integer, List<Long>> differing = new TreeMap<>(others.entrySet()
 			.stream()
-			.filter((other) -> other.getValue().shards() > 0 && other.getValue().shards() != this.shards)
-			.collect(Collectors.groupingBy((other) -> other.getValue().shards(),
+			.filter((other) -> other.getValue() > 0 && other.getValue() != this.shards)
+			.collect(Collectors.groupingBy(Map.Entry::getValue,
 					Collectors.mapping(Map.Entry::getKey, Collectors.toList()))));
 		if (differing.isEmpty()) {
 			return null;
@@ -68,9 +67,9 @@ final class ShardCountAgreement implements ProblemSource {
 
 	/**
 	 * Checks the other running nodes again, logging an ERROR when a disagreement begins.
-	 * @param others the other running nodes, by id
+	 * @param others the number of shards of each other running node, by id
 	 */
-	void check(Map<Long, NodePresence.Identity> others) {
+	void check(Map<Long, Integer> others) {
 		String reason = disagreementWith(others);
 		Disagreement previous = this.disagreement;
 		if (reason == null) {

@@ -82,7 +82,8 @@ class SchemaGateTests {
 			assertThat(event.getLevel()).isEqualTo(Level.WARN);
 			assertThat(event.getFormattedMessage()).isEqualTo("Node 2: schema mismatch detected on shard 0 (local "
 					+ "3f2a1b4c, remote 9b1c2d3e); replication of this shard paused. Apply the same migration on this "
-					+ "node; it resumes by itself.");
+					+ "node; it resumes by itself. (When the schemas differ only in the tables replicated, give every "
+					+ "node the same harmonylite.tables and harmonylite.ignore-tables.)");
 		});
 	}
 
