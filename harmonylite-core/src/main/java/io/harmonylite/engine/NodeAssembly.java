@@ -356,9 +356,11 @@ final class NodeAssembly {
 				receiving.supervisor(), streams, (shard) -> gate.pausedShards().containsKey(shard),
 				() -> receiving.queue().size() > 0 || (loop != null && loop.inProgress().isPresent()), this.clock)
 				: null;
+		ServerFailover failover = new ServerFailover(streams, nats::isConnected, nats::reconnectElsewhere, this.clock);
 		ScheduledExecutorService watcher = startScheduler("streams");
 		watcher.scheduleWithFixedDelay(workers.periodic("stream-watch", "stream watch", STREAM_WATCH, () -> {
 			streams.refresh();
+			failover.run();
 			if (publisher != null && streams.lastFailure() == null) {
 				publisher.answered();
 			}

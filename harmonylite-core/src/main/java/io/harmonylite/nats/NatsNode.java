@@ -436,6 +436,28 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * Reconnects to another of the servers the client knows (configured or discovered from the cluster), when the
+	 * node uses external servers: the embedded server is the node's own, which its watchdog heals instead.
+	 * @param reason why, for the log
+	 */
+	public void reconnectElsewhere(String reason) {
+		if (this.embeddedServer != null || this.connection.getServers().size() < 2) {
+			return;
+		}
+		logger.warn("Node {}: {}; reconnecting to another of the servers {} (connected to {})", this.nodeId, reason,
+				this.connection.getServers(), this.connection.getConnectedUrl());
+		try {
+			this.connection.forceReconnect();
+		}
+		catch (IOException ex) {
+			logger.warn("Node {}: could not reconnect to another server: {}", this.nodeId, ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
 	 * Whether the connection is currently up.
 	 * @return {@code true} when connected
 	 */
