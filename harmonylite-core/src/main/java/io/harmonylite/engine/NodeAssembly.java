@@ -42,6 +42,7 @@ import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
 import io.harmonylite.nats.KvSchemaRegistry;
 import io.harmonylite.nats.NatsNode;
+import io.harmonylite.nats.NatsPreflight;
 import io.harmonylite.nats.NodePresence;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
@@ -193,6 +194,9 @@ final class NodeAssembly {
 
 	private RunningNode assemble() {
 		long node = this.config.nodeId();
+		// What would certainly keep the node from reaching NATS (a taken port, an unwritable store) fails at once,
+		// naming the property, rather than as an embedded server that exited.
+		NatsPreflight.check(this.config.nats(), node, this.config.dbPath());
 		// NATS is reached (its embedded server started) while the database steps run.
 		BackgroundOpening<NatsNode> natsOpening = this.resources.add(BackgroundOpening.start(
 				"harmonylite-nats-open-" + node,

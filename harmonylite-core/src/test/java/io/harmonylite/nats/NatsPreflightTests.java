@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,34 @@ class NatsPreflightTests {
 				.withMessageContaining("embedded nats-server of node 2")
 				.withMessageContaining("already in use");
 		}
+	}
+
+	@Test
+	void takenClusterOrMonitoringPortShouldFailNamingTheProperty() throws IOException {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			int port = taken.getLocalPort();
+
+			assertThatExceptionOfType(ConfigException.class)
+				.isThrownBy(() -> NatsPreflight.check(embedded(new EmbeddedNatsConfig(NatsTestServer.BINARY, null, 0,
+						"127.0.0.1:" + port, List.of(), "always", 1024 * 1024, 0)), 2, db()))
+				.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.nats.embedded.cluster-addr"))
+				.withMessageContaining("127.0.0.1:" + port);
+			assertThatExceptionOfType(ConfigException.class)
+				.isThrownBy(() -> NatsPreflight.check(embedded(new EmbeddedNatsConfig(NatsTestServer.BINARY, null, 0,
+						null, List.of(), "always", 1024 * 1024, port)), 2, db()))
+				.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.nats.embedded.monitor-port"));
+		}
+	}
+
+	@Test
+	void storeDirectoryThatCannotBeWrittenShouldFailNamingTheProperty() throws IOException {
+		Path file = Files.writeString(this.dir.resolve("a-file"), "not a directory");
+
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> NatsPreflight.check(embedded(new EmbeddedNatsConfig(NatsTestServer.BINARY,
+					file.resolve("store"), 0, null, List.of())), 2, db()))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.nats.embedded.store-dir"))
+			.withMessageContaining("is not a writable directory");
 	}
 
 	@Test
@@ -87,8 +116,11 @@ class NatsPreflightTests {
 	}
 
 	private static NatsConfig embedded(Path binary, int port) {
-		return new NatsConfig(List.of(), null, null, null, null, null, null, null, 0, Duration.ofSeconds(1),
-				new EmbeddedNatsConfig(binary, null, port, null, List.of()));
+		return embedded(new EmbeddedNatsConfig(binary, null, port, null, List.of()));
+	}
+
+	private static NatsConfig embedded(EmbeddedNatsConfig embedded) {
+		return new NatsConfig(List.of(), null, null, null, null, null, null, null, 0, Duration.ofSeconds(1), embedded);
 	}
 
 	private Path db() {
