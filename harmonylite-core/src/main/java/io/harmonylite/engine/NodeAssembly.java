@@ -558,13 +558,24 @@ final class NodeAssembly {
 				new SnapshotRestorer(this.config.dbPath(), this.conflicts, replicatedTables(),
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
 				new RowsNeverCaptured(this.config.nodeId(), this.config.dbPath(), replicatedTables()), supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
-				() -> ReplicationState.isAbsent(this.config.dbPath()), activity, this.counters, snapshotWake,
-				snapshot.leaseHeartbeat(), this.clock);
+				() -> ReplicationState.isAbsent(this.config.dbPath()), () -> awayLongerThanTombstones(sources, receiving),
+				activity, this.counters, snapshotWake, snapshot.leaseHeartbeat(), this.clock);
 		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.
 		this.resources.add(workers.start(new LoopWorker("snapshot-recovery", recovery, recovery::stop, () -> {
 		})));
 		recovery.startShards();
 		return recovery;
+	}
+
+	/**
+	 * Whether the node last applied a change longer ago than the tombstone retention while its streams hold changes it
+	 * has not applied.
+	 */
+	private boolean awayLongerThanTombstones(List<ShardSource> sources, Receiving receiving) {
+		return ReplicationState.lastAppliedBefore(this.config.dbPath(),
+				this.clock.instant().minus(this.config.replication().tombstoneRetention()))
+				&& sources.stream()
+					.anyMatch((source) -> source.state().lastSequence() > receiving.positions().of(source.stream()));
 	}
 
 	private SnapshotActivity snapshotActivity(NatsNode nats) {

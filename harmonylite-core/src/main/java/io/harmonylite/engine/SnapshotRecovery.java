@@ -58,6 +58,8 @@ final class SnapshotRecovery implements Runnable {
 
 	private final BooleanSupplier noReplicationState;
 
+	private final BooleanSupplier awayLongerThanTombstones;
+
 	private final SnapshotActivity activity;
 
 	private final EngineCounters counters;
@@ -102,8 +104,9 @@ final class SnapshotRecovery implements Runnable {
 	 */
 	SnapshotRecovery(long nodeId, SnapshotStore store, RestoreMode mode, SnapshotRestorer restorer,
 			RowsNeverCaptured neverCaptured, ShardSupervisor supervisor, ApplyLoop loop, AppliedPositions positions, Supplier<String> localHash,
-			Supplier<List<StreamState>> streams, BooleanSupplier noReplicationState, SnapshotActivity activity,
-			EngineCounters counters, Signal wake, Duration retry, Clock clock) {
+			Supplier<List<StreamState>> streams, BooleanSupplier noReplicationState,
+			BooleanSupplier awayLongerThanTombstones, SnapshotActivity activity, EngineCounters counters, Signal wake,
+			Duration retry, Clock clock) {
 		this.nodeId = nodeId;
 		this.store = store;
 		this.mode = mode;
@@ -115,6 +118,7 @@ final class SnapshotRecovery implements Runnable {
 		this.localHash = localHash;
 		this.streams = streams;
 		this.noReplicationState = noReplicationState;
+		this.awayLongerThanTombstones = awayLongerThanTombstones;
 		this.activity = activity;
 		this.counters = counters;
 		this.wake = wake;
@@ -123,24 +127,42 @@ final class SnapshotRecovery implements Runnable {
 	}
 
 	/**
-	 * Starts the shards, first restoring the newest fitting snapshot when the node has no replication state and the
-	 * mode restores then; a snapshot that cannot be read leaves the node to replay the streams (or wait at a gap).
+	 * Starts the shards, first restoring the newest fitting snapshot when the node has no replication state, or was away
+	 * longer than the tombstone retention, and the mode restores then; a snapshot that cannot be read leaves the node
+	 * to replay the streams (or wait at a gap).
 	 */
 	void startShards() {
-		if (this.mode.allows(RestoreReason.NO_REPLICATION_STATE) && this.noReplicationState.getAsBoolean()) {
-			try {
+		try {
+			RestoreReason reason = startupReason();
+			if (reason != null) {
 				synchronized (this.lock) {
-					if (decide(RestoreReason.NO_REPLICATION_STATE)) {
+					if (decide(reason)) {
 						return;
 					}
 				}
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Node {}: could not restore a snapshot at startup, starting from the streams: {}",
-						this.nodeId, ex.getMessage());
-			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: could not restore a snapshot at startup, starting from the streams: {}", this.nodeId,
+					ex.getMessage());
 		}
 		this.supervisor.startAll();
+	}
+
+	/** Why the node should restore a snapshot before it starts its shards, {@code null} when it need not. */
+	private @Nullable RestoreReason startupReason() {
+		if (this.mode.allows(RestoreReason.NO_REPLICATION_STATE) && this.noReplicationState.getAsBoolean()) {
+			return RestoreReason.NO_REPLICATION_STATE;
+		}
+		if (this.mode.allows(RestoreReason.AWAY_LONGER_THAN_TOMBSTONES)
+				&& this.awayLongerThanTombstones.getAsBoolean()) {
+			logger.warn("Node {}: it last applied a change longer ago than harmonylite.replication.tombstone-retention "
+					+ "and the streams hold changes it has not applied: the other nodes may have removed the "
+					+ "tombstones of rows deleted meanwhile, so it restores a snapshot (keeping its own changes) "
+					+ "rather than replay the streams", this.nodeId);
+			return RestoreReason.AWAY_LONGER_THAN_TOMBSTONES;
+		}
+		return null;
 	}
 
 	/**
@@ -235,10 +257,20 @@ final class SnapshotRecovery implements Runnable {
 			if (reason == RestoreReason.NO_REPLICATION_STATE) {
 				this.neverCaptured.keepBeforeRestoring(restore.snapshot().id());
 			}
-			install(restore.snapshot(), (reason == RestoreReason.STREAM_GAP) ? "a stream gap" : "no replication state");
+			install(restore.snapshot(), switch (reason) {
+				case STREAM_GAP -> "a stream gap";
+				case NO_REPLICATION_STATE -> "no replication state";
+				case AWAY_LONGER_THAN_TOMBSTONES -> "away longer than the tombstone retention";
+			});
 			return true;
 		}
-		if (decision instanceof RestoreDecision.Wait wait) {
+		if (decision instanceof RestoreDecision.Wait wait && reason == RestoreReason.AWAY_LONGER_THAN_TOMBSTONES) {
+			// Waiting would stop a node that the streams can still bring up to date, only not safely: go on, said.
+			logger.warn("Node {}: no snapshot to restore ({}); replaying the streams instead: rows deleted while it was "
+					+ "away may come back on the other nodes only. Compare the nodes' tables, or restore a snapshot "
+					+ "by hand once one fits", this.nodeId, wait.reason());
+		}
+		else if (decision instanceof RestoreDecision.Wait wait) {
 			waitFor(wait.reason());
 		}
 		else if (decision instanceof RestoreDecision.Proceed proceed) {

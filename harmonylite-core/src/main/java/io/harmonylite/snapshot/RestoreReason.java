@@ -11,6 +11,13 @@ public enum RestoreReason {
 	NO_REPLICATION_STATE,
 
 	/** A stream no longer holds the changes the node needs next (discarded, or the stream was re-created). */
-	STREAM_GAP
+	STREAM_GAP,
+
+	/**
+	 * The node last applied a change longer ago than the tombstone retention and the streams hold changes it has not
+	 * applied: the other nodes may have removed the tombstones of rows deleted meanwhile, so replaying the streams
+	 * here while its own older changes reach them would leave the nodes with different rows.
+	 */
+	AWAY_LONGER_THAN_TOMBSTONES
 
 }

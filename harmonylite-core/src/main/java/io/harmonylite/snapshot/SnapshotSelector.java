@@ -154,8 +154,11 @@ public final class SnapshotSelector {
 	}
 
 	private static String describe(RestoreReason reason) {
-		return (reason == RestoreReason.NO_REPLICATION_STATE) ? "for a node without replication state"
-				: "for a node with a stream gap";
+		return switch (reason) {
+			case NO_REPLICATION_STATE -> "for a node without replication state";
+			case STREAM_GAP -> "for a node with a stream gap";
+			case AWAY_LONGER_THAN_TOMBSTONES -> "for a node away longer than the tombstone retention";
+		};
 	}
 
 }

@@ -290,6 +290,46 @@ class SnapshotIntegrationTests {
 		assertThat(second.status().state()).isEqualTo(NodeState.RUNNING);
 	}
 
+	@Test
+	void nodeAwayLongerThanTheTombstoneRetentionShouldRestoreRatherThanLetItsOlderWriteSplitTheNodes() throws Exception {
+		List<TestDatabase> dbs = databases(3);
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		// The streams keep every change (no gap), tombstones are removed after a minute.
+		ReplicationConfig oneMinuteTombstones = new ReplicationConfig(1, this.prefix, this.prefix + "-subject", 1,
+				1_000_000, false, false, defaults.publishWindow(), defaults.applyBatchSize())
+			.withConflicts(defaults.maxClockSkew(), Duration.ofMinutes(1));
+		UnaryOperator<HarmonyLiteConfig.Builder> custom = (b) -> b.replication(oneMinuteTombstones)
+			.cleanupInterval(Duration.ofSeconds(1))
+			.snapshot(snapshots().interval(Duration.ZERO).afterChanges(1_000_000).build());
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), custom);
+		startNode(2, dbs.get(1), custom);
+		HarmonyLiteEngine third = startNode(3, dbs.get(2), custom);
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'x', 1)", "INSERT INTO Books VALUES (2, 'Emma', 'y', 2)",
+				"INSERT INTO Books VALUES (3, 'Ulysses', 'z', 3)");
+		await().atMost(TIMEOUT).until(() -> dbs.get(2).count("Books") == 3);
+		third.close();
+		// Node 3's file is written while it is stopped; node 1 deletes the row afterwards.
+		sqlite3(dbs.get(2).path(), "UPDATE Books SET title = 'updated while away' WHERE id = 3");
+		dbs.get(0).execute("DELETE FROM Books WHERE id = 3");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 2);
+		// The tombstone is removed on nodes 1 and 2 once the retention has passed.
+		await().atMost(Duration.ofMinutes(3)).until(() -> dbs.get(0).count("__harmonylite__row_version") == 2
+				&& dbs.get(1).count("__harmonylite__row_version") == 2);
+		first.snapshots().take();
+
+		third.start();
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(third.status().pendingChanges()).isZero();
+			String expected = checksum(dbs.get(0));
+			assertThat(checksum(dbs.get(1))).isEqualTo(expected);
+			assertThat(checksum(dbs.get(2))).isEqualTo(expected);
+		});
+		assertThat(third.status().snapshots().lastRestore().reason())
+			.isEqualTo("away longer than the tombstone retention");
+		assertThat(third.status().state()).isEqualTo(NodeState.RUNNING);
+	}
+
 	private List<TestDatabase> databases(int count) {
 		List<TestDatabase> dbs = new ArrayList<>();
 		for (int i = 1; i <= count; i++) {
