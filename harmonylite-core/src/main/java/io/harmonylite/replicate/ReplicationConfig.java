@@ -37,6 +37,12 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 	/** The default {@code max-clock-skew}. */
 	public static final Duration DEFAULT_MAX_CLOCK_SKEW = ConflictSettings.DEFAULT_MAX_CLOCK_SKEW;
 
+	/**
+	 * The shortest {@code max-age}: the streams' duplicate window, which JetStream does not allow to exceed the age
+	 * limit.
+	 */
+	public static final Duration MIN_MAX_AGE = Duration.ofMinutes(2);
+
 	/** The default {@code tombstone-retention}. */
 	public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(7);
 
@@ -61,9 +67,11 @@ public record ReplicationConfig(int shards, String streamPrefix, String subjectP
 			throw new ConfigException("harmonylite.replication.apply-batch-size",
 					"must be between 1 and 100000, was " + applyBatchSize);
 		}
-		if (maxAge == null || maxAge.isNegative() || (!maxAge.isZero() && maxAge.compareTo(Duration.ofSeconds(1)) < 0)) {
-			throw new ConfigException("harmonylite.replication.max-age",
-					"must be 0 (no age limit) or at least 1s (e.g. 24h, 7d), was " + maxAge);
+		if (maxAge == null || maxAge.isNegative() || (!maxAge.isZero() && maxAge.compareTo(MIN_MAX_AGE) < 0)) {
+			throw new ConfigException("harmonylite.replication.max-age", "must be 0 (no age limit) or at least "
+					+ MIN_MAX_AGE.toMinutes() + "m (e.g. 24h, 7d): the streams drop a change sent twice within "
+					+ MIN_MAX_AGE.toMinutes() + " minutes (their duplicate window), and JetStream keeps messages at "
+					+ "least that long; was " + maxAge);
 		}
 		ConflictSettings.checkMaxClockSkew(maxClockSkew);
 		if (tombstoneRetention == null || tombstoneRetention.compareTo(Duration.ofMinutes(1)) < 0) {

@@ -27,6 +27,18 @@ class ReplicationConfigTests {
 	}
 
 	@Test
+	void maxAgeShorterThanTheDuplicateWindowShouldFailNamingThePropertyAndTheWindow() {
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> ReplicationConfig.defaults().withMaxAge(Duration.ofMinutes(1)))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.replication.max-age"))
+			.withMessageContaining("at least 2m")
+			.withMessageContaining("duplicate window");
+		assertThat(ReplicationConfig.defaults().withMaxAge(Duration.ofMinutes(2)).maxAge())
+			.isEqualTo(Duration.ofMinutes(2));
+		assertThat(ReplicationConfig.defaults().withMaxAge(Duration.ZERO).maxAge()).isZero();
+	}
+
+	@Test
 	void tombstoneRetentionShorterThanAMinuteShouldFailNamingTheProperty() {
 		assertThatExceptionOfType(ConfigException.class)
 			.isThrownBy(() -> ReplicationConfig.defaults().withConflicts(Duration.ofSeconds(10), Duration.ofSeconds(5)))
