@@ -615,7 +615,7 @@ final class NodeAssembly {
 		});
 		SnapshotScheduler snapshots = this.resources.add(new SnapshotScheduler(this.config.nodeId(), saver,
 				nats.snapshotLease(snapshot.leaseTtl()), snapshot.interval(), snapshot.afterChanges(),
-				snapshot.leaseHeartbeat(), this.counters::appliedTotal, this.clock, consistency));
+				snapshot.leaseHeartbeat(), this.counters::appliedTotal, this.clock, consistency, gate::currentHash));
 		snapshots.start();
 		logger.info("Node {}: snapshots in {}, every {} and/or {} change(s) by the lease holder, keeping {}, restore {}",
 				this.config.nodeId(), activity.store(), snapshot.interval().isZero() ? "-" : snapshot.interval(),

@@ -9,7 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
+import io.harmonylite.schema.SchemaHasher;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Takes the cluster's scheduled snapshots on whichever node holds the {@link SnapshotLease}: every heartbeat it
  * renews (or tries to take) the lease, unless the node may not take snapshots now (then it gives the lease up, so that
  * another node takes them), and the holder saves a snapshot when {@code interval} has passed since the
- * newest one in the store, or {@code afterChanges} changes were applied since its last one. A node that takes the lease
+ * newest one in the store, or {@code afterChanges} changes were applied since its last one, or its schema hash is no
+ * longer the newest snapshot's (after a migration: a node that joins, or that lost its replication state, with the new
+ * schema needs a snapshot with it, and the streams' older changes do not fit its tables). A node that takes the lease
  * over goes on from the newest snapshot in the store rather than taking one at once. {@link #takeNow()} saves one on
  * demand, lease or not.
  *
@@ -48,6 +52,8 @@ public final class SnapshotScheduler implements AutoCloseable {
 
 	private final ConsistencyCheck eligibility;
 
+	private final Supplier<@Nullable String> schemaHash;
+
 	private final Object lock = new Object();
 
 	/** Written under lock; read without it, so that the status never waits for a lease call or a snapshot. */
@@ -56,6 +62,8 @@ public final class SnapshotScheduler implements AutoCloseable {
 	// Guarded by lock.
 
 	private @Nullable Instant lastSnapshot;
+
+	private @Nullable String lastSnapshotHash;
 
 	private long changesAtLastSnapshot;
 
@@ -78,7 +86,8 @@ public final class SnapshotScheduler implements AutoCloseable {
 	 */
 	public SnapshotScheduler(long nodeId, SnapshotSaver saver, SnapshotLease lease, Duration interval,
 			long afterChanges, Duration heartbeat, LongSupplier changesApplied, Clock clock) {
-		this(nodeId, saver, lease, interval, afterChanges, heartbeat, changesApplied, clock, ConsistencyCheck.always());
+		this(nodeId, saver, lease, interval, afterChanges, heartbeat, changesApplied, clock, ConsistencyCheck.always(),
+				() -> null);
 	}
 
 	/**
@@ -93,11 +102,13 @@ public final class SnapshotScheduler implements AutoCloseable {
 	 * @param changesApplied how many changes this node applied since it started (never decreases)
 	 * @param clock the clock
 	 * @param eligibility whether the node may take snapshots now; while it may not, it gives the lease up
+	 * @param schemaHash the node's schema hash now, {@code null} when unknown (then it takes no snapshot for it)
 	 */
 	public SnapshotScheduler(long nodeId, SnapshotSaver saver, SnapshotLease lease, Duration interval,
 			long afterChanges, Duration heartbeat, LongSupplier changesApplied, Clock clock,
-			ConsistencyCheck eligibility) {
+			ConsistencyCheck eligibility, Supplier<@Nullable String> schemaHash) {
 		this.eligibility = eligibility;
+		this.schemaHash = schemaHash;
 		this.nodeId = nodeId;
 		this.saver = saver;
 		this.lease = lease;
@@ -175,6 +186,7 @@ public final class SnapshotScheduler implements AutoCloseable {
 				this.leader = true;
 				List<SnapshotMetadata> snapshots = this.saver.store().list();
 				this.lastSnapshot = snapshots.isEmpty() ? null : snapshots.get(0).createdAt();
+				this.lastSnapshotHash = snapshots.isEmpty() ? null : snapshots.get(0).schemaHash();
 				this.changesAtLastSnapshot = this.changesApplied.getAsLong();
 				this.nextAttempt = null;
 				logger.info("Node {}: takes the scheduled snapshots now (lease acquired; newest snapshot {})",
@@ -194,7 +206,13 @@ public final class SnapshotScheduler implements AutoCloseable {
 				&& (this.lastSnapshot == null || !now.isBefore(this.lastSnapshot.plus(this.interval)));
 		boolean byChanges = this.afterChanges > 0
 				&& this.changesApplied.getAsLong() - this.changesAtLastSnapshot >= this.afterChanges;
-		return byTime || byChanges;
+		String hash = this.schemaHash.get();
+		boolean bySchema = hash != null && this.lastSnapshotHash != null && !hash.equals(this.lastSnapshotHash);
+		if (bySchema && !byTime && !byChanges) {
+			logger.info("Node {}: takes a snapshot for its new schema hash {} (the newest snapshot has {})", this.nodeId,
+					SchemaHasher.shortHash(hash), SchemaHasher.shortHash(this.lastSnapshotHash));
+		}
+		return byTime || byChanges || bySchema;
 	}
 
 	private void attempt(Instant now) {
@@ -214,6 +232,7 @@ public final class SnapshotScheduler implements AutoCloseable {
 
 	private SnapshotMetadata saved(SnapshotMetadata metadata) {
 		this.lastSnapshot = metadata.createdAt();
+		this.lastSnapshotHash = metadata.schemaHash();
 		this.changesAtLastSnapshot = this.changesApplied.getAsLong();
 		this.nextAttempt = null;
 		this.backoff = this.heartbeat;

@@ -1,6 +1,8 @@
 package io.harmonylite.snapshot;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.harmonylite.engine.TestDatabase;
+import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,39 @@ class SnapshotSchedulerTests {
 		scheduler.tick();
 		assertThat(this.store.list()).hasSize(2);
 		assertThat(scheduler.isLeader()).isTrue();
+	}
+
+	@Test
+	void holderShouldTakeASnapshotSoonAfterItsSchemaChangesRatherThanAtTheNextInterval() throws Exception {
+		SnapshotTaker taker = new SnapshotTaker(this.node.path(), 1, NodeFiles.SELECTION, this.blocker::get,
+				this.dir.resolve("work"), this.clock);
+		SnapshotScheduler scheduler = new SnapshotScheduler(1, new SnapshotSaver(taker, this.store, 5), this.lease,
+				Duration.ofHours(1), 0, HEARTBEAT, this.changes::get, this.clock, ConsistencyCheck.always(),
+				this::schemaHash);
+		scheduler.tick();
+		String before = this.store.list().get(0).schemaHash();
+		this.clock.move(HEARTBEAT);
+		scheduler.tick();
+		assertThat(this.store.list()).as("same schema, within the interval").hasSize(1);
+
+		this.node.execute("ALTER TABLE Books ADD COLUMN isbn TEXT");
+		this.clock.move(HEARTBEAT);
+		scheduler.tick();
+
+		assertThat(this.store.list()).hasSize(2);
+		assertThat(this.store.list().get(0).schemaHash()).isNotEqualTo(before).isEqualTo(schemaHash());
+		this.clock.move(HEARTBEAT);
+		scheduler.tick();
+		assertThat(this.store.list()).as("one snapshot per new schema").hasSize(2);
+	}
+
+	private String schemaHash() {
+		try (Connection connection = SqliteConnections.open(this.node.path())) {
+			return NodeFiles.SELECTION.schemaHash(connection);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
@@ -124,7 +160,7 @@ class SnapshotSchedulerTests {
 		SnapshotTaker taker = new SnapshotTaker(this.node.path(), 1, NodeFiles.SELECTION, this.blocker::get,
 				this.dir.resolve("work"), this.clock);
 		SnapshotScheduler scheduler = new SnapshotScheduler(1, new SnapshotSaver(taker, this.store, 5), this.lease,
-				Duration.ofMinutes(30), 0, HEARTBEAT, this.changes::get, this.clock, eligibility::get);
+				Duration.ofMinutes(30), 0, HEARTBEAT, this.changes::get, this.clock, eligibility::get, () -> null);
 		scheduler.tick();
 		assertThat(scheduler.isLeader()).isTrue();
 
