@@ -294,6 +294,8 @@ final class SnapshotRecovery implements Runnable {
 						streams);
 				if (decision instanceof RestoreDecision.Restore restore) {
 					this.restoreOnceSchemaFits = false;
+					// Still a node without state of its own before it ran: rows its tables held then were never captured.
+					this.neverCaptured.keepBeforeRestoring(restore.snapshot().id());
 					install(restore.snapshot(), "its schema fits now; the streams lack the rows written before capture");
 				}
 				else if (snapshots.stream()

@@ -170,7 +170,7 @@ class SnapshotIntegrationTests {
 		writeOneMessagePerRow(dbs.get(0), 1, 3);
 		await().atMost(TIMEOUT).until(() -> first.status().snapshots().newest() != null);
 		TestDatabase late = new TestDatabase(this.dir.resolve("late.db"));
-		late.execute(BOOKS);
+		late.execute(BOOKS, "INSERT INTO Books VALUES (5000, 'Only here', 'Local', 2001)");
 
 		HarmonyLiteEngine node = startNode(2, late, UnaryOperator.identity());
 		await().atMost(TIMEOUT).until(() -> node.status().state() == NodeState.PAUSED_SCHEMA_MISMATCH);
@@ -178,7 +178,10 @@ class SnapshotIntegrationTests {
 
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(late)).isEqualTo(checksum(dbs.get(0))));
 		assertThat(late.count("Books")).isEqualTo(4);
-		assertThat(node.status().snapshots().lastRestore()).isNotNull();
+		String snapshot = node.status().snapshots().lastRestore().snapshotId();
+		assertThat(new TestDatabase(this.dir.resolve("late.db.before-restore-" + snapshot))
+			.rows("SELECT id, title FROM Books")).as("the rows it held before it ever ran, kept aside")
+			.contains("5000|Only here");
 	}
 
 	@Test
