@@ -2,6 +2,8 @@ package io.harmonylite.sample.notes;
 
 import io.harmonylite.engine.HarmonyLiteEngine;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -11,15 +13,20 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class NodeController {
 
-	private final HarmonyLiteEngine engine;
+	private final ObjectProvider<HarmonyLiteEngine> engine;
 
-	NodeController(HarmonyLiteEngine engine) {
+	private final long nodeId;
+
+	NodeController(ObjectProvider<HarmonyLiteEngine> engine, @Value("${harmonylite.node-id:0}") long nodeId) {
 		this.engine = engine;
+		this.nodeId = nodeId;
 	}
 
 	@GetMapping("/api/node")
 	NodeView node() {
-		return NodeView.of(this.engine.status());
+		HarmonyLiteEngine running = this.engine.getIfAvailable();
+		// With harmonylite.enabled=false the application runs without replication.
+		return (running != null) ? NodeView.of(running.status()) : NodeView.disabled(this.nodeId);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.harmonylite.sample.notes;
 
 import java.util.List;
 
+import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.engine.EngineStatus;
 import io.harmonylite.schema.SchemaHasher;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +33,10 @@ public record NodeView(long nodeId, String version, String state, boolean natsCo
 	 * @since 0.1.0
 	 */
 	public record ShardView(int shard, long appliedSequence, long lag, boolean paused, boolean pausedManually) {
+	}
+
+	static NodeView disabled(long nodeId) {
+		return new NodeView(nodeId, HarmonyLiteVersion.current(), "DISABLED", false, 0, null, List.of());
 	}
 
 	static NodeView of(EngineStatus status) {

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import io.harmonylite.engine.HarmonyLiteEngine;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,8 +26,8 @@ class NoteRepository {
 	private final Clock clock;
 
 	@Autowired
-	NoteRepository(JdbcClient jdbc, HarmonyLiteEngine engine) {
-		this(jdbc, engine.config().nodeId(), Clock.systemUTC());
+	NoteRepository(JdbcClient jdbc, @Value("${harmonylite.node-id:0}") long nodeId) {
+		this(jdbc, nodeId, Clock.systemUTC());
 	}
 
 	NoteRepository(JdbcClient jdbc, long nodeId, Clock clock) {
