@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * On POSIX systems a small {@code /bin/sh} watchdog process runs next to the server: it blocks reading its stdin, a
  * pipe from this JVM, and terminates the server when the pipe reaches end of file, which the kernel causes when the
- * JVM exits for any reason, including {@code SIGKILL}. A JVM shutdown hook is a second line of defence. The process
- * can be started again after it was stopped or killed, on the same ports and store.
+ * JVM exits for any reason, including {@code SIGKILL}. A JVM shutdown hook stops the server only where no watchdog
+ * runs: otherwise the server stays up while the JVM shuts down, for the application's orderly stop (which sends what
+ * is pending through it), and the watchdog stops it once the JVM is gone. The process can be started again after it
+ * was stopped or killed, on the same ports and store.
  *
  * @since 0.1.0
  */
@@ -384,6 +386,12 @@ public final class NatsServerProcess implements AutoCloseable {
 
 	private void killOnShutdown() {
 		this.jvmShuttingDown = true;
+		Process watching = this.watchdog;
+		if (watching != null && watching.isAlive()) {
+			// The watchdog stops the server once this JVM is gone. Until then the application's own shutdown (which
+			// runs at the same time as this hook) may still need it: a node stopping in order sends what is pending.
+			return;
+		}
 		Process running = this.process;
 		if (running != null && running.isAlive()) {
 			running.destroy();
