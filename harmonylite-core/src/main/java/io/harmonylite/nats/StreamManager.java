@@ -45,6 +45,9 @@ public final class StreamManager {
 	/** JetStream's error code for "stream name already in use with a different configuration". */
 	private static final int STREAM_NAME_IN_USE = 10058;
 
+	/** JetStream's error code for a stream whose subjects another stream already takes. */
+	private static final int SUBJECTS_OVERLAP = 10065;
+
 	private final JetStreamManagement management;
 
 	private final ReplicationConfig config;
@@ -281,12 +284,35 @@ public final class StreamManager {
 			fix = "Check that the NATS servers run with JetStream enabled (-js) and, in a cluster, that a majority "
 					+ "of them is up.";
 		}
+		else if (ex instanceof JetStreamApiException api && api.getApiErrorCode() == SUBJECTS_OVERLAP) {
+			fix = overlapFix(desired);
+		}
 		else {
 			fix = "Check the stream's settings with 'nats stream info " + desired.getName() + "'.";
 		}
 		return new HarmonyLiteException("Could not " + action + " stream " + desired.getName() + " (subjects "
 				+ desired.getSubjects() + ", replicas " + desired.getReplicas() + ", max messages "
 				+ desired.getMaxMsgs() + "): " + ex.getMessage() + ". " + fix, ex);
+	}
+
+	/** Names the streams that already take the subjects, and why they may. */
+	private String overlapFix(StreamConfiguration desired) {
+		List<String> holders = new ArrayList<>();
+		for (String subject : desired.getSubjects()) {
+			try {
+				holders.addAll(this.management.getStreamNames(subject));
+			}
+			catch (IOException | JetStreamApiException | RuntimeException ex) {
+				// Named without them below.
+			}
+		}
+		holders.remove(desired.getName());
+		String who = holders.isEmpty() ? "another stream" : "stream(s) " + String.join(", ", holders);
+		return who + " already take(s) these subjects: a node of this NATS runs (or ran) with another "
+				+ "harmonylite.replication.stream-prefix but the same harmonylite.replication.subject-prefix. Clusters "
+				+ "sharing a NATS need both prefixes distinct; a node of this cluster needs both the same as the others. "
+				+ "Fix the node's settings, then delete the leftover stream (nats stream rm "
+				+ (holders.isEmpty() ? "<stream>" : holders.get(0)) + ") if no cluster uses it";
 	}
 
 	private static boolean isPlacementError(JetStreamApiException ex) {

@@ -148,6 +148,23 @@ class StreamManagerIntegrationTests {
 			.withMessageContaining("harmonylite.replication.replicas");
 	}
 
+	@Test
+	void streamsWhoseSubjectsAnotherPrefixsStreamsTakeShouldFailNamingThoseStreamsAndBothPrefixes() throws Exception {
+		ReplicationConfig ours = config(1, 10_000, false);
+		ReplicationConfig defaults = ReplicationConfig.defaults();
+		// A node that ran with another stream prefix but the same subject prefix.
+		ReplicationConfig stray = new ReplicationConfig(1, prefix(), ours.subjectPrefix(), 1, 10_000, false, false,
+				defaults.publishWindow(), defaults.applyBatchSize());
+		new StreamManager(jsm, stray).ensureStreams();
+
+		assertThatExceptionOfType(HarmonyLiteException.class)
+			.isThrownBy(() -> new StreamManager(jsm, ours).ensureStreams())
+			.withMessageContaining("stream(s) " + stray.streamName(0) + " already take(s) these subjects")
+			.withMessageContaining("harmonylite.replication.stream-prefix")
+			.withMessageContaining("harmonylite.replication.subject-prefix")
+			.withMessageContaining("nats stream rm " + stray.streamName(0));
+	}
+
 	private static ReplicationConfig config(int shards, long maxEntries, boolean updateExisting) {
 		return config(prefix(), shards, maxEntries, updateExisting);
 	}
