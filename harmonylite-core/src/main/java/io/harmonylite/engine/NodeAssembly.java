@@ -558,7 +558,7 @@ final class NodeAssembly {
 				new SnapshotRestorer(this.config.dbPath(), this.conflicts, replicatedTables(),
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
 				new RowsNeverCaptured(this.config.nodeId(), this.config.dbPath(), replicatedTables()), supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
-				() -> ReplicationState.isAbsent(this.config.dbPath()), () -> awayLongerThanTombstones(sources, receiving),
+				() -> ReplicationState.isAbsent(this.config.dbPath()), this::unsentChangesOlderThanTombstones,
 				activity, this.counters, snapshotWake, snapshot.leaseHeartbeat(), this.clock);
 		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.
 		this.resources.add(workers.start(new LoopWorker("snapshot-recovery", recovery, recovery::stop, () -> {
@@ -568,14 +568,17 @@ final class NodeAssembly {
 	}
 
 	/**
-	 * Whether the node last applied a change longer ago than the tombstone retention while its streams hold changes it
-	 * has not applied.
+	 * Whether the node holds unsent changes of its own captured longer ago than the tombstone retention.
 	 */
-	private boolean awayLongerThanTombstones(List<ShardSource> sources, Receiving receiving) {
-		return ReplicationState.lastAppliedBefore(this.config.dbPath(),
-				this.clock.instant().minus(this.config.replication().tombstoneRetention()))
-				&& sources.stream()
-					.anyMatch((source) -> source.state().lastSequence() > receiving.positions().of(source.stream()));
+	private boolean unsentChangesOlderThanTombstones() {
+		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
+			PendingChange oldest = new ChangeLogReader(connection, this.config.nodeId()).oldestPending();
+			return oldest != null && oldest.capturedAt()
+				.isBefore(this.clock.instant().minus(this.config.replication().tombstoneRetention()));
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the oldest unsent change: " + ex.getMessage(), ex);
+		}
 	}
 
 	private SnapshotActivity snapshotActivity(NatsNode nats) {

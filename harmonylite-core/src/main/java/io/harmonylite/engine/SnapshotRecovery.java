@@ -58,7 +58,7 @@ final class SnapshotRecovery implements Runnable {
 
 	private final BooleanSupplier noReplicationState;
 
-	private final BooleanSupplier awayLongerThanTombstones;
+	private final BooleanSupplier unsentChangesOlderThanTombstones;
 
 	private final SnapshotActivity activity;
 
@@ -105,7 +105,7 @@ final class SnapshotRecovery implements Runnable {
 	SnapshotRecovery(long nodeId, SnapshotStore store, RestoreMode mode, SnapshotRestorer restorer,
 			RowsNeverCaptured neverCaptured, ShardSupervisor supervisor, ApplyLoop loop, AppliedPositions positions, Supplier<String> localHash,
 			Supplier<List<StreamState>> streams, BooleanSupplier noReplicationState,
-			BooleanSupplier awayLongerThanTombstones, SnapshotActivity activity, EngineCounters counters, Signal wake,
+			BooleanSupplier unsentChangesOlderThanTombstones, SnapshotActivity activity, EngineCounters counters, Signal wake,
 			Duration retry, Clock clock) {
 		this.nodeId = nodeId;
 		this.store = store;
@@ -118,7 +118,7 @@ final class SnapshotRecovery implements Runnable {
 		this.localHash = localHash;
 		this.streams = streams;
 		this.noReplicationState = noReplicationState;
-		this.awayLongerThanTombstones = awayLongerThanTombstones;
+		this.unsentChangesOlderThanTombstones = unsentChangesOlderThanTombstones;
 		this.activity = activity;
 		this.counters = counters;
 		this.wake = wake;
@@ -127,8 +127,8 @@ final class SnapshotRecovery implements Runnable {
 	}
 
 	/**
-	 * Starts the shards, first restoring the newest fitting snapshot when the node has no replication state, or was away
-	 * longer than the tombstone retention, and the mode restores then; a snapshot that cannot be read leaves the node
+	 * Starts the shards, first restoring the newest fitting snapshot when the node has no replication state, or holds
+	 * unsent changes older than the tombstone retention, and the mode restores then; a snapshot that cannot be read leaves the node
 	 * to replay the streams (or wait at a gap).
 	 */
 	void startShards() {
@@ -154,13 +154,13 @@ final class SnapshotRecovery implements Runnable {
 		if (this.mode.allows(RestoreReason.NO_REPLICATION_STATE) && this.noReplicationState.getAsBoolean()) {
 			return RestoreReason.NO_REPLICATION_STATE;
 		}
-		if (this.mode.allows(RestoreReason.AWAY_LONGER_THAN_TOMBSTONES)
-				&& this.awayLongerThanTombstones.getAsBoolean()) {
-			logger.warn("Node {}: it last applied a change longer ago than harmonylite.replication.tombstone-retention "
-					+ "and the streams hold changes it has not applied: the other nodes may have removed the "
-					+ "tombstones of rows deleted meanwhile, so it restores a snapshot (keeping its own changes) "
-					+ "rather than replay the streams", this.nodeId);
-			return RestoreReason.AWAY_LONGER_THAN_TOMBSTONES;
+		if (this.mode.allows(RestoreReason.UNSENT_CHANGES_OLDER_THAN_TOMBSTONES)
+				&& this.unsentChangesOlderThanTombstones.getAsBoolean()) {
+			logger.warn("Node {}: it holds unsent changes captured longer ago than "
+					+ "harmonylite.replication.tombstone-retention: the other nodes may have removed the tombstones of "
+					+ "rows deleted since, so it restores a snapshot (keeping its own changes) rather than replay the "
+					+ "streams", this.nodeId);
+			return RestoreReason.UNSENT_CHANGES_OLDER_THAN_TOMBSTONES;
 		}
 		return null;
 	}
@@ -260,14 +260,14 @@ final class SnapshotRecovery implements Runnable {
 			install(restore.snapshot(), switch (reason) {
 				case STREAM_GAP -> "a stream gap";
 				case NO_REPLICATION_STATE -> "no replication state";
-				case AWAY_LONGER_THAN_TOMBSTONES -> "away longer than the tombstone retention";
+				case UNSENT_CHANGES_OLDER_THAN_TOMBSTONES -> "unsent changes older than the tombstone retention";
 			});
 			return true;
 		}
-		if (decision instanceof RestoreDecision.Wait wait && reason == RestoreReason.AWAY_LONGER_THAN_TOMBSTONES) {
+		if (decision instanceof RestoreDecision.Wait wait && reason == RestoreReason.UNSENT_CHANGES_OLDER_THAN_TOMBSTONES) {
 			// Waiting would stop a node that the streams can still bring up to date, only not safely: go on, said.
-			logger.warn("Node {}: no snapshot to restore ({}); replaying the streams instead: rows deleted while it was "
-					+ "away may come back on the other nodes only. Compare the nodes' tables, or restore a snapshot "
+			logger.warn("Node {}: no snapshot to restore ({}); replaying the streams instead: rows its old changes touch "
+					+ "and another node deleted since may come back on the other nodes only. Compare the nodes' tables, or restore a snapshot "
 					+ "by hand once one fits", this.nodeId, wait.reason());
 		}
 		else if (decision instanceof RestoreDecision.Wait wait) {

@@ -3,8 +3,6 @@ package io.harmonylite.snapshot;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.List;
 
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.sqlite.SqlIdentifiers;
@@ -34,27 +32,6 @@ public final class ReplicationState {
 		try (Connection connection = SqliteConnections.open(database)) {
 			return isEmpty(connection, SnapshotTables.POSITIONS, "sequence > 0")
 					&& isEmpty(connection, ChangeCapture.CHANGE_LOG_TABLE, "1");
-		}
-		catch (SQLException ex) {
-			throw new SnapshotException("Could not read the stream positions of " + database + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	/**
-	 * Whether the node last applied a change before a moment: the latest update of a stream position above 0.
-	 * @param database the database file
-	 * @param moment the moment
-	 * @return {@code true} when every stored position was last moved before it; {@code false} without positions
-	 * @throws SnapshotException if the database cannot be read
-	 */
-	public static boolean lastAppliedBefore(Path database, Instant moment) {
-		try (Connection connection = SqliteConnections.open(database)) {
-			if (!SqliteSchema.tableExists(connection, "main", SnapshotTables.POSITIONS)) {
-				return false;
-			}
-			List<String> latest = SqliteSchema.strings(connection, "SELECT max(updated_at) FROM "
-					+ SqlIdentifiers.quote(SnapshotTables.POSITIONS) + " WHERE sequence > 0");
-			return !latest.isEmpty() && latest.get(0) != null && Long.parseLong(latest.get(0)) < moment.toEpochMilli();
 		}
 		catch (SQLException ex) {
 			throw new SnapshotException("Could not read the stream positions of " + database + ": " + ex.getMessage(), ex);

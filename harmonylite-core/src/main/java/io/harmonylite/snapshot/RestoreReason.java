@@ -14,10 +14,10 @@ public enum RestoreReason {
 	STREAM_GAP,
 
 	/**
-	 * The node last applied a change longer ago than the tombstone retention and the streams hold changes it has not
-	 * applied: the other nodes may have removed the tombstones of rows deleted meanwhile, so replaying the streams
-	 * here while its own older changes reach them would leave the nodes with different rows.
+	 * The node holds changes of its own, not yet sent, captured longer ago than the tombstone retention (it was
+	 * stopped while its file was written): the other nodes may have removed the tombstones of rows deleted since, so
+	 * such a change would bring a row back there while the node itself applies the delete.
 	 */
-	AWAY_LONGER_THAN_TOMBSTONES
+	UNSENT_CHANGES_OLDER_THAN_TOMBSTONES
 
 }

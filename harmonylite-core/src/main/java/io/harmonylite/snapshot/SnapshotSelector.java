@@ -157,7 +157,8 @@ public final class SnapshotSelector {
 		return switch (reason) {
 			case NO_REPLICATION_STATE -> "for a node without replication state";
 			case STREAM_GAP -> "for a node with a stream gap";
-			case AWAY_LONGER_THAN_TOMBSTONES -> "for a node away longer than the tombstone retention";
+			case UNSENT_CHANGES_OLDER_THAN_TOMBSTONES -> "for a node with unsent changes older than the tombstone "
+					+ "retention";
 		};
 	}
 

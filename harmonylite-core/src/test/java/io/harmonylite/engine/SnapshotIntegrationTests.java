@@ -294,7 +294,7 @@ class SnapshotIntegrationTests {
 	}
 
 	@Test
-	void nodeAwayLongerThanTheTombstoneRetentionShouldRestoreRatherThanLetItsOlderWriteSplitTheNodes() throws Exception {
+	void nodeWithUnsentChangesOlderThanTheTombstoneRetentionShouldRestoreRatherThanSplitTheNodes() throws Exception {
 		List<TestDatabase> dbs = databases(3);
 		ReplicationConfig defaults = ReplicationConfig.defaults();
 		// The streams keep every change (no gap), tombstones are removed after a minute.
@@ -329,7 +329,7 @@ class SnapshotIntegrationTests {
 			assertThat(checksum(dbs.get(2))).isEqualTo(expected);
 		});
 		assertThat(third.status().snapshots().lastRestore().reason())
-			.isEqualTo("away longer than the tombstone retention");
+			.isEqualTo("unsent changes older than the tombstone retention");
 		assertThat(third.status().state()).isEqualTo(NodeState.RUNNING);
 	}
 
