@@ -137,6 +137,7 @@ public final class NodeCommands {
 		catch (RuntimeException ex) {
 			throw asHarmonyLiteException(ex);
 		}
+		HarmonyLiteConfig config;
 		try (context) {
 			HarmonyLiteEngine engine = context.getBeanProvider(HarmonyLiteEngine.class).getIfAvailable();
 			if (engine == null) {
@@ -144,8 +145,11 @@ public final class NodeCommands {
 						"is required: set it to the node's SQLite file (--db-path FILE), and check that "
 								+ "harmonylite.enabled is not false");
 			}
-			return engine.config();
+			config = engine.config();
 		}
+		// Configured by the run above; from here on the command's output is alone on standard output.
+		ConsoleLogs.toStandardError();
+		return config;
 	}
 
 	private static HarmonyLiteException asHarmonyLiteException(RuntimeException ex) {

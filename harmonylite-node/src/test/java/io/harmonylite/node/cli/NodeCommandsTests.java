@@ -18,7 +18,10 @@ import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.testsupport.FreePorts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +88,18 @@ class NodeCommandsTests {
 				"--harmonylite.nats.connect-retries=0")))
 			.hasValue(3);
 		assertThat(stdout()).startsWith("Cluster Schema Status unavailable: cannot reach NATS");
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void commandsLogLinesShouldGoToStandardErrorLeavingStandardOutputToTheResult(CapturedOutput output) {
+		int port = FreePorts.one();
+		assertThat(run(nodeArgs("--schema-status-cluster", "--harmonylite.nats.urls=nats://127.0.0.1:" + port,
+				"--harmonylite.nats.connect-retries=1", "--harmonylite.nats.reconnect-wait=100ms")))
+			.hasValue(3);
+
+		assertThat(output.getErr()).contains("WARN");
+		assertThat(output.getOut()).doesNotContain("WARN");
 	}
 
 	@Test
