@@ -1,6 +1,9 @@
 package io.harmonylite.node.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -61,6 +64,12 @@ final class SchemaStatusCommands {
 	static int printCluster(HarmonyLiteConfig config, PrintStream out) {
 		List<String> servers = config.nats().isEmbedded()
 				? List.of("nats://127.0.0.1:" + config.nats().embedded().port()) : config.nats().urls();
+		if (config.nats().isEmbedded() && !listening(config.nats().embedded().port())) {
+			out.print(SchemaStatusFormatter.natsUnreachable("node " + config.nodeId() + "'s embedded nats-server is not "
+					+ "running (nothing listens on 127.0.0.1:" + config.nats().embedded().port() + "). Run this command "
+					+ "while the node runs, or point harmonylite.nats.urls at a server of the cluster"));
+			return SchemaStatusExitCodes.NATS_UNREACHABLE;
+		}
 		try {
 			ClusterSchemaView view = new ClusterSchemaView(SchemaRegistryReader.read(config.nats(), config.nodeId(), servers));
 			out.print(SchemaStatusFormatter.cluster(view));
@@ -69,6 +78,16 @@ final class SchemaStatusCommands {
 		catch (HarmonyLiteException ex) {
 			out.print(SchemaStatusFormatter.natsUnreachable(ex.getMessage()));
 			return SchemaStatusExitCodes.NATS_UNREACHABLE;
+		}
+	}
+
+	private static boolean listening(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 

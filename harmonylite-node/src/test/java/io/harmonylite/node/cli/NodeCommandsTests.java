@@ -91,6 +91,14 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void schemaStatusClusterOfAStoppedEmbeddedNodeShouldSayItsServerIsNotRunning() {
+		int port = FreePorts.one();
+		assertThat(run(nodeArgs("--schema-status-cluster", "--harmonylite.nats.embedded.port=" + port))).hasValue(3);
+		assertThat(stdout()).startsWith("Cluster Schema Status unavailable")
+			.contains("node 3's embedded nats-server is not running (nothing listens on 127.0.0.1:" + port + ")");
+	}
+
+	@Test
 	@ExtendWith(OutputCaptureExtension.class)
 	void commandsLogLinesShouldGoToStandardErrorLeavingStandardOutputToTheResult(CapturedOutput output) {
 		int port = FreePorts.one();
