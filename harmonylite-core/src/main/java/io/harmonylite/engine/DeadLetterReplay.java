@@ -3,6 +3,7 @@ package io.harmonylite.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ApplyResult;
@@ -50,6 +51,8 @@ public final class DeadLetterReplay {
 
 	private final ChangeEventCodec codec;
 
+	private final Predicate<String> left;
+
 	/**
 	 * Creates the replay.
 	 * @param nodeId this node's id: only its own letters are listed and re-applied
@@ -58,15 +61,18 @@ public final class DeadLetterReplay {
 	 * @param writer applies one letter's changes with the applier, between two batches of the apply loop when it runs
 	 * @param gate this node's schema hashes: a letter is applied only with a hash the node accepts
 	 * @param codec decodes the letters
+	 * @param left whether the cluster left a schema hash: a letter with it is applied where it fits
 	 */
 	public DeadLetterReplay(long nodeId, DeadLetterStore store, ChangeApplier applier,
-			Function<List<PositionedChange>, ApplyResult> writer, SchemaGate gate, ChangeEventCodec codec) {
+			Function<List<PositionedChange>, ApplyResult> writer, SchemaGate gate, ChangeEventCodec codec,
+			Predicate<String> left) {
 		this.nodeId = nodeId;
 		this.store = store;
 		this.applier = applier;
 		this.writer = writer;
 		this.gate = gate;
 		this.codec = codec;
+		this.left = left;
 	}
 
 	/**
@@ -127,7 +133,7 @@ public final class DeadLetterReplay {
 
 	private @Nullable String apply(DeadLetter letter, Read read) {
 		GatedChanges gated = GatedChanges.of(read.events(), new StreamPosition(positionStream(letter), 1), this.gate,
-				this.applier);
+				this.applier, this.left);
 		if (gated.problem() != null) {
 			return gated.problem();
 		}

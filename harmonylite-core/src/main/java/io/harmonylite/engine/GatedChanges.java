@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.PositionedChange;
@@ -12,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The changes of one message as this node's apply path would write them, outside the apply loop: refused when a
- * schema hash is one the node accepts neither as current nor as previous, and a change of the previous schema
- * without the columns this node dropped since.
+ * schema hash is one the node accepts neither as current nor as previous (unless the cluster left it), and a change of
+ * the previous schema without the columns this node dropped since.
  *
  * @param changes the changes at the message's position; empty when refused
  * @param problem why the node does not accept the message's schema hash, {@code null} when it does
@@ -26,12 +27,15 @@ record GatedChanges(List<PositionedChange> changes, @Nullable String problem) {
 	 * @param position where they are written as applied
 	 * @param gate this node's schema hashes
 	 * @param applier the node's applier, for the previous schema's dropped columns
+	 * @param left whether the cluster left a hash (see {@code UnknownHashQuarantine}): its changes are written where
+	 * they fit, as the apply loop does
 	 * @return the changes to write, or the problem
 	 */
-	static GatedChanges of(List<ChangeEvent> events, StreamPosition position, SchemaGate gate, ChangeApplier applier) {
+	static GatedChanges of(List<ChangeEvent> events, StreamPosition position, SchemaGate gate, ChangeApplier applier,
+			Predicate<String> left) {
 		List<PositionedChange> changes = new ArrayList<>(events.size());
 		for (ChangeEvent event : events) {
-			if (gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH) {
+			if (gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH && !left.test(event.schemaHash())) {
 				return new GatedChanges(List.of(), "its schema hash " + event.schemaHash()
 						+ " is neither this node's current (" + gate.currentHash() + ") nor its previous one ("
 						+ ((gate.previousHash() != null) ? gate.previousHash() : "none") + "); migrate this node first");

@@ -251,7 +251,8 @@ final class NodeAssembly {
 		quarantine.refresh(registry);
 		ApplyLoop loop = (receiving != null) ? applyLoop(receiving, gate, nats, quarantine) : null;
 		DeadLetterOperations deadLetters = (receiving != null && loop != null)
-				? deadLetters(nats, receiving.applier(), gate, (changes) -> applyBetweenBatches(loop, receiving, changes))
+				? deadLetters(nats, receiving.applier(), gate, quarantine,
+						(changes) -> applyBetweenBatches(loop, receiving, changes))
 				: null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
 		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources);
@@ -397,9 +398,10 @@ final class NodeAssembly {
 	}
 
 	private DeadLetterOperations deadLetters(NatsNode nats, ChangeApplier applier, SchemaGate gate,
-			Function<List<PositionedChange>, ApplyResult> writer) {
+			UnknownHashQuarantine quarantine, Function<List<PositionedChange>, ApplyResult> writer) {
 		DeadLetterReplay replay = new DeadLetterReplay(this.config.nodeId(), nats.deadLetters(), applier, writer, gate,
-				new ChangeEventCodec(this.config.replication().compress()));
+				new ChangeEventCodec(this.config.replication().compress()),
+				(hash) -> quarantine.left(hash, gate.currentHash()));
 		return new DeadLetterOperations() {
 
 			@Override
@@ -501,7 +503,7 @@ final class NodeAssembly {
 
 		DeadLetterReplay replay() {
 			return new DeadLetterReplay(this.config.nodeId(), this.nats.deadLetters(), this.applier,
-					this.applier::apply, this.gate, this.codec);
+					this.applier::apply, this.gate, this.codec, this::leftByCluster);
 		}
 
 		ShardHeads heads() {
@@ -525,7 +527,12 @@ final class NodeAssembly {
 
 			};
 			return new ShardHeads(this.config.replication(), streams, KvSchemaRegistry.DEFAULT_TTL, this.applier,
-					this.gate, this.codec, this.nats.deadLetterSink());
+					this.gate, this.codec, this.nats.deadLetterSink(), this::leftByCluster);
+		}
+
+		/** Whether the cluster left a schema hash, from the registry as it is now. */
+		private boolean leftByCluster(String hash) {
+			return UnknownHashQuarantine.left(this.nats.schemaRegistry().nodes(), hash, this.gate.currentHash());
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import io.harmonylite.apply.ChangeApplier;
@@ -48,8 +49,11 @@ final class ShardHeads {
 
 	private final DeadLetterSink deadLetters;
 
+	// Whether the cluster left a schema hash: a message with it applies where it fits.
+	private final Predicate<String> left;
+
 	ShardHeads(ReplicationConfig replication, Streams streams, Duration registryTtl, ChangeApplier applier,
-			SchemaGate gate, ChangeEventCodec codec, DeadLetterSink deadLetters) {
+			SchemaGate gate, ChangeEventCodec codec, DeadLetterSink deadLetters, Predicate<String> left) {
 		this.replication = replication;
 		this.streams = streams;
 		this.registryTtl = registryTtl;
@@ -57,6 +61,7 @@ final class ShardHeads {
 		this.gate = gate;
 		this.codec = codec;
 		this.deadLetters = deadLetters;
+		this.left = left;
 	}
 
 	/**
@@ -147,7 +152,7 @@ final class ShardHeads {
 			return new Inspected(ShardHead.undecoded(shard, stream, position, null, false,
 					"it cannot be decoded, so it would be dead-lettered: " + ex.getMessage()), message);
 		}
-		GatedChanges gated = GatedChanges.of(events, next, this.gate, this.applier);
+		GatedChanges gated = GatedChanges.of(events, next, this.gate, this.applier, this.left);
 		String problem = (gated.problem() != null) ? "the shard waits: " + gated.problem()
 				: this.applier.dryRun(gated.changes());
 		String verdict = (problem != null) ? problem : "it would apply now";

@@ -71,11 +71,8 @@ public final class UnknownHashQuarantine {
 		Instant now = this.clock.instant();
 		try {
 			List<NodeSchemaState> nodes = registry.nodes();
-			Set<String> current = nodes.stream().map(NodeSchemaState::schemaHash).collect(Collectors.toUnmodifiableSet());
-			Set<String> previous = nodes.stream()
-				.map(NodeSchemaState::previousHash)
-				.filter(Objects::nonNull)
-				.collect(Collectors.toUnmodifiableSet());
+			Set<String> current = currentHashes(nodes);
+			Set<String> previous = previousHashes(nodes);
 			Set<String> hashes = registry.reportedHashes();
 			this.known = new Known(Set.copyOf(hashes), current, previous, now);
 			this.firstUnknown.keySet().removeIf(hashes::contains);
@@ -128,7 +125,7 @@ public final class UnknownHashQuarantine {
 				+ " (a rolling upgrade in progress); waiting for this node's schema to catch up: apply the same "
 				+ "migration here (or, when the nodes differ only in the tables they replicate, give every node the same "
 				+ "harmonylite.tables and harmonylite.ignore-tables)";
-		if (!current.currentHashes().equals(Set.of(ownHash)) || !current.previousHashes().contains(hash)) {
+		if (!left(current.currentHashes(), current.previousHashes(), hash, ownHash)) {
 			this.firstLeft.remove(hash);
 			return new Verdict(false, this.delay, upgrade);
 		}
@@ -141,6 +138,44 @@ public final class UnknownHashQuarantine {
 		return new Verdict(false, true, Duration.ZERO, "the cluster left schema hash " + SchemaHasher.shortHash(hash)
 				+ ": every node now reports " + SchemaHasher.shortHash(ownHash) + " (this node's); the changes made "
 				+ "under it are applied where they fit this node's tables, the others go to the dead letter");
+	}
+
+	/**
+	 * Whether the cluster left a hash, from the registry as last read (no delay): a node moved from it to another,
+	 * and every node reports this node's hash.
+	 * @param hash the hash a change carries
+	 * @param ownHash this node's current hash
+	 * @return {@code true} when no migration in progress brings the hash back
+	 */
+	public boolean left(String hash, String ownHash) {
+		Known current = this.known;
+		return current != null && left(current.currentHashes(), current.previousHashes(), hash, ownHash);
+	}
+
+	/**
+	 * Whether the cluster left a hash, from the nodes of the registry.
+	 * @param nodes the registry's nodes
+	 * @param hash the hash a change carries
+	 * @param ownHash this node's current hash
+	 * @return {@code true} when a node moved from the hash and every node reports this node's hash
+	 */
+	public static boolean left(List<NodeSchemaState> nodes, String hash, String ownHash) {
+		return !nodes.isEmpty() && left(currentHashes(nodes), previousHashes(nodes), hash, ownHash);
+	}
+
+	private static boolean left(Set<String> currentHashes, Set<String> previousHashes, String hash, String ownHash) {
+		return currentHashes.equals(Set.of(ownHash)) && previousHashes.contains(hash);
+	}
+
+	private static Set<String> currentHashes(List<NodeSchemaState> nodes) {
+		return nodes.stream().map(NodeSchemaState::schemaHash).collect(Collectors.toUnmodifiableSet());
+	}
+
+	private static Set<String> previousHashes(List<NodeSchemaState> nodes) {
+		return nodes.stream()
+			.map(NodeSchemaState::previousHash)
+			.filter(Objects::nonNull)
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
