@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where a message comes from, read from its message id ({@code <node>-<capture epoch>-<first change>-<last change>},
- * with a suffix on re-sent rounds): the node, the capture epoch of its change log and the range of change ids it
- * carries. It only tells a node which messages are its own changes coming back; a forged id can at most make a node
+ * then the payload's checksum in hex, and a suffix on re-sent rounds): the node, the capture epoch of its change log and
+ * the range of change ids it carries. It only tells a node which messages are its own changes coming back; a forged id can at most make a node
  * skip a message it would otherwise have applied, never execute anything.
  *
  * @param nodeId the publishing node
@@ -47,7 +47,9 @@ public record MessageOrigin(long nodeId, long captureEpoch, long firstChangeId, 
 			}
 			at = end + 1;
 		}
-		boolean complete = at >= messageId.length() || messageId.startsWith("r", at);
+		// What follows the range (a checksum in hex, a re-sent round's r<n>) does not tell the origin.
+		boolean complete = at >= messageId.length() || messageId.charAt(at) == 'r'
+				|| Character.digit(messageId.charAt(at), 16) >= 0;
 		if (!complete || fields[0] <= 0 || fields[1] == 0 || fields[2] <= 0 || fields[3] < fields[2]) {
 			return null;
 		}

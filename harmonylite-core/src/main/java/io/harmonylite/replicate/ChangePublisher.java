@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.zip.CRC32;
 
 import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeLogReader;
@@ -464,7 +465,12 @@ public final class ChangePublisher implements Runnable {
 			throws InterruptedException {
 		byte[] payload = roundCodec.encodeAll(message.bodies);
 		List<CapturedChange> changes = message.changes;
+		// The payload's checksum makes the id tell contents apart: change ids repeat after the database file was put
+		// back to an older copy, and JetStream would drop new changes under an old id as duplicates.
+		CRC32 checksum = new CRC32();
+		checksum.update(payload);
 		String messageId = this.nodeId + "-" + epoch + "-" + changes.get(0).id() + "-" + changes.get(changes.size() - 1).id()
+				+ "-" + String.format("%08x", checksum.getValue())
 				+ ((this.failedRounds > 0) ? "-r" + this.failedRounds : "");
 		this.window.acquire();
 		try {

@@ -20,6 +20,12 @@ class MessageOriginTests {
 	}
 
 	@Test
+	void payloadChecksumAfterTheRangeShouldBeRead() {
+		assertThat(MessageOrigin.parse("3--8812-17-256-0a1b2c3d")).isEqualTo(new MessageOrigin(3, -8812, 17, 256));
+		assertThat(MessageOrigin.parse("3--8812-17-256-0a1b2c3d-r2")).isEqualTo(new MessageOrigin(3, -8812, 17, 256));
+	}
+
+	@Test
 	void anythingElseShouldHaveNoOrigin() {
 		assertThat(MessageOrigin.parse(null)).isNull();
 		assertThat(MessageOrigin.parse("")).isNull();
@@ -28,7 +34,7 @@ class MessageOriginTests {
 		assertThat(MessageOrigin.parse("3-8812-256-17")).isNull();
 		assertThat(MessageOrigin.parse("0-8812-17-256")).isNull();
 		assertThat(MessageOrigin.parse("a-b-c-d")).isNull();
-		assertThat(MessageOrigin.parse("3-8812-17-256-c1")).isNull();
+		assertThat(MessageOrigin.parse("3-8812-17-256-x1")).isNull();
 	}
 
 }

@@ -1,0 +1,72 @@
+package io.harmonylite.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.harmonylite.testsupport.NatsServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A node whose database file was put back to an older copy while it was stopped (a restore from a backup): its next
+ * changes reuse change ids it had already published, and still reach the other nodes, also within JetStream's
+ * 2-minute duplicate window.
+ */
+class RestoredFileIntegrationTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	@RegisterExtension
+	static final NatsServerExtension nats = NatsServerExtension.withServer();
+
+	@RegisterExtension
+	final TestNodes nodes = new TestNodes(nats, "restored");
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void changesMadeAfterTheFileWentBackToAnOlderCopyShouldReachTheOtherNodes() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		this.nodes.start(1, dbs.get(0));
+		HarmonyLiteEngine second = this.nodes.start(2, dbs.get(1));
+		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'a')", "INSERT INTO Books VALUES (2, 'b')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 2 && second.status().pendingChanges() == 0);
+		second.close();
+		Path backup = this.dir.resolve("backup.db");
+		Process copy = new ProcessBuilder("sqlite3", dbs.get(1).path().toString(), ".backup '" + backup + "'")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(copy.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(copy.exitValue()).isZero();
+		second.start();
+		dbs.get(1).execute("INSERT INTO Books VALUES (11, 'after the backup')", "INSERT INTO Books VALUES (12, 'x')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 4 && second.status().pendingChanges() == 0);
+		second.close();
+
+		// The backup goes back in place: the change ids 3 and 4 will be used again.
+		Path file = dbs.get(1).path();
+		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
+		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
+		Files.copy(backup, file, StandardCopyOption.REPLACE_EXISTING);
+		second.start();
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 4);
+		dbs.get(1).execute("INSERT INTO Books VALUES (21, 'after the restore')", "INSERT INTO Books VALUES (22, 'y')");
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(0).rows("SELECT id FROM Books ORDER BY id")).containsExactly("1", "2", "11", "12", "21",
+					"22");
+			assertThat(dbs.get(1).rows("SELECT id FROM Books ORDER BY id")).containsExactly("1", "2", "11", "12", "21",
+					"22");
+		});
+	}
+
+}
