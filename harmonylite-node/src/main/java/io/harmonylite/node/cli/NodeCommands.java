@@ -13,6 +13,7 @@ import io.harmonylite.HarmonyLiteVersion;
 import io.harmonylite.capture.CaptureRemoval;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.engine.NodeLock;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.Banner;
@@ -171,7 +172,11 @@ public final class NodeCommands {
 
 	private static int cleanup(HarmonyLiteConfig config, PrintStream out) {
 		requireDatabase(config);
-		out.println(CaptureRemoval.uninstall(config.dbPath()).describe());
+		// A running node would keep its positions in memory and reinstall its triggers: refused while one runs.
+		try (NodeLock held = NodeLock.acquire(config.dbPath(), config.nodeId(), "stop it first, or remove capture "
+				+ "from the running node with POST /actuator/harmonylite/capture {\"action\": \"uninstall\"}")) {
+			out.println(CaptureRemoval.uninstall(config.dbPath()).describe());
+		}
 		return 0;
 	}
 

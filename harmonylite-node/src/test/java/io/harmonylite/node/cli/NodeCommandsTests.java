@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.engine.NodeLock;
 import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.testsupport.FreePorts;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +109,22 @@ class NodeCommandsTests {
 
 		assertThat(output.getErr()).contains("WARN");
 		assertThat(output.getOut()).doesNotContain("WARN");
+	}
+
+	@Test
+	void cleanupWhileTheNodeRunsShouldBeRefusedAndChangeNothing() throws SQLException {
+		try (Connection connection = SqliteConnections.open(this.database)) {
+			new ChangeCapture(connection, List.of(), List.of()).install();
+		}
+		List<String> installed = objects();
+
+		try (NodeLock running = NodeLock.acquire(this.database, 3, "a test holds it")) {
+			assertThat(run(nodeArgs("--cleanup"))).hasValue(1);
+		}
+
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("Node 3 is running on", "stop it first",
+				"POST /actuator/harmonylite/capture");
+		assertThat(objects()).isEqualTo(installed);
 	}
 
 	@Test
