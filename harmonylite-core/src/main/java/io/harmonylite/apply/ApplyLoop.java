@@ -374,6 +374,20 @@ public final class ApplyLoop implements Runnable {
 	}
 
 	/**
+	 * Lets go of what the shards waited on behind the positions a snapshot restore installed (call while the loop is
+	 * {@link #pause() paused}): the restore went past those messages, so they no longer hold their shards, and a
+	 * shard with no later message would otherwise stay paused.
+	 */
+	public void restoredPast() {
+		for (Map.Entry<Integer, Blocked> entry : Map.copyOf(this.blocked).entrySet()) {
+			StreamPosition position = entry.getValue().message().position();
+			if (this.applied.of(position.stream()) >= position.sequence()) {
+				goOnBehind(entry.getKey(), "a snapshot restore went past it");
+			}
+		}
+	}
+
+	/**
 	 * The batch being applied: a batch that takes long waits for the database (another connection holds its write
 	 * lock, or the disk is slow).
 	 * @return the batch in progress, empty between batches

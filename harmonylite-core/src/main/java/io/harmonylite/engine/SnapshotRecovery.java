@@ -328,6 +328,7 @@ final class SnapshotRecovery implements Runnable {
 			RestoreOutcome outcome = this.restorer.restore(this.store, snapshot, this.localHash.get());
 			if (outcome instanceof RestoreOutcome.Restored restored) {
 				this.positions.restored(restored.positions());
+				this.loop.restoredPast();
 				this.counters.snapshotRestored();
 				done = new EngineStatus.Restore(snapshot.id(), this.clock.instant(), restored.took(), why);
 				this.activity.waiting(null);

@@ -293,6 +293,29 @@ class ApplyLoopTests {
 	}
 
 	@Test
+	void shardPausedOnAMessageThatASnapshotRestoreWentPastShouldGoOnWithoutWaitingForAnotherMessage()
+			throws Exception {
+		InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+		registry.publish(new NodeSchemaState(2, "h2", HASH, "0.1.0", List.of("t"), Instant.now(), null, Map.of(), 2));
+		this.quarantine.refresh(registry);
+		long now = System.currentTimeMillis();
+		ChangeEvent upgraded = new ChangeEvent(2, 1, "t", Operation.INSERT, row("id", 1L), List.of("id"), now, "h2",
+				Version.hlcOf(now), null);
+		this.queue.receive(new ReceivedMessage(0, new StreamPosition(STREAM, 1), this.codec.encode(upgraded)));
+		start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.gate.pausedShards().containsKey(0));
+
+		// A restored snapshot's positions are past the message.
+		try (ApplyLoop.Pause pause = this.loop.pause()) {
+			this.positions.restored(Map.of(STREAM, 5L));
+			this.loop.restoredPast();
+		}
+
+		assertThat(this.gate.pausedShards()).isEmpty();
+		assertThat(this.loop.blocked()).isEmpty();
+	}
+
+	@Test
 	void messageBlockedByATransientFailureShouldBeSkippedToTheDeadLetterByTheOperator() throws Exception {
 		queueTwoCoversOnAFullDisk(7, 8);
 		start();
