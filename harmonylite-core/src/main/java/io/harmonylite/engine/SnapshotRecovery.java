@@ -77,11 +77,18 @@ final class SnapshotRecovery implements Runnable {
 	private @Nullable String lastWait;
 
 	/**
-	 * Set when the node started without replication state and replays the streams because the snapshots had another
-	 * schema: the streams do not hold the rows written before capture was installed, so the first snapshot that fits
-	 * once the schemas converge is restored all the same.
+	 * Set when the node started without replication state and replays the streams because no snapshot fitted: the
+	 * snapshots had another schema, or none existed yet and its tables were empty. The streams do not hold the rows
+	 * written before capture was installed (on this cluster's first nodes), so the first snapshot of another node that
+	 * fits is restored all the same.
 	 */
-	private volatile boolean restoreOnceSchemaFits;
+	private volatile boolean restoreLater;
+
+	/**
+	 * With {@link #restoreLater}, set when no snapshot existed: only a snapshot holding more rows than this node's
+	 * tables (rows the streams never carried) is worth restoring, not one of a cluster whose nodes all started empty.
+	 */
+	private volatile boolean onlyWithMoreRows;
 
 	/**
 	 * Creates the recovery of a node.
@@ -210,8 +217,8 @@ final class SnapshotRecovery implements Runnable {
 			}
 			if (this.supervisor.gaps().isEmpty()) {
 				this.activity.waiting(null);
-				if (this.restoreOnceSchemaFits) {
-					restoreIfTheSchemaFits();
+				if (this.restoreLater) {
+					restoreOnceOneFits();
 				}
 				continue;
 			}
@@ -249,9 +256,18 @@ final class SnapshotRecovery implements Runnable {
 		String hash = this.localHash.get();
 		List<StreamState> streams = this.streams.get();
 		RestoreDecision decision = new SnapshotSelector(this.mode).select(reason, snapshots, hash, streams);
-		if (reason == RestoreReason.NO_REPLICATION_STATE) {
-			this.restoreOnceSchemaFits = decision instanceof RestoreDecision.Proceed
-					&& snapshots.stream().anyMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams));
+		if (reason == RestoreReason.NO_REPLICATION_STATE && decision instanceof RestoreDecision.Proceed) {
+			boolean schemaLater = snapshots.stream()
+				.anyMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams));
+			long rows = snapshots.isEmpty() ? this.neverCaptured.count() : 0;
+			if (rows > 0) {
+				logger.warn("Node {}: its replicated tables hold {} row(s) written before HarmonyLite ran here, never "
+						+ "captured, and no snapshot exists: the other nodes receive them only from a snapshot of this "
+						+ "node. Once every node runs, take one here (POST /actuator/harmonylitesnapshots) and restore "
+						+ "it on the nodes that lack them (POST /actuator/harmonylitesnapshots/{id})", this.nodeId, rows);
+			}
+			this.restoreLater = schemaLater || (snapshots.isEmpty() && rows == 0);
+			this.onlyWithMoreRows = !schemaLater;
 		}
 		if (decision instanceof RestoreDecision.Restore restore) {
 			if (reason == RestoreReason.NO_REPLICATION_STATE) {
@@ -281,10 +297,11 @@ final class SnapshotRecovery implements Runnable {
 	}
 
 	/**
-	 * Restores the newest snapshot that fits now, for a node that started from the streams while the snapshots had
-	 * another schema; stops looking once none would fit but for its schema.
+	 * Restores the newest snapshot that fits now, for a node that started from the streams while none fitted; stops
+	 * looking once one fits (its own is not restored: it holds nothing new), or once snapshots exist and none would
+	 * fit but for its schema.
 	 */
-	private void restoreIfTheSchemaFits() {
+	private void restoreOnceOneFits() {
 		try {
 			synchronized (this.lock) {
 				List<SnapshotMetadata> snapshots = this.store.list();
@@ -293,19 +310,24 @@ final class SnapshotRecovery implements Runnable {
 				RestoreDecision decision = SnapshotSelector.choose(null, snapshots, this.store.toString(), hash,
 						streams);
 				if (decision instanceof RestoreDecision.Restore restore) {
-					this.restoreOnceSchemaFits = false;
-					// Still a node without state of its own before it ran: rows its tables held then were never captured.
-					this.neverCaptured.keepBeforeRestoring(restore.snapshot().id());
-					install(restore.snapshot(), "its schema fits now; the streams lack the rows written before capture");
+					this.restoreLater = false;
+					SnapshotMetadata snapshot = restore.snapshot();
+					long rows = snapshot.rowCounts().values().stream().mapToLong(Long::longValue).sum();
+					if (snapshot.nodeId() != this.nodeId
+							&& (!this.onlyWithMoreRows || rows > this.neverCaptured.count())) {
+						// Still a node without state of its own before it ran: rows its tables held were never captured.
+						this.neverCaptured.keepBeforeRestoring(snapshot.id());
+						install(snapshot, "a snapshot fits now; the streams lack the rows written before capture");
+					}
 				}
-				else if (snapshots.stream()
+				else if (!snapshots.isEmpty() && snapshots.stream()
 					.noneMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams))) {
-					this.restoreOnceSchemaFits = false;
+					this.restoreLater = false;
 				}
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Node {}: could not restore a snapshot that fits its schema now, trying again in {} s: {}",
+			logger.warn("Node {}: could not restore a snapshot that fits now, trying again in {} s: {}",
 					this.nodeId, this.retry.toSeconds(), ex.getMessage());
 		}
 	}

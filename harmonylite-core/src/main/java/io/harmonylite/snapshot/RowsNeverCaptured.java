@@ -76,6 +76,22 @@ public final class RowsNeverCaptured {
 		}
 	}
 
+	/**
+	 * How many rows the replicated tables hold; call only on a node without replication state, whose rows were never
+	 * captured.
+	 * @return the number of rows
+	 * @throws SnapshotException if the rows cannot be counted
+	 */
+	public long count() {
+		try (Connection connection = SqliteConnections.open(this.database)) {
+			return rows(connection, this.replicatedTables.resolve(connection));
+		}
+		catch (SQLException ex) {
+			throw new SnapshotException("Node " + this.nodeId + " could not count the rows of " + this.database + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
 	private static long rows(Connection connection, List<TableSchema> tables) throws SQLException {
 		long rows = 0;
 		for (TableSchema table : tables) {
