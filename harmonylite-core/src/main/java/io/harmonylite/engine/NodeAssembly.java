@@ -220,8 +220,9 @@ final class NodeAssembly {
 		step(5, "ensuring {} shard stream(s)", this.config.replication().shards());
 		nats.ensureStreams();
 		// After the streams: by then JetStream answers, also for an embedded server that just joined its cluster.
-		ShardCountAgreement shardCount = new ShardCountAgreement(node, this.config.replication().shards(), this.clock);
-		NodePresence presence = this.nodePresence ? claimNodeId(nats, shardCount) : null;
+		SettingsAgreement settings = new SettingsAgreement(node, new SettingsAgreement.Settings(
+				this.config.replication().shards(), this.config.replication().subjectPrefix()), this.clock);
+		NodePresence presence = this.nodePresence ? claimNodeId(nats, settings) : null;
 		ScheduledExecutorService scheduler = startScheduler("maintenance");
 		Workers workers = this.resources.add(new Workers(node, this.clock, scheduler, this.workerCallback,
 				Workers.Backoff.DEFAULT));
@@ -264,7 +265,7 @@ final class NodeAssembly {
 		if (presence != null) {
 			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
 				presence.renew().ifPresent(this::nodeIdTaken);
-				shardCount.check(shardsOfOthers(presence));
+				settings.check(settingsOfOthers(presence));
 			});
 		}
 		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
@@ -284,7 +285,7 @@ final class NodeAssembly {
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
-				new NodeIdClashProblems(this.counters.conflicts(), this.clock), shardCount,
+				new NodeIdClashProblems(this.counters.conflicts(), this.clock), settings,
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock)));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
@@ -302,30 +303,33 @@ final class NodeAssembly {
 	}
 
 	/**
-	 * Stops the start when another running node holds this node's id, or replicates another number of shards; else
-	 * takes the id.
+	 * Stops the start when another running node holds this node's id, or replicates with other settings; else takes
+	 * the id.
 	 */
-	private NodePresence claimNodeId(NatsNode nats, ShardCountAgreement shardCount) {
+	private NodePresence claimNodeId(NatsNode nats, SettingsAgreement settings) {
 		long node = this.config.nodeId();
 		NodePresence presence = this.resources.add(nats.nodePresence(NodePresence.Identity
-			.ofThisProcess(this.config.dbPath(), this.clock.instant(), this.config.replication().shards())));
+			.ofThisProcess(this.config.dbPath(), this.clock.instant(), this.config.replication().shards(),
+					this.config.replication().subjectPrefix())));
 		presence.claim().ifPresent((other) -> {
 			throw new ConfigException("harmonylite.node-id", node + " is already used by a running node (" + other
 					+ "). Give every node its own id. If that node was this one's previous run elsewhere, it stopped "
 					+ "less than " + NodePresence.TTL.toSeconds() + " s ago: start again after that. Two nodes with "
 					+ "one id tie on versions and take each other's changes for their own");
 		});
-		String disagreement = shardCount.disagreementWith(shardsOfOthers(presence));
+		SettingsAgreement.Disagreement disagreement = settings.disagreementWith(settingsOfOthers(presence));
 		if (disagreement != null) {
-			throw new ConfigException(ShardCountAgreement.PROPERTY, disagreement);
+			throw new ConfigException(disagreement.property(), disagreement.reason());
 		}
 		return presence;
 	}
 
-	private static Map<Long, Integer> shardsOfOthers(NodePresence presence) {
-		Map<Long, Integer> shards = new TreeMap<>();
-		presence.others().forEach((nodeId, other) -> shards.put(nodeId, other.shards()));
-		return shards;
+	private static Map<Long, SettingsAgreement.Settings> settingsOfOthers(NodePresence presence) {
+		Map<Long, SettingsAgreement.Settings> settings = new TreeMap<>();
+		presence.others()
+			.forEach((nodeId, other) -> settings.put(nodeId,
+					new SettingsAgreement.Settings(other.shards(), other.subjectPrefix())));
+		return settings;
 	}
 
 	private void nodeIdTaken(NodePresence.Identity other) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells whether another running node uses this node's id, and what the others run with. A running node holds the key
  * {@code <scope>.node.<id>} of the JetStream key-value bucket {@value #BUCKET} with who it is (host, process, database)
- * and the settings every node must share (the number of shards), renewed every few seconds
+ * and the settings every node must share (the number of shards, the subject prefix), renewed every few seconds
  * with a revision-checked update; the bucket's TTL removes the key of a node that stopped renewing. A starting node
  * finds the key held by another node, or a running node finds that another node wrote it. The key of this node's own
  * previous run (same host and database file: two runs cannot share a file, see the node lock) is taken over at once.
@@ -229,21 +229,24 @@ public final class NodePresence implements AutoCloseable {
 	 * @param database the node's database file
 	 * @param since when the node started
 	 * @param shards the number of shards the node replicates, 0 when unknown
+	 * @param subjectPrefix the subject prefix the node publishes with, empty when unknown
 	 */
-	public record Identity(String instance, String host, long pid, String database, Instant since, int shards) {
+	public record Identity(String instance, String host, long pid, String database, Instant since, int shards,
+			String subjectPrefix) {
 
 		/**
 		 * The identity of a node starting now in this process.
 		 * @param database the node's database file
 		 * @param now the time
 		 * @param shards the number of shards the node replicates
+		 * @param subjectPrefix the subject prefix the node publishes with
 		 * @return the identity
 		 */
-		public static Identity ofThisProcess(Path database, Instant now, int shards) {
+		public static Identity ofThisProcess(Path database, Instant now, int shards, String subjectPrefix) {
 			String name = ManagementFactory.getRuntimeMXBean().getName();
 			String host = name.substring(name.indexOf('@') + 1);
 			return new Identity(UUID.randomUUID().toString(), host, ProcessHandle.current().pid(),
-					database.toAbsolutePath().normalize().toString(), now, shards);
+					database.toAbsolutePath().normalize().toString(), now, shards, subjectPrefix);
 		}
 
 		/**
@@ -257,7 +260,8 @@ public final class NodePresence implements AutoCloseable {
 
 		byte[] encode() {
 			return ("instance=" + this.instance + "\nhost=" + this.host + "\npid=" + this.pid + "\ndatabase="
-					+ this.database + "\nsince=" + this.since + "\nshards=" + this.shards + "\n").getBytes(StandardCharsets.UTF_8);
+					+ this.database + "\nsince=" + this.since + "\nshards=" + this.shards + "\nsubjects=" + this.subjectPrefix
+					+ "\n").getBytes(StandardCharsets.UTF_8);
 		}
 
 		static @Nullable Identity decode(byte[] bytes) {
@@ -285,7 +289,7 @@ public final class NodePresence implements AutoCloseable {
 				shards = 0;
 			}
 			return new Identity(fields.get("instance"), fields.getOrDefault("host", "?"), pid,
-					fields.getOrDefault("database", "?"), since, shards);
+					fields.getOrDefault("database", "?"), since, shards, fields.getOrDefault("subjects", ""));
 		}
 
 		@Override

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.nats.NodePresence;
+import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -60,7 +61,8 @@ class NodeIdClashIntegrationTests {
 		// Another node with id 3, started where it could not read the key at its start, renews it as its own.
 		try (Connection connection = Nats.connect(nats.url());
 				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 3,
-						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 1), 1)) {
+						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 1,
+								node.config().replication().subjectPrefix()), 1)) {
 			other.renew();
 
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
@@ -81,8 +83,23 @@ class NodeIdClashIntegrationTests {
 		assertThatExceptionOfType(ConfigException.class)
 			.isThrownBy(() -> this.nodes.start(3, dbs.get(2), (b) -> b.replication(this.nodes.replication(2))))
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.replication.shards"))
-			.withMessageContaining("this node (3) replicates 2 shard(s), but node(s) [1, 2] replicate 1");
+			.withMessageContaining("this node (3) replicates 2 shard(s), but node(s) [1, 2] use 1");
 		assertThat(second.status().problems()).isEmpty();
+	}
+
+	@Test
+	void nodePublishingWithAnotherSubjectPrefixThanTheRunningNodesShouldRefuseToStartNamingTheProperty() {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		HarmonyLiteEngine first = this.nodes.start(1, dbs.get(0));
+		ReplicationConfig ours = first.config().replication();
+		ReplicationConfig otherSubjects = new ReplicationConfig(1, ours.streamPrefix(), ours.streamPrefix() + "-other",
+				1, ours.maxEntries(), false, false, ours.publishWindow(), ours.applyBatchSize());
+
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> this.nodes.start(2, dbs.get(1), (b) -> b.replication(otherSubjects)))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.replication.subject-prefix"))
+			.withMessageContaining("node(s) [1] use " + ours.subjectPrefix());
+		assertThat(first.status().problems()).isEmpty();
 	}
 
 	@Test
@@ -93,14 +110,15 @@ class NodeIdClashIntegrationTests {
 		// A node started at the same moment, with 3 shards.
 		try (Connection connection = Nats.connect(nats.url());
 				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 2,
-						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 3), 1)) {
+						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 3,
+								node.config().replication().subjectPrefix()), 1)) {
 			other.claim();
 
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
 				.satisfies((problem) -> {
 					assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLUSTER_CONFIG_MISMATCH);
 					assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DOWN);
-					assertThat(problem.reason()).contains("node(s) [2] replicate 3", "harmonylite.replication.shards");
+					assertThat(problem.reason()).contains("node(s) [2] use 3", "harmonylite.replication.shards");
 				}));
 		}
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).isEmpty());

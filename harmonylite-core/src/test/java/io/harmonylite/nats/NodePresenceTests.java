@@ -89,7 +89,8 @@ class NodePresenceTests {
 
 	@Test
 	void nodeShouldSeeTheOtherNodesOfItsClusterWithTheirSettings() {
-		NodePresence.Identity two = new NodePresence.Identity("b", "host-2", 42, "/data/two.db", SINCE, 4);
+		NodePresence.Identity two = new NodePresence.Identity("b", "host-2", 42, "/data/two.db", SINCE, 4,
+				"other-subjects");
 		NodePresence one = presence("cluster", 1, identity("a", "host-1", "/data/one.db"));
 		one.claim();
 		presence("cluster", 2, two).claim();
@@ -108,7 +109,7 @@ class NodePresenceTests {
 	}
 
 	private static NodePresence.Identity identity(String instance, String host, String database) {
-		return new NodePresence.Identity(instance, host, 42, database, SINCE, 1);
+		return new NodePresence.Identity(instance, host, 42, database, SINCE, 1, "subjects");
 	}
 
 	private NodePresence presence(String scope, long nodeId, NodePresence.Identity self) {
