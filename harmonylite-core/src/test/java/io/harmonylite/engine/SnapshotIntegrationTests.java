@@ -191,8 +191,7 @@ class SnapshotIntegrationTests {
 		// Node 1's file has rows from before HarmonyLite ever ran: no stream carries them, only a snapshot of node 1.
 		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)",
 				"INSERT INTO Books VALUES (2, 'Emma', 'Austen', 1815)");
-		UnaryOperator<HarmonyLiteConfig.Builder> onDemand = (b) -> b
-			.snapshot(snapshots().interval(Duration.ZERO).afterChanges(1_000_000).build());
+		UnaryOperator<HarmonyLiteConfig.Builder> onDemand = onDemandSnapshots();
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), onDemand);
 		HarmonyLiteEngine second = startNode(2, dbs.get(1), onDemand);
 		dbs.get(1).execute("INSERT INTO Books VALUES (3, 'Ulysses', 'Joyce', 1922)");
@@ -290,8 +289,7 @@ class SnapshotIntegrationTests {
 	@Test
 	void incrementRightAfterARestoreShouldBuildOnTheNodesOwnWriteNotYetEchoed() throws Exception {
 		List<TestDatabase> dbs = databases(2);
-		UnaryOperator<HarmonyLiteConfig.Builder> onDemand = (b) -> b
-			.snapshot(snapshots().interval(Duration.ZERO).afterChanges(1_000_000).build());
+		UnaryOperator<HarmonyLiteConfig.Builder> onDemand = onDemandSnapshots();
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), onDemand);
 		HarmonyLiteEngine second = startNode(2, dbs.get(1), onDemand);
 		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'counter', 'x', 3)");
@@ -323,9 +321,8 @@ class SnapshotIntegrationTests {
 		ReplicationConfig oneMinuteTombstones = new ReplicationConfig(1, this.prefix, this.prefix + "-subject", 1,
 				1_000_000, false, false, defaults.publishWindow(), defaults.applyBatchSize())
 			.withConflicts(defaults.maxClockSkew(), Duration.ofMinutes(1));
-		UnaryOperator<HarmonyLiteConfig.Builder> custom = (b) -> b.replication(oneMinuteTombstones)
-			.cleanupInterval(Duration.ofSeconds(1))
-			.snapshot(snapshots().interval(Duration.ZERO).afterChanges(1_000_000).build());
+		UnaryOperator<HarmonyLiteConfig.Builder> custom = (b) -> onDemandSnapshots()
+			.apply(b.replication(oneMinuteTombstones).cleanupInterval(Duration.ofSeconds(1)));
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), custom);
 		startNode(2, dbs.get(1), custom);
 		HarmonyLiteEngine third = startNode(3, dbs.get(2), custom);
@@ -363,6 +360,11 @@ class SnapshotIntegrationTests {
 			dbs.add(db);
 		}
 		return dbs;
+	}
+
+	/** Snapshots taken on demand only: none by time, none by count. */
+	private UnaryOperator<HarmonyLiteConfig.Builder> onDemandSnapshots() {
+		return (b) -> b.snapshot(snapshots().interval(Duration.ZERO).afterChanges(1_000_000).build());
 	}
 
 	private SnapshotConfig.Builder snapshots() {
