@@ -47,6 +47,9 @@ public final class NodePresence implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodePresence.class);
 
+	private static final JetStreamRetry CLAIM_RETRY = new JetStreamRetry(Duration.ofSeconds(10),
+			JetStreamRetry.CHECK_CLUSTER);
+
 	private final Connection connection;
 
 	private final String scope;
@@ -88,14 +91,20 @@ public final class NodePresence implements AutoCloseable {
 	 */
 	public synchronized Optional<Identity> claim() {
 		try {
-			KeyValue kv = keyValue();
-			try {
-				this.revision = kv.create(this.key, this.value);
-				return Optional.empty();
-			}
-			catch (JetStreamApiException held) {
-				return takeOverOrFind(kv);
-			}
+			// Right after a cluster's first start the bucket's stream may not answer yet ("no responders").
+			return CLAIM_RETRY.call("claim key " + this.key + " of bucket " + BUCKET, () -> {
+				KeyValue kv = keyValue();
+				try {
+					this.revision = kv.create(this.key, this.value);
+					return Optional.<Identity>empty();
+				}
+				catch (JetStreamApiException held) {
+					if (JetStreamRetry.isTransient(held)) {
+						throw held;
+					}
+					return takeOverOrFind(kv);
+				}
+			});
 		}
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
 			logger.warn("Could not tell whether another node runs with this id (key {} of bucket {}): {}", this.key,
