@@ -265,7 +265,8 @@ final class NodeAssembly {
 		if (presence != null) {
 			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
 				presence.renew().ifPresent(this::nodeIdTaken);
-				settings.check(settingsOfOthers(presence));
+				// Unreadable (JetStream busy or away): what was found before still holds.
+				settingsOfOthers(presence).ifPresent(settings::check);
 			});
 		}
 		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
@@ -317,19 +318,21 @@ final class NodeAssembly {
 					+ "less than " + NodePresence.TTL.toSeconds() + " s ago: start again after that. Two nodes with "
 					+ "one id tie on versions and take each other's changes for their own");
 		});
-		SettingsAgreement.Disagreement disagreement = settings.disagreementWith(settingsOfOthers(presence));
+		SettingsAgreement.Disagreement disagreement = settingsOfOthers(presence).map(settings::disagreementWith)
+			.orElse(null);
 		if (disagreement != null) {
 			throw new ConfigException(disagreement.property(), disagreement.reason());
 		}
 		return presence;
 	}
 
-	private static Map<Long, SettingsAgreement.Settings> settingsOfOthers(NodePresence presence) {
-		Map<Long, SettingsAgreement.Settings> settings = new TreeMap<>();
-		presence.others()
-			.forEach((nodeId, other) -> settings.put(nodeId,
+	private static Optional<Map<Long, SettingsAgreement.Settings>> settingsOfOthers(NodePresence presence) {
+		return presence.others().map((others) -> {
+			Map<Long, SettingsAgreement.Settings> settings = new TreeMap<>();
+			others.forEach((nodeId, other) -> settings.put(nodeId,
 					new SettingsAgreement.Settings(other.shards(), other.subjectPrefix())));
-		return settings;
+			return settings;
+		});
 	}
 
 	private void nodeIdTaken(NodePresence.Identity other) {

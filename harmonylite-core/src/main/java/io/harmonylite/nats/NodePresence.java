@@ -144,9 +144,10 @@ public final class NodePresence implements AutoCloseable {
 
 	/**
 	 * The other nodes that hold their ids now.
-	 * @return by node id, the other nodes; empty when NATS is unreachable (logged at debug)
+	 * @return by node id, the other nodes; empty when the bucket cannot be read (NATS unreachable, logged at debug),
+	 * which tells nothing about the other nodes
 	 */
-	public synchronized Map<Long, Identity> others() {
+	public synchronized Optional<Map<Long, Identity>> others() {
 		Map<Long, Identity> others = new TreeMap<>();
 		String prefix = this.scope + ".node.";
 		try {
@@ -170,8 +171,9 @@ public final class NodePresence implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 			logger.debug("Could not read the other nodes of bucket {}: {}", BUCKET, ex.getMessage());
+			return Optional.empty();
 		}
-		return others;
+		return Optional.of(others);
 	}
 
 	private Optional<Identity> takeOverOrFind(KeyValue kv) throws IOException, JetStreamApiException {

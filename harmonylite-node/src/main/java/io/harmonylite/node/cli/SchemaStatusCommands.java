@@ -66,7 +66,7 @@ final class SchemaStatusCommands {
 				? List.of("nats://127.0.0.1:" + config.nats().embedded().port()) : config.nats().urls();
 		if (config.nats().isEmbedded() && !listening(config.nats().embedded().port())) {
 			out.print(SchemaStatusFormatter.natsUnreachable("node " + config.nodeId() + "'s embedded nats-server is not "
-					+ "running (nothing listens on 127.0.0.1:" + config.nats().embedded().port() + "). Run this command "
+					+ "running (nothing listens on nats://127.0.0.1:" + config.nats().embedded().port() + "). Run this command "
 					+ "while the node runs, or point harmonylite.nats.urls at a server of the cluster"));
 			return SchemaStatusExitCodes.NATS_UNREACHABLE;
 		}

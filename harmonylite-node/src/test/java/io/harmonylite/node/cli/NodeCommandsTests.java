@@ -96,7 +96,7 @@ class NodeCommandsTests {
 		int port = FreePorts.one();
 		assertThat(run(nodeArgs("--schema-status-cluster", "--harmonylite.nats.embedded.port=" + port))).hasValue(3);
 		assertThat(stdout()).startsWith("Cluster Schema Status unavailable")
-			.contains("node 3's embedded nats-server is not running (nothing listens on 127.0.0.1:" + port + ")");
+			.contains("node 3's embedded nats-server is not running (nothing listens on nats://127.0.0.1:" + port + ")");
 	}
 
 	@Test
