@@ -77,18 +77,11 @@ final class SnapshotRecovery implements Runnable {
 	private @Nullable String lastWait;
 
 	/**
-	 * Set when the node started without replication state and replays the streams because no snapshot fitted: the
-	 * snapshots had another schema, or none existed yet and its tables were empty. The streams do not hold the rows
-	 * written before capture was installed (on this cluster's first nodes), so the first snapshot of another node that
-	 * fits is restored all the same.
+	 * Set when the node started without replication state and replays the streams because the snapshots had another
+	 * schema: the streams do not hold the rows written before capture was installed, so the first snapshot of another
+	 * node that fits once the schemas converge is restored all the same.
 	 */
 	private volatile boolean restoreLater;
-
-	/**
-	 * With {@link #restoreLater}, set when no snapshot existed: only a snapshot holding more rows than this node's
-	 * tables (rows the streams never carried) is worth restoring, not one of a cluster whose nodes all started empty.
-	 */
-	private volatile boolean onlyWithMoreRows;
 
 	/**
 	 * Creates the recovery of a node.
@@ -266,8 +259,7 @@ final class SnapshotRecovery implements Runnable {
 						+ "node. Once every node runs, take one here (POST /actuator/harmonylitesnapshots) and restore "
 						+ "it on the nodes that lack them (POST /actuator/harmonylitesnapshots/{id})", this.nodeId, rows);
 			}
-			this.restoreLater = schemaLater || (snapshots.isEmpty() && rows == 0);
-			this.onlyWithMoreRows = !schemaLater;
+			this.restoreLater = schemaLater;
 		}
 		if (decision instanceof RestoreDecision.Restore restore) {
 			if (reason == RestoreReason.NO_REPLICATION_STATE) {
@@ -297,8 +289,8 @@ final class SnapshotRecovery implements Runnable {
 	}
 
 	/**
-	 * Restores the newest snapshot that fits now, for a node that started from the streams while none fitted; stops
-	 * looking once one fits (its own is not restored: it holds nothing new), or once snapshots exist and none would
+	 * Restores the newest snapshot that fits now, for a node that started from the streams while the snapshots had
+	 * another schema; stops looking once one fits (its own is not restored: it holds nothing new), or once none would
 	 * fit but for its schema.
 	 */
 	private void restoreOnceOneFits() {
@@ -312,15 +304,13 @@ final class SnapshotRecovery implements Runnable {
 				if (decision instanceof RestoreDecision.Restore restore) {
 					this.restoreLater = false;
 					SnapshotMetadata snapshot = restore.snapshot();
-					long rows = snapshot.rowCounts().values().stream().mapToLong(Long::longValue).sum();
-					if (snapshot.nodeId() != this.nodeId
-							&& (!this.onlyWithMoreRows || rows > this.neverCaptured.count())) {
+					if (snapshot.nodeId() != this.nodeId) {
 						// Still a node without state of its own before it ran: rows its tables held were never captured.
 						this.neverCaptured.keepBeforeRestoring(snapshot.id());
 						install(snapshot, "a snapshot fits now; the streams lack the rows written before capture");
 					}
 				}
-				else if (!snapshots.isEmpty() && snapshots.stream()
+				else if (snapshots.stream()
 					.noneMatch((snapshot) -> SnapshotSelector.fitsButForSchema(snapshot, hash, streams))) {
 					this.restoreLater = false;
 				}

@@ -185,27 +185,6 @@ class SnapshotIntegrationTests {
 	}
 
 	@Test
-	void emptyNodeStartedBeforeAnySnapshotExistedShouldRestoreTheFirstSnapshotHoldingRowsTheStreamsNeverCarried()
-			throws Exception {
-		List<TestDatabase> dbs = databases(2);
-		// Node 1's file has rows from before HarmonyLite ever ran: no stream carries them, only a snapshot of node 1.
-		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'Dune', 'Herbert', 1965)",
-				"INSERT INTO Books VALUES (2, 'Emma', 'Austen', 1815)");
-		UnaryOperator<HarmonyLiteConfig.Builder> onDemand = onDemandSnapshots();
-		HarmonyLiteEngine first = startNode(1, dbs.get(0), onDemand);
-		HarmonyLiteEngine second = startNode(2, dbs.get(1), onDemand);
-		dbs.get(1).execute("INSERT INTO Books VALUES (3, 'Ulysses', 'Joyce', 1922)");
-		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 3);
-
-		first.snapshots().take();
-
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(dbs.get(1))).isEqualTo(checksum(dbs.get(0))));
-		assertThat(dbs.get(1).count("Books")).isEqualTo(3);
-		assertThat(second.status().snapshots().lastRestore().reason())
-			.isEqualTo("a snapshot fits now; the streams lack the rows written before capture");
-	}
-
-	@Test
 	void newNodeRestoringOverRowsItHeldBeforeItEverRanShouldKeepACopyOfThem() throws Exception {
 		List<TestDatabase> dbs = databases(1);
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
