@@ -60,9 +60,7 @@ class NodeIdClashIntegrationTests {
 
 		// Another node with id 3, started where it could not read the key at its start, renews it as its own.
 		try (Connection connection = Nats.connect(nats.url());
-				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 3,
-						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 1,
-								node.config().replication().subjectPrefix()), 1)) {
+				NodePresence other = otherNode(connection, node, 3, 1)) {
 			other.renew();
 
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
@@ -109,9 +107,7 @@ class NodeIdClashIntegrationTests {
 
 		// A node started at the same moment, with 3 shards.
 		try (Connection connection = Nats.connect(nats.url());
-				NodePresence other = new NodePresence(connection, node.config().replication().streamPrefix(), 2,
-						NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), 3,
-								node.config().replication().subjectPrefix()), 1)) {
+				NodePresence other = otherNode(connection, node, 2, 3)) {
 			other.claim();
 
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.status().problems()).singleElement()
@@ -148,6 +144,17 @@ class NodeIdClashIntegrationTests {
 		dbs.get(0).execute("INSERT INTO Books VALUES (3, 'Ulysses')");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(copy.status().problems())
 			.anySatisfy((problem) -> assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.DUPLICATE_NODE_ID)));
+	}
+
+	/**
+	 * The presence of another node of the same cluster, with its database elsewhere, as a node of another process
+	 * would hold it.
+	 */
+	private static NodePresence otherNode(Connection connection, HarmonyLiteEngine node, long nodeId, int shards) {
+		return new NodePresence(connection, node.config().replication().streamPrefix(), nodeId,
+				NodePresence.Identity.ofThisProcess(Path.of("/elsewhere/other.db"), Instant.now(), shards,
+						node.config().replication().subjectPrefix()),
+				1);
 	}
 
 }
