@@ -40,7 +40,7 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * rows pass the writer's server ({@link LagProbe}).
  * <p>
  * Options: {@code --rows N} (rows per throughput run, default 50000), {@code --catch-up N} (default 100000),
- * {@code --lag-seconds N} (default 10), {@code --sync always|interval} (one setting only). {@code --external-writer}
+ * {@code --lag-seconds N} (default 10), {@code --sync always|interval} (one setting only), {@code --throughput-only} (throughput beside the minimal pipeline, {@code --rounds N} times). {@code --external-writer}
  * measures instead what another process's writes cost: the lag of a {@code sqlite3} CLI writer at 100 tx/s, a
  * {@code --big-rows N} (default 200000) row transaction made by the CLI, the catch-up, with this process's memory peaks.
  * {@code --big-only} (with {@code --external-writer}) measures only the transaction. {@code --lag-only} measures only
@@ -139,6 +139,20 @@ public final class ReplicationBenchmark {
 					if (!bigOnly) {
 						bench.catchUp(catchUpRows);
 						bench.printStartTimes();
+					}
+				}
+				System.exit(0);
+			}
+			if (Arrays.asList(args).contains("--throughput-only")) {
+				try (NatsTestCluster cluster = NatsTestCluster.start(3, SyncMode.ALWAYS.jetStreamConfig)) {
+					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "throughput");
+					bench.throughput(1, 1, 5_000); // warm-up
+					bench.minimalThroughput(1, 5_000);
+					for (int round = 0; round < option(args, "--rounds", 2); round++) {
+						double minimal = bench.minimalThroughput(1, rows);
+						double rate = bench.throughput(1, 1, rows);
+						System.out.printf(Locale.ROOT, "throughput  shards=1 replicas=1: %,9.0f rows/s against the minimal pipeline's %,9.0f (%.2fx)%n",
+								rate, minimal, rate / minimal);
 					}
 				}
 				System.exit(0);
