@@ -58,7 +58,7 @@ final class FaultCluster implements AutoCloseable {
 					peers.add("nats://127.0.0.1:" + ports.get(2 * size + other - 1));
 				}
 			}
-			specs.add(new NodeProcess.Spec(node, dir.resolve("node-" + node + ".db"), ports.get(node - 1),
+			specs.add(NodeProcess.Spec.embedded(node, dir.resolve("node-" + node + ".db"), ports.get(node - 1),
 					ports.get(size + node - 1), "127.0.0.1:" + ports.get(2 * size + node - 1), peers, null,
 					List.of(extraArguments)));
 		}
@@ -83,10 +83,28 @@ final class FaultCluster implements AutoCloseable {
 				}
 			}
 			// Each namespace has its own ports: the same numbers on every node.
-			specs.add(new NodeProcess.Spec(node, dir.resolve("node-" + node + ".db"), 8080, 4222,
+			specs.add(NodeProcess.Spec.embedded(node, dir.resolve("node-" + node + ".db"), 8080, 4222,
 					network.address(node) + ":6222", peers, network.namespace(node), List.of(extraArguments)));
 		}
 		return start(specs, network);
+	}
+
+	/**
+	 * Starts a cluster whose nodes, in the root namespace, connect to external NATS servers, and waits until every
+	 * node is UP.
+	 * @param dir where the files go
+	 * @param natsUrls each node's server URLs, comma-separated, node 1's first
+	 * @param extraArguments launcher arguments for every node
+	 * @return the running cluster
+	 */
+	static FaultCluster onServers(Path dir, List<String> natsUrls, String... extraArguments) {
+		List<Integer> ports = FreePorts.many(natsUrls.size());
+		List<NodeProcess.Spec> specs = new ArrayList<>();
+		for (int node = 1; node <= natsUrls.size(); node++) {
+			specs.add(NodeProcess.Spec.external(node, dir.resolve("node-" + node + ".db"), ports.get(node - 1),
+					natsUrls.get(node - 1), List.of(extraArguments)));
+		}
+		return start(specs, null);
 	}
 
 	private static FaultCluster start(List<NodeProcess.Spec> specs, FaultNetwork network) {

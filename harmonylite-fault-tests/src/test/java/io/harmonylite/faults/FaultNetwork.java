@@ -126,6 +126,36 @@ final class FaultNetwork implements AutoCloseable {
 		logger.info("Network {}: node {} reconnected", this.prefix, node);
 	}
 
+	/**
+	 * Cuts a node off from the other nodes only: each side drops what it would send to the other (blackhole routes),
+	 * while the root namespace, where clients may run, still reaches every node. Such an asymmetric partition leaves
+	 * a client's connection to the cut-off node up.
+	 * @param node the node, from 1
+	 */
+	void isolateFromOtherNodes(int node) {
+		routesToOtherNodes(node, "add");
+		logger.info("Network {}: node {} cut off from the other nodes (still reachable from the root namespace)",
+				this.prefix, node);
+	}
+
+	/**
+	 * Ends {@link #isolateFromOtherNodes}.
+	 * @param node the node, from 1
+	 */
+	void rejoinOtherNodes(int node) {
+		routesToOtherNodes(node, "del");
+		logger.info("Network {}: node {} reaches the other nodes again", this.prefix, node);
+	}
+
+	private void routesToOtherNodes(int node, String action) {
+		for (int other = 1; other <= this.size; other++) {
+			if (other != node) {
+				Commands.require("ip", "-n", namespace(node), "route", action, "blackhole", address(other) + "/32");
+				Commands.require("ip", "-n", namespace(other), "route", action, "blackhole", address(node) + "/32");
+			}
+		}
+	}
+
 	private String bridge() {
 		return this.prefix + "br";
 	}

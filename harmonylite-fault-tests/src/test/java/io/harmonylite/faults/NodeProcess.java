@@ -88,11 +88,16 @@ final class NodeProcess implements AutoCloseable {
 
 	private List<String> arguments() {
 		List<String> arguments = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString(), "--node-id",
-				Integer.toString(id()), "--db-path", this.spec.dbPath().toString(), "--cluster-addr",
-				this.spec.clusterAddr(), "--cluster-peers", String.join(",", this.spec.peers()),
-				"--server.port=" + this.spec.httpPort(),
-				"--harmonylite.nats.embedded.port=" + this.spec.natsPort(),
-				"--harmonylite.nats.embedded.store-dir=" + this.spec.dbPath() + "-nats"));
+				Integer.toString(id()), "--db-path", this.spec.dbPath().toString(),
+				"--server.port=" + this.spec.httpPort()));
+		if (this.spec.natsUrls() != null) {
+			arguments.add("--harmonylite.nats.urls=" + this.spec.natsUrls());
+		}
+		else {
+			arguments.addAll(List.of("--cluster-addr", this.spec.clusterAddr(), "--cluster-peers",
+					String.join(",", this.spec.peers()), "--harmonylite.nats.embedded.port=" + this.spec.natsPort(),
+					"--harmonylite.nats.embedded.store-dir=" + this.spec.dbPath() + "-nats"));
+		}
 		arguments.addAll(this.spec.extraArguments());
 		return arguments;
 	}
@@ -292,14 +297,46 @@ final class NodeProcess implements AutoCloseable {
 	 * @param id the node id
 	 * @param dbPath the database file
 	 * @param httpPort the Actuator port
-	 * @param natsPort the embedded nats-server's client port
-	 * @param clusterAddr the embedded server's cluster listen address
-	 * @param peers the other servers' route URLs
+	 * @param natsPort the embedded nats-server's client port (0 with external servers)
+	 * @param clusterAddr the embedded server's cluster listen address, or {@code null}
+	 * @param peers the other servers' route URLs (empty with external servers)
 	 * @param namespace the network namespace to run in, or {@code null}
 	 * @param extraArguments more launcher arguments ({@code --name=value})
+	 * @param natsUrls the external NATS servers' URLs, comma-separated, or {@code null} for an embedded server
 	 */
 	record Spec(int id, Path dbPath, int httpPort, int natsPort, String clusterAddr, List<String> peers,
-			String namespace, List<String> extraArguments) {
+			String namespace, List<String> extraArguments, String natsUrls) {
+
+		/**
+		 * A node with an embedded nats-server.
+		 * @param id the node id
+		 * @param dbPath the database file
+		 * @param httpPort the Actuator port
+		 * @param natsPort the embedded server's client port
+		 * @param clusterAddr its cluster listen address
+		 * @param peers the other servers' route URLs
+		 * @param namespace the network namespace to run in, or {@code null}
+		 * @param extraArguments more launcher arguments
+		 * @return the spec
+		 */
+		static Spec embedded(int id, Path dbPath, int httpPort, int natsPort, String clusterAddr, List<String> peers,
+				String namespace, List<String> extraArguments) {
+			return new Spec(id, dbPath, httpPort, natsPort, clusterAddr, peers, namespace, extraArguments, null);
+		}
+
+		/**
+		 * A node connecting to external NATS servers, run in the root namespace.
+		 * @param id the node id
+		 * @param dbPath the database file
+		 * @param httpPort the Actuator port
+		 * @param natsUrls the servers' URLs, comma-separated
+		 * @param extraArguments more launcher arguments
+		 * @return the spec
+		 */
+		static Spec external(int id, Path dbPath, int httpPort, String natsUrls, List<String> extraArguments) {
+			return new Spec(id, dbPath, httpPort, 0, null, List.of(), null, extraArguments, natsUrls);
+		}
+
 	}
 
 	/**

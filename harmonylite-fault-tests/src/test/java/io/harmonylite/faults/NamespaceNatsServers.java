@@ -1,0 +1,130 @@
+package io.harmonylite.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.harmonylite.testsupport.NatsTestServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A JetStream cluster of external nats-server processes, one in each namespace of a {@link FaultNetwork}, routed to
+ * one another on the private network; clients in the root namespace reach each at {@link #url(int)}.
+ */
+final class NamespaceNatsServers implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(NamespaceNatsServers.class);
+
+	private static final int CLIENT_PORT = 4222;
+
+	private static final int ROUTE_PORT = 6222;
+
+	private final FaultNetwork network;
+
+	private final List<Process> processes = new ArrayList<>();
+
+	private NamespaceNatsServers(FaultNetwork network) {
+		this.network = network;
+	}
+
+	/**
+	 * Starts one server in each of the network's namespaces and waits until each accepts clients.
+	 * @param network the network
+	 * @param size the number of servers (and namespaces)
+	 * @param dir where their configuration, stores and logs go
+	 * @return the running servers
+	 */
+	static NamespaceNatsServers start(FaultNetwork network, int size, Path dir) {
+		NamespaceNatsServers servers = new NamespaceNatsServers(network);
+		try {
+			for (int server = 1; server <= size; server++) {
+				servers.startOne(server, size, dir);
+			}
+			for (int server = 1; server <= size; server++) {
+				servers.awaitListening(server);
+			}
+		}
+		catch (RuntimeException ex) {
+			servers.close();
+			throw ex;
+		}
+		return servers;
+	}
+
+	/**
+	 * A server's client URL.
+	 * @param server the server, from 1
+	 * @return its URL, reachable from the root namespace
+	 */
+	String url(int server) {
+		return "nats://" + this.network.address(server) + ":" + CLIENT_PORT;
+	}
+
+	private void startOne(int server, int size, Path dir) {
+		List<String> routes = new ArrayList<>();
+		for (int other = 1; other <= size; other++) {
+			if (other != server) {
+				routes.add("\"nats://" + this.network.address(other) + ":" + ROUTE_PORT + "\"");
+			}
+		}
+		String address = this.network.address(server);
+		String config = """
+				server_name: s%d
+				listen: "%s:%d"
+				jetstream { store_dir: "%s" }
+				cluster { name: "fault", listen: "%s:%d", routes: [%s] }
+				""".formatted(server, address, CLIENT_PORT, dir.resolve("store-" + server), address, ROUTE_PORT,
+				String.join(", ", routes));
+		try {
+			Path file = Files.writeString(dir.resolve("nats-" + server + ".conf"), config);
+			List<String> command = new ArrayList<>(List.of("setsid"));
+			command.addAll(Commands.inNamespace(this.network.namespace(server),
+					List.of(NatsTestServer.BINARY.toString(), "-c", file.toString())));
+			this.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(dir.resolve("nats-" + server + ".log").toFile())
+				.start());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start nats-server " + server, ex);
+		}
+	}
+
+	private void awaitListening(int server) {
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress(this.network.address(server), CLIENT_PORT), 500);
+				return true;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		});
+		logger.info("nats-server {} listens at {}", server, url(server));
+	}
+
+	@Override
+	public void close() {
+		for (Process process : this.processes) {
+			// setsid made each the leader of its own group: the group holds ip netns exec's nats-server.
+			Commands.run(List.of("kill", "-KILL", "--", "-" + process.pid()));
+			try {
+				process.waitFor(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.processes.clear();
+	}
+
+}
