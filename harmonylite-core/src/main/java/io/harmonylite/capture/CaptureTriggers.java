@@ -108,6 +108,30 @@ final class CaptureTriggers {
 		return masks.toString();
 	}
 
+	/**
+	 * A statement that captures one existing row as the triggers would have: {@code INSERT INTO} the change log
+	 * {@code SELECT} from the table, with the key columns' values bound in key order, preceded by one bound mask word
+	 * per {@link ChangeCapture#maskWords} for an update.
+	 * @param layout the table's layout
+	 * @param operation {@link Operation#INSERT} (the whole row) or {@link Operation#UPDATE} (the masked columns)
+	 * @return the statement
+	 */
+	static String captureExistingRow(CaptureLayout layout, Operation operation) {
+		boolean update = operation == Operation.UPDATE;
+		StringBuilder masks = new StringBuilder();
+		for (int word = 0; update && word < ChangeCapture.maskWords(layout.columns().size()); word++) {
+			masks.append(", ?");
+		}
+		String table = SqlIdentifiers.quote(layout.table());
+		StringBuilder key = new StringBuilder();
+		for (String column : layout.primaryKey()) {
+			key.append(key.isEmpty() ? "" : " AND ").append(table).append('.').append(SqlIdentifiers.quote(column))
+				.append(" IS ?");
+		}
+		return "INSERT INTO " + CHANGE_LOG + targetColumns(layout, update) + " SELECT " + fixedValues(layout, operation)
+				+ masks + rowValues(layout, table) + " FROM " + table + " WHERE " + key;
+	}
+
 	private static String header(CaptureLayout layout, Operation operation) {
 		return "CREATE TRIGGER " + SqlIdentifiers.quote(name(layout.table(), operation)) + " AFTER " + operation.name()
 				+ " ON " + SqlIdentifiers.quote(layout.table()) + " FOR EACH ROW WHEN " + ApplyMarker.TRIGGER_CONDITION

@@ -11,11 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.harmonylite.ConfigException;
@@ -126,12 +128,17 @@ public final class ChangeCapture {
 		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
 		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
+		Map<String, String> existing = new HashMap<>();
+		Set<String> capturedTables = new HashSet<>();
+		existingCaptureTriggers(existing, capturedTables);
 		Map<String, String> desired = new LinkedHashMap<>();
+		List<LayoutChange> changes = new ArrayList<>();
 		for (TableSchema table : watched) {
-			CaptureLayout layout = layoutFor(table, now);
+			Optional<CaptureLayout> previous = CaptureLayouts.latest(this.connection, table.name());
+			CaptureLayout layout = layoutFor(table, previous, now);
 			desired.putAll(CaptureTriggers.create(layout));
+			changes.add(new LayoutChange(previous.orElse(null), layout, capturedTables.contains(table.name())));
 		}
-		Map<String, String> existing = existingCaptureTriggers();
 		int dropped = 0;
 		for (Map.Entry<String, String> trigger : existing.entrySet()) {
 			if (!trigger.getValue().equals(desired.get(trigger.getKey()))) {
@@ -153,7 +160,38 @@ public final class ChangeCapture {
 		else {
 			logger.debug("Change capture verified on {} table(s)", watched.size());
 		}
+		if (leftOut != null && !capturedTables.isEmpty()) {
+			catchUp(changes);
+		}
 		return watched;
+	}
+
+	/**
+	 * While the node runs with capture on, captures what was written between a schema change and this regeneration:
+	 * the rows of a table without capture triggers until now, and the values of columns added to a captured table.
+	 * Nothing is caught up at startup (a table's rows from before its capture may be a stale copy) nor after a
+	 * migration that removed every trigger (its writes are made on every node, see {@code MigrationProtocol}).
+	 */
+	private void catchUp(List<LayoutChange> changes) throws SQLException {
+		CaptureCatchUp catchUp = new CaptureCatchUp(this.connection);
+		for (LayoutChange change : changes) {
+			CaptureLayout previous = change.previous();
+			CaptureLayout current = change.current();
+			int rows = 0;
+			if (!change.capturedBefore()) {
+				rows = catchUp.rowsOfNewTable(current);
+			}
+			else if (previous != null && previous.id() != current.id()
+					&& previous.primaryKey().equals(current.primaryKey())
+					&& current.columns().containsAll(previous.columns())) {
+				rows = catchUp.addedColumns(previous, current);
+			}
+			if (rows > 0) {
+				logger.info("Table '{}': captured {} row(s) written after its schema change and before its capture "
+						+ "was regenerated ({})", current.table(), rows, change.capturedBefore()
+								? "the values of its added columns" : "the table had no capture until now");
+			}
+		}
 	}
 
 	/**
@@ -433,10 +471,9 @@ public final class ChangeCapture {
 		return (columns + MASK_BITS - 1) / MASK_BITS;
 	}
 
-	private CaptureLayout layoutFor(TableSchema table, long now) throws SQLException {
+	private CaptureLayout layoutFor(TableSchema table, Optional<CaptureLayout> latest, long now) throws SQLException {
 		List<String> columns = table.columnNames();
 		List<String> primaryKey = table.primaryKey();
-		Optional<CaptureLayout> latest = CaptureLayouts.latest(this.connection, table.name());
 		if (latest.isPresent() && latest.get().sameShape(columns, primaryKey)) {
 			return latest.get();
 		}
@@ -450,6 +487,12 @@ public final class ChangeCapture {
 
 	private Map<String, String> existingCaptureTriggers() throws SQLException {
 		Map<String, String> triggers = new HashMap<>();
+		existingCaptureTriggers(triggers, new HashSet<>());
+		return triggers;
+	}
+
+	/** Fills the capture triggers in the file, name to SQL, and the tables they are on. */
+	private void existingCaptureTriggers(Map<String, String> triggers, Set<String> tables) throws SQLException {
 		try (PreparedStatement statement = this.connection
 			.prepareStatement("SELECT name, sql, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ?) = ?")) {
 			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
@@ -460,11 +503,11 @@ public final class ChangeCapture {
 					String table = rows.getString(3);
 					if (CaptureTriggers.isCaptureTrigger(name) && !table.startsWith(SchemaReader.INTERNAL_PREFIX)) {
 						triggers.put(name, rows.getString(2));
+						tables.add(table);
 					}
 				}
 			}
 		}
-		return triggers;
 	}
 
 	private boolean tableExists(String table) throws SQLException {
@@ -504,6 +547,15 @@ public final class ChangeCapture {
 			}
 		}
 		return statements;
+	}
+
+	/**
+	 * A table's layout before and after an install.
+	 * @param previous its latest layout before, {@code null} when it never had one
+	 * @param current its layout now
+	 * @param capturedBefore whether the table had capture triggers before the install
+	 */
+	private record LayoutChange(@Nullable CaptureLayout previous, CaptureLayout current, boolean capturedBefore) {
 	}
 
 	/**

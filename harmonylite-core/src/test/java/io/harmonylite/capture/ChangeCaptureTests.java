@@ -246,6 +246,70 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void reinstallWhileRunningShouldCaptureTheAddedColumnsWrittenBetweenTheDdlAndIt() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'one')", "INSERT INTO t VALUES (2, 'two')",
+				"ALTER TABLE t ADD COLUMN email TEXT", "ALTER TABLE t ADD COLUMN n INTEGER DEFAULT 7",
+				// Captured by the old triggers, without the new columns.
+				"UPDATE t SET email = 'one@x' WHERE id = 1", "INSERT INTO t VALUES (3, 'three', NULL, 9)");
+		assertThat(capture.reinstall().tables()).hasSize(1);
+		List<ChangeEvent> events = events();
+		assertThat(events).hasSize(6);
+		assertThat(events.get(2).row()).containsExactly(entry("id", 1L), entry("a", "one"));
+		// Rows 1 and 3 hold something else than the added columns' defaults; row 2 holds the defaults.
+		assertThat(events.subList(4, 6)).extracting(ChangeEvent::operation).containsOnly(Operation.UPDATE);
+		assertThat(events.get(4).row()).containsExactly(entry("id", 1L), entry("a", "one"), entry("email", "one@x"),
+				entry("n", 7L));
+		assertThat(events.get(5).row()).containsExactly(entry("id", 3L), entry("a", "three"), entry("email", null),
+				entry("n", 9L));
+		assertThat(events.get(4).changed("email")).isTrue();
+		assertThat(events.get(4).changed("a")).isFalse();
+		assertThat(events.get(5).version().compareTo(events.get(3).version())).isPositive();
+		capture.reinstall();
+		assertThat(events()).hasSize(6);
+	}
+
+	@Test
+	void reinstallWhileRunningShouldCaptureTheRowsOfATableCreatedSinceTheLastInstall() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "CREATE TABLE \"au dit\" (k TEXT, n INTEGER, what TEXT, PRIMARY KEY (k, n))",
+				"INSERT INTO \"au dit\" VALUES ('a', 1, 'created'), ('a', 2, NULL)");
+		capture.reinstall();
+		execute(this.connection, "INSERT INTO \"au dit\" VALUES ('b', 1, 'captured by its trigger')");
+		List<ChangeEvent> events = events();
+		assertThat(events).extracting(ChangeEvent::operation).containsOnly(Operation.INSERT);
+		assertThat(events).extracting(ChangeEvent::row)
+			.containsExactly(Map.of("k", "a", "n", 1L, "what", "created"), rowWithNull("a", 2L),
+					Map.of("k", "b", "n", 1L, "what", "captured by its trigger"));
+	}
+
+	private static Map<String, Object> rowWithNull(String k, long n) {
+		Map<String, Object> row = new java.util.HashMap<>();
+		row.put("k", k);
+		row.put("n", n);
+		row.put("what", null);
+		return row;
+	}
+
+	@Test
+	void installAtStartupAndReinstallAfterTheTriggersWereRemovedShouldCatchNothingUp() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)", "INSERT INTO t VALUES (1, 'old')");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		assertThat(events()).isEmpty();
+		// A migration on a running node: triggers removed, DDL and data changes made on every node, capture back.
+		capture.removeTriggers();
+		execute(this.connection, "ALTER TABLE t ADD COLUMN b TEXT", "UPDATE t SET b = 'computed'",
+				"CREATE TABLE u (id INTEGER PRIMARY KEY)", "INSERT INTO u VALUES (1)");
+		capture.reinstall();
+		assertThat(events()).isEmpty();
+	}
+
+	@Test
 	void removeTriggersShouldAllowDroppingAColumnAndKeepPendingChanges() throws Exception {
 		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT)");
 		ChangeCapture capture = capture(List.of(), List.of());

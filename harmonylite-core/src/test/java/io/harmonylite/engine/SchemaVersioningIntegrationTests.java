@@ -85,6 +85,28 @@ class SchemaVersioningIntegrationTests {
 	}
 
 	@Test
+	void writesMadeRightAfterALiveDdlShouldReplicateTheNewColumnsAndTheNewTablesRows() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2,
+				"CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT)");
+		HarmonyLiteEngine one = start(1, dbs.get(0));
+		start(2, dbs.get(1));
+		dbs.get(0).execute("INSERT INTO kv VALUES (1, 'one'), (2, 'two')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("kv") == 2);
+		String original = one.status().schema().hash();
+		sqlite3(dbs.get(1), "ALTER TABLE kv ADD COLUMN email TEXT; CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT)");
+		// One script on node 1: the DDL, then writes before the node has noticed it (the old triggers still run).
+		sqlite3(dbs.get(0), "ALTER TABLE kv ADD COLUMN email TEXT; CREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT); "
+				+ "UPDATE kv SET email = 'one@x' WHERE id = 1; INSERT INTO kv VALUES (3, 'three', 'three@x'); "
+				+ "INSERT INTO audit VALUES (1, 'created')");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !one.status().schema().hash().equals(original));
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(dbs.get(1).rows("SELECT id, v, email FROM kv ORDER BY id")).containsExactly("1|one|one@x",
+					"2|two|null", "3|three|three@x");
+			assertThat(dbs.get(1).rows("SELECT id, what FROM audit")).containsExactly("1|created");
+		});
+	}
+
+	@Test
 	void changesFromNodesOnThePreviousSchemaShouldApplyWithoutAColumnDroppedHere() {
 		List<TestDatabase> dbs = this.nodes.databases(2,
 				"CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT)");
