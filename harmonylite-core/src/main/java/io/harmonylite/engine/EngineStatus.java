@@ -433,7 +433,13 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		DATABASE_REPLACED,
 
 		/** Running nodes of the cluster replicate another number of shards than this one. */
-		CLUSTER_CONFIG_MISMATCH
+		CLUSTER_CONFIG_MISMATCH,
+
+		/**
+		 * A stream replica on this node's embedded nats-server does not catch up (its server disabled JetStream on a
+		 * full store, or was left behind after a freeze): the cluster keeps one copy fewer; the server is restarted.
+		 */
+		REPLICA_STUCK
 
 	}
 

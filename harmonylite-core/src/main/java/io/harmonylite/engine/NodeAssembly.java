@@ -269,8 +269,10 @@ final class NodeAssembly {
 				settingsOfOthers(presence).ifPresent(settings::check);
 			});
 		}
-		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, new StuckReplicaHealer(this.config.nodeId(),
-				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::restartEmbeddedServer, this.clock));
+		StuckReplicaHealer stuckReplicas = new StuckReplicaHealer(this.config.nodeId(),
+				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::embeddedStoreSpace,
+				nats::restartEmbeddedServer, this.clock);
+		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, stuckReplicas);
 		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.
 		every(scheduler, workers, "schema quarantine", QUARANTINE_CHECK, () -> {
 			if (gate.isPaused()) {
@@ -287,7 +289,7 @@ final class NodeAssembly {
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
 				new NodeIdClashProblems(this.counters.conflicts(), this.clock), settings,
-				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock)));
+				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock), stuckReplicas));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}

@@ -13,19 +13,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restarts this node's embedded nats-server when one of its stream replicas is stuck (its leader has not heard from
- * it for a minute although the leader answers): nats-server 2.10 can leave a replica so after its server was frozen,
- * and it catches up once the server restarts. At most one restart per {@link #PAUSE}, so that a replica that stays
- * stuck for another reason does not make the node restart its server over and over.
+ * it for a minute although the leader answers), and reports it meanwhile: the cluster then keeps one copy fewer, and
+ * one more server lost stops it. nats-server 2.10 can leave a replica so after its server was frozen, and a server
+ * whose store filled up disables JetStream until it restarts; both catch up once the server restarts (with room on
+ * its disk). Restarts are spaced out, {@link #FIRST_PAUSE} and then twice as far apart up to {@link #MAX_PAUSE}, so
+ * that a replica that stays stuck for another reason does not make the node restart its server over and over.
  */
-final class StuckReplicaHealer implements Runnable {
+final class StuckReplicaHealer implements Runnable, ProblemSource {
 
 	private static final Logger logger = LoggerFactory.getLogger(StuckReplicaHealer.class);
 
 	/** How long a replica's leader may go without hearing from it. */
 	static final Duration SILENCE = Duration.ofSeconds(60);
 
-	/** The least time between two restarts. */
-	static final Duration PAUSE = Duration.ofMinutes(10);
+	/** The least time between the first two restarts. */
+	static final Duration FIRST_PAUSE = Duration.ofMinutes(2);
+
+	/** The longest time between two restarts. */
+	static final Duration MAX_PAUSE = Duration.ofMinutes(10);
 
 	/** How often the replicas are looked at. */
 	static final Duration INTERVAL = Duration.ofSeconds(30);
@@ -34,42 +39,76 @@ final class StuckReplicaHealer implements Runnable {
 
 	private final Supplier<List<String>> stuckReplicas;
 
+	private final Supplier<String> storeSpace;
+
 	private final Consumer<String> restartServer;
 
 	private final Clock clock;
 
 	private @Nullable Instant lastRestart;
 
+	private Duration pause = FIRST_PAUSE;
+
+	private volatile List<String> stuck = List.of();
+
+	private volatile @Nullable Instant stuckSince;
+
 	/**
 	 * Creates the healer.
 	 * @param nodeId this node's id, for the log
 	 * @param stuckReplicas the streams whose replica on this node's server is stuck, each described
+	 * @param storeSpace the free space of the server's store, described (e.g. {@code 12 MB free in /data/db-nats})
 	 * @param restartServer restarts the embedded server, given the reason
 	 * @param clock the clock
 	 */
-	StuckReplicaHealer(long nodeId, Supplier<List<String>> stuckReplicas, Consumer<String> restartServer,
-			Clock clock) {
+	StuckReplicaHealer(long nodeId, Supplier<List<String>> stuckReplicas, Supplier<String> storeSpace,
+			Consumer<String> restartServer, Clock clock) {
 		this.nodeId = nodeId;
 		this.stuckReplicas = stuckReplicas;
+		this.storeSpace = storeSpace;
 		this.restartServer = restartServer;
 		this.clock = clock;
 	}
 
 	@Override
 	public void run() {
-		List<String> stuck = this.stuckReplicas.get();
-		if (stuck.isEmpty()) {
+		List<String> found = this.stuckReplicas.get();
+		Instant now = this.clock.instant();
+		this.stuck = found;
+		if (found.isEmpty()) {
+			this.stuckSince = null;
+			this.pause = FIRST_PAUSE;
 			return;
 		}
-		Instant now = this.clock.instant();
-		if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(PAUSE) < 0) {
-			logger.warn("Node {}: replicas on this node's nats-server are stuck: {}; its server was restarted at {} "
-					+ "already, so it is left alone until {}: check its log", this.nodeId, stuck, this.lastRestart,
-					this.lastRestart.plus(PAUSE));
+		if (this.stuckSince == null) {
+			this.stuckSince = now;
+		}
+		if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(this.pause) < 0) {
+			logger.warn("Node {}: replicas on this node's nats-server are stuck: {} ({}); its server was restarted at "
+					+ "{}, the next restart is due at {}: check its log", this.nodeId, found, this.storeSpace.get(),
+					this.lastRestart, this.lastRestart.plus(this.pause));
 			return;
+		}
+		if (this.lastRestart != null) {
+			this.pause = this.pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : this.pause.multipliedBy(2);
 		}
 		this.lastRestart = now;
-		this.restartServer.accept("its replica of " + String.join(", ", stuck) + " does not catch up");
+		this.restartServer.accept("its replica of " + String.join(", ", found) + " does not catch up ("
+				+ this.storeSpace.get() + ")");
+	}
+
+	@Override
+	public List<EngineStatus.Problem> problems() {
+		List<String> current = this.stuck;
+		if (current.isEmpty()) {
+			return List.of();
+		}
+		return List.of(new EngineStatus.Problem(EngineStatus.ProblemKind.REPLICA_STUCK, EngineStatus.Severity.DEGRADED,
+				"embedded nats-server", "its replica of " + String.join(", ", current) + " does not catch up, so the "
+						+ "cluster keeps one copy fewer (" + this.storeSpace.get() + "; a server whose store is full "
+						+ "disables JetStream until it restarts); the server is restarted, spaced out up to every "
+						+ MAX_PAUSE.toMinutes() + " min",
+				this.stuckSince));
 	}
 
 }

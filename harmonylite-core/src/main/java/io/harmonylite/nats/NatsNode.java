@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -270,6 +271,23 @@ public final class NatsNode implements AutoCloseable {
 			return List.of();
 		}
 		return stuck;
+	}
+
+	/**
+	 * The free space of the embedded server's store, for messages about its JetStream.
+	 * @return e.g. {@code 12 MB free in /data/app.db-nats}; empty with an external server
+	 */
+	public String embeddedStoreSpace() {
+		if (this.embeddedServer == null) {
+			return "";
+		}
+		Path store = this.embeddedServer.server().storeDir();
+		try {
+			return (Files.getFileStore(store).getUsableSpace() >> 20) + " MB free in " + store;
+		}
+		catch (IOException ex) {
+			return "free space of " + store + " unknown: " + ex.getMessage();
+		}
 	}
 
 	/**

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the node restarts its embedded server for a stuck replica: at once, then not again for ten minutes.
+ * When the node restarts its embedded server for a stuck replica (at once, then spaced out: 2, 4, 8, 10, 10 min) and
+ * what it reports meanwhile.
  */
 class StuckReplicaHealerTests {
 
@@ -21,27 +22,59 @@ class StuckReplicaHealerTests {
 
 	private List<String> stuck = List.of();
 
-	private final StuckReplicaHealer healer = new StuckReplicaHealer(3, () -> this.stuck, this.restarts::add,
-			this.clock);
+	private final StuckReplicaHealer healer = new StuckReplicaHealer(3, () -> this.stuck, () -> "0 MB free in /data",
+			this.restarts::add, this.clock);
 
 	@Test
-	void nothingStuckShouldRestartNothing() {
+	void nothingStuckShouldRestartNothingAndReportNothing() {
 		this.healer.run();
 		assertThat(this.restarts).isEmpty();
+		assertThat(this.healer.problems()).isEmpty();
 	}
 
 	@Test
-	void stuckReplicaShouldRestartTheServerOnceAndAgainOnlyAfterThePause() {
+	void stuckReplicaShouldRestartTheServerAtOnceThenSpacedOutUpToTenMinutes() {
 		this.stuck = List.of("KV_harmonylite-schema-registry (not current)");
 		this.healer.run();
 		assertThat(this.restarts).containsExactly("its replica of KV_harmonylite-schema-registry (not current) does "
-				+ "not catch up");
-		this.clock.move(Duration.ofMinutes(9));
+				+ "not catch up (0 MB free in /data)");
+		for (int minutes : new int[] { 2, 4, 8, 10, 10 }) {
+			int before = this.restarts.size();
+			this.clock.move(Duration.ofMinutes(minutes).minusSeconds(30));
+			this.healer.run();
+			assertThat(this.restarts).as("restarts %d min after the last", minutes).hasSize(before);
+			this.clock.move(Duration.ofSeconds(30));
+			this.healer.run();
+			assertThat(this.restarts).hasSize(before + 1);
+		}
+	}
+
+	@Test
+	void stuckReplicaShouldBeReportedUntilItCatchesUpAndItsSpacingStartOverWhenStuckAgain() {
+		this.stuck = List.of("harmonylite-changes-0 (harmonylite-node-2 seen 75 s ago)");
 		this.healer.run();
-		assertThat(this.restarts).hasSize(1);
-		this.clock.move(Duration.ofMinutes(1));
+		assertThat(this.healer.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.REPLICA_STUCK);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
+			assertThat(problem.reason()).contains("harmonylite-changes-0", "one copy fewer", "0 MB free in /data",
+					"disables JetStream");
+			assertThat(problem.since()).isEqualTo(this.clock.instant());
+		});
+		this.stuck = List.of();
+		this.clock.move(Duration.ofSeconds(30));
+		this.healer.run();
+		assertThat(this.healer.problems()).isEmpty();
+		// Stuck again later: the spacing starts over from the first pause.
+		this.stuck = List.of("harmonylite-changes-0 (not current)");
+		this.clock.move(Duration.ofMinutes(2));
 		this.healer.run();
 		assertThat(this.restarts).hasSize(2);
+		this.clock.move(Duration.ofMinutes(2));
+		this.healer.run();
+		assertThat(this.restarts).hasSize(2);
+		this.clock.move(Duration.ofMinutes(2));
+		this.healer.run();
+		assertThat(this.restarts).hasSize(3);
 	}
 
 }
