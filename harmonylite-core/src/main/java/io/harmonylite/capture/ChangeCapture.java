@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.schema.ColumnSchema;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqlIdentifiers;
@@ -138,6 +139,10 @@ public final class ChangeCapture {
 			CaptureLayout layout = layoutFor(table, previous, now);
 			desired.putAll(CaptureTriggers.create(layout));
 			changes.add(new LayoutChange(previous.orElse(null), layout, capturedTables.contains(table.name())));
+			if (leftOut == null || !capturedTables.contains(table.name())
+					|| previous.map((before) -> before.id() != layout.id()).orElse(true)) {
+				warnIfKeyAcceptsNull(table);
+			}
 		}
 		int dropped = 0;
 		for (Map.Entry<String, String> trigger : existing.entrySet()) {
@@ -164,6 +169,20 @@ public final class ChangeCapture {
 			catchUp(changes);
 		}
 		return watched;
+	}
+
+	/** SQLite accepts NULL in the key of a rowid table (but for an INTEGER PRIMARY KEY): such rows cannot replicate. */
+	private static void warnIfKeyAcceptsNull(TableSchema table) {
+		List<ColumnSchema> key = table.columns().stream().filter(ColumnSchema::isPrimaryKey).toList();
+		if (table.withoutRowid() || (key.size() == 1 && "INTEGER".equalsIgnoreCase(key.get(0).declaredType()))) {
+			return;
+		}
+		List<String> nullable = key.stream().filter((column) -> !column.notNull()).map(ColumnSchema::name).toList();
+		if (!nullable.isEmpty()) {
+			logger.warn("Table '{}': primary-key column(s) {} accept NULL (SQLite allows it in a table with rowid); a "
+					+ "row whose key holds NULL cannot be told apart on other nodes, so its changes are not replicated "
+					+ "but marked failed: declare these columns NOT NULL", table.name(), nullable);
+		}
 	}
 
 	/**

@@ -432,16 +432,22 @@ public final class ChangePublisher implements Runnable {
 		int maxBody = chunked ? MAX_CHUNKED_BODY_BYTES : MAX_DECODABLE_BODY_BYTES;
 		for (CapturedChange change : batch) {
 			ChangeEvent event = change.event();
+			String nullKey = nullKeyColumn(event);
+			if (nullKey != null) {
+				// SQLite accepts NULL in the key of a rowid table; no other node could tell which row it is.
+				reject(change, "its primary-key column '" + nullKey + "' is NULL, which identifies no row on other "
+						+ "nodes; declare the key's columns NOT NULL (and give such rows a key)");
+				continue;
+			}
 			int shard = this.router.shardOf(event);
 			byte[] body = roundCodec.encodeBody(event, hash);
 			if (body.length > maxBody) {
 				// Compression could squeeze it under the server's limit, but no node would decode it.
-				reject(change, new MessageTooLargeException("Encoded change is " + body.length
-						+ " bytes but a change may have at most " + maxBody + " bytes"
-						+ (chunked ? "; store values this large outside the database"
+				reject(change, "Encoded change is " + body.length + " bytes but a change may have at most " + maxBody
+						+ " bytes" + (chunked ? "; store values this large outside the database"
 								: "; nodes split larger changes into chunks once every node runs a release that "
 										+ "reassembles them (wire format " + ChangeEventCodec.FORMAT_CHUNKED
-										+ "): upgrade the older nodes")));
+										+ "): upgrade the older nodes"));
 				continue;
 			}
 			Message message = open.get(shard);
@@ -485,9 +491,9 @@ public final class ChangePublisher implements Runnable {
 					sendChunks(message.shard, changes.get(0), messageId, payload, sent);
 				}
 				else {
-					reject(changes.get(0), new MessageTooLargeException(ex.getMessage() + ". Nodes split larger "
-							+ "changes into chunks once every node runs a release that reassembles them (wire format "
-							+ ChangeEventCodec.FORMAT_CHUNKED + "): upgrade the older nodes"));
+					reject(changes.get(0), ex.getMessage() + ". Nodes split larger changes into chunks once every "
+							+ "node runs a release that reassembles them (wire format " + ChangeEventCodec.FORMAT_CHUNKED
+							+ "): upgrade the older nodes");
 				}
 				return;
 			}
@@ -633,13 +639,23 @@ public final class ChangePublisher implements Runnable {
 		}
 	}
 
-	private void reject(CapturedChange change, MessageTooLargeException ex) {
+	private void reject(CapturedChange change, String reason) {
 		ChangeEvent event = change.event();
 		logger.error("Node {}: change {} of table '{}' with key {} cannot be replicated and is marked failed: {}",
-				this.nodeId, change.id(), event.table(), event.primaryKeyValues(), ex.getMessage());
+				this.nodeId, change.id(), event.table(), event.primaryKeyValues(), reason);
 		this.reader.markFailed(change.id());
 		this.stats.recordRejected(new RejectedChange(change.id(), event.table(),
-				String.valueOf(event.primaryKeyValues()), ex.getMessage()));
+				String.valueOf(event.primaryKeyValues()), reason));
+	}
+
+	/** The first primary-key column whose value is NULL, {@code null} when none is. */
+	private static @Nullable String nullKeyColumn(ChangeEvent event) {
+		for (String column : event.primaryKey()) {
+			if (event.row().get(column) == null) {
+				return column;
+			}
+		}
+		return null;
 	}
 
 	/** Whether JetStream answered {@link #ACK_RESEND} after a message was sent: an acknowledgement still missing is lost. */

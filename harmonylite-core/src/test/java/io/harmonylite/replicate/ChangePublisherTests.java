@@ -256,6 +256,21 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void changeWhoseKeyIsNullShouldBeMarkedFailedNamingTheColumnAndTheNextOnesPublished() throws Exception {
+		// SQLite accepts NULL in the key of a rowid table that is not an INTEGER PRIMARY KEY.
+		execute("CREATE TABLE n (k TEXT PRIMARY KEY, v TEXT)");
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		execute("INSERT INTO n VALUES (NULL, 'no key')");
+		execute("INSERT INTO t VALUES (2, 'after it')");
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.reader.failedCount()).isEqualTo(1);
+		assertThat(this.stream.replayedValues()).containsOnlyKeys(2L);
+		assertThat(this.publisher.stats().recentRejections()).singleElement()
+			.satisfies((rejected) -> assertThat(rejected.reason()).contains("'k' is NULL", "NOT NULL"));
+	}
+
+	@Test
 	void changesShouldBePublishedWithTheirRecordedVersionsInTheFormatTheClusterReads() throws Exception {
 		this.format.set(ChangeEventCodec.FORMAT_UNVERSIONED);
 		execute("INSERT INTO t VALUES (1, 'while an old node is live')");
