@@ -81,6 +81,8 @@ public final class ConflictResolver implements AutoCloseable {
 
 	private final Set<Long> aheadOrigins = new LinkedHashSet<>();
 
+	private long reachedClock = -1;
+
 	/**
 	 * Creates the version state's table and clock if missing.
 	 * @param connection the applier's connection, in auto-commit mode
@@ -197,14 +199,34 @@ public final class ConflictResolver implements AutoCloseable {
 				+ "the dead letter";
 	}
 
+	/**
+	 * Notes the batch's highest version, and the changes whose version is too far ahead of this node's clock. A version
+	 * no further ahead than what this node's clock already reached (an earlier change from a wrong clock dragged every
+	 * node's clock, and with it the versions of healthy nodes) is no sign of a wrong clock at its origin.
+	 */
 	private void observe(ChangeEvent change) {
 		this.highest = Math.max(this.highest, change.hlc());
-		long aheadMillis = Version.millisOf(change.hlc()) - this.clock.millis();
-		if (aheadMillis > this.settings.maxClockSkew().toMillis()) {
+		long millis = Version.millisOf(change.hlc());
+		long aheadMillis = millis - this.clock.millis();
+		long skew = this.settings.maxClockSkew().toMillis();
+		if (aheadMillis > skew && millis - Version.millisOf(reachedClock()) > skew) {
 			this.ahead++;
 			this.furthestAhead = Math.max(this.furthestAhead, aheadMillis);
 			this.aheadOrigins.add(change.originNodeId());
 		}
+	}
+
+	/** This node's clock before the batch: the highest version it recorded or applied. */
+	private long reachedClock() {
+		if (this.reachedClock < 0) {
+			try {
+				this.reachedClock = ClockTable.read(this.connection);
+			}
+			catch (SQLException ex) {
+				throw new HarmonyLiteException("Could not read this node's clock: " + ex.getMessage(), ex);
+			}
+		}
+		return this.reachedClock;
 	}
 
 	/**
@@ -247,6 +269,7 @@ public final class ConflictResolver implements AutoCloseable {
 		this.ahead = 0;
 		this.furthestAhead = 0;
 		this.aheadOrigins.clear();
+		this.reachedClock = -1;
 	}
 
 	/**

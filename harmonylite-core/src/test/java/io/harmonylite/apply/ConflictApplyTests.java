@@ -146,6 +146,23 @@ class ConflictApplyTests {
 	}
 
 	@Test
+	void versionsOfHealthyNodesDraggedAheadByAnEarlierOneShouldNotBeCountedAsAheadOfTheClock() {
+		long skewed = Version.hlcOf(NOW + 3_600_000);
+		apply(new ChangeEvent(7, 1, "t", Operation.INSERT, row("id", 1L, "a", "from a wrong clock", "b", "x"),
+				List.of("id"), NOW, "", skewed, null));
+		assertThat(this.stats.aheadOfClock()).isEqualTo(1);
+		// Node 2 applied it too, so its next versions follow it: they are past this node's clock, not ahead of it.
+		apply(new ChangeEvent(2, 5, "t", Operation.UPDATE, row("id", 1L, "a", "healthy", "b", "x"), List.of("id"), NOW,
+				"", skewed + 1, java.util.Set.of("a")));
+		assertThat(this.database.query("SELECT a FROM t")).containsExactly(List.of("healthy"));
+		assertThat(this.stats.aheadOfClock()).isEqualTo(1);
+		// Further ahead again than this node's clock: counted.
+		apply(new ChangeEvent(7, 2, "t", Operation.UPDATE, row("id", 1L, "a", "wrong again", "b", "x"), List.of("id"),
+				NOW, "", Version.hlcOf(NOW + 7_200_000), java.util.Set.of("a")));
+		assertThat(this.stats.aheadOfClock()).isEqualTo(2);
+	}
+
+	@Test
 	void versionMoreThanADayAheadOfTheClockShouldBeRefusedWithoutMovingTheClock() {
 		apply(insert(100, 2, "a0", "b0"));
 		long forged = Version.hlcOf(NOW + ConflictResolver.REFUSED_AHEAD.toMillis() + 1_000);
