@@ -21,6 +21,8 @@ public final class ConflictStats {
 
 	private final AtomicReference<@Nullable NodeIdClash> nodeIdClash = new AtomicReference<>();
 
+	private volatile long lastLocalVersion;
+
 	/**
 	 * Received changes that lost on every column to what the node already had (older changes, and the node's own
 	 * changes coming back from the stream), so nothing was written.
@@ -76,6 +78,19 @@ public final class ConflictStats {
 	 * @param seenAt when it was seen: the commit of its change, or when its key was found
 	 */
 	public record NodeIdClash(long nodeId, String other, Instant seenAt) {
+	}
+
+	/**
+	 * The version the node last gave a local change, 0 before the first: far ahead of the time, the other nodes refuse
+	 * the node's changes.
+	 * @return the hybrid logical clock value
+	 */
+	public long lastLocalVersion() {
+		return this.lastLocalVersion;
+	}
+
+	void localVersion(long version) {
+		this.lastLocalVersion = version;
 	}
 
 	void superseded(int count) {

@@ -270,6 +270,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		if (cursor != start) {
 			writeCursor(cursor);
 			ClockTable.advance(this.connection, clockValue);
+			this.stats.localVersion(clockValue);
 		}
 		if (clamped > 0) {
 			this.stats.clamped(clamped);

@@ -439,7 +439,12 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		 * A stream replica on this node's embedded nats-server does not catch up (its server disabled JetStream on a
 		 * full store, or was left behind after a freeze): the cluster keeps one copy fewer; the server is restarted.
 		 */
-		REPLICA_STUCK
+		REPLICA_STUCK,
+
+		/**
+		 * This node's local changes carry versions more than a day ahead of the time: the other nodes refuse them.
+		 */
+		CLOCK_FAR_AHEAD
 
 	}
 

@@ -288,7 +288,8 @@ final class NodeAssembly {
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
-				new NodeIdClashProblems(this.counters.conflicts(), this.clock), settings,
+				new NodeIdClashProblems(this.counters.conflicts(), this.clock),
+				new ClockAheadProblems(this.counters.conflicts()::lastLocalVersion, this.clock), settings,
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock), stuckReplicas));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());

@@ -109,6 +109,8 @@ class LocalChangeRecorderTests {
 		this.recorder.recordPending();
 		assertThat(versions()).containsExactly(applied + 1);
 		assertThat(this.stats.clampedLocalVersions()).isZero();
+		// What the node tells when its versions run so far ahead that other nodes refuse them.
+		assertThat(this.stats.lastLocalVersion()).isEqualTo(applied + 1);
 	}
 
 	@Test
