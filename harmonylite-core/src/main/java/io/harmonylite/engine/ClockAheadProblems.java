@@ -44,9 +44,9 @@ final class ClockAheadProblems implements ProblemSource {
 						+ " h ahead of their clocks and dead-letter them, so nothing written here replicates. Fix the "
 						+ "clock; once the time is within " + ConflictResolver.REFUSED_AHEAD.toHours() + " h of "
 						+ reached + " its changes are taken again, and the dead letters can be re-applied on the "
-						+ "other nodes. Sooner: stop this node, move its database file away and start it again, so "
-						+ "that it joins as a new node from a snapshot (what was written here meanwhile stays in the "
-						+ "moved file)",
+						+ "other nodes. Sooner: stop this node, move its database file away, create the schema in a new "
+						+ "file and start it again, so that it joins as a new node (what was written here meanwhile "
+						+ "stays in the moved file)",
 				null));
 	}
 
