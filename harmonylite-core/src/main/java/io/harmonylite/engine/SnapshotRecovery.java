@@ -36,6 +36,12 @@ final class SnapshotRecovery implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SnapshotRecovery.class);
 
+	/** How many times a startup restore is decided before the node starts from the streams. */
+	static final int STARTUP_ATTEMPTS = 3;
+
+	/** The pause between two of them. */
+	static final Duration STARTUP_RETRY_PAUSE = Duration.ofSeconds(1);
+
 	private final long nodeId;
 
 	private final SnapshotStore store;
@@ -134,12 +140,8 @@ final class SnapshotRecovery implements Runnable {
 	void startShards() {
 		try {
 			RestoreReason reason = startupReason();
-			if (reason != null) {
-				synchronized (this.lock) {
-					if (decide(reason)) {
-						return;
-					}
-				}
+			if (reason != null && decideAtStartup(reason)) {
+				return;
 			}
 		}
 		catch (RuntimeException ex) {
@@ -147,6 +149,34 @@ final class SnapshotRecovery implements Runnable {
 					ex.getMessage());
 		}
 		this.supervisor.startAll();
+	}
+
+	/**
+	 * Decides at startup, trying again when the restore fails: the snapshot chosen may be deleted under it (the lease
+	 * holder keeps only the newest ones), and the next decision takes the newest again.
+	 */
+	private boolean decideAtStartup(RestoreReason reason) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				synchronized (this.lock) {
+					return decide(reason);
+				}
+			}
+			catch (RuntimeException ex) {
+				if (attempt == STARTUP_ATTEMPTS) {
+					throw ex;
+				}
+				logger.info("Node {}: could not restore a snapshot at startup ({}); deciding again", this.nodeId,
+						ex.getMessage());
+				try {
+					Thread.sleep(STARTUP_RETRY_PAUSE.toMillis());
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/** Why the node should restore a snapshot before it starts its shards, {@code null} when it need not. */

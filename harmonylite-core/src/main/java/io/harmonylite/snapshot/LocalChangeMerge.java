@@ -15,6 +15,7 @@ import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.capture.CapturedChange;
+import io.harmonylite.capture.ClockTable;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.conflict.ConflictSettings;
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Runs on the image once the node's local state is in it (under the live database's write lock, see
  * {@link LiveRestore}). The pending changes' versions are made final first ({@link LocalChangeRecorder#finalizePending()}),
- * as the publisher would: each is then above the clock, so above every version of the image. Every change is then
- * merged by {@link ChangeApplier}, the applier's own path: only what is newer than the image's version state is
- * written, per column, deletes honoured, and the versions are recorded. Changes of the log without a version (only
+ * as the publisher would have done on this node before the restore: against the node's own clock, not the
+ * snapshot's, since they were written before this node saw the snapshot's changes (a write made while the node was
+ * stopped loses to a later one made elsewhere). Every change is then merged by {@link ChangeApplier}, the applier's
+ * own path: only what is newer than the image's version state is written, per column, deletes honoured, and the
+ * versions are recorded. Changes of the log without a version (only
  * ones published before versions existed) are left out: an unversioned change overwrites unconditionally, and the
  * snapshot holds their effect or newer.
  */
@@ -74,18 +77,23 @@ final class LocalChangeMerge {
 	/**
 	 * Merges the node's changes into the image.
 	 * @param image the image file, holding the node's local state, not in WAL mode
+	 * @param ownClock the node's own clock before the restore, which the pending changes' versions follow
 	 * @throws SQLException if the image cannot be read or written, or refuses too many of the changes
 	 */
-	void mergeInto(Path image) throws SQLException {
+	void mergeInto(Path image, long ownClock) throws SQLException {
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + image.toAbsolutePath())) {
 			if (!SqliteSchema.tableExists(connection, "main", ChangeCapture.CHANGE_LOG_TABLE)) {
 				// A node without capture has no changes of its own.
 				return;
 			}
+			ClockTable.install(connection);
+			long imageClock = ClockTable.read(connection);
+			setClock(connection, ownClock);
 			try (LocalChangeRecorder recorder = new LocalChangeRecorder(connection, this.conflicts, this.clock,
 					new ConflictStats())) {
 				recorder.finalizePending();
 			}
+			ClockTable.advance(connection, imageClock);
 			// The applier closes the connection it is given; closing it again above does nothing.
 			try (ChangeApplier applier = new ChangeApplier(connection, this.clock, ConflictSettings.applyOnly(),
 					new ConflictStats(), this.replicatedTables.tables(), this.replicatedTables.ignoreTables())) {
@@ -96,6 +104,14 @@ final class LocalChangeMerge {
 					forget.executeUpdate();
 				}
 			}
+		}
+	}
+
+	private static void setClock(Connection connection, long value) throws SQLException {
+		try (PreparedStatement set = connection.prepareStatement(
+				"UPDATE " + SqlIdentifiers.quote(ClockTable.NAME) + " SET hlc = ? WHERE id = 1")) {
+			set.setLong(1, value);
+			set.executeUpdate();
 		}
 	}
 

@@ -58,9 +58,10 @@ final class LocalState {
 	 * @param snapshotId the snapshot being restored
 	 * @param token a random value that proves, once read back from the live database, that the restore took place
 	 * @param now the time of the restore
+	 * @return the node's own clock before the restore (the image keeps the later of it and the snapshot's)
 	 * @throws SQLException if the live database cannot be read or the image cannot be written
 	 */
-	void copyInto(Connection image, String snapshotId, String token, Instant now) throws SQLException {
+	long copyInto(Connection image, String snapshotId, String token, Instant now) throws SQLException {
 		Set<String> local = localTables();
 		try (PreparedStatement attach = image.prepareStatement("ATTACH DATABASE ? AS " + LIVE)) {
 			attach.setString(1, this.database.toAbsolutePath().toUri() + "?mode=ro");
@@ -74,7 +75,7 @@ final class LocalState {
 			for (String table : local) {
 				copyTable(image, table);
 			}
-			keepLaterClock(image);
+			long ownClock = keepLaterClock(image);
 			markRestoredChanges(image);
 			for (String sql : schemaSql(image, "type = 'trigger' AND lower(substr(name, 1, ?)) = ?",
 					SchemaReader.INTERNAL_PREFIX.length(), SchemaReader.INTERNAL_PREFIX)) {
@@ -89,6 +90,7 @@ final class LocalState {
 				record.executeUpdate();
 			}
 			image.commit();
+			return ownClock;
 		}
 		catch (SQLException ex) {
 			image.rollback();
@@ -104,14 +106,19 @@ final class LocalState {
 	 * The conflict clock (replicated state) never goes back on this node: it takes the later of the snapshot's value and
 	 * its own, so that this node's next local change still gets a version past every version it has handed out.
 	 */
-	private static void keepLaterClock(Connection image) throws SQLException {
-		if (SqliteSchema.tableExists(image, LIVE, SnapshotTables.CLOCK_TABLE)) {
-			// A snapshot of a release without versions has no clock: the node's own carries on.
-			ClockTable.install(image);
-			String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
-			SqliteSchema.execute(image, "UPDATE main." + clock + " SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM "
-					+ LIVE + "." + clock + "), 0)) WHERE id = 1");
+	private static long keepLaterClock(Connection image) throws SQLException {
+		if (!SqliteSchema.tableExists(image, LIVE, SnapshotTables.CLOCK_TABLE)) {
+			return 0;
 		}
+		// A snapshot of a release without versions has no clock: the node's own carries on.
+		ClockTable.install(image);
+		String clock = SqlIdentifiers.quote(SnapshotTables.CLOCK_TABLE);
+		long own = SqliteSchema.strings(image, "SELECT coalesce(max(hlc), 0) FROM " + LIVE + "." + clock).stream()
+			.mapToLong(Long::parseLong)
+			.findFirst()
+			.orElse(0);
+		ClockTable.advance(image, own);
+		return own;
 	}
 
 	/**

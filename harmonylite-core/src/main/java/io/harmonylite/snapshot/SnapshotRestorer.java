@@ -170,8 +170,8 @@ public final class SnapshotRestorer {
 		LocalState local = new LocalState(this.database, this.replicatedTables);
 		LocalChangeMerge ownChanges = new LocalChangeMerge(this.conflicts, this.replicatedTables, this.clock);
 		new LiveRestore(this.database).run(image, imageConnection, (connection) -> {
-			local.copyInto(connection, snapshot.id(), token, this.clock.instant());
-			ownChanges.mergeInto(image);
+			long ownClock = local.copyInto(connection, snapshot.id(), token, this.clock.instant());
+			ownChanges.mergeInto(image, ownClock);
 		}, progress);
 		try (Connection live = SqliteConnections.open(this.database)) {
 			List<String> recorded = SqliteSchema.tableExists(live, "main", SnapshotTables.RESTORE_TABLE)

@@ -165,6 +165,25 @@ class SnapshotRestorerTests {
 	}
 
 	@Test
+	void changeWrittenWhileTheNodeWasStoppedShouldLoseToALaterOneInTheSnapshot() throws Exception {
+		TestDatabase node = nodeWithBookSeven();
+		// Written while the node was stopped: captured, not recorded yet.
+		node.execute("UPDATE Books SET title = 'offline, earlier' WHERE id = 7");
+		// Written elsewhere later (the origin's clock 5 s ahead makes it later for certain), then in the snapshot.
+		long later = Version.hlcOf(System.currentTimeMillis() + 5_000);
+		RestoreFixture.setClock(this.fixture.origin, later);
+		this.fixture.origin.execute("UPDATE Books SET title = 'elsewhere, later' WHERE id = 7");
+		record(this.fixture.origin, 1);
+		RestoreFixture withLater = new RestoreFixture(this.dir.resolve("with-later"), this.fixture.origin);
+
+		withLater.restorer(node).restore(withLater.store, withLater.snapshot, RestoreFixture.schemaHash(node));
+
+		assertThat(node.rows("SELECT title FROM Books WHERE id = 7")).containsExactly("elsewhere, later");
+		assertThat(pending(node)).singleElement()
+			.satisfies((change) -> assertThat(change.event().hlc()).as("the version it was written with").isLessThan(later));
+	}
+
+	@Test
 	void incrementAfterTheRestoreShouldBuildOnTheNodesPublishedButNotYetEchoedWrite() throws Exception {
 		this.fixture.origin.execute("UPDATE Books SET price = 3 WHERE id = 7");
 		record(this.fixture.origin, 1);
