@@ -52,6 +52,9 @@ final class SnapshotRecovery implements Runnable {
 
 	private final RowsNeverCaptured neverCaptured;
 
+	/** Rows a node without replication state held when it started from the streams to restore later. */
+	private long rowsHeldAtStart;
+
 	private final ShardSupervisor supervisor;
 
 	private final ApplyLoop loop;
@@ -290,6 +293,8 @@ final class SnapshotRecovery implements Runnable {
 						+ "it on the nodes that lack them (POST /actuator/harmonylitesnapshots/{id})", this.nodeId, rows);
 			}
 			this.restoreLater = schemaLater;
+			// Counted now: the rows it applies from the streams until a snapshot fits were captured elsewhere.
+			this.rowsHeldAtStart = schemaLater ? this.neverCaptured.count() : 0;
 		}
 		if (decision instanceof RestoreDecision.Restore restore) {
 			if (reason == RestoreReason.NO_REPLICATION_STATE) {
@@ -336,7 +341,7 @@ final class SnapshotRecovery implements Runnable {
 					SnapshotMetadata snapshot = restore.snapshot();
 					if (snapshot.nodeId() != this.nodeId) {
 						// Still a node without state of its own before it ran: rows its tables held were never captured.
-						this.neverCaptured.keepBeforeRestoring(snapshot.id());
+						this.neverCaptured.keepBeforeRestoring(snapshot.id(), this.rowsHeldAtStart);
 						install(snapshot, "a snapshot fits now; the streams lack the rows written before capture");
 					}
 				}

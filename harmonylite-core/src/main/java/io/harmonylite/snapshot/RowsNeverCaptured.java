@@ -51,12 +51,23 @@ public final class RowsNeverCaptured {
 	 * @throws SnapshotException if the rows cannot be counted or the copy cannot be written; restore nothing then
 	 */
 	public @Nullable Path keepBeforeRestoring(String snapshotId) {
+		return keepBeforeRestoring(snapshotId, count());
+	}
+
+	/**
+	 * Copies the database before a restore replaces it, for a node that held rows never captured when it started
+	 * (counted then: it may have applied replicated rows since).
+	 * @param snapshotId the snapshot about to be restored
+	 * @param rows how many rows its replicated tables held before it replicated
+	 * @return the copy, or {@code null} when there were none (nothing is copied)
+	 * @throws SnapshotException if the copy cannot be written; restore nothing then
+	 */
+	public @Nullable Path keepBeforeRestoring(String snapshotId, long rows) {
+		if (rows == 0) {
+			return null;
+		}
 		Path copy = this.database.resolveSibling(this.database.getFileName() + ".before-restore-" + snapshotId);
 		try (Connection connection = SqliteConnections.open(this.database)) {
-			long rows = rows(connection, this.replicatedTables.resolve(connection));
-			if (rows == 0) {
-				return null;
-			}
 			Files.deleteIfExists(copy);
 			try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
 				vacuum.setString(1, copy.toAbsolutePath().toString());

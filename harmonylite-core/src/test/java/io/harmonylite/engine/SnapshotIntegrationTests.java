@@ -185,6 +185,35 @@ class SnapshotIntegrationTests {
 	}
 
 	@Test
+	void newNodeThatAppliedOlderChangesFromTheStreamsShouldNotTakeThemForRowsNeverCapturedWhenItRestoresLater()
+			throws Exception {
+		List<TestDatabase> dbs = databases(1);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), (b) -> b.snapshot(snapshots().keep(1).build()));
+		writeOneMessagePerRow(dbs.get(0), 1, 3);
+		String original = first.status().schema().hash();
+		dbs.get(0).execute("ALTER TABLE Books ADD COLUMN isbn TEXT");
+		await().atMost(TIMEOUT).until(() -> !first.status().schema().hash().equals(original));
+		java.time.Instant migrated = java.time.Instant.now();
+		writeOneMessagePerRow(dbs.get(0), 4, 5);
+		// Only a snapshot of the new schema is left.
+		await().atMost(TIMEOUT).until(() -> first.status().snapshots().newest() != null
+				&& first.status().snapshots().newest().createdAt().isAfter(migrated));
+		TestDatabase late = new TestDatabase(this.dir.resolve("late.db"));
+		late.execute(BOOKS);
+
+		HarmonyLiteEngine node = startNode(2, late, UnaryOperator.identity());
+		await().atMost(TIMEOUT).until(() -> node.status().state() == NodeState.PAUSED_SCHEMA_MISMATCH);
+		assertThat(late.count("Books")).as("the changes made before the migration, applied from the streams").isEqualTo(3);
+		late.execute("ALTER TABLE Books ADD COLUMN isbn TEXT");
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(late)).isEqualTo(checksum(dbs.get(0))));
+		await().atMost(TIMEOUT).until(() -> node.status().snapshots().lastRestore() != null);
+		String snapshot = node.status().snapshots().lastRestore().snapshotId();
+		assertThat(this.dir.resolve("late.db.before-restore-" + snapshot)).as("no rows of its own to keep aside")
+			.doesNotExist();
+	}
+
+	@Test
 	void newNodeRestoringOverRowsItHeldBeforeItEverRanShouldKeepACopyOfThem() throws Exception {
 		List<TestDatabase> dbs = databases(1);
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
