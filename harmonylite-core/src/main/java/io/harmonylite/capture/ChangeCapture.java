@@ -165,7 +165,7 @@ public final class ChangeCapture {
 		else {
 			logger.debug("Change capture verified on {} table(s)", watched.size());
 		}
-		if (leftOut != null && !capturedTables.isEmpty()) {
+		if (!capturedTables.isEmpty()) {
 			catchUp(changes);
 		}
 		return watched;
@@ -186,10 +186,11 @@ public final class ChangeCapture {
 	}
 
 	/**
-	 * While the node runs with capture on, captures what was written between a schema change and this regeneration:
-	 * the rows of a table without capture triggers until now, and the values of columns added to a captured table.
-	 * Nothing is caught up at startup (a table's rows from before its capture may be a stale copy) nor after a
-	 * migration that removed every trigger (its writes are made on every node, see {@code MigrationProtocol}).
+	 * With capture on, captures what was written between a schema change and this regeneration (while the node ran,
+	 * or while it was stopped): the rows of a table without capture triggers until now, and the values of columns
+	 * added to a captured table. Nothing is caught up at the first install (rows from before capture may be a stale
+	 * copy, see {@code RowsNeverCaptured}) nor after a migration that removed every trigger (its writes are made on
+	 * every node, see {@code MigrationProtocol}).
 	 */
 	private void catchUp(List<LayoutChange> changes) throws SQLException {
 		CaptureCatchUp catchUp = new CaptureCatchUp(this.connection);

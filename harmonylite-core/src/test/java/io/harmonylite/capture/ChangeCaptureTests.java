@@ -234,12 +234,14 @@ class ChangeCaptureTests {
 		capture.install();
 		execute(this.connection, "INSERT INTO t VALUES (3, 'three', 3)", "UPDATE t SET \"b c\" = 10 WHERE id = 1");
 		List<ChangeEvent> events = events();
-		assertThat(events).hasSize(4);
+		assertThat(events).hasSize(5);
 		assertThat(events.get(0).row()).containsExactly(entry("id", 1L), entry("a", "one"));
-		// Written after the ALTER but before install(): still the old layout, still decodable.
+		// Written after the ALTER but before install(): still the old layout, still decodable; its value of the new
+		// column is caught up by install() (it is not the column's default).
 		assertThat(events.get(1).row()).containsExactly(entry("id", 2L), entry("a", "two"));
-		assertThat(events.get(2).row()).containsExactly(entry("id", 3L), entry("a", "three"), entry("b c", 3L));
-		assertThat(events.get(3).row()).containsExactly(entry("id", 1L), entry("a", "one"), entry("b c", 10L));
+		assertThat(events.get(2).row()).containsExactly(entry("id", 2L), entry("a", "two"), entry("b c", 2L));
+		assertThat(events.get(3).row()).containsExactly(entry("id", 3L), entry("a", "three"), entry("b c", 3L));
+		assertThat(events.get(4).row()).containsExactly(entry("id", 1L), entry("a", "one"), entry("b c", 10L));
 		assertThat(count(this.connection, "SELECT count(*) FROM \"" + ChangeCapture.LAYOUT_TABLE + "\"")).isEqualTo(2);
 		capture.install();
 		assertThat(count(this.connection, "SELECT count(*) FROM \"" + ChangeCapture.LAYOUT_TABLE + "\"")).isEqualTo(2);
@@ -293,6 +295,20 @@ class ChangeCaptureTests {
 		row.put("n", n);
 		row.put("what", null);
 		return row;
+	}
+
+	@Test
+	void installAtStartupShouldCatchUpTheAddedColumnsAndNewTablesWrittenWhileTheNodeWasStopped() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)", "INSERT INTO t VALUES (1, 'one')");
+		capture(List.of(), List.of()).install();
+		// The node stopped; its triggers stay in the file, and sqlite3 changes the schema and writes.
+		execute(this.connection, "ALTER TABLE t ADD COLUMN email TEXT", "UPDATE t SET email = 'one@x' WHERE id = 1",
+				"CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO u VALUES (1, 'new table')");
+		capture(List.of(), List.of()).install();
+		List<ChangeEvent> events = events();
+		assertThat(events).extracting(ChangeEvent::table).containsExactly("t", "t", "u");
+		assertThat(events.get(1).row()).containsExactly(entry("id", 1L), entry("a", "one"), entry("email", "one@x"));
+		assertThat(events.get(2).row()).containsExactly(entry("id", 1L), entry("v", "new table"));
 	}
 
 	@Test
