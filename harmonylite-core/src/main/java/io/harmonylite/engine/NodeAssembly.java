@@ -271,7 +271,7 @@ final class NodeAssembly {
 		}
 		StuckReplicaHealer stuckReplicas = new StuckReplicaHealer(this.config.nodeId(),
 				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::embeddedStoreSpace,
-				nats::restartEmbeddedServer, this.clock);
+				nats::embeddedStoreFull, nats::restartEmbeddedServer, this.clock);
 		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, stuckReplicas);
 		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.
 		every(scheduler, workers, "schema quarantine", QUARANTINE_CHECK, () -> {

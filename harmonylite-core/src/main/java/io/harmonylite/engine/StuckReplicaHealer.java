@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -15,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * Restarts this node's embedded nats-server when one of its stream replicas is stuck (its leader has not heard from
  * it for a minute although the leader answers), and reports it meanwhile: the cluster then keeps one copy fewer, and
  * one more server lost stops it. nats-server 2.10 can leave a replica so after its server was frozen, and a server
- * whose store filled up disables JetStream until it restarts; both catch up once the server restarts (with room on
- * its disk). Restarts are spaced out, {@link #FIRST_PAUSE} and then twice as far apart up to {@link #MAX_PAUSE}, so
- * that a replica that stays stuck for another reason does not make the node restart its server over and over.
+ * whose store filled up disables JetStream until it restarts; both catch up once the server restarts with room on
+ * its disk (while the store is full, the restart waits: it would fail). Restarts are spaced out, {@link #FIRST_PAUSE}
+ * and then twice as far apart up to {@link #MAX_PAUSE}, so that a replica that stays stuck for another reason does not make the node restart its server over and over.
  */
 final class StuckReplicaHealer implements Runnable, ProblemSource {
 
@@ -41,6 +42,8 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 
 	private final Supplier<String> storeSpace;
 
+	private final BooleanSupplier storeFull;
+
 	private final Consumer<String> restartServer;
 
 	private final Clock clock;
@@ -58,14 +61,16 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 	 * @param nodeId this node's id, for the log
 	 * @param stuckReplicas the streams whose replica on this node's server is stuck, each described
 	 * @param storeSpace the free space of the server's store, described (e.g. {@code 12 MB free in /data/db-nats})
+	 * @param storeFull whether the server's store is full: a restart cannot help then, and is put off
 	 * @param restartServer restarts the embedded server, given the reason
 	 * @param clock the clock
 	 */
 	StuckReplicaHealer(long nodeId, Supplier<List<String>> stuckReplicas, Supplier<String> storeSpace,
-			Consumer<String> restartServer, Clock clock) {
+			BooleanSupplier storeFull, Consumer<String> restartServer, Clock clock) {
 		this.nodeId = nodeId;
 		this.stuckReplicas = stuckReplicas;
 		this.storeSpace = storeSpace;
+		this.storeFull = storeFull;
 		this.restartServer = restartServer;
 		this.clock = clock;
 	}
@@ -82,6 +87,15 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 		}
 		if (this.stuckSince == null) {
 			this.stuckSince = now;
+		}
+		if (this.storeFull.getAsBoolean()) {
+			// Restarted now, the server could not even start, or would start without its streams.
+			logger.warn("Node {}: replicas on this node's nats-server are stuck: {}; its store is full ({}), so the "
+					+ "server is restarted once there is room: free disk space there", this.nodeId, found,
+					this.storeSpace.get());
+			this.lastRestart = null;
+			this.pause = FIRST_PAUSE;
+			return;
 		}
 		if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(this.pause) < 0) {
 			logger.warn("Node {}: replicas on this node's nats-server are stuck: {} ({}); its server was restarted at "
@@ -103,11 +117,13 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 		if (current.isEmpty()) {
 			return List.of();
 		}
+		String action = this.storeFull.getAsBoolean()
+				? "its store is full: free disk space there, and the server is restarted once there is room"
+				: "the server is restarted, spaced out up to every " + MAX_PAUSE.toMinutes() + " min";
 		return List.of(new EngineStatus.Problem(EngineStatus.ProblemKind.REPLICA_STUCK, EngineStatus.Severity.DEGRADED,
 				"embedded nats-server", "its replica of " + String.join(", ", current) + " does not catch up, so the "
 						+ "cluster keeps one copy fewer (" + this.storeSpace.get() + "; a server whose store is full "
-						+ "disables JetStream until it restarts); the server is restarted, spaced out up to every "
-						+ MAX_PAUSE.toMinutes() + " min",
+						+ "disables JetStream until it restarts); " + action,
 				this.stuckSince));
 	}
 

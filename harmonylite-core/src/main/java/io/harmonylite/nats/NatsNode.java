@@ -58,6 +58,9 @@ public final class NatsNode implements AutoCloseable {
 
 	private final ReplicationConfig config;
 
+	/** The least free space in the embedded server's store for it to run JetStream. */
+	static final long STORE_ROOM = 32L << 20;
+
 	private final long nodeId;
 
 	private final JetStream jetStream;
@@ -258,7 +261,15 @@ public final class NatsNode implements AutoCloseable {
 		String server = EmbeddedNatsServer.serverName(this.nodeId);
 		List<String> stuck = new ArrayList<>();
 		try {
-			for (String stream : this.management.getStreamNames()) {
+			List<String> streams = this.management.getStreamNames();
+			for (int shard = 0; shard < this.config.shards(); shard++) {
+				if (!streams.contains(this.config.streamName(shard))) {
+					// Created at startup, so the cluster has it: this server lost it (it restarted on a full store).
+					stuck.add(this.config.streamName(shard) + " (unknown to this node's server, which lost its "
+							+ "replica, e.g. when it started on a full store)");
+				}
+			}
+			for (String stream : streams) {
 				String problem = StuckReplica.of(server, this.management.getStreamInfo(stream).getClusterInfo(),
 						silence);
 				if (problem != null) {
@@ -271,6 +282,23 @@ public final class NatsNode implements AutoCloseable {
 			return List.of();
 		}
 		return stuck;
+	}
+
+	/**
+	 * Whether the embedded server's store is (nearly) full: JetStream disables itself then, and a restarted server
+	 * cannot recreate its streams, so restarting it does no good until there is room.
+	 * @return {@code true} when less than {@link #STORE_ROOM} is free; {@code false} with an external server
+	 */
+	public boolean embeddedStoreFull() {
+		if (this.embeddedServer == null) {
+			return false;
+		}
+		try {
+			return Files.getFileStore(this.embeddedServer.server().storeDir()).getUsableSpace() < STORE_ROOM;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**

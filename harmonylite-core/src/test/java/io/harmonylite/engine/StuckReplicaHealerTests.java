@@ -22,8 +22,10 @@ class StuckReplicaHealerTests {
 
 	private List<String> stuck = List.of();
 
+	private boolean storeFull;
+
 	private final StuckReplicaHealer healer = new StuckReplicaHealer(3, () -> this.stuck, () -> "0 MB free in /data",
-			this.restarts::add, this.clock);
+			() -> this.storeFull, this.restarts::add, this.clock);
 
 	@Test
 	void nothingStuckShouldRestartNothingAndReportNothing() {
@@ -47,6 +49,22 @@ class StuckReplicaHealerTests {
 			this.healer.run();
 			assertThat(this.restarts).hasSize(before + 1);
 		}
+	}
+
+	@Test
+	void serverWhoseStoreIsFullShouldBeRestartedOnlyOnceThereIsRoomAndAtOnceThen() {
+		this.stuck = List.of("harmonylite-changes-0 (unknown to this node's server)");
+		this.storeFull = true;
+		this.healer.run();
+		this.clock.move(Duration.ofMinutes(30));
+		this.healer.run();
+		assertThat(this.restarts).as("a restart on a full store would fail").isEmpty();
+		assertThat(this.healer.problems()).singleElement()
+			.satisfies((problem) -> assertThat(problem.reason()).contains("store is full", "free disk space"));
+		this.storeFull = false;
+		this.clock.move(Duration.ofSeconds(30));
+		this.healer.run();
+		assertThat(this.restarts).hasSize(1);
 	}
 
 	@Test

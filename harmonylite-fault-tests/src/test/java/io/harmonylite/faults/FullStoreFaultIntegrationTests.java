@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * A node whose embedded nats-server's store fills up: the server does not die, it disables its JetStream, so the
  * cluster silently keeps one copy fewer. The node must say so in its health (replication itself goes on through the
- * other two servers), and every write must still reach every node.
+ * other two servers), restart its server once the disk has room again, and every write must still reach every node.
  */
 class FullStoreFaultIntegrationTests {
 
@@ -41,7 +41,7 @@ class FullStoreFaultIntegrationTests {
 	}
 
 	@Test
-	void nodeWhoseServerStoreIsFullReportsItWhileTheOthersGoOnReplicating() {
+	void nodeWhoseServerStoreIsFullReportsItWhileTheOthersGoOnReplicatingAndHealsOnceThereIsRoom() throws Exception {
 		// Node 2's server keeps its store on a small file system of its own.
 		Path store = this.dir.resolve("node-2.db-nats");
 		Commands.run(List.of("mkdir", "-p", store.toString()));
@@ -58,7 +58,10 @@ class FullStoreFaultIntegrationTests {
 				assertThat(health.body()).as("node 2's health").contains("REPLICA_STUCK");
 				assertThat(health.harmonylite()).isEqualTo("DEGRADED");
 			});
-			assertThat(Files.exists(store.resolve("filler"))).isTrue();
+			// Once there is room, the node restarts its server, whose replicas catch up.
+			Files.delete(store.resolve("filler"));
+			await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2))
+				.untilAsserted(() -> assertThat(full.health().body()).as("node 2's health").doesNotContain("REPLICA_STUCK"));
 			workload.close();
 			this.cluster.awaitConverged(workload, Duration.ofSeconds(90));
 		}
