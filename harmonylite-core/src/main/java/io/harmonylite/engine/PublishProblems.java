@@ -56,7 +56,8 @@ final class PublishProblems implements ProblemSource {
 						"table " + oldest.table(),
 						this.capture.pendingChanges() + " change(s) wait for JetStream's acknowledgement, the oldest ("
 								+ "change " + oldest.id() + ") for " + waited.toSeconds() + " s; they are retried "
-								+ "and kept until acknowledged. See the publisher's WARNs for why",
+								+ "and kept until acknowledged. See the publisher's WARNs for why: JetStream, or this "
+								+ "node recording them (SQLITE_FULL: a full disk here)",
 						since));
 			}
 		}
