@@ -342,7 +342,8 @@ final class SnapshotRecovery implements Runnable {
 					if (snapshot.nodeId() != this.nodeId) {
 						// Still a node without state of its own before it ran: rows its tables held were never captured.
 						this.neverCaptured.keepBeforeRestoring(snapshot.id(), this.rowsHeldAtStart);
-						install(snapshot, "a snapshot fits now; it holds the rows other nodes had before their capture, which no stream holds");
+						install(snapshot, "a snapshot fits now; it holds the rows other nodes had before their capture, "
+								+ "which no stream holds");
 					}
 				}
 				else if (snapshots.stream()
