@@ -166,7 +166,7 @@ public final class ChangeCapture {
 			logger.debug("Change capture verified on {} table(s)", watched.size());
 		}
 		if (!capturedTables.isEmpty()) {
-			catchUp(changes);
+			catchUp(changes, leftOut != null);
 		}
 		return watched;
 	}
@@ -187,21 +187,22 @@ public final class ChangeCapture {
 
 	/**
 	 * With capture on, captures what was written between a schema change and this regeneration (while the node ran,
-	 * or while it was stopped): the rows of a table without capture triggers until now, and the values of columns
-	 * added to a captured table. Nothing is caught up at the first install (rows from before capture may be a stale
-	 * copy, see {@code RowsNeverCaptured}) nor after a migration that removed every trigger (its writes are made on
-	 * every node, see {@code MigrationProtocol}).
+	 * or while it was stopped): the rows of a table without capture triggers until now (at startup only of a table
+	 * this file never captured: one captured before and left out for a while, by {@code harmonylite.tables}, holds
+	 * rows older than the cluster's), and the values of columns added to a captured table. Nothing is caught up at
+	 * the first install (rows from before capture may be a stale copy, see {@code RowsNeverCaptured}) nor after a
+	 * migration that removed every trigger (its writes are made on every node, see {@code MigrationProtocol}).
 	 */
-	private void catchUp(List<LayoutChange> changes) throws SQLException {
+	private void catchUp(List<LayoutChange> changes, boolean running) throws SQLException {
 		CaptureCatchUp catchUp = new CaptureCatchUp(this.connection);
 		for (LayoutChange change : changes) {
 			CaptureLayout previous = change.previous();
 			CaptureLayout current = change.current();
 			int rows = 0;
-			if (!change.capturedBefore()) {
+			if (!change.capturedBefore() && (running || previous == null)) {
 				rows = catchUp.rowsOfNewTable(current);
 			}
-			else if (previous != null && previous.id() != current.id()
+			else if (change.capturedBefore() && previous != null && previous.id() != current.id()
 					&& previous.primaryKey().equals(current.primaryKey())
 					&& current.columns().containsAll(previous.columns())) {
 				rows = catchUp.addedColumns(previous, current);
