@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.testsupport.NatsTestServer;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,7 @@ final class NamespaceNatsServers implements AutoCloseable {
 			for (int server = 1; server <= size; server++) {
 				servers.awaitListening(server);
 			}
+			servers.awaitPlacement(size);
 		}
 		catch (RuntimeException ex) {
 			servers.close();
@@ -110,6 +116,28 @@ final class NamespaceNatsServers implements AutoCloseable {
 			}
 		});
 		logger.info("nats-server {} listens at {}", server, url(server));
+	}
+
+	/**
+	 * Waits until the cluster's JetStream places a stream on every server, as the nodes' streams will be: its meta
+	 * leader can be elected well before it knows the other servers as peers.
+	 */
+	private void awaitPlacement(int size) {
+		StreamConfiguration probe = StreamConfiguration.builder()
+			.name("placement-probe")
+			.subjects("placement.probe")
+			.replicas(size)
+			.storageType(StorageType.File)
+			.build();
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+			try (Connection connection = Nats.connect(url(1))) {
+				JetStreamManagement management = connection.jetStreamManagement();
+				management.addStream(probe);
+				management.deleteStream(probe.getName());
+				return true;
+			}
+		});
+		logger.info("JetStream places streams on all {} servers", size);
 	}
 
 	@Override
