@@ -129,9 +129,9 @@ public final class ChangeCapture {
 		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
 		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
-		Map<String, String> existing = new HashMap<>();
-		Set<String> capturedTables = new HashSet<>();
-		existingCaptureTriggers(existing, capturedTables);
+		FoundTriggers found = existingCaptureTriggers();
+		Map<String, String> existing = found.byName();
+		Set<String> capturedTables = found.tables();
 		Map<String, String> desired = new LinkedHashMap<>();
 		List<LayoutChange> changes = new ArrayList<>();
 		for (TableSchema table : watched) {
@@ -236,7 +236,7 @@ public final class ChangeCapture {
 	 */
 	public int triggerCount() {
 		try {
-			return existingCaptureTriggers().size();
+			return existingCaptureTriggers().byName().size();
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not count the capture triggers: " + ex.getMessage(), ex);
@@ -251,7 +251,7 @@ public final class ChangeCapture {
 	public void removeTriggers() {
 		try {
 			Transactions.immediate(this.connection, () -> {
-				Map<String, String> triggers = existingCaptureTriggers();
+				Map<String, String> triggers = existingCaptureTriggers().byName();
 				for (String trigger : triggers.keySet()) {
 					execute("DROP TRIGGER " + SqlIdentifiers.quote(trigger));
 				}
@@ -506,14 +506,10 @@ public final class ChangeCapture {
 		return layout;
 	}
 
-	private Map<String, String> existingCaptureTriggers() throws SQLException {
+	/** The capture triggers in the file, name to SQL, and the tables they are on. */
+	private FoundTriggers existingCaptureTriggers() throws SQLException {
 		Map<String, String> triggers = new HashMap<>();
-		existingCaptureTriggers(triggers, new HashSet<>());
-		return triggers;
-	}
-
-	/** Fills the capture triggers in the file, name to SQL, and the tables they are on. */
-	private void existingCaptureTriggers(Map<String, String> triggers, Set<String> tables) throws SQLException {
+		Set<String> tables = new HashSet<>();
 		try (PreparedStatement statement = this.connection
 			.prepareStatement("SELECT name, sql, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ?) = ?")) {
 			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
@@ -529,6 +525,7 @@ public final class ChangeCapture {
 				}
 			}
 		}
+		return new FoundTriggers(triggers, tables);
 	}
 
 	private boolean tableExists(String table) throws SQLException {
@@ -568,6 +565,14 @@ public final class ChangeCapture {
 			}
 		}
 		return statements;
+	}
+
+	/**
+	 * The capture triggers found in the file.
+	 * @param byName each trigger's SQL by its name
+	 * @param tables the tables they are on
+	 */
+	private record FoundTriggers(Map<String, String> byName, Set<String> tables) {
 	}
 
 	/**

@@ -153,7 +153,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				Progress locked = progress();
 				boolean follows = locked.cursor() == after;
 				List<CapturedChange> recorded = new ArrayList<>();
-				long through = record(locked, follows ? recorded : null, limit, false, true);
+				long through = record(locked, follows ? recorded : null, limit, false, true, null);
 				return follows ? new RecordedChanges(through, recorded) : RecordedChanges.readFromLog(through);
 			});
 		}
@@ -166,11 +166,13 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * Makes the versions of what is pending final, as recording does, without recording them in the version state,
 	 * in its own write transaction: for a snapshot's restore image, whose tables do not hold these changes yet and
 	 * which merges them by the conflict rule afterwards, with these versions.
+	 * @param clock the clock the versions follow (instead of the database's): the node's own before the restore,
+	 * since these changes were written before it saw the snapshot's; the database's clock is only moved forward
 	 * @return the highest change-log id whose version is final
 	 */
-	public long finalizePending() {
+	public long finalizePending(long clock) {
 		try {
-			return Transactions.immediate(this.connection, () -> record(progress(), null, 0, true, false));
+			return Transactions.immediate(this.connection, () -> record(progress(), null, 0, true, false, clock));
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -188,7 +190,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @throws SQLException if reading or writing fails
 	 */
 	long record() throws SQLException {
-		return record(progress(), null, 0, true, true);
+		return record(progress(), null, 0, true, true, null);
 	}
 
 	/**
@@ -198,10 +200,11 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * @param keep how many of them go there
 	 * @param all whether to record every pending change, or at most one chunk
 	 * @param intoVersions whether to record them in the version state too, or only make their versions final
+	 * @param clock the clock the versions follow, {@code null} for the database's
 	 * @return the highest change-log id recorded
 	 */
 	private long record(Progress progress, @Nullable List<CapturedChange> recorded, int keep, boolean all,
-			boolean intoVersions) throws SQLException {
+			boolean intoVersions, @Nullable Long clock) throws SQLException {
 		long cursor = progress.cursor();
 		// Fixed while this transaction holds the write lock.
 		long last = progress.last();
@@ -210,7 +213,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			return cursor;
 		}
 		long start = cursor;
-		long clockValue = ClockTable.read(this.connection);
+		long clockValue = (clock != null) ? clock : ClockTable.read(this.connection);
 		long now = this.clock.millis();
 		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
 		int clamped = 0;

@@ -56,6 +56,8 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 
 	private volatile @Nullable Instant stuckSince;
 
+	private volatile @Nullable Store store;
+
 	/**
 	 * Creates the healer.
 	 * @param nodeId this node's id, for the log
@@ -88,18 +90,21 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 		if (this.stuckSince == null) {
 			this.stuckSince = now;
 		}
-		if (this.storeFull.getAsBoolean()) {
+		// Looked at once per check; the status reports what was found.
+		Store store = new Store(this.storeSpace.get(), this.storeFull.getAsBoolean());
+		this.store = store;
+		if (store.full()) {
 			// Restarted now, the server could not even start, or would start without its streams.
 			logger.warn("Node {}: replicas on this node's nats-server are stuck: {}; its store is full ({}), so the "
 					+ "server is restarted once there is room: free disk space there", this.nodeId, found,
-					this.storeSpace.get());
+					store.space());
 			this.lastRestart = null;
 			this.pause = FIRST_PAUSE;
 			return;
 		}
 		if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(this.pause) < 0) {
 			logger.warn("Node {}: replicas on this node's nats-server are stuck: {} ({}); its server was restarted at "
-					+ "{}, the next restart is due at {}: check its log", this.nodeId, found, this.storeSpace.get(),
+					+ "{}, the next restart is due at {}: check its log", this.nodeId, found, store.space(),
 					this.lastRestart, this.lastRestart.plus(this.pause));
 			return;
 		}
@@ -108,23 +113,28 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 		}
 		this.lastRestart = now;
 		this.restartServer.accept("its replica of " + String.join(", ", found) + " does not catch up ("
-				+ this.storeSpace.get() + ")");
+				+ store.space() + ")");
 	}
 
 	@Override
 	public List<EngineStatus.Problem> problems() {
 		List<String> current = this.stuck;
-		if (current.isEmpty()) {
+		Store store = this.store;
+		if (current.isEmpty() || store == null) {
 			return List.of();
 		}
-		String action = this.storeFull.getAsBoolean()
+		String action = store.full()
 				? "its store is full: free disk space there, and the server is restarted once there is room"
 				: "the server is restarted, spaced out up to every " + MAX_PAUSE.toMinutes() + " min";
 		return List.of(new EngineStatus.Problem(EngineStatus.ProblemKind.REPLICA_STUCK, EngineStatus.Severity.DEGRADED,
 				"embedded nats-server", "its replica of " + String.join(", ", current) + " does not catch up, so the "
-						+ "cluster keeps one copy fewer (" + this.storeSpace.get() + "; a server whose store is full "
+						+ "cluster keeps one copy fewer (" + store.space() + "; a server whose store is full "
 						+ "disables JetStream until it restarts); " + action,
 				this.stuckSince));
+	}
+
+	/** The server's store as the last check found it: its free space, described, and whether it is full. */
+	private record Store(String space, boolean full) {
 	}
 
 }

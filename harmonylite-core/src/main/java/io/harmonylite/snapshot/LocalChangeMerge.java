@@ -15,7 +15,6 @@ import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.capture.CapturedChange;
-import io.harmonylite.capture.ClockTable;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.conflict.ConflictSettings;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * echoes from the stream are then superseded like any change seen twice.
  * <p>
  * Runs on the image once the node's local state is in it (under the live database's write lock, see
- * {@link LiveRestore}). The pending changes' versions are made final first ({@link LocalChangeRecorder#finalizePending()}),
+ * {@link LiveRestore}). The pending changes' versions are made final first ({@link LocalChangeRecorder#finalizePending(long)}),
  * as the publisher would have done on this node before the restore: against the node's own clock, not the
  * snapshot's, since they were written before this node saw the snapshot's changes (a write made while the node was
  * stopped loses to a later one made elsewhere). Every change is then merged by {@link ChangeApplier}, the applier's
@@ -86,14 +85,10 @@ final class LocalChangeMerge {
 				// A node without capture has no changes of its own.
 				return;
 			}
-			ClockTable.install(connection);
-			long imageClock = ClockTable.read(connection);
-			setClock(connection, ownClock);
 			try (LocalChangeRecorder recorder = new LocalChangeRecorder(connection, this.conflicts, this.clock,
 					new ConflictStats())) {
-				recorder.finalizePending();
+				recorder.finalizePending(ownClock);
 			}
-			ClockTable.advance(connection, imageClock);
 			// The applier closes the connection it is given; closing it again above does nothing.
 			try (ChangeApplier applier = new ChangeApplier(connection, this.clock, ConflictSettings.applyOnly(),
 					new ConflictStats(), this.replicatedTables.tables(), this.replicatedTables.ignoreTables())) {
@@ -104,14 +99,6 @@ final class LocalChangeMerge {
 					forget.executeUpdate();
 				}
 			}
-		}
-	}
-
-	private static void setClock(Connection connection, long value) throws SQLException {
-		try (PreparedStatement set = connection.prepareStatement(
-				"UPDATE " + SqlIdentifiers.quote(ClockTable.NAME) + " SET hlc = ? WHERE id = 1")) {
-			set.setLong(1, value);
-			set.executeUpdate();
 		}
 	}
 

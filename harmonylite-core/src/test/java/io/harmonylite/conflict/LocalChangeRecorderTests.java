@@ -85,7 +85,7 @@ class LocalChangeRecorderTests {
 		long applied = Version.hlcOf(NOW + 60_000);
 		ClockTable.advance(this.connection, applied);
 
-		assertThat(this.recorder.finalizePending()).isEqualTo(1);
+		assertThat(this.recorder.finalizePending(ClockTable.read(this.connection))).isEqualTo(1);
 
 		assertThat(versions()).containsExactly(applied + 1);
 		assertThat(ClockTable.read(this.connection)).isEqualTo(applied + 1);
