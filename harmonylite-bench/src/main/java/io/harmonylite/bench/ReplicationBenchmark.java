@@ -148,6 +148,7 @@ public final class ReplicationBenchmark {
 					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "throughput");
 					bench.throughput(1, 1, 5_000); // warm-up
 					bench.minimalThroughput(1, 5_000);
+					bench.cpu = new ThreadCpu();
 					for (int round = 0; round < option(args, "--rounds", 2); round++) {
 						double minimal = bench.minimalThroughput(1, rows);
 						double rate = bench.throughput(1, 1, rows);
@@ -294,10 +295,15 @@ public final class ReplicationBenchmark {
 		List<Node> nodes = startNodes(3, shards, replicas, ApplyListener.NONE);
 		try (Connection writer = SqliteConnections.open(nodes.get(0).db)) {
 			long start = System.nanoTime();
+			ThreadCpu used = new ThreadCpu();
 			insert(writer, 1, rows, 100, nodes.get(0).engine::changesCommitted);
 			awaitCount(nodes.get(1).db, rows);
 			awaitCount(nodes.get(2).db, rows);
-			return rows / ((System.nanoTime() - start) / 1e9);
+			double rate = rows / ((System.nanoTime() - start) / 1e9);
+			if (this.cpu != null) {
+				System.out.println("            CPU by thread: " + used.describe(8));
+			}
+			return rate;
 		}
 		finally {
 			nodes.forEach(Node::close);

@@ -48,7 +48,7 @@ public final class ClockTable {
 	 * The SQL expression a trigger uses for the clock value.
 	 * @return a scalar subquery, 0 when the row is missing
 	 */
-	static String valueExpression() {
+	public static String valueExpression() {
 		return "coalesce((SELECT hlc FROM " + QUOTED + "), 0)";
 	}
 

@@ -18,6 +18,7 @@ import io.harmonylite.capture.ClockTable;
 import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.capture.Transactions;
 import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Version;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +59,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	private static final String CHANGE_LOG = SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE);
 
 	private static final String PROGRESS_SQL = "SELECT coalesce((SELECT value FROM " + META + " WHERE key = ?), 0), "
-			+ "(SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG + ")";
+			+ "(SELECT coalesce(max(id), 0) FROM " + CHANGE_LOG + "), " + ClockTable.valueExpression();
 
 	private final Connection connection;
 
@@ -163,6 +164,75 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	}
 
 	/**
+	 * The pending changes a publisher sends next. When its position is this recorder's cursor and recording would
+	 * leave every version as the capture triggers wrote it (the usual case: above the node's clock, increasing, and
+	 * within the clock skew), they are handed over as read, unrecorded, so that the publisher sends them before it
+	 * takes the write lock to record them ({@link #recordSent}); they are published with the versions they will be
+	 * recorded with, since nothing moves the node's clock without recording what is pending first. Otherwise they are
+	 * recorded first, as {@link #recordPending(long, int)} does. Either way the publisher marks a change published only
+	 * once it is recorded.
+	 * @param after the publisher's position: the last change-log id it read
+	 * @param limit the most changes to hand over
+	 * @return the changes, {@link RecordedChanges#recorded() unrecorded} or recorded
+	 */
+	public RecordedChanges pendingToPublish(long after, int limit) {
+		if (limit <= 0) {
+			throw new IllegalArgumentException("The limit must be positive, was " + limit);
+		}
+		try {
+			Progress progress = progress();
+			if (progress.pending() && progress.cursor() == after) {
+				List<CapturedChange> changes = this.reader.readAfter(after, Math.min(limit, CHUNK));
+				if (!changes.isEmpty() && finalAsCaptured(changes, progress.clock())) {
+					return RecordedChanges.unrecorded(changes);
+				}
+			}
+			return recordPending(after, limit);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	private boolean finalAsCaptured(List<CapturedChange> changes, long clockValue) {
+		long upper = upperBound(this.clock.millis());
+		long previous = clockValue;
+		for (CapturedChange change : changes) {
+			long version = change.event().hlc();
+			if (version <= previous || version > upper) {
+				return false;
+			}
+			previous = version;
+		}
+		return true;
+	}
+
+	/**
+	 * Records changes that {@link #pendingToPublish} handed over unrecorded and that were sent since, with the versions
+	 * they were sent with, in its own write transaction. When something else recorded changes in the meantime (an apply
+	 * batch records everything pending, with the same versions), records what is still pending instead.
+	 * @param after the position the changes were handed over after
+	 * @param sent the changes, as handed over
+	 * @return the highest change-log id recorded
+	 */
+	public long recordSent(long after, List<CapturedChange> sent) {
+		try {
+			return Transactions.immediate(this.connection, () -> {
+				Progress locked = progress();
+				if (locked.cursor() != after || sent.isEmpty()) {
+					return record(locked, null, 0, true, true, null);
+				}
+				Chunk chunk = new Chunk(locked.clock(), ChangeEventCodec.MAX_HLC, this.clock.millis());
+				recordChunk(sent, chunk, null, 0, true);
+				return finish(after, sent.get(sent.size() - 1).id(), chunk);
+			});
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	/**
 	 * Makes the versions of what is pending final, as recording does, without recording them in the version state,
 	 * in its own write transaction: for a snapshot's restore image, whose tables do not hold these changes yet and
 	 * which merges them by the conflict rule afterwards, with these versions.
@@ -213,51 +283,12 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			return cursor;
 		}
 		long start = cursor;
-		long clockValue = (clock != null) ? clock : ClockTable.read(this.connection);
 		long now = this.clock.millis();
-		long upper = Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
-		int clamped = 0;
-		long furthest = 0;
+		Chunk chunk = new Chunk((clock != null) ? clock : progress.clock(), upperBound(now), now);
 		boolean more = false;
 		List<CapturedChange> changes;
 		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
-			Map<RowKey, RowState> loaded = intoVersions
-					? this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList()) : Map.of();
-			Map<RowKey, RowState> states = new HashMap<>();
-			try (PreparedStatement setVersion = this.connection
-				.prepareStatement("UPDATE " + CHANGE_LOG + " SET ver = ? WHERE id = ?")) {
-				boolean rewritten = false;
-				for (CapturedChange change : changes) {
-					long captured = change.event().hlc();
-					// Captured before versions existed: it gets one now.
-					long bounded = (captured == 0) ? Version.hlcOf(now) : Math.min(captured, upper);
-					long version = Math.max(bounded, clockValue + 1);
-					if (version < captured) {
-						clamped++;
-						furthest = Math.max(furthest, Version.millisOf(captured) - now);
-					}
-					if (version != captured) {
-						setVersion.setLong(1, version);
-						setVersion.setLong(2, change.id());
-						setVersion.addBatch();
-						rewritten = true;
-					}
-					clockValue = version;
-					ChangeEvent event = change.event().withHlc(version);
-					if (recorded != null && recorded.size() < keep) {
-						recorded.add(new CapturedChange(change.id(), event));
-					}
-					if (intoVersions) {
-						RowKey key = RowKey.of(event);
-						RowState current = states.containsKey(key) ? states.get(key) : loaded.get(key);
-						states.put(key, MergeRule.recordLocal(current, event));
-					}
-				}
-				if (rewritten) {
-					setVersion.executeBatch();
-				}
-			}
-			this.store.write(new HashMap<>(states));
+			recordChunk(changes, chunk, recorded, keep, intoVersions);
 			cursor = changes.get(changes.size() - 1).id();
 			if (!all) {
 				// One read per call (at most a chunk, and its bytes bounded): more may be pending when it stopped short
@@ -270,19 +301,99 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			// Rows up to the last one are recorded or were never pending (published before versions existed).
 			cursor = Math.max(cursor, last);
 		}
+		return finish(start, cursor, chunk);
+	}
+
+	/** The highest version a local change keeps: this node's clock plus the maximum skew. */
+	private long upperBound(long now) {
+		return Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
+	}
+
+	/**
+	 * Makes the versions of one chunk of changes final and records them.
+	 * @param changes the changes, in id order
+	 * @param chunk the clock so far and the bound, updated
+	 * @param recorded where the first recorded changes go, with their final versions, or {@code null}
+	 * @param keep how many of them go there
+	 * @param intoVersions whether to record them in the version state too, or only make their versions final
+	 */
+	private void recordChunk(List<CapturedChange> changes, Chunk chunk, @Nullable List<CapturedChange> recorded,
+			int keep, boolean intoVersions) throws SQLException {
+		Map<RowKey, RowState> loaded = intoVersions
+				? this.store.load(changes.stream().map((c) -> RowKey.of(c.event())).toList()) : Map.of();
+		Map<RowKey, RowState> states = new HashMap<>();
+		try (PreparedStatement setVersion = this.connection
+			.prepareStatement("UPDATE " + CHANGE_LOG + " SET ver = ? WHERE id = ?")) {
+			boolean rewritten = false;
+			for (CapturedChange change : changes) {
+				long captured = change.event().hlc();
+				// Captured before versions existed: it gets one now.
+				long bounded = (captured == 0) ? Version.hlcOf(chunk.now) : Math.min(captured, chunk.upper);
+				long version = Math.max(bounded, chunk.clockValue + 1);
+				if (version < captured) {
+					chunk.clamped++;
+					chunk.furthest = Math.max(chunk.furthest, Version.millisOf(captured) - chunk.now);
+				}
+				if (version != captured) {
+					setVersion.setLong(1, version);
+					setVersion.setLong(2, change.id());
+					setVersion.addBatch();
+					rewritten = true;
+				}
+				chunk.clockValue = version;
+				ChangeEvent event = change.event().withHlc(version);
+				if (recorded != null && recorded.size() < keep) {
+					recorded.add(new CapturedChange(change.id(), event));
+				}
+				if (intoVersions) {
+					RowKey key = RowKey.of(event);
+					RowState current = states.containsKey(key) ? states.get(key) : loaded.get(key);
+					states.put(key, MergeRule.recordLocal(current, event));
+				}
+			}
+			if (rewritten) {
+				setVersion.executeBatch();
+			}
+		}
+		this.store.write(new HashMap<>(states));
+	}
+
+	/** Moves the cursor and the clock past what was recorded, and reports clamped versions. */
+	private long finish(long start, long cursor, Chunk chunk) throws SQLException {
 		if (cursor != start) {
 			writeCursor(cursor);
-			ClockTable.advance(this.connection, clockValue);
-			this.stats.localVersion(clockValue);
+			ClockTable.advance(this.connection, chunk.clockValue);
+			this.stats.localVersion(chunk.clockValue);
 		}
-		if (clamped > 0) {
-			this.stats.clamped(clamped);
+		if (chunk.clamped > 0) {
+			this.stats.clamped(chunk.clamped);
 			logger.warn("Node {}: {} local change(s) carried versions up to {} ms ahead of this node's clock; they were "
 					+ "bounded to the clock plus {} ({}). A process writing this database has a wrong clock: fix its "
-					+ "time (NTP).", this.settings.nodeId(), clamped, furthest, this.settings.maxClockSkew(),
+					+ "time (NTP).", this.settings.nodeId(), chunk.clamped, chunk.furthest, this.settings.maxClockSkew(),
 					ConflictSettings.MAX_CLOCK_SKEW_PROPERTY);
 		}
 		return cursor;
+	}
+
+	/** The state of one recording: the clock reached so far, the bound of versions, and what was clamped. */
+	private static final class Chunk {
+
+		private long clockValue;
+
+		private final long upper;
+
+		private final long now;
+
+		private int clamped;
+
+		private long furthest;
+
+		Chunk(long clockValue, long upper, long now) {
+			this.clockValue = clockValue;
+			this.upper = upper;
+			this.now = now;
+		}
+
 	}
 
 	/**
@@ -308,21 +419,21 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the cursor and the change log's last id in one statement: this runs before every round of the publisher
-	 * and at the start of every apply batch, mostly to find that nothing is pending.
+	 * Reads the cursor, the change log's last id and the node's clock in one statement: this runs before every round
+	 * of the publisher and at the start of every apply batch, mostly to find that nothing is pending.
 	 */
 	private Progress progress() throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement(PROGRESS_SQL)) {
 			statement.setString(1, CURSOR_KEY);
 			try (ResultSet rows = statement.executeQuery()) {
 				rows.next();
-				return new Progress(rows.getLong(1), rows.getLong(2));
+				return new Progress(rows.getLong(1), rows.getLong(2), rows.getLong(3));
 			}
 		}
 	}
 
-	/** How far recording has come: the cursor, and the change log's last id. */
-	private record Progress(long cursor, long last) {
+	/** How far recording has come: the cursor, the change log's last id, and the node's clock. */
+	private record Progress(long cursor, long last, long clock) {
 
 		boolean pending() {
 			return this.last > this.cursor;

@@ -29,9 +29,11 @@ import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamState;
+import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.PendingChange;
+import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.conflict.ConflictSettings;
@@ -46,6 +48,7 @@ import io.harmonylite.nats.NatsPreflight;
 import io.harmonylite.nats.NodePresence;
 import io.harmonylite.nats.embedded.EmbeddedServerState;
 import io.harmonylite.replicate.ChangePublisher;
+import io.harmonylite.replicate.ChangeRecorder;
 import io.harmonylite.replicate.PublishedMarks;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.replicate.ShardRouter;
@@ -659,7 +662,7 @@ final class NodeAssembly {
 		// Marking changes published syncs the WAL (FULL), on a thread and connection of its own so that no round waits
 		// for it: after a power loss the node never re-sends a change that JetStream acknowledged and it recorded as
 		// such (docs/operations.md, "Durability"). Recording local changes needs no sync of its own: it commits before
-		// the batch is published, so the marks' sync covers it. The recorder and the publisher's reads share a
+		// a change is marked published, so the marks' sync covers it. The recorder and the publisher's reads share a
 		// connection: they run on the publisher's thread.
 		Connection publishing = open();
 		LocalChangeRecorder recorder = this.resources
@@ -668,7 +671,7 @@ final class NodeAssembly {
 				this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL);
 		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(publishing, this.config.nodeId()),
 				nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
-				recorder::recordPending, marks, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
+				publishingRecorder(recorder), marks, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
 				replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
 		})));
@@ -677,6 +680,28 @@ final class NodeAssembly {
 		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), wake)));
 		step(8, "publisher started");
 		return publisher;
+	}
+
+	/** The recorder as the publisher uses it: changes may be sent before they are recorded, never marked before. */
+	private static ChangeRecorder publishingRecorder(LocalChangeRecorder recorder) {
+		return new ChangeRecorder() {
+
+			@Override
+			public RecordedChanges recordPending(long after, int limit) {
+				return recorder.recordPending(after, limit);
+			}
+
+			@Override
+			public RecordedChanges pendingToPublish(long after, int limit) {
+				return recorder.pendingToPublish(after, limit);
+			}
+
+			@Override
+			public long recordSent(long after, List<CapturedChange> sent) {
+				return recorder.recordSent(after, sent);
+			}
+
+		};
 	}
 
 	private ScheduledExecutorService startScheduler(String name) {

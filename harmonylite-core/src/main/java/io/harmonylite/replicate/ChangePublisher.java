@@ -120,6 +120,9 @@ public final class ChangePublisher implements Runnable {
 	/** When JetStream last answered a request of this node ({@link System#nanoTime()}), told by {@link #answered()}. */
 	private volatile long lastAnswer = System.nanoTime();
 
+	/** The highest change-log id known to be recorded; changes up to it may be marked published. */
+	private long recordedThrough;
+
 	/**
 	 * Creates a publisher; run it on its own thread.
 	 * @param reader the change log of this node, used only by this publisher
@@ -238,6 +241,9 @@ public final class ChangePublisher implements Runnable {
 		Deque<CapturedChange> recordedAhead = new ArrayDeque<>();
 		String recordedHash = "";
 		long aheadAfter = -1;
+		// Changes handed over unrecorded, recorded once the first round of them is sent, and the position they follow.
+		List<CapturedChange> toRecord = List.of();
+		long toRecordAfter = -1;
 		while (this.running) {
 			long roundStart = cursor;
 			InFlight oldest = inFlight.peekFirst();
@@ -248,16 +254,25 @@ public final class ChangePublisher implements Runnable {
 				String hash;
 				if (aheadAfter != cursor) {
 					recordedAhead.clear();
+					toRecord = List.of();
 				}
 				if (recordedAhead.isEmpty()) {
 					this.captureLayoutLock.lock();
 					try {
-						// Only recorded changes: what is published is what this node's conflict decisions used. They
-						// come from the recorder's own transaction when it recorded them just now (all of them, at most
-						// one bounded read of the log, sent round after round), from the log otherwise.
-						RecordedChanges recorded = this.recorder.recordPending(cursor, Integer.MAX_VALUE);
+						// What is published is what this node's conflict decisions use: changes recorded, or handed
+						// over with the versions recording keeps and recorded once sent. They come from the recorder
+						// (all of them, at most one bounded read of the log, sent round after round), or from the log
+						// when recorded earlier.
+						RecordedChanges recorded = this.recorder.pendingToPublish(cursor, Integer.MAX_VALUE);
 						List<CapturedChange> handedOver = recorded.changes();
 						hash = this.schemaHash.get();
+						if (recorded.recorded()) {
+							this.recordedThrough = Math.max(this.recordedThrough, recorded.through());
+						}
+						else {
+							toRecord = handedOver;
+							toRecordAfter = cursor;
+						}
 						if (handedOver != null) {
 							recordedAhead.addAll(handedOver);
 							recordedHash = hash;
@@ -307,6 +322,12 @@ public final class ChangePublisher implements Runnable {
 				inFlight.addLast(inFlight(roundStart, send(batch, hash, epoch,
 						this.codec.withFormat(Math.min(format, ChangeEventCodec.FORMAT_VERSIONED)), chunked)));
 				cursor = batch.get(batch.size() - 1).id();
+				if (!toRecord.isEmpty()) {
+					// Recorded while the servers store the round: the write lock is taken after the send, not before.
+					List<CapturedChange> sent = toRecord;
+					toRecord = List.of();
+					this.recordedThrough = Math.max(this.recordedThrough, this.recorder.recordSent(toRecordAfter, sent));
+				}
 				if (inFlight.size() < ROUNDS_IN_FLIGHT) {
 					continue;
 				}
@@ -323,6 +344,7 @@ public final class ChangePublisher implements Runnable {
 				return;
 			}
 			catch (RuntimeException ex) {
+				toRecord = List.of();
 				// Messages of this round may have been stored after one that failed: re-send the round under new ids,
 				// from the start of the oldest round not settled; the rounds in flight that were not being settled are
 				// settled first, so that their acknowledged changes are marked and skipped.
@@ -591,9 +613,36 @@ public final class ChangePublisher implements Runnable {
 				failedShards.add(message.shard);
 			}
 		}
+		if (!recordedThrough(acknowledged.stream().mapToLong(CapturedChange::id).max().orElse(0))) {
+			// Not recorded, so not marked: the round is sent again once recording works (its copies are duplicates).
+			sent.forEach((message) -> failedShards.add(message.shard));
+			return failedShards;
+		}
 		acknowledged.forEach((change) -> this.stats.recordPublished(change.event().table()));
 		this.marks.add(acknowledged);
 		return failedShards;
+	}
+
+	/**
+	 * Whether every change up to an id is recorded, recording what is pending when not: a change sent before it was
+	 * recorded is marked published only once recorded, or this node's conflict decisions would never see it.
+	 */
+	private boolean recordedThrough(long id) {
+		try {
+			while (this.recordedThrough < id) {
+				long through = this.recorder.recordPending(this.recordedThrough, 1).through();
+				if (through <= this.recordedThrough) {
+					return false;
+				}
+				this.recordedThrough = through;
+			}
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Node {}: changes acknowledged by JetStream could not be recorded here ({}); they stay pending "
+					+ "and are sent again", this.nodeId, ex.getMessage());
+			return false;
+		}
 	}
 
 	/**

@@ -154,6 +154,57 @@ class LocalChangeRecorderTests {
 	}
 
 	@Test
+	void changesWhoseCapturedVersionsAreFinalShouldBeHandedOverUnrecordedThenRecordedWithThoseVersionsOnceSent()
+			throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "INSERT INTO t VALUES (2, 'x', 'y')",
+				"UPDATE t SET a = 'z' WHERE id = 1");
+		List<Long> captured = versions();
+
+		RecordedChanges pending = this.recorder.pendingToPublish(0, 1000);
+
+		// Sent before the write lock is taken: nothing recorded yet, the versions as the triggers wrote them.
+		assertThat(pending.recorded()).isFalse();
+		assertThat(pending.through()).isEqualTo(3);
+		assertThat(pending.changes()).extracting((change) -> change.event().hlc()).containsExactlyElementsOf(captured);
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isZero();
+
+		assertThat(this.recorder.recordSent(0, pending.changes())).isEqualTo(3);
+
+		assertThat(versions()).isEqualTo(captured);
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isEqualTo(2);
+		assertThat(state().versions().of("a")).isEqualTo(new Version(captured.get(2), 3));
+		assertThat(this.recorder.pendingToPublish(3, 1000).changes()).as("nothing left").isNull();
+	}
+
+	@Test
+	void changeWhoseVersionRecordingWouldBoundShouldBeRecordedBeforeItIsHandedOver() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		execute("UPDATE " + CHANGE_LOG + " SET ver = " + Version.hlcOf(NOW + 3_600_000));
+
+		RecordedChanges pending = this.recorder.pendingToPublish(0, 1000);
+
+		assertThat(pending.recorded()).isTrue();
+		assertThat(pending.changes()).singleElement()
+			.satisfies((change) -> assertThat(Version.millisOf(change.event().hlc())).isEqualTo(NOW + 10_000));
+		assertThat(this.stats.clampedLocalVersions()).isEqualTo(1);
+	}
+
+	@Test
+	void changesSentThatAnApplyBatchRecordedMeanwhileShouldKeepTheVersionsSent() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "INSERT INTO t VALUES (2, 'x', 'y')");
+		List<Long> captured = versions();
+		RecordedChanges pending = this.recorder.pendingToPublish(0, 1000);
+		// An apply batch records everything pending before it applies anything, then a writer adds a change.
+		this.recorder.recordPending();
+		execute("INSERT INTO t VALUES (3, 'x', 'y')");
+
+		assertThat(this.recorder.recordSent(0, pending.changes())).as("recorded what is pending").isEqualTo(3);
+
+		assertThat(versions().subList(0, 2)).isEqualTo(captured);
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).isEqualTo(3);
+	}
+
+	@Test
 	void largeTransactionShouldBeRecordedForThePublisherOneChunkAtATimeAndWhollyForAnApplyBatch() throws SQLException {
 		int rows = 2 * LocalChangeRecorder.CHUNK + 500;
 		execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "

@@ -2,6 +2,7 @@ package io.harmonylite.replicate;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.RecordedChanges;
@@ -27,6 +29,7 @@ import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.ChunkHeader;
 import io.harmonylite.event.Operation;
+import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +67,8 @@ class ChangePublisherTests {
 
 	private Thread thread;
 
+	private LocalChangeRecorder recorder;
+
 	@BeforeEach
 	void open() throws Exception {
 		this.connection = SqliteConnections.open(this.directory.resolve("app.db"));
@@ -71,14 +76,18 @@ class ChangePublisherTests {
 		new ChangeCapture(this.connection, List.of(), List.of()).install();
 		this.publisherConnection = SqliteConnections.open(this.directory.resolve("app.db"));
 		this.reader = new ChangeLogReader(this.publisherConnection, 1);
-		LocalChangeRecorder recorder = new LocalChangeRecorder(this.publisherConnection,
+		this.recorder = new LocalChangeRecorder(this.publisherConnection,
 				new ConflictSettings(1, Duration.ofSeconds(10)), Clock.systemUTC(), new ConflictStats());
 		ChangeRecorder counting = (after, limit) -> {
-			RecordedChanges recorded = recorder.recordPending(after, limit);
+			RecordedChanges recorded = this.recorder.recordPending(after, limit);
 			this.handedOver.addAndGet((recorded.changes() != null) ? recorded.changes().size() : 0);
 			return recorded;
 		};
-		this.publisher = new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec, counting,
+		this.publisher = publisher(counting);
+	}
+
+	private ChangePublisher publisher(ChangeRecorder changeRecorder) {
+		return new ChangePublisher(this.reader, this.stream, new ShardRouter(1), this.codec, changeRecorder,
 				new PublishedMarks(new ChangeLogReader(this.publisherConnection, 1), 1, PublishedMarks.DEFAULT_INTERVAL),
 				this.format::get, () -> "hash", new ReentrantLock(), 1, 1000, 16,
 				Duration.ofMillis(20));
@@ -101,6 +110,79 @@ class ChangePublisherTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
 		assertThat(this.stream.storedChangeIds()).hasSize(300).doesNotHaveDuplicates();
 		assertThat(this.stream.replayedValues()).containsEntry(1L, "newest");
+	}
+
+	@Test
+	void changesSentBeforeTheyAreRecordedShouldBeMarkedPublishedOnlyOnceRecordedWithTheVersionsSent()
+			throws Exception {
+		// The recorder hands changes over unrecorded, to be recorded once sent; recording fails twice (the write lock
+		// held by another process): after the send, and again before the acknowledged round would be marked.
+		AtomicInteger recordingFailures = new AtomicInteger(2);
+		List<Long> recordedWhenSent = new ArrayList<>();
+		this.publisher = publisher(new ChangeRecorder() {
+
+			@Override
+			public RecordedChanges recordPending(long after, int limit) {
+				failWhileAsked(recordingFailures);
+				return ChangePublisherTests.this.recorder.recordPending(after, limit);
+			}
+
+			@Override
+			public RecordedChanges pendingToPublish(long after, int limit) {
+				RecordedChanges pending = ChangePublisherTests.this.recorder.pendingToPublish(after, limit);
+				if (!pending.recorded()) {
+					ChangePublisherTests.this.handedOver.incrementAndGet();
+				}
+				return pending;
+			}
+
+			@Override
+			public long recordSent(long after, List<CapturedChange> sent) {
+				recordedWhenSent.add((long) ChangePublisherTests.this.stream.calls());
+				failWhileAsked(recordingFailures);
+				return ChangePublisherTests.this.recorder.recordSent(after, sent);
+			}
+
+		});
+		writeOneTransaction(10);
+		startPublisher();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.handedOver).as("handed over unrecorded").hasPositiveValue();
+		assertThat(recordedWhenSent).as("recorded after the send").isNotEmpty().allMatch((calls) -> calls >= 1);
+		assertThat(this.stream.calls()).as("sent again after the failed recordings").isGreaterThan(1);
+		// Sent again under new message ids: stored twice, with the same versions.
+		assertThat(this.stream.storedChangeIds()).containsAll(allChangeIds(10));
+		Map<Long, Long> published = new HashMap<>();
+		this.stream.events().forEach((event) -> published.put(event.changeId(), event.hlc()));
+		assertThat(changeLogVersions()).as("recorded with the versions published").isEqualTo(published);
+		assertThat(count("SELECT count(*) FROM \"" + SchemaReader.INTERNAL_PREFIX + "row_version\""))
+			.as("the version state holds the 9 rows written").isEqualTo(9);
+	}
+
+	private static void failWhileAsked(AtomicInteger failures) {
+		if (failures.getAndDecrement() > 0) {
+			throw new IllegalStateException("database is locked");
+		}
+	}
+
+	/** Change id to the version the change log holds for it. */
+	private Map<Long, Long> changeLogVersions() throws SQLException {
+		Map<Long, Long> versions = new HashMap<>();
+		try (Statement statement = this.connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id, ver FROM \"" + ChangeCapture.CHANGE_LOG_TABLE + "\"")) {
+			while (rows.next()) {
+				versions.put(rows.getLong(1), rows.getLong(2));
+			}
+		}
+		return versions;
+	}
+
+	private long count(String sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getLong(1);
+		}
 	}
 
 	@Test
