@@ -288,11 +288,13 @@ final class NodeAssembly {
 		ConnectionState connection = connectionState(nats);
 		StreamWatch watch = watchStreams(nats, sources, receiving, loop, gate, publisher, workers);
 		StreamStateCache streams = watch.streams();
+		ClockAheadProblems clockAhead = new ClockAheadProblems(this.counters.conflicts()::lastLocalVersion, this.clock);
+		// Looked at also when nobody asks for the status, so that the log says it when it happens.
+		every(scheduler, workers, "clock check", WIRE_FORMAT_CHECK, clockAhead::problems);
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
-				new NodeIdClashProblems(this.counters.conflicts(), this.clock),
-				new ClockAheadProblems(this.counters.conflicts()::lastLocalVersion, this.clock), settings,
+				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock), stuckReplicas));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());

@@ -3,9 +3,14 @@ package io.harmonylite.engine;
 import java.time.Duration;
 import java.time.Instant;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.event.Version;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +42,27 @@ class ClockAheadProblemsTests {
 		});
 		this.clock.move(Duration.ofHours(25));
 		assertThat(this.problems.problems()).isEmpty();
+	}
+
+	@Test
+	void theProblemShouldBeLoggedOnceWhenItAppearsAndWhenItClears() {
+		Logger logger = (Logger) LoggerFactory.getLogger(ClockAheadProblems.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		logger.addAppender(logs);
+		try {
+			this.lastLocalVersion = Version.hlcOf(this.clock.instant().plus(Duration.ofHours(48)).toEpochMilli());
+			this.problems.problems();
+			this.problems.problems();
+			this.clock.move(Duration.ofHours(25));
+			this.problems.problems();
+			this.problems.problems();
+		}
+		finally {
+			logger.detachAppender(logs);
+		}
+		assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
+		assertThat(logs.list.get(0).getFormattedMessage()).startsWith("CLOCK_FAR_AHEAD: ").contains("48 h ahead");
 	}
 
 }
