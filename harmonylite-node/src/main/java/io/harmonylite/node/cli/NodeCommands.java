@@ -127,10 +127,15 @@ public final class NodeCommands {
 		application.setRegisterShutdownHook(false);
 		// The command's output is the point: keep the framework's INFO lines out of it.
 		application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
-		// First, so that it wins over any configuration: a command builds the engine and never starts it.
-		application.addInitializers((context) -> context.getEnvironment()
-			.getPropertySources()
-			.addFirst(new MapPropertySource("harmonyliteCommand", Map.of("harmonylite.auto-startup", false))));
+		application.addInitializers((context) -> {
+			// Logging is configured by now: from here on, also when the configuration is refused (Spring's failure
+			// report), standard output holds only the command's result.
+			ConsoleLogs.toStandardError();
+			// First, so that it wins over any configuration: a command builds the engine and never starts it.
+			context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("harmonyliteCommand", Map.of("harmonylite.auto-startup", false)));
+		});
 		ConfigurableApplicationContext context;
 		try {
 			context = application.run(args);
@@ -148,8 +153,6 @@ public final class NodeCommands {
 			}
 			config = engine.config();
 		}
-		// Configured by the run above; from here on the command's output is alone on standard output.
-		ConsoleLogs.toStandardError();
 		return config;
 	}
 

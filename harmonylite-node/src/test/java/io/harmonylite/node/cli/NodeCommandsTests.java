@@ -112,6 +112,16 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void anInvalidPropertyShouldBeReportedOnStandardErrorOnly(CapturedOutput output) {
+		assertThat(run(nodeArgs("--schema-status", "--harmonylite.replication.shards=0"))).hasValue(1);
+
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("harmonylite.replication.shards");
+		assertThat(output.getErr()).contains("APPLICATION FAILED TO START");
+		assertThat(output.getOut()).as("standard output holds only a command's result").isEmpty();
+	}
+
+	@Test
 	void cleanupWhileTheNodeRunsShouldBeRefusedAndChangeNothing() throws SQLException {
 		try (Connection connection = SqliteConnections.open(this.database)) {
 			new ChangeCapture(connection, List.of(), List.of()).install();
