@@ -71,11 +71,11 @@ class ProcessFaultIntegrationTests {
 			workload.close();
 			this.cluster.awaitConverged(workload, CONVERGE);
 			logger.info("Converged {} ms after the killed node was up again", millisSince(up));
-			// Node 1 may say DEGRADED (a shard stalled for 5 s while its consumer moved off node 2's server), never DOWN.
+			// Node 1 may say DEGRADED (a shard stalled for a moment while its consumer moved off node 2's server; on a
+			// loaded machine that can be around the convergence), never DOWN, and is UP again once all is settled.
+			FaultCluster.awaitUp(this.cluster.node(1), CONVERGE);
 			assertThat(survivor.statuses()).as("node 1's health while node 2 was down: %s", survivor.timeline())
-				.noneMatch((status) -> status.startsWith("DOWN"))
-				.last()
-				.isEqualTo("UP/RUNNING");
+				.noneMatch((status) -> status.startsWith("DOWN"));
 		}
 	}
 
