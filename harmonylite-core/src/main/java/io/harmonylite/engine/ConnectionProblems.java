@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
@@ -75,6 +76,16 @@ final class ConnectionProblems implements ProblemSource {
 							+ "or frozen. Local changes are kept and sent once it answers; check the network between "
 							+ "the servers and their logs",
 					lastAnswer));
+		}
+		Set<String> missing = this.streams.missingStreams();
+		if (!missing.isEmpty()) {
+			problems.add(new Problem(ProblemKind.STREAM_MISSING, Severity.DOWN, "stream " + String.join(", ", missing),
+					"JetStream answers but has no such stream: its servers lost their JetStream data (a store "
+							+ "emptied, deleted or on a new disk) or the stream was deleted. Nothing of these shards is "
+							+ "sent or received; local changes are kept. Restart the nodes: they create the streams "
+							+ "again, then wait at the re-created stream (see \"Every node waits, at a re-created "
+							+ "stream\" in docs/operations.md)",
+					null));
 		}
 		return problems;
 	}

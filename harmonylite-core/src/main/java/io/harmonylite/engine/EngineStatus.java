@@ -444,7 +444,13 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		/**
 		 * This node's local changes carry versions more than a day ahead of the time: the other nodes refuse them.
 		 */
-		CLOCK_FAR_AHEAD
+		CLOCK_FAR_AHEAD,
+
+		/**
+		 * JetStream answers but has no stream of a shard (its servers lost their data, or it was deleted): nothing of
+		 * that shard is sent or received until the nodes create it again at their restart.
+		 */
+		STREAM_MISSING
 
 	}
 

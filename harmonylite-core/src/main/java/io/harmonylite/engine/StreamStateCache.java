@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.harmonylite.apply.MissingStreamException;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamState;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +44,8 @@ final class StreamStateCache {
 
 	private volatile @Nullable String lastFailure;
 
+	private volatile Set<String> missing = Set.of();
+
 	/** Only the refreshing thread reads and writes it. */
 	private boolean silent;
 
@@ -67,15 +72,36 @@ final class StreamStateCache {
 	void refresh() {
 		boolean answered = false;
 		String failure = null;
+		Set<String> missing = new TreeSet<>();
 		for (ShardSource probe : this.probes) {
 			try {
 				StreamState state = probe.state();
 				this.reads.put(probe.shard(), new Read(state, this.clock.instant()));
 				answered = true;
 			}
+			catch (MissingStreamException ex) {
+				// JetStream answered: the stream is gone (its servers lost their data, or it was deleted), not the
+				// network. Its last state read no longer holds.
+				this.reads.remove(probe.shard());
+				missing.add(probe.stream());
+				answered = true;
+			}
 			catch (RuntimeException ex) {
 				failure = "stream " + probe.stream() + ": " + ex.getMessage();
 			}
+		}
+		if (!missing.equals(this.missing)) {
+			if (!missing.isEmpty()) {
+				logger.error("Node {}: JetStream answers but has no stream {}: its servers lost their JetStream data (a "
+						+ "store emptied, deleted or on a new disk) or the stream was deleted; nothing of these shards "
+						+ "is sent or received (local changes are kept). Restart the nodes: they create the streams "
+						+ "again; then see \"Every node waits, at a re-created stream\" in docs/operations.md",
+						this.nodeId, String.join(", ", missing));
+			}
+			else {
+				logger.info("Node {}: JetStream has every shard stream again", this.nodeId);
+			}
+			this.missing = Set.copyOf(missing);
 		}
 		Instant now = this.clock.instant();
 		if (answered) {
@@ -123,6 +149,14 @@ final class StreamStateCache {
 	 */
 	Instant lastAnswer() {
 		return this.lastAnswer;
+	}
+
+	/**
+	 * The shard streams JetStream answered it does not have, at the latest refresh.
+	 * @return their names, sorted; empty when every stream exists or JetStream did not answer
+	 */
+	Set<String> missingStreams() {
+		return this.missing;
 	}
 
 	/**

@@ -10,7 +10,8 @@ import io.nats.client.JetStreamApiException;
  */
 final class JetStreamBuckets {
 
-	private static final int STREAM_NOT_FOUND = 10059;
+	/** JetStream's API error code for a stream (or bucket) that does not exist. */
+	static final int STREAM_NOT_FOUND = 10059;
 
 	private JetStreamBuckets() {
 	}

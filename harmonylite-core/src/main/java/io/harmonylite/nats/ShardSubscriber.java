@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChunkAssembler;
 import io.harmonylite.apply.MessageOrigin;
+import io.harmonylite.apply.MissingStreamException;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamPosition;
@@ -127,7 +128,15 @@ final class ShardSubscriber implements ShardSource {
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
 					StreamIdentity.of(info));
 		}
-		catch (IOException | JetStreamApiException ex) {
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == JetStreamBuckets.STREAM_NOT_FOUND) {
+				throw new MissingStreamException("JetStream has no stream " + this.stream + " (" + ex.getMessage()
+						+ ")", ex);
+			}
+			throw new HarmonyLiteException("Could not read the state of stream " + this.stream + ": " + ex.getMessage(),
+					ex);
+		}
+		catch (IOException ex) {
 			throw new HarmonyLiteException("Could not read the state of stream " + this.stream + ": " + ex.getMessage(),
 					ex);
 		}

@@ -204,6 +204,28 @@ class ReplicationIntegrationTests {
 		assertNothingAppliedBehindTheGap(dbs, 3);
 	}
 
+	@Test
+	void streamDeletedUnderRunningNodesShouldBeReportedMissingWithTheWayOut() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
+		startNode(2, dbs.get(1), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 3);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 3);
+
+		// As when the servers lost their JetStream store: JetStream answers, but knows no such stream.
+		try (Connection nats = Nats.connect(servers.urls().get(0))) {
+			nats.jetStreamManagement().deleteStream(shardStream());
+		}
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(first.status().problems()).anySatisfy((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.STREAM_MISSING);
+			assertThat(problem.subject()).isEqualTo("stream " + shardStream());
+			assertThat(problem.reason()).contains("Restart the nodes");
+		}));
+		assertThat(first.status().problems()).as("not a network problem")
+			.noneMatch((problem) -> problem.kind() == EngineStatus.ProblemKind.NATS_UNREACHABLE);
+	}
+
 	/**
 	 * Node 2 applies three rows; with both nodes stopped the stream is deleted; node 1 comes back (creating the stream
 	 * anew) and writes {@code newRows} more; then node 2 restarts.

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.InMemoryShardSource;
+import io.harmonylite.apply.MissingStreamException;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
@@ -66,25 +67,32 @@ class StreamStateCacheTests {
 	}
 
 	@Test
+	void streamThatJetStreamSaysItDoesNotHaveShouldBeReportedMissingNotUnreachable() {
+		ConnectionProblems problems = connectedProblems();
+		this.cache.refresh();
+		this.shard.failing(new MissingStreamException("JetStream has no stream changes-0 (stream not found [10059])", null));
+		this.clock.move(Duration.ofSeconds(60));
+		this.cache.refresh();
+
+		assertThat(problems.reachable()).as("JetStream answered").isTrue();
+		assertThat(this.cache.read(0)).as("its last state no longer holds").isNull();
+		assertThat(problems.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.STREAM_MISSING);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DOWN);
+			assertThat(problem.subject()).isEqualTo("stream changes-0");
+			assertThat(problem.reason()).contains("lost their JetStream data", "Restart the nodes",
+					"re-created stream");
+		});
+
+		this.shard.failing(null);
+		this.cache.refresh();
+
+		assertThat(problems.problems()).isEmpty();
+	}
+
+	@Test
 	void connectedNodeWhoseJetStreamIsSilentShouldReportNatsUnreachable() {
-		HarmonyLiteConfig config = HarmonyLiteConfig.builder()
-			.nodeId(1)
-			.dbPath(Path.of("node.db"))
-			.nats(NatsConfig.external("nats://a:4222"))
-			.build();
-		ConnectionProblems problems = new ConnectionProblems(config, new ConnectionState() {
-
-			@Override
-			public boolean connected() {
-				return true;
-			}
-
-			@Override
-			public String connectedUrl() {
-				return "nats://a:4222";
-			}
-
-		}, this.cache, this.clock);
+		ConnectionProblems problems = connectedProblems();
 		this.cache.refresh();
 		assertThat(problems.problems()).isEmpty();
 
@@ -97,6 +105,27 @@ class StreamStateCacheTests {
 			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.NATS_UNREACHABLE);
 			assertThat(problem.reason()).contains("JetStream has not answered for 6 s", "timeout");
 		});
+	}
+
+	private ConnectionProblems connectedProblems() {
+		HarmonyLiteConfig config = HarmonyLiteConfig.builder()
+			.nodeId(1)
+			.dbPath(Path.of("node.db"))
+			.nats(NatsConfig.external("nats://a:4222"))
+			.build();
+		return new ConnectionProblems(config, new ConnectionState() {
+
+			@Override
+			public boolean connected() {
+				return true;
+			}
+
+			@Override
+			public String connectedUrl() {
+				return "nats://a:4222";
+			}
+
+		}, this.cache, this.clock);
 	}
 
 }
