@@ -110,8 +110,14 @@ public final class UnknownHashQuarantine {
 		Instant now = this.clock.instant();
 		Instant since = this.firstUnknown.computeIfAbsent(hash, (unknown) -> now);
 		Duration left = this.delay.minus(Duration.between(since, now));
-		String unknown = "no node in the schema registry has ever reported schema hash " + SchemaHasher.shortHash(hash);
-		boolean waiting = left.compareTo(Duration.ZERO) > 0 || !current.readAt().isAfter(since);
+		boolean readSince = current.readAt().isAfter(since);
+		// Read before the hash was first seen, the registry may just not have the report of a node that changed its
+		// schema a moment ago.
+		String unknown = readSince
+				? "no node in the schema registry has ever reported schema hash " + SchemaHasher.shortHash(hash)
+				: "schema hash " + SchemaHasher.shortHash(hash) + " was not in the schema registry when this node last "
+						+ "read it (" + current.readAt() + "), before it first saw the hash";
+		boolean waiting = left.compareTo(Duration.ZERO) > 0 || !readSince;
 		if (waiting) {
 			return new Verdict(false, left.isNegative() ? Duration.ZERO : left,
 					unknown + "; quarantined " + this.delay + " after it was first seen unless a node reports it");
