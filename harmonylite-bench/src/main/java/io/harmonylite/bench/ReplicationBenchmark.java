@@ -43,7 +43,8 @@ import io.harmonylite.testsupport.NatsTestCluster;
  * {@code --lag-seconds N} (default 10), {@code --sync always|interval} (one setting only), {@code --throughput-only} (throughput beside the minimal pipeline, {@code --rounds N} times). {@code --external-writer}
  * measures instead what another process's writes cost: the lag of a {@code sqlite3} CLI writer at 100 tx/s, a
  * {@code --big-rows N} (default 200000) row transaction made by the CLI, the catch-up, with this process's memory peaks.
- * {@code --big-only} (with {@code --external-writer}) measures only the transaction. {@code --lag-only} measures only
+ * {@code --big-only} (with {@code --external-writer}) measures only the transaction, {@code --lag-only} only the
+ * CLI writer's lag. {@code --lag-only} measures only
  * the lag at 500 tx/s (1 replica, each node on its own server and all on one), with the minimal pipeline running at
  * the same time (each at 500 tx/s on its own files and stream), so that both see the same load.
  * {@code --standalone-node ["JVM options"]} measures the standalone node ({@code harmonylite-node/target/harmonylite.jar})
@@ -131,12 +132,15 @@ public final class ReplicationBenchmark {
 					ReplicationBenchmark bench = new ReplicationBenchmark(cluster, directory, "external");
 					System.out.printf("%nanother process writes (the sqlite3 CLI), %s:%n", SyncMode.ALWAYS.description);
 					boolean bigOnly = Arrays.asList(args).contains("--big-only");
+					boolean lagOnly = Arrays.asList(args).contains("--lag-only");
 					if (!bigOnly) {
 						NoticeLatency.measure(bench.createDatabase(0), 300, 1);
 						bench.externalLag(lagSeconds);
 					}
-					bench.bigTransaction(option(args, "--big-rows", 200_000));
-					if (!bigOnly) {
+					if (!lagOnly) {
+						bench.bigTransaction(option(args, "--big-rows", 200_000));
+					}
+					if (!bigOnly && !lagOnly) {
 						bench.catchUp(catchUpRows);
 						bench.printStartTimes();
 					}
