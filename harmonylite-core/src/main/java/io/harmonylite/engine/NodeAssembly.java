@@ -259,7 +259,8 @@ final class NodeAssembly {
 						(changes) -> applyBetweenBatches(loop, receiving, changes))
 				: null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
-		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources);
+		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources,
+				nats.snapshotLease(this.config.snapshot().leaseTtl())::requestSnapshot);
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
 		NodeSnapshots snapshots = (activity != null)
@@ -554,7 +555,7 @@ final class NodeAssembly {
 
 	private @Nullable SnapshotRecovery startConsumers(@Nullable Receiving receiving, @Nullable ApplyLoop loop,
 			SchemaGate gate, Workers workers, @Nullable SnapshotActivity activity, Signal snapshotWake,
-			List<ShardSource> sources) {
+			List<ShardSource> sources, Runnable requestSnapshot) {
 		if (receiving == null || loop == null) {
 			step(7, "replicate=false: changes from the cluster are not applied");
 			return null;
@@ -581,7 +582,7 @@ final class NodeAssembly {
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
 				new RowsNeverCaptured(this.config.nodeId(), this.config.dbPath(), replicatedTables()), supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
 				() -> ReplicationState.isAbsent(this.config.dbPath()), this::unsentChangesOlderThanTombstones,
-				activity, this.counters, snapshotWake, snapshot.leaseHeartbeat(), this.clock);
+				activity, this.counters, snapshotWake, requestSnapshot, snapshot.leaseHeartbeat(), this.clock);
 		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.
 		this.resources.add(workers.start(new LoopWorker("snapshot-recovery", recovery, recovery::stop, () -> {
 		})));

@@ -75,6 +75,8 @@ final class SnapshotRecovery implements Runnable {
 
 	private final Signal wake;
 
+	private final Runnable requestSnapshot;
+
 	private final Duration retry;
 
 	private final Clock clock;
@@ -108,6 +110,7 @@ final class SnapshotRecovery implements Runnable {
 	 * @param activity records restores and waits, for the status
 	 * @param counters counts restores
 	 * @param wake raised when a gap is found or something changed that may let a snapshot fit
+	 * @param requestSnapshot asks the snapshot lease holder for a snapshot, at every decision that waits for one
 	 * @param retry how often a node that waits for a snapshot decides again
 	 * @param clock the clock
 	 */
@@ -115,7 +118,7 @@ final class SnapshotRecovery implements Runnable {
 			RowsNeverCaptured neverCaptured, ShardSupervisor supervisor, ApplyLoop loop, AppliedPositions positions, Supplier<String> localHash,
 			Supplier<List<StreamState>> streams, BooleanSupplier noReplicationState,
 			BooleanSupplier unsentChangesOlderThanTombstones, SnapshotActivity activity, EngineCounters counters, Signal wake,
-			Duration retry, Clock clock) {
+			Runnable requestSnapshot, Duration retry, Clock clock) {
 		this.nodeId = nodeId;
 		this.store = store;
 		this.mode = mode;
@@ -131,6 +134,7 @@ final class SnapshotRecovery implements Runnable {
 		this.activity = activity;
 		this.counters = counters;
 		this.wake = wake;
+		this.requestSnapshot = requestSnapshot;
 		this.retry = retry;
 		this.clock = clock;
 	}
@@ -361,9 +365,12 @@ final class SnapshotRecovery implements Runnable {
 	private void waitFor(String reason) {
 		this.activity.waiting(reason);
 		if (!reason.equals(this.lastWait)) {
-			logger.warn("Node {}: waits for a snapshot: {}", this.nodeId, reason);
+			logger.warn("Node {}: waits for a snapshot: {}; asks the snapshot lease holder for one", this.nodeId,
+					reason);
 		}
 		this.lastWait = reason;
+		// The holder takes one at its next heartbeat instead of at its next interval (at most one a minute so).
+		this.requestSnapshot.run();
 	}
 
 	private RestoreOutcome install(SnapshotMetadata snapshot, String why) {

@@ -185,6 +185,41 @@ public final class KvSnapshotLease implements SnapshotLease {
 		}
 	}
 
+	@Override
+	public void requestSnapshot() {
+		try {
+			keyValue().put(requestKey(), this.value);
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+			logger.warn("Node {}: could not ask the snapshot lease holder for a snapshot (bucket {}): {}", this.nodeId,
+					this.bucket, ex.getMessage());
+		}
+	}
+
+	@Override
+	public Optional<SnapshotRequest> request() {
+		try {
+			KeyValueEntry entry = keyValue().get(requestKey());
+			if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+				return Optional.empty();
+			}
+			return Optional.of(new SnapshotRequest(Long.parseLong(new String(entry.getValue(), StandardCharsets.UTF_8)),
+					entry.getCreated().toInstant()));
+		}
+		catch (NumberFormatException ex) {
+			return Optional.empty();
+		}
+		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+			throw new SnapshotException("Could not read the snapshot requests in NATS KV bucket " + this.bucket + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/** The key of the standing request for a snapshot, beside the lease's own; it expires with the bucket's TTL. */
+	private String requestKey() {
+		return this.key + "-wanted";
+	}
+
 	private boolean isOwn(byte @Nullable [] holder) {
 		return holder != null && Arrays.equals(holder, this.value);
 	}

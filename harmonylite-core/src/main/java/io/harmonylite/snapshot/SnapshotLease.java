@@ -27,4 +27,28 @@ public interface SnapshotLease {
 	 */
 	Optional<Long> holder();
 
+	/**
+	 * Asks the holder for a snapshot, for a node that waits for one (none fits it); the request lasts about a TTL, so
+	 * call it again while the node still waits.
+	 */
+	default void requestSnapshot() {
+	}
+
+	/**
+	 * The latest request for a snapshot still standing.
+	 * @return when it was made and by which node, empty when none stands
+	 */
+	default Optional<SnapshotRequest> request() {
+		return Optional.empty();
+	}
+
+	/**
+	 * A node's request for a snapshot.
+	 *
+	 * @param nodeId the node that waits for one
+	 * @param at when it asked
+	 */
+	record SnapshotRequest(long nodeId, java.time.Instant at) {
+	}
+
 }

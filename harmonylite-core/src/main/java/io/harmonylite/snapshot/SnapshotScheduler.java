@@ -34,6 +34,9 @@ public final class SnapshotScheduler implements AutoCloseable {
 
 	private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
+	/** The least time between two snapshots taken because a node asked for one. */
+	static final Duration REQUEST_SPACING = Duration.ofMinutes(1);
+
 	private final long nodeId;
 
 	private final SnapshotSaver saver;
@@ -68,6 +71,9 @@ public final class SnapshotScheduler implements AutoCloseable {
 	private long changesAtLastSnapshot;
 
 	private @Nullable Instant nextAttempt;
+
+	/** When a snapshot was last taken because a node asked for one. */
+	private @Nullable Instant lastRequested;
 
 	private Duration backoff;
 
@@ -206,13 +212,41 @@ public final class SnapshotScheduler implements AutoCloseable {
 				&& (this.lastSnapshot == null || !now.isBefore(this.lastSnapshot.plus(this.interval)));
 		boolean byChanges = this.afterChanges > 0
 				&& this.changesApplied.getAsLong() - this.changesAtLastSnapshot >= this.afterChanges;
+		boolean byRequest = requested(now);
 		String hash = this.schemaHash.get();
 		boolean bySchema = hash != null && this.lastSnapshotHash != null && !hash.equals(this.lastSnapshotHash);
 		if (bySchema && !byTime && !byChanges) {
 			logger.info("Node {}: takes a snapshot for its new schema hash {} (the newest snapshot has {})", this.nodeId,
 					SchemaHasher.shortHash(hash), SchemaHasher.shortHash(this.lastSnapshotHash));
 		}
-		return byTime || byChanges || bySchema;
+		return byTime || byChanges || bySchema || byRequest;
+	}
+
+	/**
+	 * Whether a node asked for a snapshot after the newest one, and the last one taken on request is at least
+	 * {@link #REQUEST_SPACING} old: a node that waits for a snapshot gets one at the next heartbeat, not after the
+	 * interval, and one that still waits (none fits it) does not make the holder take one at every heartbeat.
+	 */
+	private boolean requested(Instant now) {
+		if (this.lastRequested != null && now.isBefore(this.lastRequested.plus(REQUEST_SPACING))) {
+			return false;
+		}
+		Optional<SnapshotLease.SnapshotRequest> request;
+		try {
+			request = this.lease.request();
+		}
+		catch (RuntimeException ex) {
+			// Unreadable now: the scheduled snapshots go on, the request is seen at a later heartbeat.
+			logger.debug("Node {}: could not read the snapshot requests: {}", this.nodeId, ex.getMessage());
+			return false;
+		}
+		if (request.isEmpty() || (this.lastSnapshot != null && !request.get().at().isAfter(this.lastSnapshot))) {
+			return false;
+		}
+		this.lastRequested = now;
+		logger.info("Node {}: takes a snapshot for node {}, which waits for one (asked at {})", this.nodeId,
+				request.get().nodeId(), request.get().at());
+		return true;
 	}
 
 	private void attempt(Instant now) {

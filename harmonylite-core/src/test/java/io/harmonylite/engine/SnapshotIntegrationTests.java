@@ -109,10 +109,25 @@ class SnapshotIntegrationTests {
 
 	@Test
 	void nodeBehindTheStreamShouldRestoreAndSendWhatWasWrittenToItWhileStopped() throws Exception {
+		restoreAfterAGap(UnaryOperator.identity());
+	}
+
+	@Test
+	void nodeWaitingForASnapshotShouldGetOneFromTheLeaseHolderWithoutWaitingForItsInterval() throws Exception {
+		// No scheduled snapshot at all: only node 2's request makes the lease holder take one.
+		EngineStatus status = restoreAfterAGap(onDemandSnapshots());
+		assertThat(status.snapshots().lastRestore().snapshotId()).doesNotContain("-n2-");
+	}
+
+	/**
+	 * Node 2 is stopped while more changes are written than the stream keeps, and written to meanwhile; it restarts
+	 * into a gap, restores a snapshot and sends its own changes.
+	 */
+	private EngineStatus restoreAfterAGap(UnaryOperator<HarmonyLiteConfig.Builder> custom) throws Exception {
 		List<TestDatabase> dbs = databases(3);
-		startNode(1, dbs.get(0), UnaryOperator.identity());
-		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
-		startNode(3, dbs.get(2), UnaryOperator.identity());
+		startNode(1, dbs.get(0), custom);
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), custom);
+		startNode(3, dbs.get(2), custom);
 		writeOneMessagePerRow(dbs.get(0), 1, 5);
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 5);
 		second.close();
@@ -121,7 +136,7 @@ class SnapshotIntegrationTests {
 				+ "INSERT INTO Books VALUES (9002, 'offline 2', 'node 2', 2024); "
 				+ "UPDATE Books SET title = 'changed offline' WHERE id = 2;");
 
-		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), UnaryOperator.identity());
+		HarmonyLiteEngine restarted = startNode(2, dbs.get(1), custom);
 
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			String expected = checksum(dbs.get(0));
@@ -134,6 +149,7 @@ class SnapshotIntegrationTests {
 		assertThat(status.counters().snapshotRestores()).isEqualTo(1);
 		assertThat(status.snapshots().lastRestore().reason()).isEqualTo("a stream gap");
 		assertThat(dbs.get(1).count("Books")).isEqualTo(6 + SHORT_STREAM + 10 + 2);
+		return status;
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,26 @@ class KvSnapshotLeaseIntegrationTests {
 		assertThat(first.acquireOrRenew()).as("renewed").isTrue();
 		assertThat(second.acquireOrRenew()).isFalse();
 		assertThat(second.holder()).contains(1L);
+	}
+
+	@Test
+	void requestForASnapshotShouldBeSeenByTheHolderUntilItExpires() {
+		String bucket = uniqueBucket();
+		KvSnapshotLease holder = lease(bucket, TTL, 1);
+		KvSnapshotLease waiting = lease(bucket, TTL, 2);
+		assertThat(holder.acquireOrRenew()).isTrue();
+		assertThat(holder.request()).isEmpty();
+		Instant before = Instant.now().minusSeconds(1);
+
+		waiting.requestSnapshot();
+
+		assertThat(holder.request()).hasValueSatisfying((request) -> {
+			assertThat(request.nodeId()).isEqualTo(2);
+			assertThat(request.at()).isAfter(before);
+		});
+		assertThat(holder.holder()).as("the lease itself is untouched").contains(1L);
+		await().atMost(TTL.multipliedBy(5)).pollInterval(Duration.ofMillis(200))
+			.until(() -> holder.request().isEmpty());
 	}
 
 	@Test

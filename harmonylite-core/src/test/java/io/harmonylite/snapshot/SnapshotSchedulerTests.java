@@ -237,6 +237,35 @@ class SnapshotSchedulerTests {
 		}
 	}
 
+	@Test
+	void holderShouldTakeASnapshotAtItsNextHeartbeatWhenANodeAsksForOneAtMostOnceAMinute() {
+		SnapshotScheduler scheduler = scheduler(Duration.ofHours(1), 0, 5);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+		this.clock.move(HEARTBEAT);
+		scheduler.tick();
+		assertThat(this.store.list()).as("nobody asked").hasSize(1);
+
+		// Node 2 waits for a snapshot (none fits it) and asks for one.
+		this.lease.request = Optional.of(new SnapshotLease.SnapshotRequest(2, this.clock.instant()));
+		this.clock.move(HEARTBEAT);
+		scheduler.tick();
+		assertThat(this.store.list()).as("taken for node 2, not after the interval").hasSize(2);
+
+		// It still waits (that one did not fit either) and asks again: not at every heartbeat.
+		this.clock.move(Duration.ofSeconds(1));
+		this.lease.request = Optional.of(new SnapshotLease.SnapshotRequest(2, this.clock.instant()));
+		this.clock.move(HEARTBEAT);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(2);
+		this.clock.move(SnapshotScheduler.REQUEST_SPACING);
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(3);
+		this.clock.move(SnapshotScheduler.REQUEST_SPACING);
+		scheduler.tick();
+		assertThat(this.store.list()).as("a request older than the newest snapshot").hasSize(3);
+	}
+
 	private SnapshotScheduler scheduler(Duration interval, long afterChanges, int keep) {
 		SnapshotTaker taker = new SnapshotTaker(this.node.path(), 1, NodeFiles.SELECTION, this.blocker::get,
 				this.dir.resolve("work"), this.clock);
@@ -265,9 +294,16 @@ class SnapshotSchedulerTests {
 			this.released = true;
 		}
 
+		volatile Optional<SnapshotRequest> request = Optional.empty();
+
 		@Override
 		public Optional<Long> holder() {
 			return this.held.get() ? Optional.of(1L) : Optional.empty();
+		}
+
+		@Override
+		public Optional<SnapshotRequest> request() {
+			return this.request;
 		}
 
 	}
