@@ -75,6 +75,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	private final ConflictStats stats;
 
+	private boolean resetLogged;
+
 	/**
 	 * Creates a recorder with its own access to the version state, e.g. for the publisher's connection.
 	 * @param connection a connection to a database with change capture installed, in auto-commit mode
@@ -427,8 +429,25 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			statement.setString(1, CURSOR_KEY);
 			try (ResultSet rows = statement.executeQuery()) {
 				rows.next();
-				return new Progress(rows.getLong(1), rows.getLong(2), rows.getLong(3));
+				long cursor = rows.getLong(1);
+				long last = rows.getLong(2);
+				if (last < cursor) {
+					// The log keeps its last row, so its ids never go back: it was emptied by hand (a copied file, say),
+					// and what it holds now was written since and never recorded.
+					logChangeLogReset(cursor, last);
+					cursor = 0;
+				}
+				return new Progress(cursor, last, rows.getLong(3));
 			}
+		}
+	}
+
+	private void logChangeLogReset(long cursor, long last) {
+		if (!this.resetLogged) {
+			this.resetLogged = true;
+			logger.warn("Node {}: the change log ends at id {} but this node recorded its changes up to id {}: it was "
+					+ "emptied by hand (e.g. a file copied from another node); its changes are recorded from the start "
+					+ "of the log again", this.settings.nodeId(), last, cursor);
 		}
 	}
 

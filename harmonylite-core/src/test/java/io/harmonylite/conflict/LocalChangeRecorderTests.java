@@ -177,6 +177,25 @@ class LocalChangeRecorderTests {
 	}
 
 	@Test
+	void changesWrittenAfterTheChangeLogWasEmptiedByHandShouldStillBeRecorded() throws SQLException {
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "INSERT INTO t VALUES (2, 'x', 'y')",
+				"INSERT INTO t VALUES (3, 'x', 'y')");
+		assertThat(this.recorder.recordPending()).isEqualTo(3);
+		// As in a file copied from another node whose change log was emptied: ids start at 1 again, below the cursor.
+		execute("DELETE FROM " + CHANGE_LOG, "DELETE FROM \"" + VersionStore.TABLE + "\"");
+		execute("INSERT INTO t VALUES (4, 'x', 'y')");
+
+		RecordedChanges pending = this.recorder.pendingToPublish(0, 1000);
+
+		assertThat(pending.changes()).extracting(CapturedChange::id).containsExactly(1L);
+		this.recorder.recordSent(0, pending.changes());
+		assertThat(count("SELECT count(*) FROM \"" + VersionStore.TABLE + "\"")).as("the new change is recorded")
+			.isEqualTo(1);
+		assertThat(count("SELECT value FROM \"" + ChangeCapture.META_TABLE + "\" WHERE key = '"
+				+ LocalChangeRecorder.CURSOR_KEY + "'")).isEqualTo(1);
+	}
+
+	@Test
 	void changeWhoseVersionRecordingWouldBoundShouldBeRecordedBeforeItIsHandedOver() throws SQLException {
 		execute("INSERT INTO t VALUES (1, 'x', 'y')");
 		execute("UPDATE " + CHANGE_LOG + " SET ver = " + Version.hlcOf(NOW + 3_600_000));
