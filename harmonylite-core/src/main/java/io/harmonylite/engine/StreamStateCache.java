@@ -101,7 +101,12 @@ final class StreamStateCache {
 			else {
 				logger.info("Node {}: JetStream has every shard stream again", this.nodeId);
 			}
+			boolean returned = !missing.containsAll(this.missing);
 			this.missing = Set.copyOf(missing);
+			if (returned) {
+				// Created again (by a node's restart): the consumers check the new stream against their positions.
+				this.answeringAgain.run();
+			}
 		}
 		Instant now = this.clock.instant();
 		if (answered) {

@@ -208,7 +208,7 @@ class ReplicationIntegrationTests {
 	void streamDeletedUnderRunningNodesShouldBeReportedMissingWithTheWayOut() throws Exception {
 		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
-		startNode(2, dbs.get(1), UnaryOperator.identity());
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
 		writeOneMessagePerRow(dbs.get(0), 1, 3);
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 3);
 
@@ -224,6 +224,13 @@ class ReplicationIntegrationTests {
 		}));
 		assertThat(first.status().problems()).as("not a network problem")
 			.noneMatch((problem) -> problem.kind() == EngineStatus.ProblemKind.NATS_UNREACHABLE);
+
+		// Node 1 restarts, which creates the stream again, and writes: node 2, still running, sees the new stream
+		// does not continue the one it applied from, instead of taking it for its own and missing the new rows.
+		first.close();
+		startNode(1, dbs.get(0), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 4, 8);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(second.status().state()).isEqualTo(NodeState.STREAM_GAP));
 	}
 
 	/**

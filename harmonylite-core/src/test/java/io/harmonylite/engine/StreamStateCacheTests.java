@@ -84,10 +84,14 @@ class StreamStateCacheTests {
 					"re-created stream");
 		});
 
+		assertThat(this.answeringAgain).hasValue(0);
+
+		// Created again, by a node's restart: the consumers are told to check it against their positions.
 		this.shard.failing(null);
 		this.cache.refresh();
 
 		assertThat(problems.problems()).isEmpty();
+		assertThat(this.answeringAgain).hasValue(1);
 	}
 
 	@Test
