@@ -277,8 +277,10 @@ public final class StreamManager {
 	private HarmonyLiteException failure(String action, StreamConfiguration desired, Exception ex) {
 		String fix;
 		if (ex instanceof JetStreamApiException api && isPlacementError(api)) {
-			fix = "Lower harmonylite.replication.replicas (" + desired.getReplicas()
-					+ ") to at most the number of JetStream servers in the cluster, or add servers.";
+			fix = "A stream of " + desired.getReplicas() + " replicas is created only while that many JetStream "
+					+ "servers run (later a majority of them is enough): at a cluster's first start, start the other "
+					+ "nodes too. If the cluster has fewer servers, lower harmonylite.replication.replicas ("
+					+ desired.getReplicas() + ") to at most their number, or add servers.";
 		}
 		else if (ex instanceof IOException) {
 			fix = "Check that the NATS servers run with JetStream enabled (-js) and, in a cluster, that a majority "
