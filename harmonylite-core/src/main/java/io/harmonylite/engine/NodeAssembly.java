@@ -66,6 +66,7 @@ import io.harmonylite.snapshot.ReplicatedTables;
 import io.harmonylite.snapshot.ReplicationState;
 import io.harmonylite.snapshot.RowsNeverCaptured;
 import io.harmonylite.snapshot.SnapshotConfig;
+import io.harmonylite.snapshot.SnapshotLease;
 import io.harmonylite.snapshot.SnapshotRestorer;
 import io.harmonylite.snapshot.SnapshotSaver;
 import io.harmonylite.snapshot.SnapshotScheduler;
@@ -259,12 +260,14 @@ final class NodeAssembly {
 						(changes) -> applyBetweenBatches(loop, receiving, changes))
 				: null;
 		SnapshotActivity activity = this.config.snapshot().enabled() ? snapshotActivity(nats) : null;
+		// One lease for the cluster: a node waiting for a snapshot asks its holder through it.
+		SnapshotLease lease = nats.snapshotLease(this.config.snapshot().leaseTtl());
 		SnapshotRecovery recovery = startConsumers(receiving, loop, gate, workers, activity, snapshotWake, sources,
-				nats.snapshotLease(this.config.snapshot().leaseTtl())::requestSnapshot);
+				lease::requestSnapshot);
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
 		NodeSnapshots snapshots = (activity != null)
-				? startSnapshots(nats, activity, recovery, receiving, gate, scheduler, workers) : null;
+				? startSnapshots(lease, activity, recovery, receiving, gate, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
 		if (presence != null) {
 			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
@@ -624,7 +627,7 @@ final class NodeAssembly {
 	 * Starts taking the scheduled snapshots while this node holds the lease; a node that does not apply the cluster's
 	 * changes takes none (its copy would miss them), so it does not compete for the lease.
 	 */
-	private NodeSnapshots startSnapshots(NatsNode nats, SnapshotActivity activity,
+	private NodeSnapshots startSnapshots(SnapshotLease lease, SnapshotActivity activity,
 			@Nullable SnapshotRecovery recovery, @Nullable Receiving receiving, SchemaGate gate,
 			ScheduledExecutorService scheduler, Workers workers) {
 		SnapshotConfig snapshot = this.config.snapshot();
@@ -640,7 +643,7 @@ final class NodeAssembly {
 			this.counters.snapshotTaken();
 		});
 		SnapshotScheduler snapshots = this.resources.add(new SnapshotScheduler(this.config.nodeId(), saver,
-				nats.snapshotLease(snapshot.leaseTtl()), snapshot.interval(), snapshot.afterChanges(),
+				lease, snapshot.interval(), snapshot.afterChanges(),
 				snapshot.leaseHeartbeat(), this.counters::appliedTotal, this.clock, consistency, gate::currentHash));
 		snapshots.start();
 		logger.info("Node {}: snapshots in {}, every {} and/or {} change(s) by the lease holder, keeping {}, restore {}",

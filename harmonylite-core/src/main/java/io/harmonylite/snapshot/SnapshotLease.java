@@ -1,5 +1,6 @@
 package io.harmonylite.snapshot;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -48,7 +49,7 @@ public interface SnapshotLease {
 	 * @param nodeId the node that waits for one
 	 * @param at when it asked
 	 */
-	record SnapshotRequest(long nodeId, java.time.Instant at) {
+	record SnapshotRequest(long nodeId, Instant at) {
 	}
 
 }
