@@ -156,15 +156,21 @@ public final class ChangeLogReader {
 					+ " columns but the change log only " + positions.values.length + ". Re-install capture.");
 		}
 		Map<String, @Nullable Object> row = new LinkedHashMap<>();
+		String unreplicable = null;
 		for (int i = 0; i < columns.size(); i++) {
 			String column = columns.get(i);
 			// getObject follows the value's storage class: Integer/Long, Double, String, byte[] or null.
-			row.put(column, SqlValues.normalize(column, rows.getObject(positions.values[i])));
+			Object value = SqlValues.normalize(column, rows.getObject(positions.values[i]));
+			if (unreplicable == null && value instanceof String text) {
+				unreplicable = InvalidText.reason(column, text, rows, positions.values[i]);
+			}
+			row.put(column, value);
 		}
 		try {
 			Operation operation = Operation.fromCode(op);
 			return new CapturedChange(id, new ChangeEvent(this.nodeId, id, table, operation, row, layout.primaryKey(),
-					timestamp, "", version, (operation == Operation.UPDATE) ? changed(rows, positions, layout) : null));
+					timestamp, "", version, (operation == Operation.UPDATE) ? changed(rows, positions, layout) : null),
+					unreplicable);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new HarmonyLiteException("Change-log row " + id + " of table '" + table + "' cannot be decoded: "

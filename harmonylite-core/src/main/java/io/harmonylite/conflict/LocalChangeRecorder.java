@@ -345,7 +345,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				chunk.clockValue = version;
 				ChangeEvent event = change.event().withHlc(version);
 				if (recorded != null && recorded.size() < keep) {
-					recorded.add(new CapturedChange(change.id(), event));
+					recorded.add(change.withEvent(event));
 				}
 				if (intoVersions) {
 					RowKey key = RowKey.of(event);

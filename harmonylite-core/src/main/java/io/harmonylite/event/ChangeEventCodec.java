@@ -238,6 +238,20 @@ public final class ChangeEventCodec {
 	}
 
 	/**
+	 * Why a message of an unknown event format version is refused: only a version above the newest this node knows can
+	 * come from a newer release; any other is not a HarmonyLite change at all (a foreign or broken publisher).
+	 */
+	private static String unsupportedVersion(int version) {
+		String known = "this node reads event format versions " + FORMAT_UNVERSIONED + " and " + FORMAT_VERSIONED;
+		if (version > FORMAT_VERSIONED) {
+			return "Change event format version " + version + " is not supported; " + known
+					+ ". A node of a newer release sent it: upgrade this node";
+		}
+		return "Not a HarmonyLite change event: format version " + version + " does not exist (" + known
+				+ "); something other than a HarmonyLite node published it on the change subject";
+	}
+
+	/**
 	 * Decodes untrusted bytes holding one or several events, in format 1 or 2.
 	 * @param bytes the message payload
 	 * @return the events, in order
@@ -251,9 +265,7 @@ public final class ChangeEventCodec {
 			}
 			int version = header.get();
 			if (version != FORMAT_UNVERSIONED && version != FORMAT_VERSIONED) {
-				throw new MalformedEventException("Change event format version " + version
-						+ " is not supported; this node reads versions " + FORMAT_UNVERSIONED + " and "
-						+ FORMAT_VERSIONED + ". Upgrade this node.");
+				throw new MalformedEventException(unsupportedVersion(version));
 			}
 			int flags = header.get();
 			if ((flags & ~(FLAG_ZSTD | FLAG_MANY)) != 0) {

@@ -454,6 +454,10 @@ public final class ChangePublisher implements Runnable {
 		int maxBody = chunked ? MAX_CHUNKED_BODY_BYTES : MAX_DECODABLE_BODY_BYTES;
 		for (CapturedChange change : batch) {
 			ChangeEvent event = change.event();
+			if (change.unreplicable() != null) {
+				reject(change, change.unreplicable());
+				continue;
+			}
 			String nullKey = nullKeyColumn(event);
 			if (nullKey != null) {
 				// SQLite accepts NULL in the key of a rowid table; no other node could tell which row it is.

@@ -154,6 +154,23 @@ class ChangeEventCodecTests {
 	}
 
 	@Test
+	void anUnknownFormatVersionShouldSuggestAnUpgradeOnlyWhenANewerReleaseCouldHaveSentIt() {
+		ChangeEventCodec codec = new ChangeEventCodec(false);
+		byte[] event = codec.encode(new ChangeEvent(1, 1, "t", Operation.INSERT, Map.of("id", 1L), List.of("id"), 0,
+				"", 1, null));
+		byte[] newer = event.clone();
+		newer[2] = 9;
+		byte[] foreign = event.clone();
+		foreign[2] = -38;
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> codec.decode(newer))
+			.withMessageContaining("version 9 is not supported")
+			.withMessageContaining("upgrade this node");
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> codec.decode(foreign))
+			.withMessageContaining("Not a HarmonyLite change event: format version -38 does not exist")
+			.withMessageNotContaining("upgrade");
+	}
+
+	@Test
 	void decodeEveryTruncationShouldFailWithMalformedEvent() {
 		ChangeEventCodec codec = new ChangeEventCodec(false);
 		Map<String, Object> row = new LinkedHashMap<>();

@@ -353,6 +353,21 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void changeHoldingTextThatIsNotUtf8ShouldBeMarkedFailedNamingTheColumnRatherThanSentAltered() throws Exception {
+		// SQLite keeps any bytes as TEXT; a Java string would carry them with replacement characters.
+		execute("INSERT INTO t VALUES (1, CAST(x'fffe41c3' AS TEXT))");
+		execute("INSERT INTO t VALUES (2, 'a real replacement character: \uFFFD')");
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.reader.failedCount()).isEqualTo(1);
+		assertThat(this.stream.replayedValues()).containsOnlyKeys(2L);
+		assertThat(this.stream.replayedValues().get(2L)).isEqualTo("a real replacement character: \uFFFD");
+		assertThat(this.publisher.stats().recentRejections()).singleElement()
+			.satisfies((rejected) -> assertThat(rejected.reason()).contains("column 'v'", "not valid UTF-8",
+					"x'FFFE41C3'", "BLOB"));
+	}
+
+	@Test
 	void changesShouldBePublishedWithTheirRecordedVersionsInTheFormatTheClusterReads() throws Exception {
 		this.format.set(ChangeEventCodec.FORMAT_UNVERSIONED);
 		execute("INSERT INTO t VALUES (1, 'while an old node is live')");
