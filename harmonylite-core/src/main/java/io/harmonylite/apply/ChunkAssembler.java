@@ -1,5 +1,6 @@
 package io.harmonylite.apply;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * the last one is passed on as the whole change at its own position, so the change is applied once, in one
  * transaction with that position, however the chunks interleave with other nodes' messages.
  * <p>
- * The chunks' bytes are copied into one buffer per change as they arrive. What is missing when the last chunk comes
- * (this node restarted mid-way, or the buffer was evicted) is read back from the stream by following each chunk's
- * link to its predecessor, so nothing needs to survive a restart. A change whose chunks are gone from the stream, do
+ * The chunks' bytes are kept as they arrive, up to a limit on the bytes of unfinished changes, and joined when the last
+ * chunk comes; memory follows what arrived, never the size a header claims. What is missing then (this node restarted
+ * mid-way, or the bytes were dropped for the limit) is read back from the stream by following each chunk's link to its
+ * predecessor, so nothing needs to survive a restart. A change whose chunks are gone from the stream, do
  * not fit together, exceed the size limit or fail the checksum is passed on with a rejection, for the dead letter,
- * and is never executed. Chunks of an attempt that never completed (its publisher died) only move the position; the
+ * and is never executed; so is a chunk whose header contradicts itself. Chunks of an attempt that never completed (its publisher died) only move the position; the
  * re-sent change is assembled from its own chunks (or from the earlier attempt's identical chunks that JetStream kept
  * in place of duplicates).
  *
@@ -49,14 +51,14 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 	 * @param next receives whole messages
 	 * @param reader reads earlier chunks back from the stream
 	 * @param maxChangeBytes the largest whole change accepted
-	 * @param maxBufferedBytes the most bytes of unfinished changes kept in memory (at least {@code maxChangeBytes});
+	 * @param maxBufferedBytes the most bytes of unfinished changes kept in memory;
 	 * beyond it the oldest unfinished change is dropped and read back from the stream if it completes
 	 */
 	public ChunkAssembler(ShardSource.Receiver next, ChunkReader reader, long maxChangeBytes, long maxBufferedBytes) {
 		this.next = next;
 		this.reader = reader;
 		this.maxChangeBytes = maxChangeBytes;
-		this.maxBufferedBytes = Math.max(maxBufferedBytes, maxChangeBytes);
+		this.maxBufferedBytes = maxBufferedBytes;
 	}
 
 	@Override
@@ -68,12 +70,13 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 		}
 		String problem = chunk.problem(message.payload().length, this.maxChangeBytes);
 		if (problem != null) {
-			// A last chunk that cannot complete anything is the change's one position to reject it at.
-			this.next.receive(chunk.isLast() ? rejected(message, chunk, problem) : positionOnly(message, chunk));
+			// No publisher writes such a chunk: it goes to the dead letter itself, and so does its change's last
+			// chunk, which cannot read it back.
+			this.next.receive(rejected(message, chunk, problem));
 			return;
 		}
 		Assembly assembly = assemblyFor(chunk);
-		assembly.add(chunk, message.position().sequence(), message.payload());
+		add(assembly, chunk, message.position().sequence(), message.payload());
 		if (!chunk.isLast()) {
 			this.next.receive(positionOnly(message, chunk));
 			return;
@@ -88,24 +91,35 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 			return assembly;
 		}
 		forget(chunk.changeKey());
-		Iterator<Assembly> oldest = this.open.values().iterator();
-		while (this.bufferedBytes + chunk.totalBytes() > this.maxBufferedBytes && oldest.hasNext()) {
-			Assembly evicted = oldest.next();
-			logger.debug("Dropping the unfinished {} from memory; it is read back from the stream if it completes",
-					evicted.header);
-			this.bufferedBytes -= evicted.data.length;
-			oldest.remove();
-		}
 		assembly = new Assembly(chunk);
 		this.open.put(chunk.changeKey(), assembly);
-		this.bufferedBytes += assembly.data.length;
 		return assembly;
+	}
+
+	/**
+	 * Keeps a chunk's bytes in memory, as far as the limit allows: the oldest other unfinished changes are dropped
+	 * first, then this chunk's bytes are not kept; whatever is dropped is read back from the stream if its change
+	 * completes. Memory follows the bytes received, never the size a header claims.
+	 */
+	private void add(Assembly assembly, ChunkHeader chunk, long sequence, byte[] bytes) {
+		Iterator<Assembly> oldest = this.open.values().iterator();
+		while (this.bufferedBytes + bytes.length > this.maxBufferedBytes && oldest.hasNext()) {
+			Assembly evicted = oldest.next();
+			if (evicted != assembly) {
+				logger.debug("Dropping the unfinished {} from memory; it is read back from the stream if it completes",
+						evicted.header);
+				this.bufferedBytes -= evicted.bytes;
+				oldest.remove();
+			}
+		}
+		boolean keep = this.bufferedBytes + bytes.length <= this.maxBufferedBytes;
+		this.bufferedBytes += assembly.add(chunk, sequence, keep ? bytes : null);
 	}
 
 	private void forget(String changeKey) {
 		Assembly removed = this.open.remove(changeKey);
 		if (removed != null) {
-			this.bufferedBytes -= removed.data.length;
+			this.bufferedBytes -= removed.bytes;
 		}
 	}
 
@@ -114,29 +128,38 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 	 * checks the whole.
 	 */
 	private ReceivedMessage complete(Assembly assembly, ChunkHeader last, ReceivedMessage message) {
+		assembly.pieces.put(last.count(), new Piece(message.position().sequence(), last.previousSequence(),
+				last.offset(), message.payload()));
 		long previous = last.previousSequence();
 		for (int index = last.count() - 1; index >= 1; index--) {
-			if (assembly.sequences[index - 1] != previous) {
+			Piece piece = assembly.pieces.get(index);
+			if (piece == null || piece.sequence != previous || piece.bytes == null) {
 				ReceivedMessage earlier = this.reader.read(previous);
 				ChunkHeader header = (earlier != null) ? earlier.chunk() : null;
-				String problem = (header == null) ? "the stream no longer holds it"
-						: (!header.sameChange(last) || header.index() != index) ? "sequence " + previous + " holds "
-								+ header + " instead"
-								: header.problem(earlier.payload().length, this.maxChangeBytes);
+				String problem = (earlier == null) ? "the stream no longer holds it"
+						: (header == null) ? "sequence " + previous + " holds a message that is not a chunk"
+								: (!header.sameChange(last) || header.index() != index) ? "sequence " + previous
+										+ " holds " + header + " instead"
+										: header.problem(earlier.payload().length, this.maxChangeBytes);
 				if (problem != null) {
 					return rejected(message, last, "chunk " + index + " of " + last.count() + " (sequence " + previous
 							+ ") is missing: " + problem);
 				}
-				assembly.add(header, previous, earlier.payload());
+				piece = new Piece(previous, header.previousSequence(), header.offset(), earlier.payload());
+				assembly.pieces.put(index, piece);
 			}
-			previous = assembly.previous[index - 1];
+			previous = piece.previous;
 		}
-		String checksum = ChunkHeader.sha256(assembly.data);
+		byte[] data = assembly.join(last.totalBytes());
+		if (data == null) {
+			return rejected(message, last, "its chunks do not follow each other without gaps or overlaps");
+		}
+		String checksum = ChunkHeader.sha256(data);
 		if (!checksum.equals(last.sha256())) {
 			return rejected(message, last, "the reassembled change has checksum " + checksum + " but its chunks claim "
 					+ last.sha256());
 		}
-		return new ReceivedMessage(message.shard(), message.position(), assembly.data);
+		return new ReceivedMessage(message.shard(), message.position(), data);
 	}
 
 	private static ReceivedMessage positionOnly(ReceivedMessage message, ChunkHeader chunk) {
@@ -165,30 +188,57 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 
 	}
 
-	/** One change being reassembled. */
+	/** One chunk: where it is in the stream and in the change, and its bytes unless they were not kept. */
+	private record Piece(long sequence, long previous, long offset, byte @Nullable [] bytes) {
+	}
+
+	/** One change being reassembled: the chunks received so far, by index. */
 	private static final class Assembly {
 
 		private final ChunkHeader header;
 
-		private final byte[] data;
+		private final Map<Integer, Piece> pieces = new HashMap<>();
 
-		/** Per chunk index - 1: the sequence it was read at, 0 while missing. */
-		private final long[] sequences;
-
-		/** Per chunk index - 1: the sequence of its predecessor. */
-		private final long[] previous;
+		/** The bytes of the chunks kept in memory. */
+		private long bytes;
 
 		Assembly(ChunkHeader header) {
 			this.header = header;
-			this.data = new byte[(int) header.totalBytes()];
-			this.sequences = new long[header.count()];
-			this.previous = new long[header.count()];
 		}
 
-		void add(ChunkHeader chunk, long sequence, byte[] bytes) {
-			System.arraycopy(bytes, 0, this.data, (int) chunk.offset(), bytes.length);
-			this.sequences[chunk.index() - 1] = sequence;
-			this.previous[chunk.index() - 1] = chunk.previousSequence();
+		/**
+		 * Adds a chunk.
+		 * @return how many more bytes it holds in memory (negative when the chunk replaces a larger one)
+		 */
+		long add(ChunkHeader chunk, long sequence, byte @Nullable [] data) {
+			Piece replaced = this.pieces.put(chunk.index(),
+					new Piece(sequence, chunk.previousSequence(), chunk.offset(), data));
+			long change = length(data) - ((replaced != null) ? length(replaced.bytes) : 0);
+			this.bytes += change;
+			return change;
+		}
+
+		/** The whole change, {@code null} when the chunks do not tile it exactly. */
+		byte @Nullable [] join(long totalBytes) {
+			long offset = 0;
+			for (int index = 1; index <= this.header.count(); index++) {
+				Piece piece = this.pieces.get(index);
+				if (piece == null || piece.bytes == null || piece.offset != offset) {
+					return null;
+				}
+				offset += piece.bytes.length;
+			}
+			if (offset != totalBytes) {
+				return null;
+			}
+			byte[] data = new byte[(int) totalBytes];
+			this.pieces.values().forEach((piece) -> System.arraycopy(piece.bytes, 0, data, (int) piece.offset,
+					piece.bytes.length));
+			return data;
+		}
+
+		private static long length(byte @Nullable [] data) {
+			return (data != null) ? data.length : 0;
 		}
 
 	}

@@ -339,15 +339,33 @@ public final class ChangeCapture {
 		names.removeIf((name) -> this.ignoreTables.stream().anyMatch((ignored) -> sameName(ignored, name)));
 		List<TableSchema> watched = new ArrayList<>();
 		List<String> withoutKey = new ArrayList<>();
+		List<String> collatedKeys = new ArrayList<>();
+		List<String> collations = new ArrayList<>();
 		for (String name : names) {
 			TableSchema table = reader.table(name)
 				.orElseThrow(() -> new HarmonyLiteException("Table '" + name + "' disappeared while capture was installed"));
+			List<String> keyCollations = KeyCollations.of(this.connection, name);
 			if (table.primaryKey().isEmpty()) {
 				withoutKey.add(name);
+			}
+			else if (!keyCollations.isEmpty()) {
+				collatedKeys.add(name);
+				collations.add("table '" + name + "' has a primary key compared with " + String.join(", ", keyCollations)
+						+ ": SQLite then takes keys that differ in their bytes for one row, while other nodes tell "
+						+ "them apart, so concurrent writes of such keys would swap values and never converge; "
+						+ "declare the key's columns without a COLLATE clause (BINARY), or list it in "
+						+ "harmonylite.ignore-tables");
 			}
 			else {
 				watched.add(table);
 			}
+		}
+		if (!collatedKeys.isEmpty() && leftOut != null) {
+			leftOut.addAll(collations);
+		}
+		else if (!collatedKeys.isEmpty()) {
+			throw new UnsupportedTableException(collatedKeys, "Cannot capture changes of " + String.join("; ", collations)
+					+ ".");
 		}
 		if (!withoutKey.isEmpty() && leftOut != null) {
 			withoutKey.forEach((name) -> leftOut.add("table '" + name + "' has no primary key to identify its rows on "

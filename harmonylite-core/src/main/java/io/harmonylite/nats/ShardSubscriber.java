@@ -55,6 +55,12 @@ final class ShardSubscriber implements ShardSource {
 	/** The largest message a change split into chunks may make up again, framing included. */
 	private static final long MAX_CHUNKED_MESSAGE_BYTES = ChangeEventCodec.MAX_CHANGE_BYTES + 1024L;
 
+	/**
+	 * The most bytes of unfinished chunked changes a shard keeps in memory; a larger change's chunks are read back from
+	 * the stream when its last chunk comes.
+	 */
+	private static final long MAX_BUFFERED_CHUNK_BYTES = 32L * 1024 * 1024;
+
 	private final JetStream jetStream;
 
 	private final JetStreamManagement management;
@@ -161,7 +167,7 @@ final class ShardSubscriber implements ShardSource {
 		}
 		// A new assembler per delivery: what an earlier delivery left unfinished is read back from the stream.
 		ChunkAssembler assembler = new ChunkAssembler(receiver, this::read, MAX_CHUNKED_MESSAGE_BYTES,
-				MAX_CHUNKED_MESSAGE_BYTES);
+				MAX_BUFFERED_CHUNK_BYTES);
 		try {
 			this.consumer = this.retry.call("start consuming stream " + this.stream,
 					() -> this.jetStream.getStreamContext(this.stream)
@@ -214,7 +220,7 @@ final class ShardSubscriber implements ShardSource {
 		ReceivedMessage[] whole = new ReceivedMessage[1];
 		try {
 			new ChunkAssembler((message) -> whole[0] = message, this::read, MAX_CHUNKED_MESSAGE_BYTES,
-					MAX_CHUNKED_MESSAGE_BYTES)
+					MAX_BUFFERED_CHUNK_BYTES)
 				.receive(stored);
 		}
 		catch (InterruptedException ex) {

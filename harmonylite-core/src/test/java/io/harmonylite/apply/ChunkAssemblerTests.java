@@ -84,8 +84,65 @@ class ChunkAssemblerTests {
 		byte[] message = bytes(25_000);
 		List<ReceivedMessage> chunks = TestChunks.split(STREAM, "1-1-7-7", message, 10_000, 1, 2, 3);
 		chunks.forEach(this::receive);
-		assertThat(this.delivered.subList(0, 2)).allMatch(ReceivedMessage::positionOnly);
-		assertThat(this.delivered.get(2).rejection()).contains("25000 bytes, more than the 10000 bytes");
+		assertThat(this.delivered).hasSize(3)
+			.allSatisfy((rejected) -> assertThat(rejected.rejection()).contains("25000 bytes, more than the 10000 bytes"));
+	}
+
+	@Test
+	void headersClaimingHugeChangesShouldCostOnlyTheBytesThatArrived() throws Exception {
+		// Before, each first chunk made the assembler allocate the whole change its header claimed.
+		ChunkAssembler generous = new ChunkAssembler(this.delivered::add, this.stream::get, Integer.MAX_VALUE - 16,
+				Integer.MAX_VALUE - 16);
+		for (int i = 0; i < 50; i++) {
+			ChunkHeader forged = new ChunkHeader("forged-" + i, 1, 3, 0, Integer.MAX_VALUE - 16, "00", 0);
+			generous.receive(new ReceivedMessage(0, new StreamPosition(STREAM, i + 1), new byte[1000], forged, null));
+		}
+		assertThat(this.delivered).hasSize(50).allMatch(ReceivedMessage::positionOnly);
+	}
+
+	@Test
+	void chunksBeyondTheMemoryLimitShouldBeReadBackFromTheStreamWhenTheLastOneComes() throws Exception {
+		ChunkAssembler small = new ChunkAssembler(this.delivered::add, this.stream::get, 10_000, 1500);
+		byte[] message = bytes(2500);
+		List<ReceivedMessage> chunks = TestChunks.split(STREAM, "1-1-7-7", message, 1000, 1, 2, 3);
+		chunks.forEach((chunk) -> this.stream.put(chunk.position().sequence(), chunk));
+		for (ReceivedMessage chunk : chunks) {
+			small.receive(chunk);
+		}
+		assertThat(this.delivered.get(2).payload()).isEqualTo(message);
+	}
+
+	@Test
+	void chunkWhoseHeaderContradictsItselfShouldBeRejectedAtOnce() throws Exception {
+		ChunkHeader fifthOfThree = new ChunkHeader("k", 5, 3, 0, 100, "00", 7);
+		receive(new ReceivedMessage(0, new StreamPosition(STREAM, 1), new byte[10], fifthOfThree, null));
+		ChunkHeader negative = new ChunkHeader("k", 1, 2, 0, -5, "00", 0);
+		receive(new ReceivedMessage(0, new StreamPosition(STREAM, 2), new byte[10], negative, null));
+		assertThat(this.delivered).hasSize(2).allSatisfy((rejected) -> assertThat(rejected.rejection()).isNotNull());
+		assertThat(this.delivered.get(0).rejection()).contains("chunk 5 of 3 is out of range");
+	}
+
+	@Test
+	void changeWhoseEarlierChunkIsAnotherKindOfMessageShouldSaySo() throws Exception {
+		List<ReceivedMessage> chunks = TestChunks.split(STREAM, "1-1-7-7", bytes(2000), 1000, 1, 2);
+		this.stream.put(1L, plain(1));
+		receive(chunks.get(1));
+		assertThat(this.delivered).singleElement()
+			.satisfies((rejected) -> assertThat(rejected.rejection())
+				.contains("chunk 1 of 2 (sequence 1) is missing: sequence 1 holds a message that is not a chunk"));
+	}
+
+	@Test
+	void chunksThatDoNotTileTheChangeShouldBeRejected() throws Exception {
+		byte[] message = bytes(2500);
+		List<ReceivedMessage> chunks = TestChunks.split(STREAM, "1-1-7-7", message, 1000, 1, 2, 3);
+		ChunkHeader second = chunks.get(1).chunk();
+		ChunkHeader shifted = new ChunkHeader(second.changeKey(), 2, 3, 900, second.totalBytes(), second.sha256(),
+				second.previousSequence());
+		receive(chunks.get(0));
+		receive(new ReceivedMessage(0, chunks.get(1).position(), chunks.get(1).payload(), shifted, null));
+		receive(chunks.get(2));
+		assertThat(this.delivered.get(2).rejection()).contains("do not follow each other");
 	}
 
 	@Test

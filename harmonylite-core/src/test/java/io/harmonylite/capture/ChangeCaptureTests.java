@@ -152,6 +152,23 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void tableWhosePrimaryKeyHasACollationShouldBeRefusedNamingTheColumn() throws Exception {
+		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY, k TEXT COLLATE NOCASE)",
+				"CREATE TABLE ci (k TEXT COLLATE NOCASE NOT NULL PRIMARY KEY, v TEXT)",
+				"CREATE TABLE cw (a INTEGER NOT NULL, b TEXT NOT NULL, v TEXT, PRIMARY KEY (a, b COLLATE RTRIM)) "
+						+ "WITHOUT ROWID",
+				"CREATE TABLE bin (k TEXT COLLATE BINARY NOT NULL PRIMARY KEY)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		assertThatExceptionOfType(UnsupportedTableException.class).isThrownBy(capture::install)
+			.withMessageContaining("table 'ci' has a primary key compared with COLLATE NOCASE on column 'k'")
+			.withMessageContaining("table 'cw' has a primary key compared with COLLATE RTRIM on column 'b'")
+			.withMessageContaining("harmonylite.ignore-tables")
+			.satisfies((ex) -> assertThat(ex.tables()).containsExactly("ci", "cw"));
+		assertThat(capture(List.of(), List.of("ci", "cw")).install()).extracting(TableSchema::name)
+			.containsExactlyInAnyOrder("good", "bin");
+	}
+
+	@Test
 	void tableWithoutPrimaryKeyShouldBeAcceptedWhenIgnored() throws Exception {
 		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", "CREATE TABLE audit_log (line TEXT)");
 		List<TableSchema> watched = capture(List.of(), List.of("AUDIT_LOG")).install();

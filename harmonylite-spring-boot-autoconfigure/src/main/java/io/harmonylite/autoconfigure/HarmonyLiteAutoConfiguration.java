@@ -7,7 +7,8 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
-
+import io.harmonylite.snapshot.RestoreMode;
+import io.harmonylite.snapshot.SnapshotStoreType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
@@ -41,6 +43,17 @@ public final class HarmonyLiteAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(HarmonyLiteAutoConfiguration.class);
 
+	@Bean
+	@ConfigurationPropertiesBinding
+	static EnumPropertyConverter<RestoreMode> harmonyLiteRestoreModeConverter() {
+		return new EnumPropertyConverter<>(RestoreMode.class);
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static EnumPropertyConverter<SnapshotStoreType> harmonyLiteSnapshotStoreTypeConverter() {
+		return new EnumPropertyConverter<>(SnapshotStoreType.class);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(NatsConnectionDetails.class)

@@ -20,7 +20,7 @@ import org.springframework.util.unit.DataSize;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("harmonylite")
+@ConfigurationProperties(prefix = "harmonylite", ignoreUnknownFields = false)
 public class HarmonyLiteProperties {
 
 	/**

@@ -12,6 +12,8 @@ import javax.sql.DataSource;
 import io.harmonylite.ConfigException;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
+import io.harmonylite.snapshot.RestoreMode;
+import io.harmonylite.snapshot.SnapshotStoreType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,7 @@ import org.sqlite.SQLiteDataSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -294,6 +297,39 @@ class HarmonyLiteAutoConfigurationTests {
 	private HarmonyLiteConfig map(HarmonyLiteProperties properties) {
 		return EngineConfigMapper.map(properties, new PropertiesNatsConnectionDetails(properties, null),
 				this.tempDir.resolve("app.db"), List.of());
+	}
+
+	@Test
+	void runWithMisspelledPropertyShouldFailNamingIt() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.replicaton.shards=2")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(UnboundConfigurationPropertiesException.class)
+					.rootCause()
+					.hasMessageContaining("harmonylite.replicaton.shards");
+			});
+	}
+
+	@Test
+	void runWithUnknownEnumValueShouldFailNamingTheValuesItAccepts() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.snapshot.restore=sometimes")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("'sometimes' is not one of auto, if-empty, never");
+			});
+	}
+
+	@Test
+	void enumPropertiesShouldBindLikeSpringBootDoes() {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("app.db"), "harmonylite.snapshot.restore=if-empty",
+					"harmonylite.snapshot.store=NATS")
+			.run((context) -> assertThat(context.getBean(HarmonyLiteProperties.class).getSnapshot())
+				.satisfies((snapshot) -> {
+					assertThat(snapshot.getRestore()).isEqualTo(RestoreMode.IF_EMPTY);
+					assertThat(snapshot.getStore()).isEqualTo(SnapshotStoreType.NATS);
+				}));
 	}
 
 	@Test

@@ -55,6 +55,7 @@ public final class NodeCommands {
 	public static OptionalInt run(String[] args, PrintStream out, PrintStream err) {
 		Optional<NodeCommand> command;
 		try {
+			LauncherFlags.refuse(args);
 			command = NodeCommand.find(args);
 		}
 		catch (IllegalArgumentException ex) {

@@ -57,6 +57,15 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void theLaunchersFlagsGivenToTheJarShouldBeRefusedNamingWhatTheJarTakes() {
+		assertThat(run("--config", "node-1.yml")).hasValue(NodeCommands.FAILED);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--config is a flag of the ./harmonylite launcher",
+				"--spring.config.additional-location=file:");
+		assertThat(run("-node-id=2")).hasValue(NodeCommands.FAILED);
+		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--harmonylite.node-id=N");
+	}
+
+	@Test
 	void versionShouldPrintTheVersion() {
 		assertThat(run("--version")).hasValue(0);
 		assertThat(stdout()).startsWith("HarmonyLite v");
