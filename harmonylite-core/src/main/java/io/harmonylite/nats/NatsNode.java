@@ -391,7 +391,9 @@ public final class NatsNode implements AutoCloseable {
 	 */
 	public ShardSource streamProbe(int shard) {
 		return new ShardSubscriber(this.jetStream, this.management, this.config, shard, this.nodeId,
-				this.startupRetry.withDeadline(Duration.ZERO), true);
+				// Not the startup's retry: its advice (the startup timeout, the first server of a cluster) does not
+				// apply to a running node.
+				new JetStreamRetry(Duration.ZERO, JetStreamRetry.CHECK_CLUSTER), true);
 	}
 
 	/**

@@ -126,6 +126,7 @@ public final class SnapshotRestorer {
 				if (!imageHash.equals(localSchemaHash)) {
 					return refusedForSchema(snapshot, imageHash, localSchemaHash);
 				}
+				warnOfReplacedSchemaObjects(snapshot, imageConnection);
 				install(snapshot, image, imageConnection, progress);
 			}
 			RestoreOutcome.Restored restored = restored(snapshot, Duration.ofNanos(System.nanoTime() - started));
@@ -181,6 +182,19 @@ public final class SnapshotRestorer {
 				throw new SQLException("the copy did not reach the database (another connection kept it locked "
 						+ "longer than " + SqliteConnections.BUSY_TIMEOUT.toSeconds() + " s, or it is read-only)");
 			}
+		}
+	}
+
+	private void warnOfReplacedSchemaObjects(SnapshotMetadata snapshot, Connection image) throws SQLException {
+		List<String> replaced;
+		try (Connection live = SqliteConnections.open(this.database)) {
+			replaced = ReplacedSchemaObjects.between(live, image);
+		}
+		if (!replaced.isEmpty()) {
+			logger.warn("Node {}: snapshot {} brings node {}'s schema objects, which differ from this node's: {}. The "
+					+ "schema hash covers tables and columns only; after the restore this node has the snapshot's "
+					+ "constraints, indexes, triggers and views. Apply your own DDL again if they should differ",
+					this.conflicts.nodeId(), snapshot.id(), snapshot.nodeId(), String.join(", ", replaced));
 		}
 	}
 
