@@ -289,7 +289,9 @@ public class HarmonyLiteEndpoint {
 			}
 			String mismatch = "schema mismatch: a change carries schema hash "
 					+ SchemaHasher.shortHash(Objects.requireNonNullElse(shard.pausedBy(), ""))
-					+ ", which is neither this node's current nor its previous hash; apply the same migration here";
+					+ ", which is neither this node's current nor its previous hash: when a node runs that schema (a "
+					+ "rolling upgrade), apply the same migration here; a hash no node ever reported is quarantined after "
+					+ "harmonylite.schema.unknown-hash-quarantine (the action show-blocked says which)";
 			return shard.pausedManually() ? mismatch + "; also " + manual : mismatch;
 		}
 
