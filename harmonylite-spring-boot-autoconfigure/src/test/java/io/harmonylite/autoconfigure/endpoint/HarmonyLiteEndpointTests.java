@@ -64,7 +64,8 @@ class HarmonyLiteEndpointTests {
 		assertThat(paused.pausedSince()).isEqualTo(EngineStatuses.PAUSED_SINCE);
 		assertThat(paused.pausedReason()).contains("schema mismatch")
 			.contains(EngineStatuses.NEW_HASH.substring(0, 8))
-			.contains("apply the same migration");
+			.contains("apply the same migration")
+			.contains("a hash no node ever reported is quarantined after harmonylite.schema.unknown-hash-quarantine");
 		assertThat(endpoint.node().state()).isEqualTo("PAUSED_SCHEMA_MISMATCH");
 	}
 
