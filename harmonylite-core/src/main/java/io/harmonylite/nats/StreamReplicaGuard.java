@@ -54,7 +54,7 @@ final class StreamReplicaGuard {
 		if (last != null && now < last.validUntil) {
 			return last.problem;
 		}
-		Check current = check(stream, now);
+		Check current = check(stream, now, last);
 		if (current.problem != null && (last == null || !Objects.equals(last.problem, current.problem))) {
 			logger.warn("Changes to stream {} are held (kept pending, retried): {}", stream, current.problem);
 		}
@@ -66,32 +66,41 @@ final class StreamReplicaGuard {
 		return current.problem;
 	}
 
-	private Check check(String stream, long now) {
+	private Check check(String stream, long now, @Nullable Check last) {
 		try {
 			int replicas = this.management.getStreamInfo(stream).getConfiguration().getReplicas();
 			if (replicas >= this.intendedReplicas) {
-				return new Check(null, now + TRUST.toNanos());
+				return new Check(null, null, now + TRUST.toNanos());
 			}
-			return new Check("stream " + stream + " has " + replicas + " replica(s), fewer than the intended "
+			String problem = "stream " + stream + " has " + replicas + " replica(s), fewer than the intended "
 					+ this.intendedReplicas + " (harmonylite.replication.replicas); raise them with 'nats stream edit "
 					+ stream + " --replicas " + this.intendedReplicas + "' or set "
-					+ "harmonylite.replication.update-existing=true", now + RECHECK.toNanos());
+					+ "harmonylite.replication.update-existing=true";
+			return new Check(problem, problem, now + RECHECK.toNanos());
 		}
 		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+			// JetStream not answering (a partition, no quorum) is the connection's problem, reported as such: the
+			// durability status keeps what the settings said when they were last read.
 			return new Check("could not read the settings of stream " + stream + " to check its replicas: "
-					+ ex.getMessage(), now + RECHECK.toNanos());
+					+ ex.getMessage(), (last != null) ? last.reported : null, now + RECHECK.toNanos());
 		}
 	}
 
 	/**
-	 * The problems found by the latest checks, for the node's status.
+	 * The problems found by the latest checks that could read the settings, for the node's status.
 	 * @return one description per stream that does not have the intended replicas
 	 */
 	List<String> problems() {
-		return this.checks.values().stream().map(Check::problem).filter(Objects::nonNull).sorted().toList();
+		return this.checks.values().stream().map(Check::reported).filter(Objects::nonNull).sorted().toList();
 	}
 
-	private record Check(@Nullable String problem, long validUntil) {
+	/**
+	 * One check of a stream.
+	 * @param problem what holds the stream's changes, {@code null} when nothing does
+	 * @param reported what the status says: the problem of the settings as last read
+	 * @param validUntil when to check again
+	 */
+	private record Check(@Nullable String problem, @Nullable String reported, long validUntil) {
 	}
 
 }
