@@ -267,7 +267,7 @@ public final class ApplyLoop implements Runnable {
 			}
 			String mismatch = mismatchingHash(events);
 			UnknownHashQuarantine.Verdict verdict = (mismatch != null)
-					? this.quarantine.judge(mismatch, this.gate.currentHash()) : null;
+					? this.quarantine.judge(mismatch, this.gate.currentHash(), message.storedAt()) : null;
 			if (verdict != null && verdict.left()) {
 				// The cluster left the hash: the changes go on to the applier, which dead-letters those that do not fit.
 				goOnBehind(message.shard(), verdict.reason());
@@ -406,7 +406,9 @@ public final class ApplyLoop implements Runnable {
 		// blocked (say, that no node reported the hash yet) may no longer hold.
 		this.blocked.forEach((shard, each) -> views.put(shard, each.transientFailure() ? each.view()
 				: each.view()
-					.withReason(this.quarantine.judge(each.view().schemaHash(), this.gate.currentHash()).reason())));
+					.withReason(this.quarantine
+						.judge(each.view().schemaHash(), this.gate.currentHash(), each.message().storedAt())
+						.reason())));
 		return Collections.unmodifiableMap(views);
 	}
 

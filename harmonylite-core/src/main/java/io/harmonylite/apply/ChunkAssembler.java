@@ -159,7 +159,7 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 			return rejected(message, last, "the reassembled change has checksum " + checksum + " but its chunks claim "
 					+ last.sha256());
 		}
-		return new ReceivedMessage(message.shard(), message.position(), data);
+		return new ReceivedMessage(message.shard(), message.position(), data, null, null, null, message.storedAt());
 	}
 
 	private static ReceivedMessage positionOnly(ReceivedMessage message, ChunkHeader chunk) {

@@ -1,5 +1,7 @@
 package io.harmonylite.apply;
 
+import java.time.Instant;
+
 import io.harmonylite.event.ChunkHeader;
 import org.jspecify.annotations.Nullable;
 
@@ -15,10 +17,25 @@ import org.jspecify.annotations.Nullable;
  * @param rejection why a reassembled change can never be applied (e.g. its checksum does not match), for the dead
  * letter; {@code null} for a message to apply
  * @param origin the publisher and the change ids, from the message id; {@code null} when unknown (and for chunks)
+ * @param storedAt when the stream stored it (the server's clock), {@code null} when unknown
  * @since 0.1.0
  */
 public record ReceivedMessage(int shard, StreamPosition position, byte[] payload, @Nullable ChunkHeader chunk,
-		@Nullable String rejection, @Nullable MessageOrigin origin) {
+		@Nullable String rejection, @Nullable MessageOrigin origin, @Nullable Instant storedAt) {
+
+	/**
+	 * A message of a stream whose storage time is unknown.
+	 * @param shard the shard number
+	 * @param position the stream and sequence it was read at
+	 * @param payload the message body
+	 * @param chunk set on a piece of a change split over several messages
+	 * @param rejection why a reassembled change can never be applied, {@code null} for a message to apply
+	 * @param origin the publisher and the change ids, {@code null} when unknown
+	 */
+	public ReceivedMessage(int shard, StreamPosition position, byte[] payload, @Nullable ChunkHeader chunk,
+			@Nullable String rejection, @Nullable MessageOrigin origin) {
+		this(shard, position, payload, chunk, rejection, origin, null);
+	}
 
 	/**
 	 * A message that is a change (or several) by itself.

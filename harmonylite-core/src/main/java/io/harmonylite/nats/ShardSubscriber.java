@@ -2,6 +2,7 @@ package io.harmonylite.nats;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChunkAssembler;
@@ -185,20 +186,21 @@ final class ShardSubscriber implements ShardSource {
 		this.delivered = true;
 		try {
 			receiver.receive(received(new StreamPosition(this.stream, message.metaData().streamSequence()),
-					message.getHeaders(), message.getData()));
+					message.getHeaders(), message.getData(), message.metaData().timestamp().toInstant()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 	}
 
-	private ReceivedMessage received(StreamPosition position, @Nullable Headers headers, byte @Nullable [] data) {
+	private ReceivedMessage received(StreamPosition position, @Nullable Headers headers, byte @Nullable [] data,
+			@Nullable Instant storedAt) {
 		byte[] payload = (data != null) ? data : new byte[0];
 		try {
 			ChunkHeader chunk = ChunkHeaders.read(headers);
 			MessageOrigin origin = (chunk == null && headers != null)
 					? MessageOrigin.parse(headers.getFirst(NatsJetStreamConstants.MSG_ID_HDR)) : null;
-			return new ReceivedMessage(this.shard, position, payload, chunk, null, origin);
+			return new ReceivedMessage(this.shard, position, payload, chunk, null, origin, storedAt);
 		}
 		catch (IllegalArgumentException ex) {
 			return new ReceivedMessage(this.shard, position, payload, null, "malformed chunk headers: " + ex.getMessage());
@@ -241,7 +243,9 @@ final class ShardSubscriber implements ShardSource {
 	@Nullable ReceivedMessage read(long sequence) {
 		MessageInfo info = messageAt(sequence);
 		return (info != null)
-				? received(new StreamPosition(this.stream, sequence), info.getHeaders(), info.getData()) : null;
+				? received(new StreamPosition(this.stream, sequence), info.getHeaders(), info.getData(),
+						(info.getTime() != null) ? info.getTime().toInstant() : null)
+				: null;
 	}
 
 	/**

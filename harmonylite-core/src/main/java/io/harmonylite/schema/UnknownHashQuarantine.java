@@ -99,6 +99,22 @@ public final class UnknownHashQuarantine {
 	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
 	 */
 	public Verdict judge(String hash, String ownHash) {
+		return judge(hash, ownHash, null);
+	}
+
+	/**
+	 * Judges a hash this node does not accept, in a message the stream stored at a known time. A hash no node
+	 * reported is quarantined once the registry, read when the message had existed for the delay, still lacks it: the
+	 * delay counts from when the stream stored the message, but from no earlier than the delay before this node
+	 * first saw the hash (the servers' clocks may differ from this node's), so that messages with made-up hashes held
+	 * behind one another do not wait a delay each.
+	 * @param hash the schema hash a change carries
+	 * @param ownHash this node's current schema hash
+	 * @param storedAt when the stream stored the message, {@code null} when unknown (the delay then counts from when
+	 * this node first saw the hash)
+	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
+	 */
+	public Verdict judge(String hash, String ownHash, @Nullable Instant storedAt) {
 		Known current = this.known;
 		if (current == null) {
 			return new Verdict(false, this.delay, "the schema registry was not read yet");
@@ -108,9 +124,13 @@ public final class UnknownHashQuarantine {
 			return judgeKnown(hash, ownHash, current);
 		}
 		Instant now = this.clock.instant();
-		Instant since = this.firstUnknown.computeIfAbsent(hash, (unknown) -> now);
+		Instant firstSeen = this.firstUnknown.computeIfAbsent(hash, (unknown) -> now);
+		boolean storedEarlier = storedAt != null && storedAt.isBefore(firstSeen);
+		Instant since = storedEarlier ? latest(storedAt, firstSeen.minus(this.delay)) : firstSeen;
 		Duration left = this.delay.minus(Duration.between(since, now));
-		boolean readSince = current.readAt().isAfter(since);
+		// Counted from the storage time, the registry must have been read once the message had existed for the delay;
+		// counted from the first sight, once after it.
+		boolean readSince = current.readAt().isAfter(storedEarlier ? since.plus(this.delay) : firstSeen);
 		// Read before the hash was first seen, the registry may just not have the report of a node that changed its
 		// schema a moment ago.
 		String unknown = readSince
@@ -120,17 +140,28 @@ public final class UnknownHashQuarantine {
 		boolean waiting = left.compareTo(Duration.ZERO) > 0 || !readSince;
 		if (waiting) {
 			return new Verdict(false, left.isNegative() ? Duration.ZERO : left,
-					unknown + "; quarantined " + this.delay + " after it was first seen unless a node reports it");
+					unknown + "; quarantined " + this.delay + " after " + (storedEarlier ? "the stream stored it"
+							: "it was first seen") + " unless a node reports it");
 		}
 		return new Verdict(true, Duration.ZERO, unknown + " within " + this.delay + " ("
 				+ SchemaConfig.UNKNOWN_HASH_QUARANTINE_PROPERTY + "), so no schema of the cluster made this change");
 	}
 
+	private static Instant latest(Instant a, Instant b) {
+		return a.isAfter(b) ? a : b;
+	}
+
 	private Verdict judgeKnown(String hash, String ownHash, Known current) {
-		String upgrade = "a node of the cluster reports schema hash " + SchemaHasher.shortHash(hash)
-				+ " (a rolling upgrade in progress); waiting for this node's schema to catch up: apply the same "
-				+ "migration here (or, when the nodes differ only in the tables they replicate, give every node the same "
-				+ "harmonylite.tables and harmonylite.ignore-tables)";
+		boolean live = current.currentHashes().contains(hash) || current.previousHashes().contains(hash);
+		String upgrade = (live ? "a node of the cluster reports schema hash " + SchemaHasher.shortHash(hash)
+				+ " (a rolling upgrade in progress)"
+				: "a node reported schema hash " + SchemaHasher.shortHash(hash) + " before, but no node of the "
+						+ "schema registry reports it now (a node that upgraded and is offline, or an old message sent "
+						+ "again)")
+				+ "; waiting for this node's schema to catch up: apply the same migration here (or, when the nodes "
+				+ "differ only in the tables they replicate, give every node the same harmonylite.tables and "
+				+ "harmonylite.ignore-tables)" + (live ? ""
+						: "; when no node will run that schema, skip the message with the shard action skip-blocked");
 		if (!left(current.currentHashes(), current.previousHashes(), hash, ownHash)) {
 			this.firstLeft.remove(hash);
 			return new Verdict(false, this.delay, upgrade);
