@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,9 +66,10 @@ class PayloadLimitIntegrationTests {
 	}
 
 	@Test
-	void receivedMessageShouldNameTheNodeEpochAndChangesItsIdCarries() throws Exception {
+	void receivedMessageShouldNameTheNodeEpochAndChangesItsIdCarriesAndWhenItWasStored() throws Exception {
 		ReplicationConfig config = streams();
 		Connection connection = nats.connection();
+		Instant before = Instant.now().minusSeconds(1);
 		JetStreamChangeSink sink = new JetStreamChangeSink(connection, connection.jetStream(), config);
 		sink.publish(0, "3--77-5-9-r1", new byte[] { 1 }).get();
 		ShardSubscriber subscriber = new ShardSubscriber(connection.jetStream(), connection.jetStreamManagement(),
@@ -75,6 +77,7 @@ class PayloadLimitIntegrationTests {
 		ReceivedMessage received = subscriber.read(1);
 		assertThat(received).isNotNull();
 		assertThat(received.origin()).isEqualTo(new MessageOrigin(3, -77, 5, 9));
+		assertThat(received.storedAt()).isBetween(before, Instant.now().plusSeconds(1));
 	}
 
 	@Test
