@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.KeyCollations;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
@@ -163,6 +164,12 @@ final class ChangeValidator {
 			return TableShape.refused(
 					"table '" + table + "' has no primary key, so its rows cannot be identified; declare one");
 		}
+		List<String> collations = keyCollations(table);
+		if (!collations.isEmpty()) {
+			return TableShape.refused("table '" + table + "' has a primary key compared with "
+					+ String.join(", ", collations) + ", so this node takes keys that differ in their bytes for one "
+					+ "row; it is not replicated: declare the key's columns without a COLLATE clause");
+		}
 		return new TableShape(null, Set.copyOf(schema.get().columnNames()), generatedColumns(table),
 				schema.get().primaryKey());
 	}
@@ -176,6 +183,16 @@ final class ChangeValidator {
 				.collect(Collectors.toUnmodifiableSet());
 		}
 		return this.replicated;
+	}
+
+	private List<String> keyCollations(String table) {
+		try {
+			return KeyCollations.of(this.connection, table);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException(
+					"Could not read the key collations of table '" + table + "': " + ex.getMessage(), ex);
+		}
 	}
 
 	private Set<String> generatedColumns(String table) {

@@ -125,11 +125,31 @@ public final class ChangeLogReader {
 					bytes += approximateBytes(change);
 				}
 			}
+			refuseDeletesOfRefusedKeyChanges(changes);
 			return changes;
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the change log after id " + afterId + ": " + ex.getMessage(),
 					ex);
+		}
+	}
+
+	/**
+	 * A key change is captured as a delete of the old key followed by the new row: when the new row cannot be
+	 * replicated, neither can the delete, or the other nodes would lose the row altogether. (A delete read at the end
+	 * of the previous read is not reached: it was sent already.)
+	 */
+	private static void refuseDeletesOfRefusedKeyChanges(List<CapturedChange> changes) {
+		for (int i = 1; i < changes.size(); i++) {
+			CapturedChange change = changes.get(i);
+			CapturedChange before = changes.get(i - 1);
+			ChangeEvent event = change.event();
+			if (change.unreplicable() != null && event.operation() == Operation.UPDATE
+					&& event.changedColumns() == null && before.unreplicable() == null && before.id() == change.id() - 1
+					&& before.event().operation() == Operation.DELETE && before.event().table().equals(event.table())) {
+				changes.set(i - 1, new CapturedChange(before.id(), before.event(), "it removes the old key of a key "
+						+ "change whose new row cannot be replicated: " + change.unreplicable()));
+			}
 		}
 	}
 

@@ -10,9 +10,12 @@ import java.util.List;
 /**
  * The collations other than {@code BINARY} that a table's primary key compares its columns with. Under such a
  * collation SQLite takes keys of different bytes ({@code 'abc'} and {@code 'ABC'} under {@code NOCASE}) for the same row,
- * while replication identifies rows by their key's values: such a table cannot be replicated.
+ * while replication identifies rows by their key's values: such a table cannot be replicated, neither captured nor
+ * written by changes of other nodes.
+ *
+ * @since 0.1.0
  */
-final class KeyCollations {
+public final class KeyCollations {
 
 	private KeyCollations() {
 	}
@@ -24,7 +27,7 @@ final class KeyCollations {
 	 * @return {@code "COLLATE NOCASE on column 'k'"} and the like, empty when every key column is compared by its bytes
 	 * @throws SQLException if the schema cannot be read
 	 */
-	static List<String> of(Connection connection, String table) throws SQLException {
+	public static List<String> of(Connection connection, String table) throws SQLException {
 		List<String> collated = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement("SELECT x.name, x.coll FROM pragma_index_list(?) "
 				+ "AS i, pragma_index_xinfo(i.name) AS x WHERE i.origin = 'pk' AND x.key = 1 AND x.name IS NOT NULL "

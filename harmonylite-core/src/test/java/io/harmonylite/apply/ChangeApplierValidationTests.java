@@ -124,6 +124,13 @@ class ChangeApplierValidationTests {
 	}
 
 	@Test
+	void applyWhenTablesKeyHasACollationShouldReject() {
+		this.database.execute("CREATE TABLE ci (k TEXT COLLATE NOCASE NOT NULL PRIMARY KEY, v TEXT)");
+		assertRejected(upsert(STREAM, 2, "ci", row("k", "abc", "v", "forged")),
+				"table 'ci' has a primary key compared with COLLATE NOCASE on column 'k'");
+	}
+
+	@Test
 	void applyWhenKeyValueIsNullShouldReject() {
 		assertRejected(change(STREAM, 2, "pairs", Operation.INSERT, List.of("a", "b"), row("a", "x", "b", null)),
 				"primary-key column 'b' of table 'pairs' is NULL");

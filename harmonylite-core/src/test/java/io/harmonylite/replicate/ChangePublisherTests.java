@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -365,6 +366,23 @@ class ChangePublisherTests {
 		assertThat(this.publisher.stats().recentRejections()).singleElement()
 			.satisfies((rejected) -> assertThat(rejected.reason()).contains("column 'v'", "not valid UTF-8",
 					"x'FFFE41C3'", "BLOB"));
+	}
+
+	@Test
+	void keyChangeToTextThatIsNotUtf8ShouldBeRefusedWholeSoThatNoNodeLosesTheRow() throws Exception {
+		execute("CREATE TABLE k (k TEXT NOT NULL PRIMARY KEY, v TEXT)");
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		execute("INSERT INTO k VALUES ('ok', 'fine')");
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		execute("UPDATE k SET k = CAST(x'fd' AS TEXT) WHERE k = 'ok'");
+		execute("INSERT INTO t VALUES (2, 'after it')");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.reader.failedCount()).isEqualTo(2);
+		assertThat(this.stream.events()).extracting(ChangeEvent::table, ChangeEvent::operation)
+			.containsExactly(tuple("k", Operation.INSERT), tuple("t", Operation.INSERT));
+		assertThat(this.publisher.stats().recentRejections()).extracting(RejectedChange::reason)
+			.anySatisfy((reason) -> assertThat(reason).startsWith("it removes the old key of a key change"));
 	}
 
 	@Test
