@@ -120,8 +120,12 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 					+ ": " + ex.getMessage() + ". Check that harmonylite.nats.embedded.store-dir (" + this.storeDir
 					+ ") is writable.", ex);
 		}
+		String description = "embedded nats-server of node " + this.nodeId;
+		if (previous == null) {
+			LeftoverServer.stop(pidFile(), configFile, description);
+		}
 		NatsServerProcess started = new NatsServerProcess(server.path(), configFile, CLIENT_HOST, this.clientPort,
-				logFile(), "embedded nats-server of node " + this.nodeId);
+				logFile(), description);
 		started.start(START_TIMEOUT);
 		this.process = started;
 	}

@@ -73,6 +73,49 @@ class EmbeddedNatsServerIntegrationTests {
 	}
 
 	@Test
+	void serverAnEarlierRunLeftWithoutItsJvmShouldBeStoppedBeforeTheNodesServerStarts() throws Exception {
+		int port = FreePorts.one();
+		EmbeddedNatsConfig config = new EmbeddedNatsConfig(null, this.dir.resolve("store"), port, null, List.of());
+		EmbeddedNatsServer earlier = new EmbeddedNatsServer(config, 5, db());
+		earlier.start();
+		earlier.stop();
+		// As after kill -9 of the watchdog, then of the JVM: the server runs on, its parent gone.
+		Path configFile = earlier.storeDir().resolve("nats-server.conf");
+		new ProcessBuilder("/bin/sh", "-c", "'" + earlier.binary().path() + "' -c '" + configFile + "' >/dev/null 2>&1 &")
+			.start()
+			.waitFor();
+		await().atMost(TIMEOUT).until(() -> Files.exists(earlier.pidFile()) && listening(port));
+		long leftover = Long.parseLong(Files.readString(earlier.pidFile()).trim());
+		EmbeddedNatsServer server = track(new EmbeddedNatsServer(config, 5, db()));
+		server.start();
+		assertThat(ProcessHandle.of(leftover).filter(ProcessHandle::isAlive)).isEmpty();
+		assertThat(server.pid()).isNotEqualTo(leftover);
+		try (Connection connection = connect(server)) {
+			assertThat(connection.getServerInfo().getServerName()).isEqualTo("harmonylite-node-5");
+		}
+	}
+
+	@Test
+	void serverOfARunningNodeShouldNeverBeStoppedByAnotherStart() throws Exception {
+		int port = FreePorts.one();
+		EmbeddedNatsConfig config = new EmbeddedNatsConfig(null, this.dir.resolve("store"), port, null, List.of());
+		EmbeddedNatsServer running = track(new EmbeddedNatsServer(config, 5, db()));
+		running.start();
+		EmbeddedNatsServer other = track(new EmbeddedNatsServer(config, 5, db()));
+		assertThatExceptionOfType(NatsPortInUseException.class).isThrownBy(other::start);
+		assertThat(running.isRunning()).isTrue();
+	}
+
+	private static boolean listening(int port) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	@Test
 	void defaultsShouldPutStoreNextToDatabaseAndPickFreePortWhenPortIsZero() throws Exception {
 		EmbeddedNatsServer server = track(
 				new EmbeddedNatsServer(new EmbeddedNatsConfig(null, null, 0, null, List.of()), 1, db()));
