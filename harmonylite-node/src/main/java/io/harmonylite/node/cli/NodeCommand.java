@@ -45,7 +45,10 @@ enum NodeCommand {
 	SKIP_BLOCKED("skip-blocked", true),
 
 	/** Prints the version. */
-	VERSION("version");
+	VERSION("version"),
+
+	/** Prints how to run the jar. */
+	HELP("help");
 
 	private final String flag;
 

@@ -83,6 +83,7 @@ public final class NodeCommands {
 			PrintStream out) {
 		return switch (command) {
 			case VERSION -> printVersion(out);
+			case HELP -> printHelp(out);
 			case SCHEMA_STATUS -> printLocal(loadConfig(args), out);
 			case SCHEMA_STATUS_CLUSTER -> printCluster(loadConfig(args), out);
 			case CLEANUP -> cleanup(loadConfig(args), out);
@@ -98,6 +99,21 @@ public final class NodeCommands {
 
 	private static int printVersion(PrintStream out) {
 		out.println("HarmonyLite " + HarmonyLiteVersion.current());
+		return 0;
+	}
+
+	private static int printHelp(PrintStream out) {
+		out.println("Usage: java -jar harmonylite.jar --harmonylite.node-id=N --harmonylite.db-path=FILE "
+				+ "[--spring.config.additional-location=file:/path/node.yml] [--name=value ...] [COMMAND]");
+		out.println();
+		out.println("Runs the standalone HarmonyLite node, or one command and exits. Settings are Spring properties "
+				+ "(docs/configuration.md). The ./harmonylite launcher takes the original tool's flags (--config, "
+				+ "--node-id, --db-path, --cluster-addr, --cluster-peers) and says more: ./harmonylite --help.");
+		out.println();
+		out.println("Commands:");
+		for (NodeCommand command : NodeCommand.values()) {
+			out.println("  " + command.flag());
+		}
 		return 0;
 	}
 

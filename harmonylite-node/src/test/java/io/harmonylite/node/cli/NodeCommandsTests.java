@@ -66,6 +66,13 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void helpShouldPrintHowToRunTheJarInsteadOfStartingTheNode() {
+		assertThat(run("--help")).hasValue(0);
+		assertThat(stdout()).startsWith("Usage: java -jar harmonylite.jar")
+			.contains("--schema-status-cluster", "./harmonylite --help");
+	}
+
+	@Test
 	void versionShouldPrintTheVersion() {
 		assertThat(run("--version")).hasValue(0);
 		assertThat(stdout()).startsWith("HarmonyLite v");
