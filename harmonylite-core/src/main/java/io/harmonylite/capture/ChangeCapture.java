@@ -364,7 +364,7 @@ public final class ChangeCapture {
 			leftOut.addAll(collations);
 		}
 		else if (!collatedKeys.isEmpty()) {
-			throw new UnsupportedTableException(collatedKeys, "Cannot capture changes of " + String.join("; ", collations)
+			throw new UnsupportedTableException(collatedKeys, "Cannot capture changes: " + String.join("; ", collations)
 					+ ".");
 		}
 		if (!withoutKey.isEmpty() && leftOut != null) {

@@ -134,6 +134,18 @@ public final class ChangeLogReader {
 		}
 	}
 
+	/** Why a change whose key holds NULL cannot be replicated, {@code null} when the key has no NULL. */
+	private static @Nullable String nullKey(List<String> primaryKey, Map<String, @Nullable Object> row) {
+		for (String column : primaryKey) {
+			if (row.get(column) == null) {
+				// SQLite accepts NULL in the key of a rowid table; no other node could tell which row it is.
+				return "its primary-key column '" + column + "' is NULL, which identifies no row on other nodes; "
+						+ "declare the key's columns NOT NULL (and give such rows a key)";
+			}
+		}
+		return null;
+	}
+
 	/**
 	 * A key change is captured as a delete of the old key followed by the new row: when the new row cannot be
 	 * replicated, neither can the delete, or the other nodes would lose the row altogether. (A delete read at the end
@@ -185,6 +197,9 @@ public final class ChangeLogReader {
 				unreplicable = InvalidText.reason(column, text, rows, positions.values[i]);
 			}
 			row.put(column, value);
+		}
+		if (unreplicable == null) {
+			unreplicable = nullKey(layout.primaryKey(), row);
 		}
 		try {
 			Operation operation = Operation.fromCode(op);

@@ -60,7 +60,8 @@ public record ChunkHeader(String changeKey, int index, int count, long offset, l
 	 */
 	public @Nullable String problem(int chunkBytes, long maxTotalBytes) {
 		if (this.count < 1 || this.count > MAX_CHUNKS || this.index < 1 || this.index > this.count) {
-			return "chunk " + this.index + " of " + this.count + " is out of range (at most " + MAX_CHUNKS + " chunks)";
+			return "chunk " + this.index + " of " + this.count + " is out of range (chunks are numbered from 1 to their "
+					+ "count, at most " + MAX_CHUNKS + ")";
 		}
 		if (this.totalBytes > maxTotalBytes) {
 			return "the change has " + this.totalBytes + " bytes, more than the " + maxTotalBytes

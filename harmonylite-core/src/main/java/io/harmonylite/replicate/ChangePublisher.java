@@ -458,13 +458,6 @@ public final class ChangePublisher implements Runnable {
 				reject(change, change.unreplicable());
 				continue;
 			}
-			String nullKey = nullKeyColumn(event);
-			if (nullKey != null) {
-				// SQLite accepts NULL in the key of a rowid table; no other node could tell which row it is.
-				reject(change, "its primary-key column '" + nullKey + "' is NULL, which identifies no row on other "
-						+ "nodes; declare the key's columns NOT NULL (and give such rows a key)");
-				continue;
-			}
 			int shard = this.router.shardOf(event);
 			byte[] body = roundCodec.encodeBody(event, hash);
 			if (body.length > maxBody) {
@@ -699,16 +692,6 @@ public final class ChangePublisher implements Runnable {
 		this.reader.markFailed(change.id());
 		this.stats.recordRejected(new RejectedChange(change.id(), event.table(),
 				String.valueOf(event.primaryKeyValues()), reason));
-	}
-
-	/** The first primary-key column whose value is NULL, {@code null} when none is. */
-	private static @Nullable String nullKeyColumn(ChangeEvent event) {
-		for (String column : event.primaryKey()) {
-			if (event.row().get(column) == null) {
-				return column;
-			}
-		}
-		return null;
 	}
 
 	/** Whether JetStream answered {@link #ACK_RESEND} after a message was sent: an acknowledgement still missing is lost. */

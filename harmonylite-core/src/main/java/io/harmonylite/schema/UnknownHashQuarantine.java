@@ -161,7 +161,8 @@ public final class UnknownHashQuarantine {
 				+ "; waiting for this node's schema to catch up: apply the same migration here (or, when the nodes "
 				+ "differ only in the tables they replicate, give every node the same harmonylite.tables and "
 				+ "harmonylite.ignore-tables)" + (live ? ""
-						: "; when no node will run that schema, skip the message with the shard action skip-blocked");
+						: "; when no node will run that schema, skip the message (the shard action skip, or "
+								+ "--skip-blocked of the stopped node)");
 		if (!left(current.currentHashes(), current.previousHashes(), hash, ownHash)) {
 			this.firstLeft.remove(hash);
 			return new Verdict(false, this.delay, upgrade);

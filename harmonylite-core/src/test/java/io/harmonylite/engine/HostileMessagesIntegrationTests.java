@@ -165,7 +165,7 @@ class HostileMessagesIntegrationTests {
 			// Judged again at each redelivery, once the registry was read after the message came.
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node.blockedMessages().get(0))
 				.isNotNull()
-				.satisfies((blocked) -> assertThat(blocked.reason()).contains("no node of the schema registry reports it now", "skip-blocked")));
+				.satisfies((blocked) -> assertThat(blocked.reason()).contains("no node of the schema registry reports it now", "the shard action skip")));
 			// Well past the quarantine delay, the shard still waits: the hash is known.
 			await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				assertThat(node.status().counters().quarantinedUnknownHash()).isZero();

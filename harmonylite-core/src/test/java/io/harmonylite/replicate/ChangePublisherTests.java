@@ -386,6 +386,19 @@ class ChangePublisherTests {
 	}
 
 	@Test
+	void keyChangeToNullShouldBeRefusedWholeSoThatNoNodeLosesTheRow() throws Exception {
+		execute("CREATE TABLE k (k TEXT PRIMARY KEY, v TEXT)");
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		execute("INSERT INTO k VALUES ('ok', 'fine')");
+		startPublisher();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		execute("UPDATE k SET k = NULL WHERE k = 'ok'");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.reader.pendingCount() == 0);
+		assertThat(this.reader.failedCount()).isEqualTo(2);
+		assertThat(this.stream.events()).extracting(ChangeEvent::operation).containsExactly(Operation.INSERT);
+	}
+
+	@Test
 	void changesShouldBePublishedWithTheirRecordedVersionsInTheFormatTheClusterReads() throws Exception {
 		this.format.set(ChangeEventCodec.FORMAT_UNVERSIONED);
 		execute("INSERT INTO t VALUES (1, 'while an old node is live')");

@@ -96,7 +96,7 @@ class UnknownHashQuarantineTests {
 		quarantine.refresh(this.registry);
 		assertThat(quarantine.judge("upgraded", OWN).quarantine()).isFalse();
 		assertThat(quarantine.judge("upgraded", OWN).reason())
-			.contains("no node of the schema registry reports it now", "skip-blocked")
+			.contains("no node of the schema registry reports it now", "the shard action skip")
 			.doesNotContain("rolling upgrade in progress");
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			quarantine.refresh(this.registry);
