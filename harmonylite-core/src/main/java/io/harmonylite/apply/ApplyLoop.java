@@ -267,7 +267,8 @@ public final class ApplyLoop implements Runnable {
 			}
 			String mismatch = mismatchingHash(events);
 			UnknownHashQuarantine.Verdict verdict = (mismatch != null)
-					? this.quarantine.judge(mismatch, this.gate.currentHash(), message.storedAt()) : null;
+					? this.quarantine.judge(mismatch, this.gate.currentHash(), message.storedAt(), originOf(events, mismatch))
+					: null;
 			if (verdict != null && verdict.left()) {
 				// The cluster left the hash: the changes go on to the applier, which dead-letters those that do not fit.
 				goOnBehind(message.shard(), verdict.reason());
@@ -438,6 +439,15 @@ public final class ApplyLoop implements Runnable {
 
 	private boolean fromPreviousSchema(ChangeEvent event) {
 		return event.schemaHash().equals(this.gate.previousHash()) && !event.schemaHash().equals(this.gate.currentHash());
+	}
+
+	/** The node that made the message's changes of a hash (a message holds one node's changes). */
+	private static long originOf(List<ChangeEvent> events, String hash) {
+		return events.stream()
+			.filter((event) -> event.schemaHash().equals(hash))
+			.mapToLong(ChangeEvent::originNodeId)
+			.findFirst()
+			.orElse(0);
 	}
 
 	private @Nullable String mismatchingHash(List<ChangeEvent> events) {

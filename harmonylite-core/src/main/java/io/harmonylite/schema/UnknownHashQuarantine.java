@@ -37,6 +37,12 @@ public final class UnknownHashQuarantine {
 
 	private static final Logger logger = LoggerFactory.getLogger(UnknownHashQuarantine.class);
 
+	/**
+	 * How long after the stream stored a change its node must have reported another schema for the change to count
+	 * as made under an older one: the node's report carries its own clock, the storage time the servers'.
+	 */
+	private static final Duration REPORTED_WELL_AFTER = Duration.ofMinutes(1);
+
 	private final long nodeId;
 
 	private final Duration delay;
@@ -74,7 +80,9 @@ public final class UnknownHashQuarantine {
 			Set<String> current = currentHashes(nodes);
 			Set<String> previous = previousHashes(nodes);
 			Set<String> hashes = registry.reportedHashes();
-			this.known = new Known(Set.copyOf(hashes), current, previous, now);
+			Map<Long, NodeSchemaState> byNode = nodes.stream()
+				.collect(Collectors.toUnmodifiableMap(NodeSchemaState::nodeId, (node) -> node, (a, b) -> b));
+			this.known = new Known(Set.copyOf(hashes), current, previous, byNode, now);
 			this.firstUnknown.keySet().removeIf(hashes::contains);
 			this.firstLeft.keySet().removeIf(current::contains);
 		}
@@ -115,12 +123,37 @@ public final class UnknownHashQuarantine {
 	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
 	 */
 	public Verdict judge(String hash, String ownHash, @Nullable Instant storedAt) {
+		return judge(hash, ownHash, storedAt, 0);
+	}
+
+	/**
+	 * Judges a hash this node does not accept, in a message stored at a known time by a known node. Besides the rules
+	 * above, a hash its own node has moved past is left: the node that made the change reported, well after the
+	 * stream stored it, neither that hash nor it as its previous one, so the change was made under one of its older
+	 * schemas (its schemas follow one another), which no migration brings back; such a change is applied where it fits
+	 * this node's tables, like changes of a schema the cluster left. That frees a shard that waited on an old change
+	 * while the cluster migrated twice.
+	 * @param hash the schema hash a change carries
+	 * @param ownHash this node's current schema hash
+	 * @param storedAt when the stream stored the message, {@code null} when unknown
+	 * @param originNodeId the node that made the change, 0 when unknown
+	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
+	 */
+	public Verdict judge(String hash, String ownHash, @Nullable Instant storedAt, long originNodeId) {
 		Known current = this.known;
 		if (current == null) {
 			return new Verdict(false, this.delay, "the schema registry was not read yet");
 		}
 		if (current.hashes().contains(hash)) {
 			this.firstUnknown.remove(hash);
+			NodeSchemaState origin = current.byNode().get(originNodeId);
+			if (storedAt != null && origin != null && origin.updatedAt().isAfter(storedAt.plus(REPORTED_WELL_AFTER))
+					&& !hash.equals(origin.schemaHash()) && !hash.equals(origin.previousHash())) {
+				return new Verdict(false, true, Duration.ZERO, "node " + originNodeId + ", which made this change "
+						+ "under schema hash " + SchemaHasher.shortHash(hash) + ", has since moved past it (it reports "
+						+ SchemaHasher.shortHash(origin.schemaHash()) + "): the change is applied where it fits this "
+						+ "node's tables, the others go to the dead letter");
+			}
 			return judgeKnown(hash, ownHash, current);
 		}
 		Instant now = this.clock.instant();
@@ -240,7 +273,8 @@ public final class UnknownHashQuarantine {
 
 	}
 
-	private record Known(Set<String> hashes, Set<String> currentHashes, Set<String> previousHashes, Instant readAt) {
+	private record Known(Set<String> hashes, Set<String> currentHashes, Set<String> previousHashes,
+			Map<Long, NodeSchemaState> byNode, Instant readAt) {
 	}
 
 }

@@ -267,6 +267,26 @@ class ApplyLoopTests {
 	}
 
 	@Test
+	void changeOfASchemaItsNodeMovedPastShouldBeAppliedWithoutAnOperator() throws Exception {
+		// Node 2 made a change under h0, which waited in the stream while node 2 migrated twice (to h1, then HASH).
+		InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+		registry.publish(new NodeSchemaState(2, "h0", null, "0.1.0", List.of("t"), Instant.now().minusSeconds(900),
+				null, Map.of(), 2));
+		registry.publish(new NodeSchemaState(2, HASH, "h1", "0.1.0", List.of("t"), Instant.now(), null, Map.of(), 2));
+		this.quarantine.refresh(registry);
+		long then = System.currentTimeMillis() - 600_000;
+		ChangeEvent old = new ChangeEvent(2, 1, "t", Operation.INSERT, row("id", 1L, "email", "a@example.com"),
+				List.of("id"), then, "h0", Version.hlcOf(then), null);
+		this.queue.receive(new ReceivedMessage(0, new StreamPosition(STREAM, 1), this.codec.encode(old), null, null,
+				null, Instant.ofEpochMilli(then)));
+		start();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.database.count("t")).as("%s", this.loop.blocked()).isEqualTo(2));
+		assertThat(this.gate.pausedShards()).isEmpty();
+		assertThat(this.deadLetters).isEmpty();
+	}
+
+	@Test
 	void messageBlockedByASchemaHashShouldShowWhatTheRegistryReportsNowAndItsSkipShouldNotCountAsAResume() throws Exception {
 		InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 		this.quarantine.refresh(registry);

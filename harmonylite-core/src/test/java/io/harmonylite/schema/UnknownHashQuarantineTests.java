@@ -88,6 +88,29 @@ class UnknownHashQuarantineTests {
 	}
 
 	@Test
+	void changeOfASchemaItsOwnNodeMovedPastShouldBeAppliedWhereItFits() {
+		Instant now = Instant.parse("2026-12-01T12:00:00Z");
+		MovableClock clock = new MovableClock(now);
+		InMemorySchemaRegistry registry = new InMemorySchemaRegistry(Duration.ofHours(1), clock);
+		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofSeconds(60), clock);
+		// Node 2 made a change under h0, then migrated twice; this node too (it reports OWN, previous h1).
+		registry.publish(new NodeSchemaState(1, OWN, "h1", "v0.1.0", List.of("Books"), now));
+		registry.publish(new NodeSchemaState(2, "h0", null, "v0.1.0", List.of("Books"), now.minusSeconds(600)));
+		registry.publish(new NodeSchemaState(2, "h1", "h0", "v0.1.0", List.of("Books"), now.minusSeconds(300)));
+		registry.publish(new NodeSchemaState(2, OWN, "h1", "v0.1.0", List.of("Books"), now));
+		quarantine.refresh(registry);
+		Instant stored = now.minusSeconds(500);
+		UnknownHashQuarantine.Verdict moved = quarantine.judge("h0", OWN, stored, 2);
+		assertThat(moved.left()).isTrue();
+		assertThat(moved.quarantine()).isFalse();
+		assertThat(moved.reason()).contains("node 2, which made this change", "has since moved past it");
+		assertThat(quarantine.judge("h0", OWN, stored, 0).left()).as("origin unknown").isFalse();
+		assertThat(quarantine.judge("h0", OWN, now.minusSeconds(30), 2).left())
+			.as("the origin's report is not well after the message").isFalse();
+		assertThat(quarantine.judge("h1", OWN, stored, 3).left()).as("no report of node 3").isFalse();
+	}
+
+	@Test
 	void hashOfANodeThatLeftShouldKeepTheShardWaiting() {
 		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofMillis(50), Clock.systemUTC());
 		this.registry.publish(new NodeSchemaState(2, "upgraded", "old", "v0.1.0", List.of("Books"), Instant.EPOCH));
