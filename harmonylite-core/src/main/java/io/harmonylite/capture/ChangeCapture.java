@@ -337,6 +337,20 @@ public final class ChangeCapture {
 			}
 		}
 		names.removeIf((name) -> this.ignoreTables.stream().anyMatch((ignored) -> sameName(ignored, name)));
+		List<String> unreadable = new ArrayList<>();
+		for (SchemaReader.UnreadableName name : reader.namesNotUtf8()) {
+			if (name.table() == null ? this.tables.isEmpty() : names.remove(name.table())) {
+				unreadable.add(name.description() + " has a name that is not valid UTF-8, which HarmonyLite cannot "
+						+ "name in SQL unaltered; rename it (ALTER TABLE ... RENAME ...) or drop it");
+			}
+		}
+		if (!unreadable.isEmpty() && leftOut != null) {
+			leftOut.addAll(unreadable);
+		}
+		else if (!unreadable.isEmpty()) {
+			throw new UnsupportedTableException(List.of(), "Cannot capture changes: " + String.join("; ", unreadable)
+					+ ".");
+		}
 		List<TableSchema> watched = new ArrayList<>();
 		List<String> withoutKey = new ArrayList<>();
 		List<String> collatedKeys = new ArrayList<>();

@@ -1,11 +1,9 @@
 package io.harmonylite.capture;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.HexFormat;
 
+import io.harmonylite.sqlite.StoredText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +20,7 @@ final class InvalidText {
 	}
 
 	/**
-	 * Why a TEXT value read as {@code text} cannot be replicated, {@code null} when it can. The bytes are read again
-	 * only when the string holds a replacement character, which every altered value does.
+	 * Why a TEXT value read as {@code text} cannot be replicated, {@code null} when it can.
 	 * @param column the value's column
 	 * @param text the value as read
 	 * @param rows the result set positioned on the change
@@ -32,18 +29,13 @@ final class InvalidText {
 	 * @throws SQLException if the bytes cannot be read
 	 */
 	static @Nullable String reason(String column, String text, ResultSet rows, int position) throws SQLException {
-		if (text.indexOf('\uFFFD') < 0) {
+		byte[] stored = StoredText.notUtf8(rows, position, text);
+		if (stored == null) {
 			return null;
 		}
-		byte[] stored = rows.getBytes(position);
-		if (stored == null || Arrays.equals(stored, text.getBytes(StandardCharsets.UTF_8))) {
-			return null;
-		}
-		String shown = HexFormat.of().withUpperCase().formatHex(stored, 0, Math.min(stored.length, SHOWN_BYTES))
-				+ ((stored.length > SHOWN_BYTES) ? "…" : "");
-		return "column '" + column + "' holds TEXT that is not valid UTF-8 (x'" + shown + "'), which other nodes "
-				+ "would store altered; write such bytes as a BLOB (CAST(... AS BLOB)) or as valid UTF-8 text, then "
-				+ "write the row again";
+		return "column '" + column + "' holds TEXT that is not valid UTF-8 (" + StoredText.literal(stored, SHOWN_BYTES)
+				+ "), which other nodes would store altered; write such bytes as a BLOB (CAST(... AS BLOB)) or as "
+				+ "valid UTF-8 text, then write the row again";
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.sqlite.StoredText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,18 +35,61 @@ public final class SchemaReader {
 	 * @return the table names, sorted
 	 */
 	public List<String> userTables() {
+		List<String> tables = new ArrayList<>();
+		listUserTables(tables, new ArrayList<>());
+		return tables;
+	}
+
+	/**
+	 * The user tables that cannot be replicated because a name they hold, theirs or a column's, is not valid UTF-8:
+	 * a Java string would carry it altered, so no statement could name it. {@link #userTables()} leaves them out.
+	 * @return each such name: the table it is in ({@code null} for a table's own name) and a description, e.g.
+	 * {@code table x'626164FF'} or {@code column x'FF' of table 'books'}
+	 */
+	public List<UnreadableName> namesNotUtf8() {
+		List<String> tables = new ArrayList<>();
+		List<UnreadableName> unreadable = new ArrayList<>();
+		listUserTables(tables, unreadable);
+		for (String table : tables) {
+			try (PreparedStatement statement = this.connection
+				.prepareStatement("SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0")) {
+				statement.setString(1, table);
+				try (ResultSet rows = statement.executeQuery()) {
+					while (rows.next()) {
+						byte[] stored = StoredText.notUtf8(rows, 1, rows.getString(1));
+						if (stored != null) {
+							unreadable.add(new UnreadableName(table,
+									"column " + StoredText.literal(stored, 32) + " of table '" + table + "'"));
+						}
+					}
+				}
+			}
+			catch (SQLException ex) {
+				throw new HarmonyLiteException("Could not read the columns of table '" + table + "': " + ex.getMessage(),
+						ex);
+			}
+		}
+		return unreadable;
+	}
+
+	private void listUserTables(List<String> tables, List<UnreadableName> unreadable) {
 		String sql = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
 				+ "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND substr(name, 1, ?) <> ? ORDER BY name";
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			statement.setInt(1, INTERNAL_PREFIX.length());
 			statement.setString(2, INTERNAL_PREFIX);
-			List<String> tables = new ArrayList<>();
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
-					tables.add(rows.getString(1));
+					String name = rows.getString(1);
+					byte[] stored = StoredText.notUtf8(rows, 1, name);
+					if (stored == null) {
+						tables.add(name);
+					}
+					else {
+						unreadable.add(new UnreadableName(null, "table " + StoredText.literal(stored, 32)));
+					}
 				}
 			}
-			return tables;
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not list the tables of the database: " + ex.getMessage(), ex);
@@ -104,6 +148,16 @@ public final class SchemaReader {
 				return rows.next() ? rows.getInt(1) != 0 : null;
 			}
 		}
+	}
+
+	/**
+	 * A name in the schema that is not valid UTF-8.
+	 *
+	 * @param table the table whose column has the name, {@code null} when it is the table's own name
+	 * @param description the name's place and bytes, e.g. {@code column x'FF' of table 'books'}
+	 * @since 0.1.0
+	 */
+	public record UnreadableName(@Nullable String table, String description) {
 	}
 
 }

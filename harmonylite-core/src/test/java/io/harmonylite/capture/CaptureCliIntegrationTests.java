@@ -1,5 +1,6 @@
 package io.harmonylite.capture;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
+import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.harmonylite.capture.CaptureTestSupport.execute;
 import static io.harmonylite.capture.CaptureTestSupport.sqlite3;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
@@ -68,6 +71,43 @@ class CaptureCliIntegrationTests {
 		assertThat(events.get(4).row()).containsEntry("id", 2L).containsEntry("year", 1966L);
 		assertThat(events.get(6).primaryKeyValues()).containsExactly(1L, "sf");
 		assertThat(events).allSatisfy((event) -> assertThat(event.committedAtMillis()).isPositive());
+	}
+
+	@Test
+	void tablesAndColumnsNamedWithBytesThatAreNotUtf8ShouldBeLeftOutNamedWhileEveryOtherTableIsCaptured()
+			throws Exception {
+		// Only a writer that sends raw bytes (the CLI reading them) can make such names.
+		sqlite3Bytes(concat("CREATE TABLE \"bad", new byte[] { (byte) 0xff }, "name\" (id INTEGER PRIMARY KEY); "
+				+ "CREATE TABLE odd (id INTEGER PRIMARY KEY, \"c", new byte[] { (byte) 0xfe }, "\" TEXT);"));
+		ChangeCapture capture = new ChangeCapture(this.connection, List.of(), List.of());
+		assertThatExceptionOfType(UnsupportedTableException.class).isThrownBy(capture::install)
+			.withMessageContaining("table x'626164FF6E616D65' has a name that is not valid UTF-8")
+			.withMessageContaining("column x'63FE' of table 'odd'")
+			.withMessageContaining("rename it");
+		ChangeCapture.Installed installed = capture.reinstall();
+		assertThat(installed.tables()).extracting(TableSchema::name).containsExactly("books", "tags");
+		assertThat(installed.leftOut()).hasSize(2);
+		sqlite3(this.database, "INSERT INTO books VALUES (1, 'Dune', 'Herbert', 1965);");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("books");
+	}
+
+	private void sqlite3Bytes(byte[] sql) throws Exception {
+		Process process = new ProcessBuilder("sqlite3", "-bail", this.database.toString()).redirectErrorStream(true)
+			.start();
+		try (var input = process.getOutputStream()) {
+			input.write(sql);
+		}
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as("sqlite3: %s", output).isZero();
+	}
+
+	private static byte[] concat(Object... parts) {
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		for (Object part : parts) {
+			bytes.writeBytes((part instanceof byte[] raw) ? raw : part.toString().getBytes(StandardCharsets.UTF_8));
+		}
+		return bytes.toByteArray();
 	}
 
 	@Test
