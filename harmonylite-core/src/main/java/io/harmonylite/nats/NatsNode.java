@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.DeadLetterSink;
 import io.harmonylite.apply.DeadLetterStore;
@@ -53,6 +54,9 @@ public final class NatsNode implements AutoCloseable {
 	private final Connection connection;
 
 	private final @Nullable NatsConnector connector;
+
+	/** What nats-server logs when a route comes from a server with its own name. */
+	private static final String DUPLICATE_NAME = "Duplicate Server Name";
 
 	private final @Nullable EmbeddedServerSupervisor embeddedServer;
 
@@ -227,6 +231,22 @@ public final class NatsNode implements AutoCloseable {
 	 * Creates or reconciles the shard streams and the dead-letter stream.
 	 */
 	public void ensureStreams() {
+		try {
+			ensureStreamsOnce();
+		}
+		catch (JetStreamNotReadyException ex) {
+			if (this.embeddedServer != null && this.embeddedServer.server().logMentions(DUPLICATE_NAME)) {
+				String name = EmbeddedNatsServer.serverName(this.nodeId);
+				throw new ConfigException("harmonylite.node-id", "another server of the cluster is named " + name
+						+ " too, so the cluster refuses this node's server (its log: \"" + DUPLICATE_NAME + "\"): another "
+						+ "node runs with harmonylite.node-id=" + this.nodeId + " (a configuration copied from it?). Give "
+						+ "this node its own id. (JetStream: " + ex.getMessage() + ")");
+			}
+			throw ex;
+		}
+	}
+
+	private void ensureStreamsOnce() {
 		// A clustered JetStream answers "temporarily unavailable" until its peers have elected a leader, e.g. while
 		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
 		// A server outside its cluster's JetStream can make placement fail instead ("no suitable peers", its requests

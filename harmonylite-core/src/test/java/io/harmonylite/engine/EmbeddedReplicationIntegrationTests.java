@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.testsupport.FreePorts;
@@ -50,6 +52,25 @@ class EmbeddedReplicationIntegrationTests {
 		assertThat(this.dir.resolve("nats-1")).isDirectoryContaining((path) -> true);
 	}
 
+	@Test
+	void twoNodesWithOneIdShouldFailNamingTheNodeIdNotJetStream() {
+		List<Integer> ports = FreePorts.many(4);
+		// A configuration copied from node 1 to a second machine: the same id, another database and store.
+		HarmonyLiteEngine one = engine(1, database(1), ports.get(0), ports.get(1), ports.get(3), "nats-1",
+				Duration.ofSeconds(15));
+		HarmonyLiteEngine copy = engine(1, database(2), ports.get(2), ports.get(3), ports.get(1), "nats-copy",
+				Duration.ofSeconds(15));
+		List<Throwable> failures = Stream.of(one, copy)
+			.map((engine) -> CompletableFuture.runAsync(engine::start))
+			.toList()
+			.stream()
+			.map((start) -> start.handle((ok, failure) -> failure).join())
+			.toList();
+		assertThat(failures).allSatisfy((failure) -> assertThat(failure).hasRootCauseInstanceOf(ConfigException.class)
+			.rootCause()
+			.hasMessageContaining("another node runs with harmonylite.node-id=1"));
+	}
+
 	private TestDatabase database(int node) {
 		TestDatabase db = new TestDatabase(this.dir.resolve("node-" + node + ".db"));
 		db.execute("CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT, author TEXT, publication_year INTEGER)");
@@ -57,11 +78,17 @@ class EmbeddedReplicationIntegrationTests {
 	}
 
 	private HarmonyLiteEngine engine(int node, TestDatabase db, int clientPort, int clusterPort, int peerPort) {
-		EmbeddedNatsConfig embedded = new EmbeddedNatsConfig(null, this.dir.resolve("nats-" + node), clientPort,
+		return engine(node, db, clientPort, clusterPort, peerPort, "nats-" + node, NatsConfig.DEFAULT_STARTUP_TIMEOUT);
+	}
+
+	private HarmonyLiteEngine engine(int node, TestDatabase db, int clientPort, int clusterPort, int peerPort,
+			String store, Duration startupTimeout) {
+		EmbeddedNatsConfig embedded = new EmbeddedNatsConfig(null, this.dir.resolve(store), clientPort,
 				"127.0.0.1:" + clusterPort, List.of("nats://127.0.0.1:" + peerPort));
 		NatsConfig defaults = NatsConfig.embeddedDefaults();
 		NatsConfig nats = new NatsConfig(List.of(), null, null, null, null, null, null, null, defaults.connectRetries(),
-				defaults.reconnectWait(), embedded);
+				defaults.reconnectWait(), embedded)
+			.withStartupTimeout(startupTimeout);
 		HarmonyLiteEngine engine = HarmonyLiteEngine
 			.builder(HarmonyLiteConfig.builder().nodeId(node).dbPath(db.path()).nats(nats).build())
 			.build();

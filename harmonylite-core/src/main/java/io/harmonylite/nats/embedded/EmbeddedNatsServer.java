@@ -40,6 +40,8 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	/** The file in the store directory holding the server's process id. */
 	public static final String PID_FILE = "nats-server.pid";
 
+	private static final int LOG_SCAN_BYTES = 1024 * 1024;
+
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
 	private final EmbeddedNatsConfig config;
@@ -105,6 +107,10 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 			this.process = null;
 		}
 		NatsServerBinary server = binary();
+		if (previous == null) {
+			// First start in this JVM: the store must be this node's own (its server's name follows the node id).
+			StoreOwner.claim(this.storeDir, this.nodeId);
+		}
 		if (this.clientPort == 0) {
 			// Chosen once: a restarted server must be where the node's client reconnects to.
 			this.clientPort = (this.config.port() != 0) ? this.config.port() : freePort();
@@ -208,6 +214,24 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	 */
 	public String logTail() {
 		return NatsServerProcess.logTail(logFile());
+	}
+
+	/**
+	 * Whether the server's log mentions a text, in its last megabyte.
+	 * @param text the text, e.g. a message nats-server logs
+	 * @return {@code true} when it is there
+	 */
+	public boolean logMentions(String text) {
+		try (java.io.RandomAccessFile log = new java.io.RandomAccessFile(logFile().toFile(), "r")) {
+			long start = Math.max(0, log.length() - LOG_SCAN_BYTES);
+			byte[] bytes = new byte[(int) (log.length() - start)];
+			log.seek(start);
+			log.readFully(bytes);
+			return new String(bytes, StandardCharsets.UTF_8).contains(text);
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**

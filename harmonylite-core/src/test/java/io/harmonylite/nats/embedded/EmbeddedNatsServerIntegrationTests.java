@@ -96,6 +96,26 @@ class EmbeddedNatsServerIntegrationTests {
 	}
 
 	@Test
+	void storeOfAnotherNodeShouldBeRefusedNamingTheNodeIdBeforeAnythingStarts() throws Exception {
+		EmbeddedNatsConfig config = new EmbeddedNatsConfig(null, this.dir.resolve("store"), FreePorts.one(), null,
+				List.of());
+		EmbeddedNatsServer second = new EmbeddedNatsServer(config, 2, db());
+		second.start();
+		second.stop();
+		String secondsConfig = Files.readString(second.storeDir().resolve("nats-server.conf"));
+		// A configuration copied from node 1 to node 2's machine: the same store, node id 1.
+		EmbeddedNatsServer copied = track(new EmbeddedNatsServer(config, 1, db()));
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(copied::start)
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.node-id"))
+			.withMessageContaining("holds the JetStream data of node 2's server");
+		assertThat(copied.isRunning()).isFalse();
+		assertThat(second.storeDir().resolve("nats-server.conf")).content().isEqualTo(secondsConfig);
+		EmbeddedNatsServer again = track(new EmbeddedNatsServer(config, 2, db()));
+		again.start();
+		assertThat(again.isRunning()).isTrue();
+	}
+
+	@Test
 	void serverOfARunningNodeShouldNeverBeStoppedByAnotherStart() throws Exception {
 		int port = FreePorts.one();
 		EmbeddedNatsConfig config = new EmbeddedNatsConfig(null, this.dir.resolve("store"), port, null, List.of());
