@@ -12,8 +12,9 @@ import io.harmonylite.nats.embedded.NatsServerNotFoundException;
 
 /**
  * Checks, without starting or connecting anything, what would certainly keep a node from reaching NATS: for the
- * embedded server a missing {@code nats-server} executable, a taken client, cluster or monitoring port, or a store
- * directory it cannot write; and the NKey seed and TLS files.
+ * embedded server a missing {@code nats-server} executable, a store directory of another node, a taken client, cluster
+ * or monitoring port, or a store directory it cannot write; and the NKey seed and TLS files. The one thing it changes:
+ * it stops a server an earlier run of this node left running (see {@link EmbeddedNatsServer#reclaimStore()}).
  * Callers run it before work that should not happen when the node cannot start, such as a schema migration.
  * <p>
  * An unreachable server is not checked: it may come up within the connection retries.
@@ -39,6 +40,8 @@ public final class NatsPreflight {
 		if (config.isEmbedded()) {
 			EmbeddedNatsConfig embedded = config.embedded();
 			NatsServerBinary.locate(embedded.binary(), NatsServerBinary.defaultSearchDirs());
+			// Before the ports are checked: a server an earlier run of this node left holds them.
+			new EmbeddedNatsServer(embedded, nodeId, dbPath).reclaimStore();
 			int port = embedded.port();
 			if (port != 0) {
 				NatsPortInUseException.requireFree(EmbeddedNatsServer.CLIENT_HOST, port,

@@ -42,6 +42,8 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 
 	private static final int LOG_SCAN_BYTES = 1024 * 1024;
 
+	private static final String CONFIG_FILE = "nats-server.conf";
+
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
 	private final EmbeddedNatsConfig config;
@@ -115,7 +117,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 			// Chosen once: a restarted server must be where the node's client reconnects to.
 			this.clientPort = (this.config.port() != 0) ? this.config.port() : freePort();
 		}
-		Path configFile = this.storeDir.resolve("nats-server.conf");
+		Path configFile = this.storeDir.resolve(CONFIG_FILE);
 		try {
 			Files.createDirectories(this.storeDir);
 			Files.writeString(configFile, ServerConfigText.render(this.config, this.nodeId, this.storeDir,
@@ -126,7 +128,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 					+ ": " + ex.getMessage() + ". Check that harmonylite.nats.embedded.store-dir (" + this.storeDir
 					+ ") is writable.", ex);
 		}
-		String description = "embedded nats-server of node " + this.nodeId;
+		String description = description();
 		if (previous == null) {
 			LeftoverServer.stop(pidFile(), configFile, description);
 		}
@@ -134,6 +136,21 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 				logFile(), description);
 		started.start(START_TIMEOUT);
 		this.process = started;
+	}
+
+	/**
+	 * Readies the store directory before anything checks or binds the server's ports: refuses it when it belongs to
+	 * another node, and stops the server an earlier run of this node left running in it (its watchdog and its JVM
+	 * killed), which would hold those ports for good.
+	 * @throws io.harmonylite.ConfigException naming {@code harmonylite.node-id} when the store belongs to another node
+	 */
+	public void reclaimStore() {
+		StoreOwner.check(this.storeDir, this.nodeId);
+		LeftoverServer.stop(pidFile(), this.storeDir.resolve(CONFIG_FILE), description());
+	}
+
+	private String description() {
+		return "embedded nats-server of node " + this.nodeId;
 	}
 
 	/**

@@ -23,6 +23,35 @@ final class StoreOwner {
 	}
 
 	/**
+	 * Fails when the store directory belongs to another node, changing nothing.
+	 * @param storeDir the store directory
+	 * @param nodeId the node about to start the server
+	 * @return whether the directory is this node's already ({@code false}: nobody's yet)
+	 * @throws ConfigException naming {@code harmonylite.node-id} when the directory belongs to another node
+	 */
+	static boolean check(Path storeDir, long nodeId) {
+		Path file = storeDir.resolve(FILE);
+		if (!Files.exists(file)) {
+			return false;
+		}
+		String owner;
+		try {
+			owner = Files.readString(file, StandardCharsets.UTF_8).trim();
+		}
+		catch (IOException ex) {
+			throw new HarmonyLiteException("Could not read " + file + ": " + ex.getMessage(), ex);
+		}
+		if (!owner.equals(Long.toString(nodeId))) {
+			throw new ConfigException("harmonylite.node-id", "this node is node " + nodeId + ", but the store "
+					+ "directory of its embedded nats-server (" + storeDir + ") holds the JetStream data of node "
+					+ owner + "'s server; a configuration copied from another node? Give this node its own id; if "
+					+ "this really is node " + owner + ", set harmonylite.node-id=" + owner + " (to give the "
+					+ "directory to another id, delete it: the server then joins its cluster afresh)");
+		}
+		return true;
+	}
+
+	/**
 	 * Claims the store directory for a node, or fails when another node's data is in it.
 	 * @param storeDir the store directory (created if missing)
 	 * @param nodeId the node starting the server
@@ -31,15 +60,7 @@ final class StoreOwner {
 	static void claim(Path storeDir, long nodeId) {
 		Path file = storeDir.resolve(FILE);
 		try {
-			if (Files.exists(file)) {
-				String owner = Files.readString(file, StandardCharsets.UTF_8).trim();
-				if (!owner.equals(Long.toString(nodeId))) {
-					throw new ConfigException("harmonylite.node-id", "this node is node " + nodeId + ", but the store "
-							+ "directory of its embedded nats-server (" + storeDir + ") holds the JetStream data of node "
-							+ owner + "'s server; a configuration copied from another node? Give this node its own id; "
-							+ "if this really is node " + owner + ", set harmonylite.node-id=" + owner + " (to give the "
-							+ "directory to another id, delete it: the server then joins its cluster afresh)");
-				}
+			if (check(storeDir, nodeId)) {
 				return;
 			}
 			Files.createDirectories(storeDir);

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import io.harmonylite.ConfigException;
 import io.harmonylite.nats.NatsConfig;
 import io.harmonylite.nats.NatsConnector;
+import io.harmonylite.nats.NatsPreflight;
 import io.harmonylite.testsupport.FreePorts;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -86,6 +87,11 @@ class EmbeddedNatsServerIntegrationTests {
 			.waitFor();
 		await().atMost(TIMEOUT).until(() -> Files.exists(earlier.pidFile()) && listening(port));
 		long leftover = Long.parseLong(Files.readString(earlier.pidFile()).trim());
+		// A node's start checks its ports before it starts its server: the leftover must be gone by then.
+		NatsConfig defaults = NatsConfig.embeddedDefaults();
+		NatsPreflight.check(new NatsConfig(List.of(), null, null, null, null, null, null, null,
+				defaults.connectRetries(), defaults.reconnectWait(), config), 5, db());
+		assertThat(ProcessHandle.of(leftover).filter(ProcessHandle::isAlive)).isEmpty();
 		EmbeddedNatsServer server = track(new EmbeddedNatsServer(config, 5, db()));
 		server.start();
 		assertThat(ProcessHandle.of(leftover).filter(ProcessHandle::isAlive)).isEmpty();
@@ -104,6 +110,11 @@ class EmbeddedNatsServerIntegrationTests {
 		second.stop();
 		String secondsConfig = Files.readString(second.storeDir().resolve("nats-server.conf"));
 		// A configuration copied from node 1 to node 2's machine: the same store, node id 1.
+		NatsConfig defaults = NatsConfig.embeddedDefaults();
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> NatsPreflight.check(new NatsConfig(List.of(), null, null, null, null, null, null, null,
+					defaults.connectRetries(), defaults.reconnectWait(), config), 1, db()))
+			.withMessageContaining("holds the JetStream data of node 2's server");
 		EmbeddedNatsServer copied = track(new EmbeddedNatsServer(config, 1, db()));
 		assertThatExceptionOfType(ConfigException.class).isThrownBy(copied::start)
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.node-id"))
