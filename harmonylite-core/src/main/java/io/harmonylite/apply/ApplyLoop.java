@@ -266,9 +266,9 @@ public final class ApplyLoop implements Runnable {
 				continue;
 			}
 			String mismatch = mismatchingHash(events);
+			long origin = (mismatch != null) ? originOf(events, mismatch) : 0;
 			UnknownHashQuarantine.Verdict verdict = (mismatch != null)
-					? this.quarantine.judge(mismatch, this.gate.currentHash(), message.storedAt(), originOf(events, mismatch))
-					: null;
+					? this.quarantine.judge(mismatch, this.gate.currentHash(), message.storedAt(), origin) : null;
 			if (verdict != null && verdict.left()) {
 				// The cluster left the hash: the changes go on to the applier, which dead-letters those that do not fit.
 				goOnBehind(message.shard(), verdict.reason());
@@ -283,7 +283,7 @@ public final class ApplyLoop implements Runnable {
 				this.gate.pause(message.shard(), mismatch, this.clock.instant());
 				Instant since = this.gate.pausedShards().get(message.shard()).since();
 				this.blocked.put(message.shard(), new Blocked(message,
-						BlockedMessage.of(message, events.get(0), events.size(), verdict.reason(), since), false));
+						BlockedMessage.of(message, events.get(0), events.size(), verdict.reason(), since), false, origin));
 				this.shards.redeliverAfter(message.shard(), verdict.judgeAgainIn());
 				reached.put(stream, Long.MAX_VALUE - 1);
 				continue;
@@ -336,7 +336,7 @@ public final class ApplyLoop implements Runnable {
 			try {
 				List<ChangeEvent> events = this.codec.decodeAll(message.payload());
 				this.blocked.put(shard, new Blocked(message,
-						BlockedMessage.of(message, events.get(0), events.size(), reason, since), true));
+						BlockedMessage.of(message, events.get(0), events.size(), reason, since), true, 0));
 			}
 			catch (MalformedEventException ex) {
 				// Not this failure's message: an undecodable one goes to the dead letter once the batch runs.
@@ -408,7 +408,7 @@ public final class ApplyLoop implements Runnable {
 		this.blocked.forEach((shard, each) -> views.put(shard, each.transientFailure() ? each.view()
 				: each.view()
 					.withReason(this.quarantine
-						.judge(each.view().schemaHash(), this.gate.currentHash(), each.message().storedAt())
+						.judge(each.view().schemaHash(), this.gate.currentHash(), each.message().storedAt(), each.origin())
 						.reason())));
 		return Collections.unmodifiableMap(views);
 	}
@@ -585,7 +585,8 @@ public final class ApplyLoop implements Runnable {
 	 * A blocking message with its payload, kept for a skip.
 	 * @param transientFailure whether the shard waits on a failure that is retried (rather than on a schema hash)
 	 */
-	private record Blocked(ReceivedMessage message, BlockedMessage view, boolean transientFailure) {
+	/** A shard's blocking message; {@code origin} is the node that made its changes of the hash judged, 0 if none. */
+	private record Blocked(ReceivedMessage message, BlockedMessage view, boolean transientFailure, long origin) {
 	}
 
 	/**

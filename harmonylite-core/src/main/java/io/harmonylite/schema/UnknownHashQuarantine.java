@@ -107,35 +107,23 @@ public final class UnknownHashQuarantine {
 	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
 	 */
 	public Verdict judge(String hash, String ownHash) {
-		return judge(hash, ownHash, null);
+		return judge(hash, ownHash, null, 0);
 	}
 
 	/**
-	 * Judges a hash this node does not accept, in a message the stream stored at a known time. A hash no node
+	 * Judges a hash this node does not accept, in a message stored at a known time by a known node. A hash no node
 	 * reported is quarantined once the registry, read when the message had existed for the delay, still lacks it: the
-	 * delay counts from when the stream stored the message, but from no earlier than the delay before this node
-	 * first saw the hash (the servers' clocks may differ from this node's), so that messages with made-up hashes held
-	 * behind one another do not wait a delay each.
+	 * delay counts from when the stream stored the message, but from no earlier than the delay before this node first
+	 * saw the hash (the servers' clocks may differ from this node's), so that messages with made-up hashes held behind
+	 * one another do not wait a delay each. A hash its own node has moved past is left: the node that made the change
+	 * reported, well after the stream stored it, neither that hash nor it as its previous one, so the change was made
+	 * under one of its older schemas (its schemas follow one another), which no migration brings back; such a change is
+	 * applied where it fits this node's tables, like changes of a schema the cluster left. That frees a shard that
+	 * waited on an old change while the cluster migrated twice.
 	 * @param hash the schema hash a change carries
 	 * @param ownHash this node's current schema hash
 	 * @param storedAt when the stream stored the message, {@code null} when unknown (the delay then counts from when
 	 * this node first saw the hash)
-	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
-	 */
-	public Verdict judge(String hash, String ownHash, @Nullable Instant storedAt) {
-		return judge(hash, ownHash, storedAt, 0);
-	}
-
-	/**
-	 * Judges a hash this node does not accept, in a message stored at a known time by a known node. Besides the rules
-	 * above, a hash its own node has moved past is left: the node that made the change reported, well after the
-	 * stream stored it, neither that hash nor it as its previous one, so the change was made under one of its older
-	 * schemas (its schemas follow one another), which no migration brings back; such a change is applied where it fits
-	 * this node's tables, like changes of a schema the cluster left. That frees a shard that waited on an old change
-	 * while the cluster migrated twice.
-	 * @param hash the schema hash a change carries
-	 * @param ownHash this node's current schema hash
-	 * @param storedAt when the stream stored the message, {@code null} when unknown
 	 * @param originNodeId the node that made the change, 0 when unknown
 	 * @return whether to wait (and for how long at most before judging again), to quarantine, or to apply what fits
 	 */

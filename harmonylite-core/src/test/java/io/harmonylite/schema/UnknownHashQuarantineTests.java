@@ -54,16 +54,16 @@ class UnknownHashQuarantineTests {
 		quarantine.refresh(this.registry);
 		String first = "1".repeat(64);
 		String second = "2".repeat(64);
-		assertThat(quarantine.judge(first, OWN, stored).quarantine()).isFalse();
-		assertThat(quarantine.judge(first, OWN, stored).reason()).contains("after the stream stored it");
+		assertThat(quarantine.judge(first, OWN, stored, 0).quarantine()).isFalse();
+		assertThat(quarantine.judge(first, OWN, stored, 0).reason()).contains("after the stream stored it");
 		clock.move(Duration.ofSeconds(61));
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge(first, OWN, stored).quarantine()).isTrue();
+		assertThat(quarantine.judge(first, OWN, stored, 0).quarantine()).isTrue();
 		// Stored with the first, seen only now that the first is out of the way: it waited as long.
-		assertThat(quarantine.judge(second, OWN, stored).quarantine()).isFalse();
+		assertThat(quarantine.judge(second, OWN, stored, 0).quarantine()).isFalse();
 		clock.move(Duration.ofSeconds(1));
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge(second, OWN, stored).quarantine()).isTrue();
+		assertThat(quarantine.judge(second, OWN, stored, 0).quarantine()).isTrue();
 	}
 
 	@Test
@@ -75,16 +75,16 @@ class UnknownHashQuarantineTests {
 		quarantine.refresh(this.registry);
 		Instant longAgo = now.minus(Duration.ofHours(5));
 		// The registry was read before the hash was first seen: it may lack a report made a moment ago.
-		assertThat(quarantine.judge(UNKNOWN, OWN, longAgo).quarantine()).isFalse();
+		assertThat(quarantine.judge(UNKNOWN, OWN, longAgo, 0).quarantine()).isFalse();
 		clock.move(Duration.ofMillis(100));
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge(UNKNOWN, OWN, longAgo).quarantine()).isTrue();
+		assertThat(quarantine.judge(UNKNOWN, OWN, longAgo, 0).quarantine()).isTrue();
 		// A message stored after this node first saw its hash counts from the first sight.
 		String later = "3".repeat(64);
-		assertThat(quarantine.judge(later, OWN, clock.instant().plusSeconds(5)).quarantine()).isFalse();
+		assertThat(quarantine.judge(later, OWN, clock.instant().plusSeconds(5), 0).quarantine()).isFalse();
 		clock.move(Duration.ofSeconds(30));
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge(later, OWN, clock.instant()).judgeAgainIn()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(quarantine.judge(later, OWN, clock.instant(), 0).judgeAgainIn()).isEqualTo(Duration.ofSeconds(30));
 	}
 
 	@Test
