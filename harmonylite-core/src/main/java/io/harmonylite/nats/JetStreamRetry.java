@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import io.harmonylite.HarmonyLiteException;
 import io.nats.client.JetStreamApiException;
@@ -52,6 +53,8 @@ public final class JetStreamRetry {
 
 	private final Duration maxPause;
 
+	private final BooleanSupplier hopeless;
+
 	/**
 	 * Retries until the given deadline, pausing 100 ms at first and at most 500 ms: a JetStream that comes back (a
 	 * leader elected after a partition) is used within half a second.
@@ -59,14 +62,20 @@ public final class JetStreamRetry {
 	 * @param check what to check when JetStream stays unavailable, e.g. {@link #CHECK_CLUSTER}
 	 */
 	public JetStreamRetry(Duration deadline, String check) {
-		this(deadline, check, FIRST_PAUSE, MAX_PAUSE);
+		this(deadline, check, FIRST_PAUSE, MAX_PAUSE, () -> false);
 	}
 
 	JetStreamRetry(Duration deadline, String check, Duration firstPause, Duration maxPause) {
+		this(deadline, check, firstPause, maxPause, () -> false);
+	}
+
+	private JetStreamRetry(Duration deadline, String check, Duration firstPause, Duration maxPause,
+			BooleanSupplier hopeless) {
 		this.deadline = deadline;
 		this.check = check;
 		this.firstPause = firstPause;
 		this.maxPause = maxPause;
+		this.hopeless = hopeless;
 	}
 
 	/**
@@ -83,7 +92,17 @@ public final class JetStreamRetry {
 	 * @return the retry
 	 */
 	public JetStreamRetry withDeadline(Duration otherDeadline) {
-		return new JetStreamRetry(otherDeadline, this.check, this.firstPause, this.maxPause);
+		return new JetStreamRetry(otherDeadline, this.check, this.firstPause, this.maxPause, this.hopeless);
+	}
+
+	/**
+	 * The same retries, given up before the deadline once a condition shows that waiting cannot help (e.g. the
+	 * cluster refuses this node's server); the call then fails as at the deadline, for the caller to explain.
+	 * @param condition checked after each transient failure
+	 * @return the retry
+	 */
+	public JetStreamRetry givingUpWhen(BooleanSupplier condition) {
+		return new JetStreamRetry(this.deadline, this.check, this.firstPause, this.maxPause, condition);
 	}
 
 	/**
@@ -117,6 +136,10 @@ public final class JetStreamRetry {
 				throw new HarmonyLiteException("Interrupted while trying to " + action, ex);
 			}
 			long now = System.nanoTime();
+			if (this.hopeless.getAsBoolean()) {
+				throw new JetStreamNotReadyException("Could not " + action + ": gave up after " + attempt
+						+ " attempt(s), waiting cannot help (last: " + describe(failure) + "). " + this.check, failure);
+			}
 			if (now + pause.toNanos() > end) {
 				throw new JetStreamNotReadyException("Could not " + action + ": JetStream did not answer within "
 						+ this.deadline.toSeconds() + " s (" + attempt + " attempt(s); last: " + describe(failure)

@@ -234,13 +234,13 @@ public final class NatsNode implements AutoCloseable {
 		try {
 			ensureStreamsOnce();
 		}
-		catch (JetStreamNotReadyException ex) {
-			if (this.embeddedServer != null && this.embeddedServer.server().logMentions(DUPLICATE_NAME)) {
+		catch (RuntimeException ex) {
+			if (notReady(ex) && refusedAsDuplicate()) {
 				String name = EmbeddedNatsServer.serverName(this.nodeId);
 				throw new ConfigException("harmonylite.node-id", "another server of the cluster is named " + name
 						+ " too, so the cluster refuses this node's server (its log: \"" + DUPLICATE_NAME + "\"): another "
 						+ "node runs with harmonylite.node-id=" + this.nodeId + " (a configuration copied from it?). Give "
-						+ "this node its own id. (JetStream: " + ex.getMessage() + ")");
+						+ "this node its own id.");
 			}
 			throw ex;
 		}
@@ -251,21 +251,26 @@ public final class NatsNode implements AutoCloseable {
 		// the other nodes of an embedded cluster are still starting: the manager retries until the startup timeout.
 		// A server outside its cluster's JetStream can make placement fail instead ("no suitable peers", its requests
 		// answered by the meta leader), which the watchdog does not see: it is restarted once after 20 s.
+		JetStreamRetry retry = this.startupRetry.givingUpWhen(this::refusedAsDuplicate);
 		if (this.watchdog != null && this.config.replicas() > 1) {
 			try {
-				new StreamManager(this.management, this.config, this.startupRetry.withDeadline(REJOIN_AFTER))
-					.ensureStreams();
+				new StreamManager(this.management, this.config, retry.withDeadline(REJOIN_AFTER)).ensureStreams();
 				return;
 			}
 			catch (RuntimeException ex) {
-				if (!notReady(ex)) {
+				if (!notReady(ex) || refusedAsDuplicate()) {
 					throw ex;
 				}
 				this.watchdog.restartNow("JetStream is not ready after " + REJOIN_AFTER.toSeconds() + " s ("
 						+ ex.getMessage() + ")");
 			}
 		}
-		new StreamManager(this.management, this.config, this.startupRetry).ensureStreams();
+		new StreamManager(this.management, this.config, retry).ensureStreams();
+	}
+
+	/** Whether the cluster refuses the embedded server because another server has its name (another node's id). */
+	private boolean refusedAsDuplicate() {
+		return this.embeddedServer != null && this.embeddedServer.server().logMentions(DUPLICATE_NAME);
 	}
 
 	/**

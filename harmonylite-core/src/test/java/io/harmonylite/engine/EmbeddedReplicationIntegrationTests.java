@@ -56,10 +56,13 @@ class EmbeddedReplicationIntegrationTests {
 	void twoNodesWithOneIdShouldFailNamingTheNodeIdNotJetStream() {
 		List<Integer> ports = FreePorts.many(4);
 		// A configuration copied from node 1 to a second machine: the same id, another database and store.
+		// A long startup timeout: the clash is told as soon as the cluster refuses the server, not when it ends.
+		Duration startupTimeout = Duration.ofMinutes(3);
 		HarmonyLiteEngine one = engine(1, database(1), ports.get(0), ports.get(1), ports.get(3), "nats-1",
-				Duration.ofSeconds(15));
+				startupTimeout);
 		HarmonyLiteEngine copy = engine(1, database(2), ports.get(2), ports.get(3), ports.get(1), "nats-copy",
-				Duration.ofSeconds(15));
+				startupTimeout);
+		long begun = System.nanoTime();
 		List<Throwable> failures = Stream.of(one, copy)
 			.map((engine) -> CompletableFuture.runAsync(engine::start))
 			.toList()
@@ -69,6 +72,8 @@ class EmbeddedReplicationIntegrationTests {
 		assertThat(failures).allSatisfy((failure) -> assertThat(failure).hasRootCauseInstanceOf(ConfigException.class)
 			.rootCause()
 			.hasMessageContaining("another node runs with harmonylite.node-id=1"));
+		assertThat(Duration.ofNanos(System.nanoTime() - begun)).as("told long before the startup timeout")
+			.isLessThan(startupTimeout.dividedBy(2));
 	}
 
 	private TestDatabase database(int node) {

@@ -64,6 +64,22 @@ class JetStreamRetryTests {
 	}
 
 	@Test
+	void callShouldBeGivenUpBeforeTheDeadlineOnceWaitingCannotHelp() {
+		AtomicInteger attempts = new AtomicInteger();
+		JetStreamRetry hopeless = new JetStreamRetry(Duration.ofMinutes(5), CHECK, Duration.ofMillis(1),
+				Duration.ofMillis(1))
+			.givingUpWhen(() -> attempts.get() >= 3);
+		assertThatExceptionOfType(JetStreamNotReadyException.class)
+			.isThrownBy(() -> hopeless.call("create stream s", () -> {
+				attempts.incrementAndGet();
+				throw apiError(503, 10008, "JetStream system temporarily unavailable");
+			}))
+			.withMessageStartingWith("Could not create stream s: gave up after 3 attempt(s)");
+		assertThat(attempts).hasValue(3);
+		assertThat(hopeless.withDeadline(Duration.ofMinutes(1)).deadline()).isEqualTo(Duration.ofMinutes(1));
+	}
+
+	@Test
 	void noRespondersAndLeaderElectionsShouldBeTransientButMissingStreamsAndConflictsShouldNot() {
 		assertThat(JetStreamRetry.isTransient(apiError(503, -1, "No Responders Available For Request"))).isTrue();
 		assertThat(JetStreamRetry.isTransient(apiError(503, 10023, "insufficient resources"))).isTrue();

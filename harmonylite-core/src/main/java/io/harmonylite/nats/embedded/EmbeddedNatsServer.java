@@ -60,6 +60,9 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 
 	private int clientPort;
 
+	/** Where the log of the running server's start begins: what is before it, earlier runs wrote. */
+	private volatile long logStart;
+
 	/**
 	 * Describes the server of one node; nothing is started yet.
 	 * @param config the embedded server settings
@@ -132,6 +135,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 		if (previous == null) {
 			LeftoverServer.stop(pidFile(), configFile, description);
 		}
+		this.logStart = logFile().toFile().length();
 		NatsServerProcess started = new NatsServerProcess(server.path(), configFile, CLIENT_HOST, this.clientPort,
 				logFile(), description);
 		started.start(START_TIMEOUT);
@@ -234,13 +238,14 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the server's log mentions a text, in its last megabyte.
+	 * Whether the server's log mentions a text since the server's last start, in its last megabyte (earlier runs'
+	 * lines do not count).
 	 * @param text the text, e.g. a message nats-server logs
 	 * @return {@code true} when it is there
 	 */
 	public boolean logMentions(String text) {
 		try (java.io.RandomAccessFile log = new java.io.RandomAccessFile(logFile().toFile(), "r")) {
-			long start = Math.max(0, log.length() - LOG_SCAN_BYTES);
+			long start = Math.max(Math.min(this.logStart, log.length()), log.length() - LOG_SCAN_BYTES);
 			byte[] bytes = new byte[(int) (log.length() - start)];
 			log.seek(start);
 			log.readFully(bytes);
