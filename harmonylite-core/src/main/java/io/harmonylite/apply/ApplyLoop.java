@@ -295,7 +295,7 @@ public final class ApplyLoop implements Runnable {
 				applyAndClear(changes, origins);
 			}
 			for (ChangeEvent event : events) {
-				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.withoutDroppedColumns(event)
+				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.fittedToThisSchema(event)
 						: event, message.position(), message.origin()));
 				origins.add(message);
 			}

@@ -30,6 +30,7 @@ import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.RecordedOwnChanges;
 import io.harmonylite.conflict.Resolution;
 import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.schema.ColumnRenames;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -89,6 +90,12 @@ public final class ChangeApplier implements AutoCloseable {
 	private final ConflictStats conflictStats;
 
 	private final long startedAtMillis;
+
+	/** The dropped columns of the previous schema already warned about, as table and column. */
+	private final Set<String> droppedColumnsWarned = new HashSet<>();
+
+	/** The renames of the previous schema already logged, as table and renames. */
+	private final Set<String> renamesLogged = new HashSet<>();
 
 	private long knownSchemaVersion = -1;
 
@@ -240,13 +247,14 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
-	 * Drops the columns this node's table does not have from a change, for changes sent by nodes that still run the
-	 * previous schema while this node has already dropped a column: those values belong to a column the migration
-	 * removed on purpose. Key columns are always kept, so a change whose key no longer fits is still rejected.
+	 * Fits a change sent by a node that still runs the previous schema to this node's table, which a migration here
+	 * changed already: columns the migration renamed (see {@link ColumnRenames}) take their new names, and the values
+	 * of columns it dropped are left out, with a WARN once per column, since they belong to a column removed on
+	 * purpose. Key columns are always kept, so a change whose key no longer fits is still rejected.
 	 * @param event the change
-	 * @return the change restricted to the local columns, or the change itself when nothing is dropped
+	 * @return the change fitted to the local columns, or the change itself when it fits already
 	 */
-	public synchronized ChangeEvent withoutDroppedColumns(ChangeEvent event) {
+	public synchronized ChangeEvent fittedToThisSchema(ChangeEvent event) {
 		ensureOpen();
 		try {
 			checkSchemaVersion();
@@ -254,22 +262,40 @@ public final class ChangeApplier implements AutoCloseable {
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the schema version: " + ex.getMessage(), ex);
 		}
-		Set<String> local = this.validator.columnsOf(event.table());
+		List<String> ordered = this.validator.orderedColumnsOf(event.table());
+		Set<String> local = (ordered != null) ? Set.copyOf(ordered) : null;
 		if (local == null || local.containsAll(event.row().keySet())) {
 			return event;
 		}
+		Map<String, String> renames = ColumnRenames.between(List.copyOf(event.row().keySet()), ordered);
 		Map<String, @Nullable Object> row = new LinkedHashMap<>();
 		event.row().forEach((column, value) -> {
-			if (local.contains(column) || event.primaryKey().contains(column)) {
-				row.put(column, value);
+			String name = renames.getOrDefault(column, column);
+			if (local.contains(name) || event.primaryKey().contains(column)) {
+				row.put(name, value);
+			}
+			else if (value != null && this.droppedColumnsWarned.add(event.table() + "\0" + column)) {
+				logger.warn("Changes of table '{}' from nodes still on the previous schema write column '{}', which "
+						+ "this node's migration removed: their values of it are left out here (a column renamed in "
+						+ "the same migration as other changes is taken for dropped; see \"Renaming\" in "
+						+ "docs/rolling-upgrades.md)", event.table(), column);
 			}
 		});
+		if (!renames.isEmpty() && this.renamesLogged.add(event.table() + renames)) {
+			logger.info("Changes of table '{}' from nodes still on the previous schema are written with this node's "
+					+ "column names: {}", event.table(), renames);
+		}
 		Set<String> changed = null;
 		if (event.changedColumns() != null) {
-			changed = new HashSet<>(event.changedColumns());
+			changed = new HashSet<>();
+			for (String column : event.changedColumns()) {
+				changed.add(renames.getOrDefault(column, column));
+			}
 			changed.retainAll(row.keySet());
 		}
-		return event.withRow(row, changed);
+		List<String> key = event.primaryKey().stream().map((column) -> renames.getOrDefault(column, column)).toList();
+		return new ChangeEvent(event.originNodeId(), event.changeId(), event.table(), event.operation(), row, key,
+				event.committedAtMillis(), event.schemaHash(), event.hlc(), changed);
 	}
 
 	/**

@@ -101,6 +101,16 @@ final class ChangeValidator {
 	}
 
 	/**
+	 * The columns of a table in their order in the table, when changes may write it.
+	 * @param table the table
+	 * @return the column names, {@code null} when the table cannot be written
+	 */
+	@Nullable List<String> orderedColumnsOf(String table) {
+		TableShape shape = shape(table);
+		return (shape.problem() != null) ? null : shape.ordered();
+	}
+
+	/**
 	 * Checks that the change's values can be stored and its key values identify a row.
 	 * @param event the change
 	 * @return why a value is impossible, or {@code null} when all are fine
@@ -170,8 +180,7 @@ final class ChangeValidator {
 					+ String.join(", ", collations) + ", so this node takes keys that differ in their bytes for one "
 					+ "row; it is not replicated: declare the key's columns without a COLLATE clause");
 		}
-		return new TableShape(null, Set.copyOf(schema.get().columnNames()), generatedColumns(table),
-				schema.get().primaryKey());
+		return new TableShape(null, schema.get().columnNames(), generatedColumns(table), schema.get().primaryKey());
 	}
 
 	private Set<String> replicatedTables(ChangeCapture selection) {
@@ -215,11 +224,15 @@ final class ChangeValidator {
 	}
 
 	/** A table as far as applying needs it; {@code problem} says why no change may target it, if so. */
-	private record TableShape(@Nullable String problem, Set<String> columns, Set<String> generated,
-			List<String> primaryKey) {
+	private record TableShape(@Nullable String problem, List<String> ordered, Set<String> columns,
+			Set<String> generated, List<String> primaryKey) {
+
+		TableShape(@Nullable String problem, List<String> ordered, Set<String> generated, List<String> primaryKey) {
+			this(problem, List.copyOf(ordered), Set.copyOf(ordered), generated, primaryKey);
+		}
 
 		static TableShape refused(String problem) {
-			return new TableShape(problem, Set.of(), Set.of(), List.of());
+			return new TableShape(problem, List.of(), Set.of(), List.of());
 		}
 
 	}

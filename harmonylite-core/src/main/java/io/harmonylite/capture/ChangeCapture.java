@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.schema.ColumnRenames;
 import io.harmonylite.schema.ColumnSchema;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
@@ -74,6 +75,8 @@ public final class ChangeCapture {
 
 	private final List<String> ignoreTables;
 
+	private final RenamedColumnsListener renamedColumns;
+
 	/**
 	 * Creates a capture installer working on the given connection.
 	 * @param connection a read-write connection to the database, in auto-commit mode
@@ -81,9 +84,22 @@ public final class ChangeCapture {
 	 * @param ignoreTables tables never watched
 	 */
 	public ChangeCapture(Connection connection, List<String> tables, List<String> ignoreTables) {
+		this(connection, tables, ignoreTables, RenamedColumnsListener.NONE);
+	}
+
+	/**
+	 * Creates a capture installer that tells a listener about renamed columns.
+	 * @param connection a read-write connection to the database, in auto-commit mode
+	 * @param tables the tables to watch; empty means every user table
+	 * @param ignoreTables tables never watched
+	 * @param renamedColumns told which columns of a captured table a migration renamed, in the same transaction
+	 */
+	public ChangeCapture(Connection connection, List<String> tables, List<String> ignoreTables,
+			RenamedColumnsListener renamedColumns) {
 		this.connection = connection;
 		this.tables = List.copyOf(tables);
 		this.ignoreTables = List.copyOf(ignoreTables);
+		this.renamedColumns = renamedColumns;
 	}
 
 	/**
@@ -168,6 +184,7 @@ public final class ChangeCapture {
 		if (!capturedTables.isEmpty()) {
 			catchUp(changes, leftOut != null);
 		}
+		tellRenamedColumns(changes);
 		return watched;
 	}
 
@@ -613,6 +630,21 @@ public final class ChangeCapture {
 	 * @param current its layout now
 	 * @param capturedBefore whether the table had capture triggers before the install
 	 */
+	private void tellRenamedColumns(List<LayoutChange> changes) throws SQLException {
+		for (LayoutChange change : changes) {
+			CaptureLayout previous = change.previous();
+			if (previous == null || previous.id() == change.current().id()) {
+				continue;
+			}
+			Map<String, String> renames = ColumnRenames.between(previous.columns(), change.current().columns());
+			if (!renames.isEmpty()) {
+				logger.info("Table '{}': columns renamed {}; changes of the previous schema are written under the new "
+						+ "names", change.current().table(), renames);
+				this.renamedColumns.renamed(this.connection, change.current().table(), renames);
+			}
+		}
+	}
+
 	private record LayoutChange(@Nullable CaptureLayout previous, CaptureLayout current, boolean capturedBefore) {
 	}
 

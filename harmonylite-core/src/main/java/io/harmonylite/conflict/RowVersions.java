@@ -1,6 +1,8 @@
 package io.harmonylite.conflict;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 import io.harmonylite.event.ByteReader;
@@ -103,6 +105,24 @@ final class RowVersions {
 		this.names[insert] = column;
 		this.versions[insert] = version;
 		this.count++;
+	}
+
+	/**
+	 * Moves the versions of renamed columns to their new names.
+	 * @param renames old column name to new name
+	 * @return whether anything moved
+	 */
+	boolean rename(Map<String, String> renames) {
+		Map<String, Version> moved = new HashMap<>();
+		for (Map.Entry<String, String> rename : renames.entrySet()) {
+			int index = indexOf(rename.getKey());
+			if (index >= 0) {
+				moved.put(rename.getValue(), this.versions[index]);
+				set(rename.getKey(), this.base);
+			}
+		}
+		moved.forEach(this::set);
+		return !moved.isEmpty();
 	}
 
 	/**

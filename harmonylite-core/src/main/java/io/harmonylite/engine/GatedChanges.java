@@ -42,7 +42,7 @@ record GatedChanges(List<PositionedChange> changes, @Nullable String problem) {
 			}
 			boolean previous = event.schemaHash().equals(gate.previousHash())
 					&& !event.schemaHash().equals(gate.currentHash());
-			changes.add(new PositionedChange(previous ? applier.withoutDroppedColumns(event) : event, position));
+			changes.add(new PositionedChange(previous ? applier.fittedToThisSchema(event) : event, position));
 		}
 		return new GatedChanges(changes, null);
 	}

@@ -113,7 +113,7 @@ final class LocalChangeMerge {
 			List<PositionedChange> batch = new ArrayList<>(changes.size());
 			for (CapturedChange change : changes) {
 				if (change.event().isVersioned()) {
-					batch.add(new PositionedChange(applier.withoutDroppedColumns(change.event()),
+					batch.add(new PositionedChange(applier.fittedToThisSchema(change.event()),
 							new StreamPosition(STREAM, change.id())));
 				}
 			}
