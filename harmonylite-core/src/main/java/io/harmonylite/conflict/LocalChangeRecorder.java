@@ -73,6 +73,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final CommitFloor commitFloor = new CommitFloor();
+
 	private final ConflictStats stats;
 
 	private boolean resetLogged;
@@ -201,7 +203,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		long previous = clockValue;
 		for (CapturedChange change : changes) {
 			long version = change.event().hlc();
-			if (version <= previous || version > upper) {
+			if (version <= previous || version > upper || version < Version.hlcOf(this.commitFloor.of(change.id()))) {
 				return false;
 			}
 			previous = version;
@@ -224,7 +226,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				if (locked.cursor() != after || sent.isEmpty()) {
 					return record(locked, null, 0, true, true, null);
 				}
-				Chunk chunk = new Chunk(locked.clock(), ChangeEventCodec.MAX_HLC, this.clock.millis());
+				Chunk chunk = new Chunk(locked.clock(), ChangeEventCodec.MAX_HLC, this.clock.millis(), skewMillis());
 				recordChunk(sent, chunk, null, 0, true);
 				return finish(after, sent.get(sent.size() - 1).id(), chunk);
 			});
@@ -286,7 +288,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		}
 		long start = cursor;
 		long now = this.clock.millis();
-		Chunk chunk = new Chunk((clock != null) ? clock : progress.clock(), upperBound(now), now);
+		Chunk chunk = new Chunk((clock != null) ? clock : progress.clock(), upperBound(now), now, skewMillis());
 		boolean more = false;
 		List<CapturedChange> changes;
 		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
@@ -304,6 +306,10 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			cursor = Math.max(cursor, last);
 		}
 		return finish(start, cursor, chunk);
+	}
+
+	private long skewMillis() {
+		return this.settings.maxClockSkew().toMillis();
 	}
 
 	/** The highest version a local change keeps: this node's clock plus the maximum skew. */
@@ -331,10 +337,16 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				long captured = change.event().hlc();
 				// Captured before versions existed: it gets one now.
 				long bounded = (captured == 0) ? Version.hlcOf(chunk.now) : Math.min(captured, chunk.upper);
-				long version = Math.max(bounded, chunk.clockValue + 1);
+				// Committed after this node's last look that did not see it: never older than that look.
+				long committedAfter = this.commitFloor.of(change.id());
+				long version = Math.max(Math.max(bounded, Version.hlcOf(committedAfter)), chunk.clockValue + 1);
 				if (version < captured) {
 					chunk.clamped++;
 					chunk.furthest = Math.max(chunk.furthest, Version.millisOf(captured) - chunk.now);
+				}
+				else if (captured != 0 && committedAfter - Version.millisOf(captured) > chunk.skew) {
+					chunk.raised++;
+					chunk.furthestBehind = Math.max(chunk.furthestBehind, committedAfter - Version.millisOf(captured));
 				}
 				if (version != captured) {
 					setVersion.setLong(1, version);
@@ -366,6 +378,14 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			writeCursor(cursor);
 			ClockTable.advance(this.connection, chunk.clockValue);
 			this.stats.localVersion(chunk.clockValue);
+			this.commitFloor.recordedThrough(cursor);
+		}
+		if (chunk.raised > 0) {
+			this.stats.clamped(chunk.raised);
+			logger.warn("Node {}: {} local change(s) carried versions up to {} ms behind the time this node had seen "
+					+ "before they were committed; they were raised to it, so that they do not lose to changes made "
+					+ "before them. A process writing this database has a clock behind: fix its time (NTP).",
+					this.settings.nodeId(), chunk.raised, chunk.furthestBehind);
 		}
 		if (chunk.clamped > 0) {
 			this.stats.clamped(chunk.clamped);
@@ -390,10 +410,17 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 		private long furthest;
 
-		Chunk(long clockValue, long upper, long now) {
+		private final long skew;
+
+		private int raised;
+
+		private long furthestBehind;
+
+		Chunk(long clockValue, long upper, long now, long skew) {
 			this.clockValue = clockValue;
 			this.upper = upper;
 			this.now = now;
+			this.skew = skew;
 		}
 
 	}
@@ -425,12 +452,14 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 * of the publisher and at the start of every apply batch, mostly to find that nothing is pending.
 	 */
 	private Progress progress() throws SQLException {
+		long startedAt = this.clock.millis();
 		try (PreparedStatement statement = this.connection.prepareStatement(PROGRESS_SQL)) {
 			statement.setString(1, CURSOR_KEY);
 			try (ResultSet rows = statement.executeQuery()) {
 				rows.next();
 				long cursor = rows.getLong(1);
 				long last = rows.getLong(2);
+				this.commitFloor.looked(last, startedAt);
 				if (last < cursor) {
 					// The log keeps its last row, so its ids never go back: it was emptied by hand (a copied file, say),
 					// and what it holds now was written since and never recorded.

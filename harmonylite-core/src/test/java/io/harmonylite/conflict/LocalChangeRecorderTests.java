@@ -80,6 +80,32 @@ class LocalChangeRecorderTests {
 	}
 
 	@Test
+	void changeOfAWriterWhoseClockIsBehindShouldBeNoOlderThanTheNodesLastLookThatDidNotSeeIt() throws SQLException {
+		assertThat(this.recorder.recordPending()).as("nothing pending at NOW").isZero();
+		// Committed after that look (at NOW) by a writer whose clock is ten minutes behind.
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		execute("UPDATE " + CHANGE_LOG + " SET ver = " + Version.hlcOf(NOW - 600_000));
+
+		RecordedChanges pending = this.recorder.pendingToPublish(0, 1000);
+
+		assertThat(pending.recorded()).as("raised, so recorded before it is sent").isTrue();
+		assertThat(pending.changes()).singleElement()
+			.satisfies((change) -> assertThat(change.event().hlc()).isEqualTo(Version.hlcOf(NOW)));
+		assertThat(versions()).containsExactly(Version.hlcOf(NOW));
+		assertThat(this.stats.clampedLocalVersions()).isEqualTo(1);
+	}
+
+	@Test
+	void changesCommittedBeforeTheNodeLookedShouldKeepTheirWritersVersions() throws SQLException {
+		// Written while the node was stopped, ten minutes ago by the writer's clock: nothing says it was later.
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		execute("UPDATE " + CHANGE_LOG + " SET ver = " + Version.hlcOf(NOW - 600_000));
+		this.recorder.recordPending();
+		assertThat(versions()).containsExactly(Version.hlcOf(NOW - 600_000));
+		assertThat(this.stats.clampedLocalVersions()).isZero();
+	}
+
+	@Test
 	void finalizingShouldBoundTheVersionsAndMoveTheCursorWithoutRecordingThemInTheVersionState() throws SQLException {
 		execute("INSERT INTO t VALUES (1, 'x', 'y')");
 		long applied = Version.hlcOf(NOW + 60_000);

@@ -196,6 +196,26 @@ class ConflictIntegrationTests {
 	}
 
 	@Test
+	void writeOfAWriterWhoseClockIsBehindShouldStillWinOverAnEarlierWriteItsNodeHadNotSeen() throws Exception {
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
+		awaitEverywhere(dbs, "row|seed|null|0");
+		// Node 2 applies nothing for a while (as when cut off), but keeps watching its own database.
+		assertThat(nodes.get(1).pauseShard(0)).isTrue();
+		dbs.get(0).execute("UPDATE kv SET v = 'written first, on node 1'");
+		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().pendingChanges() == 0);
+		long first = System.currentTimeMillis();
+		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > first + 500);
+		run("faketime", "-f", "-10m", "sqlite3", dbs.get(1).path().toString(),
+				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written later, by a clock ten minutes behind'");
+		await().atMost(TIMEOUT).until(() -> nodes.get(1).status().pendingChanges() == 0);
+		assertThat(nodes.get(1).resumeShard(0)).isTrue();
+		awaitEverywhere(dbs, "row|written later, by a clock ten minutes behind|null|0");
+		assertRowsStay(dbs, "row|written later, by a clock ten minutes behind|null|0");
+	}
+
+	@Test
 	void clusterShouldConvergeWhileANodeOfThePreviousReleasePublishesAndSwitchToVersionsWhenItIsUpgraded()
 			throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(3, KV);
