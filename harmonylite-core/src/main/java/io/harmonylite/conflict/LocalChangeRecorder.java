@@ -132,6 +132,28 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	}
 
 	/**
+	 * Records what is pending in its own write transaction, as {@link #recordPending()} does, knowing that it was
+	 * committed no later than a given time: at startup, what was written while the node was stopped, by the time
+	 * its database files were last modified. The versions are bounded to that time plus the maximum skew rather than
+	 * to the clock now, so that a writer's clock far ahead wins for no longer than the skew, however long the node
+	 * stayed stopped.
+	 * @param committedByMillis when the pending changes were committed at the latest, epoch milliseconds
+	 * @return the highest change-log id recorded
+	 */
+	public long recordCommittedBy(long committedByMillis) {
+		try {
+			if (!progress().pending()) {
+				return progress().cursor();
+			}
+			return Transactions.immediate(this.connection,
+					() -> record(progress(), null, 0, true, true, null, committedByMillis));
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+	}
+
+	/**
 	 * Records what is pending in its own write transaction, for a publisher, and hands over the first {@code limit}
 	 * recorded changes when they follow the publisher's position, so that it does not read them from the change log
 	 * again. At most {@value #CHUNK} changes (and about {@link ChangeLogReader#MAX_READ_BYTES} of values) are recorded
@@ -279,6 +301,15 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 */
 	private long record(Progress progress, @Nullable List<CapturedChange> recorded, int keep, boolean all,
 			boolean intoVersions, @Nullable Long clock) throws SQLException {
+		return record(progress, recorded, keep, all, intoVersions, clock, this.clock.millis());
+	}
+
+	/**
+	 * Records as {@link #record(Progress, List, int, boolean, boolean, Long)} does, with the versions bounded to the
+	 * given time plus the maximum skew: when the changes were committed no later than that.
+	 */
+	private long record(Progress progress, @Nullable List<CapturedChange> recorded, int keep, boolean all,
+			boolean intoVersions, @Nullable Long clock, long committedBy) throws SQLException {
 		long cursor = progress.cursor();
 		// Fixed while this transaction holds the write lock.
 		long last = progress.last();
@@ -288,7 +319,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		}
 		long start = cursor;
 		long now = this.clock.millis();
-		Chunk chunk = new Chunk((clock != null) ? clock : progress.clock(), upperBound(now), now, skewMillis());
+		Chunk chunk = new Chunk((clock != null) ? clock : progress.clock(), upperBound(Math.min(now, committedBy)), now,
+				skewMillis());
 		boolean more = false;
 		List<CapturedChange> changes;
 		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {

@@ -199,6 +199,7 @@ final class NodeAssembly {
 
 	private RunningNode assemble() {
 		long node = this.config.nodeId();
+		OfflineWrites offlineWrites = OfflineWrites.before(this.config.dbPath(), this.clock);
 		// What would certainly keep the node from reaching NATS (a taken port, an unwritable store) fails at once,
 		// naming the property, rather than as an embedded server that exited.
 		NatsPreflight.check(this.config.nats(), node, this.config.dbPath());
@@ -219,6 +220,7 @@ final class NodeAssembly {
 		SchemaGate gate = baseline.gate();
 		logger.info("Node {}: capturing changes of {} table(s): {}", node, baseline.tables().size(),
 				baseline.tables().stream().map(TableSchema::name).toList());
+		offlineWrites.record(captureConnection, this.conflicts, this.clock, this.counters.conflicts());
 		CaptureState captureState = captureState(open());
 		step(4, "waiting for the connection to NATS ({}), begun at step 1",
 				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());

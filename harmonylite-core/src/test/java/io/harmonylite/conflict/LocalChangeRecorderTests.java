@@ -106,6 +106,17 @@ class LocalChangeRecorderTests {
 	}
 
 	@Test
+	void changesCommittedByAKnownTimeShouldBeBoundedToItPlusTheSkewNotToTheClockNow() throws SQLException {
+		// Written by a clock an hour ahead while the node was stopped; the files were last modified a minute ago.
+		execute("INSERT INTO t VALUES (1, 'x', 'y')");
+		execute("UPDATE " + CHANGE_LOG + " SET ver = " + Version.hlcOf(NOW + 3_600_000));
+		assertThat(this.recorder.recordCommittedBy(NOW - 60_000)).isEqualTo(1);
+		assertThat(versions()).singleElement()
+			.satisfies((version) -> assertThat(Version.millisOf(version)).isEqualTo(NOW - 50_000));
+		assertThat(this.stats.clampedLocalVersions()).isEqualTo(1);
+	}
+
+	@Test
 	void finalizingShouldBoundTheVersionsAndMoveTheCursorWithoutRecordingThemInTheVersionState() throws SQLException {
 		execute("INSERT INTO t VALUES (1, 'x', 'y')");
 		long applied = Version.hlcOf(NOW + 60_000);

@@ -196,6 +196,30 @@ class ConflictIntegrationTests {
 	}
 
 	@Test
+	void writerWithAClockAnHourAheadWhileItsNodeWasStoppedShouldNotWinOverALaterWrite() throws Exception {
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		ReplicationConfig replication = this.cluster.replication()
+			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
+		awaitEverywhere(dbs, "row|seed|null|0");
+		nodes.get(1).close();
+		run("faketime", "+1 hour", "sqlite3", dbs.get(1).path().toString(),
+				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written by a clock an hour ahead, node stopped'");
+		long written = System.currentTimeMillis();
+		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > written + 1_500);
+		dbs.get(0).execute("UPDATE kv SET v = 'written later on node 1'");
+		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().pendingChanges() == 0);
+		// Node 2 comes back long after: its change was made before node 1's, so it wins for no more than the skew.
+		long later = System.currentTimeMillis();
+		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > later + 1_500);
+		nodes.get(1).start();
+		awaitEverywhere(dbs, "row|written later on node 1|null|0");
+		assertRowsStay(dbs, "row|written later on node 1|null|0");
+		assertThat(nodes.get(1).status().counters().clampedLocalVersions()).isEqualTo(1);
+	}
+
+	@Test
 	void writeOfAWriterWhoseClockIsBehindShouldStillWinOverAnEarlierWriteItsNodeHadNotSeen() throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(2, KV);
 		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
