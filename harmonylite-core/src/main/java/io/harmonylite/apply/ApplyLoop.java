@@ -550,7 +550,7 @@ public final class ApplyLoop implements Runnable {
 			return;
 		}
 		long start = System.nanoTime();
-		ApplyResult result = this.applier.apply(changes);
+		ApplyResult result = this.applier.apply(changes, this.applied::of);
 		this.applied.committed(result.positions());
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		long now = this.clock.millis();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ApplyStatements.Kind;
@@ -90,6 +91,14 @@ public final class ChangeApplier implements AutoCloseable {
 	private final ConflictStats conflictStats;
 
 	private final long startedAtMillis;
+
+	private static final ToLongFunction<String> NOTHING_EXPECTED = (stream) -> 0;
+
+	/** The positions the batch being applied expects at least, per stream. */
+	private ToLongFunction<String> expected = NOTHING_EXPECTED;
+
+	/** Set once the database's positions were found below those applied; nothing is applied any more. */
+	private volatile @Nullable DatabaseWentBackException wentBack;
 
 	/** The dropped columns of the previous schema already warned about, as table and column. */
 	private final Set<String> droppedColumnsWarned = new HashSet<>();
@@ -191,10 +200,28 @@ public final class ChangeApplier implements AutoCloseable {
 	 * @throws ChangeApplyException if SQLite refused a change; nothing was written
 	 */
 	public synchronized ApplyResult apply(List<PositionedChange> batch) {
+		return apply(batch, (stream) -> 0);
+	}
+
+	/**
+	 * Applies a batch as {@link #apply(List)} does, once the database's positions are checked against those the
+	 * caller knows it applied: a position below that means the file went back under the node (an older copy put in
+	 * its place while it runs), and applying on would store a position past changes the file no longer holds.
+	 * @param batch the changes in stream order
+	 * @param applied the position the caller applied up to, per stream
+	 * @return how many changes were applied and skipped, and the streams' positions
+	 * @throws DatabaseWentBackException if a stored position is below the one applied; nothing was written, and every
+	 * later batch fails the same way
+	 */
+	public synchronized ApplyResult apply(List<PositionedChange> batch, ToLongFunction<String> applied) {
 		ensureOpen();
+		if (this.wentBack != null) {
+			throw this.wentBack;
+		}
 		if (batch.isEmpty()) {
 			return new ApplyResult(0, 0, Map.of(), 0);
 		}
+		this.expected = applied;
 		ApplyResult result;
 		try {
 			result = applyInTransaction(batch, false);
@@ -205,6 +232,9 @@ public final class ChangeApplier implements AutoCloseable {
 			logger.debug("A batched write failed ({}); replaying the batch change by change",
 					failure.getCause().getMessage());
 			result = applyInTransaction(batch, true);
+		}
+		finally {
+			this.expected = NOTHING_EXPECTED;
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Applied {} changes ({} superseded) and skipped {}; positions {}", result.applied(),
@@ -244,6 +274,15 @@ public final class ChangeApplier implements AutoCloseable {
 			forgetStatements(done);
 			rollback(done);
 		}
+	}
+
+	/**
+	 * Why the database can no longer be applied to: its file went back under the node.
+	 * @return the reason, {@code null} while it has not
+	 */
+	public @Nullable String wentBack() {
+		DatabaseWentBackException failure = this.wentBack;
+		return (failure != null) ? failure.getMessage() : null;
 	}
 
 	/**
@@ -467,7 +506,14 @@ public final class ChangeApplier implements AutoCloseable {
 		for (PositionedChange change : batch) {
 			String stream = change.position().stream();
 			if (!stored.containsKey(stream)) {
-				stored.put(stream, this.positionTable.read(stream));
+				long position = this.positionTable.read(stream);
+				long applied = this.expected.applyAsLong(stream);
+				if (position < applied) {
+					this.wentBack = new DatabaseWentBackException(stream, position, applied);
+					logger.error("Node {}: {}", this.nodeId, this.wentBack.getMessage());
+					throw this.wentBack;
+				}
+				stored.put(stream, position);
 			}
 		}
 		RecordedOwnChanges own = holdsOwnChanges(batch) ? this.resolver.recordedOwnChanges()

@@ -75,6 +75,12 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	private final CommitFloor commitFloor = new CommitFloor();
 
+	/** Whether this recorder looked at the change log before: what it saw then was the file the node runs on. */
+	private boolean lookedBefore;
+
+	/** The stored cursor found above the log's last id at the first look (a log emptied by hand), -1 when none. */
+	private long emptiedBelow = -1;
+
 	private final ConflictStats stats;
 
 	private boolean resetLogged;
@@ -494,10 +500,19 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				this.commitFloor.looked(last, startedAt);
 				if (last < cursor) {
 					// The log keeps its last row, so its ids never go back: it was emptied by hand (a copied file, say),
-					// and what it holds now was written since and never recorded.
+					// and what it holds now was written since and never recorded. Found after this recorder looked
+					// once, the file went back under the running node: new changes would reuse ids already sent.
+					if (this.lookedBefore && cursor != this.emptiedBelow) {
+						throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": the change log went back "
+								+ "while the node runs (its last id is " + last + ", this node recorded up to " + cursor
+								+ "): an older copy of the database was put in its place. Nothing more is recorded or "
+								+ "sent; restart the node (and its application)");
+					}
 					logChangeLogReset(cursor, last);
+					this.emptiedBelow = cursor;
 					cursor = 0;
 				}
+				this.lookedBefore = true;
 				return new Progress(cursor, last, rows.getLong(3));
 			}
 		}

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
@@ -34,23 +35,40 @@ final class DatabaseFileWatch implements ProblemSource {
 
 	private final Clock clock;
 
+	private final Supplier<@Nullable String> wentBack;
+
 	private volatile @Nullable Instant seenSince;
+
+	private volatile @Nullable Instant wentBackSince;
 
 	/**
 	 * Creates the watch of the file as it is now; create it once the node has opened the database.
 	 * @param nodeId this node's id, for the log
 	 * @param database the database file
 	 * @param clock the clock
+	 * @param wentBack why the file went back under the node (an older copy put in its place), {@code null} while
+	 * it has not; the applier finds it out from the streams' positions
 	 */
-	DatabaseFileWatch(long nodeId, Path database, Clock clock) {
+	DatabaseFileWatch(long nodeId, Path database, Clock clock, Supplier<@Nullable String> wentBack) {
 		this.nodeId = nodeId;
 		this.database = database;
 		this.clock = clock;
+		this.wentBack = wentBack;
 		this.opened = fileKey(database, null);
 	}
 
 	@Override
 	public List<Problem> problems() {
+		String back = this.wentBack.get();
+		if (back != null) {
+			Instant since = this.wentBackSince;
+			if (since == null) {
+				since = this.clock.instant();
+				this.wentBackSince = since;
+			}
+			return List.of(new Problem(ProblemKind.DATABASE_REPLACED, Severity.DOWN, "database " + this.database, back,
+					since));
+		}
 		if (this.opened == null) {
 			return List.of();
 		}

@@ -303,7 +303,9 @@ final class NodeAssembly {
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
 				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
-				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock), stuckReplicas));
+				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock,
+						(receiving != null) ? receiving.applier()::wentBack : () -> null),
+				stuckReplicas));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The recorder against a real change log: versions made final and written back, bounded by the clock, and recorded
@@ -221,6 +223,13 @@ class LocalChangeRecorderTests {
 		// As in a file copied from another node whose change log was emptied: ids start at 1 again, below the cursor.
 		execute("DELETE FROM " + CHANGE_LOG, "DELETE FROM \"" + VersionStore.TABLE + "\"");
 		execute("INSERT INTO t VALUES (4, 'x', 'y')");
+		// The running node's recorder refuses to go on: the file went back under it.
+		assertThatExceptionOfType(HarmonyLiteException.class).isThrownBy(() -> this.recorder.pendingToPublish(3, 1000))
+			.withMessageContaining("the change log went back while the node runs");
+		// At the node's next start (the copy is made while it is stopped), its recorder starts from the log.
+		this.recorder.close();
+		this.recorder = new LocalChangeRecorder(this.connection, new ConflictSettings(3, Duration.ofSeconds(10)),
+				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), this.stats);
 
 		RecordedChanges pending = this.recorder.pendingToPublish(0, 1000);
 

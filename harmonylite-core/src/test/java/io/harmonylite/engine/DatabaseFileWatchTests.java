@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class DatabaseFileWatchTests {
 	@Test
 	void fileReplacedOrDeletedShouldBeReportedUntilTheOpenedFileIsBack() throws Exception {
 		Path file = Files.writeString(this.dir.resolve("node.db"), "opened");
-		DatabaseFileWatch watch = new DatabaseFileWatch(1, file, new MovableClock(NOW));
+		DatabaseFileWatch watch = new DatabaseFileWatch(1, file, new MovableClock(NOW), () -> null);
 		assertThat(watch.problems()).isEmpty();
 		Path original = this.dir.resolve("original.db");
 		Files.createLink(original, file);
@@ -45,6 +46,20 @@ class DatabaseFileWatchTests {
 
 		Files.move(original, file);
 		assertThat(watch.problems()).isEmpty();
+	}
+
+	@Test
+	void fileThatWentBackUnderTheNodeShouldBeReportedWithTheApplierReason() throws Exception {
+		Path file = Files.writeString(this.dir.resolve("node.db"), "opened");
+		AtomicReference<String> wentBack = new AtomicReference<>();
+		DatabaseFileWatch watch = new DatabaseFileWatch(1, file, new MovableClock(NOW), wentBack::get);
+		assertThat(watch.problems()).isEmpty();
+		wentBack.set("the database file went back while the node runs");
+		assertThat(watch.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.DATABASE_REPLACED);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DOWN);
+			assertThat(problem.reason()).isEqualTo("the database file went back while the node runs");
+		});
 	}
 
 }

@@ -167,6 +167,34 @@ class ReplicationIntegrationTests {
 	}
 
 	@Test
+	void olderCopyPutInPlaceOfARunningNodesFileShouldStopApplyingAndHealAtTheRestart() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
+		startNode(1, dbs.get(0), UnaryOperator.identity());
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 2);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 2);
+		Path backup = dbs.get(1).path().resolveSibling("backup.db");
+		sqlite3(dbs.get(1).path(), ".backup " + backup);
+		writeOneMessagePerRow(dbs.get(0), 3, 5);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 5);
+		sqlite3(dbs.get(1).path(), "PRAGMA wal_checkpoint(TRUNCATE)");
+
+		// An operator restores the backup with cp while the node runs: the same file, older contents.
+		Process copy = new ProcessBuilder("cp", backup.toString(), dbs.get(1).path().toString()).start();
+		assertThat(copy.waitFor()).isZero();
+		writeOneMessagePerRow(dbs.get(0), 6, 6);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(second.status().problems()).anySatisfy((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.DATABASE_REPLACED);
+			assertThat(problem.reason()).contains("went back", "Restart the node");
+		}));
+		assertThat(dbs.get(1).count("Books")).as("nothing applied past the rows the copy lacks").isEqualTo(2);
+
+		second.close();
+		startNode(2, dbs.get(1), UnaryOperator.identity());
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 6);
+	}
+
+	@Test
 	void messageDeletedFromTheMiddleOfTheStreamShouldBeReportedAsGapNotRetriedForever() throws Exception {
 		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
 		startNode(1, dbs.get(0), UnaryOperator.identity());
