@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.harmonylite.conflict.ConflictResolver;
 import io.harmonylite.engine.EngineStatus.Problem;
@@ -28,16 +30,41 @@ final class ClockAheadProblems implements ProblemSource {
 
 	private final Clock clock;
 
+	private final Supplier<Optional<Duration>> aheadOfServers;
+
 	/** Whether the problem was logged and has not cleared since: logged once, not at every look. */
 	private final AtomicBoolean logged = new AtomicBoolean();
 
 	ClockAheadProblems(LongSupplier lastLocalVersion, Clock clock) {
+		this(lastLocalVersion, clock, Optional::empty);
+	}
+
+	/**
+	 * Creates the source.
+	 * @param lastLocalVersion the version of this node's last local change
+	 * @param clock this node's clock
+	 * @param aheadOfServers how far this node's clock is ahead of its NATS servers' clock, when measured
+	 */
+	ClockAheadProblems(LongSupplier lastLocalVersion, Clock clock, Supplier<Optional<Duration>> aheadOfServers) {
 		this.lastLocalVersion = lastLocalVersion;
 		this.clock = clock;
+		this.aheadOfServers = aheadOfServers;
 	}
 
 	@Override
 	public List<Problem> problems() {
+		Optional<Duration> clockAhead = this.aheadOfServers.get()
+			.filter((ahead) -> ahead.compareTo(ConflictResolver.REFUSED_AHEAD) > 0);
+		if (clockAhead.isPresent()) {
+			return report(new Problem(ProblemKind.CLOCK_FAR_AHEAD, Severity.DOWN, "clock",
+					"this node's clock is " + clockAhead.get().toHours() + " h ahead of its NATS servers' clock (the "
+							+ "time they stored its presence key at): its changes carry versions that far ahead, and "
+							+ "the other nodes refuse changes more than " + ConflictResolver.REFUSED_AHEAD.toHours()
+							+ " h ahead of their clocks and dead-letter them, so nothing written here replicates. Fix "
+							+ "this machine's clock (NTP): its versions then stay ahead until the time catches up with them (CLOCK_FAR_AHEAD "
+							+ "in docs/operations.md says how to replicate sooner)",
+					null));
+		}
 		long version = this.lastLocalVersion.getAsLong();
 		Instant now = this.clock.instant();
 		Instant reached = Instant.ofEpochMilli(Version.millisOf(version));
@@ -49,7 +76,7 @@ final class ClockAheadProblems implements ProblemSource {
 			}
 			return List.of();
 		}
-		Problem problem = new Problem(ProblemKind.CLOCK_FAR_AHEAD, Severity.DOWN, "clock",
+		return report(new Problem(ProblemKind.CLOCK_FAR_AHEAD, Severity.DOWN, "clock",
 				"this node's changes carry versions of " + reached + ", " + ahead.toHours() + " h ahead of the time "
 						+ "(its clock, or a process writing its database, ran that far ahead; versions never go back): "
 						+ "the other nodes refuse changes more than " + ConflictResolver.REFUSED_AHEAD.toHours()
@@ -59,7 +86,10 @@ final class ClockAheadProblems implements ProblemSource {
 						+ "other nodes. Sooner: stop this node, move its database file away, create the schema in a new "
 						+ "file and start it again, so that it joins as a new node (what was written here meanwhile "
 						+ "stays in the moved file)",
-				null);
+				null));
+	}
+
+	private List<Problem> report(Problem problem) {
 		if (this.logged.compareAndSet(false, true)) {
 			logger.error("{}: {}", problem.kind(), problem.reason());
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -68,6 +69,11 @@ public final class NodePresence implements AutoCloseable {
 	// The revision this node last wrote; null when it does not hold the key. Guarded by this.
 	private @Nullable Long revision;
 
+	private final Clock clock;
+
+	/** How far this node's clock was ahead of the servers' when it last renewed its key; null until it did. */
+	private volatile @Nullable Duration aheadOfServers;
+
 	/**
 	 * Creates the presence of a node.
 	 * @param connection an open NATS connection with JetStream
@@ -77,6 +83,11 @@ public final class NodePresence implements AutoCloseable {
 	 * @param replicas how many servers keep the bucket, as for the streams; used when the bucket is created
 	 */
 	public NodePresence(Connection connection, String scope, long nodeId, Identity self, int replicas) {
+		this(connection, scope, nodeId, self, replicas, Clock.systemUTC());
+	}
+
+	NodePresence(Connection connection, String scope, long nodeId, Identity self, int replicas, Clock clock) {
+		this.clock = clock;
 		this.connection = connection;
 		this.scope = scope;
 		this.key = scope + ".node." + nodeId;
@@ -123,7 +134,9 @@ public final class NodePresence implements AutoCloseable {
 			KeyValue kv = keyValue();
 			if (this.revision != null) {
 				try {
+					Instant before = this.clock.instant();
 					this.revision = kv.update(this.key, this.value, this.revision);
+					measureServersClock(kv, before);
 					return Optional.empty();
 				}
 				catch (JetStreamApiException ex) {
@@ -139,6 +152,24 @@ public final class NodePresence implements AutoCloseable {
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
 			logger.debug("Could not renew key {} of bucket {}: {}", this.key, BUCKET, ex.getMessage());
 			return Optional.empty();
+		}
+	}
+
+	/**
+	 * How far this node's clock is ahead of its NATS servers' clock, from the time the server stored this node's key
+	 * at its last renewal (a time the servers' clock gives, whatever this node's says).
+	 * @return the time this node's clock is ahead (negative when behind, by at least the time the write took); empty
+	 * until a renewal was measured
+	 */
+	public Optional<Duration> aheadOfServers() {
+		return Optional.ofNullable(this.aheadOfServers);
+	}
+
+	private void measureServersClock(KeyValue kv, Instant before) throws IOException, JetStreamApiException {
+		KeyValueEntry written = kv.get(this.key);
+		if (written != null && this.revision != null && written.getRevision() == this.revision
+				&& written.getCreated() != null) {
+			this.aheadOfServers = Duration.between(written.getCreated().toInstant(), before);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -23,7 +24,26 @@ class ClockAheadProblemsTests {
 
 	private long lastLocalVersion;
 
-	private final ClockAheadProblems problems = new ClockAheadProblems(() -> this.lastLocalVersion, this.clock);
+	private Optional<Duration> aheadOfServers = Optional.empty();
+
+	private final ClockAheadProblems problems = new ClockAheadProblems(() -> this.lastLocalVersion, this.clock,
+			() -> this.aheadOfServers);
+
+	@Test
+	void clockMoreThanADayAheadOfTheServersShouldBeReportedWhileItIs() {
+		// A clock two days ahead: its versions are no further ahead of it, but everyone else refuses them.
+		this.lastLocalVersion = Version.hlcOf(this.clock.instant().toEpochMilli());
+		this.aheadOfServers = Optional.of(Duration.ofHours(23));
+		assertThat(this.problems.problems()).isEmpty();
+		this.aheadOfServers = Optional.of(Duration.ofHours(48));
+		assertThat(this.problems.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLOCK_FAR_AHEAD);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DOWN);
+			assertThat(problem.reason()).contains("48 h ahead of its NATS servers' clock", "refuse");
+		});
+		this.aheadOfServers = Optional.of(Duration.ofMillis(-3));
+		assertThat(this.problems.problems()).isEmpty();
+	}
 
 	@Test
 	void noLocalChangeOrVersionsWithinADayShouldBeNoProblem() {

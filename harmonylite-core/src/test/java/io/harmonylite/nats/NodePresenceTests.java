@@ -1,6 +1,8 @@
 package io.harmonylite.nats;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +99,26 @@ class NodePresenceTests {
 		presence("cluster-b", 3, identity("c", "host-3", "/data/three.db")).claim();
 
 		assertThat(one.others()).hasValueSatisfying((others) -> assertThat(others).containsExactly(Map.entry(2L, two)));
+	}
+
+	@Test
+	void renewalShouldTellHowFarThisNodesClockIsAheadOfTheServers() {
+		Clock twoDaysAhead = Clock.offset(Clock.systemUTC(), Duration.ofDays(2));
+		NodePresence ahead = new NodePresence(connect(), "clock", 7, identity("a", "host-1", "/data/one.db"), 1,
+				twoDaysAhead);
+		this.presences.add(ahead);
+		NodePresence right = presence("clock", 8, identity("b", "host-1", "/data/two.db"));
+		ahead.claim();
+		right.claim();
+		assertThat(ahead.aheadOfServers()).as("not measured before a renewal").isEmpty();
+
+		assertThat(ahead.renew()).isEmpty();
+		assertThat(right.renew()).isEmpty();
+
+		assertThat(ahead.aheadOfServers()).hasValueSatisfying((offset) -> assertThat(offset)
+			.isBetween(Duration.ofDays(2).minusMinutes(1), Duration.ofDays(2).plusMinutes(1)));
+		assertThat(right.aheadOfServers()).hasValueSatisfying((offset) -> assertThat(offset)
+			.isBetween(Duration.ofMinutes(-1), Duration.ofMinutes(1)));
 	}
 
 	@Test
