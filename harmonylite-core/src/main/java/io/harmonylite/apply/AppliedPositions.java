@@ -13,12 +13,26 @@ public final class AppliedPositions {
 
 	private final Map<String, Long> applied = new ConcurrentHashMap<>();
 
+	/** The positions the database holds, as far as this node stored them: behind {@link #applied} by chunk pieces. */
+	private final Map<String, Long> stored = new ConcurrentHashMap<>();
+
 	/**
 	 * Starts from the stored positions.
 	 * @param stored the positions read from the database, by stream
 	 */
 	public AppliedPositions(Map<String, Long> stored) {
 		this.applied.putAll(stored);
+		this.stored.putAll(stored);
+	}
+
+	/**
+	 * The last sequence of a stream this node stored in the database (the pieces of a change split over several
+	 * messages are stored with its last piece).
+	 * @param stream the stream
+	 * @return the sequence, 0 when none
+	 */
+	long stored(String stream) {
+		return this.stored.getOrDefault(stream, 0L);
 	}
 
 	/**
@@ -37,13 +51,25 @@ public final class AppliedPositions {
 	public void restored(Map<String, Long> restored) {
 		this.applied.clear();
 		this.applied.putAll(restored);
+		this.stored.clear();
+		this.stored.putAll(restored);
 	}
 
 	void committed(Map<String, Long> positions) {
 		this.applied.putAll(positions);
+		this.stored.putAll(positions);
 	}
 
 	void skipped(StreamPosition position) {
+		passed(position);
+		this.stored.merge(position.stream(), position.sequence(), Math::max);
+	}
+
+	/**
+	 * Moves past a message without storing its position, e.g. a piece of a change applied with its last piece.
+	 * @param position the message's position
+	 */
+	void passed(StreamPosition position) {
 		this.applied.merge(position.stream(), position.sequence(), Math::max);
 	}
 

@@ -250,7 +250,7 @@ public final class ApplyLoop implements Runnable {
 					deadLetter(message, message.rejection());
 				}
 				else {
-					this.applied.skipped(message.position());
+					this.applied.passed(message.position());
 				}
 				reached.put(stream, sequence);
 				continue;
@@ -550,7 +550,7 @@ public final class ApplyLoop implements Runnable {
 			return;
 		}
 		long start = System.nanoTime();
-		ApplyResult result = this.applier.apply(changes, this.applied::of);
+		ApplyResult result = this.applier.apply(changes, this.applied::stored);
 		this.applied.committed(result.positions());
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		long now = this.clock.millis();
