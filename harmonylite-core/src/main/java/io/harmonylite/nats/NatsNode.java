@@ -1,6 +1,7 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -312,18 +313,31 @@ public final class NatsNode implements AutoCloseable {
 	/**
 	 * Whether the embedded server's store is (nearly) full: JetStream disables itself then, and a restarted server
 	 * cannot recreate its streams, so restarting it does no good until there is room.
-	 * @return {@code true} when less than {@link #STORE_ROOM} is free; {@code false} with an external server
+	 * @return {@code true} when less than {@link #STORE_ROOM} is free (a quarter of a smaller volume); {@code false}
+	 * with an external server
 	 */
 	public boolean embeddedStoreFull() {
 		if (this.embeddedServer == null) {
 			return false;
 		}
 		try {
-			return Files.getFileStore(this.embeddedServer.server().storeDir()).getUsableSpace() < STORE_ROOM;
+			FileStore store = Files.getFileStore(this.embeddedServer.server().storeDir());
+			return storeFull(store.getUsableSpace(), store.getTotalSpace());
 		}
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Whether a store with so much room is full: less than {@link #STORE_ROOM} free, or on a volume smaller than four
+	 * times that, less than a quarter of it (a small volume could never have the room).
+	 * @param usable the bytes free
+	 * @param total the volume's size
+	 * @return {@code true} when full
+	 */
+	static boolean storeFull(long usable, long total) {
+		return usable < Math.min(STORE_ROOM, total / 4);
 	}
 
 	/**
