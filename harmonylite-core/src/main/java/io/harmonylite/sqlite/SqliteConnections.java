@@ -62,8 +62,23 @@ public final class SqliteConnections {
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not open SQLite database " + database + ": " + ex.getMessage()
-					+ ". Check that the file exists and is writable.", ex);
+					+ ". " + advice(ex), ex);
 		}
+	}
+
+	/** What to check when a database cannot be opened, from SQLite's result code. */
+	static String advice(SQLException failure) {
+		String message = String.valueOf(failure.getMessage());
+		if (message.contains("SQLITE_NOTADB") || message.contains("SQLITE_CORRUPT")) {
+			return "The file is not an SQLite database or is damaged (it was left as it is): check "
+					+ "harmonylite.db-path, and restore the file from a backup or a healthy node's copy "
+					+ "(\"Stream gap\", emergency copy, in docs/operations.md)";
+		}
+		if (message.contains("SQLITE_READONLY") || message.contains("SQLITE_PERM")) {
+			return "The file or its directory is read-only (permissions, a read-only mount, chattr +i): make both "
+					+ "writable for the node's user; the node also writes the -wal and -shm files next to it";
+		}
+		return "Check that the file exists and is writable.";
 	}
 
 	/**

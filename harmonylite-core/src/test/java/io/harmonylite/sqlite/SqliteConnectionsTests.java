@@ -1,15 +1,18 @@
 package io.harmonylite.sqlite;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
+import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.sqlite.SqliteConnections.Synchronous;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link SqliteConnections}: WAL with {@code synchronous=NORMAL} by default, {@code FULL} where a commit must survive
@@ -39,6 +42,20 @@ class SqliteConnectionsTests {
 			result.next();
 			return result.getString(1);
 		}
+	}
+
+
+	@Test
+	void fileThatIsNotADatabaseShouldBeNamedAsSuchAndLeftAsItIs() throws Exception {
+		Path garbage = this.dir.resolve("garbage.db");
+		Files.write(garbage, new byte[8192]);
+		Files.writeString(garbage, "this is not an SQLite database, just some text that fills the header");
+		byte[] before = Files.readAllBytes(garbage);
+		assertThatExceptionOfType(HarmonyLiteException.class)
+			.isThrownBy(() -> SqliteConnections.open(garbage).createStatement().executeQuery("SELECT 1 FROM sqlite_master"))
+			.withMessageContaining("not an SQLite database or is damaged")
+			.withMessageContaining("harmonylite.db-path");
+		assertThat(Files.readAllBytes(garbage)).isEqualTo(before);
 	}
 
 }
