@@ -46,7 +46,9 @@ public final class SchemaStatusFormatter {
 	 *   Status: Inconsistent
 	 *   Schema 9b1c2d3e...: current on nodes 2, 3; previous on node 1
 	 *   Schema 6bae09c0...: current on node 1
+	 *   Table Books: 6bae09c0... has email VARCHAR(10), 9b1c2d3e... has email TEXT
 	 * </pre>
+	 * (the last lines when the nodes publish their columns: per table, the columns only one schema has),
 	 * or, when consistent, {@code Status: Consistent} and {@code All nodes have schema: 6bae09c0...} ({@code No nodes
 	 * registered} for an empty cluster).
 	 * @param view the cluster view
@@ -73,6 +75,13 @@ public final class SchemaStatusFormatter {
 				}
 				lines.add("  Schema " + SchemaHasher.shortHash(group.hash()) + "...: " + String.join("; ", parts));
 			}
+			for (ClusterSchemaView.SchemaDifference difference : view.differences()) {
+				for (ClusterSchemaView.TableDifference table : difference.tables()) {
+					lines.add("  Table " + table.table() + ": " + SchemaHasher.shortHash(difference.hash()) + "... has "
+							+ columns(table.columnsOnlyHere()) + ", " + SchemaHasher.shortHash(difference.comparedTo())
+							+ "... has " + columns(table.columnsOnlyThere()));
+				}
+			}
 		}
 		return String.join("\n", lines);
 	}
@@ -85,6 +94,10 @@ public final class SchemaStatusFormatter {
 	public static String natsUnreachable(String detail) {
 		return "Cluster Schema Status unavailable: cannot reach NATS (" + detail + ")\n"
 				+ "  Check harmonylite.nats.urls and that nats-server is running with JetStream enabled.";
+	}
+
+	private static String columns(List<String> columns) {
+		return columns.isEmpty() ? "nothing else" : String.join(", ", columns);
 	}
 
 	private static String nodeList(List<Long> nodeIds) {

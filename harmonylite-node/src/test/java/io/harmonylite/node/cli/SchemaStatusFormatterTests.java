@@ -2,6 +2,7 @@ package io.harmonylite.node.cli;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.schema.NodeSchemaState;
@@ -59,6 +60,20 @@ class SchemaStatusFormatterTests {
 				  Schema 6bae09c0...: current on nodes 2, 3; previous on node 1
 				  Schema 9b1c2d3e...: current on node 1""");
 		assertThat(SchemaStatusExitCodes.of(view)).isEqualTo(SchemaStatusExitCodes.INCONSISTENT).isEqualTo(2);
+	}
+
+	@Test
+	void inconsistentClusterShouldNameTheColumnsThatDiffer() {
+		Map<String, List<String>> text = Map.of("Books", List.of("id INTEGER", "email TEXT"));
+		Map<String, List<String>> varchar = Map.of("Books", List.of("id INTEGER", "email VARCHAR(10)"));
+		ClusterSchemaView view = new ClusterSchemaView(List.of(withColumns(1, OLD, text), withColumns(2, OLD, text),
+				withColumns(3, NEW, varchar)));
+		assertThat(SchemaStatusFormatter.cluster(view))
+			.endsWith("\n  Table Books: 9b1c2d3e... has email VARCHAR(10), 6bae09c0... has email TEXT");
+	}
+
+	private static NodeSchemaState withColumns(long nodeId, String hash, Map<String, List<String>> columns) {
+		return new NodeSchemaState(nodeId, hash, null, "v0.1.0", List.of("Books"), Instant.EPOCH, null, columns);
 	}
 
 	@Test
