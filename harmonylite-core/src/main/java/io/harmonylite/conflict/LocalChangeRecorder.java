@@ -513,6 +513,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					cursor = 0;
 				}
 				this.lookedBefore = true;
+				// Recorded by another recorder (the publisher's or an apply batch's) since: its looks are not needed.
+				this.commitFloor.recordedThrough(cursor);
 				return new Progress(cursor, last, rows.getLong(3));
 			}
 		}
