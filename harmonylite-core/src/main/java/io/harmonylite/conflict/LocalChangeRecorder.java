@@ -382,9 +382,12 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					chunk.clamped++;
 					chunk.furthest = Math.max(chunk.furthest, Version.millisOf(captured) - chunk.now);
 				}
-				else if (captured != 0 && committedAfter - Version.millisOf(captured) > chunk.skew) {
+				else if (captured != 0 && version > captured
+						&& committedAfter - change.event().committedAtMillis() > chunk.skew) {
+					// Measured against the writer's own clock, which the change log keeps beside the version.
 					chunk.raised++;
-					chunk.furthestBehind = Math.max(chunk.furthestBehind, committedAfter - Version.millisOf(captured));
+					chunk.furthestBehind = Math.max(chunk.furthestBehind,
+							committedAfter - change.event().committedAtMillis());
 				}
 				if (version != captured) {
 					setVersion.setLong(1, version);
@@ -420,9 +423,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		}
 		if (chunk.raised > 0) {
 			this.stats.clamped(chunk.raised);
-			logger.warn("Node {}: {} local change(s) carried versions up to {} ms behind the time this node had seen "
-					+ "before they were committed; they were raised to it, so that they do not lose to changes made "
-					+ "before them. A process writing this database has a clock behind: fix its time (NTP).",
+			logger.warn("Node {}: {} local change(s) were written by a clock up to {} ms behind the time this node had "
+					+ "seen before they were committed; their versions were raised to it, so that they do not lose to "
+					+ "changes made before them. A process writing this database has a clock behind: fix its time (NTP).",
 					this.settings.nodeId(), chunk.raised, chunk.furthestBehind);
 		}
 		if (chunk.clamped > 0) {
