@@ -211,8 +211,14 @@ public final class ApplyLoop implements Runnable {
 				if (!this.running) {
 					return;
 				}
-				logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
-						ex.getMessage());
+				if (ex instanceof SchemaRecomputePendingException) {
+					logger.info("Applying {} changes waits for the schema hash, retrying in {} ms: {}", batch.size(),
+							backoff.toMillis(), ex.getMessage());
+				}
+				else {
+					logger.warn("Applying {} changes failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(),
+							ex.getMessage());
+				}
 				blockedByFailure(batch, ex, attempted);
 				try {
 					Thread.sleep(backoff.toMillis());
@@ -483,8 +489,8 @@ public final class ApplyLoop implements Runnable {
 			if (this.gate.isStale(this.applier.schemaVersion())) {
 				// The local schema changed after the hash was computed (a migration in progress): the change may fit
 				// the new schema once it is hashed, so retry the batch rather than reject it.
-				throw new HarmonyLiteException("The local schema changed since its hash was computed; waiting for the "
-						+ "recompute before judging change " + bad + " of the batch (" + reason + ")");
+				throw new SchemaRecomputePendingException("The local schema changed since its hash was computed; waiting "
+						+ "for the recompute before judging change " + bad + " of the batch (" + reason + ")");
 			}
 			ReceivedMessage rejected = remainingOrigins.get(bad);
 			int first = remainingOrigins.indexOf(rejected);
