@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -327,6 +328,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		long now = this.clock.millis();
 		Chunk chunk = new Chunk((clock != null) ? clock : progress.clock(), upperBound(Math.min(now, committedBy)), now,
 				skewMillis());
+		if (committedBy < now) {
+			chunk.bound = "the last write to the database files (" + Instant.ofEpochMilli(committedBy) + ")";
+		}
 		boolean more = false;
 		List<CapturedChange> changes;
 		while (!(changes = this.reader.readAfter(cursor, CHUNK)).isEmpty()) {
@@ -431,9 +435,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		if (chunk.clamped > 0) {
 			this.stats.clamped(chunk.clamped);
 			logger.warn("Node {}: {} local change(s) carried versions up to {} ms ahead of this node's clock; they were "
-					+ "bounded to the clock plus {} ({}). A process writing this database has a wrong clock: fix its "
-					+ "time (NTP).", this.settings.nodeId(), chunk.clamped, chunk.furthest, this.settings.maxClockSkew(),
-					ConflictSettings.MAX_CLOCK_SKEW_PROPERTY);
+					+ "bounded to {} plus {} ({}). A process writing this database has a wrong clock: fix its "
+					+ "time (NTP).", this.settings.nodeId(), chunk.clamped, chunk.furthest, chunk.bound,
+					this.settings.maxClockSkew(), ConflictSettings.MAX_CLOCK_SKEW_PROPERTY);
 		}
 		return cursor;
 	}
@@ -454,6 +458,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		private final long skew;
 
 		private int raised;
+
+		/** What versions were bounded to, for the log. */
+		private String bound = "the clock";
 
 		private long furthestBehind;
 
