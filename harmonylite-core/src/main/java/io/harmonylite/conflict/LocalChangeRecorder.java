@@ -346,6 +346,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		if (!more) {
 			// Rows up to the last one are recorded or were never pending (published before versions existed).
 			cursor = Math.max(cursor, last);
+			chunk.reachedLast = true;
 		}
 		return finish(start, cursor, chunk);
 	}
@@ -386,13 +387,13 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					chunk.clamped++;
 					chunk.furthest = Math.max(chunk.furthest, Version.millisOf(captured) - chunk.now);
 				}
-				else if (captured != 0 && version > captured
-						&& committedAfter - change.event().committedAtMillis() > chunk.skew) {
-					// Measured against the writer's own clock, which the change log keeps beside the version.
+				boolean raised = captured != 0 && version > captured;
+				if (raised) {
 					chunk.raised++;
-					chunk.furthestBehind = Math.max(chunk.furthestBehind,
-							committedAfter - change.event().committedAtMillis());
 				}
+				// How far behind the writer's own clock (kept beside the version) was: told by the newest change only,
+				// since the first rows of a long transaction are older than its commit without any clock being wrong.
+				chunk.newestBehind = raised ? committedAfter - change.event().committedAtMillis() : 0;
 				if (version != captured) {
 					setVersion.setLong(1, version);
 					setVersion.setLong(2, change.id());
@@ -425,12 +426,12 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			this.stats.localVersion(chunk.clockValue);
 			this.commitFloor.recordedThrough(cursor);
 		}
-		if (chunk.raised > 0) {
+		if (chunk.reachedLast && chunk.newestBehind > chunk.skew) {
 			this.stats.clamped(chunk.raised);
 			logger.warn("Node {}: {} local change(s) were written by a clock up to {} ms behind the time this node had "
 					+ "seen before they were committed; their versions were raised to it, so that they do not lose to "
 					+ "changes made before them. A process writing this database has a clock behind: fix its time (NTP).",
-					this.settings.nodeId(), chunk.raised, chunk.furthestBehind);
+					this.settings.nodeId(), chunk.raised, chunk.newestBehind);
 		}
 		if (chunk.clamped > 0) {
 			this.stats.clamped(chunk.clamped);
@@ -462,7 +463,10 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		/** What versions were bounded to, for the log. */
 		private String bound = "the clock";
 
-		private long furthestBehind;
+		private long newestBehind;
+
+		/** Whether the changes recorded reach the change log's last one, the newest a writer committed. */
+		private boolean reachedLast;
 
 		Chunk(long clockValue, long upper, long now, long skew) {
 			this.clockValue = clockValue;

@@ -98,6 +98,22 @@ class LocalChangeRecorderTests {
 	}
 
 	@Test
+	void longTransactionCommittedAfterALookShouldBeRaisedWithoutBeingTakenForAClockBehind() throws SQLException {
+		assertThat(this.recorder.recordPending()).isZero();
+		// A transaction of a minute: its first rows were written long before its commit, its last right before.
+		execute("INSERT INTO t VALUES (1, 'x', 'y')", "INSERT INTO t VALUES (2, 'x', 'y')",
+				"INSERT INTO t VALUES (3, 'x', 'y')");
+		execute("UPDATE " + CHANGE_LOG + " SET ts = " + (NOW - 60_000) + ", ver = " + Version.hlcOf(NOW - 60_000)
+				+ " + id WHERE id < 3");
+		execute("UPDATE " + CHANGE_LOG + " SET ts = " + (NOW + 5) + ", ver = " + Version.hlcOf(NOW + 5) + " WHERE id = 3");
+
+		this.recorder.recordPending();
+
+		assertThat(versions()).allSatisfy((version) -> assertThat(version).isGreaterThanOrEqualTo(Version.hlcOf(NOW)));
+		assertThat(this.stats.clampedLocalVersions()).isZero();
+	}
+
+	@Test
 	void changesCommittedBeforeTheNodeLookedShouldKeepTheirWritersVersions() throws SQLException {
 		// Written while the node was stopped, ten minutes ago by the writer's clock: nothing says it was later.
 		execute("INSERT INTO t VALUES (1, 'x', 'y')");
