@@ -232,7 +232,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 		long previous = clockValue;
 		for (CapturedChange change : changes) {
 			long version = change.event().hlc();
-			if (version <= previous || version > upper || version < Version.hlcOf(this.commitFloor.of(change.id()))) {
+			if (version <= previous || version > upper
+					|| Version.millisOf(version) < this.commitFloor.of(change.id()) - skewMillis()) {
 				return false;
 			}
 			previous = version;
@@ -380,9 +381,11 @@ public final class LocalChangeRecorder implements AutoCloseable {
 				long captured = change.event().hlc();
 				// Captured before versions existed: it gets one now.
 				long bounded = (captured == 0) ? Version.hlcOf(chunk.now) : Math.min(captured, chunk.upper);
-				// Committed after this node's last look that did not see it: never older than that look.
+				// Committed after this node's last look that did not see it: never older than that look by more than
+				// the skew (a writer's clock behind by less is tolerated, as one ahead by less is).
 				long committedAfter = this.commitFloor.of(change.id());
-				long version = Math.max(Math.max(bounded, Version.hlcOf(committedAfter)), chunk.clockValue + 1);
+				long floor = (Version.millisOf(bounded) < committedAfter - chunk.skew) ? Version.hlcOf(committedAfter) : 0;
+				long version = Math.max(Math.max(bounded, floor), chunk.clockValue + 1);
 				if (version < captured) {
 					chunk.clamped++;
 					chunk.furthest = Math.max(chunk.furthest, Version.millisOf(captured) - chunk.now);

@@ -222,15 +222,18 @@ class ConflictIntegrationTests {
 	@Test
 	void writeOfAWriterWhoseClockIsBehindShouldStillWinOverAnEarlierWriteItsNodeHadNotSeen() throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(2, KV);
-		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
+		ReplicationConfig replication = this.cluster.replication()
+			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
 		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
 		awaitEverywhere(dbs, "row|seed|null|0");
 		// Node 2 applies nothing for a while (as when cut off), but keeps watching its own database.
 		assertThat(nodes.get(1).pauseShard(0)).isTrue();
 		dbs.get(0).execute("UPDATE kv SET v = 'written first, on node 1'");
 		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().pendingChanges() == 0);
+		// Later by more than the tolerated skew (1 s here).
 		long first = System.currentTimeMillis();
-		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > first + 500);
+		await().atMost(TIMEOUT).until(() -> System.currentTimeMillis() > first + 2_500);
 		run("faketime", "-f", "-10m", "sqlite3", dbs.get(1).path().toString(),
 				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written later, by a clock ten minutes behind'");
 		await().atMost(TIMEOUT).until(() -> nodes.get(1).status().pendingChanges() == 0);
