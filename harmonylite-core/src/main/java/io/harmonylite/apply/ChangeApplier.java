@@ -25,6 +25,7 @@ import io.harmonylite.apply.ApplyStatements.Kind;
 import io.harmonylite.apply.ApplyStatements.WriteStatement;
 import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.capture.WentBackMarker;
 import io.harmonylite.conflict.ConflictResolver;
 import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
@@ -225,6 +226,11 @@ public final class ChangeApplier implements AutoCloseable {
 		ApplyResult result;
 		try {
 			result = applyInTransaction(batch, false);
+		}
+		catch (DatabaseWentBackException ex) {
+			// Rolled back: the mark is written on its own, so that the next start renews the capture epoch.
+			WentBackMarker.mark(this.connection, this.clock.millis());
+			throw ex;
 		}
 		catch (BatchWriteFailure failure) {
 			// Batched writes do not tell which change failed: replay one by one to name it (or succeed, if

@@ -141,6 +141,9 @@ public final class ChangeCapture {
 			execute(ddl);
 		}
 		initializeMeta();
+		if (leftOut == null) {
+			WentBackMarker.renewEpochIfMarked(this.connection, newEpoch());
+		}
 		List<TableSchema> watched = resolveWatchedTables(leftOut);
 		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
 		ensureChangeLogColumns(width);

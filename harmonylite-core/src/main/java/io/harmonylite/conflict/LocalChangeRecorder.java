@@ -18,6 +18,7 @@ import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.ClockTable;
 import io.harmonylite.capture.RecordedChanges;
 import io.harmonylite.capture.Transactions;
+import io.harmonylite.capture.WentBackMarker;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Version;
@@ -520,6 +521,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					// and what it holds now was written since and never recorded. Found after this recorder looked
 					// once, the file went back under the running node: new changes would reuse ids already sent.
 					if (this.lookedBefore && cursor != this.emptiedBelow) {
+						WentBackMarker.mark(this.connection, this.clock.millis());
 						throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": the change log went back "
 								+ "while the node runs (its last id is " + last + ", this node recorded up to " + cursor
 								+ "): an older copy of the database was put in its place. Nothing more is recorded or "

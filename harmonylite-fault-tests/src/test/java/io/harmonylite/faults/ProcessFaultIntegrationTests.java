@@ -96,8 +96,10 @@ class ProcessFaultIntegrationTests {
 			this.cluster.awaitConverged(workload, CONVERGE);
 			logger.info("Converged {} ms after the nats-server was killed (its writes went on meanwhile); node 2's "
 					+ "health: {}", millisSince(killedAt), health.timeline());
+			// DOWN while the server is restarted, or DISCONNECTED while its client waits for it: both tell the truth;
+			// on a loaded machine the restart can fall between two looks at the health.
 			assertThat(health.statuses()).as("node 2's health while its server was down: %s", health.timeline())
-				.anyMatch((status) -> status.startsWith("DOWN"));
+				.anyMatch((status) -> status.startsWith("DOWN") || status.endsWith("/DISCONNECTED"));
 			FaultCluster.awaitUp(node, FAULT);
 		}
 	}

@@ -1,0 +1,81 @@
+package io.harmonylite.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import io.harmonylite.sqlite.SqlIdentifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers, in the database itself, that its file went back under the running node (an older copy put in its
+ * place), so that the node's next start gives its changes a new capture epoch: the older file hands out change ids it
+ * had already used, and with the same epoch the node would take the changes of the old ids it finds in the streams
+ * for its own, and skip them, although the file lost them.
+ *
+ * @since 0.1.0
+ */
+public final class WentBackMarker {
+
+	private static final Logger logger = LoggerFactory.getLogger(WentBackMarker.class);
+
+	static final String KEY = "went_back_at";
+
+	private WentBackMarker() {
+	}
+
+	/**
+	 * Marks the database; its next start renews the capture epoch.
+	 * @param connection a connection to the database, outside a transaction
+	 * @param nowMillis the time of the discovery
+	 */
+	public static void mark(Connection connection, long nowMillis) {
+		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO "
+				+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
+				+ "UPDATE SET value = excluded.value")) {
+			statement.setString(1, KEY);
+			statement.setLong(2, nowMillis);
+			statement.executeUpdate();
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not mark the database as gone back ({}); after the restart, check that the node's own "
+					+ "changes written before the copy was put in place are back", ex.getMessage());
+		}
+	}
+
+	/**
+	 * Gives the capture a new epoch when the database is marked, and removes the mark; call at startup, inside the
+	 * transaction that installs capture.
+	 * @param connection the connection
+	 * @param newEpoch the new epoch
+	 * @return whether the epoch was renewed
+	 * @throws SQLException if the meta table cannot be read or written
+	 */
+	static boolean renewEpochIfMarked(Connection connection, long newEpoch) throws SQLException {
+		String meta = SqlIdentifiers.quote(ChangeCapture.META_TABLE);
+		try (PreparedStatement select = connection.prepareStatement("SELECT value FROM " + meta + " WHERE key = ?")) {
+			select.setString(1, KEY);
+			try (ResultSet rows = select.executeQuery()) {
+				if (!rows.next()) {
+					return false;
+				}
+			}
+		}
+		try (PreparedStatement update = connection
+			.prepareStatement("UPDATE " + meta + " SET value = ? WHERE key = ?");
+				PreparedStatement delete = connection.prepareStatement("DELETE FROM " + meta + " WHERE key = ?")) {
+			update.setLong(1, newEpoch);
+			update.setString(2, ChangeCapture.CAPTURE_EPOCH_KEY);
+			update.executeUpdate();
+			delete.setString(1, KEY);
+			delete.executeUpdate();
+		}
+		logger.warn("This database went back under the running node last time (an older copy was put in its place): "
+				+ "its changes get a new capture epoch, so that the changes of its own the copy lost are applied again "
+				+ "from the streams instead of being taken for changes it has");
+		return true;
+	}
+
+}
