@@ -27,6 +27,7 @@ import io.harmonylite.schema.ColumnSchema;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqlIdentifiers;
+import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,8 @@ public final class ChangeCapture {
 			return new Installed(tables, (leftOut != null) ? leftOut : List.of());
 		}
 		catch (SQLException ex) {
-			throw new HarmonyLiteException("Could not install change capture: " + ex.getMessage(), ex);
+			throw new HarmonyLiteException("Could not install change capture: " + ex.getMessage() + ". "
+					+ SqliteConnections.advice(ex), ex);
 		}
 	}
 

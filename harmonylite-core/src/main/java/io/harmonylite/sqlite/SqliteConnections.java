@@ -66,8 +66,12 @@ public final class SqliteConnections {
 		}
 	}
 
-	/** What to check when a database cannot be opened, from SQLite's result code. */
-	static String advice(SQLException failure) {
+	/**
+	 * What to check when a database cannot be opened or written, from SQLite's result code.
+	 * @param failure what SQLite reported
+	 * @return the advice, a sentence
+	 */
+	public static String advice(SQLException failure) {
 		String message = String.valueOf(failure.getMessage());
 		if (message.contains("SQLITE_NOTADB") || message.contains("SQLITE_CORRUPT")) {
 			return "The file is not an SQLite database or is damaged (it was left as it is): check "

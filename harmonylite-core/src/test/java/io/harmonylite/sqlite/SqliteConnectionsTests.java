@@ -58,4 +58,13 @@ class SqliteConnectionsTests {
 		assertThat(Files.readAllBytes(garbage)).isEqualTo(before);
 	}
 
+	@Test
+	void readOnlyDatabaseShouldBeNamedAsSuchWithTheFix() {
+		assertThat(SqliteConnections.advice(new java.sql.SQLException(
+				"[SQLITE_READONLY] Attempt to write a readonly database (attempt to write a readonly database)")))
+			.contains("read-only", "writable");
+		assertThat(SqliteConnections.advice(new java.sql.SQLException("[SQLITE_BUSY] database is locked")))
+			.isEqualTo("Check that the file exists and is writable.");
+	}
+
 }
