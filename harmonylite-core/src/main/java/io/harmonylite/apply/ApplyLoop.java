@@ -590,8 +590,8 @@ public final class ApplyLoop implements Runnable {
 	/**
 	 * A blocking message with its payload, kept for a skip.
 	 * @param transientFailure whether the shard waits on a failure that is retried (rather than on a schema hash)
+	 * @param origin the node that made its changes of the hash judged, 0 when none
 	 */
-	/** A shard's blocking message; {@code origin} is the node that made its changes of the hash judged, 0 if none. */
 	private record Blocked(ReceivedMessage message, BlockedMessage view, boolean transientFailure, long origin) {
 	}
 

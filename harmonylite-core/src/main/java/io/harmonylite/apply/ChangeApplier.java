@@ -201,7 +201,7 @@ public final class ChangeApplier implements AutoCloseable {
 	 * @throws ChangeApplyException if SQLite refused a change; nothing was written
 	 */
 	public synchronized ApplyResult apply(List<PositionedChange> batch) {
-		return apply(batch, (stream) -> 0);
+		return apply(batch, NOTHING_EXPECTED);
 	}
 
 	/**
@@ -307,12 +307,12 @@ public final class ChangeApplier implements AutoCloseable {
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the schema version: " + ex.getMessage(), ex);
 		}
-		List<String> ordered = this.validator.orderedColumnsOf(event.table());
-		Set<String> local = (ordered != null) ? Set.copyOf(ordered) : null;
+		Set<String> local = this.validator.columnsOf(event.table());
 		if (local == null || local.containsAll(event.row().keySet())) {
 			return event;
 		}
-		Map<String, String> renames = ColumnRenames.between(List.copyOf(event.row().keySet()), ordered);
+		Map<String, String> renames = ColumnRenames.between(List.copyOf(event.row().keySet()),
+				this.validator.orderedColumnsOf(event.table()));
 		Map<String, @Nullable Object> row = new LinkedHashMap<>();
 		event.row().forEach((column, value) -> {
 			String name = renames.getOrDefault(column, column);

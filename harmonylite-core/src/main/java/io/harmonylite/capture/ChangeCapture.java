@@ -629,12 +629,6 @@ public final class ChangeCapture {
 	private record FoundTriggers(Map<String, String> byName, Set<String> tables) {
 	}
 
-	/**
-	 * A table's layout before and after an install.
-	 * @param previous its latest layout before, {@code null} when it never had one
-	 * @param current its layout now
-	 * @param capturedBefore whether the table had capture triggers before the install
-	 */
 	private void tellRenamedColumns(List<LayoutChange> changes) throws SQLException {
 		for (LayoutChange change : changes) {
 			CaptureLayout previous = change.previous();
@@ -650,6 +644,12 @@ public final class ChangeCapture {
 		}
 	}
 
+	/**
+	 * A table's layout before and after an install.
+	 * @param previous its latest layout before, {@code null} when it never had one
+	 * @param current its layout now
+	 * @param capturedBefore whether the table had capture triggers before the install
+	 */
 	private record LayoutChange(@Nullable CaptureLayout previous, CaptureLayout current, boolean capturedBefore) {
 	}
 

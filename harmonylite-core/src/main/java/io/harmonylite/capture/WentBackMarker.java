@@ -50,16 +50,15 @@ public final class WentBackMarker {
 	 * transaction that installs capture.
 	 * @param connection the connection
 	 * @param newEpoch the new epoch
-	 * @return whether the epoch was renewed
 	 * @throws SQLException if the meta table cannot be read or written
 	 */
-	static boolean renewEpochIfMarked(Connection connection, long newEpoch) throws SQLException {
+	static void renewEpochIfMarked(Connection connection, long newEpoch) throws SQLException {
 		String meta = SqlIdentifiers.quote(ChangeCapture.META_TABLE);
 		try (PreparedStatement select = connection.prepareStatement("SELECT value FROM " + meta + " WHERE key = ?")) {
 			select.setString(1, KEY);
 			try (ResultSet rows = select.executeQuery()) {
 				if (!rows.next()) {
-					return false;
+					return;
 				}
 			}
 		}
@@ -75,7 +74,6 @@ public final class WentBackMarker {
 		logger.warn("This database went back under the running node last time (an older copy was put in its place): "
 				+ "its changes get a new capture epoch, so that the changes of its own the copy lost are applied again "
 				+ "from the streams instead of being taken for changes it has");
-		return true;
 	}
 
 }

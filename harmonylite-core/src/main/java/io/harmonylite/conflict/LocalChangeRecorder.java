@@ -150,8 +150,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 	 */
 	public long recordCommittedBy(long committedByMillis) {
 		try {
-			if (!progress().pending()) {
-				return progress().cursor();
+			Progress progress = progress();
+			if (!progress.pending()) {
+				return progress.cursor();
 			}
 			return Transactions.immediate(this.connection,
 					() -> record(progress(), null, 0, true, true, null, committedByMillis));
@@ -359,7 +360,7 @@ public final class LocalChangeRecorder implements AutoCloseable {
 
 	/** The highest version a local change keeps: this node's clock plus the maximum skew. */
 	private long upperBound(long now) {
-		return Version.hlcOf(now + this.settings.maxClockSkew().toMillis()) | 0xFFFF;
+		return Version.hlcOf(now + skewMillis()) | 0xFFFF;
 	}
 
 	/**

@@ -26,9 +26,8 @@ public final class VersionColumnRenames implements RenamedColumnsListener {
 
 	@Override
 	public void renamed(Connection connection, String table, Map<String, String> renames) throws SQLException {
-		if (!exists(connection)) {
-			return;
-		}
+		// The version table may not exist yet at a first start; creating it here is what the node does next anyway.
+		VersionStore.install(connection);
 		int moved = 0;
 		try (PreparedStatement select = connection.prepareStatement("SELECT pk, vv, ghost FROM " + QUOTED
 				+ " WHERE tbl = ?");
@@ -66,16 +65,6 @@ public final class VersionColumnRenames implements RenamedColumnsListener {
 		Map<String, @Nullable Object> renamed = new LinkedHashMap<>();
 		values.forEach((column, value) -> renamed.put(renames.getOrDefault(column, column), value));
 		return renamed;
-	}
-
-	private static boolean exists(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT 1 FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
-			statement.setString(1, VersionStore.TABLE);
-			try (ResultSet rows = statement.executeQuery()) {
-				return rows.next();
-			}
-		}
 	}
 
 }

@@ -35,10 +35,6 @@ final class ClockAheadProblems implements ProblemSource {
 	/** Whether the problem was logged and has not cleared since: logged once, not at every look. */
 	private final AtomicBoolean logged = new AtomicBoolean();
 
-	ClockAheadProblems(LongSupplier lastLocalVersion, Clock clock) {
-		this(lastLocalVersion, clock, Optional::empty);
-	}
-
 	/**
 	 * Creates the source.
 	 * @param lastLocalVersion the version of this node's last local change
@@ -61,8 +57,8 @@ final class ClockAheadProblems implements ProblemSource {
 							+ "time they stored its presence key at): its changes carry versions that far ahead, and "
 							+ "the other nodes refuse changes more than " + ConflictResolver.REFUSED_AHEAD.toHours()
 							+ " h ahead of their clocks and dead-letter them, so nothing written here replicates. Fix "
-							+ "this machine's clock (NTP): its versions then stay ahead until the time catches up with them (CLOCK_FAR_AHEAD "
-							+ "in docs/operations.md says how to replicate sooner)",
+							+ "this machine's clock (NTP): its versions then stay ahead until the time catches up with "
+							+ "them (CLOCK_FAR_AHEAD in docs/operations.md says how to replicate sooner)",
 					null));
 		}
 		long version = this.lastLocalVersion.getAsLong();

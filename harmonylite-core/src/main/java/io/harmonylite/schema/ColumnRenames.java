@@ -4,7 +4,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -46,26 +45,6 @@ public final class ColumnRenames {
 			renames.put(old, renamed);
 		}
 		return (renames.size() < before.size()) ? renames : Map.of();
-	}
-
-	/**
-	 * The renames between two versions of a table, whose renamed columns also keep their declared type, NOT NULL and
-	 * place in the primary key.
-	 * @param before the table before
-	 * @param after the table after
-	 * @return old name to new name; empty when nothing was renamed or the table changed otherwise
-	 */
-	public static Map<String, String> between(TableSchema before, TableSchema after) {
-		Map<String, String> renames = between(before.columnNames(), after.columnNames());
-		for (int i = 0; i < before.columns().size() && !renames.isEmpty(); i++) {
-			ColumnSchema old = before.columns().get(i);
-			ColumnSchema renamed = after.columns().get(i);
-			if (!old.name().equals(renamed.name()) && (!Objects.equals(old.declaredType(), renamed.declaredType())
-					|| old.notNull() != renamed.notNull() || old.primaryKeyIndex() != renamed.primaryKeyIndex())) {
-				return Map.of();
-			}
-		}
-		return renames;
 	}
 
 }

@@ -174,11 +174,7 @@ class ConflictIntegrationTests {
 	@Test
 	void writerWithAClockAnHourAheadShouldNotWinOverALaterWriteOfANodeThatHadNotSeenIt() throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(2, KV);
-		ReplicationConfig replication = this.cluster.replication()
-			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
-		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
-		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
-		awaitEverywhere(dbs, "row|seed|null|0");
+		List<HarmonyLiteEngine> nodes = startSeededWithASecondOfSkew(dbs);
 		nodes.get(1).close();
 		run("faketime", "+1 hour", "sqlite3", dbs.get(0).path().toString(),
 				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written by a process whose clock is an hour ahead'");
@@ -198,11 +194,7 @@ class ConflictIntegrationTests {
 	@Test
 	void writerWithAClockAnHourAheadWhileItsNodeWasStoppedShouldNotWinOverALaterWrite() throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(2, KV);
-		ReplicationConfig replication = this.cluster.replication()
-			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
-		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
-		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
-		awaitEverywhere(dbs, "row|seed|null|0");
+		List<HarmonyLiteEngine> nodes = startSeededWithASecondOfSkew(dbs);
 		nodes.get(1).close();
 		run("faketime", "+1 hour", "sqlite3", dbs.get(1).path().toString(),
 				"PRAGMA busy_timeout = 10000; UPDATE kv SET v = 'written by a clock an hour ahead, node stopped'");
@@ -222,11 +214,7 @@ class ConflictIntegrationTests {
 	@Test
 	void writeOfAWriterWhoseClockIsBehindShouldStillWinOverAnEarlierWriteItsNodeHadNotSeen() throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(2, KV);
-		ReplicationConfig replication = this.cluster.replication()
-			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
-		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
-		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
-		awaitEverywhere(dbs, "row|seed|null|0");
+		List<HarmonyLiteEngine> nodes = startSeededWithASecondOfSkew(dbs);
 		// Node 2 applies nothing for a while (as when cut off), but keeps watching its own database.
 		assertThat(nodes.get(1).pauseShard(0)).isTrue();
 		dbs.get(0).execute("UPDATE kv SET v = 'written first, on node 1'");
@@ -279,6 +267,16 @@ class ConflictIntegrationTests {
 			assertThat(dbs.get(1).rows(ALL)).isEqualTo(reference);
 			assertThat(dbs.get(2).rows(ALL)).isEqualTo(reference);
 		});
+	}
+
+	/** Starts a node per database with a maximum clock skew of one second, and replicates a seed row. */
+	private List<HarmonyLiteEngine> startSeededWithASecondOfSkew(List<TestDatabase> dbs) {
+		ReplicationConfig replication = this.cluster.replication()
+			.withConflicts(Duration.ofSeconds(1), Duration.ofDays(7));
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (b) -> b.replication(replication));
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
+		awaitEverywhere(dbs, "row|seed|null|0");
+		return nodes;
 	}
 
 	private List<HarmonyLiteEngine> startAll(List<TestDatabase> dbs, UnaryOperator<HarmonyLiteConfig.Builder> custom) {

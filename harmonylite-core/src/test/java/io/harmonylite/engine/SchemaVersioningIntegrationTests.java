@@ -129,8 +129,7 @@ class SchemaVersioningIntegrationTests {
 				"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
 		HarmonyLiteEngine renamed = start(1, dbs.get(0));
 		HarmonyLiteEngine old = start(2, dbs.get(1));
-		dbs.get(0).execute("INSERT INTO t VALUES (1, 'one', 'one@x')");
-		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("t") == 1);
+		insertOneEverywhere(dbs);
 		String original = renamed.status().schema().hash();
 
 		// Node 1 renames the column while it runs; node 2, not yet upgraded, writes through the old name.
@@ -159,8 +158,7 @@ class SchemaVersioningIntegrationTests {
 				"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
 		HarmonyLiteEngine renamed = start(1, dbs.get(0));
 		HarmonyLiteEngine old = start(2, dbs.get(1));
-		dbs.get(0).execute("INSERT INTO t VALUES (1, 'one', 'one@x')");
-		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("t") == 1);
+		insertOneEverywhere(dbs);
 		// Node 2 stops; a writer there changes the email, then node 1 changes it later: node 1's value is the newer.
 		old.close();
 		sqlite3(dbs.get(1), "UPDATE t SET email = 'older@2' WHERE id = 1");
@@ -264,6 +262,12 @@ class SchemaVersioningIntegrationTests {
 				.filter((node) -> this.nodes.engines().stream().anyMatch((e) -> e.isRunning() && e.config().nodeId() == node.nodeId()))
 				.toList());
 		}
+	}
+
+	/** Inserts row 1 of table t on the first node and waits until the second has it. */
+	private static void insertOneEverywhere(List<TestDatabase> dbs) {
+		dbs.get(0).execute("INSERT INTO t VALUES (1, 'one', 'one@x')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("t") == 1);
 	}
 
 	private HarmonyLiteEngine start(int nodeId, TestDatabase db) {

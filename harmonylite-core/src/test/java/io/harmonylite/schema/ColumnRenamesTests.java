@@ -29,16 +29,4 @@ class ColumnRenamesTests {
 		assertThat(ColumnRenames.between(List.of("a", "b"), List.of("c", "d"))).as("nothing kept its name").isEmpty();
 	}
 
-	@Test
-	void renamedColumnsOfATableShouldKeepTheirTypeAndKeyPlace() {
-		TableSchema before = new TableSchema("t", List.of(new ColumnSchema("id", "INTEGER", false, 1),
-				new ColumnSchema("email", "TEXT", false, 0)), false);
-		TableSchema renamed = new TableSchema("t", List.of(new ColumnSchema("id", "INTEGER", false, 1),
-				new ColumnSchema("mail", "TEXT", false, 0)), false);
-		TableSchema retyped = new TableSchema("t", List.of(new ColumnSchema("id", "INTEGER", false, 1),
-				new ColumnSchema("mail", "BLOB", false, 0)), false);
-		assertThat(ColumnRenames.between(before, renamed)).containsExactly(Map.entry("email", "mail"));
-		assertThat(ColumnRenames.between(before, retyped)).isEmpty();
-	}
-
 }
