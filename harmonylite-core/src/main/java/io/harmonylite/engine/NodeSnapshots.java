@@ -71,7 +71,7 @@ final class NodeSnapshots implements SnapshotOperations {
 	static List<StreamState> streamStates(List<ShardSource> sources) {
 		return sources.stream().map((source) -> {
 			io.harmonylite.apply.StreamState state = source.state();
-			return new StreamState(source.stream(), state.identity(), state.firstSequence());
+			return new StreamState(source.stream(), state.identity(), state.firstSequence(), state.lastSequence());
 		}).toList();
 	}
 

@@ -12,11 +12,15 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
+import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.conflict.VersionColumnRenames;
 import io.harmonylite.snapshot.ConsistencyCheck;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
 import io.harmonylite.snapshot.ReplicatedTables;
+import io.harmonylite.snapshot.ReplicationState;
 import io.harmonylite.snapshot.RestoreDecision;
 import io.harmonylite.snapshot.RestoreOutcome;
+import io.harmonylite.snapshot.RowsNeverCaptured;
 import io.harmonylite.snapshot.SnapshotConfig;
 import io.harmonylite.snapshot.SnapshotMetadata;
 import io.harmonylite.snapshot.SnapshotRestorer;
@@ -81,13 +85,35 @@ final class OfflineSnapshots implements SnapshotOperations, AutoCloseable {
 		RestoreDecision decision = SnapshotSelector.choose(id, snapshots.list(), snapshots.toString(), hash,
 				NodeSnapshots.streamStates(this.cluster.sources()));
 		if (decision instanceof RestoreDecision.Restore restore) {
+			if (ReplicationState.isAbsent(this.config.dbPath())) {
+				// As at a new node's start: its rows were never captured, the snapshot replaces them.
+				new RowsNeverCaptured(this.config.nodeId(), this.config.dbPath(), replicatedTables())
+					.keepBeforeRestoring(restore.snapshot().id());
+			}
 			SnapshotConfig snapshot = this.config.snapshot();
-			return new SnapshotRestorer(this.config.dbPath(), this.config.conflicts(), replicatedTables(),
-					snapshot.workDirectory(this.config.dbPath()), this.clock)
+			RestoreOutcome outcome = new SnapshotRestorer(this.config.dbPath(), this.config.conflicts(),
+					replicatedTables(), snapshot.workDirectory(this.config.dbPath()), this.clock)
 				.restore(snapshots, restore.snapshot(), hash);
+			installCapture();
+			return outcome;
 		}
 		return new RestoreOutcome.Refused("Node " + this.config.nodeId() + " restores no snapshot: "
 				+ ((RestoreDecision.Wait) decision).reason());
+	}
+
+	/**
+	 * Captures the writes made from now on, before the node first starts: a database restored before it ever ran has
+	 * no capture triggers yet, and rows written into it until its start would otherwise never reach the cluster.
+	 */
+	private void installCapture() {
+		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
+			new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables(), new VersionColumnRenames())
+				.install();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Restored, but could not install change capture into "
+					+ this.config.dbPath() + ": " + ex.getMessage() + "; start the node before writing to it", ex);
+		}
 	}
 
 	/**

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides whether a node restores a snapshot and which: the newest one of the node's streams (not of another cluster
  * sharing the store) with the node's schema hash whose positions the streams can still be resumed from (same stream
- * incarnation, and no message after the position discarded).
+ * incarnation, no message after the position discarded, and no position beyond the stream's end).
  *
  * @since 0.1.0
  */
@@ -148,6 +148,12 @@ public final class SnapshotSelector {
 			if (position + 1 < stream.firstSequence()) {
 				return Optional.of(snapshot.id() + " is at sequence " + position + " of stream " + stream.stream()
 						+ ", which now starts at " + stream.firstSequence());
+			}
+			if (position > stream.lastSequence()) {
+				// Restoring it would leave the node ahead of the stream again: a gap that no restore closes.
+				return Optional.of(snapshot.id() + " is at sequence " + position + " of stream " + stream.stream()
+						+ ", which ends at " + stream.lastSequence() + " as the server answering now sees it (an "
+						+ "outdated copy of the stream, or a stream reset)");
 			}
 		}
 		return Optional.empty();

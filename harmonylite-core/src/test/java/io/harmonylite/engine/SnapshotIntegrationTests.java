@@ -248,6 +248,28 @@ class SnapshotIntegrationTests {
 	}
 
 	@Test
+	void newDatabaseRestoredBeforeItsNodeEverRanShouldKeepACopyOfItsRowsAndCaptureWhatIsWrittenBeforeTheStart()
+			throws Exception {
+		List<TestDatabase> dbs = databases(1);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 3);
+		SnapshotMetadata taken = first.snapshots().take();
+		TestDatabase fresh = new TestDatabase(this.dir.resolve("fresh.db"));
+		fresh.execute(BOOKS, "INSERT INTO Books VALUES (5000, 'Only here', 'Local', 2001)");
+		HarmonyLiteEngine node = node(2, fresh, UnaryOperator.identity());
+
+		assertThat(node.snapshots().restore(null)).isInstanceOf(RestoreOutcome.Restored.class);
+		sqlite3(fresh.path(), "INSERT INTO Books VALUES (6000, 'written before its first start', 'x', 1)");
+		node.start();
+
+		Path copy = this.dir.resolve("fresh.db.before-restore-" + taken.id());
+		assertThat(new TestDatabase(copy).rows("SELECT id, title FROM Books")).containsExactly("5000|Only here");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(0).rows("SELECT title FROM Books WHERE id = 6000"))
+			.containsExactly("written before its first start"));
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(fresh)).isEqualTo(checksum(dbs.get(0))));
+	}
+
+	@Test
 	void killedLeaseHolderShouldBeReplacedByAnotherNodeTakingTheSnapshots() throws Exception {
 		List<TestDatabase> dbs = databases(2);
 		Process first = startNodeProcess(1, dbs.get(0));
@@ -406,6 +428,13 @@ class SnapshotIntegrationTests {
 	}
 
 	private HarmonyLiteEngine startNode(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
+		HarmonyLiteEngine engine = node(nodeId, db, custom);
+		engine.start();
+		return engine;
+	}
+
+	/** A node not started yet, stopped with the test. */
+	private HarmonyLiteEngine node(int nodeId, TestDatabase db, UnaryOperator<HarmonyLiteConfig.Builder> custom) {
 		HarmonyLiteConfig.Builder builder = HarmonyLiteConfig.builder()
 			.nodeId(nodeId)
 			.dbPath(db.path())
@@ -414,7 +443,6 @@ class SnapshotIntegrationTests {
 			.replication(replication())
 			.snapshot(snapshots().workDirectory(this.dir.resolve("work-" + nodeId)).build());
 		HarmonyLiteEngine engine = HarmonyLiteEngine.builder(custom.apply(builder).build()).build();
-		engine.start();
 		this.engines.add(engine);
 		return engine;
 	}

@@ -19,8 +19,8 @@ class SnapshotSelectorTests {
 
 	private static final String CREATED = "2025-01-01T00:00:00Z";
 
-	private static final List<StreamState> STREAMS = List.of(new StreamState("s-0", CREATED, 500),
-			new StreamState("s-1", CREATED, 1));
+	private static final List<StreamState> STREAMS = List.of(new StreamState("s-0", CREATED, 500, 1000),
+			new StreamState("s-1", CREATED, 1, 1000));
 
 	private final SnapshotSelector auto = new SnapshotSelector(RestoreMode.AUTO);
 
@@ -45,8 +45,23 @@ class SnapshotSelectorTests {
 	}
 
 	@Test
+	void snapshotBeyondTheEndOfAStreamShouldNotBeChosenSoThatAnOutdatedAnswerCannotLoopRestores() {
+		// A server with an outdated copy of s-0 answers that it ends at 476; a node 'reset' there must not restore a
+		// snapshot at 742, which would leave it beyond the end again and restore once more, rolling its tables back.
+		List<StreamState> outdated = List.of(new StreamState("s-0", CREATED, 1, 476),
+				new StreamState("s-1", CREATED, 1, 1000));
+		SnapshotMetadata beyond = snapshot("beyond", 2, HASH, 742);
+		SnapshotMetadata atTheEnd = snapshot("at-the-end", 1, HASH, 476);
+		assertThat(this.auto.select(RestoreReason.STREAM_GAP, List.of(beyond), HASH, outdated))
+			.isInstanceOfSatisfying(RestoreDecision.Wait.class, (wait) -> assertThat(wait.reason())
+				.contains("beyond is at sequence 742 of stream s-0, which ends at 476"));
+		assertThat(this.auto.select(RestoreReason.STREAM_GAP, List.of(beyond, atTheEnd), HASH, outdated))
+			.isEqualTo(new RestoreDecision.Restore(atTheEnd));
+	}
+
+	@Test
 	void snapshotOfAnEarlierIncarnationOfAStreamShouldNotBeChosen() {
-		List<StreamState> recreated = List.of(new StreamState("s-0", "2025-06-01T00:00:00Z", 1));
+		List<StreamState> recreated = List.of(new StreamState("s-0", "2025-06-01T00:00:00Z", 1, 1000));
 		assertThat(this.auto.select(RestoreReason.STREAM_GAP, List.of(snapshot("before", 1, HASH, 900)), HASH,
 				recreated))
 			.isInstanceOfSatisfying(RestoreDecision.Wait.class,
@@ -66,7 +81,7 @@ class SnapshotSelectorTests {
 
 	@Test
 	void newNodeShouldProceedWithoutASnapshotWhenTheStreamsHoldEveryChange() {
-		List<StreamState> whole = List.of(new StreamState("s-0", CREATED, 1), new StreamState("s-1", CREATED, 0));
+		List<StreamState> whole = List.of(new StreamState("s-0", CREATED, 1, 0), new StreamState("s-1", CREATED, 0, 0));
 		assertThat(this.auto.select(RestoreReason.NO_REPLICATION_STATE, List.of(), HASH, whole))
 			.isInstanceOf(RestoreDecision.Proceed.class);
 		assertThat(this.auto.select(RestoreReason.NO_REPLICATION_STATE, List.of(), HASH, STREAMS))
@@ -77,7 +92,7 @@ class SnapshotSelectorTests {
 	void newNodeShouldRestoreEvenWhenTheStreamsHoldEveryChange() {
 		SnapshotMetadata fits = snapshot("fits", 1, HASH, 900);
 		assertThat(this.auto.select(RestoreReason.NO_REPLICATION_STATE, List.of(fits), HASH,
-				List.of(new StreamState("s-0", CREATED, 1))))
+				List.of(new StreamState("s-0", CREATED, 1, 1000))))
 			.isEqualTo(new RestoreDecision.Restore(fits));
 	}
 
