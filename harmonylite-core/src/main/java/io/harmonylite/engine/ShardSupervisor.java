@@ -17,6 +17,7 @@ import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.ShardControl;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
+import io.harmonylite.apply.StreamState;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,7 +330,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			return;
 		}
 		long applied = this.positions.of(source.stream());
-		StreamGap found = StreamGap.find(source.stream(), applied, source.state(),
+		StreamState state = source.state();
+		StreamGap found = StreamGap.find(source.stream(), applied, state,
 				(identity) -> this.sameStream.test(source.stream(), identity), source::holds);
 		if (found == null) {
 			this.suspectedGaps.remove(shard);
@@ -341,7 +343,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			this.startedAt.put(shard, this.clock.instant());
 			return;
 		}
-		if (!this.gaps.containsKey(shard) && !confirmed(shard, found)) {
+		if (!this.gaps.containsKey(shard) && !confirmed(shard, found, state.leaderKnown())) {
 			redeliverAfter(shard, GAP_RECHECK);
 			return;
 		}
@@ -354,11 +356,24 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		redeliverLater(shard);
 	}
 
-	/** Whether a gap not reported yet has been seen for the confirmation time; records it as suspected until then. */
-	private boolean confirmed(int shard, StreamGap found) {
+	/**
+	 * Whether a gap not reported yet has been seen for the confirmation time in answers that came with the stream's
+	 * leader; records it as suspected until then.
+	 */
+	private boolean confirmed(int shard, StreamGap found, boolean leaderKnown) {
 		Instant now = this.clock.instant();
 		SuspectedGap suspected = this.suspectedGaps.merge(shard, new SuspectedGap(now, found),
 				(first, latest) -> new SuspectedGap(first.since(), latest.gap()));
+		if (!leaderKnown) {
+			// An outdated replica's view, e.g. of a server that restarted and has not caught up: never a gap by itself.
+			if (suspected.since().equals(now)) {
+				logger.warn("Node {}: stream {} {}, as a server that knows no leader of the stream answers; this is "
+						+ "taken for that server's outdated copy, not a gap, and checked again until the stream's "
+						+ "leader answers. If it lasts, restart that server (the one this node is connected to)",
+						this.nodeId, found.stream(), found.problem());
+			}
+			return false;
+		}
 		if (Duration.between(suspected.since(), now).compareTo(this.gapConfirmation) >= 0) {
 			this.suspectedGaps.remove(shard);
 			return true;

@@ -133,7 +133,7 @@ final class ShardSubscriber implements ShardSource {
 				throw new HarmonyLiteException(noQuorum);
 			}
 			return new StreamState(info.getStreamState().getFirstSequence(), info.getStreamState().getLastSequence(),
-					StreamIdentity.of(info));
+					StreamIdentity.of(info), StreamQuorum.leaderKnown(info.getClusterInfo()));
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == JetStreamBuckets.STREAM_NOT_FOUND) {

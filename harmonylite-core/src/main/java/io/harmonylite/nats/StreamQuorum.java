@@ -32,7 +32,7 @@ final class StreamQuorum {
 		if (cluster == null || cluster.getReplicas() == null || cluster.getReplicas().isEmpty()) {
 			return null;
 		}
-		if (cluster.getLeader() == null || cluster.getLeader().isEmpty()) {
+		if (!leaderKnown(cluster)) {
 			return "Stream " + stream + " has no leader: its replicas cannot reach a majority of each other (a "
 					+ "partition, or servers down)";
 		}
@@ -46,6 +46,17 @@ final class StreamQuorum {
 				+ "replicas for " + PEER_SILENCE.toSeconds() + " s ("
 				+ replicas.stream().map(StreamQuorum::describe).collect(Collectors.joining(", "))
 				+ "): it is cut off from its cluster (a partition, or servers down)";
+	}
+
+	/**
+	 * Whether an answer about a stream came with its leader: always for a single replica; a replica of a replicated
+	 * stream that knows no leader answers with its own state, which may be outdated.
+	 * @param cluster the stream's cluster information, {@code null} or without replicas for a single replica
+	 * @return {@code false} when the stream has replicas and the answer names no leader
+	 */
+	static boolean leaderKnown(@Nullable ClusterInfo cluster) {
+		return cluster == null || cluster.getReplicas() == null || cluster.getReplicas().isEmpty()
+				|| (cluster.getLeader() != null && !cluster.getLeader().isEmpty());
 	}
 
 	private static boolean heardLately(Replica replica) {

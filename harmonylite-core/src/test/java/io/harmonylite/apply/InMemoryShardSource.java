@@ -55,6 +55,15 @@ public final class InMemoryShardSource implements ShardSource {
 	}
 
 	/**
+	 * Makes the stream answer as a replica that knows no leader does, with the state it holds.
+	 * @return this source
+	 */
+	public InMemoryShardSource withoutLeader() {
+		this.state = new StreamState(this.state.firstSequence(), this.state.lastSequence(), this.state.identity(), false);
+		return this;
+	}
+
+	/**
 	 * Marks a message as deleted from the middle of the stream.
 	 * @param sequence the message's sequence
 	 * @return this source

@@ -135,6 +135,28 @@ class ShardSupervisorTests {
 	}
 
 	@Test
+	void streamEndingBeforeThePositionInAnswersWithoutALeaderShouldNeverBeReportedAsAGap() {
+		// A server that restarted and has not caught up answers with its outdated copy, ending at 5 (applied: 7).
+		this.first.holding(1, 5, "s0").withoutLeader();
+		AtomicInteger told = new AtomicInteger();
+		MovableClock clock = new MovableClock(NOW);
+		ShardSupervisor supervisor = confirming(clock, told);
+		supervisor.startAll();
+
+		clock.move(ShardSupervisor.GAP_CONFIRMATION.multipliedBy(3));
+
+		await().atMost(TIMEOUT).until(() -> this.first.stops() >= 2);
+		assertThat(supervisor.gap(0)).as("checked again, never taken for a reset stream").isNull();
+		assertThat(told).hasValue(0);
+		assertThat(this.first.starts()).isEmpty();
+		// The stream's leader answers again.
+		this.first.holding(1, 20, "s0");
+		await().atMost(TIMEOUT).until(() -> this.first.starts().size() == 1);
+		assertThat(this.first.starts()).containsExactly(7L);
+		assertThat(told).hasValue(0);
+	}
+
+	@Test
 	void gapSeenForTheConfirmationTimeShouldBeReportedOnce() {
 		this.first.holding(9, 20, "s0");
 		AtomicInteger told = new AtomicInteger();
