@@ -277,9 +277,12 @@ public final class StreamManager {
 	private HarmonyLiteException failure(String action, StreamConfiguration desired, Exception ex) {
 		String fix;
 		if (ex instanceof JetStreamApiException api && isPlacementError(api)) {
-			fix = "A stream of " + desired.getReplicas() + " replicas is created only while that many JetStream "
-					+ "servers run (later a majority of them is enough): at a cluster's first start, start the other "
-					+ "nodes too. If the cluster has fewer servers, lower harmonylite.replication.replicas ("
+			fix = "A stream of " + desired.getReplicas() + " replicas is created only while that many servers "
+					+ "take part in the cluster's JetStream (later a majority of them is enough): at a cluster's "
+					+ "first start, start the other nodes (or servers) too. A server that runs but stays out of it "
+					+ "(its /jsz shows a smaller meta_cluster, its log 'JetStream has not established contact with a "
+					+ "meta leader'; nats-server 2.10 can leave one out after a simultaneous start) must be "
+					+ "restarted. If the cluster has fewer servers, lower harmonylite.replication.replicas ("
 					+ desired.getReplicas() + ") to at most their number, or add servers.";
 		}
 		else if (ex instanceof IOException) {
