@@ -158,7 +158,12 @@ public final class ChangeCapture {
 		for (TableSchema table : watched) {
 			Optional<CaptureLayout> previous = CaptureLayouts.latest(this.connection, table.name());
 			CaptureLayout layout = layoutFor(table, previous, now);
-			desired.putAll(CaptureTriggers.create(layout));
+			Map<String, String> triggers = CaptureTriggers.create(layout);
+			desired.putAll(triggers);
+			if (capturedTables.contains(table.name())
+					&& previous.map((before) -> before.id() == layout.id()).orElse(false)) {
+				warnIfTriggersWentMissing(table.name(), triggers.keySet(), existing.keySet());
+			}
 			changes.add(new LayoutChange(previous.orElse(null), layout, capturedTables.contains(table.name())));
 			if (leftOut == null || !capturedTables.contains(table.name())
 					|| previous.map((before) -> before.id() != layout.id()).orElse(true)) {
@@ -191,6 +196,19 @@ public final class ChangeCapture {
 		}
 		tellRenamedColumns(changes);
 		return watched;
+	}
+
+	/**
+	 * Capture triggers of an unchanged table that are gone were dropped outside HarmonyLite (a schema change of the
+	 * table regenerates them instead): the writes made since were not captured, and only the operator can redo them.
+	 */
+	private static void warnIfTriggersWentMissing(String table, Set<String> triggers, Set<String> existing) {
+		List<String> missing = triggers.stream().filter((trigger) -> !existing.contains(trigger)).sorted().toList();
+		if (!missing.isEmpty()) {
+			logger.warn("Table '{}': capture trigger(s) {} were missing (dropped outside HarmonyLite) and are created "
+					+ "again; writes made to this table while they were missing were not captured and exist on this "
+					+ "node only: write them again (see 'Capture is broken' in docs/operations.md)", table, missing);
+		}
 	}
 
 	/** SQLite accepts NULL in the key of a rowid table (but for an INTEGER PRIMARY KEY): such rows cannot replicate. */

@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.ConfigException;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import static io.harmonylite.capture.CaptureTestSupport.changeLogCount;
 import static io.harmonylite.capture.CaptureTestSupport.count;
@@ -239,6 +244,34 @@ class ChangeCaptureTests {
 		assertThat(events()).hasSize(1);
 		execute(this.connection, "INSERT INTO t VALUES (2, 'b')");
 		assertThat(events()).hasSize(2);
+	}
+
+	@Test
+	void triggerDroppedOutsideHarmonyLiteShouldBeCreatedAgainWithAWarningThatWritesWereMissed() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
+		capture(List.of(), List.of()).install();
+		Logger logger = (Logger) LoggerFactory.getLogger(ChangeCapture.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		logger.addAppender(logs);
+		try {
+			capture(List.of(), List.of()).reinstall();
+			assertThat(logs.list).as("nothing missing").noneMatch((event) -> event.getLevel() == Level.WARN);
+			execute(this.connection, "DROP TRIGGER \"__harmonylite__t__insert\"");
+			execute(this.connection, "INSERT INTO t VALUES (1, 'missed')");
+
+			capture(List.of(), List.of()).reinstall();
+
+			assertThat(logs.list).filteredOn((event) -> event.getLevel() == Level.WARN)
+				.singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("Table 't'",
+						"[__harmonylite__t__insert]", "were not captured", "write them again"));
+			execute(this.connection, "INSERT INTO t VALUES (2, 'captured')");
+			assertThat(events()).hasSize(1);
+		}
+		finally {
+			logger.detachAppender(logs);
+		}
 	}
 
 	@Test
