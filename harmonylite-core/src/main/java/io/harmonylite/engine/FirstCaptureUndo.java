@@ -56,6 +56,14 @@ final class FirstCaptureUndo {
 	}
 
 	/**
+	 * Whether the database held HarmonyLite's objects before this start.
+	 * @return {@code false} for a new node, or one cleaned up
+	 */
+	boolean captureFound() {
+		return this.captureFound;
+	}
+
+	/**
 	 * After a failed start, once every connection of the node is closed: removes the capture this start installed in
 	 * a database that had none. Never throws: a failure is logged with the command that finishes the job.
 	 */

@@ -587,11 +587,12 @@ final class NodeAssembly {
 			return null;
 		}
 		SnapshotConfig snapshot = this.config.snapshot();
+		boolean capturedBefore = this.captureUndo == null || this.captureUndo.captureFound();
 		SnapshotRecovery recovery = new SnapshotRecovery(this.config.nodeId(), activity.store(), snapshot.restore(),
 				new SnapshotRestorer(this.config.dbPath(), this.conflicts, replicatedTables(),
 						snapshot.workDirectory(this.config.dbPath()), this.clock),
 				new RowsNeverCaptured(this.config.nodeId(), this.config.dbPath(), replicatedTables()), supervisor, loop, receiving.positions(), gate::currentHash, () -> NodeSnapshots.streamStates(sources),
-				() -> ReplicationState.isAbsent(this.config.dbPath()), this::unsentChangesOlderThanTombstones,
+				() -> ReplicationState.isAbsent(this.config.dbPath(), capturedBefore), this::unsentChangesOlderThanTombstones,
 				activity, this.counters, snapshotWake, requestSnapshot, snapshot.leaseHeartbeat(), this.clock);
 		// Started before the shards, closed before the supervisor: a restore in progress ends before the node stops.
 		this.resources.add(workers.start(new LoopWorker("snapshot-recovery", recovery, recovery::stop, () -> {

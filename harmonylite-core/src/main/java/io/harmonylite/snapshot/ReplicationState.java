@@ -29,9 +29,23 @@ public final class ReplicationState {
 	 * @throws SnapshotException if the database cannot be read
 	 */
 	public static boolean isAbsent(Path database) {
+		return isAbsent(database, true);
+	}
+
+	/**
+	 * Whether the node has applied nothing yet and, when its file held capture before this start, captured nothing.
+	 * A file without capture before this start (a new node, or one cleaned up with {@code --cleanup}) stays new while
+	 * its application writes during the start: a restore at startup comes before the node sends anything, and keeps
+	 * and merges those changes.
+	 * @param database the database file
+	 * @param capturedBeforeThisStart whether the file held HarmonyLite's objects before this start installed capture
+	 * @return {@code true} when no stream position above 0 is stored and, if captured before, the change log is empty
+	 * @throws SnapshotException if the database cannot be read
+	 */
+	public static boolean isAbsent(Path database, boolean capturedBeforeThisStart) {
 		try (Connection connection = SqliteConnections.open(database)) {
 			return isEmpty(connection, SnapshotTables.POSITIONS, "sequence > 0")
-					&& isEmpty(connection, ChangeCapture.CHANGE_LOG_TABLE, "1");
+					&& (!capturedBeforeThisStart || isEmpty(connection, ChangeCapture.CHANGE_LOG_TABLE, "1"));
 		}
 		catch (SQLException ex) {
 			throw new SnapshotException("Could not read the stream positions of " + database + ": " + ex.getMessage(), ex);

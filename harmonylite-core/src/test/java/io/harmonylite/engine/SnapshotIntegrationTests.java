@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 import io.harmonylite.nats.KvSnapshotLease;
@@ -267,6 +268,42 @@ class SnapshotIntegrationTests {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(0).rows("SELECT title FROM Books WHERE id = 6000"))
 			.containsExactly("written before its first start"));
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(fresh)).isEqualTo(checksum(dbs.get(0))));
+	}
+
+	@Test
+	void newNodeStartedWhileItsApplicationWritesShouldRestoreASnapshotRatherThanReplayAnOlderSchema()
+			throws Exception {
+		List<TestDatabase> dbs = databases(2);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 3);
+		// The streams start with changes of a schema that no node runs any more.
+		dbs.get(0).execute("ALTER TABLE Books ADD COLUMN note TEXT");
+		dbs.get(1).execute("ALTER TABLE Books ADD COLUMN note TEXT");
+		writeOneMessagePerRow(dbs.get(0), 4, 6);
+		first.snapshots().take();
+		AtomicBoolean writing = new AtomicBoolean(true);
+		// Its application writes all through its start (as a node re-added after --cleanup did).
+		Thread writer = new Thread(() -> {
+			for (int id = 8000; writing.get(); id++) {
+				dbs.get(1).execute("INSERT INTO Books (id, title, author, publication_year) VALUES (" + id
+						+ ", 'written during the start', 'x', 1)");
+			}
+		});
+		writer.start();
+		HarmonyLiteEngine second;
+		try {
+			second = startNode(2, dbs.get(1), UnaryOperator.identity());
+			await().atMost(TIMEOUT).until(() -> second.status().snapshots().lastRestore() != null);
+		}
+		finally {
+			writing.set(false);
+			writer.join();
+		}
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(dbs.get(1))).isEqualTo(checksum(dbs.get(0))));
+		assertThat(dbs.get(0).count("Books")).as("the rows it captured during the start reached the cluster")
+			.isGreaterThan(6);
+		assertThat(second.status().state()).isEqualTo(NodeState.RUNNING);
 	}
 
 	@Test

@@ -36,6 +36,17 @@ class ReplicationStateTests {
 		assertThat(ReplicationState.isAbsent(node.path())).isFalse();
 	}
 
+	@Test
+	void nodeWhoseFileHadNoCaptureBeforeThisStartShouldStayNewWhileItsApplicationWritesUntilItsFirstApply()
+			throws Exception {
+		// A new or cleaned-up (--cleanup) file: its application writes while the node starts.
+		TestDatabase node = nodeWithCapture();
+		node.execute("INSERT INTO counters VALUES (2, 757)");
+
+		assertThat(ReplicationState.isAbsent(node.path(), false)).isTrue();
+		assertThat(ReplicationState.isAbsent(node.path(), true)).isFalse();
+	}
+
 	private TestDatabase nodeWithCapture() throws Exception {
 		TestDatabase node = new TestDatabase(this.directory.resolve("node.db"));
 		node.execute("CREATE TABLE counters (node INTEGER PRIMARY KEY, n INTEGER NOT NULL)");
