@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the file as it is, leaves its schema alone and serves only the Actuator endpoints.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Closed after the class, before its temporary directory (with the node\'s nats-server store) is deleted.
+@DirtiesContext
 class NodeApplicationIntegrationTests {
 
 	@TempDir

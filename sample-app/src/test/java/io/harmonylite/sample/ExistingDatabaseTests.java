@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -23,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * beforehand, as with the sqlite3 CLI.
  */
 @SpringBootTest
+// Closed after the class, before its temporary directory (with the node\'s nats-server store) is deleted.
+@DirtiesContext
 class ExistingDatabaseTests {
 
 	@TempDir

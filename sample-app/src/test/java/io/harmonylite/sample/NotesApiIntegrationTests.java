@@ -18,6 +18,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
@@ -28,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The notes page's JSON API and static files, on a temporary database with an embedded nats-server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Closed after the class, before its temporary directory (with the node\'s nats-server store) is deleted.
+@DirtiesContext
 class NotesApiIntegrationTests {
 
 	@TempDir

@@ -16,6 +16,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Starts the Books demo on a temporary database file and exercises it over HTTP.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Closed after the class, before its temporary directory (with the node\'s nats-server store) is deleted.
+@DirtiesContext
 class SampleApplicationIntegrationTests {
 
 	@TempDir

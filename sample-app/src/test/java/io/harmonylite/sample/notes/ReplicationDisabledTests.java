@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without an engine, and its node endpoint says so.
  */
 @SpringBootTest
+// Closed after the class, before its temporary directory (with the node\'s nats-server store) is deleted.
+@DirtiesContext
 class ReplicationDisabledTests {
 
 	@TempDir
