@@ -399,6 +399,9 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		/** The node's embedded nats-server died and is being restarted. */
 		SERVER_DOWN,
 
+		/** The NATS server refused this node's user a subject lately (a permission the user lacks). */
+		NATS_PERMISSION_DENIED,
+
 		/** Captured changes have waited longer than the threshold for JetStream's acknowledgement. */
 		CHANGES_UNACKNOWLEDGED,
 

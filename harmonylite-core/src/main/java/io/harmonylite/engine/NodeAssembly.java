@@ -304,6 +304,7 @@ final class NodeAssembly {
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
 				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
+				new PermissionProblems(nats::lastPermissionDenial, this.clock),
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock,
 						(receiving != null) ? receiving.applier()::wentBack : () -> null),
 				stuckReplicas));

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -69,6 +71,9 @@ public final class NatsConnector {
 
 	/** The last error the client reported while connecting, to explain a failed attempt. */
 	private final AtomicReference<@Nullable String> lastReportedError = new AtomicReference<>();
+
+	/** The last subject the server refused this node's user, with when. */
+	private final AtomicReference<@Nullable PermissionDenial> lastPermissionDenial = new AtomicReference<>();
 
 	/**
 	 * Prepares connections for a node without a listener.
@@ -251,6 +256,15 @@ public final class NatsConnector {
 	}
 
 	/**
+	 * The last subject the NATS server refused this node's user (a {@code Permissions Violation}), but the system
+	 * account's, which the node only tries.
+	 * @return the denial, empty when none
+	 */
+	public Optional<PermissionDenial> lastPermissionDenial() {
+		return Optional.ofNullable(this.lastPermissionDenial.get());
+	}
+
+	/**
 	 * How often the connection was re-established after a loss, since this connector was created.
 	 * @return the number of reconnects
 	 */
@@ -385,6 +399,10 @@ public final class NatsConnector {
 		@Override
 		public void errorOccurred(Connection connection, String error) {
 			NatsConnector.this.lastReportedError.set(error);
+			PermissionDenial denial = PermissionDenial.of(error, Instant.now());
+			if (denial != null) {
+				NatsConnector.this.lastPermissionDenial.set(denial);
+			}
 			logger.warn("Node {}: NATS server reported an error: {}", NatsConnector.this.nodeId, error);
 		}
 

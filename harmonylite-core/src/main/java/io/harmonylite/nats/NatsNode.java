@@ -229,6 +229,14 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * The last subject the NATS server refused this node's user.
+	 * @return the denial, empty when none
+	 */
+	public Optional<PermissionDenial> lastPermissionDenial() {
+		return (this.connector != null) ? this.connector.lastPermissionDenial() : Optional.empty();
+	}
+
+	/**
 	 * Creates or reconciles the shard streams and the dead-letter stream.
 	 */
 	public void ensureStreams() {

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * With external NATS servers the node reports what it can check of their durability: the streams' replicas (and it
- * holds changes for a stream with too few), and the servers' sync setting when its user may read it.
+ * holds changes for a stream with too few), and the servers' sync setting when its user may read it; and a subject the
+ * servers refuse its user.
  */
 class ExternalServerDurabilityIntegrationTests {
 
@@ -109,6 +110,30 @@ class ExternalServerDurabilityIntegrationTests {
 		assertThat(status.sync()).isNull();
 		assertThat(status.durableAcks()).isNull();
 		assertThat(status.durabilityWarning()).contains("sync_interval: always");
+	}
+
+	@Test
+	void subjectTheServerRefusesTheNodesUserShouldBeReportedNamingIt() {
+		// The user may do everything but publish the changes (a permission list that missed the change subjects).
+		NatsTestServer server = track(NatsTestServer.start("""
+				authorization {
+				  users [ { user: app, password: app, permissions: {
+				    publish: { deny: [ "harmonylite-change-log-0" ] }, subscribe: ">" } } ]
+				}
+				"""));
+		TestDatabase db = database();
+		HarmonyLiteEngine engine = start(db, withUser(NatsConfig.external(server.url()), "app", "app"));
+		assertThat(engine.status().problems()).as("nothing refused yet").isEmpty();
+
+		db.execute("INSERT INTO items VALUES (1)");
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(engine.status().problems())
+			.anySatisfy((problem) -> {
+				assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.NATS_PERMISSION_DENIED);
+				assertThat(problem.subject()).isEqualTo("subject harmonylite-change-log-0");
+				assertThat(problem.reason()).contains("publish", "docs/nats.md");
+			}));
+		assertThat(engine.status().pendingChanges()).as("kept until the user may publish it").isOne();
 	}
 
 	private TestDatabase database() {
