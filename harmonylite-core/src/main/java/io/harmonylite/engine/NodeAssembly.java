@@ -338,7 +338,8 @@ final class NodeAssembly {
 					+ "less than " + NodePresence.TTL.toSeconds() + " s ago: start again after that. Two nodes with "
 					+ "one id tie on versions and take each other's changes for their own");
 		});
-		SettingsAgreement.Disagreement disagreement = settingsOfOthers(presence).map(settings::disagreementWith)
+		SettingsAgreement.Disagreement disagreement = settingsOf(presence.othersAtStartup())
+			.map(settings::disagreementWith)
 			.orElse(null);
 		if (disagreement != null) {
 			throw new ConfigException(disagreement.property(), disagreement.reason());
@@ -347,7 +348,12 @@ final class NodeAssembly {
 	}
 
 	private static Optional<Map<Long, SettingsAgreement.Settings>> settingsOfOthers(NodePresence presence) {
-		return presence.others().map((others) -> {
+		return settingsOf(presence.others());
+	}
+
+	private static Optional<Map<Long, SettingsAgreement.Settings>> settingsOf(
+			Optional<Map<Long, NodePresence.Identity>> nodes) {
+		return nodes.map((others) -> {
 			Map<Long, SettingsAgreement.Settings> settings = new TreeMap<>();
 			others.forEach((nodeId, other) -> settings.put(nodeId,
 					new SettingsAgreement.Settings(other.shards(), other.subjectPrefix())));

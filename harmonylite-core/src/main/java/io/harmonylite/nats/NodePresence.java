@@ -179,23 +179,8 @@ public final class NodePresence implements AutoCloseable {
 	 * which tells nothing about the other nodes
 	 */
 	public synchronized Optional<Map<Long, Identity>> others() {
-		Map<Long, Identity> others = new TreeMap<>();
-		String prefix = this.scope + ".node.";
 		try {
-			KeyValue kv = keyValue();
-			for (String name : kv.keys(prefix + "*")) {
-				long nodeId;
-				try {
-					nodeId = Long.parseLong(name.substring(prefix.length()));
-				}
-				catch (NumberFormatException ex) {
-					continue;
-				}
-				Identity other = name.equals(this.key) ? null : holder(kv.get(name));
-				if (other != null) {
-					others.put(nodeId, other);
-				}
-			}
+			return Optional.of(readOthers());
 		}
 		catch (IOException | JetStreamApiException | InterruptedException | RuntimeException ex) {
 			if (ex instanceof InterruptedException) {
@@ -204,7 +189,42 @@ public final class NodePresence implements AutoCloseable {
 			logger.debug("Could not read the other nodes of bucket {}: {}", BUCKET, ex.getMessage());
 			return Optional.empty();
 		}
-		return Optional.of(others);
+	}
+
+	/**
+	 * The other running nodes, read at startup: retried for a while as the claim is, since a node that cannot tell
+	 * the others' settings starts without comparing them (it compares them again while it runs).
+	 * @return the other running nodes by id; empty when they could not be read (logged)
+	 */
+	public synchronized Optional<Map<Long, Identity>> othersAtStartup() {
+		try {
+			return Optional.of(CLAIM_RETRY.call("read the other nodes of bucket " + BUCKET, this::readOthers));
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			logger.warn("Could not read which settings the other running nodes use (bucket {}): {}; they are compared "
+					+ "again while this node runs (CLUSTER_CONFIG_MISMATCH)", BUCKET, ex.getMessage());
+			return Optional.empty();
+		}
+	}
+
+	private Map<Long, Identity> readOthers() throws IOException, JetStreamApiException, InterruptedException {
+		Map<Long, Identity> others = new TreeMap<>();
+		String prefix = this.scope + ".node.";
+		KeyValue kv = keyValue();
+		for (String name : kv.keys(prefix + "*")) {
+			long nodeId;
+			try {
+				nodeId = Long.parseLong(name.substring(prefix.length()));
+			}
+			catch (NumberFormatException ex) {
+				continue;
+			}
+			Identity other = name.equals(this.key) ? null : holder(kv.get(name));
+			if (other != null) {
+				others.put(nodeId, other);
+			}
+		}
+		return others;
 	}
 
 	private Optional<Identity> takeOverOrFind(KeyValue kv) throws IOException, JetStreamApiException {

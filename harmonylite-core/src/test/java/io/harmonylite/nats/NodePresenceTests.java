@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
@@ -132,6 +135,25 @@ class NodePresenceTests {
 
 	private static NodePresence.Identity identity(String instance, String host, String database) {
 		return new NodePresence.Identity(instance, host, 42, database, SINCE, 1, "subjects");
+	}
+
+	@Test
+	void otherNodesReadAtStartupShouldBeWaitedForWhileJetStreamDoesNotAnswer() throws Exception {
+		NodePresence.Identity running = identity("a", "host-1", "/data/one.db");
+		presence("startup", 7, running).claim();
+		NodePresence starting = presence("startup", 8, identity("b", "host-2", "/data/two.db"));
+		starting.claim();
+		nats.server().stop();
+		assertThat(starting.others()).as("one attempt tells nothing while the server is down").isEmpty();
+
+		CompletableFuture<Optional<Map<Long, NodePresence.Identity>>> others = CompletableFuture
+			.supplyAsync(starting::othersAtStartup);
+		nats.server().restart();
+
+		// A node started then compares its settings with the running node's, rather than with nobody's.
+		assertThat(others.get(30, TimeUnit.SECONDS)).hasValueSatisfying((found) -> assertThat(found)
+			.containsOnlyKeys(7L)
+			.hasEntrySatisfying(7L, (other) -> assertThat(other.instance()).isEqualTo("a")));
 	}
 
 	private NodePresence presence(String scope, long nodeId, NodePresence.Identity self) {
