@@ -78,7 +78,9 @@ public final class SnapshotSelector {
 		if (fit.snapshot() != null) {
 			return new RestoreDecision.Restore(fit.snapshot());
 		}
-		return new RestoreDecision.Wait(candidates.isEmpty() ? "the store holds no snapshot (" + store + ")" : fit.whyNone());
+		return new RestoreDecision.Wait(candidates.isEmpty() ? "the store holds no snapshot (" + store + "; a NATS object "
+				+ "store read through a server that has just started or joined its cluster may list none for some "
+				+ "seconds: if snapshots exist, run the command again)" : fit.whyNone());
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * cluster silently keeps one copy fewer. The node must say so in its health (replication itself goes on through the
  * other two servers), restart its server once the disk has room again, and every write must still reach every node.
  */
+// Minutes of filling, waiting and healing: run by slow-faults.sh (StuckReplicaHealerTests and StoreRoomTests in CI).
+@Tag("slow")
 class FullStoreFaultIntegrationTests {
 
 	private static final int RATE = 20;
