@@ -1,6 +1,5 @@
 package io.harmonylite.snapshot;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,9 +65,8 @@ public final class RowsNeverCaptured {
 		if (rows == 0) {
 			return null;
 		}
-		Path copy = this.database.resolveSibling(this.database.getFileName() + ".before-restore-" + snapshotId);
+		Path copy = freeName(snapshotId);
 		try (Connection connection = SqliteConnections.open(this.database)) {
-			Files.deleteIfExists(copy);
 			try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
 				vacuum.setString(1, copy.toAbsolutePath().toString());
 				vacuum.execute();
@@ -79,12 +77,25 @@ public final class RowsNeverCaptured {
 					rows, snapshotId, copy);
 			return copy;
 		}
-		catch (SQLException | IOException ex) {
+		catch (SQLException ex) {
 			throw new SnapshotException("Node " + this.nodeId + " could not keep a copy of " + this.database
 					+ " before restoring snapshot " + snapshotId + " over its rows that were never captured: "
 					+ ex.getMessage() + "; nothing was restored. Check that the database's directory has room for a "
 					+ "copy", ex);
 		}
+	}
+
+	/**
+	 * {@code <db>.before-restore-<snapshot id>}, or with {@code -2}, {@code -3}, ... when an earlier restore of the same
+	 * snapshot kept one already: a copy is never overwritten, it may hold the only rows left of another restore.
+	 */
+	private Path freeName(String snapshotId) {
+		String name = this.database.getFileName() + ".before-restore-" + snapshotId;
+		Path copy = this.database.resolveSibling(name);
+		for (int n = 2; Files.exists(copy); n++) {
+			copy = this.database.resolveSibling(name + "-" + n);
+		}
+		return copy;
 	}
 
 	/**
