@@ -72,8 +72,9 @@ public final class RowsNeverCaptured {
 				vacuum.execute();
 			}
 			logger.warn("Node {}: its replicated tables hold {} row(s) written before HarmonyLite ran here, never "
-					+ "captured, which snapshot {} replaces; the database as it was is kept in {}: copy back what the "
-					+ "cluster should have (as new writes, which are then replicated), then delete it", this.nodeId,
+					+ "captured (some may equal rows of the snapshot), which snapshot {} replaces; the database as it "
+					+ "was is kept in {}: copy back what the cluster should have (as new writes, which are then "
+					+ "replicated), then delete it", this.nodeId,
 					rows, snapshotId, copy);
 			return copy;
 		}
