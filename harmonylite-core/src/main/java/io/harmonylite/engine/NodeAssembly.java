@@ -304,7 +304,9 @@ final class NodeAssembly {
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
 				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
-				new PermissionProblems(nats::lastPermissionDenial, this.clock),
+				new PermissionProblems(() -> nats.lastPermissionDenial()
+					.map((denial) -> new PermissionProblems.Refusal(denial.operation(), denial.subject(), denial.at())),
+						this.clock),
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock,
 						(receiving != null) ? receiving.applier()::wentBack : () -> null),
 				stuckReplicas));

@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -9,7 +10,6 @@ import java.util.function.Supplier;
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
 import io.harmonylite.engine.EngineStatus.Severity;
-import io.harmonylite.nats.PermissionDenial;
 
 /**
  * A subject the NATS server refused this node's user lately: what needs it (changes, buckets, snapshots) silently
@@ -20,16 +20,16 @@ final class PermissionProblems implements ProblemSource {
 	/** How long after the last refusal the problem is reported (each refused publish or subscribe renews it). */
 	static final Duration REPORTED_FOR = Duration.ofMinutes(5);
 
-	private final Supplier<Optional<PermissionDenial>> lastDenial;
+	private final Supplier<Optional<Refusal>> lastDenial;
 
 	private final Clock clock;
 
 	/**
 	 * Creates the source.
-	 * @param lastDenial the last subject the server refused
+	 * @param lastDenial the last subject the server refused (read from the NATS connection by the node assembly)
 	 * @param clock the clock
 	 */
-	PermissionProblems(Supplier<Optional<PermissionDenial>> lastDenial, Clock clock) {
+	PermissionProblems(Supplier<Optional<Refusal>> lastDenial, Clock clock) {
 		this.lastDenial = lastDenial;
 		this.clock = clock;
 	}
@@ -45,6 +45,15 @@ final class PermissionProblems implements ProblemSource {
 							+ "Give the user that permission (docs/nats.md, Authentication, lists every subject)",
 					denial.at())))
 			.orElse(List.of());
+	}
+
+	/**
+	 * A subject the NATS server refused this node's user.
+	 * @param operation {@code Publish} or {@code Subscription}
+	 * @param subject the subject
+	 * @param at when the server said so
+	 */
+	record Refusal(String operation, String subject, Instant at) {
 	}
 
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.harmonylite.nats.PermissionDenial;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +20,11 @@ class PermissionProblemsTests {
 	@Test
 	void refusedSubjectShouldBeReportedUntilTheServerHasNotRefusedItForFiveMinutes() {
 		MovableClock clock = new MovableClock(NOW);
-		AtomicReference<PermissionDenial> last = new AtomicReference<>();
+		AtomicReference<PermissionProblems.Refusal> last = new AtomicReference<>();
 		PermissionProblems problems = new PermissionProblems(() -> Optional.ofNullable(last.get()), clock);
 		assertThat(problems.problems()).isEmpty();
 
-		last.set(new PermissionDenial("Publish", "harmonylite-change-log-0", NOW));
+		last.set(new PermissionProblems.Refusal("Publish", "harmonylite-change-log-0", NOW));
 
 		assertThat(problems.problems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.NATS_PERMISSION_DENIED);
