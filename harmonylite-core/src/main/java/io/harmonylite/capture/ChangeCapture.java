@@ -247,7 +247,15 @@ public final class ChangeCapture {
 					&& current.columns().containsAll(previous.columns())) {
 				rows = catchUp.addedColumns(previous, current);
 			}
-			if (rows > 0) {
+			if (rows > 0 && !change.capturedBefore() && !running) {
+				// At startup it cannot be told from a table created while the node was stopped: say what it means.
+				logger.warn("Table '{}': captured the {} row(s) it holds, as it had no capture until this start (a "
+						+ "table created while the node was stopped, or one just added to the replicated tables): they "
+						+ "are sent as new writes and win over other nodes' values of the same keys. If the table held "
+						+ "other rows on other nodes, make them identical on every node before adding it ('Adding a "
+						+ "table that holds rows' in docs/rolling-upgrades.md)", current.table(), rows);
+			}
+			else if (rows > 0) {
 				logger.info("Table '{}': captured {} row(s) written after its schema change and before its capture "
 						+ "was regenerated ({})", current.table(), rows, change.capturedBefore()
 								? "the values of its added columns" : "the table had no capture until now");

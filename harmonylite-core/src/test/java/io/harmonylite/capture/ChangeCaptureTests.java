@@ -362,6 +362,31 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void tableAddedToTheReplicatedTablesShouldSendItsRowsWithAWarningThatTheyWinOverOtherNodesValues()
+			throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)",
+				"CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO u VALUES (10, 'held while ignored')");
+		capture(List.of(), List.of("u")).install();
+		Logger logger = (Logger) LoggerFactory.getLogger(ChangeCapture.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		logger.addAppender(logs);
+		try {
+			// Restarted with u no longer ignored.
+			capture(List.of(), List.of()).install();
+
+			assertThat(events()).extracting(ChangeEvent::table).containsExactly("u");
+			assertThat(logs.list).filteredOn((event) -> event.getLevel() == Level.WARN)
+				.singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("Table 'u'", "1 row(s)",
+						"win over other nodes' values", "make them identical on every node"));
+		}
+		finally {
+			logger.detachAppender(logs);
+		}
+	}
+
+	@Test
 	void installAtStartupShouldNotCatchUpATableCapturedBeforeThatWasLeftOutForAWhile() throws Exception {
 		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY)", "CREATE TABLE u (id INTEGER PRIMARY KEY)");
 		capture(List.of(), List.of()).install();
