@@ -58,6 +58,9 @@ final class ShardStallWatch implements ProblemSource {
 
 	private final Map<Integer, Progress> progress = new ConcurrentHashMap<>();
 
+	/** Since when a delivering shard's stream has ended before its applied position. */
+	private final Map<Integer, Instant> beyondTheEnd = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates the watch.
 	 * @param nodeId this node's id, for the logs
@@ -90,6 +93,7 @@ final class ShardStallWatch implements ProblemSource {
 			long applied = this.supervisor.applied(source.stream());
 			Progress last = this.progress.get(shard);
 			StreamStateCache.Read read = this.streams.read(shard);
+			checkNotBeyondTheEnd(source, applied, read, answering, now);
 			if (last == null || last.applied != applied || read == null || read.state().lastSequence() <= applied) {
 				// Moving, or caught up: not stalled.
 				boolean behind = read != null && read.state().lastSequence() > applied;
@@ -118,6 +122,30 @@ final class ShardStallWatch implements ProblemSource {
 					+ "{} s; restarting its consumer (restart {}; next check in {} s)", this.nodeId, source.stream(),
 					behind, applied, Duration.between(stalledSince, now).toSeconds(), restarts, next.toSeconds());
 			this.progress.put(shard, new Progress(applied, now, stalledSince, restarts, next, true));
+			this.supervisor.restartNow(shard);
+		}
+	}
+
+	/**
+	 * A delivering shard whose stream ends before the position applied here receives nothing ever again (a stream reset
+	 * under the running node, e.g. a scale-up that elected an empty replica): its consumer is restarted, which checks
+	 * the stream for a gap and reports it, rather than the node saying it is caught up.
+	 */
+	private void checkNotBeyondTheEnd(ShardSource source, long applied, StreamStateCache.@Nullable Read read,
+			boolean answering, Instant now) {
+		int shard = source.shard();
+		if (read == null || !answering || read.state().lastSequence() >= applied
+				|| Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) > 0
+				|| !this.supervisor.delivering(shard)) {
+			this.beyondTheEnd.remove(shard);
+			return;
+		}
+		Instant since = this.beyondTheEnd.computeIfAbsent(shard, (key) -> now);
+		if (Duration.between(since, now).compareTo(STALL) >= 0) {
+			logger.warn("Node {}: stream {} ends at sequence {}, before sequence {} that this node applied, for {} s; "
+					+ "restarting its consumer, which checks the stream for a gap", this.nodeId, source.stream(),
+					read.state().lastSequence(), applied, Duration.between(since, now).toSeconds());
+			this.beyondTheEnd.put(shard, now);
 			this.supervisor.restartNow(shard);
 		}
 	}

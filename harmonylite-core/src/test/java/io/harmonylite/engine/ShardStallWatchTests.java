@@ -153,6 +153,23 @@ class ShardStallWatchTests {
 		assertThat(this.watch.problems()).isEmpty();
 	}
 
+	@Test
+	void shardWhoseStreamWasResetUnderItShouldBeCheckedForAGapRatherThanSeemCaughtUp() {
+		this.supervisor.startAll();
+		checkAfter(Duration.ZERO);
+		// The stream now ends before the position applied here (an empty replica elected after a scale-up).
+		this.shard.holding(1, 3, "s0");
+		checkAfter(Duration.ZERO);
+		checkAfter(ShardStallWatch.STALL.minusSeconds(1));
+		assertThat(this.supervisor.gap(0)).as("within the stall").isNull();
+
+		checkAfter(Duration.ofSeconds(1));
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.supervisor.gap(0)).isNotNull());
+		assertThat(this.supervisor.gap(0).describe()).contains("ends at sequence 3, before sequence 7");
+		assertThat(this.shard.starts()).as("not started again behind the gap").containsExactly(7L);
+	}
+
 	private void checkAfter(Duration duration) {
 		this.clock.move(duration);
 		this.streams.refresh();
