@@ -277,7 +277,7 @@ final class NodeAssembly {
 			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
 				presence.renew().ifPresent(this::nodeIdTaken);
 				// Unreadable (JetStream busy or away): what was found before still holds.
-				settingsOfOthers(presence).ifPresent(settings::check);
+				settingsOf(presence.others()).ifPresent(settings::check);
 			});
 		}
 		StuckReplicaHealer stuckReplicas = new StuckReplicaHealer(this.config.nodeId(),
@@ -347,10 +347,6 @@ final class NodeAssembly {
 			throw new ConfigException(disagreement.property(), disagreement.reason());
 		}
 		return presence;
-	}
-
-	private static Optional<Map<Long, SettingsAgreement.Settings>> settingsOfOthers(NodePresence presence) {
-		return settingsOf(presence.others());
 	}
 
 	private static Optional<Map<Long, SettingsAgreement.Settings>> settingsOf(

@@ -135,7 +135,7 @@ final class ShardStallWatch implements ProblemSource {
 			boolean answering, Instant now) {
 		int shard = source.shard();
 		if (read == null || !answering || read.state().lastSequence() >= applied
-				|| Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) > 0
+				|| !fresh(read, now)
 				|| !this.supervisor.delivering(shard)) {
 			this.beyondTheEnd.remove(shard);
 			return;
@@ -162,7 +162,7 @@ final class ShardStallWatch implements ProblemSource {
 	}
 
 	private boolean expectsDelivery(int shard, StreamStateCache.Read read, Instant now) {
-		return Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) <= 0
+		return fresh(read, now)
 				&& this.supervisor.delivering(shard) && !this.pausedBySchema.test(shard) && !this.applying.getAsBoolean();
 	}
 
@@ -182,6 +182,11 @@ final class ShardStallWatch implements ProblemSource {
 			}
 		}
 		return problems;
+	}
+
+	/** Whether a stream's state was read lately enough to act on. */
+	private static boolean fresh(StreamStateCache.Read read, Instant now) {
+		return Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) <= 0;
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -53,6 +53,24 @@ class ChangeCaptureTests {
 		return new ChangeCapture(this.connection, tables, ignoreTables);
 	}
 
+	/** The WARNs capture logs while the given install runs. */
+	private static List<String> warningsOf(Runnable install) {
+		Logger logger = (Logger) LoggerFactory.getLogger(ChangeCapture.class);
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		logger.addAppender(logs);
+		try {
+			install.run();
+		}
+		finally {
+			logger.detachAppender(logs);
+		}
+		return logs.list.stream()
+			.filter((event) -> event.getLevel() == Level.WARN)
+			.map(ILoggingEvent::getFormattedMessage)
+			.toList();
+	}
+
 	private List<ChangeEvent> events() {
 		return new ChangeLogReader(this.connection, 7).readAfter(0, 1000)
 			.stream()
@@ -250,28 +268,17 @@ class ChangeCaptureTests {
 	void triggerDroppedOutsideHarmonyLiteShouldBeCreatedAgainWithAWarningThatWritesWereMissed() throws Exception {
 		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
 		capture(List.of(), List.of()).install();
-		Logger logger = (Logger) LoggerFactory.getLogger(ChangeCapture.class);
-		ListAppender<ILoggingEvent> logs = new ListAppender<>();
-		logs.start();
-		logger.addAppender(logs);
-		try {
-			capture(List.of(), List.of()).reinstall();
-			assertThat(logs.list).as("nothing missing").noneMatch((event) -> event.getLevel() == Level.WARN);
-			execute(this.connection, "DROP TRIGGER \"__harmonylite__t__insert\"");
-			execute(this.connection, "INSERT INTO t VALUES (1, 'missed')");
+		assertThat(warningsOf(() -> capture(List.of(), List.of()).reinstall())).as("nothing missing").isEmpty();
+		execute(this.connection, "DROP TRIGGER \"__harmonylite__t__insert\"");
+		execute(this.connection, "INSERT INTO t VALUES (1, 'missed')");
 
-			capture(List.of(), List.of()).reinstall();
+		List<String> warnings = warningsOf(() -> capture(List.of(), List.of()).reinstall());
 
-			assertThat(logs.list).filteredOn((event) -> event.getLevel() == Level.WARN)
-				.singleElement()
-				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("Table 't'",
-						"[__harmonylite__t__insert]", "were not captured", "write them again"));
-			execute(this.connection, "INSERT INTO t VALUES (2, 'captured')");
-			assertThat(events()).hasSize(1);
-		}
-		finally {
-			logger.detachAppender(logs);
-		}
+		assertThat(warnings).singleElement()
+			.satisfies((warning) -> assertThat(warning).contains("Table 't'", "[__harmonylite__t__insert]",
+					"were not captured", "write them again"));
+		execute(this.connection, "INSERT INTO t VALUES (2, 'captured')");
+		assertThat(events()).hasSize(1);
 	}
 
 	@Test
@@ -367,23 +374,14 @@ class ChangeCaptureTests {
 		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)",
 				"CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO u VALUES (10, 'held while ignored')");
 		capture(List.of(), List.of("u")).install();
-		Logger logger = (Logger) LoggerFactory.getLogger(ChangeCapture.class);
-		ListAppender<ILoggingEvent> logs = new ListAppender<>();
-		logs.start();
-		logger.addAppender(logs);
-		try {
-			// Restarted with u no longer ignored.
-			capture(List.of(), List.of()).install();
 
-			assertThat(events()).extracting(ChangeEvent::table).containsExactly("u");
-			assertThat(logs.list).filteredOn((event) -> event.getLevel() == Level.WARN)
-				.singleElement()
-				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("Table 'u'", "1 row(s)",
-						"win over other nodes' values", "make them identical on every node"));
-		}
-		finally {
-			logger.detachAppender(logs);
-		}
+		// Restarted with u no longer ignored.
+		List<String> warnings = warningsOf(() -> capture(List.of(), List.of()).install());
+
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("u");
+		assertThat(warnings).singleElement()
+			.satisfies((warning) -> assertThat(warning).contains("Table 'u'", "1 row(s)",
+					"win over other nodes' values", "make them identical on every node"));
 	}
 
 	@Test
