@@ -29,10 +29,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells whether another running node uses this node's id, and what the others run with. A running node holds the key
  * {@code <scope>.node.<id>} of the JetStream key-value bucket {@value #BUCKET} with who it is (host, process, database)
- * and the settings every node must share (the number of shards, the subject prefix), renewed every few seconds
- * with a revision-checked update; the bucket's TTL removes the key of a node that stopped renewing. A starting node
- * finds the key held by another node, or a running node finds that another node wrote it. The key of this node's own
- * previous run (same host and database file: two runs cannot share a file, see the node lock) is taken over at once.
+ * and the settings every node must share (the number of shards, the subject prefix), renewed every few seconds;
+ * the bucket's TTL removes the key of a node that stopped renewing. A starting node finds the key held by another
+ * node, or a running node finds that another node wrote it since its last renewal (a revision above its own). The key
+ * of this node's own previous run (same host and database file: two runs cannot share a file, see the node lock) is
+ * taken over at once.
+ * <p>
+ * Every write is a plain put, never a revision-checked one: nats-server 2.10 checks a message's expected last
+ * sequence of its subject on each replica, and a replica caught up from a snapshot of a bucket whose messages expire
+ * may find another one than its leader did, reject the message and stay behind for good (seen after rolling restarts:
+ * the restarted server's replica of this bucket fell further behind, and restarting it again did not help). So a
+ * clash of two nodes that start with one id at the same moment is found at their next renewal, not by the claim.
  * JetStream, unlike core NATS interest, reaches every server of a cluster, also when two embedded servers with one
  * name cannot route to each other.
  *
@@ -105,16 +112,12 @@ public final class NodePresence implements AutoCloseable {
 			// Right after a cluster's first start the bucket's stream may not answer yet ("no responders").
 			return CLAIM_RETRY.call("claim key " + this.key + " of bucket " + BUCKET, () -> {
 				KeyValue kv = keyValue();
-				try {
-					this.revision = kv.create(this.key, this.value);
-					return Optional.<Identity>empty();
+				Identity holder = holder(kv.get(this.key));
+				if (holder != null && !holder.sameNodeAs(this.self)) {
+					return Optional.of(holder);
 				}
-				catch (JetStreamApiException held) {
-					if (JetStreamRetry.isTransient(held)) {
-						throw held;
-					}
-					return takeOverOrFind(kv);
-				}
+				this.revision = kv.put(this.key, this.value);
+				return Optional.<Identity>empty();
 			});
 		}
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
@@ -132,21 +135,13 @@ public final class NodePresence implements AutoCloseable {
 	public synchronized Optional<Identity> renew() {
 		try {
 			KeyValue kv = keyValue();
-			if (this.revision != null) {
-				try {
-					Instant before = this.clock.instant();
-					this.revision = kv.update(this.key, this.value, this.revision);
-					measureServersClock(kv, before);
-					return Optional.empty();
-				}
-				catch (JetStreamApiException ex) {
-					// Another revision: someone wrote the key, or it expired while NATS was away.
-					this.revision = null;
-				}
-			}
 			KeyValueEntry entry = kv.get(this.key);
-			Identity holder = holder(entry);
-			this.revision = (entry != null) ? kv.put(this.key, this.value) : kv.create(this.key, this.value);
+			// A revision below this node's own is an outdated read (a replica behind its leader): not a write since.
+			boolean writtenSince = entry != null && (this.revision == null || entry.getRevision() > this.revision);
+			Identity holder = writtenSince ? holder(entry) : null;
+			Instant before = this.clock.instant();
+			this.revision = kv.put(this.key, this.value);
+			measureServersClock(kv, before);
 			return Optional.ofNullable(holder).filter((other) -> !other.instance().equals(this.self.instance()));
 		}
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
@@ -227,17 +222,6 @@ public final class NodePresence implements AutoCloseable {
 		return others;
 	}
 
-	private Optional<Identity> takeOverOrFind(KeyValue kv) throws IOException, JetStreamApiException {
-		KeyValueEntry entry = kv.get(this.key);
-		Identity holder = holder(entry);
-		if (entry != null && holder != null && !holder.sameNodeAs(this.self)) {
-			return Optional.of(holder);
-		}
-		this.revision = (entry != null) ? kv.update(this.key, this.value, entry.getRevision())
-				: kv.create(this.key, this.value);
-		return Optional.empty();
-	}
-
 	private static @Nullable Identity holder(@Nullable KeyValueEntry entry) {
 		if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
 			return null;
@@ -254,7 +238,10 @@ public final class NodePresence implements AutoCloseable {
 			return;
 		}
 		try {
-			this.keyValue.delete(this.key, this.revision);
+			KeyValueEntry entry = this.keyValue.get(this.key);
+			if (entry == null || entry.getRevision() <= this.revision) {
+				this.keyValue.delete(this.key);
+			}
 		}
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
 			logger.debug("Could not delete key {} of bucket {} (it expires within {}): {}", this.key, BUCKET, TTL,
