@@ -24,10 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SnapshotLease} in a NATS JetStream key-value bucket whose TTL is the lease's: one key holds the holder's
- * node id. A node takes the lease with {@code create} (which only succeeds when the key is absent: never written, deleted,
- * or expired because its holder stopped renewing), and renews it with a revision-checked {@code update}, so that a
- * node that lost the lease (it expired and another node took it) learns so instead of overwriting it. A restarted node
- * re-adopts a lease still recorded under its own id.
+ * node id. A node that finds the key absent (never written, deleted, or expired because its holder stopped renewing)
+ * takes the lease with {@code create}, which only one node's succeeds. The holder renews it with a plain put after
+ * reading it: a revision above its own written by another node means the lease expired and was taken, and the holder
+ * learns so instead of overwriting it. A restarted node re-adopts a lease still recorded under its own id.
+ * <p>
+ * Revision-checked writes are kept to that one {@code create}: nats-server 2.10 checks a message's expected last
+ * subject sequence on every replica, and a replica of a bucket whose messages expire, caught up from a snapshot, may
+ * reject what its leader took and stay behind for good. Renewals, every heartbeat, would make that likely.
  *
  * @since 0.1.0
  */
@@ -102,24 +106,30 @@ public final class KvSnapshotLease implements SnapshotLease {
 	public synchronized boolean acquireOrRenew() {
 		try {
 			KeyValue kv = keyValue();
+			KeyValueEntry entry = kv.get(this.key);
+			boolean present = entry != null && entry.getOperation() == KeyValueOperation.PUT;
 			if (this.revision != null) {
-				try {
-					this.revision = kv.update(this.key, this.value, this.revision);
+				// A revision below this node's own is an outdated read (a replica behind its leader): still held.
+				if (!present || entry.getRevision() <= this.revision || isOwn(entry.getValue())) {
+					this.revision = kv.put(this.key, this.value);
 					return true;
 				}
-				catch (JetStreamApiException ex) {
-					// Another revision: the lease expired and someone wrote it since. Try to take it as anyone would.
-					this.revision = null;
-					logger.info("Node {}: lost the snapshot lease ({})", this.nodeId, ex.getMessage());
-				}
+				// The lease expired and another node took it since. Try to take it as anyone would.
+				this.revision = null;
+				logger.info("Node {}: lost the snapshot lease (node {} took it)", this.nodeId,
+						new String(entry.getValue(), StandardCharsets.UTF_8));
+			}
+			if (present) {
+				return readoptOwn(kv, entry);
 			}
 			try {
 				this.revision = kv.create(this.key, this.value);
 				logger.info("Node {}: took the snapshot lease (bucket {}, TTL {})", this.nodeId, this.bucket, this.ttl);
 				return true;
 			}
-			catch (JetStreamApiException held) {
-				return readoptOwn(kv);
+			catch (JetStreamApiException taken) {
+				// Another node created it since it was read.
+				return false;
 			}
 		}
 		catch (IOException | JetStreamApiException | IllegalStateException ex) {
@@ -133,19 +143,13 @@ public final class KvSnapshotLease implements SnapshotLease {
 	/**
 	 * Takes back a lease that names this node (it restarted before the lease expired).
 	 */
-	private boolean readoptOwn(KeyValue kv) throws IOException {
-		try {
-			KeyValueEntry entry = kv.get(this.key);
-			if (entry == null || entry.getOperation() != KeyValueOperation.PUT || !isOwn(entry.getValue())) {
-				return false;
-			}
-			this.revision = kv.update(this.key, this.value, entry.getRevision());
-			logger.info("Node {}: took back its snapshot lease", this.nodeId);
-			return true;
-		}
-		catch (JetStreamApiException ex) {
+	private boolean readoptOwn(KeyValue kv, KeyValueEntry entry) throws IOException, JetStreamApiException {
+		if (!isOwn(entry.getValue())) {
 			return false;
 		}
+		this.revision = kv.put(this.key, this.value);
+		logger.info("Node {}: took back its snapshot lease", this.nodeId);
+		return true;
 	}
 
 	@Override
@@ -154,7 +158,12 @@ public final class KvSnapshotLease implements SnapshotLease {
 			return;
 		}
 		try {
-			keyValue().delete(this.key, this.revision);
+			KeyValue kv = keyValue();
+			KeyValueEntry entry = kv.get(this.key);
+			if (entry != null && entry.getRevision() > this.revision && !isOwn(entry.getValue())) {
+				return;
+			}
+			kv.delete(this.key);
 			logger.info("Node {}: released the snapshot lease", this.nodeId);
 		}
 		catch (IOException | JetStreamApiException | IllegalStateException ex) {

@@ -4,12 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.testsupport.ChildProcesses;
 import io.harmonylite.testsupport.NatsServerExtension;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
 import io.nats.client.api.KeyValueStatus;
 import io.nats.client.api.StorageType;
 import org.junit.jupiter.api.Test;
@@ -135,6 +140,33 @@ class KvSnapshotLeaseIntegrationTests {
 		assertThat(status.getMaxHistoryPerKey()).isOne();
 		assertThat(status.getReplicas()).isOne();
 		assertThat(status.getStorageType()).isEqualTo(StorageType.File);
+	}
+
+	@Test
+	void onlyTakingAnAbsentLeaseShouldAskTheServersToCheckTheKeysLastRevision() throws Exception {
+		// nats-server 2.10 checks an expected last subject sequence on every replica, and a replica caught up from a
+		// snapshot of this expiring bucket can reject what its leader took, and stay behind for good.
+		String bucket = uniqueBucket();
+		List<Message> written = new CopyOnWriteArrayList<>();
+		Connection watcher = nats.connection();
+		Dispatcher dispatcher = watcher.createDispatcher(written::add);
+		dispatcher.subscribe("$KV." + bucket + ".>");
+		watcher.flush(Duration.ofSeconds(5));
+		KvSnapshotLease holder = lease(bucket, Duration.ofMinutes(5), 1);
+		KvSnapshotLease other = lease(bucket, Duration.ofMinutes(5), 2);
+		for (int heartbeat = 0; heartbeat < 3; heartbeat++) {
+			assertThat(holder.acquireOrRenew()).isTrue();
+			assertThat(other.acquireOrRenew()).isFalse();
+		}
+		assertThat(lease(bucket, Duration.ofMinutes(5), 1).acquireOrRenew()).as("taken back after a restart").isTrue();
+		holder.release();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> written.size() >= 5);
+		watcher.closeDispatcher(dispatcher);
+		assertThat(written.stream()
+			.filter((message) -> message.getHeaders() != null
+					&& message.getHeaders().get("Nats-Expected-Last-Subject-Sequence") != null)
+			.count()).as("revision-checked writes among %s", written.size()).isOne();
 	}
 
 	private static String uniqueBucket() {
