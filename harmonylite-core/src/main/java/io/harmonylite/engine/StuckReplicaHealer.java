@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restarts this node's embedded nats-server when one of its stream replicas is stuck (its leader has not heard from
- * it for a minute although the leader answers), and reports it meanwhile: the cluster then keeps one copy fewer, and
+ * it for a minute although the leader answers, or hears from it but it stays behind for minutes), and reports it
+ * meanwhile: the cluster then keeps one copy fewer, and
  * one more server lost stops it. nats-server 2.10 can leave a replica so after its server was frozen, and a server
  * whose store filled up disables JetStream until it restarts; both catch up once the server restarts with room on
  * its disk (while the store is full, the restart waits: it would fail). Restarts are spaced out, {@link #FIRST_PAUSE}

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ClusterInfo;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +77,8 @@ public final class NatsNode implements AutoCloseable {
 	private final JetStreamRetry startupRetry;
 
 	private final StreamReplicaGuard replicaGuard;
+
+	private final LaggingReplicas laggingReplicas = new LaggingReplicas();
 
 	private final DurabilityCheck durability;
 
@@ -283,12 +287,13 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
-	 * The streams whose replica on this node's embedded server is stuck (see {@link StuckReplica}).
+	 * The streams whose replica on this node's embedded server is stuck (see {@link StuckReplica}), or stays behind
+	 * although its leader hears from it (see {@link LaggingReplicas}); call from one task at a time.
 	 * @param silence how long a replica's leader may go without hearing from it
 	 * @return each stuck stream with what its leader sees; empty with an external or single server, or when
 	 * JetStream does not answer (that is reported elsewhere)
 	 */
-	public List<String> stuckReplicas(Duration silence) {
+	public synchronized List<String> stuckReplicas(Duration silence) {
 		if (this.embeddedServer == null || this.config.replicas() <= 1) {
 			return List.of();
 		}
@@ -303,9 +308,13 @@ public final class NatsNode implements AutoCloseable {
 							+ "replica, e.g. when it started on a full store)");
 				}
 			}
+			this.laggingReplicas.retain(streams);
 			for (String stream : streams) {
-				String problem = StuckReplica.of(server, this.management.getStreamInfo(stream).getClusterInfo(),
-						silence);
+				ClusterInfo cluster = this.management.getStreamInfo(stream).getClusterInfo();
+				String problem = StuckReplica.of(server, cluster, silence);
+				if (problem == null) {
+					problem = this.laggingReplicas.of(stream, server, cluster, Instant.now());
+				}
 				if (problem != null) {
 					stuck.add(stream + " (" + problem + ")");
 				}

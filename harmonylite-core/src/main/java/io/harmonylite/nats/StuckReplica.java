@@ -27,16 +27,30 @@ final class StuckReplica {
 	 * server leads the stream, or the stream has no leader)
 	 */
 	static @Nullable String of(String server, @Nullable ClusterInfo cluster, Duration silence) {
+		Replica replica = notCurrent(server, cluster);
+		Duration active = (replica != null) ? replica.getActive() : null;
+		if (active == null || active.compareTo(silence) <= 0) {
+			return null;
+		}
+		return "not current, last heard of by leader " + cluster.getLeader() + " " + active.toSeconds() + " s ago, "
+				+ replica.getLag() + " operation(s) behind";
+	}
+
+	/**
+	 * The given server's replica of a stream when it is not current (and not offline), as the stream's leader sees it.
+	 * @param server the server's name
+	 * @param cluster the stream's cluster information from its leader
+	 * @return the replica; {@code null} when it is current, offline, not a replica (or the server leads the stream),
+	 * or the stream has no leader
+	 */
+	static @Nullable Replica notCurrent(String server, @Nullable ClusterInfo cluster) {
 		if (cluster == null || cluster.getReplicas() == null || cluster.getLeader() == null
 				|| cluster.getLeader().isEmpty() || server.equals(cluster.getLeader())) {
 			return null;
 		}
 		for (Replica replica : cluster.getReplicas()) {
-			Duration active = replica.getActive();
-			if (server.equals(replica.getName()) && !replica.isCurrent() && !replica.isOffline() && active != null
-					&& active.compareTo(silence) > 0) {
-				return "not current, last heard of by leader " + cluster.getLeader() + " " + active.toSeconds()
-						+ " s ago, " + replica.getLag() + " operation(s) behind";
+			if (server.equals(replica.getName()) && !replica.isCurrent() && !replica.isOffline()) {
+				return replica;
 			}
 		}
 		return null;
