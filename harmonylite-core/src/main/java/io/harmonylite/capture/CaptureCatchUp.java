@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.harmonylite.event.Operation;
+import io.harmonylite.event.SqlValues;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
 
@@ -29,13 +30,18 @@ final class CaptureCatchUp {
 	}
 
 	/**
-	 * Captures every row of a table that capture covers for the first time, as inserts.
+	 * Captures the rows of a table that capture covers anew, as inserts: each row but those this node knows the
+	 * cluster holds (a table rebuilt under its name keeps them; sent again with new versions, this node's values would
+	 * win over newer ones it has not applied yet).
 	 * @param layout the table's layout
-	 * @return the rows captured
+	 * @param known the rows this node knows the cluster holds
+	 * @return the rows captured, and those left out as known
 	 * @throws SQLException if the database fails
 	 */
-	int rowsOfNewTable(CaptureLayout layout) throws SQLException {
-		return capture(layout, Operation.INSERT, "", List.of(), new long[0]);
+	Caught rowsOfNewTable(CaptureLayout layout, RecordedRows known) throws SQLException {
+		try (RecordedRows.Lookup lookup = known.of(this.connection, layout.table())) {
+			return capture(layout, Operation.INSERT, "", List.of(), new long[0], lookup);
+		}
 	}
 
 	/**
@@ -61,7 +67,8 @@ final class CaptureCatchUp {
 		if (conditions.isEmpty()) {
 			return 0;
 		}
-		return capture(current, Operation.UPDATE, String.join(" OR ", conditions), defaults, masks);
+		return capture(current, Operation.UPDATE, String.join(" OR ", conditions), defaults, masks, (key) -> false)
+			.captured();
 	}
 
 	/** The value a column added by {@code ALTER TABLE ... ADD COLUMN} holds in existing rows (a constant). */
@@ -85,12 +92,13 @@ final class CaptureCatchUp {
 		}
 	}
 
-	private int capture(CaptureLayout layout, Operation operation, String condition, List<@Nullable Object> values,
-			long[] masks) throws SQLException {
+	private Caught capture(CaptureLayout layout, Operation operation, String condition, List<@Nullable Object> values,
+			long[] masks, RecordedRows.Lookup known) throws SQLException {
 		String keys = layout.primaryKey().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "));
 		String select = "SELECT " + keys + " FROM " + SqlIdentifiers.quote(layout.table())
 				+ (condition.isEmpty() ? "" : " WHERE " + condition);
 		int captured = 0;
+		int left = 0;
 		try (PreparedStatement rows = this.connection.prepareStatement(select);
 				PreparedStatement insert = this.connection
 					.prepareStatement(CaptureTriggers.captureExistingRow(layout, operation))) {
@@ -99,12 +107,20 @@ final class CaptureCatchUp {
 			}
 			try (ResultSet keyValues = rows.executeQuery()) {
 				while (keyValues.next()) {
+					List<@Nullable Object> key = new ArrayList<>(layout.primaryKey().size());
+					for (int k = 1; k <= layout.primaryKey().size(); k++) {
+						key.add(SqlValues.normalize(layout.primaryKey().get(k - 1), keyValues.getObject(k)));
+					}
+					if (known.known(key)) {
+						left++;
+						continue;
+					}
 					int index = 1;
 					for (long mask : masks) {
 						insert.setLong(index++, mask);
 					}
-					for (int k = 1; k <= layout.primaryKey().size(); k++) {
-						insert.setObject(index++, keyValues.getObject(k));
+					for (Object value : key) {
+						insert.setObject(index++, value);
 					}
 					// One row per statement: each change's version then follows the one captured before it.
 					insert.executeUpdate();
@@ -112,7 +128,15 @@ final class CaptureCatchUp {
 				}
 			}
 		}
-		return captured;
+		return new Caught(captured, left);
+	}
+
+	/**
+	 * What a catch-up did.
+	 * @param captured the rows captured
+	 * @param known the rows left out, as this node knows the cluster holds them
+	 */
+	record Caught(int captured, int known) {
 	}
 
 }

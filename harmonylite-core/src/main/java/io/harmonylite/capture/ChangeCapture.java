@@ -78,6 +78,8 @@ public final class ChangeCapture {
 
 	private final RenamedColumnsListener renamedColumns;
 
+	private final RecordedRows recordedRows;
+
 	/**
 	 * Creates a capture installer working on the given connection.
 	 * @param connection a read-write connection to the database, in auto-commit mode
@@ -85,7 +87,7 @@ public final class ChangeCapture {
 	 * @param ignoreTables tables never watched
 	 */
 	public ChangeCapture(Connection connection, List<String> tables, List<String> ignoreTables) {
-		this(connection, tables, ignoreTables, RenamedColumnsListener.NONE);
+		this(connection, tables, ignoreTables, RenamedColumnsListener.NONE, RecordedRows.NONE);
 	}
 
 	/**
@@ -94,13 +96,15 @@ public final class ChangeCapture {
 	 * @param tables the tables to watch; empty means every user table
 	 * @param ignoreTables tables never watched
 	 * @param renamedColumns told which columns of a captured table a migration renamed, in the same transaction
+	 * @param recordedRows the rows this node knows the cluster holds, which a table captured anew does not send again
 	 */
 	public ChangeCapture(Connection connection, List<String> tables, List<String> ignoreTables,
-			RenamedColumnsListener renamedColumns) {
+			RenamedColumnsListener renamedColumns, RecordedRows recordedRows) {
 		this.connection = connection;
 		this.tables = List.copyOf(tables);
 		this.ignoreTables = List.copyOf(ignoreTables);
 		this.renamedColumns = renamedColumns;
+		this.recordedRows = recordedRows;
 	}
 
 	/**
@@ -240,7 +244,9 @@ public final class ChangeCapture {
 			CaptureLayout current = change.current();
 			int rows = 0;
 			if (!change.capturedBefore() && (running || previous == null)) {
-				rows = catchUp.rowsOfNewTable(current);
+				CaptureCatchUp.Caught caught = catchUp.rowsOfNewTable(current, this.recordedRows);
+				rows = caught.captured();
+				warnIfKnownRowsLeftOut(current.table(), caught.known());
 			}
 			else if (change.capturedBefore() && previous != null && previous.id() != current.id()
 					&& previous.primaryKey().equals(current.primaryKey())
@@ -260,6 +266,20 @@ public final class ChangeCapture {
 						+ "was regenerated ({})", current.table(), rows, change.capturedBefore()
 								? "the values of its added columns" : "the table had no capture until now");
 			}
+		}
+	}
+
+	/**
+	 * Rows of a table captured anew that this node had replicated (a table rebuilt under its name) are not sent again;
+	 * a write to one of them between the rebuild and this regeneration was not captured, so say so.
+	 */
+	private static void warnIfKnownRowsLeftOut(String table, int known) {
+		if (known > 0) {
+			logger.warn("Table '{}': its capture triggers were gone (the table was rebuilt or re-created under its "
+					+ "name); its {} row(s) that this node had replicated before are not sent again, so that they do "
+					+ "not win over newer changes made elsewhere. A write made to one of them between the rebuild and "
+					+ "now was not captured: write it again if there was one (stop other writers during a rebuild)",
+					table, known);
 		}
 	}
 

@@ -38,13 +38,26 @@ public final class RowKey {
 	 * @return its row's key
 	 */
 	public static RowKey of(ChangeEvent event) {
-		List<String> primaryKey = event.primaryKey();
-		ByteWriter out = new ByteWriter(16);
-		out.varLong(primaryKey.size());
-		for (String column : primaryKey) {
-			out.value(event.row().get(column));
+		List<@Nullable Object> values = new ArrayList<>(event.primaryKey().size());
+		for (String column : event.primaryKey()) {
+			values.add(event.row().get(column));
 		}
-		return new RowKey(event.table(), out.toByteArray());
+		return of(event.table(), values);
+	}
+
+	/**
+	 * The key of a row, from its primary-key values.
+	 * @param table the row's table
+	 * @param values its primary-key values in key order, normalized (see {@code SqlValues})
+	 * @return its key
+	 */
+	static RowKey of(String table, List<@Nullable Object> values) {
+		ByteWriter out = new ByteWriter(16);
+		out.varLong(values.size());
+		for (Object value : values) {
+			out.value(value);
+		}
+		return new RowKey(table, out.toByteArray());
 	}
 
 	String table() {

@@ -40,6 +40,7 @@ import io.harmonylite.conflict.ConflictSettings;
 import io.harmonylite.conflict.ConflictStats;
 import io.harmonylite.conflict.LocalChangeRecorder;
 import io.harmonylite.conflict.VersionCleanup;
+import io.harmonylite.conflict.LiveRowVersions;
 import io.harmonylite.conflict.VersionColumnRenames;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.nats.DurabilityStatus;
@@ -212,7 +213,7 @@ final class NodeAssembly {
 		this.captureUndo = FirstCaptureUndo.before(node, this.config.dbPath(), captureConnection);
 		step(2, "installing change capture");
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables(),
-				new VersionColumnRenames());
+				new VersionColumnRenames(), new LiveRowVersions());
 		SchemaVersionStore versions = new SchemaVersionStore(captureConnection);
 		SchemaChangeDetector detector = new SchemaChangeDetector(open());
 		step(3, "computing the schema hash");

@@ -13,6 +13,7 @@ import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
 import io.harmonylite.capture.ChangeCapture;
+import io.harmonylite.conflict.LiveRowVersions;
 import io.harmonylite.conflict.VersionColumnRenames;
 import io.harmonylite.snapshot.ConsistencyCheck;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
@@ -107,7 +108,8 @@ final class OfflineSnapshots implements SnapshotOperations, AutoCloseable {
 	 */
 	private void installCapture() {
 		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
-			new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables(), new VersionColumnRenames())
+			new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables(),
+					new VersionColumnRenames(), new LiveRowVersions())
 				.install();
 		}
 		catch (SQLException ex) {
