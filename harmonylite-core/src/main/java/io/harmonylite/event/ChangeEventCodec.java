@@ -321,6 +321,11 @@ public final class ChangeEventCodec {
 
 	private static ChangeEvent readEvent(ByteReader in, int format) {
 		long originNodeId = in.varLong();
+		if (originNodeId < 0) {
+			// A node id is a positive number; the highest bit set reads as a negative one.
+			throw new MalformedEventException("Change has origin node id " + Long.toUnsignedString(originNodeId)
+					+ ", beyond the largest node id " + Long.MAX_VALUE);
+		}
 		long changeId = in.varLong();
 		long committedAt = in.varLong();
 		Operation operation = Operation.fromCode(in.read());

@@ -83,6 +83,19 @@ class ChangeEventCodecTests {
 	}
 
 	@Test
+	void originNodeIdBeyondTheLargestOneShouldBeRejectedNotAppliedForEver() {
+		// A varint of 2^64-1 reads as -1: a version cannot hold it, and applying failed and was retried for ever.
+		ChangeEvent sample = sampleEventSmall();
+		ChangeEvent forged = new ChangeEvent(-1, sample.changeId(), sample.table(), sample.operation(), sample.row(),
+				sample.primaryKey(), sample.committedAtMillis(), sample.schemaHash(), sample.hlc(), null);
+		byte[] message = new ChangeEventCodec(false).encode(forged);
+
+		assertThatExceptionOfType(MalformedEventException.class)
+			.isThrownBy(() -> new ChangeEventCodec(false).decode(message))
+			.withMessageContaining("origin node id 18446744073709551615");
+	}
+
+	@Test
 	void anUnversionedChangeCannotBeWrittenInFormatTwo() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new ChangeEventCodec(false).encode(unversioned(sampleEventSmall())))
