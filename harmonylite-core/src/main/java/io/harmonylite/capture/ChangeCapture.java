@@ -315,16 +315,17 @@ public final class ChangeCapture {
 	 * Drops the capture triggers of every table but keeps the change log, its pending changes and the capture epoch;
 	 * {@link #install()} puts them back. SQLite refuses {@code ALTER TABLE ... DROP COLUMN} on a column a trigger
 	 * uses, so call this before such a migration; writes made until the next install are not captured.
+	 * @return how many triggers were dropped
 	 */
-	public void removeTriggers() {
+	public int removeTriggers() {
 		try {
-			Transactions.immediate(this.connection, () -> {
+			return Transactions.immediate(this.connection, () -> {
 				Map<String, String> triggers = existingCaptureTriggers().byName();
 				for (String trigger : triggers.keySet()) {
 					execute("DROP TRIGGER " + SqlIdentifiers.quote(trigger));
 				}
 				logger.info("Capture triggers removed: {} trigger(s) dropped", triggers.size());
-				return null;
+				return triggers.size();
 			});
 		}
 		catch (SQLException ex) {

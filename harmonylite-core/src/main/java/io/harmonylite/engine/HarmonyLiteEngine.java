@@ -1,6 +1,5 @@
 package io.harmonylite.engine;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,12 +17,10 @@ import io.harmonylite.apply.ApplyListener;
 import io.harmonylite.apply.BlockedMessage;
 import io.harmonylite.apply.ReplicatedChangeListener;
 import io.harmonylite.capture.CaptureRemoval;
-import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.schema.ClusterSchemaView;
 import io.harmonylite.snapshot.RestoreOutcome;
 import io.harmonylite.snapshot.SnapshotMetadata;
-import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +52,10 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	private final Supplier<@Nullable String> migrationVersion;
 
 	private final MigrationProtocol migration;
+
+	// Whether beforeMigration() removed capture triggers while no node ran, for afterMigration() to put back. Guarded
+	// by this.
+	private boolean triggersRemovedOffline;
 
 	private final @Nullable ReplicatedChangeDispatcher changeDispatcher;
 
@@ -153,16 +154,31 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Finishes a schema migration: regenerates capture, recomputes and publishes the schema hash, and redelivers paused
-	 * shards at once. Does nothing when the engine is not started (it does all that when it starts).
+	 * Finishes a schema migration, successful or not: regenerates capture, recomputes and publishes the schema hash,
+	 * and redelivers paused shards at once. When the engine is not started (a migration at the application's startup),
+	 * puts back the capture triggers {@link #beforeMigration()} removed at once, so that other processes' writes are
+	 * captured also when the migration failed and the engine never starts; the engine does the rest when it starts.
 	 */
 	public synchronized void afterMigration() {
 		this.migration.after(this.node);
+		if (this.node == null && this.triggersRemovedOffline) {
+			this.triggersRemovedOffline = false;
+			try {
+				new OfflineCapture(this.config).reinstall();
+			}
+			catch (SQLException | RuntimeException ex) {
+				// The engine's start installs capture, and fails if it cannot.
+				logger.warn("Node {}: could not put change capture back into {} after a migration: {}; writes made to "
+						+ "it are not captured until the node starts", this.config.nodeId(), this.config.dbPath(),
+						ex.getMessage());
+			}
+		}
 	}
 
 	private void removeTriggersOffline() {
-		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
-			new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables()).removeTriggers();
+		try {
+			// A database that had no capture yet (a node's first start) gets it when the engine starts, as a new one.
+			this.triggersRemovedOffline = new OfflineCapture(this.config).removeTriggers() > 0;
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not prepare " + this.config.dbPath() + " for migration: "

@@ -12,9 +12,6 @@ import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.ShardSource;
 import io.harmonylite.apply.StreamGap;
-import io.harmonylite.capture.ChangeCapture;
-import io.harmonylite.conflict.LiveRowVersions;
-import io.harmonylite.conflict.VersionColumnRenames;
 import io.harmonylite.snapshot.ConsistencyCheck;
 import io.harmonylite.snapshot.DirectorySnapshotStore;
 import io.harmonylite.snapshot.ReplicatedTables;
@@ -107,10 +104,8 @@ final class OfflineSnapshots implements SnapshotOperations, AutoCloseable {
 	 * no capture triggers yet, and rows written into it until its start would otherwise never reach the cluster.
 	 */
 	private void installCapture() {
-		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
-			new ChangeCapture(connection, this.config.tables(), this.config.ignoreTables(),
-					new VersionColumnRenames(), new LiveRowVersions())
-				.install();
+		try {
+			new OfflineCapture(this.config).install();
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Restored, but could not install change capture into "

@@ -107,6 +107,39 @@ class SchemaVersioningIntegrationTests {
 	}
 
 	@Test
+	void migrationFailingAtTheApplicationsStartShouldPutCaptureBackSoThatOtherWritersAreStillReplicated()
+			throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT)");
+		start(1, dbs.get(0));
+		start(2, dbs.get(1)).close();
+		// The application restarts: its migration runs before the engine starts, fails, and the application stops.
+		HarmonyLiteEngine restarting = HarmonyLiteEngine.builder(this.nodes.config(2, dbs.get(1))).build();
+		restarting.beforeMigration();
+		assertThat(triggers(dbs.get(1))).as("removed for the migration").isZero();
+		restarting.afterMigration();
+		assertThat(triggers(dbs.get(1))).as("put back at once").isEqualTo(3);
+
+		// Another process keeps writing while the application is down; the node sends it once it runs again.
+		sqlite3(dbs.get(1), "INSERT INTO kv VALUES (1, 'written while the application was down')");
+		start(2, dbs.get(1));
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("kv") == 1);
+	}
+
+	@Test
+	void migrationAtTheFirstStartShouldLeaveCaptureToTheEngineAsForANewNode() {
+		TestDatabase db = this.nodes.databases(1, "CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT)").get(0);
+		HarmonyLiteEngine first = HarmonyLiteEngine.builder(this.nodes.config(1, db)).build();
+		first.beforeMigration();
+		first.afterMigration();
+
+		assertThat(triggers(db)).as("a database that never had capture still looks new to the engine").isZero();
+	}
+
+	private static long triggers(TestDatabase db) {
+		return Long.parseLong(db.rows("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").get(0));
+	}
+
+	@Test
 	void changesFromNodesOnThePreviousSchemaShouldApplyWithoutAColumnDroppedHere() {
 		List<TestDatabase> dbs = this.nodes.databases(2,
 				"CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT, isbn TEXT)");

@@ -41,8 +41,9 @@ public final class SchemaMigrations {
 	}
 
 	/**
-	 * Finishes a migration, successful or not: regenerates capture and the schema hash now, or when the engine
-	 * starts.
+	 * Finishes a migration, successful or not: regenerates capture and the schema hash now; before the engine starts,
+	 * puts the capture triggers back at once (the application may stop, its migration failed, while other processes
+	 * write) and leaves the hash to the engine's start.
 	 * @param engine the engine replicating the migrated database
 	 * @param tool who migrated, for the log
 	 * @param succeeded whether the migration succeeded
@@ -50,7 +51,7 @@ public final class SchemaMigrations {
 	public static void after(HarmonyLiteEngine engine, String tool, boolean succeeded) {
 		logger.info("Node {}: {} migration {}; {}", engine.config().nodeId(), tool, succeeded ? "finished" : "failed",
 				engine.isRunning() ? "regenerating capture and the schema hash"
-						: "capture and the schema hash are regenerated when the engine starts");
+						: "putting the capture triggers back; the schema hash is computed when the engine starts");
 		engine.afterMigration();
 	}
 
