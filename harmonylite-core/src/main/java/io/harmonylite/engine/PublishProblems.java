@@ -65,7 +65,9 @@ final class PublishProblems implements ProblemSource {
 			problems.add(new Problem(ProblemKind.CHANGES_FAILED, Severity.DEGRADED, "table " + failed.getKey(),
 					failed.getValue() + " change(s) can never be published (marked failed in the change log; the "
 							+ "ERROR 'cannot be replicated' names each key); other nodes lack them. Write the rows "
-							+ "again once the cause is fixed, then delete the failed rows",
+							+ "again once the cause is fixed, then clear them with UPDATE __harmonylite__change_log "
+							+ "SET state = 1 WHERE state = 2 (do not delete them: the log's last id must stay, or the "
+							+ "next change reuses it and is never sent)",
 					null));
 		}
 		return problems;
