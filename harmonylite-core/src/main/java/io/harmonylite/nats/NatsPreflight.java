@@ -1,5 +1,6 @@
 package io.harmonylite.nats;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -83,11 +84,21 @@ public final class NatsPreflight {
 			existing = existing.getParent();
 		}
 		if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-			throw new ConfigException("harmonylite.nats.embedded.store-dir", "the embedded nats-server cannot write its "
-					+ "store in " + storeDir + " (" + ((existing == null) ? "no existing parent directory"
-							: existing + " is not a writable directory")
-					+ "); choose a directory this process can write");
+			throw unwritable(storeDir, (existing == null) ? "no existing parent directory"
+					: existing + " is not a writable directory");
 		}
+		try {
+			// Access rights alone do not tell (root may write anywhere, yet not create a directory in /proc).
+			Files.createDirectories(storeDir);
+		}
+		catch (IOException ex) {
+			throw unwritable(storeDir, "it cannot be created: " + ex);
+		}
+	}
+
+	private static ConfigException unwritable(Path storeDir, String why) {
+		return new ConfigException("harmonylite.nats.embedded.store-dir", "the embedded nats-server cannot write its "
+				+ "store in " + storeDir + " (" + why + "); choose a directory this process can write");
 	}
 
 }

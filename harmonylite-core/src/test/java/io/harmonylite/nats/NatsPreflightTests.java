@@ -73,6 +73,18 @@ class NatsPreflightTests {
 	}
 
 	@Test
+	void storeDirectoryThatCannotBeCreatedAlthoughItsParentLooksWritableShouldFailNamingTheProperty() {
+		// Root may write /proc as far as access rights go, but no directory can be created there.
+		Path inProc = Path.of("/proc/harmonylite-preflight/nats");
+
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> NatsPreflight.check(embedded(new EmbeddedNatsConfig(NatsTestServer.BINARY, inProc, 0,
+					null, List.of())), 2, db()))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.nats.embedded.store-dir"))
+			.withMessageContaining("/proc");
+	}
+
+	@Test
 	void configuredBinaryThatIsNoExecutableShouldFailNamingProperty() {
 		assertThatExceptionOfType(ConfigException.class)
 			.isThrownBy(() -> NatsPreflight.check(embedded(this.dir.resolve("nats-server"), 0), 1, db()))
