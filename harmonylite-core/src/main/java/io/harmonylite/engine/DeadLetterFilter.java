@@ -17,8 +17,8 @@ public record DeadLetterFilter(@Nullable String table, long fromSequence, long t
 
 	/**
 	 * The filter an operator's selection names: nothing for every letter, {@code <from>-<to>} for a range of
-	 * dead-letter sequences, anything else for a table.
-	 * @param selection the selection, such as {@code Books} or {@code 10-20}
+	 * dead-letter sequences, one number for one letter, anything else for a table.
+	 * @param selection the selection, such as {@code Books}, {@code 10-20} or {@code 12}
 	 * @return the filter
 	 * @throws IllegalArgumentException if a range does not ascend
 	 */
@@ -26,9 +26,9 @@ public record DeadLetterFilter(@Nullable String table, long fromSequence, long t
 		if (selection == null || selection.isBlank()) {
 			return ALL;
 		}
-		if (selection.matches("\\d{1,18}-\\d{1,18}")) {
+		if (selection.matches("\\d{1,18}(-\\d{1,18})?")) {
 			String[] range = selection.split("-");
-			return new DeadLetterFilter(null, Long.parseLong(range[0]), Long.parseLong(range[1]));
+			return new DeadLetterFilter(null, Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
 		}
 		return new DeadLetterFilter(selection, 1, Long.MAX_VALUE);
 	}

@@ -29,9 +29,10 @@ class ReapplyDeadLettersOperationTests {
 		OperationResult all = operation.run(null);
 		OperationResult books = operation.run("Books");
 		OperationResult range = operation.run("10-20");
+		operation.run("12");
 
 		assertThat(this.filters).containsExactly(DeadLetterFilter.ALL, new DeadLetterFilter("Books", 1, Long.MAX_VALUE),
-				new DeadLetterFilter(null, 10, 20));
+				new DeadLetterFilter(null, 10, 20), new DeadLetterFilter(null, 12, 12));
 		assertThat(all.outcome()).isEqualTo(Outcome.DONE);
 		assertThat(books.target()).isEqualTo("dead-letters");
 		assertThat(range.message()).startsWith("1 dead letter(s) re-applied, 0 re-applied before, 0 still failing");
