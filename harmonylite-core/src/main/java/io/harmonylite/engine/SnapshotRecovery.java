@@ -292,9 +292,11 @@ final class SnapshotRecovery implements Runnable {
 			long rows = snapshots.isEmpty() ? this.neverCaptured.count() : 0;
 			if (rows > 0) {
 				logger.warn("Node {}: its replicated tables hold {} row(s) written before HarmonyLite ran here, never "
-						+ "captured, and no snapshot exists: the other nodes receive them only from a snapshot of this "
-						+ "node. Once every node runs, take one here (POST /actuator/harmonylitesnapshots) and restore "
-						+ "it on the nodes that lack them (POST /actuator/harmonylitesnapshots/{id})", this.nodeId, rows);
+						+ "captured, and no snapshot exists. Nothing to do when every node holds the same rows (e.g. "
+						+ "seed rows of a migration every node runs); otherwise the other nodes receive them only "
+						+ "from a snapshot of this node: once every node runs, take one here (POST "
+						+ "/actuator/harmonylitesnapshots, or --save-snapshot) and restore it on the nodes that lack "
+						+ "them (POST /actuator/harmonylitesnapshots/{id}, or --restore-snapshot)", this.nodeId, rows);
 			}
 			this.restoreLater = schemaLater;
 			// Counted now: the rows it applies from the streams until a snapshot fits were captured elsewhere.
