@@ -38,11 +38,14 @@ public final class RowKey {
 	 * @return its row's key
 	 */
 	public static RowKey of(ChangeEvent event) {
-		List<@Nullable Object> values = new ArrayList<>(event.primaryKey().size());
-		for (String column : event.primaryKey()) {
-			values.add(event.row().get(column));
+		// The same encoding as of(table, values), without a list of the values: this runs for every applied change.
+		List<String> primaryKey = event.primaryKey();
+		ByteWriter out = new ByteWriter(16);
+		out.varLong(primaryKey.size());
+		for (String column : primaryKey) {
+			out.value(event.row().get(column));
 		}
-		return of(event.table(), values);
+		return new RowKey(event.table(), out.toByteArray());
 	}
 
 	/**
