@@ -67,7 +67,8 @@ final class CaptureCatchUp {
 		if (conditions.isEmpty()) {
 			return 0;
 		}
-		return capture(current, Operation.UPDATE, String.join(" OR ", conditions), defaults, masks, (key) -> false)
+		return capture(current, Operation.UPDATE, String.join(" OR ", conditions), defaults, masks,
+				RecordedRows.Lookup.NONE)
 			.captured();
 	}
 

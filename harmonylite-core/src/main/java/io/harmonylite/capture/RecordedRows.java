@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 public interface RecordedRows {
 
 	/** Knows no row: every row of a table captured anew is sent. */
-	RecordedRows NONE = (connection, table) -> (key) -> false;
+	RecordedRows NONE = (connection, table) -> Lookup.NONE;
 
 	/**
 	 * The rows of one table, looked up inside the transaction that regenerates its capture.
@@ -33,6 +33,9 @@ public interface RecordedRows {
 	/** Whether this node holds live version state for a row, by its key. */
 	@FunctionalInterface
 	interface Lookup extends AutoCloseable {
+
+		/** Knows no row. */
+		Lookup NONE = (key) -> false;
 
 		/**
 		 * Whether a row is known.

@@ -21,8 +21,8 @@ public final class LiveRowVersions implements RecordedRows {
 	public Lookup of(Connection connection, String table) throws SQLException {
 		// The version table may not exist yet at a first start; creating it here is what the node does next anyway.
 		VersionStore.install(connection);
-		PreparedStatement select = connection.prepareStatement("SELECT 1 FROM \"" + VersionStore.TABLE
-				+ "\" WHERE tbl = ? AND pk = ? AND tombstone IS NULL");
+		PreparedStatement select = connection
+			.prepareStatement("SELECT 1 FROM " + VersionStore.QUOTED + " WHERE tbl = ? AND pk = ? AND tombstone IS NULL");
 		return new Lookup() {
 
 			@Override

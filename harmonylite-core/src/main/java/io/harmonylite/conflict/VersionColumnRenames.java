@@ -22,16 +22,14 @@ public final class VersionColumnRenames implements RenamedColumnsListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(VersionColumnRenames.class);
 
-	private static final String QUOTED = "\"" + VersionStore.TABLE + "\"";
-
 	@Override
 	public void renamed(Connection connection, String table, Map<String, String> renames) throws SQLException {
 		// The version table may not exist yet at a first start; creating it here is what the node does next anyway.
 		VersionStore.install(connection);
 		int moved = 0;
-		try (PreparedStatement select = connection.prepareStatement("SELECT pk, vv, ghost FROM " + QUOTED
+		try (PreparedStatement select = connection.prepareStatement("SELECT pk, vv, ghost FROM " + VersionStore.QUOTED
 				+ " WHERE tbl = ?");
-				PreparedStatement update = connection.prepareStatement("UPDATE " + QUOTED
+				PreparedStatement update = connection.prepareStatement("UPDATE " + VersionStore.QUOTED
 						+ " SET vv = ?, ghost = ? WHERE tbl = ? AND pk = ?")) {
 			select.setString(1, table);
 			try (ResultSet rows = select.executeQuery()) {

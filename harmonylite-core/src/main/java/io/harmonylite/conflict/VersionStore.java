@@ -31,7 +31,7 @@ final class VersionStore implements AutoCloseable {
 	/** The version table's name. */
 	static final String TABLE = SchemaReader.INTERNAL_PREFIX + "row_version";
 
-	private static final String QUOTED = "\"" + TABLE + "\"";
+	static final String QUOTED = "\"" + TABLE + "\"";
 
 	/** Keys per IN-list read: one statement reads this many rows (the last key repeats to fill a short chunk). */
 	private static final int IN_CHUNK = 32;

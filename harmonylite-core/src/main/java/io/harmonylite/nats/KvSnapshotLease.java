@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * reading it: a revision above its own written by another node means the lease expired and was taken, and the holder
  * learns so instead of overwriting it. A restarted node re-adopts a lease still recorded under its own id.
  * <p>
- * Revision-checked writes are kept to that one {@code create}: nats-server 2.10 checks a message's expected last
- * subject sequence on every replica, and a replica of a bucket whose messages expire, caught up from a snapshot, may
- * reject what its leader took and stay behind for good. Renewals, every heartbeat, would make that likely.
+ * Revision-checked writes are kept to that one {@code create} (see {@link KeyRevisions}): renewals come every
+ * heartbeat.
  *
  * @since 0.1.0
  */
@@ -109,8 +108,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 			KeyValueEntry entry = kv.get(this.key);
 			boolean present = entry != null && entry.getOperation() == KeyValueOperation.PUT;
 			if (this.revision != null) {
-				// A revision below this node's own is an outdated read (a replica behind its leader): still held.
-				if (!present || entry.getRevision() <= this.revision || isOwn(entry.getValue())) {
+				if (!present || !KeyRevisions.writtenSince(entry, this.revision) || isOwn(entry.getValue())) {
 					this.revision = kv.put(this.key, this.value);
 					return true;
 				}
@@ -160,7 +158,7 @@ public final class KvSnapshotLease implements SnapshotLease {
 		try {
 			KeyValue kv = keyValue();
 			KeyValueEntry entry = kv.get(this.key);
-			if (entry != null && entry.getRevision() > this.revision && !isOwn(entry.getValue())) {
+			if (KeyRevisions.writtenSince(entry, this.revision) && !isOwn(entry.getValue())) {
 				return;
 			}
 			kv.delete(this.key);

@@ -35,11 +35,9 @@ import org.slf4j.LoggerFactory;
  * of this node's own previous run (same host and database file: two runs cannot share a file, see the node lock) is
  * taken over at once.
  * <p>
- * Every write is a plain put, never a revision-checked one: nats-server 2.10 checks a message's expected last
- * sequence of its subject on each replica, and a replica caught up from a snapshot of a bucket whose messages expire
- * may find another one than its leader did, reject the message and stay behind for good (seen after rolling restarts:
- * the restarted server's replica of this bucket fell further behind, and restarting it again did not help). So a
- * clash of two nodes that start with one id at the same moment is found at their next renewal, not by the claim.
+ * Every write is a plain put, never a revision-checked one (see {@link KeyRevisions}; seen after rolling restarts: the
+ * restarted server's replica of this bucket fell further behind, and restarting it again did not help). So a clash of
+ * two nodes that start with one id at the same moment is found at their next renewal, not by the claim.
  * JetStream, unlike core NATS interest, reaches every server of a cluster, also when two embedded servers with one
  * name cannot route to each other.
  *
@@ -136,9 +134,7 @@ public final class NodePresence implements AutoCloseable {
 		try {
 			KeyValue kv = keyValue();
 			KeyValueEntry entry = kv.get(this.key);
-			// A revision below this node's own is an outdated read (a replica behind its leader): not a write since.
-			boolean writtenSince = entry != null && (this.revision == null || entry.getRevision() > this.revision);
-			Identity holder = writtenSince ? holder(entry) : null;
+			Identity holder = KeyRevisions.writtenSince(entry, this.revision) ? holder(entry) : null;
 			Instant before = this.clock.instant();
 			this.revision = kv.put(this.key, this.value);
 			measureServersClock(kv, before);
@@ -239,7 +235,7 @@ public final class NodePresence implements AutoCloseable {
 		}
 		try {
 			KeyValueEntry entry = this.keyValue.get(this.key);
-			if (entry == null || entry.getRevision() <= this.revision) {
+			if (!KeyRevisions.writtenSince(entry, this.revision)) {
 				this.keyValue.delete(this.key);
 			}
 		}
