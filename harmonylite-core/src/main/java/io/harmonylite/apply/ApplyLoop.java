@@ -436,7 +436,7 @@ public final class ApplyLoop implements Runnable {
 			if (this.applied.of(position.stream()) != position.sequence() - 1) {
 				return Optional.empty();
 			}
-			deadLetter(waiting.message(), "skipped by an operator while " + waiting.view().reason());
+			deadLetter(waiting.message(), "skipped by an operator while " + waiting.view().reason(), true);
 			goOnBehind(shard, "skipped by an operator");
 			this.shards.redeliverAfter(shard, Duration.ZERO);
 			return Optional.of(waiting.view());
@@ -510,10 +510,10 @@ public final class ApplyLoop implements Runnable {
 			applyAll(List.copyOf(remaining.subList(0, first)), List.copyOf(remainingOrigins.subList(0, first)));
 			if (carriesSeveral(rejected)) {
 				deadLetterChange(rejected, remaining.get(bad).event(), reason);
-				skip(rejected);
+				skip(rejected, null);
 			}
 			else {
-				deadLetter(rejected, reason);
+				deadLetter(rejected, reason, true);
 			}
 			remaining = remaining.subList(last + 1, remaining.size());
 			remainingOrigins = remainingOrigins.subList(last + 1, remainingOrigins.size());
@@ -547,7 +547,8 @@ public final class ApplyLoop implements Runnable {
 		logger.error("Dead-lettering change {} of node {} (table '{}') of message {} of stream {} (shard {}); the "
 				+ "message's other changes are applied: {}", change.changeId(), change.originNodeId(), change.table(),
 				message.position().sequence(), message.position().stream(), message.shard(), reason);
-		this.deadLetters.deadLetter(letter, reason);
+		long sequence = this.deadLetters.deadLetter(letter, reason);
+		this.applier.deadLettered(new DeadLetteredChanges.Letter(sequence, message.position(), change.table(), 1, reason));
 		this.listener.deadLettered(letter, reason);
 	}
 
@@ -566,16 +567,26 @@ public final class ApplyLoop implements Runnable {
 		this.listener.batchApplied(changes.size(), took);
 	}
 
+	/** Dead-letters junk that no node applies (undecodable, a schema hash no node runs). */
 	private void deadLetter(ReceivedMessage message, String reason) {
+		deadLetter(message, reason, false);
+	}
+
+	/**
+	 * Dead-letters a message and moves past it.
+	 * @param lacked whether its changes were meant for this node's tables, so that this node lacks them (see
+	 * {@link DeadLetteredChanges})
+	 */
+	private void deadLetter(ReceivedMessage message, String reason, boolean lacked) {
 		logger.error("Dead-lettering message {} of stream {} (shard {}): {}", message.position().sequence(),
 				message.position().stream(), message.shard(), reason);
-		this.deadLetters.deadLetter(message, reason);
-		skip(message);
+		long sequence = this.deadLetters.deadLetter(message, reason);
+		skip(message, lacked ? DeadLetteredChanges.Letter.of(sequence, message, this.codec, reason) : null);
 		this.listener.deadLettered(message, reason);
 	}
 
-	private void skip(ReceivedMessage message) {
-		this.applier.skip(message.position());
+	private void skip(ReceivedMessage message, DeadLetteredChanges.@Nullable Letter lacked) {
+		this.applier.skip(message.position(), lacked);
 		this.applied.skipped(message.position());
 	}
 

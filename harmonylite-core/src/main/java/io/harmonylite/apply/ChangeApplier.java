@@ -164,6 +164,7 @@ public final class ChangeApplier implements AutoCloseable {
 			ApplyMarker.install(connection);
 			this.positionTable = new PositionTable(connection);
 			this.streamIdentities = new StreamIdentityTable(connection);
+			DeadLetteredChanges.create(connection);
 			this.schemaVersionQuery = connection.prepareStatement("PRAGMA schema_version");
 			this.resolver = new ConflictResolver(connection, conflicts, clock,
 					Objects.requireNonNull(conflictStats, "conflictStats"));
@@ -349,12 +350,25 @@ public final class ChangeApplier implements AutoCloseable {
 	 * @param position the position to move to
 	 */
 	public synchronized void skip(StreamPosition position) {
+		skip(position, null);
+	}
+
+	/**
+	 * Advances a stream's position past a message that was dead-lettered, as {@link #skip(StreamPosition)} does, and
+	 * records in the same transaction that this node lacks the letter's changes (see {@link DeadLetteredChanges}).
+	 * @param position the position to move to
+	 * @param lacked the letter of changes meant for this node's tables, {@code null} for junk no node applies
+	 */
+	public synchronized void skip(StreamPosition position, DeadLetteredChanges.@Nullable Letter lacked) {
 		ensureOpen();
 		begin("skip stream '" + position.stream() + "' to sequence " + position.sequence());
 		try {
 			long current = this.positionTable.read(position.stream());
 			if (position.sequence() > current) {
 				this.positionTable.write(position.stream(), position.sequence(), this.clock.millis());
+			}
+			if (lacked != null) {
+				DeadLetteredChanges.record(this.connection, lacked, this.clock.millis());
 			}
 			execute("COMMIT");
 			if (position.sequence() > current) {
@@ -367,6 +381,37 @@ public final class ChangeApplier implements AutoCloseable {
 			rollback(ex);
 			throw new HarmonyLiteException("Could not skip stream '" + position.stream() + "' to sequence "
 					+ position.sequence() + ": " + ex.getMessage() + ". The position did not move.", ex);
+		}
+	}
+
+	/**
+	 * Records that this node lacks the changes of a dead letter whose message's position does not move (one change of
+	 * a message whose other changes are applied); see {@link DeadLetteredChanges}.
+	 * @param lacked the letter
+	 */
+	public synchronized void deadLettered(DeadLetteredChanges.Letter lacked) {
+		ensureOpen();
+		try {
+			DeadLetteredChanges.record(this.connection, lacked, this.clock.millis());
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not record dead letter " + lacked.sequence() + " in "
+					+ DeadLetteredChanges.TABLE + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Forgets that this node lacks a dead letter's changes, once they were re-applied here.
+	 * @param letter the letter's sequence in the dead-letter stream
+	 */
+	public synchronized void reapplied(long letter) {
+		ensureOpen();
+		try {
+			DeadLetteredChanges.forget(this.connection, letter);
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not forget re-applied dead letter " + letter + " in "
+					+ DeadLetteredChanges.TABLE + ": " + ex.getMessage(), ex);
 		}
 	}
 

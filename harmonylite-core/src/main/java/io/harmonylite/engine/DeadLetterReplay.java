@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * apply path: each letter is one transaction of the {@link ChangeApplier}, merged by the conflict rule (so an older
  * version never overwrites a newer one), together with a position of its own, {@code <dead-letter stream>#<sequence>}
  * at sequence 1, so that a letter is never re-applied twice on this node, whatever filters later runs use. A letter
- * that still cannot be applied stays in the dead-letter stream and is reported with the reason.
+ * that still cannot be applied stays in the dead-letter stream and is reported with the reason; one re-applied is no
+ * longer counted among the changes this node lacks ({@link io.harmonylite.apply.DeadLetteredChanges}).
  * <p>
  * Only the letters this node dead-lettered are considered: the stream is shared by the cluster, and another node's
  * letter says nothing about this database. A letter stored without its payload (a change too large for the
@@ -107,10 +108,12 @@ public final class DeadLetterReplay {
 			}
 			if (read.entry().reapplied()) {
 				already.add(read.entry());
+				this.applier.reapplied(letter.sequence());
 				continue;
 			}
 			String problem = (read.problem() != null) ? read.problem() : apply(letter, read);
 			if (problem == null) {
+				this.applier.reapplied(letter.sequence());
 				reapplied.add(withReapplied(read.entry()));
 				logger.info("Node {}: re-applied dead letter {} (message {} of stream {})", this.nodeId,
 						letter.sequence(), letter.origin().sequence(), letter.origin().stream());

@@ -408,6 +408,12 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		/** Captured changes were marked failed: they can never be published. */
 		CHANGES_FAILED,
 
+		/**
+		 * Changes from other nodes were dead-lettered here (SQLite refused them, they did not fit this node's schema,
+		 * or an operator skipped them): this node lacks them until they are re-applied, or the loss is accepted.
+		 */
+		CHANGES_DEAD_LETTERED,
+
 		/** A worker thread died and waits for its restart. */
 		WORKER_DEAD,
 

@@ -25,6 +25,7 @@ import io.harmonylite.apply.ApplyLoop;
 import io.harmonylite.apply.ApplyQueue;
 import io.harmonylite.apply.ApplyResult;
 import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.DeadLetteredChanges;
 import io.harmonylite.apply.PositionedChange;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.ShardSource;
@@ -222,7 +223,8 @@ final class NodeAssembly {
 		logger.info("Node {}: capturing changes of {} table(s): {}", node, baseline.tables().size(),
 				baseline.tables().stream().map(TableSchema::name).toList());
 		offlineWrites.record(captureConnection, this.conflicts, this.clock, this.counters.conflicts());
-		CaptureState captureState = captureState(open());
+		Connection statusConnection = open();
+		CaptureState captureState = captureState(statusConnection);
 		step(4, "waiting for the connection to NATS ({}), begun at step 1",
 				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
 		NatsNode nats = natsOpening.join();
@@ -304,6 +306,7 @@ final class NodeAssembly {
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
+				new DeadLetterProblems(() -> DeadLetteredChanges.byTable(statusConnection)),
 				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
 				new PermissionProblems(() -> nats.lastPermissionDenial()
 					.map((denial) -> new PermissionProblems.Refusal(denial.operation(), denial.subject(), denial.at())),

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import io.harmonylite.apply.ChangeApplier;
 import io.harmonylite.apply.DeadLetterSink;
+import io.harmonylite.apply.DeadLetteredChanges;
 import io.harmonylite.apply.ReceivedMessage;
 import io.harmonylite.apply.StreamPosition;
 import io.harmonylite.apply.StreamState;
@@ -101,8 +102,8 @@ final class ShardHeads {
 		String reason = "skipped by an operator while " + head.verdict();
 		logger.warn("Node skips message {} of stream {} (shard {}) to the dead letter: {}", head.nextSequence(),
 				head.stream(), shard, reason);
-		this.deadLetters.deadLetter(message, reason);
-		this.applier.skip(message.position());
+		long letter = this.deadLetters.deadLetter(message, reason);
+		this.applier.skip(message.position(), DeadLetteredChanges.Letter.of(letter, message, this.codec, reason));
 		return new ShardHead.Skip(head, null);
 	}
 

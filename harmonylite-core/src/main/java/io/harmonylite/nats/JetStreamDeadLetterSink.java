@@ -61,7 +61,7 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 	}
 
 	@Override
-	public void deadLetter(ReceivedMessage message, String reason) {
+	public long deadLetter(ReceivedMessage message, String reason) {
 		Headers headers = new Headers();
 		headers.put(HEADER_STREAM, message.position().stream());
 		headers.put(HEADER_SEQUENCE, Long.toString(message.position().sequence()));
@@ -79,9 +79,11 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 		}
 		byte[] body = payload;
 		try {
-			this.retry.call("store message " + message.position().sequence() + " of stream "
+			// A duplicate (the same letter stored before) is acknowledged with the first one's sequence.
+			return this.retry.call("store message " + message.position().sequence() + " of stream "
 					+ message.position().stream() + " in the dead letter",
-					() -> this.jetStream.publish(this.subject, headers, body));
+					() -> this.jetStream.publish(this.subject, headers, body))
+				.getSeqno();
 		}
 		catch (IOException | JetStreamApiException ex) {
 			throw new HarmonyLiteException("Could not store message " + message.position().sequence() + " of stream "

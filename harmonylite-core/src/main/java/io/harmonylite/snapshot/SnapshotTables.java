@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.harmonylite.apply.ApplyTables;
+import io.harmonylite.apply.DeadLetteredChanges;
 import io.harmonylite.capture.ApplyMarker;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
@@ -24,8 +25,9 @@ import io.harmonylite.sqlite.SqlIdentifiers;
  * <b>Node-local</b> (kept by the restoring node, stripped from a snapshot): the change log (this node's unpublished
  * changes, which another node must never send under its own name), the capture layouts those change-log rows are
  * encoded with, the meta table (the capture epoch that makes this node's message ids unique), the apply marker, the
- * schema version (this node's own migration history, including its previous hash), the record of the last restore, and
- * every HarmonyLite trigger (capture triggers name this node's layouts).
+ * schema version (this node's own migration history, including its previous hash), the record of the last restore, the
+ * dead letters this node lacks (its own letters, which only it re-applies), and every HarmonyLite trigger (capture
+ * triggers name this node's layouts).
  * <p>
  * <b>Replicated</b> (carried by a snapshot): every other {@value SchemaReader#INTERNAL_PREFIX} table, notably the stream
  * positions and stream identities (they say which changes the copy reflects) and the conflict-version state (per-row
@@ -42,7 +44,7 @@ public final class SnapshotTables {
 	/** HarmonyLite's node-local tables (lower case). */
 	public static final Set<String> NODE_LOCAL = Set.of(lower(ChangeCapture.CHANGE_LOG_TABLE),
 			lower(ChangeCapture.LAYOUT_TABLE), lower(ChangeCapture.META_TABLE), lower(ApplyMarker.TABLE),
-			lower(SchemaVersionStore.TABLE), lower(RESTORE_TABLE));
+			lower(SchemaVersionStore.TABLE), lower(RESTORE_TABLE), lower(DeadLetteredChanges.TABLE));
 
 	/**
 	 * The conflict clock (one row: the highest version this node recorded or applied), carried by a snapshot; a

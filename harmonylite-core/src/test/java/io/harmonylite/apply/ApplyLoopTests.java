@@ -101,6 +101,7 @@ class ApplyLoopTests {
 		DeadLetterSink sink = (message, reason) -> {
 			this.deadLetters.add(message.position().sequence() + ": " + reason);
 			this.deadLetterPayloads.add(message.payload());
+			return this.deadLetters.size();
 		};
 		ShardControl shards = new ShardControl() {
 			@Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.harmonylite.engine.EngineStatus.ProblemKind;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
@@ -89,6 +90,48 @@ class DeadLetterReapplyIntegrationTests {
 		assertThat(db.rows("SELECT isbn FROM Books WHERE id = 5")).containsExactly("local");
 		assertThat(node.deadLetters().list(new DeadLetterFilter(null, 3, 3))).singleElement()
 			.satisfies((letter) -> assertThat(letter.reapplied()).isFalse());
+	}
+
+	@Test
+	void changesRefusedHereShouldKeepTheNodeDegradedAlsoAcrossARestartUntilReapplied() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2,
+				"CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
+		// One bad row: node 2 alone refuses long titles, by a trigger of its own (not part of the schema hash).
+		dbs.get(1).execute("CREATE TRIGGER short_titles BEFORE INSERT ON Books WHEN length(NEW.title) > 10 "
+				+ "BEGIN SELECT RAISE(ABORT, 'title too long'); END");
+		HarmonyLiteEngine one = this.nodes.start(1, dbs.get(0));
+		HarmonyLiteEngine two = this.nodes.start(2, dbs.get(1));
+		dbs.get(0).execute("INSERT INTO Books VALUES (1, 'A very long title')");
+		dbs.get(0).execute("INSERT INTO Books VALUES (2, 'Emma')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).rows("SELECT title FROM Books").contains("Emma"));
+		assertThat(dbs.get(1).rows("SELECT id FROM Books")).containsExactly("2");
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertLacksOneChange(two));
+		assertThat(one.status().problems(ProblemKind.CHANGES_DEAD_LETTERED)).isEmpty();
+
+		// The counters start again at a restart; what the node lacks does not.
+		two.close();
+		HarmonyLiteEngine restarted = this.nodes.start(2, dbs.get(1));
+		assertThat(restarted.status().counters().deadLetters()).isZero();
+		assertLacksOneChange(restarted);
+
+		dbs.get(1).execute("DROP TRIGGER short_titles");
+		ReapplyReport report = restarted.deadLetters().reapply(DeadLetterFilter.ALL);
+		assertThat(report.reapplied()).singleElement().satisfies((letter) -> assertThat(letter.table()).isEqualTo("Books"));
+		assertThat(dbs.get(1).rows("SELECT id, title FROM Books ORDER BY id")).containsExactly("1|A very long title",
+				"2|Emma");
+		assertThat(restarted.status().problems(ProblemKind.CHANGES_DEAD_LETTERED)).isEmpty();
+		await().atMost(TIMEOUT).until(() -> restarted.status().state() == NodeState.RUNNING);
+	}
+
+	private static void assertLacksOneChange(HarmonyLiteEngine node) {
+		EngineStatus status = node.status();
+		assertThat(status.state()).isEqualTo(NodeState.DEGRADED);
+		assertThat(status.problems(ProblemKind.CHANGES_DEAD_LETTERED)).singleElement().satisfies((problem) -> {
+			assertThat(problem.subject()).isEqualTo("table Books");
+			assertThat(problem.reason()).contains("1 change(s)", "title too long", "re-apply",
+					"DELETE FROM __harmonylite__dead_lettered WHERE tbl = 'Books'");
+		});
 	}
 
 	private static ChangeEvent change(String table, Operation operation, String hash, long hlc,
