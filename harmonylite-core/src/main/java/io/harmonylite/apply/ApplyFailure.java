@@ -2,6 +2,9 @@ package io.harmonylite.apply;
 
 import java.sql.SQLException;
 
+import io.harmonylite.HarmonyLiteException;
+import org.jspecify.annotations.Nullable;
+
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -12,9 +15,13 @@ import org.sqlite.SQLiteException;
  * Permanent: every {@code SQLITE_CONSTRAINT_*} (NOT NULL, UNIQUE, PRIMARY KEY, CHECK, FOREIGN KEY, TRIGGER), a type
  * or size the column cannot take ({@code SQLITE_MISMATCH}, {@code SQLITE_TOOBIG}, {@code SQLITE_RANGE}), a statement
  * the schema cannot run ({@code SQLITE_ERROR}, such as no such column) and an authorizer's denial
- * ({@code SQLITE_AUTH}): the change is dead-lettered. Everything else is transient (busy or locked database, I/O
- * error, full disk, out of memory, read-only or corrupt file, a schema that changed meanwhile), and so is any failure
- * that is not SQLite's: the batch is retried with backoff and nothing is skipped.
+ * ({@code SQLITE_AUTH}): the change is dead-lettered. So is a change this code failed to write with an unexpected
+ * exception of its own ({@link ChangeApplyException} caused by a runtime exception other than a
+ * {@link HarmonyLiteException}: a defect, or an input nobody foresaw): it fails the same way each time, and retrying it
+ * would stop its shard on every node. Everything else is transient (busy or locked database, I/O error, full disk, out
+ * of memory, read-only or corrupt file, a schema that changed meanwhile), and so is any other failure that is not
+ * SQLite's (the node's own state, such as corrupt version rows, which names its fix): the batch is retried with
+ * backoff and nothing is skipped.
  */
 enum ApplyFailure {
 
@@ -40,7 +47,8 @@ enum ApplyFailure {
 	/**
 	 * Classifies a failure by the first SQLite error in its causes.
 	 * @param failure the failure
-	 * @return {@link #PERMANENT} for a deterministic SQLite refusal, otherwise {@link #TRANSIENT}
+	 * @return {@link #PERMANENT} for a deterministic SQLite refusal or an unexpected failure writing one change,
+	 * otherwise {@link #TRANSIENT}
 	 */
 	static ApplyFailure of(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -51,7 +59,17 @@ enum ApplyFailure {
 				return TRANSIENT;
 			}
 		}
-		return TRANSIENT;
+		return (failure instanceof ChangeApplyException && isUnexpected(failure.getCause())) ? PERMANENT : TRANSIENT;
+	}
+
+	/**
+	 * Whether a failure is an unexpected one of this code (a defect, or an input nobody foresaw) rather than a known
+	 * failure, which names its cause.
+	 * @param failure the failure
+	 * @return {@code true} for a runtime exception other than a {@link HarmonyLiteException}
+	 */
+	static boolean isUnexpected(@Nullable Throwable failure) {
+		return failure instanceof RuntimeException && !(failure instanceof HarmonyLiteException);
 	}
 
 	/**

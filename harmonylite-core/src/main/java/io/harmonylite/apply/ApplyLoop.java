@@ -595,7 +595,7 @@ public final class ApplyLoop implements Runnable {
 		while (root.getCause() != null) {
 			root = root.getCause();
 		}
-		return String.valueOf(root.getMessage());
+		return ApplyFailure.isUnexpected(root) ? root.toString() : String.valueOf(root.getMessage());
 	}
 
 	/**

@@ -657,12 +657,22 @@ public final class ChangeApplier implements AutoCloseable {
 
 	private void validate(int index, PositionedChange change) {
 		ChangeEvent event = change.event();
-		@Nullable String problem = this.validator.checkShape(event);
-		if (problem == null) {
-			problem = this.validator.checkValues(event);
+		@Nullable String problem;
+		try {
+			problem = this.validator.checkShape(event);
+			if (problem == null) {
+				problem = this.validator.checkValues(event);
+			}
+			if (problem == null) {
+				problem = this.resolver.refusal(event);
+			}
 		}
-		if (problem == null) {
-			problem = this.resolver.refusal(event);
+		catch (RuntimeException ex) {
+			if (!ApplyFailure.isUnexpected(ex)) {
+				throw ex;
+			}
+			problem = unexpected("checking", ex);
+			logger.error("Node {}: {}", this.nodeId, problem, ex);
 		}
 		if (problem != null) {
 			throw new InvalidChangeException(index, change.position(), event.table(), problem);
@@ -711,6 +721,19 @@ public final class ChangeApplier implements AutoCloseable {
 			}
 			throw new ChangeApplyException(index, change.position(), event.table(), event.operation(), ex);
 		}
+		catch (RuntimeException ex) {
+			if (!ApplyFailure.isUnexpected(ex) || ex instanceof BatchWriteFailure) {
+				throw ex;
+			}
+			logger.error("Node {}: {}", this.nodeId, unexpected("writing", ex), ex);
+			throw new ChangeApplyException(index, change.position(), event.table(), event.operation(), ex);
+		}
+	}
+
+	private static String unexpected(String doing, RuntimeException failure) {
+		return "HarmonyLite failed " + doing + " this change with an unexpected " + failure
+				+ " (a defect or an input nobody foresaw; please report it with this message): it would fail the same "
+				+ "way each time";
 	}
 
 	private void flush(boolean oneByOne) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.event.Operation;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,15 @@ class ApplyFailureTests {
 		assertThat(ApplyFailure.of(new HarmonyLiteException("x", new SQLException("statement is not executing"))))
 			.isEqualTo(ApplyFailure.TRANSIENT);
 		assertThat(ApplyFailure.of(new IllegalStateException("x"))).isEqualTo(ApplyFailure.TRANSIENT);
+	}
+
+	@Test
+	void unexpectedFailureWritingOneChangeShouldBePermanentButAKnownOneTransient() {
+		StreamPosition position = new StreamPosition("s", 1);
+		assertThat(ApplyFailure.of(new ChangeApplyException(0, position, "t", Operation.INSERT,
+				new IllegalStateException("a defect")))).isEqualTo(ApplyFailure.PERMANENT);
+		assertThat(ApplyFailure.of(new ChangeApplyException(0, position, "t", Operation.INSERT,
+				new HarmonyLiteException("the version state of a row is corrupt")))).isEqualTo(ApplyFailure.TRANSIENT);
 	}
 
 	@Test

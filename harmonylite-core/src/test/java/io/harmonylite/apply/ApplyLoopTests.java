@@ -1,5 +1,7 @@
 package io.harmonylite.apply;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -179,6 +181,44 @@ class ApplyLoopTests {
 		assertThat(this.deadLetters.get(0)).startsWith("1: ");
 		assertThat(this.deadLetters.get(1)).startsWith("2: ").contains("no_such_column");
 		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(3L), List.of(100L));
+	}
+
+	@Test
+	void changeThatFailsWithAnUnexpectedExceptionOfItsOwnShouldBeDeadLetteredAndTheShardGoOn() throws Exception {
+		// A defect, or an input nobody foresaw, that throws while one change is written fails the same way each time:
+		// retried, it would stop the shard on every node for good.
+		this.database.execute("CREATE TABLE boom (id INTEGER PRIMARY KEY, v TEXT)");
+		this.applier.close();
+		useApplier(new ChangeApplier(failingOn("\"boom\"", SqliteConnections.open(this.database.file()))));
+		this.queue.receive(message(1, row("id", 1L, "email", "a@example.com")));
+		this.queue.receive(message(2, "boom", row("id", 1L, "v", "x")));
+		this.queue.receive(message(3, row("id", 3L, "email", "c@example.com")));
+
+		start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 3);
+		assertThat(this.deadLetters).singleElement()
+			.asString()
+			.startsWith("2: ")
+			.contains("IllegalStateException: injected");
+		assertThat(this.database.query("SELECT id FROM t ORDER BY id")).containsExactly(List.of(1L), List.of(3L),
+				List.of(100L));
+	}
+
+	/** A connection whose statements that name a table fail with an unexpected (non-SQL) exception. */
+	private static Connection failingOn(String quotedTable, Connection connection) {
+		return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] { Connection.class },
+				(proxy, method, args) -> {
+					if (method.getName().equals("prepareStatement") && ((String) args[0]).contains(quotedTable)) {
+						throw new IllegalStateException("injected");
+					}
+					try {
+						return method.invoke(connection, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
 	}
 
 	@Test
