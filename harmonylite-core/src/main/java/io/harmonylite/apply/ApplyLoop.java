@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -471,6 +472,7 @@ public final class ApplyLoop implements Runnable {
 		while (!remaining.isEmpty()) {
 			int bad;
 			String reason;
+			boolean misfit = false;
 			try {
 				commit(remaining);
 				return;
@@ -478,6 +480,7 @@ public final class ApplyLoop implements Runnable {
 			catch (InvalidChangeException ex) {
 				bad = ex.index();
 				reason = ex.getMessage();
+				misfit = true;
 			}
 			catch (ChangeApplyException ex) {
 				if (ApplyFailure.of(ex) == ApplyFailure.TRANSIENT) {
@@ -497,10 +500,15 @@ public final class ApplyLoop implements Runnable {
 			int last = remainingOrigins.lastIndexOf(rejected);
 			if (first != last) {
 				// A message that carries several changes (rows written apart, published together): only the bad
-				// change goes to the dead letter, and the batch is tried again without it.
-				deadLetterChange(rejected, remaining.get(bad).event(), reason);
-				remaining = without(remaining, bad);
-				remainingOrigins = without(remainingOrigins, bad);
+				// changes go to the dead letter, and the batch is tried again without them. Those that do not fit
+				// the schema are found in one pass and stored together, so that a message of thousands of them (a
+				// broken or hostile sender) costs one pass rather than one pass and one publish each. The message's
+				// last change stays, to move its position once it is the message's only one.
+				Map<Integer, String> dropped = misfit ? misfitsOfMessage(remaining, first, last)
+						: Map.of(bad, reason);
+				deadLetterChanges(rejected, remaining, dropped);
+				remaining = without(remaining, dropped.keySet());
+				remainingOrigins = without(remainingOrigins, dropped.keySet());
 				continue;
 			}
 			// Keep order: the messages before the bad one, then the bad message to the dead letter (its last change,
@@ -509,7 +517,7 @@ public final class ApplyLoop implements Runnable {
 			// that fails on execution, so it goes through the same handling.
 			applyAll(List.copyOf(remaining.subList(0, first)), List.copyOf(remainingOrigins.subList(0, first)));
 			if (carriesSeveral(rejected)) {
-				deadLetterChange(rejected, remaining.get(bad).event(), reason);
+				deadLetterChange(rejected, remaining.get(bad), reason);
 				skip(rejected, null);
 			}
 			else {
@@ -529,9 +537,27 @@ public final class ApplyLoop implements Runnable {
 		}
 	}
 
-	private static <T> List<T> without(List<T> list, int index) {
-		List<T> rest = new ArrayList<>(list);
-		rest.remove(index);
+	/**
+	 * The changes of one message, at {@code first} to {@code last} of a batch, that do not fit this node's schema,
+	 * without the message's last change unless it is the only one.
+	 * @return by index in the batch, why each does not fit
+	 */
+	private Map<Integer, String> misfitsOfMessage(List<PositionedChange> changes, int first, int last) {
+		Map<Integer, String> misfits = new TreeMap<>(this.applier.misfits(changes));
+		misfits.keySet().removeIf((index) -> index < first || index > last);
+		if (misfits.size() > 1) {
+			misfits.remove(last);
+		}
+		return misfits;
+	}
+
+	private static <T> List<T> without(List<T> list, Set<Integer> indexes) {
+		List<T> rest = new ArrayList<>(list.size() - indexes.size());
+		for (int i = 0; i < list.size(); i++) {
+			if (!indexes.contains(i)) {
+				rest.add(list.get(i));
+			}
+		}
 		return rest;
 	}
 
@@ -539,17 +565,55 @@ public final class ApplyLoop implements Runnable {
 	 * Stores one change of a message in the dead letter, as a message of its own at the message's position, without
 	 * moving the position: the message's other changes are still to be applied.
 	 */
-	private void deadLetterChange(ReceivedMessage message, ChangeEvent change, String reason) {
-		ChangeEventCodec codec = this.codec.withFormat(
-				change.isVersioned() ? ChangeEventCodec.FORMAT_VERSIONED : ChangeEventCodec.FORMAT_UNVERSIONED);
-		ReceivedMessage letter = new ReceivedMessage(message.shard(), message.position(), codec.encode(change), null,
-				null, message.origin());
-		logger.error("Dead-lettering change {} of node {} (table '{}') of message {} of stream {} (shard {}); the "
-				+ "message's other changes are applied: {}", change.changeId(), change.originNodeId(), change.table(),
-				message.position().sequence(), message.position().stream(), message.shard(), reason);
-		long sequence = this.deadLetters.deadLetter(letter, reason);
-		this.applier.deadLettered(new DeadLetteredChanges.Letter(sequence, message.position(), change.table(), 1, reason));
-		this.listener.deadLettered(letter, reason);
+	private void deadLetterChange(ReceivedMessage message, PositionedChange change, String reason) {
+		deadLetterChanges(message, List.of(change), Map.of(0, reason));
+	}
+
+	/**
+	 * Stores changes of a message in the dead letter as {@link #deadLetterChange} does, together: their letters are
+	 * published at once and recorded in one transaction.
+	 * @param changes the batch
+	 * @param reasons by index in the batch, the changes to store and why
+	 */
+	private void deadLetterChanges(ReceivedMessage message, List<PositionedChange> changes,
+			Map<Integer, String> reasons) {
+		List<ReceivedMessage> letters = new ArrayList<>(reasons.size());
+		List<String> why = new ArrayList<>(reasons.size());
+		List<String> tables = new ArrayList<>(reasons.size());
+		reasons.forEach((index, reason) -> {
+			ChangeEvent change = changes.get(index).event();
+			ChangeEventCodec codec = this.codec.withFormat(
+					change.isVersioned() ? ChangeEventCodec.FORMAT_VERSIONED : ChangeEventCodec.FORMAT_UNVERSIONED);
+			letters.add(new ReceivedMessage(message.shard(), message.position(), codec.encode(change), null, null,
+					message.origin()));
+			why.add(reason);
+			tables.add(change.table());
+			String text = "Dead-lettering change {} of node {} (table '{}') of message {} of stream {} (shard {}); the "
+					+ "message's other changes are applied: {}";
+			Object[] arguments = { change.changeId(), change.originNodeId(), change.table(),
+					message.position().sequence(), message.position().stream(), message.shard(), reason };
+			if (reasons.size() == 1) {
+				logger.error(text, arguments);
+			}
+			else {
+				logger.debug(text, arguments);
+			}
+		});
+		if (reasons.size() > 1) {
+			logger.error("Dead-lettering {} changes of message {} of stream {} (shard {}) that do not fit this node's "
+					+ "schema (each at DEBUG); the message's other changes are applied. The first: {}", reasons.size(),
+					message.position().sequence(), message.position().stream(), message.shard(), why.get(0));
+		}
+		List<Long> sequences = this.deadLetters.deadLetterAll(letters, why);
+		List<DeadLetteredChanges.Letter> lacked = new ArrayList<>(letters.size());
+		for (int i = 0; i < letters.size(); i++) {
+			lacked.add(new DeadLetteredChanges.Letter(sequences.get(i), message.position(), tables.get(i), 1,
+					why.get(i)));
+		}
+		this.applier.deadLettered(lacked);
+		for (int i = 0; i < letters.size(); i++) {
+			this.listener.deadLettered(letters.get(i), why.get(i));
+		}
 	}
 
 	private void commit(List<PositionedChange> changes) {

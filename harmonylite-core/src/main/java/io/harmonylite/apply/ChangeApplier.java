@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
 import io.harmonylite.HarmonyLiteException;
@@ -385,19 +386,51 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	/**
-	 * Records that this node lacks the changes of a dead letter whose message's position does not move (one change of
-	 * a message whose other changes are applied); see {@link DeadLetteredChanges}.
-	 * @param lacked the letter
+	 * Records, in one transaction, that this node lacks the changes of dead letters whose message's position does not
+	 * move (changes of a message whose other changes are applied); see {@link DeadLetteredChanges}.
+	 * @param lacked the letters
 	 */
-	public synchronized void deadLettered(DeadLetteredChanges.Letter lacked) {
+	public synchronized void deadLettered(List<DeadLetteredChanges.Letter> lacked) {
 		ensureOpen();
+		begin("record " + lacked.size() + " dead letter(s)");
 		try {
-			DeadLetteredChanges.record(this.connection, lacked, this.clock.millis());
+			for (DeadLetteredChanges.Letter letter : lacked) {
+				DeadLetteredChanges.record(this.connection, letter, this.clock.millis());
+			}
+			execute("COMMIT");
 		}
-		catch (SQLException ex) {
-			throw new HarmonyLiteException("Could not record dead letter " + lacked.sequence() + " in "
+		catch (SQLException | RuntimeException ex) {
+			rollback(ex);
+			throw new HarmonyLiteException("Could not record " + lacked.size() + " dead letter(s) in "
 					+ DeadLetteredChanges.TABLE + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The changes of a batch that do not fit this node's schema, checked as {@link #apply} checks them, without
+	 * writing anything: to find all of them in one pass.
+	 * @param batch the changes
+	 * @return by index in the batch, why each does not fit (as {@link InvalidChangeException}'s message); empty when
+	 * every change fits
+	 */
+	public synchronized Map<Integer, String> misfits(List<PositionedChange> batch) {
+		ensureOpen();
+		try {
+			checkSchemaVersion();
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the schema version: " + ex.getMessage(), ex);
+		}
+		Map<Integer, String> misfits = new TreeMap<>();
+		for (int i = 0; i < batch.size(); i++) {
+			try {
+				validate(i, batch.get(i));
+			}
+			catch (InvalidChangeException ex) {
+				misfits.put(i, ex.getMessage());
+			}
+		}
+		return misfits;
 	}
 
 	/**

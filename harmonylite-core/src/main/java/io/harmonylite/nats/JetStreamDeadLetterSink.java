@@ -1,6 +1,13 @@
 package io.harmonylite.nats;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
 
 import io.harmonylite.HarmonyLiteException;
@@ -9,6 +16,7 @@ import io.harmonylite.apply.ReceivedMessage;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.support.NatsJetStreamConstants;
 
@@ -33,6 +41,9 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 
 	/** Header: set when the payload was too large to store here; read it from its stream while the stream holds it. */
 	public static final String HEADER_PAYLOAD_OMITTED = "HarmonyLite-Payload-Omitted";
+
+	/** How long an acknowledgement of a letter published with others is waited for before it is stored on its own. */
+	private static final Duration ACK_WAIT = Duration.ofSeconds(10);
 
 	private final Connection connection;
 
@@ -62,6 +73,50 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 
 	@Override
 	public long deadLetter(ReceivedMessage message, String reason) {
+		Letter letter = letter(message, reason);
+		try {
+			// A duplicate (the same letter stored before) is acknowledged with the first one's sequence.
+			return this.retry.call("store message " + message.position().sequence() + " of stream "
+					+ message.position().stream() + " in the dead letter",
+					() -> this.jetStream.publish(this.subject, letter.headers(), letter.body()))
+				.getSeqno();
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw new HarmonyLiteException("Could not store message " + message.position().sequence() + " of stream "
+					+ message.position().stream() + " in the dead letter " + this.subject + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Publishes the letters at once and waits for their acknowledgements; one that fails is stored again on its own,
+	 * with retries (a letter stored twice is one: its message id).
+	 */
+	@Override
+	public List<Long> deadLetterAll(List<ReceivedMessage> messages, List<String> reasons) {
+		List<CompletableFuture<PublishAck>> acks = new ArrayList<>(messages.size());
+		for (int i = 0; i < messages.size(); i++) {
+			Letter letter = letter(messages.get(i), reasons.get(i));
+			acks.add(this.jetStream.publishAsync(this.subject, letter.headers(), letter.body()));
+		}
+		List<Long> sequences = new ArrayList<>(messages.size());
+		for (int i = 0; i < messages.size(); i++) {
+			PublishAck ack;
+			try {
+				ack = acks.get(i).get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new HarmonyLiteException("Interrupted while storing dead letters", ex);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				ack = null;
+			}
+			sequences.add((ack != null) ? ack.getSeqno() : deadLetter(messages.get(i), reasons.get(i)));
+		}
+		return sequences;
+	}
+
+	private Letter letter(ReceivedMessage message, String reason) {
 		Headers headers = new Headers();
 		headers.put(HEADER_STREAM, message.position().stream());
 		headers.put(HEADER_SEQUENCE, Long.toString(message.position().sequence()));
@@ -77,18 +132,10 @@ public final class JetStreamDeadLetterSink implements DeadLetterSink {
 			headers.put(HEADER_PAYLOAD_OMITTED, payload.length + " bytes");
 			payload = new byte[0];
 		}
-		byte[] body = payload;
-		try {
-			// A duplicate (the same letter stored before) is acknowledged with the first one's sequence.
-			return this.retry.call("store message " + message.position().sequence() + " of stream "
-					+ message.position().stream() + " in the dead letter",
-					() -> this.jetStream.publish(this.subject, headers, body))
-				.getSeqno();
-		}
-		catch (IOException | JetStreamApiException ex) {
-			throw new HarmonyLiteException("Could not store message " + message.position().sequence() + " of stream "
-					+ message.position().stream() + " in the dead letter " + this.subject + ": " + ex.getMessage(), ex);
-		}
+		return new Letter(headers, payload);
+	}
+
+	private record Letter(Headers headers, byte[] body) {
 	}
 
 	private static String printableAscii(String text) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -61,6 +62,8 @@ class ApplyLoopTests {
 
 	private final List<byte[]> deadLetterPayloads = new CopyOnWriteArrayList<>();
 
+	private final List<Integer> deadLetterCalls = new CopyOnWriteArrayList<>();
+
 	private final UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofHours(1),
 			Clock.systemUTC());
 
@@ -100,10 +103,21 @@ class ApplyLoopTests {
 	/** Builds the loop around an applier, which it then owns. */
 	private void useApplier(ChangeApplier applier) {
 		this.applier = applier;
-		DeadLetterSink sink = (message, reason) -> {
-			this.deadLetters.add(message.position().sequence() + ": " + reason);
-			this.deadLetterPayloads.add(message.payload());
-			return this.deadLetters.size();
+		DeadLetterSink sink = new DeadLetterSink() {
+
+			@Override
+			public long deadLetter(ReceivedMessage message, String reason) {
+				ApplyLoopTests.this.deadLetters.add(message.position().sequence() + ": " + reason);
+				ApplyLoopTests.this.deadLetterPayloads.add(message.payload());
+				return ApplyLoopTests.this.deadLetters.size();
+			}
+
+			@Override
+			public List<Long> deadLetterAll(List<ReceivedMessage> messages, List<String> reasons) {
+				ApplyLoopTests.this.deadLetterCalls.add(messages.size());
+				return DeadLetterSink.super.deadLetterAll(messages, reasons);
+			}
+
 		};
 		ShardControl shards = new ShardControl() {
 			@Override
@@ -242,6 +256,30 @@ class ApplyLoopTests {
 		assertThat(this.deadLetters.get(0)).startsWith("2: ").contains("no_such_column");
 		assertThat(this.deadLetters.get(1)).startsWith("1: ").contains("UNIQUE");
 		assertThat(this.deadLetters.subList(2, 4)).allSatisfy((letter) -> assertThat(letter).startsWith("3: "));
+	}
+
+	@Test
+	void changesOfOneMessageThatDoNotFitShouldBeFoundInOnePassAndStoredTogether() throws Exception {
+		// A broken or hostile sender's message of hundreds of misfits between good rows: one pass over the batch and
+		// one store of their letters, not one of each per misfit.
+		List<Map<String, @Nullable Object>> rows = new ArrayList<>();
+		for (long id = 1; id <= 600; id++) {
+			rows.add((id % 2 == 0) ? row("id", id, "no_such_column", "x") : row("id", id, "email", id + "@example.com"));
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, @Nullable Object>[] all = rows.toArray(Map[]::new);
+		this.queue.receive(messageOf(1, all));
+		this.queue.receive(message(2, row("id", 1000L, "email", "after@example.com")));
+
+		start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.applier.position(STREAM) == 2);
+		assertThat(this.database.query("SELECT count(*) FROM t").get(0).get(0)).isEqualTo(1L + 300 + 1);
+		assertThat(this.deadLetterPayloads).extracting((payload) -> this.codec.decode(payload).changeId())
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, 300).map((i) -> 2 * i).boxed().toList());
+		assertThat(this.deadLetters).allSatisfy((letter) -> assertThat(letter).startsWith("1: ").contains("no_such_column"));
+		// All but the message's last one together; the last moves the message's position.
+		assertThat(this.deadLetterCalls).containsExactly(299, 1);
 	}
 
 	@Test
