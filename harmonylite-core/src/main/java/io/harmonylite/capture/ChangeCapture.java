@@ -195,7 +195,12 @@ public final class ChangeCapture {
 		else {
 			logger.debug("Change capture verified on {} table(s)", watched.size());
 		}
-		if (!capturedTables.isEmpty()) {
+		boolean removedOnPurpose = TriggersRemovedMarker.take(this.connection);
+		// No trigger at all: HarmonyLite removed them for a migration (made on every node: nothing to catch up), this
+		// is the first install (rows from before capture may be a stale copy), or the database's last captured table
+		// was dropped or rebuilt under its name by another process (its new rows are caught up like any table's).
+		if (!capturedTables.isEmpty()
+				|| (!removedOnPurpose && changes.stream().anyMatch((change) -> change.previous() != null))) {
 			catchUp(changes, leftOut != null);
 		}
 		tellRenamedColumns(changes);
@@ -234,8 +239,9 @@ public final class ChangeCapture {
 	 * or while it was stopped): the rows of a table without capture triggers until now (at startup only of a table
 	 * this file never captured: one captured before and left out for a while, by {@code harmonylite.tables}, holds
 	 * rows older than the cluster's), and the values of columns added to a captured table. Nothing is caught up at
-	 * the first install (rows from before capture may be a stale copy, see {@code RowsNeverCaptured}) nor after a
-	 * migration that removed every trigger (its writes are made on every node, see {@code MigrationProtocol}).
+	 * the first install (rows from before capture may be a stale copy, see {@code RowsNeverCaptured}) nor after
+	 * HarmonyLite removed the triggers for a migration (its writes are made on every node, see
+	 * {@code MigrationProtocol}).
 	 */
 	private void catchUp(List<LayoutChange> changes, boolean running) throws SQLException {
 		CaptureCatchUp catchUp = new CaptureCatchUp(this.connection);
@@ -323,6 +329,9 @@ public final class ChangeCapture {
 				Map<String, String> triggers = existingCaptureTriggers().byName();
 				for (String trigger : triggers.keySet()) {
 					execute("DROP TRIGGER " + SqlIdentifiers.quote(trigger));
+				}
+				if (!triggers.isEmpty()) {
+					TriggersRemovedMarker.mark(this.connection, System.currentTimeMillis());
 				}
 				logger.info("Capture triggers removed: {} trigger(s) dropped", triggers.size());
 				return triggers.size();

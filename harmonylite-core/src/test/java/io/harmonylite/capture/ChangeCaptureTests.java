@@ -410,6 +410,21 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void reinstallWhileRunningShouldCatchUpTheOnlyTableRebuiltUnderItsNameByAnotherProcess() throws Exception {
+		// Its rebuild left no capture trigger in the database at all, as removing them for a migration does: only
+		// the migration's removal is marked, so the rows written since the rebuild are still caught up.
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "CREATE TABLE t_new (id INTEGER PRIMARY KEY, a TEXT CHECK (a <> ''))",
+				"INSERT INTO t_new SELECT * FROM t", "DROP TABLE t", "ALTER TABLE t_new RENAME TO t",
+				"INSERT INTO t VALUES (1, 'written right after the rebuild')");
+		capture.reinstall();
+		assertThat(events()).extracting(ChangeEvent::row)
+			.containsExactly(Map.of("id", 1L, "a", "written right after the rebuild"));
+	}
+
+	@Test
 	void removeTriggersShouldAllowDroppingAColumnAndKeepPendingChanges() throws Exception {
 		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT)");
 		ChangeCapture capture = capture(List.of(), List.of());
