@@ -233,7 +233,21 @@ class ConflictIntegrationTests {
 	@Test
 	void tableRebuiltUnderItsNameOnANodeThatMissedAnUpdateShouldNotSendItsOlderRowsAgain() throws Exception {
 		// A second table keeps its capture, so the rebuilt one is caught up as a table captured anew.
-		List<TestDatabase> dbs = this.cluster.databases(2, KV, "CREATE TABLE other (id INTEGER PRIMARY KEY)");
+		rebuildOnANodeThatMissedAnUpdate(
+				this.cluster.databases(2, KV, "CREATE TABLE other (id INTEGER PRIMARY KEY)"));
+	}
+
+	@Test
+	void onlyTableRebuiltUnderItsNameShouldSendTheRowsWrittenRightAfterTheRebuild() throws Exception {
+		// The rebuild drops the database's last captured table for a moment: no capture trigger is left at all.
+		rebuildOnANodeThatMissedAnUpdate(this.cluster.databases(2, KV));
+	}
+
+	/**
+	 * Node 2 misses an update of a row and meanwhile rebuilds table kv under its name, writing a row right after:
+	 * the new row reaches node 1, and node 2's older copy of the updated row does not win.
+	 */
+	private void rebuildOnANodeThatMissedAnUpdate(List<TestDatabase> dbs) throws Exception {
 		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
 		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
 		awaitEverywhere(dbs, "row|seed|null|0");
@@ -247,26 +261,6 @@ class ConflictIntegrationTests {
 				+ "ALTER TABLE kv_new RENAME TO kv; COMMIT; "
 				+ "INSERT INTO kv (k, v) VALUES ('new', 'written right after the rebuild')");
 		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("kv") == 2);
-		assertThat(nodes.get(1).resumeShard(0)).isTrue();
-
-		awaitEverywhere(dbs, "new|written right after the rebuild|null|0", "row|newer, made on node 1|null|0");
-		assertRowsStay(dbs, "new|written right after the rebuild|null|0", "row|newer, made on node 1|null|0");
-	}
-
-	@Test
-	void onlyTableRebuiltUnderItsNameShouldSendTheRowsWrittenRightAfterTheRebuild() throws Exception {
-		// The rebuild drops the database's last captured table for a moment: no capture trigger is left at all.
-		List<TestDatabase> dbs = this.cluster.databases(2, KV);
-		List<HarmonyLiteEngine> nodes = startAll(dbs, UnaryOperator.identity());
-		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
-		awaitEverywhere(dbs, "row|seed|null|0");
-		assertThat(nodes.get(1).pauseShard(0)).isTrue();
-		dbs.get(0).execute("UPDATE kv SET v = 'newer, made on node 1'");
-		await().atMost(TIMEOUT).until(() -> nodes.get(0).status().pendingChanges() == 0);
-		sqlite3(dbs.get(1).path(), "BEGIN; CREATE TABLE kv_new (k TEXT PRIMARY KEY, v TEXT CHECK (v <> ''), a TEXT, "
-				+ "ctr INTEGER NOT NULL DEFAULT 0); INSERT INTO kv_new SELECT * FROM kv; DROP TABLE kv; "
-				+ "ALTER TABLE kv_new RENAME TO kv; COMMIT; "
-				+ "INSERT INTO kv (k, v) VALUES ('new', 'written right after the rebuild')");
 		assertThat(nodes.get(1).resumeShard(0)).isTrue();
 
 		awaitEverywhere(dbs, "new|written right after the rebuild|null|0", "row|newer, made on node 1|null|0");
