@@ -30,6 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NatsConnectionIntegrationTests {
 
+	/**
+	 * For the connections that must succeed: a TLS handshake on a loaded machine can outlast the connection timeout
+	 * (2 s), which a node retries; the failures are tested with no retry, so that they fail fast.
+	 */
+	private static final String RETRIES_UNDER_LOAD = "harmonylite.nats.connect-retries=3";
+
 	@TempDir
 	static Path certDir;
 
@@ -74,7 +80,7 @@ class NatsConnectionIntegrationTests {
 	void sslBundleShouldConnectWithAClientCertificate() {
 		// The client key in PKCS#1 form ("BEGIN RSA PRIVATE KEY"), which Spring Boot's PEM support reads.
 		contextRunner("bundle")
-			.withPropertyValues("harmonylite.nats.urls=tls://127.0.0.1:" + mutualTlsServer.port(),
+			.withPropertyValues(RETRIES_UNDER_LOAD, "harmonylite.nats.urls=tls://127.0.0.1:" + mutualTlsServer.port(),
 					"harmonylite.nats.ssl.bundle=nats",
 					"spring.ssl.bundle.pem.nats.truststore.certificate=" + uri(certs.caCert()),
 					"spring.ssl.bundle.pem.nats.keystore.certificate=" + uri(certs.clientCert()),
@@ -86,7 +92,7 @@ class NatsConnectionIntegrationTests {
 	void deprecatedPemFilesShouldConnectWithAClientCertificate() {
 		// The EC client key in SEC1 form ("BEGIN EC PRIVATE KEY").
 		contextRunner("pem")
-			.withPropertyValues("harmonylite.nats.urls=tls://127.0.0.1:" + mutualTlsServer.port(),
+			.withPropertyValues(RETRIES_UNDER_LOAD, "harmonylite.nats.urls=tls://127.0.0.1:" + mutualTlsServer.port(),
 					"harmonylite.nats.tls.ca-file=" + certs.caCert(),
 					"harmonylite.nats.tls.cert-file=" + certs.ecClientCert(),
 					"harmonylite.nats.tls.key-file=" + certs.ecClientKey())
@@ -129,7 +135,8 @@ class NatsConnectionIntegrationTests {
 
 		};
 		// The properties name no server and no password: the application's bean wins.
-		contextRunner("details").withBean(NatsConnectionDetails.class, () -> fromVault)
+		contextRunner("details").withPropertyValues(RETRIES_UNDER_LOAD)
+			.withBean(NatsConnectionDetails.class, () -> fromVault)
 			.run((context) -> assertConnectedTo(context, passwordServer));
 	}
 
