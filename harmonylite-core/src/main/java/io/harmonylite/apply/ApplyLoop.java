@@ -610,7 +610,9 @@ public final class ApplyLoop implements Runnable {
 			lacked.add(new DeadLetteredChanges.Letter(sequences.get(i), message.position(), tables.get(i), 1,
 					why.get(i)));
 		}
-		this.applier.deadLettered(lacked);
+		if (DeadLetteredChanges.fromANode(message)) {
+			this.applier.deadLettered(lacked);
+		}
 		for (int i = 0; i < letters.size(); i++) {
 			this.listener.deadLettered(letters.get(i), why.get(i));
 		}

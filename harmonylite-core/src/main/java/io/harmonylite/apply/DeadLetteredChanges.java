@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * The changes meant for this node's tables that it dead-lettered: SQLite here refused them (a constraint or trigger
  * of this node), they did not fit this node's schema, or an operator skipped them. Other nodes may hold them, so this
  * node lacks them until their letters are re-applied here, or until an operator accepts the loss by deleting their
- * rows from this table. Junk that no node applies (an undecodable message, a schema hash no node runs) is not
- * recorded.
+ * rows from this table. What no node holds is not recorded: junk (an undecodable message, a schema hash no node runs)
+ * and changes published by hand, without the message id a node's publisher gives each message (see
+ * {@link MessageOrigin}), which are no node's writes.
  * <p>
  * The table is node-local (a snapshot does not carry it), and it outlives restarts, unlike the node's counters.
  *
@@ -118,6 +119,17 @@ public final class DeadLetteredChanges {
 	}
 
 	/**
+	 * Whether a message was sent by a node's publisher, which names the node, its capture epoch and the changes in the
+	 * message id: that node holds the message's changes. A change split into chunks is reassembled without it, and is
+	 * not counted.
+	 * @param message the message
+	 * @return {@code true} when it carries such an id
+	 */
+	static boolean fromANode(ReceivedMessage message) {
+		return message.origin() != null;
+	}
+
+	/**
 	 * A dead letter of changes meant for this node's tables.
 	 *
 	 * @param sequence its sequence in the dead-letter stream
@@ -134,10 +146,14 @@ public final class DeadLetteredChanges {
 		 * @param message the message
 		 * @param codec decodes it
 		 * @param reason why it was dead-lettered
-		 * @return the letter, {@code null} when the message cannot be decoded (junk that no node applies)
+		 * @return the letter, {@code null} when no node holds the message's changes: it cannot be decoded, or it was
+		 * published by hand
 		 */
 		public static @Nullable Letter of(long sequence, ReceivedMessage message, ChangeEventCodec codec,
 				String reason) {
+			if (!fromANode(message)) {
+				return null;
+			}
 			try {
 				List<ChangeEvent> events = codec.decodeAll(message.payload());
 				return new Letter(sequence, message.position(), events.get(0).table(), events.size(), reason);
