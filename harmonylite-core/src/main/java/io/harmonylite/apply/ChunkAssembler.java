@@ -159,7 +159,9 @@ public final class ChunkAssembler implements ShardSource.Receiver {
 			return rejected(message, last, "the reassembled change has checksum " + checksum + " but its chunks claim "
 					+ last.sha256());
 		}
-		return new ReceivedMessage(message.shard(), message.position(), data, null, null, null, message.storedAt());
+		// The change key is the message id its publisher would have given the change as one message.
+		return new ReceivedMessage(message.shard(), message.position(), data, null, null,
+				MessageOrigin.parse(last.changeKey()), message.storedAt());
 	}
 
 	private static ReceivedMessage positionOnly(ReceivedMessage message, ChunkHeader chunk) {

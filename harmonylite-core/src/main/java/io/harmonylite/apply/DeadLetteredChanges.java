@@ -120,8 +120,7 @@ public final class DeadLetteredChanges {
 
 	/**
 	 * Whether a message was sent by a node's publisher, which names the node, its capture epoch and the changes in the
-	 * message id: that node holds the message's changes. A change split into chunks is reassembled without it, and is
-	 * not counted.
+	 * message id (of a change split into chunks: in their change key): that node holds the message's changes.
 	 * @param message the message
 	 * @return {@code true} when it carries such an id
 	 */

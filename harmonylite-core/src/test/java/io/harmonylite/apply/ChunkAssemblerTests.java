@@ -41,6 +41,8 @@ class ChunkAssemblerTests {
 		assertThat(whole.payload()).isEqualTo(message);
 		assertThat(whole.chunk()).isNull();
 		assertThat(whole.rejection()).isNull();
+		assertThat(whole.origin()).as("its publisher's message id, as for any change")
+			.isEqualTo(new MessageOrigin(1, 1, 7, 7));
 	}
 
 	@Test
