@@ -607,7 +607,7 @@ public final class ApplyLoop implements Runnable {
 		List<Long> sequences = this.deadLetters.deadLetterAll(letters, why);
 		List<DeadLetteredChanges.Letter> lacked = new ArrayList<>(letters.size());
 		for (int i = 0; i < letters.size(); i++) {
-			lacked.add(new DeadLetteredChanges.Letter(sequences.get(i), message.position(), tables.get(i), 1,
+			lacked.add(DeadLetteredChanges.Letter.ofOneChange(sequences.get(i), message.position(), tables.get(i),
 					why.get(i)));
 		}
 		if (DeadLetteredChanges.fromANode(message)) {

@@ -7,12 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.harmonylite.HarmonyLiteException;
-import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.MalformedEventException;
 import io.harmonylite.schema.SchemaReader;
@@ -48,9 +46,10 @@ public final class DeadLetteredChanges {
 	 */
 	static void create(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS " + QUOTED + " (letter INTEGER PRIMARY KEY, stream TEXT NOT "
+			// A letter of several tables (a message of a transaction that wrote them) has a row for each.
+			statement.execute("CREATE TABLE IF NOT EXISTS " + QUOTED + " (letter INTEGER NOT NULL, stream TEXT NOT "
 					+ "NULL, sequence INTEGER NOT NULL, tbl TEXT NOT NULL, changes INTEGER NOT NULL, reason TEXT NOT "
-					+ "NULL, at INTEGER NOT NULL)");
+					+ "NULL, at INTEGER NOT NULL, PRIMARY KEY (letter, tbl))");
 		}
 	}
 
@@ -64,14 +63,16 @@ public final class DeadLetteredChanges {
 	static void record(Connection connection, Letter letter, long atMillis) throws SQLException {
 		try (PreparedStatement insert = connection.prepareStatement("INSERT OR REPLACE INTO " + QUOTED
 				+ " (letter, stream, sequence, tbl, changes, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-			insert.setLong(1, letter.sequence());
-			insert.setString(2, letter.origin().stream());
-			insert.setLong(3, letter.origin().sequence());
-			insert.setString(4, letter.table());
-			insert.setInt(5, letter.changes());
-			insert.setString(6, letter.reason());
-			insert.setLong(7, atMillis);
-			insert.executeUpdate();
+			for (Map.Entry<String, Integer> table : letter.changesByTable().entrySet()) {
+				insert.setLong(1, letter.sequence());
+				insert.setString(2, letter.origin().stream());
+				insert.setLong(3, letter.origin().sequence());
+				insert.setString(4, table.getKey());
+				insert.setInt(5, table.getValue());
+				insert.setString(6, letter.reason());
+				insert.setLong(7, atMillis);
+				insert.executeUpdate();
+			}
 		}
 	}
 
@@ -119,6 +120,17 @@ public final class DeadLetteredChanges {
 	}
 
 	/**
+	 * Why a database that lacks dead-lettered changes makes no snapshot.
+	 * @param lacking the dead letters it lacks, by table
+	 * @return the reason, naming the tables
+	 */
+	public static String describe(Map<String, Lacking> lacking) {
+		return "it lacks " + lacking.values().stream().mapToLong(Lacking::changes).sum() + " change(s) it dead-lettered"
+				+ " (table(s) " + String.join(", ", lacking.keySet()) + "), which a copy would miss while its positions "
+				+ "say it holds them: re-apply them or accept their loss first (CHANGES_DEAD_LETTERED)";
+	}
+
+	/**
 	 * Whether a message was sent by a node's publisher, which names the node, its capture epoch and the changes in the
 	 * message id (of a change split into chunks: in their change key): that node holds the message's changes.
 	 * @param message the message
@@ -133,11 +145,22 @@ public final class DeadLetteredChanges {
 	 *
 	 * @param sequence its sequence in the dead-letter stream
 	 * @param origin the stream and sequence of the message it came from
-	 * @param table the table of its (first) change
-	 * @param changes how many changes it carries
+	 * @param changesByTable how many changes it carries, by table
 	 * @param reason why it was dead-lettered
 	 */
-	public record Letter(long sequence, StreamPosition origin, String table, int changes, String reason) {
+	public record Letter(long sequence, StreamPosition origin, Map<String, Integer> changesByTable, String reason) {
+
+		/**
+		 * The letter of one change.
+		 * @param sequence its sequence in the dead-letter stream
+		 * @param origin the stream and sequence of the message it came from
+		 * @param table the change's table
+		 * @param reason why it was dead-lettered
+		 * @return the letter
+		 */
+		public static Letter ofOneChange(long sequence, StreamPosition origin, String table, String reason) {
+			return new Letter(sequence, origin, Map.of(table, 1), reason);
+		}
 
 		/**
 		 * The letter of a whole message.
@@ -154,8 +177,9 @@ public final class DeadLetteredChanges {
 				return null;
 			}
 			try {
-				List<ChangeEvent> events = codec.decodeAll(message.payload());
-				return new Letter(sequence, message.position(), events.get(0).table(), events.size(), reason);
+				Map<String, Integer> tables = new TreeMap<>();
+				codec.decodeAll(message.payload()).forEach((event) -> tables.merge(event.table(), 1, Integer::sum));
+				return new Letter(sequence, message.position(), tables, reason);
 			}
 			catch (MalformedEventException ex) {
 				return null;

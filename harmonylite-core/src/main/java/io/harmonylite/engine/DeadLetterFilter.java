@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which dead letters an operator lists or re-applies: a range of the dead-letter stream, and optionally one table.
  *
- * @param table only letters whose changes are all of this table; {@code null} for every table
+ * @param table only letters with a change of this table (a letter of several tables is applied whole); {@code null}
+ * for every table
  * @param fromSequence the first dead-letter sequence, inclusive
  * @param toSequence the last dead-letter sequence, inclusive
  * @since 0.1.0

@@ -52,7 +52,7 @@ public final class DeadLetterReplay {
 
 	private final ChangeEventCodec codec;
 
-	private final Predicate<String> left;
+	private final Predicate<String> gone;
 
 	/**
 	 * Creates the replay.
@@ -62,18 +62,19 @@ public final class DeadLetterReplay {
 	 * @param writer applies one letter's changes with the applier, between two batches of the apply loop when it runs
 	 * @param gate this node's schema hashes: a letter is applied only with a hash the node accepts
 	 * @param codec decodes the letters
-	 * @param left whether the cluster left a schema hash: a letter with it is applied where it fits
+	 * @param gone whether no node runs a schema hash any more while every node runs this node's (see
+	 * {@link io.harmonylite.schema.UnknownHashQuarantine#gone}): a letter with it is applied where it fits
 	 */
 	public DeadLetterReplay(long nodeId, DeadLetterStore store, ChangeApplier applier,
 			Function<List<PositionedChange>, ApplyResult> writer, SchemaGate gate, ChangeEventCodec codec,
-			Predicate<String> left) {
+			Predicate<String> gone) {
 		this.nodeId = nodeId;
 		this.store = store;
 		this.applier = applier;
 		this.writer = writer;
 		this.gate = gate;
 		this.codec = codec;
-		this.left = left;
+		this.gone = gone;
 	}
 
 	/**
@@ -136,7 +137,7 @@ public final class DeadLetterReplay {
 
 	private @Nullable String apply(DeadLetter letter, Read read) {
 		GatedChanges gated = GatedChanges.of(read.events(), new StreamPosition(positionStream(letter), 1), this.gate,
-				this.applier, this.left);
+				this.applier, this.gone);
 		if (gated.problem() != null) {
 			return gated.problem();
 		}
@@ -187,7 +188,7 @@ public final class DeadLetterReplay {
 	private static boolean matches(Read read, DeadLetterFilter filter) {
 		String table = filter.table();
 		return table == null
-				|| (!read.events().isEmpty() && read.events().stream().allMatch((event) -> event.table().equals(table)));
+				|| read.events().stream().anyMatch((event) -> event.table().equals(table));
 	}
 
 	private String positionStream(DeadLetter letter) {

@@ -38,7 +38,9 @@ record GatedChanges(List<PositionedChange> changes, @Nullable String problem) {
 			if (gate.check(event.schemaHash()) == SchemaGate.Decision.MISMATCH && !left.test(event.schemaHash())) {
 				return new GatedChanges(List.of(), "its schema hash " + event.schemaHash()
 						+ " is neither this node's current (" + gate.currentHash() + ") nor its previous one ("
-						+ ((gate.previousHash() != null) ? gate.previousHash() : "none") + "); migrate this node first");
+						+ ((gate.previousHash() != null) ? gate.previousHash() : "none") + "), and the cluster still "
+						+ "runs it or does not agree on this node's hash yet (a migration in progress); migrate this "
+						+ "node first, or finish the migration everywhere");
 			}
 			boolean previous = event.schemaHash().equals(gate.previousHash())
 					&& !event.schemaHash().equals(gate.currentHash());

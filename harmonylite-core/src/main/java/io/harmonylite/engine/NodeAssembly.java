@@ -436,7 +436,7 @@ final class NodeAssembly {
 			UnknownHashQuarantine quarantine, Function<List<PositionedChange>, ApplyResult> writer) {
 		DeadLetterReplay replay = new DeadLetterReplay(this.config.nodeId(), nats.deadLetters(), applier, writer, gate,
 				new ChangeEventCodec(this.config.replication().compress()),
-				(hash) -> quarantine.left(hash, gate.currentHash()));
+				(hash) -> quarantine.gone(hash, gate.currentHash()));
 		return new DeadLetterOperations() {
 
 			@Override
@@ -538,7 +538,7 @@ final class NodeAssembly {
 
 		DeadLetterReplay replay() {
 			return new DeadLetterReplay(this.config.nodeId(), this.nats.deadLetters(), this.applier,
-					this.applier::apply, this.gate, this.codec, this::leftByCluster);
+					this.applier::apply, this.gate, this.codec, this::goneFromCluster);
 		}
 
 		ShardHeads heads() {
@@ -563,6 +563,11 @@ final class NodeAssembly {
 			};
 			return new ShardHeads(this.config.replication(), streams, KvSchemaRegistry.DEFAULT_TTL, this.applier,
 					this.gate, this.codec, this.nats.deadLetterSink(), this::leftByCluster);
+		}
+
+		/** Whether no running node has a schema hash any more while all run this node's, from the registry now. */
+		private boolean goneFromCluster(String hash) {
+			return UnknownHashQuarantine.gone(this.nats.schemaRegistry().nodes(), hash, this.gate.currentHash());
 		}
 
 		/** Whether the cluster left a schema hash, from the registry as it is now. */
@@ -652,7 +657,9 @@ final class NodeAssembly {
 		if (receiving == null) {
 			return new NodeSnapshots(this.config.nodeId(), activity, null, null);
 		}
-		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity);
+		Connection lackingConnection = open();
+		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity,
+				() -> DeadLetteredChanges.byTable(lackingConnection));
 		SnapshotTaker taker = new SnapshotTaker(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
 				consistency, snapshot.workDirectory(this.config.dbPath()), this.clock);
 		SnapshotSaver saver = new SnapshotSaver(taker, activity.store(), snapshot.keep(), (metadata, took) -> {

@@ -2,7 +2,9 @@ package io.harmonylite.engine;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
+import io.harmonylite.apply.DeadLetteredChanges;
 import io.harmonylite.apply.StreamGap;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.snapshot.ConsistencyCheck;
@@ -10,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a running node may take a snapshot: it applies the cluster's changes, no restore is in progress, no stream
- * has a gap and no shard is paused by a schema mismatch.
+ * has a gap, no shard is paused by a schema mismatch, and it lacks no change it dead-lettered (its copy would miss
+ * them while saying it holds everything up to its positions, and a node restoring it would lose them silently).
  */
 final class NodeConsistency implements ConsistencyCheck {
 
@@ -20,16 +23,21 @@ final class NodeConsistency implements ConsistencyCheck {
 
 	private final SnapshotActivity activity;
 
+	private final Supplier<Map<String, DeadLetteredChanges.Lacking>> lacking;
+
 	/**
 	 * Creates the check.
 	 * @param supervisor the shard supervisor, {@code null} when the node does not apply the cluster's changes
 	 * @param gate the schema gate, for the paused shards
 	 * @param activity tells whether a restore is in progress
+	 * @param lacking reads the dead letters this node lacks, by table
 	 */
-	NodeConsistency(@Nullable ShardSupervisor supervisor, SchemaGate gate, SnapshotActivity activity) {
+	NodeConsistency(@Nullable ShardSupervisor supervisor, SchemaGate gate, SnapshotActivity activity,
+			Supplier<Map<String, DeadLetteredChanges.Lacking>> lacking) {
 		this.supervisor = supervisor;
 		this.gate = gate;
 		this.activity = activity;
+		this.lacking = lacking;
 	}
 
 	@Override
@@ -48,6 +56,10 @@ final class NodeConsistency implements ConsistencyCheck {
 		Map<Integer, SchemaGate.Pause> paused = this.gate.pausedShards();
 		if (!paused.isEmpty()) {
 			return Optional.of("shard " + paused.keySet().iterator().next() + " is paused (schema mismatch)");
+		}
+		Map<String, DeadLetteredChanges.Lacking> lacked = this.lacking.get();
+		if (!lacked.isEmpty()) {
+			return Optional.of(DeadLetteredChanges.describe(lacked));
 		}
 		return Optional.empty();
 	}

@@ -212,6 +212,36 @@ public final class UnknownHashQuarantine {
 	}
 
 	/**
+	 * Whether no node of the cluster runs a hash any more, and every node runs this node's, from the registry as last
+	 * read: wider than {@link #left(String, String)}, which also asks that a node moved from the hash, it is for
+	 * re-applying a dead letter, which an operator asks for after a fix, and whose changes are then written where they
+	 * fit this node's tables.
+	 * @param hash the hash a change carries
+	 * @param ownHash this node's current hash
+	 * @return {@code true} when the cluster agrees on this node's hash and the change's is another
+	 */
+	public boolean gone(String hash, String ownHash) {
+		Known current = this.known;
+		return current != null && gone(current.currentHashes(), hash, ownHash);
+	}
+
+	/**
+	 * Whether no node of the cluster runs a hash any more, and every node runs this node's, from the nodes of the
+	 * registry (see {@link #gone(String, String)}).
+	 * @param nodes the registry's nodes
+	 * @param hash the hash a change carries
+	 * @param ownHash this node's current hash
+	 * @return {@code true} when the nodes agree on this node's hash and the change's is another
+	 */
+	public static boolean gone(List<NodeSchemaState> nodes, String hash, String ownHash) {
+		return !nodes.isEmpty() && gone(currentHashes(nodes), hash, ownHash);
+	}
+
+	private static boolean gone(Set<String> currentHashes, String hash, String ownHash) {
+		return currentHashes.equals(Set.of(ownHash)) && !hash.equals(ownHash);
+	}
+
+	/**
 	 * Whether the cluster left a hash, from the nodes of the registry.
 	 * @param nodes the registry's nodes
 	 * @param hash the hash a change carries

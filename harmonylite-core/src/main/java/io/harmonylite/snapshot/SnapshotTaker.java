@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.harmonylite.HarmonyLiteVersion;
+import io.harmonylite.apply.DeadLetteredChanges;
 import io.harmonylite.schema.SchemaHasher;
 import io.harmonylite.sqlite.SqlIdentifiers;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -133,6 +134,12 @@ public final class SnapshotTaker {
 			SqliteSchema.execute(connection, "PRAGMA journal_mode = DELETE");
 			SqliteSchema.execute(connection, "PRAGMA secure_delete = ON");
 			connection.setAutoCommit(false);
+			// Read from the copy itself: a change dead-lettered after the node was last found consistent counts too.
+			Map<String, DeadLetteredChanges.Lacking> lacking = DeadLetteredChanges.byTable(connection);
+			if (!lacking.isEmpty()) {
+				throw new SnapshotRefusedException("Node " + this.nodeId + " takes no snapshot now: "
+						+ DeadLetteredChanges.describe(lacking));
+			}
 			for (String trigger : SqliteSchema.internalTriggers(connection, "main")) {
 				SqliteSchema.execute(connection, "DROP TRIGGER " + SqlIdentifiers.quote(trigger));
 			}

@@ -378,6 +378,27 @@ class ChangeApplierTests {
 	}
 
 	@Test
+	void skippedLetterOfSeveralTablesShouldBeLackedByEachTableUntilReapplied() throws Exception {
+		StreamPosition position = new StreamPosition(STREAM, 9);
+		this.applier.skip(position, new DeadLetteredChanges.Letter(41, position, Map.of("t", 2, "u", 1), "skipped"));
+		this.applier.deadLettered(List.of(DeadLetteredChanges.Letter.ofOneChange(42, position, "t", "refused")));
+
+		try (Connection reader = SqliteConnections.open(this.database.file())) {
+			Map<String, DeadLetteredChanges.Lacking> lacking = DeadLetteredChanges.byTable(reader);
+			assertThat(lacking).containsOnlyKeys("t", "u");
+			assertThat(lacking.get("t").letters()).isEqualTo(2);
+			assertThat(lacking.get("t").changes()).isEqualTo(3);
+			assertThat(lacking.get("u").changes()).isEqualTo(1);
+
+			this.applier.reapplied(41);
+			assertThat(DeadLetteredChanges.byTable(reader)).containsOnlyKeys("t");
+			this.applier.reapplied(42);
+			assertThat(DeadLetteredChanges.byTable(reader)).isEmpty();
+		}
+		assertThat(this.applier.position(STREAM)).isEqualTo(9);
+	}
+
+	@Test
 	void applyOfEmptyBatchShouldWriteNothing() {
 		assertThat(this.applier.apply(List.of())).isEqualTo(new ApplyResult(0, 0, Map.of()));
 		assertThat(this.applier.positions()).isEmpty();

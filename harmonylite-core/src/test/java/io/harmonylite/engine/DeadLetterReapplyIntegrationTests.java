@@ -6,8 +6,10 @@ import java.util.Map;
 
 import io.harmonylite.engine.EngineStatus.ProblemKind;
 import io.harmonylite.event.ChangeEvent;
+import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Operation;
 import io.harmonylite.event.Version;
+import io.harmonylite.snapshot.SnapshotRefusedException;
 import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -108,6 +111,9 @@ class DeadLetterReapplyIntegrationTests {
 
 		await().atMost(TIMEOUT).untilAsserted(() -> assertLacksOneChange(two));
 		assertThat(one.status().problems(ProblemKind.CHANGES_DEAD_LETTERED)).isEmpty();
+		// Its copy would miss the change while its positions say it holds it: a node restoring it would lose it.
+		assertThatExceptionOfType(SnapshotRefusedException.class).isThrownBy(() -> two.snapshots().take())
+			.withMessageContaining("dead-lettered");
 
 		// The counters start again at a restart; what the node lacks does not.
 		two.close();
@@ -122,6 +128,57 @@ class DeadLetterReapplyIntegrationTests {
 				"2|Emma");
 		assertThat(restarted.status().problems(ProblemKind.CHANGES_DEAD_LETTERED)).isEmpty();
 		await().atMost(TIMEOUT).until(() -> restarted.status().state() == NodeState.RUNNING);
+		assertThat(restarted.snapshots().take().rowCounts()).containsEntry("Books", 2L);
+	}
+
+	@Test
+	void letterOfASchemaHashNoNodeRunsAnyMoreShouldBeReappliedWhereItFits() throws Exception {
+		// Two schema changes later, a letter's hash is neither this node's current nor its previous one; once every
+		// node runs this node's schema, the operator's re-apply writes it where it fits, as for a hash the cluster left.
+		TestDatabase db = this.nodes.database(1, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)");
+		HarmonyLiteEngine node = this.nodes.start(1, db, (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+		String gone = "e".repeat(64);
+		long now = System.currentTimeMillis();
+		try (Connection connection = Nats.connect(nats.url())) {
+			this.nodes.publish(connection, change("Books", Operation.INSERT, gone, Version.hlcOf(now),
+					row("id", 7L, "title", "of an old schema")));
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(node.status().counters().deadLetters()).isEqualTo(1));
+		}
+
+		ReapplyReport report = node.deadLetters().reapply(DeadLetterFilter.ALL);
+
+		assertThat(report.stillFailing()).isEmpty();
+		assertThat(report.reapplied()).singleElement().satisfies((letter) -> assertThat(letter.schemaHash()).isEqualTo(gone));
+		assertThat(db.rows("SELECT id, title FROM Books")).containsExactly("7|of an old schema");
+	}
+
+	@Test
+	void letterOfSeveralTablesShouldBeReappliedWholeByTheFilterOfEitherTable() throws Exception {
+		TestDatabase db = this.nodes.database(1, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT NOT NULL)",
+				"CREATE TABLE Notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+		HarmonyLiteEngine node = this.nodes.start(1, db, (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+		String gone = "d".repeat(64);
+		long now = System.currentTimeMillis();
+		ChangeEventCodec codec = new ChangeEventCodec(false);
+		try (Connection connection = Nats.connect(nats.url())) {
+			// One transaction of a node whose schema nobody runs any more, writing both tables: one letter.
+			connection.jetStream().publish(this.nodes.replication().subject(0), codec.encodeAll(List.of(
+					codec.encodeBody(change("Books", Operation.INSERT, gone, Version.hlcOf(now), row("id", 1L, "title",
+							"Emma")), gone),
+					codec.encodeBody(change("Notes", Operation.INSERT, gone, Version.hlcOf(now) + 1, row("id", 1L,
+							"body", "about Emma")), gone))));
+			await().atMost(TIMEOUT)
+				.untilAsserted(() -> assertThat(node.status().counters().deadLetters()).isEqualTo(1));
+		}
+		assertThat(node.deadLetters().list(new DeadLetterFilter("Notes", 1, Long.MAX_VALUE))).singleElement()
+			.satisfies((letter) -> assertThat(letter.changes()).isEqualTo(2));
+
+		ReapplyReport report = node.deadLetters().reapply(new DeadLetterFilter("Notes", 1, Long.MAX_VALUE));
+
+		assertThat(report.reapplied()).hasSize(1);
+		assertThat(db.rows("SELECT title FROM Books")).containsExactly("Emma");
+		assertThat(db.rows("SELECT body FROM Notes")).containsExactly("about Emma");
 	}
 
 	private static void assertLacksOneChange(HarmonyLiteEngine node) {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.harmonylite.HarmonyLiteVersion;
+import io.harmonylite.apply.ChangeApplier;
+import io.harmonylite.apply.DeadLetteredChanges;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ClockTable;
 import io.harmonylite.engine.TestDatabase;
@@ -88,6 +90,19 @@ class SnapshotTakerTests {
 				() -> (checks[0]++ == 0) ? Optional.empty() : Optional.of("stream changes-0 has a gap"));
 		assertThatExceptionOfType(SnapshotRefusedException.class).isThrownBy(taker::take)
 			.withMessageContaining("stream changes-0 has a gap");
+		assertThat(this.dir.resolve("work")).isEmptyDirectory();
+	}
+
+	@Test
+	void snapshotShouldBeRefusedWhileTheDatabaseLacksChangesItDeadLettered() {
+		// Read from the copy: a letter recorded after the node was last found consistent counts too.
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		ChangeApplier.open(node.path()).close();
+		node.execute("INSERT INTO \"" + DeadLetteredChanges.TABLE + "\" (letter, stream, sequence, tbl, changes, reason, "
+				+ "at) VALUES (4, 'changes-0', 12, 'Books', 1, 'SQLITE_CONSTRAINT_TRIGGER', 0)");
+		assertThatExceptionOfType(SnapshotRefusedException.class)
+			.isThrownBy(() -> taker(node, ConsistencyCheck.always()).take())
+			.withMessageContaining("lacks 1 change(s) it dead-lettered (table(s) Books)");
 		assertThat(this.dir.resolve("work")).isEmptyDirectory();
 	}
 
