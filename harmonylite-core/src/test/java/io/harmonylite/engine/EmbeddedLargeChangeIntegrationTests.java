@@ -18,6 +18,7 @@ import io.harmonylite.replicate.ReplicationConfig;
 import io.harmonylite.sqlite.SqliteConnections;
 import io.harmonylite.testsupport.EmbeddedClusterLayout;
 import io.harmonylite.testsupport.FreePorts;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,8 +79,16 @@ class EmbeddedLargeChangeIntegrationTests {
 		resetPeaks();
 		long start = System.nanoTime();
 		first.execute("INSERT INTO files VALUES (1, randomblob(" + BLOB_BYTES + "))");
-		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
-			.until(() -> second.rows("SELECT length(data) FROM files").equals(List.of("" + BLOB_BYTES)));
+		try {
+			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+				.until(() -> second.rows("SELECT length(data) FROM files").equals(List.of("" + BLOB_BYTES)));
+		}
+		catch (ConditionTimeoutException ex) {
+			List<String> log = Files.readAllLines(this.dir.resolve("node-2.log"));
+			throw new AssertionError("The receiving node (alive: " + this.receiver.isAlive() + ") did not apply the "
+					+ "change; the end of its log:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 40),
+							log.size())), ex);
+		}
 		long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
 		long peak = heapPeak();
 		System.out.printf("64 MiB BLOB replicated in %d ms; sending node (test JVM, also applying its own change): "
