@@ -577,40 +577,38 @@ public final class ApplyLoop implements Runnable {
 	 */
 	private void deadLetterChanges(ReceivedMessage message, List<PositionedChange> changes,
 			Map<Integer, String> reasons) {
-		List<ReceivedMessage> letters = new ArrayList<>(reasons.size());
-		List<String> why = new ArrayList<>(reasons.size());
-		List<String> tables = new ArrayList<>(reasons.size());
-		reasons.forEach((index, reason) -> {
-			ChangeEvent change = changes.get(index).event();
+		List<ChangeEvent> events = reasons.keySet().stream().map((index) -> changes.get(index).event()).toList();
+		List<String> why = List.copyOf(reasons.values());
+		List<ReceivedMessage> letters = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			ChangeEvent change = events.get(i);
 			ChangeEventCodec codec = this.codec.withFormat(
 					change.isVersioned() ? ChangeEventCodec.FORMAT_VERSIONED : ChangeEventCodec.FORMAT_UNVERSIONED);
 			letters.add(new ReceivedMessage(message.shard(), message.position(), codec.encode(change), null, null,
 					message.origin()));
-			why.add(reason);
-			tables.add(change.table());
 			String text = "Dead-lettering change {} of node {} (table '{}') of message {} of stream {} (shard {}); the "
 					+ "message's other changes are applied: {}";
 			Object[] arguments = { change.changeId(), change.originNodeId(), change.table(),
-					message.position().sequence(), message.position().stream(), message.shard(), reason };
-			if (reasons.size() == 1) {
+					message.position().sequence(), message.position().stream(), message.shard(), why.get(i) };
+			if (events.size() == 1) {
 				logger.error(text, arguments);
 			}
 			else {
 				logger.debug(text, arguments);
 			}
-		});
+		}
 		if (reasons.size() > 1) {
 			logger.error("Dead-lettering {} changes of message {} of stream {} (shard {}) that do not fit this node's "
 					+ "schema (each at DEBUG); the message's other changes are applied. The first: {}", reasons.size(),
 					message.position().sequence(), message.position().stream(), message.shard(), why.get(0));
 		}
 		List<Long> sequences = this.deadLetters.deadLetterAll(letters, why);
-		List<DeadLetteredChanges.Letter> lacked = new ArrayList<>(letters.size());
-		for (int i = 0; i < letters.size(); i++) {
-			lacked.add(DeadLetteredChanges.Letter.ofOneChange(sequences.get(i), message.position(), tables.get(i),
-					why.get(i)));
-		}
 		if (DeadLetteredChanges.fromANode(message)) {
+			List<DeadLetteredChanges.Letter> lacked = new ArrayList<>(letters.size());
+			for (int i = 0; i < letters.size(); i++) {
+				lacked.add(DeadLetteredChanges.Letter.ofOneChange(sequences.get(i), message.position(),
+						events.get(i).table(), why.get(i)));
+			}
 			this.applier.deadLettered(lacked);
 		}
 		for (int i = 0; i < letters.size(); i++) {

@@ -59,6 +59,13 @@ public final class ChangeCapture {
 
 	static final String SCHEMA_VERSION_KEY = "capture_schema_version";
 
+	/**
+	 * The meta key that says HarmonyLite removed the capture triggers on purpose (for a migration), until capture is
+	 * installed again: a database left with no capture trigger at all is otherwise one whose last captured table was
+	 * dropped or rebuilt under its name by another process, and the rows written to it since must be caught up.
+	 */
+	static final String TRIGGERS_REMOVED_KEY = "triggers_removed_at";
+
 	static final int SCHEMA_VERSION = 2;
 
 	/** How many columns' changed bits one mask column of the change log holds. */
@@ -195,7 +202,7 @@ public final class ChangeCapture {
 		else {
 			logger.debug("Change capture verified on {} table(s)", watched.size());
 		}
-		boolean removedOnPurpose = TriggersRemovedMarker.take(this.connection);
+		boolean removedOnPurpose = MetaKeys.remove(this.connection, TRIGGERS_REMOVED_KEY);
 		// No trigger at all: HarmonyLite removed them for a migration (made on every node: nothing to catch up), this
 		// is the first install (rows from before capture may be a stale copy), or the database's last captured table
 		// was dropped or rebuilt under its name by another process (its new rows are caught up like any table's).
@@ -331,7 +338,7 @@ public final class ChangeCapture {
 					execute("DROP TRIGGER " + SqlIdentifiers.quote(trigger));
 				}
 				if (!triggers.isEmpty()) {
-					TriggersRemovedMarker.mark(this.connection, System.currentTimeMillis());
+					MetaKeys.put(this.connection, TRIGGERS_REMOVED_KEY, System.currentTimeMillis());
 				}
 				logger.info("Capture triggers removed: {} trigger(s) dropped", triggers.size());
 				return triggers.size();

@@ -1,11 +1,8 @@
 package io.harmonylite.capture;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
-import io.harmonylite.sqlite.SqlIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +29,8 @@ public final class WentBackMarker {
 	 * @param nowMillis the time of the discovery
 	 */
 	public static void mark(Connection connection, long nowMillis) {
-		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO "
-				+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " (key, value) VALUES (?, ?) ON CONFLICT (key) DO "
-				+ "UPDATE SET value = excluded.value")) {
-			statement.setString(1, KEY);
-			statement.setLong(2, nowMillis);
-			statement.executeUpdate();
+		try {
+			MetaKeys.put(connection, KEY, nowMillis);
 		}
 		catch (SQLException ex) {
 			logger.warn("Could not mark the database as gone back ({}); after the restart, check that the node's own "
@@ -53,24 +46,10 @@ public final class WentBackMarker {
 	 * @throws SQLException if the meta table cannot be read or written
 	 */
 	static void renewEpochIfMarked(Connection connection, long newEpoch) throws SQLException {
-		String meta = SqlIdentifiers.quote(ChangeCapture.META_TABLE);
-		try (PreparedStatement select = connection.prepareStatement("SELECT value FROM " + meta + " WHERE key = ?")) {
-			select.setString(1, KEY);
-			try (ResultSet rows = select.executeQuery()) {
-				if (!rows.next()) {
-					return;
-				}
-			}
+		if (!MetaKeys.remove(connection, KEY)) {
+			return;
 		}
-		try (PreparedStatement update = connection
-			.prepareStatement("UPDATE " + meta + " SET value = ? WHERE key = ?");
-				PreparedStatement delete = connection.prepareStatement("DELETE FROM " + meta + " WHERE key = ?")) {
-			update.setLong(1, newEpoch);
-			update.setString(2, ChangeCapture.CAPTURE_EPOCH_KEY);
-			update.executeUpdate();
-			delete.setString(1, KEY);
-			delete.executeUpdate();
-		}
+		MetaKeys.put(connection, ChangeCapture.CAPTURE_EPOCH_KEY, newEpoch);
 		logger.warn("This database went back under the running node last time (an older copy was put in its place): "
 				+ "its changes get a new capture epoch, so that the changes of its own the copy lost are applied again "
 				+ "from the streams instead of being taken for changes it has");

@@ -225,6 +225,9 @@ final class NodeAssembly {
 		offlineWrites.record(captureConnection, this.conflicts, this.clock, this.counters.conflicts());
 		Connection statusConnection = open();
 		CaptureState captureState = captureState(statusConnection);
+		// Read by the status and by the snapshot check, on the status's connection.
+		Supplier<Map<String, DeadLetteredChanges.Lacking>> lacking = () -> DeadLetteredChanges
+			.byTable(statusConnection);
 		step(4, "waiting for the connection to NATS ({}), begun at step 1",
 				this.config.nats().isEmbedded() ? "embedded nats-server" : this.config.nats().urls());
 		NatsNode nats = natsOpening.join();
@@ -274,7 +277,7 @@ final class NodeAssembly {
 		Signal databaseChanged = new Signal();
 		ChangePublisher publisher = startPublisher(nats, gate, schema, wireFormat, workers, databaseChanged);
 		NodeSnapshots snapshots = (activity != null)
-				? startSnapshots(lease, activity, recovery, receiving, gate, scheduler, workers) : null;
+				? startSnapshots(lease, activity, recovery, receiving, gate, lacking, scheduler, workers) : null;
 		scheduleMaintenance(scheduler, workers, schema, wireFormat, registry);
 		if (presence != null) {
 			every(scheduler, workers, "node id check", NODE_ID_CHECK, () -> {
@@ -306,7 +309,7 @@ final class NodeAssembly {
 		List<ProblemSource> problems = new ArrayList<>(List.of(
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
-				new DeadLetterProblems(() -> DeadLetteredChanges.byTable(statusConnection)),
+				new DeadLetterProblems(lacking),
 				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
 				new PermissionProblems(() -> nats.lastPermissionDenial()
 					.map((denial) -> new PermissionProblems.Refusal(denial.operation(), denial.subject(), denial.at())),
@@ -651,15 +654,14 @@ final class NodeAssembly {
 	 */
 	private NodeSnapshots startSnapshots(SnapshotLease lease, SnapshotActivity activity,
 			@Nullable SnapshotRecovery recovery, @Nullable Receiving receiving, SchemaGate gate,
-			ScheduledExecutorService scheduler, Workers workers) {
+			Supplier<Map<String, DeadLetteredChanges.Lacking>> lacking, ScheduledExecutorService scheduler,
+			Workers workers) {
 		SnapshotConfig snapshot = this.config.snapshot();
 		every(scheduler, workers, "snapshot lease", snapshot.leaseTtl(), activity::refresh);
 		if (receiving == null) {
 			return new NodeSnapshots(this.config.nodeId(), activity, null, null);
 		}
-		Connection lackingConnection = open();
-		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity,
-				() -> DeadLetteredChanges.byTable(lackingConnection));
+		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity, lacking);
 		SnapshotTaker taker = new SnapshotTaker(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
 				consistency, snapshot.workDirectory(this.config.dbPath()), this.clock);
 		SnapshotSaver saver = new SnapshotSaver(taker, activity.store(), snapshot.keep(), (metadata, took) -> {
