@@ -10,13 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.harmonylite.testsupport.NatsTestServer;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,10 @@ final class NamespaceNatsServers implements AutoCloseable {
 
 	private static final int ROUTE_PORT = 6222;
 
+	private static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final int STARTS = 3;
+
 	private final FaultNetwork network;
 
 	private final List<Process> processes = new ArrayList<>();
@@ -43,28 +50,41 @@ final class NamespaceNatsServers implements AutoCloseable {
 	}
 
 	/**
-	 * Starts one server in each of the network's namespaces and waits until each accepts clients.
+	 * Starts one server in each of the network's namespaces and waits until JetStream places a stream on all of them.
+	 * A cluster that cannot place one in {@link #PLACEMENT_TIMEOUT} (seen in CI: its meta leader elected, placement
+	 * refused for minutes) is started again from empty stores, up to {@link #STARTS} times, its logs shown.
 	 * @param network the network
 	 * @param size the number of servers (and namespaces)
 	 * @param dir where their configuration, stores and logs go
 	 * @return the running servers
 	 */
 	static NamespaceNatsServers start(FaultNetwork network, int size, Path dir) {
-		NamespaceNatsServers servers = new NamespaceNatsServers(network);
-		try {
-			for (int server = 1; server <= size; server++) {
-				servers.startOne(server, size, dir);
+		for (int start = 1;; start++) {
+			NamespaceNatsServers servers = new NamespaceNatsServers(network);
+			Path startDir = dir.resolve("start-" + start);
+			try {
+				Files.createDirectories(startDir);
+				for (int server = 1; server <= size; server++) {
+					servers.startOne(server, size, startDir);
+				}
+				for (int server = 1; server <= size; server++) {
+					servers.awaitListening(server);
+				}
+				servers.awaitPlacement(size, startDir);
+				return servers;
 			}
-			for (int server = 1; server <= size; server++) {
-				servers.awaitListening(server);
+			catch (IOException ex) {
+				servers.close();
+				throw new UncheckedIOException(ex);
 			}
-			servers.awaitPlacement(size);
+			catch (RuntimeException ex) {
+				servers.close();
+				if (start == STARTS) {
+					throw ex;
+				}
+				logger.warn("Start {} of {}: {}; starting the servers again", start, STARTS, ex.getMessage());
+			}
 		}
-		catch (RuntimeException ex) {
-			servers.close();
-			throw ex;
-		}
-		return servers;
 	}
 
 	/**
@@ -97,7 +117,7 @@ final class NamespaceNatsServers implements AutoCloseable {
 			command.addAll(Commands.inNamespace(this.network.namespace(server),
 					List.of(NatsTestServer.BINARY.toString(), "-c", file.toString())));
 			this.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(dir.resolve("nats-" + server + ".log").toFile())
+				.redirectOutput(log(dir, server).toFile())
 				.start());
 		}
 		catch (IOException ex) {
@@ -122,22 +142,41 @@ final class NamespaceNatsServers implements AutoCloseable {
 	 * Waits until the cluster's JetStream places a stream on every server, as the nodes' streams will be: its meta
 	 * leader can be elected well before it knows the other servers as peers.
 	 */
-	private void awaitPlacement(int size) {
+	private void awaitPlacement(int size, Path dir) {
 		StreamConfiguration probe = StreamConfiguration.builder()
 			.name("placement-probe")
 			.subjects("placement.probe")
 			.replicas(size)
 			.storageType(StorageType.File)
 			.build();
-		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
-			try (Connection connection = Nats.connect(url(1))) {
-				JetStreamManagement management = connection.jetStreamManagement();
-				management.addStream(probe);
-				management.deleteStream(probe.getName());
-				return true;
+		AtomicReference<String> lastRefusal = new AtomicReference<>("none yet");
+		try {
+			await().atMost(PLACEMENT_TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+				try (Connection connection = Nats.connect(url(1))) {
+					JetStreamManagement management = connection.jetStreamManagement();
+					management.addStream(probe);
+					management.deleteStream(probe.getName());
+					return true;
+				}
+				catch (IOException | JetStreamApiException | RuntimeException ex) {
+					lastRefusal.set(ex.toString());
+					return false;
+				}
+			});
+		}
+		catch (ConditionTimeoutException ex) {
+			StringBuilder logs = new StringBuilder();
+			for (int server = 1; server <= size; server++) {
+				logs.append("%n--- nats-server %d:%n%s".formatted(server, LogTail.of(log(dir, server), 15)));
 			}
-		});
+			throw new IllegalStateException("JetStream placed no R%d stream in %s (last refusal: %s); the servers' logs:%s"
+				.formatted(size, PLACEMENT_TIMEOUT, lastRefusal.get(), logs), ex);
+		}
 		logger.info("JetStream places streams on all {} servers", size);
+	}
+
+	private static Path log(Path dir, int server) {
+		return dir.resolve("nats-" + server + ".log");
 	}
 
 	@Override

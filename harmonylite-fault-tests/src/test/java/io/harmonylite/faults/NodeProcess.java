@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -277,13 +275,7 @@ final class NodeProcess implements AutoCloseable {
 	 * @return up to the last 40 lines
 	 */
 	String logTail() {
-		try {
-			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
+		return LogTail.of(this.log, 40);
 	}
 
 	@Override
