@@ -8,6 +8,7 @@ import java.util.Map;
 import io.harmonylite.event.Operation;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.sqlite.SqlIdentifiers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generates the capture triggers of one table. They use only core SQL (no extension or application-defined function),
@@ -43,15 +44,25 @@ final class CaptureTriggers {
 	 * Whether a trigger name has the shape of a capture trigger.
 	 */
 	static boolean isCaptureTrigger(String name) {
+		return capturedTable(name) != null;
+	}
+
+	/**
+	 * The table a capture trigger was made for, read from its name (which SQLite keeps when the table is renamed).
+	 * @param name a trigger's name
+	 * @return the table's name when the trigger was made, or {@code null} if the name is not a capture trigger's
+	 */
+	static @Nullable String capturedTable(String name) {
 		if (!name.startsWith(SchemaReader.INTERNAL_PREFIX)) {
-			return false;
+			return null;
 		}
 		for (Operation operation : Operation.values()) {
-			if (name.endsWith("__" + operation.name().toLowerCase(Locale.ROOT))) {
-				return true;
+			String suffix = "__" + operation.name().toLowerCase(Locale.ROOT);
+			if (name.endsWith(suffix) && name.length() > SchemaReader.INTERNAL_PREFIX.length() + suffix.length()) {
+				return name.substring(SchemaReader.INTERNAL_PREFIX.length(), name.length() - suffix.length());
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/**

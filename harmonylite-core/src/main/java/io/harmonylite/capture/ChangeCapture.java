@@ -162,6 +162,7 @@ public final class ChangeCapture {
 		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
 		FoundTriggers found = existingCaptureTriggers();
+		Map<String, String> renamed = RenamedCaptures.read(this.connection);
 		Map<String, String> existing = found.byName();
 		Set<String> capturedTables = found.tables();
 		Map<String, String> desired = new LinkedHashMap<>();
@@ -171,7 +172,7 @@ public final class ChangeCapture {
 			CaptureLayout layout = layoutFor(table, previous, now);
 			Map<String, String> triggers = CaptureTriggers.create(layout);
 			desired.putAll(triggers);
-			if (capturedTables.contains(table.name())
+			if (capturedTables.contains(table.name()) && !renamed.containsValue(table.name())
 					&& previous.map((before) -> before.id() == layout.id()).orElse(false)) {
 				warnIfTriggersWentMissing(table.name(), triggers.keySet(), existing.keySet());
 			}
@@ -181,6 +182,7 @@ public final class ChangeCapture {
 				warnIfKeyAcceptsNull(table);
 			}
 		}
+		sendPendingChangesUnderNewNames(renamed, watched);
 		int dropped = 0;
 		for (Map.Entry<String, String> trigger : existing.entrySet()) {
 			if (!trigger.getValue().equals(desired.get(trigger.getKey()))) {
@@ -212,6 +214,32 @@ public final class ChangeCapture {
 		}
 		tellRenamedColumns(changes);
 		return watched;
+	}
+
+	/**
+	 * The pending changes that the triggers of a renamed table recorded under its former name (between the rename and
+	 * now, or before the rename while they were not sent yet) are changes of the table under its new name: they keep
+	 * being sent as such once these triggers are made anew under that name (see {@link RenamedCaptures}).
+	 */
+	private void sendPendingChangesUnderNewNames(Map<String, String> renamed, List<TableSchema> watched)
+			throws SQLException {
+		Set<String> watchedNames = watched.stream().map(TableSchema::name).collect(Collectors.toSet());
+		for (Map.Entry<String, String> rename : renamed.entrySet()) {
+			if (!watchedNames.contains(rename.getValue())) {
+				continue;
+			}
+			try (PreparedStatement statement = this.connection.prepareStatement("UPDATE "
+					+ SqlIdentifiers.quote(CHANGE_LOG_TABLE) + " SET tbl = ? WHERE tbl = ? AND state = "
+					+ ChangeLogReader.PENDING)) {
+				statement.setString(1, rename.getValue());
+				statement.setString(2, rename.getKey());
+				int moved = statement.executeUpdate();
+				logger.info("Table '{}' was renamed from '{}' after its capture was made (the last step of a rebuild); "
+						+ "its capture is made anew under its new name, and its {} change(s) recorded under the former "
+						+ "name and not sent yet are sent as changes of '{}'", rename.getValue(), rename.getKey(), moved,
+						rename.getValue());
+			}
+		}
 	}
 
 	/**

@@ -46,26 +46,29 @@ public final class ChangeLogReader {
 
 	private static final int DELETE_CHUNK = 10_000;
 
-	private final Connection connection;
-
-	private final long nodeId;
-
-	private final Map<Long, CaptureLayout> layouts = new ConcurrentHashMap<>();
-
-	/**
-	 * Creates a reader.
-	 * @param connection a read-write connection to the database, in auto-commit mode
-	 * @param nodeId this node's id, the origin of every change read
-	 */
 	/**
 	 * About how many bytes of values one read returns at most (it always returns at least one change when one is
 	 * there): a transaction of many large values is read piece by piece instead of into memory at once.
 	 */
 	public static final long MAX_READ_BYTES = 16 * 1024 * 1024;
 
+	private final Connection connection;
+
+	private final long nodeId;
+
+	private final Map<Long, CaptureLayout> layouts = new ConcurrentHashMap<>();
+
+	private final RenamedCaptures renamedCaptures;
+
+	/**
+	 * Creates a reader.
+	 * @param connection a read-write connection to the database, in auto-commit mode
+	 * @param nodeId this node's id, the origin of every change read
+	 */
 	public ChangeLogReader(Connection connection, long nodeId) {
 		this.connection = connection;
 		this.nodeId = nodeId;
+		this.renamedCaptures = new RenamedCaptures(connection);
 	}
 
 	/**
@@ -113,6 +116,7 @@ public final class ChangeLogReader {
 			statement.setLong(2, upToId);
 			statement.setInt(3, limit);
 			List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
+			Map<String, String> renamed = this.renamedCaptures.current();
 			long bytes = 0;
 			try (ResultSet rows = statement.executeQuery()) {
 				Columns columns = null;
@@ -120,7 +124,7 @@ public final class ChangeLogReader {
 					if (columns == null) {
 						columns = Columns.of(rows.getMetaData());
 					}
-					CapturedChange change = decode(rows, columns);
+					CapturedChange change = decode(rows, columns, renamed);
 					changes.add(change);
 					bytes += approximateBytes(change);
 				}
@@ -174,9 +178,11 @@ public final class ChangeLogReader {
 		return bytes;
 	}
 
-	private CapturedChange decode(ResultSet rows, Columns positions) throws SQLException {
+	private CapturedChange decode(ResultSet rows, Columns positions, Map<String, String> renamed)
+			throws SQLException {
 		long id = rows.getLong(positions.id);
-		String table = rows.getString(positions.table);
+		String captured = rows.getString(positions.table);
+		String table = renamed.getOrDefault(captured, captured);
 		int op = rows.getInt(positions.op);
 		long layoutId = rows.getLong(positions.layout);
 		long timestamp = rows.getLong(positions.ts);

@@ -483,6 +483,17 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void installAfterTableRenameShouldSendTheChangesRecordedSinceUnderTheNewName() throws Exception {
+		execute(this.connection, "CREATE TABLE old_name (id INTEGER PRIMARY KEY)");
+		capture(List.of(), List.of()).install();
+		execute(this.connection, "ALTER TABLE old_name RENAME TO new_name", "INSERT INTO new_name VALUES (1)");
+		capture(List.of(), List.of()).install();
+		assertThat(query(this.connection, "SELECT tbl FROM " + ChangeCapture.CHANGE_LOG_TABLE))
+			.as("the pending change, recorded by the triggers made for old_name").containsExactly(List.of("new_name"));
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("new_name");
+	}
+
+	@Test
 	void hostileIdentifiersShouldBeCapturedExactlyAndNotAlterSql() throws Exception {
 		String table = "we\"ird'; DROP TABLE victim; -- " + "x".repeat(200);
 		List<String> columns = List.of("id\"; DROP TABLE victim; --", "it's", "semi;colon", "-- comment", "with space",

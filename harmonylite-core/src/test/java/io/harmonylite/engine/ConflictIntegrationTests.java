@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import io.harmonylite.engine.EngineStatus.ProblemKind;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.ChangeEventCodec;
 import io.harmonylite.event.Version;
@@ -42,6 +43,9 @@ class ConflictIntegrationTests {
 	private static final String KV = "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT, a TEXT, ctr INTEGER NOT NULL DEFAULT 0)";
 
 	private static final String ALL = "SELECT k, v, a, ctr FROM kv ORDER BY k";
+
+	private static final String RENAMED_TRIGGER_TABLE = "SELECT tbl_name FROM sqlite_master "
+			+ "WHERE name = '__harmonylite__kv_new__insert'";
 
 	@RegisterExtension
 	static final NatsServerExtension nats = NatsServerExtension.withServer();
@@ -268,6 +272,58 @@ class ConflictIntegrationTests {
 	}
 
 	@Test
+	void tableRebuiltStatementByStatementShouldSendTheRowWrittenRightAfterTheRenameUnderItsNewName() throws Exception {
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+		Path two = rebuildUpToTheRenameStatementByStatement(dbs);
+		// The drop, the rename and a write right after it, in one transaction so that the node cannot make the capture
+		// anew in between: the write is recorded by the renamed table's triggers, under the name they were made for.
+		assertThat(sqlite3(two, "BEGIN; DROP TABLE kv; ALTER TABLE kv_new RENAME TO kv; "
+				+ "INSERT INTO kv (k, v) VALUES ('new', 'written right after the rename'); " + RENAMED_TRIGGER_TABLE
+				+ "; COMMIT")).as("the table the trigger made for kv_new is on").isEqualTo("kv");
+
+		awaitEverywhere(dbs, "new|written right after the rename|null|0", "row|seed|null|0");
+		assertRowsStay(dbs, "new|written right after the rename|null|0", "row|seed|null|0");
+		// What node 1 could not apply are the changes of kv_new sent while it existed (here the copy's inserts).
+		assertThat(nodes.get(0).status().problems(ProblemKind.CHANGES_DEAD_LETTERED))
+			.extracting(EngineStatus.Problem::subject).containsOnly("table kv_new");
+	}
+
+	@Test
+	void tableRebuiltStatementByStatementWhileItsNodeIsStoppedShouldSendItsRowsUnderItsNewName() throws Exception {
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		List<HarmonyLiteEngine> nodes = startAll(dbs, (builder) -> builder.schema(TestNodes.QUICK_SCHEMA));
+		Path two = rebuildUpToTheRenameStatementByStatement(dbs);
+		// The node stops before the rename: its capture is made anew at its start, before anything is sent.
+		nodes.get(1).close();
+		assertThat(sqlite3(two, "DROP TABLE kv; ALTER TABLE kv_new RENAME TO kv; "
+				+ "INSERT INTO kv (k, v) VALUES ('new', 'written while the node was stopped'); "
+				+ RENAMED_TRIGGER_TABLE)).isEqualTo("kv");
+		nodes.get(1).start();
+
+		awaitEverywhere(dbs, "new|written while the node was stopped|null|0", "row|seed|null|0");
+		assertRowsStay(dbs, "new|written while the node was stopped|null|0", "row|seed|null|0");
+		assertThat(dbs.get(1).rows(RENAMED_TRIGGER_TABLE)).as("the triggers made for kv_new").isEmpty();
+	}
+
+	/**
+	 * Rebuilds kv on node 2 the way SQLite documents it, one statement at a time as in an interactive shell, up to
+	 * the drop of the old table: the new table exists on its own long enough for the node to capture it (node 1 holds the copy's
+	 * inserts into kv_new, of a schema that no node has once the rename is made, until it gives up waiting).
+	 * @return node 2's database file
+	 */
+	private static Path rebuildUpToTheRenameStatementByStatement(List<TestDatabase> dbs) throws Exception {
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'seed')");
+		awaitEverywhere(dbs, "row|seed|null|0");
+		Path two = dbs.get(1).path();
+		sqlite3(two, "CREATE TABLE kv_new (k TEXT PRIMARY KEY, v TEXT CHECK (v <> ''), a TEXT, "
+				+ "ctr INTEGER NOT NULL DEFAULT 0)");
+		await().atMost(TIMEOUT).until(() -> !dbs.get(1).rows(RENAMED_TRIGGER_TABLE).isEmpty());
+		sqlite3(two, "INSERT INTO kv_new SELECT * FROM kv");
+		return two;
+	}
+
+	@Test
 	void clusterShouldConvergeWhileANodeOfThePreviousReleasePublishesAndSwitchToVersionsWhenItIsUpgraded()
 			throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(3, KV);
@@ -382,16 +438,18 @@ class ConflictIntegrationTests {
 		}
 	}
 
-	private static void sqlite3(Path database, String sql) throws IOException, InterruptedException {
-		run("sqlite3", database.toString(), "PRAGMA busy_timeout = 10000; " + sql);
+	/** Runs statements with the sqlite3 shell and returns what it printed, without the trailing line break. */
+	private static String sqlite3(Path database, String sql) throws IOException, InterruptedException {
+		return run("sqlite3", database.toString(), ".timeout 10000", sql).strip();
 	}
 
-	private static void run(String... command) throws IOException, InterruptedException {
+	private static String run(String... command) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		process.getOutputStream().close();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
 		assertThat(process.exitValue()).as("%s exit code, output: %s", String.join(" ", command), output).isZero();
+		return output;
 	}
 
 }
