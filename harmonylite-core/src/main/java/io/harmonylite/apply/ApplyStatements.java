@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.harmonylite.sqlite.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * Statements are cached per table, kind and column set; a statement is only ever prepared for columns that
  * {@link ChangeValidator} accepted, so every identifier in it is a real column of a real table. Identifiers are
  * quoted, values are always bound parameters with the setter of their storage class.
+ * <p>
+ * An UPDATE that finds no row (one deleted here outside capture, e.g. by a rebuild that lost its rows) writes the
+ * change's whole row instead, so that a node missing a row gets it back with the row's next change; such rows are
+ * counted by table until {@link #takeMissingRows()}.
  */
 final class ApplyStatements implements AutoCloseable {
 
@@ -44,6 +49,11 @@ final class ApplyStatements implements AutoCloseable {
 	private final Set<WriteStatement> pending = new LinkedHashSet<>();
 
 	private final Set<Object> pendingRows = new HashSet<>();
+
+	// The whole rows of the queued UPDATEs, by statement in the order they were queued: written if no row was there.
+	private final Map<WriteStatement, List<Map<String, @Nullable Object>>> pendingUpdates = new HashMap<>();
+
+	private final Map<String, Integer> missingRows = new TreeMap<>();
 
 	ApplyStatements(Connection connection) {
 		this.connection = connection;
@@ -126,8 +136,8 @@ final class ApplyStatements implements AutoCloseable {
 				appendKeyCondition(sql, primaryKey, parameters);
 			}
 		}
-		return new WriteStatement(this.connection.prepareStatement(sql.toString()), List.copyOf(parameters),
-				primaryKey);
+		return new WriteStatement(this.connection.prepareStatement(sql.toString()), List.copyOf(parameters), table,
+				primaryKey, kind);
 	}
 
 	private static void appendKeyCondition(StringBuilder sql, List<String> primaryKey, List<String> parameters) {
@@ -143,14 +153,17 @@ final class ApplyStatements implements AutoCloseable {
 	 * Writes one change at once, after the queued ones.
 	 * @param statement the change's statement
 	 * @param values the values of the written columns
-	 * @param row the change's row, for the key values and columns {@code values} lacks
+	 * @param row the change's row, for the key values and columns {@code values} lacks; for an UPDATE, the whole row
+	 * written if there is no row to update (only columns of this node's table)
 	 * @throws SQLException if SQLite refuses the write
 	 */
 	void execute(WriteStatement statement, Map<String, @Nullable Object> values, Map<String, @Nullable Object> row)
 			throws SQLException {
 		flush();
 		bind(statement, values, row);
-		statement.statement().executeUpdate();
+		if (statement.statement().executeUpdate() == 0 && statement.kind() == Kind.UPDATE) {
+			writeMissingRow(statement, row);
+		}
 	}
 
 	/**
@@ -164,7 +177,8 @@ final class ApplyStatements implements AutoCloseable {
 	 * @param statement the change's statement
 	 * @param rowKey identifies the row written, equal for equal rows
 	 * @param values the values of the written columns
-	 * @param row the change's row, for the key values and columns {@code values} lacks
+	 * @param row the change's row, for the key values and columns {@code values} lacks; for an UPDATE, the whole row
+	 * written if there is no row to update (only columns of this node's table)
 	 * @throws SQLException if SQLite refuses a queued write
 	 */
 	void add(WriteStatement statement, Object rowKey, Map<String, @Nullable Object> values,
@@ -176,6 +190,9 @@ final class ApplyStatements implements AutoCloseable {
 		bind(statement, values, row);
 		statement.statement().addBatch();
 		this.pending.add(statement);
+		if (statement.kind() == Kind.UPDATE) {
+			this.pendingUpdates.computeIfAbsent(statement, (update) -> new ArrayList<>()).add(row);
+		}
 	}
 
 	/**
@@ -189,9 +206,42 @@ final class ApplyStatements implements AutoCloseable {
 		List<WriteStatement> statements = List.copyOf(this.pending);
 		this.pending.clear();
 		this.pendingRows.clear();
+		List<WriteStatement> missedBy = new ArrayList<>();
+		List<Map<String, @Nullable Object>> missing = new ArrayList<>();
 		for (WriteStatement statement : statements) {
-			statement.statement().executeBatch();
+			int[] counts = statement.statement().executeBatch();
+			List<Map<String, @Nullable Object>> rows = this.pendingUpdates.remove(statement);
+			for (int i = 0; rows != null && i < counts.length; i++) {
+				if (counts[i] == 0) {
+					missedBy.add(statement);
+					missing.add(rows.get(i));
+				}
+			}
 		}
+		// Once every batch ran (a statement with queued writes must not run another): the rows differ from one another.
+		for (int i = 0; i < missing.size(); i++) {
+			writeMissingRow(missedBy.get(i), missing.get(i));
+		}
+	}
+
+	private void writeMissingRow(WriteStatement update, Map<String, @Nullable Object> row) throws SQLException {
+		WriteStatement upsert = statement(update.table(), update.primaryKey(), Kind.UPSERT, row.keySet());
+		bind(upsert, row, row);
+		upsert.statement().executeUpdate();
+		this.missingRows.merge(update.table(), 1, Integer::sum);
+	}
+
+	/**
+	 * The rows an UPDATE found missing and wrote whole since the last call, by table.
+	 * @return table to count, empty when none
+	 */
+	Map<String, Integer> takeMissingRows() {
+		if (this.missingRows.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, Integer> taken = Map.copyOf(this.missingRows);
+		this.missingRows.clear();
+		return taken;
 	}
 
 	/**
@@ -201,6 +251,8 @@ final class ApplyStatements implements AutoCloseable {
 	void clear() {
 		this.pending.clear();
 		this.pendingRows.clear();
+		this.pendingUpdates.clear();
+		this.missingRows.clear();
 		for (WriteStatement statement : this.cache.values()) {
 			try {
 				statement.statement().close();
@@ -256,9 +308,11 @@ final class ApplyStatements implements AutoCloseable {
 	}
 
 	/**
-	 * A prepared write with the columns its parameters bind, in order, and the primary key it was prepared for.
+	 * A prepared write with the columns its parameters bind, in order, and the table, primary key and kind it was
+	 * prepared for.
 	 */
-	record WriteStatement(PreparedStatement statement, List<String> parameters, List<String> primaryKey) {
+	record WriteStatement(PreparedStatement statement, List<String> parameters, String table, List<String> primaryKey,
+			Kind kind) {
 	}
 
 	private record Key(String table, Kind kind, Set<String> columns) {

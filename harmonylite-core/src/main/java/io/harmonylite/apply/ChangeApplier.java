@@ -549,6 +549,7 @@ public final class ChangeApplier implements AutoCloseable {
 		try {
 			ApplyResult result = writeBatch(batch, oneByOne);
 			this.transaction.execute("COMMIT");
+			warnOfMissingRows(this.statements.takeMissingRows());
 			return result;
 		}
 		catch (SQLException ex) {
@@ -741,11 +742,14 @@ public final class ChangeApplier implements AutoCloseable {
 			if (statement == null) {
 				return;
 			}
+			// An update whose row is missing here writes the whole row instead: only the columns of this node's table.
+			Map<String, @Nullable Object> row = (resolution.write() == Resolution.Write.UPDATE_COLUMNS)
+					? onlyLocalColumns(event.table(), event.row()) : event.row();
 			if (oneByOne) {
-				this.statements.execute(statement, values, event.row());
+				this.statements.execute(statement, values, row);
 			}
 			else {
-				this.statements.add(statement, resolution.row(), values, event.row());
+				this.statements.add(statement, resolution.row(), values, row);
 			}
 		}
 		catch (SQLException ex) {
@@ -761,6 +765,13 @@ public final class ChangeApplier implements AutoCloseable {
 			logger.error("Node {}: {}", this.nodeId, unexpected("writing", ex), ex);
 			throw new ChangeApplyException(index, change.position(), event.table(), event.operation(), ex);
 		}
+	}
+
+	private void warnOfMissingRows(Map<String, Integer> missing) {
+		missing.forEach((table, rows) -> logger.warn("Node {}: {} row(s) of table '{}' that changes from other nodes "
+				+ "update were missing here (deleted outside HarmonyLite's capture, e.g. by a rebuild of the table that "
+				+ "lost its rows): each was written whole from its change. Rows of that table that no node changes again "
+				+ "stay missing here: write them again, or restore a snapshot", this.nodeId, rows, table));
 	}
 
 	private static String unexpected(String doing, RuntimeException failure) {

@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -324,6 +325,30 @@ class ConflictIntegrationTests {
 	}
 
 	@Test
+	void rowMissingOnANodeShouldComeBackWholeWithItsNextChange() throws Exception {
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		startAll(dbs, UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v, a) VALUES ('row', 'seed', 'kept'), ('other', 'seed', 'x')");
+		awaitEverywhere(dbs, "other|seed|x|0", "row|seed|kept|0");
+		// A rebuild script run without -bail on node 2: the copy fails the new CHECK, the shell goes on with the drop
+		// and the rename, and the table ends empty there, with nothing captured.
+		assertThat(sqlite3Script(dbs.get(1).path(), """
+				BEGIN;
+				CREATE TABLE kv_new (k TEXT PRIMARY KEY, v TEXT CHECK (v <> 'seed'), a TEXT, ctr INTEGER NOT NULL DEFAULT 0);
+				INSERT INTO kv_new SELECT * FROM kv;
+				DROP TABLE kv;
+				ALTER TABLE kv_new RENAME TO kv;
+				COMMIT;
+				""")).contains("CHECK constraint failed");
+		assertThat(dbs.get(1).count("kv")).isZero();
+
+		dbs.get(0).execute("UPDATE kv SET v = 'updated on node 1' WHERE k = 'row'");
+		awaitRows(dbs.get(1), "row|updated on node 1|kept|0");
+		assertRowsStay(List.of(dbs.get(1)), "row|updated on node 1|kept|0");
+		assertThat(dbs.get(0).rows(ALL)).containsExactly("other|seed|x|0", "row|updated on node 1|kept|0");
+	}
+
+	@Test
 	void clusterShouldConvergeWhileANodeOfThePreviousReleasePublishesAndSwitchToVersionsWhenItIsUpgraded()
 			throws Exception {
 		List<TestDatabase> dbs = this.cluster.databases(3, KV);
@@ -441,6 +466,17 @@ class ConflictIntegrationTests {
 	/** Runs statements with the sqlite3 shell and returns what it printed, without the trailing line break. */
 	private static String sqlite3(Path database, String sql) throws IOException, InterruptedException {
 		return run("sqlite3", database.toString(), ".timeout 10000", sql).strip();
+	}
+
+	/** Runs a script with the sqlite3 shell as a user pipes one in: without -bail, it goes on after an error. */
+	private String sqlite3Script(Path database, String script) throws IOException, InterruptedException {
+		Path file = Files.writeString(Files.createTempFile(this.cluster.dir(), "script", ".sql"), script);
+		Process process = new ProcessBuilder("sqlite3", database.toString()).redirectErrorStream(true)
+			.redirectInput(file.toFile())
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("sqlite3 finished").isTrue();
+		return output;
 	}
 
 	private static String run(String... command) throws IOException, InterruptedException {
