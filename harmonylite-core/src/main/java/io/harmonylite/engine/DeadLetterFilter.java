@@ -21,7 +21,8 @@ public record DeadLetterFilter(@Nullable String table, long fromSequence, long t
 	 * dead-letter sequences, one number for one letter, anything else for a table.
 	 * @param selection the selection, such as {@code Books}, {@code 10-20} or {@code 12}
 	 * @return the filter
-	 * @throws IllegalArgumentException if a range does not ascend
+	 * @throws IllegalArgumentException if a range does not ascend, or a selection looks like a number but is none of
+	 * the above (such as {@code -3})
 	 */
 	public static DeadLetterFilter of(@Nullable String selection) {
 		if (selection == null || selection.isBlank()) {
@@ -30,6 +31,11 @@ public record DeadLetterFilter(@Nullable String table, long fromSequence, long t
 		if (selection.matches("\\d{1,18}(-\\d{1,18})?")) {
 			String[] range = selection.split("-");
 			return new DeadLetterFilter(null, Long.parseLong(range[0]), Long.parseLong(range[range.length - 1]));
+		}
+		if (selection.matches("-?\\d+(-\\d*)?")) {
+			throw new IllegalArgumentException("'" + selection + "' is no dead-letter sequence (from 1, up to 18 "
+					+ "digits) or range of them such as 10-20; a table whose name is a number cannot be selected, "
+					+ "list every letter instead");
 		}
 		return new DeadLetterFilter(selection, 1, Long.MAX_VALUE);
 	}

@@ -49,6 +49,10 @@ class ReapplyDeadLettersOperationTests {
 		assertThat(nothing.run(null).outcome()).isEqualTo(Outcome.UNCHANGED);
 		assertThat(unreachable.run(null).outcome()).isEqualTo(Outcome.CONFLICT);
 		assertThat(nothing.run("20-10").outcome()).isEqualTo(Outcome.BAD_REQUEST);
+		// Numbers that are no sequence are refused, not taken for a table's name.
+		for (String notASequence : List.of("-3", "0", "10-", "1234567890123456789", "-3-5")) {
+			assertThat(nothing.run(notASequence).outcome()).as(notASequence).isEqualTo(Outcome.BAD_REQUEST);
+		}
 	}
 
 }
