@@ -206,21 +206,19 @@ final class ApplyStatements implements AutoCloseable {
 		List<WriteStatement> statements = List.copyOf(this.pending);
 		this.pending.clear();
 		this.pendingRows.clear();
-		List<WriteStatement> missedBy = new ArrayList<>();
-		List<Map<String, @Nullable Object>> missing = new ArrayList<>();
+		List<MissingRow> missing = new ArrayList<>();
 		for (WriteStatement statement : statements) {
 			int[] counts = statement.statement().executeBatch();
 			List<Map<String, @Nullable Object>> rows = this.pendingUpdates.remove(statement);
 			for (int i = 0; rows != null && i < counts.length; i++) {
 				if (counts[i] == 0) {
-					missedBy.add(statement);
-					missing.add(rows.get(i));
+					missing.add(new MissingRow(statement, rows.get(i)));
 				}
 			}
 		}
 		// Once every batch ran (a statement with queued writes must not run another): the rows differ from one another.
-		for (int i = 0; i < missing.size(); i++) {
-			writeMissingRow(missedBy.get(i), missing.get(i));
+		for (MissingRow row : missing) {
+			writeMissingRow(row.update(), row.values());
 		}
 	}
 
@@ -316,6 +314,10 @@ final class ApplyStatements implements AutoCloseable {
 	}
 
 	private record Key(String table, Kind kind, Set<String> columns) {
+	}
+
+	/** A queued UPDATE that found no row, and the whole row to write instead. */
+	private record MissingRow(WriteStatement update, Map<String, @Nullable Object> values) {
 	}
 
 }
