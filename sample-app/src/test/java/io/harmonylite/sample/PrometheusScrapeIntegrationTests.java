@@ -293,6 +293,25 @@ class PrometheusScrapeIntegrationTests {
 	}
 
 	@Test
+	void deadLettersShouldBeListedByAGetWithTheEndpointsDefaultReadOnlyAccess() {
+		Map<String, Object> letters = appClient.get().uri("/actuator/harmonylite/dead-letters").retrieve().body(JSON);
+
+		assertThat(letters).containsEntry("outcome", "DONE")
+			.containsEntry("message", "0 dead letter(s) of this node")
+			.containsEntry("detail", List.of());
+		int notASequence = appClient.get()
+			.uri("/actuator/harmonylite/dead-letters/-3")
+			.exchange((request, response) -> response.getStatusCode().value());
+		assertThat(notASequence).isEqualTo(400);
+		int write = appClient.post()
+			.uri("/actuator/harmonylite/dead-letters")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("action", "list"))
+			.exchange((request, response) -> response.getStatusCode().value());
+		assertThat(write).as("write operations stay off with read-only access").isNotEqualTo(200);
+	}
+
+	@Test
 	void schemaSectionShouldShowLocalHashAndConsistentCluster() {
 		Map<String, Object> schema = appClient.get().uri("/actuator/harmonylite/schema").retrieve().body(JSON);
 

@@ -20,8 +20,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} exposing the node's replication state ({@code /actuator/harmonylite}), its schema state,
- * local and cluster-wide ({@code /actuator/harmonylite/schema}), and one shard ({@code /actuator/harmonylite/shards/0}),
- * and running the write operations an operator needs, each a {@link HarmonyLiteOperation}: {@code POST
+ * local and cluster-wide ({@code /actuator/harmonylite/schema}), one shard ({@code /actuator/harmonylite/shards/0}) and
+ * its dead letters ({@code /actuator/harmonylite/dead-letters}, {@code /dead-letters/Books}, {@code /dead-letters/10-20}:
+ * the {@code list} operation, which only reads), and running the write operations an operator needs, each a {@link HarmonyLiteOperation}: {@code POST
  * /actuator/harmonylite/shards/0} with {@code {"action": "pause"}}, for example.
  * <p>
  * Read-only unless allowed: the write operations are available only with
@@ -80,27 +81,40 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
-	 * Describes one section of the node's state; {@value #SCHEMA} is the only one.
+	 * Describes one section of the node's state: {@value #SCHEMA} (a {@link SchemaDescriptor}), or
+	 * {@value ReapplyDeadLettersOperation#DEAD_LETTERS} (the {@link OperationResult} of listing every dead letter).
 	 * @param name the section name
 	 * @return the section, or {@code null} (404) for an unknown section
 	 */
 	@ReadOperation
-	public @Nullable SchemaDescriptor section(@Selector String name) {
-		if (!SCHEMA.equals(name)) {
-			return null;
+	public @Nullable Object section(@Selector String name) {
+		if (ReapplyDeadLettersOperation.DEAD_LETTERS.equals(name)) {
+			return deadLetters(null);
 		}
+		return SCHEMA.equals(name) ? schema() : null;
+	}
+
+	/**
+	 * Describes the node's schema state, local and cluster-wide.
+	 * @return the schema section
+	 */
+	public SchemaDescriptor schema() {
 		EngineStatus current = this.status.get();
 		return new SchemaDescriptor(LocalSchemaDescriptor.of(current), cluster());
 	}
 
 	/**
-	 * Describes one item of a section; shards ({@code shards/0}) are the only items.
+	 * Describes one item of a section: a shard ({@code shards/0}, a {@link ShardDescriptor}), or the dead letters of a
+	 * table or range ({@code dead-letters/Books}, the {@link OperationResult} of listing them).
 	 * @param name the section name
 	 * @param id the item, such as a shard number
 	 * @return the item, or {@code null} (404) when there is no such item
 	 */
 	@ReadOperation
-	public @Nullable ShardDescriptor item(@Selector String name, @Selector String id) {
+	public @Nullable Object item(@Selector String name, @Selector String id) {
+		if (ReapplyDeadLettersOperation.DEAD_LETTERS.equals(name)) {
+			return deadLetters(id);
+		}
 		if (!ShardOperation.SHARDS.equals(name)) {
 			return null;
 		}
@@ -134,6 +148,12 @@ public class HarmonyLiteEndpoint {
 	@WriteOperation
 	public OperationResult actOn(@Selector String name, @Selector String id, String action) {
 		return this.operations.run(name, id, action);
+	}
+
+	/** Lists dead letters with the endpoint's listing operation: it only reads, so read-only access allows it. */
+	private OperationResult deadLetters(@Nullable String selection) {
+		return this.operations.run(ReapplyDeadLettersOperation.DEAD_LETTERS, selection,
+				ReapplyDeadLettersOperation.Listing.ACTION);
 	}
 
 	private ClusterSchemaDescriptor cluster() {

@@ -1,5 +1,8 @@
 package io.harmonylite.autoconfigure.endpoint;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -7,8 +10,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 
 /**
  * {@link EndpointWebExtension @EndpointWebExtension} for the {@link HarmonyLiteEndpoint}: answers each write
- * operation with the HTTP status of its {@link OperationResult.Outcome} ({@code 200}, or {@code 400}, {@code 404},
- * {@code 409} when it cannot apply), its result in the body.
+ * operation, and each read that runs one (the dead-letter listing), with the HTTP status of its
+ * {@link OperationResult.Outcome} ({@code 200}, or {@code 400}, {@code 404}, {@code 409} when it cannot apply), its
+ * result in the body; other reads with {@code 200}, or {@code 404} when there is nothing at the path.
  *
  * @since 0.1.0
  */
@@ -23,6 +27,27 @@ public class HarmonyLiteEndpointWebExtension {
 	 */
 	public HarmonyLiteEndpointWebExtension(HarmonyLiteEndpoint delegate) {
 		this.delegate = delegate;
+	}
+
+	/**
+	 * Reads a section, such as {@code schema} or {@code dead-letters}.
+	 * @param name the section
+	 * @return the section with its status
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> section(@Selector String name) {
+		return read(this.delegate.section(name));
+	}
+
+	/**
+	 * Reads an item of a section, such as shard 0 or the dead letters of a table.
+	 * @param name the section
+	 * @param id the item
+	 * @return the item with its status
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> item(@Selector String name, @Selector String id) {
+		return read(this.delegate.item(name, id));
 	}
 
 	/**
@@ -46,6 +71,14 @@ public class HarmonyLiteEndpointWebExtension {
 	@WriteOperation
 	public WebEndpointResponse<OperationResult> actOn(@Selector String name, @Selector String id, String action) {
 		return response(this.delegate.actOn(name, id, action));
+	}
+
+	private static WebEndpointResponse<Object> read(@Nullable Object body) {
+		if (body == null) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		int status = (body instanceof OperationResult result) ? result.outcome().status() : WebEndpointResponse.STATUS_OK;
+		return new WebEndpointResponse<>(body, status);
 	}
 
 	private static WebEndpointResponse<OperationResult> response(OperationResult result) {

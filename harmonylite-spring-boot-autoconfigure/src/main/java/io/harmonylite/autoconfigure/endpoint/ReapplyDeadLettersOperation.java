@@ -73,12 +73,16 @@ public class ReapplyDeadLettersOperation implements HarmonyLiteOperation {
 	}
 
 	/**
-	 * {@code POST /actuator/harmonylite/dead-letters} with {@code {"action": "list"}}: this node's dead letters (same
-	 * filters as {@code reapply}), each with its origin, reason, table and whether it was re-applied here.
+	 * {@code POST /actuator/harmonylite/dead-letters} with {@code {"action": "list"}}, or {@code GET} of the same path
+	 * (also with read-only access): this node's dead letters (same filters as {@code reapply}), each with its origin,
+	 * reason, table and whether it was re-applied here.
 	 *
 	 * @since 0.1.0
 	 */
 	public static class Listing implements HarmonyLiteOperation {
+
+		/** The action's name; {@code GET /actuator/harmonylite/dead-letters} runs it too. */
+		public static final String ACTION = "list";
 
 		private final Function<DeadLetterFilter, List<DeadLetterEntry>> list;
 
@@ -87,7 +91,11 @@ public class ReapplyDeadLettersOperation implements HarmonyLiteOperation {
 		 * @param engine the engine
 		 */
 		public Listing(HarmonyLiteEngine engine) {
-			this.list = (filter) -> engine.deadLetters().list(filter);
+			this((filter) -> engine.deadLetters().list(filter));
+		}
+
+		Listing(Function<DeadLetterFilter, List<DeadLetterEntry>> list) {
+			this.list = list;
 		}
 
 		@Override
@@ -97,7 +105,7 @@ public class ReapplyDeadLettersOperation implements HarmonyLiteOperation {
 
 		@Override
 		public String action() {
-			return "list";
+			return ACTION;
 		}
 
 		@Override

@@ -103,7 +103,7 @@ class HarmonyLiteEndpointTests {
 	void schemaSectionShouldDescribeLocalAndClusterState() {
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, this::inconsistentCluster);
 
-		SchemaDescriptor schema = endpoint.section("schema");
+		SchemaDescriptor schema = endpoint.schema();
 
 		assertThat(schema).isNotNull();
 		assertThat(schema.local().nodeId()).isEqualTo(3);
@@ -138,7 +138,7 @@ class HarmonyLiteEndpointTests {
 						1)));
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::paused, () -> upgrading);
 
-		ClusterSchemaDescriptor cluster = endpoint.section("schema").cluster();
+		ClusterSchemaDescriptor cluster = endpoint.schema().cluster();
 
 		assertThat(cluster.nodes()).extracting(HarmonyLiteEndpoint.NodeSchemaDescriptor::migrationVersion)
 			.containsExactly("flyway:3", "flyway:2", "flyway:2");
@@ -156,7 +156,7 @@ class HarmonyLiteEndpointTests {
 	void schemaSectionShouldShowCommonHashOfConsistentCluster() {
 		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running, this::consistentCluster);
 
-		ClusterSchemaDescriptor cluster = endpoint.section("schema").cluster();
+		ClusterSchemaDescriptor cluster = endpoint.schema().cluster();
 
 		assertThat(cluster.consistent()).isTrue();
 		assertThat(cluster.commonHash()).isEqualTo(EngineStatuses.HASH);
@@ -170,7 +170,7 @@ class HarmonyLiteEndpointTests {
 					+ "timeout");
 		});
 
-		SchemaDescriptor schema = endpoint.section("schema");
+		SchemaDescriptor schema = endpoint.schema();
 
 		assertThat(schema.local().hash()).isEqualTo(EngineStatuses.HASH);
 		assertThat(schema.cluster().available()).isFalse();
@@ -193,7 +193,7 @@ class HarmonyLiteEndpointTests {
 
 		assertThat(endpoint.node().state()).isEqualTo("STOPPED");
 		assertThat(endpoint.node().schemaHash()).isNull();
-		SchemaDescriptor schema = endpoint.section("schema");
+		SchemaDescriptor schema = endpoint.schema();
 		assertThat(schema.local().hash()).isNull();
 		assertThat(schema.cluster().available()).isFalse();
 		assertThat(schema.cluster().reason()).contains("Node 3 is not started");

@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.harmonylite.HarmonyLiteException;
+import io.harmonylite.autoconfigure.EngineStatuses;
 import io.harmonylite.engine.DeadLetterEntry;
 import io.harmonylite.engine.DeadLetterFilter;
 import io.harmonylite.engine.ReapplyReport;
 import io.harmonylite.autoconfigure.endpoint.OperationResult.Outcome;
+import io.harmonylite.schema.ClusterSchemaView;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +40,42 @@ class ReapplyDeadLettersOperationTests {
 		assertThat(all.outcome()).isEqualTo(Outcome.DONE);
 		assertThat(books.target()).isEqualTo("dead-letters");
 		assertThat(range.message()).startsWith("1 dead letter(s) re-applied, 0 re-applied before, 0 still failing");
+	}
+
+	@Test
+	void deadLettersShouldBeListedByAGetAlsoWithReadOnlyAccessWithTheStatusOfTheListing() {
+		ReapplyDeadLettersOperation.Listing listing = new ReapplyDeadLettersOperation.Listing((filter) -> {
+			this.filters.add(filter);
+			return List.of(LETTER);
+		});
+		HarmonyLiteEndpointWebExtension web = new HarmonyLiteEndpointWebExtension(
+				new HarmonyLiteEndpoint(EngineStatuses::running, () -> new ClusterSchemaView(List.of()),
+						List.of(listing)));
+
+		WebEndpointResponse<Object> all = web.section(ReapplyDeadLettersOperation.DEAD_LETTERS);
+		WebEndpointResponse<Object> books = web.item(ReapplyDeadLettersOperation.DEAD_LETTERS, "Books");
+		WebEndpointResponse<Object> negative = web.item(ReapplyDeadLettersOperation.DEAD_LETTERS, "-3");
+
+		assertThat(all.getStatus()).isEqualTo(200);
+		assertThat(all.getBody()).isInstanceOfSatisfying(OperationResult.class, (result) -> {
+			assertThat(result.message()).isEqualTo("1 dead letter(s) of this node");
+			assertThat(result.detail()).isEqualTo(List.of(LETTER));
+		});
+		assertThat(books.getStatus()).isEqualTo(200);
+		assertThat(negative.getStatus()).isEqualTo(400);
+		assertThat(this.filters).containsExactly(DeadLetterFilter.ALL, new DeadLetterFilter("Books", 1, Long.MAX_VALUE));
+		assertThat(web.section("schema").getStatus()).isEqualTo(200);
+		assertThat(web.section("nothing").getStatus()).isEqualTo(404);
+		assertThat(web.item("shards", "9").getStatus()).isEqualTo(404);
+	}
+
+	@Test
+	void deadLettersReadWithoutTheListingOperationShouldBeNotFound() {
+		HarmonyLiteEndpoint endpoint = new HarmonyLiteEndpoint(EngineStatuses::running,
+				() -> new ClusterSchemaView(List.of()), List.of());
+
+		assertThat(new HarmonyLiteEndpointWebExtension(endpoint).section(ReapplyDeadLettersOperation.DEAD_LETTERS)
+			.getStatus()).isEqualTo(404);
 	}
 
 	@Test
