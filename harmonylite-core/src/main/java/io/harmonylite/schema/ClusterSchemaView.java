@@ -96,8 +96,8 @@ public final class ClusterSchemaView {
 	/**
 	 * How the schema behind each current hash differs from the schema behind the most common one, so that a mismatch
 	 * can be told in tables and columns: per table, the columns (as {@code name TYPE}) only one side has; a table only
-	 * one side has lists all its columns on that side. Differences in constraints or column order, which also change
-	 * the hash, are not shown.
+	 * one side has lists all its columns on that side. Differences in NOT NULL or in a column's place in the primary
+	 * key, which also change the hash, do not show in {@code name TYPE}: such a hash gets an entry without tables.
 	 * @return one entry per current hash other than the first group's, empty when the cluster is consistent; a hash
 	 * whose nodes (or the first group's) do not publish their columns, as older versions do not, is left out
 	 */
