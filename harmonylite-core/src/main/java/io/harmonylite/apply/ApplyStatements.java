@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 import io.harmonylite.sqlite.SqlIdentifiers;
 import org.jspecify.annotations.Nullable;
@@ -50,13 +52,36 @@ final class ApplyStatements implements AutoCloseable {
 
 	private final Set<Object> pendingRows = new HashSet<>();
 
-	// The whole rows of the queued UPDATEs, by statement in the order they were queued: written if no row was there.
-	private final Map<WriteStatement, List<Map<String, @Nullable Object>>> pendingUpdates = new HashMap<>();
+	// The rows of the queued UPDATEs, by statement in the order they were queued: written whole if no row was there.
+	private final Map<WriteStatement, List<Map<String, @Nullable Object>>> pendingUpdates = new IdentityHashMap<>();
 
-	private final Map<String, Integer> missingRows = new TreeMap<>();
+	private final Map<String, Integer> missingRows = new HashMap<>();
 
-	ApplyStatements(Connection connection) {
+	private final Function<String, @Nullable Set<String>> localColumns;
+
+	/**
+	 * Creates the statements of one connection.
+	 * @param connection the apply connection
+	 * @param localColumns a table's writable columns on this node ({@code null} when unknown), for a row written whole
+	 */
+	ApplyStatements(Connection connection, Function<String, @Nullable Set<String>> localColumns) {
 		this.connection = connection;
+		this.localColumns = localColumns;
+	}
+
+	/**
+	 * The values of a row that this node's table has columns for.
+	 * @param local the table's columns here, {@code null} when unknown (every value is kept)
+	 * @param values the row
+	 * @return {@code values} itself when it has no other column, else a copy without the others
+	 */
+	static Map<String, @Nullable Object> onlyColumns(@Nullable Set<String> local, Map<String, @Nullable Object> values) {
+		if (local == null || local.containsAll(values.keySet())) {
+			return values;
+		}
+		Map<String, @Nullable Object> kept = new LinkedHashMap<>(values);
+		kept.keySet().retainAll(local);
+		return kept;
 	}
 
 	/** The kinds of write. */
@@ -153,8 +178,8 @@ final class ApplyStatements implements AutoCloseable {
 	 * Writes one change at once, after the queued ones.
 	 * @param statement the change's statement
 	 * @param values the values of the written columns
-	 * @param row the change's row, for the key values and columns {@code values} lacks; for an UPDATE, the whole row
-	 * written if there is no row to update (only columns of this node's table)
+	 * @param row the change's row, for the key values and columns {@code values} lacks; for an UPDATE, the row
+	 * written whole if there is no row to update
 	 * @throws SQLException if SQLite refuses the write
 	 */
 	void execute(WriteStatement statement, Map<String, @Nullable Object> values, Map<String, @Nullable Object> row)
@@ -177,8 +202,8 @@ final class ApplyStatements implements AutoCloseable {
 	 * @param statement the change's statement
 	 * @param rowKey identifies the row written, equal for equal rows
 	 * @param values the values of the written columns
-	 * @param row the change's row, for the key values and columns {@code values} lacks; for an UPDATE, the whole row
-	 * written if there is no row to update (only columns of this node's table)
+	 * @param row the change's row, for the key values and columns {@code values} lacks; for an UPDATE, the row
+	 * written whole if there is no row to update
 	 * @throws SQLException if SQLite refuses a queued write
 	 */
 	void add(WriteStatement statement, Object rowKey, Map<String, @Nullable Object> values,
@@ -222,7 +247,8 @@ final class ApplyStatements implements AutoCloseable {
 		}
 	}
 
-	private void writeMissingRow(WriteStatement update, Map<String, @Nullable Object> row) throws SQLException {
+	private void writeMissingRow(WriteStatement update, Map<String, @Nullable Object> changeRow) throws SQLException {
+		Map<String, @Nullable Object> row = onlyColumns(this.localColumns.apply(update.table()), changeRow);
 		WriteStatement upsert = statement(update.table(), update.primaryKey(), Kind.UPSERT, row.keySet());
 		bind(upsert, row, row);
 		upsert.statement().executeUpdate();

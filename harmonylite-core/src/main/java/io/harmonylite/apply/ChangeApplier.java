@@ -180,7 +180,7 @@ public final class ChangeApplier implements AutoCloseable {
 		}
 		this.validator = new ChangeValidator(connection, (tables.isEmpty() && ignoreTables.isEmpty()) ? null
 				: new ChangeCapture(connection, tables, ignoreTables));
-		this.statements = new ApplyStatements(connection);
+		this.statements = new ApplyStatements(connection, this.validator::columnsOf);
 		this.liveRows = new LiveRows(connection);
 		this.transaction = new TransactionStatements(connection);
 	}
@@ -742,14 +742,11 @@ public final class ChangeApplier implements AutoCloseable {
 			if (statement == null) {
 				return;
 			}
-			// An update whose row is missing here writes the whole row instead: only the columns of this node's table.
-			Map<String, @Nullable Object> row = (resolution.write() == Resolution.Write.UPDATE_COLUMNS)
-					? onlyLocalColumns(event.table(), event.row()) : event.row();
 			if (oneByOne) {
-				this.statements.execute(statement, values, row);
+				this.statements.execute(statement, values, event.row());
 			}
 			else {
-				this.statements.add(statement, resolution.row(), values, row);
+				this.statements.add(statement, resolution.row(), values, event.row());
 			}
 		}
 		catch (SQLException ex) {
@@ -793,13 +790,7 @@ public final class ChangeApplier implements AutoCloseable {
 	}
 
 	private Map<String, @Nullable Object> onlyLocalColumns(String table, Map<String, @Nullable Object> values) {
-		Set<String> local = this.validator.columnsOf(table);
-		if (local == null || local.containsAll(values.keySet())) {
-			return values;
-		}
-		Map<String, @Nullable Object> kept = new LinkedHashMap<>(values);
-		kept.keySet().retainAll(local);
-		return kept;
+		return ApplyStatements.onlyColumns(this.validator.columnsOf(table), values);
 	}
 
 	private static Set<String> withoutKey(Set<String> columns, List<String> primaryKey) {

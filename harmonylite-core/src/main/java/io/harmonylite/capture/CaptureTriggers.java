@@ -1,5 +1,9 @@
 package io.harmonylite.capture;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +67,37 @@ final class CaptureTriggers {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Reads the capture triggers in a database file that are on user tables.
+	 * @param connection a connection to the database
+	 * @param found told each trigger's name, SQL and table
+	 * @throws SQLException if the schema cannot be read
+	 */
+	static void readExisting(Connection connection, Found found) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT name, sql, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ?) = ?")) {
+			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
+			statement.setString(2, SchemaReader.INTERNAL_PREFIX);
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					String name = rows.getString(1);
+					String table = rows.getString(3);
+					if (isCaptureTrigger(name) && !table.startsWith(SchemaReader.INTERNAL_PREFIX)) {
+						found.trigger(name, rows.getString(2), table);
+					}
+				}
+			}
+		}
+	}
+
+	/** Told each capture trigger {@link #readExisting} finds. */
+	@FunctionalInterface
+	interface Found {
+
+		void trigger(String name, String sql, String table);
+
 	}
 
 	/**

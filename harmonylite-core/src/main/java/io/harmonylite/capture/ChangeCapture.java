@@ -162,7 +162,7 @@ public final class ChangeCapture {
 		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
 		FoundTriggers found = existingCaptureTriggers();
-		Map<String, String> renamed = RenamedCaptures.read(this.connection);
+		Map<String, String> renamed = found.renamed();
 		Map<String, String> existing = found.byName();
 		Set<String> capturedTables = found.tables();
 		Map<String, String> desired = new LinkedHashMap<>();
@@ -223,6 +223,9 @@ public final class ChangeCapture {
 	 */
 	private void sendPendingChangesUnderNewNames(Map<String, String> renamed, List<TableSchema> watched)
 			throws SQLException {
+		if (renamed.isEmpty()) {
+			return;
+		}
 		Set<String> watchedNames = watched.stream().map(TableSchema::name).collect(Collectors.toSet());
 		for (Map.Entry<String, String> rename : renamed.entrySet()) {
 			if (!watchedNames.contains(rename.getValue())) {
@@ -651,26 +654,17 @@ public final class ChangeCapture {
 		return layout;
 	}
 
-	/** The capture triggers in the file, name to SQL, and the tables they are on. */
+	/** The capture triggers in the file, name to SQL, the tables they are on, and the renames they tell. */
 	private FoundTriggers existingCaptureTriggers() throws SQLException {
 		Map<String, String> triggers = new HashMap<>();
 		Set<String> tables = new HashSet<>();
-		try (PreparedStatement statement = this.connection
-			.prepareStatement("SELECT name, sql, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ?) = ?")) {
-			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
-			statement.setString(2, SchemaReader.INTERNAL_PREFIX);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					String name = rows.getString(1);
-					String table = rows.getString(3);
-					if (CaptureTriggers.isCaptureTrigger(name) && !table.startsWith(SchemaReader.INTERNAL_PREFIX)) {
-						triggers.put(name, rows.getString(2));
-						tables.add(table);
-					}
-				}
-			}
-		}
-		return new FoundTriggers(triggers, tables);
+		Map<String, String> renamed = new HashMap<>();
+		CaptureTriggers.readExisting(this.connection, (name, sql, table) -> {
+			triggers.put(name, sql);
+			tables.add(table);
+			RenamedCaptures.put(renamed, name, table);
+		});
+		return new FoundTriggers(triggers, tables, renamed);
 	}
 
 	private boolean tableExists(String table) throws SQLException {
@@ -716,8 +710,9 @@ public final class ChangeCapture {
 	 * The capture triggers found in the file.
 	 * @param byName each trigger's SQL by its name
 	 * @param tables the tables they are on
+	 * @param renamed per capture trigger made for another table than the one it is on, that table to this one
 	 */
-	private record FoundTriggers(Map<String, String> byName, Set<String> tables) {
+	private record FoundTriggers(Map<String, String> byName, Set<String> tables, Map<String, String> renamed) {
 	}
 
 	private void tellRenamedColumns(List<LayoutChange> changes) throws SQLException {

@@ -1,14 +1,11 @@
 package io.harmonylite.capture;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-
-import io.harmonylite.schema.SchemaReader;
 
 /**
  * Captured tables renamed since their capture triggers were made. SQLite moves a table's triggers with it when it is
@@ -57,21 +54,21 @@ final class RenamedCaptures {
 	 */
 	static Map<String, String> read(Connection connection) throws SQLException {
 		Map<String, String> renamed = new HashMap<>();
-		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT name, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND substr(name, 1, ?) = ?")) {
-			statement.setInt(1, SchemaReader.INTERNAL_PREFIX.length());
-			statement.setString(2, SchemaReader.INTERNAL_PREFIX);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					String captured = CaptureTriggers.capturedTable(rows.getString(1));
-					String table = rows.getString(2);
-					if (captured != null && !captured.equals(table) && !table.startsWith(SchemaReader.INTERNAL_PREFIX)) {
-						renamed.put(captured, table);
-					}
-				}
-			}
-		}
+		CaptureTriggers.readExisting(connection, (name, sql, table) -> put(renamed, name, table));
 		return Map.copyOf(renamed);
+	}
+
+	/**
+	 * Adds the rename a trigger tells, if any: a capture trigger made for another table than the one it is on.
+	 * @param renamed the renames found so far, the trigger's table name to the table it is on now
+	 * @param trigger the trigger's name
+	 * @param table the table it is on
+	 */
+	static void put(Map<String, String> renamed, String trigger, String table) {
+		String captured = CaptureTriggers.capturedTable(trigger);
+		if (captured != null && !captured.equals(table)) {
+			renamed.put(captured, table);
+		}
 	}
 
 }

@@ -21,9 +21,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@link Endpoint @Endpoint} exposing the node's replication state ({@code /actuator/harmonylite}), its schema state,
  * local and cluster-wide ({@code /actuator/harmonylite/schema}), one shard ({@code /actuator/harmonylite/shards/0}) and
- * its dead letters ({@code /actuator/harmonylite/dead-letters}, {@code /dead-letters/Books}, {@code /dead-letters/10-20}:
- * the {@code list} operation, which only reads), and running the write operations an operator needs, each a {@link HarmonyLiteOperation}: {@code POST
- * /actuator/harmonylite/shards/0} with {@code {"action": "pause"}}, for example.
+ * its dead letters ({@code /actuator/harmonylite/dead-letters}, {@code /dead-letters/Books},
+ * {@code /dead-letters/10-20}: the {@code list} operation, which only reads), and running the write operations an
+ * operator needs, each a {@link HarmonyLiteOperation}: {@code POST /actuator/harmonylite/shards/0} with
+ * {@code {"action": "pause"}}, for example.
  * <p>
  * Read-only unless allowed: the write operations are available only with
  * {@code management.endpoint.harmonylite.access=unrestricted} (or {@code management.endpoints.access.default}).
