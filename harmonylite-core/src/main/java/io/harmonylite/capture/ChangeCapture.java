@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * into it. A trigger writes the row's values into the untyped columns {@code c0..ck} in the order of its table's
  * layout (a row of {@value #LAYOUT_TABLE}); when a table's columns change, {@link #install()} records a new layout and
  * regenerates the table's triggers, and rows captured before still decode with their old layout.
+ * <p>
+ * Installing, removing the triggers and uninstalling each run in one transaction on the capture connection, one at a
+ * time: a migration's thread may remove the triggers while the schema check installs them.
  *
  * @since 0.1.0
  */
@@ -136,7 +139,7 @@ public final class ChangeCapture {
 		return install(new ArrayList<>());
 	}
 
-	private Installed install(@Nullable List<String> leftOut) {
+	private synchronized Installed install(@Nullable List<String> leftOut) {
 		try {
 			List<TableSchema> tables = Transactions.immediate(this.connection, () -> installInTransaction(leftOut));
 			return new Installed(tables, (leftOut != null) ? leftOut : List.of());
@@ -361,7 +364,7 @@ public final class ChangeCapture {
 	 * uses, so call this before such a migration; writes made until the next install are not captured.
 	 * @return how many triggers were dropped
 	 */
-	public int removeTriggers() {
+	public synchronized int removeTriggers() {
 		try {
 			return Transactions.immediate(this.connection, () -> {
 				Map<String, String> triggers = existingCaptureTriggers().byName();
@@ -385,7 +388,7 @@ public final class ChangeCapture {
 	 * with {@value SchemaReader#INTERNAL_PREFIX}), in one transaction; the user's tables and data stay as they are.
 	 * Pending changes are lost.
 	 */
-	public void uninstall() {
+	public synchronized void uninstall() {
 		try {
 			Transactions.immediate(this.connection, () -> {
 				List<String> drops = new ArrayList<>();

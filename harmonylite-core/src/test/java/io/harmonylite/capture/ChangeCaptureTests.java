@@ -6,6 +6,10 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -467,6 +471,33 @@ class ChangeCaptureTests {
 		assertThat(events()).extracting(ChangeEvent::table).containsExactly("a");
 		assertThat(query(this.connection, "SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'trigger'"))
 			.containsExactly(List.of("a"));
+	}
+
+	@Test
+	void removingTheTriggersWhileTheSchemaCheckReinstallsThemShouldWaitForItsTransaction() throws Exception {
+		// A migration's thread removes the triggers while the maintenance thread's schema check installs them, on the
+		// node's one capture connection: the second transaction must wait for the first, not fail inside it.
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<?> installs = threads.submit(() -> {
+				for (int i = 0; i < 200; i++) {
+					capture.reinstall();
+				}
+			});
+			Future<?> removals = threads.submit(() -> {
+				for (int i = 0; i < 200; i++) {
+					capture.removeTriggers();
+				}
+			});
+			installs.get(1, TimeUnit.MINUTES);
+			removals.get(1, TimeUnit.MINUTES);
+		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
