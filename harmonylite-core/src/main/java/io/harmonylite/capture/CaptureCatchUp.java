@@ -60,7 +60,9 @@ final class CaptureCatchUp {
 			String column = current.columns().get(i);
 			if (!previous.columns().contains(column)) {
 				masks[i / ChangeCapture.MASK_BITS] |= 1L << (i % ChangeCapture.MASK_BITS);
-				conditions.add(SqlIdentifiers.quote(column) + " IS NOT ?");
+				// In bytes, not by the column's collation (a NOCASE 'X' is not a default 'x'); numerically, since the
+				// stored default took the column's affinity and the constant read here did not.
+				conditions.add(SqlIdentifiers.quote(column) + " IS NOT ? COLLATE BINARY");
 				defaults.add(defaultValue(current.table(), column));
 			}
 		}

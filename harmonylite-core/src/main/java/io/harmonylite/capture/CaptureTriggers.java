@@ -124,7 +124,7 @@ final class CaptureTriggers {
 				keyChanged.append(" OR ");
 			}
 			String quoted = SqlIdentifiers.quote(column);
-			keyChanged.append("OLD.").append(quoted).append(" IS NOT NEW.").append(quoted);
+			keyChanged.append(differs("OLD." + quoted, "NEW." + quoted));
 		}
 		// The new row's mask includes the key columns, which tells the reader that every column is new for that key.
 		return header(layout, Operation.UPDATE) + "INSERT INTO " + CHANGE_LOG + targetColumns(layout, false)
@@ -138,7 +138,7 @@ final class CaptureTriggers {
 				+ " VALUES (" + fixedValues(layout, Operation.DELETE) + rowValues(layout, "OLD") + "); END";
 	}
 
-	/** Bit i of mask word w says whether column {@code 64 * w + i} changed; {@code IS NOT} compares NULLs too. */
+	/** Bit i of mask word w says whether column {@code 64 * w + i} changed, by {@link #differs}. */
 	private static String masks(CaptureLayout layout) {
 		StringBuilder masks = new StringBuilder();
 		List<String> columns = layout.columns();
@@ -147,11 +147,30 @@ final class CaptureTriggers {
 			int first = word * ChangeCapture.MASK_BITS;
 			for (int i = first; i < Math.min(columns.size(), first + ChangeCapture.MASK_BITS); i++) {
 				String quoted = SqlIdentifiers.quote(columns.get(i));
-				masks.append((i > first) ? " | " : "").append("((OLD.").append(quoted).append(" IS NOT NEW.")
-					.append(quoted).append(") << ").append(i - first).append(')');
+				masks.append((i > first) ? " | " : "")
+					.append('(')
+					.append(differs("OLD." + quoted, "NEW." + quoted))
+					.append(" << ")
+					.append(i - first)
+					.append(')');
 			}
 		}
 		return masks.toString();
+	}
+
+	/**
+	 * Whether an update changed a stored value, as a condition: the value's bytes or its type differ. A plain
+	 * {@code IS NOT} would compare with the column's collation ({@code 'Alice'} equals {@code 'alice'} in a
+	 * {@code COLLATE NOCASE} column, {@code 'y  '} equals {@code 'y'} in {@code RTRIM}) and numerically ({@code 1}
+	 * equals {@code 1.0} in a column without a type), so such an update would change nothing on the other nodes.
+	 * {@code IS NOT} compares NULLs too.
+	 * @param old the value before the update
+	 * @param updated the value after it
+	 * @return the condition
+	 */
+	static String differs(String old, String updated) {
+		return "(" + old + " IS NOT " + updated + " COLLATE BINARY OR typeof(" + old + ") IS NOT typeof(" + updated
+				+ "))";
 	}
 
 	/**

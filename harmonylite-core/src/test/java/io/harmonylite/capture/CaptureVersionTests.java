@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
@@ -84,6 +85,19 @@ class CaptureVersionTests {
 		assertThat(events.get(2).changedColumns()).isEmpty();
 		assertThat(events.get(4).changedColumns()).as("the row is new for key 2").isNull();
 		assertThat(events.get(4).changed("b")).isTrue();
+	}
+
+	@Test
+	void updateShouldNameAColumnWhoseValueChangedOnlyInCaseTrailingSpacesOrType() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT COLLATE NOCASE, "
+				+ "tag TEXT COLLATE RTRIM, u)");
+		new ChangeCapture(this.connection, List.of(), List.of()).install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'alice', 'x', 1)", "UPDATE t SET name = 'Alice'",
+				"UPDATE t SET tag = 'x  '", "UPDATE t SET u = 1.0", "UPDATE t SET u = '1.0'",
+				"UPDATE t SET name = 'Alice', tag = 'x  ', u = '1.0'");
+		List<ChangeEvent> events = events();
+		assertThat(events.subList(1, events.size())).extracting(ChangeEvent::changedColumns)
+			.containsExactly(Set.of("name"), Set.of("tag"), Set.of("u"), Set.of("u"), Set.of());
 	}
 
 	@Test

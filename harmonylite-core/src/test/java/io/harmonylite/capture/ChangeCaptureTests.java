@@ -335,6 +335,23 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void reinstallWhileRunningShouldTellAnAddedColumnsValueFromItsDefaultByItsBytes() throws Exception {
+		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, "INSERT INTO t VALUES (1, 'one')", "INSERT INTO t VALUES (2, 'two')",
+				"ALTER TABLE t ADD COLUMN tag TEXT COLLATE NOCASE DEFAULT 'x'",
+				"ALTER TABLE t ADD COLUMN price REAL DEFAULT 1", "UPDATE t SET tag = 'X' WHERE id = 1");
+		capture.reinstall();
+		// Row 1's 'X' equals the default 'x' by the column's collation only; row 2 holds the defaults (its price 1.0
+		// equals the default's constant 1 as a number).
+		List<ChangeEvent> events = events();
+		assertThat(events).hasSize(4);
+		assertThat(events.get(3).row()).containsExactly(entry("id", 1L), entry("a", "one"), entry("tag", "X"),
+				entry("price", 1.0));
+	}
+
+	@Test
 	void reinstallWhileRunningShouldCaptureTheRowsOfATableCreatedSinceTheLastInstall() throws Exception {
 		execute(this.connection, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
 		ChangeCapture capture = capture(List.of(), List.of());
