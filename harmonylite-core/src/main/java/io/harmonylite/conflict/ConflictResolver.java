@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -78,6 +79,9 @@ public final class ConflictResolver implements AutoCloseable {
 	private int ahead;
 
 	private long furthestAhead;
+
+	/** The time the batch's version furthest ahead of this node's clock stands for. */
+	private long furthestAheadMillis;
 
 	private final Set<Long> aheadOrigins = new LinkedHashSet<>();
 
@@ -212,6 +216,7 @@ public final class ConflictResolver implements AutoCloseable {
 		if (aheadMillis > skew && millis - Version.millisOf(reachedClock()) > skew) {
 			this.ahead++;
 			this.furthestAhead = Math.max(this.furthestAhead, aheadMillis);
+			this.furthestAheadMillis = Math.max(this.furthestAheadMillis, millis);
 			this.aheadOrigins.add(change.originNodeId());
 		}
 	}
@@ -247,7 +252,8 @@ public final class ConflictResolver implements AutoCloseable {
 		int count = this.superseded;
 		this.stats.superseded(count);
 		if (this.ahead > 0) {
-			this.stats.aheadOfClock(this.ahead);
+			this.stats.aheadOfClock(this.ahead, new ConflictStats.AheadApplied(
+					Instant.ofEpochMilli(this.furthestAheadMillis), this.aheadOrigins, this.clock.instant()));
 			logger.warn("Node {}: applied {} change(s) from node(s) {} whose versions are up to {} ms ahead of this "
 					+ "node's clock, more than {} ({}). The clock of one of these machines is wrong: fix it (NTP).",
 					this.settings.nodeId(), this.ahead, this.aheadOrigins, this.furthestAhead,
@@ -268,6 +274,7 @@ public final class ConflictResolver implements AutoCloseable {
 		this.superseded = 0;
 		this.ahead = 0;
 		this.furthestAhead = 0;
+		this.furthestAheadMillis = 0;
 		this.aheadOrigins.clear();
 		this.reachedClock = -1;
 	}

@@ -1,6 +1,7 @@
 package io.harmonylite.conflict;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,6 +23,8 @@ public final class ConflictStats {
 	private final AtomicReference<@Nullable NodeIdClash> nodeIdClash = new AtomicReference<>();
 
 	private volatile long lastLocalVersion;
+
+	private final AtomicReference<@Nullable AheadApplied> furthestAheadApplied = new AtomicReference<>();
 
 	/**
 	 * Received changes that lost on every column to what the node already had (older changes, and the node's own
@@ -81,6 +84,31 @@ public final class ConflictStats {
 	}
 
 	/**
+	 * The received version furthest ahead of this node's clock that it applied since it started: until the time
+	 * catches up with it, every version this node gives runs ahead of the time too.
+	 * @return the version, {@code null} when no version beyond the maximum skew was applied
+	 */
+	public @Nullable AheadApplied furthestAheadApplied() {
+		return this.furthestAheadApplied.get();
+	}
+
+	/**
+	 * A received version applied although it was more than the maximum skew ahead of this node's clock.
+	 *
+	 * @param versionTime the time the version stands for
+	 * @param origins the nodes whose changes carried versions that far ahead
+	 * @param appliedAt when it was applied, by this node's clock
+	 */
+	public record AheadApplied(Instant versionTime, Set<Long> origins, Instant appliedAt) {
+
+		/** Copies the origins. */
+		public AheadApplied {
+			origins = Set.copyOf(origins);
+		}
+
+	}
+
+	/**
 	 * The version the node last gave a local change, 0 before the first: far ahead of the time, the other nodes refuse
 	 * the node's changes.
 	 * @return the hybrid logical clock value
@@ -97,8 +125,10 @@ public final class ConflictStats {
 		this.superseded.add(count);
 	}
 
-	void aheadOfClock(int count) {
+	void aheadOfClock(int count, AheadApplied furthest) {
 		this.aheadOfClock.add(count);
+		this.furthestAheadApplied.accumulateAndGet(furthest, (previous, next) -> (previous == null
+				|| next.versionTime().isAfter(previous.versionTime())) ? next : previous);
 	}
 
 	void clamped(int count) {

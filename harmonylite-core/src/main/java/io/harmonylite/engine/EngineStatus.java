@@ -456,6 +456,12 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		CLOCK_FAR_AHEAD,
 
 		/**
+		 * This node applied a version more than the maximum clock skew ahead of its clock: until the time catches up,
+		 * concurrent writes are ordered by the versions' counter and node id rather than by time.
+		 */
+		CLOCK_AHEAD,
+
+		/**
 		 * JetStream answers but has no stream of a shard (its servers lost their data, or it was deleted): nothing of
 		 * that shard is sent or received until the nodes create it again at their restart.
 		 */

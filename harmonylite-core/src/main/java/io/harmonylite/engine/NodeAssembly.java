@@ -310,7 +310,10 @@ final class NodeAssembly {
 				new ConnectionProblems(this.config, connection, streams, this.clock),
 				new PublishProblems(captureState, publisher != null, this.clock), schema,
 				new DeadLetterProblems(lacking),
-				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead, settings,
+				new NodeIdClashProblems(this.counters.conflicts(), this.clock), clockAhead,
+				new ClockDraggedProblems(this.counters.conflicts()::furthestAheadApplied, this.clock,
+						this.config.replication().maxClockSkew()),
+				settings,
 				new PermissionProblems(() -> nats.lastPermissionDenial()
 					.map((denial) -> new PermissionProblems.Refusal(denial.operation(), denial.subject(), denial.at())),
 						this.clock),

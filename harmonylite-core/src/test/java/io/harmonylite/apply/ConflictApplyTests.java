@@ -138,6 +138,10 @@ class ConflictApplyTests {
 				"", ahead, null));
 		assertThat(this.database.query("SELECT a FROM t")).containsExactly(List.of("future"));
 		assertThat(this.stats.aheadOfClock()).isEqualTo(1);
+		assertThat(this.stats.furthestAheadApplied()).satisfies((applied) -> {
+			assertThat(applied.origins()).containsExactly(9L);
+			assertThat(applied.versionTime()).isEqualTo(Instant.ofEpochMilli(NOW + 3_600_000));
+		});
 		assertThat(clock()).isEqualTo(ahead);
 		// A local write made afterwards gets a version past it, so it is not lost to the far-ahead one.
 		this.database.execute("UPDATE t SET a = 'local'");
@@ -160,6 +164,7 @@ class ConflictApplyTests {
 		apply(new ChangeEvent(7, 2, "t", Operation.UPDATE, row("id", 1L, "a", "wrong again", "b", "x"), List.of("id"),
 				NOW, "", Version.hlcOf(NOW + 7_200_000), java.util.Set.of("a")));
 		assertThat(this.stats.aheadOfClock()).isEqualTo(2);
+		assertThat(this.stats.furthestAheadApplied().versionTime()).isEqualTo(Instant.ofEpochMilli(NOW + 7_200_000));
 	}
 
 	@Test
