@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,6 +214,22 @@ class ConflictIntegrationTests {
 		nodes.get(1).start();
 		awaitEverywhere(dbs, "row|written a moment later on node 2|null|0");
 		assertRowsStay(dbs, "row|written a moment later on node 2|null|0");
+	}
+
+	@Test
+	void nodeThatAppliedAChangeOfANodeWhoseClockIsAnHourAheadShouldReportItUntilTheTimeCatchesUp() throws Exception {
+		List<TestDatabase> dbs = this.cluster.databases(2, KV);
+		HarmonyLiteEngine ahead = this.cluster.start(HarmonyLiteEngine.builder(this.cluster.config(1, dbs.get(0),
+				UnaryOperator.identity())).clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1))));
+		HarmonyLiteEngine healthy = start(2, dbs.get(1), UnaryOperator.identity());
+		dbs.get(0).execute("INSERT INTO kv (k, v) VALUES ('row', 'from a machine an hour ahead')");
+		awaitRows(dbs.get(1), "row|from a machine an hour ahead|null|0");
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(healthy.status().problems())
+			.anySatisfy((problem) -> {
+				assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLOCK_AHEAD);
+				assertThat(problem.reason()).contains("node(s) [1]");
+			}));
+		assertThat(ahead.status().problems()).noneMatch((problem) -> problem.kind() == EngineStatus.ProblemKind.CLOCK_AHEAD);
 	}
 
 	@Test
