@@ -186,7 +186,7 @@ final class ChangeValidator {
 	private Set<String> replicatedTables(ChangeCapture selection) {
 		if (this.replicated == null) {
 			// The same selection as capture's, so a table is written by apply exactly when its changes are captured.
-			this.replicated = selection.watchedTables()
+			this.replicated = selection.capturedTables()
 				.stream()
 				.map(TableSchema::name)
 				.collect(Collectors.toUnmodifiableSet());

@@ -346,6 +346,21 @@ public final class ChangeCapture {
 	}
 
 	/**
+	 * The tables a running node captures: as {@link #watchedTables()}, but a table that cannot be watched (no primary
+	 * key, a collated key, a configured table gone) is left out instead of failing, as a running node's
+	 * {@link #reinstall()} leaves it out (and reports it). What it replicates, hashes and snapshots is this selection.
+	 * @return the captured tables
+	 */
+	public List<TableSchema> capturedTables() {
+		try {
+			return resolveWatchedTables(new ArrayList<>());
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Counts the capture triggers present in the database, to check that capture is intact (three per watched table).
 	 * @return the number of HarmonyLite triggers
 	 */

@@ -31,12 +31,13 @@ public record ReplicatedTables(List<String> tables, List<String> ignoreTables) {
 	}
 
 	/**
-	 * The replicated tables of a database.
+	 * The replicated tables of a database: those a running node captures (a table created since it started that
+	 * cannot be captured, such as one without a primary key, is not replicated, so no snapshot carries it).
 	 * @param connection a connection to it
 	 * @return the replicated tables
 	 */
 	public List<TableSchema> resolve(Connection connection) {
-		return new ChangeCapture(connection, this.tables, this.ignoreTables).watchedTables();
+		return new ChangeCapture(connection, this.tables, this.ignoreTables).capturedTables();
 	}
 
 	/**
