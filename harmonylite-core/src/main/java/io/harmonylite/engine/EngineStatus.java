@@ -462,6 +462,12 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		CLOCK_AHEAD,
 
 		/**
+		 * The scheduled snapshots of this node, the snapshot lease holder, have failed for a minute: nodes that join or
+		 * reach a stream gap restore no newer snapshot meanwhile.
+		 */
+		SNAPSHOTS_FAILING,
+
+		/**
 		 * JetStream answers but has no stream of a shard (its servers lost their data, or it was deleted): nothing of
 		 * that shard is sent or received until the nodes create it again at their restart.
 		 */

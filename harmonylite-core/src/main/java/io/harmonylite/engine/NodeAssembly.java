@@ -323,6 +323,9 @@ final class NodeAssembly {
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}
+		if (snapshots != null) {
+			problems.add(snapshots);
+		}
 		if (loop != null) {
 			problems.add(new ApplyProblems(loop::blocked, loop::inProgress, (shard) -> gate.pausedShards().containsKey(shard),
 					this.clock));
@@ -662,7 +665,7 @@ final class NodeAssembly {
 		SnapshotConfig snapshot = this.config.snapshot();
 		every(scheduler, workers, "snapshot lease", snapshot.leaseTtl(), activity::refresh);
 		if (receiving == null) {
-			return new NodeSnapshots(this.config.nodeId(), activity, null, null);
+			return new NodeSnapshots(this.config.nodeId(), activity, null, null, this.clock);
 		}
 		NodeConsistency consistency = new NodeConsistency(receiving.supervisor(), gate, activity, lacking);
 		SnapshotTaker taker = new SnapshotTaker(this.config.dbPath(), this.config.nodeId(), replicatedTables(),
@@ -679,7 +682,7 @@ final class NodeAssembly {
 				this.config.nodeId(), activity.store(), snapshot.interval().isZero() ? "-" : snapshot.interval(),
 				(snapshot.afterChanges() > 0) ? snapshot.afterChanges() : "-", snapshot.keep(),
 				snapshot.restore().name().toLowerCase(Locale.ROOT));
-		return new NodeSnapshots(this.config.nodeId(), activity, snapshots, recovery);
+		return new NodeSnapshots(this.config.nodeId(), activity, snapshots, recovery, this.clock);
 	}
 
 	private ReplicatedTables replicatedTables() {

@@ -1,5 +1,7 @@
 package io.harmonylite.engine;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.harmonylite.HarmonyLiteException;
@@ -15,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  * the lease), its recovery (restoring them) and what happened, for the status; and the operations an operator asks
  * for.
  */
-final class NodeSnapshots implements SnapshotOperations {
+final class NodeSnapshots implements SnapshotOperations, ProblemSource {
+
+	/** How long the scheduled snapshots fail before health says so: a failure that the next try mends is none. */
+	static final Duration FAILING_REPORTED_AFTER = Duration.ofMinutes(1);
+
 
 	private final long nodeId;
 
@@ -25,19 +31,23 @@ final class NodeSnapshots implements SnapshotOperations {
 
 	private final @Nullable SnapshotRecovery recovery;
 
+	private final Clock clock;
+
 	/**
 	 * Creates the parts.
 	 * @param nodeId this node's id
 	 * @param activity what happened, for the status, and the store
 	 * @param scheduler takes the snapshots, {@code null} when the node does not apply the cluster's changes
 	 * @param recovery restores them, {@code null} when the node does not apply the cluster's changes
+	 * @param clock this node's clock
 	 */
 	NodeSnapshots(long nodeId, SnapshotActivity activity, @Nullable SnapshotScheduler scheduler,
-			@Nullable SnapshotRecovery recovery) {
+			@Nullable SnapshotRecovery recovery, Clock clock) {
 		this.nodeId = nodeId;
 		this.activity = activity;
 		this.scheduler = scheduler;
 		this.recovery = recovery;
+		this.clock = clock;
 	}
 
 	@Override
@@ -53,6 +63,23 @@ final class NodeSnapshots implements SnapshotOperations {
 	@Override
 	public RestoreOutcome restore(@Nullable String id) {
 		return requireReplicating(this.recovery).restore(id);
+	}
+
+	/**
+	 * Scheduled snapshots of this node (the lease holder) that have failed for {@link #FAILING_REPORTED_AFTER}: a
+	 * {@code DEGRADED} problem, since a node that joins or reaches a stream gap restores nothing newer meanwhile.
+	 */
+	@Override
+	public List<EngineStatus.Problem> problems() {
+		SnapshotScheduler.Failing failing = (this.scheduler != null) ? this.scheduler.failing() : null;
+		if (failing == null || failing.since().plus(FAILING_REPORTED_AFTER).isAfter(this.clock.instant())) {
+			return List.of();
+		}
+		return List.of(new EngineStatus.Problem(EngineStatus.ProblemKind.SNAPSHOTS_FAILING,
+				EngineStatus.Severity.DEGRADED, "snapshots", "this node holds the snapshot lease and its scheduled "
+						+ "snapshots fail (retried with a growing delay): " + failing.reason() + ". A node that joins "
+						+ "or reaches a stream gap restores no newer snapshot until this is fixed",
+				failing.since()));
 	}
 
 	/**

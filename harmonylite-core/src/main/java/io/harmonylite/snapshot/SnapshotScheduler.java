@@ -77,6 +77,9 @@ public final class SnapshotScheduler implements AutoCloseable {
 
 	private Duration backoff;
 
+	/** Since when this node's scheduled snapshots fail, and why; read without the lock. */
+	private volatile @Nullable Failing failing;
+
 	private @Nullable ScheduledExecutorService executor;
 
 	/**
@@ -162,6 +165,25 @@ public final class SnapshotScheduler implements AutoCloseable {
 	 */
 	public boolean isLeader() {
 		return this.leader;
+	}
+
+	/**
+	 * Whether this node's scheduled snapshots fail: since the first failure after the last snapshot it took, while it
+	 * holds the lease.
+	 * @return the failure, {@code null} when none
+	 */
+	public @Nullable Failing failing() {
+		Failing current = this.failing;
+		return (current != null && this.leader) ? current : null;
+	}
+
+	/**
+	 * Scheduled snapshots that fail.
+	 *
+	 * @param since the first failure after the last snapshot taken
+	 * @param reason the last failure's message
+	 */
+	public record Failing(Instant since, String reason) {
 	}
 
 	/**
@@ -259,6 +281,8 @@ public final class SnapshotScheduler implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			retryLater(now);
+			Failing previous = this.failing;
+			this.failing = new Failing((previous != null) ? previous.since() : now, String.valueOf(ex.getMessage()));
 			logger.warn("Node {}: scheduled snapshot failed, retrying in {} s: {}", this.nodeId,
 					this.backoff.toSeconds(), ex.getMessage());
 		}
@@ -270,6 +294,7 @@ public final class SnapshotScheduler implements AutoCloseable {
 		this.changesAtLastSnapshot = this.changesApplied.getAsLong();
 		this.nextAttempt = null;
 		this.backoff = this.heartbeat;
+		this.failing = null;
 		return metadata;
 	}
 

@@ -1,5 +1,6 @@
 package io.harmonylite.snapshot;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -98,6 +99,26 @@ class SnapshotSchedulerTests {
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	@Test
+	void failingScheduledSnapshotsShouldBeToldSinceTheFirstFailureUntilOneIsTaken() throws Exception {
+		Path work = this.dir.resolve("work");
+		Files.writeString(work, "a file where the snapshots' work directory should be");
+		SnapshotScheduler scheduler = scheduler(Duration.ofMinutes(30), 0, 5);
+		assertThat(scheduler.failing()).isNull();
+		Instant first = this.clock.instant();
+		scheduler.tick();
+		assertThat(scheduler.failing()).isNotNull().extracting(SnapshotScheduler.Failing::since).isEqualTo(first);
+		this.clock.move(Duration.ofMinutes(5));
+		scheduler.tick();
+		assertThat(scheduler.failing()).as("since the first failure").extracting(SnapshotScheduler.Failing::since)
+			.isEqualTo(first);
+		Files.delete(work);
+		this.clock.move(Duration.ofMinutes(10));
+		scheduler.tick();
+		assertThat(this.store.list()).hasSize(1);
+		assertThat(scheduler.failing()).isNull();
 	}
 
 	@Test
