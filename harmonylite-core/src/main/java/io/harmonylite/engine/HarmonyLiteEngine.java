@@ -65,8 +65,14 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	private volatile @Nullable RunningNode node;
 
-	/** Held while the node runs, so that no second node and no offline command works on its database meanwhile. */
+	/**
+	 * Held while the node runs, so that no second node and no offline command works on its database meanwhile; also
+	 * from {@link #acquireLock()}, or for a migration while the node is stopped, until the node starts.
+	 */
 	private @Nullable NodeLock lock;
+
+	// Whether beforeMigration() took the lock of a stopped node, for afterMigration() to release. Guarded by this.
+	private boolean lockedForMigration;
 
 	private HarmonyLiteEngine(Builder builder) {
 		this.config = builder.config;
@@ -106,27 +112,41 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Takes the lock of the node's database now rather than at {@link #start()}, so that a second node on the same
+	 * file is refused before anything changes it, e.g. before the application's migrations at its startup. Held until
+	 * {@link #close()} (or a failed start); {@link #start()} keeps it. Does nothing when held already.
+	 * @throws NodeLockedException when another node runs on the database
+	 * @throws HarmonyLiteException when the lock file cannot be opened
+	 */
+	public synchronized void acquireLock() {
+		if (this.lock == null) {
+			this.lock = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
+					"two nodes must never run on one database; stop the other one first");
+		}
+		this.lockedForMigration = false;
+	}
+
+	/**
 	 * Starts the node; does nothing when already started.
-	 * @throws HarmonyLiteException if a startup step fails; the steps before it are undone
+	 * @throws NodeLockedException when another node runs on the database
+	 * @throws HarmonyLiteException if a startup step fails; the steps before it are undone and the lock released
 	 */
 	public synchronized void start() {
 		if (this.node != null) {
 			return;
 		}
 		long started = System.nanoTime();
-		NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
-				"two nodes must never run on one database; stop the other one first");
+		acquireLock();
 		try {
 			this.node = NodeAssembly.start(this.config, this.clock, this.applyListener, this.workerCallback,
 					this.counters, this.migration::inProgress, this.migrationVersion, this.changeDispatcher,
 					this.wireFormat, this.nodePresence);
-			this.lock = held;
 			// The engine's own share of an application's startup (docs/performance.md).
 			logger.info("Node {}: started in {} ms ({})", this.config.nodeId(),
 					(System.nanoTime() - started) / 1_000_000, HarmonyLiteVersion.current());
 		}
 		catch (RuntimeException ex) {
-			held.close();
+			releaseLock();
 			logger.error("Node {}: startup failed: {}", this.config.nodeId(), ex.getMessage());
 			throw ex;
 		}
@@ -147,9 +167,16 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * Prepares for a schema migration: sends what is pending, then removes the capture triggers, which SQLite would
 	 * otherwise refuse to keep through some DDL (e.g. {@code DROP COLUMN} of a captured column). Writes made during
 	 * the migration are not captured, and the schema check does not reinstall the triggers until
-	 * {@link #afterMigration()} (or for at most 10 minutes). Works whether or not the engine is started.
+	 * {@link #afterMigration()} (or for at most 10 minutes). Works whether or not the engine is started; when it is
+	 * not, first takes the database's lock (unless held already), so that a migration never changes a database
+	 * another node runs on, and {@link #afterMigration()} releases it again.
+	 * @throws NodeLockedException when the engine is stopped and another node runs on the database
 	 */
 	public synchronized void beforeMigration() {
+		if (this.node == null && this.lock == null) {
+			acquireLock();
+			this.lockedForMigration = true;
+		}
 		this.migration.before(this.node, this::removeTriggersOffline);
 	}
 
@@ -172,6 +199,18 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 						+ "it are not captured until the node starts", this.config.nodeId(), this.config.dbPath(),
 						ex.getMessage());
 			}
+		}
+		if (this.lockedForMigration) {
+			releaseLock();
+		}
+	}
+
+	private void releaseLock() {
+		NodeLock held = this.lock;
+		this.lock = null;
+		this.lockedForMigration = false;
+		if (held != null) {
+			held.close();
 		}
 	}
 
@@ -249,7 +288,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		}
 		synchronized (this) {
 			requireStopped("read its shards' next messages from the streams", "show-blocked");
-			try (NodeLock held = lockOffline(shardOperation("{\"action\": \"show-blocked\"}"))) {
+			try (OfflineLock held = lockOffline(shardOperation("{\"action\": \"show-blocked\"}"))) {
 				return NodeAssembly.offlineShardHeads(this.config, this.clock, shard);
 			}
 		}
@@ -269,7 +308,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		checkedShard(shard);
 		synchronized (this) {
 			requireStopped("skip a shard's next message outside its apply loop", "skip");
-			try (NodeLock held = lockOffline(shardOperation("{\"action\": \"skip\"}"))) {
+			try (OfflineLock held = lockOffline(shardOperation("{\"action\": \"skip\"}"))) {
 				return NodeAssembly.offlineSkip(this.config, this.clock, shard, force);
 			}
 		}
@@ -287,8 +326,23 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 	 * this process or another): it holds its positions in memory and would not see the change.
 	 * @param onTheRunningNode how to do the same on the running node, for the refusal's message
 	 */
-	private NodeLock lockOffline(String onTheRunningNode) {
-		return NodeLock.acquire(this.config.dbPath(), this.config.nodeId(), "stop it first, or " + onTheRunningNode);
+	private OfflineLock lockOffline(String onTheRunningNode) {
+		if (this.lock != null) {
+			// Taken by acquireLock() or for a migration: this engine holds it and keeps it.
+			return () -> {
+			};
+		}
+		NodeLock held = NodeLock.acquire(this.config.dbPath(), this.config.nodeId(),
+				"stop it first, or " + onTheRunningNode);
+		return held::close;
+	}
+
+	/** The lock of an operation on a stopped node's files, released when the operation ends. */
+	private interface OfflineLock extends AutoCloseable {
+
+		@Override
+		void close();
+
 	}
 
 	private static String shardOperation(String operation) {
@@ -409,7 +463,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			if (this.node != null) {
 				return withSnapshots(operation);
 			}
-			try (NodeLock held = lockOffline("use its /actuator/harmonylitesnapshots endpoint");
+			try (OfflineLock held = lockOffline("use its /actuator/harmonylitesnapshots endpoint");
 					OfflineSnapshots offline = NodeAssembly.offlineSnapshots(this.config, this.clock)) {
 				return operation.apply(offline);
 			}
@@ -454,7 +508,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			if (this.node != null) {
 				return withDeadLetters(operation);
 			}
-			try (NodeLock held = lockOffline("use its /actuator/harmonylite/dead-letters endpoint")) {
+			try (OfflineLock held = lockOffline("use its /actuator/harmonylite/dead-letters endpoint")) {
 				return operation.apply(NodeAssembly.offlineDeadLetters(this.config, this.clock));
 			}
 		}
@@ -462,12 +516,15 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	/**
 	 * Stops the node: stops taking new changes, lets in-flight publishes be acknowledged and the apply batch commit,
-	 * then closes NATS and the database. Does nothing when not started.
+	 * then closes NATS and the database, and releases the database's lock. When not started, only releases the lock if
+	 * {@link #acquireLock()} took it.
 	 */
 	@Override
 	public synchronized void close() {
 		RunningNode current = this.node;
 		if (current == null) {
+			// A lock taken before the start (acquireLock(), a migration) is released all the same.
+			releaseLock();
 			return;
 		}
 		this.node = null;
@@ -475,11 +532,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 			current.close();
 		}
 		finally {
-			NodeLock held = this.lock;
-			this.lock = null;
-			if (held != null) {
-				held.close();
-			}
+			releaseLock();
 		}
 		this.counters.detach();
 		logger.info("Node {}: stopped", this.config.nodeId());

@@ -1,12 +1,17 @@
 package io.harmonylite.engine;
 
 import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Properties;
 
 import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
@@ -16,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * An exclusive operating-system lock on a file beside the database ({@code <db>-harmonylite.lock}), held while a node
  * runs on that database. The system releases it when the process ends, even by {@code kill -9}, so it tells reliably
  * whether a node runs on a file: a second node on the same file is refused, and the offline commands (which write the
- * node's positions and files) run only while no node does.
+ * node's positions and files) run only while no node does. The holder writes its node id, process id and host into
+ * the file, so that a refusal names it.
  *
  * @since 0.1.0
  */
@@ -44,37 +50,35 @@ public final class NodeLock implements AutoCloseable {
 	/**
 	 * Takes the lock of a database for this node.
 	 * @param dbPath the database file
-	 * @param nodeId this node's id, for the message
+	 * @param nodeId this node's id, recorded in the lock file for the refusal of another node
 	 * @param refusal what the caller cannot do while another node runs, and what to do instead, e.g. {@code stop it
 	 * first}
 	 * @return the lock, to close when the node stops
-	 * @throws HarmonyLiteException when a node (of this or another process) holds it, or the file cannot be opened
+	 * @throws NodeLockedException when a node (of this or another process) holds it
+	 * @throws HarmonyLiteException when the file cannot be opened
 	 */
 	public static NodeLock acquire(Path dbPath, long nodeId, String refusal) {
-		NodeLock lock = tryAcquire(dbPath);
-		if (lock == null) {
-			throw new HarmonyLiteException("Node " + nodeId + " is running on " + dbPath + " (a process holds "
-					+ file(dbPath) + "): " + refusal);
-		}
-		return lock;
-	}
-
-	private static @Nullable NodeLock tryAcquire(Path dbPath) {
 		Path file = file(dbPath);
 		FileChannel channel = null;
 		try {
-			channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-			FileLock lock = channel.tryLock();
-			if (lock == null) {
-				channel.close();
-				return null;
+			channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+					StandardOpenOption.WRITE);
+			FileLock lock;
+			try {
+				lock = channel.tryLock();
 			}
+			catch (OverlappingFileLockException ex) {
+				// Held by this JVM: a node started here.
+				lock = null;
+			}
+			if (lock == null) {
+				// Read through this channel: opening another one and closing it may drop this JVM's lock.
+				String holder = holder(channel);
+				closeQuietly(channel);
+				throw new NodeLockedException(dbPath, holder, refusal);
+			}
+			record(channel, nodeId);
 			return new NodeLock(channel, lock);
-		}
-		catch (OverlappingFileLockException ex) {
-			// Held by this JVM: a node started here.
-			closeQuietly(channel);
-			return null;
 		}
 		catch (IOException ex) {
 			closeQuietly(channel);
@@ -85,6 +89,39 @@ public final class NodeLock implements AutoCloseable {
 			}
 			throw new HarmonyLiteException("Could not open the node's lock file " + file + ": " + ex.getMessage()
 					+ ". Check that the database's directory is writable.", ex);
+		}
+	}
+
+	private static void record(FileChannel channel, long nodeId) throws IOException {
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			host = "unknown";
+		}
+		String content = "node-id=" + nodeId + "\npid=" + ProcessHandle.current().pid() + "\nhost=" + host + "\n";
+		channel.truncate(0);
+		channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
+	}
+
+	/** The holder the lock file records, e.g. {@code 1 (pid 4242 on host-a)}; null when unknown. */
+	private static @Nullable String holder(FileChannel channel) {
+		try {
+			ByteBuffer buffer = ByteBuffer.allocate(1024);
+			channel.read(buffer, 0);
+			Properties recorded = new Properties();
+			recorded.load(new StringReader(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)));
+			String nodeId = recorded.getProperty("node-id");
+			if (nodeId == null) {
+				return null;
+			}
+			return nodeId + " (pid " + recorded.getProperty("pid", "?") + " on " + recorded.getProperty("host", "?")
+					+ ")";
+		}
+		catch (IOException ex) {
+			// E.g. Windows refuses to read a locked file.
+			return null;
 		}
 	}
 

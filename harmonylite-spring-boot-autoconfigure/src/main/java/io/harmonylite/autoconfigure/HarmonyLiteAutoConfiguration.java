@@ -28,8 +28,9 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * {@link AutoConfiguration Auto-configuration} of the {@link HarmonyLiteEngine} for an application with a SQLite
  * {@link DataSource} or {@code harmonylite.db-path}; the engine starts and stops with the application context (unless
- * {@code harmonylite.auto-startup=false}). When Flyway or Liquibase runs, the tables holding their own history are
- * never replicated.
+ * {@code harmonylite.auto-startup=false}). The engine takes its database's lock as it is created, so an application
+ * whose database a node already runs on fails before its migrations change the file. When Flyway or Liquibase runs,
+ * the tables holding their own history are never replicated.
  *
  * @since 0.1.0
  */
@@ -71,7 +72,12 @@ public final class HarmonyLiteAutoConfiguration {
 				dbPath(properties, dataSource), MigrationTool.allHistoryTables(environment, resourceLoader.getClassLoader()));
 		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		HarmonyLiteEngine engine = builder.build();
+		if (properties.isAutoStartup()) {
+			// Now, before Flyway or Liquibase (which need the engine) touch the file: a second node on it fails here.
+			engine.acquireLock();
+		}
+		return engine;
 	}
 
 	@Bean

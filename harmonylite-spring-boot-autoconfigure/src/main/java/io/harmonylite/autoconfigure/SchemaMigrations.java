@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A migration at startup runs before the engine starts. Then {@link #before} first checks what would certainly keep
  * the engine from starting (no {@code nats-server} for the embedded mode, its client port taken, unreadable NKey or
- * TLS files), so that the application fails before the migration changes the database rather than after.
+ * TLS files), so that the application fails before the migration changes the database rather than after. Another
+ * node running on the database is refused even earlier, when the engine is created (see
+ * {@link HarmonyLiteEngine#acquireLock()}), or, with {@code harmonylite.auto-startup=false}, by
+ * {@link HarmonyLiteEngine#beforeMigration()}.
  *
  * @since 0.1.0
  */

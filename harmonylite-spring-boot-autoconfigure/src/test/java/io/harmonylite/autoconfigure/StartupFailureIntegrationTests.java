@@ -3,10 +3,15 @@ package io.harmonylite.autoconfigure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import io.harmonylite.engine.NodeLock;
+import io.harmonylite.engine.NodeLockHolder;
 import io.harmonylite.engine.TestDatabase;
 import io.harmonylite.testsupport.FreePorts;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +25,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Applications that cannot start HarmonyLite fail with a report naming the property to change, and, when that is
@@ -57,6 +63,48 @@ class StartupFailureIntegrationTests {
 				.contains("set harmonylite.nats.embedded.port to a free port");
 			assertThat(tables()).doesNotContain("Books");
 		}
+	}
+
+	@Test
+	void databaseANodeRunsOnShouldBeRefusedNamingTheHolderBeforeFlywayTouchesIt(CapturedOutput output)
+			throws Exception {
+		Path db = this.dir.resolve("app.db");
+		Flyway.configure().dataSource("jdbc:sqlite:" + db, null, null).locations("classpath:flyway-rolling/v1").load()
+			.migrate();
+		TestDatabase database = new TestDatabase(db);
+		// Stands for the running node's capture triggers.
+		database.execute("CREATE TRIGGER \"__harmonylite__Books__insert\" AFTER INSERT ON Books BEGIN SELECT 1; END");
+		String before = schema(database);
+		Path holderOutput = this.dir.resolve("holder.out");
+		Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), NodeLockHolder.class.getName(), db.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(holderOutput.toFile())
+			.start();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(holderOutput).contains("READY"));
+			assertThatException().isThrownBy(() -> run("--spring.liquibase.enabled=false",
+					"--spring.flyway.locations=classpath:flyway-rolling/v1,classpath:flyway-rolling/v2",
+					"--harmonylite.nats.embedded.port=53041"));
+
+			assertThat(output).contains("APPLICATION FAILED TO START")
+				.contains("another node is already running on its database file")
+				.contains("Held by: node 7 (pid " + holder.pid())
+				.contains(NodeLock.file(db).toString())
+				.contains("spring.datasource.url (or harmonylite.db-path)")
+				.doesNotContain("Node 1 is running")
+				.doesNotContain("removing capture triggers");
+			assertThat(schema(database)).as("no migration applied, no trigger removed").isEqualTo(before);
+		}
+		finally {
+			holder.destroyForcibly();
+			holder.waitFor();
+		}
+	}
+
+	private static String schema(TestDatabase database) {
+		return String.join("\n", database.rows("SELECT type, name, sql FROM sqlite_master ORDER BY name"))
+				+ database.rows("SELECT version FROM flyway_schema_history");
 	}
 
 	@Test

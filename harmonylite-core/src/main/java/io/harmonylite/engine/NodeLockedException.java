@@ -1,0 +1,53 @@
+package io.harmonylite.engine;
+
+import java.nio.file.Path;
+
+import io.harmonylite.HarmonyLiteException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Thrown when a node cannot take the {@link NodeLock} of its database because another node (of this or another
+ * process) holds it.
+ *
+ * @since 0.1.0
+ */
+public class NodeLockedException extends HarmonyLiteException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final transient Path dbPath;
+
+	private final @Nullable String holder;
+
+	NodeLockedException(Path dbPath, @Nullable String holder, String refusal) {
+		super(((holder != null) ? "Node " + holder : "A node") + " is running on " + dbPath + " (a process holds "
+				+ NodeLock.file(dbPath) + "): " + refusal);
+		this.dbPath = dbPath;
+		this.holder = holder;
+	}
+
+	/**
+	 * The database file.
+	 * @return the file
+	 */
+	public Path dbPath() {
+		return this.dbPath;
+	}
+
+	/**
+	 * The lock file the holder holds.
+	 * @return the file beside the database
+	 */
+	public Path lockFile() {
+		return NodeLock.file(this.dbPath);
+	}
+
+	/**
+	 * Who holds the lock, as its lock file records it, e.g. {@code 1 (pid 4242 on host-a)}.
+	 * @return the holder, {@code null} when the lock file does not record it (e.g. a node of an older release)
+	 */
+	public @Nullable String holder() {
+		return this.holder;
+	}
+
+}
