@@ -73,9 +73,9 @@ public final class NodeLock implements AutoCloseable {
 			}
 			if (lock == null) {
 				// Read through this channel: opening another one and closing it may drop this JVM's lock.
-				String holder = holder(channel);
+				@Nullable String[] holder = holder(channel);
 				closeQuietly(channel);
-				throw new NodeLockedException(dbPath, holder, refusal);
+				throw new NodeLockedException(dbPath, holder[0], holder[1], refusal);
 			}
 			record(channel, nodeId);
 			return new NodeLock(channel, lock);
@@ -105,23 +105,20 @@ public final class NodeLock implements AutoCloseable {
 		channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
 	}
 
-	/** The holder the lock file records, e.g. {@code 1 (pid 4242 on host-a)}; null when unknown. */
-	private static @Nullable String holder(FileChannel channel) {
+	/** The node id and process ({@code pid 4242 on host-a}) the lock file records; nulls when unknown. */
+	private static @Nullable String[] holder(FileChannel channel) {
 		try {
 			ByteBuffer buffer = ByteBuffer.allocate(1024);
 			channel.read(buffer, 0);
 			Properties recorded = new Properties();
 			recorded.load(new StringReader(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)));
-			String nodeId = recorded.getProperty("node-id");
-			if (nodeId == null) {
-				return null;
-			}
-			return nodeId + " (pid " + recorded.getProperty("pid", "?") + " on " + recorded.getProperty("host", "?")
-					+ ")";
+			String pid = recorded.getProperty("pid");
+			return new @Nullable String[] { recorded.getProperty("node-id"),
+					(pid != null) ? "pid " + pid + " on " + recorded.getProperty("host", "?") : null };
 		}
 		catch (IOException ex) {
 			// E.g. Windows refuses to read a locked file.
-			return null;
+			return new @Nullable String[] { null, null };
 		}
 	}
 

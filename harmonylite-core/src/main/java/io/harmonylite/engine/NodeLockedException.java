@@ -19,11 +19,11 @@ public class NodeLockedException extends HarmonyLiteException {
 
 	private final @Nullable String holder;
 
-	NodeLockedException(Path dbPath, @Nullable String holder, String refusal) {
-		super(((holder != null) ? "Node " + holder : "A node") + " is running on " + dbPath + " (a process holds "
-				+ NodeLock.file(dbPath) + "): " + refusal);
+	NodeLockedException(Path dbPath, @Nullable String nodeId, @Nullable String process, String refusal) {
+		super(((nodeId != null) ? "Node " + nodeId : "A node") + " is running on " + dbPath + " ("
+				+ ((process != null) ? process : "a process") + " holds " + NodeLock.file(dbPath) + "): " + refusal);
 		this.dbPath = dbPath;
-		this.holder = holder;
+		this.holder = (nodeId != null) ? nodeId + " (" + ((process != null) ? process : "pid unknown") + ")" : null;
 	}
 
 	/**

@@ -28,7 +28,8 @@ class NodeLockTests {
 		NodeLock first = NodeLock.acquire(db, 1, "stop it first");
 		assertThatExceptionOfType(HarmonyLiteException.class)
 			.isThrownBy(() -> NodeLock.acquire(db, 1, "stop it first"))
-			.withMessage("Node 1 is running on " + db + " (a process holds " + NodeLock.file(db) + "): stop it first");
+			.withMessageStartingWith("Node 1 is running on " + db + " (pid " + ProcessHandle.current().pid() + " on ")
+			.withMessageEndingWith(" holds " + NodeLock.file(db) + "): stop it first");
 		first.close();
 		NodeLock.acquire(db, 1, "stop it first").close();
 		assertThat(NodeLock.file(db)).hasFileName("node.db-harmonylite.lock");
@@ -55,8 +56,8 @@ class NodeLockTests {
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(output).contains("READY"));
 			assertThatExceptionOfType(HarmonyLiteException.class)
-				.isThrownBy(() -> NodeLock.acquire(db, 7, "stop it first"))
-				.withMessageStartingWith("Node 7 is running on " + db);
+				.isThrownBy(() -> NodeLock.acquire(db, 3, "stop it first"))
+				.withMessageStartingWith("Node 7 is running on " + db + " (pid " + holder.pid() + " on ");
 			holder.destroyForcibly();
 			holder.waitFor();
 			NodeLock.acquire(db, 7, "stop it first").close();
