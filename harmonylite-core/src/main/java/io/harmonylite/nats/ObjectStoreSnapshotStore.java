@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.harmonylite.snapshot.SnapshotException;
 import io.harmonylite.snapshot.SnapshotManifest;
@@ -33,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * A {@link SnapshotStore} in a NATS JetStream object store bucket, the default: it needs nothing but the NATS the
  * cluster already uses (embedded servers included), and keeps as many copies as the streams ({@code replicas}).
  * Each snapshot is two objects, {@code <id>.db.zst} and then {@code <id>.manifest}; the bucket is created on first use
- * when missing, an existing one is used as it is.
+ * when missing, an existing one is used as it is. An object not found after it was listed (deleted meanwhile by the
+ * retention of another node, or answered by a lagging replica) leaves its snapshot out of the listing, and makes
+ * {@link #get} throw {@link SnapshotNotFoundException}.
  *
  * @since 0.1.0
  */
@@ -46,6 +51,9 @@ public final class ObjectStoreSnapshotStore implements SnapshotStore {
 	private final String bucket;
 
 	private final int replicas;
+
+	// The manifests left out of a listing already, so that each is said once at INFO.
+	private final Set<String> skipped = ConcurrentHashMap.newKeySet();
 
 	// Opened on first use, so that constructing the store does no I/O. Guarded by this.
 	private @Nullable ObjectStore objectStore;
@@ -85,22 +93,36 @@ public final class ObjectStoreSnapshotStore implements SnapshotStore {
 		List<SnapshotMetadata> snapshots = new ArrayList<>();
 		try {
 			ObjectStore store = objectStore();
+			Set<String> names = new HashSet<>();
 			for (ObjectInfo info : store.getList()) {
-				String name = info.getObjectName();
-				if (info.isDeleted() || !name.endsWith(SnapshotManifest.SUFFIX)) {
+				if (!info.isDeleted()) {
+					names.add(info.getObjectName());
+				}
+			}
+			for (String name : names) {
+				if (!name.endsWith(SnapshotManifest.SUFFIX)) {
 					continue;
 				}
+				String id = name.substring(0, name.length() - SnapshotManifest.SUFFIX.length());
 				ByteArrayOutputStream manifest = new ByteArrayOutputStream();
-				try {
-					store.get(name, manifest);
-					snapshots.add(SnapshotManifest.decode(manifest.toByteArray(), name + " in " + this));
+				if (!names.contains(SnapshotManifest.dataName(id))) {
+					skip(name, "its data object " + SnapshotManifest.dataName(id) + " is not listed");
 				}
-				catch (SnapshotException ex) {
-					logger.warn("Skipping {}: {}", name, ex.getMessage());
+				else if (!download(store, name, manifest)) {
+					skip(name, "it was not found after being listed");
+				}
+				else {
+					try {
+						snapshots.add(SnapshotManifest.decode(manifest.toByteArray(), name + " in " + this));
+					}
+					catch (SnapshotException ex) {
+						logger.warn("Skipping {}: {}", name, ex.getMessage());
+					}
 				}
 			}
 		}
-		catch (IOException | JetStreamApiException | NoSuchAlgorithmException | IllegalStateException ex) {
+		catch (IOException | JetStreamApiException | NoSuchAlgorithmException | IllegalStateException
+				| IllegalArgumentException ex) {
 			throw failure("list the snapshots", ex);
 		}
 		catch (InterruptedException ex) {
@@ -113,25 +135,26 @@ public final class ObjectStoreSnapshotStore implements SnapshotStore {
 
 	@Override
 	public SnapshotMetadata get(String id, Path target) {
+		if (!SnapshotMetadata.isValidId(id)) {
+			throw new SnapshotNotFoundException(id, toString());
+		}
 		String manifestName = SnapshotManifest.manifestName(id);
 		try {
 			ObjectStore store = objectStore();
-			if (!SnapshotMetadata.isValidId(id) || store.getInfo(manifestName) == null) {
-				throw new SnapshotNotFoundException(id, toString());
-			}
 			ByteArrayOutputStream manifest = new ByteArrayOutputStream();
-			store.get(manifestName, manifest);
-			SnapshotMetadata metadata = SnapshotManifest.decode(manifest.toByteArray(), manifestName + " in " + this);
-			String dataName = SnapshotManifest.dataName(id);
-			if (store.getInfo(dataName) == null) {
+			if (!download(store, manifestName, manifest)) {
 				throw new SnapshotNotFoundException(id, toString());
 			}
+			SnapshotMetadata metadata = SnapshotManifest.decode(manifest.toByteArray(), manifestName + " in " + this);
 			try (OutputStream out = Files.newOutputStream(target)) {
-				store.get(dataName, out);
+				if (!download(store, SnapshotManifest.dataName(id), out)) {
+					throw new SnapshotNotFoundException(id, toString());
+				}
 			}
 			return metadata;
 		}
-		catch (IOException | JetStreamApiException | NoSuchAlgorithmException | IllegalStateException ex) {
+		catch (IOException | JetStreamApiException | NoSuchAlgorithmException | IllegalStateException
+				| IllegalArgumentException ex) {
 			throw failure("read snapshot " + id, ex);
 		}
 		catch (InterruptedException ex) {
@@ -149,13 +172,47 @@ public final class ObjectStoreSnapshotStore implements SnapshotStore {
 			ObjectStore store = objectStore();
 			// The manifest first: from then on the snapshot is not listed, even if deleting the data fails.
 			for (String name : List.of(SnapshotManifest.manifestName(id), SnapshotManifest.dataName(id))) {
-				if (store.getInfo(name) != null) {
+				try {
 					store.delete(name);
+				}
+				catch (IllegalArgumentException | JetStreamApiException ex) {
+					if (!ObjectNotFound.is(ex)) {
+						throw ex;
+					}
 				}
 			}
 		}
-		catch (IOException | JetStreamApiException | IllegalStateException ex) {
+		catch (IOException | JetStreamApiException | IllegalStateException | IllegalArgumentException ex) {
 			throw failure("delete snapshot " + id, ex);
+		}
+	}
+
+	/**
+	 * Copies an object into a stream.
+	 * @return {@code false} when the object is not found (deleted meanwhile, or a lagging replica answered)
+	 */
+	private static boolean download(ObjectStore store, String name, OutputStream out)
+			throws IOException, JetStreamApiException, InterruptedException, NoSuchAlgorithmException {
+		try {
+			store.get(name, out);
+			return true;
+		}
+		catch (IllegalArgumentException | JetStreamApiException ex) {
+			if (ObjectNotFound.is(ex)) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	/** Leaves a listed snapshot out: said at INFO the first time, then at DEBUG (the listing is polled). */
+	private void skip(String manifestName, String why) {
+		if (this.skipped.add(manifestName)) {
+			logger.info("Not listing snapshot {} in {}: {} (deleted meanwhile, or a lagging replica of the bucket "
+					+ "answered)", manifestName, this, why);
+		}
+		else {
+			logger.debug("Not listing snapshot {} in {}: {}", manifestName, this, why);
 		}
 	}
 
