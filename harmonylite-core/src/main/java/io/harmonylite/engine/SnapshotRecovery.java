@@ -2,8 +2,10 @@ package io.harmonylite.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -17,6 +19,7 @@ import io.harmonylite.snapshot.RestoreOutcome;
 import io.harmonylite.snapshot.RestoreReason;
 import io.harmonylite.snapshot.RowsNeverCaptured;
 import io.harmonylite.snapshot.SnapshotMetadata;
+import io.harmonylite.snapshot.SnapshotNotFoundException;
 import io.harmonylite.snapshot.SnapshotRestorer;
 import io.harmonylite.snapshot.SnapshotSelector;
 import io.harmonylite.snapshot.SnapshotStore;
@@ -145,8 +148,9 @@ final class SnapshotRecovery implements Runnable {
 	 * to replay the streams (or wait at a gap).
 	 */
 	void startShards() {
+		RestoreReason reason = null;
 		try {
-			RestoreReason reason = startupReason();
+			reason = startupReason();
 			if (reason != null && decideAtStartup(reason)) {
 				return;
 			}
@@ -154,19 +158,24 @@ final class SnapshotRecovery implements Runnable {
 		catch (RuntimeException ex) {
 			logger.warn("Node {}: could not restore a snapshot at startup, starting from the streams: {}", this.nodeId,
 					ex.getMessage());
+			if (reason == RestoreReason.NO_REPLICATION_STATE) {
+				this.neverCaptured.warnNotReplicated("no snapshot could be restored at startup");
+			}
 		}
 		this.supervisor.startAll();
 	}
 
 	/**
 	 * Decides at startup, trying again when the restore fails: the snapshot chosen may be deleted under it (the lease
-	 * holder keeps only the newest ones), and the next decision takes the newest again.
+	 * holder keeps only the newest ones), and the next decision takes the newest again, leaving out the ones found
+	 * missing.
 	 */
 	private boolean decideAtStartup(RestoreReason reason) {
+		Set<String> notFound = new HashSet<>();
 		for (int attempt = 1;; attempt++) {
 			try {
 				synchronized (this.lock) {
-					return decide(reason);
+					return decide(reason, notFound);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -258,7 +267,7 @@ final class SnapshotRecovery implements Runnable {
 							: RestoreReason.STREAM_GAP;
 					// A mode that leaves the gap to an operator: the shard stays stopped, reported as a gap.
 					if (!this.supervisor.gaps().isEmpty() && this.mode.allows(reason)) {
-						decide(reason);
+						decide(reason, new HashSet<>());
 					}
 				}
 			}
@@ -279,10 +288,14 @@ final class SnapshotRecovery implements Runnable {
 
 	/**
 	 * Decides with the selector and restores when it says so.
+	 * @param notFound the snapshots to leave out, listed but found missing when restored; one found so is added
 	 * @return whether a restore was tried (the shards are then started again)
 	 */
-	private boolean decide(RestoreReason reason) {
-		List<SnapshotMetadata> snapshots = this.store.list();
+	private boolean decide(RestoreReason reason, Set<String> notFound) {
+		List<SnapshotMetadata> snapshots = this.store.list()
+			.stream()
+			.filter((snapshot) -> !notFound.contains(snapshot.id()))
+			.toList();
 		String hash = this.localHash.get();
 		List<StreamState> streams = this.streams.get();
 		RestoreDecision decision = new SnapshotSelector(this.mode).select(reason, snapshots, hash, streams);
@@ -306,11 +319,17 @@ final class SnapshotRecovery implements Runnable {
 			if (reason == RestoreReason.NO_REPLICATION_STATE) {
 				this.neverCaptured.keepBeforeRestoring(restore.snapshot().id());
 			}
-			install(restore.snapshot(), switch (reason) {
-				case STREAM_GAP -> "a stream gap";
-				case NO_REPLICATION_STATE -> "no replication state";
-				case UNSENT_CHANGES_OLDER_THAN_TOMBSTONES -> "unsent changes older than the tombstone retention";
-			});
+			try {
+				install(restore.snapshot(), switch (reason) {
+					case STREAM_GAP -> "a stream gap";
+					case NO_REPLICATION_STATE -> "no replication state";
+					case UNSENT_CHANGES_OLDER_THAN_TOMBSTONES -> "unsent changes older than the tombstone retention";
+				});
+			}
+			catch (SnapshotNotFoundException ex) {
+				notFound.add(restore.snapshot().id());
+				throw ex;
+			}
 			return true;
 		}
 		if (decision instanceof RestoreDecision.Wait wait && reason == RestoreReason.UNSENT_CHANGES_OLDER_THAN_TOMBSTONES) {

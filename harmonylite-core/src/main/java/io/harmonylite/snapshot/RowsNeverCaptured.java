@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqliteConnections;
@@ -106,21 +107,50 @@ public final class RowsNeverCaptured {
 	 * @throws SnapshotException if the rows cannot be counted
 	 */
 	public long count() {
+		return countByTable().values().stream().mapToLong(Long::longValue).sum();
+	}
+
+	/**
+	 * Says that the rows a node without replication state holds stay on it only, when it starts from the streams
+	 * without restoring a snapshot: the streams never held them. Nothing is said when its replicated tables are empty.
+	 * @param why why no snapshot was restored
+	 */
+	public void warnNotReplicated(String why) {
+		Map<String, Long> rows;
+		try {
+			rows = countByTable();
+		}
+		catch (SnapshotException ex) {
+			logger.warn("Node {}: {}; rows its replicated tables held before HarmonyLite ran here are not replicated, and "
+					+ "could not be counted: {}", this.nodeId, why, ex.getMessage());
+			return;
+		}
+		rows.values().removeIf((count) -> count == 0);
+		if (!rows.isEmpty()) {
+			logger.warn("Node {}: {}; its replicated tables hold rows written before HarmonyLite ran here, never "
+					+ "captured, which stay on this node only (rows per table: {}; some may equal rows of the other "
+					+ "nodes): compare its tables with theirs, and write again here what the cluster should have (as "
+					+ "new writes, which are then replicated)", this.nodeId, why, rows);
+		}
+	}
+
+	/**
+	 * How many rows each replicated table holds.
+	 * @return the counts by table name, in table order
+	 * @throws SnapshotException if the rows cannot be counted
+	 */
+	Map<String, Long> countByTable() {
 		try (Connection connection = SqliteConnections.open(this.database)) {
-			return rows(connection, this.replicatedTables.resolve(connection));
+			Map<String, Long> rows = new LinkedHashMap<>();
+			for (TableSchema table : this.replicatedTables.resolve(connection)) {
+				rows.put(table.name(), SqliteSchema.count(connection, "main", table.name()));
+			}
+			return rows;
 		}
 		catch (SQLException ex) {
 			throw new SnapshotException("Node " + this.nodeId + " could not count the rows of " + this.database + ": "
 					+ ex.getMessage(), ex);
 		}
-	}
-
-	private static long rows(Connection connection, List<TableSchema> tables) throws SQLException {
-		long rows = 0;
-		for (TableSchema table : tables) {
-			rows += SqliteSchema.count(connection, "main", table.name());
-		}
-		return rows;
 	}
 
 }

@@ -21,6 +21,7 @@ import io.harmonylite.testsupport.NatsServerExtension;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
+import io.nats.client.PurgeOptions;
 import io.nats.client.api.KeyValueEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -246,6 +247,29 @@ class SnapshotIntegrationTests {
 		String snapshot = node.status().snapshots().lastRestore().snapshotId();
 		Path copy = this.dir.resolve("late.db.before-restore-" + snapshot);
 		assertThat(new TestDatabase(copy).rows("SELECT id, title FROM Books")).containsExactly("5000|Only here");
+	}
+
+	@Test
+	void newNodeShouldRestoreTheNextSnapshotWhenTheNewestIsNotFoundWhenRestored() throws Exception {
+		List<TestDatabase> dbs = databases(2);
+		HarmonyLiteEngine first = startNode(1, dbs.get(0), onDemandSnapshots());
+		writeOneMessagePerRow(dbs.get(0), 1, 3);
+		SnapshotMetadata older = first.snapshots().take();
+		writeOneMessagePerRow(dbs.get(0), 4, 5);
+		SnapshotMetadata newest = first.snapshots().take();
+		// Listed, but its data is not found, as a lagging replica of the bucket answers.
+		String bucket = this.prefix + "-snapshots";
+		try (Connection connection = Nats.connect(nats.url())) {
+			String nuid = connection.objectStore(bucket).getInfo(newest.id() + ".db.zst").getNuid();
+			connection.jetStreamManagement().purgeStream("OBJ_" + bucket,
+					PurgeOptions.subject("$O." + bucket + ".C." + nuid));
+		}
+
+		HarmonyLiteEngine node = startNode(2, dbs.get(1), onDemandSnapshots());
+
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(checksum(dbs.get(1))).isEqualTo(checksum(dbs.get(0))));
+		assertThat(node.status().snapshots().lastRestore()).isNotNull()
+			.satisfies((restore) -> assertThat(restore.snapshotId()).isEqualTo(older.id()));
 	}
 
 	@Test

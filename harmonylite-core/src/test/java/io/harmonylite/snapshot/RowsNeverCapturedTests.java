@@ -3,19 +3,65 @@ package io.harmonylite.snapshot;
 import java.nio.file.Path;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.engine.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The copy a new node keeps of its rows before a restore replaces them.
+ * The copy a new node keeps of its rows before a restore replaces them, and the warning when no restore does.
  */
 class RowsNeverCapturedTests {
 
 	@TempDir
 	Path directory;
+
+	private final Logger logger = (Logger) LoggerFactory.getLogger(RowsNeverCaptured.class);
+
+	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+	@BeforeEach
+	void captureLogs() {
+		this.logs.start();
+		this.logger.addAppender(this.logs);
+	}
+
+	@AfterEach
+	void releaseLogs() {
+		this.logger.detachAppender(this.logs);
+	}
+
+	@Test
+	void nodeStartingFromTheStreamsShouldBeWarnedOfTheRowsOfEachTableThatStayOnItOnly() {
+		TestDatabase node = new TestDatabase(this.directory.resolve("node.db"));
+		node.execute("CREATE TABLE a (id INTEGER PRIMARY KEY)", "CREATE TABLE b (id INTEGER PRIMARY KEY)",
+				"CREATE TABLE c (id INTEGER PRIMARY KEY)", "INSERT INTO a VALUES (1), (2)", "INSERT INTO c VALUES (3)");
+		RowsNeverCaptured keeper = new RowsNeverCaptured(4, node.path(), new ReplicatedTables(List.of(), List.of()));
+
+		keeper.warnNotReplicated("no snapshot could be restored at startup");
+
+		assertThat(this.logs.list).singleElement().satisfies((event) -> {
+			assertThat(event.getLevel()).isEqualTo(Level.WARN);
+			assertThat(event.getFormattedMessage()).startsWith("Node 4: no snapshot could be restored at startup;")
+				.contains("stay on this node only (rows per table: {a=2, c=1};");
+		});
+	}
+
+	@Test
+	void nodeWithEmptyTablesStartingFromTheStreamsShouldNotBeWarned() {
+		TestDatabase node = new TestDatabase(this.directory.resolve("node.db"));
+		node.execute("CREATE TABLE a (id INTEGER PRIMARY KEY)");
+		new RowsNeverCaptured(4, node.path(), new ReplicatedTables(List.of(), List.of())).warnNotReplicated("why");
+		assertThat(this.logs.list).isEmpty();
+	}
 
 	@Test
 	void secondRestoreOfTheSameSnapshotShouldKeepANewCopyNotOverwriteTheFirst() {
