@@ -58,11 +58,7 @@ public record NatsConfig(List<String> urls, @Nullable String user, @Nullable Str
 			throw new ConfigException((tlsCaFile != null) ? "harmonylite.nats.tls.ca-file" : "harmonylite.nats.tls.cert-file",
 					"TLS comes either from PEM files or from a ready SSL context (harmonylite.nats.ssl.bundle), not both");
 		}
-		for (String url : urls) {
-			if (!url.matches("(?i)(nats|tls|ws|wss)://.+")) {
-				throw new ConfigException("harmonylite.nats.urls", "'" + url + "' is not a NATS URL such as nats://localhost:4222");
-			}
-		}
+		urls.forEach(NatsUrls::requireValid);
 		if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
 			throw new ConfigException("harmonylite.nats.startup-timeout",
 					"must be a positive duration, was " + startupTimeout);

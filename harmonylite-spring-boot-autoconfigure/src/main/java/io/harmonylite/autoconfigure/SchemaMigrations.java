@@ -1,5 +1,6 @@
 package io.harmonylite.autoconfigure;
 
+import io.harmonylite.engine.DatabasePreflight;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.nats.NatsPreflight;
@@ -11,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * Liquibase integrations do; call {@link #before} and {@link #after} around migrations run by other means.
  * <p>
  * A migration at startup runs before the engine starts. Then {@link #before} first checks what would certainly keep
- * the engine from starting (no {@code nats-server} for the embedded mode, its client port taken, unreadable NKey or
- * TLS files), so that the application fails before the migration changes the database rather than after. Another
- * node running on the database is refused even earlier, when the engine is created (see
- * {@link HarmonyLiteEngine#acquireLock()}), or, with {@code harmonylite.auto-startup=false}, by
+ * the engine from starting (a database file it cannot open or write, no {@code nats-server} for the embedded mode,
+ * its client port taken, unreadable NKey or TLS files), so that the application fails before the migration changes
+ * the database rather than after. Another node running on the database is refused even earlier, when the engine is
+ * created (see {@link HarmonyLiteEngine#acquireLock()}), or, with {@code harmonylite.auto-startup=false}, by
  * {@link HarmonyLiteEngine#beforeMigration()}.
  *
  * @since 0.1.0
@@ -28,7 +29,7 @@ public final class SchemaMigrations {
 
 	/**
 	 * Prepares for a migration: sends pending changes and removes the capture triggers; before startup, first runs
-	 * the {@link NatsPreflight pre-flight checks}.
+	 * the pre-flight checks ({@link DatabasePreflight}, {@link NatsPreflight}).
 	 * @param engine the engine replicating the database to migrate
 	 * @param tool who migrates, for the log, e.g. {@code Flyway}
 	 * @throws io.harmonylite.HarmonyLiteException when a pre-flight check fails
@@ -36,6 +37,7 @@ public final class SchemaMigrations {
 	public static void before(HarmonyLiteEngine engine, String tool) {
 		HarmonyLiteConfig config = engine.config();
 		if (!engine.isRunning()) {
+			DatabasePreflight.check(config.dbPath());
 			NatsPreflight.check(config.nats(), config.nodeId(), config.dbPath());
 		}
 		logger.info("Node {}: {} is about to migrate; flushing pending changes and removing capture triggers",

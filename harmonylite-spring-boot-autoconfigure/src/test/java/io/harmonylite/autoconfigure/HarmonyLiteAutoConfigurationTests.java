@@ -358,6 +358,27 @@ class HarmonyLiteAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithNatsUrlWhosePortIsNotANumberShouldFailNamingPropertyAndUrl() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.urls=nats://127.0.0.1:notaport")
+			.run((context) -> assertFailsNaming(context, "harmonylite.nats.urls",
+					"'nats://127.0.0.1:notaport' has port 'notaport', which is not a number"));
+	}
+
+	@Test
+	void runWithNatsUrlWhosePortIsOutOfRangeShouldFailNamingPropertyAndUrl() {
+		this.contextRunner
+			.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.urls=nats://127.0.0.1:4222,nats://127.0.0.1:99999")
+			.run((context) -> assertFailsNaming(context, "harmonylite.nats.urls",
+					"'nats://127.0.0.1:99999' has port '99999', which is not between 1 and 65535"));
+	}
+
+	@Test
+	void runWithNatsUrlWithoutHostShouldFailNamingPropertyAndUrl() {
+		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.nats.urls=nats://:4222")
+			.run((context) -> assertFailsNaming(context, "harmonylite.nats.urls", "'nats://:4222' names no host"));
+	}
+
+	@Test
 	void runWithZeroPollingIntervalShouldFailNamingProperty() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.polling-interval=0s")
 			.run((context) -> assertFailsNaming(context, "harmonylite.polling-interval", "positive duration"));

@@ -119,6 +119,35 @@ class StartupFailureIntegrationTests {
 			.contains("Check that the servers in harmonylite.nats.urls are running");
 	}
 
+	@Test
+	void dbPathNamingADirectoryShouldFailBeforeFlywayMigrates(CapturedOutput output) {
+		assertFailsBeforeFlywayNamingDbPath(output, this.dir.toString(), "is a directory");
+	}
+
+	@Test
+	void dbPathInAMissingDirectoryShouldFailBeforeFlywayMigrates(CapturedOutput output) {
+		assertFailsBeforeFlywayNamingDbPath(output, this.dir.resolve("missing/app.db").toString(),
+				"is in a directory that does not exist");
+	}
+
+	@Test
+	void dbPathInADirectoryWithoutNewFilesShouldFailBeforeFlywayMigrates(CapturedOutput output) {
+		// /proc takes no new file, whatever the user's rights.
+		assertFailsBeforeFlywayNamingDbPath(output, "/proc/harmonylite.db",
+				"is in a directory where this process cannot create files");
+	}
+
+	private void assertFailsBeforeFlywayNamingDbPath(CapturedOutput output, String dbPath, String problem) {
+		assertThatException().isThrownBy(() -> run("--spring.liquibase.enabled=false",
+				"--spring.flyway.locations=classpath:db/harmonylite-diagnostics-test", "--harmonylite.db-path=" + dbPath));
+
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: harmonylite.db-path")
+			.contains("the database " + dbPath + " " + problem)
+			.doesNotContain("Could not open SQLite database");
+		assertThat(tables()).doesNotContain("Books");
+	}
+
 	private void run(String... args) {
 		String[] all = new String[args.length + 2];
 		all[0] = "--spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db");
