@@ -160,7 +160,7 @@ public final class ChangeCapture {
 		if (leftOut == null) {
 			WentBackMarker.renewEpochIfMarked(this.connection, newEpoch());
 		}
-		List<TableSchema> watched = resolveWatchedTables(leftOut);
+		List<TableSchema> watched = resolveWatchedTables(leftOut, true);
 		int width = watched.stream().mapToInt((table) -> table.columns().size()).max().orElse(0);
 		ensureChangeLogColumns(width);
 		long now = System.currentTimeMillis();
@@ -338,7 +338,7 @@ public final class ChangeCapture {
 	 */
 	public List<TableSchema> watchedTables() {
 		try {
-			return resolveWatchedTables(null);
+			return resolveWatchedTables(null, false);
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);
@@ -346,14 +346,15 @@ public final class ChangeCapture {
 	}
 
 	/**
-	 * The tables a running node captures: as {@link #watchedTables()}, but a table that cannot be watched (no primary
-	 * key, a collated key, a configured table gone) is left out instead of failing, as a running node's
-	 * {@link #reinstall()} leaves it out (and reports it). What it replicates, hashes and snapshots is this selection.
+	 * The tables a running node captures: as {@link #watchedTables()}, but a table whose shape cannot be captured (no
+	 * primary key, a collated key, a name that is not UTF-8) is left out instead of failing, as a running node's
+	 * {@link #reinstall()} leaves it out (and reports it). A table of {@code harmonylite.tables} that does not exist
+	 * still fails: a database without it, such as a snapshot's copy, lacks a table the node replicates.
 	 * @return the captured tables
 	 */
 	public List<TableSchema> capturedTables() {
 		try {
-			return resolveWatchedTables(new ArrayList<>());
+			return resolveWatchedTables(new ArrayList<>(), false);
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);
@@ -442,9 +443,11 @@ public final class ChangeCapture {
 	}
 
 	/**
-	 * The watched tables; with {@code leftOut}, a table that cannot be watched is named there instead of failing.
+	 * The watched tables; with {@code leftOut}, a table whose shape cannot be watched is named there instead of
+	 * failing, and so is a configured table that does not exist when {@code leaveOutMissing}.
 	 */
-	private List<TableSchema> resolveWatchedTables(@Nullable List<String> leftOut) throws SQLException {
+	private List<TableSchema> resolveWatchedTables(@Nullable List<String> leftOut, boolean leaveOutMissing)
+			throws SQLException {
 		SchemaReader reader = new SchemaReader(this.connection);
 		List<String> userTables = reader.userTables();
 		List<String> names = new ArrayList<>();
@@ -458,7 +461,7 @@ public final class ChangeCapture {
 					name = resolveConfigured(configured, userTables);
 				}
 				catch (ConfigException ex) {
-					if (leftOut == null) {
+					if (leftOut == null || !leaveOutMissing) {
 						throw ex;
 					}
 					leftOut.add("table '" + configured + "' of " + TABLES_PROPERTY + " no longer exists as a table "
