@@ -8,12 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
-import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import org.jspecify.annotations.Nullable;
 
@@ -56,8 +54,12 @@ public final class NodeLock implements AutoCloseable {
 	 * @return the lock, to close when the node stops
 	 * @throws NodeLockedException when a node (of this or another process) holds it
 	 * @throws HarmonyLiteException when the file cannot be opened
+	 * @throws io.harmonylite.ConfigException naming {@code harmonylite.db-path} when the database's path is
+	 * unusable ({@link DatabasePreflight})
 	 */
 	public static NodeLock acquire(Path dbPath, long nodeId, String refusal) {
+		// The lock is the first thing a node writes: an unusable path is told as such, not as a lock file failure.
+		DatabasePreflight.check(dbPath);
 		Path file = file(dbPath);
 		FileChannel channel = null;
 		try {
@@ -82,11 +84,6 @@ public final class NodeLock implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			closeQuietly(channel);
-			Path directory = file.toAbsolutePath().getParent();
-			if (directory != null && !Files.isDirectory(directory)) {
-				throw new ConfigException("harmonylite.db-path", "the directory of " + dbPath + " (" + directory
-						+ ") does not exist; create it, or fix the path");
-			}
 			throw new HarmonyLiteException("Could not open the node's lock file " + file + ": " + ex.getMessage()
 					+ ". Check that the database's directory is writable.", ex);
 		}

@@ -40,7 +40,7 @@ class NodeLockTests {
 		Path db = this.dir.resolve("no-such-directory").resolve("node.db");
 		assertThatExceptionOfType(ConfigException.class).isThrownBy(() -> NodeLock.acquire(db, 1, "stop it first"))
 			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.db-path"))
-			.withMessageContaining(this.dir.resolve("no-such-directory") + ") does not exist");
+			.withMessageContaining("is in a directory that does not exist (" + this.dir.resolve("no-such-directory") + ")");
 		assertThat(this.dir.resolve("no-such-directory")).doesNotExist();
 	}
 
