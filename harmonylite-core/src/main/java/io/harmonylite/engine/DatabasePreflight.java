@@ -9,12 +9,10 @@ import io.harmonylite.ConfigException;
 /**
  * Checks, without opening it, that a node can open and write its database file: the path is not a directory, and its
  * directory exists and takes new files (SQLite creates the database there when it is missing, and its journal and WAL
- * files next to it; the node its lock file). Callers run it before work that should not happen when the node cannot
- * start, such as a schema migration, and before the node's start.
- *
- * @since 0.1.0
+ * files next to it; the node its lock file). {@link NodeLock#acquire} runs it first: the lock is taken before anything
+ * else touches the database (before migrations, and at the node's start).
  */
-public final class DatabasePreflight {
+final class DatabasePreflight {
 
 	private static final String PROPERTY = "harmonylite.db-path";
 
@@ -26,7 +24,7 @@ public final class DatabasePreflight {
 	 * @param dbPath the node's database file
 	 * @throws ConfigException naming {@code harmonylite.db-path} and the path when the node could not open it
 	 */
-	public static void check(Path dbPath) {
+	static void check(Path dbPath) {
 		Path file = dbPath.toAbsolutePath();
 		if (Files.isDirectory(file)) {
 			throw unusable(file, "is a directory; name a database file, such as " + file.resolve("app.db"));

@@ -202,9 +202,8 @@ final class NodeAssembly {
 	private RunningNode assemble() {
 		long node = this.config.nodeId();
 		OfflineWrites offlineWrites = OfflineWrites.before(this.config.dbPath(), this.clock);
-		// What would certainly keep the node from opening its database or reaching NATS (a taken port, an unwritable
+		// What would certainly keep the node from reaching NATS (a taken port, an unwritable
 		// store) fails at once, naming the property, rather than as a failed connection or an exited server.
-		DatabasePreflight.check(this.config.dbPath());
 		NatsPreflight.check(this.config.nats(), node, this.config.dbPath());
 		// NATS is reached (its embedded server started) while the database steps run.
 		BackgroundOpening<NatsNode> natsOpening = this.resources.add(BackgroundOpening.start(

@@ -1,6 +1,5 @@
 package io.harmonylite.autoconfigure;
 
-import io.harmonylite.engine.DatabasePreflight;
 import io.harmonylite.engine.HarmonyLiteEngine;
 
 import org.springframework.context.SmartLifecycle;
@@ -29,10 +28,6 @@ class EngineStartStopLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (!this.engine.isRunning()) {
-			// Before the engine takes its lock file next to the database: names the property when it cannot.
-			DatabasePreflight.check(this.engine.config().dbPath());
-		}
 		this.engine.start();
 	}
 

@@ -1,6 +1,5 @@
 package io.harmonylite.autoconfigure;
 
-import io.harmonylite.engine.DatabasePreflight;
 import io.harmonylite.engine.HarmonyLiteConfig;
 import io.harmonylite.engine.HarmonyLiteEngine;
 import io.harmonylite.nats.NatsPreflight;
@@ -29,7 +28,7 @@ public final class SchemaMigrations {
 
 	/**
 	 * Prepares for a migration: sends pending changes and removes the capture triggers; before startup, first runs
-	 * the pre-flight checks ({@link DatabasePreflight}, {@link NatsPreflight}).
+	 * the pre-flight checks ({@link NatsPreflight}; the database path is checked when the engine takes its lock).
 	 * @param engine the engine replicating the database to migrate
 	 * @param tool who migrates, for the log, e.g. {@code Flyway}
 	 * @throws io.harmonylite.HarmonyLiteException when a pre-flight check fails
@@ -37,7 +36,6 @@ public final class SchemaMigrations {
 	public static void before(HarmonyLiteEngine engine, String tool) {
 		HarmonyLiteConfig config = engine.config();
 		if (!engine.isRunning()) {
-			DatabasePreflight.check(config.dbPath());
 			NatsPreflight.check(config.nats(), config.nodeId(), config.dbPath());
 		}
 		logger.info("Node {}: {} is about to migrate; flushing pending changes and removing capture triggers",
