@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
+	/** How long a read of the cluster's schema view waits for an unavailable registry: a person or a probe waits. */
+	static final Duration CLUSTER_SCHEMA_READ_DEADLINE = Duration.ofSeconds(2);
+
 	private final HarmonyLiteConfig config;
 
 	private final ChangeCapture capture;
@@ -96,7 +99,7 @@ final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 	}
 
 	ClusterSchemaView clusterSchema() {
-		return new ClusterSchemaView(this.registry.nodes());
+		return new ClusterSchemaView(this.registry.nodes(CLUSTER_SCHEMA_READ_DEADLINE));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -226,12 +227,31 @@ public final class KvSchemaRegistry implements SchemaRegistry {
 	 */
 	@Override
 	public List<NodeSchemaState> nodes() {
+		return nodes(this.retry);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Fails at once while this node's connection to NATS is not established (e.g. reconnecting), naming its state.
+	 */
+	@Override
+	public List<NodeSchemaState> nodes(Duration deadline) {
+		Connection.Status status = this.connection.getStatus();
+		if (status != Connection.Status.CONNECTED) {
+			throw new SchemaRegistryException("Could not list the nodes in NATS KV bucket " + this.bucket
+					+ ": this node's NATS connection is " + status.name().toLowerCase(Locale.ROOT)
+					+ ". Check that NATS is reachable.");
+		}
+		return nodes(this.retry.withDeadline(deadline));
+	}
+
+	private List<NodeSchemaState> nodes(JetStreamRetry retry) {
 		KeyValue kv = keyValue();
 		List<NodeSchemaState> states = new ArrayList<>();
 		try {
-			for (String key : this.retry.call("list the keys of bucket " + this.bucket, kv::keys)) {
-				KeyValueEntry entry = this.retry.call("read key " + key + " of bucket " + this.bucket,
-						() -> kv.get(key));
+			for (String key : retry.call("list the keys of bucket " + this.bucket, kv::keys)) {
+				KeyValueEntry entry = retry.call("read key " + key + " of bucket " + this.bucket, () -> kv.get(key));
 				if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
 					logger.debug("Skipping key {} of schema registry bucket {}: deleted or expired", key, this.bucket);
 					continue;

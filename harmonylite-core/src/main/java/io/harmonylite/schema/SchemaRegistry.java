@@ -1,5 +1,6 @@
 package io.harmonylite.schema;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -24,6 +25,18 @@ public interface SchemaRegistry {
 	 * @throws SchemaRegistryException if the registry cannot be reached
 	 */
 	List<NodeSchemaState> nodes();
+
+	/**
+	 * Lists the states of the live nodes for a reader who waits on the answer (an operator's endpoint, a probe):
+	 * waits for the registry no longer than the given time, and not at all while the registry is known to be out of
+	 * reach.
+	 * @param deadline how long to wait for an unavailable registry
+	 * @return as {@link #nodes()}
+	 * @throws SchemaRegistryException if the registry cannot be reached in that time
+	 */
+	default List<NodeSchemaState> nodes(Duration deadline) {
+		return nodes();
+	}
 
 	/**
 	 * Every schema hash a node ever published as its current or previous hash, also of nodes that stopped or left

@@ -11,6 +11,10 @@ public class SchemaRegistryException extends HarmonyLiteException {
 
 	private static final long serialVersionUID = 1L;
 
+	public SchemaRegistryException(String message) {
+		super(message);
+	}
+
 	public SchemaRegistryException(String message, Throwable cause) {
 		super(message, cause);
 	}

@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
+import io.harmonylite.schema.SchemaRegistryException;
 import io.harmonylite.testsupport.EmbeddedClusterLayout;
 import io.harmonylite.testsupport.NatsTestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,6 +68,7 @@ class EmbeddedServerFaultsIntegrationTests {
 			assertThat(down.nats().embeddedServer()).isEqualTo("DOWN");
 			assertThat(down.state()).isEqualTo(NodeState.DISCONNECTED);
 		});
+		assertClusterSchemaUnavailableWithoutWaiting(first, "connection is");
 		insert(dbs.get(0), 21, 60);
 		Path log = layout.dir().resolve("nats-1/nats-server.log");
 		await().atMost(TIMEOUT).until(() -> Files.readString(log).contains("blocked by the test"));
@@ -126,6 +129,7 @@ class EmbeddedServerFaultsIntegrationTests {
 		// Alone, node 1's server has no JetStream meta leader: it answers "temporarily unavailable" to every request,
 		// as a server outside its cluster's JetStream does; the watchdog restarts it after 30 s of that.
 		this.engines.remove(1).close();
+		assertClusterSchemaUnavailableWithoutWaiting(first, "bucket");
 		// The pid file is rewritten when the server restarts.
 		await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> {
 			assertThat(pid(layout.pidFile(1))).isNotEqualTo(before);
@@ -193,6 +197,16 @@ class EmbeddedServerFaultsIntegrationTests {
 			.build()).build();
 		this.engines.add(engine);
 		return engine;
+	}
+
+	/**
+	 * An operator's read of the cluster's schema (the actuator's schema endpoint) answers "unavailable" within the
+	 * 2 s read deadline, not after the registry's 15 s of retries.
+	 */
+	private static void assertClusterSchemaUnavailableWithoutWaiting(HarmonyLiteEngine engine, String reason) {
+		long start = System.nanoTime();
+		assertThatThrownBy(engine::clusterSchema).isInstanceOf(SchemaRegistryException.class).hasMessageContaining(reason);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
 	}
 
 	private static void startTogether(HarmonyLiteEngine... engines) {
