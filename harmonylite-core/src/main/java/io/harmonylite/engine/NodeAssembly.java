@@ -711,6 +711,9 @@ final class NodeAssembly {
 				nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
 				publishingRecorder(recorder), marks, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
 				replication.applyBatchSize(), replication.publishWindow(), this.config.pollingInterval());
+		// Closed after the publisher stopped (resources close in reverse order), before its connection.
+		ChangeLogReader unsent = new ChangeLogReader(publishing, this.config.nodeId());
+		this.resources.add(() -> logUnsentAtStop(unsent));
 		this.resources.add(workers.start(new LoopWorker("publisher", publisher, publisher::stop, () -> {
 		})));
 		CaptureWake wake = new CaptureWake(new ChangeLogReader(open(), this.config.nodeId()), publisher::signal,
@@ -718,6 +721,20 @@ final class NodeAssembly {
 		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), wake)));
 		step(8, "publisher started");
 		return publisher;
+	}
+
+	/** Tells, when the node stops, how many local changes JetStream has not acknowledged: they are sent at the next start. */
+	private void logUnsentAtStop(ChangeLogReader reader) {
+		try {
+			long unsent = reader.pendingCount();
+			if (unsent > 0) {
+				logger.info("Node {}: {} local change(s) not acknowledged by JetStream stay in the change log; they are "
+						+ "sent when the node starts again", this.config.nodeId(), unsent);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Node {}: could not count the unsent changes at stop", this.config.nodeId(), ex);
+		}
 	}
 
 	/** The recorder as the publisher uses it: changes may be sent before they are recorded, never marked before. */

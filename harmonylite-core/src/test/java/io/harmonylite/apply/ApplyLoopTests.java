@@ -16,9 +16,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.conflict.ConflictSettings;
@@ -32,12 +29,13 @@ import io.harmonylite.schema.NodeSchemaState;
 import io.harmonylite.schema.SchemaGate;
 import io.harmonylite.schema.UnknownHashQuarantine;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.CapturedLogs;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static io.harmonylite.testsupport.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,9 +75,8 @@ class ApplyLoopTests {
 
 	private final ApplyQueue queue = new ApplyQueue(100);
 
-	private final Logger logger = (Logger) LoggerFactory.getLogger(ApplyLoop.class);
-
-	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(ApplyLoop.class);
 
 	private ApplyLoop loop;
 
@@ -96,8 +93,6 @@ class ApplyLoopTests {
 				"INSERT INTO t VALUES (100, 'taken@example.com')");
 		this.applyConnection = SqliteConnections.open(this.database.file());
 		useApplier(new ChangeApplier(this.applyConnection));
-		this.logs.start();
-		this.logger.addAppender(this.logs);
 	}
 
 	/** Builds the loop around an applier, which it then owns. */
@@ -140,7 +135,6 @@ class ApplyLoopTests {
 
 	@AfterEach
 	void close() throws Exception {
-		this.logger.detachAppender(this.logs);
 		this.loop.stop();
 		if (this.thread != null) {
 			this.thread.join(10_000);
@@ -310,7 +304,7 @@ class ApplyLoopTests {
 		queueTwoCoversOnAFullDisk(1, 2);
 		start();
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.logs.list.stream()
+			.until(() -> this.logs.events().stream()
 				.filter((event) -> event.getFormattedMessage().contains("SQLITE_FULL"))
 				.count() >= 2);
 		assertThat(this.deadLetters).isEmpty();
@@ -439,7 +433,7 @@ class ApplyLoopTests {
 		start();
 		// The loop judged the change and chose to retry the batch rather than dead-letter it.
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.logs.list.stream()
+			.until(() -> this.logs.events().stream()
 				.anyMatch((event) -> event.getFormattedMessage().contains("waiting for the recompute")));
 		assertThat(this.deadLetters).isEmpty();
 		assertThat(this.applier.position(STREAM)).isZero();
@@ -490,7 +484,7 @@ class ApplyLoopTests {
 	}
 
 	private int retries() {
-		return (int) this.logs.list.stream()
+		return (int) this.logs.events().stream()
 			.filter((event) -> event.getFormattedMessage().startsWith("Applying ") && event.getFormattedMessage().contains("failed, retrying"))
 			.count();
 	}

@@ -12,20 +12,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.ConfigException;
 import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.schema.SchemaReader;
 import io.harmonylite.schema.TableSchema;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static io.harmonylite.capture.CaptureTestSupport.changeLogCount;
 import static io.harmonylite.capture.CaptureTestSupport.count;
@@ -37,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 class ChangeCaptureTests {
+
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(ChangeCapture.class);
 
 	@TempDir
 	Path directory;
@@ -58,21 +59,10 @@ class ChangeCaptureTests {
 	}
 
 	/** The WARNs capture logs while the given install runs. */
-	private static List<String> warningsOf(Runnable install) {
-		Logger logger = (Logger) LoggerFactory.getLogger(ChangeCapture.class);
-		ListAppender<ILoggingEvent> logs = new ListAppender<>();
-		logs.start();
-		logger.addAppender(logs);
-		try {
-			install.run();
-		}
-		finally {
-			logger.detachAppender(logs);
-		}
-		return logs.list.stream()
-			.filter((event) -> event.getLevel() == Level.WARN)
-			.map(ILoggingEvent::getFormattedMessage)
-			.toList();
+	private List<String> warningsOf(Runnable install) {
+		this.logs.clear();
+		install.run();
+		return this.logs.messages(Level.WARN);
 	}
 
 	private List<ChangeEvent> events() {

@@ -5,13 +5,12 @@ import java.time.Instant;
 import java.util.Optional;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.event.Version;
+import io.harmonylite.testsupport.CapturedLogs;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A node whose local versions run more than a day ahead of the time is told that nobody takes its changes.
  */
 class ClockAheadProblemsTests {
+
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(ClockAheadProblems.class);
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T04:00:00Z"));
 
@@ -66,23 +68,14 @@ class ClockAheadProblemsTests {
 
 	@Test
 	void theProblemShouldBeLoggedOnceWhenItAppearsAndWhenItClears() {
-		Logger logger = (Logger) LoggerFactory.getLogger(ClockAheadProblems.class);
-		ListAppender<ILoggingEvent> logs = new ListAppender<>();
-		logs.start();
-		logger.addAppender(logs);
-		try {
-			this.lastLocalVersion = Version.hlcOf(this.clock.instant().plus(Duration.ofHours(48)).toEpochMilli());
-			this.problems.problems();
-			this.problems.problems();
-			this.clock.move(Duration.ofHours(25));
-			this.problems.problems();
-			this.problems.problems();
-		}
-		finally {
-			logger.detachAppender(logs);
-		}
-		assertThat(logs.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
-		assertThat(logs.list.get(0).getFormattedMessage()).startsWith("CLOCK_FAR_AHEAD: ").contains("48 h ahead");
+		this.lastLocalVersion = Version.hlcOf(this.clock.instant().plus(Duration.ofHours(48)).toEpochMilli());
+		this.problems.problems();
+		this.problems.problems();
+		this.clock.move(Duration.ofHours(25));
+		this.problems.problems();
+		this.problems.problems();
+		assertThat(this.logs.events()).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
+		assertThat(this.logs.events().get(0).getFormattedMessage()).startsWith("CLOCK_FAR_AHEAD: ").contains("48 h ahead");
 	}
 
 }

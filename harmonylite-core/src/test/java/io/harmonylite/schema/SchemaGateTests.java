@@ -9,15 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.schema.SchemaGate.Decision;
 import io.harmonylite.schema.SchemaGate.Pause;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.harmonylite.testsupport.CapturedLogs;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
@@ -32,20 +28,8 @@ class SchemaGateTests {
 
 	private static final Instant SINCE = Instant.parse("2025-03-01T08:00:00Z");
 
-	private final Logger logger = (Logger) LoggerFactory.getLogger(SchemaGate.class);
-
-	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-	@BeforeEach
-	void captureLogs() {
-		this.logs.start();
-		this.logger.addAppender(this.logs);
-	}
-
-	@AfterEach
-	void releaseLogs() {
-		this.logger.detachAppender(this.logs);
-	}
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(SchemaGate.class);
 
 	@Test
 	void currentPreviousAndEmptyHashesShouldBeApplied() {
@@ -78,7 +62,7 @@ class SchemaGateTests {
 		assertThat(gate.isPaused()).isTrue();
 		assertThat(gate.pausedShards()).containsExactly(entry(0, new Pause(REMOTE, SINCE)));
 		assertThat(gate.pauseCount()).isOne();
-		assertThat(this.logs.list).singleElement().satisfies((event) -> {
+		assertThat(this.logs.events()).singleElement().satisfies((event) -> {
 			assertThat(event.getLevel()).isEqualTo(Level.WARN);
 			assertThat(event.getFormattedMessage()).isEqualTo("Node 2: schema mismatch detected on shard 0 (local "
 					+ "3f2a1b4c, remote 9b1c2d3e); replication of this shard paused. Apply the same migration on this "
@@ -94,7 +78,7 @@ class SchemaGateTests {
 		assertThat(gate.pause(1, REMOTE, SINCE.plusSeconds(30))).isFalse();
 		assertThat(gate.pausedShards()).containsExactly(entry(1, new Pause(REMOTE, SINCE)));
 		assertThat(gate.pauseCount()).isOne();
-		assertThat(this.logs.list).hasSize(1);
+		assertThat(this.logs.events()).hasSize(1);
 	}
 
 	@Test
@@ -107,7 +91,7 @@ class SchemaGateTests {
 		assertThat(gate.pausedShards()).containsOnlyKeys(3);
 		assertThat(gate.isPaused()).isTrue();
 		assertThat(gate.resumeCount()).isOne();
-		assertThat(this.logs.list).last().satisfies((event) -> {
+		assertThat(this.logs.events()).last().satisfies((event) -> {
 			assertThat(event.getLevel()).isEqualTo(Level.INFO);
 			assertThat(event.getFormattedMessage()).startsWith("Node 2: schema of shard 0 matches again")
 				.contains("resumed")
@@ -155,7 +139,7 @@ class SchemaGateTests {
 	@Test
 	void concurrentPausesAndResumesShouldKeepCountsConsistent() throws Exception {
 		SchemaGate gate = new SchemaGate(2, CURRENT, PREVIOUS);
-		this.logger.setLevel(Level.ERROR);
+		this.logs.logOnlyFrom(Level.ERROR);
 		ExecutorService executor = Executors.newFixedThreadPool(4);
 		try {
 			List<Future<?>> futures = IntStream.range(0, 4).<Future<?>>mapToObj((thread) -> executor.submit(() -> {
@@ -172,7 +156,6 @@ class SchemaGateTests {
 		}
 		finally {
 			executor.shutdownNow();
-			this.logger.setLevel(null);
 		}
 		assertThat(gate.pauseCount()).isEqualTo(2000);
 		assertThat(gate.resumeCount()).isEqualTo(2000);

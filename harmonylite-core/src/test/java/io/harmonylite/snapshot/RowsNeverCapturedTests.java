@@ -4,15 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.harmonylite.engine.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.harmonylite.testsupport.CapturedLogs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,20 +20,8 @@ class RowsNeverCapturedTests {
 	@TempDir
 	Path directory;
 
-	private final Logger logger = (Logger) LoggerFactory.getLogger(RowsNeverCaptured.class);
-
-	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-	@BeforeEach
-	void captureLogs() {
-		this.logs.start();
-		this.logger.addAppender(this.logs);
-	}
-
-	@AfterEach
-	void releaseLogs() {
-		this.logger.detachAppender(this.logs);
-	}
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(RowsNeverCaptured.class);
 
 	@Test
 	void nodeStartingFromTheStreamsShouldBeWarnedOfTheRowsOfEachTableThatStayOnItOnly() {
@@ -48,7 +32,7 @@ class RowsNeverCapturedTests {
 
 		keeper.warnNotReplicated("no snapshot could be restored at startup");
 
-		assertThat(this.logs.list).singleElement().satisfies((event) -> {
+		assertThat(this.logs.events()).singleElement().satisfies((event) -> {
 			assertThat(event.getLevel()).isEqualTo(Level.WARN);
 			assertThat(event.getFormattedMessage()).startsWith("Node 4: no snapshot could be restored at startup;")
 				.contains("stay on this node only (rows per table: {a=2, c=1};");
@@ -60,7 +44,7 @@ class RowsNeverCapturedTests {
 		TestDatabase node = new TestDatabase(this.directory.resolve("node.db"));
 		node.execute("CREATE TABLE a (id INTEGER PRIMARY KEY)");
 		new RowsNeverCaptured(4, node.path(), new ReplicatedTables(List.of(), List.of())).warnNotReplicated("why");
-		assertThat(this.logs.list).isEmpty();
+		assertThat(this.logs.events()).isEmpty();
 	}
 
 	@Test
