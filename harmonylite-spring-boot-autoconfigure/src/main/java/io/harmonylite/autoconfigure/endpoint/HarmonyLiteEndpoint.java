@@ -129,6 +129,26 @@ public class HarmonyLiteEndpoint {
 	}
 
 	/**
+	 * Why a read path shows nothing, naming what can be read instead, for the body of a {@code 404}.
+	 * @param name the section name
+	 * @param id the item, {@code null} for a section
+	 * @return the explanation
+	 */
+	String nothingAt(String name, @Nullable String id) {
+		EngineStatus current = this.status.get();
+		if (ShardOperation.SHARDS.equals(name) && id != null) {
+			List<Integer> shards = current.shards().stream().map(EngineStatus.Shard::shard).toList();
+			return "Node " + current.nodeId() + " has no shard '" + id + "'"
+					+ (shards.isEmpty() ? ": it consumes no shard now (stopped, or harmonylite.replicate=false)"
+							: "; its shards are " + shards);
+		}
+		return "There is nothing at /actuator/harmonylite/" + name + ((id != null) ? "/" + id : "")
+				+ "; read /actuator/harmonylite, /actuator/harmonylite/" + SCHEMA + ", /actuator/harmonylite/"
+				+ ShardOperation.SHARDS + "/{shard} or /actuator/harmonylite/"
+				+ ReapplyDeadLettersOperation.DEAD_LETTERS + "[/{table}]";
+	}
+
+	/**
 	 * Runs an operation on a whole target, such as {@code capture}.
 	 * @param name the target
 	 * @param action the operation, such as {@code uninstall}

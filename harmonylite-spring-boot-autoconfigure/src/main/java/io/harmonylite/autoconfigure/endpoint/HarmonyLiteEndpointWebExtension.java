@@ -1,5 +1,8 @@
 package io.harmonylite.autoconfigure.endpoint;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -36,7 +39,7 @@ public class HarmonyLiteEndpointWebExtension {
 	 */
 	@ReadOperation
 	public WebEndpointResponse<Object> section(@Selector String name) {
-		return read(this.delegate.section(name));
+		return read(this.delegate.section(name), () -> this.delegate.nothingAt(name, null));
 	}
 
 	/**
@@ -47,7 +50,7 @@ public class HarmonyLiteEndpointWebExtension {
 	 */
 	@ReadOperation
 	public WebEndpointResponse<Object> item(@Selector String name, @Selector String id) {
-		return read(this.delegate.item(name, id));
+		return read(this.delegate.item(name, id), () -> this.delegate.nothingAt(name, id));
 	}
 
 	/**
@@ -73,9 +76,9 @@ public class HarmonyLiteEndpointWebExtension {
 		return response(this.delegate.actOn(name, id, action));
 	}
 
-	private static WebEndpointResponse<Object> read(@Nullable Object body) {
+	private static WebEndpointResponse<Object> read(@Nullable Object body, Supplier<String> nothing) {
 		if (body == null) {
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+			return new WebEndpointResponse<>(Map.of("message", nothing.get()), WebEndpointResponse.STATUS_NOT_FOUND);
 		}
 		int status = (body instanceof OperationResult result) ? result.outcome().status() : WebEndpointResponse.STATUS_OK;
 		return new WebEndpointResponse<>(body, status);

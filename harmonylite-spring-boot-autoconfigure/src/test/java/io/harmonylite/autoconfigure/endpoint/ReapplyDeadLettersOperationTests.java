@@ -2,6 +2,7 @@ package io.harmonylite.autoconfigure.endpoint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.autoconfigure.EngineStatuses;
@@ -65,8 +66,13 @@ class ReapplyDeadLettersOperationTests {
 		assertThat(negative.getStatus()).isEqualTo(400);
 		assertThat(this.filters).containsExactly(DeadLetterFilter.ALL, new DeadLetterFilter("Books", 1, Long.MAX_VALUE));
 		assertThat(web.section("schema").getStatus()).isEqualTo(200);
-		assertThat(web.section("nothing").getStatus()).isEqualTo(404);
-		assertThat(web.item("shards", "9").getStatus()).isEqualTo(404);
+		WebEndpointResponse<Object> nothing = web.section("nothing");
+		assertThat(nothing.getStatus()).isEqualTo(404);
+		assertThat(nothing.getBody()).asString()
+			.contains("nothing at /actuator/harmonylite/nothing", "/actuator/harmonylite/schema");
+		WebEndpointResponse<Object> noShard = web.item("shards", "abc");
+		assertThat(noShard.getStatus()).isEqualTo(404);
+		assertThat(noShard.getBody()).isEqualTo(Map.of("message", "Node 3 has no shard 'abc'; its shards are [0, 1]"));
 	}
 
 	@Test
