@@ -67,9 +67,9 @@ public final class HarmonyLiteAutoConfiguration {
 	@ConditionalOnMissingBean
 	HarmonyLiteEngine harmonyLiteEngine(HarmonyLiteProperties properties, NatsConnectionDetails natsConnectionDetails,
 			ObjectProvider<DataSource> dataSource, ObjectProvider<HarmonyLiteEngineCustomizer> customizers,
-			Environment environment, ResourceLoader resourceLoader) {
+			Environment environment) {
 		HarmonyLiteConfig config = EngineConfigMapper.map(properties, natsConnectionDetails,
-				dbPath(properties, dataSource), MigrationTool.allHistoryTables(environment, resourceLoader.getClassLoader()));
+				dbPath(properties, dataSource), MigrationTool.allHistoryTables(environment));
 		HarmonyLiteEngine.Builder builder = HarmonyLiteEngine.builder(config);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		HarmonyLiteEngine engine = builder.build();

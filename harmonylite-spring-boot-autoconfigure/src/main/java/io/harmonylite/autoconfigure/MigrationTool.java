@@ -76,17 +76,16 @@ enum MigrationTool {
 	}
 
 	/**
-	 * The tables of every tool that {@link #isActive is active}.
-	 * @param environment the application's environment
-	 * @param classLoader the class loader to look for the tools with
-	 * @return the table names, empty when no tool runs
+	 * The tables of every tool, whether it runs in this application or not: a tool's history is node-local wherever it
+	 * comes from (another application's Flyway on the same file, the standalone node beside a Spring application), and
+	 * leaving it out everywhere gives nodes of one schema one hash.
+	 * @param environment the application's environment, for table names configured otherwise
+	 * @return the table names
 	 */
-	static List<String> allHistoryTables(Environment environment, @Nullable ClassLoader classLoader) {
+	static List<String> allHistoryTables(Environment environment) {
 		List<String> tables = new ArrayList<>();
 		for (MigrationTool tool : values()) {
-			if (tool.isActive(environment, classLoader)) {
-				tables.addAll(tool.historyTables(environment));
-			}
+			tables.addAll(tool.historyTables(environment));
 		}
 		return tables;
 	}

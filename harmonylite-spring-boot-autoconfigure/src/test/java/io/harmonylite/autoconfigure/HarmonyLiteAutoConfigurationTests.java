@@ -175,43 +175,37 @@ class HarmonyLiteAutoConfigurationTests {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Sessions")
 			.withClassLoader(new FilteredClassLoader("liquibase"))
 			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Sessions",
-					"flyway_schema_history"));
+					"flyway_schema_history", "DATABASECHANGELOG", "DATABASECHANGELOGLOCK"));
 	}
 
 	@Test
 	void runWithCustomFlywayTableShouldNeverReplicateIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.table=migrations")
 			.withClassLoader(new FilteredClassLoader("liquibase"))
-			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("migrations"));
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("migrations",
+					"DATABASECHANGELOG", "DATABASECHANGELOGLOCK"));
 	}
 
 	@Test
 	void runWithHistoryTableAlreadyIgnoredShouldNotRepeatIt() {
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "harmonylite.ignore-tables=Flyway_Schema_History")
 			.withClassLoader(new FilteredClassLoader("liquibase"))
-			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Flyway_Schema_History"));
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("Flyway_Schema_History",
+					"DATABASECHANGELOG", "DATABASECHANGELOGLOCK"));
 	}
 
 	@Test
-	void runWhenFlywayIsDisabledShouldReplicateItsTable() {
+	void runWhenNoMigrationToolRunsShouldStillNeverReplicateTheirTables() {
+		// As the standalone node, or an application whose file another application migrates: a history table in the
+		// file is node-local all the same, and a node's hash equals a Spring node's of the same schema.
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.flyway.enabled=false")
 			.withClassLoader(new FilteredClassLoader("liquibase"))
-			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
-	}
-
-	@Test
-	void runWhenNoMigrationToolIsPresentShouldReplicateEveryTable() {
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("flyway_schema_history",
+					"DATABASECHANGELOG", "DATABASECHANGELOGLOCK"));
 		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
 			.withClassLoader(new FilteredClassLoader("org.flywaydb", "liquibase"))
-			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
-	}
-
-	@Test
-	void runWithLiquibaseShouldNeverReplicateItsTables() {
-		this.contextRunner.withPropertyValues(sqliteUrl("app.db"))
-			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
-			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("DATABASECHANGELOG",
-					"DATABASECHANGELOGLOCK"));
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("flyway_schema_history",
+					"DATABASECHANGELOG", "DATABASECHANGELOGLOCK"));
 	}
 
 	@Test
@@ -220,14 +214,8 @@ class HarmonyLiteAutoConfigurationTests {
 			.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.database-change-log-table=changes",
 					"spring.liquibase.database-change-log-lock-table=changes_lock")
 			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
-			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("changes", "changes_lock"));
-	}
-
-	@Test
-	void runWhenLiquibaseIsDisabledShouldReplicateItsTables() {
-		this.contextRunner.withPropertyValues(sqliteUrl("app.db"), "spring.liquibase.enabled=false")
-			.withClassLoader(new FilteredClassLoader("org.flywaydb"))
-			.run((context) -> assertThat(config(context).ignoreTables()).isEmpty());
+			.run((context) -> assertThat(config(context).ignoreTables()).containsExactly("flyway_schema_history",
+					"changes", "changes_lock"));
 	}
 
 	@Test

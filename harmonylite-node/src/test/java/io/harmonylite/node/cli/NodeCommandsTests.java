@@ -92,6 +92,17 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void schemaStatusShouldLeaveMigrationToolsHistoryTablesOutAsASpringNodeDoes() throws SQLException {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, "
+					+ "version VARCHAR(50))");
+		}
+		assertThat(run(nodeArgs("--schema-status"))).hasValue(0);
+		assertThat(stdout()).contains("  Watched Tables: Books\n");
+	}
+
+	@Test
 	void schemaStatusShouldNotChangeTheDatabase() throws SQLException {
 		assertThat(run(nodeArgs("--schema-status"))).hasValue(0);
 
