@@ -1,7 +1,8 @@
 package io.harmonylite;
 
 /**
- * Thrown when a configuration value is invalid; the message names the {@code harmonylite.*} property and the fix.
+ * Thrown when a configuration value is invalid; the message names the property (a {@code harmonylite.*} one, or the
+ * {@code spring.datasource.url} a node's database comes from) and the fix.
  *
  * @since 0.1.0
  */
@@ -13,6 +14,11 @@ public class ConfigException extends HarmonyLiteException {
 
 	public ConfigException(String property, String message) {
 		super("Invalid configuration property '" + property + "': " + message);
+		this.property = property;
+	}
+
+	public ConfigException(String property, String message, Throwable cause) {
+		super("Invalid configuration property '" + property + "': " + message, cause);
 		this.property = property;
 	}
 

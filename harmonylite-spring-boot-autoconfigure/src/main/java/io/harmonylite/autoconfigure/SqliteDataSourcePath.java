@@ -22,6 +22,8 @@ final class SqliteDataSourcePath {
 
 	private static final String PROPERTY = "harmonylite.db-path";
 
+	private static final String DATASOURCE_URL = "spring.datasource.url";
+
 	private SqliteDataSourcePath() {
 	}
 
@@ -46,9 +48,14 @@ final class SqliteDataSourcePath {
 			}
 			return Path.of(file).toAbsolutePath();
 		}
-		catch (SQLException ex) {
-			throw new HarmonyLiteException("Could not read the database file of the application's DataSource: "
-					+ ex.getMessage() + ". Check spring.datasource.url, or set " + PROPERTY + " explicitly.", ex);
+		catch (SQLException | RuntimeException ex) {
+			if (ex instanceof HarmonyLiteException known) {
+				throw known;
+			}
+			// A pool (Hikari) wraps the driver's failure to open the file in an exception of its own.
+			throw new ConfigException(DATASOURCE_URL, "does not open a SQLite database this node can replicate: "
+					+ rootMessage(ex) + ". Name a database file in an existing, writable directory (such as "
+					+ "jdbc:sqlite:./app.db), or set " + PROPERTY + " to the file to replicate", ex);
 		}
 	}
 
@@ -83,6 +90,14 @@ final class SqliteDataSourcePath {
 			// Compared by name below.
 		}
 		return one.toAbsolutePath().normalize().equals(other.toAbsolutePath().normalize());
+	}
+
+	private static String rootMessage(Exception ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage());
 	}
 
 	private static @Nullable String mainDatabaseFile(Connection connection) throws SQLException {

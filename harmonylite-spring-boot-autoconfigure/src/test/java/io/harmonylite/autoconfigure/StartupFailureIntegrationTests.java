@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.harmonylite.engine.NodeLock;
 import io.harmonylite.engine.NodeLockHolder;
@@ -137,6 +138,22 @@ class StartupFailureIntegrationTests {
 				"is in a directory where this process cannot create files");
 	}
 
+	@Test
+	void dataSourceUrlNamingADirectoryOrAFileInAMissingDirectoryShouldFailNamingIt(CapturedOutput output) {
+		for (String file : List.of(this.dir.toString(), this.dir.resolve("missing/app.db").toString())) {
+			assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+				.run("--spring.datasource.url=jdbc:sqlite:" + file, "--harmonylite.node-id=1",
+						"--spring.liquibase.enabled=false",
+						"--spring.flyway.locations=classpath:db/harmonylite-diagnostics-test")
+				.close());
+
+			assertThat(output).contains("APPLICATION FAILED TO START")
+				.contains("Property: spring.datasource.url")
+				.contains("does not open a SQLite database this node can replicate");
+		}
+		assertThat(this.dir.resolve("missing")).doesNotExist();
+	}
+
 	private void assertFailsBeforeFlywayNamingDbPath(CapturedOutput output, String dbPath, String problem) {
 		assertThatException().isThrownBy(() -> run("--spring.liquibase.enabled=false",
 				"--spring.flyway.locations=classpath:db/harmonylite-diagnostics-test", "--harmonylite.db-path=" + dbPath));
@@ -162,7 +179,7 @@ class StartupFailureIntegrationTests {
 		return new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
 	}
 
-	private java.util.List<String> tables() {
+	private List<String> tables() {
 		return new TestDatabase(this.dir.resolve("app.db")).rows("SELECT name FROM sqlite_master WHERE type = 'table'");
 	}
 
