@@ -139,6 +139,16 @@ class StartupFailureIntegrationTests {
 	}
 
 	@Test
+	void moreReplicasThanTheServersHaveShouldBeReportedNotThrownAsAStackTrace(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--spring.flyway.enabled=false", "--spring.liquibase.enabled=false",
+				"--harmonylite.replication.replicas=3"));
+
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("harmonylite.replication.replicas")
+			.contains("Do what the reason names");
+	}
+
+	@Test
 	void dataSourceUrlNamingADirectoryOrAFileInAMissingDirectoryShouldFailNamingIt(CapturedOutput output) {
 		for (String file : List.of(this.dir.toString(), this.dir.resolve("missing/app.db").toString())) {
 			assertThatException().isThrownBy(() -> new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
