@@ -62,9 +62,16 @@ public class UninstallCaptureOperation implements HarmonyLiteOperation {
 		catch (HarmonyLiteException ex) {
 			return OperationResult.refused(this, null, Outcome.CONFLICT, String.valueOf(ex.getMessage()));
 		}
-		return OperationResult.done(this, null, removal.describe() + " Node " + this.nodeId + " is stopped; "
-				+ "restarting the application installs capture again unless harmonylite.enabled=false.",
-				new RemovalDescriptor(removal.database().toString(), removal.objectsDropped(), removal.unsentChanges()));
+		RemovalDescriptor detail = new RemovalDescriptor(removal.database().toString(), removal.objectsDropped(),
+				removal.unsentChanges());
+		String stopped = " Node " + this.nodeId + " is stopped; restarting the application installs capture again "
+				+ "unless harmonylite.enabled=false.";
+		if (removal.objectsDropped() == 0) {
+			return OperationResult.unchanged(this, null, removal.describe() + stopped, detail);
+		}
+		return OperationResult.done(this, null, removal.describe() + stopped + " Writes made meanwhile are not "
+				+ "captured, and that start, like a new node's, may restore a snapshot over them (they are then kept "
+				+ "only in " + removal.database().getFileName() + ".before-restore-<snapshot id>).", detail);
 	}
 
 	/**

@@ -26,9 +26,21 @@ class UninstallCaptureOperationTests {
 		assertThat(result.outcome()).isEqualTo(Outcome.DONE);
 		assertThat(result.message()).startsWith("Removed 9 HarmonyLite trigger(s), table(s) and index(es) from " + DB)
 			.contains("2 captured change(s) not yet sent were discarded")
-			.endsWith("Node 3 is stopped; restarting the application installs capture again unless "
-					+ "harmonylite.enabled=false.");
+			.contains("Node 3 is stopped; restarting the application installs capture again unless "
+					+ "harmonylite.enabled=false.")
+			.endsWith("may restore a snapshot over them (they are then kept only in app.db.before-restore-<snapshot "
+					+ "id>).");
 		assertThat(result.detail()).isEqualTo(new RemovalDescriptor(DB.toString(), 9, 2));
+	}
+
+	@Test
+	void uninstallWhenCaptureIsNotInstalledShouldBeUnchanged() {
+		UninstallCaptureOperation operation = new UninstallCaptureOperation(3, () -> new CaptureRemoval(DB, 0, 0));
+
+		OperationResult result = operation.run(null);
+
+		assertThat(result.outcome()).isEqualTo(Outcome.UNCHANGED);
+		assertThat(result.message()).startsWith("No HarmonyLite capture found in " + DB + "; nothing removed.");
 	}
 
 	@Test
