@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +25,22 @@ final class CaptureLayouts {
 				"SELECT id, tbl, columns, primary_key FROM " + TABLE + " WHERE tbl = ? ORDER BY id DESC LIMIT 1")) {
 			statement.setString(1, table);
 			return single(statement);
+		}
+	}
+
+	/** The layouts a table had after the given one, oldest first. */
+	static List<CaptureLayout> after(Connection connection, String table, long id) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT id, tbl, columns, primary_key FROM " + TABLE + " WHERE tbl = ? AND id > ? ORDER BY id")) {
+			statement.setString(1, table);
+			statement.setLong(2, id);
+			List<CaptureLayout> layouts = new ArrayList<>();
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					layouts.add(layout(rows));
+				}
+			}
+			return layouts;
 		}
 	}
 
@@ -55,9 +72,13 @@ final class CaptureLayouts {
 			if (!rows.next()) {
 				return Optional.empty();
 			}
-			return Optional.of(new CaptureLayout(rows.getLong(1), rows.getString(2),
-					ColumnList.decode(rows.getString(3)), ColumnList.decode(rows.getString(4))));
+			return Optional.of(layout(rows));
 		}
+	}
+
+	private static CaptureLayout layout(ResultSet rows) throws SQLException {
+		return new CaptureLayout(rows.getLong(1), rows.getString(2), ColumnList.decode(rows.getString(3)),
+				ColumnList.decode(rows.getString(4)));
 	}
 
 }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +61,8 @@ public final class ChangeLogReader {
 
 	private final RenamedCaptures renamedCaptures;
 
+	private final LayoutFits layoutFits;
+
 	/**
 	 * Creates a reader.
 	 * @param connection a read-write connection to the database, in auto-commit mode
@@ -69,6 +72,7 @@ public final class ChangeLogReader {
 		this.connection = connection;
 		this.nodeId = nodeId;
 		this.renamedCaptures = new RenamedCaptures(connection);
+		this.layoutFits = new LayoutFits(connection);
 	}
 
 	/**
@@ -116,7 +120,8 @@ public final class ChangeLogReader {
 			statement.setLong(2, upToId);
 			statement.setInt(3, limit);
 			List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
-			Map<String, String> renamed = this.renamedCaptures.current();
+			int schemaVersion = schemaVersion();
+			Map<String, String> renamed = this.renamedCaptures.current(schemaVersion);
 			long bytes = 0;
 			try (ResultSet rows = statement.executeQuery()) {
 				Columns columns = null;
@@ -124,7 +129,7 @@ public final class ChangeLogReader {
 					if (columns == null) {
 						columns = Columns.of(rows.getMetaData());
 					}
-					CapturedChange change = decode(rows, columns, renamed);
+					CapturedChange change = decode(rows, columns, renamed, schemaVersion);
 					changes.add(change);
 					bytes += approximateBytes(change);
 				}
@@ -178,7 +183,14 @@ public final class ChangeLogReader {
 		return bytes;
 	}
 
-	private CapturedChange decode(ResultSet rows, Columns positions, Map<String, String> renamed)
+	private int schemaVersion() throws SQLException {
+		try (Statement statement = this.connection.createStatement();
+				ResultSet rows = statement.executeQuery("PRAGMA schema_version")) {
+			return rows.next() ? rows.getInt(1) : -1;
+		}
+	}
+
+	private CapturedChange decode(ResultSet rows, Columns positions, Map<String, String> renamed, int schemaVersion)
 			throws SQLException {
 		long id = rows.getLong(positions.id);
 		String captured = rows.getString(positions.table);
@@ -209,8 +221,16 @@ public final class ChangeLogReader {
 		}
 		try {
 			Operation operation = Operation.fromCode(op);
-			return new CapturedChange(id, new ChangeEvent(this.nodeId, id, table, operation, row, layout.primaryKey(),
-					timestamp, "", version, (operation == Operation.UPDATE) ? changed(rows, positions, layout) : null),
+			Set<String> changed = (operation == Operation.UPDATE) ? changed(rows, positions, layout) : null;
+			List<String> key = layout.primaryKey();
+			LayoutFits.Fit fit = this.layoutFits.of(layout, table, schemaVersion);
+			if (!fit.changesNothing()) {
+				row = fit.row(row, key);
+				changed = fit.changed(changed, key);
+				key = fit.primaryKey(key);
+			}
+			return new CapturedChange(id,
+					new ChangeEvent(this.nodeId, id, table, operation, row, key, timestamp, "", version, changed),
 					unreplicable);
 		}
 		catch (IllegalArgumentException ex) {

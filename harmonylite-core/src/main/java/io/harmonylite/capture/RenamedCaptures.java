@@ -13,8 +13,8 @@ import java.util.Map;
  * name they write into the change log, until the next schema check makes them anew: the changes they record in
  * between belong to the table under its new name, and are read and sent as such.
  * <p>
- * The renames are read again only when {@code PRAGMA schema_version} moved, so a read of the change log costs one
- * pragma while the schema stays the same.
+ * The renames are read again only when {@code PRAGMA schema_version} moved, which the reader of the change log reads
+ * once per read.
  */
 final class RenamedCaptures {
 
@@ -30,15 +30,11 @@ final class RenamedCaptures {
 
 	/**
 	 * The current renames, read again if the schema changed since the last call.
+	 * @param version the database's {@code PRAGMA schema_version} now
 	 * @return the table name a capture trigger writes to the table it is on now, for each renamed table
 	 * @throws SQLException if the schema cannot be read
 	 */
-	synchronized Map<String, String> current() throws SQLException {
-		int version;
-		try (Statement statement = this.connection.createStatement();
-				ResultSet rows = statement.executeQuery("PRAGMA schema_version")) {
-			version = rows.next() ? rows.getInt(1) : -1;
-		}
+	synchronized Map<String, String> current(int version) throws SQLException {
 		if (version != this.schemaVersion) {
 			this.renamed = read(this.connection);
 			this.schemaVersion = version;

@@ -447,7 +447,8 @@ class ChangeCaptureTests {
 		execute(this.connection, "INSERT INTO t VALUES (3, 'a')");
 		List<ChangeEvent> events = events();
 		assertThat(events).hasSize(2);
-		assertThat(events.get(0).row()).containsExactly(entry("id", 1L), entry("a", "a"), entry("b", "b"));
+		// Kept, and read under the table's columns now: it is sent with the hash of the schema without b.
+		assertThat(events.get(0).row()).containsExactly(entry("id", 1L), entry("a", "a"));
 		assertThat(events.get(1).row()).containsExactly(entry("id", 3L), entry("a", "a"));
 	}
 
