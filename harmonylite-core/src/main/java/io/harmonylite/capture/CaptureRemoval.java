@@ -1,5 +1,6 @@
 package io.harmonylite.capture;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,9 +46,10 @@ public record CaptureRemoval(Path database, int objectsDropped, long unsentChang
 					ChangeCapture.CHANGE_LOG_TABLE) > 0)
 							? new ChangeLogReader(connection, 0).pendingCount() : 0;
 			new ChangeCapture(connection, List.of(), List.of()).uninstall();
+			Files.deleteIfExists(PublishedThrough.fileOf(database));
 			return new CaptureRemoval(database, objects, unsent);
 		}
-		catch (SQLException ex) {
+		catch (SQLException | IOException ex) {
 			throw new HarmonyLiteException("Could not uninstall change capture from " + database + ": "
 					+ ex.getMessage(), ex);
 		}

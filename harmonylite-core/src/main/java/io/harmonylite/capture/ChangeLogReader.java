@@ -364,6 +364,28 @@ public final class ChangeLogReader {
 	}
 
 	/**
+	 * The version a change of the log has.
+	 * @param id the change's id
+	 * @return its version, {@code null} when the log has no such change or its version is not final yet
+	 */
+	public @Nullable Long versionOf(long id) {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT ver FROM " + CHANGE_LOG + " WHERE id = ?")) {
+			statement.setLong(1, id);
+			try (ResultSet rows = statement.executeQuery()) {
+				if (!rows.next()) {
+					return null;
+				}
+				long version = rows.getLong(1);
+				return rows.wasNull() ? null : version;
+			}
+		}
+		catch (SQLException ex) {
+			throw new HarmonyLiteException("Could not read the version of change " + id + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Counts the changes not yet published.
 	 * @return the number of pending changes
 	 */

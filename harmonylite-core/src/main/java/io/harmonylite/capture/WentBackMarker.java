@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers, in the database itself, that its file went back under the running node (an older copy put in its
- * place), so that the node's next start gives its changes a new capture epoch: the older file hands out change ids it
+ * Remembers, in the database itself, that its file went back (an older copy put in its place, found under the running
+ * node, or at a start by {@link PublishedThrough}), so that the node's start gives its changes a new capture epoch: the older file hands out change ids it
  * had already used, and with the same epoch the node would take the changes of the old ids it finds in the streams
  * for its own, and skip them, although the file lost them.
  *
@@ -50,8 +50,8 @@ public final class WentBackMarker {
 			return;
 		}
 		MetaKeys.put(connection, ChangeCapture.CAPTURE_EPOCH_KEY, newEpoch);
-		logger.warn("This database went back under the running node last time (an older copy was put in its place): "
-				+ "its changes get a new capture epoch, so that the changes of its own the copy lost are applied again "
+		logger.warn("This database went back (an older copy was put in its place, under the running node or while it "
+				+ "was stopped): its changes get a new capture epoch, so that the changes of its own the copy lost are applied again "
 				+ "from the streams instead of being taken for changes it has");
 	}
 

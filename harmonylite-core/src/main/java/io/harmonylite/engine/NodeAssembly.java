@@ -34,7 +34,9 @@ import io.harmonylite.capture.CapturedChange;
 import io.harmonylite.capture.ChangeCapture;
 import io.harmonylite.capture.ChangeLogReader;
 import io.harmonylite.capture.PendingChange;
+import io.harmonylite.capture.PublishedThrough;
 import io.harmonylite.capture.RecordedChanges;
+import io.harmonylite.capture.WentBackMarker;
 import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.conflict.ConflictSettings;
@@ -213,6 +215,7 @@ final class NodeAssembly {
 		Connection captureConnection = open();
 		this.captureUndo = FirstCaptureUndo.before(node, this.config.dbPath(), captureConnection);
 		step(2, "installing change capture");
+		markIfWentBackWhileStopped(captureConnection);
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables(),
 				new VersionColumnRenames(), new LiveRowVersions());
 		SchemaVersionStore versions = new SchemaVersionStore(captureConnection);
@@ -705,8 +708,11 @@ final class NodeAssembly {
 		Connection publishing = open();
 		LocalChangeRecorder recorder = this.resources
 			.add(new LocalChangeRecorder(publishing, this.conflicts, this.clock, this.counters.conflicts()));
-		PublishedMarks marks = new PublishedMarks(new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId()),
-				this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL);
+		ChangeLogReader marked = new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId());
+		PublishedThrough publishedThrough = new PublishedThrough(this.config.dbPath(), marked.captureEpoch(),
+				marked::versionOf);
+		PublishedMarks marks = new PublishedMarks(marked, this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL,
+				publishedThrough::record);
 		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(publishing, this.config.nodeId()),
 				nats.changeSink(), new ShardRouter(replication.shards()), new ChangeEventCodec(replication.compress()),
 				publishingRecorder(recorder), marks, wireFormat, gate::currentHash, schema.publisherLock(), this.config.nodeId(),
@@ -721,6 +727,26 @@ final class NodeAssembly {
 		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), wake)));
 		step(8, "publisher started");
 		return publisher;
+	}
+
+	/**
+	 * Marks the database for a new capture epoch when an older copy was put in its place while the node was stopped
+	 * (see {@link PublishedThrough}); capture's installation then renews the epoch.
+	 */
+	private void markIfWentBackWhileStopped(Connection connection) {
+		try {
+			String why = PublishedThrough.wentBack(this.config.dbPath(), connection);
+			if (why != null) {
+				logger.warn("Node {}: the database went back while the node was stopped: {}. Its changes get a new "
+						+ "capture epoch, so that those of its own changes the copy lacks are applied again from the "
+						+ "streams, and its new changes are not taken for ones JetStream has", this.config.nodeId(), why);
+				WentBackMarker.mark(connection, this.clock.millis());
+			}
+		}
+		catch (SQLException ex) {
+			logger.warn("Node {}: could not check whether the database went back while the node was stopped ({})",
+					this.config.nodeId(), ex.getMessage());
+		}
 	}
 
 	/** Tells, when the node stops, how many local changes JetStream has not acknowledged: they are sent at the next start. */

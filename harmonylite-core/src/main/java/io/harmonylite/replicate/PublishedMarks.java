@@ -2,6 +2,7 @@ package io.harmonylite.replicate;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 import java.util.List;
 
 import io.harmonylite.capture.CapturedChange;
@@ -32,6 +33,8 @@ public final class PublishedMarks {
 
 	private final Duration interval;
 
+	private final LongConsumer marked;
+
 	private final Signal queuedSignal = new Signal();
 
 	// Ids handed over and not yet marked, guarded by this.
@@ -56,9 +59,22 @@ public final class PublishedMarks {
 	 * @param interval the most time acknowledged changes wait for their mark, and the least between two marks
 	 */
 	public PublishedMarks(ChangeLogReader log, long nodeId, Duration interval) {
+		this(log, nodeId, interval, (id) -> {
+		});
+	}
+
+	/**
+	 * Creates the marks of a publisher that tells each mark; {@link #start()} the thread before handing over changes.
+	 * @param log the change log, on a connection used only for marks (with {@code synchronous=FULL} for durable marks)
+	 * @param nodeId this node's id, for the log
+	 * @param interval the most time acknowledged changes wait for their mark, and the least between two marks
+	 * @param marked told the highest id of each mark, once it is written
+	 */
+	public PublishedMarks(ChangeLogReader log, long nodeId, Duration interval, LongConsumer marked) {
 		this.log = log;
 		this.nodeId = nodeId;
 		this.interval = interval;
+		this.marked = marked;
 	}
 
 	/**
@@ -134,6 +150,7 @@ public final class PublishedMarks {
 				requeue(ids);
 				throw ex;
 			}
+			this.marked.accept(Arrays.stream(ids).max().orElseThrow());
 		}
 	}
 

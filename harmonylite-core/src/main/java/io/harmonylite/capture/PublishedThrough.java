@@ -1,0 +1,156 @@
+package io.harmonylite.capture;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.function.LongFunction;
+
+import io.harmonylite.sqlite.SqlIdentifiers;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The highest change id of this node that JetStream acknowledged, with its capture epoch and its version, kept in a
+ * file beside the database ({@code <db>}{@value #SUFFIX}), outside it: so that a start can tell that the database went
+ * back while the node was stopped (an older copy, a backup, put in its place). Such a copy's change log ends before
+ * that id, or, written to since, holds another change under it: it hands the ids after its end out again; with the same epoch the node would take its own changes the copy lost, found in
+ * the streams, for changes it has and skip them, and JetStream would drop its new changes whose message ids those
+ * reused ids repeat. The start then gives the node's changes a new capture epoch ({@link WentBackMarker}).
+ * <p>
+ * Written without a sync after each mark of published changes: after a power loss it may lag, which only makes the
+ * check miss a copy taken in the last moments.
+ *
+ * @since 0.1.0
+ */
+public final class PublishedThrough {
+
+	/** The file's suffix, after the database file's name. */
+	public static final String SUFFIX = "-harmonylite.published";
+
+	private static final Logger logger = LoggerFactory.getLogger(PublishedThrough.class);
+
+	private final Path file;
+
+	private final long epoch;
+
+	private final LongFunction<@Nullable Long> versionOf;
+
+	private long written;
+
+	private boolean failureLogged;
+
+	/**
+	 * Creates the record of a node's run.
+	 * @param dbPath the database file
+	 * @param epoch the capture epoch of the node's changes in this run
+	 * @param versionOf the version of a change in the change log ({@link ChangeLogReader#versionOf}), on the
+	 * connection and thread of the caller of {@link #record}
+	 */
+	public PublishedThrough(Path dbPath, long epoch, LongFunction<@Nullable Long> versionOf) {
+		this.file = fileOf(dbPath);
+		this.epoch = epoch;
+		this.versionOf = versionOf;
+	}
+
+	/**
+	 * The file beside a database.
+	 * @param dbPath the database file
+	 * @return the file
+	 */
+	public static Path fileOf(Path dbPath) {
+		return dbPath.resolveSibling(dbPath.getFileName() + SUFFIX);
+	}
+
+	/**
+	 * Records that changes up to an id were acknowledged (and marked published), when it is past what was recorded.
+	 * @param id the highest id acknowledged
+	 */
+	public synchronized void record(long id) {
+		if (id <= this.written) {
+			return;
+		}
+		Long version = this.versionOf.apply(id);
+		try {
+			Files.writeString(this.file, this.epoch + " " + id + " " + ((version != null) ? version : 0) + "\n",
+					StandardCharsets.US_ASCII);
+			this.written = id;
+		}
+		catch (IOException ex) {
+			if (!this.failureLogged) {
+				this.failureLogged = true;
+				logger.warn("Could not write {} ({}): a start will not tell whether the database went back while the "
+						+ "node was stopped", this.file, ex.toString());
+			}
+		}
+	}
+
+	/**
+	 * Why the database went back while the node was stopped: its change log ends before the last id this node had
+	 * acknowledged in the same capture epoch.
+	 * @param dbPath the database file
+	 * @param connection a connection to it
+	 * @return the explanation, {@code null} when it did not go back (or nothing tells)
+	 * @throws SQLException if the change log cannot be read
+	 */
+	public static @Nullable String wentBack(Path dbPath, Connection connection) throws SQLException {
+		long[] recorded = read(fileOf(dbPath));
+		if (recorded == null || !installed(connection)) {
+			return null;
+		}
+		long epoch = queryLong(connection, "SELECT coalesce((SELECT value FROM "
+				+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " WHERE key = '" + ChangeCapture.CAPTURE_EPOCH_KEY
+				+ "'), -1)");
+		if (epoch != recorded[0]) {
+			return null;
+		}
+		long last = queryLong(connection,
+				"SELECT coalesce(max(id), 0) FROM " + SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE));
+		String log = fileOf(dbPath).getFileName().toString();
+		if (last < recorded[1]) {
+			return "its change log ends at change " + last + ", but JetStream acknowledged changes of this node up to "
+					+ recorded[1] + " (" + log + "): an older copy of the file was put in its place while the node was "
+					+ "stopped";
+		}
+		long version = queryLong(connection, "SELECT coalesce((SELECT ver FROM "
+				+ SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE) + " WHERE id = " + recorded[1] + "), -1)");
+		if (recorded[2] != 0 && version != -1 && version != recorded[2]) {
+			return "its change " + recorded[1] + " is not the one JetStream acknowledged (" + log + "): an older copy "
+					+ "of the file was put in its place while the node was stopped, and written to since";
+		}
+		return null;
+	}
+
+	private static boolean installed(Connection connection) throws SQLException {
+		return queryLong(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('"
+				+ ChangeCapture.META_TABLE + "', '" + ChangeCapture.CHANGE_LOG_TABLE + "')") == 2;
+	}
+
+	private static long queryLong(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			return rows.next() ? rows.getLong(1) : 0;
+		}
+	}
+
+	private static long @Nullable [] read(Path file) {
+		try {
+			String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+			return (parts.length == 3) ? new long[] { Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+					Long.parseLong(parts[2]) } : null;
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+		catch (IOException | NumberFormatException ex) {
+			logger.warn("Could not read {} ({}); not checking whether the database went back", file, ex.toString());
+			return null;
+		}
+	}
+
+}
