@@ -29,7 +29,7 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 	static final Duration SILENCE = Duration.ofSeconds(60);
 
 	/** The least time between the first two restarts. */
-	static final Duration FIRST_PAUSE = Duration.ofMinutes(2);
+	static final Duration FIRST_PAUSE = Duration.ofMinutes(1);
 
 	/** The longest time between two restarts. */
 	static final Duration MAX_PAUSE = Duration.ofMinutes(10);
@@ -50,6 +50,8 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 	private final Clock clock;
 
 	private @Nullable Instant lastRestart;
+
+	private @Nullable Instant lastStuck;
 
 	private Duration pause = FIRST_PAUSE;
 
@@ -85,12 +87,18 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 		this.stuck = found;
 		if (found.isEmpty()) {
 			this.stuckSince = null;
-			this.pause = FIRST_PAUSE;
 			return;
 		}
 		if (this.stuckSince == null) {
+			// A restarted server is not judged until it has run for the silence, so a replica stuck again after each
+			// restart shows as stuck, not, then stuck again: the pauses grow on, and start over only once no replica
+			// was stuck for longer than the longest pause.
+			if (this.lastStuck != null && Duration.between(this.lastStuck, now).compareTo(MAX_PAUSE) > 0) {
+				this.pause = FIRST_PAUSE;
+			}
 			this.stuckSince = now;
 		}
+		this.lastStuck = now;
 		// Looked at once per check; the status reports what was found.
 		Store store = new Store(this.storeSpace.get(), this.storeFull.getAsBoolean());
 		this.store = store;

@@ -309,9 +309,10 @@ public final class NatsNode implements AutoCloseable {
 				}
 			}
 			this.laggingReplicas.retain(streams);
+			Duration uptime = embeddedServerUptime();
 			for (String stream : streams) {
 				ClusterInfo cluster = this.management.getStreamInfo(stream).getClusterInfo();
-				String problem = StuckReplica.of(server, cluster, silence);
+				String problem = StuckReplica.of(server, cluster, silence, uptime);
 				if (problem == null) {
 					problem = this.laggingReplicas.of(stream, server, cluster, Instant.now());
 				}
@@ -382,7 +383,22 @@ public final class NatsNode implements AutoCloseable {
 	public void restartEmbeddedServer(String reason) {
 		if (this.embeddedServer != null) {
 			this.embeddedServer.rejoin(reason);
+			synchronized (this) {
+				// A replica's lag is measured afresh after the restart, not against what the old server showed.
+				this.laggingReplicas.retain(List.of());
+			}
 		}
+	}
+
+	/** How long the embedded server's process has run, {@code null} when not known. */
+	private @Nullable Duration embeddedServerUptime() {
+		if (this.embeddedServer == null) {
+			return null;
+		}
+		return ProcessHandle.of(this.embeddedServer.server().pid())
+			.flatMap((process) -> process.info().startInstant())
+			.map((start) -> Duration.between(start, Instant.now()))
+			.orElse(null);
 	}
 
 	private static boolean notReady(RuntimeException ex) {

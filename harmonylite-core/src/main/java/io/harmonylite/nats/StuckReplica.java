@@ -27,9 +27,24 @@ final class StuckReplica {
 	 * server leads the stream, or the stream has no leader)
 	 */
 	static @Nullable String of(String server, @Nullable ClusterInfo cluster, Duration silence) {
+		return of(server, cluster, silence, null);
+	}
+
+	/**
+	 * How the given server's replica of a stream looks stuck, for a server that has run for a time: the leader's
+	 * silence counts only from the server's start, since a server that was down (a node restarted) could not be
+	 * heard, and catches up first.
+	 * @param server the server's name, e.g. {@code harmonylite-node-3}
+	 * @param cluster the stream's cluster information from its leader
+	 * @param silence how long the leader may go without hearing from the replica
+	 * @param uptime how long the server has run, {@code null} when unknown
+	 * @return what the leader sees of the stuck replica, {@code null} when it is not stuck
+	 */
+	static @Nullable String of(String server, @Nullable ClusterInfo cluster, Duration silence,
+			@Nullable Duration uptime) {
 		Replica replica = notCurrent(server, cluster);
 		Duration active = (replica != null) ? replica.getActive() : null;
-		if (active == null || active.compareTo(silence) <= 0) {
+		if (active == null || active.compareTo(silence) <= 0 || (uptime != null && uptime.compareTo(silence) <= 0)) {
 			return null;
 		}
 		return "not current, last heard of by leader " + cluster.getLeader() + " " + active.toSeconds() + " s ago, "

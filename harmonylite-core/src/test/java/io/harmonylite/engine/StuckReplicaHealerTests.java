@@ -40,7 +40,7 @@ class StuckReplicaHealerTests {
 		this.healer.run();
 		assertThat(this.restarts).containsExactly("its replica of KV_harmonylite-schema-registry (not current) does "
 				+ "not catch up (0 MB free in /data)");
-		for (int minutes : new int[] { 2, 4, 8, 10, 10 }) {
+		for (int minutes : new int[] { 1, 2, 4, 8, 10, 10 }) {
 			int before = this.restarts.size();
 			this.clock.move(Duration.ofMinutes(minutes).minusSeconds(30));
 			this.healer.run();
@@ -49,6 +49,26 @@ class StuckReplicaHealerTests {
 			this.healer.run();
 			assertThat(this.restarts).hasSize(before + 1);
 		}
+	}
+
+	@Test
+	void replicaStuckAgainAfterTheGraceOfEachRestartShouldKeepTheSpacingGrowing() {
+		// Right after a restart the server is not judged (the stuck list is empty) until it has run for the silence.
+		for (int minutes : new int[] { 1, 2, 4 }) {
+			this.stuck = List.of("harmonylite-changes-0 (not current)");
+			this.healer.run();
+			int restarted = this.restarts.size();
+			this.stuck = List.of();
+			this.clock.move(Duration.ofSeconds(30));
+			this.healer.run();
+			this.stuck = List.of("harmonylite-changes-0 (not current)");
+			this.clock.move(Duration.ofMinutes(minutes).minusSeconds(30));
+			this.healer.run();
+			assertThat(this.restarts).as("restarted again %d min after the last", minutes).hasSize(restarted + 1);
+		}
+		this.clock.move(Duration.ofMinutes(4));
+		this.healer.run();
+		assertThat(this.restarts).as("the next pause is 8 min").hasSize(4);
 	}
 
 	@Test
@@ -82,17 +102,17 @@ class StuckReplicaHealerTests {
 		this.clock.move(Duration.ofSeconds(30));
 		this.healer.run();
 		assertThat(this.healer.problems()).isEmpty();
-		// Stuck again later: the spacing starts over from the first pause.
+		// Stuck again after none was for longer than the longest pause: the spacing starts over from the first pause.
 		this.stuck = List.of("harmonylite-changes-0 (not current)");
-		this.clock.move(Duration.ofMinutes(2));
+		this.clock.move(Duration.ofMinutes(11));
 		this.healer.run();
 		assertThat(this.restarts).hasSize(2);
-		this.clock.move(Duration.ofMinutes(2));
+		this.clock.move(Duration.ofMinutes(2).minusSeconds(30));
 		this.healer.run();
 		assertThat(this.restarts).hasSize(2);
-		this.clock.move(Duration.ofMinutes(2));
+		this.clock.move(Duration.ofSeconds(30));
 		this.healer.run();
-		assertThat(this.restarts).hasSize(3);
+		assertThat(this.restarts).as("2 min (twice the first pause) after the last").hasSize(3);
 	}
 
 }

@@ -26,6 +26,14 @@ class StuckReplicaTests {
 	}
 
 	@Test
+	void replicaOfAServerThatStartedLessThanTheSilenceAgoShouldNotBeStuckYet() throws IOException {
+		// The leader last heard of it before its node's restart: the server catches up first.
+		ClusterInfo cluster = cluster("n1", replica("n2", true, 0, 0), replica("n3", false, 91, 796));
+		assertThat(StuckReplica.of("n3", cluster, SILENCE, Duration.ofSeconds(30))).isNull();
+		assertThat(StuckReplica.of("n3", cluster, SILENCE, Duration.ofSeconds(75))).startsWith("not current");
+	}
+
+	@Test
 	void replicaCatchingUpShouldNotBeStuck() throws IOException {
 		assertThat(StuckReplica.of("n3", cluster("n1", replica("n2", true, 0, 0), replica("n3", false, 1, 4_000)),
 				SILENCE))
