@@ -353,8 +353,18 @@ public final class ChangeCapture {
 	 * @return the captured tables
 	 */
 	public List<TableSchema> capturedTables() {
+		return capturableTables().tables();
+	}
+
+	/**
+	 * The tables a running node captures, as {@link #capturedTables()}, and why each table it leaves out cannot be
+	 * captured, without changing the database.
+	 * @return the captured tables and the reasons
+	 */
+	public Installed capturableTables() {
+		List<String> leftOut = new ArrayList<>();
 		try {
-			return resolveWatchedTables(new ArrayList<>(), false);
+			return new Installed(resolveWatchedTables(leftOut, false), leftOut);
 		}
 		catch (SQLException ex) {
 			throw new HarmonyLiteException("Could not read the watched tables: " + ex.getMessage(), ex);

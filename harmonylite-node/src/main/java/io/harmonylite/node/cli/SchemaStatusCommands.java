@@ -38,8 +38,10 @@ final class SchemaStatusCommands {
 	 */
 	static int printLocal(HarmonyLiteConfig config, PrintStream out) {
 		try (Connection connection = SqliteConnections.open(config.dbPath())) {
-			List<TableSchema> tables = new ChangeCapture(connection, config.tables(), config.ignoreTables())
-				.watchedTables();
+			// As a running node sees the file: a table it cannot capture (no primary key) is left out and named.
+			ChangeCapture.Installed capturable = new ChangeCapture(connection, config.tables(), config.ignoreTables())
+				.capturableTables();
+			List<TableSchema> tables = capturable.tables();
 			String hash = SchemaHasher.hash(tables);
 			String previous = new SchemaVersionStore(connection).load()
 				.map((stored) -> stored.hash().equals(hash) ? stored.previousHash() : stored.hash())
@@ -47,6 +49,9 @@ final class SchemaStatusCommands {
 			out.print(SchemaStatusFormatter.node(new NodeSchemaState(config.nodeId(), hash, previous,
 					HarmonyLiteVersion.current(), tables.stream().map(TableSchema::name).toList(),
 					Clock.systemUTC().instant())));
+			for (String leftOut : capturable.leftOut()) {
+				out.print(System.lineSeparator() + "  Not Captured: " + leftOut);
+			}
 			return SchemaStatusExitCodes.CONSISTENT;
 		}
 		catch (SQLException ex) {

@@ -103,6 +103,16 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void schemaStatusShouldNameATableWithoutPrimaryKeyAsNotCapturedInsteadOfFailing() throws SQLException {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE notes (body TEXT)");
+		}
+		assertThat(run(nodeArgs("--schema-status"))).hasValue(0);
+		assertThat(stdout()).contains("  Watched Tables: Books\n", "  Not Captured: ", "notes");
+	}
+
+	@Test
 	void schemaStatusShouldNotChangeTheDatabase() throws SQLException {
 		assertThat(run(nodeArgs("--schema-status"))).hasValue(0);
 
