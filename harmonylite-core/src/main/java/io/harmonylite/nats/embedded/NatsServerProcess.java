@@ -112,7 +112,13 @@ public final class NatsServerProcess implements AutoCloseable {
 		requireFreePort();
 		Process started = launch();
 		this.process = started;
-		this.watchdog = startWatchdog(started);
+		try {
+			this.watchdog = startWatchdog(started);
+		}
+		catch (HarmonyLiteException ex) {
+			destroy(started);
+			throw ex;
+		}
 		registerShutdownHook();
 		logger.info("Started {} (pid {}) with {}, client port {}, log {}", this.description, started.pid(),
 				this.configFile, this.clientPort, this.logFile);
@@ -150,15 +156,35 @@ public final class NatsServerProcess implements AutoCloseable {
 			return null;
 		}
 		try {
-			return new ProcessBuilder(SHELL.toString(), "-c", WATCHDOG_SCRIPT, Long.toString(server.pid()))
+			Process started = new ProcessBuilder(SHELL.toString(), "-c", WATCHDOG_SCRIPT, Long.toString(server.pid()))
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
+			started.onExit().thenRun(() -> watchdogExited(started, server));
+			return started;
 		}
 		catch (IOException ex) {
-			destroy(server);
 			throw new HarmonyLiteException("Could not start the watchdog of " + this.description + " (" + SHELL
 					+ "): " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Starts a new watchdog when one exits while its server runs (killed by someone), so that the server still stops
+	 * with this JVM: without it, a later kill of the JVM would leave the server running on, a cluster peer with no
+	 * node behind it. A watchdog stopped on purpose is no longer {@link #watchdog}.
+	 */
+	private synchronized void watchdogExited(Process exited, Process server) {
+		if (this.watchdog != exited || this.process != server || !server.isAlive() || this.jvmShuttingDown) {
+			return;
+		}
+		logger.warn("The watchdog of {} (pid {}) exited while the server runs; starting a new one, so that the server "
+				+ "still stops when this JVM ends", this.description, exited.pid());
+		try {
+			this.watchdog = startWatchdog(server);
+		}
+		catch (HarmonyLiteException ex) {
+			logger.warn("Could not start a new watchdog of {}: {}", this.description, ex.getMessage());
 		}
 	}
 

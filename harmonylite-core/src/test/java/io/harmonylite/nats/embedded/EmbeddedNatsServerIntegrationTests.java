@@ -239,6 +239,38 @@ class EmbeddedNatsServerIntegrationTests {
 	}
 
 	@Test
+	void serverShouldDieWhenItsJvmIsKilledAlsoAfterItsWatchdogWasKilled() throws Exception {
+		int port = FreePorts.one();
+		Process child = startChild(port, "unsupervised");
+		try {
+			long serverPid = awaitReady(port);
+			ProcessHandle killed = watchdogOf(child);
+			killed.destroyForcibly();
+			await().atMost(TIMEOUT).until(() -> child.children().anyMatch((process) -> isWatchdog(process)
+					&& process.pid() != killed.pid()));
+			assertThat(Files.readString(this.dir.resolve("child.out"))).contains("starting a new one");
+
+			child.destroyForcibly();
+			assertThat(child.waitFor()).isEqualTo(137);
+			awaitGone(serverPid, port);
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
+	private static ProcessHandle watchdogOf(Process jvm) {
+		return await().atMost(TIMEOUT)
+			.until(() -> jvm.children().filter(EmbeddedNatsServerIntegrationTests::isWatchdog).findFirst(),
+					Optional::isPresent)
+			.get();
+	}
+
+	private static boolean isWatchdog(ProcessHandle process) {
+		return process.isAlive() && process.info().command().map((command) -> command.endsWith("sh")).orElse(false);
+	}
+
+	@Test
 	void supervisedServerShouldNotBeRestartedWhileItsJvmShutsDown() throws Exception {
 		int port = FreePorts.one();
 		Process child = startChild(port, "supervised");
