@@ -36,11 +36,7 @@ class RestoredFileIntegrationTests {
 	@Test
 	void changesMadeAfterTheFileWentBackToAnOlderCopyShouldReachTheOtherNodes() throws Exception {
 		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
-		this.nodes.start(1, dbs.get(0));
-		HarmonyLiteEngine second = this.nodes.start(2, dbs.get(1));
-		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'a')", "INSERT INTO Books VALUES (2, 'b')");
-		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 2 && second.status().pendingChanges() == 0);
-		restoreABackupTakenBeforeTwoMoreWrites(second, dbs);
+		HarmonyLiteEngine second = restoredSecondNode(dbs);
 		second.start();
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 4);
 		dbs.get(1).execute("INSERT INTO Books VALUES (21, 'after the restore')", "INSERT INTO Books VALUES (22, 'y')");
@@ -51,11 +47,7 @@ class RestoredFileIntegrationTests {
 	@Test
 	void ownChangesTheOlderCopyLacksShouldComeBackAlsoWhenItIsWrittenToBeforeTheNodeCatchesUp() throws Exception {
 		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
-		this.nodes.start(1, dbs.get(0));
-		HarmonyLiteEngine second = this.nodes.start(2, dbs.get(1));
-		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'a')", "INSERT INTO Books VALUES (2, 'b')");
-		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 2 && second.status().pendingChanges() == 0);
-		restoreABackupTakenBeforeTwoMoreWrites(second, dbs);
+		HarmonyLiteEngine second = restoredSecondNode(dbs);
 
 		// The application writes to the restored file before the node runs again: these changes take the ids of
 		// the two the copy lacks, which the streams hold (and within JetStream's duplicate window).
@@ -65,9 +57,16 @@ class RestoredFileIntegrationTests {
 		awaitEveryRowOnBothNodes(dbs);
 	}
 
-	/** Stops the node, takes a backup, writes rows 11 and 12 through the running node, stops it, puts the backup back. */
-	private void restoreABackupTakenBeforeTwoMoreWrites(HarmonyLiteEngine node, List<TestDatabase> dbs)
-			throws Exception {
+	/**
+	 * Starts both nodes, writes rows 1 and 2 on node 2, then stops it, takes a backup, writes rows 11 and 12 through
+	 * it, stops it again and puts the backup back.
+	 * @return node 2, stopped
+	 */
+	private HarmonyLiteEngine restoredSecondNode(List<TestDatabase> dbs) throws Exception {
+		this.nodes.start(1, dbs.get(0));
+		HarmonyLiteEngine node = this.nodes.start(2, dbs.get(1));
+		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'a')", "INSERT INTO Books VALUES (2, 'b')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 2 && node.status().pendingChanges() == 0);
 		node.close();
 		Path backup = this.dir.resolve("backup.db");
 		Process copy = new ProcessBuilder("sqlite3", dbs.get(1).path().toString(), ".backup '" + backup + "'")
@@ -85,6 +84,7 @@ class RestoredFileIntegrationTests {
 		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
 		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
 		Files.copy(backup, file, StandardCopyOption.REPLACE_EXISTING);
+		return node;
 	}
 
 	private static void awaitEveryRowOnBothNodes(List<TestDatabase> dbs) {
