@@ -451,6 +451,12 @@ public record EngineStatus(long nodeId, String version, NodeState state, boolean
 		REPLICA_STUCK,
 
 		/**
+		 * The store directory of this node's embedded nats-server was removed while the server runs: it goes on with
+		 * files nobody sees, and starts empty at its next restart.
+		 */
+		STORE_REMOVED,
+
+		/**
 		 * This node's local changes carry versions more than a day ahead of the time: the other nodes refuse them.
 		 */
 		CLOCK_FAR_AHEAD,

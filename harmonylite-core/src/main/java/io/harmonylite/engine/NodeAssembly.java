@@ -322,7 +322,9 @@ final class NodeAssembly {
 						this.clock),
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock,
 						(receiving != null) ? receiving.applier()::wentBack : () -> null),
-				stuckReplicas));
+				stuckReplicas,
+				new StoreDirectoryWatch(this.config.nodeId(), nats.embeddedStoreDir(),
+						nats.replicas(), this.clock)));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}

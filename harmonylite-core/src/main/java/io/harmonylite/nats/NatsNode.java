@@ -359,6 +359,14 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * The embedded server's store directory.
+	 * @return the directory, {@code null} with an external server
+	 */
+	public @Nullable Path embeddedStoreDir() {
+		return (this.embeddedServer != null) ? this.embeddedServer.server().storeDir() : null;
+	}
+
+	/**
 	 * The free space of the embedded server's store, for messages about its JetStream.
 	 * @return e.g. {@code 12 MB free in /data/app.db-nats}; empty with an external server
 	 */

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.harmonylite.nats.embedded.EmbeddedNatsConfig;
 import io.harmonylite.replicate.ReplicationConfig;
@@ -147,7 +149,7 @@ class EmbeddedServerFaultsIntegrationTests {
 	}
 
 	@Test
-	void firstNodeOfAClusterShouldStartWithoutPeersAndTheNextShouldJoinIt() {
+	void firstNodeOfAClusterShouldStartWithoutPeersAndTheNextShouldJoinIt() throws IOException {
 		EmbeddedClusterLayout layout = EmbeddedClusterLayout.of(2, this.dir);
 		List<TestDatabase> dbs = databases(2);
 		HarmonyLiteEngine seed = engine(1, dbs.get(0), layout.embedded(1, null, List.of()),
@@ -166,6 +168,23 @@ class EmbeddedServerFaultsIntegrationTests {
 		for (TestDatabase db : dbs) {
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id FROM items ORDER BY id"))
 				.containsExactly("1", "2"));
+		}
+
+		// The joiner's store directory removed under its running server (a cleanup by hand): health says so.
+		Path store = layout.pidFile(2).getParent();
+		deleteRecursively(store);
+		assertThat(joiner.status().problems()).anySatisfy((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.STORE_REMOVED);
+			assertThat(problem.reason()).contains(store.toString());
+		});
+		assertThat(seed.status().problems()).noneMatch((problem) -> problem.kind() == EngineStatus.ProblemKind.STORE_REMOVED);
+	}
+
+	private static void deleteRecursively(Path directory) throws IOException {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.delete(path);
+			}
 		}
 	}
 

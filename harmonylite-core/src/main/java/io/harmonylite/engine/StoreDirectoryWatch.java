@@ -1,0 +1,71 @@
+package io.harmonylite.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import io.harmonylite.engine.EngineStatus.Problem;
+import io.harmonylite.engine.EngineStatus.ProblemKind;
+import io.harmonylite.engine.EngineStatus.Severity;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports that the store directory of the node's embedded nats-server was removed while the server runs (by hand, a
+ * cleanup script): the server goes on with the files it holds open, which nobody else sees, and starts empty at its
+ * next restart. With more than one replica its cluster copies the streams back then; with one, they are lost. A
+ * {@code DEGRADED} problem and a WARN when it is first seen, since replication goes on meanwhile.
+ */
+final class StoreDirectoryWatch implements ProblemSource {
+
+	private static final Logger logger = LoggerFactory.getLogger(StoreDirectoryWatch.class);
+
+	private final long nodeId;
+
+	private final @Nullable Path storeDir;
+
+	private final int replicas;
+
+	private final Clock clock;
+
+	private volatile @Nullable Instant removedSince;
+
+	/**
+	 * Creates the watch.
+	 * @param nodeId this node's id, for the log
+	 * @param storeDir the embedded server's store directory, {@code null} with an external server (nothing to watch)
+	 * @param replicas the streams' replicas
+	 * @param clock the clock
+	 */
+	StoreDirectoryWatch(long nodeId, @Nullable Path storeDir, int replicas, Clock clock) {
+		this.nodeId = nodeId;
+		this.storeDir = storeDir;
+		this.replicas = replicas;
+		this.clock = clock;
+	}
+
+	@Override
+	public List<Problem> problems() {
+		if (this.storeDir == null || Files.isDirectory(this.storeDir)) {
+			this.removedSince = null;
+			return List.of();
+		}
+		Instant since = this.removedSince;
+		String reason = "the embedded nats-server's store directory " + this.storeDir + " was removed while the "
+				+ "server runs: the server goes on with files nobody sees, and starts empty at its next restart, "
+				+ ((this.replicas > 1) ? "when the other servers copy the streams back to it. Restart the node while "
+						+ "a majority of the other servers runs"
+						: "losing the streams (one replica): the other nodes then wait at a stream gap. Restart the "
+								+ "node only after taking a snapshot, or put the directory back");
+		if (since == null) {
+			since = this.clock.instant();
+			this.removedSince = since;
+			logger.warn("Node {}: STORE_REMOVED: {}", this.nodeId, reason);
+		}
+		return List.of(new Problem(ProblemKind.STORE_REMOVED, Severity.DEGRADED, "embedded nats-server", reason, since));
+	}
+
+}

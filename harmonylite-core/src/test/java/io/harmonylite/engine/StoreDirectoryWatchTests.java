@@ -1,0 +1,65 @@
+package io.harmonylite.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import ch.qos.logback.classic.Level;
+import io.harmonylite.testsupport.CapturedLogs;
+import io.harmonylite.testsupport.MovableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link StoreDirectoryWatch}.
+ */
+class StoreDirectoryWatchTests {
+
+	@TempDir
+	Path dir;
+
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(StoreDirectoryWatch.class);
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-03T15:00:00Z"));
+
+	@Test
+	void storeRemovedWhileTheServerRunsShouldBeReportedOnceLoggedAndClearWhenItIsBack() throws IOException {
+		Path store = Files.createDirectories(this.dir.resolve("app.db-nats"));
+		StoreDirectoryWatch watch = new StoreDirectoryWatch(2, store, 3, this.clock);
+		assertThat(watch.problems()).isEmpty();
+
+		Files.delete(store);
+		Instant removed = this.clock.instant();
+		assertThat(watch.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.STORE_REMOVED);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
+			assertThat(problem.reason()).contains(store.toString(), "starts empty", "copy the streams back");
+			assertThat(problem.since()).isEqualTo(removed);
+		});
+		this.clock.move(Duration.ofMinutes(1));
+		assertThat(watch.problems()).singleElement().extracting(EngineStatus.Problem::since).isEqualTo(removed);
+		assertThat(this.logs.messages(Level.WARN)).singleElement().asString().startsWith("Node 2: STORE_REMOVED: ");
+
+		Files.createDirectories(store);
+		assertThat(watch.problems()).isEmpty();
+	}
+
+	@Test
+	void storeOfASingleReplicaShouldWarnThatItsStreamsWouldBeLost() throws IOException {
+		StoreDirectoryWatch watch = new StoreDirectoryWatch(1, this.dir.resolve("gone"), 1, this.clock);
+		assertThat(watch.problems()).singleElement()
+			.satisfies((problem) -> assertThat(problem.reason()).contains("losing the streams", "snapshot"));
+	}
+
+	@Test
+	void externalServerShouldHaveNothingToWatch() {
+		assertThat(new StoreDirectoryWatch(1, null, 3, this.clock).problems()).isEmpty();
+	}
+
+}
