@@ -405,7 +405,7 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 
 	/**
 	 * The cluster's schema situation, read from the schema registry over this node's NATS connection: at once while
-	 * the connection is down, within 2 s while JetStream does not answer.
+	 * the connection is down, within 5 s while JetStream does not answer.
 	 * @return the view of the live nodes' schema states
 	 * @throws HarmonyLiteException if the node is not started or the registry cannot be read
 	 */

@@ -21,8 +21,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class RunningNode implements MigrationProtocol.Target, AutoCloseable {
 
-	/** How long a read of the cluster's schema view waits for an unavailable registry: a person or a probe waits. */
-	static final Duration CLUSTER_SCHEMA_READ_DEADLINE = Duration.ofSeconds(2);
+	/**
+	 * How long a read of the cluster's schema view waits for an unavailable registry (a person or a probe waits): one
+	 * retry after a request that timed out.
+	 */
+	static final Duration CLUSTER_SCHEMA_READ_DEADLINE = Duration.ofSeconds(5);
 
 	private final HarmonyLiteConfig config;
 

@@ -111,10 +111,11 @@ class DurableEmbeddedClusterIntegrationTests {
 	@Test
 	void nodeStoppedShouldLeaveTheRegistryAtOnceAndRestartedAloneShouldReplicateAgain() {
 		HarmonyLiteEngine first = this.engines.get(0);
-		await().atMost(TIMEOUT).until(() -> nodeIds(first).contains(3L));
+		await().atMost(TIMEOUT).ignoreExceptions().until(() -> nodeIds(first).contains(3L));
 		this.engines.get(2).close();
-		// Well before the registry's 5-minute expiry: the stopped node deleted its key.
-		await().atMost(Duration.ofSeconds(10)).until(() -> !nodeIds(first).contains(3L));
+		// Well before the registry's 5-minute expiry: the stopped node deleted its key. (A read may time out while
+		// the registry's stream elects a new leader, when the stopped node's server led it.)
+		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> !nodeIds(first).contains(3L));
 		this.databases.get(0).execute("INSERT INTO items VALUES (1001, 1, x'01')");
 
 		HarmonyLiteEngine restarted = engine(3);
@@ -126,7 +127,7 @@ class DurableEmbeddedClusterIntegrationTests {
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(db.rows("SELECT id FROM items WHERE id > 1000 "
 					+ "ORDER BY id")).containsExactly("1001", "1002"));
 		}
-		await().atMost(TIMEOUT).until(() -> nodeIds(first).contains(3L));
+		await().atMost(TIMEOUT).ignoreExceptions().until(() -> nodeIds(first).contains(3L));
 	}
 
 	private static List<Long> nodeIds(HarmonyLiteEngine engine) {
