@@ -276,8 +276,10 @@ public final class ApplyLoop implements Runnable {
 			long origin = (mismatch != null) ? originOf(events, mismatch) : 0;
 			UnknownHashQuarantine.Verdict verdict = (mismatch != null)
 					? this.quarantine.judge(mismatch, this.gate.currentHash(), message.storedAt(), origin) : null;
-			if (verdict != null && verdict.left()) {
-				// The cluster left the hash: the changes go on to the applier, which dead-letters those that do not fit.
+			boolean left = verdict != null && verdict.left();
+			if (left) {
+				// The cluster left the hash, or nodes of this schema migrated from it: the changes go on to the applier,
+				// fitted to this node's tables as changes of its previous schema; it dead-letters those that do not fit.
 				goOnBehind(message.shard(), verdict.reason());
 			}
 			else if (verdict != null) {
@@ -302,8 +304,8 @@ public final class ApplyLoop implements Runnable {
 				applyAndClear(changes, origins);
 			}
 			for (ChangeEvent event : events) {
-				changes.add(new PositionedChange(fromPreviousSchema(event) ? this.applier.fittedToThisSchema(event)
-						: event, message.position(), message.origin()));
+				changes.add(new PositionedChange((left || fromPreviousSchema(event))
+						? this.applier.fittedToThisSchema(event) : event, message.position(), message.origin()));
 				origins.add(message);
 			}
 			reached.put(stream, sequence);

@@ -134,6 +134,13 @@ public final class UnknownHashQuarantine {
 		}
 		if (current.hashes().contains(hash)) {
 			this.firstUnknown.remove(hash);
+			List<Long> migratedFrom = migratedFrom(current, hash, ownHash);
+			if (!migratedFrom.isEmpty()) {
+				return new Verdict(false, true, Duration.ZERO, "node(s) " + migratedFrom + " of this node's schema "
+						+ "migrated to it from schema hash " + SchemaHasher.shortHash(hash) + ": its changes are applied "
+						+ "as they do, as changes of the previous schema (this node started on the newer schema, e.g. "
+						+ "from a snapshot or a new database), those that do not fit going to the dead letter");
+			}
 			NodeSchemaState origin = current.byNode().get(originNodeId);
 			if (storedAt != null && origin != null && origin.updatedAt().isAfter(storedAt.plus(REPORTED_WELL_AFTER))
 					&& !hash.equals(origin.schemaHash()) && !hash.equals(origin.previousHash())) {
@@ -166,6 +173,20 @@ public final class UnknownHashQuarantine {
 		}
 		return new Verdict(true, Duration.ZERO, unknown + " within " + this.delay + " ("
 				+ SchemaConfig.UNKNOWN_HASH_QUARANTINE_PROPERTY + "), so no schema of the cluster made this change");
+	}
+
+	/**
+	 * The nodes whose schema is this node's and whose previous one is the hash: they apply its changes as changes of
+	 * their previous schema, and so may this node, which has the same tables.
+	 */
+	private static List<Long> migratedFrom(Known current, String hash, String ownHash) {
+		return current.byNode()
+			.values()
+			.stream()
+			.filter((node) -> ownHash.equals(node.schemaHash()) && hash.equals(node.previousHash()))
+			.map(NodeSchemaState::nodeId)
+			.sorted()
+			.toList();
 	}
 
 	private static Instant latest(Instant a, Instant b) {

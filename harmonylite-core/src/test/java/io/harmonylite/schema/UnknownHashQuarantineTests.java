@@ -107,7 +107,8 @@ class UnknownHashQuarantineTests {
 		assertThat(quarantine.judge("h0", OWN, stored, 0).left()).as("origin unknown").isFalse();
 		assertThat(quarantine.judge("h0", OWN, now.minusSeconds(30), 2).left())
 			.as("the origin's report is not well after the message").isFalse();
-		assertThat(quarantine.judge("h1", OWN, stored, 3).left()).as("no report of node 3").isFalse();
+		assertThat(quarantine.judge("h1", OWN, stored, 3).reason()).as("nodes of this schema migrated from h1")
+			.contains("node(s) [1, 2]");
 	}
 
 	@Test
@@ -133,21 +134,37 @@ class UnknownHashQuarantineTests {
 	@Test
 	void hashTheClusterLeftShouldBeAppliedWhereItFitsOnlyOnceEveryNodeReportsThisNodesHash() {
 		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofMillis(50), Clock.systemUTC());
-		// Node 3 ran with hash "wrong" (e.g. another table list), then moved back to this node's hash.
-		NodeSchemaState third = new NodeSchemaState(3, OWN, "wrong", "v0.1.0", List.of("Books"), Instant.EPOCH);
+		// Node 3 ran with hash "wrong" (e.g. another table list), then moved on to a schema this node does not have.
+		NodeSchemaState third = new NodeSchemaState(3, "other", "wrong", "v0.1.0", List.of("Books"), Instant.EPOCH);
 		publish(state(1, OWN), state(2, "upgrading"), third);
 		quarantine.refresh(this.registry);
-		assertThat(quarantine.judge("wrong", OWN).left()).as("node 2 is on another schema").isFalse();
+		assertThat(quarantine.judge("wrong", OWN).left()).as("nodes 2 and 3 are on other schemas").isFalse();
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			publish(state(1, OWN), state(2, OWN), third);
+			publish(state(1, OWN), state(2, OWN), new NodeSchemaState(3, OWN, "other", "v0.1.0", List.of("Books"),
+					Instant.EPOCH), new NodeSchemaState(4, OWN, "wrong", "v0.1.0", List.of("Books"), Instant.EPOCH));
 			quarantine.refresh(this.registry);
 			UnknownHashQuarantine.Verdict verdict = quarantine.judge("wrong", OWN);
 			assertThat(verdict.left()).isTrue();
 			assertThat(verdict.quarantine()).isFalse();
-			assertThat(verdict.reason()).contains("the cluster left schema hash");
 		});
 		assertThat(quarantine.judge("upgrading", OWN).left()).as("nobody moved from it").isFalse();
+	}
+
+	@Test
+	void hashANodeOfThisSchemaMigratedFromShouldBeAppliedAtOnceAsChangesOfThePreviousSchema() {
+		// This node started on the newer schema (a snapshot taken mid-upgrade, a new database): node 2 upgraded from
+		// "older" to this node's schema while node 3 still runs "older".
+		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofHours(1), Clock.systemUTC());
+		publish(state(1, OWN), new NodeSchemaState(2, OWN, "older", "v0.1.0", List.of("Books"), Instant.EPOCH),
+				state(3, "older"));
+		quarantine.refresh(this.registry);
+
+		UnknownHashQuarantine.Verdict verdict = quarantine.judge("older", OWN);
+		assertThat(verdict.left()).isTrue();
+		assertThat(verdict.quarantine()).isFalse();
+		assertThat(verdict.reason()).contains("node(s) [2]", "migrated to it from schema hash");
+		assertThat(quarantine.judge("older", "newer").left()).as("no node of schema 'newer' came from it").isFalse();
 	}
 
 	@Test
