@@ -69,8 +69,9 @@ public final class PublishedThrough {
 	}
 
 	/**
-	 * Records that changes up to an id were acknowledged (and marked published), when it is past what was recorded.
-	 * @param id the highest id acknowledged
+	 * Records that changes up to an id were acknowledged (and marked published), or, at the start, that the change
+	 * log reaches that far in this epoch, when it is past what was recorded.
+	 * @param id the highest id acknowledged, or the change log's last id
 	 */
 	public synchronized void record(long id) {
 		if (id <= this.written) {
@@ -107,12 +108,16 @@ public final class PublishedThrough {
 		long epoch = queryLong(connection, "SELECT coalesce((SELECT value FROM "
 				+ SqlIdentifiers.quote(ChangeCapture.META_TABLE) + " WHERE key = '" + ChangeCapture.CAPTURE_EPOCH_KEY
 				+ "'), -1)");
+		String log = fileOf(dbPath).getFileName().toString();
 		if (epoch != recorded[0]) {
-			return null;
+			// The node's last run gave its changes another epoch: a copy from before that (an older backup, taken
+			// before an earlier restore renewed the epoch), or a start that renewed it and stopped before recording.
+			return "its changes have capture epoch " + epoch + ", but this node's last run gave them epoch "
+					+ recorded[0] + " (" + log + "): an older copy of the file was put in its place while the node "
+					+ "was stopped";
 		}
 		long last = queryLong(connection,
 				"SELECT coalesce(max(id), 0) FROM " + SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE));
-		String log = fileOf(dbPath).getFileName().toString();
 		if (last < recorded[1]) {
 			return "its change log ends at change " + last + ", but JetStream acknowledged changes of this node up to "
 					+ recorded[1] + " (" + log + "): an older copy of the file was put in its place while the node was "

@@ -713,6 +713,9 @@ final class NodeAssembly {
 		ChangeLogReader marked = new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId());
 		PublishedThrough publishedThrough = new PublishedThrough(this.config.dbPath(), marked.captureEpoch(),
 				marked::versionOf);
+		// This run's epoch and where its change log stands, at once: a copy put back before anything was published
+		// (or one from before an earlier epoch) is found at the next start all the same.
+		publishedThrough.record(marked.lastChangeId());
 		PublishedMarks marks = new PublishedMarks(marked, this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL,
 				publishedThrough::record);
 		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(publishing, this.config.nodeId()),

@@ -1,5 +1,6 @@
 package io.harmonylite.engine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,6 +58,29 @@ class RestoredFileIntegrationTests {
 		awaitEveryRowOnBothNodes(dbs);
 	}
 
+	@Test
+	void backupFromBeforeAnEarlierRestoreShouldBeFoundToo() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2, "CREATE TABLE Books (id INTEGER PRIMARY KEY, title TEXT)");
+		HarmonyLiteEngine second = restoredSecondNode(dbs);
+		second.start();
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 4);
+		dbs.get(1).execute("INSERT INTO Books VALUES (21, 'after the restore')", "INSERT INTO Books VALUES (22, 'y')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(0).count("Books") == 6 && second.status().pendingChanges() == 0);
+		second.close();
+
+		// The same backup once more: its changes have the epoch from before the first restore renewed it.
+		putTheBackupBack(dbs.get(1));
+		dbs.get(1).execute("INSERT INTO Books VALUES (31, 'after the second restore')");
+		second.start();
+
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			for (TestDatabase db : dbs) {
+				assertThat(db.rows("SELECT id FROM Books ORDER BY id")).containsExactly("1", "2", "11", "12", "21",
+						"22", "31");
+			}
+		});
+	}
+
 	/**
 	 * Starts both nodes, writes rows 1 and 2 on node 2, then stops it, takes a backup, writes rows 11 and 12 through
 	 * it, stops it again and puts the backup back.
@@ -80,11 +104,15 @@ class RestoredFileIntegrationTests {
 		node.close();
 
 		// The backup goes back in place: the change ids 3 and 4 will be used again.
-		Path file = dbs.get(1).path();
+		putTheBackupBack(dbs.get(1));
+		return node;
+	}
+
+	private void putTheBackupBack(TestDatabase db) throws IOException {
+		Path file = db.path();
 		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
 		Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
-		Files.copy(backup, file, StandardCopyOption.REPLACE_EXISTING);
-		return node;
+		Files.copy(this.dir.resolve("backup.db"), file, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	private static void awaitEveryRowOnBothNodes(List<TestDatabase> dbs) {
