@@ -220,6 +220,34 @@ class SchemaVersioningIntegrationTests {
 	}
 
 	@Test
+	void nodeStartedOnTheNewSchemaShouldApplyTheChangesOfTheSchemaTheOthersMigratedFrom() throws Exception {
+		List<TestDatabase> dbs = this.nodes.databases(2,
+				"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, note TEXT)");
+		HarmonyLiteEngine first = start(1, dbs.get(0));
+		HarmonyLiteEngine second = start(2, dbs.get(1));
+		dbs.get(0).execute("INSERT INTO t VALUES (1, 'one', 'n1')");
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("t") == 1);
+		// A rolling rename: node 2 writes under the old schema while node 1 runs the new one, then migrates too.
+		first.beforeMigration();
+		dbs.get(0).execute("ALTER TABLE t RENAME COLUMN note TO remark");
+		first.afterMigration();
+		dbs.get(1).execute("INSERT INTO t VALUES (2, 'two', 'n2')");
+		await().atMost(TIMEOUT).until(() -> second.status().pendingChanges() == 0);
+		second.beforeMigration();
+		dbs.get(1).execute("ALTER TABLE t RENAME COLUMN note TO remark");
+		second.afterMigration();
+		await().atMost(TIMEOUT).until(() -> first.status().schema().hash().equals(second.status().schema().hash()));
+
+		// A new node, created on the new schema, reads the streams from their start: changes of both schemas.
+		TestDatabase third = this.nodes.database(3, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, remark TEXT)");
+		HarmonyLiteEngine joined = start(3, third);
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(third.rows("SELECT * FROM t ORDER BY id"))
+			.containsExactly("1|one|n1", "2|two|n2"));
+		assertThat(joined.status().state()).isEqualTo(NodeState.RUNNING);
+		assertThat(joined.status().shards().get(0).deadLettered()).isZero();
+	}
+
+	@Test
 	void renamedColumnShouldKeepTheVersionsItsValuesWereWrittenAt() throws Exception {
 		List<TestDatabase> dbs = this.nodes.databases(2,
 				"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
