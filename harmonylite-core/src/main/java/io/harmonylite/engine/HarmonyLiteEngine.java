@@ -413,8 +413,9 @@ public final class HarmonyLiteEngine implements AutoCloseable {
 		RunningNode current = this.node;
 		if (current == null) {
 			throw new HarmonyLiteException("Node " + this.config.nodeId()
-					+ " is not started, so it has no NATS connection to read the schema registry; start it, or use "
-					+ "the --schema-status-cluster command");
+					+ " is not started, so it has no NATS connection to read the schema registry; start it, or ask a "
+					+ "running node (its /actuator/harmonylite/schema, or the standalone node's --schema-status-cluster "
+					+ "command)");
 		}
 		return current.clusterSchema();
 	}

@@ -759,7 +759,7 @@ final class NodeAssembly {
 		try {
 			long unsent = reader.pendingCount();
 			if (unsent > 0) {
-				logger.info("Node {}: {} local change(s) not acknowledged by JetStream stay in the change log; they are "
+				logger.warn("Node {}: {} local change(s) not acknowledged by JetStream stay in the change log; they are "
 						+ "sent when the node starts again", this.config.nodeId(), unsent);
 			}
 		}

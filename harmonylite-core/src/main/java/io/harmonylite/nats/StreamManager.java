@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
+import io.harmonylite.ConfigException;
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.replicate.ReplicationConfig;
 import io.nats.client.JetStreamApiException;
@@ -43,6 +44,9 @@ public final class StreamManager {
 	private static final int STREAM_NOT_FOUND = 10059;
 
 	/** JetStream's error code for "stream name already in use with a different configuration". */
+	/** JetStream's answer to more than one replica on a server that is not clustered. */
+	private static final int REPLICAS_NOT_CLUSTERED = 10074;
+
 	private static final int STREAM_NAME_IN_USE = 10058;
 
 	/** JetStream's error code for a stream whose subjects another stream already takes. */
@@ -275,6 +279,12 @@ public final class StreamManager {
 	}
 
 	private HarmonyLiteException failure(String action, StreamConfiguration desired, Exception ex) {
+		if (ex instanceof JetStreamApiException api && api.getApiErrorCode() == REPLICAS_NOT_CLUSTERED) {
+			return new ConfigException("harmonylite.replication.replicas", "is " + desired.getReplicas() + ", but the "
+					+ "NATS server is not clustered and keeps one copy of each stream (" + api.getErrorDescription()
+					+ "): set it to 1, or run the node against a cluster of at least " + desired.getReplicas()
+					+ " servers", ex);
+		}
 		String fix;
 		if (ex instanceof JetStreamApiException api && isPlacementError(api)) {
 			fix = "A stream of " + desired.getReplicas() + " replicas is created only while that many servers "

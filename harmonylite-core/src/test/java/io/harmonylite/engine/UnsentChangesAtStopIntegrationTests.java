@@ -44,7 +44,7 @@ class UnsentChangesAtStopIntegrationTests {
 			finally {
 				engine.close();
 			}
-			assertThat(this.logs.messages(Level.INFO)).contains("Node 1: 3 local change(s) not acknowledged by "
+			assertThat(this.logs.messages(Level.WARN)).contains("Node 1: 3 local change(s) not acknowledged by "
 					+ "JetStream stay in the change log; they are sent when the node starts again");
 
 			server.restart();
@@ -56,7 +56,7 @@ class UnsentChangesAtStopIntegrationTests {
 			finally {
 				restarted.close();
 			}
-			assertThat(this.logs.messages(Level.INFO)).as("nothing unsent")
+			assertThat(this.logs.messages(Level.WARN)).as("nothing unsent")
 				.noneMatch((message) -> message.contains("not acknowledged"));
 		}
 	}

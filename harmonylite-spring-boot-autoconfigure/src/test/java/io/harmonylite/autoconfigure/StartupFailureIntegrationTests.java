@@ -139,13 +139,14 @@ class StartupFailureIntegrationTests {
 	}
 
 	@Test
-	void moreReplicasThanTheServersHaveShouldBeReportedNotThrownAsAStackTrace(CapturedOutput output) {
+	void moreReplicasThanAServerThatIsNotClusteredKeepsShouldBeReportedNamingTheProperty(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--spring.flyway.enabled=false", "--spring.liquibase.enabled=false",
 				"--harmonylite.replication.replicas=3"));
 
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("harmonylite.replication.replicas")
-			.contains("Do what the reason names");
+			.contains("Property: harmonylite.replication.replicas")
+			.contains("is 3, but the NATS server is not clustered")
+			.contains("set it to 1");
 	}
 
 	@Test

@@ -183,7 +183,8 @@ public class HarmonyLiteHealthIndicator extends AbstractHealthIndicator {
 		if (shard.lag() >= 0) {
 			details.put("lag", shard.lag());
 		}
-		details.put("paused", shard.paused());
+		// As the endpoint says it: paused by a schema mismatch or by an operator.
+		details.put("paused", shard.paused() || shard.pausedManually());
 		if (shard.pausedManually()) {
 			details.put("pausedManually", true);
 		}
