@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reports a node whose local changes carry versions more than {@link ConflictResolver#REFUSED_AHEAD} ahead of the
  * time: every other node refuses them (dead letters), so nothing it writes replicates. Its versions never go back,
- * so this lasts after a wrong clock that ran that far ahead was fixed, until the time catches up.
+ * so this lasts after a wrong clock that ran that far ahead was fixed, until the time catches up. A clock less far
+ * ahead of the servers', but more than the maximum clock skew, is reported as {@code CLOCK_AHEAD} ({@code DEGRADED}).
  */
 final class ClockAheadProblems implements ProblemSource {
 
@@ -32,6 +33,8 @@ final class ClockAheadProblems implements ProblemSource {
 
 	private final Supplier<Optional<Duration>> aheadOfServers;
 
+	private final Duration maxClockSkew;
+
 	/** Whether the problem was logged and has not cleared since: logged once, not at every look. */
 	private final AtomicBoolean logged = new AtomicBoolean();
 
@@ -40,11 +43,14 @@ final class ClockAheadProblems implements ProblemSource {
 	 * @param lastLocalVersion the version of this node's last local change
 	 * @param clock this node's clock
 	 * @param aheadOfServers how far this node's clock is ahead of its NATS servers' clock, when measured
+	 * @param maxClockSkew how far ahead a clock may be without being reported ({@code CLOCK_AHEAD})
 	 */
-	ClockAheadProblems(LongSupplier lastLocalVersion, Clock clock, Supplier<Optional<Duration>> aheadOfServers) {
+	ClockAheadProblems(LongSupplier lastLocalVersion, Clock clock, Supplier<Optional<Duration>> aheadOfServers,
+			Duration maxClockSkew) {
 		this.lastLocalVersion = lastLocalVersion;
 		this.clock = clock;
 		this.aheadOfServers = aheadOfServers;
+		this.maxClockSkew = maxClockSkew;
 	}
 
 	@Override
@@ -63,13 +69,22 @@ final class ClockAheadProblems implements ProblemSource {
 		}
 		long version = this.lastLocalVersion.getAsLong();
 		Instant now = this.clock.instant();
+		Optional<Duration> skewed = this.aheadOfServers.get().filter((ahead) -> ahead.compareTo(this.maxClockSkew) > 0);
+		if (skewed.isPresent() && (version == 0 || Duration.between(now, Instant.ofEpochMilli(Version.millisOf(version)))
+			.compareTo(ConflictResolver.REFUSED_AHEAD) <= 0)) {
+			// Taken by the others, but ahead of them: reported here too, where the clock can be fixed.
+			clearLogged();
+			return List.of(new Problem(ProblemKind.CLOCK_AHEAD, Severity.DEGRADED, "clock", "this node's clock is "
+					+ skewed.get().toSeconds() + " s ahead of its NATS servers' clock (the time they stored its presence "
+					+ "key at), more than harmonylite.replication.max-clock-skew (" + this.maxClockSkew.toSeconds()
+					+ " s): its writes carry versions that far ahead, so they win over writes other nodes make later "
+					+ "for that long, and the nodes that apply them report CLOCK_AHEAD. Fix this machine's clock (NTP)",
+					null));
+		}
 		Instant reached = Instant.ofEpochMilli(Version.millisOf(version));
 		Duration ahead = Duration.between(now, reached);
 		if (version == 0 || ahead.compareTo(ConflictResolver.REFUSED_AHEAD) <= 0) {
-			if (this.logged.compareAndSet(true, false)) {
-				logger.info("This node's versions are within {} h of the time again: the other nodes take its changes",
-						ConflictResolver.REFUSED_AHEAD.toHours());
-			}
+			clearLogged();
 			return List.of();
 		}
 		return report(new Problem(ProblemKind.CLOCK_FAR_AHEAD, Severity.DOWN, "clock",
@@ -83,6 +98,13 @@ final class ClockAheadProblems implements ProblemSource {
 						+ "file and start it again, so that it joins as a new node (what was written here meanwhile "
 						+ "stays in the moved file)",
 				null));
+	}
+
+	private void clearLogged() {
+		if (this.logged.compareAndSet(true, false)) {
+			logger.info("This node's versions are within {} h of the time again: the other nodes take its changes",
+					ConflictResolver.REFUSED_AHEAD.toHours());
+		}
 	}
 
 	private List<Problem> report(Problem problem) {

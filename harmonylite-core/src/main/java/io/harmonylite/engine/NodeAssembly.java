@@ -306,7 +306,8 @@ final class NodeAssembly {
 		StreamWatch watch = watchStreams(nats, sources, receiving, loop, gate, publisher, workers);
 		StreamStateCache streams = watch.streams();
 		ClockAheadProblems clockAhead = new ClockAheadProblems(this.counters.conflicts()::lastLocalVersion, this.clock,
-				(presence != null) ? presence::aheadOfServers : Optional::empty);
+				(presence != null) ? presence::aheadOfServers : Optional::empty,
+				this.config.replication().maxClockSkew());
 		// Looked at also when nobody asks for the status, so that the log says it when it happens.
 		every(scheduler, workers, "clock check", WIRE_FORMAT_CHECK, clockAhead::problems);
 		List<ProblemSource> problems = new ArrayList<>(List.of(

@@ -29,14 +29,15 @@ class ClockAheadProblemsTests {
 	private Optional<Duration> aheadOfServers = Optional.empty();
 
 	private final ClockAheadProblems problems = new ClockAheadProblems(() -> this.lastLocalVersion, this.clock,
-			() -> this.aheadOfServers);
+			() -> this.aheadOfServers, Duration.ofMinutes(1));
 
 	@Test
 	void clockMoreThanADayAheadOfTheServersShouldBeReportedWhileItIs() {
 		// A clock two days ahead: its versions are no further ahead of it, but everyone else refuses them.
 		this.lastLocalVersion = Version.hlcOf(this.clock.instant().toEpochMilli());
 		this.aheadOfServers = Optional.of(Duration.ofHours(23));
-		assertThat(this.problems.problems()).isEmpty();
+		assertThat(this.problems.problems()).as("ahead, but not refused").extracting(EngineStatus.Problem::kind)
+			.containsExactly(EngineStatus.ProblemKind.CLOCK_AHEAD);
 		this.aheadOfServers = Optional.of(Duration.ofHours(48));
 		assertThat(this.problems.problems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLOCK_FAR_AHEAD);
@@ -44,6 +45,21 @@ class ClockAheadProblemsTests {
 			assertThat(problem.reason()).contains("48 h ahead of its NATS servers' clock", "refuse");
 		});
 		this.aheadOfServers = Optional.of(Duration.ofMillis(-3));
+		assertThat(this.problems.problems()).isEmpty();
+	}
+
+	@Test
+	void clockAheadOfTheServersByMoreThanTheMaxSkewShouldBeReportedAsAheadWhileItIs() {
+		this.aheadOfServers = Optional.of(Duration.ofSeconds(50));
+		assertThat(this.problems.problems()).as("within the skew").isEmpty();
+		this.aheadOfServers = Optional.of(Duration.ofHours(2));
+		assertThat(this.problems.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLOCK_AHEAD);
+			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
+			assertThat(problem.reason()).contains("7200 s ahead of its NATS servers' clock", "max-clock-skew (60 s)",
+					"NTP");
+		});
+		this.aheadOfServers = Optional.of(Duration.ofSeconds(1));
 		assertThat(this.problems.problems()).isEmpty();
 	}
 
