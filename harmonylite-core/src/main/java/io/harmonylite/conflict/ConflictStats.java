@@ -24,6 +24,8 @@ public final class ConflictStats {
 
 	private volatile long lastLocalVersion;
 
+	private volatile @Nullable String changeLogWentBack;
+
 	private final AtomicReference<@Nullable AheadApplied> furthestAheadApplied = new AtomicReference<>();
 
 	/**
@@ -106,6 +108,26 @@ public final class ConflictStats {
 			origins = Set.copyOf(origins);
 		}
 
+	}
+
+	/**
+	 * Why this node's change log went back under it (an older copy of the database put in its place while it runs),
+	 * as its local-change recorder found it out; {@code null} while it has not.
+	 * @return the reason
+	 */
+	public @Nullable String changeLogWentBack() {
+		return this.changeLogWentBack;
+	}
+
+	/**
+	 * Forgets that the change log went back, when the node starts again (on the file as it is then).
+	 */
+	public void startedAgain() {
+		this.changeLogWentBack = null;
+	}
+
+	void changeLogWentBack(String reason) {
+		this.changeLogWentBack = reason;
 	}
 
 	/**

@@ -523,10 +523,12 @@ public final class LocalChangeRecorder implements AutoCloseable {
 					// once, the file went back under the running node: new changes would reuse ids already sent.
 					if (this.lookedBefore && cursor != this.emptiedBelow) {
 						WentBackMarker.mark(this.connection, this.clock.millis());
-						throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": the change log went back "
-								+ "while the node runs (its last id is " + last + ", this node recorded up to " + cursor
-								+ "): an older copy of the database was put in its place. Nothing more is recorded or "
-								+ "sent; restart the node (and its application)");
+						String reason = "the change log went back while the node runs (its last id is " + last
+								+ ", this node recorded up to " + cursor + "): an older copy of the database was put "
+								+ "in its place. Nothing more is recorded or sent; restart the node (and its "
+								+ "application)";
+						this.stats.changeLogWentBack(reason);
+						throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": " + reason);
 					}
 					logChangeLogReset(cursor, last);
 					this.emptiedBelow = cursor;

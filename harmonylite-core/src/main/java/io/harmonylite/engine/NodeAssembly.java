@@ -215,6 +215,7 @@ final class NodeAssembly {
 		Connection captureConnection = open();
 		this.captureUndo = FirstCaptureUndo.before(node, this.config.dbPath(), captureConnection);
 		step(2, "installing change capture");
+		this.counters.conflicts().startedAgain();
 		markIfWentBackWhileStopped(captureConnection);
 		ChangeCapture capture = new ChangeCapture(captureConnection, this.config.tables(), this.config.ignoreTables(),
 				new VersionColumnRenames(), new LiveRowVersions());
@@ -322,7 +323,7 @@ final class NodeAssembly {
 					.map((denial) -> new PermissionProblems.Refusal(denial.operation(), denial.subject(), denial.at())),
 						this.clock),
 				new DatabaseFileWatch(this.config.nodeId(), this.config.dbPath(), this.clock,
-						(receiving != null) ? receiving.applier()::wentBack : () -> null),
+						wentBack((receiving != null) ? receiving.applier()::wentBack : () -> null)),
 				stuckReplicas,
 				new StoreDirectoryWatch(this.config.nodeId(), nats.embeddedStoreDir(),
 						nats.replicas(), this.clock)));
@@ -733,6 +734,15 @@ final class NodeAssembly {
 		this.resources.add(workers.start(new NotifierWorker(this.config.dbPath(), this.config.pollingInterval(), wake)));
 		step(8, "publisher started");
 		return publisher;
+	}
+
+	/** Why the file went back under the node: as the applier (stream positions) or a recorder (change ids) found. */
+	private Supplier<@Nullable String> wentBack(Supplier<@Nullable String> applier) {
+		ConflictStats stats = this.counters.conflicts();
+		return () -> {
+			String positions = applier.get();
+			return (positions != null) ? positions : stats.changeLogWentBack();
+		};
 	}
 
 	/**

@@ -242,6 +242,8 @@ class LocalChangeRecorderTests {
 		// The running node's recorder refuses to go on: the file went back under it.
 		assertThatExceptionOfType(HarmonyLiteException.class).isThrownBy(() -> this.recorder.pendingToPublish(3, 1000))
 			.withMessageContaining("the change log went back while the node runs");
+		assertThat(this.stats.changeLogWentBack()).as("for DATABASE_REPLACED")
+			.startsWith("the change log went back while the node runs");
 		// At the node's next start (the copy is made while it is stopped), its recorder starts from the log.
 		this.recorder.close();
 		this.recorder = new LocalChangeRecorder(this.connection, new ConflictSettings(3, Duration.ofSeconds(10)),

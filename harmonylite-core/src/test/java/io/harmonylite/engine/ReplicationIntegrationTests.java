@@ -175,20 +175,7 @@ class ReplicationIntegrationTests {
 	@Test
 	void olderCopyPutInPlaceOfARunningNodesFileShouldStopApplyingAndHealAtTheRestart() throws Exception {
 		List<TestDatabase> dbs = this.nodes.databases(2, BOOKS);
-		startNode(1, dbs.get(0), UnaryOperator.identity());
-		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
-		writeOneMessagePerRow(dbs.get(0), 1, 2);
-		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 2);
-		Path backup = dbs.get(1).path().resolveSibling("backup.db");
-		sqlite3(dbs.get(1).path(), ".backup " + backup);
-		writeOneMessagePerRow(dbs.get(0), 3, 5);
-		writeOneMessagePerRow(dbs.get(1), 101, 103);
-		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 8 && dbs.get(0).count("Books") == 8);
-		sqlite3(dbs.get(1).path(), "PRAGMA wal_checkpoint(TRUNCATE)");
-
-		// An operator restores the backup with cp while the node runs: the same file, older contents.
-		Process copy = new ProcessBuilder("cp", backup.toString(), dbs.get(1).path().toString()).start();
-		assertThat(copy.waitFor()).isZero();
+		HarmonyLiteEngine second = olderCopyPutInPlaceOfTheSecondNodesFile(dbs);
 		writeOneMessagePerRow(dbs.get(0), 6, 6);
 		// Written on the copy: its change log hands out the ids of the node's changes the copy lost.
 		dbs.get(1).execute("INSERT INTO Books VALUES (104, 't', 'x', 1)");
@@ -206,6 +193,27 @@ class ReplicationIntegrationTests {
 			assertThat(dbs.get(1).rows("SELECT id FROM Books ORDER BY CAST(id AS TEXT)")).isEqualTo(all);
 			assertThat(dbs.get(0).rows("SELECT id FROM Books ORDER BY CAST(id AS TEXT)")).isEqualTo(all);
 		});
+	}
+
+	/**
+	 * Starts two nodes, backs node 2's file up, replicates more rows both ways, then copies the backup over node 2's
+	 * file with {@code cp} while it runs: the same file, older contents.
+	 * @return node 2, running
+	 */
+	private HarmonyLiteEngine olderCopyPutInPlaceOfTheSecondNodesFile(List<TestDatabase> dbs) throws Exception {
+		startNode(1, dbs.get(0), UnaryOperator.identity());
+		HarmonyLiteEngine second = startNode(2, dbs.get(1), UnaryOperator.identity());
+		writeOneMessagePerRow(dbs.get(0), 1, 2);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 2);
+		Path backup = dbs.get(1).path().resolveSibling("backup.db");
+		sqlite3(dbs.get(1).path(), ".backup " + backup);
+		writeOneMessagePerRow(dbs.get(0), 3, 5);
+		writeOneMessagePerRow(dbs.get(1), 101, 103);
+		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("Books") == 8 && dbs.get(0).count("Books") == 8);
+		sqlite3(dbs.get(1).path(), "PRAGMA wal_checkpoint(TRUNCATE)");
+		Process copy = new ProcessBuilder("cp", backup.toString(), dbs.get(1).path().toString()).start();
+		assertThat(copy.waitFor()).isZero();
+		return second;
 	}
 
 	@Test
