@@ -281,9 +281,9 @@ public final class StreamManager {
 	private HarmonyLiteException failure(String action, StreamConfiguration desired, Exception ex) {
 		if (ex instanceof JetStreamApiException api && api.getApiErrorCode() == REPLICAS_NOT_CLUSTERED) {
 			return new ConfigException("harmonylite.replication.replicas", "is " + desired.getReplicas() + ", but the "
-					+ "NATS server is not clustered and keeps one copy of each stream (" + api.getErrorDescription()
-					+ "): set it to 1, or run the node against a cluster of at least " + desired.getReplicas()
-					+ " servers", ex);
+					+ "NATS server is not clustered and keeps one copy of each stream (Could not " + action + " stream "
+					+ desired.getName() + ": " + api.getErrorDescription() + "): set it to 1, or run the node against "
+					+ "a cluster of at least " + desired.getReplicas() + " servers", ex);
 		}
 		String fix;
 		if (ex instanceof JetStreamApiException api && isPlacementError(api)) {
