@@ -54,7 +54,8 @@ class SampleApplicationIntegrationTests {
 	void contextStartsEngineOnTheDatabaseFile() {
 		assertThat(this.engine.isRunning()).isTrue();
 		assertThat(this.engine.config().dbPath()).isEqualTo(tempDir.resolve("books.db"));
-		assertThat(this.engine.config().ignoreTables()).containsExactly("flyway_schema_history");
+		assertThat(this.engine.config().ignoreTables()).containsExactly("flyway_schema_history", "DATABASECHANGELOG",
+				"DATABASECHANGELOGLOCK");
 	}
 
 	@Test
