@@ -54,9 +54,10 @@ class PrometheusScrapeIntegrationTests {
 	 * At most this many {@code harmonylite_*} series per node (121 before the lag histogram got SLO buckets): node
 	 * gauges and counters, one problems gauge per problem kind, per-table and per-shard series, 8 of the lag
 	 * histogram, the batch size and duration, and the snapshot meters once a snapshot exists. The exact set is checked
-	 * by the auto-configuration's metrics tests; this test checks what reaches Prometheus stays few.
+	 * by the auto-configuration's metrics tests; this test checks what reaches Prometheus stays few. (61 with the
+	 * problem kind STORE_REMOVED.)
 	 */
-	private static final int MAX_HARMONYLITE_SERIES = 60;
+	private static final int MAX_HARMONYLITE_SERIES = 64;
 
 	private static final int BOOKS = 3;
 
