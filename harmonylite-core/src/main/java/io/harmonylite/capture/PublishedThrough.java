@@ -116,16 +116,15 @@ public final class PublishedThrough {
 					+ recorded[0] + " (" + log + "): an older copy of the file was put in its place while the node "
 					+ "was stopped";
 		}
-		long last = queryLong(connection,
-				"SELECT coalesce(max(id), 0) FROM " + SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE));
+		ChangeLogReader changeLog = new ChangeLogReader(connection, 0);
+		long last = changeLog.lastChangeId();
 		if (last < recorded[1]) {
 			return "its change log ends at change " + last + ", but JetStream acknowledged changes of this node up to "
 					+ recorded[1] + " (" + log + "): an older copy of the file was put in its place while the node was "
 					+ "stopped";
 		}
-		long version = queryLong(connection, "SELECT coalesce((SELECT ver FROM "
-				+ SqlIdentifiers.quote(ChangeCapture.CHANGE_LOG_TABLE) + " WHERE id = " + recorded[1] + "), -1)");
-		if (recorded[2] != 0 && version != -1 && version != recorded[2]) {
+		Long version = changeLog.versionOf(recorded[1]);
+		if (recorded[2] != 0 && version != null && version != recorded[2]) {
 			return "its change " + recorded[1] + " is not the one JetStream acknowledged (" + log + "): an older copy "
 					+ "of the file was put in its place while the node was stopped, and written to since";
 		}

@@ -759,7 +759,7 @@ final class NodeAssembly {
 				WentBackMarker.mark(connection, this.clock.millis());
 			}
 		}
-		catch (SQLException ex) {
+		catch (SQLException | RuntimeException ex) {
 			logger.warn("Node {}: could not check whether the database went back while the node was stopped ({})",
 					this.config.nodeId(), ex.getMessage());
 		}
