@@ -12,6 +12,8 @@ import java.util.Set;
 
 import io.harmonylite.schema.ColumnRenames;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fits a change captured under an earlier layout of its table to the table's latest layout, the one the node's schema
@@ -19,12 +21,18 @@ import org.jspecify.annotations.Nullable;
  * (key columns are kept). A change captured before a migration (written while the node was stopped, or by a writer
  * between the DDL and the node's next schema check) is sent with the node's hash of the time it is sent, so it must
  * carry the column names of that schema; the other nodes could not tell it from a change of that schema otherwise.
- * Each migration between the two layouts is followed in turn, as {@link ColumnRenames} tells a rename apart.
+ * Each migration between the two layouts is followed in turn, as {@link ColumnRenames} tells a rename apart. A step
+ * between two layouts that both removes and adds column names without being a rename (several migrations made while
+ * the node was stopped are recorded as one step: a rename with a drop, a name reused) cannot be followed: such a change
+ * is sent as it was captured, so that the other nodes refuse it visibly (a dead letter) rather than take a value into
+ * the wrong column or lose it, and a WARN names the table and the layouts.
  * <p>
  * What a layout fits to is worked out once per layout and kept while {@code PRAGMA schema_version} stays the same
  * (a new layout is recorded with the triggers made for it, which moves the version).
  */
 final class LayoutFits {
+
+	private static final Logger logger = LoggerFactory.getLogger(LayoutFits.class);
 
 	private final Connection connection;
 
@@ -52,6 +60,13 @@ final class LayoutFits {
 		Fit fit = this.fits.get(layout.id());
 		if (fit == null) {
 			fit = Fit.across(layout, CaptureLayouts.after(this.connection, table, layout.id()));
+			if (fit.unfollowable() != null) {
+				logger.warn("Table '{}': changes captured under its earlier columns {} are sent under those names, "
+						+ "since the migrations made since cannot be followed ({}); nodes of the new schema refuse "
+						+ "them as dead letters. Write those rows again after the migration, or migrate a rename in a "
+						+ "step of its own next time (docs/rolling-upgrades.md)", table, layout.columns(),
+						fit.unfollowable());
+			}
 			this.fits.put(layout.id(), fit);
 		}
 		return fit;
@@ -61,11 +76,12 @@ final class LayoutFits {
 	 * The names a layout's columns have in the latest layout.
 	 *
 	 * @param names each column's name in the latest layout; {@code null} for a column dropped since; empty when the
-	 * layout is the latest or nothing changed
+	 * layout is the latest, nothing changed, or the migrations since cannot be followed
+	 * @param unfollowable the step that cannot be followed, {@code null} when every step can
 	 */
-	record Fit(Map<String, @Nullable String> names) {
+	record Fit(Map<String, @Nullable String> names, @Nullable String unfollowable) {
 
-		static final Fit NONE = new Fit(Map.of());
+		static final Fit NONE = new Fit(Map.of(), null);
 
 		/** Follows a layout's columns through the later layouts, in order. */
 		static Fit across(CaptureLayout layout, List<CaptureLayout> later) {
@@ -73,7 +89,10 @@ final class LayoutFits {
 			Map<String, @Nullable String> names = new LinkedHashMap<>();
 			columns.forEach((column) -> names.put(column, column));
 			for (CaptureLayout next : later) {
-				Map<String, String> renames = ColumnRenames.between(columns, next.columns());
+				Map<String, String> renames = renamesOf(columns, next.columns());
+				if (renames == null) {
+					return new Fit(Map.of(), "columns " + columns + " became " + next.columns());
+				}
 				Set<String> present = new HashSet<>(next.columns());
 				names.replaceAll((original, name) -> {
 					if (name == null) {
@@ -85,7 +104,17 @@ final class LayoutFits {
 				columns = next.columns();
 			}
 			boolean unchanged = names.entrySet().stream().allMatch((entry) -> entry.getKey().equals(entry.getValue()));
-			return unchanged ? NONE : new Fit(names);
+			return unchanged ? NONE : new Fit(names, null);
+		}
+
+		/**
+		 * The renames of one step, empty when it only adds or drops columns; {@code null} when it removes names and
+		 * adds others without being a rename, which only several migrations recorded as one step do.
+		 */
+		private static @Nullable Map<String, String> renamesOf(List<String> before, List<String> after) {
+			Map<String, String> renames = ColumnRenames.between(before, after);
+			boolean addsOrDropsOnly = after.containsAll(before) || before.containsAll(after);
+			return (!renames.isEmpty() || addsOrDropsOnly) ? renames : null;
 		}
 
 		boolean changesNothing() {

@@ -59,6 +59,27 @@ class LayoutFitsTests {
 			.containsOnlyKeys("id", "a");
 	}
 
+	@Test
+	void migrationsRecordedAsOneStepThatCannotBeToldApartShouldLeaveTheChangeAsItWasCaptured() {
+		// email renamed to contact and legacy dropped, both while the node was stopped: which one was renamed?
+		LayoutFits.Fit renamedAndDropped = LayoutFits.Fit.across(layout(1, "id", "email", "legacy"),
+				List.of(layout(2, "id", "contact")));
+		assertThat(renamedAndDropped.changesNothing()).as("sent as captured, refused visibly").isTrue();
+		assertThat(renamedAndDropped.unfollowable()).contains("[id, email, legacy]", "[id, contact]");
+
+		// name renamed to full_name, then nick renamed to name: name's value must not land in the new name.
+		LayoutFits.Fit reused = LayoutFits.Fit.across(layout(1, "id", "name", "nick"),
+				List.of(layout(2, "id", "full_name", "name")));
+		assertThat(reused.changesNothing()).isTrue();
+		assertThat(reused.unfollowable()).isNotNull();
+
+		LayoutFits.Fit followable = LayoutFits.Fit.across(layout(1, "id", "email", "legacy"),
+				List.of(layout(2, "id", "contact", "legacy"), layout(3, "id", "contact")));
+		assertThat(followable.unfollowable()).isNull();
+		assertThat(followable.row(row("id", 1, "email", "x", "legacy", 0), KEY)).containsExactly(Map.entry("id", 1),
+				Map.entry("contact", "x"));
+	}
+
 	private static CaptureLayout layout(long id, String... columns) {
 		return new CaptureLayout(id, "t", Arrays.asList(columns), List.of(columns[0]));
 	}
