@@ -304,8 +304,9 @@ public final class ApplyLoop implements Runnable {
 				applyAndClear(changes, origins);
 			}
 			for (ChangeEvent event : events) {
-				changes.add(new PositionedChange((left || fromPreviousSchema(event))
-						? this.applier.fittedToThisSchema(event) : event, message.position(), message.origin()));
+				ChangeEvent fitted = (left || fromPreviousSchema(event))
+						? this.applier.fittedToThisSchema(event, !left || !verdict.byNameOnly()) : event;
+				changes.add(new PositionedChange(fitted, message.position(), message.origin()));
 				origins.add(message);
 			}
 			reached.put(stream, sequence);

@@ -301,7 +301,19 @@ public final class ChangeApplier implements AutoCloseable {
 	 * @param event the change
 	 * @return the change fitted to the local columns, or the change itself when it fits already
 	 */
-	public synchronized ChangeEvent fittedToThisSchema(ChangeEvent event) {
+	public ChangeEvent fittedToThisSchema(ChangeEvent event) {
+		return fittedToThisSchema(event, true);
+	}
+
+	/**
+	 * Fits a change of another schema to this node's table (see {@link #fittedToThisSchema(ChangeEvent)}).
+	 * @param event the change
+	 * @param followRenames whether a column of the change missing here takes the name of the local column in its place
+	 * (one migration's rename); otherwise columns are matched by name only, for a change that may be several
+	 * migrations old
+	 * @return the change fitted to the local columns, or the change itself when it fits already
+	 */
+	public synchronized ChangeEvent fittedToThisSchema(ChangeEvent event, boolean followRenames) {
 		ensureOpen();
 		try {
 			checkSchemaVersion();
@@ -313,8 +325,8 @@ public final class ChangeApplier implements AutoCloseable {
 		if (local == null || local.containsAll(event.row().keySet())) {
 			return event;
 		}
-		Map<String, String> renames = ColumnRenames.between(List.copyOf(event.row().keySet()),
-				this.validator.orderedColumnsOf(event.table()));
+		Map<String, String> renames = followRenames ? ColumnRenames.between(List.copyOf(event.row().keySet()),
+				this.validator.orderedColumnsOf(event.table())) : Map.of();
 		Map<String, @Nullable Object> row = new LinkedHashMap<>();
 		event.row().forEach((column, value) -> {
 			String name = renames.getOrDefault(column, column);

@@ -136,7 +136,7 @@ public final class UnknownHashQuarantine {
 			this.firstUnknown.remove(hash);
 			List<Long> migratedFrom = migratedFrom(current, hash, ownHash);
 			if (!migratedFrom.isEmpty()) {
-				return new Verdict(false, true, Duration.ZERO, "node(s) " + migratedFrom + " of this node's schema "
+				return new Verdict(false, true, false, Duration.ZERO, "node(s) " + migratedFrom + " of this node's schema "
 						+ "migrated to it from schema hash " + SchemaHasher.shortHash(hash) + ": its changes are applied "
 						+ "as they do, as changes of the previous schema (this node started on the newer schema, e.g. "
 						+ "from a snapshot or a new database), those that do not fit going to the dead letter");
@@ -144,10 +144,10 @@ public final class UnknownHashQuarantine {
 			NodeSchemaState origin = current.byNode().get(originNodeId);
 			if (storedAt != null && origin != null && origin.updatedAt().isAfter(storedAt.plus(REPORTED_WELL_AFTER))
 					&& !hash.equals(origin.schemaHash()) && !hash.equals(origin.previousHash())) {
-				return new Verdict(false, true, Duration.ZERO, "node " + originNodeId + ", which made this change "
+				return new Verdict(false, true, true, Duration.ZERO, "node " + originNodeId + ", which made this change "
 						+ "under schema hash " + SchemaHasher.shortHash(hash) + ", has since moved past it (it reports "
 						+ SchemaHasher.shortHash(origin.schemaHash()) + "): the change is applied where it fits this "
-						+ "node's tables, the others go to the dead letter");
+						+ "node's tables, column by name, the others go to the dead letter");
 			}
 			return judgeKnown(hash, ownHash, current);
 		}
@@ -177,9 +177,18 @@ public final class UnknownHashQuarantine {
 
 	/**
 	 * The nodes whose schema is this node's and whose previous one is the hash: they apply its changes as changes of
-	 * their previous schema, and so may this node, which has the same tables.
+	 * their previous schema, and so may this node, which has the same tables. None when a node moved the other way,
+	 * from this node's schema to the hash: then the hash may be the newer one (a migration rolled back on some node),
+	 * whose changes this node must wait for its schema to take rather than apply without the columns it lacks.
 	 */
 	private static List<Long> migratedFrom(Known current, String hash, String ownHash) {
+		boolean movedTheOtherWay = current.byNode()
+			.values()
+			.stream()
+			.anyMatch((node) -> hash.equals(node.schemaHash()) && ownHash.equals(node.previousHash()));
+		if (movedTheOtherWay) {
+			return List.of();
+		}
 		return current.byNode()
 			.values()
 			.stream()
@@ -215,7 +224,7 @@ public final class UnknownHashQuarantine {
 		if (left.compareTo(Duration.ZERO) > 0 || !current.readAt().isAfter(since)) {
 			return new Verdict(false, left.isNegative() ? Duration.ZERO : left, upgrade);
 		}
-		return new Verdict(false, true, Duration.ZERO, "the cluster left schema hash " + SchemaHasher.shortHash(hash)
+		return new Verdict(false, true, false, Duration.ZERO, "the cluster left schema hash " + SchemaHasher.shortHash(hash)
 				+ ": every node now reports " + SchemaHasher.shortHash(ownHash) + " (this node's); the changes made "
 				+ "under it are applied where they fit this node's tables, the others go to the dead letter");
 	}
@@ -293,12 +302,14 @@ public final class UnknownHashQuarantine {
 	 *
 	 * @param quarantine {@code true} to dead-letter it now
 	 * @param left {@code true} when the cluster left the hash: apply the changes that fit this node's tables
+	 * @param byNameOnly with {@code left}, the hash may be several migrations older than this node's, so its columns
+	 * are matched by name only: a column renamed or dropped and another added in between could be taken for a rename
 	 * @param judgeAgainIn when waiting (neither of the above), the longest time before the message should be judged
 	 * again
 	 * @param reason why, for the operator (no row data)
 	 * @since 0.1.0
 	 */
-	public record Verdict(boolean quarantine, boolean left, Duration judgeAgainIn, String reason) {
+	public record Verdict(boolean quarantine, boolean left, boolean byNameOnly, Duration judgeAgainIn, String reason) {
 
 		/**
 		 * A verdict that waits or quarantines.
@@ -307,7 +318,7 @@ public final class UnknownHashQuarantine {
 		 * @param reason why, for the operator (no row data)
 		 */
 		public Verdict(boolean quarantine, Duration judgeAgainIn, String reason) {
-			this(quarantine, false, judgeAgainIn, reason);
+			this(quarantine, false, false, judgeAgainIn, reason);
 		}
 
 	}

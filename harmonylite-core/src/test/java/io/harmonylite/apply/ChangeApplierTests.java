@@ -13,6 +13,7 @@ import java.util.Random;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.capture.ApplyMarker;
+import io.harmonylite.event.ChangeEvent;
 import io.harmonylite.event.Operation;
 import io.harmonylite.sqlite.SqliteConnections;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +83,17 @@ class ChangeApplierTests {
 		List<@Nullable Object> second = this.database.query("SELECT a, b, c, d, e, f, g FROM v WHERE id = 2").get(0);
 		assertThat(second).containsExactly(-0.5e-300, 1.0, Double.MAX_VALUE, "", new byte[0],
 				"'); DROP TABLE v; --", 0L);
+	}
+
+	@Test
+	void changeOfAnotherSchemaShouldTakeARenameInItsPlaceOnlyWhenItIsOneMigrationOld() {
+		this.database.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score INTEGER)");
+		// One migration renamed legacy to score; or, several migrations ago, legacy was dropped and score added.
+		ChangeEvent older = upsert(STREAM, 1, "t", row("id", 1L, "name", "a", "legacy", 7L)).event();
+
+		assertThat(this.applier.fittedToThisSchema(older, true).row()).containsExactly(Map.entry("id", 1L),
+				Map.entry("name", "a"), Map.entry("score", 7L));
+		assertThat(this.applier.fittedToThisSchema(older, false).row()).containsOnlyKeys("id", "name");
 	}
 
 	@Test

@@ -104,6 +104,7 @@ class UnknownHashQuarantineTests {
 		assertThat(moved.left()).isTrue();
 		assertThat(moved.quarantine()).isFalse();
 		assertThat(moved.reason()).contains("node 2, which made this change", "has since moved past it");
+		assertThat(moved.byNameOnly()).as("h0 is two migrations older: no column is taken for a rename").isTrue();
 		assertThat(quarantine.judge("h0", OWN, stored, 0).left()).as("origin unknown").isFalse();
 		assertThat(quarantine.judge("h0", OWN, now.minusSeconds(30), 2).left())
 			.as("the origin's report is not well after the message").isFalse();
@@ -164,7 +165,23 @@ class UnknownHashQuarantineTests {
 		assertThat(verdict.left()).isTrue();
 		assertThat(verdict.quarantine()).isFalse();
 		assertThat(verdict.reason()).contains("node(s) [2]", "migrated to it from schema hash");
+		assertThat(verdict.byNameOnly()).as("one migration: its renames are followed").isFalse();
 		assertThat(quarantine.judge("older", "newer").left()).as("no node of schema 'newer' came from it").isFalse();
+	}
+
+	@Test
+	void hashANodeOfThisSchemaMigratedFromShouldKeepTheShardWaitingWhenAnotherNodeMigratedFromThisSchemaToIt() {
+		// Node 2 migrated from this node's schema to "newer", node 3 rolled "newer" back to this node's schema: the
+		// changes of "newer" may carry columns this node has yet to add, so it waits for them.
+		UnknownHashQuarantine quarantine = new UnknownHashQuarantine(1, Duration.ofHours(1), Clock.systemUTC());
+		publish(state(1, OWN), new NodeSchemaState(2, "newer", OWN, "v0.1.0", List.of("Books"), Instant.EPOCH),
+				new NodeSchemaState(3, OWN, "newer", "v0.1.0", List.of("Books"), Instant.EPOCH));
+		quarantine.refresh(this.registry);
+
+		UnknownHashQuarantine.Verdict verdict = quarantine.judge("newer", OWN);
+		assertThat(verdict.left()).isFalse();
+		assertThat(verdict.quarantine()).isFalse();
+		assertThat(verdict.reason()).contains("rolling upgrade in progress");
 	}
 
 	@Test
