@@ -369,8 +369,20 @@ public final class ChangeLogReader {
 	 * @return its version, {@code null} when the log has no such change or its version is not final yet
 	 */
 	public @Nullable Long versionOf(long id) {
-		try (PreparedStatement statement = this.connection
-			.prepareStatement("SELECT ver FROM " + CHANGE_LOG + " WHERE id = ?")) {
+		return version(id, "SELECT ver FROM " + CHANGE_LOG + " WHERE id = ?");
+	}
+
+	/**
+	 * The version of a published change: final, unlike a pending change's, which the recorder may still move.
+	 * @param id the change id
+	 * @return its version, {@code null} when the log has no such change, it is not published or has no version
+	 */
+	public @Nullable Long publishedVersionOf(long id) {
+		return version(id, "SELECT ver FROM " + CHANGE_LOG + " WHERE id = ? AND state = " + PUBLISHED);
+	}
+
+	private @Nullable Long version(long id, String sql) {
+		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			statement.setLong(1, id);
 			try (ResultSet rows = statement.executeQuery()) {
 				if (!rows.next()) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.ResultSet;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * the streams, for changes it has and skip them, and JetStream would drop its new changes whose message ids those
  * reused ids repeat. The start then gives the node's changes a new capture epoch ({@link WentBackMarker}).
  * <p>
- * Written without a sync after each mark of published changes: after a power loss it may lag, which only makes the
- * check miss a copy taken in the last moments.
+ * Replaced whole (a new file moved in place) without a sync after each mark of published changes: after a power loss
+ * it may lag, which only makes the check miss a copy taken in the last moments.
  *
  * @since 0.1.0
  */
@@ -50,8 +51,9 @@ public final class PublishedThrough {
 	 * Creates the record of a node's run.
 	 * @param dbPath the database file
 	 * @param epoch the capture epoch of the node's changes in this run
-	 * @param versionOf the version of a change in the change log ({@link ChangeLogReader#versionOf}), on the
-	 * connection and thread of the caller of {@link #record}
+	 * @param versionOf the version of a published change in the change log, {@code null} for a change not published
+	 * yet, whose version may still change ({@link ChangeLogReader#publishedVersionOf}), on the connection and thread of
+	 * the caller of {@link #record}
 	 */
 	public PublishedThrough(Path dbPath, long epoch, LongFunction<@Nullable Long> versionOf) {
 		this.file = fileOf(dbPath);
@@ -69,21 +71,34 @@ public final class PublishedThrough {
 	}
 
 	/**
-	 * Records that changes up to an id were acknowledged (and marked published), or, at the start, that the change
-	 * log reaches that far in this epoch, when it is past what was recorded.
-	 * @param id the highest id acknowledged, or the change log's last id
+	 * Records, at the start, this run's epoch and that the change log reaches an id, whatever was recorded before
+	 * (also an empty log, so that a renewed epoch is on record before anything is published).
+	 * @param lastId the change log's last id
+	 */
+	public synchronized void recordStart(long lastId) {
+		write(lastId);
+	}
+
+	/**
+	 * Records that changes up to an id were acknowledged (and marked published), when it is past what was recorded.
+	 * @param id the highest id acknowledged
 	 */
 	public synchronized void record(long id) {
-		if (id <= this.written) {
-			return;
+		if (id > this.written) {
+			write(id);
 		}
-		Long version = this.versionOf.apply(id);
+	}
+
+	private void write(long id) {
+		Path partial = this.file.resolveSibling(this.file.getFileName() + ".tmp");
 		try {
-			Files.writeString(this.file, this.epoch + " " + id + " " + ((version != null) ? version : 0) + "\n",
+			Long version = this.versionOf.apply(id);
+			Files.writeString(partial, this.epoch + " " + id + " " + ((version != null) ? version : 0) + "\n",
 					StandardCharsets.US_ASCII);
+			Files.move(partial, this.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			this.written = id;
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			if (!this.failureLogged) {
 				this.failureLogged = true;
 				logger.warn("Could not write {} ({}): a start will not tell whether the database went back while the "
@@ -144,8 +159,9 @@ public final class PublishedThrough {
 
 	private static long @Nullable [] read(Path file) {
 		try {
-			String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
-			return (parts.length == 3) ? new long[] { Long.parseLong(parts[0]), Long.parseLong(parts[1]),
+			String text = Files.readString(file, StandardCharsets.US_ASCII);
+			String[] parts = text.strip().split(" ");
+			return (parts.length == 3 && text.endsWith("\n")) ? new long[] { Long.parseLong(parts[0]), Long.parseLong(parts[1]),
 					Long.parseLong(parts[2]) } : null;
 		}
 		catch (NoSuchFileException ex) {

@@ -701,6 +701,7 @@ final class NodeAssembly {
 			ClusterWireFormat wireFormat, Workers workers, Signal databaseChanged) {
 		if (!this.config.publish()) {
 			step(8, "publish=false: local changes are captured but not sent");
+			recordStartOfUnpublishedRun();
 			return null;
 		}
 		ReplicationConfig replication = this.config.replication();
@@ -714,10 +715,10 @@ final class NodeAssembly {
 			.add(new LocalChangeRecorder(publishing, this.conflicts, this.clock, this.counters.conflicts()));
 		ChangeLogReader marked = new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId());
 		PublishedThrough publishedThrough = new PublishedThrough(this.config.dbPath(), marked.captureEpoch(),
-				marked::versionOf);
+				marked::publishedVersionOf);
 		// This run's epoch and where its change log stands, at once: a copy put back before anything was published
 		// (or one from before an earlier epoch) is found at the next start all the same.
-		publishedThrough.record(marked.lastChangeId());
+		publishedThrough.recordStart(marked.lastChangeId());
 		PublishedMarks marks = new PublishedMarks(marked, this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL,
 				publishedThrough::record);
 		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(publishing, this.config.nodeId()),
@@ -846,6 +847,22 @@ final class NodeAssembly {
 
 	private Connection open() {
 		return open(Synchronous.NORMAL);
+	}
+
+	/**
+	 * Keeps the epoch of a run that publishes nothing on record beside the database all the same, so that the next
+	 * start does not take a renewed epoch for a copy put in place.
+	 */
+	private void recordStartOfUnpublishedRun() {
+		try (Connection connection = SqliteConnections.open(this.config.dbPath(), Synchronous.NORMAL)) {
+			ChangeLogReader changeLog = new ChangeLogReader(connection, this.config.nodeId());
+			new PublishedThrough(this.config.dbPath(), changeLog.captureEpoch(), changeLog::publishedVersionOf)
+				.recordStart(changeLog.lastChangeId());
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.warn("Node {}: could not record this run's capture epoch in {}: {}", this.config.nodeId(),
+					PublishedThrough.fileOf(this.config.dbPath()), ex.getMessage());
+		}
 	}
 
 	private Connection open(Synchronous synchronous) {
