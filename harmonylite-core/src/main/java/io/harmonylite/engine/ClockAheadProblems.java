@@ -38,6 +38,9 @@ final class ClockAheadProblems implements ProblemSource {
 	/** Whether the problem was logged and has not cleared since: logged once, not at every look. */
 	private final AtomicBoolean logged = new AtomicBoolean();
 
+	/** Whether the clock's skew was logged and has not cleared since. */
+	private final AtomicBoolean skewLogged = new AtomicBoolean();
+
 	/**
 	 * Creates the source.
 	 * @param lastLocalVersion the version of this node's last local change
@@ -74,12 +77,21 @@ final class ClockAheadProblems implements ProblemSource {
 			.compareTo(ConflictResolver.REFUSED_AHEAD) <= 0)) {
 			// Taken by the others, but ahead of them: reported here too, where the clock can be fixed.
 			clearLogged();
-			return List.of(new Problem(ProblemKind.CLOCK_AHEAD, Severity.DEGRADED, "clock", "this node's clock is "
-					+ skewed.get().toSeconds() + " s ahead of its NATS servers' clock (the time they stored its presence "
-					+ "key at), more than harmonylite.replication.max-clock-skew (" + this.maxClockSkew.toSeconds()
-					+ " s): its writes carry versions that far ahead, so they win over writes other nodes make later "
-					+ "for that long, and the nodes that apply them report CLOCK_AHEAD. Fix this machine's clock (NTP)",
-					null));
+			Problem problem = new Problem(ProblemKind.CLOCK_AHEAD, Severity.DEGRADED, "clock", "this node's clock is "
+					+ skewed.get().toSeconds() + " s ahead of its NATS servers' clock (the time the server leading the "
+					+ "presence bucket stored its presence key at), more than harmonylite.replication.max-clock-skew ("
+					+ this.maxClockSkew.toSeconds() + " s): its writes carry versions that far ahead, so they win over "
+					+ "writes other nodes make later for that long, and the nodes that apply them report CLOCK_AHEAD. "
+					+ "Fix this machine's clock (NTP); when the other nodes report CLOCK_AHEAD by about as much, it is "
+					+ "that server's machine whose clock is behind: fix that one instead",
+					null);
+			if (this.skewLogged.compareAndSet(false, true)) {
+				logger.warn("{}: {}", problem.kind(), problem.reason());
+			}
+			return List.of(problem);
+		}
+		if (this.skewLogged.compareAndSet(true, false)) {
+			logger.info("This node's clock is within harmonylite.replication.max-clock-skew of its NATS servers' again");
 		}
 		Instant reached = Instant.ofEpochMilli(Version.millisOf(version));
 		Duration ahead = Duration.between(now, reached);

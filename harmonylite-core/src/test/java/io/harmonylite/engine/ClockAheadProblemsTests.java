@@ -57,10 +57,15 @@ class ClockAheadProblemsTests {
 			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.CLOCK_AHEAD);
 			assertThat(problem.severity()).isEqualTo(EngineStatus.Severity.DEGRADED);
 			assertThat(problem.reason()).contains("7200 s ahead of its NATS servers' clock", "max-clock-skew (60 s)",
-					"NTP");
+					"NTP", "when the other nodes report CLOCK_AHEAD by about as much");
 		});
+		this.problems.problems();
+		assertThat(this.logs.messages(Level.WARN)).as("once, when it starts").singleElement()
+			.asString()
+			.startsWith("CLOCK_AHEAD: this node's clock is 7200 s ahead");
 		this.aheadOfServers = Optional.of(Duration.ofSeconds(1));
 		assertThat(this.problems.problems()).isEmpty();
+		assertThat(this.logs.messages(Level.INFO)).singleElement().asString().contains("within");
 	}
 
 	@Test
