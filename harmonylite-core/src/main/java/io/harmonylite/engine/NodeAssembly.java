@@ -326,7 +326,7 @@ final class NodeAssembly {
 						wentBack((receiving != null) ? receiving.applier()::wentBack : () -> null)),
 				stuckReplicas,
 				new StoreDirectoryWatch(this.config.nodeId(), nats.embeddedStoreDir(),
-						nats.replicas(), this.clock)));
+						nats.replicas(), nats::embeddedServerPid, this.clock)));
 		if (watch.stalls() != null) {
 			problems.add(watch.stalls());
 		}

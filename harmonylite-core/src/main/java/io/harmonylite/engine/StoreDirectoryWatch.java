@@ -1,10 +1,15 @@
 package io.harmonylite.engine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import io.harmonylite.engine.EngineStatus.Problem;
 import io.harmonylite.engine.EngineStatus.ProblemKind;
@@ -15,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports that the store directory of the node's embedded nats-server was removed while the server runs (by hand, a
- * cleanup script): the server goes on with the files it holds open, which nobody else sees, and starts empty at its
- * next restart. With more than one replica its cluster copies the streams back then; with one, they are lost. A
+ * cleanup script), also when a directory of that name exists again (made by hand, or by the server for a new stream):
+ * the server goes on with the files it holds open, which nobody else sees, and starts empty at its next restart. With
+ * more than one replica its cluster copies the streams back then; with one, they are lost. Told by the directory's
+ * identity (device and inode) when the server process started, taken anew at each restart of the server. A
  * {@code DEGRADED} problem and a WARN when it is first seen, since replication goes on meanwhile.
  */
 final class StoreDirectoryWatch implements ProblemSource {
@@ -29,27 +36,37 @@ final class StoreDirectoryWatch implements ProblemSource {
 
 	private final int replicas;
 
+	private final Supplier<OptionalLong> serverPid;
+
 	private final Clock clock;
 
-	private volatile @Nullable Instant removedSince;
+	private OptionalLong watchedPid = OptionalLong.empty();
+
+	private @Nullable Object watchedDirectory;
+
+	private @Nullable Instant removedSince;
 
 	/**
 	 * Creates the watch.
 	 * @param nodeId this node's id, for the log
 	 * @param storeDir the embedded server's store directory, {@code null} with an external server (nothing to watch)
 	 * @param replicas the streams' replicas
+	 * @param serverPid the process id of the running server, which a restart changes
 	 * @param clock the clock
 	 */
-	StoreDirectoryWatch(long nodeId, @Nullable Path storeDir, int replicas, Clock clock) {
+	StoreDirectoryWatch(long nodeId, @Nullable Path storeDir, int replicas, Supplier<OptionalLong> serverPid,
+			Clock clock) {
 		this.nodeId = nodeId;
 		this.storeDir = storeDir;
 		this.replicas = replicas;
+		this.serverPid = serverPid;
 		this.clock = clock;
+		look();
 	}
 
 	@Override
-	public List<Problem> problems() {
-		if (this.storeDir == null || Files.isDirectory(this.storeDir)) {
+	public synchronized List<Problem> problems() {
+		if (this.storeDir == null || !look()) {
 			this.removedSince = null;
 			return List.of();
 		}
@@ -66,6 +83,34 @@ final class StoreDirectoryWatch implements ProblemSource {
 			logger.warn("Node {}: STORE_REMOVED: {}", this.nodeId, reason);
 		}
 		return List.of(new Problem(ProblemKind.STORE_REMOVED, Severity.DEGRADED, "embedded nats-server", reason, since));
+	}
+
+	/**
+	 * Looks at the directory: the first look after the server (re)started takes its identity.
+	 * @return whether it is gone, or another directory than the one the running server started with
+	 */
+	private synchronized boolean look() {
+		if (this.storeDir == null) {
+			return false;
+		}
+		OptionalLong pid = this.serverPid.get();
+		Object directory = directoryKey(this.storeDir);
+		if (!pid.equals(this.watchedPid)) {
+			this.watchedPid = pid;
+			this.watchedDirectory = directory;
+			return false;
+		}
+		return pid.isPresent() && (directory == null || !directory.equals(this.watchedDirectory));
+	}
+
+	private static @Nullable Object directoryKey(Path directory) {
+		try {
+			BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class);
+			return attributes.isDirectory() ? Objects.requireNonNullElse(attributes.fileKey(), directory) : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 }

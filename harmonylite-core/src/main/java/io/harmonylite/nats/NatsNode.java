@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -359,6 +360,14 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * The process id of the embedded server, which changes at each of its restarts.
+	 * @return the pid; empty with an external server, or while the embedded one does not run
+	 */
+	public OptionalLong embeddedServerPid() {
+		return (this.embeddedServer != null) ? this.embeddedServer.server().startedPid() : OptionalLong.empty();
+	}
+
+	/**
 	 * The embedded server's store directory.
 	 * @return the directory, {@code null} with an external server
 	 */
@@ -403,7 +412,11 @@ public final class NatsNode implements AutoCloseable {
 		if (this.embeddedServer == null) {
 			return null;
 		}
-		return ProcessHandle.of(this.embeddedServer.server().pid())
+		OptionalLong pid = this.embeddedServer.server().startedPid();
+		if (pid.isEmpty()) {
+			return null;
+		}
+		return ProcessHandle.of(pid.getAsLong())
 			.flatMap((process) -> process.info().startInstant())
 			.map((start) -> Duration.between(start, Instant.now()))
 			.orElse(null);

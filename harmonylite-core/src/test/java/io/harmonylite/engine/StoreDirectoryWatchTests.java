@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 
 import ch.qos.logback.classic.Level;
 import io.harmonylite.testsupport.CapturedLogs;
@@ -28,10 +29,12 @@ class StoreDirectoryWatchTests {
 
 	private final MovableClock clock = new MovableClock(Instant.parse("2026-12-03T15:00:00Z"));
 
+	private OptionalLong pid = OptionalLong.of(42);
+
 	@Test
 	void storeRemovedWhileTheServerRunsShouldBeReportedOnceLoggedAndClearWhenItIsBack() throws IOException {
 		Path store = Files.createDirectories(this.dir.resolve("app.db-nats"));
-		StoreDirectoryWatch watch = new StoreDirectoryWatch(2, store, 3, this.clock);
+		StoreDirectoryWatch watch = new StoreDirectoryWatch(2, store, 3, () -> this.pid, this.clock);
 		assertThat(watch.problems()).isEmpty();
 
 		Files.delete(store);
@@ -47,19 +50,27 @@ class StoreDirectoryWatchTests {
 		assertThat(this.logs.messages(Level.WARN)).singleElement().asString().startsWith("Node 2: STORE_REMOVED: ");
 
 		Files.createDirectories(store);
-		assertThat(watch.problems()).isEmpty();
+		assertThat(watch.problems()).as("another directory of that name: the server still uses the removed one")
+			.hasSize(1);
+		this.pid = OptionalLong.of(43);
+		assertThat(watch.problems()).as("the server restarted on the new directory").isEmpty();
+		Path moved = this.dir.resolve("moved-away");
+		Files.move(store, moved);
+		assertThat(watch.problems()).hasSize(1);
+		Files.move(moved, store);
+		assertThat(watch.problems()).as("put back").isEmpty();
 	}
 
 	@Test
 	void storeOfASingleReplicaShouldWarnThatItsStreamsWouldBeLost() throws IOException {
-		StoreDirectoryWatch watch = new StoreDirectoryWatch(1, this.dir.resolve("gone"), 1, this.clock);
+		StoreDirectoryWatch watch = new StoreDirectoryWatch(1, this.dir.resolve("gone"), 1, () -> this.pid, this.clock);
 		assertThat(watch.problems()).singleElement()
 			.satisfies((problem) -> assertThat(problem.reason()).contains("losing the streams", "snapshot"));
 	}
 
 	@Test
 	void externalServerShouldHaveNothingToWatch() {
-		assertThat(new StoreDirectoryWatch(1, null, 3, this.clock).problems()).isEmpty();
+		assertThat(new StoreDirectoryWatch(1, null, 3, OptionalLong::empty, this.clock).problems()).isEmpty();
 	}
 
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 import io.harmonylite.HarmonyLiteException;
@@ -56,7 +57,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 
 	private @Nullable NatsServerBinary binary;
 
-	private @Nullable NatsServerProcess process;
+	private volatile @Nullable NatsServerProcess process;
 
 	private int clientPort;
 
@@ -267,6 +268,15 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 			throw new IllegalStateException("The embedded nats-server of node " + this.nodeId + " is not running");
 		}
 		return server.pid();
+	}
+
+	/**
+	 * The operating-system id of the server process, without waiting for a start or stop in progress.
+	 * @return the pid, empty when it is not running
+	 */
+	public OptionalLong startedPid() {
+		NatsServerProcess server = this.process;
+		return (server != null) ? server.runningPid() : OptionalLong.empty();
 	}
 
 	/**

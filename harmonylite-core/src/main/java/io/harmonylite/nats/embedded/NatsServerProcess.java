@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -301,6 +302,15 @@ public final class NatsServerProcess implements AutoCloseable {
 	public synchronized boolean isAlive() {
 		Process running = this.process;
 		return running != null && running.isAlive();
+	}
+
+	/**
+	 * The operating-system id of the server process, without waiting for a start or stop in progress.
+	 * @return the pid, empty when it is not running
+	 */
+	OptionalLong runningPid() {
+		Process running = this.process;
+		return (running != null) ? OptionalLong.of(running.pid()) : OptionalLong.empty();
 	}
 
 	/**
