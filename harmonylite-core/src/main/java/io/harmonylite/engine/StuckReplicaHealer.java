@@ -37,6 +37,12 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 	/** How often the replicas are looked at. */
 	static final Duration INTERVAL = Duration.ofSeconds(30);
 
+	/**
+	 * How long after a restart the server's replicas are first judged again: it runs for the silence first, and the
+	 * check comes on its interval.
+	 */
+	static final Duration JUDGED_AFTER_RESTART = SILENCE.plus(INTERVAL).plus(INTERVAL);
+
 	private final long nodeId;
 
 	private final Supplier<List<String>> stuckReplicas;
@@ -84,11 +90,16 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 	public void run() {
 		List<String> found = this.stuckReplicas.get();
 		Instant now = this.clock.instant();
-		this.stuck = found;
 		if (found.isEmpty()) {
+			if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(JUDGED_AFTER_RESTART) < 0) {
+				// The restarted server is not judged yet: what was found before stands, with its start.
+				return;
+			}
+			this.stuck = found;
 			this.stuckSince = null;
 			return;
 		}
+		this.stuck = found;
 		if (this.stuckSince == null) {
 			// A restarted server is not judged until it has run for the silence, so a replica stuck again after each
 			// restart shows as stuck, not, then stuck again: the pauses grow on, and start over only once no replica
