@@ -3,11 +3,9 @@ package io.harmonylite.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -22,13 +20,17 @@ import org.slf4j.LoggerFactory;
  * Reports that the store directory of the node's embedded nats-server was removed while the server runs (by hand, a
  * cleanup script), also when a directory of that name exists again (made by hand, or by the server for a new stream):
  * the server goes on with the files it holds open, which nobody else sees, and starts empty at its next restart. With
- * more than one replica its cluster copies the streams back then; with one, they are lost. Told by the directory's
- * identity (device and inode) when the server process started, taken anew at each restart of the server. A
+ * more than one replica its cluster copies the streams back then; with one, they are lost. Told by a small file the
+ * watch leaves in the directory once the server process started (again at each restart of the server), which a
+ * directory made anew lacks (an inode number may be reused). A
  * {@code DEGRADED} problem and a WARN when it is first seen, since replication goes on meanwhile.
  */
 final class StoreDirectoryWatch implements ProblemSource {
 
 	private static final Logger logger = LoggerFactory.getLogger(StoreDirectoryWatch.class);
+
+	/** The file left in the directory, whose absence tells that the directory is not the one the server uses. */
+	static final String MARKER = "harmonylite-store-watch";
 
 	private final long nodeId;
 
@@ -42,7 +44,7 @@ final class StoreDirectoryWatch implements ProblemSource {
 
 	private OptionalLong watchedPid = OptionalLong.empty();
 
-	private @Nullable Object watchedDirectory;
+	private boolean marked;
 
 	private @Nullable Instant removedSince;
 
@@ -86,30 +88,33 @@ final class StoreDirectoryWatch implements ProblemSource {
 	}
 
 	/**
-	 * Looks at the directory: the first look after the server (re)started takes its identity.
-	 * @return whether it is gone, or another directory than the one the running server started with
+	 * Looks at the directory: the first look after the server (re)started leaves a file in it.
+	 * @return whether the file is gone: the directory was removed, or emptied, or is another one than the running
+	 * server started with
 	 */
 	private synchronized boolean look() {
 		if (this.storeDir == null) {
 			return false;
 		}
 		OptionalLong pid = this.serverPid.get();
-		Object directory = directoryKey(this.storeDir);
+		Path marker = this.storeDir.resolve(MARKER);
 		if (!pid.equals(this.watchedPid)) {
 			this.watchedPid = pid;
-			this.watchedDirectory = directory;
+			this.marked = pid.isPresent() && mark(marker);
 			return false;
 		}
-		return pid.isPresent() && (directory == null || !directory.equals(this.watchedDirectory));
+		return this.marked && !Files.exists(marker);
 	}
 
-	private static @Nullable Object directoryKey(Path directory) {
+	private boolean mark(Path marker) {
 		try {
-			BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class);
-			return attributes.isDirectory() ? Objects.requireNonNullElse(attributes.fileKey(), directory) : null;
+			Files.writeString(marker, "Left by HarmonyLite node " + this.nodeId + " to tell when this directory is "
+					+ "removed while its nats-server runs (STORE_REMOVED)\n");
+			return true;
 		}
 		catch (IOException ex) {
-			return null;
+			logger.debug("Node {}: cannot watch the store directory ({})", this.nodeId, ex.toString());
+			return false;
 		}
 	}
 

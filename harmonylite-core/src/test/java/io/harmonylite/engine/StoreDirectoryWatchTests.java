@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import io.harmonylite.testsupport.CapturedLogs;
@@ -37,7 +39,7 @@ class StoreDirectoryWatchTests {
 		StoreDirectoryWatch watch = new StoreDirectoryWatch(2, store, 3, () -> this.pid, this.clock);
 		assertThat(watch.problems()).isEmpty();
 
-		Files.delete(store);
+		deleteRecursively(store);
 		Instant removed = this.clock.instant();
 		assertThat(watch.problems()).singleElement().satisfies((problem) -> {
 			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.STORE_REMOVED);
@@ -63,7 +65,9 @@ class StoreDirectoryWatchTests {
 
 	@Test
 	void storeOfASingleReplicaShouldWarnThatItsStreamsWouldBeLost() throws IOException {
-		StoreDirectoryWatch watch = new StoreDirectoryWatch(1, this.dir.resolve("gone"), 1, () -> this.pid, this.clock);
+		Path store = Files.createDirectories(this.dir.resolve("gone"));
+		StoreDirectoryWatch watch = new StoreDirectoryWatch(1, store, 1, () -> this.pid, this.clock);
+		deleteRecursively(store);
 		assertThat(watch.problems()).singleElement()
 			.satisfies((problem) -> assertThat(problem.reason()).contains("losing the streams", "snapshot"));
 	}
@@ -71,6 +75,14 @@ class StoreDirectoryWatchTests {
 	@Test
 	void externalServerShouldHaveNothingToWatch() {
 		assertThat(new StoreDirectoryWatch(1, null, 3, OptionalLong::empty, this.clock).problems()).isEmpty();
+	}
+
+	private static void deleteRecursively(Path directory) throws IOException {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.delete(path);
+			}
+		}
 	}
 
 }
