@@ -74,6 +74,12 @@ public final class ChangeCapture {
 	/** How many columns' changed bits one mask column of the change log holds. */
 	static final int MASK_BITS = 64;
 
+	/** The most columns SQLite lets a table have (its default {@code SQLITE_MAX_COLUMN}). */
+	static final int SQLITE_MAX_COLUMN = 2000;
+
+	/** The change log's columns besides the value and mask columns: id, tbl, op, layout, ts, state, ver. */
+	static final int CHANGE_LOG_OWN_COLUMNS = 7;
+
 	private static final String SCHEMA_RESOURCE = "capture-schema-v2.sql";
 
 	private static final String TABLES_PROPERTY = "harmonylite.tables";
@@ -502,12 +508,21 @@ public final class ChangeCapture {
 		List<String> withoutKey = new ArrayList<>();
 		List<String> collatedKeys = new ArrayList<>();
 		List<String> collations = new ArrayList<>();
+		List<String> tooWide = new ArrayList<>();
+		List<String> wideTables = new ArrayList<>();
 		for (String name : names) {
 			TableSchema table = reader.table(name)
 				.orElseThrow(() -> new HarmonyLiteException("Table '" + name + "' disappeared while capture was installed"));
 			List<String> keyCollations = KeyCollations.of(this.connection, name);
 			if (table.primaryKey().isEmpty()) {
 				withoutKey.add(name);
+			}
+			else if (table.columns().size() > WIDEST_TABLE) {
+				tooWide.add(name);
+				wideTables.add("table '" + name + "' has " + table.columns().size() + " columns, more than the "
+						+ WIDEST_TABLE + " a table can have to be captured (the change log holds a column per column of "
+						+ "the widest watched table, plus its own, and SQLite allows " + SQLITE_MAX_COLUMN + "); split "
+						+ "it, or list it in harmonylite.ignore-tables");
 			}
 			else if (!keyCollations.isEmpty()) {
 				collatedKeys.add(name);
@@ -526,6 +541,13 @@ public final class ChangeCapture {
 		}
 		else if (!collatedKeys.isEmpty()) {
 			throw new UnsupportedTableException(collatedKeys, "Cannot capture changes: " + String.join("; ", collations)
+					+ ".");
+		}
+		if (!tooWide.isEmpty() && leftOut != null) {
+			leftOut.addAll(wideTables);
+		}
+		else if (!tooWide.isEmpty()) {
+			throw new UnsupportedTableException(tooWide, "Cannot capture changes: " + String.join("; ", wideTables)
 					+ ".");
 		}
 		if (!withoutKey.isEmpty() && leftOut != null) {
@@ -660,6 +682,20 @@ public final class ChangeCapture {
 			execute("ALTER TABLE " + SqlIdentifiers.quote(CHANGE_LOG_TABLE) + " ADD COLUMN " + definition);
 			added.add(name);
 		}
+	}
+
+	/**
+	 * The most columns a captured table may have: the change log's own columns, one value column per column of the
+	 * widest watched table and its mask columns must fit in {@value #SQLITE_MAX_COLUMN}.
+	 */
+	static final int WIDEST_TABLE = widestTable();
+
+	private static int widestTable() {
+		int width = SQLITE_MAX_COLUMN - CHANGE_LOG_OWN_COLUMNS;
+		while (width + Math.max(1, maskWords(width)) > SQLITE_MAX_COLUMN - CHANGE_LOG_OWN_COLUMNS) {
+			width--;
+		}
+		return width;
 	}
 
 	/**

@@ -59,6 +59,9 @@ final class SchemaMonitor implements ProblemSource {
 
 	private volatile Instant lastFullRecompute;
 
+	/** Whether the last recompute failed, so that the next check runs it again whatever changed. */
+	private boolean retry;
+
 	/**
 	 * Creates the monitor of a node whose baseline is computed.
 	 * @param nodeId this node's id
@@ -127,10 +130,12 @@ final class SchemaMonitor implements ProblemSource {
 	synchronized void check(Duration fullInterval) {
 		Instant now = this.clock.instant();
 		boolean due = now.isAfter(this.lastFullRecompute.plus(fullInterval));
-		if (!this.detector.changed() && !due) {
+		if (!this.detector.changed() && !due && !this.retry) {
 			return;
 		}
 		this.lastFullRecompute = now;
+		// Until it succeeds, every check tries again: the change that failed has been seen already.
+		this.retry = true;
 		State previous = this.state.get();
 		String before = previous.version.hash();
 		State after;
@@ -148,6 +153,7 @@ final class SchemaMonitor implements ProblemSource {
 		finally {
 			this.layoutLock.writeLock().unlock();
 		}
+		this.retry = false;
 		this.detector.changed();
 		this.gate.hashedAt(this.detector.lastSeen());
 		if (!after.leftOut.equals(previous.leftOut) && !after.leftOut.isEmpty()) {

@@ -186,6 +186,33 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void tableTooWideForTheChangeLogShouldBeRefusedAtStartAndLeftOutWhileRunning() throws Exception {
+		assertThat(ChangeCapture.WIDEST_TABLE).as("7 columns of its own, 31 masks and the values in 2000").isEqualTo(1962);
+		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", wideTable("wide", 1963));
+		assertThatExceptionOfType(UnsupportedTableException.class).isThrownBy(capture(List.of(), List.of())::install)
+			.withMessageContaining("table 'wide' has 1963 columns, more than the 1962")
+			.satisfies((ex) -> assertThat(ex.tables()).containsExactly("wide"));
+
+		execute(this.connection, "DROP TABLE wide");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		execute(this.connection, wideTable("wide", 2000), "CREATE TABLE added (id INTEGER PRIMARY KEY)",
+				"INSERT INTO added VALUES (1)");
+		ChangeCapture.Installed installed = capture.reinstall();
+		assertThat(installed.tables()).extracting(TableSchema::name).containsExactlyInAnyOrder("good", "added");
+		assertThat(installed.leftOut()).singleElement().asString().contains("table 'wide' has 2000 columns");
+		assertThat(events()).extracting(ChangeEvent::table).containsExactly("added");
+	}
+
+	private static String wideTable(String name, int columns) {
+		StringBuilder ddl = new StringBuilder("CREATE TABLE " + name + " (id INTEGER PRIMARY KEY");
+		for (int i = 1; i < columns; i++) {
+			ddl.append(", c").append(i).append(" INTEGER");
+		}
+		return ddl.append(")").toString();
+	}
+
+	@Test
 	void tableWithoutPrimaryKeyShouldBeAcceptedWhenIgnored() throws Exception {
 		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", "CREATE TABLE audit_log (line TEXT)");
 		List<TableSchema> watched = capture(List.of(), List.of("AUDIT_LOG")).install();

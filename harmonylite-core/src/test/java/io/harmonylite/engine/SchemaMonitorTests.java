@@ -2,6 +2,7 @@ package io.harmonylite.engine;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link SchemaMonitor} on a SQLite file and an in-memory registry.
@@ -96,6 +98,24 @@ class SchemaMonitorTests {
 		assertThat(gate.currentHash()).isEqualTo(monitor.version().hash());
 		assertThat(gate.previousHash()).isEqualTo(before);
 		assertThat(this.registry.nodes()).extracting(NodeSchemaState::schemaHash).containsExactly(gate.currentHash());
+		assertThat(this.changes).hasValue(1);
+	}
+
+	@Test
+	void checkThatFailedShouldBeTriedAgainAtTheNextCheckAlthoughNothingChangedSince() throws Exception {
+		SchemaMonitor.Baseline baseline = baseline();
+		SchemaMonitor monitor = monitor(baseline, this.registry);
+		String before = baseline.version().hash();
+		this.database.execute("ALTER TABLE Books ADD COLUMN author TEXT");
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute("PRAGMA query_only = ON");
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> monitor.check(Duration.ofHours(1)));
+			statement.execute("PRAGMA query_only = OFF");
+		}
+
+		monitor.check(Duration.ofHours(1));
+
+		assertThat(monitor.version().hash()).isNotEqualTo(before);
 		assertThat(this.changes).hasValue(1);
 	}
 
