@@ -435,7 +435,9 @@ public final class LocalChangeRecorder implements AutoCloseable {
 			this.stats.clamped(chunk.raised);
 			logger.warn("Node {}: {} local change(s) were written by a clock up to {} ms behind the time this node had "
 					+ "seen before they were committed; their versions were raised to it, so that they do not lose to "
-					+ "changes made before them. A process writing this database has a clock behind: fix its time (NTP).",
+					+ "changes made before them. A write transaction held open that long (its changes take their "
+					+ "versions when written, not at the commit) is the usual cause; otherwise a process writing this "
+					+ "database has a clock behind: fix its time (NTP).",
 					this.settings.nodeId(), chunk.raised, chunk.newestBehind);
 		}
 		if (chunk.clamped > 0) {
@@ -525,8 +527,8 @@ public final class LocalChangeRecorder implements AutoCloseable {
 						WentBackMarker.mark(this.connection, this.clock.millis());
 						String reason = "the change log went back while the node runs (its last id is " + last
 								+ ", this node recorded up to " + cursor + "): an older copy of the database was put "
-								+ "in its place. Nothing more is recorded or sent; restart the node (and its "
-								+ "application)";
+								+ "in its place, or the change log's rows were deleted by hand. Nothing more is recorded "
+								+ "or sent; restart the node (and its application)";
 						this.stats.changeLogWentBack(reason);
 						throw new HarmonyLiteException("Node " + this.settings.nodeId() + ": " + reason);
 					}

@@ -82,7 +82,14 @@ public final class SqliteConnections {
 			return "The file or its directory is read-only (permissions, a read-only mount, chattr +i): make both "
 					+ "writable for the node's user; the node also writes the -wal and -shm files next to it";
 		}
-		return "Check that the file exists and is writable.";
+		if (message.contains("SQLITE_CANTOPEN") || message.contains("SQLITE_IOERR")) {
+			return "Check that the file exists and is writable.";
+		}
+		if (message.contains("SQLITE_BUSY") || message.contains("SQLITE_LOCKED")) {
+			return "Another connection held the database's write lock too long (an open transaction, e.g. in "
+					+ "sqlite3); it is tried again.";
+		}
+		return "See SQLite's message above.";
 	}
 
 	/**

@@ -64,7 +64,12 @@ class SqliteConnectionsTests {
 				"[SQLITE_READONLY] Attempt to write a readonly database (attempt to write a readonly database)")))
 			.contains("read-only", "writable");
 		assertThat(SqliteConnections.advice(new java.sql.SQLException("[SQLITE_BUSY] database is locked")))
+			.contains("write lock");
+		assertThat(SqliteConnections.advice(new java.sql.SQLException("[SQLITE_CANTOPEN] unable to open database file")))
 			.isEqualTo("Check that the file exists and is writable.");
+		assertThat(SqliteConnections.advice(new java.sql.SQLException(
+				"[SQLITE_ERROR] SQL error or missing database (too many columns on t)")))
+			.as("not a file problem").doesNotContain("writable");
 	}
 
 }
