@@ -39,6 +39,9 @@ final class ShardStallWatch implements ProblemSource {
 	 */
 	static final Duration FIRST_DELIVERY = Duration.ofSeconds(1);
 
+	/** How long a shard's consumer may take to start before the node reports the shard as stalled. */
+	static final Duration STARTING_TOO_LONG = Duration.ofSeconds(10);
+
 	/** The longest wait between two restarts of a shard that stays stalled. */
 	static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
@@ -169,9 +172,21 @@ final class ShardStallWatch implements ProblemSource {
 	@Override
 	public List<EngineStatus.Problem> problems() {
 		List<EngineStatus.Problem> problems = new ArrayList<>();
+		Instant now = this.clock.instant();
 		for (ShardSource source : this.sources) {
 			Progress last = this.progress.get(source.shard());
-			if (last != null && last.stalledSince != null) {
+			Instant starting = this.supervisor.startingSince(source.shard());
+			if (starting != null && Duration.between(starting, now).compareTo(STARTING_TOO_LONG) > 0) {
+				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.SHARD_STALLED,
+						EngineStatus.Severity.DEGRADED, "shard " + source.shard(),
+						"the consumer of stream " + source.stream() + " has been starting for "
+								+ Duration.between(starting, now).toSeconds() + " s: JetStream does not answer its "
+								+ "requests yet (its servers elect the stream's leader, or lost their quorum); nothing "
+								+ "of this shard is received meanwhile. It is retried; check the NATS servers of the "
+								+ "stream if it lasts",
+						starting));
+			}
+			else if (last != null && last.stalledSince != null) {
 				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.SHARD_STALLED,
 						EngineStatus.Severity.DEGRADED, "shard " + source.shard(),
 						"stream " + source.stream() + " holds changes after sequence " + last.applied + " that this "

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -64,7 +63,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
 
 	/** The shards whose source is being started now (its JetStream calls may take seconds). */
-	private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
+	/** The shards whose consumer is being started, with since when. */
+	private final Map<Integer, Instant> starting = new ConcurrentHashMap<>();
 
 	private final Map<Integer, Instant> startedAt = new ConcurrentHashMap<>();
 
@@ -281,7 +281,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 * @return {@code true} when its messages are expected to arrive
 	 */
 	boolean delivering(int shard) {
-		return !this.closed && !this.held && !this.redeliveries.containsKey(shard) && !this.starting.contains(shard)
+		return !this.closed && !this.held && !this.redeliveries.containsKey(shard) && !this.starting.containsKey(shard)
 				&& !this.manualPauses.isPaused(shard) && !this.gaps.containsKey(shard);
 	}
 
@@ -292,6 +292,15 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 */
 	@Nullable Instant startedAt(int shard) {
 		return this.startedAt.get(shard);
+	}
+
+	/**
+	 * Since when a shard's consumer is being started (JetStream may not answer its requests yet).
+	 * @param shard the shard
+	 * @return since when, {@code null} when it is not being started
+	 */
+	@Nullable Instant startingSince(int shard) {
+		return this.starting.get(shard);
 	}
 
 	/**
@@ -314,7 +323,7 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	private void start(ShardSource source) {
-		this.starting.add(source.shard());
+		this.starting.put(source.shard(), this.clock.instant());
 		try {
 			startOrFindGap(source);
 		}

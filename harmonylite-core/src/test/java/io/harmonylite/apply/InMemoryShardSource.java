@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -31,6 +33,8 @@ public final class InMemoryShardSource implements ShardSource {
 	private volatile @Nullable RuntimeException failure;
 
 	private volatile boolean delivered;
+
+	private volatile @Nullable CountDownLatch startGate;
 
 	/**
 	 * Creates a source of an empty stream named {@code changes-<shard>}.
@@ -150,8 +154,25 @@ public final class InMemoryShardSource implements ShardSource {
 				&& !this.missing.contains(sequence);
 	}
 
+	/**
+	 * Makes each start wait until a latch opens, as a start that JetStream does not answer yet does.
+	 * @param latch what starts wait for; {@code null} to start at once again
+	 */
+	public void startsWaitFor(@Nullable CountDownLatch latch) {
+		this.startGate = latch;
+	}
+
 	@Override
 	public void start(long afterSequence, Receiver receiver) {
+		CountDownLatch gate = this.startGate;
+		if (gate != null) {
+			try {
+				gate.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		this.delivered = false;
 		this.starts.add(afterSequence);
 		this.receiver = receiver;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,26 @@ class ShardStallWatchTests {
 		checkAfter(Duration.ofSeconds(1));
 
 		assertThat(this.watch.problems()).isEmpty();
+	}
+
+	@Test
+	void consumerThatTakesLongToStartShouldBeReportedUntilItRuns() {
+		this.supervisor.startAll();
+		CountDownLatch jetStreamAnswers = new CountDownLatch(1);
+		this.shard.startsWaitFor(jetStreamAnswers);
+		this.supervisor.restartNow(0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.supervisor.startingSince(0) != null);
+		assertThat(this.watch.problems()).as("a start takes a moment").isEmpty();
+
+		this.clock.move(ShardStallWatch.STARTING_TOO_LONG.plusSeconds(1));
+
+		assertThat(this.watch.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.SHARD_STALLED);
+			assertThat(problem.subject()).isEqualTo("shard 0");
+			assertThat(problem.reason()).contains("has been starting for 11 s", "JetStream does not answer");
+		});
+		jetStreamAnswers.countDown();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.watch.problems()).isEmpty());
 	}
 
 	@Test
