@@ -54,8 +54,8 @@ final class PublishProblems implements ProblemSource {
 			if (waited.compareTo(UNACKNOWLEDGED) > 0) {
 				problems.add(new Problem(ProblemKind.CHANGES_UNACKNOWLEDGED, Severity.DEGRADED,
 						"table " + oldest.table(),
-						this.capture.pendingChanges() + " change(s) wait for JetStream's acknowledgement, the oldest ("
-								+ "change " + oldest.id() + ") for " + waited.toSeconds() + " s; they are retried "
+						this.capture.pendingChanges() + " change(s), of all tables, wait for JetStream's "
+								+ "acknowledgement, the oldest (change " + oldest.id() + ", of this table) for " + waited.toSeconds() + " s; they are retried "
 								+ "and kept until acknowledged. See the publisher's WARNs for why: JetStream, or this "
 								+ "node recording them (SQLITE_FULL: a full disk here)",
 						since));
