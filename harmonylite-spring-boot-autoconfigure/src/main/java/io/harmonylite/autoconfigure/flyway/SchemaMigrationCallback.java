@@ -35,9 +35,13 @@ public class SchemaMigrationCallback implements Callback {
 		return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR;
 	}
 
+	/**
+	 * Outside Flyway's transaction: the callback writes through connections of its own, which would wait for the write
+	 * lock that a transaction of Flyway's connection holds (a data source with {@code transaction_mode=IMMEDIATE}).
+	 */
 	@Override
 	public boolean canHandleInTransaction(Event event, Context context) {
-		return true;
+		return false;
 	}
 
 	@Override

@@ -100,6 +100,20 @@ class HarmonyLiteFlywayAutoConfigurationTests {
 	}
 
 	@Test
+	void migrationShouldSucceedWithADataSourceWhoseTransactionsTakeTheWriteLockAtOnce() {
+		// transaction_mode=IMMEDIATE, the usual cure for SQLITE_BUSY_SNAPSHOT in read-then-write transactions: Flyway's
+		// transaction holds the write lock while the callback runs.
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				FlywayAutoConfiguration.class))
+			.withPropertyValues(flywayProperties())
+			.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.db + "?transaction_mode=IMMEDIATE")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(columns()).containsExactly("id", "title");
+			});
+	}
+
+	@Test
 	void withoutCallbackMigrationDroppingACapturedColumnShouldFail() {
 		// The control for the test above: SQLite refuses DROP COLUMN of a column a capture trigger names.
 		new ApplicationContextRunner()
