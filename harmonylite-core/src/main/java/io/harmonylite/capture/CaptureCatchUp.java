@@ -53,6 +53,39 @@ final class CaptureCatchUp {
 	 * @throws SQLException if the database fails
 	 */
 	int addedColumns(CaptureLayout previous, CaptureLayout current) throws SQLException {
+		Added added = added(previous, current);
+		if (added.conditions().isEmpty()) {
+			return 0;
+		}
+		return capture(current, Operation.UPDATE, String.join(" OR ", added.conditions()), added.defaults(),
+				added.masks(), RecordedRows.Lookup.NONE)
+			.captured();
+	}
+
+	/**
+	 * Counts the rows whose added columns hold something else than those columns' defaults, capturing nothing.
+	 * @param previous the layout before the change
+	 * @param current the layout after it, with the same key and every column of {@code previous}
+	 * @return the rows
+	 * @throws SQLException if the database fails
+	 */
+	int rowsWithAddedValues(CaptureLayout previous, CaptureLayout current) throws SQLException {
+		Added added = added(previous, current);
+		if (added.conditions().isEmpty()) {
+			return 0;
+		}
+		try (PreparedStatement count = this.connection.prepareStatement("SELECT count(*) FROM "
+				+ SqlIdentifiers.quote(current.table()) + " WHERE " + String.join(" OR ", added.conditions()))) {
+			for (int i = 0; i < added.defaults().size(); i++) {
+				count.setObject(i + 1, added.defaults().get(i));
+			}
+			try (ResultSet rows = count.executeQuery()) {
+				return rows.next() ? rows.getInt(1) : 0;
+			}
+		}
+	}
+
+	private Added added(CaptureLayout previous, CaptureLayout current) throws SQLException {
 		long[] masks = new long[ChangeCapture.maskWords(current.columns().size())];
 		List<String> conditions = new ArrayList<>();
 		List<@Nullable Object> defaults = new ArrayList<>();
@@ -66,12 +99,11 @@ final class CaptureCatchUp {
 				defaults.add(defaultValue(current.table(), column));
 			}
 		}
-		if (conditions.isEmpty()) {
-			return 0;
-		}
-		return capture(current, Operation.UPDATE, String.join(" OR ", conditions), defaults, masks,
-				RecordedRows.Lookup.NONE)
-			.captured();
+		return new Added(conditions, defaults, masks);
+	}
+
+	/** The conditions telling a row whose added columns hold other values than their defaults, with the defaults. */
+	private record Added(List<String> conditions, List<@Nullable Object> defaults, long[] masks) {
 	}
 
 	/** The value a column added by {@code ALTER TABLE ... ADD COLUMN} holds in existing rows (a constant). */

@@ -189,6 +189,7 @@ public final class ChangeCapture {
 			if (leftOut == null || !capturedTables.contains(table.name())
 					|| previous.map((before) -> before.id() != layout.id()).orElse(true)) {
 				warnIfKeyAcceptsNull(table);
+				warnIfSqlitePicksKeys(table.name());
 			}
 		}
 		sendPendingChangesUnderNewNames(renamed, watched);
@@ -220,6 +221,9 @@ public final class ChangeCapture {
 		if (!capturedTables.isEmpty()
 				|| (!removedOnPurpose && changes.stream().anyMatch((change) -> change.previous() != null))) {
 			catchUp(changes, leftOut != null);
+		}
+		else if (removedOnPurpose) {
+			warnOfBackfills(changes);
 		}
 		tellRenamedColumns(changes);
 		return watched;
@@ -267,6 +271,27 @@ public final class ChangeCapture {
 		}
 	}
 
+	/**
+	 * An {@code AUTOINCREMENT} key is picked by SQLite on each node: two nodes inserting at once pick the same one, and
+	 * one row then replaces the other on every node.
+	 */
+	private void warnIfSqlitePicksKeys(String table) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
+			statement.setString(1, table);
+			try (ResultSet rows = statement.executeQuery()) {
+				String sql = rows.next() ? rows.getString(1) : null;
+				if (sql != null && sql.toUpperCase(Locale.ROOT).contains("AUTOINCREMENT")) {
+					logger.warn("Table '{}': its key is AUTOINCREMENT, picked by SQLite on each node: two nodes that "
+							+ "insert at the same time pick the same key, and the later row replaces the other on every "
+							+ "node (its client was told it was saved). Unless one node only inserts into it, give it "
+							+ "keys that cannot collide, e.g. UUIDs (\"Keys must be unique across nodes\" in "
+							+ "docs/replication.md)", table);
+				}
+			}
+		}
+	}
+
 	/** SQLite accepts NULL in the key of a rowid table (but for an INTEGER PRIMARY KEY): such rows cannot replicate. */
 	private static void warnIfKeyAcceptsNull(TableSchema table) {
 		List<ColumnSchema> key = table.columns().stream().filter(ColumnSchema::isPrimaryKey).toList();
@@ -301,9 +326,7 @@ public final class ChangeCapture {
 				rows = caught.captured();
 				warnIfKnownRowsLeftOut(current.table(), caught.known());
 			}
-			else if (change.capturedBefore() && previous != null && previous.id() != current.id()
-					&& previous.primaryKey().equals(current.primaryKey())
-					&& current.columns().containsAll(previous.columns())) {
+			else if (change.capturedBefore() && columnsAdded(change)) {
 				rows = catchUp.addedColumns(previous, current);
 			}
 			if (rows > 0 && !change.capturedBefore() && !running) {
@@ -318,6 +341,40 @@ public final class ChangeCapture {
 				logger.info("Table '{}': captured {} row(s) written after its schema change and before its capture "
 						+ "was regenerated ({})", current.table(), rows, change.capturedBefore()
 								? "the values of its added columns" : "the table had no capture until now");
+			}
+		}
+	}
+
+	/** Whether a layout change only added columns to a table captured before. */
+	private static boolean columnsAdded(LayoutChange change) {
+		CaptureLayout previous = change.previous();
+		CaptureLayout current = change.current();
+		return previous != null && previous.id() != current.id() && previous.primaryKey().equals(current.primaryKey())
+				&& current.columns().containsAll(previous.columns());
+	}
+
+	/**
+	 * A migration's data changes are not captured (HarmonyLite removed the triggers for it): values it gave added
+	 * columns (a backfill) reach no row that another node writes before it migrates, so say so.
+	 */
+	private void warnOfBackfills(List<LayoutChange> changes) throws SQLException {
+		CaptureCatchUp catchUp = new CaptureCatchUp(this.connection);
+		for (LayoutChange change : changes) {
+			CaptureLayout previous = change.previous();
+			if (previous == null || !columnsAdded(change)) {
+				continue;
+			}
+			int rows = catchUp.rowsWithAddedValues(previous, change.current());
+			if (rows > 0) {
+				List<String> added = change.current().columns().stream()
+					.filter((column) -> !previous.columns().contains(column))
+					.toList();
+				logger.warn("Table '{}': the migration gave {} row(s) values other than the default in its added "
+						+ "column(s) {} (a backfill). A migration's writes are not replicated: rows that nodes still "
+						+ "on the previous version write meanwhile reach this node without them, and the nodes then "
+						+ "differ in those columns. Backfill once every node runs the new version, as an ordinary "
+						+ "write on one node (\"Write migrations\" in docs/rolling-upgrades.md)", change.current().table(),
+						rows, added);
 			}
 		}
 	}

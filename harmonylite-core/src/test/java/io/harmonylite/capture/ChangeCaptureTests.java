@@ -213,6 +213,16 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void autoincrementKeyShouldBeWarnedOfSinceEveryNodePicksTheSameKeys() throws Exception {
+		execute(this.connection, "CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, item TEXT)",
+				"CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT)");
+		capture(List.of(), List.of()).install();
+		assertThat(this.logs.messages(Level.WARN)).singleElement()
+			.asString()
+			.startsWith("Table 'orders': its key is AUTOINCREMENT, picked by SQLite on each node");
+	}
+
+	@Test
 	void tableWithoutPrimaryKeyShouldBeAcceptedWhenIgnored() throws Exception {
 		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", "CREATE TABLE audit_log (line TEXT)");
 		List<TableSchema> watched = capture(List.of(), List.of("AUDIT_LOG")).install();
@@ -445,6 +455,10 @@ class ChangeCaptureTests {
 				"CREATE TABLE u (id INTEGER PRIMARY KEY)", "INSERT INTO u VALUES (1)");
 		capture.reinstall();
 		assertThat(events()).isEmpty();
+		assertThat(this.logs.messages(Level.WARN)).as("the backfill of b is not replicated: said").singleElement()
+			.asString()
+			.startsWith("Table 't': the migration gave 1 row(s) values other than the default in its added column(s) "
+					+ "[b] (a backfill)");
 	}
 
 	@Test
