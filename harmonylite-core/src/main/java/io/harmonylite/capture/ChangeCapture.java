@@ -96,6 +96,9 @@ public final class ChangeCapture {
 
 	private final RecordedRows recordedRows;
 
+	/** The user triggers warned of, once each. */
+	private final Set<String> triggersWarnedOf = new HashSet<>();
+
 	/**
 	 * Creates a capture installer working on the given connection.
 	 * @param connection a read-write connection to the database, in auto-commit mode
@@ -192,6 +195,7 @@ public final class ChangeCapture {
 				warnIfSqlitePicksKeys(table.name());
 			}
 		}
+		warnOfUnguardedWritingTriggers(watched);
 		sendPendingChangesUnderNewNames(renamed, watched);
 		int dropped = 0;
 		for (Map.Entry<String, String> trigger : existing.entrySet()) {
@@ -268,6 +272,35 @@ public final class ChangeCapture {
 			logger.warn("Table '{}': capture trigger(s) {} were missing (dropped outside HarmonyLite) and are created "
 					+ "again; writes made to this table while they were missing were not captured and exist on this "
 					+ "node only: write them again (see 'Capture is broken' in docs/operations.md)", table, missing);
+		}
+	}
+
+	/**
+	 * A trigger of the user's on a watched table that writes runs for replicated changes too, so its writes are made on
+	 * every node for one change: unless it checks the apply marker, say so once.
+	 */
+	private void warnOfUnguardedWritingTriggers(List<TableSchema> watched) throws SQLException {
+		Set<String> tables = watched.stream().map(TableSchema::name).collect(Collectors.toSet());
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger'");
+				ResultSet rows = statement.executeQuery()) {
+			while (rows.next()) {
+				String name = rows.getString(1);
+				if (name.startsWith(SchemaReader.INTERNAL_PREFIX)) {
+					continue;
+				}
+				String sql = String.valueOf(rows.getString(3)).toUpperCase(Locale.ROOT);
+				String body = sql.substring(Math.max(0, sql.indexOf("BEGIN")));
+				boolean writes = body.matches("(?s).*\\b(INSERT|UPDATE|DELETE|REPLACE)\\b.*");
+				if (tables.contains(rows.getString(2)) && writes
+						&& !sql.contains(ApplyMarker.TABLE.toUpperCase(Locale.ROOT)) && this.triggersWarnedOf.add(name)) {
+					logger.warn("Trigger '{}' on replicated table '{}' writes, and runs for the changes applied from "
+							+ "other nodes too: if it writes to a replicated table, each node writes its own copy "
+							+ "for one change and the nodes differ. Guard it with WHEN NOT EXISTS (SELECT 1 FROM \"{}\") "
+							+ "(\"Your own triggers\" in docs/replication.md); a trigger writing only to tables that "
+							+ "are not replicated needs no guard", name, rows.getString(2), ApplyMarker.TABLE);
+				}
+			}
 		}
 	}
 

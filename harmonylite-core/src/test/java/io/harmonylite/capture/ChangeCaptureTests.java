@@ -223,6 +223,22 @@ class ChangeCaptureTests {
 	}
 
 	@Test
+	void userTriggerThatWritesWithoutTheApplyMarkerGuardShouldBeWarnedOfOnce() throws Exception {
+		execute(this.connection, "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)",
+				"CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER)",
+				"CREATE TRIGGER audit AFTER INSERT ON a BEGIN INSERT INTO b (a_id) VALUES (NEW.id); END",
+				"CREATE TRIGGER guarded AFTER INSERT ON a WHEN NOT EXISTS (SELECT 1 FROM \"__harmonylite__apply_marker\") "
+						+ "BEGIN INSERT INTO b (a_id) VALUES (-NEW.id); END",
+				"CREATE TRIGGER checks BEFORE INSERT ON a WHEN NEW.v = 'x' BEGIN SELECT RAISE(ABORT, 'no x'); END");
+		ChangeCapture capture = capture(List.of(), List.of());
+		capture.install();
+		capture.reinstall();
+		assertThat(this.logs.messages(Level.WARN)).singleElement()
+			.asString()
+			.startsWith("Trigger 'audit' on replicated table 'a' writes");
+	}
+
+	@Test
 	void tableWithoutPrimaryKeyShouldBeAcceptedWhenIgnored() throws Exception {
 		execute(this.connection, "CREATE TABLE good (id INTEGER PRIMARY KEY)", "CREATE TABLE audit_log (line TEXT)");
 		List<TableSchema> watched = capture(List.of(), List.of("AUDIT_LOG")).install();
