@@ -24,9 +24,7 @@ class PublishedThroughTests {
 	@Test
 	void startWithAnEmptyChangeLogShouldKeepItsEpochOnRecordSoThatTheNextStartFindsNothing() throws Exception {
 		Path db = this.dir.resolve("app.db");
-		try (Connection connection = SqliteConnections.open(db)) {
-			execute(connection, "CREATE TABLE books (id INTEGER PRIMARY KEY)");
-			new ChangeCapture(connection, List.of(), List.of()).install();
+		try (Connection connection = capturedDatabase(db)) {
 			ChangeLogReader changeLog = new ChangeLogReader(connection, 1);
 			// A former run's record, of another epoch and further on: an older copy put in place.
 			new PublishedThrough(db, changeLog.captureEpoch() + 1, (id) -> 9L).recordStart(40);
@@ -55,9 +53,7 @@ class PublishedThroughTests {
 	@Test
 	void tornRecordShouldBeIgnored() throws Exception {
 		Path db = this.dir.resolve("app.db");
-		try (Connection connection = SqliteConnections.open(db)) {
-			execute(connection, "CREATE TABLE books (id INTEGER PRIMARY KEY)");
-			new ChangeCapture(connection, List.of(), List.of()).install();
+		try (Connection connection = capturedDatabase(db)) {
 			long epoch = new ChangeLogReader(connection, 1).captureEpoch();
 			Files.writeString(PublishedThrough.fileOf(db), epoch + " 12 3");
 
@@ -66,6 +62,13 @@ class PublishedThroughTests {
 			Files.writeString(PublishedThrough.fileOf(db), epoch + " 12 3\n");
 			assertThat(PublishedThrough.wentBack(db, connection)).contains("ends at change 0");
 		}
+	}
+
+	private static Connection capturedDatabase(Path db) throws Exception {
+		Connection connection = SqliteConnections.open(db);
+		execute(connection, "CREATE TABLE books (id INTEGER PRIMARY KEY)");
+		new ChangeCapture(connection, List.of(), List.of()).install();
+		return connection;
 	}
 
 }
