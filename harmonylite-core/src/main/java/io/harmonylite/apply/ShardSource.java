@@ -50,6 +50,16 @@ public interface ShardSource {
 	void stop();
 
 	/**
+	 * Whether this source is handing a message over right now (reassembling a change split into chunks, or waiting for
+	 * room in the apply queue): a shard busy so is not stalled, and restarting it would deliver the message twice at
+	 * once.
+	 * @return {@code true} while a delivery is in progress; {@code false} when the source cannot tell
+	 */
+	default boolean delivering() {
+		return false;
+	}
+
+	/**
 	 * Whether this source delivered any message since it was last started: one that delivers nothing at all while its
 	 * stream holds messages for it is restarted sooner than one that stopped midway.
 	 * @return {@code true} once a message was delivered after the last start; {@code true} when the source cannot tell

@@ -108,8 +108,9 @@ final class ShardStallWatch implements ProblemSource {
 				this.progress.put(shard, new Progress(applied, now, null, 0, STALL, true));
 				continue;
 			}
-			if (!last.behind || !answering || !expectsDelivery(shard, read, now)) {
-				// Just fell behind, or not expected to move now (paused, restarting, busy applying, JetStream silent):
+			if (!last.behind || !answering || !expectsDelivery(shard, read, now) || source.delivering()) {
+				// Just fell behind, or not expected to move now (paused, restarting, busy applying or handing a message
+				// over, JetStream silent):
 				// the clock starts or waits.
 				this.progress.put(shard, new Progress(applied, now, last.stalledSince, last.restarts, last.pause, true));
 				continue;

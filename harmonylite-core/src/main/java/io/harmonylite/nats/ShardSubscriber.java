@@ -3,6 +3,7 @@ package io.harmonylite.nats;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.harmonylite.HarmonyLiteException;
 import io.harmonylite.apply.ChunkAssembler;
@@ -82,6 +83,9 @@ final class ShardSubscriber implements ShardSource {
 
 	/** Whether the consumer started last delivered a message. */
 	private volatile boolean delivered;
+
+	/** The messages being handed over now (an earlier consumer's may still be, after a restart). */
+	private final AtomicInteger deliveries = new AtomicInteger();
 
 	ShardSubscriber(JetStream jetStream, JetStreamManagement management, ReplicationConfig config, int shard,
 			long nodeId) {
@@ -184,6 +188,7 @@ final class ShardSubscriber implements ShardSource {
 
 	private void deliver(Message message, Receiver receiver) {
 		this.delivered = true;
+		this.deliveries.incrementAndGet();
 		try {
 			receiver.receive(received(new StreamPosition(this.stream, message.metaData().streamSequence()),
 					message.getHeaders(), message.getData(), message.metaData().timestamp().toInstant()));
@@ -191,6 +196,14 @@ final class ShardSubscriber implements ShardSource {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		finally {
+			this.deliveries.decrementAndGet();
+		}
+	}
+
+	@Override
+	public boolean delivering() {
+		return this.deliveries.get() > 0;
 	}
 
 	private ReceivedMessage received(StreamPosition position, @Nullable Headers headers, byte @Nullable [] data,

@@ -36,6 +36,8 @@ public final class InMemoryShardSource implements ShardSource {
 
 	private volatile @Nullable CountDownLatch startGate;
 
+	private volatile boolean busy;
+
 	/**
 	 * Creates a source of an empty stream named {@code changes-<shard>}.
 	 * @param shard the shard
@@ -122,6 +124,19 @@ public final class InMemoryShardSource implements ShardSource {
 	 */
 	public boolean started() {
 		return this.receiver != null;
+	}
+
+	/**
+	 * Makes the source say it is handing a message over (or not), as while it reassembles a large change.
+	 * @param busy whether a delivery is in progress
+	 */
+	public void delivering(boolean busy) {
+		this.busy = busy;
+	}
+
+	@Override
+	public boolean delivering() {
+		return this.busy;
 	}
 
 	@Override

@@ -79,6 +79,24 @@ class ShardStallWatchTests {
 	}
 
 	@Test
+	void shardHandingAMessageOverShouldNotBeRestartedHoweverLongItTakes() throws InterruptedException {
+		this.supervisor.startAll();
+		this.shard.deliver(8, new byte[0]);
+		// Reassembling a change of many chunks (or waiting for room in the apply queue): a restart would deliver it a
+		// second time while the first delivery still holds it.
+		this.shard.delivering(true);
+		checkAfter(Duration.ZERO);
+		checkAfter(ShardStallWatch.STALL.plusSeconds(30));
+		assertThat(this.shard.starts()).containsExactly(7L);
+		assertThat(this.watch.problems()).isEmpty();
+
+		this.shard.delivering(false);
+		checkAfter(ShardStallWatch.STALL.plusSeconds(1));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.shard.starts()).as("stalled once done").containsExactly(7L, 7L));
+	}
+
+	@Test
 	void consumerThatTakesLongToStartShouldBeReportedUntilItRuns() {
 		this.supervisor.startAll();
 		CountDownLatch jetStreamAnswers = new CountDownLatch(1);
