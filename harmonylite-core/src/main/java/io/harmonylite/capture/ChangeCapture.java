@@ -99,6 +99,9 @@ public final class ChangeCapture {
 	/** The user triggers warned of, once each. */
 	private final Set<String> triggersWarnedOf = new HashSet<>();
 
+	/** Whether installs warn of tables' keys and triggers. */
+	private boolean tableWarnings = true;
+
 	/**
 	 * Creates a capture installer working on the given connection.
 	 * @param connection a read-write connection to the database, in auto-commit mode
@@ -124,6 +127,16 @@ public final class ChangeCapture {
 		this.ignoreTables = List.copyOf(ignoreTables);
 		this.renamedColumns = renamedColumns;
 		this.recordedRows = recordedRows;
+	}
+
+	/**
+	 * Leaves the WARNs about tables' keys and user triggers to the next install, e.g. the engine's start that follows
+	 * an install after a migration at startup, so that each is logged once per start.
+	 * @return this capture
+	 */
+	public ChangeCapture withoutTableWarnings() {
+		this.tableWarnings = false;
+		return this;
 	}
 
 	/**
@@ -189,13 +202,15 @@ public final class ChangeCapture {
 				warnIfTriggersWentMissing(table.name(), triggers.keySet(), existing.keySet());
 			}
 			changes.add(new LayoutChange(previous.orElse(null), layout, capturedTables.contains(table.name())));
-			if (leftOut == null || !capturedTables.contains(table.name())
-					|| previous.map((before) -> before.id() != layout.id()).orElse(true)) {
+			if (this.tableWarnings && (leftOut == null || !capturedTables.contains(table.name())
+					|| previous.map((before) -> before.id() != layout.id()).orElse(true))) {
 				warnIfKeyAcceptsNull(table);
 				warnIfSqlitePicksKeys(table.name());
 			}
 		}
-		warnOfUnguardedWritingTriggers(watched);
+		if (this.tableWarnings) {
+			warnOfUnguardedWritingTriggers(watched);
+		}
 		sendPendingChangesUnderNewNames(renamed, watched);
 		int dropped = 0;
 		for (Map.Entry<String, String> trigger : existing.entrySet()) {
@@ -406,7 +421,7 @@ public final class ChangeCapture {
 						+ "column(s) {} (a backfill). A migration's writes are not replicated: rows that nodes still "
 						+ "on the previous version write meanwhile reach this node without them, and the nodes then "
 						+ "differ in those columns. Backfill once every node runs the new version, as an ordinary "
-						+ "write on one node (\"Write migrations\" in docs/rolling-upgrades.md)", change.current().table(),
+						+ "write on every node (\"Write migrations\" in docs/rolling-upgrades.md)", change.current().table(),
 						rows, added);
 			}
 		}

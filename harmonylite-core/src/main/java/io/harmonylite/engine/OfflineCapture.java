@@ -38,7 +38,8 @@ final class OfflineCapture {
 	 */
 	void reinstall() throws SQLException {
 		try (Connection connection = SqliteConnections.open(this.config.dbPath())) {
-			capture(connection).reinstall();
+			// The engine's start that follows warns of the tables, once.
+			capture(connection).withoutTableWarnings().reinstall();
 		}
 	}
 
