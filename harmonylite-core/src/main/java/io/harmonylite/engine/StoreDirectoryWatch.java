@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * the server goes on with the files it holds open, which nobody else sees, and starts empty at its next restart. With
  * more than one replica its cluster copies the streams back then; with one, they are lost. Told by a small file the
  * watch leaves in the directory once the server process started (again at each restart of the server), which a
- * directory made anew lacks (an inode number may be reused). A
- * {@code DEGRADED} problem and a WARN when it is first seen, since replication goes on meanwhile.
+ * directory made anew lacks (an inode number may be reused). A {@code DEGRADED} problem and a WARN when it is first
+ * seen, since replication goes on meanwhile.
  */
 final class StoreDirectoryWatch implements ProblemSource {
 
