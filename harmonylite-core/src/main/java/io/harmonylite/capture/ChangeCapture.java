@@ -611,10 +611,9 @@ public final class ChangeCapture {
 		}
 		List<TableSchema> watched = new ArrayList<>();
 		List<String> withoutKey = new ArrayList<>();
-		List<String> collatedKeys = new ArrayList<>();
-		List<String> collations = new ArrayList<>();
-		List<String> tooWide = new ArrayList<>();
-		List<String> wideTables = new ArrayList<>();
+		// Tables whose shape cannot be captured, and why each.
+		List<String> refused = new ArrayList<>();
+		List<String> refusals = new ArrayList<>();
 		for (String name : names) {
 			TableSchema table = reader.table(name)
 				.orElseThrow(() -> new HarmonyLiteException("Table '" + name + "' disappeared while capture was installed"));
@@ -623,15 +622,15 @@ public final class ChangeCapture {
 				withoutKey.add(name);
 			}
 			else if (table.columns().size() > WIDEST_TABLE) {
-				tooWide.add(name);
-				wideTables.add("table '" + name + "' has " + table.columns().size() + " columns, more than the "
+				refused.add(name);
+				refusals.add("table '" + name + "' has " + table.columns().size() + " columns, more than the "
 						+ WIDEST_TABLE + " a table can have to be captured (the change log holds a column per column of "
 						+ "the widest watched table, plus its own, and SQLite allows " + SQLITE_MAX_COLUMN + "); split "
 						+ "it, or list it in harmonylite.ignore-tables");
 			}
 			else if (!keyCollations.isEmpty()) {
-				collatedKeys.add(name);
-				collations.add("table '" + name + "' has a primary key compared with " + String.join(", ", keyCollations)
+				refused.add(name);
+				refusals.add("table '" + name + "' has a primary key compared with " + String.join(", ", keyCollations)
 						+ ": SQLite then takes keys that differ in their bytes for one row, while other nodes tell "
 						+ "them apart, so concurrent writes of such keys would swap values and never converge; "
 						+ "declare the key's columns without a COLLATE clause (BINARY), or list it in "
@@ -641,19 +640,11 @@ public final class ChangeCapture {
 				watched.add(table);
 			}
 		}
-		if (!collatedKeys.isEmpty() && leftOut != null) {
-			leftOut.addAll(collations);
+		if (!refused.isEmpty() && leftOut != null) {
+			leftOut.addAll(refusals);
 		}
-		else if (!collatedKeys.isEmpty()) {
-			throw new UnsupportedTableException(collatedKeys, "Cannot capture changes: " + String.join("; ", collations)
-					+ ".");
-		}
-		if (!tooWide.isEmpty() && leftOut != null) {
-			leftOut.addAll(wideTables);
-		}
-		else if (!tooWide.isEmpty()) {
-			throw new UnsupportedTableException(tooWide, "Cannot capture changes: " + String.join("; ", wideTables)
-					+ ".");
+		else if (!refused.isEmpty()) {
+			throw new UnsupportedTableException(refused, "Cannot capture changes: " + String.join("; ", refusals) + ".");
 		}
 		if (!withoutKey.isEmpty() && leftOut != null) {
 			withoutKey.forEach((name) -> leftOut.add("table '" + name + "' has no primary key to identify its rows on "

@@ -62,6 +62,18 @@ public final class PublishedThrough {
 	}
 
 	/**
+	 * Starts the record of a node's run: its capture epoch, and how far its change log reaches now.
+	 * @param dbPath the database file
+	 * @param changeLog the change log's reader, whose connection and thread later {@link #record} calls use
+	 * @return the record
+	 */
+	public static PublishedThrough start(Path dbPath, ChangeLogReader changeLog) {
+		PublishedThrough record = new PublishedThrough(dbPath, changeLog.captureEpoch(), changeLog::publishedVersionOf);
+		record.recordStart(changeLog.lastChangeId());
+		return record;
+	}
+
+	/**
 	 * The file beside a database.
 	 * @param dbPath the database file
 	 * @return the file

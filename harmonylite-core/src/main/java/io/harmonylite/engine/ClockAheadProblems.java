@@ -58,8 +58,8 @@ final class ClockAheadProblems implements ProblemSource {
 
 	@Override
 	public List<Problem> problems() {
-		Optional<Duration> clockAhead = this.aheadOfServers.get()
-			.filter((ahead) -> ahead.compareTo(ConflictResolver.REFUSED_AHEAD) > 0);
+		Optional<Duration> measured = this.aheadOfServers.get();
+		Optional<Duration> clockAhead = measured.filter((ahead) -> ahead.compareTo(ConflictResolver.REFUSED_AHEAD) > 0);
 		if (clockAhead.isPresent()) {
 			return report(new Problem(ProblemKind.CLOCK_FAR_AHEAD, Severity.DOWN, "clock",
 					"this node's clock is " + clockAhead.get().toHours() + " h ahead of its NATS servers' clock (the "
@@ -71,10 +71,11 @@ final class ClockAheadProblems implements ProblemSource {
 					null));
 		}
 		long version = this.lastLocalVersion.getAsLong();
-		Instant now = this.clock.instant();
-		Optional<Duration> skewed = this.aheadOfServers.get().filter((ahead) -> ahead.compareTo(this.maxClockSkew) > 0);
-		if (skewed.isPresent() && (version == 0 || Duration.between(now, Instant.ofEpochMilli(Version.millisOf(version)))
-			.compareTo(ConflictResolver.REFUSED_AHEAD) <= 0)) {
+		Instant reached = Instant.ofEpochMilli(Version.millisOf(version));
+		Duration ahead = Duration.between(this.clock.instant(), reached);
+		boolean refused = version != 0 && ahead.compareTo(ConflictResolver.REFUSED_AHEAD) > 0;
+		Optional<Duration> skewed = measured.filter((skew) -> skew.compareTo(this.maxClockSkew) > 0);
+		if (skewed.isPresent() && !refused) {
 			// Taken by the others, but ahead of them: reported here too, where the clock can be fixed.
 			clearLogged();
 			Problem problem = new Problem(ProblemKind.CLOCK_AHEAD, Severity.DEGRADED, "clock", "this node's clock is "
@@ -93,9 +94,7 @@ final class ClockAheadProblems implements ProblemSource {
 		if (this.skewLogged.compareAndSet(true, false)) {
 			logger.info("This node's clock is within harmonylite.replication.max-clock-skew of its NATS servers' again");
 		}
-		Instant reached = Instant.ofEpochMilli(Version.millisOf(version));
-		Duration ahead = Duration.between(now, reached);
-		if (version == 0 || ahead.compareTo(ConflictResolver.REFUSED_AHEAD) <= 0) {
+		if (!refused) {
 			clearLogged();
 			return List.of();
 		}

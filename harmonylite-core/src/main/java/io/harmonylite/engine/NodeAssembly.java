@@ -714,11 +714,9 @@ final class NodeAssembly {
 		LocalChangeRecorder recorder = this.resources
 			.add(new LocalChangeRecorder(publishing, this.conflicts, this.clock, this.counters.conflicts()));
 		ChangeLogReader marked = new ChangeLogReader(open(Synchronous.FULL), this.config.nodeId());
-		PublishedThrough publishedThrough = new PublishedThrough(this.config.dbPath(), marked.captureEpoch(),
-				marked::publishedVersionOf);
 		// This run's epoch and where its change log stands, at once: a copy put back before anything was published
 		// (or one from before an earlier epoch) is found at the next start all the same.
-		publishedThrough.recordStart(marked.lastChangeId());
+		PublishedThrough publishedThrough = PublishedThrough.start(this.config.dbPath(), marked);
 		PublishedMarks marks = new PublishedMarks(marked, this.config.nodeId(), PublishedMarks.DEFAULT_INTERVAL,
 				publishedThrough::record);
 		ChangePublisher publisher = new ChangePublisher(new ChangeLogReader(publishing, this.config.nodeId()),
@@ -855,9 +853,7 @@ final class NodeAssembly {
 	 */
 	private void recordStartOfUnpublishedRun() {
 		try (Connection connection = SqliteConnections.open(this.config.dbPath(), Synchronous.NORMAL)) {
-			ChangeLogReader changeLog = new ChangeLogReader(connection, this.config.nodeId());
-			new PublishedThrough(this.config.dbPath(), changeLog.captureEpoch(), changeLog::publishedVersionOf)
-				.recordStart(changeLog.lastChangeId());
+			PublishedThrough.start(this.config.dbPath(), new ChangeLogReader(connection, this.config.nodeId()));
 		}
 		catch (SQLException | RuntimeException ex) {
 			logger.warn("Node {}: could not record this run's capture epoch in {}: {}", this.config.nodeId(),

@@ -412,7 +412,7 @@ public final class NatsNode implements AutoCloseable {
 		if (this.embeddedServer == null) {
 			return null;
 		}
-		OptionalLong pid = this.embeddedServer.server().startedPid();
+		OptionalLong pid = embeddedServerPid();
 		if (pid.isEmpty()) {
 			return null;
 		}

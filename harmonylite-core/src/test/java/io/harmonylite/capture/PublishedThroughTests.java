@@ -30,8 +30,7 @@ class PublishedThroughTests {
 			new PublishedThrough(db, changeLog.captureEpoch() + 1, (id) -> 9L).recordStart(40);
 			assertThat(PublishedThrough.wentBack(db, connection)).contains("an older copy of the file");
 
-			new PublishedThrough(db, changeLog.captureEpoch(), changeLog::publishedVersionOf)
-				.recordStart(changeLog.lastChangeId());
+			PublishedThrough.start(db, changeLog);
 
 			assertThat(changeLog.lastChangeId()).isZero();
 			assertThat(PublishedThrough.wentBack(db, connection)).isNull();

@@ -146,9 +146,7 @@ class SchemaVersioningIntegrationTests {
 		HarmonyLiteEngine upgraded = start(1, dbs.get(0));
 		HarmonyLiteEngine old = start(2, dbs.get(1));
 		// Node 1 drops a captured column the way the Flyway callback does it.
-		upgraded.beforeMigration();
-		dbs.get(0).execute("ALTER TABLE Books DROP COLUMN isbn");
-		upgraded.afterMigration();
+		migrate(upgraded, dbs.get(0), "ALTER TABLE Books DROP COLUMN isbn");
 		assertThat(upgraded.status().schema().previousHash()).isEqualTo(old.status().schema().hash());
 		dbs.get(1).execute("INSERT INTO Books VALUES (1, 'Dune', '978-0441013593')");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(0).rows("SELECT * FROM Books"))
@@ -210,9 +208,7 @@ class SchemaVersioningIntegrationTests {
 				+ "DROP TRIGGER \"__harmonylite__t__insert\"; DROP TRIGGER \"__harmonylite__t__update\"; "
 				+ "DROP TRIGGER \"__harmonylite__t__delete\"; ALTER TABLE t DROP COLUMN note; COMMIT");
 		HarmonyLiteEngine restarted = start(1, dbs.get(0));
-		other.beforeMigration();
-		dbs.get(1).execute("ALTER TABLE t DROP COLUMN note");
-		other.afterMigration();
+		migrate(other, dbs.get(1), "ALTER TABLE t DROP COLUMN note");
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(dbs.get(1).rows("SELECT * FROM t ORDER BY id"))
 			.containsExactly("1|one|one@y", "2|two|two@x", "3|three|three@x"));
 		assertThat(restarted.status().schema().hash()).isEqualTo(other.status().schema().hash());
@@ -228,14 +224,10 @@ class SchemaVersioningIntegrationTests {
 		dbs.get(0).execute("INSERT INTO t VALUES (1, 'one', 'n1')");
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("t") == 1);
 		// A rolling rename: node 2 writes under the old schema while node 1 runs the new one, then migrates too.
-		first.beforeMigration();
-		dbs.get(0).execute("ALTER TABLE t RENAME COLUMN note TO remark");
-		first.afterMigration();
+		migrate(first, dbs.get(0), "ALTER TABLE t RENAME COLUMN note TO remark");
 		dbs.get(1).execute("INSERT INTO t VALUES (2, 'two', 'n2')");
 		await().atMost(TIMEOUT).until(() -> second.status().pendingChanges() == 0);
-		second.beforeMigration();
-		dbs.get(1).execute("ALTER TABLE t RENAME COLUMN note TO remark");
-		second.afterMigration();
+		migrate(second, dbs.get(1), "ALTER TABLE t RENAME COLUMN note TO remark");
 		await().atMost(TIMEOUT).until(() -> first.status().schema().hash().equals(second.status().schema().hash()));
 
 		// A new node, created on the new schema, reads the streams from their start: changes of both schemas.
@@ -363,6 +355,13 @@ class SchemaVersioningIntegrationTests {
 	private static void insertOneEverywhere(List<TestDatabase> dbs) {
 		dbs.get(0).execute("INSERT INTO t VALUES (1, 'one', 'one@x')");
 		await().atMost(TIMEOUT).until(() -> dbs.get(1).count("t") == 1);
+	}
+
+	/** A migration as the starter's Flyway and Liquibase integrations make it on a running node. */
+	private static void migrate(HarmonyLiteEngine engine, TestDatabase db, String ddl) {
+		engine.beforeMigration();
+		db.execute(ddl);
+		engine.afterMigration();
 	}
 
 	private HarmonyLiteEngine start(int nodeId, TestDatabase db) {
