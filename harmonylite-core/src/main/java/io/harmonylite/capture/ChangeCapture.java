@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.harmonylite.ConfigException;
@@ -83,6 +84,10 @@ public final class ChangeCapture {
 	private static final String SCHEMA_RESOURCE = "capture-schema-v2.sql";
 
 	private static final String TABLES_PROPERTY = "harmonylite.tables";
+
+	/** A statement of a trigger's body that writes; {@code replace(...)} alone is the string function. */
+	private static final Pattern WRITING_STATEMENT = Pattern
+		.compile("\\b(INSERT|UPDATE|DELETE)\\b|\\bREPLACE\\s+INTO\\b");
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeCapture.class);
 
@@ -306,7 +311,7 @@ public final class ChangeCapture {
 				}
 				String sql = String.valueOf(rows.getString(3)).toUpperCase(Locale.ROOT);
 				String body = sql.substring(Math.max(0, sql.indexOf("BEGIN")));
-				boolean writes = body.matches("(?s).*\\b(INSERT|UPDATE|DELETE|REPLACE)\\b.*");
+				boolean writes = WRITING_STATEMENT.matcher(body).find();
 				if (tables.contains(rows.getString(2)) && writes
 						&& !sql.contains(ApplyMarker.TABLE.toUpperCase(Locale.ROOT)) && this.triggersWarnedOf.add(name)) {
 					logger.warn("Trigger '{}' on replicated table '{}' writes, and runs for the changes applied from "

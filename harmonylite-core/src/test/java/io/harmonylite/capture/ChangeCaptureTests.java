@@ -231,13 +231,16 @@ class ChangeCaptureTests {
 				"CREATE TRIGGER audit AFTER INSERT ON a BEGIN INSERT INTO b (a_id) VALUES (NEW.id); END",
 				"CREATE TRIGGER guarded AFTER INSERT ON a WHEN NOT EXISTS (SELECT 1 FROM \"__harmonylite__apply_marker\") "
 						+ "BEGIN INSERT INTO b (a_id) VALUES (-NEW.id); END",
-				"CREATE TRIGGER checks BEFORE INSERT ON a WHEN NEW.v = 'x' BEGIN SELECT RAISE(ABORT, 'no x'); END");
+				"CREATE TRIGGER checks BEFORE INSERT ON a WHEN NEW.v = 'x' BEGIN SELECT RAISE(ABORT, 'no x'); END",
+				"CREATE TRIGGER blank BEFORE UPDATE ON a WHEN replace(NEW.v, ' ', '') = '' "
+						+ "BEGIN SELECT RAISE(ABORT, 'blank'); END",
+				"CREATE TRIGGER copy AFTER UPDATE ON a BEGIN REPLACE INTO b (id, a_id) VALUES (NEW.id, NEW.id); END");
 		ChangeCapture capture = capture(List.of(), List.of());
 		capture.install();
 		capture.reinstall();
-		assertThat(this.logs.messages(Level.WARN)).singleElement()
-			.asString()
-			.startsWith("Trigger 'audit' on replicated table 'a' writes");
+		assertThat(this.logs.messages(Level.WARN)).hasSize(2)
+			.anySatisfy((message) -> assertThat(message).startsWith("Trigger 'audit' on replicated table 'a' writes"))
+			.anySatisfy((message) -> assertThat(message).startsWith("Trigger 'copy' on replicated table 'a' writes"));
 	}
 
 	@Test
