@@ -184,7 +184,7 @@ final class ShardStallWatch implements ProblemSource {
 								+ Duration.between(starting, now).toSeconds() + " s: JetStream does not answer its "
 								+ "requests yet (its servers elect the stream's leader, or lost their quorum); nothing "
 								+ "of this shard is received meanwhile. It is retried; check the NATS servers of the "
-								+ "stream if it lasts",
+								+ "stream if it lasts" + lastFailure(this.supervisor.startFailure(source.shard())),
 						starting));
 			}
 			else if (last != null && last.stalledSince != null) {
@@ -203,6 +203,10 @@ final class ShardStallWatch implements ProblemSource {
 	/** Whether a stream's state was read lately enough to act on. */
 	private static boolean fresh(StreamStateCache.Read read, Instant now) {
 		return Duration.between(read.at(), now).compareTo(StreamStateCache.SILENCE) <= 0;
+	}
+
+	private static String lastFailure(@Nullable String failure) {
+		return (failure != null) ? " (last attempt: " + failure + ")" : "";
 	}
 
 	private static Duration min(Duration a, Duration b) {

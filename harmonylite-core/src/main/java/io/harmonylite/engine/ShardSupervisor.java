@@ -62,9 +62,14 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
 
-	/** The shards whose source is being started now (its JetStream calls may take seconds). */
-	/** The shards whose consumer is being started, with since when. */
+	/**
+	 * The shards whose consumer is being started, with since when: kept across failed attempts and the waits between
+	 * them, until an attempt starts the consumer.
+	 */
 	private final Map<Integer, Instant> starting = new ConcurrentHashMap<>();
+
+	/** Why the last attempt to start a shard's consumer failed, while it is not started yet. */
+	private final Map<Integer, String> startFailures = new ConcurrentHashMap<>();
 
 	private final Map<Integer, Instant> startedAt = new ConcurrentHashMap<>();
 
@@ -144,6 +149,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 */
 	synchronized void holdAll() {
 		this.held = true;
+		this.starting.clear();
+		this.startFailures.clear();
 		this.redeliveries.values().forEach((future) -> future.cancel(false));
 		this.redeliveries.clear();
 		this.suspectedGaps.clear();
@@ -206,6 +213,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		if (!this.manualPauses.pause(shard, this.clock.instant())) {
 			return false;
 		}
+		this.starting.remove(shard);
+		this.startFailures.remove(shard);
 		stop(shard);
 		return true;
 	}
@@ -295,12 +304,22 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	/**
-	 * Since when a shard's consumer is being started (JetStream may not answer its requests yet).
+	 * Since when a shard's consumer is being started (JetStream may not answer its requests yet), counting the attempts
+	 * that failed and the waits before they are tried again.
 	 * @param shard the shard
 	 * @return since when, {@code null} when it is not being started
 	 */
 	@Nullable Instant startingSince(int shard) {
 		return this.starting.get(shard);
+	}
+
+	/**
+	 * Why the last attempt to start a shard's consumer failed, while the shard is still being started.
+	 * @param shard the shard
+	 * @return the failure, {@code null} when no attempt failed since the shard last ran
+	 */
+	@Nullable String startFailure(int shard) {
+		return this.starting.containsKey(shard) ? this.startFailures.get(shard) : null;
 	}
 
 	/**
@@ -323,13 +342,18 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	}
 
 	private void start(ShardSource source) {
-		this.starting.put(source.shard(), this.clock.instant());
+		int shard = source.shard();
+		this.starting.putIfAbsent(shard, this.clock.instant());
 		try {
 			startOrFindGap(source);
 		}
-		finally {
-			this.starting.remove(source.shard());
+		catch (RuntimeException ex) {
+			this.startFailures.put(shard, String.valueOf(ex.getMessage()));
+			throw ex;
 		}
+		// Started, or stopped for a reason with a problem of its own (paused by an operator, a gap).
+		this.starting.remove(shard);
+		this.startFailures.remove(shard);
 	}
 
 	private void startOrFindGap(ShardSource source) {

@@ -117,6 +117,29 @@ class ShardStallWatchTests {
 	}
 
 	@Test
+	void consumerWhoseStartFailsShouldBeReportedFromItsFirstAttemptWhileItWaitsToBeTriedAgain() {
+		this.supervisor.startAll();
+		Instant firstAttempt = this.clock.instant();
+		this.shard.failing(new IllegalStateException("stream changes-0 has no quorum"));
+		this.supervisor.restartNow(0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.supervisor.startFailure(0) != null);
+		assertThat(this.watch.problems()).as("a start takes a moment").isEmpty();
+
+		this.clock.move(ShardStallWatch.STARTING_TOO_LONG.plusSeconds(1));
+
+		assertThat(this.watch.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.kind()).isEqualTo(EngineStatus.ProblemKind.SHARD_STALLED);
+			assertThat(problem.since()).isEqualTo(firstAttempt);
+			assertThat(problem.reason()).contains("has been starting for 11 s",
+					"(last attempt: stream changes-0 has no quorum)");
+		});
+		this.shard.failing(null);
+		this.supervisor.redeliverPausedNow();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.watch.problems()).isEmpty());
+		assertThat(this.supervisor.startFailure(0)).isNull();
+	}
+
+	@Test
 	void consumerThatDeliveredNothingSinceItStartedShouldBeRestartedSooner() {
 		this.supervisor.startAll();
 		checkAfter(Duration.ZERO);
