@@ -33,6 +33,9 @@ final class SchemaMonitor implements ProblemSource {
 
 	private static final Logger logger = LoggerFactory.getLogger(SchemaMonitor.class);
 
+	/** The wait before a recompute that failed is first tried again. */
+	static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
 	private final long nodeId;
 
 	private final ChangeCapture capture;
@@ -59,8 +62,11 @@ final class SchemaMonitor implements ProblemSource {
 
 	private volatile Instant lastFullRecompute;
 
-	/** Whether the last recompute failed, so that the next check runs it again whatever changed. */
-	private boolean retry;
+	/** When a recompute that failed is tried again whatever changed; {@code null} when the last one succeeded. */
+	private @Nullable Instant retryAt;
+
+	/** The wait before the next retry, doubled with each failure up to the safety-net interval. */
+	private Duration retryPause = FIRST_RETRY;
 
 	/**
 	 * Creates the monitor of a node whose baseline is computed.
@@ -130,12 +136,16 @@ final class SchemaMonitor implements ProblemSource {
 	synchronized void check(Duration fullInterval) {
 		Instant now = this.clock.instant();
 		boolean due = now.isAfter(this.lastFullRecompute.plus(fullInterval));
-		if (!this.detector.changed() && !due && !this.retry) {
+		Instant retry = this.retryAt;
+		boolean retryDue = retry != null && !now.isBefore(retry);
+		if (!this.detector.changed() && !due && !retryDue) {
 			return;
 		}
 		this.lastFullRecompute = now;
-		// Until it succeeds, every check tries again: the change that failed has been seen already.
-		this.retry = true;
+		// Until it succeeds it is tried again, less often the longer it fails (each try takes the write lock): the
+		// change that failed has been seen already.
+		this.retryPause = (retry == null) ? FIRST_RETRY : min(this.retryPause.multipliedBy(2), fullInterval);
+		this.retryAt = now.plus(this.retryPause);
 		State previous = this.state.get();
 		String before = previous.version.hash();
 		State after;
@@ -153,7 +163,7 @@ final class SchemaMonitor implements ProblemSource {
 		finally {
 			this.layoutLock.writeLock().unlock();
 		}
-		this.retry = false;
+		this.retryAt = null;
 		this.detector.changed();
 		this.gate.hashedAt(this.detector.lastSeen());
 		if (!after.leftOut.equals(previous.leftOut) && !after.leftOut.isEmpty()) {
@@ -252,6 +262,10 @@ final class SchemaMonitor implements ProblemSource {
 
 	private record State(List<TableSchema> tables, SchemaVersion version, List<String> leftOut,
 			@Nullable Instant leftOutSince) {
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) < 0) ? a : b;
 	}
 
 }

@@ -99,15 +99,24 @@ final class Workers implements ProblemSource, AutoCloseable {
 		return () -> {
 			try {
 				task.run();
-				failures.failingSince = null;
+				Instant failingSince = failures.succeeded();
+				if (failingSince != null) {
+					logger.info("Node {}: {} task ({}) succeeds again after failing for {} s", this.nodeId, name, what,
+							Duration.between(failingSince, this.clock.instant()).toSeconds());
+				}
 				if (entry.state == EngineStatus.WorkerState.RESTARTING) {
 					entry.restarted();
 					logger.info("Node {}: worker {} runs again", this.nodeId, name);
 				}
 			}
 			catch (RuntimeException ex) {
-				failures.failed(String.valueOf(ex.getMessage()), this.clock.instant());
-				logger.warn("Node {}: {} task ({}) failed, will retry: {}", this.nodeId, name, what, ex.getMessage());
+				if (failures.failed(String.valueOf(ex.getMessage()), this.clock.instant())) {
+					logger.warn("Node {}: {} task ({}) failed, will retry: {}", this.nodeId, name, what,
+							ex.getMessage());
+				}
+				else {
+					logger.debug("Node {}: {} task ({}) failed again: {}", this.nodeId, name, what, ex.getMessage());
+				}
 			}
 			catch (Error error) {
 				died(entry, error, interval);
@@ -152,7 +161,7 @@ final class Workers implements ProblemSource, AutoCloseable {
 				problems.add(new EngineStatus.Problem(EngineStatus.ProblemKind.MAINTENANCE_FAILING,
 						EngineStatus.Severity.DEGRADED, "task " + task.what, "has failed on every run for "
 								+ Duration.between(since, now).toSeconds() + " s, the last time with: " + task.lastFailure
-								+ "; it is retried on its interval, see the WARNs for each failure",
+								+ "; it is retried on its interval (a WARN logs its first failure and each different one)",
 						since));
 			}
 		}
@@ -260,11 +269,28 @@ final class Workers implements ProblemSource, AutoCloseable {
 			this.what = what;
 		}
 
-		void failed(String failure, Instant at) {
+		/**
+		 * Records a failed run.
+		 * @return {@code true} when it is worth a WARN: the first failure since the task last succeeded, or another
+		 * failure than the last one
+		 */
+		boolean failed(String failure, Instant at) {
+			boolean news = this.failingSince == null || !failure.equals(this.lastFailure);
 			this.lastFailure = failure;
 			if (this.failingSince == null) {
 				this.failingSince = at;
 			}
+			return news;
+		}
+
+		/**
+		 * Records a run that succeeded.
+		 * @return since when the task had failed, {@code null} when its last run succeeded too
+		 */
+		@Nullable Instant succeeded() {
+			Instant since = this.failingSince;
+			this.failingSince = null;
+			return since;
 		}
 
 	}

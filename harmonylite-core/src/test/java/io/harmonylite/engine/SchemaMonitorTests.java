@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +18,7 @@ import io.harmonylite.schema.SchemaRegistry;
 import io.harmonylite.schema.SchemaVersionStore;
 import io.harmonylite.schema.UnreachableSchemaRegistry;
 import io.harmonylite.sqlite.SqliteConnections;
+import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,8 @@ class SchemaMonitorTests {
 	private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
 	private final AtomicInteger changes = new AtomicInteger();
+
+	private final MovableClock clock = new MovableClock(Instant.parse("2025-06-01T12:00:00Z"));
 
 	@BeforeEach
 	void open() {
@@ -110,8 +114,16 @@ class SchemaMonitorTests {
 		try (Statement statement = this.connection.createStatement()) {
 			statement.execute("PRAGMA query_only = ON");
 			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> monitor.check(Duration.ofHours(1)));
+			monitor.check(Duration.ofHours(1));
+			this.clock.move(SchemaMonitor.FIRST_RETRY);
+			assertThatExceptionOfType(RuntimeException.class).as("tried again after a pause")
+				.isThrownBy(() -> monitor.check(Duration.ofHours(1)));
+			this.clock.move(SchemaMonitor.FIRST_RETRY);
+			monitor.check(Duration.ofHours(1));
 			statement.execute("PRAGMA query_only = OFF");
 		}
+		assertThat(monitor.version().hash()).as("the pause doubled").isEqualTo(before);
+		this.clock.move(SchemaMonitor.FIRST_RETRY);
 
 		monitor.check(Duration.ofHours(1));
 
@@ -203,7 +215,7 @@ class SchemaMonitorTests {
 
 	private SchemaMonitor monitor(SchemaMonitor.Baseline baseline, SchemaRegistry registry) {
 		return new SchemaMonitor(2, capture(), new SchemaVersionStore(this.connection),
-				new SchemaChangeDetector(this.detectorConnection), Clock.systemUTC(), baseline, registry,
+				new SchemaChangeDetector(this.detectorConnection), this.clock, baseline, registry,
 				() -> "flyway:7", 2, this.changes::incrementAndGet);
 	}
 

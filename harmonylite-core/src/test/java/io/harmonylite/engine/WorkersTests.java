@@ -11,13 +11,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import ch.qos.logback.classic.Level;
 import io.harmonylite.engine.EngineStatus.WorkerState;
+import io.harmonylite.testsupport.CapturedLogs;
 import io.harmonylite.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +34,9 @@ class WorkersTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+	@RegisterExtension
+	final CapturedLogs logs = CapturedLogs.of(Workers.class);
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
@@ -195,10 +201,10 @@ class WorkersTests {
 		MovableClock clock = new MovableClock(NOW);
 		Workers watched = new Workers(4, clock, this.scheduler, (failure) -> {
 		}, Workers.Backoff.DEFAULT);
-		AtomicBoolean failing = new AtomicBoolean(true);
+		AtomicReference<String> failing = new AtomicReference<>("database disk image is malformed");
 		Runnable task = watched.periodic("maintenance", "schema check", Duration.ofSeconds(1), () -> {
-			if (failing.get()) {
-				throw new IllegalStateException("database disk image is malformed");
+			if (failing.get() != null) {
+				throw new IllegalStateException(failing.get());
 			}
 		});
 
@@ -217,10 +223,23 @@ class WorkersTests {
 			assertThat(problem.since()).isEqualTo(NOW);
 		});
 		assertThat(watched.anyDead()).isFalse();
+		assertThat(this.logs.messages(Level.WARN)).as("one WARN for the same failure on every run").singleElement()
+			.asString()
+			.endsWith("failed, will retry: database disk image is malformed");
 
-		failing.set(false);
+		failing.set("database is locked");
+		task.run();
+		assertThat(this.logs.messages(Level.WARN)).as("and one for a new failure").hasSize(2)
+			.last()
+			.asString()
+			.endsWith("failed, will retry: database is locked");
+
+		failing.set(null);
 		task.run();
 		assertThat(watched.problems()).isEmpty();
+		assertThat(this.logs.messages(Level.INFO)).singleElement()
+			.asString()
+			.contains("(schema check) succeeds again after failing for 60 s");
 	}
 
 	@Test
