@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.harmonylite.ConfigException;
@@ -84,10 +83,6 @@ public final class ChangeCapture {
 	private static final String SCHEMA_RESOURCE = "capture-schema-v2.sql";
 
 	private static final String TABLES_PROPERTY = "harmonylite.tables";
-
-	/** A statement of a trigger's body that writes; {@code replace(...)} alone is the string function. */
-	private static final Pattern WRITING_STATEMENT = Pattern
-		.compile("\\b(INSERT|UPDATE|DELETE)\\b|\\bREPLACE\\s+INTO\\b");
 
 	private static final Logger logger = LoggerFactory.getLogger(ChangeCapture.class);
 
@@ -296,29 +291,34 @@ public final class ChangeCapture {
 	}
 
 	/**
-	 * A trigger of the user's on a watched table that writes runs for replicated changes too, so its writes are made on
-	 * every node for one change: unless it checks the apply marker, say so once.
+	 * A trigger of the user's on a watched table that writes to a watched table runs for replicated changes too, so its
+	 * writes are made on every node for one change: unless it checks the apply marker, say so once.
 	 */
 	private void warnOfUnguardedWritingTriggers(List<TableSchema> watched) throws SQLException {
-		Set<String> tables = watched.stream().map(TableSchema::name).collect(Collectors.toSet());
+		Set<String> tables = watched.stream()
+			.map((table) -> table.name().toLowerCase(Locale.ROOT))
+			.collect(Collectors.toSet());
 		try (PreparedStatement statement = this.connection
 			.prepareStatement("SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger'");
 				ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
 				String name = rows.getString(1);
-				if (name.startsWith(SchemaReader.INTERNAL_PREFIX)) {
+				String sql = String.valueOf(rows.getString(3));
+				if (name.startsWith(SchemaReader.INTERNAL_PREFIX)
+						|| !tables.contains(rows.getString(2).toLowerCase(Locale.ROOT))
+						|| sql.toUpperCase(Locale.ROOT).contains(ApplyMarker.TABLE.toUpperCase(Locale.ROOT))) {
 					continue;
 				}
-				String sql = String.valueOf(rows.getString(3)).toUpperCase(Locale.ROOT);
-				String body = sql.substring(Math.max(0, sql.indexOf("BEGIN")));
-				boolean writes = WRITING_STATEMENT.matcher(body).find();
-				if (tables.contains(rows.getString(2)) && writes
-						&& !sql.contains(ApplyMarker.TABLE.toUpperCase(Locale.ROOT)) && this.triggersWarnedOf.add(name)) {
-					logger.warn("Trigger '{}' on replicated table '{}' writes, and runs for the changes applied from "
-							+ "other nodes too: if it writes to a replicated table, each node writes its own copy "
-							+ "for one change and the nodes differ. Guard it with WHEN NOT EXISTS (SELECT 1 FROM \"{}\") "
-							+ "(\"Your own triggers\" in docs/replication.md); a trigger writing only to tables that "
-							+ "are not replicated needs no guard", name, rows.getString(2), ApplyMarker.TABLE);
+				List<String> written = TriggerWrites.tables(sql)
+					.stream()
+					.filter((table) -> tables.contains(table.toLowerCase(Locale.ROOT)))
+					.toList();
+				if (!written.isEmpty() && this.triggersWarnedOf.add(name)) {
+					logger.warn("Trigger '{}' on replicated table '{}' writes to replicated table(s) {}, and runs for "
+							+ "the changes applied from other nodes too: each node writes its own copy for one change "
+							+ "and the nodes differ. Guard it with WHEN NOT EXISTS (SELECT 1 FROM \"{}\") (\"Your own "
+							+ "triggers\" in docs/replication.md)", name, rows.getString(2), written,
+							ApplyMarker.TABLE);
 				}
 			}
 		}

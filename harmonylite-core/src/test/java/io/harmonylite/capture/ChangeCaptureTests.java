@@ -225,22 +225,26 @@ class ChangeCaptureTests {
 	}
 
 	@Test
-	void userTriggerThatWritesWithoutTheApplyMarkerGuardShouldBeWarnedOfOnce() throws Exception {
+	void userTriggerThatWritesToAReplicatedTableWithoutTheApplyMarkerGuardShouldBeWarnedOfOnce() throws Exception {
 		execute(this.connection, "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT)",
-				"CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER)",
+				"CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER)", "CREATE TABLE local_log (line TEXT)",
 				"CREATE TRIGGER audit AFTER INSERT ON a BEGIN INSERT INTO b (a_id) VALUES (NEW.id); END",
 				"CREATE TRIGGER guarded AFTER INSERT ON a WHEN NOT EXISTS (SELECT 1 FROM \"__harmonylite__apply_marker\") "
 						+ "BEGIN INSERT INTO b (a_id) VALUES (-NEW.id); END",
-				"CREATE TRIGGER checks BEFORE INSERT ON a WHEN NEW.v = 'x' BEGIN SELECT RAISE(ABORT, 'no x'); END",
+				"CREATE TRIGGER checks BEFORE INSERT ON a WHEN NEW.v = 'x' BEGIN SELECT RAISE(ABORT, 'no update'); END",
 				"CREATE TRIGGER blank BEFORE UPDATE ON a WHEN replace(NEW.v, ' ', '') = '' "
 						+ "BEGIN SELECT RAISE(ABORT, 'blank'); END",
-				"CREATE TRIGGER copy AFTER UPDATE ON a BEGIN REPLACE INTO b (id, a_id) VALUES (NEW.id, NEW.id); END");
-		ChangeCapture capture = capture(List.of(), List.of());
+				"CREATE TRIGGER logged AFTER DELETE ON a BEGIN INSERT INTO local_log VALUES ('delete from b'); END",
+				"CREATE TRIGGER copy AFTER UPDATE ON A BEGIN -- keeps b in step\n"
+						+ "REPLACE INTO \"B\" (id, a_id) VALUES (NEW.id, NEW.id); END");
+		ChangeCapture capture = capture(List.of(), List.of("LOCAL_LOG"));
 		capture.install();
 		capture.reinstall();
 		assertThat(this.logs.messages(Level.WARN)).hasSize(2)
-			.anySatisfy((message) -> assertThat(message).startsWith("Trigger 'audit' on replicated table 'a' writes"))
-			.anySatisfy((message) -> assertThat(message).startsWith("Trigger 'copy' on replicated table 'a' writes"));
+			.anySatisfy((message) -> assertThat(message)
+				.startsWith("Trigger 'audit' on replicated table 'a' writes to replicated table(s) [b]"))
+			.anySatisfy((message) -> assertThat(message)
+				.startsWith("Trigger 'copy' on replicated table 'A' writes to replicated table(s) [B]"));
 	}
 
 	@Test
