@@ -229,6 +229,10 @@ public final class ChangeLogReader {
 				changed = fit.changed(changed, key);
 				key = fit.primaryKey(key);
 			}
+			else if (fit.unfollowable() != null && operation == Operation.DELETE) {
+				// A delete needs only its key: so it still applies where the other columns were renamed or dropped.
+				row = keyOnly(row, key);
+			}
 			return new CapturedChange(id,
 					new ChangeEvent(this.nodeId, id, table, operation, row, key, timestamp, "", version, changed),
 					unreplicable);
@@ -237,6 +241,12 @@ public final class ChangeLogReader {
 			throw new HarmonyLiteException("Change-log row " + id + " of table '" + table + "' cannot be decoded: "
 					+ ex.getMessage() + ". Mark it failed (state 2) or remove it to let publishing continue.", ex);
 		}
+	}
+
+	private static Map<String, @Nullable Object> keyOnly(Map<String, @Nullable Object> row, List<String> key) {
+		Map<String, @Nullable Object> keyValues = new LinkedHashMap<>();
+		key.forEach((column) -> keyValues.put(column, row.get(column)));
+		return keyValues;
 	}
 
 	/**
