@@ -63,22 +63,26 @@ final class CaptureCatchUp {
 	}
 
 	/**
-	 * Counts the rows whose added columns hold something else than those columns' defaults, capturing nothing.
+	 * Counts the rows whose added columns hold something else than those columns' defaults, capturing nothing; stops
+	 * counting past a bound, since the install's write lock is held meanwhile.
 	 * @param previous the layout before the change
 	 * @param current the layout after it, with the same key and every column of {@code previous}
-	 * @return the rows
+	 * @param bound the most rows counted
+	 * @return the rows, at most {@code bound + 1}
 	 * @throws SQLException if the database fails
 	 */
-	int rowsWithAddedValues(CaptureLayout previous, CaptureLayout current) throws SQLException {
+	int rowsWithAddedValues(CaptureLayout previous, CaptureLayout current, int bound) throws SQLException {
 		Added added = added(previous, current);
 		if (added.conditions().isEmpty()) {
 			return 0;
 		}
-		try (PreparedStatement count = this.connection.prepareStatement("SELECT count(*) FROM "
-				+ SqlIdentifiers.quote(current.table()) + " WHERE " + String.join(" OR ", added.conditions()))) {
+		try (PreparedStatement count = this.connection.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM "
+				+ SqlIdentifiers.quote(current.table()) + " WHERE " + String.join(" OR ", added.conditions())
+				+ " LIMIT ?)")) {
 			for (int i = 0; i < added.defaults().size(); i++) {
 				count.setObject(i + 1, added.defaults().get(i));
 			}
+			count.setInt(added.defaults().size() + 1, bound + 1);
 			try (ResultSet rows = count.executeQuery()) {
 				return rows.next() ? rows.getInt(1) : 0;
 			}

@@ -84,6 +84,9 @@ public final class ChangeCapture {
 
 	private static final String TABLES_PROPERTY = "harmonylite.tables";
 
+	/** The most rows of a backfill counted for its WARN (the count holds the install's write lock). */
+	private static final int BACKFILL_ROWS_COUNTED = 1000;
+
 	private static final Logger logger = LoggerFactory.getLogger(ChangeCapture.class);
 
 	private final Connection connection;
@@ -417,7 +420,7 @@ public final class ChangeCapture {
 			if (previous == null || !columnsAdded(change)) {
 				continue;
 			}
-			int rows = catchUp.rowsWithAddedValues(previous, change.current());
+			int rows = catchUp.rowsWithAddedValues(previous, change.current(), BACKFILL_ROWS_COUNTED);
 			if (rows > 0) {
 				List<String> added = change.current().columns().stream()
 					.filter((column) -> !previous.columns().contains(column))
@@ -427,7 +430,7 @@ public final class ChangeCapture {
 						+ "on the previous version write meanwhile reach this node without them, and the nodes then "
 						+ "differ in those columns. Backfill once every node runs the new version, as an ordinary "
 						+ "write on every node (\"Write migrations\" in docs/rolling-upgrades.md)", change.current().table(),
-						rows, added);
+						(rows > BACKFILL_ROWS_COUNTED) ? "over " + BACKFILL_ROWS_COUNTED : rows, added);
 			}
 		}
 	}

@@ -122,7 +122,10 @@ final class MigrationProtocol {
 			while (node.pendingChanges() > 0) {
 				if (!this.clock.instant().isBefore(deadline)) {
 					logger.warn("Node {}: {} change(s) still pending after {} s; migrating anyway, they are sent "
-							+ "afterwards", this.nodeId, node.pendingChanges(), FLUSH_TIMEOUT.toSeconds());
+							+ "afterwards, fitted to the new columns. A migration that both drops columns of a table "
+							+ "and adds others cannot be told from a rename: the pending changes of such a table are "
+							+ "then refused by the other nodes as dead letters (\"Renaming\" in "
+							+ "docs/rolling-upgrades.md)", this.nodeId, node.pendingChanges(), FLUSH_TIMEOUT.toSeconds());
 					return;
 				}
 				node.wakePublisher();
