@@ -91,7 +91,9 @@ final class ClockAheadProblems implements ProblemSource {
 			}
 			return List.of(problem);
 		}
-		if (this.skewLogged.compareAndSet(true, false)) {
+		// Said once the clock is well within the skew, so that a clock near the bound does not log at each crossing.
+		if (measured.filter((skew) -> skew.compareTo(this.maxClockSkew.multipliedBy(9).dividedBy(10)) < 0).isPresent()
+				&& this.skewLogged.compareAndSet(true, false)) {
 			logger.info("This node's clock is within harmonylite.replication.max-clock-skew of its NATS servers' again");
 		}
 		if (!refused) {

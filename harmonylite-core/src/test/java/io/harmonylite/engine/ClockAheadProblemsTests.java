@@ -63,9 +63,27 @@ class ClockAheadProblemsTests {
 		assertThat(this.logs.messages(Level.WARN)).as("once, when it starts").singleElement()
 			.asString()
 			.startsWith("CLOCK_AHEAD: this node's clock is 7200 s ahead");
+		this.aheadOfServers = Optional.of(Duration.ofSeconds(59));
+		assertThat(this.problems.problems()).isEmpty();
+		this.aheadOfServers = Optional.empty();
+		assertThat(this.problems.problems()).isEmpty();
+		this.aheadOfServers = Optional.of(Duration.ofSeconds(61));
+		assertThat(this.problems.problems()).hasSize(1);
+		assertThat(this.logs.messages(Level.INFO)).as("not within the skew by a margin, or not measured").isEmpty();
+		assertThat(this.logs.messages(Level.WARN)).as("so no WARN again either").hasSize(1);
 		this.aheadOfServers = Optional.of(Duration.ofSeconds(1));
 		assertThat(this.problems.problems()).isEmpty();
 		assertThat(this.logs.messages(Level.INFO)).singleElement().asString().contains("within");
+	}
+
+	@Test
+	void clockThatWentFarAheadShouldNotBeSaidToBeWithinTheSkewWhileItsVersionsAreRefused() {
+		this.aheadOfServers = Optional.of(Duration.ofHours(2));
+		this.problems.problems();
+		this.lastLocalVersion = Version.hlcOf(this.clock.instant().plus(Duration.ofHours(30)).toEpochMilli());
+		assertThat(this.problems.problems()).extracting(EngineStatus.Problem::kind)
+			.containsExactly(EngineStatus.ProblemKind.CLOCK_FAR_AHEAD);
+		assertThat(this.logs.messages(Level.INFO)).isEmpty();
 	}
 
 	@Test
