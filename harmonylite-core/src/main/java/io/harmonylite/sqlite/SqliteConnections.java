@@ -85,9 +85,16 @@ public final class SqliteConnections {
 		if (message.contains("SQLITE_CANTOPEN") || message.contains("SQLITE_IOERR")) {
 			return "Check that the file exists and is writable.";
 		}
+		if (message.contains("SQLITE_FULL")) {
+			return "The disk (or the quota) of the database's directory is full: free space there.";
+		}
+		if (message.contains("SQLITE_BUSY_SNAPSHOT")) {
+			return "A transaction read, then tried to write after another connection wrote: begin it with BEGIN "
+					+ "IMMEDIATE.";
+		}
 		if (message.contains("SQLITE_BUSY") || message.contains("SQLITE_LOCKED")) {
-			return "Another connection held the database's write lock too long (an open transaction, e.g. in "
-					+ "sqlite3); it is tried again.";
+			return "Another connection held the database's write lock longer than the busy timeout (an open "
+					+ "transaction, e.g. in sqlite3): end it.";
 		}
 		return "See SQLite's message above.";
 	}

@@ -64,7 +64,14 @@ class SqliteConnectionsTests {
 				"[SQLITE_READONLY] Attempt to write a readonly database (attempt to write a readonly database)")))
 			.contains("read-only", "writable");
 		assertThat(SqliteConnections.advice(new java.sql.SQLException("[SQLITE_BUSY] database is locked")))
-			.contains("write lock");
+			.contains("write lock", "busy timeout")
+			.doesNotContain("tried again");
+		assertThat(SqliteConnections.advice(new java.sql.SQLException(
+				"[SQLITE_BUSY_SNAPSHOT] Another database connection has already written to the database")))
+			.contains("BEGIN IMMEDIATE");
+		assertThat(SqliteConnections.advice(new java.sql.SQLException(
+				"[SQLITE_FULL] Insertion failed because database is full (database or disk is full)")))
+			.contains("full", "free space");
 		assertThat(SqliteConnections.advice(new java.sql.SQLException("[SQLITE_CANTOPEN] unable to open database file")))
 			.isEqualTo("Check that the file exists and is writable.");
 		assertThat(SqliteConnections.advice(new java.sql.SQLException(
