@@ -38,6 +38,21 @@ class PublishedThroughTests {
 	}
 
 	@Test
+	void changeNotPublishedAtTheStartShouldNotBeRecordedWithItsVersionWhichIsNotFinalYet() throws Exception {
+		Path db = this.dir.resolve("app.db");
+		try (Connection connection = capturedDatabase(db)) {
+			execute(connection, "INSERT INTO books VALUES (1)");
+			ChangeLogReader changeLog = new ChangeLogReader(connection, 1);
+
+			PublishedThrough.start(db, changeLog);
+			// The recorder then makes the pending change's version final.
+			execute(connection, "UPDATE \"" + ChangeCapture.CHANGE_LOG_TABLE + "\" SET ver = ver + 1000 WHERE id = 1");
+
+			assertThat(PublishedThrough.wentBack(db, connection)).isNull();
+		}
+	}
+
+	@Test
 	void failureToReadAVersionShouldOnlyLeaveTheRecordAsItWas() throws Exception {
 		Path db = this.dir.resolve("app.db");
 		PublishedThrough record = new PublishedThrough(db, 7, (id) -> {
