@@ -115,6 +115,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 		NatsServerBinary server = binary();
 		if (previous == null) {
 			// First start in this JVM: the store must be this node's own (its server's name follows the node id).
+			ClusteredStore.check(this.storeDir, this.config.clusterAddr());
 			StoreOwner.claim(this.storeDir, this.nodeId);
 		}
 		if (this.clientPort == 0) {
@@ -147,9 +148,11 @@ public final class EmbeddedNatsServer implements AutoCloseable {
 	 * Readies the store directory before anything checks or binds the server's ports: refuses it when it belongs to
 	 * another node, and stops the server an earlier run of this node left running in it (its watchdog and its JVM
 	 * killed), which would hold those ports for good.
-	 * @throws io.harmonylite.ConfigException naming {@code harmonylite.node-id} when the store belongs to another node
+	 * @throws io.harmonylite.ConfigException naming {@code harmonylite.node-id} when the store belongs to another node,
+	 * or {@code harmonylite.nats.embedded.cluster-addr} when a clustered server's store is started without its cluster
 	 */
 	public void reclaimStore() {
+		ClusteredStore.check(this.storeDir, this.config.clusterAddr());
 		StoreOwner.check(this.storeDir, this.nodeId);
 		LeftoverServer.stop(pidFile(), this.storeDir.resolve(CONFIG_FILE), description());
 	}

@@ -127,6 +127,28 @@ class EmbeddedNatsServerIntegrationTests {
 	}
 
 	@Test
+	void storeOfAClusteredServerShouldBeRefusedToAServerAloneNamingTheClusterSetting() throws Exception {
+		List<Integer> ports = FreePorts.many(3);
+		Path store = this.dir.resolve("store");
+		EmbeddedNatsServer clustered = track(new EmbeddedNatsServer(new EmbeddedNatsConfig(null, store, ports.get(0),
+				"127.0.0.1:" + ports.get(1), List.of("nats://127.0.0.1:" + ports.get(2))), 1, db()));
+		clustered.start();
+		await().atMost(TIMEOUT).until(() -> Files.isDirectory(store.resolve("jetstream/$SYS/_js_")));
+		clustered.stop();
+		// An offline command given the node id and the database only.
+		EmbeddedNatsConfig alone = new EmbeddedNatsConfig(null, store, ports.get(0), null, List.of());
+		NatsConfig defaults = NatsConfig.embeddedDefaults();
+		assertThatExceptionOfType(ConfigException.class)
+			.isThrownBy(() -> NatsPreflight.check(new NatsConfig(List.of(), null, null, null, null, null, null, null,
+					defaults.connectRetries(), defaults.reconnectWait(), alone), 1, db()))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("harmonylite.nats.embedded.cluster-addr"))
+			.withMessageContaining("holds a clustered JetStream", "--cluster-addr and --cluster-peers");
+		EmbeddedNatsServer server = track(new EmbeddedNatsServer(alone, 1, db()));
+		assertThatExceptionOfType(ConfigException.class).isThrownBy(server::start);
+		assertThat(server.isRunning()).isFalse();
+	}
+
+	@Test
 	void serverOfARunningNodeShouldNeverBeStoppedByAnotherStart() throws Exception {
 		int port = FreePorts.one();
 		EmbeddedNatsConfig config = new EmbeddedNatsConfig(null, this.dir.resolve("store"), port, null, List.of());
