@@ -28,7 +28,9 @@ public class HarmonyLiteNodeApplication {
 		if (exitCode.isPresent()) {
 			System.exit(exitCode.getAsInt());
 		}
-		SpringApplication.run(HarmonyLiteNodeApplication.class, args);
+		SpringApplication application = new SpringApplication(HarmonyLiteNodeApplication.class);
+		application.addListeners(new HttpPortPreflight());
+		application.run(args);
 	}
 
 }

@@ -1,11 +1,14 @@
 package io.harmonylite.node;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -75,6 +78,25 @@ class LauncherIntegrationTests {
 
 		assertThat(result.exitCode()).as(result.output()).isEqualTo(3);
 		assertThat(result.output()).doesNotContain("needs a value").contains("nats://127.0.0.1:" + unused);
+	}
+
+	@Test
+	void takenHttpPortShouldFailTheStartBeforeTheDatabaseIsTouched() throws Exception {
+		Path database = booksDatabase();
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Result result = launch("--node-id=1", "--db-path", database.toString(),
+					"--server.port=" + taken.getLocalPort(), "--server.address=127.0.0.1",
+					"--harmonylite.nats.embedded.port=" + FreePorts.one());
+
+			assertThat(result.exitCode()).as(result.output()).isNotZero();
+			assertThat(result.output()).contains("server.port", "port " + taken.getLocalPort() + " cannot be bound");
+		}
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement
+					.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%harmonylite%'")) {
+			assertThat(rows.getInt(1)).as("nothing of HarmonyLite's installed").isZero();
+		}
 	}
 
 	@Test
