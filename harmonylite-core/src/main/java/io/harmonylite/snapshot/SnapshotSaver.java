@@ -48,12 +48,12 @@ public final class SnapshotSaver {
 	}
 
 	/**
-	 * Takes, stores and prunes.
+	 * Takes, stores and prunes; one save at a time (a scheduled one and one asked for by an operator wait for each other).
 	 * @return the stored snapshot's metadata
 	 * @throws SnapshotRefusedException if the node is not consistent now
 	 * @throws SnapshotException if the snapshot cannot be taken or stored
 	 */
-	public SnapshotMetadata save() {
+	public synchronized SnapshotMetadata save() {
 		long started = System.nanoTime();
 		try (TakenSnapshot taken = this.taker.take()) {
 			this.store.put(taken.metadata(), taken.data());

@@ -1,6 +1,7 @@
 package io.harmonylite.snapshot;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,6 +83,7 @@ public final class SnapshotTaker {
 		Path compressed = this.workDirectory.resolve(SnapshotManifest.dataName(id));
 		try {
 			Files.createDirectories(this.workDirectory);
+			deleteLeftovers();
 			copyLive(copy);
 			requireConsistent();
 			Contents contents = strip(copy);
@@ -107,6 +109,21 @@ public final class SnapshotTaker {
 		}
 		finally {
 			deleteQuietly(copy);
+		}
+	}
+
+	/**
+	 * Deletes the copies of this node's takes that a crash interrupted (each about the database's size), which would
+	 * otherwise stay for good and take the room the next take needs. Takes are made one at a time (see
+	 * {@link SnapshotSaver#save()}), and a taken snapshot's file is gone once it is stored.
+	 */
+	private void deleteLeftovers() throws IOException {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.workDirectory,
+				"*-n" + this.nodeId + "-*{.db," + SnapshotManifest.DATA_SUFFIX + "}")) {
+			for (Path file : files) {
+				logger.info("Node {}: deleting {}, left by a snapshot that a crash interrupted", this.nodeId, file);
+				Files.deleteIfExists(file);
+			}
 		}
 	}
 

@@ -87,6 +87,25 @@ class SnapshotTakerTests {
 	}
 
 	@Test
+	void filesOfATakeThatACrashInterruptedShouldBeDeletedByTheNextTake() throws Exception {
+		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
+		Path work = Files.createDirectories(this.dir.resolve("work"));
+		Path copy = Files.write(work.resolve("20250301T000000000Z-n7-abcdef.db"), new byte[1024]);
+		Path compressed = Files.write(work.resolve("20250301T000000000Z-n7-abcdef.db.zst"), new byte[512]);
+		Path otherNodes = Files.write(work.resolve("20250301T000000000Z-n8-abcdef.db"), new byte[16]);
+		Path restoreCopy = Files.write(work.resolve("keep.before-restore-x"), new byte[16]);
+
+		try (TakenSnapshot taken = taker(node, ConsistencyCheck.always()).take()) {
+			assertThat(taken.data()).exists();
+		}
+
+		assertThat(copy).doesNotExist();
+		assertThat(compressed).doesNotExist();
+		assertThat(otherNodes).as("another node's, sharing the directory").exists();
+		assertThat(restoreCopy).exists();
+	}
+
+	@Test
 	void snapshotShouldBeRefusedWithTheReasonWhileTheNodeIsNotConsistent() {
 		TestDatabase node = NodeFiles.node(this.dir.resolve("node.db"));
 		SnapshotTaker taker = taker(node, () -> Optional.of("shard 1 is paused (schema mismatch)"));
