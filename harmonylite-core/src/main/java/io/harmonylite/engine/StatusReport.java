@@ -160,6 +160,11 @@ final class StatusReport {
 						shard.gap(), null));
 			}
 		}
+		if (problems.stream().anyMatch((problem) -> problem.kind() == EngineStatus.ProblemKind.DATABASE_REPLACED)) {
+			// Nothing is applied to a file that was replaced: shards that stall for that are no separate call for action.
+			problems.removeIf((problem) -> problem.kind() == EngineStatus.ProblemKind.SHARD_STALLED
+					|| problem.kind() == EngineStatus.ProblemKind.SHARD_HEAD_FAILING);
+		}
 		problems.sort(WORST_FIRST);
 		return problems;
 	}

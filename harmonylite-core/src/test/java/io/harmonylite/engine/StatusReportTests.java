@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -268,6 +269,28 @@ class StatusReportTests {
 	}
 
 	@Test
+	void replacedDatabaseShouldBeTheProblemRatherThanTheShardsThatStallBecauseOfIt() {
+		List<EngineStatus.Problem> found = List.of(
+				problem(EngineStatus.ProblemKind.SHARD_STALLED, EngineStatus.Severity.DEGRADED),
+				problem(EngineStatus.ProblemKind.SHARD_HEAD_FAILING, EngineStatus.Severity.DEGRADED),
+				problem(EngineStatus.ProblemKind.CLOCK_AHEAD, EngineStatus.Severity.DEGRADED));
+		assertThat(report(supervisor(), List::of, () -> found).build().problems())
+			.extracting(EngineStatus.Problem::kind)
+			.as("the shards' own problems while the file is in place")
+			.contains(EngineStatus.ProblemKind.SHARD_STALLED, EngineStatus.ProblemKind.SHARD_HEAD_FAILING);
+
+		List<EngineStatus.Problem> replaced = new ArrayList<>(found);
+		replaced.add(problem(EngineStatus.ProblemKind.DATABASE_REPLACED, EngineStatus.Severity.DOWN));
+		assertThat(report(supervisor(), List::of, () -> replaced).build().problems())
+			.extracting(EngineStatus.Problem::kind)
+			.containsExactly(EngineStatus.ProblemKind.DATABASE_REPLACED, EngineStatus.ProblemKind.CLOCK_AHEAD);
+	}
+
+	private static EngineStatus.Problem problem(EngineStatus.ProblemKind kind, EngineStatus.Severity severity) {
+		return new EngineStatus.Problem(kind, severity, "subject", "reason", null);
+	}
+
+	@Test
 	void nodeThatDoesNotReplicateShouldReportNoPositionsAndUnknownLag() {
 		EngineStatus status = report(null).build();
 
@@ -313,6 +336,11 @@ class StatusReportTests {
 	}
 
 	private StatusReport report(@Nullable ShardSupervisor supervisor, Supplier<List<RejectedChange>> rejections) {
+		return report(supervisor, rejections, List::of);
+	}
+
+	private StatusReport report(@Nullable ShardSupervisor supervisor, Supplier<List<RejectedChange>> rejections,
+			ProblemSource more) {
 		List<ShardSource> sources = List.of(this.first, this.second);
 		StreamStateCache streams = new StreamStateCache(1, sources, this.clock, () -> {
 		});
@@ -320,7 +348,7 @@ class StatusReportTests {
 		return new StatusReport(config(), this.connection, this.capture, this.schema, this.baseline.gate(), sources,
 				supervisor, this.workers, this.counters, null, rejections, streams,
 				List.of(new ConnectionProblems(config(), this.connection, streams, this.clock),
-						new PublishProblems(this.capture, true, this.clock)),
+						new PublishProblems(this.capture, true, this.clock), more),
 				this.clock);
 	}
 
