@@ -291,7 +291,7 @@ final class NodeAssembly {
 			});
 		}
 		StuckReplicaHealer stuckReplicas = new StuckReplicaHealer(this.config.nodeId(),
-				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::embeddedStoreSpace,
+				() -> nats.stuckReplicas(StuckReplicaHealer.SILENCE), nats::replicasCurrent, nats::embeddedStoreSpace,
 				nats::embeddedStoreFull, nats::restartEmbeddedServer, this.clock);
 		every(scheduler, workers, "stuck-replica check", StuckReplicaHealer.INTERVAL, stuckReplicas);
 		// Read often, but only while a shard waits on a schema hash, so an unknown one is judged soon after its delay.

@@ -47,6 +47,8 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 
 	private final Supplier<List<String>> stuckReplicas;
 
+	private final BooleanSupplier allCurrent;
+
 	private final Supplier<String> storeSpace;
 
 	private final BooleanSupplier storeFull;
@@ -71,15 +73,17 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 	 * Creates the healer.
 	 * @param nodeId this node's id, for the log
 	 * @param stuckReplicas the streams whose replica on this node's server is stuck, each described
+	 * @param allCurrent whether every replica on this node's server is current now ({@code false} when unknown)
 	 * @param storeSpace the free space of the server's store, described (e.g. {@code 12 MB free in /data/db-nats})
 	 * @param storeFull whether the server's store is full: a restart cannot help then, and is put off
 	 * @param restartServer restarts the embedded server, given the reason
 	 * @param clock the clock
 	 */
-	StuckReplicaHealer(long nodeId, Supplier<List<String>> stuckReplicas, Supplier<String> storeSpace,
-			BooleanSupplier storeFull, Consumer<String> restartServer, Clock clock) {
+	StuckReplicaHealer(long nodeId, Supplier<List<String>> stuckReplicas, BooleanSupplier allCurrent,
+			Supplier<String> storeSpace, BooleanSupplier storeFull, Consumer<String> restartServer, Clock clock) {
 		this.nodeId = nodeId;
 		this.stuckReplicas = stuckReplicas;
+		this.allCurrent = allCurrent;
 		this.storeSpace = storeSpace;
 		this.storeFull = storeFull;
 		this.restartServer = restartServer;
@@ -91,8 +95,10 @@ final class StuckReplicaHealer implements Runnable, ProblemSource {
 		List<String> found = this.stuckReplicas.get();
 		Instant now = this.clock.instant();
 		if (found.isEmpty()) {
-			if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(JUDGED_AFTER_RESTART) < 0) {
-				// The restarted server is not judged yet: what was found before stands, with its start.
+			if (this.lastRestart != null && Duration.between(this.lastRestart, now).compareTo(JUDGED_AFTER_RESTART) < 0
+					&& !this.stuck.isEmpty() && !this.allCurrent.getAsBoolean()) {
+				// The restarted server is not judged yet, and its replicas have not caught up: what was found before
+				// stands, with its start.
 				return;
 			}
 			this.stuck = found;

@@ -288,6 +288,29 @@ public final class NatsNode implements AutoCloseable {
 	}
 
 	/**
+	 * Whether every stream's replica on this node's embedded server is current, as its leader sees it now.
+	 * @return {@code true} when each is (or there is no replica to judge), {@code false} when one is not or when the
+	 * streams cannot be read
+	 */
+	public synchronized boolean replicasCurrent() {
+		if (this.embeddedServer == null || this.config.replicas() <= 1) {
+			return true;
+		}
+		String server = EmbeddedNatsServer.serverName(this.nodeId);
+		try {
+			for (String stream : this.management.getStreamNames()) {
+				if (StuckReplica.notCurrent(server, this.management.getStreamInfo(stream).getClusterInfo()) != null) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * The streams whose replica on this node's embedded server is stuck (see {@link StuckReplica}), or stays behind
 	 * although its leader hears from it (see {@link LaggingReplicas}); call from one task at a time.
 	 * @param silence how long a replica's leader may go without hearing from it

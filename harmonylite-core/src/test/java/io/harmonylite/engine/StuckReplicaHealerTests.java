@@ -24,8 +24,10 @@ class StuckReplicaHealerTests {
 
 	private boolean storeFull;
 
-	private final StuckReplicaHealer healer = new StuckReplicaHealer(3, () -> this.stuck, () -> "0 MB free in /data",
-			() -> this.storeFull, this.restarts::add, this.clock);
+	private boolean allCurrent;
+
+	private final StuckReplicaHealer healer = new StuckReplicaHealer(3, () -> this.stuck, () -> this.allCurrent,
+			() -> "0 MB free in /data", () -> this.storeFull, this.restarts::add, this.clock);
 
 	@Test
 	void nothingStuckShouldRestartNothingAndReportNothing() {
@@ -85,6 +87,23 @@ class StuckReplicaHealerTests {
 		this.clock.move(Duration.ofSeconds(30));
 		this.healer.run();
 		assertThat(this.restarts).hasSize(1);
+	}
+
+	@Test
+	void replicasCurrentAgainAfterTheRestartShouldEndTheProblemAtOnce() {
+		this.stuck = List.of("harmonylite-changes-0 (harmonylite-node-2 seen 75 s ago)");
+		this.healer.run();
+		assertThat(this.restarts).hasSize(1);
+		this.stuck = List.of();
+		this.clock.move(StuckReplicaHealer.INTERVAL);
+		this.healer.run();
+		assertThat(this.healer.problems()).as("not judged yet, not current yet").hasSize(1);
+
+		this.allCurrent = true;
+		this.clock.move(StuckReplicaHealer.INTERVAL);
+		this.healer.run();
+
+		assertThat(this.healer.problems()).as("its leader has it current again").isEmpty();
 	}
 
 	@Test
