@@ -209,7 +209,7 @@ class PrometheusScrapeIntegrationTests {
 			Files.copy(cases, rules.resolve("harmonylite-alerts-test.yml"));
 		}
 
-		assertThat(promtool(rules, "check", "rules", "harmonylite-alerts.yml")).contains("SUCCESS: 12 rules found");
+		assertThat(promtool(rules, "check", "rules", "harmonylite-alerts.yml")).contains("SUCCESS: 13 rules found");
 		assertThat(promtool(rules, "test", "rules", "harmonylite-alerts-test.yml")).contains("SUCCESS");
 	}
 
