@@ -11,7 +11,8 @@ public class SnapshotNotFoundException extends SnapshotException {
 
 	public SnapshotNotFoundException(String id, String store) {
 		super("No snapshot '" + id + "' in " + store + "; list the snapshots to see which ones exist (older ones are "
-				+ "deleted when more than harmonylite.snapshot.keep exist)");
+				+ "deleted when more than harmonylite.snapshot.keep exist), or give no id to restore the newest that "
+				+ "fits");
 	}
 
 }
