@@ -1,5 +1,7 @@
 package io.harmonylite.node.cli;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,7 +17,34 @@ final class LauncherFlags {
 			"db-path", "--harmonylite.db-path=FILE", "cluster-addr", "--harmonylite.nats.embedded.cluster-addr=HOST:PORT",
 			"cluster-peers", "--harmonylite.nats.embedded.cluster-peers=URLS");
 
+	/** The single-valued properties the launcher's flags set, which Spring would join with a comma if given twice. */
+	private static final List<String> SINGLE_VALUED = List.of("harmonylite.node-id", "harmonylite.db-path",
+			"harmonylite.nats.embedded.cluster-addr");
+
 	private LauncherFlags() {
+	}
+
+	/**
+	 * Refuses a property that a launcher flag sets given twice ({@code --db-path a --harmonylite.db-path=b}), which
+	 * Spring would read as {@code a,b}.
+	 * @param args the jar's command-line arguments
+	 * @throws IllegalArgumentException naming the property and both values
+	 */
+	static void refuseRepeated(String[] args) {
+		Map<String, String> seen = new HashMap<>();
+		for (String arg : args) {
+			int equals = arg.indexOf('=');
+			if (!arg.startsWith("--") || equals < 0) {
+				continue;
+			}
+			String property = arg.substring(2, equals);
+			String value = arg.substring(equals + 1);
+			String earlier = SINGLE_VALUED.contains(property) ? seen.putIfAbsent(property, value) : null;
+			if (earlier != null && !earlier.equals(value)) {
+				throw new IllegalArgumentException(property + " is given twice, as " + earlier + " and as " + value
+						+ " (a flag of the launcher and the property, or a flag repeated): give it once");
+			}
+		}
 	}
 
 	/**

@@ -56,6 +56,7 @@ public final class NodeCommands {
 		Optional<NodeCommand> command;
 		try {
 			LauncherFlags.refuse(args);
+			LauncherFlags.refuseRepeated(args);
 			command = NodeCommand.find(args);
 		}
 		catch (IllegalArgumentException ex) {

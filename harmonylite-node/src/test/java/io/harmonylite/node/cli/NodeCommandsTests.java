@@ -57,6 +57,16 @@ class NodeCommandsTests {
 	}
 
 	@Test
+	void propertyOfALauncherFlagGivenTwiceShouldBeRefusedNamingBothValues() {
+		assertThat(run("--harmonylite.db-path=/data/a.db", "--harmonylite.node-id=1", "--harmonylite.db-path=/data/b.db"))
+			.hasValue(NodeCommands.FAILED);
+		assertThat(this.err.toString(StandardCharsets.UTF_8))
+			.contains("harmonylite.db-path is given twice, as /data/a.db and as /data/b.db");
+		assertThat(run("--harmonylite.tables=a", "--harmonylite.tables=b", "--harmonylite.node-id=1")).as("a list")
+			.isEmpty();
+	}
+
+	@Test
 	void theLaunchersFlagsGivenToTheJarShouldBeRefusedNamingWhatTheJarTakes() {
 		assertThat(run("--config", "node-1.yml")).hasValue(NodeCommands.FAILED);
 		assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--config is a flag of the ./harmonylite launcher",
