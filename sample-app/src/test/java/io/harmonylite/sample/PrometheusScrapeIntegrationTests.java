@@ -216,7 +216,7 @@ class PrometheusScrapeIntegrationTests {
 	@Test
 	void alertRulesShouldLoadAndEvaluateOnTheScrapedSeries() {
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(rules()).hasSize(12)
+			.untilAsserted(() -> assertThat(rules()).hasSize(13)
 				.allSatisfy((rule) -> assertThat(rule).as("rule %s", rule.get("name"))
 					.containsEntry("health", "ok")
 					.containsEntry("state", "inactive")));
