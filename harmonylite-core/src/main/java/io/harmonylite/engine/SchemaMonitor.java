@@ -144,7 +144,8 @@ final class SchemaMonitor implements ProblemSource {
 		this.lastFullRecompute = now;
 		// Until it succeeds it is tried again, less often the longer it fails (each try takes the write lock): the
 		// change that failed has been seen already.
-		this.retryPause = (retry == null) ? FIRST_RETRY : min(this.retryPause.multipliedBy(2), fullInterval);
+		Duration doubled = this.retryPause.multipliedBy(2);
+		this.retryPause = (retry == null) ? FIRST_RETRY : (doubled.compareTo(fullInterval) < 0) ? doubled : fullInterval;
 		this.retryAt = now.plus(this.retryPause);
 		State previous = this.state.get();
 		String before = previous.version.hash();
@@ -262,10 +263,6 @@ final class SchemaMonitor implements ProblemSource {
 
 	private record State(List<TableSchema> tables, SchemaVersion version, List<String> leftOut,
 			@Nullable Instant leftOutSince) {
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) < 0) ? a : b;
 	}
 
 }

@@ -63,13 +63,10 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	private final Map<Integer, StreamGap> gaps = new ConcurrentHashMap<>();
 
 	/**
-	 * The shards whose consumer is being started, with since when: kept across failed attempts and the waits between
-	 * them, until an attempt starts the consumer.
+	 * The shards whose consumer is being started, with since when and why the last attempt failed: kept across failed
+	 * attempts and the waits between them, until an attempt starts the consumer.
 	 */
-	private final Map<Integer, Instant> starting = new ConcurrentHashMap<>();
-
-	/** Why the last attempt to start a shard's consumer failed, while it is not started yet. */
-	private final Map<Integer, String> startFailures = new ConcurrentHashMap<>();
+	private final Map<Integer, Starting> starting = new ConcurrentHashMap<>();
 
 	private final Map<Integer, Instant> startedAt = new ConcurrentHashMap<>();
 
@@ -150,7 +147,6 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	synchronized void holdAll() {
 		this.held = true;
 		this.starting.clear();
-		this.startFailures.clear();
 		this.redeliveries.values().forEach((future) -> future.cancel(false));
 		this.redeliveries.clear();
 		this.suspectedGaps.clear();
@@ -214,7 +210,6 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 			return false;
 		}
 		this.starting.remove(shard);
-		this.startFailures.remove(shard);
 		stop(shard);
 		return true;
 	}
@@ -310,7 +305,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 * @return since when, {@code null} when it is not being started
 	 */
 	@Nullable Instant startingSince(int shard) {
-		return this.starting.get(shard);
+		Starting started = this.starting.get(shard);
+		return (started != null) ? started.since() : null;
 	}
 
 	/**
@@ -319,7 +315,8 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 	 * @return the failure, {@code null} when no attempt failed since the shard last ran
 	 */
 	@Nullable String startFailure(int shard) {
-		return this.starting.containsKey(shard) ? this.startFailures.get(shard) : null;
+		Starting started = this.starting.get(shard);
+		return (started != null) ? started.lastFailure() : null;
 	}
 
 	/**
@@ -343,17 +340,17 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 
 	private void start(ShardSource source) {
 		int shard = source.shard();
-		this.starting.putIfAbsent(shard, this.clock.instant());
+		this.starting.putIfAbsent(shard, new Starting(this.clock.instant(), null));
 		try {
 			startOrFindGap(source);
 		}
 		catch (RuntimeException ex) {
-			this.startFailures.put(shard, String.valueOf(ex.getMessage()));
+			this.starting.computeIfPresent(shard,
+					(s, started) -> new Starting(started.since(), String.valueOf(ex.getMessage())));
 			throw ex;
 		}
 		// Started, or stopped for a reason with a problem of its own (paused by an operator, a gap).
 		this.starting.remove(shard);
-		this.startFailures.remove(shard);
 	}
 
 	private void startOrFindGap(ShardSource source) {
@@ -457,6 +454,14 @@ final class ShardSupervisor implements ShardControl, AutoCloseable {
 		this.redeliveries.values().forEach((future) -> future.cancel(false));
 		this.redeliveries.clear();
 		this.sources.forEach(ShardSource::stop);
+	}
+
+	/**
+	 * A shard's consumer being started.
+	 * @param since the first attempt
+	 * @param lastFailure why the last attempt failed, {@code null} before one failed
+	 */
+	private record Starting(Instant since, @Nullable String lastFailure) {
 	}
 
 	/**
